@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { JsonObject } from '../canonical-json';
+
+export const SEVERITIES = ['debug', 'info', 'notice', 'warning', 'high', 'critical'] as const;
+export const severitySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof severitySchema>;
+
+/** The 5W1H of an event before it is placed in the chain. */
+export interface AuditEventInput {
+  type: string;
+  severity: Severity;
+  /** who */
+  actor: string;
+  /** what */
+  action: string;
+  /** where: the module or subsystem */
+  module?: string | null;
+  resource?: string | null;
+  /** why */
+  reason?: string | null;
+  /** how */
+  method?: string | null;
+  source?: string | null;
+  details?: JsonObject;
+  /** When the event happened; defaults to the moment it is accepted. */
+  at?: Date;
+}
+
+/** An event as it sits in the chain; every field here is covered by `hash`. */
+export interface ChainedAuditEvent {
+  seq: number;
+  eventId: string;
+  at: string;
+  type: string;
+  severity: Severity;
+  actor: string;
+  action: string;
+  module: string | null;
+  resource: string | null;
+  reason: string | null;
+  method: string | null;
+  source: string | null;
+  details: JsonObject;
+  prevHash: string;
+  hash: string;
+}
+
+export const auditEventInputSchema = z.object({
+  type: z.string().min(1).max(64).regex(/^[a-z0-9_.:-]+$/, 'lowercase letters, digits and _ . : -'),
+  severity: severitySchema,
+  actor: z.string().min(1).max(200),
+  action: z.string().min(1).max(200),
+  module: z.string().max(200).nullish(),
+  resource: z.string().max(500).nullish(),
+  reason: z.string().max(2000).nullish(),
+  method: z.string().max(200).nullish(),
+  source: z.string().max(200).nullish(),
+  details: z.record(z.string(), z.unknown()).optional(),
+  at: z.date().optional(),
+});

@@ -1,0 +1,54 @@
+// The one socket.io contract: the worker emits these, the browser listens to them.
+// Every payload is an object so fields can be added without breaking either side.
+import type { DegradationLevel, Feature } from '../health/degradation';
+import type { Deduction, SystemSample } from '../health/score';
+import type { Severity } from '../audit/types';
+
+export type DefenseMode = 'NORMAL' | 'ELEVATED' | 'LOCKDOWN';
+
+export interface HealthSnapshot {
+  sample: SystemSample;
+  score: number;
+  deductions: Deduction[];
+  degradation: DegradationLevel;
+  /** Set when an operator holds the level at least this degraded. */
+  pinnedDegradation: DegradationLevel | null;
+  disabledFeatures: readonly Feature[];
+  workerStartedAt: string;
+  database: DatabaseStatus;
+}
+
+export interface DatabaseStatus {
+  ok: boolean;
+  /** Events waiting for the database (in memory and in the spool). */
+  pendingEvents: number;
+  lastError: string | null;
+}
+
+export interface DegradationChange {
+  from: DegradationLevel;
+  to: DegradationLevel;
+  score: number;
+  at: string;
+  reason: string;
+}
+
+export interface AuditAppended {
+  seq: number;
+  at: string;
+  type: string;
+  severity: Severity;
+  action: string;
+}
+
+export interface ServerToClientEvents {
+  'health:sample': (payload: HealthSnapshot) => void;
+  'degradation:changed': (payload: DegradationChange) => void;
+  'audit:appended': (payload: AuditAppended) => void;
+}
+
+export interface ClientToServerEvents {
+  'health:current': (ack: (payload: HealthSnapshot | null) => void) => void;
+}
+
+export const LIVE_TOKEN_AUDIENCE = 'vigil-live';

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { auditEventInputSchema, type AuditEventInput, type ChainedAuditEvent } from '@/lib/audit/types';
+import type { JsonObject } from '@/lib/canonical-json';
+import type { DatabaseStatus } from '@/lib/live/events';
+import type { Database } from '../db/client';
+import { appendAuditBatch, findCommittedEventIds, type PendingAuditEvent } from '../queries/audit';
+import type { Logger } from '../log';
+import { AuditSpool } from './spool';
+
+export type AppendReceipt =
+  | { status: 'committed'; eventId: string; seq: number; hash: string }
+  | { status: 'spooled'; eventId: string };
+
+interface Waiting {
+  event: PendingAuditEvent;
+  resolve: (receipt: AppendReceipt) => void;
+  reject: (error: Error) => void;
+}
+
+export interface AuditWriterOptions {
+  database: Database;
+  spoolFile: string;
+  log: Logger;
+  /** Called after each commit, with the events in chain order: the place to emit live events. */
+  onCommitted?: (events: ChainedAuditEvent[]) => void;
+  maxBatch?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+/**
+ * The one append path of the audit chain. Group commit: while one transaction is in
+ * flight, new events queue up and go together in the next, so a burst costs a few
+ * transactions rather than one per event. An append resolves once its event is
+ * committed, or durably spooled when the database cannot take it.
+ */
+export class AuditWriter {
+  private queue: Waiting[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly spool: AuditSpool;
+  private dbOk = true;
+  private lastError: string | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryDelay: number;
+  private closed = false;
+
+  constructor(private readonly options: AuditWriterOptions) {
+    this.spool = new AuditSpool(options.spoolFile);
+    this.retryDelay = options.retryBaseMs ?? 250;
+  }
+
+  /** Loads what a previous run left in the spool and tries to commit it. */
+  async start(): Promise<void> {
+    await this.spool.load();
+    if (this.spool.size > 0) {
+      this.options.log.warn({ pending: this.spool.size }, 'audit spool holds events from an earlier run; draining');
+      await this.flush();
+    }
+  }
+
+  append(input: AuditEventInput): Promise<AppendReceipt> {
+    if (this.closed) return Promise.reject(new Error('audit writer is closed'));
+    const parsed = auditEventInputSchema.parse(input);
+    const event: PendingAuditEvent = {
+      eventId: randomUUID(),
+      at: (parsed.at ?? new Date()).toISOString(),
+      type: parsed.type,
+      severity: parsed.severity,
+      actor: parsed.actor,
+      action: parsed.action,
+      module: parsed.module ?? null,
+      resource: parsed.resource ?? null,
+      reason: parsed.reason ?? null,
+      method: parsed.method ?? null,
+      source: parsed.source ?? null,
+      details: (parsed.details ?? {}) as JsonObject,
+    };
+    return new Promise<AppendReceipt>((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  status(): DatabaseStatus {
+    return { ok: this.dbOk, pendingEvents: this.queue.length + this.spool.size, lastError: this.lastError };
+  }
+
+  /** Resolves when everything queued so far has been committed or spooled. */
+  async flush(): Promise<void> {
+    while (this.flushing || this.queue.length > 0 || (this.dbOk && this.spool.size > 0)) {
+      if (!this.flushing) this.flushing = this.runFlush();
+      await this.flushing;
+      if (!this.dbOk) break;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  private schedule(): void {
+    if (this.flushing || !this.dbOk) {
+      // While the database is down, new events still need to reach the spool promptly.
+      if (!this.dbOk && !this.flushing) this.flushing = this.runFlush();
+      return;
+    }
+    this.flushing = this.runFlush();
+  }
+
+  private async runFlush(): Promise<void> {
+    // Yield once so appends made in the same tick share this transaction.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const max = this.options.maxBatch ?? 5000;
+    try {
+      if (this.dbOk && this.spool.size > 0) await this.drainSpool();
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, max);
+        await this.commitOrSpool(batch);
+      }
+    } finally {
+      this.flushing = null;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  private async commitOrSpool(batch: Waiting[]): Promise<void> {
+    if (this.dbOk) {
+      try {
+        const committed = await appendAuditBatch(this.options.database, batch.map((w) => w.event));
+        this.markHealthy();
+        batch.forEach((w, i) => w.resolve({ status: 'committed', eventId: w.event.eventId, seq: committed[i].seq, hash: committed[i].hash }));
+        this.notify(committed);
+        return;
+      } catch (error) {
+        this.markFailed(error);
+      }
+    }
+    try {
+      await this.spool.append(batch.map((w) => w.event));
+      batch.forEach((w) => w.resolve({ status: 'spooled', eventId: w.event.eventId }));
+    } catch (error) {
+      // Neither the database nor the disk took them: the caller must know.
+      this.options.log.error({ err: error, events: batch.length }, 'audit events could not be committed nor spooled');
+      batch.forEach((w) => w.reject(error as Error));
+    }
+  }
+
+  private async drainSpool(): Promise<void> {
+    const spooled = await this.spool.load();
+    if (spooled.length === 0) return;
+    try {
+      // A crash between commit and clearing the spool would otherwise replay events.
+      const committedIds = new Set<string>();
+      for (let i = 0; i < spooled.length; i += 500) {
+        for (const id of await findCommittedEventIds(this.options.database.prisma, spooled.slice(i, i + 500).map((e) => e.eventId))) committedIds.add(id);
+      }
+      const remaining = spooled.filter((e) => !committedIds.has(e.eventId));
+      const max = this.options.maxBatch ?? 5000;
+      for (let i = 0; i < remaining.length; i += max) {
+        this.notify(await appendAuditBatch(this.options.database, remaining.slice(i, i + max)));
+      }
+      await this.spool.clear();
+      this.markHealthy();
+      this.options.log.info({ events: remaining.length }, 'audit spool drained into the database');
+    } catch (error) {
+      this.markFailed(error);
+    }
+  }
+
+  private notify(events: ChainedAuditEvent[]): void {
+    if (events.length === 0 || !this.options.onCommitted) return;
+    try {
+      this.options.onCommitted(events);
+    } catch (error) {
+      this.options.log.error({ err: error }, 'audit commit listener failed');
+    }
+  }
+
+  private markHealthy(): void {
+    if (!this.dbOk) this.options.log.info('database is reachable again');
+    this.dbOk = true;
+    this.lastError = null;
+    this.retryDelay = this.options.retryBaseMs ?? 250;
+  }
+
+  private markFailed(error: unknown): void {
+    const message = (error as Error).message?.split('\n').slice(-1)[0] ?? String(error);
+    if (this.dbOk) this.options.log.error({ err: message }, 'database rejected an audit append; spooling until it returns');
+    this.dbOk = false;
+    this.lastError = message;
+    if (this.retryTimer || this.closed) return;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryMaxMs ?? 10_000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.dbOk = true;
+      this.schedule();
+      if (!this.flushing) this.flushing = this.runFlush();
+    }, delay);
+    this.retryTimer.unref();
+  }
+}

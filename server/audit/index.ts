@@ -1,0 +1,2 @@
+export { AuditWriter, type AppendReceipt, type AuditWriterOptions } from './audit-writer';
+export { verifyStoredChain } from './verify-stored-chain';

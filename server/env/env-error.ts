@@ -1,0 +1,19 @@
+import type { ZodError } from 'zod';
+
+/** A bad environment stops the start; the message names every offending variable. */
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvError';
+  }
+
+  static fromZod(error: ZodError, source: Record<string, string | undefined>): EnvError {
+    const lines = error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      const value = source[name];
+      const shown = value === undefined ? 'not set' : /SECRET|PASSWORD|TOKEN/.test(name) ? 'value hidden' : `got "${value}"`;
+      return `  ${name}: ${issue.message} (${shown})`;
+    });
+    return new EnvError(`invalid environment:\n${lines.join('\n')}`);
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { degradationLevelSchema } from '@/lib/health/degradation';
+import type { HealthMonitor } from '../../health/health-monitor';
+import { requireInternal } from '../auth';
+import { sendJson, type Router } from '../router';
+
+export const pinDegradationSchema = z.object({
+  level: degradationLevelSchema.nullable(),
+  actor: z.string().min(1).max(200),
+  reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500),
+});
+
+/** Commands from the web app, which has already authenticated and authorised the operator. */
+export function registerInternalRoutes(router: Router, deps: { secret: string; monitor: HealthMonitor }): void {
+  router.add('POST', '/internal/v1/degradation/pin', async (ctx) => {
+    requireInternal(ctx.req, deps.secret);
+    const body = await ctx.json(pinDegradationSchema);
+    const snapshot = await deps.monitor.setPin(body.level, body.actor, body.reason);
+    sendJson(ctx.res, 200, snapshot);
+  });
+}

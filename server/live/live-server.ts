@@ -1,0 +1,73 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { ChainedAuditEvent } from '@/lib/audit/types';
+import type { AuditAppended, ClientToServerEvents, DegradationChange, HealthSnapshot, ServerToClientEvents } from '@/lib/live/events';
+import type { Principal } from '@/lib/auth/roles';
+import { verifyLiveToken } from '../auth/live-token';
+import type { Logger } from '../log';
+
+interface SocketData {
+  principal: Principal;
+}
+
+export type LiveIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** A commit of thousands of events is summarised: dashboards need the newest, and a refetch covers the rest. */
+const MAX_AUDIT_EVENTS_PER_EMIT = 50;
+const DASHBOARD_ROOM = 'dashboard';
+
+export interface LiveServer {
+  io: LiveIo;
+  emitHealth(snapshot: HealthSnapshot): void;
+  emitDegradation(change: DegradationChange): void;
+  emitAudit(events: ChainedAuditEvent[]): void;
+  connectedClients(): number;
+  close(): Promise<void>;
+}
+
+export function createLiveServer(options: {
+  httpServer: HttpServer;
+  secret: string;
+  log: Logger;
+  currentHealth: () => HealthSnapshot | null;
+}): LiveServer {
+  const io: LiveIo = new Server(options.httpServer, {
+    // The token in the handshake is the credential (no cookies), so any origin may connect with one.
+    cors: { origin: true, credentials: false },
+    serveClient: false,
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
+  });
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    if (typeof token !== 'string') return next(new Error('unauthorized'));
+    verifyLiveToken(options.secret, token)
+      .then((principal) => {
+        socket.data.principal = principal;
+        next();
+      })
+      .catch(() => next(new Error('unauthorized')));
+  });
+
+  io.on('connection', (socket) => {
+    void socket.join(DASHBOARD_ROOM);
+    socket.on('health:current', (ack) => {
+      if (typeof ack === 'function') ack(options.currentHealth());
+    });
+  });
+
+  return {
+    io,
+    emitHealth: (snapshot) => io.to(DASHBOARD_ROOM).emit('health:sample', snapshot),
+    emitDegradation: (change) => io.to(DASHBOARD_ROOM).emit('degradation:changed', change),
+    emitAudit(events) {
+      for (const e of events.slice(-MAX_AUDIT_EVENTS_PER_EMIT)) {
+        const payload: AuditAppended = { seq: e.seq, at: e.at, type: e.type, severity: e.severity, action: e.action };
+        io.to(DASHBOARD_ROOM).emit('audit:appended', payload);
+      }
+    },
+    connectedClients: () => io.of('/').sockets.size,
+    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+  };
+}

@@ -1,0 +1,39 @@
+import { writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { loadWorkerEnv } from './env/worker-env';
+import { EnvError } from './env/env-error';
+import { PortInUseError } from './http/http-server';
+import { startWorker } from './worker';
+import { createLogger } from './log';
+
+async function main(): Promise<void> {
+  const env = loadWorkerEnv();
+  const log = createLogger('worker', env.logLevel);
+  const worker = await startWorker({ env, log });
+  const pidFile = path.join(env.dataDir, 'worker.pid');
+  writeFileSync(pidFile, String(process.pid));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    worker
+      .close(`received ${signal}`)
+      .catch((error) => log.error({ err: error }, 'shutdown was not clean'))
+      .finally(() => {
+        rmSync(pidFile, { force: true });
+        process.exit(0);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof EnvError || error instanceof PortInUseError) {
+    process.stderr.write(`vigil worker: ${error.message}\n`);
+  } else {
+    process.stderr.write(`vigil worker: could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

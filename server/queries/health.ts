@@ -1,0 +1,82 @@
+import type { Db } from '../db/client';
+import type { DegradationLevel } from '@/lib/health/degradation';
+import type { SystemSample } from '@/lib/health/score';
+
+export interface StoredSample {
+  sample: SystemSample;
+  score: number;
+  degradation: DegradationLevel;
+}
+
+export interface HealthPoint {
+  at: string;
+  cpu: number;
+  memory: number;
+  disk: number;
+  load1: number;
+  score: number;
+  degradation: DegradationLevel;
+}
+
+export async function insertHealthSamples(db: Db, samples: StoredSample[]): Promise<void> {
+  if (samples.length === 0) return;
+  await db.healthSample.createMany({
+    data: samples.map(({ sample, score, degradation }) => ({
+      at: new Date(sample.at),
+      cpu: sample.cpuPercent,
+      memory: sample.memoryPercent,
+      load1: sample.load1,
+      processes: sample.processes,
+      threads: sample.threads,
+      disks: JSON.stringify(sample.disks),
+      score,
+      degradation,
+    })),
+  });
+}
+
+function maxDisk(disksJson: string): number {
+  const disks = JSON.parse(disksJson) as SystemSample['disks'];
+  return disks.reduce((max, d) => Math.max(max, d.usedPercent), 0);
+}
+
+/** Raw points for short windows, minute roll-ups for long ones: the chart never draws more than ~1,500 points. */
+export async function readHealthHistory(db: Db, since: Date, until = new Date()): Promise<{ resolution: 'raw' | 'minute'; points: HealthPoint[] }> {
+  const spanMs = until.getTime() - since.getTime();
+  if (spanMs <= 2 * 3_600_000) {
+    const rows = await db.healthSample.findMany({ where: { at: { gte: since, lte: until } }, orderBy: { at: 'asc' } });
+    return {
+      resolution: 'raw',
+      points: rows.map((r) => ({ at: r.at.toISOString(), cpu: r.cpu, memory: r.memory, disk: maxDisk(r.disks), load1: r.load1, score: r.score, degradation: r.degradation as DegradationLevel })),
+    };
+  }
+  const rows = await db.healthRollup.findMany({ where: { minute: { gte: since, lte: until } }, orderBy: { minute: 'asc' } });
+  return {
+    resolution: 'minute',
+    points: rows.map((r) => ({ at: r.minute.toISOString(), cpu: r.cpuAvg, memory: r.memoryAvg, disk: r.diskMax, load1: r.load1Avg, score: Math.round(r.scoreAvg), degradation: r.degradation as DegradationLevel })),
+  };
+}
+
+export interface MinuteRollup {
+  minute: Date;
+  samples: number;
+  cpuAvg: number;
+  cpuMax: number;
+  memoryAvg: number;
+  memoryMax: number;
+  diskMax: number;
+  load1Avg: number;
+  scoreAvg: number;
+  scoreMin: number;
+  degradation: DegradationLevel;
+}
+
+export async function upsertRollup(db: Db, rollup: MinuteRollup): Promise<void> {
+  await db.healthRollup.upsert({ where: { minute: rollup.minute }, create: rollup, update: rollup });
+}
+
+export async function pruneHealthHistory(db: Db, rawBefore: Date, rollupBefore: Date): Promise<{ samples: number; rollups: number }> {
+  const samples = await db.healthSample.deleteMany({ where: { at: { lt: rawBefore } } });
+  const rollups = await db.healthRollup.deleteMany({ where: { minute: { lt: rollupBefore } } });
+  return { samples: samples.count, rollups: rollups.count };
+}

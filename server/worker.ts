@@ -1,0 +1,106 @@
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { WorkerEnv } from './env/worker-env';
+import { openDatabase, type Database } from './db/client';
+import { applyMigrations } from './db/migrate';
+import { AuditWriter } from './audit';
+import { ApiTokenAuthenticator, provisionEnvToken } from './auth/api-tokens';
+import { HealthMonitor, type Sampler } from './health/health-monitor';
+import { SystemSampler } from './health/system-sampler';
+import { createLiveServer, type LiveServer } from './live/live-server';
+import { createHttpServer, listen } from './http/http-server';
+import { Router } from './http/router';
+import { registerHealthRoutes } from './http/routes/health-routes';
+import { registerIngestRoutes } from './http/routes/ingest-routes';
+import { registerInternalRoutes } from './http/routes/internal-routes';
+import { createLogger, type Logger } from './log';
+
+export interface Worker {
+  port: number;
+  database: Database;
+  audit: AuditWriter;
+  monitor: HealthMonitor;
+  live: LiveServer;
+  httpServer: Server;
+  log: Logger;
+  /** Flushes what is pending, records the stop and closes everything. */
+  close(reason?: string): Promise<void>;
+}
+
+export interface StartWorkerOptions {
+  env: WorkerEnv;
+  /** Replaces the host sampler, for tests that need a given load. */
+  sampler?: Sampler;
+  log?: Logger;
+  migrationsDir?: string;
+}
+
+export async function startWorker({ env, sampler, log = createLogger('worker', env.logLevel), migrationsDir }: StartWorkerOptions): Promise<Worker> {
+  const startedAt = new Date();
+  const router = new Router();
+  const httpServer = createHttpServer(router, log);
+  // Listen first: a port conflict should fail fast, before anything else starts.
+  const port = await listen(httpServer, env.port, env.host);
+
+  await applyMigrations(env.databaseUrl, migrationsDir);
+  const database = await openDatabase({ url: env.databaseUrl });
+  let live: LiveServer | null = null;
+  const audit = new AuditWriter({
+    database,
+    spoolFile: path.join(env.dataDir, 'audit-spool.ndjson'),
+    log,
+    onCommitted: (events) => live?.emitAudit(events),
+  });
+  await audit.start();
+
+  const tokens = new ApiTokenAuthenticator(database.prisma);
+  if (env.apiToken) await provisionEnvToken(database.prisma, env.apiToken);
+
+  const monitor = new HealthMonitor({
+    sampler: sampler ?? new SystemSampler({ mounts: env.diskMounts }),
+    database,
+    audit,
+    log,
+    intervalMs: env.sampleIntervalMs,
+    hysteresis: env.hysteresis,
+    confirmSamples: env.confirmSamples,
+    rawRetentionMs: env.rawRetentionMs,
+    rollupRetentionMs: env.rollupRetentionMs,
+    startedAt,
+    onSnapshot: (snapshot) => live?.emitHealth(snapshot),
+    onDegradationChange: (change) => live?.emitDegradation(change),
+  });
+  live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current() });
+
+  registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => 'NORMAL' });
+  registerIngestRoutes(router, { audit, tokens });
+  registerInternalRoutes(router, { secret: env.secret, monitor });
+
+  await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider } });
+  await monitor.start();
+  log.info({ port, database: database.provider }, 'worker ready');
+
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    database,
+    audit,
+    monitor,
+    live,
+    httpServer,
+    log,
+    close(reason = 'shutdown') {
+      closing ??= (async () => {
+        await monitor.stop();
+        await audit.append({ type: 'worker.stopped', severity: 'info', actor: 'system', action: 'stop worker', module: 'worker', reason, method: 'process', details: { pid: process.pid } }).catch(() => undefined);
+        await audit.close();
+        await tokens.close();
+        await live!.close();
+        httpServer.closeAllConnections();
+        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}
