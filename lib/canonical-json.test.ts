@@ -268,8 +268,8 @@ describe('canonicalJson: rejected values', () => {
   it('does not accept a cyclic structure', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
-    // Currently a RangeError (stack overflow), not a CanonicalJsonError: see the report.
-    expect(() => canonicalJson(cyclic)).toThrow();
+    expect(() => canonicalJson(cyclic)).toThrow(CanonicalJsonError);
+    expect(() => canonicalJson(cyclic)).toThrow(/cyclic/);
   });
 });
 
@@ -277,7 +277,7 @@ describe('canonicalJson: known defects (expected to fail until fixed)', () => {
   // Bug: on the fast path `copy[key] = …` with key "__proto__" sets the copy's prototype
   // instead of creating a member, so an own "__proto__" member (as JSON.parse creates)
   // silently disappears from the output. The slow path keeps it.
-  it.fails('keeps an own "__proto__" member on the fast path', () => {
+  it('keeps an own "__proto__" member on the fast path', () => {
     const value = JSON.parse('{"__proto__":{"a":1},"b":2}') as unknown;
     expect(canonicalJson(value)).toBe('{"__proto__":{"a":1},"b":2}');
   });
@@ -290,7 +290,7 @@ describe('canonicalJson: known defects (expected to fail until fixed)', () => {
   // Bug: Array.prototype.map skips holes, so the fast path emits `null` for a hole,
   // while the slow path rejects it as undefined. The same array gives bytes or an error
   // depending on whether an unrelated integer-like key exists elsewhere in the value.
-  it.fails('treats a hole in an array like an undefined element (rejects it) on the fast path', () => {
+  it('treats a hole in an array like an undefined element (rejects it) on the fast path', () => {
     const sparse: unknown[] = [1];
     sparse[2] = 3;
     expect(() => canonicalJson({ a: sparse })).toThrow(CanonicalJsonError);

@@ -26,6 +26,8 @@ export function canonicalJson(value: unknown): string {
 class NeedsSlowPath extends Error {}
 
 const INTEGER_LIKE = /^(0|[1-9]\d*)$/;
+/** Deeper than any honest event; also how a cycle ends, as an error instead of a stack overflow. */
+const MAX_DEPTH = 64;
 
 /**
  * The fast path: a copy whose objects have their keys inserted in sorted order, which
@@ -33,8 +35,9 @@ const INTEGER_LIKE = /^(0|[1-9]\d*)$/;
  * whatever the insertion order, and JSON.stringify quietly turns NaN into null, so
  * anything of that kind falls back to the explicit serialiser below.
  */
-function sortedCopy(value: unknown): unknown {
+function sortedCopy(value: unknown, depth = 0): unknown {
   if (value === null) return null;
+  if (depth > MAX_DEPTH) throw new NeedsSlowPath();
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -43,15 +46,24 @@ function sortedCopy(value: unknown): unknown {
       if (!Number.isFinite(value)) throw new NeedsSlowPath();
       return value;
     case 'object': {
-      if (Array.isArray(value)) return value.map(sortedCopy);
+      if (Array.isArray(value)) {
+        const items = new Array<unknown>(value.length);
+        for (let i = 0; i < value.length; i++) {
+          // A hole or undefined has no JSON form: the explicit serialiser names it.
+          if (value[i] === undefined) throw new NeedsSlowPath();
+          items[i] = sortedCopy(value[i], depth + 1);
+        }
+        return items;
+      }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) throw new NeedsSlowPath();
       const source = value as Record<string, unknown>;
-      const copy: Record<string, unknown> = {};
+      // No prototype, so a "__proto__" member is copied as data instead of swapping the prototype.
+      const copy: Record<string, unknown> = Object.create(null);
       for (const key of Object.keys(source).sort()) {
         if (INTEGER_LIKE.test(key)) throw new NeedsSlowPath();
         const member = source[key];
-        if (member !== undefined) copy[key] = sortedCopy(member);
+        if (member !== undefined) copy[key] = sortedCopy(member, depth + 1);
       }
       return copy;
     }
@@ -67,6 +79,7 @@ function fail(trail: Array<string | number>, problem: string): never {
 
 function serialize(value: unknown, trail: Array<string | number>): string {
   if (value === null) return 'null';
+  if (trail.length > MAX_DEPTH) fail(trail, `nested deeper than ${MAX_DEPTH} levels (or cyclic)`);
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);

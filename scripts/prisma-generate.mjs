@@ -14,7 +14,7 @@ const postgresSchema = join(root, 'prisma', 'postgres', 'schema.prisma');
 export function derivePostgresSchema(source) {
   return source
     .replace('provider = "sqlite"', 'provider = "postgresql"')
-    .replace('output     = "generated/sqlite"', 'output     = "../generated/postgres"')
+    .replace('output     = "../node_modules/@vigil/prisma-sqlite"', 'output     = "../../node_modules/@vigil/prisma-postgres"')
     .replace(
       '// Source of truth for both providers. prisma/postgres/schema.prisma is derived\n// from this file by scripts/prisma-generate.mjs; edit here only.',
       '// Derived from prisma/schema.prisma by scripts/prisma-generate.mjs: do not edit.',

@@ -101,7 +101,7 @@ describe('hashAuditEvent', () => {
 
   // Known defect in canonicalJson's fast path (see canonical-json.test.ts): an own
   // "__proto__" member is dropped, so what it holds is not covered by the hash.
-  it.fails('covers a details member named "__proto__"', () => {
+  it('covers a details member named "__proto__"', () => {
     const a = { ...event, details: JSON.parse('{"__proto__":{"role":"viewer"}}') as UnhashedAuditEvent['details'] };
     const b = { ...event, details: JSON.parse('{"__proto__":{"role":"admin"}}') as UnhashedAuditEvent['details'] };
     expect(hashAuditEvent(a)).not.toBe(hashAuditEvent(b));

@@ -39,8 +39,9 @@ export interface HealthScore {
 /**
  * Points a resource takes away: nothing below `from` percent, rising linearly to
  * `max` points at 100 %. The knees sit where operators usually start to worry
- * (CPU 70 %, memory 75 %, disk 80 %), the maxima make any one resource alone able
- * to push the host into LEVEL_1/LEVEL_2 but not into EMERGENCY.
+ * (CPU 70 %, memory 75 %, disk 80 %); the maxima let one saturated resource alone
+ * push the host into LEVEL_1, two into LEVEL_3, and only a host failing on several
+ * fronts into EMERGENCY.
  */
 export interface ScoreWeights {
   cpu: { from: number; max: number };

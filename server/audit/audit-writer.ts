@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { auditEventInputSchema, type AuditEventInput, type ChainedAuditEvent } from '@/lib/audit/types';
-import type { JsonObject } from '@/lib/canonical-json';
+import type { AuditEventInput, ChainedAuditEvent } from '@/lib/audit/types';
 import type { DatabaseStatus } from '@/lib/live/events';
 import type { Database } from '../db/client';
 import { appendAuditBatch, findCommittedEventIds, type PendingAuditEvent } from '../queries/audit';
 import type { Logger } from '../log';
 import { AuditSpool } from './spool';
+import { toPendingEvent } from './pending-event';
 
 export type AppendReceipt =
   | { status: 'committed'; eventId: string; seq: number; hash: string }
@@ -60,21 +59,7 @@ export class AuditWriter {
 
   append(input: AuditEventInput): Promise<AppendReceipt> {
     if (this.closed) return Promise.reject(new Error('audit writer is closed'));
-    const parsed = auditEventInputSchema.parse(input);
-    const event: PendingAuditEvent = {
-      eventId: randomUUID(),
-      at: (parsed.at ?? new Date()).toISOString(),
-      type: parsed.type,
-      severity: parsed.severity,
-      actor: parsed.actor,
-      action: parsed.action,
-      module: parsed.module ?? null,
-      resource: parsed.resource ?? null,
-      reason: parsed.reason ?? null,
-      method: parsed.method ?? null,
-      source: parsed.source ?? null,
-      details: (parsed.details ?? {}) as JsonObject,
-    };
+    const event = toPendingEvent(input);
     return new Promise<AppendReceipt>((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       this.schedule();

@@ -1,7 +1,7 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as SqliteClient } from '../../prisma/generated/sqlite';
-import { PrismaClient as PostgresClient } from '../../prisma/generated/postgres';
+import { PrismaClient as SqliteClient } from '@vigil/prisma-sqlite';
+import { PrismaClient as PostgresClient } from '@vigil/prisma-postgres';
 import { providerOf, sqlitePathOf, type DatabaseProvider } from './database-url';
 
 /**

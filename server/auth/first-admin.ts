@@ -1,0 +1,61 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../db/client';
+import { countAdmins, createUser, findUserByUsername } from '../queries/users';
+import { deleteSetting, readSetting, writeSetting } from '../queries/settings';
+import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
+import { safeEqual, sha256Hex } from './keys';
+
+const SETUP_KEY = 'setup.token';
+const SETUP_LIFETIME_MS = 24 * 3_600_000;
+
+export type FirstAdminState = { state: 'ready' } | { state: 'created'; username: string } | { state: 'setup'; token: string; expiresAt: string };
+
+export class SetupError extends Error {
+  constructor(readonly code: 'invalid_token' | 'already_set_up' | 'weak_password' | 'invalid_username', message: string) {
+    super(message);
+    this.name = 'SetupError';
+  }
+}
+
+export const USERNAME_PATTERN = /^[a-zA-Z0-9_.@-]{3,64}$/;
+
+/**
+ * Makes sure someone can become admin: nothing to do once an admin exists; with
+ * VIGIL_ADMIN_PASSWORD the admin is created unattended; otherwise a one-time setup
+ * token is issued (each start replaces the previous one).
+ */
+export async function ensureFirstAdmin(db: Db, fromEnv: { username: string; password: string } | null): Promise<FirstAdminState> {
+  if ((await countAdmins(db)) > 0) {
+    await deleteSetting(db, SETUP_KEY);
+    return { state: 'ready' };
+  }
+  if (fromEnv) {
+    await createAdmin(db, fromEnv.username, fromEnv.password);
+    return { state: 'created', username: fromEnv.username };
+  }
+  const token = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(Date.now() + SETUP_LIFETIME_MS).toISOString();
+  await writeSetting(db, SETUP_KEY, { hash: sha256Hex(token), expiresAt });
+  return { state: 'setup', token, expiresAt };
+}
+
+export async function isSetupTokenValid(db: Db, token: string): Promise<boolean> {
+  const stored = await readSetting<{ hash: string; expiresAt: string }>(db, SETUP_KEY);
+  return stored !== null && new Date(stored.expiresAt) > new Date() && safeEqual(stored.hash, sha256Hex(token));
+}
+
+export async function completeSetup(db: Db, token: string, username: string, password: string) {
+  if ((await countAdmins(db)) > 0) throw new SetupError('already_set_up', 'an administrator already exists; sign in instead');
+  if (!(await isSetupTokenValid(db, token))) throw new SetupError('invalid_token', 'this setup link is invalid or has expired; restart Vigil to print a new one');
+  const user = await createAdmin(db, username, password);
+  await deleteSetting(db, SETUP_KEY);
+  return user;
+}
+
+async function createAdmin(db: Db, username: string, password: string) {
+  if (!USERNAME_PATTERN.test(username)) throw new SetupError('invalid_username', 'user names are 3-64 letters, digits or _ . @ -');
+  if (password.length < MIN_PASSWORD_LENGTH) throw new SetupError('weak_password', `passwords need at least ${MIN_PASSWORD_LENGTH} characters`);
+  const existing = await findUserByUsername(db, username);
+  if (existing) return existing;
+  return createUser(db, { id: randomUUID(), username, passwordHash: await hashPassword(password), role: 'admin' });
+}
