@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ChainVerifier, GENESIS_HASH, hashAuditEvent, linkEvents, verifyChain, type UnhashedAuditEvent } from './hash-chain';
+import { canonicalJson } from '../canonical-json';
+import { canonicalAuditEvent, ChainVerifier, GENESIS_HASH, hashAuditEvent, linkEvents, verifyChain, type UnhashedAuditEvent } from './hash-chain';
 import type { ChainedAuditEvent } from './types';
 
 type EventInput = Omit<UnhashedAuditEvent, 'seq' | 'prevHash'>;
@@ -383,5 +384,34 @@ describe('ChainVerifier (incremental)', () => {
     verifier.push(events[0]);
     verifier.push(events[1]);
     expect(verifier.verdict()).toEqual({ ok: true, verified: 2, headSeq: 2, headHash: events[1].hash });
+  });
+});
+
+describe('canonicalAuditEvent', () => {
+  const base = {
+    seq: 42,
+    eventId: 'e-1',
+    at: '2026-01-01T00:00:00.000Z',
+    type: 'x.y',
+    severity: 'info' as const,
+    actor: 'system',
+    action: 'do "it" \u2028 now',
+    module: null,
+    resource: 'r',
+    reason: null,
+    method: 'm',
+    source: '203.0.113.9',
+    details: { z: [1, { b: 2, a: 1 }], a: 'é', '10': true, '9': null },
+    prevHash: 'f'.repeat(64),
+  };
+
+  it('spells out exactly what the generic canonical form gives', () => {
+    for (const event of [base, { ...base, module: 'host', reason: 'why', details: {} }, { ...base, seq: 1, source: null, resource: null }]) {
+      expect(canonicalAuditEvent(event)).toBe(canonicalJson(event));
+    }
+  });
+
+  it('refuses a seq that is not an integer', () => {
+    expect(() => canonicalAuditEvent({ ...base, seq: 1.5 })).toThrow(/seq must be an integer/);
   });
 });

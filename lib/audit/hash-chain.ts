@@ -7,11 +7,26 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export type UnhashedAuditEvent = Omit<ChainedAuditEvent, 'hash'>;
 
+/**
+ * The canonical JSON of an event. Equal, byte for byte, to canonicalJson() of the
+ * same fields (a test holds them together), but spelled out for the fixed envelope
+ * in sorted key order, so only `details` goes through the generic key sort: this
+ * runs for every append and every verified event.
+ */
+export function canonicalAuditEvent(event: UnhashedAuditEvent): string {
+  const { seq, eventId, at, type, severity, actor, action, module, resource, reason, method, source, details, prevHash } = event;
+  if (!Number.isSafeInteger(seq)) throw new TypeError(`seq must be an integer, got ${seq}`);
+  const j = JSON.stringify;
+  return (
+    `{"action":${j(action)},"actor":${j(actor)},"at":${j(at)},"details":${canonicalJson(details)},"eventId":${j(eventId)},` +
+    `"method":${j(method)},"module":${j(module)},"prevHash":${j(prevHash)},"reason":${j(reason)},"resource":${j(resource)},` +
+    `"seq":${seq},"severity":${j(severity)},"source":${j(source)},"type":${j(type)}}`
+  );
+}
+
 /** SHA-256 over the canonical JSON of every field of the event, prevHash included. */
 export function hashAuditEvent(event: UnhashedAuditEvent): string {
-  const { seq, eventId, at, type, severity, actor, action, module, resource, reason, method, source, details, prevHash } = event;
-  const canonical = canonicalJson({ seq, eventId, at, type, severity, actor, action, module, resource, reason, method, source, details, prevHash });
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHash('sha256').update(canonicalAuditEvent(event)).digest('hex');
 }
 
 export type ChainBreak = 'hash-mismatch' | 'prev-hash-mismatch' | 'seq-gap';

@@ -3,7 +3,7 @@ import { AuditWriter, verifyStoredChain, type AppendReceipt } from '.';
 import type { AuditEventInput } from '@/lib/audit/types';
 import { GENESIS_HASH } from '@/lib/audit/hash-chain';
 import { readAuditHead } from '../queries/audit';
-import { createMigratedDatabase, PROVIDERS, readWholeChain, silentLogger, waitFor, type MigratedDatabase } from '../test-support';
+import { createMigratedDatabase, PROVIDERS, readWholeChain, silentLogger, sleep, spawnTs, waitFor, type MigratedDatabase } from '../test-support';
 import type { Database } from '../db/client';
 
 function event(i: number, overrides: Partial<AuditEventInput> = {}): AuditEventInput {
@@ -77,8 +77,9 @@ describe.each(PROVIDERS)('audit chain on %s', (provider) => {
 
   it('never forks under 2,000 concurrent appends plus a second writer on another connection', async () => {
     const second = await db.openAnother();
-    const writerA = newWriter(db.database, 'a');
-    const writerB = newWriter(second, 'b');
+    // Small batches, so the two writers' transactions interleave instead of one burst committing first.
+    const writerA = newWriter(db.database, 'a', { maxBatch: 100 });
+    const writerB = newWriter(second, 'b', { maxBatch: 100 });
     await Promise.all([writerA.start(), writerB.start()]);
 
     const fromA = Array.from({ length: 2000 }, (_, i) => writerA.append(event(i, { actor: 'writer-a' })));
@@ -114,6 +115,45 @@ describe.each(PROVIDERS)('audit chain on %s', (provider) => {
     expect(await readAuditHead(db.database.prisma)).toEqual({ seq: 2300, hash: chain[2299].hash });
     for (const r of receipts) {
       if (r.status === 'committed') expect(chain[r.seq - 1].eventId).toBe(r.eventId);
+    }
+  });
+
+  it('never forks with a writer in another process appending at the same time', async () => {
+    const child = spawnTs('server/test-support/append-process.ts', {
+      args: [JSON.stringify({ url: db.url, spoolFile: db.dir.join('spool-child.ndjson'), actor: 'process-b', waves: 40, perWave: 15, maxBatch: 15 })],
+    });
+    try {
+      await child.waitForOutput(/^ready$/m);
+      const writerA = newWriter(db.database, 'a', { maxBatch: 50 });
+      await writerA.start();
+      const fromA: Promise<AppendReceipt>[] = [];
+      // Spread A's 2,000 appends over time so they meet the other process's transactions.
+      for (let wave = 0; wave < 20; wave++) {
+        fromA.push(...Array.from({ length: 100 }, (_, i) => writerA.append(event(wave * 100 + i, { actor: 'writer-a' }))));
+        await sleep(5);
+      }
+      const receiptsA = await Promise.all(fromA);
+      const { code } = await child.exited;
+      expect(code, child.stderr()).toBe(0);
+      const receiptsB = JSON.parse(child.stdout().trim().split('\n').pop()!) as AppendReceipt[];
+      expect(receiptsB).toHaveLength(600);
+      await writerA.flush();
+      await waitFor(() => writerA.status().pendingEvents === 0, { what: 'spool drained' });
+
+      const chain = await readWholeChain(db.database);
+      expect(chain).toHaveLength(2600);
+      expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: 2600 }, (_, i) => i + 1));
+      const ids = new Set(chain.map((e) => e.eventId));
+      expect(ids.size).toBe(2600);
+      for (const r of [...receiptsA, ...receiptsB]) expect(ids.has(r.eventId)).toBe(true);
+      expect(await verifyStoredChain(db.database.prisma)).toMatchObject({ ok: true, verified: 2600, headSeq: 2600 });
+      const actors = chain.map((e) => e.actor);
+      const switches = actors.filter((actor, i) => i > 0 && actor !== actors[i - 1]).length;
+      // Otherwise one process simply went first and this test would prove nothing.
+      expect(switches).toBeGreaterThanOrEqual(2);
+    } finally {
+      child.kill('SIGKILL');
+      await child.exited;
     }
   });
 

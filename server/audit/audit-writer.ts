@@ -1,7 +1,7 @@
 import type { AuditEventInput, ChainedAuditEvent } from '@/lib/audit/types';
 import type { DatabaseStatus } from '@/lib/live/events';
 import type { Database } from '../db/client';
-import { appendAuditBatch, findCommittedEventIds, type PendingAuditEvent } from '../queries/audit';
+import { appendAuditBatch, eventIdsAfter, readAuditHead, type ChainHead, type PendingAuditEvent } from '../queries/audit';
 import type { Logger } from '../log';
 import { AuditSpool } from './spool';
 import { toPendingEvent } from './pending-event';
@@ -42,6 +42,10 @@ export class AuditWriter {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelay: number;
   private closed = false;
+  /** The last head this writer committed; a stale one only costs a retry in appendAuditBatch. */
+  private head: ChainHead | undefined;
+  /** Survives a failed commit, so spooled events record where the chain stood. */
+  private lastKnownSeq = 0;
 
   constructor(private readonly options: AuditWriterOptions) {
     this.spool = new AuditSpool(options.spoolFile);
@@ -50,6 +54,12 @@ export class AuditWriter {
 
   /** Loads what a previous run left in the spool and tries to commit it. */
   async start(): Promise<void> {
+    try {
+      this.head = await readAuditHead(this.options.database.prisma);
+      this.lastKnownSeq = this.head.seq;
+    } catch {
+      // The database may be down at start: the first commit reads the head instead.
+    }
     await this.spool.load();
     if (this.spool.size > 0) {
       this.options.log.warn({ pending: this.spool.size }, 'audit spool holds events from an earlier run; draining');
@@ -113,7 +123,7 @@ export class AuditWriter {
   private async commitOrSpool(batch: Waiting[]): Promise<void> {
     if (this.dbOk) {
       try {
-        const committed = await appendAuditBatch(this.options.database, batch.map((w) => w.event));
+        const committed = await this.commit(batch.map((w) => w.event));
         this.markHealthy();
         batch.forEach((w, i) => w.resolve({ status: 'committed', eventId: w.event.eventId, seq: committed[i].seq, hash: committed[i].hash }));
         this.notify(committed);
@@ -123,7 +133,7 @@ export class AuditWriter {
       }
     }
     try {
-      await this.spool.append(batch.map((w) => w.event));
+      await this.spool.append(batch.map((w) => w.event), this.lastKnownSeq);
       batch.forEach((w) => w.resolve({ status: 'spooled', eventId: w.event.eventId }));
     } catch (error) {
       // Neither the database nor the disk took them: the caller must know.
@@ -133,24 +143,36 @@ export class AuditWriter {
   }
 
   private async drainSpool(): Promise<void> {
-    const spooled = await this.spool.load();
+    const { events: spooled, afterSeq } = await this.spool.load();
     if (spooled.length === 0) return;
     try {
       // A crash between commit and clearing the spool would otherwise replay events.
-      const committedIds = new Set<string>();
-      for (let i = 0; i < spooled.length; i += 500) {
-        for (const id of await findCommittedEventIds(this.options.database.prisma, spooled.slice(i, i + 500).map((e) => e.eventId))) committedIds.add(id);
-      }
+      const committedIds = await eventIdsAfter(this.options.database.prisma, afterSeq);
       const remaining = spooled.filter((e) => !committedIds.has(e.eventId));
       const max = this.options.maxBatch ?? 5000;
       for (let i = 0; i < remaining.length; i += max) {
-        this.notify(await appendAuditBatch(this.options.database, remaining.slice(i, i + max)));
+        this.notify(await this.commit(remaining.slice(i, i + max)));
       }
       await this.spool.clear();
       this.markHealthy();
       this.options.log.info({ events: remaining.length }, 'audit spool drained into the database');
     } catch (error) {
       this.markFailed(error);
+    }
+  }
+
+  private async commit(events: PendingAuditEvent[]): Promise<ChainedAuditEvent[]> {
+    try {
+      const committed = await appendAuditBatch(this.options.database, events, this.head);
+      const last = committed[committed.length - 1];
+      if (last) {
+        this.head = { seq: last.seq, hash: last.hash };
+        this.lastKnownSeq = last.seq;
+      }
+      return committed;
+    } catch (error) {
+      this.head = undefined;
+      throw error;
     }
   }
 

@@ -7,6 +7,18 @@ import type { PendingAuditEvent } from '../queries/audit';
  * before they count as accepted, so neither a database outage nor a crash of the
  * worker loses them; the writer drains the file, in order, once the database is back.
  */
+export interface SpoolContents {
+  events: PendingAuditEvent[];
+  /**
+   * The chain head seq the writer knew when it spooled (the lowest over all lines).
+   * Anything of these events that did get committed sits after it, so a replay
+   * only has to look there for duplicates; 0 when it was not known.
+   */
+  afterSeq: number;
+}
+
+type SpoolLine = PendingAuditEvent & { afterSeq?: number };
+
 export class AuditSpool {
   private count = 0;
 
@@ -16,36 +28,40 @@ export class AuditSpool {
     return this.count;
   }
 
-  async load(): Promise<PendingAuditEvent[]> {
+  async load(): Promise<SpoolContents> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         this.count = 0;
-        return [];
+        return { events: [], afterSeq: 0 };
       }
       throw error;
     }
     const events: PendingAuditEvent[] = [];
+    let afterSeq = Number.POSITIVE_INFINITY;
     for (const line of text.split('\n')) {
       if (!line) continue;
       try {
-        events.push(JSON.parse(line) as PendingAuditEvent);
+        const { afterSeq: lineAfter, ...event } = JSON.parse(line) as SpoolLine;
+        afterSeq = Math.min(afterSeq, typeof lineAfter === 'number' ? lineAfter : 0);
+        events.push(event);
       } catch {
         // A line torn by a crash mid-write was never acknowledged: skip it.
       }
     }
     this.count = events.length;
-    return events;
+    return { events, afterSeq: Number.isFinite(afterSeq) ? afterSeq : 0 };
   }
 
-  async append(events: PendingAuditEvent[]): Promise<void> {
+  async append(events: PendingAuditEvent[], afterSeq = 0): Promise<void> {
     if (events.length === 0) return;
     await mkdir(path.dirname(this.file), { recursive: true });
     const handle = await open(this.file, 'a', 0o600);
     try {
-      await handle.write(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      // The leading newline ends a line a crash may have torn, so it cannot swallow this write.
+      await handle.write(`\n${events.map((e) => `${JSON.stringify({ ...e, afterSeq })}\n`).join('')}`);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,5 +1,5 @@
 import type { Database, Db } from '../db/client';
-import { linkEvents, type UnhashedAuditEvent } from '@/lib/audit/hash-chain';
+import { GENESIS_HASH, linkEvents, type UnhashedAuditEvent } from '@/lib/audit/hash-chain';
 import type { ChainedAuditEvent, Severity } from '@/lib/audit/types';
 import type { JsonObject } from '@/lib/canonical-json';
 
@@ -27,69 +27,75 @@ export function fromRow(row: AuditRow): ChainedAuditEvent {
   };
 }
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
 const AUDIT_COLUMNS = ['seq', 'eventId', 'at', 'type', 'severity', 'actor', 'action', 'module', 'resource', 'reason', 'method', 'source', 'details', 'prevHash', 'hash'] as const;
 const COLUMN_LIST = AUDIT_COLUMNS.map((c) => `"${c}"`).join(', ');
 const POSTGRES_TYPES: Record<(typeof AUDIT_COLUMNS)[number], string> = {
   seq: 'integer', eventId: 'text', at: 'timestamp(3)', type: 'text', severity: 'text', actor: 'text', action: 'text', module: 'text',
   resource: 'text', reason: 'text', method: 'text', source: 'text', details: 'text', prevHash: 'text', hash: 'text',
 };
+const SQLITE_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${AUDIT_COLUMNS.map((c) => `value ->> '$.${c}'`).join(', ')} FROM json_each(?)`;
+const POSTGRES_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM jsonb_to_recordset($1::jsonb) AS x(${AUDIT_COLUMNS.map((c) => `"${c}" ${POSTGRES_TYPES[c]}`).join(', ')})`;
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export const GENESIS_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
+
+/** Another appender took the seq this batch was linked to; the caller re-reads the head and relinks. */
+function isSeqConflict(error: unknown): boolean {
+  const text = `${(error as Error)?.message ?? ''} ${JSON.stringify((error as { meta?: unknown })?.meta ?? {})}`;
+  return /UNIQUE constraint failed: AuditEvent\.seq|AuditEvent_pkey|SQLITE_CONSTRAINT_PRIMARYKEY|23505/.test(text);
+}
 
 /**
- * The whole batch travels as one JSON parameter that the database unpacks itself
- * (json_each on SQLite, jsonb_to_recordset on PostgreSQL). Prisma's createMany, or a
- * multi-row VALUES list, pushes every value through the query compiler and costs
- * 15-250 µs an event; this keeps the append path near the database's own speed.
+ * One statement per batch: the whole batch travels as one JSON parameter that the
+ * database unpacks itself (json_each on SQLite, jsonb_to_recordset on PostgreSQL), so
+ * Prisma's per-value work and per-statement round trips stay out of the hot path.
  */
-async function insertAuditRows(tx: Tx, provider: Database['provider'], events: ChainedAuditEvent[]): Promise<void> {
+async function insertAuditRows({ prisma, provider }: Database, events: ChainedAuditEvent[]): Promise<void> {
   const payload = JSON.stringify(
     events.map((event) => ({ ...event, at: provider === 'sqlite' ? event.at.replace('Z', '+00:00') : event.at, details: JSON.stringify(event.details) })),
   );
-  if (provider === 'sqlite') {
-    const extract = AUDIT_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', ');
-    await tx.$executeRawUnsafe(`INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${extract} FROM json_each(?)`, payload);
-    return;
-  }
-  const recordType = AUDIT_COLUMNS.map((c) => `"${c}" ${POSTGRES_TYPES[c]}`).join(', ');
-  await tx.$executeRawUnsafe(`INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM jsonb_to_recordset($1::jsonb) AS x(${recordType})`, payload);
+  await prisma.$executeRawUnsafe(provider === 'sqlite' ? SQLITE_INSERT : POSTGRES_INSERT, payload);
 }
 
 /**
- * Appends a batch in one transaction. The first statement writes the head row,
- * which takes the write lock (SQLite) or the row lock (PostgreSQL) before the head
- * is read: appenders in other processes queue behind it instead of forking the chain.
+ * Appends a batch with optimistic concurrency. The batch is linked to the head the
+ * caller believes current and inserted in one atomic statement; `seq` is the primary
+ * key, so if another process appended meanwhile the insert fails as a whole and the
+ * batch is relinked to the new head. Two appenders can never both extend the same
+ * event, which is what a fork would be.
  */
-export async function appendAuditBatch({ prisma, provider }: Database, events: PendingAuditEvent[]): Promise<ChainedAuditEvent[]> {
+export async function appendAuditBatch(database: Database, events: PendingAuditEvent[], knownHead?: ChainHead): Promise<ChainedAuditEvent[]> {
   if (events.length === 0) return [];
-  return prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1`;
-      const head = await tx.auditHead.findUniqueOrThrow({ where: { id: 1 } });
-      const linked = linkEvents(head, events);
-      await insertAuditRows(tx, provider, linked);
-      const last = linked[linked.length - 1];
-      await tx.auditHead.update({ where: { id: 1 }, data: { seq: last.seq, hash: last.hash } });
+  let head = knownHead ?? (await readAuditHead(database.prisma));
+  for (let attempt = 1; ; attempt++) {
+    const linked = linkEvents(head, events);
+    try {
+      await insertAuditRows(database, linked);
       return linked;
-    },
-    { maxWait: 10_000, timeout: 30_000 },
-  );
+    } catch (error) {
+      if (!isSeqConflict(error) || attempt >= 50) throw error;
+      head = await readAuditHead(database.prisma);
+    }
+  }
 }
 
-export async function readAuditHead(db: Db): Promise<{ seq: number; hash: string }> {
-  const head = await db.auditHead.findUniqueOrThrow({ where: { id: 1 } });
-  return { seq: head.seq, hash: head.hash };
+export async function readAuditHead(db: Db): Promise<ChainHead> {
+  const last = await db.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  return last ?? GENESIS_HEAD;
 }
 
-/** Events with seq > afterSeq in chain order, one page at a time. */
 export async function readAuditPage(db: Db, afterSeq: number, take: number): Promise<ChainedAuditEvent[]> {
   const rows = await db.auditEvent.findMany({ where: { seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take });
   return rows.map(fromRow);
 }
 
-export async function findCommittedEventIds(db: Db, eventIds: string[]): Promise<Set<string>> {
-  if (eventIds.length === 0) return new Set();
-  const rows = await db.auditEvent.findMany({ where: { eventId: { in: eventIds } }, select: { eventId: true } });
+/** eventIds committed after `seq`: where a replayed spool looks for what already landed. */
+export async function eventIdsAfter(db: Db, seq: number): Promise<Set<string>> {
+  const rows = await db.auditEvent.findMany({ where: { seq: { gt: seq } }, select: { eventId: true } });
   return new Set(rows.map((r) => r.eventId));
 }
 

@@ -1,19 +1,10 @@
 import type { Db } from '../db/client';
 import type { DegradationLevel } from '@/lib/health/degradation';
 import type { SystemSample } from '@/lib/health/score';
+import type { HealthPoint } from '@/lib/health/history-range';
 
 export interface StoredSample {
   sample: SystemSample;
-  score: number;
-  degradation: DegradationLevel;
-}
-
-export interface HealthPoint {
-  at: string;
-  cpu: number;
-  memory: number;
-  disk: number;
-  load1: number;
   score: number;
   degradation: DegradationLevel;
 }

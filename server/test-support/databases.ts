@@ -11,6 +11,8 @@ export const PROVIDERS: DatabaseProvider[] = ['sqlite', 'postgresql'];
 export interface EmptyDatabase {
   provider: DatabaseProvider;
   url: string;
+  /** The PostgreSQL database's name; null for SQLite. */
+  name: string | null;
   /** The temp dir that holds the SQLite file (and spools, for either provider). */
   dir: TempDir;
   /** Drops the PostgreSQL database / removes the temp dir. */
@@ -21,12 +23,13 @@ export interface EmptyDatabase {
 export async function createEmptyDatabase(provider: DatabaseProvider): Promise<EmptyDatabase> {
   const dir = makeTempDir(`vigil-${provider}-`);
   if (provider === 'sqlite') {
-    return { provider, url: sqliteUrlIn(dir.path), dir, destroy: async () => dir.remove() };
+    return { provider, url: sqliteUrlIn(dir.path), name: null, dir, destroy: async () => dir.remove() };
   }
   const pg = await createTestDatabase();
   return {
     provider,
     url: pg.url,
+    name: pg.name,
     dir,
     async destroy() {
       try {

@@ -8,3 +8,4 @@ export * from './temp-dir';
 export * from './test-worker';
 export * from './wait';
 export * from './worker-env';
+export * from './processes';

@@ -74,15 +74,6 @@ CREATE TABLE "AuditEvent" (
 );
 
 -- CreateTable
-CREATE TABLE "AuditHead" (
-    "id" INTEGER NOT NULL,
-    "seq" INTEGER NOT NULL,
-    "hash" TEXT NOT NULL,
-
-    CONSTRAINT "AuditHead_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
 CREATE TABLE "HealthSample" (
     "id" SERIAL NOT NULL,
     "at" TIMESTAMP(3) NOT NULL,
@@ -128,9 +119,6 @@ CREATE INDEX "Session_expiresAt_idx" ON "Session"("expiresAt");
 CREATE UNIQUE INDEX "ApiToken_tokenHash_key" ON "ApiToken"("tokenHash");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "AuditEvent_eventId_key" ON "AuditEvent"("eventId");
-
--- CreateIndex
 CREATE INDEX "AuditEvent_at_idx" ON "AuditEvent"("at");
 
 -- CreateIndex
@@ -157,6 +145,3 @@ ALTER TABLE "Session" ADD CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId"
 -- AddForeignKey
 ALTER TABLE "ApiToken" ADD CONSTRAINT "ApiToken_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
-
--- The audit chain starts at the genesis anchor (seq 0, 64 zeros).
-INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');

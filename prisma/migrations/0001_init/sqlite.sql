@@ -63,13 +63,6 @@ CREATE TABLE "AuditEvent" (
 );
 
 -- CreateTable
-CREATE TABLE "AuditHead" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
-    "seq" INTEGER NOT NULL,
-    "hash" TEXT NOT NULL
-);
-
--- CreateTable
 CREATE TABLE "HealthSample" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "at" DATETIME NOT NULL,
@@ -111,9 +104,6 @@ CREATE INDEX "Session_expiresAt_idx" ON "Session"("expiresAt");
 CREATE UNIQUE INDEX "ApiToken_tokenHash_key" ON "ApiToken"("tokenHash");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "AuditEvent_eventId_key" ON "AuditEvent"("eventId");
-
--- CreateIndex
 CREATE INDEX "AuditEvent_at_idx" ON "AuditEvent"("at");
 
 -- CreateIndex
@@ -134,6 +124,3 @@ CREATE INDEX "AuditEvent_actor_seq_idx" ON "AuditEvent"("actor", "seq");
 -- CreateIndex
 CREATE INDEX "HealthSample_at_idx" ON "HealthSample"("at");
 
-
--- The audit chain starts at the genesis anchor (seq 0, 64 zeros).
-INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');

@@ -12,6 +12,11 @@ export const pinDegradationSchema = z.object({
 
 /** Commands from the web app, which has already authenticated and authorised the operator. */
 export function registerInternalRoutes(router: Router, deps: { secret: string; monitor: HealthMonitor }): void {
+  router.add('GET', '/internal/v1/health', (ctx) => {
+    requireInternal(ctx.req, deps.secret);
+    sendJson(ctx.res, 200, deps.monitor.current());
+  });
+
   router.add('POST', '/internal/v1/degradation/pin', async (ctx) => {
     requireInternal(ctx.req, deps.secret);
     const body = await ctx.json(pinDegradationSchema);

@@ -1,0 +1,23 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { canAdminister } from '@/lib/auth/roles';
+import { TokensPanel } from '@/components/admin/tokens-panel';
+import { UsersPanel } from '@/components/admin/users-panel';
+import { EmptyState } from '@/components/ui/empty-state';
+import { currentSession } from '@/app/_lib/session';
+
+export const metadata: Metadata = { title: 'Admin' };
+
+export default async function AdminPage() {
+  const session = await currentSession();
+  if (!session) redirect('/login');
+  if (!canAdminister(session.principal)) {
+    return <EmptyState title="Administrators only">Ask an administrator for access to users and API tokens.</EmptyState>;
+  }
+  return (
+    <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
+      <UsersPanel selfId={session.principal.id} />
+      <TokensPanel />
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { redirect } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { AppProviders } from '@/components/shell/app-providers';
+import { TopBar } from '@/components/shell/top-bar';
+import { currentSession } from '@/app/_lib/session';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const session = await currentSession();
+  if (!session) redirect('/login');
+  return (
+    <>
+      <meta name="vigil-csrf" content={session.csrfToken} />
+      <AppProviders>
+        <TopBar principal={session.principal} />
+        <main className="mx-auto max-w-[1600px] px-3 py-4 sm:px-4">{children}</main>
+      </AppProviders>
+    </>
+  );
+}

@@ -1,0 +1,135 @@
+import type { NextRequest } from 'next/server';
+import { ZodError, type ZodType } from 'zod';
+import type { Principal } from '@/lib/auth/roles';
+import { safeEqual } from '@/server/auth/keys';
+import { WorkerRejectedError, WorkerUnavailableError } from '@/server/web/worker-client';
+import { currentSession } from './session';
+import { getWebContext, type WebContext } from './web-context';
+
+/** Expected failures are values with a status; the body is always `{ error: { code, message } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function errorResponse(error: ApiError): Response {
+  return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: { 'cache-control': 'no-store', ...error.headers } });
+}
+
+function describeZod(error: ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`).join('; ');
+}
+
+export function requestAddress(request: NextRequest): string {
+  // The launcher runs the web app directly; behind a proxy, the proxy's header is used.
+  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || '127.0.0.1';
+}
+
+export function isSecureRequest(request: NextRequest): boolean {
+  return request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+}
+
+/**
+ * Cross-site requests never get to change state: a browser sends Origin (and
+ * Sec-Fetch-Site) on every POST/PATCH/DELETE, and they must name this site.
+ */
+export function assertSameOrigin(request: NextRequest): void {
+  const site = request.headers.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') throw new ApiError(403, 'cross_site', 'cross-site requests are not accepted');
+  const origin = request.headers.get('origin');
+  if (origin) {
+    const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      throw new ApiError(403, 'cross_site', 'malformed Origin header');
+    }
+    if (originHost !== host) throw new ApiError(403, 'cross_site', 'cross-site requests are not accepted');
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function authenticate(request: NextRequest, web: WebContext): Promise<Principal | null> {
+  if (request.headers.get('authorization')) {
+    // Scripts use API tokens; no cookie is involved, so no CSRF check applies.
+    return web.tokens.authenticate(request.headers.get('authorization') ?? undefined);
+  }
+  const session = await currentSession();
+  if (!session) return null;
+  if (!SAFE_METHODS.has(request.method)) {
+    assertSameOrigin(request);
+    const sent = request.headers.get('x-csrf-token') ?? '';
+    if (!safeEqual(sent, session.csrfToken)) throw new ApiError(403, 'csrf', 'missing or wrong CSRF token; reload the page');
+  }
+  return session.principal;
+}
+
+export interface RouteContext<B, Q> {
+  request: NextRequest;
+  web: WebContext;
+  principal: Principal;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+}
+
+interface RouteOptions<B, Q> {
+  /** A `can…` check from lib/auth/roles; deny by default. */
+  authorize: (principal: Principal | null) => boolean;
+  body?: ZodType<B>;
+  query?: ZodType<Q>;
+  handler: (ctx: RouteContext<B, Q>) => Promise<unknown>;
+}
+
+async function parseBody<B>(request: NextRequest, schema: ZodType<B>): Promise<B> {
+  let raw: unknown;
+  try {
+    raw = await request.json();
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'request body is not valid JSON');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ApiError(422, 'invalid_request', describeZod(parsed.error));
+  return parsed.data;
+}
+
+/** Every route handler is the same four steps: parse, authorize, call one function, respond. */
+export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, Q>) {
+  return async (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+    let web: WebContext | null = null;
+    try {
+      web = await getWebContext();
+      const principal = await authenticate(request, web);
+      if (!principal) throw new ApiError(401, 'unauthenticated', 'sign in first');
+      if (!options.authorize(principal)) throw new ApiError(403, 'forbidden', `your role (${principal.role}) cannot do this`);
+      let query = undefined as Q;
+      if (options.query) {
+        const parsed = options.query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
+        if (!parsed.success) throw new ApiError(422, 'invalid_query', describeZod(parsed.error));
+        query = parsed.data;
+      }
+      const body = options.body ? await parseBody(request, options.body) : (undefined as B);
+      const result = await options.handler({ request, web, principal, body, query, params: await context.params });
+      if (result instanceof Response) return result;
+      return Response.json(result ?? { ok: true }, { headers: { 'cache-control': 'no-store' } });
+    } catch (error) {
+      return handleError(error, web, request);
+    }
+  };
+}
+
+export function handleError(error: unknown, web: WebContext | null, request: NextRequest): Response {
+  if (error instanceof ApiError) return errorResponse(error);
+  if (error instanceof WorkerUnavailableError) return errorResponse(new ApiError(503, 'worker_unavailable', error.message, { 'retry-after': '2' }));
+  if (error instanceof WorkerRejectedError) return errorResponse(new ApiError(error.status, error.code, error.message));
+  web?.log.error({ err: error, method: request.method, path: request.nextUrl.pathname }, 'request failed');
+  return errorResponse(new ApiError(500, 'internal_error', 'something went wrong; the details are in the server log'));
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { burnPasswordCheck, verifyPassword } from '@/server/auth/passwords';
+import { findUserByUsername, recordLogin } from '@/server/queries/users';
+import { ApiError, isSecureRequest, requestAddress } from '@/app/_lib/api-route';
+import { publicFormRoute } from '@/app/_lib/public-route';
+import { beginSession } from '@/app/_lib/session';
+import { recordWebEvent } from '@/app/_lib/web-audit';
+
+const loginSchema = z.object({
+  username: z.string().trim().min(1, 'enter your user name').max(64),
+  password: z.string().min(1, 'enter your password').max(1024),
+});
+
+export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) => {
+  const ip = requestAddress(request);
+  const wait = await web.throttle.retryAfter(body.username, ip);
+  if (wait > 0) {
+    await recordWebEvent(web, { type: 'auth.login_throttled', severity: 'warning', actor: `user:${body.username}`, action: 'sign in refused: too many failures', module: 'web', source: ip, method: 'password' });
+    throw new ApiError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, { 'retry-after': String(wait) });
+  }
+
+  const user = await findUserByUsername(web.database.prisma, body.username);
+  const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, body.password) : (await burnPasswordCheck(body.password), false);
+  if (!user || !valid) {
+    await web.throttle.recordFailure(body.username, ip);
+    await recordWebEvent(web, {
+      type: 'auth.login_failed',
+      severity: 'warning',
+      actor: `user:${body.username}`,
+      action: 'sign in failed',
+      module: 'web',
+      source: ip,
+      method: 'password',
+      reason: user?.disabled ? 'account disabled' : 'wrong user name or password',
+    });
+    throw new ApiError(401, 'invalid_credentials', 'wrong user name or password');
+  }
+
+  await web.throttle.recordSuccess(body.username);
+  await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request) });
+  await recordLogin(web.database.prisma, user.id, new Date());
+  await recordWebEvent(web, { type: 'auth.login_succeeded', severity: 'info', actor: `user:${user.username}`, action: 'sign in', module: 'web', source: ip, method: 'password' });
+  return Response.json({ user: { id: user.id, username: user.username, role: user.role } });
+});

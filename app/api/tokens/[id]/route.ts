@@ -1,0 +1,13 @@
+import { canAdminister } from '@/lib/auth/roles';
+import { revokeApiToken } from '@/server/queries/api-tokens';
+import { ApiError, apiRoute, requestAddress } from '@/app/_lib/api-route';
+import { recordWebEvent } from '@/app/_lib/web-audit';
+
+export const DELETE = apiRoute({
+  authorize: canAdminister,
+  async handler({ web, principal, params, request }) {
+    if (!(await revokeApiToken(web.database.prisma, params.id))) throw new ApiError(404, 'not_found', 'no active token with that id');
+    await recordWebEvent(web, { type: 'token.revoked', severity: 'notice', actor: `user:${principal.name}`, action: 'revoke API token', module: 'web', resource: `token:${params.id}`, source: requestAddress(request), method: 'operator action' });
+    return { ok: true };
+  },
+});

@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { canAdminister, roleSchema } from '@/lib/auth/roles';
+import { generateApiToken } from '@/server/auth/api-tokens';
+import { createApiToken, listApiTokens } from '@/server/queries/api-tokens';
+import { apiRoute, requestAddress } from '@/app/_lib/api-route';
+import { recordWebEvent } from '@/app/_lib/web-audit';
+
+export const GET = apiRoute({
+  authorize: canAdminister,
+  handler: async ({ web }) => ({ tokens: await listApiTokens(web.database.prisma) }),
+});
+
+export const POST = apiRoute({
+  authorize: canAdminister,
+  body: z.object({ name: z.string().trim().min(1, 'name the token after what uses it').max(100), role: roleSchema }),
+  async handler({ web, principal, body, request }) {
+    const { token, prefix, tokenHash } = generateApiToken();
+    const created = await createApiToken(web.database.prisma, { id: randomUUID(), name: body.name, prefix, tokenHash, role: body.role, createdById: principal.kind === 'user' ? principal.id : null });
+    await recordWebEvent(web, { type: 'token.created', severity: 'notice', actor: `user:${principal.name}`, action: `create API token "${body.name}" (${body.role})`, module: 'web', resource: `token:${prefix}`, source: requestAddress(request), method: 'operator action' });
+    // The only time the secret is shown: only its hash is stored.
+    return Response.json({ token: { id: created.id, name: created.name, prefix, role: created.role, secret: token } }, { status: 201 });
+  },
+});

@@ -1,0 +1,92 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'next/navigation';
+import { canOperate, type Principal } from '@/lib/auth/roles';
+import { historyRangeSchema } from '@/lib/health/history-range';
+import { formatRelative } from '@/lib/format';
+import { useHealthQuery } from '../queries/use-health-query';
+import { useHealthHistoryQuery } from '../queries/use-health-history-query';
+import { useLiveStatus } from '../live/live-status-store';
+import { Panel } from '../ui/panel';
+import { EmptyState } from '../ui/empty-state';
+import { ConnectionBanner } from './connection-banner';
+import { DegradationLadder } from './degradation-ladder';
+import { HealthGauge } from './health-gauge';
+import { HostFacts } from './host-facts';
+import { PinDegradationControl } from './pin-degradation-control';
+import { RangePicker } from './range-picker';
+import { RecentAudit } from './recent-audit';
+import { ResourceChart } from './resource-chart';
+
+function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+export function Dashboard({ principal }: { principal: Principal }) {
+  const params = useSearchParams();
+  const range = historyRangeSchema.catch('15m').parse(params.get('range') ?? undefined);
+  const health = useHealthQuery();
+  const history = useHealthHistoryQuery(range);
+  const live = useLiveStatus();
+  const now = useNow();
+  const snapshot = health.data ?? null;
+  const points = history.data?.points ?? [];
+  const stale = live.state !== 'live';
+
+  return (
+    <div className="flex flex-col gap-4">
+      <ConnectionBanner database={snapshot?.database ?? null} />
+
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-12">
+        <Panel title="Health" subtitle={snapshot ? `sampled ${formatRelative(snapshot.sample.at, now)}` : undefined} className="xl:col-span-3" testId="panel-health">
+          <HealthGauge score={snapshot?.score ?? null} deductions={snapshot?.deductions ?? []} stale={stale} />
+        </Panel>
+        <Panel
+          title="Degradation"
+          className="xl:col-span-4"
+          testId="panel-degradation"
+          actions={snapshot && canOperate(principal) ? <PinDegradationControl pinned={snapshot.pinnedDegradation} /> : null}
+        >
+          {snapshot ? <DegradationLadder level={snapshot.degradation} pinned={snapshot.pinnedDegradation} /> : <EmptyState title={health.isError ? 'Worker unreachable' : 'Waiting for the worker…'} />}
+        </Panel>
+        <Panel title="Host" className="md:col-span-2 xl:col-span-5" testId="panel-host">
+          {snapshot ? <HostFacts snapshot={snapshot} now={now} /> : <EmptyState title={health.isError ? 'Worker unreachable' : 'Waiting for the worker…'} />}
+        </Panel>
+      </div>
+
+      <Panel title="Resources" subtitle={history.data?.resolution === 'minute' ? 'one-minute averages' : 'every sample'} actions={<RangePicker value={range} />} testId="panel-resources">
+        {history.isError ? (
+          <p className="text-sm text-bad">Could not load history: {history.error.message}</p>
+        ) : (
+          <div className="grid grid-cols-1 gap-6 md:grid-cols-3">
+            <ResourceChart points={points} field="cpu" color="var(--chart-cpu)" label="CPU" warnAt={90} testId="chart-cpu" />
+            <ResourceChart points={points} field="memory" color="var(--chart-memory)" label="Memory" warnAt={95} testId="chart-memory" />
+            <ResourceChart points={points} field="disk" color="var(--chart-disk)" label="Fullest disk" warnAt={90} testId="chart-disk" />
+          </div>
+        )}
+      </Panel>
+
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
+        <Panel title="Threat feed" testId="panel-threats">
+          <EmptyState title="Threat detection is not running yet">Sources that abuse rate limits, brute-force sign-ins or probe paths will be listed here with the action taken.</EmptyState>
+        </Panel>
+        <Panel title="Risk heatmap" testId="panel-risk">
+          <EmptyState title="Forecasting is not running yet">Per-subsystem risk (0-100) from trends, anomalies and history will be drawn here.</EmptyState>
+        </Panel>
+        <Panel title="Recovery" testId="panel-recovery">
+          <EmptyState title="No snapshots yet">Golden restore and lockdown controls appear once snapshots and defense modes are set up.</EmptyState>
+        </Panel>
+      </div>
+
+      <Panel title="Audit trail" subtitle="newest first" testId="panel-audit">
+        <RecentAudit />
+      </Panel>
+    </div>
+  );
+}

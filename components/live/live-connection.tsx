@@ -1,0 +1,114 @@
+'use client';
+
+import { useEffect } from 'react';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { io, type Socket } from 'socket.io-client';
+import { HISTORY_RANGES, type HealthPoint, type HistoryRange } from '@/lib/health/history-range';
+import type { ClientToServerEvents, HealthSnapshot, ServerToClientEvents } from '@/lib/live/events';
+import { apiFetch } from '../queries/api-fetch';
+import { queryKeys } from '../queries/query-keys';
+import type { HealthHistory } from '../queries/use-health-history-query';
+import { setLiveStatus } from './live-status-store';
+
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+interface LiveTokenResponse {
+  token: string;
+  url: string | null;
+  port: number;
+}
+
+function pointOf(snapshot: HealthSnapshot): HealthPoint {
+  const { sample } = snapshot;
+  return {
+    at: sample.at,
+    cpu: sample.cpuPercent,
+    memory: sample.memoryPercent,
+    disk: sample.disks.reduce((max, d) => Math.max(max, d.usedPercent), 0),
+    load1: sample.load1,
+    score: snapshot.score,
+    degradation: snapshot.degradation,
+  };
+}
+
+/** Appends a live sample to every raw-resolution chart in the cache, trimming what fell out of its range. */
+function appendToHistories(client: QueryClient, snapshot: HealthSnapshot): void {
+  const point = pointOf(snapshot);
+  for (const [key, data] of client.getQueriesData<HealthHistory>({ queryKey: queryKeys.healthHistoryAll() })) {
+    if (!data || data.resolution !== 'raw') continue;
+    const range = (key[1] as { range: HistoryRange }).range;
+    const cutoff = Date.parse(point.at) - HISTORY_RANGES[range];
+    const last = data.points[data.points.length - 1];
+    if (last && last.at >= point.at) continue;
+    client.setQueryData<HealthHistory>(key, { ...data, points: [...data.points.filter((p) => Date.parse(p.at) >= cutoff), point] });
+  }
+}
+
+/**
+ * The one place that listens to the worker's socket. It writes what arrives into the
+ * React Query cache; widgets only read their queries. After any reconnect it refetches
+ * history, so a gap while the worker was away is filled from the database.
+ */
+export function LiveConnection() {
+  const client = useQueryClient();
+
+  useEffect(() => {
+    let socket: LiveSocket | null = null;
+    let cancelled = false;
+    let auditRefresh: ReturnType<typeof setTimeout> | null = null;
+
+    const refreshAuditSoon = () => {
+      auditRefresh ??= setTimeout(() => {
+        auditRefresh = null;
+        void client.invalidateQueries({ queryKey: queryKeys.auditRecentAll() });
+      }, 300);
+    };
+
+    void (async () => {
+      let first: LiveTokenResponse;
+      try {
+        first = await apiFetch<LiveTokenResponse>('/api/live-token');
+      } catch {
+        setLiveStatus({ state: 'offline' });
+        return;
+      }
+      if (cancelled) return;
+      const url = first.url ?? `${window.location.protocol}//${window.location.hostname}:${first.port}`;
+      socket = io(url, {
+        transports: ['websocket'],
+        reconnectionDelay: 500,
+        reconnectionDelayMax: 4000,
+        // A fresh short-lived token for every (re)connection.
+        auth: (cb) => {
+          apiFetch<LiveTokenResponse>('/api/live-token')
+            .then((t) => cb({ token: t.token }))
+            .catch(() => cb({ token: '' }));
+        },
+      });
+      socket.on('connect', () => {
+        setLiveStatus({ state: 'live', attempts: 0 });
+        void client.invalidateQueries({ queryKey: queryKeys.healthHistoryAll() });
+        void client.invalidateQueries({ queryKey: queryKeys.healthCurrent() });
+        refreshAuditSoon();
+      });
+      socket.on('disconnect', () => setLiveStatus({ state: 'offline' }));
+      socket.on('connect_error', () => setLiveStatus({ state: 'offline' }));
+      socket.io.on('reconnect_attempt', (attempt) => setLiveStatus({ attempts: attempt }));
+      socket.on('health:sample', (snapshot) => {
+        setLiveStatus({ lastMessageAt: Date.now() });
+        client.setQueryData(queryKeys.healthCurrent(), snapshot);
+        appendToHistories(client, snapshot);
+      });
+      socket.on('degradation:changed', refreshAuditSoon);
+      socket.on('audit:appended', refreshAuditSoon);
+    })();
+
+    return () => {
+      cancelled = true;
+      if (auditRefresh) clearTimeout(auditRefresh);
+      socket?.disconnect();
+    };
+  }, [client]);
+
+  return null;
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '@/lib/auth/roles';
+import type { Db } from '../db/client';
+import { countAdmins, createUser, findUserByUsername, updateUser } from '../queries/users';
+import { deleteUserSessions } from '../queries/sessions';
+import { hashPassword } from './passwords';
+
+export class UserAdminError extends Error {
+  constructor(readonly code: 'exists' | 'last_admin' | 'not_found', message: string) {
+    super(message);
+    this.name = 'UserAdminError';
+  }
+}
+
+export async function addUser(db: Db, input: { username: string; password: string; role: Role }) {
+  if (await findUserByUsername(db, input.username)) throw new UserAdminError('exists', `a user named ${input.username} already exists`);
+  const user = await createUser(db, { id: randomUUID(), username: input.username, passwordHash: await hashPassword(input.password), role: input.role });
+  return { id: user.id, username: user.username, role: user.role };
+}
+
+/** Changes role or access; never leaves the console without an active administrator. */
+export async function changeUser(db: Db, id: string, change: { role?: Role; disabled?: boolean; password?: string }) {
+  const user = await db.user.findUnique({ where: { id } });
+  if (!user) throw new UserAdminError('not_found', 'no such user');
+  const losesAdmin = user.role === 'admin' && !user.disabled && ((change.role && change.role !== 'admin') || change.disabled === true);
+  if (losesAdmin && (await countAdmins(db)) <= 1) throw new UserAdminError('last_admin', 'this is the last active administrator; make someone else admin first');
+  const updated = await updateUser(db, id, {
+    role: change.role,
+    disabled: change.disabled,
+    passwordHash: change.password ? await hashPassword(change.password) : undefined,
+  });
+  // A demoted, disabled or re-keyed account must sign in again under its new terms.
+  await deleteUserSessions(db, id);
+  return updated;
+}

@@ -1,0 +1,106 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EnvError } from './env-error';
+import { loadWorkerEnv } from './worker-env';
+import { makeTempDir, type TempDir } from '../test-support';
+
+describe('loadWorkerEnv', () => {
+  let tmp: TempDir;
+  beforeEach(() => {
+    tmp = makeTempDir('vigil-env-');
+  });
+  afterEach(() => tmp.remove());
+
+  const base = () => ({ VIGIL_DATA_DIR: tmp.join('data'), LOG_LEVEL: 'silent' });
+
+  function envError(source: Record<string, string | undefined>): EnvError {
+    try {
+      loadWorkerEnv(source);
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvError);
+      return error as EnvError;
+    }
+    throw new Error('loadWorkerEnv accepted a bad environment');
+  }
+
+  it('fills in the documented defaults', () => {
+    const env = loadWorkerEnv({ VIGIL_DATA_DIR: tmp.join('data') });
+    const dataDir = tmp.join('data');
+    expect(env).toEqual({
+      dataDir,
+      databaseUrl: `file:${path.join(dataDir, 'vigil.db')}`,
+      databaseProvider: 'sqlite',
+      secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      logLevel: 'info',
+      port: 3001,
+      host: '0.0.0.0',
+      sampleIntervalMs: 5000,
+      rawRetentionMs: 24 * 3_600_000,
+      rollupRetentionMs: 30 * 86_400_000,
+      hysteresis: 3,
+      confirmSamples: 2,
+      diskMounts: null,
+      apiToken: null,
+    });
+  });
+
+  it('reads every variable it documents', () => {
+    const env = loadWorkerEnv({
+      ...base(), WORKER_PORT: '4100', WORKER_HOST: '127.0.0.1', DATABASE_URL: 'postgresql://vigil:pw@db.internal:5432/vigil',
+      VIGIL_SECRET: 's'.repeat(40), VIGIL_SAMPLE_INTERVAL_MS: '1000', VIGIL_RAW_RETENTION_HOURS: '2', VIGIL_ROLLUP_RETENTION_DAYS: '7',
+      VIGIL_DEGRADATION_HYSTERESIS: '5', VIGIL_DEGRADATION_CONFIRM_SAMPLES: '4', VIGIL_DISK_MOUNTS: '/, /data ,,', VIGIL_API_TOKEN: 't'.repeat(30),
+    });
+    expect(env).toMatchObject({
+      port: 4100, host: '127.0.0.1', databaseProvider: 'postgresql', secret: 's'.repeat(40), sampleIntervalMs: 1000, rawRetentionMs: 7_200_000,
+      rollupRetentionMs: 7 * 86_400_000, hysteresis: 5, confirmSamples: 4, diskMounts: ['/', '/data'], apiToken: 't'.repeat(30), logLevel: 'silent',
+    });
+  });
+
+  it('names WORKER_PORT for a port that is not a number, with the value', () => {
+    const error = envError({ ...base(), WORKER_PORT: 'abc' });
+    expect(error.message).toMatch(/WORKER_PORT: must be a port number \(got "abc"\)/);
+  });
+
+  it.each(['0', '70000', '80.5'])('rejects WORKER_PORT=%s', (value) => {
+    expect(envError({ ...base(), WORKER_PORT: value }).message).toContain('WORKER_PORT');
+  });
+
+  it('names DATABASE_URL for an unsupported database', () => {
+    const error = envError({ ...base(), DATABASE_URL: 'mysql://x' });
+    expect(error.message).toContain('DATABASE_URL: must start with file: (SQLite) or postgresql:// (PostgreSQL)');
+  });
+
+  it('names every bad variable at once, and hides secrets', () => {
+    const error = envError({ ...base(), WORKER_PORT: 'abc', DATABASE_URL: 'mysql://x', VIGIL_SECRET: 'short', VIGIL_API_TOKEN: 'tiny', LOG_LEVEL: 'loud', VIGIL_SAMPLE_INTERVAL_MS: '100' });
+    for (const name of ['WORKER_PORT', 'DATABASE_URL', 'VIGIL_SECRET', 'VIGIL_API_TOKEN', 'LOG_LEVEL', 'VIGIL_SAMPLE_INTERVAL_MS']) expect(error.message).toContain(`${name}:`);
+    expect(error.message).toContain('VIGIL_SECRET: must be at least 32 characters (value hidden)');
+    expect(error.message).toContain('(value hidden)');
+    expect(error.message).not.toContain('"short"');
+    expect(error.message).not.toContain('"tiny"');
+    expect(error.message).toContain('VIGIL_SAMPLE_INTERVAL_MS: must be at least 250');
+  });
+
+  it('names VIGIL_DATA_DIR when the directory cannot be created (a path under a regular file)', () => {
+    writeFileSync(tmp.join('file.txt'), 'not a directory');
+    const error = envError({ VIGIL_DATA_DIR: tmp.join('file.txt', 'sub') });
+    expect(error.message).toMatch(/^VIGIL_DATA_DIR: cannot write to .*file\.txt\/sub \(ENOTDIR\)/);
+  });
+
+  it('creates the data directory and a secret file (0600) that later starts reuse', () => {
+    const first = loadWorkerEnv(base());
+    const file = path.join(first.dataDir, 'secret.key');
+    expect(statSync(first.dataDir).isDirectory()).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.secret);
+    expect(loadWorkerEnv(base()).secret).toBe(first.secret);
+    // VIGIL_SECRET wins over the file
+    expect(loadWorkerEnv({ ...base(), VIGIL_SECRET: 'x'.repeat(32) }).secret).toBe('x'.repeat(32));
+  });
+
+  it('uses a secret file another process wrote', () => {
+    mkdirSync(tmp.join('data'), { recursive: true });
+    writeFileSync(tmp.join('data', 'secret.key'), 'shared-secret-from-the-web-process\n');
+    expect(loadWorkerEnv(base()).secret).toBe('shared-secret-from-the-web-process');
+  });
+});
