@@ -9,9 +9,9 @@ import { createLogger } from './log';
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
   const log = createLogger('worker', env.logLevel);
-  const worker = await startWorker({ env, log });
   const pidFile = path.join(env.dataDir, 'worker.pid');
   writeFileSync(pidFile, String(process.pid));
+  const worker = await startWorker({ env, log });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

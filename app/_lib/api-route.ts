@@ -119,7 +119,8 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
       const body = options.body ? await parseBody(request, options.body) : (undefined as B);
       const result = await options.handler({ request, web, principal, body, query, params: await context.params });
       if (result instanceof Response) return result;
-      return Response.json(result ?? { ok: true }, { headers: { 'cache-control': 'no-store' } });
+      // null is an answer ("nothing yet"); only a handler that returns nothing means "done".
+      return Response.json(result === undefined ? { ok: true } : result, { headers: { 'cache-control': 'no-store' } });
     } catch (error) {
       return handleError(error, web, request);
     }

@@ -45,6 +45,7 @@ export function Dashboard({ principal }: { principal: Principal }) {
 
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-12">
         <Panel title="Health" subtitle={snapshot ? `sampled ${formatRelative(snapshot.sample.at, now)}` : undefined} className="xl:col-span-3" testId="panel-health">
+          <span hidden data-testid="sample-at">{snapshot?.sample.at ?? ''}</span>
           <HealthGauge score={snapshot?.score ?? null} deductions={snapshot?.deductions ?? []} stale={stale} />
         </Panel>
         <Panel

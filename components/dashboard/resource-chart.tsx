@@ -28,7 +28,7 @@ export function ResourceChart({
   const span = points.length > 1 ? Date.parse(points[points.length - 1].at) - Date.parse(points[0].at) : 0;
   const gradient = `fill-${field}`;
   return (
-    <div className="flex min-w-0 flex-col gap-1" data-testid={testId}>
+    <div className="flex min-w-0 flex-col gap-1" data-testid={testId} data-points={points.length}>
       <div className="flex items-baseline justify-between">
         <span className="text-xs font-medium uppercase tracking-wide text-muted">{label}</span>
         <span className="tabular text-lg font-semibold" data-testid={`${testId}-value`}>

@@ -12,7 +12,7 @@ export function SignOutButton() {
       type="button"
       disabled={busy}
       data-testid="sign-out"
-      className="rounded-md px-2 py-1 text-xs text-muted hover:bg-surface-2 hover:text-text"
+      className="rounded-md px-2 py-1 text-xs whitespace-nowrap text-muted hover:bg-surface-2 hover:text-text"
       onClick={async () => {
         setBusy(true);
         await apiFetch('/api/auth/logout', { method: 'POST' }).catch(() => undefined);

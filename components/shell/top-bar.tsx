@@ -8,13 +8,13 @@ import { SignOutButton } from './sign-out-button';
 export function TopBar({ principal }: { principal: Principal }) {
   return (
     <header className="sticky top-0 z-10 border-b border-border bg-surface/95 backdrop-blur">
-      <div className="mx-auto flex h-12 max-w-[1600px] items-center gap-4 px-4">
+      <div className="mx-auto flex h-12 max-w-[1600px] items-center gap-2 px-3 sm:gap-4 sm:px-4">
         <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
           <svg viewBox="0 0 32 32" className="h-6 w-6" aria-hidden>
             <rect width="32" height="32" rx="7" className="fill-text" />
             <path d="M6 17h5l3-7 4 13 3-6h5" fill="none" stroke="var(--ok)" strokeWidth="2.6" strokeLinecap="round" strokeLinejoin="round" />
           </svg>
-          <span>Vigil</span>
+          <span className="hidden min-[400px]:inline">Vigil</span>
           <span className="hidden text-xs font-normal text-faint sm:inline">Defense &amp; Healing</span>
         </Link>
         <nav className="flex items-center gap-1 text-sm">
@@ -27,7 +27,7 @@ export function TopBar({ principal }: { principal: Principal }) {
             </Link>
           ) : null}
         </nav>
-        <div className="ml-auto flex items-center gap-3">
+        <div className="ml-auto flex shrink-0 items-center gap-1.5 sm:gap-3">
           <LiveIndicator />
           <ThemeToggle />
           <span className="hidden items-center gap-1.5 text-xs text-muted sm:flex" data-testid="current-user">

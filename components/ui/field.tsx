@@ -24,7 +24,7 @@ export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectE
 export function FormError({ message }: { message: string | null }) {
   if (!message) return null;
   return (
-    <p role="alert" className="rounded-md border border-bad/40 bg-bad/10 px-3 py-2 text-sm text-bad">
+    <p role="alert" data-testid="form-error" className="rounded-md border border-bad/40 bg-bad/10 px-3 py-2 text-sm text-bad">
       {message}
     </p>
   );

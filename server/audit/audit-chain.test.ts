@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditWriter, verifyStoredChain, type AppendReceipt } from '.';
 import type { AuditEventInput } from '@/lib/audit/types';
 import { GENESIS_HASH } from '@/lib/audit/hash-chain';
-import { readAuditHead } from '../queries/audit';
+import { latestAuditEvents, readAuditHead } from '../queries/audit';
 import { createMigratedDatabase, PROVIDERS, readWholeChain, silentLogger, sleep, spawnTs, waitFor, type MigratedDatabase } from '../test-support';
 import type { Database } from '../db/client';
 
@@ -49,6 +49,7 @@ describe.each(PROVIDERS)('audit chain on %s', (provider) => {
     expect(await readAuditHead(db.database.prisma)).toEqual({ seq: 5, hash: chain[4].hash });
     expect(await verifyStoredChain(db.database.prisma)).toEqual({ ok: true, verified: 5, headSeq: 5, headHash: chain[4].hash });
     expect(writer.status()).toEqual({ ok: true, pendingEvents: 0, lastError: null });
+    expect((await latestAuditEvents(db.database.prisma, 2)).map((e) => e.seq)).toEqual([5, 4]);
   });
 
   it('stores every field of the event as given, and the chain covers them', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -209,7 +209,6 @@ describe('AuditWriter.start() with a spool left by an earlier run', () => {
     for (let i = 0; i < 3; i++) await earlier.append(appendInput(i));
     const committed = (await readWholeChain(db.database)).map(withoutChainFields);
     const notYet = [1, 2, 3, 4].map(pendingEvent);
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(db.dir.join('data'), { recursive: true });
     writeFileSync(spoolFile(), [...committed.slice(1), ...notYet].map((e) => `${JSON.stringify(e)}\n`).join('') + '{"eventId":"torn-by-the-cr');
 
@@ -230,7 +229,6 @@ describe('AuditWriter.start() with a spool left by an earlier run', () => {
     const earlier = newWriter();
     for (let i = 0; i < 2; i++) await earlier.append(appendInput(i));
     const committed = (await readWholeChain(db.database)).map(withoutChainFields);
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(db.dir.join('data'), { recursive: true });
     writeFileSync(spoolFile(), committed.map((e) => `${JSON.stringify(e)}\n`).join(''));
     const writer = newWriter();
@@ -241,7 +239,6 @@ describe('AuditWriter.start() with a spool left by an earlier run', () => {
 
   it('keeps the spool and retries when the database is still locked at start', async () => {
     const notYet = [1, 2, 3].map(pendingEvent);
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(db.dir.join('data'), { recursive: true });
     writeFileSync(spoolFile(), notYet.map((e) => `${JSON.stringify(e)}\n`).join(''));
     const lock = holdWriteLock(db.url);
@@ -261,7 +258,6 @@ describe('AuditWriter.start() with a spool left by an earlier run', () => {
   it('does not lose an event spooled after a line torn by the crash', async () => {
     // The crash tore the last line mid-write (no newline). If the database is still
     // locked at start, the next acknowledged event is appended to the same file.
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(db.dir.join('data'), { recursive: true });
     const earlier = pendingEvent(1);
     writeFileSync(spoolFile(), `${JSON.stringify(earlier)}\n{"eventId":"torn-by-the-cr`);

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { EnvError } from './env-error';
 import { loadWorkerEnv } from './worker-env';
 import { makeTempDir, type TempDir } from '../test-support';
@@ -96,6 +97,12 @@ describe('loadWorkerEnv', () => {
     expect(loadWorkerEnv(base()).secret).toBe(first.secret);
     // VIGIL_SECRET wins over the file
     expect(loadWorkerEnv({ ...base(), VIGIL_SECRET: 'x'.repeat(32) }).secret).toBe('x'.repeat(32));
+  });
+
+  it('names the whole environment when a problem has no single variable', () => {
+    const result = z.object({ A: z.string() }).refine(() => false, 'inconsistent').safeParse({ A: 'x' });
+    expect(result.success).toBe(false);
+    expect(EnvError.fromZod(result.error!, {}).message).toBe('invalid environment:\n  ?: inconsistent (not set)');
   });
 
   it('uses a secret file another process wrote', () => {

@@ -1,4 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEGRADATION_LEVELS, FEATURES } from '@/lib/health/degradation';
 import { generateApiToken } from '../auth/api-tokens';
@@ -6,7 +9,10 @@ import { internalToken } from '../auth/keys';
 import { createApiToken, revokeApiToken } from '../queries/api-tokens';
 import { readSetting } from '../queries/settings';
 import { verifyStoredChain } from '../audit';
-import { api, readWholeChain, startTestWorker, TEST_API_TOKEN, TEST_SECRET, type TestWorker } from '../test-support';
+import { sqlitePathOf } from '../db/database-url';
+import { applyMigrations } from '../db/migrate';
+import { startWorker, type Worker } from '../worker';
+import { api, createEmptyDatabase, FixedSampler, readWholeChain, silentLogger, startTestWorker, TEST_API_TOKEN, TEST_SECRET, workerEnvFor, type EmptyDatabase, type TestWorker } from '../test-support';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -196,6 +202,16 @@ describe('worker HTTP endpoints (SQLite)', () => {
     });
   });
 
+  describe('GET /internal/v1/health', () => {
+    it('is 401 without the internal key and returns the snapshot with it', async () => {
+      expect((await api(t.port, '/internal/v1/health')).status).toBe(401);
+      expect((await api(t.port, '/internal/v1/health', { token: TEST_API_TOKEN })).status).toBe(401);
+      const res = await api(t.port, '/internal/v1/health', { token: internalToken(TEST_SECRET) });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(JSON.parse(JSON.stringify(t.worker.monitor.current())));
+    });
+  });
+
   describe('POST /internal/v1/degradation/pin', () => {
     const pin = (json: unknown, key: string | null = internalToken(TEST_SECRET)) => api<Record<string, unknown>>(t.port, '/internal/v1/degradation/pin', { token: key, json });
 
@@ -242,5 +258,39 @@ describe('worker HTTP endpoints (SQLite)', () => {
       expect(chain.filter((e) => e.type === 'health.degradation_changed').at(-1)).toMatchObject({ details: { from: 'LEVEL_2', to: 'NORMAL' } });
       expect((await verifyStoredChain(t.worker.database.prisma)).ok).toBe(true);
     });
+  });
+});
+
+describe('POST /api/v1/events under backpressure', () => {
+  let db: EmptyDatabase;
+  let worker: Worker | null = null;
+
+  afterAll(async () => {
+    await worker?.close();
+    await db?.destroy();
+  });
+
+  it('answers 429 with Retry-After once more than 200,000 events wait for the database', async () => {
+    db = await createEmptyDatabase('sqlite');
+    await applyMigrations(db.url);
+    // The database refuses every audit insert, at once (no lock wait): everything is spooled.
+    const conn = new BetterSqlite3(sqlitePathOf(db.url));
+    conn.exec(`CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'audit table is refusing writes'); END;`);
+    conn.close();
+    const dataDir = db.dir.join('data');
+    mkdirSync(dataDir, { recursive: true });
+    const line = (i: number) => `${JSON.stringify({ eventId: `pending-${i}`, at: '2025-01-01T00:00:00.000Z', type: 'test.pending', severity: 'info', actor: 'earlier-run', action: 'wait', module: null, resource: null, reason: null, method: null, source: null, details: {} })}\n`;
+    writeFileSync(join(dataDir, 'audit-spool.ndjson'), Array.from({ length: 200_001 }, (_, i) => line(i)).join(''));
+
+    worker = await startWorker({ env: workerEnvFor({ dataDir, databaseUrl: db.url }), sampler: new FixedSampler(), log: silentLogger() });
+    expect(worker.audit.status()).toMatchObject({ ok: false, lastError: expect.stringContaining('audit table is refusing writes') });
+    expect(worker.audit.status().pendingEvents).toBeGreaterThan(200_000);
+    const health = await api<{ status: string; database: { ok: boolean; pendingEvents: number } }>(worker.port, '/healthz');
+    expect(health.body).toMatchObject({ status: 'degraded', database: { ok: false } });
+
+    const res = await api<ErrorBody>(worker.port, '/api/v1/events', { token: TEST_API_TOKEN, json: { events: [{ type: 'request' }] } });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.body.error.code).toBe('backpressure');
   });
 });

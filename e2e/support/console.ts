@@ -1,0 +1,25 @@
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3210);
+export const WORKER_PORT = Number(process.env.E2E_WORKER_PORT ?? 3211);
+export const STATE_FILE = path.join(os.tmpdir(), `vigil-e2e-${WEB_PORT}.json`);
+export const ADMIN = { username: 'admin', password: 'e2e admin passphrase' };
+
+export interface ConsoleState {
+  dataDir: string;
+  launcherPid: number;
+  logFile: string;
+  setupUrl: string;
+}
+
+export function consoleState(): ConsoleState {
+  if (!existsSync(STATE_FILE)) throw new Error('e2e: the console was not started by the global set-up');
+  return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as ConsoleState;
+}
+
+export function workerPid(): number {
+  const { dataDir } = consoleState();
+  return Number(readFileSync(path.join(dataDir, 'worker.pid'), 'utf8'));
+}

@@ -1,0 +1,93 @@
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { api, capturingLogger, silentLogger } from '../test-support';
+import { createHttpServer, listen, PortInUseError } from './http-server';
+import { HttpError, Router, sendJson } from './router';
+
+describe('Router over a real HTTP server', () => {
+  let server: Server;
+  let port: number;
+  const { log, lines } = capturingLogger('error');
+  const unexpected = lines;
+
+  beforeAll(async () => {
+    const router = new Router()
+      .add('GET', '/items/:id/parts/:part', ({ res, params, url }) => sendJson(res, 200, { params, q: url.searchParams.get('q') }))
+      .add('POST', '/echo', async (ctx) => sendJson(ctx.res, 201, await ctx.json(z.object({ n: z.number().int() }))))
+      .add('GET', '/teapot', () => {
+        throw new HttpError(418, 'teapot', 'short and stout', { 'x-brew': 'earl grey' });
+      })
+      .add('GET', '/boom', () => {
+        throw new Error('database password is hunter2');
+      })
+      .add('GET', '/half', ({ res }) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('partial');
+        throw new Error('failed after the headers were sent');
+      });
+    server = createHttpServer(router, log);
+    port = await listen(server, 0, '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('matches path parameters, decoding them, and passes the query string', async () => {
+    const res = await api(port, '/items/a%20b/parts/7?q=x');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ params: { id: 'a b', part: '7' }, q: 'x' });
+  });
+
+  it('does not match a partial path', async () => {
+    expect((await api(port, '/items/1/parts/2/extra')).status).toBe(404);
+    expect((await api(port, '/echo/more', { json: { n: 1 } })).status).toBe(404);
+  });
+
+  it('parses and validates JSON bodies', async () => {
+    expect(await api(port, '/echo', { json: { n: 5 } })).toMatchObject({ status: 201, body: { n: 5 } });
+    expect(await api(port, '/echo', { json: { n: 'five' } })).toMatchObject({ status: 422, body: { error: { code: 'invalid_request', message: expect.stringContaining('n:') } } });
+  });
+
+  it('sends an HttpError with its status, code and headers', async () => {
+    const res = await api(port, '/teapot');
+    expect(res.status).toBe(418);
+    expect(res.headers.get('x-brew')).toBe('earl grey');
+    expect(res.body).toEqual({ error: { code: 'teapot', message: 'short and stout' } });
+  });
+
+  it('answers an unexpected error with a 500 that leaks nothing, and logs it once', async () => {
+    const before = unexpected.length;
+    const res = await api(port, '/boom');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'internal_error', message: 'the worker could not complete this request' } });
+    expect(res.text).not.toContain('hunter2');
+    expect(unexpected.length).toBe(before + 1);
+    expect(unexpected.at(-1)).toMatchObject({ level: 50, method: 'GET', path: '/boom', msg: 'request failed', err: { message: 'database password is hunter2' } });
+  });
+
+  it('does not try to send a second response when the handler failed mid-response', async () => {
+    const before = unexpected.length;
+    const status = await fetch(`http://127.0.0.1:${port}/half`).then((r) => r.status, () => 'reset');
+    expect([200, 'reset']).toContain(status);
+    expect(unexpected.length).toBe(before + 1);
+    // and the server is still serving
+    expect((await api(port, '/items/1/parts/2')).status).toBe(200);
+  });
+
+  it('rejects listen() on a busy port with PortInUseError naming the variable', async () => {
+    const other = createHttpServer(new Router(), silentLogger());
+    const error = await listen(other, port, '127.0.0.1', 'PORT').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PortInUseError);
+    expect((error as Error).message).toContain('(PORT)');
+  });
+
+  it('passes other listen errors through unchanged', async () => {
+    const other = createHttpServer(new Router(), silentLogger());
+    const error = (await listen(other, 0, '203.0.113.1').catch((e: unknown) => e)) as NodeJS.ErrnoException;
+    expect(error).not.toBeInstanceOf(PortInUseError);
+    expect(error.code).toBe('EADDRNOTAVAIL');
+  });
+});
