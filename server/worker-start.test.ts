@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { PortInUseError } from './http/http-server';
 import { MigrationError } from './db/migrate';
 import { startWorker } from './worker';
-import { api, findFreePort, makeTempDir, silentLogger, spawnTs, TEST_API_TOKEN, waitFor, workerEnvFor, workerEnvVars, FixedSampler, type TempDir } from './test-support';
+import { api, findFreePort, makeTempDir, silentLogger, spawnTs, TEST_API_TOKEN, waitForHttp, workerEnvFor, workerEnvVars, FixedSampler, type TempDir } from './test-support';
 
 function occupyPort(): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
@@ -136,22 +136,21 @@ describe('the worker process (node --import tsx server/main.ts)', () => {
 
   it('serves /healthz, and on SIGTERM records the stop, removes its pid file and exits 0', async () => {
     const port = await findFreePort();
-    const vars = workerEnvVars({ dataDir: tmp.join('data'), vars: { WORKER_PORT: String(port), LOG_LEVEL: 'warn' } });
+    const vars = workerEnvVars({ dataDir: tmp.join('data'), vars: { WORKER_PORT: String(port), LOG_LEVEL: 'info' } });
     const proc = spawnTs('server/main.ts', { env: vars });
     try {
-      let health: Awaited<ReturnType<typeof api>> | null = null;
-      for (let i = 0; i < 300 && !health; i++) {
-        health = await api(port, '/healthz').catch(() => null);
-        if (!health) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(health?.status).toBe(200);
+      // /healthz answers as soon as the port is bound; the signal handlers exist only once
+      // startWorker has resolved, which it logs as "worker ready".
+      await proc.waitForOutput(/"msg":"worker ready"/);
+      await waitForHttp(port);
+      expect((await api(port, '/healthz')).body).toMatchObject({ status: 'ok', degradation: expect.any(String), defenseMode: 'NORMAL' });
       expect((await api(port, '/api/v1/features', { token: TEST_API_TOKEN })).status).toBe(200);
-      // main.ts writes the pid file once startWorker has resolved, which can be just after /healthz answers.
-      await waitFor(() => existsSync(tmp.join('data', 'worker.pid')), { what: 'the pid file' });
+      expect(existsSync(tmp.join('data', 'worker.pid'))).toBe(true);
       proc.kill('SIGTERM');
       const { code } = await proc.exited;
-      expect(code).toBe(0);
+      expect(code, proc.stderr()).toBe(0);
       expect(existsSync(tmp.join('data', 'worker.pid'))).toBe(false);
+      expect(proc.stdout()).not.toContain(TEST_API_TOKEN);
       const conn = new BetterSqlite3(tmp.join('data', 'vigil.db'), { readonly: true });
       const last = conn.prepare('SELECT "type", "reason" FROM "AuditEvent" ORDER BY "seq" DESC LIMIT 1').get() as { type: string; reason: string };
       conn.close();

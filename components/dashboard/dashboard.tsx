@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { canOperate, type Principal } from '@/lib/auth/roles';
-import { historyRangeSchema } from '@/lib/health/history-range';
+import { HISTORY_RANGES, historyRangeSchema } from '@/lib/health/history-range';
 import { formatRelative } from '@/lib/format';
 import { useHealthQuery } from '../queries/use-health-query';
 import { useHealthHistoryQuery } from '../queries/use-health-history-query';
@@ -66,9 +66,9 @@ export function Dashboard({ principal }: { principal: Principal }) {
           <p className="text-sm text-bad">Could not load history: {history.error.message}</p>
         ) : (
           <div className="grid grid-cols-1 gap-6 md:grid-cols-3">
-            <ResourceChart points={points} field="cpu" color="var(--chart-cpu)" label="CPU" warnAt={90} testId="chart-cpu" />
-            <ResourceChart points={points} field="memory" color="var(--chart-memory)" label="Memory" warnAt={95} testId="chart-memory" />
-            <ResourceChart points={points} field="disk" color="var(--chart-disk)" label="Fullest disk" warnAt={90} testId="chart-disk" />
+            <ResourceChart points={points} field="cpu" windowMs={HISTORY_RANGES[range]} color="var(--chart-cpu)" label="CPU" warnAt={90} testId="chart-cpu" />
+            <ResourceChart points={points} field="memory" windowMs={HISTORY_RANGES[range]} color="var(--chart-memory)" label="Memory" warnAt={95} testId="chart-memory" />
+            <ResourceChart points={points} field="disk" windowMs={HISTORY_RANGES[range]} color="var(--chart-disk)" label="Fullest disk" warnAt={90} testId="chart-disk" />
           </div>
         )}
       </Panel>

@@ -1,9 +1,11 @@
 'use client';
 
 import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMemo } from 'react';
 import type { HealthPoint } from '@/lib/health/history-range';
+import { toChartSeries } from '@/lib/health/chart-series';
 
-function tickTime(value: string, spanMs: number): string {
+function tickTime(value: number, spanMs: number): string {
   const d = new Date(value);
   if (spanMs > 2 * 86_400_000) return d.toLocaleDateString([], { month: 'short', day: 'numeric' });
   return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
@@ -16,8 +18,11 @@ export function ResourceChart({
   label,
   warnAt,
   testId,
+  windowMs,
 }: {
   points: HealthPoint[];
+  /** The width of the time axis: the chosen range, ending at the newest point. */
+  windowMs: number;
   field: 'cpu' | 'memory' | 'disk';
   color: string;
   label: string;
@@ -25,7 +30,8 @@ export function ResourceChart({
   testId: string;
 }) {
   const latest = points[points.length - 1];
-  const span = points.length > 1 ? Date.parse(points[points.length - 1].at) - Date.parse(points[0].at) : 0;
+  const series = useMemo(() => toChartSeries(points), [points]);
+  const end = latest ? Date.parse(latest.at) : 0;
   const gradient = `fill-${field}`;
   return (
     <div className="flex min-w-0 flex-col gap-1" data-testid={testId} data-points={points.length}>
@@ -40,7 +46,7 @@ export function ResourceChart({
           <div className="flex h-full items-center justify-center text-xs text-faint">No samples in this range yet</div>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
-            <AreaChart data={points} margin={{ top: 4, right: 4, bottom: 0, left: -18 }}>
+            <AreaChart data={series} margin={{ top: 4, right: 4, bottom: 0, left: -18 }}>
               <defs>
                 <linearGradient id={gradient} x1="0" y1="0" x2="0" y2="1">
                   <stop offset="0%" stopColor={color} stopOpacity={0.35} />
@@ -48,13 +54,24 @@ export function ResourceChart({
                 </linearGradient>
               </defs>
               <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
-              <XAxis dataKey="at" tickFormatter={(v: string) => tickTime(v, span)} tick={{ fontSize: 10, fill: 'var(--faint)' }} tickLine={false} axisLine={false} minTickGap={40} />
+              <XAxis
+                dataKey="t"
+                type="number"
+                scale="time"
+                domain={[end - windowMs, end]}
+                allowDataOverflow
+                tickFormatter={(v: number) => tickTime(v, windowMs)}
+                tick={{ fontSize: 10, fill: 'var(--faint)' }}
+                tickLine={false}
+                axisLine={false}
+                minTickGap={40}
+              />
               <YAxis domain={[0, 100]} ticks={[0, 50, 100]} tick={{ fontSize: 10, fill: 'var(--faint)' }} tickLine={false} axisLine={false} />
               <ReferenceLine y={warnAt} stroke="var(--warn)" strokeDasharray="3 3" strokeOpacity={0.6} />
               <Tooltip
                 contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12 }}
                 labelStyle={{ color: 'var(--muted)' }}
-                labelFormatter={(v) => new Date(String(v)).toLocaleString([], { hour12: false })}
+                labelFormatter={(v) => new Date(Number(v)).toLocaleString([], { hour12: false })}
                 formatter={(v) => [`${Number(v).toFixed(1)} %`, label]}
               />
               <Area type="monotone" dataKey={field} stroke={color} strokeWidth={1.5} fill={`url(#${gradient})`} isAnimationActive={false} dot={false} />
