@@ -14,6 +14,7 @@ import { registerHealthRoutes } from './http/routes/health-routes';
 import { registerIngestRoutes } from './http/routes/ingest-routes';
 import { registerInternalRoutes } from './http/routes/internal-routes';
 import { createLogger, type Logger } from './log';
+import { SchemaKeeper } from './db/schema-keeper';
 
 export interface Worker {
   port: number;
@@ -42,8 +43,9 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
   // Listen first: a port conflict should fail fast, before anything else starts.
   const port = await listen(httpServer, env.port, env.host);
 
-  await applyMigrations(env.databaseUrl, migrationsDir);
   const database = await openDatabase({ url: env.databaseUrl });
+  const schema = new SchemaKeeper(() => applyMigrations(env.databaseUrl, migrationsDir), log);
+  await schema.ensure();
   let live: LiveServer | null = null;
   const audit = new AuditWriter({
     database,
@@ -54,7 +56,10 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
   await audit.start();
 
   const tokens = new ApiTokenAuthenticator(database.prisma);
-  if (env.apiToken) await provisionEnvToken(database.prisma, env.apiToken);
+  if (env.apiToken) {
+    const token = env.apiToken;
+    schema.whenReady(() => provisionEnvToken(database.prisma, token));
+  }
 
   const monitor = new HealthMonitor({
     sampler: sampler ?? new SystemSampler({ mounts: env.diskMounts }),
@@ -91,6 +96,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     log,
     close(reason = 'shutdown') {
       closing ??= (async () => {
+        schema.stop();
         await monitor.stop();
         await audit.append({ type: 'worker.stopped', severity: 'info', actor: 'system', action: 'stop worker', module: 'worker', reason, method: 'process', details: { pid: process.pid } }).catch(() => undefined);
         await audit.close();

@@ -5,6 +5,7 @@ import { appendAuditBatch, eventIdsAfter, readAuditHead, type ChainHead, type Pe
 import type { Logger } from '../log';
 import { AuditSpool } from './spool';
 import { toPendingEvent } from './pending-event';
+import { dbErrorMessage } from '../db/db-error';
 
 export type AppendReceipt =
   | { status: 'committed'; eventId: string; seq: number; hash: string }
@@ -42,6 +43,8 @@ export class AuditWriter {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelay: number;
   private closed = false;
+  /** Logged once when it starts and once when it ends, not at every retry. */
+  private outage = false;
   /** The last head this writer committed; a stale one only costs a retry in appendAuditBatch. */
   private head: ChainHead | undefined;
   /** Survives a failed commit, so spooled events record where the chain stood. */
@@ -186,15 +189,17 @@ export class AuditWriter {
   }
 
   private markHealthy(): void {
-    if (!this.dbOk) this.options.log.info('database is reachable again');
+    if (this.outage) this.options.log.info({ pending: this.spool.size }, 'database is reachable again');
+    this.outage = false;
     this.dbOk = true;
     this.lastError = null;
     this.retryDelay = this.options.retryBaseMs ?? 250;
   }
 
   private markFailed(error: unknown): void {
-    const message = (error as Error).message?.split('\n').slice(-1)[0] ?? String(error);
-    if (this.dbOk) this.options.log.error({ err: message }, 'database rejected an audit append; spooling until it returns');
+    const message = dbErrorMessage(error);
+    if (!this.outage) this.options.log.error({ err: message }, 'database rejected an audit append; spooling until it returns');
+    this.outage = true;
     this.dbOk = false;
     this.lastError = message;
     if (this.retryTimer || this.closed) return;

@@ -14,6 +14,7 @@ import { insertHealthSamples, pruneHealthHistory, upsertRollup, type MinuteRollu
 import { readSetting, writeSetting } from '../queries/settings';
 import type { Logger } from '../log';
 import { minuteOf, rollUpMinute } from './minute-rollup';
+import { dbErrorMessage } from '../db/db-error';
 
 const LEVEL_KEY = 'health.degradation';
 const PIN_KEY = 'health.pinnedDegradation';
@@ -70,7 +71,7 @@ export class HealthMonitor {
       if (stored.success) this.level = stored.data;
       this.pin = await readSetting<Pin>(prisma, PIN_KEY);
     } catch (error) {
-      this.options.log.warn({ err: (error as Error).message }, 'could not read the last degradation state; starting from NORMAL');
+      this.options.log.warn({ err: dbErrorMessage(error) }, 'could not read the last degradation state; starting from NORMAL');
     }
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
@@ -97,7 +98,7 @@ export class HealthMonitor {
   tick(): Promise<void> {
     if (!this.ticking) {
       this.ticking = this.runTick()
-        .catch((error) => this.options.log.error({ err: error }, 'health sampling cycle failed'))
+        .catch((error) => this.options.log.error({ err: dbErrorMessage(error) }, 'health sampling cycle failed'))
         .finally(() => {
           this.ticking = null;
         });
@@ -230,7 +231,7 @@ export class HealthMonitor {
       if (!this.sampleStoreOk) this.options.log.info({}, 'health samples are being stored again');
       this.sampleStoreOk = true;
     } catch (error) {
-      if (this.sampleStoreOk) this.options.log.warn({ err: (error as Error).message, buffered: this.pendingSamples.length }, 'could not store health samples; buffering');
+      if (this.sampleStoreOk) this.options.log.warn({ err: dbErrorMessage(error), buffered: this.pendingSamples.length }, 'could not store health samples; buffering');
       this.sampleStoreOk = false;
     }
   }
