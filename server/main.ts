@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadWorkerEnv } from './env/worker-env';
 import { EnvError } from './env/env-error';
 import { PortInUseError } from './http/http-server';
-import { startWorker } from './worker';
+import { startWorker, type Worker } from './worker';
 import { createLogger } from './log';
 
 async function main(): Promise<void> {
@@ -11,9 +11,15 @@ async function main(): Promise<void> {
   const log = createLogger('worker', env.logLevel);
   const pidFile = path.join(env.dataDir, 'worker.pid');
   writeFileSync(pidFile, String(process.pid));
-  const worker = await startWorker({ env, log });
+  // Handlers go in before the (slow) start, so a stop during start is still orderly.
+  let worker: Worker | null = null;
+  let stopRequested: string | null = null;
   let stopping = false;
   const stop = (signal: string) => {
+    if (!worker) {
+      stopRequested ??= signal;
+      return;
+    }
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
@@ -27,6 +33,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    worker = await startWorker({ env, log });
+  } catch (error) {
+    rmSync(pidFile, { force: true });
+    throw error;
+  }
+  if (stopRequested) stop(stopRequested);
 }
 
 main().catch((error: unknown) => {

@@ -63,13 +63,32 @@ describe('starting the worker in-process', () => {
     await expect(startWorker({ env, sampler: new FixedSampler(), log: silentLogger() })).rejects.toBeInstanceOf(MigrationError);
   });
 
-  // Known defect (reported): startWorker listens first and does not close the HTTP server
-  // when a later step (migrations, database) fails, so an in-process caller keeps the port bound.
-  it.fails('releases the port when a start fails after listening', async () => {
+  it('releases the port when a start fails after listening', async () => {
     const port = await findFreePort();
-    const env = { ...workerEnvFor({ dataDir: tmp.join('data'), databaseUrl: 'postgresql://postgres@127.0.0.1:1/nowhere' }), port };
-    await expect(startWorker({ env, sampler: new FixedSampler(), log: silentLogger() })).rejects.toThrow();
+    const env = { ...workerEnvFor({ dataDir: tmp.join('data') }), port };
+    const first = await startWorker({ env, sampler: new FixedSampler(), log: silentLogger() });
+    await first.close();
+    const conn = new BetterSqlite3(tmp.join('data', 'vigil.db'));
+    conn.prepare(`UPDATE _vigil_migrations SET checksum = 'x' WHERE name = '0001_init'`).run();
+    conn.close();
+    await expect(startWorker({ env, sampler: new FixedSampler(), log: silentLogger() })).rejects.toBeInstanceOf(MigrationError);
     expect(await isListening(port)).toBe(false);
+  });
+
+  it('starts degraded when PostgreSQL is unreachable, and keeps answering', async () => {
+    const env = workerEnvFor({ dataDir: tmp.join('data'), databaseUrl: 'postgresql://postgres@127.0.0.1:1/nowhere' });
+    const worker = await startWorker({ env, sampler: new FixedSampler(), log: silentLogger() });
+    try {
+      const health = await api<{ status: string; healthScore: number; database: { ok: boolean; pendingEvents: number } }>(worker.port, '/healthz');
+      expect(health.status).toBe(200);
+      expect(health.body.status).toBe('degraded');
+      expect(health.body.healthScore).toBe(100);
+      expect(health.body.database.ok).toBe(false);
+      // worker.started could not be committed: it waits in the spool.
+      expect(health.body.database.pendingEvents).toBeGreaterThanOrEqual(1);
+    } finally {
+      await worker.close();
+    }
   });
 
   it('samples the real host when no sampler is given, and has no API token unless VIGIL_API_TOKEN is set', async () => {

@@ -36,53 +36,81 @@ export interface StartWorkerOptions {
   migrationsDir?: string;
 }
 
+interface ServiceOptions extends StartWorkerOptions {
+  log: Logger;
+  port: number;
+  router: Router;
+  httpServer: Server;
+  startedAt: Date;
+}
+
+async function startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port }: ServiceOptions) {
+  const database = await openDatabase({ url: env.databaseUrl, busyTimeoutMs: env.sqliteBusyTimeoutMs });
+  try {
+    const schema = new SchemaKeeper(() => applyMigrations(env.databaseUrl, migrationsDir), log);
+    await schema.ensure();
+    let live: LiveServer | null = null;
+    const audit = new AuditWriter({
+      database,
+      spoolFile: path.join(env.dataDir, 'audit-spool.ndjson'),
+      log,
+      onCommitted: (events) => live?.emitAudit(events),
+    });
+    await audit.start();
+
+    const tokens = new ApiTokenAuthenticator(database.prisma);
+    if (env.apiToken) {
+      const token = env.apiToken;
+      schema.whenReady(() => provisionEnvToken(database.prisma, token));
+    }
+
+    const monitor = new HealthMonitor({
+      sampler: sampler ?? new SystemSampler({ mounts: env.diskMounts }),
+      database,
+      audit,
+      log,
+      intervalMs: env.sampleIntervalMs,
+      hysteresis: env.hysteresis,
+      confirmSamples: env.confirmSamples,
+      rawRetentionMs: env.rawRetentionMs,
+      rollupRetentionMs: env.rollupRetentionMs,
+      startedAt,
+      onSnapshot: (snapshot) => live?.emitHealth(snapshot),
+      onDegradationChange: (change) => live?.emitDegradation(change),
+    });
+    live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current() });
+
+    registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => 'NORMAL' });
+    registerIngestRoutes(router, { audit, tokens });
+    registerInternalRoutes(router, { secret: env.secret, monitor });
+
+    await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider } });
+    await monitor.start();
+    return { database, audit, monitor, live, tokens, schema };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 export async function startWorker({ env, sampler, log = createLogger('worker', env.logLevel), migrationsDir }: StartWorkerOptions): Promise<Worker> {
   const startedAt = new Date();
   const router = new Router();
-  const httpServer = createHttpServer(router, log);
+  let ready = false;
+  const httpServer = createHttpServer(router, log, () => ready);
   // Listen first: a port conflict should fail fast, before anything else starts.
   const port = await listen(httpServer, env.port, env.host);
-
-  const database = await openDatabase({ url: env.databaseUrl });
-  const schema = new SchemaKeeper(() => applyMigrations(env.databaseUrl, migrationsDir), log);
-  await schema.ensure();
-  let live: LiveServer | null = null;
-  const audit = new AuditWriter({
-    database,
-    spoolFile: path.join(env.dataDir, 'audit-spool.ndjson'),
-    log,
-    onCommitted: (events) => live?.emitAudit(events),
-  });
-  await audit.start();
-
-  const tokens = new ApiTokenAuthenticator(database.prisma);
-  if (env.apiToken) {
-    const token = env.apiToken;
-    schema.whenReady(() => provisionEnvToken(database.prisma, token));
+  let started: Awaited<ReturnType<typeof startServices>>;
+  try {
+    started = await startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port });
+  } catch (error) {
+    // Nothing may keep the port (or the database) after a failed start.
+    httpServer.closeAllConnections();
+    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    throw error;
   }
-
-  const monitor = new HealthMonitor({
-    sampler: sampler ?? new SystemSampler({ mounts: env.diskMounts }),
-    database,
-    audit,
-    log,
-    intervalMs: env.sampleIntervalMs,
-    hysteresis: env.hysteresis,
-    confirmSamples: env.confirmSamples,
-    rawRetentionMs: env.rawRetentionMs,
-    rollupRetentionMs: env.rollupRetentionMs,
-    startedAt,
-    onSnapshot: (snapshot) => live?.emitHealth(snapshot),
-    onDegradationChange: (change) => live?.emitDegradation(change),
-  });
-  live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current() });
-
-  registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => 'NORMAL' });
-  registerIngestRoutes(router, { audit, tokens });
-  registerInternalRoutes(router, { secret: env.secret, monitor });
-
-  await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider } });
-  await monitor.start();
+  ready = true;
+  const { database, audit, monitor, live, tokens, schema } = started;
   log.info({ port, database: database.provider }, 'worker ready');
 
   let closing: Promise<void> | null = null;
@@ -101,7 +129,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
         await audit.append({ type: 'worker.stopped', severity: 'info', actor: 'system', action: 'stop worker', module: 'worker', reason, method: 'process', details: { pid: process.pid } }).catch(() => undefined);
         await audit.close();
         await tokens.close();
-        await live!.close();
+        await live.close();
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await database.close();

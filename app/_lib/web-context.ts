@@ -20,7 +20,7 @@ const holder = globalThis as unknown as { vigilWebContext?: Promise<WebContext> 
 export function getWebContext(): Promise<WebContext> {
   holder.vigilWebContext ??= (async () => {
     const env = loadWebEnv();
-    const database = await openDatabase({ url: env.databaseUrl });
+    const database = await openDatabase({ url: env.databaseUrl, busyTimeoutMs: env.sqliteBusyTimeoutMs });
     return {
       env,
       database,

@@ -98,13 +98,9 @@ export class AuditWriter {
     if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
+  /** Starts a flush unless one is running; the running one picks up whatever is queued. */
   private schedule(): void {
-    if (this.flushing || !this.dbOk) {
-      // While the database is down, new events still need to reach the spool promptly.
-      if (!this.dbOk && !this.flushing) this.flushing = this.runFlush();
-      return;
-    }
-    this.flushing = this.runFlush();
+    if (!this.flushing) this.flushing = this.runFlush();
   }
 
   private async runFlush(): Promise<void> {
@@ -112,11 +108,11 @@ export class AuditWriter {
     await new Promise<void>((resolve) => setImmediate(resolve));
     const max = this.options.maxBatch ?? 5000;
     try {
-      if (this.dbOk && this.spool.size > 0) await this.drainSpool();
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, max);
-        await this.commitOrSpool(batch);
-      }
+      do {
+        // Older, spooled events go first, also when the database returns under steady load.
+        if (this.dbOk && this.spool.size > 0) await this.drainSpool();
+        if (this.queue.length > 0) await this.commitOrSpool(this.queue.splice(0, max));
+      } while (this.queue.length > 0 || (this.dbOk && this.spool.size > 0));
     } finally {
       this.flushing = null;
       if (this.queue.length > 0) this.schedule();
@@ -209,7 +205,6 @@ export class AuditWriter {
       this.retryTimer = null;
       this.dbOk = true;
       this.schedule();
-      if (!this.flushing) this.flushing = this.runFlush();
     }, delay);
     this.retryTimer.unref();
   }

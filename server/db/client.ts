@@ -23,7 +23,7 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
-export async function openDatabase({ url, busyTimeoutMs = 5000, poolSize = 10 }: OpenDatabaseOptions): Promise<Database> {
+export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: OpenDatabaseOptions): Promise<Database> {
   const provider = providerOf(url);
   if (provider === 'sqlite') {
     const adapter = new PrismaBetterSQLite3({ url: `file:${sqlitePathOf(url)}`, timeout: busyTimeoutMs });
@@ -35,7 +35,7 @@ export async function openDatabase({ url, busyTimeoutMs = 5000, poolSize = 10 }:
     await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
     return { prisma, provider, close: () => prisma.$disconnect() };
   }
-  const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: busyTimeoutMs });
+  const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   const prisma = new PostgresClient({ adapter }) as unknown as Db;
   return { prisma, provider, close: () => prisma.$disconnect() };
 }

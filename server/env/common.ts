@@ -16,6 +16,9 @@ export const commonEnvShape = {
   DATABASE_URL: databaseUrl.optional(),
   VIGIL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // better-sqlite3 waits for a lock synchronously, freezing the process: keep the wait short
+  // and let the callers' own retry with back-off do the rest.
+  VIGIL_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(60_000).default(500),
 };
 
 export interface CommonEnv {
@@ -24,6 +27,7 @@ export interface CommonEnv {
   databaseProvider: 'sqlite' | 'postgresql';
   secret: string;
   logLevel: string;
+  sqliteBusyTimeoutMs: number;
 }
 
 export function parseEnv<T extends z.ZodRawShape>(shape: T, source: Record<string, string | undefined>): z.infer<z.ZodObject<T>> {
@@ -69,7 +73,7 @@ export function loadOrCreateSecret(dataDir: string, fromEnv?: string): string {
   }
 }
 
-export function resolveCommonEnv(raw: { VIGIL_DATA_DIR: string; DATABASE_URL?: string; VIGIL_SECRET?: string; LOG_LEVEL: string }): CommonEnv {
+export function resolveCommonEnv(raw: { VIGIL_DATA_DIR: string; DATABASE_URL?: string; VIGIL_SECRET?: string; LOG_LEVEL: string; VIGIL_SQLITE_BUSY_TIMEOUT_MS: number }): CommonEnv {
   const dataDir = ensureDataDir(raw.VIGIL_DATA_DIR);
   const url = raw.DATABASE_URL ?? defaultDatabaseUrl(dataDir);
   return {
@@ -78,5 +82,6 @@ export function resolveCommonEnv(raw: { VIGIL_DATA_DIR: string; DATABASE_URL?: s
     databaseProvider: providerOf(url),
     secret: loadOrCreateSecret(dataDir, raw.VIGIL_SECRET),
     logLevel: raw.LOG_LEVEL,
+    sqliteBusyTimeoutMs: raw.VIGIL_SQLITE_BUSY_TIMEOUT_MS,
   };
 }

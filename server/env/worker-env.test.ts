@@ -34,6 +34,7 @@ describe('loadWorkerEnv', () => {
       databaseProvider: 'sqlite',
       secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       logLevel: 'info',
+      sqliteBusyTimeoutMs: 500,
       port: 3001,
       host: '0.0.0.0',
       sampleIntervalMs: 5000,

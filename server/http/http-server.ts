@@ -9,11 +9,19 @@ export class PortInUseError extends Error {
   }
 }
 
-/** Socket.io attaches its own request listener for /socket.io/ to the same server. */
-export function createHttpServer(router: Router, log: Logger): Server {
+/**
+ * Socket.io attaches its own request listener for /socket.io/ to the same server.
+ * Until `isReady()`, every request gets a 503 that says the worker is starting, so
+ * nothing half-initialised answers (and /healthz never reports a score it lacks).
+ */
+export function createHttpServer(router: Router, log: Logger, isReady: () => boolean = () => true): Server {
   return createServer((req, res) => {
     if (req.url?.startsWith('/socket.io/')) return;
     res.setHeader('x-content-type-options', 'nosniff');
+    if (!isReady()) {
+      sendError(res, new HttpError(503, 'starting', 'the worker is starting; retry in a moment', { 'retry-after': '1' }));
+      return;
+    }
     void router
       .handle(req, res, (error) => log.error({ err: error, method: req.method, path: req.url?.split('?')[0] }, 'request failed'))
       .then((matched) => {

@@ -51,8 +51,10 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
+        // Stop buffering but keep reading, so the client is still there to get the 413.
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError(413, 'payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`, { connection: 'close' }));
         return;
       }
       chunks.push(chunk);

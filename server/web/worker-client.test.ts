@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HealthSnapshot } from '@/lib/live/events';
+import { FixedSampler, findFreePort, startTestWorker, TEST_SECRET, type TestWorker } from '../test-support';
+import { sendJsonResponse, startStubHttpServer, type StubHandler, type StubHttpServer } from '../test-support/stub-http-server';
+import { internalToken } from '../auth/keys';
+import { WorkerClient, WorkerRejectedError, WorkerUnavailableError } from './worker-client';
+
+/** Stands in for a snapshot: the client passes the worker's JSON through untouched. */
+const SNAPSHOT = { at: '2026-01-01T00:00:00.000Z', score: 91, level: 'NORMAL' } as unknown as HealthSnapshot;
+
+/** Answers like the worker's internal routes: the derived bearer or 401. */
+function fakeWorker(answer: StubHandler): StubHandler {
+  return (request, res) => {
+    if (request.headers.authorization !== `Bearer ${internalToken(TEST_SECRET)}`) {
+      sendJsonResponse(res, 401, { error: { code: 'unauthorized', message: 'internal endpoint' } });
+      return;
+    }
+    answer(request, res);
+  };
+}
+
+async function rejection<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(type);
+  return error as E;
+}
+
+describe('WorkerClient', () => {
+  const servers: StubHttpServer[] = [];
+  let worker: TestWorker | null = null;
+
+  async function serve(handler: StubHandler): Promise<StubHttpServer> {
+    const server = await startStubHttpServer(handler);
+    servers.push(server);
+    return server;
+  }
+
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await worker?.destroy();
+    worker = null;
+  });
+
+  it('reads the current health with the internal bearer', async () => {
+    const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 200, SNAPSHOT)));
+    expect(await new WorkerClient(server.url, TEST_SECRET).currentHealth()).toEqual(SNAPSHOT);
+    expect(server.requests).toEqual([expect.objectContaining({ method: 'GET', path: '/internal/v1/health', body: '' })]);
+    expect(server.requests[0].headers.authorization).toBe(`Bearer ${internalToken(TEST_SECRET)}`);
+    expect(server.requests[0].headers['content-type']).toBeUndefined();
+  });
+
+  it('passes on "no snapshot yet" as null', async () => {
+    const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 200, null)));
+    expect(await new WorkerClient(server.url, TEST_SECRET).currentHealth()).toBeNull();
+  });
+
+  it('sends a pin as JSON and returns the new snapshot', async () => {
+    const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 200, SNAPSHOT)));
+    const input = { level: 'LEVEL_2' as const, actor: 'user:alice', reason: 'maintenance window' };
+    expect(await new WorkerClient(server.url, TEST_SECRET).pinDegradation(input)).toEqual(SNAPSHOT);
+    const [request] = server.requests;
+    expect(request).toMatchObject({ method: 'POST', path: '/internal/v1/degradation/pin' });
+    expect(request.headers.authorization).toBe(`Bearer ${internalToken(TEST_SECRET)}`);
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(request.body)).toEqual(input);
+  });
+
+  it('sends a cleared pin (level null) as JSON null', async () => {
+    const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 200, SNAPSHOT)));
+    await new WorkerClient(server.url, TEST_SECRET).pinDegradation({ level: null, actor: 'user:alice', reason: 'back to normal' });
+    expect(JSON.parse(server.requests[0].body)).toEqual({ level: null, actor: 'user:alice', reason: 'back to normal' });
+  });
+
+  it("raises the worker's refusal with its status, code and message", async () => {
+    const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 422, { error: { code: 'invalid_body', message: 'reason: give a reason of at least 3 characters' } })));
+    const error = await rejection(new WorkerClient(server.url, TEST_SECRET).pinDegradation({ level: 'LEVEL_1', actor: 'user:alice', reason: 'x' }), WorkerRejectedError);
+    expect(error).toMatchObject({ name: 'WorkerRejectedError', status: 422, code: 'invalid_body', message: 'reason: give a reason of at least 3 characters' });
+  });
+
+  it('is refused with 401 when the secrets differ', async () => {
+    const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 200, SNAPSHOT)));
+    const error = await rejection(new WorkerClient(server.url, `${TEST_SECRET}-not-the-same`).currentHealth(), WorkerRejectedError);
+    expect(error).toMatchObject({ status: 401, code: 'unauthorized', message: 'internal endpoint' });
+  });
+
+  it('names the status when the refusal has no error body', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<h1>Bad Gateway</h1>');
+    });
+    const error = await rejection(new WorkerClient(server.url, TEST_SECRET).currentHealth(), WorkerRejectedError);
+    expect(error).toMatchObject({ status: 502, code: 'worker_error', message: 'worker answered 502' });
+  });
+
+  it('reports a port nobody listens on as unavailable', async () => {
+    const port = await findFreePort();
+    const error = await rejection(new WorkerClient(`http://127.0.0.1:${port}`, TEST_SECRET).currentHealth(), WorkerUnavailableError);
+    expect(error.name).toBe('WorkerUnavailableError');
+    expect(error.message).toBe('the worker is not reachable (ECONNREFUSED)');
+  });
+
+  it('gives up on a worker that never answers after timeoutMs', async () => {
+    const server = await serve(() => undefined);
+    const started = Date.now();
+    const error = await rejection(new WorkerClient(server.url, TEST_SECRET, 150).pinDegradation({ level: null, actor: 'user:alice', reason: 'stuck?' }), WorkerUnavailableError);
+    expect(error.message).toBe('the worker is not reachable (timed out)');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('speaks the real worker\'s internal API', async () => {
+    worker = await startTestWorker({ sampler: new FixedSampler().scoreWillBe(100) });
+    const client = new WorkerClient(`http://127.0.0.1:${worker.port}`, TEST_SECRET);
+    await client.currentHealth();
+    const pinned = await client.pinDegradation({ level: 'LEVEL_2', actor: 'user:alice', reason: 'contract test' });
+    expect(pinned).toMatchObject({ level: 'LEVEL_2' });
+    expect(await client.currentHealth()).toMatchObject({ level: 'LEVEL_2' });
+    const refused = await rejection(client.pinDegradation({ level: 'LEVEL_9' as never, actor: 'user:alice', reason: 'no such level' }), WorkerRejectedError);
+    expect(refused.status).toBe(400);
+    expect(refused.code).toEqual(expect.any(String));
+    const wrongSecret = await rejection(new WorkerClient(`http://127.0.0.1:${worker.port}`, 'another-secret-0123456789abcdef0123').currentHealth(), WorkerRejectedError);
+    expect(wrongSecret).toMatchObject({ status: 401, code: 'unauthorized' });
+  });
+});
