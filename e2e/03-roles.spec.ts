@@ -40,3 +40,19 @@ test('a state-changing request without the CSRF token is refused', async ({ page
   expect(response.status()).toBe(403);
   expect((await response.json()).error.code).toBe('csrf');
 });
+
+test('a forged X-Forwarded-For from a client that is not a trusted proxy is ignored', async ({ page, playwright, baseURL }) => {
+  const stranger = await playwright.request.newContext({ baseURL });
+  const refused = await stranger.post('/api/auth/login', {
+    data: { username: 'nobody-forged', password: 'wrong password here' },
+    headers: { 'x-forwarded-for': '198.51.100.77', origin: baseURL! },
+  });
+  expect(refused.status()).toBe(401);
+  await stranger.dispose();
+
+  await signIn(page, ADMIN.username, ADMIN.password);
+  const recent = await page.request.get('/api/audit/recent?limit=20');
+  const events = (await recent.json()).events as Array<{ type: string; actor: string; source: string }>;
+  const failure = events.find((e) => e.type === 'auth.login_failed' && e.actor === 'user:nobody-forged');
+  expect(failure?.source).toBe('127.0.0.1');
+});

@@ -143,7 +143,7 @@ async function main() {
   await assertPortFree(webPort, 'PORT');
 
   const worker = new Supervised('worker', ['--import', 'tsx', join(root, 'server/main.ts')], `http://127.0.0.1:${workerPort}/healthz`);
-  const web = new Supervised('web', [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(webPort)], `http://127.0.0.1:${webPort}/login`);
+  const web = new Supervised('web', [join(root, 'scripts/web-server.mjs')], `http://127.0.0.1:${webPort}/login`);
   processes = [worker, web];
   worker.start();
   if (!(await worker.ready(60_000))) fail('the worker did not answer on /healthz within 60 s');

@@ -1,34 +1,27 @@
 import type { NextRequest } from 'next/server';
-import { ZodError, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
+import { describeIssues, HttpError } from '@/lib/http-error';
+import { clientAddress } from '@/lib/net/client-address';
 import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
 import { WorkerRejectedError, WorkerUnavailableError } from '@/server/web/worker-client';
 import { currentSession } from './session';
 import { getWebContext, type WebContext } from './web-context';
 
-/** Expected failures are values with a status; the body is always `{ error: { code, message } }`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+
+export function errorResponse(error: HttpError): Response {
+  return Response.json(error.toBody(), { status: error.status, headers: { 'cache-control': 'no-store', ...error.headers } });
 }
 
-export function errorResponse(error: ApiError): Response {
-  return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: { 'cache-control': 'no-store', ...error.headers } });
-}
-
-function describeZod(error: ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`).join('; ');
-}
-
-export function requestAddress(request: NextRequest): string {
-  // The launcher runs the web app directly; behind a proxy, the proxy's header is used.
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || '127.0.0.1';
+/**
+ * Where a request came from. scripts/web-server.mjs stamps the socket's address in
+ * x-vigil-peer (overwriting anything a client sent); forwarded headers count only
+ * when that peer is a trusted proxy. Under `next dev` there is no stamp.
+ */
+export function requestAddress(request: NextRequest, web: WebContext): string {
+  const peer = request.headers.get('x-vigil-peer');
+  if (!peer) return 'unknown';
+  return clientAddress({ peer, forwardedFor: request.headers.get('x-forwarded-for'), realIp: request.headers.get('x-real-ip'), trusted: web.trustedProxies });
 }
 
 export function isSecureRequest(request: NextRequest): boolean {
@@ -41,7 +34,7 @@ export function isSecureRequest(request: NextRequest): boolean {
  */
 export function assertSameOrigin(request: NextRequest): void {
   const site = request.headers.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') throw new ApiError(403, 'cross_site', 'cross-site requests are not accepted');
+  if (site && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'cross_site', 'cross-site requests are not accepted');
   const origin = request.headers.get('origin');
   if (origin) {
     const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
@@ -49,9 +42,9 @@ export function assertSameOrigin(request: NextRequest): void {
     try {
       originHost = new URL(origin).host;
     } catch {
-      throw new ApiError(403, 'cross_site', 'malformed Origin header');
+      throw new HttpError(403, 'cross_site', 'malformed Origin header');
     }
-    if (originHost !== host) throw new ApiError(403, 'cross_site', 'cross-site requests are not accepted');
+    if (originHost !== host) throw new HttpError(403, 'cross_site', 'cross-site requests are not accepted');
   }
 }
 
@@ -67,7 +60,7 @@ async function authenticate(request: NextRequest, web: WebContext): Promise<Prin
   if (!SAFE_METHODS.has(request.method)) {
     assertSameOrigin(request);
     const sent = request.headers.get('x-csrf-token') ?? '';
-    if (!safeEqual(sent, session.csrfToken)) throw new ApiError(403, 'csrf', 'missing or wrong CSRF token; reload the page');
+    if (!safeEqual(sent, session.csrfToken)) throw new HttpError(403, 'csrf', 'missing or wrong CSRF token; reload the page');
   }
   return session.principal;
 }
@@ -89,15 +82,15 @@ interface RouteOptions<B, Q> {
   handler: (ctx: RouteContext<B, Q>) => Promise<unknown>;
 }
 
-async function parseBody<B>(request: NextRequest, schema: ZodType<B>): Promise<B> {
+export async function parseBody<B>(request: NextRequest, schema: ZodType<B>): Promise<B> {
   let raw: unknown;
   try {
     raw = await request.json();
   } catch {
-    throw new ApiError(400, 'invalid_json', 'request body is not valid JSON');
+    throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ApiError(422, 'invalid_request', describeZod(parsed.error));
+  if (!parsed.success) throw new HttpError(422, 'invalid_request', describeIssues(parsed.error.issues));
   return parsed.data;
 }
 
@@ -108,12 +101,12 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
     try {
       web = await getWebContext();
       const principal = await authenticate(request, web);
-      if (!principal) throw new ApiError(401, 'unauthenticated', 'sign in first');
-      if (!options.authorize(principal)) throw new ApiError(403, 'forbidden', `your role (${principal.role}) cannot do this`);
+      if (!principal) throw new HttpError(401, 'unauthenticated', 'sign in first');
+      if (!options.authorize(principal)) throw new HttpError(403, 'forbidden', `your role (${principal.role}) cannot do this`);
       let query = undefined as Q;
       if (options.query) {
         const parsed = options.query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
-        if (!parsed.success) throw new ApiError(422, 'invalid_query', describeZod(parsed.error));
+        if (!parsed.success) throw new HttpError(422, 'invalid_query', describeIssues(parsed.error.issues));
         query = parsed.data;
       }
       const body = options.body ? await parseBody(request, options.body) : (undefined as B);
@@ -128,9 +121,9 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
 }
 
 export function handleError(error: unknown, web: WebContext | null, request: NextRequest): Response {
-  if (error instanceof ApiError) return errorResponse(error);
-  if (error instanceof WorkerUnavailableError) return errorResponse(new ApiError(503, 'worker_unavailable', error.message, { 'retry-after': '2' }));
-  if (error instanceof WorkerRejectedError) return errorResponse(new ApiError(error.status, error.code, error.message));
+  if (error instanceof HttpError) return errorResponse(error);
+  if (error instanceof WorkerUnavailableError) return errorResponse(new HttpError(503, 'worker_unavailable', error.message, { 'retry-after': '2' }));
+  if (error instanceof WorkerRejectedError) return errorResponse(new HttpError(error.status, error.code, error.message));
   web?.log.error({ err: error, method: request.method, path: request.nextUrl.pathname }, 'request failed');
-  return errorResponse(new ApiError(500, 'internal_error', 'something went wrong; the details are in the server log'));
+  return errorResponse(new HttpError(500, 'internal_error', 'something went wrong; the details are in the server log'));
 }

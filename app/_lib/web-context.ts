@@ -4,6 +4,8 @@ import { LoginThrottle } from '@/server/auth/login-throttle';
 import { ApiTokenAuthenticator } from '@/server/auth/api-tokens';
 import { WorkerClient } from '@/server/web/worker-client';
 import { createLogger, type Logger } from '@/server/log';
+import type { BlockList } from 'node:net';
+import { parseCidrList } from '@/lib/net/client-address';
 
 export interface WebContext {
   env: WebEnv;
@@ -12,6 +14,7 @@ export interface WebContext {
   tokens: ApiTokenAuthenticator;
   worker: WorkerClient;
   log: Logger;
+  trustedProxies: BlockList;
 }
 
 const holder = globalThis as unknown as { vigilWebContext?: Promise<WebContext> };
@@ -28,6 +31,7 @@ export function getWebContext(): Promise<WebContext> {
       tokens: new ApiTokenAuthenticator(database.prisma),
       worker: new WorkerClient(env.workerUrl, env.secret),
       log: createLogger('web', env.logLevel),
+      trustedProxies: parseCidrList(env.trustedProxies),
     };
   })();
   holder.vigilWebContext.catch(() => {

@@ -12,7 +12,9 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-'));
   const logFile = path.join(dataDir, 'launcher.log');
   const out = openSync(logFile, 'a');
-  const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_DATA_DIR: dataDir, PORT: String(WEB_PORT), WORKER_PORT: String(WORKER_PORT), VIGIL_SAMPLE_INTERVAL_MS: '1000', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_DATA_DIR: dataDir, PORT: String(WEB_PORT), WORKER_PORT: String(WORKER_PORT), VIGIL_SAMPLE_INTERVAL_MS: '1000', LOG_LEVEL: 'info',
+    // Loopback is not a proxy in this run, so a forged X-Forwarded-For from the browser must be ignored.
+    VIGIL_TRUSTED_PROXIES: '192.0.2.1/32' };
   delete env.VIGIL_ADMIN_PASSWORD;
   delete env.DATABASE_URL;
   const launcher = spawn(process.execPath, ['scripts/start.mjs'], { cwd: process.cwd(), env, stdio: ['ignore', out, out], detached: true });

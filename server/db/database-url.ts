@@ -20,5 +20,5 @@ export function defaultDatabaseUrl(dataDir: string): string {
 
 /** For logs and error messages: never print a password. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+  return url.replace(/\/\/([^:/@]+):([^/?#]*)@/, '//$1:***@');
 }

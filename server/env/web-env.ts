@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TRUSTED_PROXIES, InvalidCidrError, parseCidrList } from '@/lib/net/client-address';
 import { commonEnvShape, parseEnv, port, resolveCommonEnv, type CommonEnv } from './common';
 
 const webShape = {
@@ -9,6 +10,17 @@ const webShape = {
   VIGIL_WORKER_PUBLIC_URL: z.url('must be a URL the browser can reach').optional(),
   VIGIL_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   VIGIL_SESSION_IDLE_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().max(24 * 30).default(12),
+  VIGIL_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        if (value) parseCidrList(splitList(value));
+      } catch (error) {
+        if (error instanceof InvalidCidrError) ctx.addIssue({ code: 'custom', message: error.message });
+        else throw error;
+      }
+    }),
   VIGIL_SESSION_MAX_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().max(365).default(7),
 };
 
@@ -21,6 +33,12 @@ export interface WebEnv extends CommonEnv {
   workerPublicUrl: string | null;
   cookieSecure: 'auto' | 'always' | 'never';
   sessionPolicy: { absoluteMs: number; idleMs: number };
+  /** Peers whose X-Forwarded-For / X-Real-IP are believed. */
+  trustedProxies: string[];
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
 export function loadWebEnv(source: Record<string, string | undefined> = process.env): WebEnv {
@@ -33,5 +51,6 @@ export function loadWebEnv(source: Record<string, string | undefined> = process.
     workerPublicUrl: raw.VIGIL_WORKER_PUBLIC_URL ?? null,
     cookieSecure: raw.VIGIL_COOKIE_SECURE === 'auto' ? 'auto' : raw.VIGIL_COOKIE_SECURE === 'true' ? 'always' : 'never',
     sessionPolicy: { absoluteMs: raw.VIGIL_SESSION_MAX_DAYS * 86_400_000, idleMs: raw.VIGIL_SESSION_IDLE_HOURS * 3_600_000 },
+    trustedProxies: raw.VIGIL_TRUSTED_PROXIES ? splitList(raw.VIGIL_TRUSTED_PROXIES) : DEFAULT_TRUSTED_PROXIES,
   };
 }

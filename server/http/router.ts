@@ -1,18 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ZodError, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
+import { describeIssues, HttpError } from '@/lib/http-error';
 
-/** The one error shape of every endpoint: `{ "error": { "code", "message" } }`. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
+export { HttpError };
 
 export interface RequestContext {
   req: IncomingMessage;
@@ -41,7 +31,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, error: HttpError): void {
-  sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
+  sendJson(res, error.status, error.toBody(), error.headers);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -62,10 +52,6 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-export function zodMessage(error: ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`).join('; ');
 }
 
 export class Router {
@@ -107,7 +93,7 @@ export class Router {
             throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
           }
           const result = schema.safeParse(parsed);
-          if (!result.success) throw new HttpError(422, 'invalid_request', zodMessage(result.error));
+          if (!result.success) throw new HttpError(422, 'invalid_request', describeIssues(result.error.issues));
           return result.data;
         },
       };

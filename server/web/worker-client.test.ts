@@ -1,12 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthSnapshot } from '@/lib/live/events';
-import { FixedSampler, findFreePort, startTestWorker, TEST_SECRET, type TestWorker } from '../test-support';
+import { FixedSampler, findFreePort, makeSample, startTestWorker, TEST_SECRET, type TestWorker } from '../test-support';
 import { sendJsonResponse, startStubHttpServer, type StubHandler, type StubHttpServer } from '../test-support/stub-http-server';
 import { internalToken } from '../auth/keys';
 import { WorkerClient, WorkerRejectedError, WorkerUnavailableError } from './worker-client';
 
-/** Stands in for a snapshot: the client passes the worker's JSON through untouched. */
-const SNAPSHOT = { at: '2026-01-01T00:00:00.000Z', score: 91, level: 'NORMAL' } as unknown as HealthSnapshot;
+const SNAPSHOT: HealthSnapshot = {
+  sample: makeSample({}, new Date('2026-01-01T00:00:00.000Z')),
+  score: 100,
+  deductions: [],
+  degradation: 'NORMAL',
+  pinnedDegradation: null,
+  disabledFeatures: [],
+  workerStartedAt: '2026-01-01T00:00:00.000Z',
+  database: { ok: true, pendingEvents: 0, lastError: null },
+};
 
 /** Answers like the worker's internal routes: the derived bearer or 401. */
 function fakeWorker(answer: StubHandler): StubHandler {
@@ -117,11 +125,10 @@ describe('WorkerClient', () => {
     const client = new WorkerClient(`http://127.0.0.1:${worker.port}`, TEST_SECRET);
     await client.currentHealth();
     const pinned = await client.pinDegradation({ level: 'LEVEL_2', actor: 'user:alice', reason: 'contract test' });
-    expect(pinned).toMatchObject({ level: 'LEVEL_2' });
-    expect(await client.currentHealth()).toMatchObject({ level: 'LEVEL_2' });
+    expect(pinned).toMatchObject({ score: 100, degradation: 'LEVEL_2', pinnedDegradation: 'LEVEL_2' });
+    expect(await client.currentHealth()).toMatchObject({ degradation: 'LEVEL_2', pinnedDegradation: 'LEVEL_2' });
     const refused = await rejection(client.pinDegradation({ level: 'LEVEL_9' as never, actor: 'user:alice', reason: 'no such level' }), WorkerRejectedError);
-    expect(refused.status).toBe(400);
-    expect(refused.code).toEqual(expect.any(String));
+    expect(refused).toMatchObject({ status: 422, code: 'invalid_request', message: expect.stringContaining('level') });
     const wrongSecret = await rejection(new WorkerClient(`http://127.0.0.1:${worker.port}`, 'another-secret-0123456789abcdef0123').currentHealth(), WorkerRejectedError);
     expect(wrongSecret).toMatchObject({ status: 401, code: 'unauthorized' });
   });

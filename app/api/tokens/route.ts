@@ -17,7 +17,7 @@ export const POST = apiRoute({
   async handler({ web, principal, body, request }) {
     const { token, prefix, tokenHash } = generateApiToken();
     const created = await createApiToken(web.database.prisma, { id: randomUUID(), name: body.name, prefix, tokenHash, role: body.role, createdById: principal.kind === 'user' ? principal.id : null });
-    await recordWebEvent(web, { type: 'token.created', severity: 'notice', actor: `user:${principal.name}`, action: `create API token "${body.name}" (${body.role})`, module: 'web', resource: `token:${prefix}`, source: requestAddress(request), method: 'operator action' });
+    await recordWebEvent(web, { type: 'token.created', severity: 'notice', actor: `user:${principal.name}`, action: `create API token "${body.name}" (${body.role})`, module: 'web', resource: `token:${prefix}`, source: requestAddress(request, web), method: 'operator action' });
     // The only time the secret is shown: only its hash is stored.
     return Response.json({ token: { id: created.id, name: created.name, prefix, role: created.role, secret: token } }, { status: 201 });
   },

@@ -1,10 +1,11 @@
+import { HttpError } from '@/lib/http-error';
 import { z } from 'zod';
 import { canAdminister, roleSchema } from '@/lib/auth/roles';
 import { MIN_PASSWORD_LENGTH } from '@/server/auth/passwords';
 import { USERNAME_PATTERN } from '@/server/auth/first-admin';
 import { addUser, UserAdminError } from '@/server/auth/user-admin';
 import { listUsers } from '@/server/queries/users';
-import { ApiError, apiRoute, requestAddress } from '@/app/_lib/api-route';
+import { apiRoute, requestAddress } from '@/app/_lib/api-route';
 import { recordWebEvent } from '@/app/_lib/web-audit';
 
 const newUserSchema = z.object({
@@ -24,10 +25,10 @@ export const POST = apiRoute({
   async handler({ web, principal, body, request }) {
     try {
       const user = await addUser(web.database.prisma, body);
-      await recordWebEvent(web, { type: 'user.created', severity: 'notice', actor: `user:${principal.name}`, action: `create user ${user.username} (${user.role})`, module: 'web', resource: `user:${user.username}`, source: requestAddress(request), method: 'operator action' });
+      await recordWebEvent(web, { type: 'user.created', severity: 'notice', actor: `user:${principal.name}`, action: `create user ${user.username} (${user.role})`, module: 'web', resource: `user:${user.username}`, source: requestAddress(request, web), method: 'operator action' });
       return Response.json({ user }, { status: 201 });
     } catch (error) {
-      if (error instanceof UserAdminError) throw new ApiError(409, error.code, error.message);
+      if (error instanceof UserAdminError) throw new HttpError(409, error.code, error.message);
       throw error;
     }
   },

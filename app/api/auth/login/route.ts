@@ -1,7 +1,8 @@
+import { HttpError } from '@/lib/http-error';
 import { z } from 'zod';
 import { burnPasswordCheck, verifyPassword } from '@/server/auth/passwords';
 import { findUserByUsername, recordLogin } from '@/server/queries/users';
-import { ApiError, isSecureRequest, requestAddress } from '@/app/_lib/api-route';
+import { isSecureRequest, requestAddress } from '@/app/_lib/api-route';
 import { publicFormRoute } from '@/app/_lib/public-route';
 import { beginSession } from '@/app/_lib/session';
 import { recordWebEvent } from '@/app/_lib/web-audit';
@@ -12,11 +13,11 @@ const loginSchema = z.object({
 });
 
 export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) => {
-  const ip = requestAddress(request);
+  const ip = requestAddress(request, web);
   const wait = await web.throttle.retryAfter(body.username, ip);
   if (wait > 0) {
     await recordWebEvent(web, { type: 'auth.login_throttled', severity: 'warning', actor: `user:${body.username}`, action: 'sign in refused: too many failures', module: 'web', source: ip, method: 'password' });
-    throw new ApiError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, { 'retry-after': String(wait) });
+    throw new HttpError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, { 'retry-after': String(wait) });
   }
 
   const user = await findUserByUsername(web.database.prisma, body.username);
@@ -33,7 +34,7 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
       method: 'password',
       reason: user?.disabled ? 'account disabled' : 'wrong user name or password',
     });
-    throw new ApiError(401, 'invalid_credentials', 'wrong user name or password');
+    throw new HttpError(401, 'invalid_credentials', 'wrong user name or password');
   }
 
   await web.throttle.recordSuccess(body.username);

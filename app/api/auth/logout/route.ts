@@ -7,7 +7,7 @@ export const POST = apiRoute({
   authorize: canView,
   async handler({ web, principal, request }) {
     await finishSession(web);
-    await recordWebEvent(web, { type: 'auth.logout', severity: 'info', actor: `user:${principal.name}`, action: 'sign out', module: 'web', source: requestAddress(request), method: 'session' });
+    await recordWebEvent(web, { type: 'auth.logout', severity: 'info', actor: `user:${principal.name}`, action: 'sign out', module: 'web', source: requestAddress(request, web), method: 'session' });
     return { ok: true };
   },
 });

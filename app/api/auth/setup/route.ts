@@ -1,7 +1,8 @@
+import { HttpError } from '@/lib/http-error';
 import { z } from 'zod';
 import { completeSetup, SetupError } from '@/server/auth/first-admin';
 import { MIN_PASSWORD_LENGTH } from '@/server/auth/passwords';
-import { ApiError, isSecureRequest, requestAddress } from '@/app/_lib/api-route';
+import { isSecureRequest, requestAddress } from '@/app/_lib/api-route';
 import { publicFormRoute } from '@/app/_lib/public-route';
 import { beginSession } from '@/app/_lib/session';
 import { recordWebEvent } from '@/app/_lib/web-audit';
@@ -13,14 +14,14 @@ const setupSchema = z.object({
 });
 
 export const POST = publicFormRoute(setupSchema, async ({ request, web, body }) => {
-  const ip = requestAddress(request);
+  const ip = requestAddress(request, web);
   let user;
   try {
     user = await completeSetup(web.database.prisma, body.token, body.username, body.password);
   } catch (error) {
     if (error instanceof SetupError) {
       await recordWebEvent(web, { type: 'auth.setup_failed', severity: 'warning', actor: 'anonymous', action: 'first administrator set-up refused', module: 'web', source: ip, method: 'setup link', reason: error.message });
-      throw new ApiError(error.code === 'invalid_token' ? 401 : error.code === 'already_set_up' ? 409 : 422, error.code, error.message);
+      throw new HttpError(error.code === 'invalid_token' ? 401 : error.code === 'already_set_up' ? 409 : 422, error.code, error.message);
     }
     throw error;
   }

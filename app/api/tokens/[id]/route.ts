@@ -1,13 +1,14 @@
+import { HttpError } from '@/lib/http-error';
 import { canAdminister } from '@/lib/auth/roles';
 import { revokeApiToken } from '@/server/queries/api-tokens';
-import { ApiError, apiRoute, requestAddress } from '@/app/_lib/api-route';
+import { apiRoute, requestAddress } from '@/app/_lib/api-route';
 import { recordWebEvent } from '@/app/_lib/web-audit';
 
 export const DELETE = apiRoute({
   authorize: canAdminister,
   async handler({ web, principal, params, request }) {
-    if (!(await revokeApiToken(web.database.prisma, params.id))) throw new ApiError(404, 'not_found', 'no active token with that id');
-    await recordWebEvent(web, { type: 'token.revoked', severity: 'notice', actor: `user:${principal.name}`, action: 'revoke API token', module: 'web', resource: `token:${params.id}`, source: requestAddress(request), method: 'operator action' });
+    if (!(await revokeApiToken(web.database.prisma, params.id))) throw new HttpError(404, 'not_found', 'no active token with that id');
+    await recordWebEvent(web, { type: 'token.revoked', severity: 'notice', actor: `user:${principal.name}`, action: 'revoke API token', module: 'web', resource: `token:${params.id}`, source: requestAddress(request, web), method: 'operator action' });
     return { ok: true };
   },
 });
