@@ -23,6 +23,7 @@ import type { AuditEventInput } from '@/lib/audit/types';
 import {
   REPO_ROOT, distribution, fmtInt, intArg, machineInfo, parseArgs, round, roundDist, table, verdict, writeResult, type Distribution,
 } from './lib/common';
+import { addCleanup, runBenchmark, runCleanups } from './lib/run';
 
 const args = parseArgs();
 const TOTAL = intArg(args, 'events', 100_000);
@@ -161,7 +162,7 @@ async function runAppends(database: Database, dataDir: string, backend: BackendR
 
 async function benchSqlite(): Promise<BackendResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-audit-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  addCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const url = `file:${path.join(dir, 'vigil.db')}`;
   await applyMigrations(url, MIGRATIONS);
   const database = await openDatabase({ url });
@@ -192,12 +193,12 @@ async function benchPostgres(): Promise<BackendResult> {
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
-  cleanups.push(async () => {
+  addCleanup(async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-audit-pg-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  addCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const target = new URL(PG_ADMIN_URL);
   target.pathname = `/${name}`;
   const url = target.toString();
@@ -227,20 +228,6 @@ async function benchPostgres(): Promise<BackendResult> {
   } finally {
     await database.close();
   }
-}
-
-const cleanups: Array<() => unknown> = [];
-async function cleanup(): Promise<void> {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch (error) {
-      process.stderr.write(`cleanup: ${(error as Error).message}\n`);
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 }
 
 function print(r: BackendResult): void {
@@ -276,7 +263,7 @@ async function main(): Promise<void> {
       errors[name] = (error as Error).message;
       console.error(`\n${name}: FAILED: ${(error as Error).stack ?? error}`);
     } finally {
-      await cleanup();
+      await runCleanups();
     }
   }
   const file = writeResult('audit-append', { config: { events: TOTAL, producers: PRODUCERS, batch: BATCH, warmup: WARMUP, deadlineMs: DEADLINE_MS }, results, errors });
@@ -284,16 +271,4 @@ async function main(): Promise<void> {
   if (Object.keys(errors).length > 0) process.exitCode = 1;
 }
 
-const hardStop = setTimeout(() => {
-  console.error('audit-append: hard time limit (115 s) reached; cleaning up');
-  void cleanup().finally(() => process.exit(1));
-}, 115_000);
-hardStop.unref();
-
-main()
-  .catch(async (error) => {
-    console.error(error);
-    await cleanup();
-    process.exitCode = 1;
-  })
-  .finally(() => clearTimeout(hardStop));
+runBenchmark({ name: 'audit-append', hardLimitMs: 115_000, main });

@@ -2,9 +2,9 @@
 // Started as `node --import tsx bench/live-clients.ts` with an IPC channel; the parent
 // sends {type:'start', url, tokens}, then {type:'finish'}; this process answers with
 // the latency of every benchmark snapshot received, per client.
-import { io, type Socket } from 'socket.io-client';
-import { monoMs } from './lib/common';
-import { stampOf, type ChildToParent, type ParentToChild } from './lib/live-protocol';
+import type { Socket } from 'socket.io-client';
+import type { ChildToParent, ParentToChild } from './lib/live-protocol';
+import { connectStampedClients } from './lib/stamped-clients';
 
 if (!process.send) {
   console.error('live-clients.ts is started by bench/live-latency.ts (it needs an IPC channel)');
@@ -36,21 +36,17 @@ function shutdown(code = 0): void {
 
 async function start(url: string, tokens: string[]): Promise<void> {
   perClient = tokens.map(() => 0);
-  await Promise.all(tokens.map((token, i) => new Promise<void>((resolve, reject) => {
-    const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    sockets.push(socket);
-    socket.on('health:sample', (payload) => {
-      const receivedMono = monoMs();
-      const receivedWall = performance.timeOrigin + performance.now();
-      const stamp = stampOf(payload);
-      if (!stamp || stamp.warmup) return;
-      latencyMono.push(receivedMono - stamp.sentMono);
-      latencyWall.push(receivedWall - stamp.sentWall);
-      perClient[i] += 1;
-    });
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (error) => reject(new Error(`client ${i}: ${error.message}`)));
-  })));
+  const clients = connectStampedClients({
+    url,
+    tokens,
+    onReceipt: (receipt) => {
+      latencyMono.push(receipt.latencyMono);
+      latencyWall.push(receipt.latencyWall);
+      perClient[receipt.client] += 1;
+    },
+  });
+  sockets.push(...clients.sockets);
+  await clients.connected;
   send({ type: 'ready', connected: sockets.filter((s) => s.connected).length });
 }
 

@@ -20,7 +20,6 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { io, type Socket } from 'socket.io-client';
 import { loadWorkerEnv } from '@/server/env/worker-env';
 import { startWorker, type Worker } from '@/server/worker';
 import { issueLiveToken } from '@/server/auth/live-token';
@@ -29,7 +28,9 @@ import {
   BENCH_DIR, REPO_ROOT, distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, roundDist, table, verdict, withTimeout, writeResult,
   type Distribution,
 } from './lib/common';
-import { stampOf, type BenchStamp, type ChildToParent, type ParentToChild } from './lib/live-protocol';
+import type { BenchStamp, ChildToParent, ParentToChild } from './lib/live-protocol';
+import { addCleanup, runBenchmark, runCleanups } from './lib/run';
+import { connectStampedClients } from './lib/stamped-clients';
 
 const args = parseArgs();
 const MODE = args.get('mode') ?? 'both';
@@ -55,18 +56,6 @@ interface ModeResult {
   targetP99Ms: number;
   pass: boolean;
 }
-
-const cleanups: Array<() => unknown> = [];
-async function cleanup(): Promise<void> {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch (error) {
-      process.stderr.write(`cleanup: ${(error as Error).message}\n`);
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 
 async function tokens(worker: { secret: string }, n: number, tag: string): Promise<string[]> {
   return Promise.all(Array.from({ length: n }, async (_, i) =>
@@ -116,27 +105,21 @@ async function runInProcess(worker: Worker, url: string, secret: string): Promis
   const list = await tokens({ secret }, CLIENTS, 'in');
   const mono: number[] = [];
   const wall: number[] = [];
-  const sockets: Socket[] = [];
-  const closeAll = () => sockets.forEach((s) => s.disconnect());
-  cleanups.push(closeAll);
-  await withTimeout(Promise.all(list.map((token, i) => new Promise<void>((resolve, reject) => {
-    const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    sockets.push(socket);
-    socket.on('health:sample', (payload) => {
-      const receivedMono = monoMs();
-      const receivedWall = performance.timeOrigin + performance.now();
-      const stamp = stampOf(payload);
-      if (!stamp || stamp.warmup) return;
-      mono.push(receivedMono - stamp.sentMono);
-      wall.push(receivedWall - stamp.sentWall);
-    });
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (error) => reject(new Error(`client ${i}: ${error.message}`)));
-  }))), 15_000, 'connecting the in-process clients');
+  const clients = connectStampedClients({
+    url,
+    tokens: list,
+    onReceipt: ({ latencyMono, latencyWall }) => {
+      mono.push(latencyMono);
+      wall.push(latencyWall);
+    },
+  });
+  const closeAll = () => clients.sockets.forEach((s) => s.disconnect());
+  const dropCloseAll = addCleanup(closeAll);
+  await withTimeout(clients.connected, 15_000, 'connecting the in-process clients');
   const lag = await emitLoop(worker);
   await waitFor(() => mono.length >= CLIENTS * EMITS, 3_000);
   closeAll();
-  cleanups.splice(cleanups.indexOf(closeAll), 1);
+  dropCloseAll();
   return summarize('inprocess', mono, wall, lag);
 }
 
@@ -150,7 +133,7 @@ async function runChild(worker: Worker, url: string, secret: string): Promise<Mo
   const killChild = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
-  cleanups.push(killChild);
+  const dropKillChild = addCleanup(killChild);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const next = (type: ChildToParent['type'], ms: number) => withTimeout(new Promise<ChildToParent>((resolve, reject) => {
     const onMessage = (m: ChildToParent) => {
@@ -174,7 +157,7 @@ async function runChild(worker: Worker, url: string, secret: string): Promise<Mo
   child.send({ type: 'finish' } satisfies ParentToChild);
   const result = await resultP;
   await withTimeout(exited, 5_000, 'live-clients exit').catch(killChild);
-  cleanups.splice(cleanups.indexOf(killChild), 1);
+  dropKillChild();
   if (result.type !== 'result') throw new Error('unexpected message from live-clients');
   if (result.errors.length > 0) console.warn(`live-clients: ${result.errors.join('; ')}`);
   return summarize('child', result.latencyMono, result.latencyWall, lag);
@@ -206,7 +189,7 @@ async function main(): Promise<void> {
   console.log(`live-latency: ${CLIENTS} socket.io clients, ${EMITS} health:sample emits at ${RATE}/s through worker.live.emitHealth (+${WARMUP} warm-up)`);
   console.log(`machine: ${m.cpus} CPU (${m.cpuModel}), ${m.memoryGiB} GiB, node ${m.node}, load ${m.loadAverage.join(' ')}`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-live-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  addCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   // loadWorkerEnv accepts ports 1-65535 only, so the ephemeral port (0) is set on the parsed env.
   const parsed = loadWorkerEnv({
     VIGIL_DATA_DIR: dataDir,
@@ -216,7 +199,7 @@ async function main(): Promise<void> {
   });
   const env = { ...parsed, port: 0 };
   const worker = await startWorker({ env, migrationsDir: path.join(REPO_ROOT, 'prisma', 'migrations') });
-  cleanups.push(() => worker.close('benchmark done'));
+  addCleanup(() => worker.close('benchmark done'));
   const url = `http://127.0.0.1:${worker.port}`;
   console.log(`worker listening on ${url} (SQLite in ${dataDir})`);
 
@@ -233,7 +216,7 @@ async function main(): Promise<void> {
       console.error(`\n${mode}: FAILED: ${(error as Error).message}`);
     }
   }
-  await cleanup();
+  await runCleanups();
   const file = writeResult('live-latency', {
     config: { clients: CLIENTS, emits: EMITS, ratePerSecond: RATE, warmup: WARMUP, transport: 'websocket', event: 'health:sample' },
     headline: results.find((r) => r.mode === 'child')?.mode ?? results[0]?.mode ?? null,
@@ -244,16 +227,4 @@ async function main(): Promise<void> {
   if (Object.keys(errors).length > 0) process.exitCode = 1;
 }
 
-const hardStop = setTimeout(() => {
-  console.error('live-latency: hard time limit (110 s) reached; cleaning up');
-  void cleanup().finally(() => process.exit(1));
-}, 110_000);
-hardStop.unref();
-
-main()
-  .catch(async (error) => {
-    console.error(error);
-    await cleanup();
-    process.exitCode = 1;
-  })
-  .finally(() => clearTimeout(hardStop));
+runBenchmark({ name: 'live-latency', hardLimitMs: 110_000, main });

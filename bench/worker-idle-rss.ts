@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BENCH_DIR, REPO_ROOT, fmtInt, intArg, machineInfo, parseArgs, round, table, writeResult } from './lib/common';
+import { addCleanup, runBenchmark, runCleanups } from './lib/run';
 
 const args = parseArgs();
 const IDLE_SECONDS = intArg(args, 'idle-seconds', 30);
@@ -68,8 +69,6 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra } as NodeJS.ProcessEnv;
 }
 
-const children: ChildProcess[] = [];
-const cleanups: Array<() => unknown> = [];
 async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -79,20 +78,10 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
   clearTimeout(timer);
   return code;
 }
-async function cleanup(): Promise<void> {
-  await Promise.all(children.splice(0).map((c) => stop(c)));
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch (error) {
-      process.stderr.write(`cleanup: ${(error as Error).message}\n`);
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 
+/** Stops the child on cleanup and keeps the tail of its output for error messages. */
 function track(child: ChildProcess, label: string): { output: () => string } {
-  children.push(child);
+  addCleanup(() => stop(child));
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4000);
@@ -127,7 +116,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${m.cpus} CPU (${m.cpuModel}), ${m.memoryGiB} GiB, node ${m.node}, load ${m.loadAverage.join(' ')}`);
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-rss-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  addCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
   const workerCommand = ['--import', 'tsx', 'server/main.ts'];
   const spawnedAt = performance.now();
@@ -182,7 +171,7 @@ async function main(): Promise<void> {
     };
   });
   const workerExit = await stop(worker);
-  await cleanup();
+  await runCleanups();
 
   console.log('');
   console.log(table(['process', 'median RSS', 'max RSS', 'peak (VmHWM)', 'threads', 'samples'], series.map((s) => [
@@ -202,8 +191,4 @@ async function main(): Promise<void> {
   console.log(`result: ${path.relative(process.cwd(), file)}`);
 }
 
-main().catch(async (error) => {
-  console.error(`worker-idle-rss: ${(error as Error).message}`);
-  await cleanup();
-  process.exit(1);
-});
+runBenchmark({ name: 'worker-idle-rss', main });

@@ -15,6 +15,22 @@ import { registerIngestRoutes } from './http/routes/ingest-routes';
 import { registerInternalRoutes } from './http/routes/internal-routes';
 import { createLogger, type Logger } from './log';
 import { SchemaKeeper } from './db/schema-keeper';
+import { deleteExpiredSessions } from './queries/sessions';
+import { dbErrorMessage } from './db/db-error';
+
+const HOUSEKEEPING_EVERY_MS = 3_600_000;
+
+/** Hourly chores that belong to no capability: ended sessions are removed. */
+function startHousekeeping(database: Database, log: Logger): NodeJS.Timeout {
+  const run = () =>
+    deleteExpiredSessions(database.prisma, new Date())
+      .then((removed) => removed > 0 && log.info({ removed }, 'removed expired sessions'))
+      .catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'session clean-up failed'));
+  void run();
+  const timer = setInterval(() => void run(), HOUSEKEEPING_EVERY_MS);
+  timer.unref();
+  return timer;
+}
 
 export interface Worker {
   port: number;
@@ -86,7 +102,8 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
 
     await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider } });
     await monitor.start();
-    return { database, audit, monitor, live, tokens, schema };
+    const housekeeping = startHousekeeping(database, log);
+    return { database, audit, monitor, live, tokens, schema, housekeeping };
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -110,7 +127,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     throw error;
   }
   ready = true;
-  const { database, audit, monitor, live, tokens, schema } = started;
+  const { database, audit, monitor, live, tokens, schema, housekeeping } = started;
   log.info({ port, database: database.provider }, 'worker ready');
 
   let closing: Promise<void> | null = null;
@@ -125,6 +142,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     close(reason = 'shutdown') {
       closing ??= (async () => {
         schema.stop();
+        clearInterval(housekeeping);
         await monitor.stop();
         await audit.append({ type: 'worker.stopped', severity: 'info', actor: 'system', action: 'stop worker', module: 'worker', reason, method: 'process', details: { pid: process.pid } }).catch(() => undefined);
         await audit.close();

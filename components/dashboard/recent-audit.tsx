@@ -4,6 +4,7 @@ import type { Severity } from '@/lib/audit/types';
 import { formatClock } from '@/lib/format';
 import { useRecentAuditQuery } from '../queries/use-recent-audit-query';
 import { Badge, type Tone } from '../ui/badge';
+import { DataTable, Td, Tr } from '../ui/data-table';
 import { EmptyState } from '../ui/empty-state';
 
 const SEVERITY_TONE: Record<Severity, Tone> = { debug: 'neutral', info: 'neutral', notice: 'accent', warning: 'warn', high: 'orange', critical: 'crit' };
@@ -15,42 +16,27 @@ export function RecentAudit() {
   if (error) return <p className="text-sm text-bad">Could not load the audit trail: {error.message}</p>;
   if (!data || data.events.length === 0) return <EmptyState title="No events yet" />;
   return (
-    <div className="-mx-4 overflow-x-auto">
-      <table className="w-full min-w-[640px] text-left text-xs" data-testid="recent-audit">
-        <thead className="text-[11px] uppercase tracking-wide text-faint">
-          <tr className="border-b border-border">
-            <th className="px-4 py-1.5 font-medium">#</th>
-            <th className="px-2 py-1.5 font-medium">Time</th>
-            <th className="px-2 py-1.5 font-medium">Severity</th>
-            <th className="px-2 py-1.5 font-medium">Type</th>
-            <th className="px-2 py-1.5 font-medium">Who</th>
-            <th className="px-2 py-1.5 font-medium">What</th>
-            <th className="px-4 py-1.5 font-medium">Source</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.events.map((e) => (
-            <tr key={e.seq} className="border-b border-border/60 last:border-0 hover:bg-surface-2">
-              <td className="tabular px-4 py-1.5 text-faint">{e.seq}</td>
-              <td className="tabular px-2 py-1.5 whitespace-nowrap text-muted" title={e.at}>
-                {formatClock(e.at)}
-              </td>
-              <td className="px-2 py-1.5">
-                <Badge tone={SEVERITY_TONE[e.severity]}>{e.severity}</Badge>
-              </td>
-              <td className="px-2 py-1.5 font-mono whitespace-nowrap">{e.type}</td>
-              <td className="max-w-[10rem] truncate px-2 py-1.5 text-muted" title={e.actor}>
-                {e.actor}
-              </td>
-              <td className="max-w-[22rem] truncate px-2 py-1.5" title={e.reason ? `${e.action} — ${e.reason}` : e.action}>
-                {e.action}
-                {e.reason ? <span className="text-faint"> — {e.reason}</span> : null}
-              </td>
-              <td className="px-4 py-1.5 font-mono text-muted">{e.source ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable className="min-w-[640px] text-xs" testId="recent-audit" columns={['#', 'Time', 'Severity', 'Type', 'Who', 'What', 'Source']}>
+      {data.events.map((e) => (
+        <Tr key={e.seq} className="hover:bg-surface-2">
+          <Td className="tabular text-faint">{e.seq}</Td>
+          <Td className="tabular whitespace-nowrap text-muted" title={e.at}>
+            {formatClock(e.at)}
+          </Td>
+          <Td>
+            <Badge tone={SEVERITY_TONE[e.severity]}>{e.severity}</Badge>
+          </Td>
+          <Td className="font-mono whitespace-nowrap">{e.type}</Td>
+          <Td className="max-w-[10rem] truncate text-muted" title={e.actor}>
+            {e.actor}
+          </Td>
+          <Td className="max-w-[22rem] truncate" title={e.reason ? `${e.action} — ${e.reason}` : e.action}>
+            {e.action}
+            {e.reason ? <span className="text-faint"> — {e.reason}</span> : null}
+          </Td>
+          <Td className="font-mono text-muted">{e.source ?? '—'}</Td>
+        </Tr>
+      ))}
+    </DataTable>
   );
 }

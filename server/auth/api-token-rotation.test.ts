@@ -82,4 +82,13 @@ describe('API token authenticator over time', () => {
       { id: 'used', lastUsedAt: expect.any(Date), createdById: creator.id },
     ]);
   });
+
+  it('keeps a revoked VIGIL_API_TOKEN revoked across restarts until the variable changes', async () => {
+    await provisionEnvToken(prisma, FIRST);
+    expect(await revokeApiToken(prisma, 'env-provisioned')).toBe(true);
+    await provisionEnvToken(prisma, FIRST);
+    expect(await new ApiTokenAuthenticator(prisma, TTL_MS).authenticate(`Bearer ${FIRST}`)).toBeNull();
+    await provisionEnvToken(prisma, SECOND);
+    expect(await new ApiTokenAuthenticator(prisma, TTL_MS).authenticate(`Bearer ${SECOND}`)).toMatchObject({ role: 'admin', kind: 'token' });
+  });
 });

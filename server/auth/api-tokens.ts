@@ -11,7 +11,10 @@ export function generateApiToken(): { token: string; prefix: string; tokenHash: 
   return { token, prefix: token.slice(0, 12), tokenHash: sha256Hex(token) };
 }
 
-/** VIGIL_API_TOKEN becomes (or replaces) one admin token, for automation. */
+/**
+ * VIGIL_API_TOKEN becomes (or replaces) one admin token, for automation. A token an
+ * administrator revoked stays revoked across restarts until the variable changes.
+ */
 export async function provisionEnvToken(db: Db, token: string): Promise<void> {
   await upsertProvisionedToken(db, { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', prefix: token.slice(0, 12), tokenHash: sha256Hex(token), role: 'admin' });
 }

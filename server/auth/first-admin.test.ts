@@ -144,4 +144,26 @@ describe('first administrator', () => {
       expect((await ensureFirstAdmin(prisma, null)).state).toBe('setup');
     });
   });
+
+  describe('an existing account with the chosen name', () => {
+    it('is never handed over by the setup link', async () => {
+      await seedUser(prisma, { username: 'alice', role: 'viewer' });
+      const token = setupToken(await ensureFirstAdmin(prisma, null));
+      const error = await setupError(completeSetup(prisma, token, 'alice', PASSWORD));
+      expect(error.code).toBe('username_taken');
+      const alice = await prisma.user.findUniqueOrThrow({ where: { username: 'alice' } });
+      expect(alice.role).toBe('viewer');
+      // The link still works for a fresh name.
+      expect(await isSetupTokenValid(prisma, token)).toBe(true);
+      const admin = await completeSetup(prisma, token, 'root-admin', PASSWORD);
+      expect(admin.role).toBe('admin');
+    });
+
+    it('is not promoted by VIGIL_ADMIN_PASSWORD either', async () => {
+      await seedUser(prisma, { username: 'alice', role: 'viewer' });
+      const error = await setupError(ensureFirstAdmin(prisma, { username: 'alice', password: PASSWORD }));
+      expect(error.code).toBe('username_taken');
+      expect(await prisma.user.count({ where: { role: 'admin' } })).toBe(0);
+    });
+  });
 });

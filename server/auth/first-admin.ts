@@ -11,7 +11,7 @@ const SETUP_LIFETIME_MS = 24 * 3_600_000;
 export type FirstAdminState = { state: 'ready' } | { state: 'created'; username: string } | { state: 'setup'; token: string; expiresAt: string };
 
 export class SetupError extends Error {
-  constructor(readonly code: 'invalid_token' | 'already_set_up' | 'weak_password' | 'invalid_username', message: string) {
+  constructor(readonly code: 'invalid_token' | 'already_set_up' | 'weak_password' | 'invalid_username' | 'username_taken', message: string) {
     super(message);
     this.name = 'SetupError';
   }
@@ -55,7 +55,7 @@ export async function completeSetup(db: Db, token: string, username: string, pas
 async function createAdmin(db: Db, username: string, password: string) {
   if (!USERNAME_PATTERN.test(username)) throw new SetupError('invalid_username', 'user names are 3-64 letters, digits or _ . @ -');
   if (password.length < MIN_PASSWORD_LENGTH) throw new SetupError('weak_password', `passwords need at least ${MIN_PASSWORD_LENGTH} characters`);
-  const existing = await findUserByUsername(db, username);
-  if (existing) return existing;
+  // Never hand an existing account to whoever holds the setup link (or the env password).
+  if (await findUserByUsername(db, username)) throw new SetupError('username_taken', `a user named ${username} already exists and is not an administrator; choose another name`);
   return createUser(db, { id: randomUUID(), username, passwordHash: await hashPassword(password), role: 'admin' });
 }

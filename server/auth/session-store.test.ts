@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMigratedDatabase, type MigratedDatabase } from '../test-support';
 import { seedUser } from '../test-support/users';
 import type { Db } from '../db/client';
+import { deleteExpiredSessions } from '../queries/sessions';
 import { updateUser } from '../queries/users';
 import { sha256Hex } from './keys';
 import { createSession, DEFAULT_SESSION_POLICY, endSession, resolveSession, type SessionPolicy } from './session-store';
@@ -113,6 +114,15 @@ describe('session store', () => {
     expect(await resolveSession(prisma, first.secret, POLICY)).toBeNull();
     expect(await resolveSession(prisma, second.secret, POLICY)).not.toBeNull();
     await expect(endSession(prisma, first.secret)).resolves.toBeUndefined();
+  });
+
+  it('can sweep sessions past their absolute lifetime in one query', async () => {
+    const short = await createSession(prisma, { userId, ip: null, userAgent: null }, { absoluteMs: MINUTE, idleMs: MINUTE });
+    const long = await createSession(prisma, { userId, ip: null, userAgent: null }, POLICY);
+    expect(await deleteExpiredSessions(prisma, short.expiresAt)).toBe(0); // expiresAt < now, strictly
+    expect(await deleteExpiredSessions(prisma, new Date(short.expiresAt.getTime() + 1))).toBe(1);
+    expect(await storedRow(short.secret)).toBeNull();
+    expect(await storedRow(long.secret)).not.toBeNull();
   });
 
   it('writes lastSeenAt at most once a minute, and idleness counts from that write', async () => {

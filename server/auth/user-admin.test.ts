@@ -2,7 +2,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMigratedDatabase, type MigratedDatabase } from '../test-support';
 import { seedUser } from '../test-support/users';
 import type { Db } from '../db/client';
-import { countAdmins } from '../queries/users';
+import { countAdmins, listUsers, recordLogin } from '../queries/users';
 import { hashPassword, verifyPassword } from './passwords';
 import { createSession, resolveSession } from './session-store';
 import { addUser, changeUser, UserAdminError } from './user-admin';
@@ -56,6 +56,19 @@ describe('user administration', () => {
     });
   });
 
+  it('lists users oldest first, with their last sign-in and without password hashes', async () => {
+    const first = await addUser(prisma, { username: 'first', password: OLD_PASSWORD, role: 'admin' });
+    const second = await seedUser(prisma, { username: 'second', role: 'viewer', disabled: true });
+    const signedIn = new Date('2026-03-01T12:00:00.000Z');
+    await recordLogin(prisma, first.id, signedIn);
+    const users = await listUsers(prisma);
+    expect(users).toEqual([
+      { id: first.id, username: 'first', role: 'admin', disabled: false, createdAt: expect.any(Date), lastLoginAt: signedIn },
+      { id: second.id, username: 'second', role: 'viewer', disabled: true, createdAt: expect.any(Date), lastLoginAt: null },
+    ]);
+    expect(JSON.stringify(users)).not.toContain('argon2');
+  });
+
   describe('changeUser', () => {
     it('says not_found for an unknown id', async () => {
       expect((await userAdminError(changeUser(prisma, 'no-such-id', { role: 'viewer' }))).code).toBe('not_found');
@@ -71,6 +84,16 @@ describe('user administration', () => {
       expect(await prisma.user.findUnique({ where: { id: admin.id }, select: { role: true, disabled: true } })).toEqual({ role: 'admin', disabled: false });
       // Changes that keep them an active admin are fine.
       expect(await changeUser(prisma, admin.id, { role: 'admin', disabled: false })).toMatchObject({ role: 'admin', disabled: false });
+    });
+
+    it('lets only one of two simultaneous demotions of the last two administrators through', async () => {
+      const a = await seedUser(prisma, { username: 'admin-a', role: 'admin' });
+      const b = await seedUser(prisma, { username: 'admin-b', role: 'admin' });
+      const results = await Promise.allSettled([changeUser(prisma, a.id, { role: 'viewer' }), changeUser(prisma, b.id, { disabled: true })]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect((rejected.reason as UserAdminError).code).toBe('last_admin');
+      expect(await countAdmins(prisma)).toBe(1);
     });
 
     it('demotes or disables an administrator while another active one remains', async () => {

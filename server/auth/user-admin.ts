@@ -18,18 +18,24 @@ export async function addUser(db: Db, input: { username: string; password: strin
   return { id: user.id, username: user.username, role: user.role };
 }
 
-/** Changes role or access; never leaves the console without an active administrator. */
+/**
+ * Changes role or access; never leaves the console without an active administrator.
+ * The check and the change share one serializable transaction, so two admins demoting
+ * each other at the same moment cannot both succeed.
+ */
 export async function changeUser(db: Db, id: string, change: { role?: Role; disabled?: boolean; password?: string }) {
-  const user = await db.user.findUnique({ where: { id } });
-  if (!user) throw new UserAdminError('not_found', 'no such user');
-  const losesAdmin = user.role === 'admin' && !user.disabled && ((change.role && change.role !== 'admin') || change.disabled === true);
-  if (losesAdmin && (await countAdmins(db)) <= 1) throw new UserAdminError('last_admin', 'this is the last active administrator; make someone else admin first');
-  const updated = await updateUser(db, id, {
-    role: change.role,
-    disabled: change.disabled,
-    passwordHash: change.password ? await hashPassword(change.password) : undefined,
-  });
-  // A demoted, disabled or re-keyed account must sign in again under its new terms.
-  await deleteUserSessions(db, id);
-  return updated;
+  const passwordHash = change.password ? await hashPassword(change.password) : undefined;
+  return db.$transaction(
+    async (tx) => {
+      const user = await tx.user.findUnique({ where: { id } });
+      if (!user) throw new UserAdminError('not_found', 'no such user');
+      const losesAdmin = user.role === 'admin' && !user.disabled && ((change.role && change.role !== 'admin') || change.disabled === true);
+      if (losesAdmin && (await countAdmins(tx)) <= 1) throw new UserAdminError('last_admin', 'this is the last active administrator; make someone else admin first');
+      const updated = await updateUser(tx, id, { role: change.role, disabled: change.disabled, passwordHash });
+      // A demoted, disabled or re-keyed account must sign in again under its new terms.
+      await deleteUserSessions(tx, id);
+      return updated;
+    },
+    { isolationLevel: 'Serializable' },
+  );
 }

@@ -9,6 +9,9 @@ import { providerOf, sqlitePathOf, type DatabaseProvider } from './database-url'
  * so the rest of the code is written against the SQLite client's types.
  */
 export type Db = SqliteClient;
+/** A client or an interactive transaction: what query functions accept. */
+export type DbTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+export type Queryable = Db | DbTx;
 
 export interface Database {
   prisma: Db;

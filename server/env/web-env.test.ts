@@ -41,6 +41,7 @@ describe('loadWebEnv', () => {
       workerPublicUrl: null,
       cookieSecure: 'auto',
       sessionPolicy: { absoluteMs: 7 * 86_400_000, idleMs: 12 * 3_600_000 },
+      trustedProxies: ['127.0.0.0/8', '::1/128'],
     });
   });
 
@@ -86,6 +87,15 @@ describe('loadWebEnv', () => {
     const named = error.message.split('\n').slice(1).map((line) => line.trim().split(':')[0]);
     expect(named.sort()).toEqual(['PORT', 'VIGIL_SESSION_IDLE_HOURS', 'VIGIL_SESSION_MAX_DAYS', 'VIGIL_SQLITE_BUSY_TIMEOUT_MS', 'VIGIL_WORKER_URL', 'WORKER_PORT']);
     expect(error.message).toContain('VIGIL_WORKER_URL: must be a URL such as http://127.0.0.1:3001');
+  });
+
+  it('reads VIGIL_TRUSTED_PROXIES as a comma-separated list of addresses and ranges', () => {
+    expect(loadWebEnv({ ...base(), VIGIL_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.0.2.7 ,,fd00::/8' }).trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.7', 'fd00::/8']);
+  });
+
+  it.each(['10.0.0.0/33', 'proxy.internal', '10.0.0.1, nonsense'])('names VIGIL_TRUSTED_PROXIES for %j', (value) => {
+    const error = envError({ ...base(), VIGIL_TRUSTED_PROXIES: value });
+    expect(error.message).toMatch(/ {2}VIGIL_TRUSTED_PROXIES: ".*" is not an IP address or CIDR range/);
   });
 
   it('names VIGIL_SECRET when it is short, without printing it', () => {

@@ -15,11 +15,10 @@ export async function createApiToken(db: Db, token: { id: string; name: string; 
 }
 
 export async function upsertProvisionedToken(db: Db, token: { id: string; name: string; prefix: string; tokenHash: string; role: Role }) {
-  return db.apiToken.upsert({
-    where: { id: token.id },
-    create: token,
-    update: { tokenHash: token.tokenHash, prefix: token.prefix, role: token.role, revokedAt: null },
-  });
+  const existing = await db.apiToken.findUnique({ where: { id: token.id } });
+  if (!existing) return db.apiToken.create({ data: token });
+  if (existing.tokenHash === token.tokenHash) return existing;
+  return db.apiToken.update({ where: { id: token.id }, data: { tokenHash: token.tokenHash, prefix: token.prefix, role: token.role, revokedAt: null } });
 }
 
 export async function listApiTokens(db: Db) {

@@ -1,25 +1,25 @@
-import type { Db } from '../db/client';
+import type { Queryable } from '../db/client';
 
-export async function insertSession(db: Db, session: { id: string; userId: string; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null }) {
+export async function insertSession(db: Queryable, session: { id: string; userId: string; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null }) {
   return db.session.create({ data: session });
 }
 
-export async function findSessionWithUser(db: Db, id: string) {
+export async function findSessionWithUser(db: Queryable, id: string) {
   return db.session.findUnique({ where: { id }, include: { user: { select: { id: true, username: true, role: true, disabled: true } } } });
 }
 
-export async function touchSession(db: Db, id: string, at: Date): Promise<void> {
+export async function touchSession(db: Queryable, id: string, at: Date): Promise<void> {
   await db.session.update({ where: { id }, data: { lastSeenAt: at } });
 }
 
-export async function deleteSession(db: Db, id: string): Promise<void> {
+export async function deleteSession(db: Queryable, id: string): Promise<void> {
   await db.session.deleteMany({ where: { id } });
 }
 
-export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
+export async function deleteUserSessions(db: Queryable, userId: string): Promise<void> {
   await db.session.deleteMany({ where: { userId } });
 }
 
-export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
+export async function deleteExpiredSessions(db: Queryable, now: Date): Promise<number> {
   return (await db.session.deleteMany({ where: { expiresAt: { lt: now } } })).count;
 }

@@ -103,6 +103,23 @@ describe('WorkerClient', () => {
     expect(error).toMatchObject({ status: 502, code: 'worker_error', message: 'worker answered 502' });
   });
 
+  it('never takes an unreadable 200 for "no snapshot yet"', async () => {
+    const html = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<h1>not the worker</h1>');
+    });
+    const garbled = await rejection(new WorkerClient(html.url, TEST_SECRET).currentHealth(), WorkerUnavailableError);
+    expect(garbled.message).toBe('the worker is not reachable (unreadable response)');
+
+    // Headers arrive, then the body stalls past the timeout.
+    const stalled = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"sample":');
+    });
+    const timedOut = await rejection(new WorkerClient(stalled.url, TEST_SECRET, 150).currentHealth(), WorkerUnavailableError);
+    expect(timedOut.message).toBe('the worker is not reachable (timed out)');
+  });
+
   it('reports a port nobody listens on as unavailable', async () => {
     const port = await findFreePort();
     const error = await rejection(new WorkerClient(`http://127.0.0.1:${port}`, TEST_SECRET).currentHealth(), WorkerUnavailableError);

@@ -49,7 +49,16 @@ export class WorkerClient {
     } catch (error) {
       throw new WorkerUnavailableError((error as Error).name === 'TimeoutError' ? 'timed out' : ((error as { cause?: { code?: string } }).cause?.code ?? 'connection failed'));
     }
-    const payload = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | T;
+    let payload: unknown;
+    try {
+      payload = await response.json();
+    } catch (error) {
+      if (response.ok) {
+        // A 200 whose body cannot be read is not an answer: never mistake it for "nothing yet".
+        throw new WorkerUnavailableError((error as Error).name === 'TimeoutError' ? 'timed out' : 'unreadable response');
+      }
+      payload = null;
+    }
     if (!response.ok) {
       const error = (payload as { error?: { code: string; message: string } } | null)?.error;
       throw new WorkerRejectedError(response.status, error?.code ?? 'worker_error', error?.message ?? `worker answered ${response.status}`);
