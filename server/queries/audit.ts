@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database, Db } from '../db/client';
 import { GENESIS_HASH, linkEvents, type UnhashedAuditEvent } from '@/lib/audit/hash-chain';
 import type { ChainedAuditEvent, Severity } from '@/lib/audit/types';
@@ -54,11 +55,26 @@ function isSeqConflict(error: unknown): boolean {
  * database unpacks itself (json_each on SQLite, jsonb_to_recordset on PostgreSQL), so
  * Prisma's per-value work and per-statement round trips stay out of the hot path.
  */
-async function insertAuditRows({ prisma, provider }: Database, events: ChainedAuditEvent[]): Promise<void> {
+async function insertAuditRows({ prisma, provider, sqlite }: Database, events: ChainedAuditEvent[]): Promise<void> {
   const payload = JSON.stringify(
     events.map((event) => ({ ...event, at: provider === 'sqlite' ? event.at.replace('Z', '+00:00') : event.at, details: JSON.stringify(event.details) })),
   );
+  if (sqlite) {
+    sqliteInsert(sqlite).run(payload);
+    return;
+  }
   await prisma.$executeRawUnsafe(provider === 'sqlite' ? SQLITE_INSERT : POSTGRES_INSERT, payload);
+}
+
+const preparedInserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+
+function sqliteInsert(connection: BetterSqlite3.Database): BetterSqlite3.Statement {
+  let statement = preparedInserts.get(connection);
+  if (!statement) {
+    statement = connection.prepare(SQLITE_INSERT);
+    preparedInserts.set(connection, statement);
+  }
+  return statement;
 }
 
 /**

@@ -116,11 +116,5 @@ CREATE INDEX "AuditEvent_severity_seq_idx" ON "AuditEvent"("severity", "seq");
 CREATE INDEX "AuditEvent_module_seq_idx" ON "AuditEvent"("module", "seq");
 
 -- CreateIndex
-CREATE INDEX "AuditEvent_source_seq_idx" ON "AuditEvent"("source", "seq");
-
--- CreateIndex
-CREATE INDEX "AuditEvent_actor_seq_idx" ON "AuditEvent"("actor", "seq");
-
--- CreateIndex
 CREATE INDEX "HealthSample_at_idx" ON "HealthSample"("at");
 
