@@ -15,9 +15,7 @@ async function main(): Promise<void> {
   const migrations = await applyMigrations(web.databaseUrl);
   const database = await openDatabase({ url: web.databaseUrl });
   try {
-    const password = process.env.VIGIL_ADMIN_PASSWORD;
-    const username = process.env.VIGIL_ADMIN_USER || 'admin';
-    const admin = await ensureFirstAdmin(database.prisma, password ? { username, password } : null);
+    const admin = await ensureFirstAdmin(database.prisma, web.bootstrapAdmin);
     process.stdout.write(
       `${JSON.stringify({ ok: true, admin, migrationsApplied: migrations.applied, dataDir: web.dataDir, database: web.databaseProvider, databaseUrl: redactUrl(web.databaseUrl) })}\n`,
     );

@@ -98,6 +98,16 @@ describe('loadWebEnv', () => {
     expect(error.message).toMatch(/ {2}VIGIL_TRUSTED_PROXIES: ".*" is not an IP address or CIDR range/);
   });
 
+  it('reads the unattended administrator, and names a short VIGIL_ADMIN_PASSWORD without printing it', () => {
+    expect(loadWebEnv(base()).bootstrapAdmin).toBeNull();
+    expect(loadWebEnv({ ...base(), VIGIL_ADMIN_PASSWORD: 'a long admin password' }).bootstrapAdmin).toEqual({ username: 'admin', password: 'a long admin password' });
+    expect(loadWebEnv({ ...base(), VIGIL_ADMIN_USER: 'ops', VIGIL_ADMIN_PASSWORD: 'a long admin password' }).bootstrapAdmin?.username).toBe('ops');
+    const error = envError({ ...base(), VIGIL_ADMIN_PASSWORD: 'hunter2' });
+    expect(error.message).toContain('VIGIL_ADMIN_PASSWORD: must be at least 12 characters (value hidden)');
+    expect(error.message).not.toContain('hunter2');
+    expect(envError({ ...base(), VIGIL_ADMIN_USER: 'a b' }).message).toContain('VIGIL_ADMIN_USER');
+  });
+
   it('names VIGIL_SECRET when it is short, without printing it', () => {
     const secret = 'short-but-secret-value-29chars';
     const error = envError({ ...base(), VIGIL_SECRET: secret });

@@ -21,6 +21,8 @@ const webShape = {
         else throw error;
       }
     }),
+  VIGIL_ADMIN_USER: z.string().regex(/^[a-zA-Z0-9_.@-]{3,64}$/, 'must be 3-64 letters, digits or _ . @ -').default('admin'),
+  VIGIL_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   VIGIL_SESSION_MAX_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().max(365).default(7),
 };
 
@@ -35,6 +37,8 @@ export interface WebEnv extends CommonEnv {
   sessionPolicy: { absoluteMs: number; idleMs: number };
   /** Peers whose X-Forwarded-For / X-Real-IP are believed. */
   trustedProxies: string[];
+  /** The first administrator, created unattended at start when set. */
+  bootstrapAdmin: { username: string; password: string } | null;
 }
 
 function splitList(value: string): string[] {
@@ -52,5 +56,6 @@ export function loadWebEnv(source: Record<string, string | undefined> = process.
     cookieSecure: raw.VIGIL_COOKIE_SECURE === 'auto' ? 'auto' : raw.VIGIL_COOKIE_SECURE === 'true' ? 'always' : 'never',
     sessionPolicy: { absoluteMs: raw.VIGIL_SESSION_MAX_DAYS * 86_400_000, idleMs: raw.VIGIL_SESSION_IDLE_HOURS * 3_600_000 },
     trustedProxies: raw.VIGIL_TRUSTED_PROXIES ? splitList(raw.VIGIL_TRUSTED_PROXIES) : DEFAULT_TRUSTED_PROXIES,
+    bootstrapAdmin: raw.VIGIL_ADMIN_PASSWORD ? { username: raw.VIGIL_ADMIN_USER, password: raw.VIGIL_ADMIN_PASSWORD } : null,
   };
 }
