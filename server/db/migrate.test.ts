@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ describe('loadMigrations', () => {
   it('ignores directories that are not NNNN_name or lack the provider file, and sorts by name', () => {
     const dir = makeTempDir('vigil-migrations-');
     try {
-      cpSync(defaultMigrationsDir(), dir.path, { recursive: true });
+      copyInitOnly(dir.path);
       mkdirSync(`${dir.path}/0003_later`);
       writeFileSync(`${dir.path}/0003_later/sqlite.sql`, 'SELECT 1;');
       mkdirSync(`${dir.path}/0002_pg_only`);
@@ -47,6 +48,13 @@ describe('loadMigrations', () => {
   });
 });
 
+/** Only the first committed migration, so synthetic later ones can follow it. */
+function copyInitOnly(target: string): void {
+  cpSync(path.join(defaultMigrationsDir(), '0001_init'), path.join(target, '0001_init'), { recursive: true });
+}
+
+const committed = (provider: 'sqlite' | 'postgresql') => loadMigrations(provider).map((m) => m.name);
+
 describe.each(PROVIDERS)('applyMigrations on %s', (provider) => {
   let db: EmptyDatabase;
 
@@ -54,20 +62,22 @@ describe.each(PROVIDERS)('applyMigrations on %s', (provider) => {
     await db?.destroy();
   });
 
-  it('applies 0001_init to a fresh database, then nothing on the second run', async () => {
+  it('applies every committed migration to a fresh database, then nothing on the second run', async () => {
     db = await createEmptyDatabase(provider);
+    const all = committed(provider);
+    expect(all[0]).toBe('0001_init');
     const first = await applyMigrations(db.url);
-    expect(first).toEqual({ applied: ['0001_init'], alreadyApplied: 0 });
+    expect(first).toEqual({ applied: all, alreadyApplied: 0 });
 
-    const ledger = await runSql(db, `SELECT name, checksum FROM ${LEDGER}`);
-    expect(ledger).toEqual([{ name: '0001_init', checksum: loadMigrations(provider)[0].checksum }]);
+    const ledger = await runSql(db, `SELECT name, checksum FROM ${LEDGER} ORDER BY name`);
+    expect(ledger).toEqual(loadMigrations(provider).map((m) => ({ name: m.name, checksum: m.checksum })));
     // The schema is there and empty: the chain starts at the genesis.
     expect(await runSql(db, 'SELECT "seq" FROM "AuditEvent"')).toEqual([]);
     await runSql(db, `INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES ('probe', '1', CURRENT_TIMESTAMP)`);
 
     const second = await applyMigrations(db.url);
-    expect(second).toEqual({ applied: [], alreadyApplied: 1 });
-    expect(await runSql(db, `SELECT name FROM ${LEDGER}`)).toHaveLength(1);
+    expect(second).toEqual({ applied: [], alreadyApplied: all.length });
+    expect(await runSql(db, `SELECT name FROM ${LEDGER}`)).toHaveLength(all.length);
     // nothing was re-run over the existing tables and data
     expect(await runSql(db, 'SELECT "key" FROM "Setting"')).toEqual([{ key: 'probe' }]);
   });
@@ -83,7 +93,7 @@ describe.each(PROVIDERS)('applyMigrations on %s', (provider) => {
   it('applies a later migration once and records it after the first', async () => {
     db = await createEmptyDatabase(provider);
     const dir = db.dir.join('migrations');
-    cpSync(defaultMigrationsDir(), dir, { recursive: true });
+    copyInitOnly(dir);
     mkdirSync(`${dir}/0002_add_note`);
     writeFileSync(`${dir}/0002_add_note/${provider === 'sqlite' ? 'sqlite' : 'postgres'}.sql`, 'CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY, "body" TEXT NOT NULL);\n');
     expect(await applyMigrations(db.url, dir)).toEqual({ applied: ['0001_init', '0002_add_note'], alreadyApplied: 0 });
@@ -95,7 +105,7 @@ describe.each(PROVIDERS)('applyMigrations on %s', (provider) => {
   it('leaves nothing half-applied when a migration fails', async () => {
     db = await createEmptyDatabase(provider);
     const dir = db.dir.join('migrations');
-    cpSync(defaultMigrationsDir(), dir, { recursive: true });
+    copyInitOnly(dir);
     mkdirSync(`${dir}/0002_broken`);
     writeFileSync(`${dir}/0002_broken/${provider === 'sqlite' ? 'sqlite' : 'postgres'}.sql`, 'CREATE TABLE "Half" ("id" INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;\n');
     await expect(applyMigrations(db.url, dir)).rejects.toThrow();
@@ -129,7 +139,7 @@ describe('applyMigrations on sqlite, specifics', () => {
   it('creates the parent directory of the database file', async () => {
     db = await createEmptyDatabase('sqlite');
     const url = `file:${db.dir.join('nested', 'deeper', 'vigil.db')}`;
-    expect((await applyMigrations(url)).applied).toEqual(['0001_init']);
+    expect((await applyMigrations(url)).applied).toEqual(committed('sqlite'));
   });
 });
 
@@ -142,7 +152,8 @@ describe('applyMigrations on postgresql, specifics', () => {
   it('serialises concurrent migrators with the advisory lock', async () => {
     db = await createEmptyDatabase('postgresql');
     const results = await Promise.all([applyMigrations(db.url), applyMigrations(db.url), applyMigrations(db.url)]);
-    expect(results.flatMap((r) => r.applied)).toEqual(['0001_init']);
-    expect(results.map((r) => r.alreadyApplied).sort()).toEqual([0, 1, 1]);
+    const all = committed('postgresql');
+    expect(results.flatMap((r) => r.applied)).toEqual(all);
+    expect(results.map((r) => r.alreadyApplied).sort()).toEqual([0, all.length, all.length]);
   });
 });
