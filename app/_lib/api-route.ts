@@ -19,9 +19,13 @@ export function errorResponse(error: HttpError): Response {
  * when that peer is a trusted proxy. Under `next dev` there is no stamp.
  */
 export function requestAddress(request: NextRequest, web: WebContext): string {
-  const peer = request.headers.get('x-vigil-peer');
+  return addressFromHeaders(request.headers, web);
+}
+
+export function addressFromHeaders(headers: Headers, web: WebContext): string {
+  const peer = headers.get('x-vigil-peer');
   if (!peer) return 'unknown';
-  return clientAddress({ peer, forwardedFor: request.headers.get('x-forwarded-for'), realIp: request.headers.get('x-real-ip'), trusted: web.trustedProxies });
+  return clientAddress({ peer, forwardedFor: headers.get('x-forwarded-for'), realIp: headers.get('x-real-ip'), trusted: web.trustedProxies });
 }
 
 export function isSecureRequest(request: NextRequest): boolean {

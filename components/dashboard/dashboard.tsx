@@ -18,6 +18,7 @@ import { PinDegradationControl } from './pin-degradation-control';
 import { RangePicker } from './range-picker';
 import { RecentAudit } from './recent-audit';
 import { ResourceChart } from './resource-chart';
+import { ShareButton } from '../share/share-button';
 
 function useNow(intervalMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
@@ -61,7 +62,17 @@ export function Dashboard({ principal }: { principal: Principal }) {
         </Panel>
       </div>
 
-      <Panel title="Resources" subtitle={history.data?.resolution === 'minute' ? 'one-minute averages' : 'every sample'} actions={<RangePicker value={range} />} testId="panel-resources">
+      <Panel
+        title="Resources"
+        subtitle={history.data?.resolution === 'minute' ? 'one-minute averages' : 'every sample'}
+        actions={
+          <>
+            <RangePicker value={range} />
+            {canOperate(principal) ? <ShareButton view={{ path: '/', query: { range } }} defaultTitle={`Host health, last ${range}`} /> : null}
+          </>
+        }
+        testId="panel-resources"
+      >
         {history.isError ? (
           <p className="text-sm text-bad">Could not load history: {history.error.message}</p>
         ) : (

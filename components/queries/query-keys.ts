@@ -9,4 +9,5 @@ export const queryKeys = {
   auditRecentAll: () => ['audit-recent'] as const,
   users: () => ['users', {}] as const,
   tokens: () => ['tokens', {}] as const,
+  shareLinks: () => ['share-links', {}] as const,
 };

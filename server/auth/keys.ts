@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** One secret, one derived key per use: a leaked live-socket key cannot sign sessions. */
-export function deriveKey(secret: string, purpose: 'session' | 'live' | 'internal' | 'setup'): Buffer {
+export function deriveKey(secret: string, purpose: 'session' | 'live' | 'internal' | 'setup' | 'share'): Buffer {
   return createHmac('sha256', secret).update(`vigil:${purpose}`).digest();
 }
 

@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { canAdminister } from '@/lib/auth/roles';
 import { TokensPanel } from '@/components/admin/tokens-panel';
 import { UsersPanel } from '@/components/admin/users-panel';
+import { ShareLinksPanel } from '@/components/admin/share-links-panel';
 import { EmptyState } from '@/components/ui/empty-state';
 import { currentSession } from '@/app/_lib/session';
 
@@ -18,6 +19,7 @@ export default async function AdminPage() {
     <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
       <UsersPanel selfId={session.principal.id} />
       <TokensPanel />
+      <ShareLinksPanel />
     </div>
   );
 }

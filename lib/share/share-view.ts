@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** The views a link can show, and the query (filters, range) frozen into the link. */
+export const SHAREABLE_PATHS = ['/audit', '/'] as const;
+
+export const shareViewSchema = z.object({
+  path: z.enum(SHAREABLE_PATHS),
+  query: z.record(z.string().max(64), z.string().max(500)).default({}),
+});
+export type ShareView = z.infer<typeof shareViewSchema>;
+
+export const createShareLinkSchema = z.object({
+  title: z.string().trim().min(1, 'give the link a title').max(120),
+  view: shareViewSchema,
+  expiresInHours: z.number().int().min(1, 'at least 1 hour').max(24 * 30, 'at most 30 days').default(24),
+  redactSources: z.boolean().default(false),
+});
+export type CreateShareLink = z.infer<typeof createShareLinkSchema>;
+
+/** 203.0.113.9 → 203.0.113.x, 2001:db8::1 → 2001:db8:…: enough to tell sources apart, not to find them. */
+export function redactAddress(address: string | null): string | null {
+  if (!address) return address;
+  const v4 = /^(\d+\.\d+\.\d+)\.\d+$/.exec(address);
+  if (v4) return `${v4[1]}.x`;
+  if (/^[0-9a-f:]+$/i.test(address) && address.split(':').length > 2) return `${address.split(':').slice(0, 2).join(':')}:…`;
+  return 'redacted';
+}
