@@ -17,7 +17,7 @@ const LIFETIMES = [
 ];
 
 /** Creates a signed, expiring, read-only link to exactly the view on screen. */
-export function ShareButton({ view, defaultTitle }: { view: ShareView; defaultTitle: string }) {
+export function ShareButton({ view, defaultTitle, offerRedaction = false }: { view: ShareView; defaultTitle: string; /** for views that show source addresses */ offerRedaction?: boolean }) {
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState(defaultTitle);
@@ -84,10 +84,12 @@ export function ShareButton({ view, defaultTitle }: { view: ShareView; defaultTi
                 ))}
               </Select>
             </Field>
-            <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} data-testid="share-redact" />
-              Redact source addresses (203.0.113.x)
-            </label>
+            {offerRedaction ? (
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} data-testid="share-redact" />
+                Redact source addresses (203.0.113.x)
+              </label>
+            ) : null}
             <FormError message={create.error ? create.error.message : null} />
             <div className="flex justify-end gap-2">
               <Button variant="ghost" onClick={() => setOpen(false)}>

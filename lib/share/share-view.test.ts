@@ -12,7 +12,7 @@ describe('redactAddress', () => {
 
 describe('createShareLinkSchema', () => {
   it('accepts the shareable views and bounds the lifetime', () => {
-    expect(createShareLinkSchema.parse({ title: 'x', view: { path: '/audit' } })).toEqual({ title: 'x', view: { path: '/audit', query: {} }, expiresInHours: 24, redactSources: false });
+    expect(createShareLinkSchema.parse({ title: 'x', view: { path: '/' } })).toEqual({ title: 'x', view: { path: '/', query: {} }, expiresInHours: 24, redactSources: false });
     expect(createShareLinkSchema.safeParse({ title: 'x', view: { path: '/admin' } }).success).toBe(false);
     expect(createShareLinkSchema.safeParse({ title: 'x', view: { path: '/' }, expiresInHours: 24 * 31 }).success).toBe(false);
     expect(createShareLinkSchema.safeParse({ title: ' ', view: { path: '/' } }).success).toBe(false);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The views a link can show, and the query (filters, range) frozen into the link. */
-export const SHAREABLE_PATHS = ['/audit', '/'] as const;
+export const SHAREABLE_PATHS = ['/'] as const;
 
 export const shareViewSchema = z.object({
   path: z.enum(SHAREABLE_PATHS),

@@ -6,7 +6,7 @@ import { listShareLinks, revokeShareLink } from '../queries/share-links';
 import { createShareLink, InvalidShareLinkError, resolveShareLink } from './share-links';
 
 const SECRET = 's'.repeat(43);
-const VIEW = { path: '/audit' as const, query: { severity: 'warning,high', range: '24h' } };
+const VIEW = { path: '/' as const, query: { range: '24h' } };
 
 async function refused(promise: Promise<unknown>): Promise<void> {
   await expect(promise).rejects.toBeInstanceOf(InvalidShareLinkError);

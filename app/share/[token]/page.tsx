@@ -3,7 +3,6 @@ import { HISTORY_RANGES, historyRangeSchema } from '@/lib/health/history-range';
 import { readHealthHistory } from '@/server/queries/health';
 import { SharedFrame } from '@/components/share/shared-frame';
 import { SharedHealth } from '@/components/share/shared-health';
-import { SharedAudit } from '@/components/share/shared-audit';
 import { getWebContext, type WebContext } from '@/app/_lib/web-context';
 import { openSharedView } from '@/app/_lib/share-access';
 
@@ -20,16 +19,10 @@ export default async function SharedViewPage({ params }: { params: Promise<{ tok
   const { token } = await params;
   const web = await getWebContext();
   const link = await openSharedView(web, token);
-  let body: React.ReactNode;
-  if (link.view.path === '/') {
-    const { range, points } = await loadHealth(web, link.view.query.range);
-    body = <SharedHealth range={range} points={points} />;
-  } else {
-    body = <SharedAudit token={token} query={link.view.query} redactSources={link.redactSources} />;
-  }
+  const { range, points } = await loadHealth(web, link.view.query.range);
   return (
     <SharedFrame title={link.title} createdBy={link.createdBy} expiresAt={link.expiresAt} redacted={link.redactSources}>
-      {body}
+      <SharedHealth range={range} points={points} />
     </SharedFrame>
   );
 }
