@@ -54,3 +54,23 @@ test('a viewer cannot create share links', async ({ page }) => {
   });
   expect(response.status()).toBe(403);
 });
+
+test('a shared audit view keeps its filters and can hide source addresses', async ({ page, browser }) => {
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto('/audit?type=auth.login_failed');
+  await page.getByTestId('share-open').click();
+  await page.getByTestId('share-title').fill('e2e: failed sign-ins');
+  await page.getByTestId('share-redact').check();
+  await page.getByTestId('share-create').click();
+  const url = (await page.getByTestId('share-url').textContent())!;
+
+  const stranger = await browser.newContext();
+  const view = await stranger.newPage();
+  await view.goto(url);
+  const shared = view.getByTestId('shared-audit');
+  await expect(shared).toContainText('auth.login_failed');
+  await expect(shared).not.toContainText('auth.login_succeeded');
+  await expect(shared).toContainText('127.0.0.x');
+  await expect(shared).not.toContainText('127.0.0.1');
+  await stranger.close();
+});

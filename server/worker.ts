@@ -4,6 +4,7 @@ import type { WorkerEnv } from './env/worker-env';
 import { openDatabase, type Database } from './db/client';
 import { applyMigrations } from './db/migrate';
 import { AuditWriter } from './audit';
+import { AuditIntegrity } from './audit/audit-integrity';
 import { ApiTokenAuthenticator, provisionEnvToken } from './auth/api-tokens';
 import { HealthMonitor, type Sampler } from './health/health-monitor';
 import { SystemSampler } from './health/system-sampler';
@@ -20,13 +21,15 @@ import { dbErrorMessage } from './db/db-error';
 
 const HOUSEKEEPING_EVERY_MS = 3_600_000;
 
-/** Hourly chores that belong to no capability: ended sessions are removed. */
-function startHousekeeping(database: Database, log: Logger): NodeJS.Timeout {
-  const run = () =>
-    deleteExpiredSessions(database.prisma, new Date())
+/** Hourly chores that belong to no capability: ended sessions are removed, old audit events pruned. */
+function startHousekeeping(database: Database, log: Logger, integrity: AuditIntegrity): NodeJS.Timeout {
+  const run = () => {
+    void deleteExpiredSessions(database.prisma, new Date())
       .then((removed) => removed > 0 && log.info({ removed }, 'removed expired sessions'))
       .catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'session clean-up failed'));
-  void run();
+    void integrity.prune().catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'audit retention failed'));
+  };
+  run();
   const timer = setInterval(() => void run(), HOUSEKEEPING_EVERY_MS);
   timer.unref();
   return timer;
@@ -37,6 +40,7 @@ export interface Worker {
   database: Database;
   audit: AuditWriter;
   monitor: HealthMonitor;
+  integrity: AuditIntegrity;
   live: LiveServer;
   httpServer: Server;
   log: Logger;
@@ -66,13 +70,18 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     const schema = new SchemaKeeper(() => applyMigrations(env.databaseUrl, migrationsDir), log);
     await schema.ensure();
     let live: LiveServer | null = null;
+    const integrity: AuditIntegrity = new AuditIntegrity({ database, env, log, audit: () => audit });
     const audit = new AuditWriter({
       database,
       spoolFile: path.join(env.dataDir, 'audit-spool.ndjson'),
       log,
-      onCommitted: (events) => live?.emitAudit(events),
+      onCommitted: (events) => {
+        live?.emitAudit(events);
+        integrity.observe(events);
+      },
     });
     await audit.start();
+    await integrity.start();
 
     const tokens = new ApiTokenAuthenticator(database.prisma);
     if (env.apiToken) {
@@ -98,12 +107,12 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
 
     registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => 'NORMAL' });
     registerIngestRoutes(router, { audit, tokens });
-    registerInternalRoutes(router, { secret: env.secret, monitor });
+    registerInternalRoutes(router, { secret: env.secret, monitor, integrity });
 
     await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider } });
     await monitor.start();
-    const housekeeping = startHousekeeping(database, log);
-    return { database, audit, monitor, live, tokens, schema, housekeeping };
+    const housekeeping = startHousekeeping(database, log, integrity);
+    return { database, audit, monitor, live, tokens, schema, housekeeping, integrity };
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -127,7 +136,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     throw error;
   }
   ready = true;
-  const { database, audit, monitor, live, tokens, schema, housekeeping } = started;
+  const { database, audit, monitor, live, tokens, schema, housekeeping, integrity } = started;
   log.info({ port, database: database.provider }, 'worker ready');
 
   let closing: Promise<void> | null = null;
@@ -136,6 +145,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     database,
     audit,
     monitor,
+    integrity,
     live,
     httpServer,
     log,
@@ -146,6 +156,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
         await monitor.stop();
         await audit.append({ type: 'worker.stopped', severity: 'info', actor: 'system', action: 'stop worker', module: 'worker', reason, method: 'process', details: { pid: process.pid } }).catch(() => undefined);
         await audit.close();
+        await integrity.stop();
         await tokens.close();
         await live.close();
         httpServer.closeAllConnections();

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { canOperate, type Principal } from '@/lib/auth/roles';
@@ -96,7 +97,16 @@ export function Dashboard({ principal }: { principal: Principal }) {
         </Panel>
       </div>
 
-      <Panel title="Audit trail" subtitle="newest first" testId="panel-audit">
+      <Panel
+        title="Audit trail"
+        subtitle="newest first"
+        actions={
+          <Link href="/audit" className="text-xs text-accent hover:underline" data-testid="open-audit">
+            Open audit trail →
+          </Link>
+        }
+        testId="panel-audit"
+      >
         <RecentAudit />
       </Panel>
     </div>

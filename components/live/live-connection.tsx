@@ -61,6 +61,8 @@ export function LiveConnection() {
       auditRefresh ??= setTimeout(() => {
         auditRefresh = null;
         void client.invalidateQueries({ queryKey: queryKeys.auditRecentAll() });
+        // Only timelines looking at "now" follow the head; a view pinned to the past stays put.
+        void client.invalidateQueries({ queryKey: queryKeys.auditSearchLive() });
       }, 300);
     };
 

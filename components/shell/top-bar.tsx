@@ -21,6 +21,9 @@ export function TopBar({ principal }: { principal: Principal }) {
           <Link href="/" className="rounded-md px-2 py-1 text-muted hover:bg-surface-2 hover:text-text">
             Dashboard
           </Link>
+          <Link href="/audit" className="rounded-md px-2 py-1 text-muted hover:bg-surface-2 hover:text-text">
+            Audit
+          </Link>
           {canAdminister(principal) ? (
             <Link href="/admin" className="rounded-md px-2 py-1 text-muted hover:bg-surface-2 hover:text-text">
               Admin

@@ -8,7 +8,7 @@ export type RelativeRange = keyof typeof RELATIVE_RANGES;
 const TYPE_PATTERN = /^[a-z0-9_.:-]+$/;
 
 /** "a,b" → ["a","b"]; empty parts are dropped so a trailing comma is harmless. */
-const commaList = <T extends z.ZodTypeAny>(item: T) =>
+const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
     .max(1000)

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The views a link can show, and the query (filters, range) frozen into the link. */
-export const SHAREABLE_PATHS = ['/'] as const;
+export const SHAREABLE_PATHS = ['/audit', '/'] as const;
 
 export const shareViewSchema = z.object({
   path: z.enum(SHAREABLE_PATHS),
@@ -24,4 +24,11 @@ export function redactAddress(address: string | null): string | null {
   if (v4) return `${v4[1]}.x`;
   if (/^[0-9a-f:]+$/i.test(address) && address.split(':').length > 2) return `${address.split(':').slice(0, 2).join(':')}:…`;
   return 'redacted';
+}
+
+const IPV4 = /\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}\b/g;
+
+/** Redacts IPv4 addresses wherever they appear in free text (actions, reasons, details). */
+export function redactAddressesInText(text: string): string {
+  return text.replace(IPV4, '$1.x');
 }

@@ -23,6 +23,8 @@ export interface Database {
    * (the audit chain's batch insert: 34 µs an event through Prisma, 15 µs prepared).
    */
   sqlite: BetterSqlite3.Database | null;
+  /** The connection URL, for work that opens connections of its own (verification threads). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: 
       prisma,
       provider,
       sqlite,
+      url,
       async close() {
         sqlite.close();
         await prisma.$disconnect();
@@ -57,5 +60,5 @@ export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: 
   }
   const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   const prisma = new PostgresClient({ adapter }) as unknown as Db;
-  return { prisma, provider, sqlite: null, close: () => prisma.$disconnect() };
+  return { prisma, provider, sqlite: null, url, close: () => prisma.$disconnect() };
 }

@@ -44,7 +44,18 @@ describe('loadWorkerEnv', () => {
       confirmSamples: 2,
       diskMounts: null,
       apiToken: null,
+      auditKeyPath: path.join(dataDir, 'audit-signing.key'),
+      auditCheckpointEvery: 1000,
+      auditCheckpointMs: 600_000,
+      auditRetentionMs: 0,
     });
+  });
+
+  it('reads the audit variables and names a bad one', () => {
+    const env = loadWorkerEnv({ ...base(), VIGIL_AUDIT_KEY_PATH: tmp.join('keys', 'a.key'), VIGIL_AUDIT_CHECKPOINT_EVERY: '50', VIGIL_AUDIT_CHECKPOINT_MINUTES: '0.5', VIGIL_AUDIT_RETENTION_DAYS: '90' });
+    expect(env).toMatchObject({ auditKeyPath: tmp.join('keys', 'a.key'), auditCheckpointEvery: 50, auditCheckpointMs: 30_000, auditRetentionMs: 90 * 86_400_000 });
+    expect(() => loadWorkerEnv({ ...base(), VIGIL_AUDIT_CHECKPOINT_EVERY: '0' })).toThrow(/VIGIL_AUDIT_CHECKPOINT_EVERY: must be at least 1/);
+    expect(() => loadWorkerEnv({ ...base(), VIGIL_AUDIT_RETENTION_DAYS: 'soon' })).toThrow(/VIGIL_AUDIT_RETENTION_DAYS/);
   });
 
   it('reads every variable it documents', () => {

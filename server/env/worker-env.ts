@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { auditEnvShape, resolveAuditEnv, type AuditEnv } from './audit-env';
 import { commonEnvShape, parseEnv, port, resolveCommonEnv, type CommonEnv } from './common';
 
 const workerShape = {
   ...commonEnvShape,
+  ...auditEnvShape,
   WORKER_PORT: port.default(3001),
   WORKER_HOST: z.string().min(1).default('0.0.0.0'),
   VIGIL_SAMPLE_INTERVAL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(250, 'must be at least 250').max(3_600_000).default(5000),
@@ -14,7 +16,7 @@ const workerShape = {
   VIGIL_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 };
 
-export interface WorkerEnv extends CommonEnv {
+export interface WorkerEnv extends CommonEnv, AuditEnv {
   port: number;
   host: string;
   sampleIntervalMs: number;
@@ -28,8 +30,10 @@ export interface WorkerEnv extends CommonEnv {
 
 export function loadWorkerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
   const raw = parseEnv(workerShape, source);
+  const common = resolveCommonEnv(raw);
   return {
-    ...resolveCommonEnv(raw),
+    ...common,
+    ...resolveAuditEnv(common.dataDir, raw),
     port: raw.WORKER_PORT,
     host: raw.WORKER_HOST,
     sampleIntervalMs: raw.VIGIL_SAMPLE_INTERVAL_MS,

@@ -1,6 +1,7 @@
 import type { HealthSnapshot } from '@/lib/live/events';
 import type { DegradationLevel } from '@/lib/health/degradation';
 import { internalToken } from '../auth/keys';
+import type { VerificationResult } from '../audit/verification-state';
 
 export class WorkerUnavailableError extends Error {
   constructor(cause: string) {
@@ -36,14 +37,23 @@ export class WorkerClient {
     return this.request('POST', '/internal/v1/degradation/pin', input);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  verifyAudit(input: { mode: 'full' | 'incremental' }): Promise<VerificationResult> {
+    // A full verification of millions of events takes seconds, not the default five.
+    return this.request('POST', '/internal/v1/audit/verify', input, Math.max(this.timeoutMs, 300_000));
+  }
+
+  auditPublicKey(): Promise<{ keyId: string; publicKeyPem: string }> {
+    return this.request('GET', '/internal/v1/audit/public-key');
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
         headers: { authorization: `Bearer ${internalToken(this.secret)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
         cache: 'no-store',
       });
     } catch (error) {

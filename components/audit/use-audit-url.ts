@@ -1,0 +1,48 @@
+'use client';
+
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo } from 'react';
+
+/** The filter parameters, in a fixed order so equal views share one cache entry. */
+export const FILTER_PARAMS = ['type', 'severity', 'module', 'source', 'actor', 'range', 'from', 'to', 'q'] as const;
+export type FilterParam = (typeof FILTER_PARAMS)[number];
+
+/** Every filter and the selection live in the URL: a copied address shows the same view, back/forward work. */
+export function useAuditUrl() {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+
+  const filterQuery = useMemo(() => {
+    const out = new URLSearchParams();
+    for (const name of FILTER_PARAMS) {
+      const value = params.get(name);
+      if (value) out.set(name, value);
+    }
+    return out.toString();
+  }, [params]);
+
+  const update = useCallback(
+    (changes: Partial<Record<FilterParam | 'event', string | null>>) => {
+      const next = new URLSearchParams(params.toString());
+      for (const [name, value] of Object.entries(changes)) {
+        if (value) next.set(name, value);
+        else next.delete(name);
+      }
+      const query = next.toString();
+      router.push(query ? `${pathname}?${query}` : pathname, { scroll: false });
+    },
+    [params, pathname, router],
+  );
+
+  const selected = Number(params.get('event'));
+  return {
+    get: (name: FilterParam) => params.get(name) ?? '',
+    list: (name: 'type' | 'severity') => (params.get(name) ?? '').split(',').filter(Boolean),
+    filterQuery,
+    /** "now": no upper bound, so new events belong at the top. */
+    live: !params.get('to'),
+    selectedSeq: Number.isInteger(selected) && selected > 0 ? selected : null,
+    update,
+  };
+}

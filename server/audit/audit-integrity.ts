@@ -1,0 +1,89 @@
+import path from 'node:path';
+import type { ChainedAuditEvent } from '@/lib/audit/types';
+import type { Database } from '../db/client';
+import type { AuditEnv } from '../env/audit-env';
+import type { Logger } from '../log';
+import { dbErrorMessage } from '../db/db-error';
+import type { AuditWriter } from './audit-writer';
+import { verifyAndRecord, type VerificationResult } from './audit-verifier';
+import { loadCheckpointKey, type CheckpointKey } from './checkpoint-key';
+import { Checkpointer } from './checkpointer';
+import { pruneAuditTrail, type PruneOutcome } from './retention';
+
+const VERIFY_EVERY_MS = 10 * 60_000;
+
+export interface AuditIntegrityOptions {
+  database: Database;
+  env: AuditEnv & { dataDir: string };
+  log: Logger;
+  audit: () => AuditWriter;
+}
+
+/** The worker's side of tamper evidence: signed checkpoints, periodic verification and retention. */
+export class AuditIntegrity {
+  readonly key: CheckpointKey;
+  readonly checkpointer: Checkpointer;
+  private verifying: Promise<VerificationResult> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: AuditIntegrityOptions) {
+    // Throws a CheckpointKeyError (naming VIGIL_AUDIT_KEY_PATH) on a key with loose permissions.
+    this.key = loadCheckpointKey(options.env.auditKeyPath, { create: true })!;
+    this.checkpointer = new Checkpointer({
+      database: options.database,
+      key: this.key,
+      exportFile: path.join(options.env.dataDir, 'audit-checkpoints.ndjson'),
+      everyEvents: options.env.auditCheckpointEvery,
+      everyMs: options.env.auditCheckpointMs,
+      log: options.log,
+      onCheckpoint: () => void this.verify('incremental').catch(() => undefined),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.checkpointer.start();
+    this.timer = setInterval(() => void this.verify('incremental').catch(() => undefined), VERIFY_EVERY_MS);
+    this.timer.unref();
+  }
+
+  observe = (events: ChainedAuditEvent[]): void => this.checkpointer.observe(events);
+
+  /** One verification at a time; a request during a run gets that run's result. */
+  verify(mode: 'full' | 'incremental'): Promise<VerificationResult> {
+    this.verifying ??= verifyAndRecord({ database: this.options.database, key: this.key, mode })
+      .then((result) => {
+        if (!result.ok) this.options.log.error({ firstBadSeq: result.firstBadSeq, problem: result.problem }, `audit chain verification failed: ${result.message}`);
+        return result;
+      })
+      .catch((error: unknown) => {
+        this.options.log.warn({ err: dbErrorMessage(error) }, 'audit chain verification could not run');
+        throw error;
+      })
+      .finally(() => {
+        this.verifying = null;
+      });
+    return this.verifying;
+  }
+
+  /** Hourly, from the worker's housekeeping; only a chain that verifies is pruned. */
+  async prune(now = new Date()): Promise<PruneOutcome | null> {
+    if (this.options.env.auditRetentionMs <= 0) return null;
+    const verified = await this.verify('incremental');
+    if (!verified.ok) return { pruned: 0, skipped: 'the chain does not verify' };
+    const outcome = await pruneAuditTrail({
+      database: this.options.database,
+      key: this.key,
+      retentionMs: this.options.env.auditRetentionMs,
+      now,
+      record: (event) => this.options.audit().append(event),
+    });
+    if (outcome.pruned > 0) this.options.log.info({ pruned: outcome.pruned }, 'pruned audit events past the retention');
+    return outcome;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.checkpointer.stop();
+    await this.verifying?.catch(() => undefined);
+  }
+}

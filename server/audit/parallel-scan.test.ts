@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendAuditBatch } from '../queries/audit';
+import { insertCheckpoint } from '../queries/audit-checkpoints';
+import { createMigratedDatabase, makeTempDir, PROVIDERS, type MigratedDatabase, type TempDir } from '../test-support';
+import { verifyAuditTrail } from './audit-verifier';
+import { loadCheckpointKey, signCheckpoint, type CheckpointKey } from './checkpoint-key';
+import { toPendingEvent } from './pending-event';
+
+// The threaded path (large ranges) with the threshold lowered: the same verdicts
+// as the sequential path, including breaks that fall on a boundary between pieces.
+describe.each(PROVIDERS)('parallel verification on %s', (provider) => {
+  let db: MigratedDatabase;
+  let tmp: TempDir;
+  let key: CheckpointKey;
+  const exec = (sql: string) => db.database.prisma.$executeRawUnsafe(sql);
+  const verify = () => verifyAuditTrail({ database: db.database, key, mode: 'full', parallel: { parallelFrom: 1, threads: 3 } });
+
+  beforeEach(async () => {
+    db = await createMigratedDatabase(provider);
+    tmp = makeTempDir();
+    key = loadCheckpointKey(tmp.join('k'), { create: true })!;
+    const linked = await appendAuditBatch(db.database, Array.from({ length: 30 }, (_, i) => toPendingEvent({ type: 't', severity: 'info', actor: 'a', action: `x${i}`, details: { i } })));
+    await insertCheckpoint(db.database.prisma, signCheckpoint(key, { seq: 15, hash: linked[14].hash, at: new Date().toISOString() }));
+  });
+  afterEach(async () => {
+    await db.destroy();
+    tmp.remove();
+  });
+
+  it('verifies a good chain in pieces', async () => {
+    expect(await verify()).toMatchObject({ ok: true, events: 30, checkpointsChecked: 1, verifiedThrough: { seq: 30 } });
+  });
+
+  it('names an edit inside a piece', async () => {
+    await exec(`UPDATE "AuditEvent" SET "details" = '{"i":0}' WHERE "seq" = 25`);
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 25, problem: 'hash-mismatch' });
+  });
+
+  it('names a deleted first row of a piece and a deleted last row of a piece', async () => {
+    await exec(`DELETE FROM "AuditEvent" WHERE "seq" = 11`);
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 11, problem: 'seq-gap' });
+    await exec(`DELETE FROM "AuditEvent" WHERE "seq" = 10`);
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 10, problem: 'seq-gap' });
+  });
+
+  it('names a piece that does not link to the one before it', async () => {
+    await exec(`UPDATE "AuditEvent" SET "prevHash" = '${'e'.repeat(64)}' WHERE "seq" = 21`);
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 21, problem: 'prev-hash-mismatch' });
+  });
+
+  it('names a whole missing piece', async () => {
+    await exec(`DELETE FROM "AuditEvent" WHERE "seq" > 10 AND "seq" <= 20`);
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 11, problem: 'seq-gap' });
+  });
+
+  it('reports a thread that cannot open the database', async () => {
+    const { scanChain } = await import('./parallel-scan');
+    const broken = provider === 'sqlite' ? { sqlite: { name: tmp.join('missing.db') } } : { url: 'postgresql://nobody@127.0.0.1:1/none' };
+    const fake = { ...db.database, ...broken } as unknown as typeof db.database;
+    await expect(scanChain(fake, { seq: 0, hash: '0'.repeat(64) }, 30, [], { parallelFrom: 1, threads: 2 })).rejects.toThrow(/verification thread failed/);
+  });
+});

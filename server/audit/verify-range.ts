@@ -1,0 +1,91 @@
+// Runs inside verification threads as well as in the main thread: relative imports only,
+// so tsx can load it in a worker thread without the app's path aliases.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Client as PgClient } from 'pg';
+import { ChainVerifier, type ChainBreak } from '../../lib/audit/hash-chain';
+import type { ChainedAuditEvent } from '../../lib/audit/types';
+import { arrayToEvent, AUDIT_SELECT_COLUMNS, rowToEvent, SQLITE_RANGE, type RawAuditRow } from './stored-event-row';
+
+export interface RangeTask {
+  afterSeq: number;
+  throughSeq: number;
+  /** Seqs of checkpoints in the range: their stored hashes are reported back. */
+  checkpointSeqs: number[];
+}
+
+export interface RangeScan {
+  events: number;
+  /** The first event's prevHash: the caller checks it against the previous range's last hash. */
+  firstPrevHash: string | null;
+  /** The last event that checked out (afterSeq when none did). */
+  lastGoodSeq: number;
+  lastGoodHash: string | null;
+  failure: { seq: number; problem: ChainBreak } | null;
+  hashAt: Record<number, string>;
+}
+
+/**
+ * Checks every event of (afterSeq, throughSeq]: its hash, its link to the stored event
+ * before it and the seq order. The first event's link is trusted here and returned, so
+ * ranges can be checked independently and stitched together afterwards.
+ */
+export class RangeScanner {
+  private verifier: ChainVerifier | null = null;
+  private readonly wanted: Set<number>;
+  readonly scan: RangeScan;
+
+  constructor(private readonly task: RangeTask) {
+    this.wanted = new Set(task.checkpointSeqs);
+    this.scan = { events: 0, firstPrevHash: null, lastGoodSeq: task.afterSeq, lastGoodHash: null, failure: null, hashAt: {} };
+  }
+
+  /** False once the range is broken. */
+  push(event: ChainedAuditEvent): boolean {
+    if (!this.verifier) {
+      this.scan.firstPrevHash = event.prevHash;
+      this.verifier = new ChainVerifier({ seq: this.task.afterSeq, hash: event.prevHash });
+    }
+    if (!this.verifier.push(event)) {
+      const verdict = this.verifier.verdict();
+      if (!verdict.ok) this.scan.failure = { seq: verdict.firstBadSeq, problem: verdict.problem };
+      return false;
+    }
+    this.scan.events += 1;
+    this.scan.lastGoodSeq = event.seq;
+    this.scan.lastGoodHash = event.hash;
+    if (this.wanted.has(event.seq)) this.scan.hashAt[event.seq] = event.hash;
+    return true;
+  }
+}
+
+/** One streaming read of the range in raw mode, on a connection of its own. */
+export function scanSqliteRange(connection: BetterSqlite3.Database, task: RangeTask): RangeScan {
+  const scanner = new RangeScanner(task);
+  const rows = connection.prepare<[number, number], unknown[]>(SQLITE_RANGE).raw(true).iterate(task.afterSeq, task.throughSeq);
+  for (const row of rows) {
+    if (!scanner.push(arrayToEvent(row))) {
+      rows.return?.();
+      break;
+    }
+  }
+  return scanner.scan;
+}
+
+/** Keyset pages of 10k through node-postgres; the next page is fetched while this one is hashed. */
+export async function scanPostgresRange(client: PgClient, task: RangeTask): Promise<RangeScan> {
+  const scanner = new RangeScanner(task);
+  const sql = `SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT 10000`;
+  const fetchAfter = (after: number) => client.query<RawAuditRow>(sql, [after, task.throughSeq]).then((r) => r.rows);
+  let next: Promise<RawAuditRow[]> | null = fetchAfter(task.afterSeq);
+  while (next) {
+    const rows: RawAuditRow[] = await next;
+    next = rows.length === 10_000 ? fetchAfter(Number(rows[rows.length - 1].seq)) : null;
+    for (const row of rows) {
+      if (!scanner.push(rowToEvent(row))) {
+        await next?.catch(() => undefined);
+        return scanner.scan;
+      }
+    }
+  }
+  return scanner.scan;
+}
