@@ -13,6 +13,7 @@ import { createHttpServer, listen } from './http/http-server';
 import { Router } from './http/router';
 import { registerHealthRoutes } from './http/routes/health-routes';
 import { registerIngestRoutes } from './http/routes/ingest-routes';
+import { registerAuditRoutes } from './http/routes/audit-routes';
 import { registerInternalRoutes } from './http/routes/internal-routes';
 import { createLogger, type Logger } from './log';
 import { SchemaKeeper } from './db/schema-keeper';
@@ -107,6 +108,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
 
     registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => 'NORMAL' });
     registerIngestRoutes(router, { audit, tokens });
+    registerAuditRoutes(router, { database, tokens });
     registerInternalRoutes(router, { secret: env.secret, monitor, integrity });
 
     await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider } });
