@@ -1,14 +1,12 @@
 import type { ReactNode } from 'react';
+import { VigilMark } from '../ui/vigil-mark';
 
 export function AuthCard({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children: ReactNode }) {
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-10">
       <div className="w-full max-w-sm">
         <div className="mb-6 flex items-center gap-2">
-          <svg viewBox="0 0 32 32" className="h-8 w-8" aria-hidden>
-            <rect width="32" height="32" rx="7" className="fill-text" />
-            <path d="M6 17h5l3-7 4 13 3-6h5" fill="none" stroke="var(--ok)" strokeWidth="2.6" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
+          <VigilMark className="h-8 w-8" />
           <div>
             <div className="text-lg font-semibold leading-tight">Vigil</div>
             <div className="text-xs text-faint">Defense &amp; Healing console</div>

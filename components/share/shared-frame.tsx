@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { VigilMark } from '../ui/vigil-mark';
 
 /** The chrome of a shared view: says plainly that it is a read-only snapshot, by whom, until when. */
 export function SharedFrame({ title, createdBy, expiresAt, redacted, children }: { title: string; createdBy: string; expiresAt: Date; redacted: boolean; children: ReactNode }) {
@@ -7,10 +8,7 @@ export function SharedFrame({ title, createdBy, expiresAt, redacted, children }:
       <header className="border-b border-border bg-surface">
         <div className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2.5">
           <span className="flex items-center gap-2 font-semibold">
-            <svg viewBox="0 0 32 32" className="h-6 w-6" aria-hidden>
-              <rect width="32" height="32" rx="7" className="fill-text" />
-              <path d="M6 17h5l3-7 4 13 3-6h5" fill="none" stroke="var(--ok)" strokeWidth="2.6" strokeLinecap="round" strokeLinejoin="round" />
-            </svg>
+            <VigilMark className="h-6 w-6" />
             Vigil
           </span>
           <h1 className="text-sm font-medium" data-testid="shared-title">

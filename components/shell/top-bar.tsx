@@ -4,16 +4,14 @@ import { LiveIndicator } from '../dashboard/live-indicator';
 import { ThemeToggle } from '../theme/theme-toggle';
 import { Badge } from '../ui/badge';
 import { SignOutButton } from './sign-out-button';
+import { VigilMark } from '../ui/vigil-mark';
 
 export function TopBar({ principal }: { principal: Principal }) {
   return (
     <header className="sticky top-0 z-10 border-b border-border bg-surface/95 backdrop-blur">
       <div className="mx-auto flex h-12 max-w-[1600px] items-center gap-2 px-3 sm:gap-4 sm:px-4">
         <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
-          <svg viewBox="0 0 32 32" className="h-6 w-6" aria-hidden>
-            <rect width="32" height="32" rx="7" className="fill-text" />
-            <path d="M6 17h5l3-7 4 13 3-6h5" fill="none" stroke="var(--ok)" strokeWidth="2.6" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
+          <VigilMark className="h-6 w-6" />
           <span className="hidden min-[400px]:inline">Vigil</span>
           <span className="hidden text-xs font-normal text-faint sm:inline">Defense &amp; Healing</span>
         </Link>

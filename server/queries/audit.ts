@@ -1,31 +1,16 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { rowToEvent } from '../audit/stored-event-row';
 import type { Database, Db } from '../db/client';
 import { GENESIS_HASH, linkEvents, type UnhashedAuditEvent } from '@/lib/audit/hash-chain';
-import type { ChainedAuditEvent, Severity } from '@/lib/audit/types';
-import type { JsonObject } from '@/lib/canonical-json';
+import type { ChainedAuditEvent } from '@/lib/audit/types';
 
 type AuditRow = Awaited<ReturnType<Db['auditEvent']['findFirstOrThrow']>>;
 
 export type PendingAuditEvent = Omit<UnhashedAuditEvent, 'seq' | 'prevHash'>;
 
+/** Prisma rows carry `at` as a Date; the raw readers share the same mapping. */
 export function fromRow(row: AuditRow): ChainedAuditEvent {
-  return {
-    seq: row.seq,
-    eventId: row.eventId,
-    at: row.at.toISOString(),
-    type: row.type,
-    severity: row.severity as Severity,
-    actor: row.actor,
-    action: row.action,
-    module: row.module,
-    resource: row.resource,
-    reason: row.reason,
-    method: row.method,
-    source: row.source,
-    details: JSON.parse(row.details) as JsonObject,
-    prevHash: row.prevHash,
-    hash: row.hash,
-  };
+  return rowToEvent(row);
 }
 
 const AUDIT_COLUMNS = ['seq', 'eventId', 'at', 'type', 'severity', 'actor', 'action', 'module', 'resource', 'reason', 'method', 'source', 'details', 'prevHash', 'hash'] as const;
