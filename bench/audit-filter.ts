@@ -14,13 +14,13 @@ import { randomUUID } from 'node:crypto';
 import { GENESIS_HASH, linkEvents } from '@/lib/audit/hash-chain';
 import { ndjsonLine } from '@/lib/audit/export-format';
 import type { AuditSearchFilters } from '@/lib/audit/filters';
-import type { ChainedAuditEvent } from '@/lib/audit/types';
 import { openDatabase, type Database } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
 import type { PendingAuditEvent } from '@/server/queries/audit';
 import { searchAuditEvents, streamAuditEvents } from '@/server/queries/audit-search';
 import { distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, round, roundDist, table, verdict, writeResult } from './lib/common';
 import { addCleanup, runBenchmark, runCleanups } from './lib/run';
+import { sqliteBulkInserter } from './lib/sqlite-seed';
 
 const args = parseArgs();
 const EVENTS = intArg(args, 'events', 1_000_000);
@@ -52,13 +52,7 @@ async function seed(url: string): Promise<number> {
   await applyMigrations(url);
   const database = await openDatabase({ url });
   const raw = database.sqlite!;
-  raw.pragma('synchronous = OFF');
-  const insert = raw.prepare(
-    'INSERT INTO "AuditEvent" ("seq","eventId","at","type","severity","actor","action","module","resource","reason","method","source","details","prevHash","hash") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-  );
-  const insertMany = raw.transaction((rows: ChainedAuditEvent[]) => {
-    for (const e of rows) insert.run(e.seq, e.eventId, e.at.replace('Z', '+00:00'), e.type, e.severity, e.actor, e.action, e.module, e.resource, e.reason, e.method, e.source, JSON.stringify(e.details), e.prevHash, e.hash);
-  });
+  const insertMany = sqliteBulkInserter(raw);
   let head = { seq: 0, hash: GENESIS_HASH };
   const start = Date.now() - SPAN_MS;
   const step = SPAN_MS / EVENTS;

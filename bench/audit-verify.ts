@@ -21,6 +21,7 @@ import { applyMigrations } from '@/server/db/migrate';
 import { appendAuditBatch, type PendingAuditEvent } from '@/server/queries/audit';
 import { fmtInt, intArg, machineInfo, monoMs, parseArgs, round, table, verdict, writeResult } from './lib/common';
 import { addCleanup, runBenchmark, runCleanups } from './lib/run';
+import { sqliteBulkInserter } from './lib/sqlite-seed';
 
 const args = parseArgs();
 const EVENTS = intArg(args, 'events', 1_000_000);
@@ -102,13 +103,7 @@ async function benchSqlite(dir: string, key: CheckpointKey): Promise<BackendResu
   const database = await openDatabase({ url });
   addCleanup(() => database.close());
   const raw = database.sqlite!;
-  raw.pragma('synchronous = OFF');
-  const insert = raw.prepare(
-    'INSERT INTO "AuditEvent" ("seq","eventId","at","type","severity","actor","action","module","resource","reason","method","source","details","prevHash","hash") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-  );
-  const insertMany = raw.transaction((rows: ChainedAuditEvent[]) => {
-    for (const e of rows) insert.run(e.seq, e.eventId, e.at.replace('Z', '+00:00'), e.type, e.severity, e.actor, e.action, e.module, e.resource, e.reason, e.method, e.source, JSON.stringify(e.details), e.prevHash, e.hash);
-  });
+  const insertMany = sqliteBulkInserter(raw);
   const seedMs = await seed(EVENTS, key, (rows) => insertMany(rows), (seq, hash) => checkpointRow(database, key, seq, hash));
   raw.pragma('synchronous = FULL');
   return measure('sqlite', database, key, EVENTS, seedMs);

@@ -86,28 +86,25 @@ export function AuditFilterBar() {
           ))}
         </div>
         <div className="flex flex-wrap items-center gap-1 text-xs text-muted">
-          <label className="flex items-center gap-1">
-            from
-            <input
-              type="datetime-local"
-              aria-label="From"
-              defaultValue={toLocalInput(url.get('from'))}
-              onChange={(e) => url.update({ from: fromLocalInput(e.target.value), range: null })}
-              className="h-7 rounded border border-border bg-surface-2 px-1"
-            />
-          </label>
-          <label className="flex items-center gap-1">
-            to
-            <input
-              type="datetime-local"
-              aria-label="To"
-              defaultValue={toLocalInput(url.get('to'))}
-              onChange={(e) => url.update({ to: fromLocalInput(e.target.value), range: null })}
-              className="h-7 rounded border border-border bg-surface-2 px-1"
-            />
-          </label>
+          <DateBound label="from" value={url.get('from')} onChange={(value) => url.update({ from: value, range: null })} />
+          <DateBound label="to" value={url.get('to')} onChange={(value) => url.update({ to: value, range: null })} />
         </div>
       </div>
     </form>
+  );
+}
+
+function DateBound({ label, value, onChange }: { label: 'from' | 'to'; value: string; onChange: (value: string | null) => void }) {
+  return (
+    <label className="flex items-center gap-1">
+      {label}
+      <input
+        type="datetime-local"
+        aria-label={label === 'from' ? 'From' : 'To'}
+        defaultValue={toLocalInput(value)}
+        onChange={(e) => onChange(fromLocalInput(e.target.value))}
+        className="h-7 rounded border border-border bg-surface-2 px-1"
+      />
+    </label>
   );
 }

@@ -21,7 +21,7 @@ export function AuditView({ canShare }: { canShare: boolean }) {
   const exportHref = (format: 'ndjson' | 'csv') => `/api/audit/export?${new URLSearchParams([...new URLSearchParams(url.filterQuery), ['format', format]]).toString()}`;
 
   return (
-    <div className="mx-auto flex max-w-[1600px] flex-col gap-3 p-3 sm:p-4">
+    <div className="flex flex-col gap-3">
       <Panel
         title="Audit trail"
         subtitle={

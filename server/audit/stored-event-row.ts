@@ -6,23 +6,8 @@ export const AUDIT_SELECT_COLUMNS = '"seq", "eventId", "at", "type", "severity",
 export const SQLITE_RANGE = `SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq"`;
 export const SQLITE_RANGE_PAGE = `SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq" LIMIT ?`;
 
-export interface RawAuditRow {
-  seq: number;
-  eventId: string;
-  at: string | number | Date;
-  type: string;
-  severity: string;
-  actor: string;
-  action: string;
-  module: string | null;
-  resource: string | null;
-  reason: string | null;
-  method: string | null;
-  source: string | null;
-  details: string;
-  prevHash: string;
-  hash: string;
-}
+/** A row as a driver returns it: `at` in whatever form it was stored, details still JSON text. */
+export type RawAuditRow = Omit<ChainedAuditEvent, 'at' | 'severity' | 'details'> & { at: string | number | Date; severity: string; details: string };
 
 /** SQLite keeps `at` as text ("…+00:00") or epoch milliseconds depending on who wrote it. */
 function isoOf(at: string | number | Date): string {

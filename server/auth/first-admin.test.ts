@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, type MigratedDatabase } from '../test-support';
+import { createMigratedDatabase, rejectionOf, type MigratedDatabase } from '../test-support';
 import { seedUser } from '../test-support/users';
 import type { Db } from '../db/client';
 import { readSetting, writeSetting } from '../queries/settings';
@@ -10,14 +10,7 @@ import { verifyPassword } from './passwords';
 const SETUP_KEY = 'setup.token';
 const PASSWORD = 'a long enough password';
 
-async function setupError(promise: Promise<unknown>): Promise<SetupError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SetupError);
-  return error as SetupError;
-}
+const setupError = (promise: Promise<unknown>) => rejectionOf(promise, SetupError);
 
 function setupToken(state: FirstAdminState): string {
   if (state.state !== 'setup') throw new Error(`expected a setup token, got state ${state.state}`);

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, type MigratedDatabase } from '../test-support';
+import { createMigratedDatabase, rejectionOf, type MigratedDatabase } from '../test-support';
 import { seedUser } from '../test-support/users';
 import type { Db } from '../db/client';
 import { countAdmins, listUsers, recordLogin } from '../queries/users';
@@ -10,14 +10,7 @@ import { addUser, changeUser, UserAdminError } from './user-admin';
 const OLD_PASSWORD = 'the original password';
 const NEW_PASSWORD = 'a brand new password';
 
-async function userAdminError(promise: Promise<unknown>): Promise<UserAdminError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserAdminError);
-  return error as UserAdminError;
-}
+const userAdminError = (promise: Promise<unknown>) => rejectionOf(promise, UserAdminError);
 
 describe('user administration', () => {
   let db: MigratedDatabase;

@@ -9,3 +9,4 @@ export * from './test-worker';
 export * from './wait';
 export * from './worker-env';
 export * from './processes';
+export * from './rejection';

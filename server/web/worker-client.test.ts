@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthSnapshot } from '@/lib/live/events';
-import { FixedSampler, findFreePort, makeSample, startTestWorker, TEST_SECRET, type TestWorker } from '../test-support';
+import { FixedSampler, findFreePort, makeSample, rejectionOf, startTestWorker, TEST_SECRET, type TestWorker } from '../test-support';
 import { sendJsonResponse, startStubHttpServer, type StubHandler, type StubHttpServer } from '../test-support/stub-http-server';
 import { internalToken } from '../auth/keys';
 import { WorkerClient, WorkerRejectedError, WorkerUnavailableError } from './worker-client';
@@ -25,15 +25,6 @@ function fakeWorker(answer: StubHandler): StubHandler {
     }
     answer(request, res);
   };
-}
-
-async function rejection<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(type);
-  return error as E;
 }
 
 describe('WorkerClient', () => {
@@ -84,13 +75,13 @@ describe('WorkerClient', () => {
 
   it("raises the worker's refusal with its status, code and message", async () => {
     const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 422, { error: { code: 'invalid_body', message: 'reason: give a reason of at least 3 characters' } })));
-    const error = await rejection(new WorkerClient(server.url, TEST_SECRET).pinDegradation({ level: 'LEVEL_1', actor: 'user:alice', reason: 'x' }), WorkerRejectedError);
+    const error = await rejectionOf(new WorkerClient(server.url, TEST_SECRET).pinDegradation({ level: 'LEVEL_1', actor: 'user:alice', reason: 'x' }), WorkerRejectedError);
     expect(error).toMatchObject({ name: 'WorkerRejectedError', status: 422, code: 'invalid_body', message: 'reason: give a reason of at least 3 characters' });
   });
 
   it('is refused with 401 when the secrets differ', async () => {
     const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 200, SNAPSHOT)));
-    const error = await rejection(new WorkerClient(server.url, `${TEST_SECRET}-not-the-same`).currentHealth(), WorkerRejectedError);
+    const error = await rejectionOf(new WorkerClient(server.url, `${TEST_SECRET}-not-the-same`).currentHealth(), WorkerRejectedError);
     expect(error).toMatchObject({ status: 401, code: 'unauthorized', message: 'internal endpoint' });
   });
 
@@ -99,7 +90,7 @@ describe('WorkerClient', () => {
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<h1>Bad Gateway</h1>');
     });
-    const error = await rejection(new WorkerClient(server.url, TEST_SECRET).currentHealth(), WorkerRejectedError);
+    const error = await rejectionOf(new WorkerClient(server.url, TEST_SECRET).currentHealth(), WorkerRejectedError);
     expect(error).toMatchObject({ status: 502, code: 'worker_error', message: 'worker answered 502' });
   });
 
@@ -108,7 +99,7 @@ describe('WorkerClient', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<h1>not the worker</h1>');
     });
-    const garbled = await rejection(new WorkerClient(html.url, TEST_SECRET).currentHealth(), WorkerUnavailableError);
+    const garbled = await rejectionOf(new WorkerClient(html.url, TEST_SECRET).currentHealth(), WorkerUnavailableError);
     expect(garbled.message).toBe('the worker is not reachable (unreadable response)');
 
     // Headers arrive, then the body stalls past the timeout.
@@ -116,13 +107,13 @@ describe('WorkerClient', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"sample":');
     });
-    const timedOut = await rejection(new WorkerClient(stalled.url, TEST_SECRET, 150).currentHealth(), WorkerUnavailableError);
+    const timedOut = await rejectionOf(new WorkerClient(stalled.url, TEST_SECRET, 150).currentHealth(), WorkerUnavailableError);
     expect(timedOut.message).toBe('the worker is not reachable (timed out)');
   });
 
   it('reports a port nobody listens on as unavailable', async () => {
     const port = await findFreePort();
-    const error = await rejection(new WorkerClient(`http://127.0.0.1:${port}`, TEST_SECRET).currentHealth(), WorkerUnavailableError);
+    const error = await rejectionOf(new WorkerClient(`http://127.0.0.1:${port}`, TEST_SECRET).currentHealth(), WorkerUnavailableError);
     expect(error.name).toBe('WorkerUnavailableError');
     expect(error.message).toBe('the worker is not reachable (ECONNREFUSED)');
   });
@@ -130,7 +121,7 @@ describe('WorkerClient', () => {
   it('gives up on a worker that never answers after timeoutMs', async () => {
     const server = await serve(() => undefined);
     const started = Date.now();
-    const error = await rejection(new WorkerClient(server.url, TEST_SECRET, 150).pinDegradation({ level: null, actor: 'user:alice', reason: 'stuck?' }), WorkerUnavailableError);
+    const error = await rejectionOf(new WorkerClient(server.url, TEST_SECRET, 150).pinDegradation({ level: null, actor: 'user:alice', reason: 'stuck?' }), WorkerUnavailableError);
     expect(error.message).toBe('the worker is not reachable (timed out)');
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     expect(Date.now() - started).toBeLessThan(2000);
@@ -144,9 +135,9 @@ describe('WorkerClient', () => {
     const pinned = await client.pinDegradation({ level: 'LEVEL_2', actor: 'user:alice', reason: 'contract test' });
     expect(pinned).toMatchObject({ score: 100, degradation: 'LEVEL_2', pinnedDegradation: 'LEVEL_2' });
     expect(await client.currentHealth()).toMatchObject({ degradation: 'LEVEL_2', pinnedDegradation: 'LEVEL_2' });
-    const refused = await rejection(client.pinDegradation({ level: 'LEVEL_9' as never, actor: 'user:alice', reason: 'no such level' }), WorkerRejectedError);
+    const refused = await rejectionOf(client.pinDegradation({ level: 'LEVEL_9' as never, actor: 'user:alice', reason: 'no such level' }), WorkerRejectedError);
     expect(refused).toMatchObject({ status: 422, code: 'invalid_request', message: expect.stringContaining('level') });
-    const wrongSecret = await rejection(new WorkerClient(`http://127.0.0.1:${worker.port}`, 'another-secret-0123456789abcdef0123').currentHealth(), WorkerRejectedError);
+    const wrongSecret = await rejectionOf(new WorkerClient(`http://127.0.0.1:${worker.port}`, 'another-secret-0123456789abcdef0123').currentHealth(), WorkerRejectedError);
     expect(wrongSecret).toMatchObject({ status: 401, code: 'unauthorized' });
   });
 });
