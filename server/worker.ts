@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
+import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import type { WorkerEnv } from './env/worker-env';
 import { openDatabase, type Database } from './db/client';
 import { applyMigrations } from './db/migrate';
@@ -15,6 +16,9 @@ import { registerHealthRoutes } from './http/routes/health-routes';
 import { registerIngestRoutes } from './http/routes/ingest-routes';
 import { registerAuditRoutes } from './http/routes/audit-routes';
 import { registerInternalRoutes } from './http/routes/internal-routes';
+import { registerRecoveryRoutes } from './http/routes/recovery-routes';
+import { ConfigWatcher } from './config/config-file';
+import { RecoveryScheduler, RecoveryService, vigilStateAccess } from './recovery';
 import { createLogger, type Logger } from './log';
 import { SchemaKeeper } from './db/schema-keeper';
 import { deleteExpiredSessions } from './queries/sessions';
@@ -42,6 +46,9 @@ export interface Worker {
   audit: AuditWriter;
   monitor: HealthMonitor;
   integrity: AuditIntegrity;
+  recovery: RecoveryService;
+  recoveryScheduler: RecoveryScheduler;
+  config: ConfigWatcher;
   live: LiveServer;
   httpServer: Server;
   log: Logger;
@@ -106,15 +113,35 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     });
     live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current() });
 
+    const config = new ConfigWatcher(env.configPath);
+    const reportConfig = () => {
+      for (const problem of config.loaded.problems) log.error({ file: config.loaded.file, field: problem.field }, `config: ${problem.message}`);
+    };
+    reportConfig();
+    config.onChange(() => {
+      log.info({ file: config.loaded.file }, 'configuration reloaded');
+      reportConfig();
+    });
+    config.start();
+    const relayProgress = (progress: RecoveryProgress) => {
+      live?.emitRecoveryProgress(progress);
+      // A finished restore may have brought back older settings.
+      if (progress.finished && progress.operation === 'restore') void monitor.reloadPin().catch(() => undefined);
+    };
+    const recovery = new RecoveryService({ dataDir: env.dataDir, config: () => config.loaded.config.snapshots, state: vigilStateAccess(database.prisma), audit, onProgress: relayProgress, searchPath: env.searchPath });
+    const recoveryScheduler = new RecoveryScheduler(recovery, () => config.loaded.config.snapshots, log);
+
     registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => 'NORMAL' });
     registerIngestRoutes(router, { audit, tokens });
     registerAuditRoutes(router, { database, tokens });
     registerInternalRoutes(router, { secret: env.secret, monitor, integrity });
+    registerRecoveryRoutes(router, { secret: env.secret, recovery, relayProgress });
 
     await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider } });
     await monitor.start();
     const housekeeping = startHousekeeping(database, log, integrity);
-    return { database, audit, monitor, live, tokens, schema, housekeeping, integrity };
+    recoveryScheduler.start();
+    return { database, audit, monitor, live, tokens, schema, housekeeping, integrity, config, recovery, recoveryScheduler };
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -138,7 +165,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     throw error;
   }
   ready = true;
-  const { database, audit, monitor, live, tokens, schema, housekeeping, integrity } = started;
+  const { database, audit, monitor, live, tokens, schema, housekeeping, integrity, config, recovery, recoveryScheduler } = started;
   log.info({ port, database: database.provider }, 'worker ready');
 
   let closing: Promise<void> | null = null;
@@ -148,6 +175,9 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     audit,
     monitor,
     integrity,
+    recovery,
+    recoveryScheduler,
+    config,
     live,
     httpServer,
     log,
@@ -155,6 +185,8 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
       closing ??= (async () => {
         schema.stop();
         clearInterval(housekeeping);
+        config.stop();
+        await recoveryScheduler.stop();
         await monitor.stop();
         await audit.append({ type: 'worker.stopped', severity: 'info', actor: 'system', action: 'stop worker', module: 'worker', reason, method: 'process', details: { pid: process.pid } }).catch(() => undefined);
         await audit.close();

@@ -3,6 +3,7 @@
 import type { DegradationLevel, Feature } from '../health/degradation';
 import type { Deduction, SystemSample } from '../health/score';
 import type { Severity } from '../audit/types';
+import type { RecoveryProgress } from '../recovery/snapshot-schema';
 
 export type DefenseMode = 'NORMAL' | 'ELEVATED' | 'LOCKDOWN';
 
@@ -45,6 +46,8 @@ export interface ServerToClientEvents {
   'health:sample': (payload: HealthSnapshot) => void;
   'degradation:changed': (payload: DegradationChange) => void;
   'audit:appended': (payload: AuditAppended) => void;
+  /** A snapshot, verify, restore or prune in progress (worker or CLI); `finished` closes it. */
+  'recovery:progress': (payload: RecoveryProgress) => void;
 }
 
 export interface ClientToServerEvents {

@@ -25,14 +25,18 @@ export class UsageError extends Error {
 
 export interface ParsedArgs {
   flags: Set<string>;
+  /** The last value of each option. */
   options: Map<string, string>;
+  /** Every value of each option given more than once (e.g. --path a --path b). */
+  all: Map<string, string[]>;
   positionals: string[];
 }
 
 /** --flag, --option VALUE / --option=VALUE and positionals; each command says which it takes. */
-export function parseArgs(argv: string[], spec: { flags?: string[]; options?: string[] }): ParsedArgs {
+export function parseArgs(argv: string[], spec: { flags?: string[]; options?: string[]; repeatable?: string[] }): ParsedArgs {
   const flags = new Set<string>();
   const options = new Map<string, string>();
+  const all = new Map<string, string[]>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -45,10 +49,12 @@ export function parseArgs(argv: string[], spec: { flags?: string[]; options?: st
     else if (spec.options?.includes(name)) {
       const value = inline ?? argv[++i];
       if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+      if (options.has(name) && !spec.repeatable?.includes(name)) throw new UsageError(`--${name} is given twice`);
       options.set(name, value);
+      all.set(name, [...(all.get(name) ?? []), value]);
     } else throw new UsageError(`unknown option --${name}`);
   }
-  return { flags, options, positionals };
+  return { flags, options, all, positionals };
 }
 
 /** The longest command path that prefixes argv wins; the rest are its arguments. */

@@ -18,6 +18,8 @@ export const commonEnvShape = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // better-sqlite3 waits for a lock synchronously, freezing the process: keep the wait short
   // and let the callers' own retry with back-off do the rest.
+  // Where hook and check programs are looked up (argv[0] without a slash), as execvp would.
+  PATH: z.string().default('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'),
   VIGIL_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(60_000).default(500),
 };
 
@@ -28,6 +30,7 @@ export interface CommonEnv {
   secret: string;
   logLevel: string;
   sqliteBusyTimeoutMs: number;
+  searchPath: string;
 }
 
 export function parseEnv<T extends z.ZodRawShape>(shape: T, source: Record<string, string | undefined>): z.infer<z.ZodObject<T>> {
@@ -73,7 +76,7 @@ export function loadOrCreateSecret(dataDir: string, fromEnv?: string): string {
   }
 }
 
-export function resolveCommonEnv(raw: { VIGIL_DATA_DIR: string; DATABASE_URL?: string; VIGIL_SECRET?: string; LOG_LEVEL: string; VIGIL_SQLITE_BUSY_TIMEOUT_MS: number }): CommonEnv {
+export function resolveCommonEnv(raw: { VIGIL_DATA_DIR: string; DATABASE_URL?: string; VIGIL_SECRET?: string; LOG_LEVEL: string; VIGIL_SQLITE_BUSY_TIMEOUT_MS: number; PATH: string }): CommonEnv {
   const dataDir = ensureDataDir(raw.VIGIL_DATA_DIR);
   const url = raw.DATABASE_URL ?? defaultDatabaseUrl(dataDir);
   return {
@@ -83,5 +86,6 @@ export function resolveCommonEnv(raw: { VIGIL_DATA_DIR: string; DATABASE_URL?: s
     secret: loadOrCreateSecret(dataDir, raw.VIGIL_SECRET),
     logLevel: raw.LOG_LEVEL,
     sqliteBusyTimeoutMs: raw.VIGIL_SQLITE_BUSY_TIMEOUT_MS,
+    searchPath: raw.PATH,
   };
 }

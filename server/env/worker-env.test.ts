@@ -48,6 +48,8 @@ describe('loadWorkerEnv', () => {
       auditCheckpointEvery: 1000,
       auditCheckpointMs: 600_000,
       auditRetentionMs: 0,
+      configPath: path.resolve('vigil.config.yaml'),
+      searchPath: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     });
   });
 

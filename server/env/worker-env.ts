@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { auditEnvShape, resolveAuditEnv, type AuditEnv } from './audit-env';
 import { commonEnvShape, parseEnv, port, resolveCommonEnv, type CommonEnv } from './common';
+import { configEnvShape, resolveConfigPath } from './config-env';
 
 const workerShape = {
   ...commonEnvShape,
   ...auditEnvShape,
+  ...configEnvShape,
   WORKER_PORT: port.default(3001),
   WORKER_HOST: z.string().min(1).default('0.0.0.0'),
   VIGIL_SAMPLE_INTERVAL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(250, 'must be at least 250').max(3_600_000).default(5000),
@@ -26,6 +28,7 @@ export interface WorkerEnv extends CommonEnv, AuditEnv {
   confirmSamples: number;
   diskMounts: string[] | null;
   apiToken: string | null;
+  configPath: string;
 }
 
 export function loadWorkerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
@@ -43,5 +46,6 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     confirmSamples: raw.VIGIL_DEGRADATION_CONFIRM_SAMPLES,
     diskMounts: raw.VIGIL_DISK_MOUNTS ? raw.VIGIL_DISK_MOUNTS.split(',').map((m) => m.trim()).filter(Boolean) : null,
     apiToken: raw.VIGIL_API_TOKEN ?? null,
+    configPath: resolveConfigPath(raw),
   };
 }

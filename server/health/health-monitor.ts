@@ -77,6 +77,11 @@ export class HealthMonitor {
     this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
   }
 
+  /** After Vigil's state was restored from a snapshot: the pin may have changed under us. */
+  async reloadPin(): Promise<void> {
+    this.pin = await readSetting<Pin>(this.options.database.prisma, PIN_KEY);
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

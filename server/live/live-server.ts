@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import { Server } from 'socket.io';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { AuditAppended, ClientToServerEvents, DegradationChange, HealthSnapshot, ServerToClientEvents } from '@/lib/live/events';
@@ -21,6 +22,7 @@ export interface LiveServer {
   emitHealth(snapshot: HealthSnapshot): void;
   emitDegradation(change: DegradationChange): void;
   emitAudit(events: ChainedAuditEvent[]): void;
+  emitRecoveryProgress(progress: RecoveryProgress): void;
   connectedClients(): number;
   close(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export function createLiveServer(options: {
         io.to(DASHBOARD_ROOM).emit('audit:appended', payload);
       }
     },
+    emitRecoveryProgress: (progress) => io.to(DASHBOARD_ROOM).emit('recovery:progress', progress),
     connectedClients: () => io.of('/').sockets.size,
     close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
   };

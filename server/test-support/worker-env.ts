@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadWorkerEnv, type WorkerEnv } from '../env/worker-env';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -20,6 +21,7 @@ export function workerEnvVars({ dataDir, databaseUrl, apiToken = TEST_API_TOKEN,
     DATABASE_URL: databaseUrl,
     VIGIL_SECRET: secret,
     VIGIL_API_TOKEN: apiToken ?? undefined,
+    VIGIL_CONFIG: path.join(dataDir, 'vigil.config.yaml'),
     WORKER_PORT: '0',
     WORKER_HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',

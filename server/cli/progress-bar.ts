@@ -1,0 +1,36 @@
+import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
+import { formatBytes } from '@/lib/format';
+
+const WIDTH = 24;
+
+function eta(ms: number | null): string {
+  if (ms === null) return '';
+  const seconds = Math.ceil(ms / 1000);
+  return seconds >= 60 ? ` ETA ${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : ` ETA ${seconds}s`;
+}
+
+/** `[#########---------------]  37% stage 3,700/10,000 files 370 MB/1.0 GB ETA 2s` */
+export function renderProgressLine(progress: RecoveryProgress): string {
+  const useBytes = progress.bytesTotal > 0;
+  const fraction = useBytes ? progress.bytesDone / progress.bytesTotal : progress.filesTotal > 0 ? progress.filesDone / progress.filesTotal : 0;
+  const clamped = Math.max(0, Math.min(1, fraction));
+  const filled = Math.round(clamped * WIDTH);
+  const bar = `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}]`;
+  const files = progress.filesTotal > 0 ? ` ${progress.filesDone.toLocaleString('en-US')}/${progress.filesTotal.toLocaleString('en-US')} files` : '';
+  const bytes = useBytes ? ` ${formatBytes(progress.bytesDone)}/${formatBytes(progress.bytesTotal)}` : '';
+  return `${bar} ${String(Math.round(clamped * 100)).padStart(3)}% ${progress.phase}${files}${bytes}${eta(progress.etaMs)}`;
+}
+
+/** Redraws one line on a terminal; elsewhere prints a line per phase so logs stay readable. */
+export function progressPrinter(write: (text: string) => void, isTty: boolean): (progress: RecoveryProgress) => void {
+  let lastPhase = '';
+  return (progress) => {
+    if (progress.finished) {
+      if (isTty) write('\r\x1b[2K');
+      return;
+    }
+    if (isTty) write(`\r\x1b[2K${renderProgressLine(progress)}`);
+    else if (progress.phase !== lastPhase) write(`${progress.phase}…\n`);
+    lastPhase = progress.phase;
+  };
+}

@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { link, mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { RecoveryError } from './recovery-error';
+import type { SnapshotStore } from './snapshot-store';
+
+const CHUNK = 4 << 20;
+/** Below this a file is read in one call: fewer round trips through the thread pool. */
+const SMALL = 1 << 20;
+
+export interface HashedContent {
+  hash: string;
+  size: number;
+}
+
+async function readChunks(handle: FileHandle, each: (chunk: Buffer) => Promise<void> | void): Promise<number> {
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  let size = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+    if (bytesRead === 0) return size;
+    size += bytesRead;
+    await each(buffer.subarray(0, bytesRead));
+  }
+}
+
+export async function hashFile(file: string): Promise<HashedContent> {
+  const handle = await open(file, 'r');
+  try {
+    const hash = createHash('sha256');
+    const size = await readChunks(handle, (chunk) => void hash.update(chunk));
+    return { hash: hash.digest('hex'), size };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeAll(handle: FileHandle, chunk: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.length) offset += (await handle.write(chunk, offset, chunk.length - offset)).bytesWritten;
+}
+
+/** Moves a finished temporary file to its blob path, unless an identical blob is already there. */
+async function publishBlob(store: SnapshotStore, tmp: string, hash: string): Promise<boolean> {
+  const target = store.blobPath(hash);
+  await mkdir(path.dirname(target), { recursive: true });
+  try {
+    // link() fails if the blob exists, where rename() would silently replace it.
+    await link(tmp, target);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+export async function storeBufferAsBlob(store: SnapshotStore, content: Buffer): Promise<HashedContent & { isNew: boolean }> {
+  const hash = createHash('sha256').update(content).digest('hex');
+  if ((await store.blobSize(hash)) !== null) return { hash, size: content.length, isNew: false };
+  const tmp = store.tempPath();
+  const handle = await open(tmp, 'wx', 0o640);
+  try {
+    await writeAll(handle, content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return { hash, size: content.length, isNew: await publishBlob(store, tmp, hash) };
+}
+
+/**
+ * Reads a file once, hashing it and writing it to the store as it goes. The content is
+ * what was read, even if the file changes meanwhile: the hash always matches the blob.
+ */
+export async function storeFileAsBlob(store: SnapshotStore, file: string, sizeHint: number): Promise<HashedContent & { isNew: boolean }> {
+  if (sizeHint < SMALL) return storeBufferAsBlob(store, await readFile(file));
+  const source = await open(file, 'r');
+  const tmp = store.tempPath();
+  const sink = await open(tmp, 'wx', 0o640);
+  try {
+    const hash = createHash('sha256');
+    const size = await readChunks(source, async (chunk) => {
+      hash.update(chunk);
+      await writeAll(sink, chunk);
+    });
+    await sink.sync();
+    await sink.close();
+    const digest = hash.digest('hex');
+    return { hash: digest, size, isNew: await publishBlob(store, tmp, digest) };
+  } catch (error) {
+    await sink.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw error;
+  } finally {
+    await source.close();
+  }
+}
+
+/**
+ * Copies a blob to `dest` (which must not exist), verifying every byte on the way; on a
+ * mismatch the copy is removed and nothing else is touched.
+ */
+export async function copyBlobVerified(store: SnapshotStore, expected: HashedContent, dest: string, mode: number): Promise<void> {
+  let source: FileHandle;
+  try {
+    source = await open(store.blobPath(expected.hash), 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new RecoveryError('corrupt', `blob ${expected.hash.slice(0, 12)} is missing from the store`);
+    throw error;
+  }
+  const sink = await open(dest, 'wx', mode);
+  try {
+    const hash = createHash('sha256');
+    const size = await readChunks(source, async (chunk) => {
+      hash.update(chunk);
+      await writeAll(sink, chunk);
+    });
+    const actual = hash.digest('hex');
+    if (actual !== expected.hash || size !== expected.size) {
+      throw new RecoveryError('corrupt', `blob ${expected.hash.slice(0, 12)} is corrupt: read ${size} bytes hashing to ${actual.slice(0, 12)}, expected ${expected.size} bytes`);
+    }
+    await sink.chmod(mode);
+    await sink.sync();
+  } catch (error) {
+    await sink.close().catch(() => undefined);
+    await rm(dest, { force: true });
+    throw error;
+  } finally {
+    await source.close();
+  }
+  await sink.close();
+}
+
+/** Re-hashes a stored blob; null when it is intact, else what is wrong with it. */
+export async function checkBlob(store: SnapshotStore, expected: HashedContent): Promise<'missing' | 'corrupt' | null> {
+  try {
+    const actual = await hashFile(store.blobPath(expected.hash));
+    return actual.hash === expected.hash && actual.size === expected.size ? null : 'corrupt';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+}
+

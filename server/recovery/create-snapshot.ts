@@ -1,0 +1,125 @@
+import { snapshotNameSchema, type ManifestEntry, type SnapshotHeader, type SnapshotTag } from '@/lib/recovery/snapshot-schema';
+import { storeBufferAsBlob, storeFileAsBlob } from './blob-io';
+import { runPool } from './pool';
+import type { ProgressReporter } from './progress';
+import { describeIoError, RecoveryError } from './recovery-error';
+import { newSnapshotId, type SnapshotStore } from './snapshot-store';
+import { StatCache } from './stat-cache';
+import { walkTree, type WalkedEntry } from './tree-walk';
+
+export interface SnapshotSource {
+  name: string;
+  path: string;
+  exclude: string[];
+}
+
+/** Content that is not on disk as such, e.g. Vigil's own settings exported from the database. */
+export interface VirtualSource {
+  name: string;
+  files: { rel: string; content: Buffer }[];
+}
+
+export interface CreateSnapshotOptions {
+  store: SnapshotStore;
+  name: string;
+  tags: SnapshotTag[];
+  actor: string;
+  sources: SnapshotSource[];
+  virtualSources?: VirtualSource[];
+  progress: ProgressReporter;
+}
+
+const CONCURRENCY = 8;
+
+const join = (source: string, rel: string) => (rel ? `${source}/${rel}` : source);
+
+function virtualEntries(source: VirtualSource, now: number): ManifestEntry[] {
+  return [
+    { type: 'dir', path: source.name, mode: 0o750, mtimeMs: now },
+    ...source.files.map((file): ManifestEntry => ({ type: 'file', path: join(source.name, file.rel), mode: 0o640, size: file.content.length, mtimeMs: now, hash: '' })),
+  ];
+}
+
+export async function createSnapshot(options: CreateSnapshotOptions): Promise<SnapshotHeader> {
+  const { store, progress } = options;
+  const name = snapshotNameSchema.safeParse(options.name);
+  if (!name.success) throw new RecoveryError('bad-input', `snapshot name ${JSON.stringify(options.name)}: ${name.error.issues[0].message}`);
+  if ((await store.list()).some((header) => header.name === options.name)) throw new RecoveryError('exists', `a snapshot named ${options.name} already exists`);
+  const sourceNames = [...options.sources.map((s) => s.name), ...(options.virtualSources ?? []).map((s) => s.name)];
+  if (sourceNames.length === 0) throw new RecoveryError('bad-input', 'nothing to snapshot: configure snapshots.sources or include Vigil state');
+  if (new Set(sourceNames).size !== sourceNames.length) throw new RecoveryError('bad-input', 'two snapshot sources share a name');
+
+  const started = performance.now();
+  progress.phase('scan');
+  const walked: { source: SnapshotSource; entry: WalkedEntry }[] = [];
+  for (const source of options.sources) {
+    const { entries } = await walkTree(source.path, source.exclude).catch((error: unknown) => {
+      if (error instanceof RecoveryError && error.code === 'source-missing') throw new RecoveryError('source-missing', `source ${source.name}: ${error.message}`);
+      throw error;
+    });
+    for (const entry of entries) walked.push({ source, entry });
+  }
+  const files = walked.filter((w) => w.entry.type === 'file');
+  const totalBytes = files.reduce((sum, w) => sum + w.entry.size, 0);
+
+  const cache = await StatCache.load(store);
+  const entries: ManifestEntry[] = new Array<ManifestEntry>(walked.length);
+  let newBytes = 0;
+  progress.phase('hash', { files: files.length, bytes: totalBytes });
+  try {
+    await runPool(walked, CONCURRENCY, async ({ source, entry }, index) => {
+      const entryPath = join(source.name, entry.rel);
+      if (entry.type === 'dir') entries[index] = { type: 'dir', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs };
+      else if (entry.type === 'symlink') entries[index] = { type: 'symlink', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, target: entry.target ?? '' };
+      else {
+        let hash = cache.lookup(entry);
+        let size = entry.size;
+        if (hash === null || (await store.blobSize(hash)) !== size) {
+          const stored = await storeFileAsBlob(store, entry.abs, entry.size);
+          ({ hash, size } = stored);
+          if (stored.isNew) newBytes += stored.size;
+        }
+        cache.remember(entry, hash);
+        entries[index] = { type: 'file', path: entryPath, mode: entry.mode, size, mtimeMs: entry.mtimeMs, hash };
+        progress.advance(1, size);
+      }
+    });
+  } catch (error) {
+    throw describeIoError(error, 'snapshot');
+  }
+
+  const now = Date.now();
+  for (const source of options.virtualSources ?? []) {
+    for (const entry of virtualEntries(source, now)) {
+      if (entry.type === 'file') {
+        const content = source.files.find((file) => join(source.name, file.rel) === entry.path)!.content;
+        const stored = await storeBufferAsBlob(store, content);
+        if (stored.isNew) newBytes += content.length;
+        entry.hash = stored.hash;
+      }
+      entries.push(entry);
+    }
+  }
+
+  const sources = [...options.sources.map((s) => ({ name: s.name, path: s.path, exclude: s.exclude })), ...(options.virtualSources ?? []).map((s) => ({ name: s.name, path: `vigil:${s.name}`, exclude: [] }))];
+  const manifestHash = await store.writeManifest({ version: 1, sources, entries });
+  const fileEntries = entries.filter((e) => e.type === 'file');
+  const header: SnapshotHeader = {
+    id: newSnapshotId(),
+    name: options.name,
+    tags: [...new Set(options.tags)],
+    createdAt: new Date().toISOString(),
+    createdBy: options.actor,
+    manifestHash,
+    sources: sources.map(({ name: sourceName, path: sourcePath }) => ({ name: sourceName, path: sourcePath })),
+    files: fileEntries.length,
+    dirs: entries.filter((e) => e.type === 'dir').length,
+    bytes: fileEntries.reduce((sum, e) => sum + (e.type === 'file' ? e.size : 0), 0),
+    newBytes,
+    durationMs: Math.round(performance.now() - started),
+    lastVerification: null,
+  };
+  await store.writeHeader(header);
+  await cache.save();
+  return header;
+}

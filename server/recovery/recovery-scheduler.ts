@@ -1,0 +1,62 @@
+import type { SnapshotsConfig } from '@/lib/config/config-schema';
+import type { SnapshotHeader } from '@/lib/recovery/snapshot-schema';
+import type { Logger } from '../log';
+import type { RecoveryService } from './recovery-service';
+
+const TICK_MS = 60_000;
+
+/** What is due at `now`: a scheduled snapshot, and which snapshots need a fresh verification. */
+export function dueWork(config: SnapshotsConfig, snapshots: readonly SnapshotHeader[], now: number): { snapshot: boolean; verify: string[] } {
+  const schedule = config.schedule;
+  const newestScheduled = schedule ? snapshots.find((s) => s.tags.includes(schedule.tag)) : undefined;
+  const snapshot = schedule !== null && config.sources.length > 0 && (!newestScheduled || now - Date.parse(newestScheduled.createdAt) >= schedule.everyMinutes * 60_000);
+  // The snapshots a restore would reach for: the newest golden, and the newest of all.
+  const candidates = [snapshots.find((s) => s.tags.includes('golden')), snapshots[0]].filter((s): s is SnapshotHeader => s !== undefined);
+  const stale = (s: SnapshotHeader) => !s.lastVerification || now - Date.parse(s.lastVerification.at) >= config.verifyEveryHours * 3_600_000;
+  return { snapshot, verify: [...new Set(candidates.filter(stale).map((s) => s.name))] };
+}
+
+/** Scheduled snapshots (then retention), and scheduled verification; skips a tick while busy. */
+export class RecoveryScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly service: RecoveryService,
+    private readonly config: () => SnapshotsConfig,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  tick(now = Date.now()): Promise<void> {
+    this.running ??= this.runDue(now).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async runDue(now: number): Promise<void> {
+    try {
+      const config = this.config();
+      const { snapshots, pendingRestore } = await this.service.overview();
+      if (pendingRestore) return;
+      const due = dueWork(config, snapshots, now);
+      if (due.snapshot && config.schedule) {
+        await this.service.create({ tags: [config.schedule.tag], actor: 'scheduler' });
+        await this.service.prune({ dryRun: false, actor: 'scheduler' });
+      }
+      for (const name of due.verify) await this.service.verify({ ref: name, actor: 'scheduler' });
+    } catch (error) {
+      this.log.warn({ err: (error as Error).message }, 'scheduled snapshot work failed');
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}

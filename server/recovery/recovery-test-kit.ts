@@ -1,0 +1,59 @@
+import { mkdirSync, readdirSync, readFileSync, lstatSync, readlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { snapshotsConfigSchema, type SnapshotsConfig } from '@/lib/config/config-schema';
+import type { AuditEventInput } from '@/lib/audit/types';
+import { RecoveryService } from './recovery-service';
+
+/** A directory tree as a map: relative path → file content, `/` suffix for dirs, `-> x` for links. */
+export function readTree(root: string): Record<string, string> {
+  const tree: Record<string, string> = {};
+  const visit = (dir: string, prefix: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.startsWith('.vigil-restore-')) continue;
+      const abs = path.join(dir, name);
+      const rel = prefix ? `${prefix}/${name}` : name;
+      const stats = lstatSync(abs);
+      if (stats.isSymbolicLink()) tree[rel] = `-> ${readlinkSync(abs)}`;
+      else if (stats.isDirectory()) {
+        tree[`${rel}/`] = '';
+        visit(abs, rel);
+      } else tree[rel] = readFileSync(abs, 'utf8');
+    }
+  };
+  visit(root, '');
+  return tree;
+}
+
+export function writeTree(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(root, rel);
+    mkdirSync(path.dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+  }
+}
+
+export interface ServiceHarness {
+  service: RecoveryService;
+  audit: AuditEventInput[];
+  config: SnapshotsConfig;
+  setConfig(patch: Partial<SnapshotsConfig>): void;
+}
+
+export function recoveryHarness(dataDir: string, config: Partial<SnapshotsConfig> = {}): ServiceHarness {
+  const audit: AuditEventInput[] = [];
+  const harness: ServiceHarness = {
+    audit,
+    config: snapshotsConfigSchema.parse({ includeVigilState: false, ...config }),
+    setConfig(patch) {
+      harness.config = { ...harness.config, ...patch };
+    },
+    service: new RecoveryService({
+      dataDir,
+      config: () => harness.config,
+      state: null,
+      audit: { append: async (event) => void audit.push(event) },
+      searchPath: '/usr/local/bin:/usr/bin:/bin',
+    }),
+  };
+  return harness;
+}
