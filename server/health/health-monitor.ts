@@ -80,6 +80,7 @@ export class HealthMonitor {
   /** After Vigil's state was restored from a snapshot: the pin may have changed under us. */
   async reloadPin(): Promise<void> {
     this.pin = await readSetting<Pin>(this.options.database.prisma, PIN_KEY);
+    await this.tick();
   }
 
   async stop(): Promise<void> {

@@ -44,12 +44,13 @@ export class RecoveryScheduler {
       const config = this.config();
       const { snapshots, pendingRestore } = await this.service.overview();
       if (pendingRestore) return;
-      const due = dueWork(config, snapshots, now);
-      if (due.snapshot && config.schedule) {
+      if (dueWork(config, snapshots, now).snapshot && config.schedule) {
         await this.service.create({ tags: [config.schedule.tag], actor: 'scheduler' });
         await this.service.prune({ dryRun: false, actor: 'scheduler' });
       }
-      for (const name of due.verify) await this.service.verify({ ref: name, actor: 'scheduler' });
+      // Recomputed, so a snapshot taken just now is verified in the same tick.
+      const current = (await this.service.overview()).snapshots;
+      for (const name of dueWork(config, current, now).verify) await this.service.verify({ ref: name, actor: 'scheduler' });
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, 'scheduled snapshot work failed');
     }

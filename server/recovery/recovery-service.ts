@@ -5,6 +5,7 @@ import type { RecoveryOperation, RecoveryProgress, SnapshotHeader, SnapshotTag }
 import { createSnapshot } from './create-snapshot';
 import { diffManifests, liveEntries, type DiffLine } from './diff-snapshots';
 import { ProgressReporter } from './progress';
+import { RecoveryError } from './recovery-error';
 import { pruneSnapshots, type PruneResult } from './prune-snapshots';
 import { readJournal } from './restore-journal';
 import { restoreSnapshot, settleInterruptedRestore, type RestoreResult } from './restore-snapshot';
@@ -102,6 +103,8 @@ export class RecoveryService {
       ? input.paths.map((p) => ({ name: path.basename(path.resolve(p)).replace(/[^A-Za-z0-9._-]/g, '_') || 'root', path: path.resolve(p), exclude: [] }))
       : config.sources;
     return this.run('create', name, input.actor, async (store, progress) => {
+      const pending = await readJournal(store.root);
+      if (pending) throw new RecoveryError('interrupted-restore', `an interrupted restore of ${pending.snapshotName} is pending: settle it (--resume or --rollback) before taking a snapshot of a half-restored tree`);
       const virtualSources = config.includeVigilState && this.options.state ? [{ name: VIGIL_STATE_SOURCE, files: await this.options.state.exportFiles() }] : [];
       const header = await createSnapshot({ store, name, tags: input.tags, actor: input.actor, sources, virtualSources, progress });
       await this.audit({ type: 'snapshot.created', severity: 'info', actor: input.actor, action: `create snapshot ${name}`, module: 'recovery', resource: `snapshot:${name}`, method: 'snapshot', details: { id: header.id, manifestHash: header.manifestHash, tags: header.tags, files: header.files, bytes: header.bytes, newBytes: header.newBytes, durationMs: header.durationMs } });
