@@ -10,7 +10,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'cli', 'main.ts'), ...process.argv.slice(2)], {
   cwd: process.cwd(),
   stdio: 'inherit',
-  env: { ...process.env, TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? path.join(root, 'tsconfig.json') },
+  // Snapshot and restore keep many fsyncs in flight; libuv's default pool of 4 would cap them.
+  env: { UV_THREADPOOL_SIZE: '16', ...process.env, TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH ?? path.join(root, 'tsconfig.json') },
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 1)));

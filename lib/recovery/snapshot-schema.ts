@@ -13,11 +13,14 @@ export type SnapshotTag = z.infer<typeof snapshotTagSchema>;
 
 export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex');
 
+/** Owner ids, restored when the restore runs as root (as restic and tar do). */
+const owner = { uid: z.number().int().nonnegative().optional(), gid: z.number().int().nonnegative().optional() };
+
 /** One manifest line. `path` is `<source>/<relative path>`, always with forward slashes. */
 export const manifestEntrySchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('file'), path: z.string(), mode: z.number().int(), size: z.number().int().nonnegative(), mtimeMs: z.number(), hash: sha256Schema }),
-  z.object({ type: z.literal('dir'), path: z.string(), mode: z.number().int(), mtimeMs: z.number() }),
-  z.object({ type: z.literal('symlink'), path: z.string(), mode: z.number().int(), mtimeMs: z.number(), target: z.string() }),
+  z.object({ type: z.literal('file'), path: z.string(), mode: z.number().int(), size: z.number().int().nonnegative(), mtimeMs: z.number(), hash: sha256Schema, ...owner }),
+  z.object({ type: z.literal('dir'), path: z.string(), mode: z.number().int(), mtimeMs: z.number(), ...owner }),
+  z.object({ type: z.literal('symlink'), path: z.string(), mode: z.number().int(), mtimeMs: z.number(), target: z.string(), ...owner }),
 ]);
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
 export type FileEntry = Extract<ManifestEntry, { type: 'file' }>;

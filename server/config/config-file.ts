@@ -34,6 +34,8 @@ function resolvePaths(config: VigilConfig, baseDir: string): VigilConfig {
       store: snapshots.store ? path.resolve(baseDir, snapshots.store) : undefined,
       sources: snapshots.sources.map((source) => ({ ...source, path: path.resolve(baseDir, source.path) })),
     },
+    logs: { ...config.logs, files: config.logs.files.map((file) => ({ ...file, path: path.resolve(baseDir, file.path) })) },
+    integrity: { ...config.integrity, paths: config.integrity.paths.map((entry) => ({ ...entry, path: path.resolve(baseDir, entry.path) })) },
   };
 }
 
@@ -48,10 +50,11 @@ export function parseConfigText(text: string, baseDir: string): { config: VigilC
   }
   if (!isRecord(document)) return { config, problems: [{ field: '', message: 'must be a mapping of sections (modules, snapshots, …)' }] };
   const problems: ConfigProblem[] = [];
-  for (const [section, schema] of Object.entries(configSections) as [keyof VigilConfig, (typeof configSections)[keyof VigilConfig]][]) {
+  const sections = config as unknown as Record<string, unknown>;
+  for (const [section, schema] of Object.entries(configSections) as [string, z.ZodType][]) {
     if (document[section] === undefined || document[section] === null) continue;
     const result = schema.safeParse(document[section]);
-    if (result.success) config[section] = result.data;
+    if (result.success) sections[section] = result.data;
     else problems.push(...zodProblems(section, result.error));
   }
   return { config: resolvePaths(config, baseDir), problems };

@@ -13,22 +13,46 @@ export interface HashedContent {
   size: number;
 }
 
-async function readChunks(handle: FileHandle, each: (chunk: Buffer) => Promise<void> | void): Promise<number> {
-  const buffer = Buffer.allocUnsafe(CHUNK);
+async function readChunks(handle: FileHandle, sizeHint: number, each: (chunk: Buffer) => void): Promise<number> {
+  // One buffer sized to the file (plus a byte to see the end in one read) for small files;
+  // a fixed 4 MiB window for big ones.
+  const length = Math.min(CHUNK, Math.max(sizeHint + 1, 4096));
+  const buffer = Buffer.allocUnsafe(length);
   let size = 0;
   for (;;) {
-    const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+    const { bytesRead } = await handle.read(buffer, 0, length, null);
     if (bytesRead === 0) return size;
     size += bytesRead;
-    await each(buffer.subarray(0, bytesRead));
+    each(buffer.subarray(0, bytesRead));
   }
 }
 
-export async function hashFile(file: string): Promise<HashedContent> {
+/**
+ * Copies source to sink through `onChunk` (hashing), reading the next chunk while the
+ * current one is written: a big file keeps the disk busy in both directions at once.
+ */
+async function pipeCopy(source: FileHandle, sink: FileHandle, sizeHint: number, onChunk: (chunk: Buffer) => void): Promise<number> {
+  const length = Math.min(CHUNK, Math.max(sizeHint + 1, 4096));
+  const buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
+  let which = 0;
+  let size = 0;
+  let bytes = (await source.read(buffers[which], 0, length, null)).bytesRead;
+  while (bytes > 0) {
+    const chunk = buffers[which].subarray(0, bytes);
+    onChunk(chunk);
+    size += bytes;
+    which ^= 1;
+    const [, next] = await Promise.all([writeAll(sink, chunk), source.read(buffers[which], 0, length, null)]);
+    bytes = next.bytesRead;
+  }
+  return size;
+}
+
+export async function hashFile(file: string, sizeHint = CHUNK): Promise<HashedContent> {
   const handle = await open(file, 'r');
   try {
     const hash = createHash('sha256');
-    const size = await readChunks(handle, (chunk) => void hash.update(chunk));
+    const size = await readChunks(handle, sizeHint, (chunk) => void hash.update(chunk));
     return { hash: hash.digest('hex'), size };
   } finally {
     await handle.close();
@@ -81,10 +105,7 @@ export async function storeFileAsBlob(store: SnapshotStore, file: string, sizeHi
   const sink = await open(tmp, 'wx', 0o640);
   try {
     const hash = createHash('sha256');
-    const size = await readChunks(source, async (chunk) => {
-      hash.update(chunk);
-      await writeAll(sink, chunk);
-    });
+    const size = await pipeCopy(source, sink, sizeHint, (chunk) => void hash.update(chunk));
     await sink.sync();
     await sink.close();
     const digest = hash.digest('hex');
@@ -102,7 +123,14 @@ export async function storeFileAsBlob(store: SnapshotStore, file: string, sizeHi
  * Copies a blob to `dest` (which must not exist), verifying every byte on the way; on a
  * mismatch the copy is removed and nothing else is touched.
  */
-export async function copyBlobVerified(store: SnapshotStore, expected: HashedContent, dest: string, mode: number): Promise<void> {
+export interface StagedMeta {
+  mode: number;
+  mtimeMs?: number;
+  /** Applied only when given: the caller decides whether it may chown. */
+  owner?: { uid: number; gid: number };
+}
+
+export async function copyBlobVerified(store: SnapshotStore, expected: HashedContent, dest: string, { mode, mtimeMs, owner }: StagedMeta): Promise<void> {
   let source: FileHandle;
   try {
     source = await open(store.blobPath(expected.hash), 'r');
@@ -113,15 +141,16 @@ export async function copyBlobVerified(store: SnapshotStore, expected: HashedCon
   const sink = await open(dest, 'wx', mode);
   try {
     const hash = createHash('sha256');
-    const size = await readChunks(source, async (chunk) => {
-      hash.update(chunk);
-      await writeAll(sink, chunk);
-    });
+    const size = await pipeCopy(source, sink, expected.size, (chunk) => void hash.update(chunk));
     const actual = hash.digest('hex');
     if (actual !== expected.hash || size !== expected.size) {
       throw new RecoveryError('corrupt', `blob ${expected.hash.slice(0, 12)} is corrupt: read ${size} bytes hashing to ${actual.slice(0, 12)}, expected ${expected.size} bytes`);
     }
+    // The umask may have narrowed the mode given to open(); the times are set before the
+    // fsync so one flush covers content and metadata.
+    if (owner) await sink.chown(owner.uid, owner.gid);
     await sink.chmod(mode);
+    if (mtimeMs !== undefined) await sink.utimes(mtimeMs / 1000, mtimeMs / 1000);
     await sink.sync();
   } catch (error) {
     await sink.close().catch(() => undefined);
@@ -136,7 +165,7 @@ export async function copyBlobVerified(store: SnapshotStore, expected: HashedCon
 /** Re-hashes a stored blob; null when it is intact, else what is wrong with it. */
 export async function checkBlob(store: SnapshotStore, expected: HashedContent): Promise<'missing' | 'corrupt' | null> {
   try {
-    const actual = await hashFile(store.blobPath(expected.hash));
+    const actual = await hashFile(store.blobPath(expected.hash), expected.size);
     return actual.hash === expected.hash && actual.size === expected.size ? null : 'corrupt';
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';

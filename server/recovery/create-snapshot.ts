@@ -29,7 +29,7 @@ export interface CreateSnapshotOptions {
   progress: ProgressReporter;
 }
 
-const CONCURRENCY = 8;
+const CONCURRENCY = 16;
 
 const join = (source: string, rel: string) => (rel ? `${source}/${rel}` : source);
 
@@ -69,8 +69,9 @@ export async function createSnapshot(options: CreateSnapshotOptions): Promise<Sn
   try {
     await runPool(walked, CONCURRENCY, async ({ source, entry }, index) => {
       const entryPath = join(source.name, entry.rel);
-      if (entry.type === 'dir') entries[index] = { type: 'dir', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs };
-      else if (entry.type === 'symlink') entries[index] = { type: 'symlink', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, target: entry.target ?? '' };
+      const owner = { uid: entry.uid, gid: entry.gid };
+      if (entry.type === 'dir') entries[index] = { type: 'dir', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, ...owner };
+      else if (entry.type === 'symlink') entries[index] = { type: 'symlink', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, target: entry.target ?? '', ...owner };
       else {
         let hash = cache.lookup(entry);
         let size = entry.size;
@@ -80,7 +81,7 @@ export async function createSnapshot(options: CreateSnapshotOptions): Promise<Sn
           if (stored.isNew) newBytes += stored.size;
         }
         cache.remember(entry, hash);
-        entries[index] = { type: 'file', path: entryPath, mode: entry.mode, size, mtimeMs: entry.mtimeMs, hash };
+        entries[index] = { type: 'file', path: entryPath, mode: entry.mode, size, mtimeMs: entry.mtimeMs, hash, ...owner };
         progress.advance(1, size);
       }
     });

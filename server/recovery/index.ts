@@ -6,3 +6,8 @@ export type { PruneResult } from './prune-snapshots';
 export type { DiffLine } from './diff-snapshots';
 export type { VerifyResult } from './verify-snapshot';
 export { RecoveryScheduler } from './recovery-scheduler';
+// Shared with file integrity, which walks and hashes trees the same way.
+export { walkTree, type WalkedEntry } from './tree-walk';
+export { hashFile } from './blob-io';
+export { writeFileAtomic } from './fs-atomic';
+export { runPool } from './pool';

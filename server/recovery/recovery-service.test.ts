@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync, appendFileSync } from 'node:fs';
+import { chmodSync, chownSync, readFileSync, existsSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, rejectionOf, type TempDir } from '../test-support';
@@ -108,6 +108,24 @@ describe('restore', () => {
     expect(statSync(path.join(app, 'bin/run.sh')).mode & 0o777).toBe(0o755);
     expect(readdirSync(app).some((n) => n.startsWith('.vigil-restore-'))).toBe(false);
     expect(h.audit.at(-1)).toMatchObject({ type: 'snapshot.restored', reason: 'test', details: { outcome: 'restored', filesWritten: 4, removed: 1 } });
+  });
+
+  it('restores ownership when running as root, and a single-file source in place', async () => {
+    expect(process.getuid?.(), 'ownership is restored only by root; CI runs as root').toBe(0);
+    const single = tmp.join('single.conf');
+    writeFileSync(single, 'single v1');
+    h.setConfig({ sources: [...h.config.sources, { name: 'single', path: single, exclude: [] }] });
+    chownSync(path.join(app, 'config.yml'), 1234, 2345);
+    await h.service.create({ name: 's', tags: [], actor: 'a' });
+    chownSync(path.join(app, 'config.yml'), 0, 0);
+    writeFileSync(single, 'single v2');
+    const result = await restore('s');
+    expect(result.changes).toEqual([
+      { path: 'app/config.yml', change: 'mode' },
+      { path: 'single', change: 'modify' },
+    ]);
+    expect(statSync(path.join(app, 'config.yml'))).toMatchObject({ uid: 1234, gid: 2345 });
+    expect(readFileSync(single, 'utf8')).toBe('single v1');
   });
 
   it('restores into another directory with --target', async () => {

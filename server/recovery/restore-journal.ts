@@ -1,7 +1,7 @@
-import { chmod, lstat, lutimes, mkdir, readFile, rename, rm, rmdir, utimes } from 'node:fs/promises';
+import { chmod, lchown, lstat, lutimes, mkdir, readFile, rename, rm, rmdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir, pathExists, writeFileAtomic } from './fs-atomic';
-import type { RestoreOp } from './restore-plan';
+import type { Owner, RestoreOp } from './restore-plan';
 import type { RestoreRoot } from './restore-paths';
 
 export type JournalPhase = 'staged' | 'committing' | 'committed' | 'finalizing';
@@ -47,8 +47,9 @@ export async function deleteJournal(storeRoot: string): Promise<void> {
   await fsyncDir(storeRoot);
 }
 
-async function setMeta(dest: string, isDir: boolean, mode: number, mtimeMs: number): Promise<void> {
+async function setMeta(dest: string, isDir: boolean, mode: number, mtimeMs: number, owner: Owner | null): Promise<void> {
   const seconds = mtimeMs / 1000;
+  if (owner) await lchown(dest, owner.uid, owner.gid);
   if (isDir || !(await lstat(dest)).isSymbolicLink()) {
     await chmod(dest, mode);
     await utimes(dest, seconds, seconds);
@@ -74,7 +75,7 @@ export async function applyOp(op: RestoreOp): Promise<void> {
       if ((await pathExists(op.dest)) && !(await pathExists(op.backup))) await rename(op.dest, op.backup);
       return;
     case 'meta':
-      await setMeta(op.dest, op.isDir, op.mode, op.mtimeMs);
+      await setMeta(op.dest, op.isDir, op.mode, op.mtimeMs, op.owner);
       return;
   }
 }
@@ -96,7 +97,7 @@ export async function revertOp(op: RestoreOp): Promise<void> {
       if (await pathExists(op.backup)) await rename(op.backup, op.dest);
       return;
     case 'meta':
-      if (op.original && (await pathExists(op.dest))) await setMeta(op.dest, op.isDir, op.original.mode, op.original.mtimeMs);
+      if (op.original && (await pathExists(op.dest))) await setMeta(op.dest, op.isDir, op.original.mode, op.original.mtimeMs, op.owner ? op.original.owner : null);
       return;
   }
 }

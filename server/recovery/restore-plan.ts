@@ -15,7 +15,17 @@ export type RestoreOp =
   | ({ kind: 'write'; dest: string; staged: string; backup: string; hadOriginal: boolean } & Placed)
   | { kind: 'mkdir'; dest: string; mode: number; backup: string; hadOriginal: boolean }
   | { kind: 'remove'; dest: string; backup: string }
-  | { kind: 'meta'; dest: string; isDir: boolean; mode: number; mtimeMs: number; original: { mode: number; mtimeMs: number } | null };
+  | { kind: 'meta'; dest: string; isDir: boolean; mode: number; mtimeMs: number; owner: Owner | null; original: { mode: number; mtimeMs: number; owner: Owner } | null };
+
+export interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** Ownership is restored only by root, and only for entries that recorded it. */
+export const ownerOf = (entry: ManifestEntry, asRoot: boolean): Owner | null => (asRoot && entry.uid !== undefined && entry.gid !== undefined ? { uid: entry.uid, gid: entry.gid } : null);
+const ownerFrom = (stats: Stats): Owner => ({ uid: stats.uid, gid: stats.gid });
+const sameOwner = (stats: Stats, owner: Owner | null) => !owner || (stats.uid === owner.uid && stats.gid === owner.gid);
 
 export interface RestorePlan {
   roots: RestoreRoot[];
@@ -42,7 +52,7 @@ const underAny = (dest: string, dirs: readonly string[]) => dirs.some((dir) => d
  * Compares the snapshot with what is on disk now. Files of the same size are hashed, so a
  * tampered file with a forged mtime is still found; everything else is a stat.
  */
-export async function planRestore(manifest: Manifest, roots: RestoreRoot[], options: { mirror: boolean; progress: ProgressReporter }): Promise<RestorePlan> {
+export async function planRestore(manifest: Manifest, roots: RestoreRoot[], options: { mirror: boolean; asRoot: boolean; progress: ProgressReporter }): Promise<RestorePlan> {
   const byName = new Map(roots.map((root) => [root.source, root]));
   const placed = manifest.entries
     .map((entry) => ({ entry, at: destinationOf(entry.path, byName) }))
@@ -61,7 +71,7 @@ export async function planRestore(manifest: Manifest, roots: RestoreRoot[], opti
   options.progress.phase('compare', { files: toHash.length, bytes: toHash.reduce((sum, { entry }) => sum + (entry.type === 'file' ? entry.size : 0), 0) });
   const liveHashes = new Map<string, string>();
   await runPool(toHash, 4, async ({ entry, at }) => {
-    liveHashes.set(at.dest, (await hashFile(at.dest)).hash);
+    liveHashes.set(at.dest, (await hashFile(at.dest, entry.type === 'file' ? entry.size : undefined)).hash);
     options.progress.advance(1, entry.type === 'file' ? entry.size : 0);
   });
 
@@ -71,19 +81,20 @@ export async function planRestore(manifest: Manifest, roots: RestoreRoot[], opti
   for (const { entry, at } of placed) {
     const current = underAny(at.dest, recreated) ? null : (stats.get(at.dest) ?? null);
     const rel = entry.path;
+    const owner = ownerOf(entry, options.asRoot);
     if (entry.type === 'dir') {
       if (current?.isDirectory()) {
         if ((current.mode & 0o7777) !== entry.mode) changes.push({ path: rel, change: 'mode' });
-        dirMetas.push({ kind: 'meta', dest: at.dest, isDir: true, mode: entry.mode, mtimeMs: entry.mtimeMs, original: { mode: current.mode & 0o7777, mtimeMs: current.mtimeMs } });
+        dirMetas.push({ kind: 'meta', dest: at.dest, isDir: true, mode: entry.mode, mtimeMs: entry.mtimeMs, owner, original: { mode: current.mode & 0o7777, mtimeMs: current.mtimeMs, owner: ownerFrom(current) } });
       } else {
         if (at.dest === at.root.dir) {
           // The root was created before staging; only its metadata is left to set.
-          dirMetas.push({ kind: 'meta', dest: at.dest, isDir: true, mode: entry.mode, mtimeMs: entry.mtimeMs, original: null });
+          dirMetas.push({ kind: 'meta', dest: at.dest, isDir: true, mode: entry.mode, mtimeMs: entry.mtimeMs, owner, original: null });
           continue;
         }
         recreated.push(at.dest);
         ops.push({ kind: 'mkdir', dest: at.dest, mode: entry.mode, backup: work(at.root, 'b'), hadOriginal: current !== null });
-        dirMetas.push({ kind: 'meta', dest: at.dest, isDir: true, mode: entry.mode, mtimeMs: entry.mtimeMs, original: null });
+        dirMetas.push({ kind: 'meta', dest: at.dest, isDir: true, mode: entry.mode, mtimeMs: entry.mtimeMs, owner, original: null });
         changes.push({ path: rel, change: current ? 'modify' : 'add' });
       }
       continue;
@@ -98,9 +109,9 @@ export async function planRestore(manifest: Manifest, roots: RestoreRoot[], opti
     if (current?.isFile() && liveHashes.get(at.dest) === entry.hash) {
       unchangedFiles.push(entry);
       const mode = current.mode & 0o7777;
-      if (mode !== entry.mode || current.mtimeMs !== entry.mtimeMs) {
-        if (mode !== entry.mode) changes.push({ path: rel, change: 'mode' });
-        ops.push({ kind: 'meta', dest: at.dest, isDir: false, mode: entry.mode, mtimeMs: entry.mtimeMs, original: { mode, mtimeMs: current.mtimeMs } });
+      if (mode !== entry.mode || current.mtimeMs !== entry.mtimeMs || !sameOwner(current, owner)) {
+        if (mode !== entry.mode || !sameOwner(current, owner)) changes.push({ path: rel, change: 'mode' });
+        ops.push({ kind: 'meta', dest: at.dest, isDir: false, mode: entry.mode, mtimeMs: entry.mtimeMs, owner, original: { mode, mtimeMs: current.mtimeMs, owner: ownerFrom(current) } });
       }
       continue;
     }

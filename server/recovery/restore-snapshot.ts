@@ -1,4 +1,4 @@
-import { mkdir, readFile, symlink, lutimes, utimes, lstat } from 'node:fs/promises';
+import { lchown, lstat, lutimes, mkdir, readFile, symlink } from 'node:fs/promises';
 import type { HealthCheckConfig } from '@/lib/config/config-schema';
 import type { FileEntry, Manifest, RestoreChange, SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { copyBlobVerified } from './blob-io';
@@ -9,7 +9,7 @@ import type { ProgressReporter } from './progress';
 import { describeIoError, RecoveryError } from './recovery-error';
 import { applyOp, readJournal, removeWorkAreas, revertOps, syncParents, writeJournal, deleteJournal, type RestoreJournal } from './restore-journal';
 import { restoreRoots, VIRTUAL_SOURCE_PREFIX } from './restore-paths';
-import { planRestore, type RestoreOp } from './restore-plan';
+import { ownerOf, planRestore, type RestoreOp } from './restore-plan';
 import type { SnapshotStore } from './snapshot-store';
 import { verifyBlobs } from './verify-snapshot';
 import type { VigilStateAccess } from './vigil-state';
@@ -59,21 +59,23 @@ export interface RestoreResult {
   rollbackReason?: string;
 }
 
-const CONCURRENCY = 8;
+// Many fsyncs in flight let ext4 commit them together; the launchers size libuv's pool to match.
+const CONCURRENCY = 16;
 
 const virtualFiles = (manifest: Manifest, sourceName: string): FileEntry[] =>
   manifest.entries.filter((e): e is FileEntry => e.type === 'file' && e.path.startsWith(`${sourceName}/`));
 
-async function stage(store: SnapshotStore, ops: RestoreOp[], progress: ProgressReporter, bytes: number): Promise<void> {
+async function stage(store: SnapshotStore, ops: RestoreOp[], progress: ProgressReporter, bytes: number, asRoot: boolean): Promise<void> {
   const writes = ops.filter((op): op is Extract<RestoreOp, { kind: 'write' }> => op.kind === 'write');
   progress.phase('stage', { files: writes.length, bytes });
   await runPool(writes, CONCURRENCY, async (op) => {
     if (op.type === 'file') {
-      await copyBlobVerified(store, op.entry, op.staged, op.entry.mode);
-      await utimes(op.staged, op.entry.mtimeMs / 1000, op.entry.mtimeMs / 1000);
+      await copyBlobVerified(store, op.entry, op.staged, { mode: op.entry.mode, mtimeMs: op.entry.mtimeMs, owner: ownerOf(op.entry, asRoot) ?? undefined });
       progress.advance(1, op.entry.size);
     } else {
       await symlink(op.entry.target, op.staged);
+      const owner = ownerOf(op.entry, asRoot);
+      if (owner) await lchown(op.staged, owner.uid, owner.gid);
       await lutimes(op.staged, op.entry.mtimeMs / 1000, op.entry.mtimeMs / 1000);
       progress.advance(1, 0);
     }
@@ -115,7 +117,8 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
   // A missing hook program is found now, not after the stop hook has run.
   for (const argv of [options.hooks.stop, options.hooks.restart]) if (argv && !options.dryRun) await resolveProgram(argv[0], options.hooks.searchPath);
 
-  const plan = await planRestore(manifest, roots, { mirror: options.mirror, progress });
+  const asRoot = process.getuid?.() === 0;
+  const plan = await planRestore(manifest, roots, { mirror: options.mirror, asRoot, progress });
   const restoresState = !options.targetDir && options.state !== undefined;
   const restoredState = restoresState ? await readVirtualState(store, manifest) : null;
   const summary = (outcome: RestoreOutcome, gate: GateResult | null, extra: Partial<RestoreResult> = {}): RestoreResult => ({
@@ -158,7 +161,7 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
       await mkdir(root.staging, { recursive: true, mode: 0o700 });
       journal.roots.push({ ...root, createdRoot: !existed });
     }
-    await stage(store, plan.ops, progress, plan.writeBytes);
+    await stage(store, plan.ops, progress, plan.writeBytes, asRoot);
     await writeJournal(store.root, journal);
     progress.phase('stop-hook');
     await runHook('stop', options.hooks.stop, options.hooks.timeoutMs, options.hooks.searchPath);

@@ -1,4 +1,4 @@
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { pathFilter } from '@/lib/glob';
@@ -13,6 +13,8 @@ export interface WalkedEntry {
   abs: string;
   type: 'file' | 'dir' | 'symlink';
   mode: number;
+  uid: number;
+  gid: number;
   size: number;
   mtimeMs: number;
   ctimeMs: number;
@@ -41,6 +43,8 @@ async function toEntry(rel: string, abs: string, stats: Stats): Promise<WalkedEn
     abs,
     type,
     mode: stats.mode & 0o7777,
+    uid: stats.uid,
+    gid: stats.gid,
     size: type === 'file' ? stats.size : 0,
     mtimeMs: stats.mtimeMs,
     ctimeMs: stats.ctimeMs,
@@ -54,7 +58,8 @@ export async function walkTree(root: string, exclude: readonly string[] = []): P
   const filter = pathFilter(exclude);
   let rootStats: Stats;
   try {
-    rootStats = await lstat(root);
+    // A source given as a symlink (e.g. /srv/current) means what it points to.
+    rootStats = await stat(root);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new RecoveryError('source-missing', `${root} does not exist`);
     throw error;
@@ -66,7 +71,14 @@ export async function walkTree(root: string, exclude: readonly string[] = []): P
   entries.push(rootEntry);
 
   const visit = async (dirRel: string, dirAbs: string): Promise<void> => {
-    const names = (await readdir(dirAbs)).sort();
+    let names: string[];
+    try {
+      names = (await readdir(dirAbs)).sort();
+    } catch (error) {
+      // Removed since it was listed: like a vanished file, it is simply not part of this tree.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
     const children = await Promise.all(
       names.map(async (name) => {
         const rel = dirRel ? `${dirRel}/${name}` : name;
