@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH_DIR, REPO_ROOT, RESULTS_DIR, fmtInt, machineInfo, table, verdict, writeResult } from './lib/common';
 
-const BENCHMARKS = ['audit-append', 'live-latency', 'worker-idle-rss'] as const;
+const BENCHMARKS = ['audit-append', 'live-latency', 'worker-idle-rss', 'guard-check', 'forecast-risk', 'healing-crash-restart', 'healing-http-2000', 'healing-storage'] as const;
 type Name = (typeof BENCHMARKS)[number];
 /** Each script bounds itself well under this; this only stops a hung one. */
 const PER_SCRIPT_TIMEOUT_MS = 180_000;
@@ -32,6 +32,8 @@ interface Run {
 interface Dist { p50: number; p95: number; p99: number; max: number }
 interface ResultFile {
   finishedAt: string;
+  /** Rows a script formats itself (the healing benchmarks): [benchmark, metric, result, target, verdict]. */
+  summaryRows?: string[][];
   errors?: Record<string, string>;
   results?: Array<{
     backend?: string; producers?: number; eventsPerSecond?: number; target?: number; pass: boolean; ackLatencyMs?: Dist;
@@ -39,7 +41,15 @@ interface ResultFile {
     mode?: string; clients?: number; latencyMs?: Dist; lost?: number;
   }>;
   series?: Array<{ label: string; medianMiB: number; maxMiB: number }>;
+  load?: { loaded: number; ms: number };
+  ceiling?: { wrk: GuardRun; fixedRate: GuardRun };
+  guard?: { wrk: GuardRun; fixedRate: GuardRun };
+  enforcementMs?: { manual: Dist; ingest: Dist };
+  crowdsec?: { wrk: GuardRun; paced: GuardRun } | { skipped: string };
+  pass?: Record<'p99' | 'saturation' | 'enforcement' | 'load', boolean>;
 }
+
+interface GuardRun { requestsPerSecond: number; latencyMs: { p50: number; p99: number } }
 
 function runOne(name: Name): Promise<Run> {
   const startedAt = Date.now();
@@ -99,7 +109,15 @@ function rowsFor(run: Run): Row[] {
     for (const s of r.series ?? []) {
       rows.push([s.label === 'Vigil worker' ? 'worker-idle-rss' : `  ${s.label}`, 'RSS median / max', `${s.medianMiB} / ${s.maxMiB} MB`, '', '']);
     }
+  } else if (run.name === 'guard-check' && r.guard && r.ceiling && r.pass) {
+    rows.push(['guard-check', 'saturation (wrk), guard / bare 204', `${fmtInt(r.guard.wrk.requestsPerSecond)} / ${fmtInt(r.ceiling.wrk.requestsPerSecond)} req/s`, '≥ 15,000', verdict(r.pass.saturation)]);
+    rows.push(['', 'paced p99, guard / bare 204', `${r.guard.fixedRate.latencyMs.p99} / ${r.ceiling.fixedRate.latencyMs.p99} ms at ${fmtInt(r.guard.fixedRate.requestsPerSecond)} req/s`, '≤ 2 ms', verdict(r.pass.p99)]);
+    rows.push(['', 'decision → 403 p99 (manual / ingest)', `${r.enforcementMs?.manual.p99} / ${r.enforcementMs?.ingest.p99} ms`, '≤ 100 ms', verdict(r.pass.enforcement)]);
+    rows.push(['', 'blocklist load', `${fmtInt(r.load?.loaded ?? NaN)} in ${r.load?.ms} ms`, '≤ 1,000 ms', verdict(r.pass.load)]);
+    const cs = r.crowdsec;
+    rows.push(['  CrowdSec LAPI (anchor)', 'saturation / paced p99', cs && 'wrk' in cs ? `${fmtInt(cs.wrk.requestsPerSecond)} req/s / ${cs.paced.latencyMs.p99} ms` : `skipped: ${cs?.skipped ?? 'not run'}`, '', '']);
   }
+  if (r.summaryRows) rows.push(...r.summaryRows.map((row) => row.slice(0, 5) as Row));
   if (run.exitCode !== 0) rows.push(['', 'exit code', String(run.exitCode), '', 'FAIL']);
   return rows;
 }

@@ -9,13 +9,12 @@
 // (an empty TypeScript file through tsx), so the loader's own cost is visible.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BENCH_DIR, REPO_ROOT, fmtInt, intArg, machineInfo, parseArgs, round, table, writeResult } from './lib/common';
 import { addCleanup, runBenchmark, runCleanups } from './lib/run';
+import { cleanEnv, freePort, healthz, stop, track } from './lib/worker-process';
 
 const args = parseArgs();
 const IDLE_SECONDS = intArg(args, 'idle-seconds', 30);
@@ -35,63 +34,6 @@ function procStatus(pid: number): ProcStatus | null {
   } catch {
     return null;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function healthz(port: number): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-  });
-}
-
-/** The caller's environment minus anything that would point the worker elsewhere or change its heap. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(VIGIL_|WORKER_|DATABASE_URL$|LOG_LEVEL$|NODE_OPTIONS$|PORT$)/.test(k)) continue;
-    env[k] = v;
-  }
-  return { ...env, ...extra } as NodeJS.ProcessEnv;
-}
-
-async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
-
-/** Stops the child on cleanup and keeps the tail of its output for error messages. */
-function track(child: ChildProcess, label: string): { output: () => string } {
-  addCleanup(() => stop(child));
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  child.once('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL') process.stderr.write(`${label} exited (${code ?? signal})\n`);
-  });
-  return { output: () => tail };
 }
 
 interface Series {

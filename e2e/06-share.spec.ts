@@ -72,5 +72,10 @@ test('a shared audit view keeps its filters and can hide source addresses', asyn
   await expect(shared).not.toContainText('auth.login_succeeded');
   await expect(shared).toContainText('127.0.0.x');
   await expect(shared).not.toContainText('127.0.0.1');
+  // A forged page cursor is answered in the page, with a way back to the newest events.
+  await view.goto(`${url}?cursor=not-a-seq`);
+  await expect(view.getByTestId('shared-audit-refused')).toContainText('The cursor in this address is not valid');
+  await view.getByRole('link', { name: 'Open the newest events' }).click();
+  await expect(view.getByTestId('shared-audit')).toContainText('auth.login_failed');
   await stranger.close();
 });

@@ -17,7 +17,20 @@ import { registerIngestRoutes } from './http/routes/ingest-routes';
 import { registerAuditRoutes } from './http/routes/audit-routes';
 import { registerInternalRoutes } from './http/routes/internal-routes';
 import { registerRecoveryRoutes } from './http/routes/recovery-routes';
+import { registerForecastRoutes } from './http/routes/forecast-routes';
+import { Forecaster, workerForecastSources } from './forecast';
+import { registerDefenseRoutes } from './http/routes/defense-routes';
+import { registerDefenseInternalRoutes } from './http/routes/defense-internal-routes';
+import { createGuardHandler, DefenseService } from './defense';
+import { lockdownOnCriticalTamper, startWatchers } from './watchers';
+import type { LogTailer } from './logtail';
+import type { FileIntegrity } from './integrity';
 import { ConfigWatcher } from './config/config-file';
+import { HealingService } from './healing';
+import { Notifier } from './notify';
+import { registerHealingRoutes } from './http/routes/healing-routes';
+import { registerDrillRoutes } from './http/routes/drill-routes';
+import { DrillService } from './drills/drill-service';
 import { RecoveryScheduler, RecoveryService, vigilStateAccess } from './recovery';
 import { createLogger, type Logger } from './log';
 import { SchemaKeeper } from './db/schema-keeper';
@@ -49,6 +62,17 @@ export interface Worker {
   recovery: RecoveryService;
   recoveryScheduler: RecoveryScheduler;
   config: ConfigWatcher;
+  /** The guardian; `defense.lockdown()` / `defense.sink` are what other capabilities call. */
+  defense: DefenseService;
+  /** Tailed logs (sshd, access logs) feeding the defense's detectors. */
+  logTailer: LogTailer;
+  /** Hashes and watches registered files (and Vigil's own code); not to be confused with the audit chain's `integrity`. */
+  fileIntegrity: FileIntegrity;
+  /** Modules, probes, incidents and recovery. */
+  healing: HealingService;
+  /** Risk per subsystem, predictions, mitigations and the hardening governor. */
+  forecaster: Forecaster;
+  notifier: Notifier;
   live: LiveServer;
   httpServer: Server;
   log: Logger;
@@ -78,6 +102,8 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     const schema = new SchemaKeeper(() => applyMigrations(env.databaseUrl, migrationsDir), log);
     await schema.ensure();
     let live: LiveServer | null = null;
+    // Created after the monitor, which reads module states through it for the score.
+    let healing: HealingService | null = null;
     const integrity: AuditIntegrity = new AuditIntegrity({ database, env, log, audit: () => audit });
     const audit = new AuditWriter({
       database,
@@ -110,6 +136,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       startedAt,
       onSnapshot: (snapshot) => live?.emitHealth(snapshot),
       onDegradationChange: (change) => live?.emitDegradation(change),
+      moduleHealth: () => healing?.engine.list() ?? [],
     });
     live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current() });
 
@@ -126,22 +153,80 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     const relayProgress = (progress: RecoveryProgress) => {
       live?.emitRecoveryProgress(progress);
       // A finished restore may have brought back older settings.
-      if (progress.finished && progress.operation === 'restore') void monitor.reloadPin().catch(() => undefined);
+      if (progress.finished && progress.operation === 'restore') {
+        void monitor.reloadPin().catch(() => undefined);
+        void healing?.reloadConsoleModules().catch(() => undefined);
+        void defense?.reloadAllowlist().catch(() => undefined);
+      }
     };
-    const recovery = new RecoveryService({ dataDir: env.dataDir, config: () => config.loaded.config.snapshots, state: vigilStateAccess(database.prisma), audit, onProgress: relayProgress, searchPath: env.searchPath });
+    const recovery = new RecoveryService({ dataDir: env.dataDir, config: () => config.loaded.config.snapshots, state: vigilStateAccess(database.prisma, env.dataDir), audit, onProgress: relayProgress, searchPath: env.searchPath });
     const recoveryScheduler = new RecoveryScheduler(recovery, () => config.loaded.config.snapshots, log);
 
-    registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => 'NORMAL' });
-    registerIngestRoutes(router, { audit, tokens });
+    const defense = new DefenseService({
+      database,
+      audit,
+      log,
+      config: () => config.loaded.config,
+      onThreat: (threat) => live?.emitDefense('defense:threat', threat),
+      onDecision: (change) => live?.emitDefense('defense:decision', change),
+      onMode: (change) => live?.emitDefense('defense:mode', change),
+    });
+    config.onChange(() => defense.reconfigure());
+    // With the database unreachable at start, these load once it answers; until then the
+    // worker serves degraded (no stored isolations or console modules yet) instead of dying.
+    const whenDatabase = async (task: () => Promise<unknown>) => (schema.isReady ? task() : schema.whenReady(task));
+    await whenDatabase(async () => {
+      const blocklist = await defense.start();
+      log.info({ isolations: blocklist.loaded, ms: blocklist.ms }, 'defense decisions loaded');
+    });
+    router.addFast('/guard/check', createGuardHandler(defense, log));
+    registerDefenseRoutes(router, { defense, tokens });
+    registerDefenseInternalRoutes(router, { secret: env.secret, defense });
+
+    const notifier = new Notifier({ config: () => config.loaded.config.notifications, audit, log });
+    healing = new HealingService({
+      database,
+      audit,
+      log,
+      searchPath: env.searchPath,
+      config: () => config.loaded.config,
+      host: () => {
+        const sample = monitor.current()?.sample;
+        return { cpuPercent: sample?.cpuPercent ?? 0, memoryPercent: sample?.memoryPercent ?? 0 };
+      },
+      onModules: (modules) => live?.emitModules(modules),
+      onIncident: (incident) => live?.emitIncident(incident),
+      notify: (notification) => notifier.notify(notification),
+    });
+    config.onChange(() => void healing.reconcile().catch((error: unknown) => log.error({ err: (error as Error).message }, 'could not apply the module changes')));
+    registerHealingRoutes(router, { healing, tokens, secret: env.secret });
+    const drills = new DrillService({ dataDir: env.dataDir, searchPath: env.searchPath, audit, log, config: () => config.loaded.config.drills });
+    registerDrillRoutes(router, { secret: env.secret, drills });
+
+    registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => defense.mode });
+    registerIngestRoutes(router, { audit, tokens, signals: defense.sink });
+    const watchers = await startWatchers({ env, config, audit, log, router, live: () => live, signals: defense.sink, onCriticalTamper: lockdownOnCriticalTamper(defense, log) });
     registerAuditRoutes(router, { database, tokens });
     registerInternalRoutes(router, { secret: env.secret, monitor, integrity });
     registerRecoveryRoutes(router, { secret: env.secret, recovery, relayProgress });
+    const forecaster = new Forecaster({
+      dataDir: env.dataDir,
+      log,
+      audit,
+      config: () => config.loaded.config.forecast,
+      ...workerForecastSources({ database, databaseUrl: env.databaseUrl, monitor, healing, defense, recovery, config: () => config.loaded.config }),
+      onUpdate: (update) => live?.emitForecast(update),
+    });
+    registerForecastRoutes(router, { forecaster, tokens, secret: env.secret });
 
     await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider } });
     await monitor.start();
+    await whenDatabase(() => healing!.start());
     const housekeeping = startHousekeeping(database, log, integrity);
     recoveryScheduler.start();
-    return { database, audit, monitor, live, tokens, schema, housekeeping, integrity, config, recovery, recoveryScheduler };
+    drills.startSchedule();
+    await forecaster.start();
+    return { database, audit, monitor, live, tokens, schema, housekeeping, integrity, config, recovery, recoveryScheduler, defense, watchers, healing, notifier, drills, forecaster };
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -165,7 +250,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     throw error;
   }
   ready = true;
-  const { database, audit, monitor, live, tokens, schema, housekeeping, integrity, config, recovery, recoveryScheduler } = started;
+  const { database, audit, monitor, live, tokens, schema, housekeeping, integrity, config, recovery, recoveryScheduler, defense, watchers, healing, notifier, drills, forecaster } = started;
   log.info({ port, database: database.provider }, 'worker ready');
 
   let closing: Promise<void> | null = null;
@@ -178,6 +263,12 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     recovery,
     recoveryScheduler,
     config,
+    defense,
+    logTailer: watchers.logTailer,
+    fileIntegrity: watchers.fileIntegrity,
+    healing,
+    forecaster,
+    notifier,
     live,
     httpServer,
     log,
@@ -186,9 +277,15 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
         schema.stop();
         clearInterval(housekeeping);
         config.stop();
+        defense.stop();
+        await watchers.stop();
         await recoveryScheduler.stop();
+        await forecaster.stop();
+        await drills.close();
+        await healing.close();
         await monitor.stop();
         await audit.append({ type: 'worker.stopped', severity: 'info', actor: 'system', action: 'stop worker', module: 'worker', reason, method: 'process', details: { pid: process.pid } }).catch(() => undefined);
+        await notifier.close();
         await audit.close();
         await integrity.stop();
         await tokens.close();

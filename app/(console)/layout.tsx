@@ -2,6 +2,7 @@ import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { AppProviders } from '@/components/shell/app-providers';
 import { TopBar } from '@/components/shell/top-bar';
+import { LockdownBanner } from '@/components/defense/lockdown-banner';
 import { currentSession } from '@/app/_lib/session';
 
 export const dynamic = 'force-dynamic';
@@ -14,7 +15,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <meta name="vigil-csrf" content={session.csrfToken} />
       <AppProviders>
         <TopBar principal={session.principal} />
-        <main className="mx-auto max-w-[1600px] px-3 py-4 sm:px-4">{children}</main>
+        <main className="mx-auto max-w-[1600px] px-3 py-4 sm:px-4">
+          <LockdownBanner principal={session.principal} />
+          {children}
+        </main>
       </AppProviders>
     </>
   );

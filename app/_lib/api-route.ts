@@ -5,6 +5,7 @@ import { clientAddress } from '@/lib/net/client-address';
 import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
 import { WorkerRejectedError, WorkerUnavailableError } from '@/server/web/worker-client';
+import { assertNotFrozen } from './lockdown-freeze';
 import { currentSession } from './session';
 import { getWebContext, type WebContext } from './web-context';
 
@@ -107,6 +108,7 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
       const principal = await authenticate(request, web);
       if (!principal) throw new HttpError(401, 'unauthenticated', 'sign in first');
       if (!options.authorize(principal)) throw new HttpError(403, 'forbidden', `your role (${principal.role}) cannot do this`);
+      await assertNotFrozen({ worker: web.worker, principal, method: request.method });
       let query = undefined as Q;
       if (options.query) {
         const parsed = options.query.safeParse(Object.fromEntries(request.nextUrl.searchParams));

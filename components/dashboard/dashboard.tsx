@@ -20,6 +20,14 @@ import { RangePicker } from './range-picker';
 import { RecentAudit } from './recent-audit';
 import { ResourceChart } from './resource-chart';
 import { ShareButton } from '../share/share-button';
+import { RecoveryBanners } from '../snapshots/recovery-banners';
+import { RecoveryPanel } from '../snapshots/recovery-panel';
+import { RiskPanel } from '../risk/risk-panel';
+import { ApprovalsPanel } from '../modules/approvals-panel';
+import { IncidentsPanel } from '../modules/incidents-panel';
+import { ModulesPanel } from '../modules/modules-panel';
+import { DefenseSection } from '../defense/defense-section';
+import { IntegrityPanel } from '../integrity/integrity-panel';
 
 function useNow(intervalMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
@@ -44,6 +52,7 @@ export function Dashboard({ principal }: { principal: Principal }) {
   return (
     <div className="flex flex-col gap-4">
       <ConnectionBanner database={snapshot?.database ?? null} />
+      <RecoveryBanners principal={principal} />
 
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-12">
         <Panel title="Health" subtitle={snapshot ? `sampled ${formatRelative(snapshot.sample.at, now)}` : undefined} className="xl:col-span-3" testId="panel-health">
@@ -85,17 +94,19 @@ export function Dashboard({ principal }: { principal: Principal }) {
         )}
       </Panel>
 
+      <ModulesPanel principal={principal} now={now} />
+
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
-        <Panel title="Threat feed" testId="panel-threats">
-          <EmptyState title="Threat detection is not running yet">Sources that abuse rate limits, brute-force sign-ins or probe paths will be listed here with the action taken.</EmptyState>
-        </Panel>
-        <Panel title="Risk heatmap" testId="panel-risk">
-          <EmptyState title="Forecasting is not running yet">Per-subsystem risk (0-100) from trends, anomalies and history will be drawn here.</EmptyState>
-        </Panel>
-        <Panel title="Recovery" testId="panel-recovery">
-          <EmptyState title="No snapshots yet">Golden restore and lockdown controls appear once snapshots and defense modes are set up.</EmptyState>
-        </Panel>
+        <IncidentsPanel now={now} className="lg:col-span-2" />
+        <ApprovalsPanel principal={principal} />
       </div>
+
+      <RecoveryPanel principal={principal} now={now} />
+
+      <DefenseSection principal={principal} now={now} />
+      <IntegrityPanel principal={principal} now={now} />
+
+      <RiskPanel principal={principal} now={now} />
 
       <Panel
         title="Audit trail"

@@ -1,9 +1,11 @@
 'use client';
 
+import { useState } from 'react';
 import { toneForScore } from '@/lib/health/level-style';
 import type { Deduction } from '@/lib/health/score';
 import { TONE_TEXT } from '../ui/badge';
 import { cn } from '../ui/cn';
+import { HealthBreakdownDialog } from './health-breakdown-dialog';
 
 const START = -120;
 const SWEEP = 240;
@@ -34,9 +36,16 @@ const BANDS = [
 export function HealthGauge({ score, deductions, stale }: { score: number | null; deductions: Deduction[]; stale: boolean }) {
   const tone = score === null ? 'neutral' : toneForScore(score);
   const angle = START + (SWEEP * (score ?? 0)) / 100;
+  const [explaining, setExplaining] = useState(false);
   return (
     <div className="flex flex-col items-center gap-3">
-      <div className="relative w-full max-w-[220px]">
+      <button
+        type="button"
+        className="relative w-full max-w-[220px] cursor-pointer rounded-lg transition hover:bg-surface-2/60"
+        onClick={() => setExplaining(true)}
+        title="What took points away?"
+        data-testid="health-gauge"
+      >
         <svg viewBox="0 0 200 170" role="img" aria-label={score === null ? 'health score unknown' : `health score ${score} of 100`} className="w-full">
           {BANDS.map((band) => (
             <path key={band.from} d={arc(START + (SWEEP * band.from) / 100 + 0.8, START + (SWEEP * band.to) / 100 - 0.8, RADIUS + 12)} stroke={band.color} strokeWidth={3} fill="none" opacity={0.55} />
@@ -52,7 +61,7 @@ export function HealthGauge({ score, deductions, stale }: { score: number | null
             {stale ? 'LAST KNOWN' : 'HEALTH / 100'}
           </text>
         </svg>
-      </div>
+      </button>
       <div className="w-full" data-testid="health-deductions">
         {deductions.length === 0 ? (
           <p className="text-center text-xs text-faint">{score === null ? 'Waiting for the first sample…' : 'Nothing is taking points away.'}</p>
@@ -66,7 +75,13 @@ export function HealthGauge({ score, deductions, stale }: { score: number | null
             ))}
           </ul>
         )}
+        {deductions.length > 0 ? (
+          <button type="button" className="mt-1 w-full text-center text-[11px] text-accent hover:underline" onClick={() => setExplaining(true)}>
+            How is this counted?
+          </button>
+        ) : null}
       </div>
+      {explaining ? <HealthBreakdownDialog score={score} deductions={deductions} onClose={() => setExplaining(false)} /> : null}
     </div>
   );
 }

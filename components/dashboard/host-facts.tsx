@@ -1,17 +1,7 @@
 import type { HealthSnapshot } from '@/lib/live/events';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { cn } from '../ui/cn';
-
-function Fact({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="flex flex-col">
-      <dt className="text-[11px] uppercase tracking-wide text-faint">{label}</dt>
-      <dd className="tabular text-sm font-medium" data-testid={testId}>
-        {value}
-      </dd>
-    </div>
-  );
-}
+import { Fact } from '../ui/fact';
 
 function diskTone(percent: number): string {
   if (percent >= 95) return 'bg-crit';

@@ -5,6 +5,8 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { io, type Socket } from 'socket.io-client';
 import { HISTORY_RANGES, type HealthPoint, type HistoryRange } from '@/lib/health/history-range';
 import type { ClientToServerEvents, HealthSnapshot, ServerToClientEvents } from '@/lib/live/events';
+import type { DefenseOverview } from '@/lib/defense/defense-types';
+import { withDecision, withMode, withThreat } from '@/lib/defense/overview-updates';
 import { apiFetch } from '../queries/api-fetch';
 import { queryKeys } from '../queries/query-keys';
 import type { HealthHistory } from '../queries/use-health-history-query';
@@ -66,6 +68,15 @@ export function LiveConnection() {
       }, 300);
     };
 
+    let integrityRefresh: ReturnType<typeof setTimeout> | null = null;
+    const refreshIntegritySoon = () => {
+      integrityRefresh ??= setTimeout(() => {
+        integrityRefresh = null;
+        void client.invalidateQueries({ queryKey: queryKeys.integrity() });
+      }, 300);
+    };
+    const updateDefense = (update: (overview: DefenseOverview) => DefenseOverview) => client.setQueryData<DefenseOverview>(queryKeys.defense(), (overview) => (overview ? update(overview) : overview));
+
     void (async () => {
       let first: LiveTokenResponse;
       try {
@@ -91,6 +102,12 @@ export function LiveConnection() {
         setLiveStatus({ state: 'live', attempts: 0 });
         void client.invalidateQueries({ queryKey: queryKeys.healthHistoryAll() });
         void client.invalidateQueries({ queryKey: queryKeys.healthCurrent() });
+        // An operation may have finished while the socket was away.
+        void client.invalidateQueries({ queryKey: queryKeys.recovery() });
+        void client.invalidateQueries({ queryKey: queryKeys.modules() });
+        void client.invalidateQueries({ queryKey: queryKeys.incidents() });
+        void client.invalidateQueries({ queryKey: queryKeys.defense() });
+        void client.invalidateQueries({ queryKey: queryKeys.integrity() });
         refreshAuditSoon();
       });
       socket.on('disconnect', () => setLiveStatus({ state: 'offline' }));
@@ -103,11 +120,32 @@ export function LiveConnection() {
       });
       socket.on('degradation:changed', refreshAuditSoon);
       socket.on('audit:appended', refreshAuditSoon);
+      socket.on('recovery:progress', (progress) => {
+        client.setQueryData(queryKeys.recoveryProgress(), progress);
+        // The worker answers the command only when it is over; a CLI run has no answer here at all.
+        if (progress.finished) void client.invalidateQueries({ queryKey: queryKeys.recovery() });
+      });
+      socket.on('modules:changed', ({ modules }) => client.setQueryData(queryKeys.modules(), modules));
+      socket.on('forecast:updated', () => {
+        void client.invalidateQueries({ queryKey: queryKeys.forecast() });
+        void client.invalidateQueries({ queryKey: queryKeys.governor() });
+      });
+      socket.on('defense:threat', (threat) => updateDefense((o) => withThreat(o, threat)));
+      socket.on('defense:decision', (change) => updateDefense((o) => withDecision(o, change)));
+      socket.on('defense:mode', (change) => updateDefense((o) => withMode(o, change)));
+      // A rebaseline or a burst of changed files sends many findings: one refetch covers them.
+      socket.on('integrity:finding', refreshIntegritySoon);
+      socket.on('incident:changed', () => {
+        void client.invalidateQueries({ queryKey: queryKeys.incidents() });
+        // An open timeline drawer gains the step that moved the incident.
+        void client.invalidateQueries({ queryKey: queryKeys.incidentAll() });
+      });
     })();
 
     return () => {
       cancelled = true;
       if (auditRefresh) clearTimeout(auditRefresh);
+      if (integrityRefresh) clearTimeout(integrityRefresh);
       socket?.disconnect();
     };
   }, [client]);

@@ -13,4 +13,23 @@ export const queryKeys = {
   users: () => ['users', {}] as const,
   tokens: () => ['tokens', {}] as const,
   shareLinks: () => ['share-links', {}] as const,
+  recovery: () => ['recovery', {}] as const,
+  /** The latest 'recovery:progress' report; written only by the live module. */
+  recoveryProgress: () => ['recovery-progress', {}] as const,
+  /** `against` null: the snapshot against the live files. */
+  snapshotDiff: (ref: string, against: string | null) => ['snapshot-diff', { ref, against }] as const,
+  /** The module table; 'modules:changed' replaces it whole. */
+  modules: () => ['modules', {}] as const,
+  incidents: () => ['incidents', {}] as const,
+  /** Every incident's timeline, for invalidating when any incident moves. */
+  incidentAll: () => ['incident'] as const,
+  incident: (id: string) => ['incident', { id }] as const,
+  moduleLogs: (name: string) => ['module-logs', { name }] as const,
+  /** Risk, its history and predictions; 'forecast:updated' invalidates it every cycle. */
+  forecast: () => ['forecast', {}] as const,
+  governor: () => ['governor', {}] as const,
+  /** Mode, threats and isolations; the 'defense:*' events write into it. */
+  defense: () => ['defense', {}] as const,
+  /** File integrity; 'integrity:finding' invalidates it. */
+  integrity: () => ['integrity', {}] as const,
 };

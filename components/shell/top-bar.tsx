@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { canAdminister, type Principal } from '@/lib/auth/roles';
 import { LiveIndicator } from '../dashboard/live-indicator';
+import { DefenseModeIndicator } from '../defense/defense-mode-indicator';
 import { ThemeToggle } from '../theme/theme-toggle';
 import { Badge } from '../ui/badge';
 import { SignOutButton } from './sign-out-button';
@@ -29,6 +30,7 @@ export function TopBar({ principal }: { principal: Principal }) {
           ) : null}
         </nav>
         <div className="ml-auto flex shrink-0 items-center gap-1.5 sm:gap-3">
+          <DefenseModeIndicator />
           <LiveIndicator />
           <ThemeToggle />
           <span className="hidden items-center gap-1.5 text-xs text-muted sm:flex" data-testid="current-user">

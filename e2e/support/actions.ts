@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto('/login');
@@ -13,4 +13,22 @@ export async function csrfToken(page: Page): Promise<string> {
   const token = await page.locator('meta[name="vigil-csrf"]').getAttribute('content');
   if (!token) throw new Error('no CSRF token on the page');
   return token;
+}
+
+/** What a signed-in page sends with a state-changing API call, as the console's own fetches do. */
+export async function csrfHeaders(page: Page): Promise<Record<string, string>> {
+  return { 'x-csrf-token': await csrfToken(page), origin: new URL(page.url()).origin };
+}
+
+/**
+ * Creates a user through the API as the signed-in administrator on `admin`, then signs that
+ * user in on a page of a fresh browser context (close `context` when done).
+ */
+export async function signInAsNewUser(browser: Browser, admin: Page, user: { username: string; password: string; role: 'viewer' | 'operator' | 'admin' }): Promise<{ context: BrowserContext; page: Page }> {
+  const created = await admin.request.post('/api/users', { data: user, headers: await csrfHeaders(admin) });
+  expect(created.ok()).toBe(true);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, user.username, user.password);
+  return { context, page };
 }

@@ -36,9 +36,14 @@ export const auditFilterQuerySchema = z
 
 export type AuditFilters = z.infer<typeof auditFilterQuerySchema>;
 
-/** The opaque cursor is the last seq the client saw; keyset, never an offset. */
+/**
+ * The opaque cursor is the last seq the client saw; keyset, never an offset. A seq is an
+ * int4 on PostgreSQL, so a larger number is refused here instead of failing in the query.
+ */
+export const auditCursorSchema = z.coerce.number<string>().int().positive().max(2_147_483_647);
+
 export const auditPageQuerySchema = z.object({
-  cursor: z.coerce.number().int().positive().optional(),
+  cursor: auditCursorSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../canonical-json';
-import { canonicalAuditEvent, ChainVerifier, GENESIS_HASH, hashAuditEvent, linkEvents, verifyChain, type UnhashedAuditEvent } from './hash-chain';
+import { canonicalAuditEvent, ChainVerifier, GENESIS_HASH, hashAuditEvent, linkEvents, storedEventHashMatches, verifyChain, type StoredAuditEvent, type UnhashedAuditEvent } from './hash-chain';
 import type { ChainedAuditEvent } from './types';
 
 type EventInput = Omit<UnhashedAuditEvent, 'seq' | 'prevHash'>;
@@ -384,6 +384,41 @@ describe('ChainVerifier (incremental)', () => {
     verifier.push(events[0]);
     verifier.push(events[1]);
     expect(verifier.verdict()).toEqual({ ok: true, verified: 2, headSeq: 2, headHash: events[1].hash });
+  });
+});
+
+describe('storedEventHashMatches', () => {
+  const [event] = linkEvents(GENESIS, [input(1, { details: { z: [1, { b: 2, a: 1 }], a: 'é' } })]);
+  const stored = (details: string, overrides: Partial<StoredAuditEvent> = {}): StoredAuditEvent => ({ ...event, details, ...overrides });
+
+  it('accepts the canonical text as stored, and any text of the same value', () => {
+    expect(storedEventHashMatches(stored(canonicalJson(event.details)))).toBe(true);
+    expect(storedEventHashMatches(stored(JSON.stringify(event.details)))).toBe(true);
+    expect(storedEventHashMatches(stored('{ "a" : "\\u00e9", "z": [1, {"a": 1, "b": 2}] }'))).toBe(true);
+  });
+
+  it('refuses an edited value, text that is not JSON, and an edited field beside canonical details', () => {
+    expect(storedEventHashMatches(stored('{"a":"e","z":[1,{"a":1,"b":2}]}'))).toBe(false);
+    expect(storedEventHashMatches(stored('{"a":"é","z":[1,{"a":1,"b":2}]'))).toBe(false);
+    expect(storedEventHashMatches(stored(canonicalJson(event.details), { actor: 'someone else' }))).toBe(false);
+  });
+
+  it('refuses text moved between details and the next field, which the envelope would otherwise join back', () => {
+    const canonical = canonicalJson(event.details);
+    // Same bytes in the envelope only if details could swallow part of eventId: it cannot.
+    const shifted = stored(`${canonical.slice(0, -1)},"eventId":${JSON.stringify(event.eventId)}}`, { eventId: '' });
+    expect(storedEventHashMatches(shifted)).toBe(false);
+  });
+
+  it('gives ChainVerifier the same verdicts on stored rows as on parsed events', () => {
+    const chain = makeChain(6);
+    const asStored = (events: ChainedAuditEvent[]) => events.map((e) => ({ ...e, details: JSON.stringify(e.details) }));
+    const edited = chain.map((e) => (e.seq === 4 ? { ...e, details: { i: 4, tags: ['a'] } } : e));
+    for (const events of [chain, edited]) {
+      const verifier = new ChainVerifier();
+      for (const e of asStored(events)) if (!verifier.push(e)) break;
+      expect(verifier.verdict()).toEqual(verifyChain(events));
+    }
   });
 });
 

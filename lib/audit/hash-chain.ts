@@ -1,11 +1,14 @@
 import { hash } from 'node:crypto';
-import { canonicalJson } from '../canonical-json';
+import { canonicalJson, type JsonObject } from '../canonical-json';
 import type { ChainedAuditEvent } from './types';
 
 /** prevHash of the first event: 64 zeros, the conventional genesis anchor. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type UnhashedAuditEvent = Omit<ChainedAuditEvent, 'hash'>;
+
+/** An event as read back from storage: `details` still the JSON text it was stored as. */
+export type StoredAuditEvent = Omit<ChainedAuditEvent, 'details'> & { details: string };
 
 /**
  * The canonical JSON of an event. Equal, byte for byte, to canonicalJson() of the
@@ -14,11 +17,15 @@ export type UnhashedAuditEvent = Omit<ChainedAuditEvent, 'hash'>;
  * runs for every append and every verified event.
  */
 export function canonicalAuditEvent(event: UnhashedAuditEvent): string {
-  const { seq, eventId, at, type, severity, actor, action, module, resource, reason, method, source, details, prevHash } = event;
+  return canonicalEnvelope(event, canonicalJson(event.details));
+}
+
+function canonicalEnvelope(event: Omit<UnhashedAuditEvent, 'details'>, detailsJson: string): string {
+  const { seq, eventId, at, type, severity, actor, action, module, resource, reason, method, source, prevHash } = event;
   if (!Number.isSafeInteger(seq)) throw new TypeError(`seq must be an integer, got ${seq}`);
   const j = JSON.stringify;
   return (
-    `{"action":${j(action)},"actor":${j(actor)},"at":${j(at)},"details":${canonicalJson(details)},"eventId":${j(eventId)},` +
+    `{"action":${j(action)},"actor":${j(actor)},"at":${j(at)},"details":${detailsJson},"eventId":${j(eventId)},` +
     `"method":${j(method)},"module":${j(module)},"prevHash":${j(prevHash)},"reason":${j(reason)},"resource":${j(resource)},` +
     `"seq":${seq},"severity":${j(severity)},"source":${j(source)},"type":${j(type)}}`
   );
@@ -28,6 +35,26 @@ export function canonicalAuditEvent(event: UnhashedAuditEvent): string {
 export function hashAuditEvent(event: UnhashedAuditEvent): string {
   // The one-shot hash is twice as fast as createHash() for inputs this small.
   return hash('sha256', canonicalAuditEvent(event), 'hex');
+}
+
+/**
+ * Whether a stored event's hash covers its contents. Vigil stores `details` in canonical
+ * form, so the stored text is hashed as it is first, which skips parsing and re-sorting it.
+ * That shortcut accepts nothing the full check would refuse: every other field enters the
+ * envelope as a JSON string literal, null or an integer, so the envelope splits one way
+ * only, and an equal hash means the stored text is byte for byte the canonical text that
+ * was hashed. Text that is not canonical (an older row, or an edit) is judged by the value
+ * it parses to, as always; text that does not parse cannot be what was hashed.
+ */
+export function storedEventHashMatches(event: StoredAuditEvent): boolean {
+  if (hash('sha256', canonicalEnvelope(event, event.details), 'hex') === event.hash) return true;
+  let details: JsonObject;
+  try {
+    details = JSON.parse(event.details) as JsonObject;
+  } catch {
+    return false;
+  }
+  return hashAuditEvent({ ...event, details }) === event.hash;
 }
 
 export type ChainBreak = 'hash-mismatch' | 'prev-hash-mismatch' | 'seq-gap';
@@ -52,7 +79,7 @@ export class ChainVerifier {
   }
 
   /** Returns false once the chain is broken; later events are ignored. */
-  push(event: ChainedAuditEvent): boolean {
+  push(event: ChainedAuditEvent | StoredAuditEvent): boolean {
     if (this.failure) return false;
     const problem = this.check(event);
     if (problem) {
@@ -65,10 +92,11 @@ export class ChainVerifier {
     return true;
   }
 
-  private check(event: ChainedAuditEvent): ChainBreak | null {
+  private check(event: ChainedAuditEvent | StoredAuditEvent): ChainBreak | null {
     if (event.seq !== this.expectedSeq) return 'seq-gap';
     if (event.prevHash !== this.expectedPrevHash) return 'prev-hash-mismatch';
-    if (hashAuditEvent(event) !== event.hash) return 'hash-mismatch';
+    const intact = typeof event.details === 'string' ? storedEventHashMatches(event as StoredAuditEvent) : hashAuditEvent(event as ChainedAuditEvent) === event.hash;
+    if (!intact) return 'hash-mismatch';
     return null;
   }
 

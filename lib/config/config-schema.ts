@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { snapshotNameSchema } from '../recovery/snapshot-schema';
+import { integrityConfigSchema, type IntegrityConfig } from './integrity-config';
+import { logsConfigSchema, type LogsConfig } from './logs-config';
+import { DEFAULT_TRUSTED_PROXIES } from '../net/client-address';
+import { allowlistSchema, defenseConfigSchema, trustedProxiesSchema, type DefenseConfig } from '../defense/defense-config';
 
-/** argv arrays only: a shell string would make every argument an injection point. */
-export const argvSchema = z.array(z.string().min(1)).min(1, 'must name a program').max(64);
+import { argvSchema } from './argv';
+import { moduleSchema, type ModuleDefinition } from '../healing/module-schema';
+import { drillsConfigSchema, type DrillsConfig } from '../drills/drill-schema';
+import { escalationPolicySchema, type EscalationPolicy } from '../healing/escalation';
+import { notificationsConfigSchema, type NotificationsConfig } from './notifications-config';
+import { forecastConfigSchema, type ForecastConfig } from '../forecast/forecast-config';
+
+export { argvSchema };
 
 export const healthCheckSchema = z.union([
   z.object({ http: z.url(), expectStatus: z.number().int().min(100).max(599).optional() }).strict(),
@@ -56,10 +66,52 @@ export type SnapshotsConfig = z.infer<typeof snapshotsConfigSchema>;
  */
 export const configSections = {
   snapshots: snapshotsConfigSchema,
+  logs: logsConfigSchema,
+  integrity: integrityConfigSchema,
+  defense: defenseConfigSchema,
+  trustedProxies: trustedProxiesSchema,
+  allowlist: allowlistSchema,
+  escalation: escalationPolicySchema,
+  notifications: notificationsConfigSchema,
+  drills: drillsConfigSchema,
+  forecast: forecastConfigSchema,
+} as const;
+
+/**
+ * List sections validated item by item: a bad module is reported by name and skipped, and
+ * the other modules still load.
+ */
+export const configLists = {
+  modules: moduleSchema,
 } as const;
 
 export interface VigilConfig {
+  modules: ModuleDefinition[];
   snapshots: SnapshotsConfig;
+  logs: LogsConfig;
+  integrity: IntegrityConfig;
+  defense: DefenseConfig;
+  /** Peers whose X-Forwarded-For / X-Real-IP are believed; loopback by default (DESIGN.md). */
+  trustedProxies: string[];
+  /** Sources never isolated and let through a LOCKDOWN. */
+  allowlist: string[];
+  escalation: EscalationPolicy;
+  notifications: NotificationsConfig;
+  /** Scheduled chaos drills (off unless everyHours is set). */
+  drills: DrillsConfig;
+  forecast: ForecastConfig;
 }
 
-export const defaultConfig = (): VigilConfig => ({ snapshots: snapshotsConfigSchema.parse({}) });
+export const defaultConfig = (): VigilConfig => ({
+  modules: [],
+  snapshots: snapshotsConfigSchema.parse({}),
+  logs: logsConfigSchema.parse({}),
+  integrity: integrityConfigSchema.parse({}),
+  defense: defenseConfigSchema.parse({}),
+  trustedProxies: [...DEFAULT_TRUSTED_PROXIES],
+  allowlist: [],
+  escalation: escalationPolicySchema.parse({}),
+  notifications: notificationsConfigSchema.parse({}),
+  drills: drillsConfigSchema.parse({}),
+  forecast: forecastConfigSchema.parse({}),
+});

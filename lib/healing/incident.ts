@@ -31,6 +31,7 @@ export interface IncidentSummary {
 }
 
 export type NotificationKind = 'alert' | 'reminder' | 'critical' | 'recovery';
+export const NOTIFICATION_KINDS = ['alert', 'reminder', 'critical', 'recovery'] as const satisfies readonly NotificationKind[];
 
 export interface IncidentNotification {
   kind: NotificationKind;
@@ -39,4 +40,6 @@ export interface IncidentNotification {
   message: string;
   /** Absolute link to the incident in the console, when the public URL is known. */
   link?: string;
+  /** A test sent from the console ("send test notification"), not a real incident. */
+  test?: boolean;
 }

@@ -26,7 +26,7 @@ export const systemSampleSchema = z.object({
 export type SystemSample = z.infer<typeof systemSampleSchema>;
 
 export interface Deduction {
-  factor: 'cpu' | 'memory' | 'disk' | 'load';
+  factor: 'cpu' | 'memory' | 'disk' | 'load' | 'modules';
   points: number;
   detail: string;
 }
@@ -64,9 +64,22 @@ function ramp(value: number, from: number, to: number, max: number): number {
   return ((value - from) / (to - from)) * max;
 }
 
+export interface ModuleHealth {
+  name: string;
+  state: string;
+  critical: boolean;
+}
+
+/**
+ * Points per module that is down or degraded; critical modules weigh more, since the host
+ * is only as healthy as what it is for. Capped so modules alone reach LEVEL_2, not EMERGENCY.
+ */
+export const MODULE_POINTS = { down: { critical: 25, normal: 8 }, degraded: { critical: 10, normal: 3 }, cap: 50 } as const;
+
 export function computeHealthScore(
   sample: Pick<SystemSample, 'cpuPercent' | 'memoryPercent' | 'disks' | 'load1' | 'cores'>,
   weights: ScoreWeights = DEFAULT_SCORE_WEIGHTS,
+  modules: readonly ModuleHealth[] = [],
 ): HealthScore {
   const deductions: Deduction[] = [];
   const add = (factor: Deduction['factor'], points: number, detail: string) => {
@@ -81,6 +94,11 @@ export function computeHealthScore(
   }
   const perCore = sample.load1 / Math.max(1, sample.cores);
   add('load', ramp(perCore, weights.load.from, weights.load.to, weights.load.max), `load ${perCore.toFixed(2)} per core`);
+
+  const failing = modules.filter((m) => m.state === 'down' || m.state === 'degraded');
+  const modulePoints = failing.reduce((sum, m) => sum + MODULE_POINTS[m.state as 'down' | 'degraded'][m.critical ? 'critical' : 'normal'], 0);
+  const names = failing.map((m) => `${m.name} ${m.state}${m.critical ? ' (critical)' : ''}`);
+  add('modules', Math.min(MODULE_POINTS.cap, modulePoints), names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`);
 
   const total = deductions.reduce((sum, d) => sum + d.points, 0);
   return { score: Math.max(0, Math.min(100, Math.round(100 - total))), deductions };

@@ -4,6 +4,10 @@ import type { DegradationLevel, Feature } from '../health/degradation';
 import type { Deduction, SystemSample } from '../health/score';
 import type { Severity } from '../audit/types';
 import type { RecoveryProgress } from '../recovery/snapshot-schema';
+import type { ModuleView } from '../healing/module-view';
+import type { IncidentSummary } from '../healing/incident';
+import type { IntegrityFinding } from '../integrity/integrity-status';
+import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '../defense/defense-types';
 
 export type DefenseMode = 'NORMAL' | 'ELEVATED' | 'LOCKDOWN';
 
@@ -48,6 +52,20 @@ export interface ServerToClientEvents {
   'audit:appended': (payload: AuditAppended) => void;
   /** A snapshot, verify, restore or prune in progress (worker or CLI); `finished` closes it. */
   'recovery:progress': (payload: RecoveryProgress) => void;
+  /** A detector's bucket overflowed; `action` says what the defense did about it. */
+  'defense:threat': (payload: DefenseThreat) => void;
+  /** A source was isolated, restored or its isolation expired. */
+  'defense:decision': (payload: DefenseDecisionChange) => void;
+  /** NORMAL / ELEVATED / LOCKDOWN changed, or a lockdown was set or lifted. */
+  'defense:mode': (payload: DefenseModeChange) => void;
+  /** A watched file was added, removed, changed or restored; sent after its audit event is stored. */
+  'integrity:finding': (payload: IntegrityFinding) => void;
+  /** The whole module table, after any module changed state (it is small: one row each). */
+  'modules:changed': (payload: { modules: ModuleView[] }) => void;
+  /** An incident opened, escalated, folded a dependent or resolved. */
+  'incident:changed': (payload: IncidentSummary) => void;
+  /** Risk was recomputed (every forecast cycle); `highest` is the riskiest subsystem's score. */
+  'forecast:updated': (payload: { at: string; highest: number }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { auditCursorSchema } from '../audit/filters';
+import type { ChainedAuditEvent } from '../audit/types';
 
 /** The views a link can show, and the query (filters, range) frozen into the link. */
 export const SHAREABLE_PATHS = ['/audit', '/'] as const;
@@ -32,3 +34,29 @@ const IPV4 = /\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}\b/g;
 export function redactAddressesInText(text: string): string {
   return text.replace(IPV4, '$1.x');
 }
+
+/** Everything a shared audit view shows, with the addresses in it redacted. */
+export function redactAuditEvent(event: ChainedAuditEvent): ChainedAuditEvent {
+  return {
+    ...event,
+    source: redactAddress(event.source),
+    actor: redactAddressesInText(event.actor),
+    action: redactAddressesInText(event.action),
+    resource: event.resource === null ? null : redactAddressesInText(event.resource),
+    reason: event.reason === null ? null : redactAddressesInText(event.reason),
+    details: JSON.parse(redactAddressesInText(JSON.stringify(event.details))) as ChainedAuditEvent['details'],
+  };
+}
+
+/**
+ * The share page's own query: which page of a shared audit view, as the same keyset
+ * cursor the audit page uses. The filters stay frozen in the link and are not read here.
+ */
+export const sharedAuditPageSchema = z.object({
+  cursor: z.string('give one cursor').pipe(auditCursorSchema).optional(),
+});
+
+/** What a shared audit view renders: a page of events, or why the address was refused. */
+export type SharedAuditPage =
+  | { ok: true; events: ChainedAuditEvent[]; cursor: number | null; nextCursor: number | null }
+  | { ok: false; status: 422; message: string };

@@ -3,7 +3,7 @@ import type { Database } from '../db/client';
 import { checkpointsAfter } from '../queries/audit-checkpoints';
 import { readSetting, writeSetting } from '../queries/settings';
 import { checkpointSignatureValid, type CheckpointVerifyKey, type SignedCheckpoint } from './checkpoint-key';
-import { scanChain } from './parallel-scan';
+import { scanChain, type ScanOptions } from './parallel-scan';
 import { storedEventHashAt, storedHeadSeq } from './stored-events';
 import { ANCHOR_SETTING, VERIFICATION_SETTING, type VerificationProblem, type VerificationResult } from './verification-state';
 
@@ -15,8 +15,8 @@ export interface VerifyOptions {
   key: CheckpointVerifyKey | null;
   mode: 'full' | 'incremental';
   now?: () => Date;
-  /** Tuning for tests: threads split the work from this many events on (SQLite only). */
-  parallel?: { parallelFrom?: number; threads?: number };
+  /** Tuning for tests: when the scan leaves the main thread and when it splits over threads. */
+  parallel?: ScanOptions;
 }
 
 const PROBLEM_TEXT: Record<VerificationProblem, string> = {
@@ -66,7 +66,8 @@ export async function verifyAuditTrail({ database, key, mode, now = () => new Da
   if (!failure) {
     const headSeq = await storedHeadSeq(database);
     const checkpoints = await checkpointsAfter(database.prisma, start.seq);
-    const scan = await scanChain(database, start, headSeq, checkpoints.map((c) => c.seq), parallel);
+    // A full run reads the whole chain: never on the main thread, whatever its length.
+    const scan = await scanChain(database, start, headSeq, checkpoints.map((c) => c.seq), { ...(mode === 'full' ? { offThreadFrom: 1 } : {}), ...parallel });
     events = scan.events;
     lastGoodSeq = scan.lastGoodSeq;
     // Checkpoints in seq order, up to where the events checked out; the earliest problem wins.

@@ -1,13 +1,18 @@
+import { threadId } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GENESIS_HASH } from '@/lib/audit/hash-chain';
 import { appendAuditBatch } from '../queries/audit';
 import { insertCheckpoint } from '../queries/audit-checkpoints';
 import { createMigratedDatabase, makeTempDir, PROVIDERS, type MigratedDatabase, type TempDir } from '../test-support';
 import { verifyAuditTrail } from './audit-verifier';
 import { loadCheckpointKey, signCheckpoint, type CheckpointKey } from './checkpoint-key';
+import { scanChain } from './parallel-scan';
 import { toPendingEvent } from './pending-event';
 
 // The threaded path (large ranges) with the threshold lowered: the same verdicts
 // as the sequential path, including breaks that fall on a boundary between pieces.
+const GENESIS = { seq: 0, hash: GENESIS_HASH };
+
 describe.each(PROVIDERS)('parallel verification on %s', (provider) => {
   let db: MigratedDatabase;
   let tmp: TempDir;
@@ -53,10 +58,29 @@ describe.each(PROVIDERS)('parallel verification on %s', (provider) => {
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 11, problem: 'seq-gap' });
   });
 
+  // Everything on this copy works in place; only a verification thread would open the broken source.
+  const withBrokenThreadSource = () => {
+    const { sqlite } = db.database;
+    const broken = sqlite ? { sqlite: Object.create(sqlite, { name: { value: tmp.join('missing.db') } }) } : { url: 'postgresql://nobody@127.0.0.1:1/none' };
+    return { ...db.database, ...broken } as typeof db.database;
+  };
+
   it('reports a thread that cannot open the database', async () => {
-    const { scanChain } = await import('./parallel-scan');
-    const broken = provider === 'sqlite' ? { sqlite: { name: tmp.join('missing.db') } } : { url: 'postgresql://nobody@127.0.0.1:1/none' };
-    const fake = { ...db.database, ...broken } as unknown as typeof db.database;
-    await expect(scanChain(fake, { seq: 0, hash: '0'.repeat(64) }, 30, [], { parallelFrom: 1, threads: 2 })).rejects.toThrow(/verification thread failed/);
+    await expect(scanChain(withBrokenThreadSource(), GENESIS, 30, [], { parallelFrom: 1, threads: 2, offThreadFrom: 1 })).rejects.toThrow(/verification thread failed/);
+  });
+
+  it('scans off the main thread from the given size on, and small ranges in place', async () => {
+    const main = await scanChain(db.database, GENESIS, 30, [], { offThreadFrom: 31 });
+    expect(main).toMatchObject({ events: 30, failure: null, threadIds: [threadId] });
+    const one = await scanChain(db.database, GENESIS, 30, [], { offThreadFrom: 30 });
+    expect(one).toMatchObject({ events: 30, failure: null });
+    expect(one.threadIds).toHaveLength(1);
+    expect(one.threadIds[0]).not.toBe(threadId);
+  });
+
+  it('runs a full verification of any length in a thread, a small incremental one in place', async () => {
+    const database = withBrokenThreadSource();
+    await expect(verifyAuditTrail({ database, key, mode: 'full' })).rejects.toThrow(/verification thread failed/);
+    expect(await verifyAuditTrail({ database, key, mode: 'incremental' })).toMatchObject({ ok: true, events: 30 });
   });
 });

@@ -4,14 +4,22 @@ import type { Database } from '../db/client';
 import { storedEventPages } from './stored-events';
 import { RangeScanner, type RangeScan, type RangeTask } from './verify-range';
 
-/** Below this many events a thread costs more to start than it saves. */
+/** Below this many events more than one thread costs more to start than it saves. */
 const PARALLEL_FROM = 100_000;
+/**
+ * From this many events (≈ 50 ms of hashing) a scan leaves the main thread, whose event
+ * loop serves the worker's HTTP and socket.io traffic. Smaller incremental runs after a
+ * checkpoint stay, as a thread would cost more to start than they take.
+ */
+const OFF_THREAD_FROM = 10_000;
 
 export interface ChainScan {
   events: number;
   lastGoodSeq: number;
   failure: RangeScan['failure'];
   hashAt: Map<number, string>;
+  /** Where each piece ran: worker thread ids, 0 for the main thread. */
+  threadIds: number[];
 }
 
 function scanInThread(source: { file: string } | { postgresUrl: string }, task: RangeTask): Promise<RangeScan> {
@@ -44,6 +52,13 @@ function splitRange(start: number, head: number, parts: number, checkpointSeqs: 
   return tasks;
 }
 
+export interface ScanOptions {
+  parallelFrom?: number;
+  threads?: number;
+  /** 0 or 1: every non-empty scan runs in a thread. */
+  offThreadFrom?: number;
+}
+
 /**
  * Hash checks are independent per event and links only compare adjacent stored hashes,
  * so the range is cut in one piece per core, each checked by a thread on a connection of
@@ -55,14 +70,15 @@ export async function scanChain(
   start: { seq: number; hash: string },
   headSeq: number,
   checkpointSeqs: number[],
-  { parallelFrom = PARALLEL_FROM, threads = Math.min(availableParallelism(), 4) }: { parallelFrom?: number; threads?: number } = {},
+  { parallelFrom = PARALLEL_FROM, threads = Math.min(availableParallelism(), 4), offThreadFrom = OFF_THREAD_FROM }: ScanOptions = {},
 ): Promise<ChainScan> {
   const source = database.sqlite ? (database.sqlite.name !== ':memory:' ? { file: database.sqlite.name } : null) : database.url ? { postgresUrl: database.url } : null;
-  const parallel = source !== null && threads > 1 && headSeq - start.seq >= parallelFrom;
-  const tasks = parallel ? splitRange(start.seq, headSeq, threads, checkpointSeqs) : [{ afterSeq: start.seq, throughSeq: headSeq, checkpointSeqs }];
-  const scans = parallel ? await Promise.all(tasks.map((task) => scanInThread(source, task))) : [await scanHere(database, tasks[0])];
+  const span = headSeq - start.seq;
+  const offThread = source !== null && span > 0 && span >= offThreadFrom;
+  const tasks = offThread && threads > 1 && span >= parallelFrom ? splitRange(start.seq, headSeq, threads, checkpointSeqs) : [{ afterSeq: start.seq, throughSeq: headSeq, checkpointSeqs }];
+  const scans = offThread ? await Promise.all(tasks.map((task) => scanInThread(source, task))) : [await scanHere(database, tasks[0])];
 
-  const result: ChainScan = { events: 0, lastGoodSeq: start.seq, failure: null, hashAt: new Map() };
+  const result: ChainScan = { events: 0, lastGoodSeq: start.seq, failure: null, hashAt: new Map(), threadIds: scans.map((scan) => scan.threadId) };
   let expectedPrev = start.hash;
   for (let i = 0; i < scans.length; i++) {
     const scan = scans[i];

@@ -1,6 +1,6 @@
-import type { ChainedAuditEvent } from '@/lib/audit/types';
+import type { StoredAuditEvent } from '@/lib/audit/hash-chain';
 import type { Database } from '../db/client';
-import { AUDIT_SELECT_COLUMNS, rowToEvent, SQLITE_RANGE_PAGE, type RawAuditRow } from './stored-event-row';
+import { AUDIT_SELECT_COLUMNS, rowToStoredEvent, SQLITE_RANGE_PAGE, type RawAuditRow } from './stored-event-row';
 
 const PAGE = 10_000;
 
@@ -9,7 +9,7 @@ const PAGE = 10_000;
  * better-sqlite3 connection on SQLite, one raw query per page on PostgreSQL; never
  * Prisma per row, which would cost more than the hashing.
  */
-export async function* storedEventPages(database: Database, afterSeq: number, throughSeq: number, pageSize = PAGE): AsyncGenerator<ChainedAuditEvent[]> {
+export async function* storedEventPages(database: Database, afterSeq: number, throughSeq: number, pageSize = PAGE): AsyncGenerator<StoredAuditEvent[]> {
   let after = afterSeq;
   const sqlitePage = database.sqlite?.prepare<[number, number, number], RawAuditRow>(SQLITE_RANGE_PAGE);
   for (;;) {
@@ -17,7 +17,7 @@ export async function* storedEventPages(database: Database, afterSeq: number, th
       ? sqlitePage.all(after, throughSeq, pageSize)
       : await database.prisma.$queryRawUnsafe<RawAuditRow[]>(`SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT $3`, after, throughSeq, pageSize);
     if (rows.length === 0) return;
-    const page = rows.map(rowToEvent);
+    const page = rows.map(rowToStoredEvent);
     yield page;
     if (rows.length < pageSize) return;
     after = page[page.length - 1].seq;

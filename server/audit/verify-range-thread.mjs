@@ -17,8 +17,9 @@ async function scan() {
     }
   }
   const { default: pg } = await import('pg');
-  // timestamp(3) without time zone holds UTC; node-postgres would read it as local time.
-  const types = { getTypeParser: (oid, format) => (oid === 1114 ? (text) => new Date(`${text.replace(' ', 'T')}Z`) : pg.types.getTypeParser(oid, format)) };
+  // timestamp(3) without time zone holds UTC; node-postgres would read it as local time,
+  // so it stays text and the row reader turns it into ISO form.
+  const types = { getTypeParser: (oid, format) => (oid === 1114 ? (text) => text : pg.types.getTypeParser(oid, format)) };
   const client = new pg.Client({ connectionString: workerData.postgresUrl, types });
   await client.connect();
   try {

@@ -1,10 +1,12 @@
 // Runs inside verification threads as well as in the main thread: relative imports only,
 // so tsx can load it in a worker thread without the app's path aliases.
+import { threadId } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Client as PgClient } from 'pg';
-import { ChainVerifier, type ChainBreak } from '../../lib/audit/hash-chain';
-import type { ChainedAuditEvent } from '../../lib/audit/types';
-import { arrayToEvent, AUDIT_SELECT_COLUMNS, rowToEvent, SQLITE_RANGE, type RawAuditRow } from './stored-event-row';
+import { ChainVerifier, type ChainBreak, type StoredAuditEvent } from '../../lib/audit/hash-chain';
+import { arrayToStoredEvent, AUDIT_SELECT_COLUMNS, SQLITE_RANGE } from './stored-event-row';
+
+const PG_PAGE = 10_000;
 
 export interface RangeTask {
   afterSeq: number;
@@ -22,6 +24,8 @@ export interface RangeScan {
   lastGoodHash: string | null;
   failure: { seq: number; problem: ChainBreak } | null;
   hashAt: Record<number, string>;
+  /** The thread that scanned: 0 is the main thread. */
+  threadId: number;
 }
 
 /**
@@ -36,11 +40,11 @@ export class RangeScanner {
 
   constructor(private readonly task: RangeTask) {
     this.wanted = new Set(task.checkpointSeqs);
-    this.scan = { events: 0, firstPrevHash: null, lastGoodSeq: task.afterSeq, lastGoodHash: null, failure: null, hashAt: {} };
+    this.scan = { events: 0, firstPrevHash: null, lastGoodSeq: task.afterSeq, lastGoodHash: null, failure: null, hashAt: {}, threadId };
   }
 
   /** False once the range is broken. */
-  push(event: ChainedAuditEvent): boolean {
+  push(event: StoredAuditEvent): boolean {
     if (!this.verifier) {
       this.scan.firstPrevHash = event.prevHash;
       this.verifier = new ChainVerifier({ seq: this.task.afterSeq, hash: event.prevHash });
@@ -63,7 +67,7 @@ export function scanSqliteRange(connection: BetterSqlite3.Database, task: RangeT
   const scanner = new RangeScanner(task);
   const rows = connection.prepare<[number, number], unknown[]>(SQLITE_RANGE).raw(true).iterate(task.afterSeq, task.throughSeq);
   for (const row of rows) {
-    if (!scanner.push(arrayToEvent(row))) {
+    if (!scanner.push(arrayToStoredEvent(row))) {
       rows.return?.();
       break;
     }
@@ -71,17 +75,20 @@ export function scanSqliteRange(connection: BetterSqlite3.Database, task: RangeT
   return scanner.scan;
 }
 
-/** Keyset pages of 10k through node-postgres; the next page is fetched while this one is hashed. */
-export async function scanPostgresRange(client: PgClient, task: RangeTask): Promise<RangeScan> {
+/**
+ * Keyset pages through node-postgres in array mode (no object per row); the next page is
+ * fetched while this one is hashed.
+ */
+export async function scanPostgresRange(client: PgClient, task: RangeTask, pageSize = PG_PAGE): Promise<RangeScan> {
   const scanner = new RangeScanner(task);
-  const sql = `SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT 10000`;
-  const fetchAfter = (after: number) => client.query<RawAuditRow>(sql, [after, task.throughSeq]).then((r) => r.rows);
-  let next: Promise<RawAuditRow[]> | null = fetchAfter(task.afterSeq);
+  const text = `SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT ${pageSize}`;
+  const fetchAfter = (after: number) => client.query<unknown[]>({ text, values: [after, task.throughSeq], rowMode: 'array' }).then((r) => r.rows);
+  let next: Promise<unknown[][]> | null = fetchAfter(task.afterSeq);
   while (next) {
-    const rows: RawAuditRow[] = await next;
-    next = rows.length === 10_000 ? fetchAfter(Number(rows[rows.length - 1].seq)) : null;
+    const rows: unknown[][] = await next;
+    next = rows.length === pageSize ? fetchAfter(Number(rows[rows.length - 1][0])) : null;
     for (const row of rows) {
-      if (!scanner.push(rowToEvent(row))) {
+      if (!scanner.push(arrayToStoredEvent(row))) {
         await next?.catch(() => undefined);
         return scanner.scan;
       }

@@ -1,16 +1,14 @@
-import path from 'node:path';
-import { AuditWriter } from '../audit';
+import type { AuditWriter } from '../audit';
 import { loadConfigFile } from '../config/config-file';
-import { openDatabase, type Database } from '../db/client';
-import { applyMigrations } from '../db/migrate';
+import type { Database } from '../db/client';
 import { dbErrorMessage } from '../db/db-error';
 import { internalToken } from '../auth/keys';
 import { loadCliEnv, type CliEnv } from '../env/cli-env';
 import { EnvError } from '../env/env-error';
-import { createLogger } from '../log';
 import { RecoveryService, vigilStateAccess } from '../recovery';
 import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import type { CliIo } from './command-table';
+import { openCliAudit } from './cli-audit';
 
 export interface RecoveryContext {
   env: CliEnv;
@@ -53,14 +51,10 @@ export async function openRecoveryContext(io: CliIo, onProgress?: (progress: Rec
   let database: Database | null = null;
   let audit: AuditWriter | null = null;
   try {
-    await applyMigrations(env.databaseUrl);
-    database = await openDatabase({ url: env.databaseUrl, busyTimeoutMs: Math.max(env.sqliteBusyTimeoutMs, 2000), poolSize: 2 });
-    audit = new AuditWriter({ database, spoolFile: path.join(env.dataDir, 'audit-spool-cli.ndjson'), log: createLogger('cli', 'silent') });
-    await audit.start();
+    ({ database, audit } = await openCliAudit(env));
   } catch (error) {
     // A restore must still run when the database is what broke; say what is missing.
     io.err(`vigil: warning: the database is unavailable (${dbErrorMessage(error)}); Vigil's own state is skipped and this run is not audited`);
-    await database?.close().catch(() => undefined);
     database = null;
     audit = null;
   }
@@ -68,7 +62,7 @@ export async function openRecoveryContext(io: CliIo, onProgress?: (progress: Rec
   const service = new RecoveryService({
     dataDir: env.dataDir,
     config: () => loaded.config.snapshots,
-    state: database ? vigilStateAccess(database.prisma) : null,
+    state: database ? vigilStateAccess(database.prisma, env.dataDir) : null,
     audit,
     killAfterOps: env.restoreKillAfterOps,
     searchPath: env.searchPath,

@@ -34,12 +34,12 @@ describe('vigil snapshot (worker stopped)', () => {
     const created = await vigil(['snapshot', 'create', '--name', 'base', '--tag', 'golden', '--json']);
     expect(created.code).toBe(0);
     const header = JSON.parse(created.out) as { name: string; files: number; tags: string[]; manifestHash: string };
-    // 40 files plus Vigil's settings export.
-    expect(header).toMatchObject({ name: 'base', files: 41, tags: ['golden'] });
+    // 40 files plus Vigil's state: settings, console modules, allowlist, isolations (no integrity baseline: no worker ran).
+    expect(header).toMatchObject({ name: 'base', files: 44, tags: ['golden'] });
     const listed = await vigil(['snapshot', 'list']);
-    expect(listed.out).toMatch(/^NAME\s+TAGS\s+CREATED\s+FILES\s+SIZE\s+VERIFIED\nbase\s+golden\s+just now\s+41\s/);
+    expect(listed.out).toMatch(/^NAME\s+TAGS\s+CREATED\s+FILES\s+SIZE\s+VERIFIED\nbase\s+golden\s+just now\s+44\s/);
     expect(listed.out).toContain('warning: no verified golden snapshot');
-    expect((await vigil(['snapshot', 'verify', 'base'])).out).toMatch(/^base: verified 41 files/);
+    expect((await vigil(['snapshot', 'verify', 'base'])).out).toMatch(/^base: verified 44 files/);
     writeFileSync(path.join(app, 'dir0/file0.txt'), 'edited\n');
     const diff = await vigil(['snapshot', 'diff', 'base', '--json']);
     expect(JSON.parse(diff.out)).toEqual([expect.objectContaining({ path: 'app/dir0/file0.txt', change: 'changed' })]);

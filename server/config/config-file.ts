@@ -2,7 +2,7 @@ import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { configSections, defaultConfig, type VigilConfig } from '@/lib/config/config-schema';
+import { configLists, configSections, defaultConfig, type VigilConfig } from '@/lib/config/config-schema';
 
 export interface ConfigProblem {
   /** Dotted path of the bad field, e.g. `snapshots.sources.0.path`; empty for the whole file. */
@@ -56,6 +56,27 @@ export function parseConfigText(text: string, baseDir: string): { config: VigilC
     const result = schema.safeParse(document[section]);
     if (result.success) sections[section] = result.data;
     else problems.push(...zodProblems(section, result.error));
+  }
+  for (const [section, schema] of Object.entries(configLists) as [string, z.ZodType][]) {
+    const items = document[section];
+    if (items === undefined || items === null) continue;
+    if (!Array.isArray(items)) {
+      problems.push({ field: section, message: 'must be a list' });
+      continue;
+    }
+    const valid: unknown[] = [];
+    const names = new Set<string>();
+    items.forEach((item, index) => {
+      const label = isRecord(item) && typeof item.name === 'string' ? `${section}.${item.name}` : `${section}.${index}`;
+      const result = schema.safeParse(item);
+      if (!result.success) problems.push(...zodProblems(label, result.error));
+      else if (names.has((result.data as { name: string }).name)) problems.push({ field: label, message: 'a second entry with this name; the first one is kept' });
+      else {
+        names.add((result.data as { name: string }).name);
+        valid.push(result.data);
+      }
+    });
+    sections[section] = valid;
   }
   return { config: resolvePaths(config, baseDir), problems };
 }

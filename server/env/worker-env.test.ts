@@ -44,6 +44,7 @@ describe('loadWorkerEnv', () => {
       confirmSamples: 2,
       diskMounts: null,
       apiToken: null,
+      integritySelf: true,
       auditKeyPath: path.join(dataDir, 'audit-signing.key'),
       auditCheckpointEvery: 1000,
       auditCheckpointMs: 600_000,
@@ -65,11 +66,16 @@ describe('loadWorkerEnv', () => {
       ...base(), WORKER_PORT: '4100', WORKER_HOST: '127.0.0.1', DATABASE_URL: 'postgresql://vigil:pw@db.internal:5432/vigil',
       VIGIL_SECRET: 's'.repeat(40), VIGIL_SAMPLE_INTERVAL_MS: '1000', VIGIL_RAW_RETENTION_HOURS: '2', VIGIL_ROLLUP_RETENTION_DAYS: '7',
       VIGIL_DEGRADATION_HYSTERESIS: '5', VIGIL_DEGRADATION_CONFIRM_SAMPLES: '4', VIGIL_DISK_MOUNTS: '/, /data ,,', VIGIL_API_TOKEN: 't'.repeat(30),
+      VIGIL_INTEGRITY_SELF: 'false',
     });
     expect(env).toMatchObject({
       port: 4100, host: '127.0.0.1', databaseProvider: 'postgresql', secret: 's'.repeat(40), sampleIntervalMs: 1000, rawRetentionMs: 7_200_000,
-      rollupRetentionMs: 7 * 86_400_000, hysteresis: 5, confirmSamples: 4, diskMounts: ['/', '/data'], apiToken: 't'.repeat(30), logLevel: 'silent',
+      rollupRetentionMs: 7 * 86_400_000, hysteresis: 5, confirmSamples: 4, diskMounts: ['/', '/data'], apiToken: 't'.repeat(30), logLevel: 'silent', integritySelf: false,
     });
+  });
+
+  it('names VIGIL_INTEGRITY_SELF when it is not a boolean', () => {
+    expect(envError({ ...base(), VIGIL_INTEGRITY_SELF: 'maybe' }).message).toMatch(/VIGIL_INTEGRITY_SELF: must be true or false/);
   });
 
   it('names WORKER_PORT for a port that is not a number, with the value', () => {

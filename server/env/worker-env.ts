@@ -16,6 +16,8 @@ const workerShape = {
   VIGIL_DEGRADATION_CONFIRM_SAMPLES: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(60).default(2),
   VIGIL_DISK_MOUNTS: z.string().optional(),
   VIGIL_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Off for tests and for installs whose code is immutable anyway (a read-only image). */
+  VIGIL_INTEGRITY_SELF: z.stringbool({ error: 'must be true or false' }).default(true),
 };
 
 export interface WorkerEnv extends CommonEnv, AuditEnv {
@@ -28,6 +30,8 @@ export interface WorkerEnv extends CommonEnv, AuditEnv {
   confirmSamples: number;
   diskMounts: string[] | null;
   apiToken: string | null;
+  /** Watch Vigil's own code and config file for tampering (file integrity). */
+  integritySelf: boolean;
   configPath: string;
 }
 
@@ -46,6 +50,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     confirmSamples: raw.VIGIL_DEGRADATION_CONFIRM_SAMPLES,
     diskMounts: raw.VIGIL_DISK_MOUNTS ? raw.VIGIL_DISK_MOUNTS.split(',').map((m) => m.trim()).filter(Boolean) : null,
     apiToken: raw.VIGIL_API_TOKEN ?? null,
+    integritySelf: raw.VIGIL_INTEGRITY_SELF,
     configPath: resolveConfigPath(raw),
   };
 }

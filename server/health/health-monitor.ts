@@ -1,4 +1,4 @@
-import { computeHealthScore, type SystemSample } from '@/lib/health/score';
+import { computeHealthScore, type ModuleHealth, type SystemSample } from '@/lib/health/score';
 import {
   degradationLevelSchema,
   disabledFeatures,
@@ -40,6 +40,8 @@ export interface HealthMonitorOptions {
   startedAt: Date;
   onSnapshot?: (snapshot: HealthSnapshot) => void;
   onDegradationChange?: (change: DegradationChange) => void;
+  /** The modules' states, so the score includes what the host is for, not only its resources. */
+  moduleHealth?: () => readonly ModuleHealth[];
 }
 
 interface Pin {
@@ -135,7 +137,7 @@ export class HealthMonitor {
 
   private async runTick(): Promise<void> {
     const sample = await this.options.sampler.sample();
-    const { score, deductions } = computeHealthScore(sample);
+    const { score, deductions } = computeHealthScore(sample, undefined, this.options.moduleHealth?.() ?? []);
     const computed = this.confirm(nextDegradationLevel(this.level, score, this.options.hysteresis));
     const effective = this.pin ? worseLevel(computed, this.pin.level) : computed;
     const previous = this.level;

@@ -22,6 +22,8 @@ export function createHttpServer(router: Router, log: Logger, isReady: () => boo
       sendError(res, new HttpError(503, 'starting', 'the worker is starting; retry in a moment', { 'retry-after': '1' }));
       return;
     }
+    const fast = router.fastHandler(req.url);
+    if (fast) return fast(req, res);
     void router
       .handle(req, res, (error) => log.error({ err: error, method: req.method, path: req.url?.split('?')[0] }, 'request failed'))
       .then((matched) => {

@@ -37,9 +37,12 @@ describe('worker recovery routes', () => {
   });
 
   it('creates a snapshot with Vigil state, streams progress live, verifies and lists it', async () => {
+    await t.worker.healing.defineModule({ name: 'site-http', kind: 'tcp', host: '127.0.0.1', port: 1, intervalSeconds: 60 }, { id: 'a', name: 'alice', role: 'admin', kind: 'user' });
+    expect((await api(t.port, '/internal/v1/defense/allowlist', { token, json: { actor: 'alice', source: '198.51.100.7', reason: 'office uplink' } })).status).toBe(200);
     const created = await api<SnapshotHeader>(t.port, '/internal/v1/recovery/snapshots', { token, json: { name: 'golden-1', tags: ['golden'], actor: 'alice' } });
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ name: 'golden-1', files: 3, createdBy: 'alice' });
+    // Two site files plus Vigil's state: settings, console modules, allowlist, isolations.
+    expect(created.body).toMatchObject({ name: 'golden-1', files: 6, createdBy: 'alice' });
     await waitFor(() => progress.find((p) => p.operation === 'create' && p.finished));
     expect(progress.find((p) => p.operation === 'create' && p.finished)).toMatchObject({ ok: true, snapshot: 'golden-1' });
     const verified = await api<{ ok: boolean }>(t.port, '/internal/v1/recovery/snapshots/golden-1/verify', { token, json: { actor: 'alice' } });
@@ -70,6 +73,16 @@ describe('worker recovery routes', () => {
     expect(restored.body).toMatchObject({ outcome: 'restored', filesWritten: 1 });
     expect(readFileSync(path.join(app, 'index.html'), 'utf8')).toBe('<h1>v1</h1>');
     await waitFor(() => t.worker.monitor.current()?.pinnedDegradation === null);
+  });
+
+  it('brings back console modules and the allowlist with Vigil state', async () => {
+    await t.worker.healing.removeModule('site-http', { id: 'a', name: 'alice', role: 'admin', kind: 'user' });
+    await api(t.port, '/internal/v1/defense/allowlist/remove', { token, json: { actor: 'alice', source: '198.51.100.7', reason: 'changed our mind' } });
+    expect(t.worker.defense.allowlist.match('198.51.100.7')).toBeUndefined();
+    const restored = await api<RestoreResult>(t.port, '/internal/v1/recovery/snapshots/golden-1/restore', { token, json: { actor: 'alice', reason: 'undo the module removal' } });
+    expect(restored.body.outcome).toBe('restored');
+    await waitFor(() => t.worker.healing.engine.list().some((m) => m.name === 'site-http'));
+    await waitFor(() => t.worker.defense.allowlist.match('198.51.100.7') !== undefined);
   });
 
   it('relays progress reported by a CLI run, after validating it', async () => {

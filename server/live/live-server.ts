@@ -1,11 +1,16 @@
 import type { Server as HttpServer } from 'node:http';
 import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
+import type { ModuleView } from '@/lib/healing/module-view';
+import type { IncidentSummary } from '@/lib/healing/incident';
+import type { IntegrityFinding } from '@/lib/integrity/integrity-status';
 import { Server } from 'socket.io';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { AuditAppended, ClientToServerEvents, DegradationChange, HealthSnapshot, ServerToClientEvents } from '@/lib/live/events';
 import type { Principal } from '@/lib/auth/roles';
 import { verifyLiveToken } from '../auth/live-token';
 import type { Logger } from '../log';
+
+type DefenseEventName = 'defense:threat' | 'defense:decision' | 'defense:mode';
 
 interface SocketData {
   principal: Principal;
@@ -23,6 +28,11 @@ export interface LiveServer {
   emitDegradation(change: DegradationChange): void;
   emitAudit(events: ChainedAuditEvent[]): void;
   emitRecoveryProgress(progress: RecoveryProgress): void;
+  emitDefense<E extends DefenseEventName>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void;
+  emitIntegrityFinding(finding: IntegrityFinding): void;
+  emitModules(modules: ModuleView[]): void;
+  emitIncident(incident: IncidentSummary): void;
+  emitForecast(update: { at: string; highest: number }): void;
   connectedClients(): number;
   close(): Promise<void>;
 }
@@ -70,6 +80,11 @@ export function createLiveServer(options: {
       }
     },
     emitRecoveryProgress: (progress) => io.to(DASHBOARD_ROOM).emit('recovery:progress', progress),
+    emitDefense: (event, payload) => (io.to(DASHBOARD_ROOM).emit as (e: DefenseEventName, p: unknown) => boolean)(event, payload),
+    emitIntegrityFinding: (finding) => io.to(DASHBOARD_ROOM).emit('integrity:finding', finding),
+    emitModules: (modules) => io.to(DASHBOARD_ROOM).emit('modules:changed', { modules }),
+    emitIncident: (incident) => io.to(DASHBOARD_ROOM).emit('incident:changed', incident),
+    emitForecast: (update) => io.to(DASHBOARD_ROOM).emit('forecast:updated', update),
     connectedClients: () => io.of('/').sockets.size,
     close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
   };

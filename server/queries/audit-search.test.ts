@@ -34,13 +34,11 @@ describe.each(PROVIDERS)('audit search on %s', (provider) => {
   });
   afterEach(async () => db.destroy());
 
-  const prisma = () => db.database.prisma;
-
   async function collect(filters: AuditSearchFilters, limit: number): Promise<number[]> {
     const seqs: number[] = [];
     let cursor: number | undefined;
     for (;;) {
-      const page = await searchAuditEvents(prisma(), filters, { cursor, limit });
+      const page = await searchAuditEvents(db.database, filters, { cursor, limit });
       seqs.push(...page.events.map((e) => e.seq));
       if (page.nextCursor === null) return seqs;
       cursor = page.nextCursor;
@@ -52,7 +50,7 @@ describe.each(PROVIDERS)('audit search on %s', (provider) => {
     all.map((e, i) => ({ e, seq: i + 1 })).filter(({ e, seq }) => keep(e, seq)).map(({ seq }) => seq).reverse();
 
   it('pages newest first through everything with no duplicates or gaps', async () => {
-    const first = await searchAuditEvents(prisma(), {}, { limit: 50 });
+    const first = await searchAuditEvents(db.database, {}, { limit: 50 });
     expect(first.events[0].seq).toBe(120);
     expect(first.nextCursor).toBe(71);
     expect(first.events[0].details).toEqual({ i: 120, note: 'hay' });
@@ -88,7 +86,7 @@ describe.each(PROVIDERS)('audit search on %s', (provider) => {
     let cursor: number | undefined;
     let appended = 0;
     for (;;) {
-      const page = await searchAuditEvents(prisma(), { module: 'api' }, { cursor, limit: 10 });
+      const page = await searchAuditEvents(db.database, { module: 'api' }, { cursor, limit: 10 });
       seen.push(...page.events.map((e) => e.seq));
       // New matching events land at the head; with OFFSET they would shift the next page and repeat rows.
       await appendAuditBatch(db.database, [input(1000 + appended++), input(1000 + appended++)].map(toPendingEvent));
@@ -102,7 +100,7 @@ describe.each(PROVIDERS)('audit search on %s', (provider) => {
   it('streams every match newest first in chunks, ignoring events appended after it started', async () => {
     const seqs: number[] = [];
     let appendedDuring = false;
-    for await (const event of streamAuditEvents(prisma(), { severities: ['info', 'warning'] }, 8)) {
+    for await (const event of streamAuditEvents(db.database, { severities: ['info', 'warning'] }, 8)) {
       seqs.push(event.seq);
       if (!appendedDuring) {
         appendedDuring = true;
@@ -119,7 +117,41 @@ describe.each(PROVIDERS)('audit search on %s', (provider) => {
     expect(await collect({ to: new Date(T0 - MINUTE) }, 3)).toEqual([]);
   });
 
+  it('searches text case-insensitively', async () => {
+    const search = async (q: string) => (await searchAuditEvents(db.database, { q }, { limit: 200 })).events.map((e) => e.seq);
+    expect(await search('NEEDLE IN DETAILS')).toEqual(expected((e) => (e.details as { note: string }).note === 'needle in details'));
+    expect(await search('ACTION 11')).toEqual(expected((e) => e.action.includes('action 11')));
+    expect(await search('Needle In The')).toEqual(expected((e) => (e.reason ?? '').includes('needle')));
+  });
+
+  it('takes % _ and \\ in the text literally, across pages and in exports', async () => {
+    const [literal] = await appendAuditBatch(db.database, [toPendingEvent({ ...input(600), action: 'Rate Limit at 100% for a_b\\c' })]);
+    const search = async (q: string) => (await searchAuditEvents(db.database, { q }, { limit: 200 })).events.map((e) => e.seq);
+    expect(await search('rate limit AT 100%')).toEqual([literal.seq]);
+    expect(await search('%')).toEqual([literal.seq]);
+    expect(await search('_')).toEqual([literal.seq]);
+    expect(await search('a_b\\c')).toEqual([literal.seq]);
+    expect(await search('\\')).toEqual([literal.seq]);
+    expect(await search('100%_')).toEqual([]);
+    // Two more that contain it, with events between them that "100" followed by anything would match.
+    const [older] = await appendAuditBatch(db.database, [toPendingEvent({ ...input(601), reason: 'at 100% again' })]);
+    await appendAuditBatch(db.database, Array.from({ length: 60 }, (_, i) => toPendingEvent({ ...input(700 + i), action: `load 100 of ${i}` })));
+    const [newest] = await appendAuditBatch(db.database, [toPendingEvent({ ...input(602), details: { note: '100%' } })]);
+    const want = [newest.seq, older.seq, literal.seq];
+    const pages: number[][] = [];
+    for (let cursor: number | undefined; ; ) {
+      const page = await searchAuditEvents(db.database, { q: '100%' }, { cursor, limit: 1 });
+      pages.push(page.events.map((e) => e.seq));
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    expect(pages.flat()).toEqual(want);
+    const streamed: number[] = [];
+    for await (const event of streamAuditEvents(db.database, { q: '100%' }, 50)) streamed.push(event.seq);
+    expect(streamed).toEqual(want);
+  });
+
   it('returns an empty page and no cursor when nothing matches', async () => {
-    expect(await searchAuditEvents(prisma(), { actor: 'nobody' }, { limit: 10 })).toEqual({ events: [], nextCursor: null });
+    expect(await searchAuditEvents(db.database, { actor: 'nobody' }, { limit: 10 })).toEqual({ events: [], nextCursor: null });
   });
 });

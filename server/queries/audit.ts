@@ -3,6 +3,7 @@ import { rowToEvent } from '../audit/stored-event-row';
 import type { Database, Db } from '../db/client';
 import { GENESIS_HASH, linkEvents, type UnhashedAuditEvent } from '@/lib/audit/hash-chain';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
+import { canonicalJson } from '@/lib/canonical-json';
 
 type AuditRow = Awaited<ReturnType<Db['auditEvent']['findFirstOrThrow']>>;
 
@@ -41,8 +42,9 @@ function isSeqConflict(error: unknown): boolean {
  * Prisma's per-value work and per-statement round trips stay out of the hot path.
  */
 async function insertAuditRows({ prisma, provider, sqlite }: Database, events: ChainedAuditEvent[]): Promise<void> {
+  // details in canonical form: the text that was hashed, so verification can hash it as stored.
   const payload = JSON.stringify(
-    events.map((event) => ({ ...event, at: provider === 'sqlite' ? event.at.replace('Z', '+00:00') : event.at, details: JSON.stringify(event.details) })),
+    events.map((event) => ({ ...event, at: provider === 'sqlite' ? event.at.replace('Z', '+00:00') : event.at, details: canonicalJson(event.details) })),
   );
   if (sqlite) {
     sqliteInsert(sqlite).run(payload);

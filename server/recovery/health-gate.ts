@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import type { HealthCheckConfig } from '@/lib/config/config-schema';
-import { runProgram } from './hooks';
+import { runProgram } from '../exec/run-program';
 
 export interface CheckOutcome {
   check: string;
@@ -54,7 +54,7 @@ export async function runHealthGate({ checks, timeoutMs, searchPath }: { checks:
   const started = performance.now();
   for (;;) {
     const left = timeoutMs - (performance.now() - started);
-    const outcomes = await Promise.all(checks.map((check) => runCheck(check, Math.max(250, Math.min(5000, left)), searchPath)));
+    const outcomes = await Promise.all(checks.map((check) => runCheck(check, Math.round(Math.max(250, Math.min(5000, left))), searchPath)));
     const ok = outcomes.every((outcome) => outcome.ok);
     if (ok || performance.now() - started + retryEveryMs >= timeoutMs) return { ok, checks: outcomes, durationMs: Math.round(performance.now() - started) };
     await new Promise((resolve) => setTimeout(resolve, retryEveryMs));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,4 +22,12 @@ export function makeTempDir(prefix = 'vigil-test-'): TempDir {
 /** The SQLite URL the worker would use for a data dir, spelled out for tests that need it before start. */
 export function sqliteUrlIn(dir: string, file = 'vigil.db'): string {
   return `file:${path.join(dir, file)}`;
+}
+
+/** Writes `{ 'relative/path': content }` under root, creating directories as needed. */
+export function writeTreeFiles(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), content);
+  }
 }

@@ -27,6 +27,8 @@ export function workerEnvVars({ dataDir, databaseUrl, apiToken = TEST_API_TOKEN,
     LOG_LEVEL: 'silent',
     // Tests tick the monitor themselves unless they ask for a timer.
     VIGIL_SAMPLE_INTERVAL_MS: '3600000',
+    // Hashing the repository at every test worker's start would only slow the suite down.
+    VIGIL_INTEGRITY_SELF: 'false',
     ...vars,
   };
 }

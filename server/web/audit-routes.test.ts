@@ -1,40 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { randomUUID } from 'node:crypto';
-import { NextRequest } from 'next/server';
-import { generateApiToken } from '../auth/api-tokens';
-import { startTestWorker, TEST_SECRET, type TestWorker } from '../test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestWorker, type TestWorker } from '../test-support';
+import { connectWebRoutes, disconnectWebRoutes, routeParams, routeRequest as request } from '../test-support/web-routes';
 
 // The web routes of audit verification, called as Next.js calls them, with API tokens
 // (no cookie, so no session or CSRF step) against a real worker and database.
 describe('audit verification web routes', () => {
   let t: TestWorker;
-  const tokens: Record<'viewer' | 'operator', string> = { viewer: '', operator: '' };
-  const context = { params: Promise.resolve({}) };
-  const request = (path: string, init: { method?: string; token?: string; json?: unknown } = {}) =>
-    new NextRequest(`http://localhost${path}`, {
-      method: init.method ?? 'GET',
-      headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.json ? { 'content-type': 'application/json' } : {}) },
-      body: init.json ? JSON.stringify(init.json) : undefined,
-    });
+  let tokens: Record<'viewer' | 'operator', string>;
+  const context = routeParams();
 
   beforeAll(async () => {
     t = await startTestWorker();
-    vi.stubEnv('VIGIL_DATA_DIR', t.env.dataDir);
-    vi.stubEnv('DATABASE_URL', t.db.url);
-    vi.stubEnv('VIGIL_SECRET', TEST_SECRET);
-    vi.stubEnv('VIGIL_WORKER_URL', `http://127.0.0.1:${t.port}`);
-    vi.stubEnv('LOG_LEVEL', 'silent');
-    for (const role of ['viewer', 'operator'] as const) {
-      const generated = generateApiToken();
-      tokens[role] = generated.token;
-      await t.worker.database.prisma.apiToken.create({ data: { id: randomUUID(), name: role, prefix: generated.prefix, tokenHash: generated.tokenHash, role } });
-    }
+    tokens = await connectWebRoutes(t, ['viewer', 'operator']);
   });
   afterAll(async () => {
-    vi.unstubAllEnvs();
-    const holder = globalThis as unknown as { vigilWebContext?: Promise<{ database: { close(): Promise<void> } }> };
-    await (await holder.vigilWebContext)?.database.close();
-    holder.vigilWebContext = undefined;
+    await disconnectWebRoutes();
     await t.destroy();
   });
 

@@ -7,6 +7,6 @@ export const GET = apiRoute({
   authorize: canView,
   query: auditSearchQuerySchema,
   async handler({ web, query }) {
-    return searchAuditEvents(web.database.prisma, resolveAuditFilters(query), { cursor: query.cursor, limit: query.limit });
+    return searchAuditEvents(web.database, resolveAuditFilters(query), { cursor: query.cursor, limit: query.limit });
   },
 });

@@ -12,6 +12,6 @@ export function registerAuditRoutes(router: Router, deps: { database: Database; 
     await requireToken(req, deps.tokens, 'viewer');
     const query = auditSearchQuerySchema.safeParse(Object.fromEntries(url.searchParams));
     if (!query.success) throw new HttpError(422, 'invalid_query', describeIssues(query.error.issues));
-    sendJson(res, 200, await searchAuditEvents(deps.database.prisma, resolveAuditFilters(query.data), { cursor: query.data.cursor, limit: query.data.limit }));
+    sendJson(res, 200, await searchAuditEvents(deps.database, resolveAuditFilters(query.data), { cursor: query.data.cursor, limit: query.data.limit }));
   });
 }

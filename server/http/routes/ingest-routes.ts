@@ -2,19 +2,23 @@ import type { AuditWriter } from '../../audit';
 import type { ApiTokenAuthenticator } from '../../auth/api-tokens';
 import { ingestBodySchema } from '../../ingest/ingest-schema';
 import { ingestEvents } from '../../ingest/ingest-events';
+import type { SignalSink } from '@/lib/defense/signals';
+import { signalsFromIngest } from '../../defense/ingest-signals';
 import { requireToken } from '../auth';
 import { HttpError, sendJson, type Router } from '../router';
 
 /** Past this many events waiting for the database, new batches are refused rather than buffered without bound. */
 const MAX_PENDING = 200_000;
 
-export function registerIngestRoutes(router: Router, deps: { audit: AuditWriter; tokens: ApiTokenAuthenticator }): void {
+export function registerIngestRoutes(router: Router, deps: { audit: AuditWriter; tokens: ApiTokenAuthenticator; signals?: SignalSink }): void {
   router.add('POST', '/api/v1/events', async (ctx) => {
     const principal = await requireToken(ctx.req, deps.tokens, 'operator');
     if (deps.audit.status().pendingEvents > MAX_PENDING) {
       throw new HttpError(429, 'backpressure', 'too many events are waiting to be stored; retry later', { 'retry-after': '5' });
     }
     const body = await ctx.json(ingestBodySchema);
+    // Judged as soon as they are valid: an attack is stopped without waiting for the commit.
+    if (deps.signals) for (const signal of signalsFromIngest(body.events)) deps.signals(signal);
     const receipts = await ingestEvents(deps.audit, principal, body.events);
     sendJson(ctx.res, 202, { accepted: receipts.length, events: receipts });
   });

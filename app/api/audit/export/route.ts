@@ -12,7 +12,7 @@ export const GET = apiRoute({
   authorize: canView,
   query: auditExportQuerySchema,
   async handler({ web, query }) {
-    const events = streamAuditEvents(web.database.prisma, resolveAuditFilters(query))[Symbol.asyncIterator]();
+    const events = streamAuditEvents(web.database, resolveAuditFilters(query))[Symbol.asyncIterator]();
     const format = query.format;
     const encoder = new TextEncoder();
     let headerSent = format !== 'csv';

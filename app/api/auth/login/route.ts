@@ -24,6 +24,8 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
   const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, body.password) : (await burnPasswordCheck(body.password), false);
   if (!user || !valid) {
     await web.throttle.recordFailure(body.username, ip);
+    // Best effort: the worker's brute-force detectors see Vigil's own sign-in failures too.
+    if (ip !== 'unknown') void web.worker.reportSignals([{ kind: 'auth_failure', source: ip, user: body.username, path: '/api/auth/login', status: 401 }]).catch(() => undefined);
     await recordWebEvent(web, {
       type: 'auth.login_failed',
       severity: 'warning',

@@ -1,0 +1,11 @@
+import { canAdminister } from '@/lib/auth/roles';
+import { allowlistRequestSchema } from '@/lib/defense/defense-api';
+import { apiRoute } from '@/app/_lib/api-route';
+import { actorOf } from '@/app/_lib/actor';
+
+/** Removes an entry added in the console; entries from the config file are edited there. */
+export const POST = apiRoute({
+  authorize: canAdminister,
+  body: allowlistRequestSchema,
+  handler: ({ web, principal, body }) => web.worker.disallowSource({ ...body, actor: actorOf(principal) }),
+});

@@ -1,0 +1,9 @@
+import { canOperate } from '@/lib/auth/roles';
+import { apiRoute } from '@/app/_lib/api-route';
+import { actorOf } from '@/app/_lib/actor';
+
+/** Re-hashes every blob of the snapshot; answers with the verification summary. */
+export const POST = apiRoute({
+  authorize: canOperate,
+  handler: ({ web, principal, params }) => web.worker.verifySnapshot({ ref: params.ref, actor: actorOf(principal) }),
+});

@@ -1,0 +1,59 @@
+// Saturation runs with wrk (Debian package), which is written in C and leaves the CPU to
+// the server under test far better than a Node client would on a small machine.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+
+export interface WrkResult {
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+  non2xx: number;
+  errors: string | null;
+}
+
+const toMs = (text: string): number => {
+  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+};
+
+/**
+ * A Lua script that sends each request from another address, cycling over `sources`.
+ * With `delayMs`, each connection pauses that long between requests: wrk (unlike wrk2,
+ * which Debian does not package) has no fixed-rate mode, so connections × 1000 / delayMs
+ * caps the rate instead.
+ */
+export function writeWrkScript(file: string, { sources, isolatedEvery, delayMs, crowdsecKey }: { sources: number; isolatedEvery: number; delayMs?: number; crowdsecKey?: string }): string {
+  // The same addresses asked of CrowdSec's local API the way its bouncers ask.
+  const format = crowdsecKey
+    ? `wrk.format("GET", "/v1/decisions?ip=" .. ip, { ["X-Api-Key"] = "${crowdsecKey}" })`
+    : 'wrk.format("GET", nil, { ["X-Forwarded-For"] = ip, ["X-Forwarded-Uri"] = "/item/" .. (i % 100) })';
+  writeFileSync(
+    file,
+    `${delayMs ? `delay = function() return ${delayMs} end\n` : ''}local i = 0
+request = function()
+  i = (i + 1) % ${sources}
+  local ip
+  if i % ${isolatedEvery} == 0 then ip = "10." .. (math.floor(i / 65536) % 2) .. "." .. (math.floor(i / 256) % 256) .. "." .. (i % 256)
+  else ip = "198." .. (18 + math.floor(i / 65536) % 2) .. "." .. (math.floor(i / 256) % 256) .. "." .. (i % 256) end
+  return ${format}
+end
+`,
+  );
+  return file;
+}
+
+export function runWrk({ url, seconds, connections, script }: { url: string; seconds: number; connections: number; script?: string }): Promise<WrkResult> {
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script ? ['-s', script] : []), url];
+  return new Promise((resolve, reject) => {
+    execFile('wrk', args, { timeout: (seconds + 30) * 1000 }, (error, stdout) => {
+      if (error) return reject(error);
+      const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+      const p50 = /\s50%\s+(\S+)/.exec(stdout);
+      const p99 = /\s99%\s+(\S+)/.exec(stdout);
+      const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout);
+      const socketErrors = /Socket errors:.*/.exec(stdout);
+      resolve({ requestsPerSecond: Math.round(Number(rps?.[1] ?? NaN)), latencyMs: { p50: toMs(p50?.[1] ?? ''), p99: toMs(p99?.[1] ?? '') }, non2xx: Number(non2xx?.[1] ?? 0), errors: socketErrors?.[0] ?? null });
+    });
+  });
+}

@@ -1,0 +1,21 @@
+'use client';
+
+import Link from 'next/link';
+import { useDefenseQuery } from '../queries/use-defense-query';
+import { Badge } from '../ui/badge';
+import { cn } from '../ui/cn';
+import { MODE_TONE } from './defense-style';
+
+/** The defense mode in the top bar, so LOCKDOWN is visible from every page. */
+export function DefenseModeIndicator() {
+  const { data } = useDefenseQuery();
+  if (!data) return null;
+  const locked = data.mode === 'LOCKDOWN';
+  return (
+    <Link href="/#defense" title={`Defense mode: ${data.mode}`} data-testid="defense-mode-indicator" data-mode={data.mode}>
+      <Badge tone={MODE_TONE[data.mode]} className={cn('font-semibold tracking-wide', locked && 'animate-pulse bg-crit text-white dark:text-slate-950')}>
+        <span className="hidden sm:inline">defense</span> {data.mode}
+      </Badge>
+    </Link>
+  );
+}

@@ -1,0 +1,77 @@
+'use client';
+
+import type { DefenseThreat } from '@/lib/defense/defense-types';
+import { THREAT_LEVELS } from '@/lib/defense/threat-stats';
+import { formatClock, formatRelative } from '@/lib/format';
+import { Badge } from '../ui/badge';
+import { cn } from '../ui/cn';
+import { DataTable, Td, Tr } from '../ui/data-table';
+import { Panel } from '../ui/panel';
+import { ACTION_LABEL, LEVEL_TONE } from './defense-style';
+import { useThreatLevelUrl } from './use-threat-level-url';
+
+const COLUMNS = ['Time', 'Level', 'Scenario', 'Source', 'Action'] as const;
+
+function LevelFilter() {
+  const { level, select } = useThreatLevelUrl();
+  const choices = [null, ...THREAT_LEVELS];
+  return (
+    <div role="group" aria-label="Threat level" className="flex overflow-hidden rounded-md border border-border" data-testid="threat-level-filter">
+      {choices.map((choice) => (
+        <button
+          key={choice ?? 'all'}
+          type="button"
+          aria-pressed={choice === level}
+          onClick={() => select(choice)}
+          className={cn('px-2 py-1 text-xs', choice === level ? 'bg-accent text-white dark:text-slate-950' : 'text-muted hover:bg-surface-2')}
+        >
+          {choice ?? 'all'}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** The bucket a detector counted: an address, or a user, token or /24 with the client seen last. */
+function SourceCell({ threat }: { threat: DefenseThreat }) {
+  return (
+    <Td className="max-w-[16rem] truncate font-mono text-xs" title={threat.key}>
+      {threat.groupBy === 'ip' ? threat.key : `${threat.groupBy}: ${threat.key}`}
+      {threat.groupBy !== 'ip' && threat.source ? <span className="block text-faint">from {threat.source}</span> : null}
+    </Td>
+  );
+}
+
+/** Every threat the detectors raised, newest first, live over 'defense:threat'. */
+export function ThreatFeedPanel({ threats, now, className }: { threats: DefenseThreat[]; now: number; className?: string }) {
+  const { level } = useThreatLevelUrl();
+  const shown = level ? threats.filter((t) => t.level === level) : threats;
+  return (
+    <Panel title="Threat feed" subtitle="newest first" actions={<LevelFilter />} className={className} testId="panel-threats">
+      <div className="max-h-96 overflow-y-auto">
+        <DataTable columns={COLUMNS} className="min-w-[560px] text-sm" testId="threat-feed" empty={shown.length === 0 ? (level ? `No ${level} threats among the latest ${threats.length}.` : 'No threats detected. Rate abuse, brute force, scanning and resource abuse show up here with the action taken.') : null}>
+          {shown.map((threat) => (
+            <Tr key={threat.id}>
+              <Td className="whitespace-nowrap text-xs text-muted" title={new Date(threat.at).toLocaleString([], { hour12: false })}>
+                {formatClock(threat.at)} <span className="text-faint">· {formatRelative(threat.at, now)}</span>
+              </Td>
+              <Td>
+                <Badge tone={LEVEL_TONE[threat.level]} testId="threat-level">
+                  {threat.level}
+                </Badge>
+              </Td>
+              <Td className="text-xs">
+                {threat.scenario}
+                <span className="block text-faint">
+                  {threat.count} events · via {threat.origin}
+                </span>
+              </Td>
+              <SourceCell threat={threat} />
+              <Td className={cn('text-xs', threat.action === 'isolated' ? 'font-medium text-bad' : 'text-muted')}>{ACTION_LABEL[threat.action]}</Td>
+            </Tr>
+          ))}
+        </DataTable>
+      </div>
+    </Panel>
+  );
+}

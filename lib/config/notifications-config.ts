@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { NOTIFICATION_KINDS } from '../healing/incident';
+
+export const channelNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (up to 63), starting with a letter or digit');
+
+const common = {
+  name: channelNameSchema,
+  /** Only incidents that reached this escalation level (3 notify, 4 critical, 5 human) reach this channel. */
+  minLevel: z.number().int().min(3).max(5).default(3),
+  /** Which notification kinds this channel takes; all of them when not given. */
+  kinds: z.array(z.enum(NOTIFICATION_KINDS)).min(1).optional(),
+  /** Per attempt; a receiver that has not answered by then has failed this attempt. */
+  timeoutSeconds: z.number().min(1).max(120).default(10),
+  /** Further attempts after a failed one, with exponential back-off and jitter. */
+  retries: z.number().int().min(0).max(10).default(3),
+  /** Notifications waiting for this channel; past it the oldest is dropped (and audited). */
+  queueSize: z.number().int().min(1).max(10_000).default(100),
+};
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
+export const webhookChannelSchema = z
+  .object({
+    ...common,
+    kind: z.literal('webhook'),
+    url: httpUrl,
+    /** Signs each body: `X-Vigil-Signature: sha256=<HMAC-SHA256(secret, body) in hex>`. */
+    secret: z.string().min(16, 'at least 16 characters').max(512).optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+/** A Slack incoming webhook, or anything that takes its payload (Mattermost, Rocket.Chat). */
+export const slackChannelSchema = z.object({ ...common, kind: z.literal('slack'), url: httpUrl }).strict();
+
+/**
+ * `starttls` refuses a server that does not offer STARTTLS, `opportunistic` uses it when
+ * offered, `tls` is implicit TLS (usually port 465), `none` never encrypts (a local relay).
+ */
+export const SMTP_SECURITY = ['starttls', 'opportunistic', 'tls', 'none'] as const;
+
+export const emailChannelSchema = z
+  .object({
+    ...common,
+    kind: z.literal('email'),
+    host: z.string().min(1).max(253),
+    port: z.number().int().min(1).max(65535).default(587),
+    security: z.enum(SMTP_SECURITY).default('starttls'),
+    /** Only for a server with a private or self-signed certificate. */
+    rejectUnauthorized: z.boolean().default(true),
+    auth: z.object({ user: z.string().min(1), password: z.string().min(1) }).strict().optional(),
+    from: z.email(),
+    to: z.array(z.email()).min(1).max(50),
+  })
+  .strict();
+
+export const notificationChannelSchema = z.discriminatedUnion('kind', [webhookChannelSchema, slackChannelSchema, emailChannelSchema]);
+export type NotificationChannel = z.infer<typeof notificationChannelSchema>;
+export type WebhookChannel = z.infer<typeof webhookChannelSchema>;
+export type SlackChannel = z.infer<typeof slackChannelSchema>;
+export type EmailChannel = z.infer<typeof emailChannelSchema>;
+
+export const notificationsConfigSchema = z
+  .object({
+    channels: z
+      .array(notificationChannelSchema)
+      .max(50)
+      .default([])
+      .refine((channels) => new Set(channels.map((c) => c.name)).size === channels.length, 'channel names must be unique'),
+  })
+  .strict();
+export type NotificationsConfig = z.infer<typeof notificationsConfigSchema>;
+
+/** The values in a channel that must never reach a log line, an audit event or the browser. */
+export function channelSecrets(channel: NotificationChannel): string[] {
+  switch (channel.kind) {
+    case 'webhook':
+      return [channel.url, channel.secret ?? '', ...Object.values(channel.headers)].filter(Boolean);
+    case 'slack':
+      // The path of a Slack webhook URL is its credential.
+      return [channel.url, new URL(channel.url).pathname].filter((s) => s.length > 1);
+    case 'email':
+      return channel.auth ? [channel.auth.password] : [];
+  }
+}

@@ -1,0 +1,128 @@
+import type { FailureClass, IncidentSeverity, RootCause } from './incident';
+
+/** What a probe or a detector saw. */
+export const FINDING_KINDS = [
+  'probe_failed',
+  'connection_refused',
+  'timeout',
+  'http_status',
+  'assertion_failed',
+  'tls_expiring',
+  'heartbeat_lost',
+  'error_rate',
+  'latency',
+  'process_exited',
+  'process_missing',
+  'resource_exhaustion',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export interface Finding {
+  kind: FindingKind;
+  message: string;
+  /** Numbers the decision used, shown on the incident (rate, p95, baseline, exit code…). */
+  evidence: Record<string, number | string | boolean | null>;
+}
+
+export interface DiagnosisInput {
+  findings: readonly Finding[];
+  critical: boolean;
+  consecutiveFailures: number;
+  failureThreshold: number;
+  /** Restarts of this module in the last 10 minutes. */
+  recentRestarts: number;
+  /** Host pressure at the time, 0-100. */
+  host: { cpuPercent: number; memoryPercent: number };
+  /** Names of this module's dependencies that are down now. */
+  dependenciesDown: readonly string[];
+  dependents: number;
+}
+
+export interface Diagnosis {
+  failureClass: FailureClass;
+  rootCause: RootCause;
+  /** 0-1: how much of the evidence agrees with the root cause. */
+  confidence: number;
+  severity: IncidentSeverity;
+  /** 1 (can wait) to 3 (now). */
+  urgency: 1 | 2 | 3;
+  reasons: string[];
+}
+
+const has = (findings: readonly Finding[], ...kinds: FindingKind[]) => findings.some((f) => kinds.includes(f.kind));
+
+interface Hypothesis {
+  rootCause: RootCause;
+  failureClass: FailureClass;
+  /** Each piece of evidence for it adds its weight; confidence is the share of the total. */
+  support: { weight: number; why: string }[];
+}
+
+/**
+ * Weighs the evidence for each root cause, picks the best supported one and says why. The
+ * weights are judgement, stated here so they can be argued with: a dead dependency explains
+ * almost everything downstream; a crash loop points at the code; exhaustion needs the host's
+ * numbers to agree.
+ */
+export function diagnose(input: DiagnosisInput): Diagnosis {
+  const { findings, host } = input;
+  const hypotheses: Hypothesis[] = [
+    { rootCause: 'dependency_failure', failureClass: 'transient', support: [] },
+    { rootCause: 'resource_exhaustion', failureClass: 'degradation', support: [] },
+    { rootCause: 'overload', failureClass: 'degradation', support: [] },
+    { rootCause: 'network', failureClass: 'transient', support: [] },
+    { rootCause: 'code_bug', failureClass: 'service_failure', support: [] },
+    { rootCause: 'configuration', failureClass: 'drift', support: [] },
+    { rootCause: 'data_corruption', failureClass: 'data_corruption', support: [] },
+  ];
+  const add = (cause: RootCause, weight: number, why: string) => hypotheses.find((h) => h.rootCause === cause)!.support.push({ weight, why });
+
+  if (input.dependenciesDown.length > 0) add('dependency_failure', 5, `depends on ${input.dependenciesDown.join(', ')}, which ${input.dependenciesDown.length > 1 ? 'are' : 'is'} down`);
+  if (host.memoryPercent >= 95) add('resource_exhaustion', 3, `host memory at ${Math.round(host.memoryPercent)} %`);
+  if (host.cpuPercent >= 90) add('overload', 2, `host CPU at ${Math.round(host.cpuPercent)} %`);
+  if (has(findings, 'resource_exhaustion')) add('resource_exhaustion', 3, 'resources exhausted for over 2 minutes');
+  if (has(findings, 'latency')) {
+    add('overload', 2, 'latency P95 over twice its baseline');
+    add('network', 1, 'slow answers can be the network');
+  }
+  if (has(findings, 'timeout')) {
+    add('network', 2, 'probes time out');
+    add('overload', 1, 'an overloaded service answers late');
+  }
+  if (has(findings, 'connection_refused', 'process_missing')) add('code_bug', 2, 'nothing listens: the service is not running');
+  if (has(findings, 'process_exited')) {
+    const exit = findings.find((f) => f.kind === 'process_exited')!;
+    if (exit.evidence.signal === 'SIGKILL' && host.memoryPercent >= 90) add('resource_exhaustion', 3, 'killed by SIGKILL while memory was high (OOM killer)');
+    else add('code_bug', 2, `the process exited (${exit.evidence.signal ?? `code ${exit.evidence.code}`})`);
+  }
+  if (input.recentRestarts >= 3) add('code_bug', 3, `${input.recentRestarts} restarts in 10 minutes: a crash loop`);
+  if (has(findings, 'http_status', 'error_rate')) {
+    const status = Number(findings.find((f) => f.kind === 'http_status')?.evidence.status ?? 500);
+    if (status >= 400 && status < 500) add('configuration', 2, `answers ${status}: a client-side or routing error`);
+    else add('code_bug', 2, 'server errors (5xx)');
+  }
+  if (has(findings, 'assertion_failed')) add('configuration', 2, 'the answer is not what it should be (body or JSON assertion)');
+  if (has(findings, 'tls_expiring')) add('configuration', 3, 'the TLS certificate expires soon');
+  if (has(findings, 'heartbeat_lost')) {
+    add('network', 1, 'heartbeats stopped arriving');
+    add('code_bug', 1, 'the sender stopped sending');
+  }
+  if (has(findings, 'probe_failed') && hypotheses.every((h) => h.support.length === 0)) add('network', 1, 'the probe failed without more evidence');
+
+  const total = hypotheses.reduce((sum, h) => sum + h.support.reduce((s, e) => s + e.weight, 0), 0) || 1;
+  const best = [...hypotheses].sort((a, b) => b.support.reduce((s, e) => s + e.weight, 0) - a.support.reduce((s, e) => s + e.weight, 0))[0];
+  const bestWeight = best.support.reduce((s, e) => s + e.weight, 0);
+  const confidence = Math.round((bestWeight / total) * 100) / 100;
+
+  let failureClass = best.failureClass;
+  // Below the failure threshold a failed probe is transient whatever its cause: retry first.
+  // Findings that are sustained by construction (windows, exits, lost heartbeats) are not.
+  const sustained = has(findings, 'process_exited', 'heartbeat_lost', 'tls_expiring', 'error_rate', 'latency', 'resource_exhaustion');
+  if (input.consecutiveFailures < input.failureThreshold && !sustained) failureClass = 'transient';
+  else if (best.rootCause === 'code_bug' || has(findings, 'process_exited', 'connection_refused', 'process_missing')) failureClass = best.rootCause === 'dependency_failure' ? 'transient' : 'service_failure';
+  if (input.critical && input.recentRestarts >= 5) failureClass = 'critical';
+
+  const severity: IncidentSeverity = failureClass === 'critical' || (input.critical && failureClass === 'service_failure') ? 'critical' : failureClass === 'service_failure' || input.critical ? 'high' : 'warning';
+  const urgency: 1 | 2 | 3 = severity === 'critical' || input.dependents > 0 ? 3 : severity === 'high' ? 2 : 1;
+  return { failureClass, rootCause: best.rootCause, confidence: bestWeight === 0 ? 0 : confidence, severity, urgency, reasons: best.support.map((s) => s.why) };
+}

@@ -1,0 +1,63 @@
+import type { FailureClass } from './incident';
+import type { Autonomy } from './module-schema';
+
+export type RecoveryActionKind = 'retry' | 'restart' | 'repair' | 'config_sync' | 'shed' | 'escalate' | 'wait_dependency' | 'none';
+
+export interface RecoveryDecision {
+  action: RecoveryActionKind;
+  /** The action waits for an operator (autonomy tier "approval"). */
+  needsApproval: boolean;
+  /** The action runs now but an operator should look at it afterwards (tier "review"). */
+  flagged: boolean;
+  why: string;
+}
+
+export interface PlanInput {
+  failureClass: FailureClass;
+  autonomy: Autonomy;
+  observeOnly: boolean;
+  inMaintenance: boolean;
+  dependenciesDown: readonly string[];
+  /** Restart attempts in a row so far, and the module's budget. */
+  attempts: number;
+  maxAttempts: number;
+  canRestart: boolean;
+  canRepair: boolean;
+  canConfigSync: boolean;
+  /** Escalation level 5 means a human owns it now. */
+  automationStopped: boolean;
+}
+
+/** DESIGN.md's table: transient → retry, degradation → shed, service failure → restart, corruption → repair, drift → config sync, critical → a human. */
+export function planRecovery(input: PlanInput): RecoveryDecision {
+  const tiered = (action: RecoveryActionKind, why: string): RecoveryDecision => ({ action, needsApproval: input.autonomy === 'approval', flagged: input.autonomy === 'review', why });
+  const none = (why: string): RecoveryDecision => ({ action: 'none', needsApproval: false, flagged: false, why });
+  if (input.observeOnly) return none('the module is set to observe only');
+  if (input.inMaintenance) return none('in a maintenance window: no automatic action');
+  if (input.automationStopped) return none('escalated to a human: automation has stopped');
+  if (input.dependenciesDown.length > 0) {
+    return { action: 'wait_dependency', needsApproval: false, flagged: false, why: `waiting for ${input.dependenciesDown.join(', ')}: restarting a dependent while its dependency is down does not help` };
+  }
+  switch (input.failureClass) {
+    case 'transient':
+      return { action: 'retry', needsApproval: false, flagged: false, why: 'transient: probe again with back-off and jitter' };
+    case 'degradation':
+      return { action: 'shed', needsApproval: false, flagged: false, why: 'degraded: the degradation levels shed optional features; watching' };
+    case 'service_failure':
+      if (!input.canRestart) return { action: 'escalate', needsApproval: false, flagged: false, why: 'service failure and no way to restart it is configured' };
+      if (input.attempts >= input.maxAttempts) return { action: 'escalate', needsApproval: false, flagged: false, why: `restart budget spent (${input.attempts} of ${input.maxAttempts})` };
+      return tiered('restart', `service failure: restart (attempt ${input.attempts + 1} of ${input.maxAttempts})`);
+    case 'data_corruption':
+      return input.canRepair ? tiered('repair', 'data corruption: run the repair hook') : { action: 'escalate', needsApproval: false, flagged: false, why: 'data corruption and no repair hook: restore from a snapshot' };
+    case 'drift':
+      return input.canConfigSync ? tiered('config_sync', 'configuration drift: run the config-sync hook') : { action: 'escalate', needsApproval: false, flagged: false, why: 'configuration drift and no config-sync hook' };
+    case 'critical':
+      return { action: 'escalate', needsApproval: false, flagged: false, why: 'critical: a human decides' };
+  }
+}
+
+/** Exponential back-off with "equal jitter" (half fixed, half random), for retries and restarts. */
+export function backoffMs({ attempt, initialMs, maxMs, random = Math.random }: { attempt: number; initialMs: number; maxMs: number; random?: () => number }): number {
+  const ceiling = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}

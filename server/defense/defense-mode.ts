@@ -1,0 +1,127 @@
+import type { DefenseMode } from '@/lib/live/events';
+import type { DefenseConfig } from '@/lib/defense/defense-config';
+import type { DefenseModeChange, LockdownState, ThreatLevel } from '@/lib/defense/defense-types';
+import type { AuditWriter } from '../audit';
+import type { Database } from '../db/client';
+import type { Logger } from '../log';
+import { deleteSetting, readSetting, writeSetting } from '../queries/settings';
+
+const LOCKDOWN_KEY = 'defense.lockdown';
+
+export class DefenseModeError extends Error {
+  constructor(readonly code: 'not_locked_down' | 'bad_expiry', message: string) {
+    super(message);
+    this.name = 'DefenseModeError';
+  }
+}
+
+interface ModeDeps {
+  database: Database;
+  audit: AuditWriter;
+  log: Logger;
+  config: () => DefenseConfig['elevated'];
+  onChange: (change: DefenseModeChange) => void;
+}
+
+/**
+ * NORMAL → ELEVATED after enough high or critical threats in a window, back after a calm
+ * period; LOCKDOWN is set by an admin or by the integrity monitor, persisted, and ends when
+ * lifted or when its expiry passes. `mode` is read by the guard on every request.
+ */
+export class DefenseModeController {
+  private lockdownState: LockdownState | null = null;
+  private lockdownUntil = Infinity;
+  private serious: number[] = [];
+  private elevated = false;
+  private lastSerious = 0;
+  current: DefenseMode = 'NORMAL';
+
+  constructor(private readonly deps: ModeDeps) {}
+
+  get lockdownInfo(): LockdownState | null {
+    return this.lockdownState;
+  }
+
+  async start(): Promise<void> {
+    const stored = await readSetting<LockdownState>(this.deps.database.prisma, LOCKDOWN_KEY);
+    if (stored) this.setLockdown(stored);
+    this.current = this.compute(Date.now());
+    await this.tick(Date.now());
+  }
+
+  /** Counts a threat; returns true when the defense is (now) ELEVATED or stricter. */
+  recordThreat(level: ThreatLevel, now: number): void {
+    if (level === 'medium') return;
+    const { threats, windowMinutes } = this.deps.config();
+    this.lastSerious = now;
+    this.serious.push(now);
+    const since = now - windowMinutes * 60_000;
+    while (this.serious.length > 0 && this.serious[0] < since) this.serious.shift();
+    if (!this.elevated && this.serious.length >= threats) {
+      this.elevated = true;
+      void this.transition('system', `${this.serious.length} high or critical threats within ${windowMinutes} min`, now);
+    }
+  }
+
+  /** Timers call this: lockdown expiry and the calm period that ends ELEVATED. */
+  async tick(now: number): Promise<void> {
+    if (this.lockdownState && now >= this.lockdownUntil) {
+      await this.lift({ actor: 'system', reason: 'lockdown expired' }).catch((error: unknown) => this.deps.log.warn({ err: (error as Error).message }, 'could not end an expired lockdown'));
+    }
+    if (this.elevated && now - this.lastSerious >= this.deps.config().calmMinutes * 60_000) {
+      this.elevated = false;
+      this.serious = [];
+      await this.transition('system', `no high or critical threat for ${this.deps.config().calmMinutes} min`, now);
+    }
+  }
+
+  async lockdown(input: { actor: string; reason: string; expiresAt?: Date | null }): Promise<DefenseModeChange | null> {
+    const now = new Date();
+    if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) throw new DefenseModeError('bad_expiry', 'the lockdown expiry must be in the future');
+    const state: LockdownState = { actor: input.actor, reason: input.reason, since: now.toISOString(), expiresAt: input.expiresAt?.toISOString() ?? null };
+    await writeSetting(this.deps.database.prisma, LOCKDOWN_KEY, state);
+    this.setLockdown(state);
+    return this.transition(input.actor, input.reason, now.getTime(), true);
+  }
+
+  async lift(input: { actor: string; reason: string }): Promise<DefenseModeChange | null> {
+    if (!this.lockdownState) throw new DefenseModeError('not_locked_down', 'the defense is not in LOCKDOWN');
+    await deleteSetting(this.deps.database.prisma, LOCKDOWN_KEY);
+    this.setLockdown(null);
+    return this.transition(input.actor, input.reason, Date.now(), true);
+  }
+
+  private setLockdown(state: LockdownState | null): void {
+    this.lockdownState = state;
+    this.lockdownUntil = state?.expiresAt ? Date.parse(state.expiresAt) : Infinity;
+  }
+
+  private compute(now: number): DefenseMode {
+    if (this.lockdownState && now < this.lockdownUntil) return 'LOCKDOWN';
+    return this.elevated ? 'ELEVATED' : 'NORMAL';
+  }
+
+  /** Audits and announces a change of mode (or of the lockdown itself, when `force`). */
+  private async transition(actor: string, reason: string, now: number, force = false): Promise<DefenseModeChange | null> {
+    const from = this.current;
+    const to = this.compute(now);
+    this.current = to;
+    if (from === to && !force) return null;
+    const change: DefenseModeChange = { from, to, actor, reason, at: new Date(now).toISOString(), lockdown: this.lockdownState };
+    const type = to === 'LOCKDOWN' ? 'defense.lockdown' : from === 'LOCKDOWN' ? 'defense.lockdown_lifted' : 'defense.mode_changed';
+    await this.deps.audit
+      .append({
+        type,
+        severity: to === 'NORMAL' ? 'notice' : to === 'ELEVATED' ? 'high' : 'critical',
+        actor,
+        action: `defense mode ${from} → ${to}`,
+        module: 'defense',
+        reason,
+        method: actor === 'system' ? 'automatic' : 'operator',
+        details: { from, to, expiresAt: this.lockdownState?.expiresAt ?? null },
+      })
+      .catch((error: unknown) => this.deps.log.warn({ err: (error as Error).message }, 'defense mode change not audited'));
+    this.deps.onChange(change);
+    return change;
+  }
+}

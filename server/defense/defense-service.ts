@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { VigilConfig } from '@/lib/config/config-schema';
+import type { DefenseMode } from '@/lib/live/events';
+import type { DefenseDecisionChange, DefenseModeChange, DefenseOverview, DefenseThreat, ThreatAction } from '@/lib/defense/defense-types';
+import type { SecuritySignal, SignalSink } from '@/lib/defense/signals';
+import type { AuditWriter } from '../audit';
+import type { Database } from '../db/client';
+import type { Logger } from '../log';
+import { deleteAllowEntry, listAllowEntries, upsertAllowEntry } from '../queries/defense';
+import { Allowlist } from './allowlist';
+import { Blocklist } from './blocklist';
+import { DecisionStream } from './decision-stream';
+import { DefenseModeController } from './defense-mode';
+import { Detectors, type Overflow } from './detectors';
+import { IsolationError, Isolations } from './isolations';
+import { SourceResolver } from './source-resolver';
+import { ThreatFeed } from './threat-feed';
+
+/** Buckets visited per scenario per tick: a full pass over 200,000 takes under a minute. */
+const SWEEP_BUDGET = 5000;
+
+export type GuardVerdict = 'pass' | 'isolated' | 'lockdown';
+
+export interface DefenseEvents {
+  onThreat?: (threat: DefenseThreat) => void;
+  onDecision?: (change: DefenseDecisionChange) => void;
+  onMode?: (change: DefenseModeChange) => void;
+}
+
+export interface DefenseServiceOptions extends DefenseEvents {
+  database: Database;
+  audit: AuditWriter;
+  log: Logger;
+  /** The current configuration (the file is reloaded on change; call `reconfigure` then). */
+  config: () => VigilConfig;
+  tickMs?: number;
+}
+
+/**
+ * The guardian: signals in, threats and isolation decisions out. Everything the guard
+ * consults (blocklist, allowlist, mode, trusted proxies) lives in memory; the database
+ * is written before a decision is enforced and read once at start.
+ */
+export class DefenseService {
+  readonly blocklist = new Blocklist();
+  readonly allowlist = new Allowlist();
+  readonly stream = new DecisionStream(this.blocklist);
+  readonly threats = new ThreatFeed();
+  readonly modes: DefenseModeController;
+  readonly isolations: Isolations;
+  readonly resolver: SourceResolver;
+  private readonly detectors: Detectors;
+  private timer: NodeJS.Timeout | null = null;
+  readonly guardStats = { checks: 0, denied: 0 };
+  /** How the decisions in force were read at start (the ≤ 1 s for 100,000 target). */
+  readonly startup = { loaded: 0, ms: 0 };
+
+  constructor(private readonly options: DefenseServiceOptions) {
+    const defense = () => options.config().defense;
+    this.modes = new DefenseModeController({ database: options.database, audit: options.audit, log: options.log, config: () => defense().elevated, onChange: (c) => options.onMode?.(c) });
+    this.isolations = new Isolations({ database: options.database, audit: options.audit, log: options.log, blocklist: this.blocklist, allowlist: this.allowlist, config: () => defense().isolation, onChange: (c) => options.onDecision?.(c) });
+    this.detectors = new Detectors(defense().scenarios, () => (this.modes.current === 'NORMAL' ? 1 : defense().elevated.capacityFactor));
+    this.resolver = new SourceResolver(options.config().trustedProxies);
+    this.allowlist.setConfigEntries(options.config().allowlist);
+  }
+
+  get mode(): DefenseMode {
+    return this.modes.current;
+  }
+
+  async start(): Promise<{ loaded: number; ms: number }> {
+    const started = performance.now();
+    await this.reloadAllowlist();
+    const loaded = await this.isolations.load();
+    this.startup.loaded = loaded;
+    this.startup.ms = Math.round(performance.now() - started);
+    await this.modes.start();
+    const tickMs = this.options.tickMs ?? 1000;
+    this.timer = setInterval(() => void this.tick(), tickMs);
+    this.timer.unref();
+    return { ...this.startup };
+  }
+
+  /** Operators' allowlist entries from the database: at start, and after a restore of Vigil's state. */
+  async reloadAllowlist(): Promise<void> {
+    const rows = await listAllowEntries(this.options.database.prisma);
+    this.allowlist.replaceUiEntries(rows.map((row) => ({ source: row.source, origin: 'ui' as const, reason: row.reason, createdBy: row.createdBy, createdAt: row.createdAt.toISOString() })));
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** After the config file changed: scenarios, trusted proxies and the file's allowlist. */
+  reconfigure(): void {
+    const config = this.options.config();
+    this.detectors.configure(config.defense.scenarios);
+    this.resolver.setTrustedProxies(config.trustedProxies);
+    this.allowlist.setConfigEntries(config.allowlist);
+  }
+
+  /**
+   * The guard's answer for a client address. Counting the request is part of the check,
+   * and the cheapest order is allowlist, lockdown, blocklist.
+   */
+  check(source: string, path: string | undefined, now = Date.now()): GuardVerdict {
+    this.guardStats.checks++;
+    if (this.allowlist.match(source)) return 'pass';
+    if (this.modes.current === 'LOCKDOWN') {
+      this.guardStats.denied++;
+      return 'lockdown';
+    }
+    if (this.blocklist.match(source, now)) {
+      this.guardStats.denied++;
+      return 'isolated';
+    }
+    if (this.options.config().defense.countGuardRequests) this.signal({ kind: 'request', source, path, origin: 'guard', at: now });
+    return 'pass';
+  }
+
+  /** The sink every signal producer feeds (guard, ingest, log tailer, Vigil's own sign-in). Never throws. */
+  signal(signal: SecuritySignal): void {
+    try {
+      const overflows = this.detectors.observe(signal);
+      for (const overflow of overflows) void this.handleOverflow(overflow);
+    } catch (error) {
+      this.options.log.warn({ err: (error as Error).message, origin: signal.origin }, 'signal could not be evaluated');
+    }
+  }
+
+  private async handleOverflow(overflow: Overflow): Promise<void> {
+    const { scenario, source } = overflow;
+    const mode = this.modes.current;
+    const byAddress = scenario.groupBy === 'ip' || scenario.groupBy === 'cidr24';
+    const target = scenario.groupBy === 'cidr24' ? overflow.key : source;
+    // ELEVATED isolates on the first high threat, not only on critical ones.
+    const wantsIsolation = byAddress && target !== null && (scenario.level === 'critical' || (mode !== 'NORMAL' && scenario.level === 'high'));
+    let action: ThreatAction = 'recorded';
+    if (source && this.allowlist.match(source)) action = 'allowlisted';
+    else if (wantsIsolation && (this.blocklist.get(target) || this.isolations.isPending(target))) action = 'already-isolated';
+    else if (wantsIsolation) action = 'isolated';
+
+    const threat: DefenseThreat = {
+      id: randomUUID(),
+      at: new Date(overflow.signal.at).toISOString(),
+      scenario: scenario.name,
+      level: scenario.level,
+      groupBy: scenario.groupBy,
+      key: overflow.key,
+      source,
+      count: overflow.count,
+      action,
+      origin: overflow.signal.origin,
+      modeAtDetection: mode,
+    };
+    this.threats.add(threat);
+    this.modes.recordThreat(threat.level, overflow.signal.at);
+    try {
+      if (action === 'isolated') {
+        await this.isolations.isolate({ source: target!, actor: 'system', origin: 'auto', scenario: scenario.name, reason: `${scenario.name}: ${overflow.count} events from ${overflow.key}` });
+      }
+    } catch (error) {
+      threat.action = 'recorded';
+      if (!(error instanceof IsolationError)) this.options.log.warn({ err: (error as Error).message, source: target }, 'automatic isolation failed');
+    }
+    await this.options.audit
+      .append({
+        type: 'defense.threat',
+        severity: threat.level === 'critical' ? 'critical' : threat.level === 'high' ? 'high' : 'warning',
+        actor: 'system',
+        action: `${scenario.name} detected`,
+        module: 'defense',
+        resource: threat.key,
+        source,
+        reason: `${threat.count} events within ${scenario.windowSeconds} s (capacity ${scenario.capacity})`,
+        method: threat.origin,
+        details: { threatId: threat.id, level: threat.level, groupBy: threat.groupBy, action: threat.action, mode },
+      })
+      .catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'threat not audited'));
+    this.options.onThreat?.(threat);
+  }
+
+  /** For the integrity monitor (tampering of a critical file) and admins. */
+  lockdown(input: { actor: string; reason: string; expiresAt?: Date | null }): Promise<DefenseModeChange | null> {
+    return this.modes.lockdown(input);
+  }
+
+  lift(input: { actor: string; reason: string }): Promise<DefenseModeChange | null> {
+    return this.modes.lift(input);
+  }
+
+  /** The SignalSink handed to producers in other folders (log tailer, ingest). */
+  readonly sink: SignalSink = (signal) => this.signal(signal);
+
+  async allow(input: { source: string; reason: string; actor: string }): Promise<void> {
+    await upsertAllowEntry(this.options.database.prisma, { source: input.source, reason: input.reason, createdBy: input.actor });
+    this.allowlist.setUiEntry({ source: input.source, origin: 'ui', reason: input.reason, createdBy: input.actor, createdAt: new Date().toISOString() });
+    await this.options.audit.append({ type: 'defense.allowlisted', severity: 'notice', actor: input.actor, action: `allowlist ${input.source}`, module: 'defense', resource: input.source, reason: input.reason, method: 'operator' });
+  }
+
+  async disallow(input: { source: string; reason: string; actor: string }): Promise<boolean> {
+    const removed = await deleteAllowEntry(this.options.database.prisma, input.source);
+    this.allowlist.removeUiEntry(input.source);
+    if (removed) await this.options.audit.append({ type: 'defense.allowlist_removed', severity: 'notice', actor: input.actor, action: `remove ${input.source} from the allowlist`, module: 'defense', resource: input.source, reason: input.reason, method: 'operator' });
+    return removed;
+  }
+
+  overview(now = Date.now()): DefenseOverview {
+    const active = this.blocklist.active();
+    return {
+      mode: this.mode,
+      lockdown: this.modes.lockdownInfo,
+      threats: this.threats.recent(100),
+      isolations: active.slice(-500).reverse(),
+      isolationCount: active.length,
+      allowlist: this.allowlist.entries(),
+      threatCounts: this.threats.countsLastHour(now),
+      threatsPerMinute: this.threats.perMinuteLastHour(now),
+      guard: { ...this.guardStats },
+    };
+  }
+
+  private async tick(): Promise<void> {
+    const now = Date.now();
+    try {
+      await this.isolations.expire(now);
+      await this.modes.tick(now);
+      this.detectors.sweep(now, SWEEP_BUDGET);
+    } catch (error) {
+      this.options.log.warn({ err: (error as Error).message }, 'defense housekeeping failed');
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import type { SecuritySignal, SignalKind } from '@/lib/defense/signals';
+import type { Scenario } from '@/lib/defense/defense-config';
+import { canonicalIp, formatIpv4, maskIpv4, parseIpv4 } from '@/lib/defense/ip-prefix';
+
+/**
+ * A sliding-window counter: the current fixed window's count plus the previous one's,
+ * weighted by how much of it still overlaps the sliding window. O(1) memory per key and
+ * accurate to a few percent, so "100 requests/min" means 100 in any 60 s.
+ */
+interface Bucket {
+  windowStart: number;
+  current: number;
+  previous: number;
+  quietUntil: number;
+  seen: Set<string> | null;
+}
+
+export interface Overflow {
+  scenario: Scenario;
+  key: string;
+  /** The canonical address of the overflowing signal, or null when it had none. */
+  source: string | null;
+  count: number;
+  signal: SecuritySignal;
+}
+
+/** Buckets per scenario are capped: past this, the emptiest are dropped rather than growing without bound. */
+const MAX_BUCKETS_PER_SCENARIO = 200_000;
+
+/** A status says more than the kind: a request answered 404 is also a not_found, 5xx an error. */
+function kindsOf(signal: SecuritySignal): SignalKind[] {
+  const kinds: SignalKind[] = [signal.kind];
+  if (signal.status === 404 && signal.kind !== 'not_found') kinds.push('not_found');
+  if (signal.status !== undefined && signal.status >= 500 && signal.kind !== 'error') kinds.push('error');
+  return kinds;
+}
+
+function groupKey(scenario: Scenario, signal: SecuritySignal, ip: string | null): string | null {
+  switch (scenario.groupBy) {
+    case 'ip':
+      return ip;
+    case 'cidr24': {
+      const v4 = ip === null ? null : parseIpv4(ip);
+      return v4 === null ? null : `${formatIpv4(maskIpv4(v4, 24))}/24`;
+    }
+    case 'user':
+      return signal.user ? signal.user.slice(0, 200) : null;
+    case 'token':
+      return signal.token ? signal.token.slice(0, 200) : null;
+  }
+}
+
+class ScenarioBuckets {
+  readonly buckets = new Map<string, Bucket>();
+  /** All matching signals together, for `minShare`. */
+  private readonly total: Bucket = { windowStart: 0, current: 0, previous: 0, quietUntil: 0, seen: null };
+  private readonly windowMs: number;
+
+  constructor(readonly scenario: Scenario) {
+    this.windowMs = scenario.windowSeconds * 1000;
+  }
+
+  /** Rolls the fixed windows forward and returns the sliding count before this signal. */
+  private count(bucket: Bucket, now: number): number {
+    const windowStart = now - (now % this.windowMs);
+    if (windowStart !== bucket.windowStart) {
+      bucket.previous = windowStart - bucket.windowStart === this.windowMs ? bucket.current : 0;
+      bucket.current = 0;
+      bucket.windowStart = windowStart;
+      bucket.seen?.clear();
+    }
+    return bucket.previous * (1 - (now - windowStart) / this.windowMs) + bucket.current;
+  }
+
+  pour(key: string, signal: SecuritySignal, now: number, capacity: number): number | null {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      if (this.buckets.size >= MAX_BUCKETS_PER_SCENARIO) {
+        this.cursor = null;
+        this.sweep(now);
+      }
+      bucket = { windowStart: now - (now % this.windowMs), current: 0, previous: 0, quietUntil: 0, seen: this.scenario.distinct ? new Set() : null };
+      this.buckets.set(key, bucket);
+    }
+    const before = this.count(bucket, now);
+    if (bucket.seen) {
+      const value = signal.path ?? '';
+      if (bucket.seen.has(value)) return null;
+      bucket.seen.add(value);
+    }
+    bucket.current += 1;
+    const level = before + 1;
+    let share = 1;
+    if (this.scenario.minShare !== undefined) {
+      share = level / (this.count(this.total, now) + 1);
+      this.total.current += 1;
+    }
+    // A hair of tolerance: the weighted previous window makes the count fractional.
+    if (level < capacity - 1e-9 || now < bucket.quietUntil) return null;
+    if (this.scenario.minShare !== undefined && share < this.scenario.minShare) return null;
+    bucket.quietUntil = now + this.scenario.blackholeSeconds * 1000;
+    // Counting starts over after a threat, so the next one needs a full window's worth again.
+    bucket.current = 0;
+    bucket.previous = 0;
+    bucket.seen?.clear();
+    return Math.round(level);
+  }
+
+  private cursor: Iterator<[string, Bucket]> | null = null;
+
+  /**
+   * Drops buckets with nothing in the sliding window and out of their quiet time, visiting
+   * at most `budget` of them and carrying on from there next time: a full pass over a
+   * few hundred thousand buckets at once would stall the guard for milliseconds.
+   */
+  sweep(now: number, budget = Infinity): void {
+    this.cursor ??= this.buckets.entries();
+    for (let visited = 0; visited < budget; visited++) {
+      const next = this.cursor.next();
+      if (next.done) {
+        this.cursor = null;
+        return;
+      }
+      const [key, bucket] = next.value;
+      if (this.count(bucket, now) === 0 && bucket.quietUntil <= now) this.buckets.delete(key);
+    }
+  }
+}
+
+/**
+ * Every scenario's buckets. `observe` is on the guard's hot path: a few Map lookups and
+ * arithmetic per matching scenario, no allocation beyond a new bucket.
+ */
+export class Detectors {
+  private runners: ScenarioBuckets[] = [];
+  private byKind = new Map<SignalKind, ScenarioBuckets[]>();
+
+  constructor(
+    scenarios: Scenario[],
+    /** Multiplies every capacity (ELEVATED tightens thresholds). */
+    private readonly capacityFactor: () => number,
+  ) {
+    this.configure(scenarios);
+  }
+
+  /** A reload keeps the buckets of scenarios whose definition did not change. */
+  configure(scenarios: Scenario[]): void {
+    const previous = new Map(this.runners.map((r) => [JSON.stringify(r.scenario), r]));
+    this.runners = scenarios.map((s) => previous.get(JSON.stringify(s)) ?? new ScenarioBuckets(s));
+    this.byKind = new Map();
+    for (const runner of this.runners) {
+      for (const kind of runner.scenario.kinds) this.byKind.set(kind, [...(this.byKind.get(kind) ?? []), runner]);
+    }
+  }
+
+  observe(signal: SecuritySignal, now = signal.at): Overflow[] {
+    let overflows: Overflow[] | null = null;
+    const ip = signal.source ? canonicalIp(signal.source) : null;
+    const factor = this.capacityFactor();
+    for (const kind of kindsOf(signal)) {
+      const runners = this.byKind.get(kind);
+      if (!runners) continue;
+      for (const runner of runners) {
+        const key = groupKey(runner.scenario, signal, ip);
+        if (key === null) continue;
+        const capacity = Math.max(1, Math.ceil(runner.scenario.capacity * factor));
+        const count = runner.pour(key, signal, now, capacity);
+        if (count !== null) (overflows ??= []).push({ scenario: runner.scenario, key, source: ip, count, signal });
+      }
+    }
+    return overflows ?? NO_OVERFLOWS;
+  }
+
+  /** `budget` buckets per scenario at most (see ScenarioBuckets.sweep). */
+  sweep(now = Date.now(), budget = Infinity): void {
+    for (const runner of this.runners) runner.sweep(now, budget);
+  }
+
+  bucketCount(): number {
+    return this.runners.reduce((sum, r) => sum + r.buckets.size, 0);
+  }
+}
+
+const NO_OVERFLOWS: Overflow[] = [];

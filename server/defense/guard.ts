@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../log';
+import type { DefenseService } from './defense-service';
+
+const PASS = { 'cache-control': 'no-store' };
+const DENY_ISOLATED = { 'cache-control': 'no-store', 'x-vigil-decision': 'isolated' };
+const DENY_LOCKDOWN = { 'cache-control': 'no-store', 'x-vigil-decision': 'lockdown' };
+
+const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
+
+/**
+ * `GET /guard/check` for nginx auth_request, Traefik forwardAuth and Caddy forward_auth
+ * (any method: nginx sends the original one). It bypasses the router: no URL object, no
+ * body, no promise, only memory lookups, because every proxied request waits on it.
+ */
+export function createGuardHandler(defense: DefenseService, log: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+  let failures = 0;
+  return (req, res) => {
+    try {
+      const headers = req.headers;
+      const source = defense.resolver.resolve(req.socket.remoteAddress ?? '', header(headers['x-forwarded-for']), header(headers['x-real-ip']));
+      const uri = header(headers['x-forwarded-uri']) ?? header(headers['x-original-uri']);
+      const query = uri?.indexOf('?') ?? -1;
+      const path = uri === undefined ? undefined : (query >= 0 ? uri.slice(0, query) : uri).slice(0, 2000);
+      const verdict = defense.check(source, path);
+      res.writeHead(verdict === 'pass' ? 204 : 403, verdict === 'pass' ? PASS : verdict === 'isolated' ? DENY_ISOLATED : DENY_LOCKDOWN);
+      res.end();
+    } catch (error) {
+      // Logged once per burst: a fault here would otherwise flood the log at proxy rate.
+      if (failures++ % 10_000 === 0) log.error({ err: (error as Error).message }, 'guard check failed');
+      res.writeHead(500, PASS);
+      res.end();
+    }
+  };
+}

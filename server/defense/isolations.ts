@@ -1,0 +1,177 @@
+import type { DefenseConfig } from '@/lib/defense/defense-config';
+import type { DefenseDecision, DefenseDecisionChange } from '@/lib/defense/defense-types';
+import { parseSource } from '@/lib/defense/ip-prefix';
+import type { AuditWriter } from '../audit';
+import type { Database } from '../db/client';
+import type { Logger } from '../log';
+import { insertDecision, liftDecisions, loadActiveDecisions, previousOffences, type DecisionRow, type StoredDecision } from '../queries/defense';
+import type { Allowlist } from './allowlist';
+import type { Blocklist } from './blocklist';
+
+export class IsolationError extends Error {
+  constructor(readonly code: 'invalid_source' | 'allowlisted' | 'not_isolated', message: string) {
+    super(message);
+    this.name = 'IsolationError';
+  }
+}
+
+export interface IsolateInput {
+  source: string;
+  actor: string;
+  reason: string;
+  origin: 'auto' | 'manual';
+  scenario?: string | null;
+  /** Omitted: the repeat-offender schedule; null: indefinite. */
+  durationMs?: number | null;
+}
+
+interface IsolationDeps {
+  database: Database;
+  audit: AuditWriter;
+  log: Logger;
+  blocklist: Blocklist;
+  allowlist: Allowlist;
+  config: () => DefenseConfig['isolation'];
+  onChange: (change: DefenseDecisionChange) => void;
+}
+
+const fromStored = (row: StoredDecision): DefenseDecision => ({
+  ...row,
+  scope: row.source.includes('/') ? 'range' : 'ip',
+  origin: row.origin === 'auto' ? 'auto' : 'manual',
+});
+
+const toDecision = (row: DecisionRow): DefenseDecision => ({
+  id: row.id,
+  source: row.source,
+  scope: row.source.includes('/') ? 'range' : 'ip',
+  origin: row.origin === 'auto' ? 'auto' : 'manual',
+  scenario: row.scenario,
+  reason: row.reason,
+  actor: row.actor,
+  offence: row.offence,
+  createdAt: row.createdAt.toISOString(),
+  expiresAt: row.expiresAt?.toISOString() ?? null,
+});
+
+/** 4 h, 8 h, 16 h … for the 1st, 2nd, 3rd offence, capped (DESIGN.md defaults). */
+export function isolationDurationMs(offence: number, config: DefenseConfig['isolation']): number {
+  const hours = Math.min(config.baseHours * config.factor ** Math.max(0, offence - 1), config.maxHours);
+  return hours * 3_600_000;
+}
+
+/** Writes decisions to the database first, then enforces them in memory, then audits and announces. */
+export class Isolations {
+  /** Sources with an isolation on its way to the database: a burst of overflows isolates once. */
+  private readonly pending = new Set<string>();
+
+  constructor(private readonly deps: IsolationDeps) {}
+
+  async load(): Promise<number> {
+    const rows = await loadActiveDecisions(this.deps.database, new Date());
+    this.deps.blocklist.load(rows.map(fromStored));
+    return rows.length;
+  }
+
+  isPending(source: string): boolean {
+    return this.pending.has(source);
+  }
+
+  async isolate(input: IsolateInput): Promise<DefenseDecision> {
+    const parsed = parseSource(input.source);
+    if (!parsed) throw new IsolationError('invalid_source', `"${input.source}" is not an IP address or CIDR range`);
+    const source = parsed.text;
+    const allowed = this.deps.allowlist.match(parsed.prefix === (parsed.family === 4 ? 32 : 128) ? source : source.split('/')[0]);
+    if (allowed) throw new IsolationError('allowlisted', `${source} is on the allowlist (${allowed.source}) and is never isolated`);
+    this.pending.add(source);
+    const replaced = this.deps.blocklist.get(source);
+    // Enforced at once while it is written: the database round trip must not delay a block.
+    const provisional = this.provisional(source, input, replaced);
+    try {
+      const db = this.deps.database.prisma;
+      const offence = (await previousOffences(db, source)) + 1;
+      const durationMs = input.durationMs === undefined ? isolationDurationMs(offence, this.deps.config()) : input.durationMs;
+      const now = new Date();
+      const row = await db.$transaction(async (tx) => {
+        if (replaced) await liftDecisions(tx, [replaced.id], input.actor, now);
+        return insertDecision(tx, {
+          source,
+          origin: input.origin,
+          scenario: input.scenario ?? null,
+          reason: input.reason,
+          actor: input.actor,
+          offence,
+          createdAt: now,
+          expiresAt: durationMs === null ? null : new Date(now.getTime() + durationMs),
+        });
+      });
+      const decision = toDecision(row);
+      this.deps.blocklist.add(decision);
+      await this.announce('isolated', decision, input.actor, input.reason);
+      return decision;
+    } catch (error) {
+      // Not stored, not enforced: what a restart would forget must not be in force now either.
+      if (this.deps.blocklist.get(source) === provisional) {
+        this.deps.blocklist.remove(source);
+        if (replaced) this.deps.blocklist.add(replaced);
+      }
+      throw error;
+    } finally {
+      this.pending.delete(source);
+    }
+  }
+
+  private provisional(source: string, input: IsolateInput, replaced: DefenseDecision | undefined): DefenseDecision {
+    const now = Date.now();
+    const durationMs = input.durationMs === undefined ? isolationDurationMs(1, this.deps.config()) : input.durationMs;
+    const decision: DefenseDecision = {
+      id: -now,
+      source,
+      scope: source.includes('/') ? 'range' : 'ip',
+      origin: input.origin,
+      scenario: input.scenario ?? null,
+      reason: input.reason,
+      actor: input.actor,
+      offence: (replaced?.offence ?? 0) + 1,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: durationMs === null ? null : new Date(now + durationMs).toISOString(),
+    };
+    this.deps.blocklist.add(decision, 'provisional');
+    return decision;
+  }
+
+  async restore(input: { source: string; actor: string; reason: string }): Promise<DefenseDecision> {
+    const parsed = parseSource(input.source);
+    if (!parsed) throw new IsolationError('invalid_source', `"${input.source}" is not an IP address or CIDR range`);
+    const decision = this.deps.blocklist.get(parsed.text);
+    if (!decision) throw new IsolationError('not_isolated', `${parsed.text} is not isolated`);
+    await liftDecisions(this.deps.database.prisma, [decision.id], input.actor, new Date());
+    this.deps.blocklist.remove(parsed.text);
+    await this.announce('restored', decision, input.actor, input.reason);
+    return decision;
+  }
+
+  /** Ends what has run out; the rows already say so through expiresAt. */
+  async expire(now: number): Promise<void> {
+    for (const decision of this.deps.blocklist.expire(now)) await this.announce('expired', decision, 'system', 'isolation time is up');
+  }
+
+  private async announce(change: DefenseDecisionChange['change'], decision: DefenseDecision, actor: string, reason: string): Promise<void> {
+    const isolated = change === 'isolated';
+    await this.deps.audit
+      .append({
+        type: `defense.${change}`,
+        severity: isolated ? 'high' : 'notice',
+        actor,
+        action: isolated ? `isolate ${decision.source}` : `end isolation of ${decision.source}`,
+        module: 'defense',
+        resource: decision.source,
+        source: decision.source,
+        reason,
+        method: decision.origin === 'auto' && isolated ? 'automatic' : actor === 'system' ? 'expiry' : 'operator',
+        details: { decisionId: decision.id, offence: decision.offence, expiresAt: decision.expiresAt, scenario: decision.scenario },
+      })
+      .catch((error: unknown) => this.deps.log.warn({ err: (error as Error).message, decision: decision.id }, 'isolation change not audited'));
+    this.deps.onChange({ change, decision, actor, reason, at: new Date().toISOString() });
+  }
+}

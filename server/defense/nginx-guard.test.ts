@@ -1,0 +1,76 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, findFreePort, makeTempDir, TEST_API_TOKEN, type TempDir, type TestWorker } from '../test-support';
+import { internalCall, startDefenseWorker } from '../test-support/defense-worker';
+import { getFrom } from '../test-support/guard';
+import { ensureNginx, startNginxGuard } from '../test-support/nginx';
+
+const nginx = ensureNginx();
+if ('missing' in nginx) console.warn(`\n!!! SKIPPING the real nginx guard test: ${nginx.missing} !!!\n`);
+
+/**
+ * A real nginx (Debian package) with auth_request in front of a real upstream. Clients
+ * connect from different loopback addresses, so nginx's $remote_addr differs per client.
+ */
+describe.skipIf('missing' in nginx)('nginx auth_request in front of the guard', () => {
+  let t: TestWorker;
+  let upstream: Server;
+  let proxy: Awaited<ReturnType<typeof startNginxGuard>>;
+  let dir: TempDir;
+  let proxyPort: number;
+
+  beforeAll(async () => {
+    t = await startDefenseWorker();
+    upstream = createServer((req, res) => res.end(`upstream saw ${req.url}`));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const upstreamPort = (upstream.address() as { port: number }).port;
+    dir = makeTempDir('vigil-nginx-');
+    proxyPort = await findFreePort();
+    proxy = await startNginxGuard({ nginx: (nginx as { path: string }).path, dir: dir.path, listenPort: proxyPort, workerPort: t.port, upstreamPort });
+  });
+
+  afterAll(async () => {
+    await proxy?.stop();
+    await new Promise((resolve) => upstream?.close(resolve));
+    await t?.destroy();
+    dir?.remove();
+  });
+
+  it('passes clients through to the upstream', async () => {
+    expect(await getFrom(proxyPort, '/hello?x=1', '127.0.0.2')).toEqual({ status: 200, body: 'upstream saw /hello?x=1' });
+    expect((await getFrom(proxyPort, '/', '127.0.0.3')).status).toBe(200);
+  });
+
+  it('answers 403 to an isolated client only, whatever X-Forwarded-For it sends', async () => {
+    const isolated = await api(t.port, '/api/v1/isolations', { json: { source: '127.0.0.2', duration: '1h', reason: 'nginx test' }, token: TEST_API_TOKEN });
+    expect(isolated.status).toBe(201);
+    expect((await getFrom(proxyPort, '/', '127.0.0.2')).status).toBe(403);
+    expect((await getFrom(proxyPort, '/', '127.0.0.2', { 'x-forwarded-for': '127.0.0.3' })).status).toBe(403);
+    expect((await getFrom(proxyPort, '/', '127.0.0.3')).status).toBe(200);
+    // Both refusals were the guard's.
+    expect(t.worker.defense.guardStats.denied).toBeGreaterThanOrEqual(2);
+  });
+
+  it('LOCKDOWN blocks everyone outside the allowlist; lifting restores access', async () => {
+    expect((await internalCall(t.port, '/internal/v1/defense/lockdown', { actor: 'user:admin', reason: 'nginx lockdown test' })).status).toBe(200);
+    expect((await getFrom(proxyPort, '/', '127.0.0.3')).status).toBe(403);
+    expect((await getFrom(proxyPort, '/', '127.0.0.4')).status).toBe(403);
+    expect((await getFrom(proxyPort, '/', '127.0.0.9')).status).toBe(200);
+    expect((await internalCall(t.port, '/internal/v1/defense/lift', { actor: 'user:admin', reason: 'all clear' })).status).toBe(200);
+    expect((await getFrom(proxyPort, '/', '127.0.0.3')).status).toBe(200);
+    expect((await getFrom(proxyPort, '/', '127.0.0.4')).status).toBe(200);
+    // Still isolated after the lockdown ends.
+    expect((await getFrom(proxyPort, '/', '127.0.0.2')).status).toBe(403);
+    const restored = await api(t.port, '/api/v1/isolations/127.0.0.2', { method: 'DELETE', token: TEST_API_TOKEN });
+    expect(restored.status).toBe(200);
+    expect((await getFrom(proxyPort, '/', '127.0.0.2')).status).toBe(200);
+  });
+
+  it('isolates a client that floods through nginx (every guard check counts)', async () => {
+    let last = 200;
+    for (let i = 0; i < 520 && last === 200; i++) last = (await getFrom(proxyPort, `/page/${i % 10}`, '127.0.0.5')).status;
+    expect(last).toBe(403);
+    expect(t.worker.defense.blocklist.get('127.0.0.5')).toMatchObject({ origin: 'auto', scenario: 'rate-abuse-critical' });
+    expect((await getFrom(proxyPort, '/', '127.0.0.6')).status).toBe(200);
+  });
+});

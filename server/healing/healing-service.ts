@@ -1,0 +1,128 @@
+import type { VigilConfig } from '@/lib/config/config-schema';
+import type { IncidentNotification, IncidentSummary } from '@/lib/healing/incident';
+import { moduleSchema, runsCommands, type ModuleDefinition } from '@/lib/healing/module-schema';
+import { describeIssues } from '@/lib/http-error';
+import type { Principal } from '@/lib/auth/roles';
+import type { AuditEventInput } from '@/lib/audit/types';
+import type { Database } from '../db/client';
+import type { Logger } from '../log';
+import { findIncident, listIncidents, type IncidentDetail } from '../queries/incidents';
+import { deleteConsoleModule, listConsoleModules, saveConsoleModule } from '../queries/healing-modules';
+import { HealingEngine, HealingError } from './healing-engine';
+import type { ModuleView } from './module-view';
+
+export interface HealingServiceOptions {
+  database: Database;
+  audit: { append(input: AuditEventInput): Promise<unknown> };
+  log: Logger;
+  searchPath: string;
+  config: () => VigilConfig;
+  host: () => { cpuPercent: number; memoryPercent: number };
+  onModules?: (modules: ModuleView[]) => void;
+  onIncident?: (incident: IncidentSummary) => void;
+  notify?: (notification: IncidentNotification) => void;
+  approvalTimeoutMs?: number;
+}
+
+export interface HealingOverview {
+  modules: ModuleView[];
+  openIncidents: IncidentSummary[];
+  recentIncidents: Awaited<ReturnType<typeof listIncidents>>;
+}
+
+/**
+ * Modules from two places, shown apart: the config file (edited there, read-only here) and
+ * the console or machine API (stored in the database). A name in both is the file's.
+ */
+export class HealingService {
+  readonly engine: HealingEngine;
+  private consoleModules = new Map<string, ModuleDefinition>();
+
+  constructor(private readonly options: HealingServiceOptions) {
+    this.engine = new HealingEngine({
+      ...options,
+      modules: () => this.definitions(),
+      escalation: () => options.config().escalation,
+      approvalTimeoutMs: options.approvalTimeoutMs ?? 15 * 60_000,
+    });
+  }
+
+  private definitions(): { definition: ModuleDefinition; source: 'config' | 'console' }[] {
+    const fromFile = this.options.config().modules;
+    const names = new Set(fromFile.map((m) => m.name));
+    return [
+      ...fromFile.map((definition) => ({ definition, source: 'config' as const })),
+      ...[...this.consoleModules.values()].filter((m) => !names.has(m.name)).map((definition) => ({ definition, source: 'console' as const })),
+    ];
+  }
+
+  async start(): Promise<void> {
+    await this.loadConsoleModules();
+    await this.engine.start();
+  }
+
+  /** After Vigil's state was restored from a snapshot: the stored modules may have changed. */
+  async reloadConsoleModules(): Promise<void> {
+    await this.loadConsoleModules();
+    await this.engine.reconcile();
+  }
+
+  private async loadConsoleModules(): Promise<void> {
+    const loaded = new Map<string, ModuleDefinition>();
+    for (const row of await listConsoleModules(this.options.database.prisma)) {
+      const parsed = moduleSchema.safeParse(JSON.parse(row.definition));
+      if (parsed.success) loaded.set(row.name, parsed.data);
+      else this.options.log.error({ module: row.name }, `stored module no longer validates: ${describeIssues(parsed.error.issues)}`);
+    }
+    this.consoleModules = loaded;
+  }
+
+  /** After the config file changed. */
+  reconcile(): Promise<void> {
+    return this.engine.reconcile();
+  }
+
+  async overview(): Promise<HealingOverview> {
+    return {
+      modules: this.engine.list(),
+      openIncidents: this.engine.incidents.openIncidents(),
+      recentIncidents: await listIncidents(this.options.database.prisma, { limit: 50 }),
+    };
+  }
+
+  async incident(id: string): Promise<IncidentDetail> {
+    const found = await findIncident(this.options.database.prisma, id);
+    if (!found) throw new HealingError('not-found', `no incident ${id}`);
+    return found;
+  }
+
+  /** Only admins may define modules that make the worker run programs (DESIGN.md: no shell strings, admins only). */
+  async defineModule(input: unknown, by: Principal): Promise<ModuleView> {
+    const parsed = moduleSchema.safeParse(input);
+    if (!parsed.success) throw new HealingError('bad-input', describeIssues(parsed.error.issues));
+    const definition = parsed.data;
+    if (runsCommands(definition) && by.role !== 'admin') throw new HealingError('forbidden', 'only admins may define modules that run commands');
+    if (this.options.config().modules.some((m) => m.name === definition.name)) throw new HealingError('conflict', `${definition.name} is defined in the config file; change it there`);
+    await saveConsoleModule(this.options.database.prisma, { name: definition.name, definition: JSON.stringify(definition), actor: by.name });
+    const existed = this.consoleModules.has(definition.name);
+    this.consoleModules.set(definition.name, definition);
+    await this.options.audit.append({ type: existed ? 'module.updated' : 'module.defined', severity: 'notice', actor: by.name, action: `${existed ? 'update' : 'define'} module ${definition.name} (${definition.kind})`, module: definition.name, method: 'console', details: { kind: definition.kind, critical: definition.critical, autonomy: definition.autonomy } });
+    await this.engine.reconcile();
+    return this.engine.list().find((m) => m.name === definition.name)!;
+  }
+
+  async removeModule(name: string, by: Principal): Promise<void> {
+    if (this.options.config().modules.some((m) => m.name === name)) throw new HealingError('conflict', `${name} is defined in the config file; remove it there`);
+    const stored = this.consoleModules.get(name);
+    if (!stored) throw new HealingError('not-found', `no module named ${JSON.stringify(name)}`);
+    if (runsCommands(stored) && by.role !== 'admin') throw new HealingError('forbidden', 'only admins may remove modules that run commands');
+    await deleteConsoleModule(this.options.database.prisma, name);
+    this.consoleModules.delete(name);
+    await this.options.audit.append({ type: 'module.removed', severity: 'notice', actor: by.name, action: `remove module ${name}`, module: name, method: 'console' });
+    await this.engine.reconcile();
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { Diagnosis, Finding } from '@/lib/healing/diagnosis';
+import type { EscalationLevel, IncidentNotification, IncidentSummary } from '@/lib/healing/incident';
+import { notificationsDue, type EscalationPolicy } from '@/lib/healing/escalation';
+import type { AuditEventInput } from '@/lib/audit/types';
+import type { Database } from '../db/client';
+import { dbErrorMessage } from '../db/db-error';
+import type { Logger } from '../log';
+import { insertIncident, insertIncidentStep, updateIncident } from '../queries/incidents';
+
+export interface IncidentSinks {
+  escalation: () => EscalationPolicy;
+  /** True while the module is in a maintenance window: no one is paged for it. */
+  silenced: (module: string, at: Date) => boolean;
+  database: Database;
+  audit: { append(input: AuditEventInput): Promise<unknown> };
+  log: Logger;
+  onIncident?: (incident: IncidentSummary) => void;
+  notify?: (notification: IncidentNotification) => void;
+}
+
+const SEVERITY_FOR_AUDIT = { warning: 'warning', high: 'high', critical: 'critical' } as const;
+
+/**
+ * Opens, narrates and closes incidents. Every step is a row of the incident's timeline and an
+ * audit event; a database hiccup is logged, never allowed to stop the healing itself.
+ */
+export class IncidentManager {
+  private readonly open = new Map<string, IncidentSummary>();
+  /** Per incident: the level last considered for notifications and when people were last told. */
+  private readonly notified = new Map<string, { level: EscalationLevel; at: number | null }>();
+
+  constructor(private readonly sinks: IncidentSinks) {}
+
+  get(id: string): IncidentSummary | undefined {
+    return this.open.get(id);
+  }
+
+  openIncidents(): IncidentSummary[] {
+    return [...this.open.values()];
+  }
+
+  async openIncident(input: { module: string; critical: boolean; diagnosis: Diagnosis; findings: readonly Finding[]; firstFailureAt: number; detectedAt: number }): Promise<IncidentSummary> {
+    const { diagnosis } = input;
+    const title = `${input.module}: ${input.findings[0]?.message ?? 'failing'}`;
+    const incident: IncidentSummary = {
+      id: randomUUID(),
+      module: input.module,
+      title: title.slice(0, 300),
+      severity: diagnosis.severity,
+      failureClass: diagnosis.failureClass,
+      rootCause: diagnosis.rootCause,
+      confidence: diagnosis.confidence,
+      state: 'open',
+      escalationLevel: 1,
+      openedAt: new Date(input.detectedAt).toISOString(),
+      resolvedAt: null,
+      affectedDependents: [],
+    };
+    this.open.set(incident.id, incident);
+    await this.persist(() => insertIncident(this.sinks.database.prisma, { ...incident, firstFailureAt: new Date(input.firstFailureAt), detectedAt: new Date(input.detectedAt) }));
+    await this.step(incident, 'detected', `detected ${input.findings.map((f) => f.message).join('; ')} (${input.detectedAt - input.firstFailureAt} ms after the first failure)`, { findings: input.findings.map((f) => ({ kind: f.kind, ...f.evidence })), mttdMs: input.detectedAt - input.firstFailureAt });
+    await this.step(incident, 'classified', `${diagnosis.failureClass.replace('_', ' ')}; likely ${diagnosis.rootCause.replace('_', ' ')} (confidence ${diagnosis.confidence})`, { failureClass: diagnosis.failureClass, rootCause: diagnosis.rootCause, confidence: diagnosis.confidence, severity: diagnosis.severity, urgency: diagnosis.urgency, reasons: diagnosis.reasons });
+    this.sinks.onIncident?.(incident);
+    return incident;
+  }
+
+  async step(incident: IncidentSummary, kind: string, message: string, details: Record<string, unknown> = {}, at = Date.now()): Promise<void> {
+    await this.persist(() => insertIncidentStep(this.sinks.database.prisma, incident.id, { at: new Date(at), kind, message, details }));
+    await this.sinks.audit
+      .append({
+        type: `healing.${kind}`,
+        severity: kind === 'resolved' || kind === 'verified' ? 'info' : SEVERITY_FOR_AUDIT[incident.severity],
+        actor: typeof details.actor === 'string' ? details.actor : 'healing',
+        action: message.slice(0, 200),
+        module: incident.module,
+        resource: `incident:${incident.id}`,
+        reason: typeof details.why === 'string' ? details.why : null,
+        method: 'healing',
+        details: { incidentId: incident.id, ...details },
+      })
+      .catch((error: unknown) => this.sinks.log.warn({ err: (error as Error).message }, 'could not audit an incident step'));
+  }
+
+  async foldDependent(incident: IncidentSummary, dependent: string): Promise<void> {
+    if (incident.affectedDependents.includes(dependent)) return;
+    incident.affectedDependents = [...incident.affectedDependents, dependent];
+    await this.persist(() => updateIncident(this.sinks.database.prisma, incident.id, { affectedDependents: incident.affectedDependents }));
+    await this.step(incident, 'folded', `${dependent} fails because it depends on ${incident.module}: its alerts are folded into this incident`, { dependent });
+    this.sinks.onIncident?.(incident);
+  }
+
+  async escalate(incident: IncidentSummary, level: EscalationLevel, why: string): Promise<void> {
+    if (level <= incident.escalationLevel) return;
+    incident.escalationLevel = level;
+    await this.persist(() => updateIncident(this.sinks.database.prisma, incident.id, { escalationLevel: level }));
+    await this.step(incident, 'escalated', `escalated to level ${level}: ${why}`, { level, why });
+    await this.notifyIfDue(incident);
+    this.sinks.onIncident?.(incident);
+  }
+
+  async resolve(incident: IncidentSummary, message: string, at = Date.now()): Promise<void> {
+    incident.state = 'resolved';
+    incident.resolvedAt = new Date(at).toISOString();
+    this.open.delete(incident.id);
+    const mttrMs = at - Date.parse(incident.openedAt);
+    await this.persist(() => updateIncident(this.sinks.database.prisma, incident.id, { resolvedAt: new Date(at) }));
+    await this.step(incident, 'resolved', `${message} (MTTR ${(mttrMs / 1000).toFixed(1)} s)`, { mttrMs }, at);
+    await this.notifyIfDue(incident, at);
+    this.notified.delete(incident.id);
+    this.sinks.onIncident?.(incident);
+  }
+
+  /** Reminders for incidents that stay open; called on the engine's escalation tick. */
+  async remind(now = Date.now()): Promise<void> {
+    for (const incident of this.open.values()) await this.notifyIfDue(incident, now);
+  }
+
+  private async notifyIfDue(incident: IncidentSummary, now = Date.now()): Promise<void> {
+    if (!this.sinks.notify) return;
+    const state = this.notified.get(incident.id) ?? { level: 1, at: null };
+    const due = notificationsDue({ incident, previousLevel: state.level, lastNotifiedAt: state.at === null ? null : new Date(state.at), now: new Date(now), policy: this.sinks.escalation() });
+    this.notified.set(incident.id, { ...state, level: incident.escalationLevel });
+    if (!due || this.sinks.silenced(incident.module, new Date(now))) return;
+    this.notified.set(incident.id, { level: incident.escalationLevel, at: now });
+    const message = due.kind === 'recovery' ? `${incident.module} recovered` : `${incident.title} (level ${incident.escalationLevel}: ${due.why})`;
+    this.sinks.notify({ kind: due.kind, incident: { ...incident }, message });
+    await this.step(incident, 'notified', `${due.kind} sent: ${due.why}`, { kind: due.kind });
+  }
+
+  private async persist(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.sinks.log.warn({ err: dbErrorMessage(error) }, 'could not store an incident change');
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export { HealingService, type HealingOverview, type HealingServiceOptions } from './healing-service';
+export { HealingError } from './healing-engine';
+export type { ModuleView } from './module-view';
+export type { LogLine } from './log-ring';

@@ -1,0 +1,66 @@
+import type { ModuleDefinition, ModuleState } from '@/lib/healing/module-schema';
+import type { ProbeResult } from './probes/probe-result';
+import { LatencyBaseline, ProbeWindow } from './probe-window';
+import type { SupervisedProcess } from './supervisor';
+import { UsageTracker } from './process-usage';
+
+/** Everything the engine knows about one module between probes. */
+export class ModuleRuntime {
+  state: ModuleState = 'pending';
+  stateSince = Date.now();
+  consecutiveFailures = 0;
+  consecutiveSuccesses = 0;
+  /** When the current run of failures began: the start of MTTD. */
+  firstFailureAt: number | null = null;
+  last: (ProbeResult & { at: number }) | null = null;
+  readonly window: ProbeWindow;
+  readonly baseline = new LatencyBaseline();
+  /** Recent latencies for the sparkline. */
+  readonly recentLatency: (number | null)[] = [];
+  incidentId: string | null = null;
+  /** Set when this module's failure was folded into a dependency's incident. */
+  foldedInto: string | null = null;
+  restartAttempts = 0;
+  restartTimes: number[] = [];
+  nextRestartAt = 0;
+  restarting = false;
+  /** The last restart command failed or hung: no more automatic restarts until healthy again. */
+  restartBroken = false;
+  lastHealthyAt = Date.now();
+  /** Start of the current healthy stretch (the last recovery): the restart back-off resets from here. */
+  healthySince = Date.now();
+  paused = false;
+  timer: NodeJS.Timeout | null = null;
+  nextProbeAt = 0;
+  lastHeartbeatAt: number | null = null;
+  supervisor: SupervisedProcess | null = null;
+  readonly usage = new UsageTracker();
+  pendingApproval: 'restart' | 'repair' | 'config_sync' | null = null;
+  /** An incident being opened: a probe result arriving meanwhile joins it instead of opening another. */
+  opening: Promise<string> | null = null;
+  approvalExpiresAt = 0;
+
+  constructor(
+    public definition: ModuleDefinition,
+    readonly source: 'config' | 'console',
+  ) {
+    this.window = new ProbeWindow(Math.max(5 * 60_000, definition.detection.errorWindowSeconds * 2000));
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  remember(result: ProbeResult, at: number): void {
+    this.last = { ...result, at };
+    this.window.add({ at, ok: result.ok, latencyMs: result.latencyMs });
+    // A passed probe with no latency (a supervised process) is drawn at 0, not as a gap.
+    this.recentLatency.push(result.ok ? (result.latencyMs ?? 0) : null);
+    if (this.recentLatency.length > 30) this.recentLatency.shift();
+  }
+
+  restartsWithin(ms: number, now: number): number {
+    this.restartTimes = this.restartTimes.filter((t) => now - t <= 3_600_000);
+    return this.restartTimes.filter((t) => now - t <= ms).length;
+  }
+}

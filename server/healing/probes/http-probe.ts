@@ -1,0 +1,75 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { HttpModule } from '@/lib/healing/module-schema';
+import { failed, networkFailure, type ProbeResult } from './probe-result';
+
+const BODY_LIMIT = 256 * 1024;
+// Keep-alive: 2,000 targets every 20 s must not pay a TCP (and TLS) handshake each time.
+const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 4 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 4 }) };
+
+function statusMatches(status: number, expected: readonly (number | string)[]): boolean {
+  return expected.some((spec) => (typeof spec === 'number' ? spec === status : Math.floor(status / 100) === Number(spec[0])));
+}
+
+function jsonAt(value: unknown, dotted: string): unknown {
+  return dotted.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+}
+
+function certificateDaysLeft(socket: TLSSocket | undefined): number | null {
+  const cert = socket?.getPeerCertificate?.();
+  if (!cert?.valid_to) return null;
+  return Math.floor((Date.parse(cert.valid_to) - Date.now()) / 86_400_000);
+}
+
+/** One request; status, body and JSON assertions; certificate expiry for https. */
+export function probeHttp(module: HttpModule): Promise<ProbeResult> {
+  const url = new URL(module.url);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const request = (url.protocol === 'https:' ? https : http).request(
+      url,
+      {
+        method: module.method,
+        headers: { 'user-agent': 'vigil-probe', ...module.headers },
+        // A pooled agent would reuse a verified socket for an unverified request and back: only verified ones pool.
+        agent: module.ignoreTlsErrors && url.protocol === 'https:' ? new https.Agent({ rejectUnauthorized: false }) : agents[url.protocol as 'http:' | 'https:'],
+        timeout: module.timeoutSeconds * 1000,
+      },
+      (response) => {
+        const daysLeft = url.protocol === 'https:' ? certificateDaysLeft(response.socket as TLSSocket) : null;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const needBody = module.bodyContains !== undefined || module.json !== undefined;
+        response.on('data', (chunk: Buffer) => {
+          if (needBody && size < BODY_LIMIT) chunks.push(chunk);
+          size += chunk.length;
+        });
+        response.on('error', (error) => resolve(networkFailure(error, started)));
+        response.on('end', () => {
+          const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+          const status = response.statusCode ?? 0;
+          if (!statusMatches(status, module.expectStatus)) return resolve(failed('http_status', `HTTP ${status}`, latencyMs, { status }));
+          const body = Buffer.concat(chunks).toString('utf8');
+          if (module.bodyContains !== undefined && !body.includes(module.bodyContains)) return resolve(failed('assertion_failed', `body lacks ${JSON.stringify(module.bodyContains)}`, latencyMs, { status }));
+          if (module.json) {
+            let actual: unknown;
+            try {
+              actual = jsonAt(JSON.parse(body), module.json.path);
+            } catch {
+              return resolve(failed('assertion_failed', 'body is not JSON', latencyMs, { status }));
+            }
+            if (actual !== module.json.equals) return resolve(failed('assertion_failed', `${module.json.path} is ${JSON.stringify(actual)}, expected ${JSON.stringify(module.json.equals)}`, latencyMs, { status }));
+          }
+          if (daysLeft !== null && daysLeft <= module.tlsExpiryDays) {
+            return resolve({ ok: true, latencyMs, message: `HTTP ${status}; certificate expires in ${daysLeft} days`, finding: { kind: 'tls_expiring', message: `TLS certificate expires in ${daysLeft} days`, evidence: { daysLeft } } });
+          }
+          resolve({ ok: true, latencyMs, message: `HTTP ${status}` });
+        });
+      },
+    );
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
+    request.on('error', (error) => resolve(networkFailure(error, started)));
+    request.end();
+  });
+}

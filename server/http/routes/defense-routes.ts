@@ -1,0 +1,68 @@
+import type { ZodType } from 'zod';
+import { isolateRequestSchema, listQuerySchema, restoreRequestSchema, streamQuerySchema } from '@/lib/defense/defense-api';
+import { describeIssues, HttpError } from '@/lib/http-error';
+import type { ApiTokenAuthenticator } from '../../auth/api-tokens';
+import { IsolationError, type DefenseService } from '../../defense';
+import { requireToken } from '../auth';
+import { sendJson, type RequestContext, type Router } from '../router';
+
+const ISOLATION_STATUS: Record<IsolationError['code'], number> = { invalid_source: 422, allowlisted: 409, not_isolated: 404 };
+
+export function parseQuery<T>(ctx: RequestContext, schema: ZodType<T>): T {
+  const parsed = schema.safeParse(Object.fromEntries(ctx.url.searchParams));
+  if (!parsed.success) throw new HttpError(422, 'invalid_query', describeIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+/** Isolation failures that are the caller's to fix become their status; anything else is unexpected. */
+export async function answerIsolation(ctx: RequestContext, status: number, work: () => Promise<unknown>): Promise<void> {
+  try {
+    sendJson(ctx.res, status, await work());
+  } catch (error) {
+    if (error instanceof IsolationError) throw new HttpError(ISOLATION_STATUS[error.code], error.code, error.message);
+    throw error;
+  }
+}
+
+/** Machine API of the guardian (DESIGN.md): threats, isolations and a CrowdSec-style decision stream. */
+export function registerDefenseRoutes(router: Router, deps: { defense: DefenseService; tokens: ApiTokenAuthenticator }): void {
+  const { defense, tokens } = deps;
+
+  router.add('GET', '/api/v1/threats', async (ctx) => {
+    await requireToken(ctx.req, tokens, 'viewer');
+    const { limit } = parseQuery(ctx, listQuerySchema);
+    sendJson(ctx.res, 200, { mode: defense.mode, threats: defense.threats.recent(limit) });
+  });
+
+  router.add('GET', '/api/v1/isolations', async (ctx) => {
+    await requireToken(ctx.req, tokens, 'viewer');
+    const { limit } = parseQuery(ctx, listQuerySchema);
+    const active = defense.blocklist.active();
+    sendJson(ctx.res, 200, { total: active.length, isolations: active.slice(-limit).reverse() });
+  });
+
+  router.add('POST', '/api/v1/isolations', async (ctx) => {
+    const principal = await requireToken(ctx.req, tokens, 'operator');
+    const body = await ctx.json(isolateRequestSchema);
+    await answerIsolation(ctx, 201, () =>
+      defense.isolations.isolate({ source: body.source, reason: body.reason, actor: `token:${principal.name}`, origin: 'manual', durationMs: body.indefinite ? null : body.duration }),
+    );
+  });
+
+  router.add('DELETE', '/api/v1/isolations/:source', async (ctx) => {
+    const principal = await requireToken(ctx.req, tokens, 'operator');
+    // curl -X DELETE sends no body: the reason is optional here.
+    const body = (await ctx.json(restoreRequestSchema.optional())) ?? restoreRequestSchema.parse({});
+    await answerIsolation(ctx, 200, () => defense.isolations.restore({ source: ctx.params.source, actor: `token:${principal.name}`, reason: body.reason }));
+  });
+
+  // CrowdSec bouncers send their key as X-Api-Key; scripts use the usual bearer header.
+  router.add('GET', '/api/v1/decisions/stream', async (ctx) => {
+    const apiKey = ctx.req.headers['x-api-key'];
+    if (!ctx.req.headers.authorization && typeof apiKey === 'string') ctx.req.headers.authorization = `Bearer ${apiKey}`;
+    const principal = await requireToken(ctx.req, tokens, 'viewer');
+    const { startup } = parseQuery(ctx, streamQuerySchema);
+    sendJson(ctx.res, 200, defense.stream.poll(principal.id, startup));
+  });
+}
+

@@ -1,0 +1,25 @@
+import { startDrillSchema } from '@/lib/drills/drill-schema';
+import { DrillBusyError, type DrillService } from '../../drills/drill-service';
+import { requireInternal } from '../auth';
+import { HttpError, sendJson, type Router } from '../router';
+
+/** The dashboard's drill controls: past results, and "run a drill now" for admins. */
+export function registerDrillRoutes(router: Router, deps: { secret: string; drills: DrillService }): void {
+  router.add('GET', '/internal/v1/drills', (ctx) => {
+    requireInternal(ctx.req, deps.secret);
+    sendJson(ctx.res, 200, deps.drills.overview());
+  });
+
+  router.add('POST', '/internal/v1/drills', async (ctx) => {
+    requireInternal(ctx.req, deps.secret);
+    const body = await ctx.json(startDrillSchema);
+    // A drill spawns programs and mounts a disk: admins only, like modules that run commands.
+    if (body.actor.role !== 'admin') throw new HttpError(403, 'forbidden', 'only admins may run chaos drills');
+    try {
+      sendJson(ctx.res, 202, deps.drills.start({ actor: body.actor.name, scenarios: body.scenarios, harder: body.harder }));
+    } catch (error) {
+      if (error instanceof DrillBusyError) throw new HttpError(409, 'conflict', error.message);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,2 @@
+export { FileIntegrity, BASELINE_FILE, type FileIntegrityOptions } from './file-integrity';
+export { vigilRepoRoot } from './self-location';

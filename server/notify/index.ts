@@ -1,0 +1,7 @@
+/**
+ * Notifications: what the healing engine and the console may call. The engine decides *when*
+ * (lib/healing/escalation.ts `notificationsDue`, lib/healing/maintenance.ts `inMaintenance`);
+ * the Notifier decides *where* and delivers.
+ */
+export { Notifier, channelTakes, type NotifierOptions, type TestResult, type ChannelSummary } from './notifier';
+export { signBody } from './senders';

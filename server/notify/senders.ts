@@ -1,0 +1,120 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { EmailChannel, NotificationChannel, SlackChannel, WebhookChannel } from '@/lib/config/notifications-config';
+import type { IncidentNotification } from '@/lib/healing/incident';
+import { emailHtml, emailText, slackPayload, viewOf } from './message-format';
+
+/** A failed attempt; `retryable` says whether trying the same thing again can help. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** One attempt at one channel. `deliveryId` stays the same across retries so receivers can de-duplicate. */
+export interface SendInput {
+  notification: IncidentNotification;
+  deliveryId: string;
+  signal: AbortSignal;
+}
+
+export const newDeliveryId = (): string => randomUUID();
+
+/** Hex HMAC-SHA256 of the exact body bytes, GitHub's `X-Hub-Signature-256` scheme. */
+export const signBody = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+export function send(channel: NotificationChannel, input: SendInput): Promise<void> {
+  switch (channel.kind) {
+    case 'webhook':
+      return sendWebhook(channel, input);
+    case 'slack':
+      return sendSlack(channel, input);
+    case 'email':
+      return sendEmail(channel, input);
+  }
+}
+
+async function sendWebhook(channel: WebhookChannel, { notification, deliveryId, signal }: SendInput): Promise<void> {
+  const body = JSON.stringify(notification);
+  const headers: Record<string, string> = { ...channel.headers, 'x-vigil-event': notification.kind, 'x-vigil-delivery': deliveryId };
+  if (channel.secret) headers['x-vigil-signature'] = signBody(channel.secret, body);
+  await postJson({ url: channel.url, body, headers, timeoutMs: channel.timeoutSeconds * 1000, signal });
+}
+
+function sendSlack(channel: SlackChannel, { notification, signal }: SendInput): Promise<void> {
+  return postJson({ url: channel.url, body: JSON.stringify(slackPayload(notification)), headers: {}, timeoutMs: channel.timeoutSeconds * 1000, signal });
+}
+
+async function postJson(input: { url: string; body: string; headers: Record<string, string>; timeoutMs: number; signal: AbortSignal }): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(input.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Vigil', ...input.headers },
+      body: input.body,
+      // A redirect would carry a signed body to a host nobody configured.
+      redirect: 'manual',
+      signal: AbortSignal.any([input.signal, AbortSignal.timeout(input.timeoutMs)]),
+    });
+  } catch (error) {
+    throw new DeliveryError(describeFetchError(error, input.timeoutMs), true);
+  }
+  // The answer's body is of no use and must not pile up in memory.
+  await response.body?.cancel().catch(() => undefined);
+  if (response.ok) return;
+  // 408 and 429 are "later", like a server error; any other 4xx will answer the same again.
+  const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
+  throw new DeliveryError(`the receiver answered HTTP ${response.status}`, retryable);
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  const name = (error as Error)?.name;
+  if (name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
+  if (name === 'AbortError') return 'cancelled: the notifier is closing';
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return `could not reach the receiver: ${cause?.code ?? cause?.message ?? (error as Error)?.message ?? 'unknown error'}`;
+}
+
+async function sendEmail(channel: EmailChannel, { notification, signal }: SendInput): Promise<void> {
+  const timeoutMs = channel.timeoutSeconds * 1000;
+  const transport = nodemailer.createTransport({
+    host: channel.host,
+    port: channel.port,
+    secure: channel.security === 'tls',
+    requireTLS: channel.security === 'starttls',
+    ignoreTLS: channel.security === 'none',
+    auth: channel.auth ? { user: channel.auth.user, pass: channel.auth.password } : undefined,
+    tls: { rejectUnauthorized: channel.rejectUnauthorized },
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    dnsTimeout: timeoutMs,
+  });
+  try {
+    await transport.sendMail({
+      from: channel.from,
+      to: channel.to,
+      subject: viewOf(notification).subject,
+      text: emailText(notification),
+      html: emailHtml(notification),
+      headers: { 'X-Vigil-Incident': notification.incident.id, 'X-Vigil-Event': notification.kind },
+      // The message is built from our own strings: nothing may read files or URLs into it.
+      disableFileAccess: true,
+      disableUrlAccess: true,
+      signal,
+    });
+  } catch (error) {
+    const failure = error as { message?: string; code?: string; responseCode?: number; permanent?: boolean };
+    // Bad credentials, a refused TLS upgrade or an untrusted certificate fail the same way on every retry.
+    const badCertificate = failure.code === 'ESOCKET' && /certificate/i.test(failure.message ?? '');
+    const permanent = failure.permanent === true || badCertificate || failure.code === 'EAUTH' || failure.code === 'ETLS' || failure.code === 'ENOAUTH';
+    const reply = failure.responseCode ? ` (SMTP ${failure.responseCode})` : '';
+    throw new DeliveryError(`${failure.code ?? 'SMTP error'}${reply}: ${(failure.message ?? '').split('\n')[0]}`, !permanent);
+  } finally {
+    transport.close();
+  }
+}

@@ -1,0 +1,17 @@
+import type { Db } from '../db/client';
+
+export async function listConsoleModules(db: Db): Promise<{ name: string; definition: string }[]> {
+  return db.healingModule.findMany({ select: { name: true, definition: true }, orderBy: { name: 'asc' } });
+}
+
+export async function saveConsoleModule(db: Db, input: { name: string; definition: string; actor: string }): Promise<void> {
+  await db.healingModule.upsert({
+    where: { name: input.name },
+    create: { name: input.name, definition: input.definition, createdBy: input.actor },
+    update: { definition: input.definition },
+  });
+}
+
+export async function deleteConsoleModule(db: Db, name: string): Promise<boolean> {
+  return (await db.healingModule.deleteMany({ where: { name } })).count > 0;
+}

@@ -1,0 +1,95 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { waitFor } from './wait';
+
+const NGINX_PATHS = ['/usr/sbin/nginx', '/usr/bin/nginx'];
+
+const findNginx = (): string | null => NGINX_PATHS.find((p) => existsSync(p)) ?? null;
+
+/**
+ * Debian's nginx, installed on the spot when missing and we are root; otherwise the reason
+ * it is not available, so the caller can skip saying why.
+ */
+export function ensureNginx(): { path: string } | { missing: string } {
+  const found = findNginx();
+  if (found) return { path: found };
+  if (process.getuid?.() !== 0) return { missing: 'nginx is not installed and installing it needs root (apt-get install -y nginx-light)' };
+  try {
+    execFileSync('apt-get', ['update'], { stdio: 'ignore', timeout: 300_000 });
+    execFileSync('apt-get', ['install', '-y', 'nginx-light'], { stdio: 'ignore', timeout: 300_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch (error) {
+    return { missing: `apt-get install nginx-light failed: ${(error as Error).message.split('\n')[0]}` };
+  }
+  const installed = findNginx();
+  return installed ? { path: installed } : { missing: 'nginx-light installed but no nginx binary found' };
+}
+
+export interface NginxGuardOptions {
+  nginx: string;
+  dir: string;
+  listenPort: number;
+  workerPort: number;
+  upstreamPort: number;
+}
+
+/** The config the README documents: auth_request to the guard, the client address passed on. */
+export function nginxGuardConfig({ dir, listenPort, workerPort, upstreamPort }: Omit<NginxGuardOptions, 'nginx'>): string {
+  const user = process.getuid?.() === 0 ? 'user root;' : '';
+  return `${user}
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream vigil_guard { server 127.0.0.1:${workerPort}; keepalive 16; }
+  server {
+    listen 127.0.0.1:${listenPort};
+    location / {
+      auth_request /_vigil_guard;
+      proxy_pass http://127.0.0.1:${upstreamPort};
+    }
+    location = /_vigil_guard {
+      internal;
+      proxy_pass http://vigil_guard/guard/check;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Original-URI $request_uri;
+    }
+  }
+}
+`;
+}
+
+/** Runs nginx in the foreground with a generated config; stop() ends it and waits. */
+export async function startNginxGuard(options: NginxGuardOptions): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+  mkdirSync(options.dir, { recursive: true });
+  const conf = `${options.dir}/nginx.conf`;
+  writeFileSync(conf, nginxGuardConfig(options));
+  const child = spawn(options.nginx, ['-p', options.dir, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
+      return fetch(`http://127.0.0.1:${options.listenPort}/`).then(() => true, () => false);
+    },
+    { timeoutMs: 10_000, what: 'nginx to listen' },
+  );
+  return {
+    child,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGQUIT');
+      await exited;
+    },
+  };
+}
