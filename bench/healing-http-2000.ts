@@ -50,6 +50,8 @@ async function main(): Promise<void> {
   const result = JSON.parse(await lineFrom(engine, 'result ', (WARMUP + MEASURE + 60) * 1000).catch((error: Error) => Promise.reject(new Error(`${error.message}\n${output()}`)))) as {
     upAtStart: number; upAtEnd: number; probes: number; cpuPercentOfOneCore: number; driftMs: { p50: number; p95: number; p99: number; max: number }; maxRssMiB: number;
   };
+  // It closes its engine and removes its temp dir by itself once it has reported.
+  await new Promise((resolve) => (engine.exitCode !== null ? resolve(null) : engine.once('exit', resolve)));
   const after = machineInfo();
   const pass = { cpu: result.cpuPercentOfOneCore <= TARGETS.cpuPercent, drift: result.driftMs.p95 <= TARGETS.driftP95Ms, rss: result.maxRssMiB <= TARGETS.rssMiB, allUp: result.upAtEnd === MODULES };
   const rows = [
