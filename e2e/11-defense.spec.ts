@@ -3,7 +3,7 @@ import { ADMIN, WORKER_PORT } from './support/console';
 import { csrfHeaders, signIn, signInAsNewUser } from './support/actions';
 
 const OPERATOR = { username: 'otto-operator', password: 'operator passphrase 11' };
-const VIEWER = { username: 'vera-viewer', password: 'viewer passphrase 11' };
+const VIEWER = { username: 'vince-viewer', password: 'viewer passphrase 11' };
 const ATTACKER = '203.0.113.50';
 
 /** What the reverse proxy would ask: loopback is a trusted proxy, so X-Forwarded-For names the client. */

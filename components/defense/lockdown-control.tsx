@@ -93,20 +93,23 @@ function LiftDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
 
 /** The administrator's lockdown switch: engage with a typed confirmation, lift with a reason. */
 export function LockdownControl({ overview }: { overview: DefenseOverview }) {
-  const [open, setOpen] = useState(false);
+  // One state per dialog: the mode flips live while the engage dialog closes, and a shared
+  // "open" would pop the lift dialog up right after engaging.
+  const [dialog, setDialog] = useState<'engage' | 'lift' | null>(null);
   const locked = overview.mode === 'LOCKDOWN';
   return (
     <>
       {locked ? (
-        <Button variant="primary" onClick={() => setOpen(true)} data-testid="lift-open">
+        <Button variant="primary" onClick={() => setDialog('lift')} data-testid="lift-open">
           Lift lockdown
         </Button>
       ) : (
-        <Button variant="danger" onClick={() => setOpen(true)} data-testid="lockdown-open">
+        <Button variant="danger" onClick={() => setDialog('engage')} data-testid="lockdown-open">
           Lockdown…
         </Button>
       )}
-      {locked ? <LiftDialog open={open} onClose={() => setOpen(false)} /> : <EngageDialog open={open} onClose={() => setOpen(false)} />}
+      <LiftDialog open={dialog === 'lift'} onClose={() => setDialog(null)} />
+      <EngageDialog open={dialog === 'engage'} onClose={() => setDialog(null)} />
     </>
   );
 }

@@ -16,7 +16,8 @@ export function TopBar({ principal }: { principal: Principal }) {
           <span className="hidden min-[400px]:inline">Vigil</span>
           <span className="hidden text-xs font-normal text-faint sm:inline">Defense &amp; Healing</span>
         </Link>
-        <nav className="flex items-center gap-1 text-sm">
+        {/* On a phone the links scroll sideways rather than push the page wider than the screen. */}
+        <nav className="flex min-w-0 items-center gap-1 overflow-x-auto whitespace-nowrap text-sm">
           <Link href="/" className="rounded-md px-2 py-1 text-muted hover:bg-surface-2 hover:text-text">
             Dashboard
           </Link>
