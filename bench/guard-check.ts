@@ -6,6 +6,7 @@
 //   - how long the worker takes to load the decisions at start
 //
 //   node --import tsx bench/guard-check.ts [--seconds 10] [--entries 100000]
+//   taskset -c 0 node --import tsx bench/guard-check.ts --wrk-cpu 1   (server on core 0, wrk on core 1)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { applyMigrations } from '@/server/db/migrate';
 import { openDatabase } from '@/server/db/client';
@@ -24,6 +25,7 @@ const SECONDS = intArg(args, 'seconds', 10);
 const ENTRIES = intArg(args, 'entries', 100_000);
 const SOURCES = 50_000;
 const ISOLATED_EVERY = 10;
+const WRK_CPU = args.has('wrk-cpu') ? intArg(args, 'wrk-cpu', 1) : undefined;
 
 async function seed(url: string): Promise<void> {
   await applyMigrations(url);
@@ -81,15 +83,15 @@ async function main(): Promise<void> {
   const script = writeWrkScript(dir.join('sources.lua'), { sources: SOURCES, isolatedEvery: ISOLATED_EVERY });
 
   const saturate = async (port: number, withScript: boolean): Promise<WrkResult> => {
-    await runWrk({ url: `http://127.0.0.1:${port}/guard/check`, seconds: 2, connections: 50, script: withScript ? script : undefined });
-    return runWrk({ url: `http://127.0.0.1:${port}/guard/check`, seconds: SECONDS, connections: 50, script: withScript ? script : undefined });
+    await runWrk({ url: `http://127.0.0.1:${port}/guard/check`, seconds: 2, connections: 50, script: withScript ? script : undefined, cpu: WRK_CPU });
+    return runWrk({ url: `http://127.0.0.1:${port}/guard/check`, seconds: SECONDS, connections: 50, script: withScript ? script : undefined, cpu: WRK_CPU });
   };
   const ceilingWrk = await saturate(bare.port, true);
   const guardWrk = await saturate(worker.port, true);
   console.log(`saturation: ceiling ${fmtInt(ceilingWrk.requestsPerSecond)} req/s, guard ${fmtInt(guardWrk.requestsPerSecond)} req/s (${fmtInt(guardWrk.non2xx)} refused)`);
   // 40 connections each pausing 6 ms between requests: about 5,000 req/s (wrk's timer is coarse).
   const paced = writeWrkScript(dir.join('paced.lua'), { sources: SOURCES, isolatedEvery: ISOLATED_EVERY, delayMs: 6 });
-  const atRate = (port: number) => runWrk({ url: `http://127.0.0.1:${port}/guard/check`, seconds: SECONDS, connections: 40, script: paced });
+  const atRate = (port: number) => runWrk({ url: `http://127.0.0.1:${port}/guard/check`, seconds: SECONDS, connections: 40, script: paced, cpu: WRK_CPU });
   const ceilingRate = await atRate(bare.port);
   const guardRate = await atRate(worker.port);
   console.log(`~5,000 req/s: ceiling ${fmtInt(ceilingRate.requestsPerSecond)} req/s p99 ${ceilingRate.latencyMs.p99} ms, guard ${fmtInt(guardRate.requestsPerSecond)} req/s p99 ${guardRate.latencyMs.p99} ms`);
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
       ],
     ),
   );
-  writeResult('guard-check', { seconds: SECONDS, entries: ENTRIES, loader: 'wrk 4.1.0 (Debian) -t1: -c50 for saturation; -c40 with a 6 ms delay per request for the paced run', load, ceiling: { wrk: ceilingWrk, fixedRate: ceilingRate }, guard: { wrk: guardWrk, fixedRate: guardRate }, enforcementMs: { manual, ingest }, crowdsec, pass });
+  writeResult('guard-check', { seconds: SECONDS, entries: ENTRIES, loader: `wrk 4.1.0 (Debian) -t1: -c50 for saturation; -c40 with a 6 ms delay per request for the paced run${WRK_CPU === undefined ? '' : `; wrk pinned to core ${WRK_CPU}`}`, load, ceiling: { wrk: ceilingWrk, fixedRate: ceilingRate }, guard: { wrk: guardWrk, fixedRate: guardRate }, enforcementMs: { manual, ingest }, crowdsec, pass });
   await runCleanups();
 }
 

@@ -43,10 +43,16 @@ end
   return file;
 }
 
-export function runWrk({ url, seconds, connections, script }: { url: string; seconds: number; connections: number; script?: string }): Promise<WrkResult> {
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script ? ['-s', script] : []), url];
+/**
+ * `cpu`: run wrk pinned to that core (taskset), so the load generator and the server under
+ * test stop taking turns on the same core — on a 2-core machine that turn-taking, not the
+ * server, is most of a closed loop's tail latency.
+ */
+export function runWrk({ url, seconds, connections, script, cpu }: { url: string; seconds: number; connections: number; script?: string; cpu?: number }): Promise<WrkResult> {
+  const wrkArgs = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script ? ['-s', script] : []), url];
+  const [command, args] = cpu === undefined ? ['wrk', wrkArgs] : ['taskset', ['-c', String(cpu), 'wrk', ...wrkArgs]];
   return new Promise((resolve, reject) => {
-    execFile('wrk', args, { timeout: (seconds + 30) * 1000 }, (error, stdout) => {
+    execFile(command, args, { timeout: (seconds + 30) * 1000 }, (error, stdout) => {
       if (error) return reject(error);
       const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
       const p50 = /\s50%\s+(\S+)/.exec(stdout);

@@ -28,6 +28,7 @@ import { IncidentsPanel } from '../modules/incidents-panel';
 import { ModulesPanel } from '../modules/modules-panel';
 import { DefenseSection } from '../defense/defense-section';
 import { IntegrityPanel } from '../integrity/integrity-panel';
+import { DrillsPanel } from '../drills/drills-panel';
 
 function useNow(intervalMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
@@ -100,6 +101,8 @@ export function Dashboard({ principal }: { principal: Principal }) {
         <IncidentsPanel now={now} className="lg:col-span-2" />
         <ApprovalsPanel principal={principal} />
       </div>
+
+      <DrillsPanel principal={principal} now={now} />
 
       <RecoveryPanel principal={principal} now={now} />
 

@@ -32,4 +32,6 @@ export const queryKeys = {
   defense: () => ['defense', {}] as const,
   /** File integrity; 'integrity:finding' invalidates it. */
   integrity: () => ['integrity', {}] as const,
+  /** Chaos drill runs; polled while one is running. */
+  drills: () => ['drills', {}] as const,
 };

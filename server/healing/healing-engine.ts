@@ -158,6 +158,8 @@ export class HealingEngine {
         // A latency degradation is over when the answers are fast again, not at the first answer:
         // every probe of a slow service succeeds, so success alone would resolve it at once.
         if (runtime.state === 'degraded' && overBaseline(definition, runtime.baseline, result.latencyMs)) runtime.consecutiveSuccesses = 0;
+        // Likewise a process over its CPU or memory limit has not recovered by answering.
+        if (runtime.state === 'degraded' && runtime.usage.isOver) runtime.consecutiveSuccesses = 0;
         if (runtime.consecutiveSuccesses < definition.successThreshold) return;
         runtime.window.reset();
         await this.setState(runtime, 'up', result.message, at);

@@ -52,6 +52,11 @@ export class UsageTracker {
     return at - this.overSince;
   }
 
+  /** Over a limit at the last sample, however briefly. */
+  get isOver(): boolean {
+    return this.overSince !== null;
+  }
+
   reset(): void {
     this.previous = null;
     this.overSince = null;
