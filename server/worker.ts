@@ -162,10 +162,16 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     const recovery = new RecoveryService({ dataDir: env.dataDir, config: () => config.loaded.config.snapshots, state: vigilStateAccess(database.prisma, env.dataDir), audit, onProgress: relayProgress, searchPath: env.searchPath });
     const recoveryScheduler = new RecoveryScheduler(recovery, () => config.loaded.config.snapshots, log);
 
+    // The health monitor's last sample: detectors and diagnosis weigh the host's pressure.
+    const hostPressure = () => {
+      const sample = monitor.current()?.sample;
+      return { cpuPercent: sample?.cpuPercent ?? 0, memoryPercent: sample?.memoryPercent ?? 0 };
+    };
     const defense = new DefenseService({
       database,
       audit,
       log,
+      host: hostPressure,
       config: () => config.loaded.config,
       onThreat: (threat) => live?.emitDefense('defense:threat', threat),
       onDecision: (change) => live?.emitDefense('defense:decision', change),
@@ -190,10 +196,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       log,
       searchPath: env.searchPath,
       config: () => config.loaded.config,
-      host: () => {
-        const sample = monitor.current()?.sample;
-        return { cpuPercent: sample?.cpuPercent ?? 0, memoryPercent: sample?.memoryPercent ?? 0 };
-      },
+      host: hostPressure,
       onModules: (modules) => live?.emitModules(modules),
       onIncident: (incident) => live?.emitIncident(incident),
       notify: (notification) => notifier.notify(notification),

@@ -26,6 +26,11 @@ export const scenarioSchema = z
     distinct: z.enum(['path']).optional(),
     /** The group must also hold this share of all matching signals (a source dominating errors). */
     minShare: z.number().min(0).max(1).optional(),
+    /**
+     * Count only while the host is under pressure (CPU or memory at or over these): "a source
+     * behind a CPU or memory spike" is the one sending most of the requests during it.
+     */
+    whenHost: z.object({ cpuPercent: z.number().min(1).max(100).optional(), memoryPercent: z.number().min(1).max(100).optional() }).strict().optional(),
     /** After a threat, the same bucket stays quiet this long (CrowdSec's blackhole). */
     blackholeSeconds: z.number().int().min(0).max(86_400).default(60),
   })
@@ -46,6 +51,8 @@ export const DEFAULT_SCENARIOS: Scenario[] = [
   scenario({ name: 'scan-not-found-critical', kinds: ['not_found'], capacity: 100, level: 'critical' }),
   scenario({ name: 'scan-paths', kinds: ['request'], distinct: 'path', capacity: 150, level: 'high' }),
   scenario({ name: 'resource-abuse', kinds: ['error'], capacity: 50, minShare: 0.5, level: 'high' }),
+  // DESIGN.md's exhaustion thresholds (CPU > 90 %, memory > 95 %) as the spike.
+  scenario({ name: 'resource-abuse-load', kinds: ['request'], capacity: 50, minShare: 0.5, level: 'high', whenHost: { cpuPercent: 90, memoryPercent: 95 } }),
 ];
 
 export const defenseConfigSchema = z

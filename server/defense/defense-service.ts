@@ -34,6 +34,8 @@ export interface DefenseServiceOptions extends DefenseEvents {
   /** The current configuration (the file is reloaded on change; call `reconfigure` then). */
   config: () => VigilConfig;
   tickMs?: number;
+  /** The host's CPU and memory now (the health monitor's last sample), for resource-abuse scenarios. */
+  host?: () => { cpuPercent: number; memoryPercent: number };
 }
 
 /**
@@ -59,7 +61,7 @@ export class DefenseService {
     const defense = () => options.config().defense;
     this.modes = new DefenseModeController({ database: options.database, audit: options.audit, log: options.log, config: () => defense().elevated, onChange: (c) => options.onMode?.(c) });
     this.isolations = new Isolations({ database: options.database, audit: options.audit, log: options.log, blocklist: this.blocklist, allowlist: this.allowlist, config: () => defense().isolation, onChange: (c) => options.onDecision?.(c) });
-    this.detectors = new Detectors(defense().scenarios, () => (this.modes.current === 'NORMAL' ? 1 : defense().elevated.capacityFactor));
+    this.detectors = new Detectors(defense().scenarios, () => (this.modes.current === 'NORMAL' ? 1 : defense().elevated.capacityFactor), options.host);
     this.resolver = new SourceResolver(options.config().trustedProxies);
     this.allowlist.setConfigEntries(options.config().allowlist);
   }

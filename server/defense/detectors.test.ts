@@ -101,3 +101,26 @@ describe('isolationDurationMs', () => {
     expect([1, 2, 3, 4, 5, 6, 7].map((n) => isolationDurationMs(n, config) / 3_600_000)).toEqual([4, 8, 16, 32, 64, 128, 168]);
   });
 });
+
+describe('resource abuse during a host spike', () => {
+  it('counts a dominating source only while CPU or memory is over the limit', () => {
+    const host = { cpuPercent: 20, memoryPercent: 30 };
+    const spike = DEFAULT_SCENARIOS.filter((s) => s.name === 'resource-abuse-load');
+    const d = new Detectors(spike, () => 1, () => host);
+    const flood = () => {
+      const names: string[] = [];
+      for (let i = 0; i < 60; i++) for (const o of d.observe({ kind: 'request', source: '203.0.113.5', origin: 'guard', at: 1_000 + i })) names.push(o.scenario.name);
+      return names;
+    };
+    expect(flood()).toEqual([]);
+    host.cpuPercent = 95;
+    expect(flood()).toEqual(['resource-abuse-load']);
+    host.cpuPercent = 20;
+    host.memoryPercent = 97;
+    const shared = new Detectors(spike, () => 1, () => host);
+    // Two sources sharing the load evenly: neither holds half of it past capacity first.
+    const names: string[] = [];
+    for (let i = 0; i < 60; i++) for (const source of ['203.0.113.6', '203.0.113.7', '203.0.113.8']) for (const o of shared.observe({ kind: 'request', source, origin: 'guard', at: 5_000 + i })) names.push(o.scenario.name);
+    expect(names).toEqual([]);
+  });
+});

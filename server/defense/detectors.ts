@@ -139,6 +139,8 @@ export class Detectors {
     scenarios: Scenario[],
     /** Multiplies every capacity (ELEVATED tightens thresholds). */
     private readonly capacityFactor: () => number,
+    /** The host's pressure now, for scenarios that count only during a spike. */
+    private readonly host: () => { cpuPercent: number; memoryPercent: number } = () => ({ cpuPercent: 0, memoryPercent: 0 }),
   ) {
     this.configure(scenarios);
   }
@@ -161,6 +163,7 @@ export class Detectors {
       const runners = this.byKind.get(kind);
       if (!runners) continue;
       for (const runner of runners) {
+        if (runner.scenario.whenHost && !this.underPressure(runner.scenario.whenHost)) continue;
         const key = groupKey(runner.scenario, signal, ip);
         if (key === null) continue;
         const capacity = Math.max(1, Math.ceil(runner.scenario.capacity * factor));
@@ -169,6 +172,11 @@ export class Detectors {
       }
     }
     return overflows ?? NO_OVERFLOWS;
+  }
+
+  private underPressure(limits: NonNullable<Scenario['whenHost']>): boolean {
+    const host = this.host();
+    return (limits.cpuPercent !== undefined && host.cpuPercent >= limits.cpuPercent) || (limits.memoryPercent !== undefined && host.memoryPercent >= limits.memoryPercent);
   }
 
   /** `budget` buckets per scenario at most (see ScenarioBuckets.sweep). */
