@@ -30,6 +30,9 @@ import { HealingService } from './healing';
 import { Notifier } from './notify';
 import { registerHealingRoutes } from './http/routes/healing-routes';
 import { registerDrillRoutes } from './http/routes/drill-routes';
+import { registerMetricsRoutes } from './http/routes/metrics-routes';
+import { registerAlertmanagerRoutes } from './http/routes/alertmanager-routes';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics';
 import { DrillService } from './drills/drill-service';
 import { RecoveryScheduler, RecoveryService, vigilStateAccess } from './recovery';
 import { createLogger, type Logger } from './log';
@@ -167,13 +170,29 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       const sample = monitor.current()?.sample;
       return { cpuPercent: sample?.cpuPercent ?? 0, memoryPercent: sample?.memoryPercent ?? 0 };
     };
+    // Read at scrape time; `defense` and `healing` are filled in below before the route exists.
+    const metrics: WorkerMetrics = createWorkerMetrics({
+      healthScore: () => monitor.current()?.score ?? null,
+      degradation: () => monitor.currentLevel(),
+      modules: () => healing?.engine.list() ?? [],
+      defenseMode: () => defense.mode,
+      isolations: () => defense.blocklist.active().length,
+      newestVerifiedGolden: async () => {
+        const newest = (await recovery.overview()).golden.newest;
+        return newest ? { name: newest.name, createdAt: new Date(newest.createdAt) } : null;
+      },
+      auditHeadSeq: () => audit.headSeq,
+    });
     const defense = new DefenseService({
       database,
       audit,
       log,
       host: hostPressure,
       config: () => config.loaded.config,
-      onThreat: (threat) => live?.emitDefense('defense:threat', threat),
+      onThreat: (threat) => {
+        metrics.countThreat(threat);
+        live?.emitDefense('defense:threat', threat);
+      },
       onDecision: (change) => live?.emitDefense('defense:decision', change),
       onMode: (change) => live?.emitDefense('defense:mode', change),
     });
@@ -200,6 +219,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       onModules: (modules) => live?.emitModules(modules),
       onIncident: (incident) => live?.emitIncident(incident),
       notify: (notification) => notifier.notify(notification),
+      onProbe: (module, latencyMs) => metrics.observeProbe(module, latencyMs),
     });
     config.onChange(() => void healing.reconcile().catch((error: unknown) => log.error({ err: (error as Error).message }, 'could not apply the module changes')));
     registerHealingRoutes(router, { healing, tokens, secret: env.secret });
@@ -208,6 +228,8 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
 
     registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => defense.mode });
     registerIngestRoutes(router, { audit, tokens, signals: defense.sink });
+    registerMetricsRoutes(router, { metrics });
+    registerAlertmanagerRoutes(router, { audit, tokens, moduleNames: () => healing?.engine.list().map((m) => m.name) ?? [] });
     const watchers = await startWatchers({ env, config, audit, log, router, live: () => live, signals: defense.sink, onCriticalTamper: lockdownOnCriticalTamper(defense, log) });
     registerAuditRoutes(router, { database, tokens });
     registerInternalRoutes(router, { secret: env.secret, monitor, integrity });

@@ -79,6 +79,11 @@ export class AuditWriter {
     });
   }
 
+  /** Sequence number of the last event this writer committed (or found at start): the chain head as far as it knows. */
+  get headSeq(): number {
+    return this.lastKnownSeq;
+  }
+
   status(): DatabaseStatus {
     return { ok: this.dbOk, pendingEvents: this.queue.length + this.spool.size, lastError: this.lastError };
   }

@@ -30,6 +30,8 @@ export interface HealingEngineOptions {
   onModules?: (modules: ModuleView[]) => void;
   onIncident?: (incident: IncidentSummary) => void;
   notify?: (notification: IncidentNotification) => void;
+  /** Every probe answer with a latency, for the metrics' latency histogram. */
+  onProbe?: (module: string, latencyMs: number) => void;
   /** How long an action waits for approval before it lapses (and the incident escalates). */
   approvalTimeoutMs: number;
 }
@@ -142,6 +144,7 @@ export class HealingEngine {
   private async handleResult(runtime: ModuleRuntime, result: ProbeResult, at: number): Promise<void> {
     runtime.remember(result, at);
     this.stats.record(runtime.name, result, at);
+    if (result.latencyMs !== null) this.options.onProbe?.(runtime.name, result.latencyMs);
     const definition = runtime.definition;
     const windowed = windowFindings(definition, runtime.window, runtime.baseline, at);
     // An answering process that has been over its CPU or memory limit long enough is degraded.

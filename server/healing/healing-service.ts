@@ -21,6 +21,7 @@ export interface HealingServiceOptions {
   onModules?: (modules: ModuleView[]) => void;
   onIncident?: (incident: IncidentSummary) => void;
   notify?: (notification: IncidentNotification) => void;
+  onProbe?: (module: string, latencyMs: number) => void;
   approvalTimeoutMs?: number;
 }
 

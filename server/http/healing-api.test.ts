@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateApiToken } from '../auth/api-tokens';
 import { internalToken } from '../auth/keys';
-import { api, startTestWorker, TEST_API_TOKEN, TEST_SECRET, waitFor, type TestWorker } from '../test-support';
+import { api, startTestWorker, TEST_API_TOKEN, TEST_SECRET, waitFor, type TestWorker, createRoleToken } from '../test-support';
 import type { ModuleView } from '../healing';
 
 let t: TestWorker;
@@ -12,9 +10,7 @@ const PUSH_TOKEN = 'push-token-0123456789abcdef';
 
 beforeAll(async () => {
   t = await startTestWorker();
-  const generated = generateApiToken();
-  operator = generated.token;
-  await t.worker.database.prisma.apiToken.create({ data: { id: randomUUID(), name: 'ops', prefix: generated.prefix, tokenHash: generated.tokenHash, role: 'operator' } });
+  operator = await createRoleToken(t, 'operator', 'ops');
   writeFileSync(
     t.env.configPath,
     ['modules:', `  - { name: beat, kind: push, token: ${PUSH_TOKEN}, critical: true, intervalSeconds: 1, failureThreshold: 1, detection: { heartbeatSeconds: 2 } }`, '  - { name: closed, kind: tcp, host: 127.0.0.1, port: 1, intervalSeconds: 1, failureThreshold: 1 }'].join('\n'),

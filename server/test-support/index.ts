@@ -10,3 +10,4 @@ export * from './wait';
 export * from './worker-env';
 export * from './processes';
 export * from './rejection';
+export * from './role-token';

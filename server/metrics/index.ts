@@ -1,0 +1,139 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DEGRADATION_LEVELS, type DegradationLevel } from '@/lib/health/degradation';
+import { MODULE_STATES } from '@/lib/healing/module-schema';
+import type { ModuleView } from '@/lib/healing/module-view';
+import type { DefenseMode } from '@/lib/live/events';
+
+const DEFENSE_MODES: readonly DefenseMode[] = ['NORMAL', 'ELEVATED', 'LOCKDOWN'];
+
+/** What the worker's metrics read at scrape time; each getter must be cheap. */
+export interface MetricsSources {
+  healthScore: () => number | null;
+  degradation: () => DegradationLevel;
+  modules: () => ModuleView[];
+  defenseMode: () => DefenseMode;
+  isolations: () => number;
+  /** The newest verified golden snapshot, or null when there is none. */
+  newestVerifiedGolden: () => Promise<{ name: string; createdAt: Date } | null>;
+  auditHeadSeq: () => number;
+}
+
+export interface WorkerMetrics {
+  readonly registry: Registry;
+  /** Called for every probe result, so the histogram sees each answer, not only the latest. */
+  observeProbe(module: string, latencyMs: number): void;
+  countThreat(threat: { level: string; scenario: string }): void;
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+/**
+ * One registry per worker rather than prom-client's global one: tests (and the CLI) may start
+ * several workers in one process, and a global registry would refuse the second registration.
+ */
+export function createWorkerMetrics(sources: MetricsSources): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  new Gauge({
+    name: 'vigil_health_score',
+    help: 'Health score 0-100 from the latest sample.',
+    registers: [registry],
+    collect() {
+      const score = sources.healthScore();
+      if (score !== null) this.set(score);
+    },
+  });
+  new Gauge({
+    name: 'vigil_degradation_level',
+    help: 'Graceful-degradation level: 0 NORMAL, 1 LEVEL_1, 2 LEVEL_2, 3 LEVEL_3, 4 EMERGENCY.',
+    registers: [registry],
+    collect() {
+      this.set(DEGRADATION_LEVELS.indexOf(sources.degradation()));
+    },
+  });
+  new Gauge({
+    name: 'vigil_module_up',
+    help: '1 when the module answers (up or degraded), 0 otherwise.',
+    labelNames: ['module', 'kind'],
+    registers: [registry],
+    collect() {
+      // Reset first: a module removed from the config must disappear from the scrape.
+      this.reset();
+      for (const m of sources.modules()) this.set({ module: m.name, kind: m.kind }, m.state === 'up' || m.state === 'degraded' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'vigil_module_state',
+    help: 'One series per module and possible state; 1 marks the current state.',
+    labelNames: ['module', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const m of sources.modules()) for (const state of MODULE_STATES) this.set({ module: m.name, state }, m.state === state ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'vigil_defense_mode',
+    help: 'Defense mode: 0 NORMAL, 1 ELEVATED, 2 LOCKDOWN.',
+    registers: [registry],
+    collect() {
+      this.set(DEFENSE_MODES.indexOf(sources.defenseMode()));
+    },
+  });
+  new Gauge({
+    name: 'vigil_isolations',
+    help: 'Sources isolated right now.',
+    registers: [registry],
+    collect() {
+      this.set(sources.isolations());
+    },
+  });
+  new Gauge({
+    name: 'vigil_snapshot_newest_verified_golden_age_seconds',
+    help: 'Age of the newest verified golden snapshot, labelled with its name (absent when there is none).',
+    // The label is there so that "none" can be an absent series (alert on absent()) rather than
+    // a 0 that would read as "just taken": an unlabelled gauge always renders a value.
+    labelNames: ['snapshot'],
+    registers: [registry],
+    async collect() {
+      const newest = await sources.newestVerifiedGolden().catch(() => null);
+      this.reset();
+      if (newest) this.set({ snapshot: newest.name }, Math.max(0, (Date.now() - newest.createdAt.getTime()) / 1000));
+    },
+  });
+  new Gauge({
+    name: 'vigil_audit_chain_head',
+    help: 'Sequence number of the last audit event this worker committed.',
+    registers: [registry],
+    collect() {
+      this.set(sources.auditHeadSeq());
+    },
+  });
+
+  const probeLatency = new Histogram({
+    name: 'vigil_probe_latency_seconds',
+    help: 'Latency of module probes.',
+    labelNames: ['module'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const threats = new Counter({
+    name: 'vigil_threats_total',
+    help: 'Threats detected since the worker started.',
+    labelNames: ['level', 'scenario'],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    observeProbe(module, latencyMs) {
+      if (Number.isFinite(latencyMs) && latencyMs >= 0) probeLatency.observe({ module }, latencyMs / 1000);
+    },
+    countThreat(threat) {
+      threats.inc({ level: threat.level, scenario: threat.scenario });
+    },
+    render: () => registry.metrics(),
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { configLists, configSections } from '@/lib/config/config-schema';
+import { renderConfigReference } from '@/scripts/config-reference';
+import { buildOpenApiDocument, OPERATIONS, requestFields } from './openapi';
+
+const doc = buildOpenApiDocument();
+
+function refsIn(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => refsIn(n, out));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') out.push(value);
+      else refsIn(value, out);
+    }
+  }
+  return out;
+}
+
+describe('OpenAPI document', () => {
+  it('is OpenAPI 3.1 with operations that all declare responses', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const paths = Object.entries(doc.paths);
+    expect(paths.length).toBeGreaterThan(30);
+    for (const [path, item] of paths) {
+      const operations = Object.entries(item);
+      expect(operations.length, path).toBeGreaterThan(0);
+      for (const [method, op] of operations) {
+        expect(['get', 'post', 'patch', 'delete', 'put']).toContain(method);
+        const responses = (op as { responses: Record<string, unknown> }).responses;
+        expect(Object.keys(responses).length, `${method} ${path}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('resolves every $ref to a schema or security scheme that exists', () => {
+    const refs = refsIn(doc);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      const match = /^#\/components\/schemas\/(.+)$/.exec(ref);
+      expect(match, ref).not.toBeNull();
+      expect(doc.components.schemas[match![1]], ref).toBeDefined();
+    }
+    const schemes = Object.keys(doc.components.securitySchemes);
+    for (const item of Object.values(doc.paths)) {
+      for (const op of Object.values(item) as Array<{ security: Array<Record<string, string[]>> }>) {
+        for (const requirement of op.security) for (const name of Object.keys(requirement)) expect(schemes).toContain(name);
+      }
+    }
+  });
+
+  it('describes the machine API of DESIGN.md', () => {
+    const expected: Array<[string, string]> = [
+      ['/healthz', 'get'],
+      ['/guard/check', 'get'],
+      ['/api/v1/events', 'post'],
+      ['/api/v1/push/{token}', 'post'],
+      ['/api/v1/push/{token}', 'get'],
+      ['/api/v1/modules', 'get'],
+      ['/api/v1/threats', 'get'],
+      ['/api/v1/isolations', 'get'],
+      ['/api/v1/isolations', 'post'],
+      ['/api/v1/isolations/{source}', 'delete'],
+      ['/api/v1/decisions/stream', 'get'],
+      ['/api/v1/audit', 'get'],
+      ['/api/v1/features', 'get'],
+      ['/api/v1/risk', 'get'],
+      ['/api/v1/predictions', 'get'],
+      ['/metrics', 'get'],
+    ];
+    const paths = doc.paths as Record<string, Record<string, unknown>>;
+    for (const [path, method] of expected) expect(paths[path]?.[method], `${method} ${path}`).toBeDefined();
+  });
+
+  it('requires a bearer token on the machine API and allows session or token on the operator API', () => {
+    const paths = doc.paths as Record<string, Record<string, { security: unknown[] }>>;
+    expect(paths['/api/v1/threats'].get.security).toEqual([{ bearerToken: [] }]);
+    expect(paths['/healthz'].get.security).toEqual([]);
+    expect(paths['/api/snapshots'].post.security).toEqual([{ sessionCookie: [], csrfHeader: [] }, { bearerToken: [] }]);
+  });
+
+  it('takes request bodies from the zod schemas the handlers parse with', () => {
+    const ingest = doc.components.schemas.IngestRequest as { properties: { events: { items: unknown; maxItems: number } } };
+    expect(ingest.properties.events.maxItems).toBe(1000);
+    const errorShape = doc.components.schemas.Error as { properties: { error: { required: string[] } } };
+    expect(errorShape.properties.error.required).toEqual(['code', 'message']);
+    const createModule = OPERATIONS.find((op) => op.path === '/api/modules' && op.method === 'post')!;
+    const fields = requestFields(createModule);
+    expect(fields.find((f) => f.name === 'name')?.required).toBe(true);
+    expect(fields.find((f) => f.name === 'kind')?.required).toBe(true);
+    expect(fields.find((f) => f.name === 'url')?.required).toBe(false);
+  });
+
+  it('lists audit filters as query parameters', () => {
+    const paths = doc.paths as Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
+    const names = (paths['/api/v1/audit'].get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['type', 'severity', 'cursor', 'limit']));
+  });
+});
+
+describe('configuration reference', () => {
+  it('has a section for every config section and list', () => {
+    const markdown = renderConfigReference();
+    for (const name of [...Object.keys(configSections), ...Object.keys(configLists)]) expect(markdown).toContain(`## \`${name}\``);
+    expect(markdown).toContain('kind: `process`');
+  });
+});
