@@ -166,10 +166,9 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     const recoveryScheduler = new RecoveryScheduler(recovery, () => config.loaded.config.snapshots, log);
 
     // The health monitor's last sample: detectors and diagnosis weigh the host's pressure.
-    const hostPressure = () => {
-      const sample = monitor.current()?.sample;
-      return { cpuPercent: sample?.cpuPercent ?? 0, memoryPercent: sample?.memoryPercent ?? 0 };
-    };
+    // It is read on the guard's path, so it hands out the sample itself, never a new object.
+    const noPressure = { cpuPercent: 0, memoryPercent: 0 };
+    const hostPressure = () => monitor.current()?.sample ?? noPressure;
     // Read at scrape time; `defense` and `healing` are filled in below before the route exists.
     const metrics: WorkerMetrics = createWorkerMetrics({
       healthScore: () => monitor.current()?.score ?? null,

@@ -1,7 +1,7 @@
 'use client';
 
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo } from 'react';
+import { useMemo } from 'react';
+import { useUrlParams } from '../url/use-url-params';
 
 /** The filter parameters, in a fixed order so equal views share one cache entry. */
 export const FILTER_PARAMS = ['type', 'severity', 'module', 'source', 'actor', 'range', 'from', 'to', 'q'] as const;
@@ -9,9 +9,7 @@ export type FilterParam = (typeof FILTER_PARAMS)[number];
 
 /** Every filter and the selection live in the URL: a copied address shows the same view, back/forward work. */
 export function useAuditUrl() {
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
+  const { params, update } = useUrlParams();
 
   const filterQuery = useMemo(() => {
     const out = new URLSearchParams();
@@ -22,19 +20,8 @@ export function useAuditUrl() {
     return out.toString();
   }, [params]);
 
-  const update = useCallback(
-    (changes: Partial<Record<FilterParam | 'event', string | null>>) => {
-      const next = new URLSearchParams(params.toString());
-      for (const [name, value] of Object.entries(changes)) {
-        if (value) next.set(name, value);
-        else next.delete(name);
-      }
-      const query = next.toString();
-      router.push(query ? `${pathname}?${query}` : pathname, { scroll: false });
-    },
-    [params, pathname, router],
-  );
-
+  // Narrowed to the audit page's own parameters.
+  const setFilters: (changes: Partial<Record<FilterParam | 'event', string | null>>) => void = update;
   const selected = Number(params.get('event'));
   return {
     get: (name: FilterParam) => params.get(name) ?? '',
@@ -43,6 +30,6 @@ export function useAuditUrl() {
     /** "now": no upper bound, so new events belong at the top. */
     live: !params.get('to'),
     selectedSeq: Number.isInteger(selected) && selected > 0 ? selected : null,
-    update,
+    update: setFilters,
   };
 }

@@ -2,6 +2,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { RecoveryError } from './recovery-error';
+import { isProcessAlive } from '../exec/process-alive';
 
 export interface LockHolder {
   pid: number;
@@ -13,15 +14,6 @@ export interface LockHolder {
 export interface StoreLock {
   holder: LockHolder;
   release(): Promise<void>;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -42,7 +34,7 @@ export async function acquireStoreLock(storeRoot: string, operation: string): Pr
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const current = await readHolder(file);
-    if (current && current.host === holder.host && isAlive(current.pid)) {
+    if (current && current.host === holder.host && isProcessAlive(current.pid)) {
       throw new RecoveryError('busy', `the snapshot store is busy: ${current.operation} by pid ${current.pid} since ${current.startedAt}`);
     }
     await rm(file, { force: true });

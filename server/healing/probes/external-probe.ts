@@ -1,14 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { failed, type ProbeResult } from './probe-result';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isProcessAlive } from '../../exec/process-alive';
 
 /** Like pgrep: the first process whose comm (15 characters at most) is `name`. */
 async function findByName(name: string): Promise<number | null> {
@@ -28,7 +20,7 @@ export async function probeExternal({ pidFile, processName }: { pidFile?: string
     if (text === null) return failed('process_missing', `no pid file at ${pidFile}`);
     const pid = Number.parseInt(text.trim(), 10);
     if (!Number.isInteger(pid) || pid <= 0) return failed('process_missing', `pid file ${pidFile} holds no pid`);
-    if (!alive(pid)) return failed('process_missing', `pid ${pid} from ${pidFile} is not running`, null, { pid });
+    if (!isProcessAlive(pid)) return failed('process_missing', `pid ${pid} from ${pidFile} is not running`, null, { pid });
     return { ok: true, latencyMs: Math.round(performance.now() - started), message: `pid ${pid} running` };
   }
   const pid = await findByName(processName!);
