@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffMs, planRecovery, type PlanInput } from './recovery-plan';
 
 const plan = (over: Partial<PlanInput>) =>
-  planRecovery({ failureClass: 'service_failure', autonomy: 'auto', observeOnly: false, inMaintenance: false, dependenciesDown: [], attempts: 0, maxAttempts: 5, canRestart: true, canRepair: false, canConfigSync: false, automationStopped: false, ...over });
+  planRecovery({ failureClass: 'service_failure', autonomy: 'auto', observeOnly: false, inMaintenance: false, dependenciesDown: [], attempts: 0, maxAttempts: 5, canRestart: true, canRepair: false, canConfigSync: false, escalationLevel: 1, ...over });
 
 describe('planRecovery', () => {
   it('maps each failure class to its action (DESIGN.md)', () => {
@@ -21,8 +21,14 @@ describe('planRecovery', () => {
     expect(plan({ autonomy: 'review' })).toMatchObject({ action: 'restart', flagged: true });
     expect(plan({ observeOnly: true }).action).toBe('none');
     expect(plan({ inMaintenance: true }).why).toMatch(/maintenance/);
-    expect(plan({ automationStopped: true }).why).toMatch(/human/);
+    expect(plan({ escalationLevel: 5 }).why).toMatch(/human/);
     expect(plan({ dependenciesDown: ['db'] })).toMatchObject({ action: 'wait_dependency', why: expect.stringMatching(/waiting for db/) });
+  });
+
+  it('at level 2 turns a lingering transient failure or degradation into a restart', () => {
+    expect(plan({ failureClass: 'transient', escalationLevel: 2 })).toMatchObject({ action: 'restart' });
+    expect(plan({ failureClass: 'degradation', escalationLevel: 2 })).toMatchObject({ action: 'restart' });
+    expect(plan({ failureClass: 'drift', escalationLevel: 2 }).action).toBe('escalate');
   });
 
   it('escalates when the restart budget is spent or nothing can restart the module', () => {

@@ -1,4 +1,5 @@
-import type { FailureClass } from './incident';
+import type { EscalationLevel, FailureClass } from './incident';
+import { automationAllowed } from './escalation';
 import type { Autonomy } from './module-schema';
 
 export type RecoveryActionKind = 'retry' | 'restart' | 'repair' | 'config_sync' | 'shed' | 'escalate' | 'wait_dependency' | 'none';
@@ -24,8 +25,8 @@ export interface PlanInput {
   canRestart: boolean;
   canRepair: boolean;
   canConfigSync: boolean;
-  /** Escalation level 5 means a human owns it now. */
-  automationStopped: boolean;
+  /** The incident's level: 2 means "restart", 5 means a human owns it and automation stops. */
+  escalationLevel: EscalationLevel;
 }
 
 /** DESIGN.md's table: transient → retry, degradation → shed, service failure → restart, corruption → repair, drift → config sync, critical → a human. */
@@ -34,11 +35,14 @@ export function planRecovery(input: PlanInput): RecoveryDecision {
   const none = (why: string): RecoveryDecision => ({ action: 'none', needsApproval: false, flagged: false, why });
   if (input.observeOnly) return none('the module is set to observe only');
   if (input.inMaintenance) return none('in a maintenance window: no automatic action');
-  if (input.automationStopped) return none('escalated to a human: automation has stopped');
+  if (!automationAllowed(input.escalationLevel)) return none('escalated to a human: automation has stopped');
   if (input.dependenciesDown.length > 0) {
     return { action: 'wait_dependency', needsApproval: false, flagged: false, why: `waiting for ${input.dependenciesDown.join(', ')}: restarting a dependent while its dependency is down does not help` };
   }
-  switch (input.failureClass) {
+  // At level 2 a transient failure that outlived its retries, or a degradation that outlived
+  // shedding (a leak, a wedged process), is recovered as a service failure: a restart.
+  const promoted = input.escalationLevel >= 2 && (input.failureClass === 'transient' || input.failureClass === 'degradation');
+  switch (promoted ? 'service_failure' : input.failureClass) {
     case 'transient':
       return { action: 'retry', needsApproval: false, flagged: false, why: 'transient: probe again with back-off and jitter' };
     case 'degradation':

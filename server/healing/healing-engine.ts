@@ -3,7 +3,7 @@ import type { ModuleDefinition, ModuleState } from '@/lib/healing/module-schema'
 import type { Finding } from '@/lib/healing/diagnosis';
 import { diagnose } from '@/lib/healing/diagnosis';
 import { planRecovery, backoffMs } from '@/lib/healing/recovery-plan';
-import { automationAllowed, escalationLevelAt, type EscalationPolicy } from '@/lib/healing/escalation';
+import { escalationLevelAt, type EscalationPolicy } from '@/lib/healing/escalation';
 import { inMaintenance } from '@/lib/healing/maintenance';
 import type { AuditEventInput } from '@/lib/audit/types';
 import type { Database } from '../db/client';
@@ -247,12 +247,9 @@ export class HealingEngine {
   private async act(runtime: ModuleRuntime, incident: IncidentSummary, dependenciesDown: string[]): Promise<void> {
     const definition = runtime.definition;
     if (runtime.restarting || runtime.pendingApproval) return;
-    // Escalation level 2 means "restart": a transient failure that outlived its retries, or a
-    // degradation that outlived shedding (a leak, a wedged process), is treated as a service failure.
-    const promoted = incident.escalationLevel >= 2 && (incident.failureClass === 'transient' || incident.failureClass === 'degradation');
-    const failureClass = promoted ? 'service_failure' : incident.failureClass;
     const decision = planRecovery({
-      failureClass,
+      failureClass: incident.failureClass,
+      escalationLevel: incident.escalationLevel,
       autonomy: definition.autonomy,
       observeOnly: definition.observeOnly,
       inMaintenance: false,
@@ -263,7 +260,6 @@ export class HealingEngine {
       canRestart: canRestart(definition) && !runtime.restartBroken && this.autoRestartAllowed(runtime),
       canRepair: definition.repair !== undefined,
       canConfigSync: definition.configSync !== undefined,
-      automationStopped: !automationAllowed(incident.escalationLevel),
     });
     if (decision.action === 'none' || decision.action === 'retry' || decision.action === 'shed' || decision.action === 'wait_dependency') return;
     if (decision.action === 'escalate') return this.incidents.escalate(incident, Math.max(3, incident.escalationLevel) as 3, decision.why);

@@ -23,10 +23,6 @@ export class ProgressReporter {
     this.state = { operationId: this.operationId, operation, snapshot, phase: 'scan', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, etaMs: null, startedAt: this.startedAt, finished: false };
   }
 
-  get current(): RecoveryProgress {
-    return this.state;
-  }
-
   rename(snapshot: string): void {
     this.state = { ...this.state, snapshot };
   }
@@ -58,7 +54,7 @@ export class ProgressReporter {
 }
 
 /** Bytes decide the rate when there are any (big files dominate time), else files do. */
-export function estimateRemaining(progress: Pick<RecoveryProgress, 'filesDone' | 'filesTotal' | 'bytesDone' | 'bytesTotal'>, elapsedMs: number): number | null {
+function estimateRemaining(progress: Pick<RecoveryProgress, 'filesDone' | 'filesTotal' | 'bytesDone' | 'bytesTotal'>, elapsedMs: number): number | null {
   const useBytes = progress.bytesTotal > 0;
   const done = useBytes ? progress.bytesDone : progress.filesDone;
   const total = useBytes ? progress.bytesTotal : progress.filesTotal;
