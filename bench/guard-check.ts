@@ -8,13 +8,12 @@
 //   node --import tsx bench/guard-check.ts [--seconds 10] [--entries 100000]
 //   taskset -c 0 node --import tsx bench/guard-check.ts --wrk-cpu 1   (server on core 0, wrk on core 1)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { applyMigrations } from '@/server/db/migrate';
-import { openDatabase } from '@/server/db/client';
 import { startWorker, type Worker } from '@/server/worker';
 import { silentLogger } from '@/server/test-support/log';
 import { makeTempDir, sqliteUrlIn } from '@/server/test-support/temp-dir';
 import { TEST_API_TOKEN, workerEnvFor } from '@/server/test-support/worker-env';
 import { distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, roundDist, table, verdict, writeResult } from './lib/common';
+import { seedIsolations } from './lib/seed-isolations';
 import { addCleanup, runBenchmark, runCleanups } from './lib/run';
 import { runWrk, writeWrkScript, type WrkResult } from './lib/wrk';
 import { crowdsecMissing, startCrowdsecLapi } from './lib/crowdsec';
@@ -26,20 +25,6 @@ const ENTRIES = intArg(args, 'entries', 100_000);
 const SOURCES = 50_000;
 const ISOLATED_EVERY = 10;
 const WRK_CPU = args.has('wrk-cpu') ? intArg(args, 'wrk-cpu', 1) : undefined;
-
-async function seed(url: string): Promise<void> {
-  await applyMigrations(url);
-  const database = await openDatabase({ url });
-  try {
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + 86_400_000);
-    const rows = Array.from({ length: ENTRIES }, (_, i) => ({ source: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, origin: 'auto', reason: 'bench', actor: 'system', createdAt: now, expiresAt }));
-    for (let i = 0; i < 1000; i++) rows.push({ source: `172.${16 + (i >> 8)}.${i & 255}.0/24`, origin: 'manual', reason: 'bench range', actor: 'bench', createdAt: now, expiresAt });
-    for (let i = 0; i < rows.length; i += 5000) await database.prisma.defenseDecision.createMany({ data: rows.slice(i, i + 5000) });
-  } finally {
-    await database.close();
-  }
-}
 
 function startBareServer(): Promise<{ port: number; child: ChildProcess }> {
   const code = "require('http').createServer((q,s)=>{s.writeHead(204);s.end()}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})";
@@ -72,7 +57,7 @@ async function main(): Promise<void> {
   const url = sqliteUrlIn(dir.path);
   console.log(`seeding ${fmtInt(ENTRIES)} isolated addresses and 1,000 ranges …`);
   const seedStarted = monoMs();
-  await seed(url);
+  await seedIsolations(url, { entries: ENTRIES, ranges: 1000 });
   console.log(`seeded in ${Math.round(monoMs() - seedStarted)} ms`);
   const env = workerEnvFor({ dataDir: dir.join('data'), databaseUrl: url, vars: { VIGIL_CONFIG: dir.join('none.yaml') } });
   const worker = await startWorker({ env, log: silentLogger() });

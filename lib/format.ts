@@ -28,7 +28,7 @@ export function formatPercent(value: number, digits = 0): string {
 
 export function formatClock(iso: string): string {
   const d = new Date(iso);
-  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
 
 export function formatRelative(iso: string, now = Date.now()): string {

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   let worker: Worker | null = null;
   let stopRequested: string | null = null;
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, exitCode = 0) => {
     if (!worker) {
       stopRequested ??= signal;
       return;
@@ -28,13 +28,15 @@ async function main(): Promise<void> {
       .catch((error) => log.error({ err: error }, 'shutdown was not clean'))
       .finally(() => {
         rmSync(pidFile, { force: true });
-        process.exit(0);
+        process.exit(exitCode);
       });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   try {
-    worker = await startWorker({ env, log });
+    // Like Kubernetes' controllers: a leader that lost its lease exits, and the launcher
+    // (or systemd) starts it again as a clean standby; no half-stopped state is kept.
+    worker = await startWorker({ env, log, onLeadershipLost: () => stop('leadership lost', 75) });
   } catch (error) {
     rmSync(pidFile, { force: true });
     throw error;

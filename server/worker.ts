@@ -1,17 +1,16 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
-import type { WorkerEnv } from './env/worker-env';
-import { openDatabase, type Database } from './db/client';
+import { openDatabase } from './db/client';
 import { applyMigrations } from './db/migrate';
 import { AuditWriter } from './audit';
 import { AuditIntegrity } from './audit/audit-integrity';
 import { ApiTokenAuthenticator, provisionEnvToken } from './auth/api-tokens';
-import { HealthMonitor, type Sampler } from './health/health-monitor';
+import { HealthMonitor } from './health/health-monitor';
 import { SystemSampler } from './health/system-sampler';
 import { createLiveServer, type LiveServer } from './live/live-server';
 import { createHttpServer, listen } from './http/http-server';
-import { Router } from './http/router';
+import type { Router } from './http/router';
 import { registerHealthRoutes } from './http/routes/health-routes';
 import { registerIngestRoutes } from './http/routes/ingest-routes';
 import { registerAuditRoutes } from './http/routes/audit-routes';
@@ -22,73 +21,31 @@ import { Forecaster, workerForecastSources } from './forecast';
 import { registerDefenseRoutes } from './http/routes/defense-routes';
 import { registerDefenseInternalRoutes } from './http/routes/defense-internal-routes';
 import { createGuardHandler, DefenseService } from './defense';
-import { lockdownOnCriticalTamper, startWatchers } from './watchers';
-import type { LogTailer } from './logtail';
-import type { FileIntegrity } from './integrity';
+import { lockdownOnCriticalTamper, startWatchers, type Watchers } from './watchers';
 import { ConfigWatcher } from './config/config-file';
 import { HealingService } from './healing';
 import { Notifier } from './notify';
 import { registerHealingRoutes } from './http/routes/healing-routes';
 import { registerDrillRoutes } from './http/routes/drill-routes';
 import { registerMetricsRoutes } from './http/routes/metrics-routes';
+import { registerClusterRoutes } from './http/routes/cluster-routes';
 import { registerAlertmanagerRoutes } from './http/routes/alertmanager-routes';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics';
 import { DrillService } from './drills/drill-service';
 import { RecoveryScheduler, RecoveryService, vigilStateAccess } from './recovery';
 import { createLogger, type Logger } from './log';
 import { SchemaKeeper } from './db/schema-keeper';
-import { deleteExpiredSessions } from './queries/sessions';
 import { dbErrorMessage } from './db/db-error';
+import { Cluster, ClusterRouter, forwardToLeader, isStandbyLocal, LeaderHealth, SignalRelay } from './ha';
+import { startHousekeeping, warnOfForeignKey } from './worker-chores';
+import type { StartWorkerOptions, Worker } from './worker-types';
 
-const HOUSEKEEPING_EVERY_MS = 3_600_000;
+export type { StartWorkerOptions, Worker } from './worker-types';
 
-/** Hourly chores that belong to no capability: ended sessions are removed, old audit events pruned. */
-function startHousekeeping(database: Database, log: Logger, integrity: AuditIntegrity): NodeJS.Timeout {
-  const run = () => {
-    void deleteExpiredSessions(database.prisma, new Date())
-      .then((removed) => removed > 0 && log.info({ removed }, 'removed expired sessions'))
-      .catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'session clean-up failed'));
-    void integrity.prune().catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'audit retention failed'));
-  };
-  run();
-  const timer = setInterval(() => void run(), HOUSEKEEPING_EVERY_MS);
-  timer.unref();
-  return timer;
-}
-
-export interface Worker {
-  port: number;
-  database: Database;
-  audit: AuditWriter;
-  monitor: HealthMonitor;
-  integrity: AuditIntegrity;
-  recovery: RecoveryService;
-  recoveryScheduler: RecoveryScheduler;
-  config: ConfigWatcher;
-  /** The guardian; `defense.lockdown()` / `defense.sink` are what other capabilities call. */
-  defense: DefenseService;
-  /** Tailed logs (sshd, access logs) feeding the defense's detectors. */
-  logTailer: LogTailer;
-  /** Hashes and watches registered files (and Vigil's own code); not to be confused with the audit chain's `integrity`. */
-  fileIntegrity: FileIntegrity;
-  /** Modules, probes, incidents and recovery. */
-  healing: HealingService;
-  /** Risk per subsystem, predictions, mitigations and the hardening governor. */
-  forecaster: Forecaster;
-  notifier: Notifier;
-  live: LiveServer;
-  httpServer: Server;
-  log: Logger;
-  /** Flushes what is pending, records the stop and closes everything. */
-  close(reason?: string): Promise<void>;
-}
-
-export interface StartWorkerOptions {
-  env: WorkerEnv;
-  /** Replaces the host sampler, for tests that need a given load. */
-  sampler?: Sampler;
-  log?: Logger;
-  migrationsDir?: string;
+/** What the leader starts and the worker stops at close; null while this replica stands by. */
+interface LeaderDuties {
+  watchers: Watchers | null;
+  housekeeping: NodeJS.Timeout | null;
 }
 
 interface ServiceOptions extends StartWorkerOptions {
@@ -97,14 +54,18 @@ interface ServiceOptions extends StartWorkerOptions {
   router: Router;
   httpServer: Server;
   startedAt: Date;
+  /** Filled in once the cluster exists: the router's standby check reads it. */
+  clusterRef: { current: Cluster | null };
 }
 
-async function startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port }: ServiceOptions) {
+async function startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port, clusterRef, onLeadershipLost }: ServiceOptions) {
   const database = await openDatabase({ url: env.databaseUrl, busyTimeoutMs: env.sqliteBusyTimeoutMs });
   try {
     const schema = new SchemaKeeper(() => applyMigrations(env.databaseUrl, migrationsDir), log);
     await schema.ensure();
     let live: LiveServer | null = null;
+    let cluster: Cluster | null = null;
+    const isLeader = () => cluster === null || cluster.role === 'leader';
     // Created after the monitor, which reads module states through it for the score.
     let healing: HealingService | null = null;
     const integrity: AuditIntegrity = new AuditIntegrity({ database, env, log, audit: () => audit });
@@ -114,11 +75,11 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       log,
       onCommitted: (events) => {
         live?.emitAudit(events);
-        integrity.observe(events);
+        // Checkpoints are the leader's; a standby's ingest commits are in the chain it signs.
+        if (isLeader()) integrity.observe(events);
       },
     });
     await audit.start();
-    await integrity.start();
 
     const tokens = new ApiTokenAuthenticator(database.prisma);
     if (env.apiToken) {
@@ -141,7 +102,27 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       onDegradationChange: (change) => live?.emitDegradation(change),
       moduleHealth: () => healing?.engine.list() ?? [],
     });
-    live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current() });
+    // Elected last, once everything it starts exists; the leader's duties are defined below.
+    cluster =
+      env.ha
+        ? new Cluster({
+            database,
+            url: env.databaseUrl,
+            nodeId: env.nodeId,
+            advertiseUrl: env.advertiseUrl ?? `http://127.0.0.1:${port}`,
+            log,
+            onElected: () => leaderDuties(),
+            onLost: (reason) => {
+              // Nothing may run twice: probes and restarts stop before anything else.
+              void healing?.close().finally(() => onLeadershipLost?.(reason));
+            },
+            onMessage: (message) => defense.applyClusterMessage(message),
+            onResync: () => void defense.resync().catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'defense state not reloaded')),
+          })
+        : null;
+    clusterRef.current = cluster;
+    const leaderHealth = new LeaderHealth(database.prisma);
+    live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current(), fanOutPool: cluster?.pool });
 
     const config = new ConfigWatcher(env.configPath);
     const reportConfig = () => {
@@ -181,6 +162,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
         return newest ? { name: newest.name, createdAt: new Date(newest.createdAt) } : null;
       },
       auditHeadSeq: () => audit.headSeq,
+      clusterRole: () => cluster?.role ?? null,
     });
     const defense = new DefenseService({
       database,
@@ -192,9 +174,19 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
         metrics.countThreat(threat);
         live?.emitDefense('defense:threat', threat);
       },
-      onDecision: (change) => live?.emitDefense('defense:decision', change),
-      onMode: (change) => live?.emitDefense('defense:mode', change),
+      onDecision: (change) => {
+        live?.emitDefense('defense:decision', change);
+        void cluster?.publish({ kind: 'decision', change: change.change, decision: change.decision });
+      },
+      onMode: (change) => {
+        live?.emitDefense('defense:mode', change);
+        void cluster?.publish({ kind: 'mode', mode: change.to, lockdown: change.lockdown });
+      },
+      onAllowlist: () => void cluster?.publish({ kind: 'allowlist' }),
     });
+    // A standby relays what it sees to the leader's detectors; `lead()` ends that.
+    const relay = cluster ? new SignalRelay({ send: (signals) => void cluster.publish({ kind: 'signals', signals }) }) : null;
+    if (relay) defense.follow((signal) => relay.add(signal));
     config.onChange(() => defense.reconfigure());
     // With the database unreachable at start, these load once it answers; until then the
     // worker serves degraded (no stored isolations or console modules yet) instead of dying.
@@ -225,11 +217,11 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     const drills = new DrillService({ dataDir: env.dataDir, searchPath: env.searchPath, audit, log, config: () => config.loaded.config.drills });
     registerDrillRoutes(router, { secret: env.secret, drills });
 
-    registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => defense.mode });
+    registerClusterRoutes(router, { secret: env.secret, tokens, cluster });
+    registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => defense.mode, cluster: () => cluster?.status() ?? null, leaderHealth: () => leaderHealth.current() });
     registerIngestRoutes(router, { audit, tokens, signals: defense.sink });
     registerMetricsRoutes(router, { metrics });
-    registerAlertmanagerRoutes(router, { audit, tokens, moduleNames: () => healing?.engine.list().map((m) => m.name) ?? [] });
-    const watchers = await startWatchers({ env, config, audit, log, router, live: () => live, signals: defense.sink, onCriticalTamper: lockdownOnCriticalTamper(defense, log) });
+    registerAlertmanagerRoutes(router, { audit, tokens, healing, signals: defense.sink });
     registerAuditRoutes(router, { database, tokens });
     registerInternalRoutes(router, { secret: env.secret, monitor, integrity });
     registerRecoveryRoutes(router, { secret: env.secret, recovery, relayProgress });
@@ -243,30 +235,56 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     });
     registerForecastRoutes(router, { forecaster, tokens, secret: env.secret });
 
-    await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider } });
-    await monitor.start();
-    await whenDatabase(() => healing!.start());
-    const housekeeping = startHousekeeping(database, log, integrity);
-    recoveryScheduler.start();
-    drills.startSchedule();
-    await forecaster.start();
-    return { database, audit, monitor, live, tokens, schema, housekeeping, integrity, config, recovery, recoveryScheduler, defense, watchers, healing, notifier, drills, forecaster };
+    await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider, ...(cluster && { node: env.nodeId }) } });
+
+    // Probes, detectors, healing and every schedule run on one replica only: the only one on
+    // SQLite, the elected leader on PostgreSQL (at start, or when the leader before it is gone).
+    const duties: LeaderDuties = { watchers: null, housekeeping: null };
+    let dutiesStarted: Promise<void> | null = null;
+    const leaderDuties = () =>
+      (dutiesStarted ??= (async () => {
+        if (relay) {
+          relay.stop();
+          await whenDatabase(() => defense.lead());
+        }
+        await integrity.start();
+        await monitor.start();
+        await whenDatabase(() => healing!.start());
+        duties.watchers = await startWatchers({ env, config, audit, log, router, live: () => live, signals: defense.sink, onCriticalTamper: lockdownOnCriticalTamper(defense, log) });
+        duties.housekeeping = startHousekeeping(database, log, integrity);
+        recoveryScheduler.start();
+        drills.startSchedule();
+        await forecaster.start();
+        if (cluster) await warnOfForeignKey(database, integrity, audit, log);
+        if (cluster) await audit.append({ type: 'cluster.leader_elected', severity: 'notice', actor: 'system', action: 'lead the workers', module: 'cluster', method: 'election', details: { node: env.nodeId, url: cluster.status().leader?.url ?? null } });
+      })());
+    if (cluster) await cluster.start();
+    else await leaderDuties();
+    const leading = cluster ? cluster.whenElected() : Promise.resolve();
+    return { database, audit, monitor, live, tokens, schema, duties, integrity, config, recovery, recoveryScheduler, defense, healing, notifier, drills, forecaster, cluster, relay, leading, dutiesStarting: () => dutiesStarted };
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
   }
 }
 
-export async function startWorker({ env, sampler, log = createLogger('worker', env.logLevel), migrationsDir }: StartWorkerOptions): Promise<Worker> {
+export async function startWorker({ env, sampler, log = createLogger('worker', env.logLevel), migrationsDir, onLeadershipLost }: StartWorkerOptions): Promise<Worker> {
   const startedAt = new Date();
-  const router = new Router();
+  const clusterRef: { current: Cluster | null } = { current: null };
+  // A standby answers what it can from its own memory and forwards the rest to the leader.
+  const router = new ClusterRouter((req, res) => {
+    const cluster = clusterRef.current;
+    if (!cluster || cluster.role === 'leader' || isStandbyLocal(req.url)) return false;
+    void cluster.leaderUrl().then((leaderUrl) => forwardToLeader(req, res, { leaderUrl, nodeId: cluster.nodeId }));
+    return true;
+  });
   let ready = false;
   const httpServer = createHttpServer(router, log, () => ready);
   // Listen first: a port conflict should fail fast, before anything else starts.
   const port = await listen(httpServer, env.port, env.host);
   let started: Awaited<ReturnType<typeof startServices>>;
   try {
-    started = await startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port });
+    started = await startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port, clusterRef, onLeadershipLost });
   } catch (error) {
     // Nothing may keep the port (or the database) after a failed start.
     httpServer.closeAllConnections();
@@ -274,8 +292,12 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     throw error;
   }
   ready = true;
-  const { database, audit, monitor, live, tokens, schema, housekeeping, integrity, config, recovery, recoveryScheduler, defense, watchers, healing, notifier, drills, forecaster } = started;
-  log.info({ port, database: database.provider }, 'worker ready');
+  const { database, audit, monitor, live, tokens, schema, duties, integrity, config, recovery, recoveryScheduler, defense, healing, notifier, drills, forecaster, cluster, relay, leading, dutiesStarting } = started;
+  log.info({ port, database: database.provider, role: cluster?.role ?? 'leader', node: cluster?.nodeId }, 'worker ready');
+  const leaderOnly = <T>(what: string, value: T | undefined): T => {
+    if (value === undefined) throw new Error(`${what} runs on the leader only`);
+    return value;
+  };
 
   let closing: Promise<void> | null = null;
   return {
@@ -288,21 +310,31 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     recoveryScheduler,
     config,
     defense,
-    logTailer: watchers.logTailer,
-    fileIntegrity: watchers.fileIntegrity,
+    get logTailer() {
+      return leaderOnly('log tailing', duties.watchers?.logTailer);
+    },
+    get fileIntegrity() {
+      return leaderOnly('file integrity', duties.watchers?.fileIntegrity);
+    },
     healing,
     forecaster,
     notifier,
+    cluster,
+    leading,
     live,
     httpServer,
     log,
     close(reason = 'shutdown') {
       closing ??= (async () => {
+        // Duties half way through starting would start timers after the stops below.
+        const leaderDuties = dutiesStarting();
+        await leaderDuties?.catch(() => undefined);
         schema.stop();
-        clearInterval(housekeeping);
+        if (duties.housekeeping) clearInterval(duties.housekeeping);
         config.stop();
         defense.stop();
-        await watchers.stop();
+        relay?.stop();
+        await duties.watchers?.stop();
         await recoveryScheduler.stop();
         await forecaster.stop();
         await drills.close();
@@ -311,9 +343,11 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
         await audit.append({ type: 'worker.stopped', severity: 'info', actor: 'system', action: 'stop worker', module: 'worker', reason, method: 'process', details: { pid: process.pid } }).catch(() => undefined);
         await notifier.close();
         await audit.close();
-        await integrity.stop();
+        if (leaderDuties) await integrity.stop();
         await tokens.close();
         await live.close();
+        // After the last audit event and the live adapter: ending the session frees the leadership at once.
+        await cluster?.stop();
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await database.close();

@@ -6,6 +6,7 @@ import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
 import { WorkerRejectedError, WorkerUnavailableError } from '@/server/web/worker-client';
 import { assertNotFrozen } from './lockdown-freeze';
+import { forRequest, inRequestScope } from './request-log';
 import { currentSession } from './session';
 import { getWebContext, type WebContext } from './web-context';
 
@@ -101,13 +102,13 @@ export async function parseBody<B>(request: NextRequest, schema: ZodType<B>): Pr
 
 /** Every route handler is the same four steps: parse, authorize, call one function, respond. */
 export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, Q>) {
-  return async (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+  return (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => inRequestScope(request, async () => {
     let web: WebContext | null = null;
     try {
-      web = await getWebContext();
+      web = forRequest(await getWebContext(), request);
       const principal = await authenticate(request, web);
       if (!principal) throw new HttpError(401, 'unauthenticated', 'sign in first');
-      if (!options.authorize(principal)) throw new HttpError(403, 'forbidden', `your role (${principal.role}) cannot do this`);
+      if (!options.authorize(principal)) throw forbidden(principal);
       await assertNotFrozen({ worker: web.worker, principal, method: request.method });
       let query = undefined as Q;
       if (options.query) {
@@ -123,7 +124,13 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
     } catch (error) {
       return handleError(error, web, request);
     }
-  };
+  });
+}
+
+// A scoped token would otherwise read "your role (admin) cannot do this", which points at the wrong fix.
+function forbidden(principal: Principal): HttpError {
+  if (principal.scopes?.length) return new HttpError(403, 'forbidden', "scoped API tokens are for the worker's machine API, not the web app's operator API; sign in, or use a token without scopes");
+  return new HttpError(403, 'forbidden', `your role (${principal.role}) cannot do this`);
 }
 
 export function handleError(error: unknown, web: WebContext | null, request: NextRequest): Response {

@@ -1,18 +1,19 @@
 import type { NextRequest } from 'next/server';
 import type { ZodType } from 'zod';
 import { assertSameOrigin, handleError, parseBody } from './api-route';
+import { forRequest, inRequestScope } from './request-log';
 import { getWebContext, type WebContext } from './web-context';
 
 /** For the two forms used before anyone is signed in (sign-in and first set-up). */
 export function publicFormRoute<B>(schema: ZodType<B>, handler: (ctx: { request: NextRequest; web: WebContext; body: B }) => Promise<Response>) {
-  return async (request: NextRequest): Promise<Response> => {
+  return (request: NextRequest): Promise<Response> => inRequestScope(request, async () => {
     let web: WebContext | null = null;
     try {
-      web = await getWebContext();
+      web = forRequest(await getWebContext(), request);
       assertSameOrigin(request);
       return await handler({ request, web, body: await parseBody(request, schema) });
     } catch (error) {
       return handleError(error, web, request);
     }
-  };
+  });
 }

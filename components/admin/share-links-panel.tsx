@@ -56,7 +56,7 @@ export function ShareLinksPanel() {
                 {query ? `?${query}` : ''}
               </Td>
               <Td className="text-xs text-muted">{link.createdBy.replace(/^user:/, '')}</Td>
-              <Td className="text-xs text-muted">{new Date(link.expiresAt).toLocaleString([], { hour12: false })}</Td>
+              <Td className="text-xs text-muted">{new Date(link.expiresAt).toLocaleString([], { hourCycle: 'h23' })}</Td>
               <Td className="tabular text-xs text-muted">
                 {link.uses}
                 {link.lastUsedAt ? ` · ${formatRelative(link.lastUsedAt, now)}` : ''}

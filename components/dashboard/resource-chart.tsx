@@ -8,7 +8,7 @@ import { toChartSeries } from '@/lib/health/chart-series';
 function tickTime(value: number, spanMs: number): string {
   const d = new Date(value);
   if (spanMs > 2 * 86_400_000) return d.toLocaleDateString([], { month: 'short', day: 'numeric' });
-  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 export function ResourceChart({
@@ -71,7 +71,7 @@ export function ResourceChart({
               <Tooltip
                 contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12 }}
                 labelStyle={{ color: 'var(--muted)' }}
-                labelFormatter={(v) => new Date(Number(v)).toLocaleString([], { hour12: false })}
+                labelFormatter={(v) => new Date(Number(v)).toLocaleString([], { hourCycle: 'h23' })}
                 formatter={(v) => [`${Number(v).toFixed(1)} %`, label]}
               />
               <Area type="monotone" dataKey={field} stroke={color} strokeWidth={1.5} fill={`url(#${gradient})`} isAnimationActive={false} dot={false} />

@@ -15,7 +15,7 @@ export function LockdownBanner({ principal }: { principal: Principal }) {
       <strong className="font-semibold">LOCKDOWN.</strong>{' '}
       {lockdown ? (
         <>
-          Engaged by {lockdown.actor} {formatRelative(lockdown.since)}: “{lockdown.reason}”{lockdown.expiresAt ? `; ends by itself at ${new Date(lockdown.expiresAt).toLocaleString([], { hour12: false })}` : '; until lifted'}.{' '}
+          Engaged by {lockdown.actor} {formatRelative(lockdown.since)}: “{lockdown.reason}”{lockdown.expiresAt ? `; ends by itself at ${new Date(lockdown.expiresAt).toLocaleString([], { hourCycle: 'h23' })}` : '; until lifted'}.{' '}
         </>
       ) : null}
       {LOCKDOWN_READ_ONLY_MESSAGE}{' '}

@@ -52,7 +52,7 @@ export function ThreatFeedPanel({ threats, now, className }: { threats: DefenseT
         <DataTable columns={COLUMNS} className="min-w-[560px] text-sm" testId="threat-feed" empty={shown.length === 0 ? (level ? `No ${level} threats among the latest ${threats.length}.` : 'No threats detected. Rate abuse, brute force, scanning and resource abuse show up here with the action taken.') : null}>
           {shown.map((threat) => (
             <Tr key={threat.id}>
-              <Td className="whitespace-nowrap text-xs text-muted" title={new Date(threat.at).toLocaleString([], { hour12: false })}>
+              <Td className="whitespace-nowrap text-xs text-muted" title={new Date(threat.at).toLocaleString([], { hourCycle: 'h23' })}>
                 {formatClock(threat.at)} <span className="text-faint">· {formatRelative(threat.at, now)}</span>
               </Td>
               <Td>

@@ -6,7 +6,7 @@ import { denseThreatMinutes, THREAT_LEVELS, type ThreatMinute } from '@/lib/defe
 import { Panel } from '../ui/panel';
 import { LEVEL_COLOR } from './defense-style';
 
-const clock = (minute: number) => new Date(minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+const clock = (minute: number) => new Date(minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** Threats per minute by level over the last hour, stacked, from the overview and the live feed. */
 export function ThreatStatsChart({ minutes, now, className }: { minutes: ThreatMinute[]; now: number; className?: string }) {

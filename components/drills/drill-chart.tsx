@@ -6,7 +6,7 @@ import type { DrillRun, ScenarioName } from '@/lib/drills/drill-schema';
 import { Select } from '../ui/field';
 import { SelectOptions } from '../ui/select-options';
 
-const day = (at: number) => new Date(at).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+const day = (at: number) => new Date(at).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
 
 /** MTTD and MTTR of one scenario across past runs, oldest on the left; skipped runs leave no point. */

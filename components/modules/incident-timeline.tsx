@@ -13,6 +13,9 @@ const STEP_STYLE: Record<IncidentStepKind, { glyph: string; className: string }>
   resolved: { glyph: '✓', className: 'bg-ok text-white dark:text-slate-950' },
   approval: { glyph: '⏸', className: 'bg-warn text-white dark:text-slate-950' },
   folded: { glyph: '⇢', className: 'bg-surface-2 text-muted ring-1 ring-border' },
+  // Dashed: an Alertmanager alert is word from outside about the incident, not a step Vigil took.
+  alert_received: { glyph: '🔔\uFE0E', className: 'border border-dashed border-warn bg-warn/15 text-warn' },
+  alert_resolved: { glyph: '✓', className: 'border border-dashed border-ok bg-ok/15 text-ok' },
 };
 const FALLBACK = { glyph: '·', className: 'bg-surface-2 text-muted ring-1 ring-border' };
 
@@ -41,7 +44,7 @@ export function IncidentTimeline({ steps, start }: { steps: IncidentStepView[]; 
             </span>
             <div className="min-w-0">
               <div className="flex flex-wrap items-baseline gap-x-2 text-xs">
-                <span className="font-semibold uppercase tracking-wide text-muted">{step.kind}</span>
+                <span className="font-semibold uppercase tracking-wide text-muted">{step.kind.replaceAll('_', ' ')}</span>
                 <span className="tabular text-faint" title={`${step.at}, measured from the first failed probe`}>
                   {formatClock(step.at)} · {offset(step.at, start)}
                 </span>

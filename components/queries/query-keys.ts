@@ -13,6 +13,7 @@ export const queryKeys = {
   users: () => ['users', {}] as const,
   tokens: () => ['tokens', {}] as const,
   shareLinks: () => ['share-links', {}] as const,
+  cluster: () => ['cluster', {}] as const,
   recovery: () => ['recovery', {}] as const,
   /** The latest 'recovery:progress' report; written only by the live module. */
   recoveryProgress: () => ['recovery-progress', {}] as const,

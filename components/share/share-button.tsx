@@ -46,7 +46,7 @@ export function ShareButton({ view, defaultTitle, offerRedaction = false }: { vi
       <Dialog open={open} onClose={() => setOpen(false)} title="Share a read-only link to this view">
         {url ? (
           <div className="flex flex-col gap-3">
-            <p className="text-sm text-muted">Anyone with this link sees this view, read-only, until {new Date(create.data!.link.expiresAt).toLocaleString([], { hour12: false })}. Each use is recorded in the audit trail; revoke it from Admin › Shared links.</p>
+            <p className="text-sm text-muted">Anyone with this link sees this view, read-only, until {new Date(create.data!.link.expiresAt).toLocaleString([], { hourCycle: 'h23' })}. Each use is recorded in the audit trail; revoke it from Admin › Shared links.</p>
             <code data-testid="share-url" className="block break-all rounded border border-border bg-surface-2 px-2 py-1.5 font-mono text-xs">
               {url}
             </code>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Scope } from './scopes';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -9,10 +10,17 @@ export interface Principal {
   name: string;
   role: Role;
   kind: 'user' | 'token';
+  /** Set only on API tokens limited to these machine-API scopes (lib/auth/scopes.ts). */
+  scopes?: readonly Scope[];
 }
 
+export function roleAtLeast(role: Role, least: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(least);
+}
+
+// The operator API knows roles, not scopes: a scoped token is refused there, never treated as its whole role.
 function atLeast(principal: Principal | null, role: Role): boolean {
-  return principal !== null && ROLES.indexOf(principal.role) >= ROLES.indexOf(role);
+  return principal !== null && !principal.scopes?.length && roleAtLeast(principal.role, role);
 }
 
 /** Reading dashboards and history. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LABEL_NAME } from '../alerts/alert-labels';
 import { NOTIFICATION_KINDS } from '../healing/incident';
 
 export const channelNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (up to 63), starting with a letter or digit');
@@ -54,11 +55,50 @@ export const emailChannelSchema = z
   })
   .strict();
 
-export const notificationChannelSchema = z.discriminatedUnion('kind', [webhookChannelSchema, slackChannelSchema, emailChannelSchema]);
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable');
+
+/**
+ * An Alertmanager's v2 API (`POST <url>/api/v2/alerts`). Credentials are named by environment
+ * variable, so the config file (often in version control) never holds them.
+ */
+export const alertmanagerChannelSchema = z
+  .object({
+    ...common,
+    kind: z.literal('alertmanager'),
+    /** Base URLs, e.g. `http://127.0.0.1:9093`; every member of a cluster gets every alert, as Prometheus does it. */
+    urls: z
+      .array(httpUrl.refine((url) => !new URL(url).username && !new URL(url).password, 'no credentials in the URL: use auth'))
+      .min(1)
+      .max(10),
+    auth: z
+      .union([
+        z.object({ bearerTokenEnv: envVarName }).strict(),
+        z.object({ username: z.string().min(1).max(200), passwordEnv: envVarName }).strict(),
+      ])
+      .optional(),
+    /** Added to every alert (e.g. `team: ops`); Vigil's own labels win over these. */
+    labels: z
+      .record(z.string(), z.string().max(1000))
+      .superRefine((labels, ctx) => {
+        for (const name of Object.keys(labels)) if (!LABEL_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not a Prometheus label name (letters, digits and _, not starting with a digit)' });
+      })
+      .default({}),
+    /** The `instance` label; this host's name when not given. */
+    instance: z.string().min(1).max(200).optional(),
+    /**
+     * How long Alertmanager keeps an alert firing without news from Vigil. Reminders
+     * (escalation.reminderMinutes) renew it, so keep this above their interval; a recovery ends it at once.
+     */
+    expireAfterMinutes: z.number().int().min(1).max(10_080).default(60),
+  })
+  .strict();
+
+export const notificationChannelSchema = z.discriminatedUnion('kind', [webhookChannelSchema, slackChannelSchema, emailChannelSchema, alertmanagerChannelSchema]);
 export type NotificationChannel = z.infer<typeof notificationChannelSchema>;
 export type WebhookChannel = z.infer<typeof webhookChannelSchema>;
 export type SlackChannel = z.infer<typeof slackChannelSchema>;
 export type EmailChannel = z.infer<typeof emailChannelSchema>;
+export type AlertmanagerChannel = z.infer<typeof alertmanagerChannelSchema>;
 
 export const notificationsConfigSchema = z
   .object({
@@ -66,7 +106,8 @@ export const notificationsConfigSchema = z
       .array(notificationChannelSchema)
       .max(50)
       .default([])
-      .refine((channels) => new Set(channels.map((c) => c.name)).size === channels.length, 'channel names must be unique'),
+      .refine((channels) => new Set(channels.map((c) => c.name)).size === channels.length, 'channel names must be unique')
+      .describe('each of kind `webhook`, `slack`, `email` or `alertmanager` (Alertmanager v2 API: `urls`, `auth.bearerTokenEnv` or `auth.username` + `auth.passwordEnv`, `labels`, `instance`, `expireAfterMinutes`); see the README'),
   })
   .strict();
 export type NotificationsConfig = z.infer<typeof notificationsConfigSchema>;
@@ -81,5 +122,8 @@ export function channelSecrets(channel: NotificationChannel): string[] {
       return [channel.url, new URL(channel.url).pathname].filter((s) => s.length > 1);
     case 'email':
       return channel.auth ? [channel.auth.password] : [];
+    case 'alertmanager':
+      // Its credentials live in the environment; the worker adds their values when scrubbing.
+      return [];
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { roleSchema, type Principal, type Role } from '@/lib/auth/roles';
+import { roleSchema, type Principal } from '@/lib/auth/roles';
+import { decodeScopes } from '@/lib/auth/scopes';
 import type { Db } from '../db/client';
 import { findActiveTokenByHash, touchTokens, upsertProvisionedToken } from '../queries/api-tokens';
 import { sha256Hex } from './keys';
@@ -19,15 +20,23 @@ export async function provisionEnvToken(db: Db, token: string): Promise<void> {
   await upsertProvisionedToken(db, { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', prefix: token.slice(0, 12), tokenHash: sha256Hex(token), role: 'admin' });
 }
 
+/** An unknown role or an unreadable scope list refuses the token: it is never guessed wider. */
+function tokenPrincipal(row: { id: string; name: string; role: string; scopes: string }): Principal | null {
+  const role = roleSchema.safeParse(row.role);
+  const scopes = decodeScopes(row.scopes);
+  if (!role.success || scopes === null) return null;
+  return { id: row.id, name: row.name, role: role.data, kind: 'token', ...(scopes.length > 0 ? { scopes } : {}) };
+}
+
 interface CacheEntry {
   principal: Principal | null;
   until: number;
 }
 
 /**
- * Resolves bearer tokens on the machine API. Lookups are cached for a few seconds so
- * a busy client does not cost a query per request; revocation takes effect within
- * that time. Last-used times are written in batches for the same reason.
+ * Resolves bearer tokens on the machine API, with their scopes. Lookups are cached for a
+ * few seconds so a busy client does not cost a query per request; revocation takes effect
+ * within that time. Last-used times are written in batches for the same reason.
  */
 export class ApiTokenAuthenticator {
   private cache = new Map<string, CacheEntry>();
@@ -50,8 +59,7 @@ export class ApiTokenAuthenticator {
       principal = cached.principal;
     } else {
       const row = await findActiveTokenByHash(this.db, tokenHash);
-      const role = row ? roleSchema.safeParse(row.role) : null;
-      principal = row && role?.success ? { id: row.id, name: row.name, role: role.data as Role, kind: 'token' } : null;
+      principal = row ? tokenPrincipal(row) : null;
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(tokenHash, { principal, until: now + this.ttlMs });
     }

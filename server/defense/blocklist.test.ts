@@ -18,6 +18,19 @@ const decision = (id: number, source: string, expiresInMs: number | null = 3_600
 });
 
 describe('Blocklist and DecisionStream', () => {
+  it('resets to what the database holds, telling bouncers only what changed', () => {
+    const list = new Blocklist();
+    const stream = new DecisionStream(list);
+    list.load([decision(1, '203.0.113.1'), decision(2, '203.0.113.2')]);
+    stream.poll('b1', false, NOW);
+    list.reset([decision(2, '203.0.113.2'), decision(3, '203.0.113.3'), decision(4, '203.0.113.1')]);
+    expect(list.active().map((d) => d.id).sort()).toEqual([2, 3, 4]);
+    expect(list.match('203.0.113.1', NOW)?.id).toBe(4);
+    const changes = stream.poll('b1', false, NOW);
+    expect(changes.new.map((d) => d.id).sort()).toEqual([3, 4]);
+    expect(changes.deleted.map((d) => d.id)).toEqual([1]);
+  });
+
   it('enforces until expiry, then reports the expiry to bouncers as a deletion', () => {
     const list = new Blocklist();
     const stream = new DecisionStream(list);

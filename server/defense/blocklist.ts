@@ -79,6 +79,16 @@ export class Blocklist {
     return entry && entry.expiresAtMs > now ? entry.decision : undefined;
   }
 
+  /**
+   * Makes the list exactly `decisions` (a standby catching up from the database): what
+   * changed is recorded for bouncers, what is already here stays untouched.
+   */
+  reset(decisions: DefenseDecision[]): void {
+    const wanted = new Map(decisions.map((d) => [d.source, d]));
+    for (const [source, entry] of [...this.bySource]) if (wanted.get(source)?.id !== entry.decision.id) this.remove(source);
+    for (const decision of decisions) if (this.bySource.get(decision.source)?.decision.id !== decision.id) this.add(decision);
+  }
+
   get(source: string): DefenseDecision | undefined {
     return this.bySource.get(source)?.decision;
   }

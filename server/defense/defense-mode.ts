@@ -49,6 +49,23 @@ export class DefenseModeController {
     await this.tick(Date.now());
   }
 
+  /**
+   * A standby takes the leader's word for the mode: it counts no threats itself, and a
+   * lockdown's expiry is enforced by the leader's lift.
+   */
+  follow(mode: DefenseMode, lockdown: LockdownState | null): void {
+    this.setLockdown(lockdown);
+    this.elevated = mode === 'ELEVATED';
+    this.current = mode;
+  }
+
+  /** Re-reads the stored lockdown (a standby catching up); ELEVATED is only ever announced. */
+  async reload(): Promise<void> {
+    const stored = await readSetting<LockdownState>(this.deps.database.prisma, LOCKDOWN_KEY);
+    this.setLockdown(stored);
+    this.current = this.compute(Date.now());
+  }
+
   /** Counts a threat; returns true when the defense is (now) ELEVATED or stricter. */
   recordThreat(level: ThreatLevel, now: number): void {
     if (level === 'medium') return;

@@ -15,6 +15,7 @@ import { Detectors, type Overflow } from './detectors';
 import { IsolationError, Isolations } from './isolations';
 import { SourceResolver } from './source-resolver';
 import { ThreatFeed } from './threat-feed';
+import { unfoldSignals, type ClusterMessage } from '@/lib/ha/cluster-messages';
 
 /** Buckets visited per scenario per tick: a full pass over 200,000 takes under a minute. */
 const SWEEP_BUDGET = 5000;
@@ -25,6 +26,8 @@ export interface DefenseEvents {
   onThreat?: (threat: DefenseThreat) => void;
   onDecision?: (change: DefenseDecisionChange) => void;
   onMode?: (change: DefenseModeChange) => void;
+  /** An operator changed the allowlist (other replicas re-read it). */
+  onAllowlist?: () => void;
 }
 
 export interface DefenseServiceOptions extends DefenseEvents {
@@ -53,6 +56,8 @@ export class DefenseService {
   readonly resolver: SourceResolver;
   private readonly detectors: Detectors;
   private timer: NodeJS.Timeout | null = null;
+  /** Set on a standby: its signals go to the leader's detectors instead of its own. */
+  private relay: SignalSink | null = null;
   readonly guardStats = { checks: 0, denied: 0 };
   /** How the decisions in force were read at start (the ≤ 1 s for 100,000 target). */
   readonly startup = { loaded: 0, ms: 0 };
@@ -76,7 +81,8 @@ export class DefenseService {
     const loaded = await this.isolations.load();
     this.startup.loaded = loaded;
     this.startup.ms = Math.round(performance.now() - started);
-    await this.modes.start();
+    if (this.relay) await this.modes.reload();
+    else await this.modes.start();
     const tickMs = this.options.tickMs ?? 1000;
     this.timer = setInterval(() => void this.tick(), tickMs);
     this.timer.unref();
@@ -87,6 +93,53 @@ export class DefenseService {
   async reloadAllowlist(): Promise<void> {
     const rows = await listAllowEntries(this.options.database.prisma);
     this.allowlist.replaceUiEntries(rows.map((row) => ({ source: row.source, origin: 'ui' as const, reason: row.reason, createdBy: row.createdBy, createdAt: row.createdAt.toISOString() })));
+  }
+
+  /**
+   * A standby enforces what the leader decides and decides nothing itself: signals are
+   * relayed, and decisions and modes arrive through `applyClusterMessage`.
+   */
+  follow(relay: SignalSink): void {
+    this.relay = relay;
+  }
+
+  /** A standby that became leader: detect from now on, from the state as stored. */
+  async lead(): Promise<void> {
+    this.relay = null;
+    await this.reloadAllowlist();
+    await this.isolations.reload();
+    await this.modes.start();
+  }
+
+  /** Everything a standby enforces, read again from the database (after a missed notification). */
+  async resync(): Promise<void> {
+    await this.reloadAllowlist();
+    await this.isolations.reload();
+    await this.modes.reload();
+  }
+
+  /** What the leader announced, applied to this standby's memory; nothing is written or audited here. */
+  applyClusterMessage(message: ClusterMessage): void {
+    switch (message.kind) {
+      case 'decision':
+        if (message.change === 'isolated') this.blocklist.add(message.decision);
+        else if (this.blocklist.get(message.decision.source)?.id === message.decision.id) this.blocklist.remove(message.decision.source);
+        return;
+      case 'mode':
+        this.modes.follow(message.mode, message.lockdown);
+        return;
+      case 'allowlist':
+        void this.reloadAllowlist().catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'allowlist not reloaded'));
+        return;
+      case 'resync':
+        void this.resync().catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'defense state not reloaded'));
+        return;
+      case 'signals':
+        if (!this.relay) unfoldSignals(message.signals, (signal) => this.signal(signal));
+        return;
+      default:
+        return;
+    }
   }
 
   stop(): void {
@@ -123,6 +176,7 @@ export class DefenseService {
 
   /** The sink every signal producer feeds (guard, ingest, log tailer, Vigil's own sign-in). Never throws. */
   signal(signal: SecuritySignal): void {
+    if (this.relay) return this.relay(signal);
     try {
       const overflows = this.detectors.observe(signal);
       for (const overflow of overflows) void this.handleOverflow(overflow);
@@ -198,12 +252,14 @@ export class DefenseService {
   async allow(input: { source: string; reason: string; actor: string }): Promise<void> {
     await upsertAllowEntry(this.options.database.prisma, { source: input.source, reason: input.reason, createdBy: input.actor });
     this.allowlist.setUiEntry({ source: input.source, origin: 'ui', reason: input.reason, createdBy: input.actor, createdAt: new Date().toISOString() });
+    this.options.onAllowlist?.();
     await this.options.audit.append({ type: 'defense.allowlisted', severity: 'notice', actor: input.actor, action: `allowlist ${input.source}`, module: 'defense', resource: input.source, reason: input.reason, method: 'operator' });
   }
 
   async disallow(input: { source: string; reason: string; actor: string }): Promise<boolean> {
     const removed = await deleteAllowEntry(this.options.database.prisma, input.source);
     this.allowlist.removeUiEntry(input.source);
+    this.options.onAllowlist?.();
     if (removed) await this.options.audit.append({ type: 'defense.allowlist_removed', severity: 'notice', actor: input.actor, action: `remove ${input.source} from the allowlist`, module: 'defense', resource: input.source, reason: input.reason, method: 'operator' });
     return removed;
   }
@@ -225,6 +281,11 @@ export class DefenseService {
 
   private async tick(): Promise<void> {
     const now = Date.now();
+    // The leader announces expiries; a standby only stops enforcing them on time.
+    if (this.relay) {
+      this.blocklist.expire(now);
+      return;
+    }
     try {
       await this.isolations.expire(now);
       await this.modes.tick(now);

@@ -73,6 +73,13 @@ export class Isolations {
     return rows.length;
   }
 
+  /** A standby catching up: the list becomes what the database holds now. */
+  async reload(): Promise<number> {
+    const rows = await loadActiveDecisions(this.deps.database, new Date());
+    this.deps.blocklist.reset(rows.map(fromStored));
+    return rows.length;
+  }
+
   isPending(source: string): boolean {
     return this.pending.has(source);
   }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EnvError } from './env-error';
@@ -51,6 +52,9 @@ describe('loadWorkerEnv', () => {
       auditRetentionMs: 0,
       configPath: path.resolve('vigil.config.yaml'),
       searchPath: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      ha: false,
+      nodeId: `${hostname().slice(0, 30)}-${process.pid}`,
+      advertiseUrl: null,
     });
   });
 
@@ -72,6 +76,14 @@ describe('loadWorkerEnv', () => {
       port: 4100, host: '127.0.0.1', databaseProvider: 'postgresql', secret: 's'.repeat(40), sampleIntervalMs: 1000, rawRetentionMs: 7_200_000,
       rollupRetentionMs: 7 * 86_400_000, hysteresis: 5, confirmSamples: 4, diskMounts: ['/', '/data'], apiToken: 't'.repeat(30), logLevel: 'silent', integritySelf: false,
     });
+  });
+
+  it('runs as one replica of several only on PostgreSQL, with a node id and the URL others reach it at', () => {
+    expect(envError({ ...base(), VIGIL_HA: 'true' }).message).toMatch(/VIGIL_HA: several workers need a shared PostgreSQL database/);
+    const env = loadWorkerEnv({ ...base(), VIGIL_HA: 'true', DATABASE_URL: 'postgresql://vigil@db/vigil', VIGIL_NODE_ID: 'worker-2', VIGIL_ADVERTISE_URL: 'http://10.0.0.2:3001/' });
+    expect(env).toMatchObject({ ha: true, nodeId: 'worker-2', advertiseUrl: 'http://10.0.0.2:3001' });
+    expect(loadWorkerEnv(base())).toMatchObject({ ha: false, advertiseUrl: null, nodeId: expect.stringMatching(/-\d+$/) });
+    expect(envError({ ...base(), VIGIL_NODE_ID: 'has spaces' }).message).toMatch(/VIGIL_NODE_ID/);
   });
 
   it('names VIGIL_INTEGRITY_SELF when it is not a boolean', () => {

@@ -1,7 +1,9 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { auditEnvShape, resolveAuditEnv, type AuditEnv } from './audit-env';
 import { commonEnvShape, parseEnv, port, resolveCommonEnv, type CommonEnv } from './common';
 import { configEnvShape, resolveConfigPath } from './config-env';
+import { EnvError } from './env-error';
 
 const workerShape = {
   ...commonEnvShape,
@@ -18,6 +20,12 @@ const workerShape = {
   VIGIL_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Off for tests and for installs whose code is immutable anyway (a read-only image). */
   VIGIL_INTEGRITY_SELF: z.stringbool({ error: 'must be true or false' }).default(true),
+  /** Several workers on one PostgreSQL database, one of them elected leader. */
+  VIGIL_HA: z.stringbool({ error: 'must be true or false' }).default(false),
+  /** PostgreSQL only: this replica's name among several workers (default: host name and process id). */
+  VIGIL_NODE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,40}$/, 'must be 1-40 letters, digits, dots, dashes, colons or underscores').optional(),
+  /** Where the other replicas reach this worker (default: http://127.0.0.1:<WORKER_PORT>). */
+  VIGIL_ADVERTISE_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
 };
 
 export interface WorkerEnv extends CommonEnv, AuditEnv {
@@ -33,11 +41,17 @@ export interface WorkerEnv extends CommonEnv, AuditEnv {
   /** Watch Vigil's own code and config file for tampering (file integrity). */
   integritySelf: boolean;
   configPath: string;
+  /** Run as one replica among several (PostgreSQL): elect a leader, stand by otherwise. */
+  ha: boolean;
+  nodeId: string;
+  /** Null: derived from the port once the worker listens (a port of 0 is chosen then). */
+  advertiseUrl: string | null;
 }
 
 export function loadWorkerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
   const raw = parseEnv(workerShape, source);
   const common = resolveCommonEnv(raw);
+  if (raw.VIGIL_HA && common.databaseProvider !== 'postgresql') throw new EnvError('VIGIL_HA: several workers need a shared PostgreSQL database (DATABASE_URL=postgresql://…); SQLite serves one worker');
   return {
     ...common,
     ...resolveAuditEnv(common.dataDir, raw),
@@ -52,5 +66,8 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     apiToken: raw.VIGIL_API_TOKEN ?? null,
     integritySelf: raw.VIGIL_INTEGRITY_SELF,
     configPath: resolveConfigPath(raw),
+    ha: raw.VIGIL_HA,
+    nodeId: raw.VIGIL_NODE_ID ?? `${hostname().slice(0, 30)}-${process.pid}`,
+    advertiseUrl: raw.VIGIL_ADVERTISE_URL?.replace(/\/+$/, '') ?? null,
   };
 }

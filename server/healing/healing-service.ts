@@ -8,6 +8,7 @@ import type { Database } from '../db/client';
 import type { Logger } from '../log';
 import { findIncident, listIncidents, type IncidentDetail } from '../queries/incidents';
 import { deleteConsoleModule, listConsoleModules, saveConsoleModule } from '../queries/healing-modules';
+import { AlertIncidents } from './alert-incidents';
 import { HealingEngine, HealingError } from './healing-engine';
 import type { ModuleView } from './module-view';
 
@@ -37,6 +38,8 @@ export interface HealingOverview {
  */
 export class HealingService {
   readonly engine: HealingEngine;
+  /** Alertmanager alerts about modules, as incidents. */
+  readonly alerts: AlertIncidents;
   private consoleModules = new Map<string, ModuleDefinition>();
 
   constructor(private readonly options: HealingServiceOptions) {
@@ -45,7 +48,17 @@ export class HealingService {
       modules: () => this.definitions(),
       escalation: () => options.config().escalation,
       approvalTimeoutMs: options.approvalTimeoutMs ?? 15 * 60_000,
+      onModules: (modules) => {
+        options.onModules?.(modules);
+        this.alerts.settle().catch((error: unknown) => options.log.warn({ err: (error as Error).message }, 'could not close an alert incident'));
+      },
     });
+    this.alerts = new AlertIncidents({ incidents: this.engine.incidents, module: (name) => this.engine.runtime(name) });
+  }
+
+  /** Names of the modules alerts may be filed under. */
+  moduleNames(): string[] {
+    return this.engine.list().map((module) => module.name);
   }
 
   private definitions(): { definition: ModuleDefinition; source: 'config' | 'console' }[] {
@@ -86,7 +99,7 @@ export class HealingService {
   async overview(): Promise<HealingOverview> {
     return {
       modules: this.engine.list(),
-      openIncidents: this.engine.incidents.openIncidents(),
+      openIncidents: [...this.engine.incidents.openIncidents(), ...this.engine.incidents.externalIncidents()],
       recentIncidents: await listIncidents(this.options.database.prisma, { limit: 50 }),
     };
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Diagnosis, Finding } from '@/lib/healing/diagnosis';
-import type { EscalationLevel, IncidentNotification, IncidentSummary } from '@/lib/healing/incident';
+import type { EscalationLevel, IncidentNotification, IncidentSeverity, IncidentSummary } from '@/lib/healing/incident';
 import { notificationsDue, type EscalationPolicy } from '@/lib/healing/escalation';
 import type { AuditEventInput } from '@/lib/audit/types';
 import type { Database } from '../db/client';
@@ -19,6 +19,11 @@ export interface IncidentSinks {
   notify?: (notification: IncidentNotification) => void;
 }
 
+function newIncident(fields: Pick<IncidentSummary, 'module' | 'title' | 'severity' | 'failureClass' | 'rootCause' | 'confidence'> & { at: number }): IncidentSummary {
+  const { at, ...rest } = fields;
+  return { ...rest, id: randomUUID(), title: fields.title.slice(0, 300), state: 'open', escalationLevel: 1, openedAt: new Date(at).toISOString(), resolvedAt: null, affectedDependents: [] };
+}
+
 const SEVERITY_FOR_AUDIT = { warning: 'warning', high: 'high', critical: 'critical' } as const;
 
 /**
@@ -27,36 +32,54 @@ const SEVERITY_FOR_AUDIT = { warning: 'warning', high: 'high', critical: 'critic
  */
 export class IncidentManager {
   private readonly open = new Map<string, IncidentSummary>();
+  /**
+   * Incidents opened by an external alert: narrated and listed like the others, but left out of
+   * escalation, reminders and recovery, because Alertmanager already pages people for them and
+   * an alert does not say what to repair.
+   */
+  private readonly external = new Map<string, IncidentSummary>();
   /** Per incident: the level last considered for notifications and when people were last told. */
   private readonly notified = new Map<string, { level: EscalationLevel; at: number | null }>();
 
   constructor(private readonly sinks: IncidentSinks) {}
 
   get(id: string): IncidentSummary | undefined {
-    return this.open.get(id);
+    return this.open.get(id) ?? this.external.get(id);
   }
 
   openIncidents(): IncidentSummary[] {
     return [...this.open.values()];
   }
 
+  externalIncidents(): IncidentSummary[] {
+    return [...this.external.values()];
+  }
+
+  isExternal(id: string): boolean {
+    return this.external.has(id);
+  }
+
+  async openForAlert(input: { module: string; title: string; severity: IncidentSeverity; at: number }): Promise<IncidentSummary> {
+    const incident = newIncident({
+      module: input.module,
+      title: `${input.module}: ${input.title}`,
+      severity: input.severity,
+      // The module may still answer its probes; what the alert reports is, at most, a degradation.
+      failureClass: 'degradation',
+      rootCause: null,
+      confidence: 0,
+      at: input.at,
+    });
+    this.external.set(incident.id, incident);
+    await this.persist(() => insertIncident(this.sinks.database.prisma, { ...incident, firstFailureAt: new Date(input.at), detectedAt: new Date(input.at) }));
+    this.sinks.onIncident?.(incident);
+    return incident;
+  }
+
   async openIncident(input: { module: string; critical: boolean; diagnosis: Diagnosis; findings: readonly Finding[]; firstFailureAt: number; detectedAt: number }): Promise<IncidentSummary> {
     const { diagnosis } = input;
     const title = `${input.module}: ${input.findings[0]?.message ?? 'failing'}`;
-    const incident: IncidentSummary = {
-      id: randomUUID(),
-      module: input.module,
-      title: title.slice(0, 300),
-      severity: diagnosis.severity,
-      failureClass: diagnosis.failureClass,
-      rootCause: diagnosis.rootCause,
-      confidence: diagnosis.confidence,
-      state: 'open',
-      escalationLevel: 1,
-      openedAt: new Date(input.detectedAt).toISOString(),
-      resolvedAt: null,
-      affectedDependents: [],
-    };
+    const incident = newIncident({ module: input.module, title, severity: diagnosis.severity, failureClass: diagnosis.failureClass, rootCause: diagnosis.rootCause, confidence: diagnosis.confidence, at: input.detectedAt });
     this.open.set(incident.id, incident);
     await this.persist(() => insertIncident(this.sinks.database.prisma, { ...incident, firstFailureAt: new Date(input.firstFailureAt), detectedAt: new Date(input.detectedAt) }));
     await this.step(incident, 'detected', `detected ${input.findings.map((f) => f.message).join('; ')} (${input.detectedAt - input.firstFailureAt} ms after the first failure)`, { findings: input.findings.map((f) => ({ kind: f.kind, ...f.evidence })), mttdMs: input.detectedAt - input.firstFailureAt });
@@ -103,6 +126,7 @@ export class IncidentManager {
     incident.state = 'resolved';
     incident.resolvedAt = new Date(at).toISOString();
     this.open.delete(incident.id);
+    this.external.delete(incident.id);
     const mttrMs = at - Date.parse(incident.openedAt);
     await this.persist(() => updateIncident(this.sinks.database.prisma, incident.id, { resolvedAt: new Date(at) }));
     await this.step(incident, 'resolved', `${message} (MTTR ${(mttrMs / 1000).toFixed(1)} s)`, { mttrMs }, at);

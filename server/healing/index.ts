@@ -2,3 +2,4 @@ export { HealingService, type HealingOverview, type HealingServiceOptions } from
 export { HealingError } from './healing-engine';
 export type { ModuleView } from './module-view';
 export type { LogLine } from './log-ring';
+export type { AlertIncidentOutcome, ModuleAlert } from './alert-incidents';

@@ -1,14 +1,36 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodType } from 'zod';
 import { describeIssues, HttpError } from '@/lib/http-error';
+import type { Logger } from '../log';
 
 export { HttpError };
+
+/** What the server knows of a request before it is routed: its id, and a logger that names it. */
+export class RequestScope {
+  /** Set by the router when the path holds a credential (a push token) that a log must not. */
+  loggedPath: string | undefined;
+  private child: Logger | undefined;
+
+  constructor(
+    readonly requestId: string,
+    private readonly parent: Logger,
+  ) {}
+
+  /** Made on first use: most requests never log anything but their access line. */
+  get log(): Logger {
+    return (this.child ??= this.parent.child({ reqId: this.requestId }));
+  }
+}
 
 export interface RequestContext {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
+  /** Echoed as `x-request-id`; the web app sends its own, so one id names a request in both logs. */
+  requestId: string;
+  /** Bound to `reqId`. */
+  readonly log: Logger;
   /** Parses and validates the JSON body; a bad body is a 400/422 naming the field. */
   json<T>(schema: ZodType<T>): Promise<T>;
 }
@@ -17,9 +39,22 @@ export type Handler = (ctx: RequestContext) => Promise<void> | void;
 
 interface Route {
   method: string;
+  path: string;
   pattern: RegExp;
   keys: string[];
+  /** Whether a parameter is a credential, so the logged path keeps `:token` instead of its value. */
+  masked: boolean;
   handler: Handler;
+}
+
+const CREDENTIAL_PARAM = /token|secret|password|key/i;
+
+function loggablePath(route: Route, match: RegExpExecArray): string {
+  let index = 0;
+  return route.path.replace(/:([a-zA-Z]+)/g, (param, key: string) => {
+    const value = match[++index];
+    return CREDENTIAL_PARAM.test(key) ? param : value;
+  });
 }
 
 const MAX_BODY_BYTES = 1_048_576;
@@ -80,15 +115,19 @@ export class Router {
         return '([^/]+)';
       })}$`,
     );
-    this.routes.push({ method, pattern, keys, handler });
+    this.routes.push({ method, path, pattern, keys, masked: keys.some((key) => CREDENTIAL_PARAM.test(key)), handler });
     return this;
   }
 
-  /** Returns false when no route matched the path, so the caller can answer 404. */
-  async handle(req: IncomingMessage, res: ServerResponse, onUnexpected: (error: unknown) => void): Promise<boolean> {
+  /**
+   * Returns false when no route matched the path, so the caller can answer 404. Expected
+   * failures (HttpError) are answers, not log lines; anything else is logged once, with the id.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://worker.local');
     const candidates = this.routes.filter((r) => r.pattern.test(url.pathname));
     if (candidates.length === 0) return false;
+    if (candidates[0].masked) scope.loggedPath = loggablePath(candidates[0], candidates[0].pattern.exec(url.pathname)!);
     const route = candidates.find((r) => r.method === req.method);
     try {
       if (!route) throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here`, { allow: candidates.map((r) => r.method).join(', ') });
@@ -99,6 +138,10 @@ export class Router {
         res,
         url,
         params,
+        requestId: scope.requestId,
+        get log() {
+          return scope.log;
+        },
         async json(schema) {
           const text = await readBody(req);
           let parsed: unknown;
@@ -117,7 +160,7 @@ export class Router {
       if (error instanceof HttpError) {
         sendError(res, error);
       } else {
-        onUnexpected(error);
+        scope.log.error({ err: error, method: req.method, path: scope.loggedPath ?? url.pathname }, 'request failed');
         if (!res.headersSent) sendError(res, new HttpError(500, 'internal_error', 'the worker could not complete this request'));
       }
     }

@@ -4,6 +4,8 @@ import type { ModuleView } from '@/lib/healing/module-view';
 import type { IncidentSummary } from '@/lib/healing/incident';
 import type { IntegrityFinding } from '@/lib/integrity/integrity-status';
 import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type { Pool } from 'pg';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { AuditAppended, ClientToServerEvents, DegradationChange, HealthSnapshot, ServerToClientEvents } from '@/lib/live/events';
 import type { Principal } from '@/lib/auth/roles';
@@ -42,6 +44,8 @@ export function createLiveServer(options: {
   secret: string;
   log: Logger;
   currentHealth: () => HealthSnapshot | null;
+  /** With several replicas: live events fan out to every replica's clients through PostgreSQL. */
+  fanOutPool?: Pool;
 }): LiveServer {
   const io: LiveIo = new Server(options.httpServer, {
     // The token in the handshake is the credential (no cookies), so any origin may connect with one.
@@ -50,6 +54,9 @@ export function createLiveServer(options: {
     pingInterval: 10_000,
     pingTimeout: 5_000,
   });
+  if (options.fanOutPool) {
+    io.adapter(createAdapter(options.fanOutPool, { errorHandler: (error) => options.log.warn({ err: error.message }, 'live fan-out failed') }));
+  }
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;

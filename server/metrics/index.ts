@@ -16,6 +16,8 @@ export interface MetricsSources {
   /** The newest verified golden snapshot, or null when there is none. */
   newestVerifiedGolden: () => Promise<{ name: string; createdAt: Date } | null>;
   auditHeadSeq: () => number;
+  /** With several replicas on PostgreSQL: this one's role; null on SQLite (always the only one). */
+  clusterRole?: () => 'leader' | 'standby' | null;
 }
 
 export interface WorkerMetrics {
@@ -42,6 +44,14 @@ export function createWorkerMetrics(sources: MetricsSources): WorkerMetrics {
     collect() {
       const score = sources.healthScore();
       if (score !== null) this.set(score);
+    },
+  });
+  new Gauge({
+    name: 'vigil_leader',
+    help: '1 on the replica that leads (probes, detects, heals), 0 on a standby; always 1 on SQLite.',
+    registers: [registry],
+    collect() {
+      this.set(sources.clusterRole?.() === 'standby' ? 0 : 1);
     },
   });
   new Gauge({

@@ -1,17 +1,19 @@
 import type { AuditEventInput } from '@/lib/audit/types';
 import { channelSecrets, type NotificationChannel } from '@/lib/config/notifications-config';
 import type { IncidentNotification } from '@/lib/healing/incident';
+import { environmentSecrets } from './channel-credentials';
 
 /** Where a channel delivers, as far as it is safe to show: host and port, never a path or token. */
 export function channelTarget(channel: NotificationChannel): string {
   if (channel.kind === 'email') return `${channel.host}:${channel.port}`;
+  if (channel.kind === 'alertmanager') return channel.urls.map((url) => new URL(url).host).join(', ');
   return new URL(channel.url).host;
 }
 
 /** Error text may echo what was sent or where; no configured secret leaves through it. */
 export function scrubSecrets(text: string, channel: NotificationChannel): string {
   let scrubbed = text;
-  for (const secret of channelSecrets(channel).sort((a, b) => b.length - a.length)) scrubbed = scrubbed.split(secret).join('[redacted]');
+  for (const secret of [...channelSecrets(channel), ...environmentSecrets(channel)].sort((a, b) => b.length - a.length)) scrubbed = scrubbed.split(secret).join('[redacted]');
   return scrubbed.slice(0, 500);
 }
 

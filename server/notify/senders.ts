@@ -1,7 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import nodemailer from 'nodemailer';
-import type { EmailChannel, NotificationChannel, SlackChannel, WebhookChannel } from '@/lib/config/notifications-config';
+import type { AlertmanagerChannel, EmailChannel, NotificationChannel, SlackChannel, WebhookChannel } from '@/lib/config/notifications-config';
 import type { IncidentNotification } from '@/lib/healing/incident';
+import { alertmanagerAlert } from './alertmanager-alerts';
+import { alertmanagerAuthorization, MissingCredentialError } from './channel-credentials';
 import { emailHtml, emailText, slackPayload, viewOf } from './message-format';
 
 /** A failed attempt; `retryable` says whether trying the same thing again can help. */
@@ -35,6 +38,8 @@ export function send(channel: NotificationChannel, input: SendInput): Promise<vo
       return sendSlack(channel, input);
     case 'email':
       return sendEmail(channel, input);
+    case 'alertmanager':
+      return sendAlertmanager(channel, input);
   }
 }
 
@@ -47,6 +52,31 @@ async function sendWebhook(channel: WebhookChannel, { notification, deliveryId, 
 
 function sendSlack(channel: SlackChannel, { notification, signal }: SendInput): Promise<void> {
   return postJson({ url: channel.url, body: JSON.stringify(slackPayload(notification)), headers: {}, timeoutMs: channel.timeoutSeconds * 1000, signal });
+}
+
+/** Every Alertmanager of the channel gets the alert; one that took it is enough, as they gossip it to each other. */
+async function sendAlertmanager(channel: AlertmanagerChannel, { notification, signal }: SendInput): Promise<void> {
+  let authorization: string | null;
+  try {
+    authorization = alertmanagerAuthorization(channel);
+  } catch (error) {
+    if (error instanceof MissingCredentialError) throw new DeliveryError(error.message, false);
+    throw error;
+  }
+  const body = JSON.stringify([alertmanagerAlert({ notification, channel, hostname: hostname(), now: Date.now() })]);
+  const headers: Record<string, string> = authorization ? { authorization } : {};
+  const failures: DeliveryError[] = [];
+  for (const base of channel.urls) {
+    const url = new URL('api/v2/alerts', base.endsWith('/') ? base : `${base}/`).toString();
+    try {
+      await postJson({ url, body, headers, timeoutMs: channel.timeoutSeconds * 1000, signal });
+      return;
+    } catch (error) {
+      failures.push(error instanceof DeliveryError ? error : new DeliveryError((error as Error).message, true));
+    }
+  }
+  const reasons = failures.map((failure, index) => (channel.urls.length > 1 ? `${new URL(channel.urls[index]).host}: ${failure.message}` : failure.message));
+  throw new DeliveryError(reasons.join('; '), failures.some((failure) => failure.retryable));
 }
 
 async function postJson(input: { url: string; body: string; headers: Record<string, string>; timeoutMs: number; signal: AbortSignal }): Promise<void> {

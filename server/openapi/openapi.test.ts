@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import { SCOPE_DEFINITIONS, SCOPES, type Scope } from '@/lib/auth/scopes';
 import { configLists, configSections } from '@/lib/config/config-schema';
 import { renderConfigReference } from '@/scripts/config-reference';
-import { buildOpenApiDocument, OPERATIONS, requestFields } from './openapi';
+import type { AlertIntakeResult } from '../http/alert-intake';
+import { alertIntakeResultSchema, buildOpenApiDocument, OPERATIONS, requestFields } from './openapi';
 
 const doc = buildOpenApiDocument();
 
@@ -78,6 +81,23 @@ describe('OpenAPI document', () => {
     expect(paths['/api/snapshots'].post.security).toEqual([{ sessionCookie: [], csrfHeader: [] }, { bearerToken: [] }]);
   });
 
+  it('names the scope of every token operation of the machine API, and the role that scope needs', () => {
+    const paths = doc.paths as Record<string, Record<string, { 'x-vigil-scope'?: Scope; 'x-vigil-role'?: string; description?: string }>>;
+    const tokenOperations = OPERATIONS.filter((op) => op.server === 'worker' && op.auth === 'token');
+    expect(tokenOperations.length).toBeGreaterThan(15);
+    for (const op of tokenOperations) {
+      const described = paths[op.path][op.method];
+      expect(SCOPES, `${op.method} ${op.path}`).toContain(described['x-vigil-scope']);
+      expect(described['x-vigil-role']).toBe(SCOPE_DEFINITIONS[described['x-vigil-scope']!].role);
+      expect(described.description).toContain(described['x-vigil-scope']);
+    }
+    expect(paths['/api/v1/events'].post['x-vigil-scope']).toBe('events:write');
+    expect(paths['/api/v1/alertmanager'].post['x-vigil-scope']).toBe('alerts:write');
+    expect(paths['/api/tokens'].get['x-vigil-scope']).toBeUndefined();
+    const createToken = OPERATIONS.find((op) => op.path === '/api/tokens' && op.method === 'post')!;
+    expect(requestFields(createToken).find((f) => f.name === 'scopes')).toMatchObject({ in: 'body', required: false, type: expect.stringContaining('"events:write"') });
+  });
+
   it('takes request bodies from the zod schemas the handlers parse with', () => {
     const ingest = doc.components.schemas.IngestRequest as { properties: { events: { items: unknown; maxItems: number } } };
     expect(ingest.properties.events.maxItems).toBe(1000);
@@ -88,6 +108,21 @@ describe('OpenAPI document', () => {
     expect(fields.find((f) => f.name === 'name')?.required).toBe(true);
     expect(fields.find((f) => f.name === 'kind')?.required).toBe(true);
     expect(fields.find((f) => f.name === 'url')?.required).toBe(false);
+  });
+
+  it('describes what the Alertmanager receiver does with alerts, and every field of its answer', () => {
+    // Fails the type check the day the intake's answer and its documentation drift apart.
+    expectTypeOf<z.output<typeof alertIntakeResultSchema>>().toEqualTypeOf<AlertIntakeResult>();
+    const paths = doc.paths as Record<string, Record<string, { summary: string; description: string; requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+    const receiver = paths['/api/v1/alertmanager'].post;
+    expect(receiver.summary).not.toContain('each firing alert becomes an audit event');
+    for (const words of ['vigil_incident', 'vigil_kind="threat"', 'defense signal', 'opens an incident', 'only audited', 'fingerprint', 'alerts:write']) expect(receiver.description).toContain(words);
+    expect(receiver.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AlertmanagerWebhook' } } } });
+    expect(receiver.responses['200'].content?.['application/json'].schema).toEqual({ $ref: '#/components/schemas/AlertIntakeResult' });
+    const answer = doc.components.schemas.AlertIntakeResult as { properties: Record<string, { description?: string }>; required: string[] };
+    expect(Object.keys(answer.properties).sort()).toEqual(['duplicates', 'incidentsOpened', 'moduleSignals', 'received', 'recorded', 'threatSignals']);
+    expect(answer.required.sort()).toEqual(Object.keys(answer.properties).sort());
+    for (const [name, field] of Object.entries(answer.properties)) expect(field.description, name).toBeTruthy();
   });
 
   it('lists audit filters as query parameters', () => {

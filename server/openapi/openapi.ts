@@ -1,6 +1,8 @@
 import { z, type ZodType } from 'zod';
+import { alertmanagerWebhookSchema } from '@/lib/alerts/alertmanager-webhook';
 import { auditExportQuerySchema, auditSearchQuerySchema } from '@/lib/audit/filters';
 import { roleSchema } from '@/lib/auth/roles';
+import { createApiTokenSchema, SCOPE_DEFINITIONS, type Scope } from '@/lib/auth/scopes';
 import { allowlistRequestSchema, isolateRequestSchema, liftRequestSchema, listQuerySchema, lockdownRequestSchema, restoreRequestSchema as releaseRequestSchema, streamQuerySchema } from '@/lib/defense/defense-api';
 import { applyMitigationRequestSchema, decideSuggestionRequestSchema } from '@/lib/forecast/forecast-api';
 import { approvalRequestSchema, moduleControlRequestSchema } from '@/lib/healing/healing-api';
@@ -24,24 +26,48 @@ export interface OperationSpec {
   path: string;
   tag: string;
   summary: string;
+  /** What the summary leaves out, in prose. */
+  description?: string;
   auth: Auth;
   /** Least role that may call it; absent for public endpoints. */
   role?: z.infer<typeof roleSchema>;
+  /** The scope a scoped token needs (machine API); it also sets the role. */
+  scope?: Scope;
   /** Component name for the body; the schema is registered under it. */
   body?: [name: string, schema: ZodType];
   query?: [name: string, schema: ZodType];
+  /** Component name and schema of the success body, where a client needs its fields. */
+  response?: [name: string, schema: ZodType];
   /** Success status and its content; defaults to 200 JSON. */
   success?: { status: string; description: string; contentType?: string };
   server: 'web' | 'worker';
 }
 
 // Bodies of routes whose schema lives inline in the handler, restated with the same rules.
-const createTokenSchema = z.object({ name: z.string().trim().min(1).max(100), role: roleSchema });
 const restoreSourceSchema = releaseRequestSchema.extend({ source: z.string().min(1).describe('IP address or CIDR range') });
 const recentQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(12) });
 
+// What POST /api/v1/alertmanager answers (AlertIntakeResult); openapi.test.ts checks the two agree.
+const count = (description: string) => z.number().int().min(0).describe(description);
+export const alertIntakeResultSchema = z.object({
+  received: count('Alerts in the payload, firing and resolved'),
+  recorded: count('Audit events written: new firing alerts, and resolutions of alerts seen firing'),
+  duplicates: count('Firing alerts already seen (same fingerprint), as Alertmanager resends them every repeat_interval; nothing is recorded for them'),
+  moduleSignals: count('New firing alerts naming a known module'),
+  incidentsOpened: count('Incidents those alerts opened; the others joined an incident already open for their module'),
+  threatSignals: count('vigil_kind="threat" alerts handed to the defense as signals'),
+});
+
+const ALERTMANAGER_DESCRIPTION = [
+  'Every new firing alert, and the resolution of one seen firing, is an `alert.received` / `alert.resolved` audit event. Besides, the first match wins:',
+  'an alert carrying `vigil_incident` is one of Vigil\'s own alerts routed back, and joins that incident (while it is open) as a step;',
+  'a `vigil_kind="threat"` alert with a source address (`source`, `source_ip`, `src_ip`, `client_ip`) becomes a defense signal (`vigil_signal` picks the kind, default `custom`);',
+  'an alert naming a known module (`vigil_module`, `module`, `service`, `job`) opens an incident on it or joins the open one, and its resolution is a step there; an incident an alert opened closes once all its alerts are resolved and the module is up.',
+  'Anything else is only audited. Alerts are told apart by `fingerprint` (or, without one, by their labels), so a firing alert resent by Alertmanager counts once.',
+].join(' ');
+
 const web = (spec: Omit<OperationSpec, 'server' | 'auth'> & { auth?: Auth }): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });
-const worker = (spec: Omit<OperationSpec, 'server' | 'auth'> & { auth?: Auth }): OperationSpec => ({ auth: 'token', ...spec, server: 'worker' });
+const worker = (spec: Omit<OperationSpec, 'server' | 'auth' | 'role'> & { auth?: Auth }): OperationSpec => ({ auth: 'token', ...spec, ...(spec.scope ? { role: SCOPE_DEFINITIONS[spec.scope].role } : {}), server: 'worker' });
 
 export const OPERATIONS: OperationSpec[] = [
   // Operator API (web app, port 3000)
@@ -82,32 +108,33 @@ export const OPERATIONS: OperationSpec[] = [
   web({ method: 'get', path: '/api/share-links', tag: 'Share links', summary: 'Share links you can revoke', role: 'operator' }),
   web({ method: 'post', path: '/api/share-links', tag: 'Share links', summary: 'Create a read-only link to a view', role: 'operator', body: ['CreateShareLinkRequest', createShareLinkSchema] }),
   web({ method: 'delete', path: '/api/share-links/{id}', tag: 'Share links', summary: 'Revoke a share link', role: 'operator' }),
-  web({ method: 'get', path: '/api/tokens', tag: 'API tokens', summary: 'API tokens (prefix, role, last used; never the secret)', role: 'admin' }),
-  web({ method: 'post', path: '/api/tokens', tag: 'API tokens', summary: 'Create an API token; the secret is returned once', role: 'admin', body: ['CreateTokenRequest', createTokenSchema], success: { status: '201', description: 'The token, with its secret shown this one time' } }),
+  web({ method: 'get', path: '/api/tokens', tag: 'API tokens', summary: 'API tokens (prefix, role, scopes, last used; never the secret)', role: 'admin' }),
+  web({ method: 'post', path: '/api/tokens', tag: 'API tokens', summary: 'Create an API token; the secret is returned once', role: 'admin', body: ['CreateTokenRequest', createApiTokenSchema], success: { status: '201', description: 'The token, with its secret shown this one time' } }),
   web({ method: 'delete', path: '/api/tokens/{id}', tag: 'API tokens', summary: 'Revoke an API token', role: 'admin' }),
   web({ method: 'get', path: '/api/openapi.json', tag: 'Meta', summary: 'This document', auth: 'public' }),
 
   // Machine API (worker, port 3001)
   worker({ method: 'get', path: '/healthz', tag: 'Machine', summary: 'Liveness with health score, degradation and defense mode', auth: 'public' }),
   worker({ method: 'get', path: '/guard/check', tag: 'Machine', summary: 'May this request pass? (nginx auth_request, Traefik forwardAuth, Caddy forward_auth)', auth: 'public', success: { status: '204', description: 'The source may pass' } }),
-  worker({ method: 'post', path: '/api/v1/events', tag: 'Machine', summary: 'Report security and health events in a batch (at most 1000)', role: 'operator', body: ['IngestRequest', ingestBodySchema], success: { status: '202', description: 'One receipt per event, once durable' } }),
+  worker({ method: 'post', path: '/api/v1/events', tag: 'Machine', summary: 'Report security and health events in a batch (at most 1000)', scope: 'events:write', body: ['IngestRequest', ingestBodySchema], success: { status: '202', description: 'One receipt per event, once durable' } }),
   worker({ method: 'post', path: '/api/v1/push/{token}', tag: 'Machine', summary: 'Heartbeat push for a push module (the path token is the credential)', auth: 'push-token' }),
   worker({ method: 'get', path: '/api/v1/push/{token}', tag: 'Machine', summary: 'Heartbeat push for a push module (the path token is the credential)', auth: 'push-token' }),
-  worker({ method: 'get', path: '/api/v1/modules', tag: 'Machine', summary: 'Modules: id, name, kind, state, restarts', role: 'viewer' }),
-  worker({ method: 'post', path: '/api/v1/modules', tag: 'Machine', summary: 'Register a module', role: 'operator', body: ['ModuleDefinition', moduleSchema] }),
-  worker({ method: 'get', path: '/api/v1/modules/{name}', tag: 'Machine', summary: 'One module', role: 'viewer' }),
-  worker({ method: 'delete', path: '/api/v1/modules/{name}', tag: 'Machine', summary: 'Remove a module', role: 'operator' }),
-  worker({ method: 'get', path: '/api/v1/incidents', tag: 'Machine', summary: 'Incidents', role: 'viewer' }),
-  worker({ method: 'get', path: '/api/v1/threats', tag: 'Machine', summary: 'Recent threats', role: 'viewer', query: ['ListQuery', listQuerySchema] }),
-  worker({ method: 'get', path: '/api/v1/isolations', tag: 'Machine', summary: 'Isolated sources', role: 'viewer', query: ['ListQuery', listQuerySchema] }),
-  worker({ method: 'post', path: '/api/v1/isolations', tag: 'Machine', summary: 'Isolate a source', role: 'operator', body: ['IsolateRequest', isolateRequestSchema], success: { status: '201', description: 'The isolation' } }),
-  worker({ method: 'delete', path: '/api/v1/isolations/{source}', tag: 'Machine', summary: 'Release an isolated source', role: 'operator', body: ['ReleaseRequest', releaseRequestSchema] }),
-  worker({ method: 'get', path: '/api/v1/decisions/stream', tag: 'Machine', summary: 'Isolation decisions in the CrowdSec bouncer shape {new, deleted} (the token may also be sent as X-Api-Key)', role: 'viewer', query: ['DecisionStreamQuery', streamQuerySchema] }),
-  worker({ method: 'get', path: '/api/v1/audit', tag: 'Machine', summary: 'Search the audit trail (filters as query parameters, keyset cursor)', role: 'viewer', query: ['AuditSearchQuery', auditSearchQuerySchema] }),
-  worker({ method: 'get', path: '/api/v1/features', tag: 'Machine', summary: 'Feature map of the current degradation level', role: 'viewer' }),
-  worker({ method: 'get', path: '/api/v1/health', tag: 'Machine', summary: 'Current health sample', role: 'viewer' }),
-  worker({ method: 'get', path: '/api/v1/risk', tag: 'Machine', summary: 'Per-subsystem risk', role: 'viewer' }),
-  worker({ method: 'get', path: '/api/v1/predictions', tag: 'Machine', summary: 'Fault predictions', role: 'viewer' }),
+  worker({ method: 'get', path: '/api/v1/modules', tag: 'Machine', summary: 'Modules: id, name, kind, state, restarts', scope: 'modules:read' }),
+  worker({ method: 'post', path: '/api/v1/modules', tag: 'Machine', summary: 'Register a module', scope: 'modules:write', body: ['ModuleDefinition', moduleSchema] }),
+  worker({ method: 'get', path: '/api/v1/modules/{name}', tag: 'Machine', summary: 'One module', scope: 'modules:read' }),
+  worker({ method: 'delete', path: '/api/v1/modules/{name}', tag: 'Machine', summary: 'Remove a module', scope: 'modules:write' }),
+  worker({ method: 'get', path: '/api/v1/incidents', tag: 'Machine', summary: 'Incidents', scope: 'modules:read' }),
+  worker({ method: 'get', path: '/api/v1/threats', tag: 'Machine', summary: 'Recent threats', scope: 'threats:read', query: ['ListQuery', listQuerySchema] }),
+  worker({ method: 'get', path: '/api/v1/isolations', tag: 'Machine', summary: 'Isolated sources', scope: 'isolations:read', query: ['ListQuery', listQuerySchema] }),
+  worker({ method: 'post', path: '/api/v1/isolations', tag: 'Machine', summary: 'Isolate a source', scope: 'isolations:write', body: ['IsolateRequest', isolateRequestSchema], success: { status: '201', description: 'The isolation' } }),
+  worker({ method: 'delete', path: '/api/v1/isolations/{source}', tag: 'Machine', summary: 'Release an isolated source', scope: 'isolations:write', body: ['ReleaseRequest', releaseRequestSchema] }),
+  worker({ method: 'post', path: '/api/v1/alertmanager', tag: 'Machine', summary: 'Alertmanager webhook receiver (payload version 4): alerts join incidents, feed the defense or are audited', description: ALERTMANAGER_DESCRIPTION, scope: 'alerts:write', body: ['AlertmanagerWebhook', alertmanagerWebhookSchema], response: ['AlertIntakeResult', alertIntakeResultSchema], success: { status: '200', description: 'What became of the alerts' } }),
+  worker({ method: 'get', path: '/api/v1/decisions/stream', tag: 'Machine', summary: 'Isolation decisions in the CrowdSec bouncer shape {new, deleted} (the token may also be sent as X-Api-Key)', scope: 'isolations:read', query: ['DecisionStreamQuery', streamQuerySchema] }),
+  worker({ method: 'get', path: '/api/v1/audit', tag: 'Machine', summary: 'Search the audit trail (filters as query parameters, keyset cursor)', scope: 'audit:read', query: ['AuditSearchQuery', auditSearchQuerySchema] }),
+  worker({ method: 'get', path: '/api/v1/features', tag: 'Machine', summary: 'Feature map of the current degradation level', scope: 'health:read' }),
+  worker({ method: 'get', path: '/api/v1/health', tag: 'Machine', summary: 'Current health sample', scope: 'health:read' }),
+  worker({ method: 'get', path: '/api/v1/risk', tag: 'Machine', summary: 'Per-subsystem risk', scope: 'forecast:read' }),
+  worker({ method: 'get', path: '/api/v1/predictions', tag: 'Machine', summary: 'Fault predictions', scope: 'forecast:read' }),
   worker({ method: 'get', path: '/metrics', tag: 'Machine', summary: 'Prometheus metrics (text exposition format)', auth: 'public', success: { status: '200', description: 'Prometheus text format', contentType: 'text/plain' } }),
 ];
 
@@ -239,13 +266,14 @@ export function buildOpenApiDocument(options: { version?: string } = {}) {
       for (const prop of objectProperties(toJsonSchema(op.query[1]))) parameters.push({ name: prop.name, in: 'query', required: prop.required, schema: prop.schema });
     }
     const success = op.success ?? { status: '200', description: 'OK' };
+    const successSchema = op.response ? register(op.response[0], op.response[1]) : success.contentType && success.contentType !== 'application/json' ? { type: 'string' } : { type: 'object' };
     const responses: Record<string, unknown> = {
-      [success.status]: success.status === '204' ? { description: success.description } : { description: success.description, content: { [success.contentType ?? 'application/json']: { schema: success.contentType && success.contentType !== 'application/json' ? { type: 'string' } : { type: 'object' } } } },
+      [success.status]: success.status === '204' ? { description: success.description } : { description: success.description, content: { [success.contentType ?? 'application/json']: { schema: successSchema } } },
     };
     if (op.body || op.query) responses['422'] = errorResponse('The request did not validate; the message names each bad field');
     if (op.auth === 'session' || op.auth === 'token') {
       responses['401'] = errorResponse('Not signed in, or no valid token');
-      responses['403'] = errorResponse(op.auth === 'session' ? 'Role too low, or missing CSRF token' : 'Token role too low');
+      responses['403'] = errorResponse(op.auth === 'session' ? 'Role too low, missing CSRF token, or a scoped token (scopes are for the machine API)' : 'Token role too low, or the token is scoped without the one this operation needs');
     }
     if (op.path === '/guard/check') responses['403'] = { description: 'The source is isolated, or LOCKDOWN blocks it' };
     if (op.auth === 'push-token' || parameters.some((p) => (p as { in: string }).in === 'path')) responses['404'] = errorResponse('Not found');
@@ -254,6 +282,8 @@ export function buildOpenApiDocument(options: { version?: string } = {}) {
       operationId: `${op.server}_${op.method}_${op.path.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
       tags: [op.tag],
       summary: op.summary,
+      ...(op.description || op.scope ? { description: [op.description, op.scope ? `A scoped token needs the scope \`${op.scope}\`; a token without scopes needs the role ${op.role}.` : undefined].filter(Boolean).join('\n\n') } : {}),
+      ...(op.scope ? { 'x-vigil-scope': op.scope } : {}),
       security: SECURITY[op.auth],
       servers: [{ url: op.server === 'web' ? 'http://localhost:3000' : 'http://localhost:3001', description: op.server === 'web' ? 'web app (PORT)' : 'worker (WORKER_PORT)' }],
       responses,
@@ -282,7 +312,7 @@ export function buildOpenApiDocument(options: { version?: string } = {}) {
       securitySchemes: {
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'vigil_session', description: 'Set by POST /api/auth/login' },
         csrfHeader: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'Required with the session cookie on POST, PATCH and DELETE; the value is in the page\'s vigil-csrf meta tag' },
-        bearerToken: { type: 'http', scheme: 'bearer', description: 'API token created on the admin page (or VIGIL_API_TOKEN); its role must be at least x-vigil-role' },
+        bearerToken: { type: 'http', scheme: 'bearer', description: 'API token created on the admin page (or VIGIL_API_TOKEN); its role must be at least x-vigil-role. A token created with scopes may call only the machine-API operations whose x-vigil-scope it holds, and no operator-API operation; a token without scopes has the full access of its role' },
       },
     },
   };

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import type { Role } from '@/lib/auth/roles';
+import { decodeScopes, encodeScopes, type Scope } from '@/lib/auth/scopes';
 
 export async function findActiveTokenByHash(db: Db, tokenHash: string) {
   return db.apiToken.findFirst({ where: { tokenHash, revokedAt: null } });
@@ -10,8 +11,10 @@ export async function touchTokens(db: Db, ids: string[], at: Date): Promise<void
   await db.apiToken.updateMany({ where: { id: { in: ids } }, data: { lastUsedAt: at } });
 }
 
-export async function createApiToken(db: Db, token: { id: string; name: string; prefix: string; tokenHash: string; role: Role; createdById: string | null }) {
-  return db.apiToken.create({ data: token });
+/** No scopes (the default) leaves the token the full access of its role. */
+export async function createApiToken(db: Db, token: { id: string; name: string; prefix: string; tokenHash: string; role: Role; scopes?: readonly Scope[]; createdById: string | null }) {
+  const created = await db.apiToken.create({ data: { ...token, scopes: encodeScopes(token.scopes ?? []) } });
+  return { ...created, scopes: decodeScopes(created.scopes) };
 }
 
 export async function upsertProvisionedToken(db: Db, token: { id: string; name: string; prefix: string; tokenHash: string; role: Role }) {
@@ -21,11 +24,13 @@ export async function upsertProvisionedToken(db: Db, token: { id: string; name: 
   return db.apiToken.update({ where: { id: token.id }, data: { tokenHash: token.tokenHash, prefix: token.prefix, role: token.role, revokedAt: null } });
 }
 
+/** Every token without its hash; `scopes` is null where the stored list is unreadable (the authenticator refuses such a token). */
 export async function listApiTokens(db: Db) {
-  return db.apiToken.findMany({
+  const rows = await db.apiToken.findMany({
     orderBy: { createdAt: 'desc' },
-    select: { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { username: true } } },
+    select: { id: true, name: true, prefix: true, role: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { username: true } } },
   });
+  return rows.map((row) => ({ ...row, scopes: decodeScopes(row.scopes) }));
 }
 
 export async function revokeApiToken(db: Db, id: string): Promise<boolean> {

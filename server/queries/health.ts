@@ -71,3 +71,8 @@ export async function pruneHealthHistory(db: Db, rawBefore: Date, rollupBefore: 
   const rollups = await db.healthRollup.deleteMany({ where: { minute: { lt: rollupBefore } } });
   return { samples: samples.count, rollups: rollups.count };
 }
+
+/** The newest stored sample's verdict: what a standby reports, the leader being the one that samples. */
+export async function latestHealthVerdict(db: Db): Promise<{ at: Date; score: number; degradation: string } | null> {
+  return db.healthSample.findFirst({ orderBy: { at: 'desc' }, select: { at: true, score: true, degradation: true } });
+}

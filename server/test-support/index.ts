@@ -11,3 +11,4 @@ export * from './worker-env';
 export * from './processes';
 export * from './rejection';
 export * from './role-token';
+export * from './replicas';

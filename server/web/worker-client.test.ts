@@ -3,6 +3,7 @@ import type { HealthSnapshot } from '@/lib/live/events';
 import { FixedSampler, findFreePort, makeSample, rejectionOf, startTestWorker, TEST_SECRET, type TestWorker } from '../test-support';
 import { sendJsonResponse, startStubHttpServer, type StubHandler, type StubHttpServer } from '../test-support/stub-http-server';
 import { internalToken } from '../auth/keys';
+import { runWithRequestId } from './request-scope';
 import { WorkerClient, WorkerRejectedError, WorkerUnavailableError } from './worker-client';
 
 const SNAPSHOT: HealthSnapshot = {
@@ -49,6 +50,21 @@ describe('WorkerClient', () => {
     expect(server.requests).toEqual([expect.objectContaining({ method: 'GET', path: '/internal/v1/health', body: '' })]);
     expect(server.requests[0].headers.authorization).toBe(`Bearer ${internalToken(TEST_SECRET)}`);
     expect(server.requests[0].headers['content-type']).toBeUndefined();
+  });
+
+  it('forwards the id of the web request it serves, and sends none outside one', async () => {
+    const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 200, SNAPSHOT)));
+    const client = new WorkerClient(server.url, TEST_SECRET);
+    await runWithRequestId('web-7f3a', async () => {
+      await client.currentHealth();
+      await client.pinDegradation({ level: null, actor: 'user:alice', reason: 'same request, second call' });
+    });
+    await Promise.all([runWithRequestId('web-a', () => client.currentHealth()), runWithRequestId('web-b', () => client.currentHealth())]);
+    await client.currentHealth();
+    const sent = server.requests.map((request) => request.headers['x-request-id']);
+    expect(sent.slice(0, 2)).toEqual(['web-7f3a', 'web-7f3a']);
+    expect(sent.slice(2, 4).sort()).toEqual(['web-a', 'web-b']);
+    expect(sent[4]).toBeUndefined();
   });
 
   it('passes on "no snapshot yet" as null', async () => {

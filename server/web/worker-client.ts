@@ -1,6 +1,8 @@
 import type { DefenseMode, HealthSnapshot } from '@/lib/live/events';
+import type { ClusterOverview } from '@/lib/ha/cluster-messages';
 import type { DrillOverview, StartDrillInput } from '@/lib/drills/drill-schema';
 import type { DegradationLevel } from '@/lib/health/degradation';
+import { REQUEST_ID_HEADER } from '@/lib/request-id';
 import { internalToken } from '../auth/keys';
 import type { VerificationResult } from '../audit/verification-state';
 import type { DefenseDecision, DefenseOverview, AllowlistEntry } from '@/lib/defense/defense-types';
@@ -15,6 +17,7 @@ import type { Role } from '@/lib/auth/roles';
 import type { ForecastOverview, GovernorView } from '@/lib/forecast/forecast-views';
 import type { Suggestion } from '@/lib/forecast/governor-rules';
 import type { MitigationActionId } from '@/lib/forecast/risk';
+import { currentRequestId } from './request-scope';
 
 /**
  * Snapshot, verify and restore answer only when the operation is over (progress streams over
@@ -57,6 +60,11 @@ export class WorkerClient {
     private readonly secret: string,
     private readonly timeoutMs = 5000,
   ) {}
+
+  /** Which workers run and which one leads (PostgreSQL with VIGIL_HA); any replica answers. */
+  clusterOverview(): Promise<ClusterOverview> {
+    return this.request('GET', '/internal/v1/cluster');
+  }
 
   currentHealth(): Promise<HealthSnapshot | null> {
     return this.request<HealthSnapshot | null>('GET', '/internal/v1/health');
@@ -209,11 +217,17 @@ export class WorkerClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+    const requestId = currentRequestId();
     let response: Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: { authorization: `Bearer ${internalToken(this.secret)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${internalToken(this.secret)}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          // The worker logs under the same id as the web request that asked.
+          ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(timeoutMs),
         cache: 'no-store',

@@ -4,6 +4,7 @@ import { canAdminister } from '@/lib/auth/roles';
 import { TokensPanel } from '@/components/admin/tokens-panel';
 import { UsersPanel } from '@/components/admin/users-panel';
 import { ShareLinksPanel } from '@/components/admin/share-links-panel';
+import { WorkersPanel } from '@/components/admin/workers-panel';
 import { EmptyState } from '@/components/ui/empty-state';
 import { currentSession } from '@/app/_lib/session';
 
@@ -20,6 +21,7 @@ export default async function AdminPage() {
       <UsersPanel selfId={session.principal.id} />
       <TokensPanel />
       <ShareLinksPanel />
+      <WorkersPanel />
     </div>
   );
 }

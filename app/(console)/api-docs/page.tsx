@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import { Badge } from '@/components/ui/badge';
+import { SCOPE_DEFINITIONS } from '@/lib/auth/scopes';
 import { AUTH_LABEL, OPERATIONS, requestFields, type OperationSpec } from '@/server/openapi/openapi';
 
 export const metadata: Metadata = { title: 'API reference' };
@@ -7,6 +9,11 @@ function groupByTag(operations: OperationSpec[]): Array<[string, OperationSpec[]
   const groups = new Map<string, OperationSpec[]>();
   for (const op of operations) groups.set(op.tag, [...(groups.get(op.tag) ?? []), op]);
   return [...groups.entries()];
+}
+
+/** Descriptions are written for OpenAPI (Markdown); on this page only their `code` spans matter. */
+function Prose({ text }: { text: string }) {
+  return text.split('`').map((part, i) => (i % 2 ? <code key={i} className="font-mono">{part}</code> : part));
 }
 
 export default function ApiDocsPage() {
@@ -20,7 +27,8 @@ export default function ApiDocsPage() {
           <a className="underline" href="/api/openapi.json">
             /api/openapi.json
           </a>{' '}
-          (OpenAPI 3.1).
+          (OpenAPI 3.1). A token created with scopes may call only the machine-API operations of its scopes, and nothing on the operator API; a token
+          without scopes has the full access of its role.
         </p>
       </header>
       {groupByTag(OPERATIONS).map(([tag, operations]) => (
@@ -38,10 +46,25 @@ export default function ApiDocsPage() {
                     <code className="font-mono">{op.path}</code>
                     <span className="text-muted">{op.summary}</span>
                   </div>
-                  <div className="text-xs text-faint">
-                    {op.server === 'web' ? 'web app' : 'worker'} · auth: {AUTH_LABEL[op.auth]}
-                    {op.role ? ` · role ≥ ${op.role}` : ''}
+                  <div className="flex flex-wrap items-center gap-x-1 text-xs text-faint">
+                    <span>
+                      {op.server === 'web' ? 'web app' : 'worker'} · auth: {AUTH_LABEL[op.auth]}
+                      {op.role ? ` · role ≥ ${op.role}` : ''}
+                    </span>
+                    {op.scope ? (
+                      <>
+                        <span>· scope</span>
+                        <Badge tone="accent" className="font-mono" testId="api-operation-scope">
+                          <span title={SCOPE_DEFINITIONS[op.scope].grants}>{op.scope}</span>
+                        </Badge>
+                      </>
+                    ) : null}
                   </div>
+                  {op.description ? (
+                    <p className="max-w-3xl text-xs text-muted">
+                      <Prose text={op.description} />
+                    </p>
+                  ) : null}
                   {fields.length ? (
                     <table className="mt-1 text-xs">
                       <tbody>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { canAdminister, roleSchema } from '@/lib/auth/roles';
+import { canAdminister } from '@/lib/auth/roles';
+import { createApiTokenSchema } from '@/lib/auth/scopes';
 import { generateApiToken } from '@/server/auth/api-tokens';
 import { createApiToken, listApiTokens } from '@/server/queries/api-tokens';
 import { apiRoute, requestAddress } from '@/app/_lib/api-route';
@@ -13,12 +13,13 @@ export const GET = apiRoute({
 
 export const POST = apiRoute({
   authorize: canAdminister,
-  body: z.object({ name: z.string().trim().min(1, 'name the token after what uses it').max(100), role: roleSchema }),
+  body: createApiTokenSchema,
   async handler({ web, principal, body, request }) {
     const { token, prefix, tokenHash } = generateApiToken();
-    const created = await createApiToken(web.database.prisma, { id: randomUUID(), name: body.name, prefix, tokenHash, role: body.role, createdById: principal.kind === 'user' ? principal.id : null });
-    await recordWebEvent(web, { type: 'token.created', severity: 'notice', actor: `user:${principal.name}`, action: `create API token "${body.name}" (${body.role})`, module: 'web', resource: `token:${prefix}`, source: requestAddress(request, web), method: 'operator action' });
+    const created = await createApiToken(web.database.prisma, { id: randomUUID(), name: body.name, prefix, tokenHash, role: body.role, scopes: body.scopes, createdById: principal.kind === 'user' ? principal.id : null });
+    const access = body.scopes.length > 0 ? `scopes ${body.scopes.join(', ')}` : 'full role access';
+    await recordWebEvent(web, { type: 'token.created', severity: 'notice', actor: `user:${principal.name}`, action: `create API token "${body.name}" (${body.role}; ${access})`, module: 'web', resource: `token:${prefix}`, source: requestAddress(request, web), method: 'operator action', details: { role: body.role, scopes: body.scopes } });
     // The only time the secret is shown: only its hash is stored.
-    return Response.json({ token: { id: created.id, name: created.name, prefix, role: created.role, secret: token } }, { status: 201 });
+    return Response.json({ token: { id: created.id, name: created.name, prefix, role: created.role, scopes: created.scopes, secret: token } }, { status: 201 });
   },
 });

@@ -29,20 +29,20 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
   const { defense, tokens } = deps;
 
   router.add('GET', '/api/v1/threats', async (ctx) => {
-    await requireToken(ctx.req, tokens, 'viewer');
+    await requireToken(ctx.req, tokens, 'threats:read');
     const { limit } = parseQuery(ctx, listQuerySchema);
     sendJson(ctx.res, 200, { mode: defense.mode, threats: defense.threats.recent(limit) });
   });
 
   router.add('GET', '/api/v1/isolations', async (ctx) => {
-    await requireToken(ctx.req, tokens, 'viewer');
+    await requireToken(ctx.req, tokens, 'isolations:read');
     const { limit } = parseQuery(ctx, listQuerySchema);
     const active = defense.blocklist.active();
     sendJson(ctx.res, 200, { total: active.length, isolations: active.slice(-limit).reverse() });
   });
 
   router.add('POST', '/api/v1/isolations', async (ctx) => {
-    const principal = await requireToken(ctx.req, tokens, 'operator');
+    const principal = await requireToken(ctx.req, tokens, 'isolations:write');
     const body = await ctx.json(isolateRequestSchema);
     await answerIsolation(ctx, 201, () =>
       defense.isolations.isolate({ source: body.source, reason: body.reason, actor: `token:${principal.name}`, origin: 'manual', durationMs: body.indefinite ? null : body.duration }),
@@ -50,7 +50,7 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
   });
 
   router.add('DELETE', '/api/v1/isolations/:source', async (ctx) => {
-    const principal = await requireToken(ctx.req, tokens, 'operator');
+    const principal = await requireToken(ctx.req, tokens, 'isolations:write');
     // curl -X DELETE sends no body: the reason is optional here.
     const body = (await ctx.json(restoreRequestSchema.optional())) ?? restoreRequestSchema.parse({});
     await answerIsolation(ctx, 200, () => defense.isolations.restore({ source: ctx.params.source, actor: `token:${principal.name}`, reason: body.reason }));
@@ -60,7 +60,7 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
   router.add('GET', '/api/v1/decisions/stream', async (ctx) => {
     const apiKey = ctx.req.headers['x-api-key'];
     if (!ctx.req.headers.authorization && typeof apiKey === 'string') ctx.req.headers.authorization = `Bearer ${apiKey}`;
-    const principal = await requireToken(ctx.req, tokens, 'viewer');
+    const principal = await requireToken(ctx.req, tokens, 'isolations:read');
     const { startup } = parseQuery(ctx, streamQuerySchema);
     sendJson(ctx.res, 200, defense.stream.poll(principal.id, startup));
   });

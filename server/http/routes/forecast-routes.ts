@@ -24,11 +24,11 @@ async function answer(ctx: RequestContext, work: () => Promise<unknown> | unknow
 export function registerForecastRoutes(router: Router, deps: { forecaster: Forecaster; tokens: ApiTokenAuthenticator; secret: string }): void {
   const { forecaster } = deps;
   router.add('GET', '/api/v1/risk', async (ctx) => {
-    await requireToken(ctx.req, deps.tokens, 'viewer');
+    await requireToken(ctx.req, deps.tokens, 'forecast:read');
     sendJson(ctx.res, 200, forecaster.risk());
   });
   router.add('GET', '/api/v1/predictions', async (ctx) => {
-    await requireToken(ctx.req, deps.tokens, 'viewer');
+    await requireToken(ctx.req, deps.tokens, 'forecast:read');
     sendJson(ctx.res, 200, forecaster.predictions());
   });
 

@@ -31,11 +31,11 @@ export function registerHealingRoutes(router: Router, deps: { healing: HealingSe
   const { healing } = deps;
 
   router.add('GET', '/api/v1/modules', async (ctx) => {
-    await requireToken(ctx.req, deps.tokens, 'viewer');
+    await requireToken(ctx.req, deps.tokens, 'modules:read');
     sendJson(ctx.res, 200, healing.engine.list());
   });
   router.add('GET', '/api/v1/modules/:name', async (ctx) => {
-    await requireToken(ctx.req, deps.tokens, 'viewer');
+    await requireToken(ctx.req, deps.tokens, 'modules:read');
     const name = moduleName(ctx);
     await answer(ctx, () => {
       const found = healing.engine.list().find((m) => m.name === name);
@@ -44,12 +44,12 @@ export function registerHealingRoutes(router: Router, deps: { healing: HealingSe
     });
   });
   router.add('POST', '/api/v1/modules', async (ctx) => {
-    const principal = await requireToken(ctx.req, deps.tokens, 'operator');
+    const principal = await requireToken(ctx.req, deps.tokens, 'modules:write');
     const body = await ctx.json(z.unknown());
     await answer(ctx, () => healing.defineModule(body, principal), 201);
   });
   router.add('DELETE', '/api/v1/modules/:name', async (ctx) => {
-    const principal = await requireToken(ctx.req, deps.tokens, 'operator');
+    const principal = await requireToken(ctx.req, deps.tokens, 'modules:write');
     const name = moduleName(ctx);
     await answer(ctx, async () => {
       await healing.removeModule(name, principal);
@@ -57,7 +57,7 @@ export function registerHealingRoutes(router: Router, deps: { healing: HealingSe
     });
   });
   router.add('GET', '/api/v1/incidents', async (ctx) => {
-    await requireToken(ctx.req, deps.tokens, 'viewer');
+    await requireToken(ctx.req, deps.tokens, 'modules:read');
     await answer(ctx, async () => (await healing.overview()).recentIncidents);
   });
 

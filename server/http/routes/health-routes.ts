@@ -1,26 +1,41 @@
-import { featureMap } from '@/lib/health/degradation';
+import { featureMap, type DegradationLevel } from '@/lib/health/degradation';
+import type { ClusterStatus } from '@/lib/ha/cluster-messages';
 import type { HealthMonitor } from '../../health/health-monitor';
 import type { AuditWriter } from '../../audit';
 import type { ApiTokenAuthenticator } from '../../auth/api-tokens';
 import { requireToken } from '../auth';
 import { sendJson, type Router } from '../router';
 
-export function registerHealthRoutes(router: Router, deps: { monitor: HealthMonitor; audit: AuditWriter; tokens: ApiTokenAuthenticator; defenseMode: () => string }): void {
+interface HealthRouteDeps {
+  monitor: HealthMonitor;
+  audit: AuditWriter;
+  tokens: ApiTokenAuthenticator;
+  defenseMode: () => string;
+  /** Null on SQLite, where the one worker is all there is. */
+  cluster?: () => ClusterStatus | null;
+  /** A standby samples nothing: it reports the leader's last stored verdict. */
+  leaderHealth?: () => Promise<{ score: number; degradation: DegradationLevel } | null>;
+}
+
+export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): void {
   // Public by contract: load balancers and scripts poll it without credentials.
-  router.add('GET', '/healthz', ({ res }) => {
+  router.add('GET', '/healthz', async ({ res }) => {
+    const cluster = deps.cluster?.() ?? null;
     const snapshot = deps.monitor.current();
+    const verdict = snapshot ? { score: snapshot.score, degradation: deps.monitor.currentLevel() } : cluster?.role === 'standby' ? await deps.leaderHealth?.() : null;
     const database = deps.audit.status();
     sendJson(res, 200, {
       status: database.ok ? 'ok' : 'degraded',
-      healthScore: snapshot?.score ?? null,
-      degradation: deps.monitor.currentLevel(),
+      healthScore: verdict?.score ?? null,
+      degradation: verdict?.degradation ?? deps.monitor.currentLevel(),
       defenseMode: deps.defenseMode(),
       database: { ok: database.ok, pendingEvents: database.pendingEvents },
+      ...(cluster && { cluster: { node: cluster.nodeId, role: cluster.role, since: cluster.since, leader: cluster.leader?.nodeId ?? null } }),
     });
   });
 
   router.add('GET', '/api/v1/features', async ({ req, res }) => {
-    await requireToken(req, deps.tokens, 'viewer');
+    await requireToken(req, deps.tokens, 'health:read');
     const level = deps.monitor.currentLevel();
     const features = featureMap(level);
     sendJson(res, 200, {
@@ -31,7 +46,7 @@ export function registerHealthRoutes(router: Router, deps: { monitor: HealthMoni
   });
 
   router.add('GET', '/api/v1/health', async ({ req, res }) => {
-    await requireToken(req, deps.tokens, 'viewer');
+    await requireToken(req, deps.tokens, 'health:read');
     sendJson(res, 200, deps.monitor.current());
   });
 }

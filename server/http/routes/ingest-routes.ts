@@ -12,7 +12,7 @@ const MAX_PENDING = 200_000;
 
 export function registerIngestRoutes(router: Router, deps: { audit: AuditWriter; tokens: ApiTokenAuthenticator; signals?: SignalSink }): void {
   router.add('POST', '/api/v1/events', async (ctx) => {
-    const principal = await requireToken(ctx.req, deps.tokens, 'operator');
+    const principal = await requireToken(ctx.req, deps.tokens, 'events:write');
     if (deps.audit.status().pendingEvents > MAX_PENDING) {
       throw new HttpError(429, 'backpressure', 'too many events are waiting to be stored; retry later', { 'retry-after': '5' });
     }

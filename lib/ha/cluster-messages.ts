@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { signalKindSchema, type SecuritySignal } from '../defense/signals';
+
+/**
+ * What replicas tell each other over PostgreSQL NOTIFY. A notification carries at most
+ * 8,000 bytes, so messages stay small; anything bigger becomes a `resync`, which makes
+ * standbys read the state from the database instead.
+ */
+export const NOTIFY_PAYLOAD_LIMIT = 7900;
+
+const decisionSchema = z.object({
+  id: z.number().int(),
+  source: z.string().min(1).max(64),
+  scope: z.enum(['ip', 'range']),
+  origin: z.enum(['auto', 'manual']),
+  scenario: z.string().nullable(),
+  reason: z.string(),
+  actor: z.string(),
+  offence: z.number().int(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+});
+
+const lockdownSchema = z.object({ actor: z.string(), reason: z.string(), since: z.string(), expiresAt: z.string().nullable() });
+
+/** Signals a standby saw, folded by what the detectors tell apart; `count` repeats it. */
+export const relayedSignalSchema = z.object({
+  kind: signalKindSchema,
+  source: z.string().min(1).max(64),
+  user: z.string().max(200).optional(),
+  token: z.string().max(100).optional(),
+  path: z.string().max(512).optional(),
+  status: z.number().int().optional(),
+  origin: z.string().max(200),
+  at: z.number(),
+  count: z.number().int().min(1).max(1_000_000),
+});
+export type RelayedSignal = z.infer<typeof relayedSignalSchema>;
+
+const from = z.string().min(1).max(200);
+
+export const clusterMessageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('decision'), from, change: z.enum(['isolated', 'restored', 'expired']), decision: decisionSchema }),
+  z.object({ kind: z.literal('mode'), from, mode: z.enum(['NORMAL', 'ELEVATED', 'LOCKDOWN']), lockdown: lockdownSchema.nullable() }),
+  z.object({ kind: z.literal('allowlist'), from }),
+  z.object({ kind: z.literal('resync'), from }),
+  z.object({ kind: z.literal('signals'), from, signals: z.array(relayedSignalSchema).max(500) }),
+  z.object({ kind: z.literal('leader'), from, url: z.string().url(), since: z.string() }),
+]);
+export type ClusterMessage = z.infer<typeof clusterMessageSchema>;
+/** A message before the bus stamps its sender. */
+export type ClusterMessageBody = ClusterMessage extends infer M ? (M extends { from: string } ? Omit<M, 'from'> : never) : never;
+
+export type NodeRole = 'leader' | 'standby';
+
+/** Who leads, as a replica knows it: in /healthz, the metrics and the dashboard. */
+export interface ClusterStatus {
+  nodeId: string;
+  role: NodeRole;
+  leader: { nodeId: string; url: string; since: string } | null;
+  /** When this replica last became leader or standby. */
+  since: string;
+}
+
+/** The leader's side of the relay: a folded signal back into the ones the detectors count, with a bound per entry. */
+export function unfoldSignals(signals: RelayedSignal[], observe: (signal: SecuritySignal) => void, maxRepeat = 10_000): void {
+  for (const { count, ...signal } of signals) {
+    const repeat = Math.min(count, maxRepeat);
+    for (let i = 0; i < repeat; i++) observe(signal);
+  }
+}
+
+/** A replica as PostgreSQL sees it: one listening session per live replica. */
+export interface ClusterMember {
+  node: string;
+  /** The replica's address as the database sees it; null over a Unix socket. */
+  address: string | null;
+  /** When its listening session began (about when the replica started). */
+  since: string;
+  leader: boolean;
+}
+
+export interface ClusterOverview {
+  /** False with SQLite or VIGIL_HA off: one worker, nothing to elect. */
+  ha: boolean;
+  self: ClusterStatus | null;
+  members: ClusterMember[];
+}

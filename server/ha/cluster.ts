@@ -1,0 +1,179 @@
+import pg from 'pg';
+import type { ClusterMember, ClusterMessage, ClusterMessageBody, ClusterStatus, NodeRole } from '@/lib/ha/cluster-messages';
+import { listClusterMembers } from './cluster-members';
+import type { Database } from '../db/client';
+import type { Logger } from '../log';
+import { readSetting, writeSetting } from '../queries/settings';
+import { ClusterBus } from './cluster-bus';
+import { LeaderElection } from './leader-election';
+
+const LEADER_SETTING = 'ha.leader';
+/** socket.io's PostgreSQL adapter keeps payloads over NOTIFY's limit here (its documented table). */
+export const SOCKET_IO_ATTACHMENTS_TABLE = 'socket_io_attachments';
+
+interface LeaderRecord {
+  nodeId: string;
+  url: string;
+  since: string;
+}
+
+export interface ClusterOptions {
+  database: Database;
+  url: string;
+  nodeId: string;
+  /** Where the other replicas reach this one's HTTP API. */
+  advertiseUrl: string;
+  log: Logger;
+  checkEveryMs?: number;
+  /** Takes on the leader's duties; runs at most once per process. */
+  onElected: () => Promise<void>;
+  /** This process must stop acting at once; it is expected to exit and come back as a standby. */
+  onLost: (reason: string) => void;
+  onMessage: (message: ClusterMessage) => void;
+  /** A standby's bus missed notifications while it was down: read the shared state again. */
+  onResync: () => void;
+}
+
+/**
+ * Several workers on one PostgreSQL database: one leader (probes, detectors, healing,
+ * schedules) and standbys (guard checks, event ingest, live clients). A standby becomes
+ * leader when it can take the advisory lock; a leader that loses it stops.
+ */
+export class Cluster {
+  private readonly bus: ClusterBus;
+  private readonly election: LeaderElection;
+  private currentRole: NodeRole = 'standby';
+  private roleSince = new Date().toISOString();
+  private leader: LeaderRecord | null = null;
+  private leaderReadAt = 0;
+  /** For the socket.io adapter; its own few connections, apart from Prisma's pool. */
+  readonly pool: pg.Pool;
+  readonly stats = { elections: 0 };
+
+  constructor(private readonly options: ClusterOptions) {
+    this.pool = new pg.Pool({ connectionString: options.url, max: 4, application_name: `vigil-live ${options.nodeId}`.slice(0, 63) });
+    this.pool.on('error', (error) => options.log.warn({ err: error.message }, 'live fan-out connection failed'));
+    this.bus = new ClusterBus({ url: options.url, pool: this.pool, nodeId: options.nodeId, log: options.log, onMessage: (message) => this.receive(message), onReconnected: () => this.reconnected() });
+    this.election = new LeaderElection({ url: options.url, nodeId: options.nodeId, log: options.log, checkEveryMs: options.checkEveryMs, onElected: () => void this.becomeLeader(), onLost: (reason) => this.stepDown(reason) });
+  }
+
+  get role(): NodeRole {
+    return this.currentRole;
+  }
+
+  get nodeId(): string {
+    return this.options.nodeId;
+  }
+
+  get busStats(): ClusterBus['stats'] {
+    return this.bus.stats;
+  }
+
+  /** With the database down at start, the replica stands by and keeps trying; it never fails to start. */
+  async start(): Promise<void> {
+    await this.ensureAttachmentsTable();
+    await this.bus.start();
+    await this.election.start();
+    if (this.currentRole === 'standby') await this.leaderUrl();
+  }
+
+  private tableTimer: NodeJS.Timeout | null = null;
+
+  private async ensureAttachmentsTable(): Promise<void> {
+    try {
+      await this.pool.query(`CREATE TABLE IF NOT EXISTS ${SOCKET_IO_ATTACHMENTS_TABLE} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`);
+    } catch {
+      this.tableTimer = setTimeout(() => void this.ensureAttachmentsTable(), 2000);
+      this.tableTimer.unref();
+    }
+  }
+
+  private becoming: Promise<void> | null = null;
+  private elected!: () => void;
+  private readonly electedPromise = new Promise<void>((resolve) => (this.elected = resolve));
+
+  /** Resolves once this replica leads and its duties run; never, on a standby that stays one. */
+  whenElected(): Promise<void> {
+    return this.electedPromise;
+  }
+
+  private becomeLeader(): Promise<void> {
+    this.becoming ??= (async () => {
+      this.stats.elections++;
+      const since = new Date().toISOString();
+      this.leader = { nodeId: this.options.nodeId, url: this.options.advertiseUrl, since };
+      try {
+        await this.options.onElected();
+      } catch (error) {
+        // Half-started duties are worse than none: this replica gives up and starts over.
+        this.options.log.error({ err: (error as Error).message }, 'could not take on the leader’s duties');
+        this.stepDown(`could not start the leader's duties: ${(error as Error).message}`);
+        return;
+      }
+      this.currentRole = 'leader';
+      this.roleSince = since;
+      // Standbys forward to whoever this names, so it is written only once the duties run.
+      await writeSetting(this.options.database.prisma, LEADER_SETTING, this.leader).catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'leader record not written'));
+      await this.bus.publish({ kind: 'leader', url: this.options.advertiseUrl, since });
+      this.elected();
+    })();
+    return this.becoming;
+  }
+
+  /**
+   * The listening session came back: this replica missed what was said meanwhile, and what
+   * it said itself may not have reached anyone either, so both sides read the state again.
+   */
+  private reconnected(): void {
+    if (this.currentRole === 'leader') void this.bus.publish({ kind: 'resync' });
+    else this.options.onResync();
+  }
+
+  /** From here on this replica forwards like a standby, until its process ends. */
+  private stepDown(reason: string): void {
+    this.currentRole = 'standby';
+    this.roleSince = new Date().toISOString();
+    this.leader = null;
+    this.options.onLost(reason);
+  }
+
+  private receive(message: ClusterMessage): void {
+    if (message.kind === 'leader') {
+      this.leader = { nodeId: message.from, url: message.url, since: message.since };
+      this.leaderReadAt = Date.now();
+      this.options.log.info({ leader: message.from }, 'a new leader was elected');
+    }
+    this.options.onMessage(message);
+  }
+
+  publish(body: ClusterMessageBody): Promise<boolean> {
+    return this.bus.publish(body);
+  }
+
+  /** The leader's URL for forwarding, re-read from the database at most once a second. */
+  async leaderUrl(): Promise<string | null> {
+    if (this.currentRole === 'leader') return this.options.advertiseUrl;
+    if (Date.now() - this.leaderReadAt > 1000) {
+      this.leaderReadAt = Date.now();
+      const stored = await readSetting<LeaderRecord>(this.options.database.prisma, LEADER_SETTING).catch(() => null);
+      if (stored && stored.nodeId !== this.options.nodeId) this.leader = stored;
+    }
+    return this.leader && this.leader.nodeId !== this.options.nodeId ? this.leader.url : null;
+  }
+
+  /** Every live replica, as the database sees them. */
+  members(): Promise<ClusterMember[]> {
+    return listClusterMembers(this.pool);
+  }
+
+  status(): ClusterStatus {
+    return { nodeId: this.options.nodeId, role: this.currentRole, leader: this.leader, since: this.roleSince };
+  }
+
+  async stop(): Promise<void> {
+    if (this.tableTimer) clearTimeout(this.tableTimer);
+    await this.election.stop();
+    await this.bus.stop();
+    await this.pool.end().catch(() => undefined);
+  }
+}
