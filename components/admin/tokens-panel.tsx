@@ -181,7 +181,7 @@ export function TokensPanel() {
     <Panel title="API tokens" subtitle="for scripts, proxies and applications; scoped, revocable, stored hashed" testId="panel-tokens">
       {secret ? <NewSecret secret={secret} onDone={() => setSecret(null)} /> : null}
       {/* Narrow enough for the admin grid's half-width column at 1280 px, where a wider table hid Revoke off to the side. */}
-      <DataTable className="min-w-[760px] text-sm" columns={['Name', 'Token', 'Role', 'Scopes', 'Last used', { label: '', align: 'right' }]} empty={rows.length === 0 ? 'No tokens yet.' : null}>
+      <DataTable className="min-w-[600px] text-sm" columns={['Name', 'Token', 'Role', 'Scopes', 'Last used', { label: '', align: 'right' }]} empty={rows.length === 0 ? 'No tokens yet.' : null}>
         {rows.map((t) => (
           <Tr key={t.id}>
             <Td>
@@ -198,7 +198,7 @@ export function TokensPanel() {
             <Td className="max-w-[20rem]">
               <ScopeChips scopes={t.scopes} />
             </Td>
-            <Td className="text-xs text-muted" data-testid="token-last-used">
+            <Td className="whitespace-nowrap text-xs text-muted" data-testid="token-last-used">
               {t.lastUsedAt ? <When iso={t.lastUsedAt} /> : 'never'}
             </Td>
             <Td className="text-right">

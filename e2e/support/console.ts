@@ -37,3 +37,6 @@ export function workerPid(): number {
   const { dataDir } = consoleState();
   return Number(readFileSync(path.join(dataDir, 'worker.pid'), 'utf8'));
 }
+
+/** Where a spec saves screenshots of the states it reaches, for a visual review; unset: none are taken. */
+export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOTS || null;
