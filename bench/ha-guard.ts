@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createTestDatabase } from '@/server/test-support/postgres';
 import { findFreePort, waitForHttp } from '@/server/test-support/http';
 import { makeTempDir } from '@/server/test-support/temp-dir';
-import { workerEnvVars } from '@/server/test-support/worker-env';
+import { TEST_API_TOKEN, workerEnvVars } from '@/server/test-support/worker-env';
 
 import { clusterHealth } from '@/server/test-support/cluster-health';
 import { distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, REPO_ROOT, roundDist, table, writeResult } from './lib/common';
@@ -83,6 +83,21 @@ async function main(): Promise<void> {
   const oneStandby = await saturate(b, 0);
   console.log(`1 replica (standby, core 1; wrk core 0): ${fmtInt(oneStandby.requestsPerSecond)} req/s, p99 ${oneStandby.latencyMs.p99} ms`);
 
+  // Decision on the leader → enforced by the standby's guard (NOTIFY, then the standby's memory).
+  const propagation: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const source = `203.0.113.${i + 1}`;
+    const started = monoMs();
+    const made = await fetch(`${a.url}/api/v1/isolations`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ source, duration: '1h', reason: 'bench' }) });
+    if (made.status !== 201) throw new Error(`isolation refused: ${made.status}`);
+    while ((await fetch(`${b.url}/guard/check`, { headers: { 'x-forwarded-for': source } })).status !== 403) {
+      if (monoMs() - started > 5000) throw new Error(`${source} never reached the standby`);
+    }
+    propagation.push(monoMs() - started);
+  }
+  const propagated = roundDist(distribution(propagation), 1);
+  console.log(`leader decision → standby guard 403: p50 ${propagated.p50} ms, p99 ${propagated.p99} ms`);
+
   // Both at once, one generator each, each generator on the other replica's core.
   const [toA, toB] = await Promise.all([saturate(a, 1), saturate(b, 0)]);
   const both = toA.requestsPerSecond + toB.requestsPerSecond;
@@ -112,11 +127,12 @@ async function main(): Promise<void> {
         ['1 replica (leader)', fmtInt(oneLeader.requestsPerSecond), `${oneLeader.latencyMs.p99} ms`],
         ['1 replica (standby, relaying signals)', fmtInt(oneStandby.requestsPerSecond), `${oneStandby.latencyMs.p99} ms`],
         ['2 replicas, both loaded', `${fmtInt(both)} (${fmtInt(toA.requestsPerSecond)} + ${fmtInt(toB.requestsPerSecond)})`, `${toA.latencyMs.p99} / ${toB.latencyMs.p99} ms`],
+        ['decision on the leader → 403 on the standby (50 runs)', `p50 ${propagated.p50} ms, p99 ${propagated.p99} ms`, ''],
         [`failover (SIGKILL → standby leads), ${FAILOVERS} runs`, `p50 ${failover.p50} ms, max ${failover.max} ms`, ''],
       ],
     ),
   );
-  writeResult('ha-guard', { seconds: SECONDS, entries: ENTRIES, oneLeader, oneStandby, twoReplicas: { a: toA, b: toB, total: both }, failoverMs: failover, takeovers: takeovers.map(Math.round) });
+  writeResult('ha-guard', { seconds: SECONDS, entries: ENTRIES, oneLeader, oneStandby, twoReplicas: { a: toA, b: toB, total: both }, propagationMs: propagated, failoverMs: failover, takeovers: takeovers.map(Math.round) });
   await runCleanups();
 }
 

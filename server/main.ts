@@ -13,11 +13,11 @@ async function main(): Promise<void> {
   writeFileSync(pidFile, String(process.pid));
   // Handlers go in before the (slow) start, so a stop during start is still orderly.
   let worker: Worker | null = null;
-  let stopRequested: string | null = null;
+  let stopRequested: { signal: string; exitCode: number } | null = null;
   let stopping = false;
   const stop = (signal: string, exitCode = 0) => {
     if (!worker) {
-      stopRequested ??= signal;
+      stopRequested ??= { signal, exitCode };
       return;
     }
     if (stopping) return;
@@ -36,12 +36,22 @@ async function main(): Promise<void> {
   try {
     // Like Kubernetes' controllers: a leader that lost its lease exits, and the launcher
     // (or systemd) starts it again as a clean standby; no half-stopped state is kept.
-    worker = await startWorker({ env, log, onLeadershipLost: () => stop('leadership lost', 75) });
+    worker = await startWorker({
+      env,
+      log,
+      onLeadershipLost: () => {
+        // An orderly close must not keep a former leader around: it is gone within 10 s either way.
+        setTimeout(() => process.exit(75), 10_000).unref();
+        stop('leadership lost', 75);
+      },
+    });
   } catch (error) {
     rmSync(pidFile, { force: true });
     throw error;
   }
-  if (stopRequested) stop(stopRequested);
+  // Set by a signal handler during the start; TypeScript cannot see that assignment.
+  const requested = stopRequested as { signal: string; exitCode: number } | null;
+  if (requested) stop(requested.signal, requested.exitCode);
 }
 
 main().catch((error: unknown) => {

@@ -65,6 +65,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     await schema.ensure();
     let live: LiveServer | null = null;
     let cluster: Cluster | null = null;
+    let leadershipLost = false;
     const isLeader = () => cluster === null || cluster.role === 'leader';
     // Created after the monitor, which reads module states through it for the score.
     let healing: HealingService | null = null;
@@ -113,8 +114,12 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
             log,
             onElected: () => leaderDuties(),
             onLost: (reason) => {
-              // Nothing may run twice: probes and restarts stop before anything else.
-              void healing?.close().finally(() => onLeadershipLost?.(reason));
+              leadershipLost = true;
+              // Nothing may run twice: everything that acts stops now, before the lock is given back.
+              defense.demote();
+              clearInterval(duties.housekeeping ?? undefined);
+              const stopping = [healing?.close(), duties.watchers?.stop(), recoveryScheduler.stop(), drills.close(), forecaster.stop(), monitor.stop()];
+              void Promise.allSettled(stopping).finally(() => onLeadershipLost?.(reason));
             },
             onMessage: (message) => defense.applyClusterMessage(message),
             onResync: () => void defense.resync().catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'defense state not reloaded')),
@@ -191,6 +196,8 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     // With the database unreachable at start, these load once it answers; until then the
     // worker serves degraded (no stored isolations or console modules yet) instead of dying.
     const whenDatabase = async (task: () => Promise<unknown>) => (schema.isReady ? task() : schema.whenReady(task));
+    // Heard before loaded: what the leader says meanwhile waits in the defense until its state is read.
+    await cluster?.listen();
     await whenDatabase(async () => {
       const blocklist = await defense.start();
       log.info({ isolations: blocklist.loaded, ms: blocklist.ms }, 'defense decisions loaded');
@@ -212,7 +219,6 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       notify: (notification) => notifier.notify(notification),
       onProbe: (module, latencyMs) => metrics.observeProbe(module, latencyMs),
     });
-    config.onChange(() => void healing.reconcile().catch((error: unknown) => log.error({ err: (error as Error).message }, 'could not apply the module changes')));
     registerHealingRoutes(router, { healing, tokens, secret: env.secret });
     const drills = new DrillService({ dataDir: env.dataDir, searchPath: env.searchPath, audit, log, config: () => config.loaded.config.drills });
     registerDrillRoutes(router, { secret: env.secret, drills });
@@ -241,24 +247,35 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     // SQLite, the elected leader on PostgreSQL (at start, or when the leader before it is gone).
     const duties: LeaderDuties = { watchers: null, housekeeping: null };
     let dutiesStarted: Promise<void> | null = null;
+    // Each step first checks the lock is still held: a leader that lost it mid-start starts nothing more.
+    const stillLeading = () => {
+      if (leadershipLost) throw new Error('leadership was lost while the duties started');
+    };
     const leaderDuties = () =>
       (dutiesStarted ??= (async () => {
         if (relay) {
           relay.stop();
           await whenDatabase(() => defense.lead());
         }
+        stillLeading();
         await integrity.start();
+        stillLeading();
         await monitor.start();
+        stillLeading();
         await whenDatabase(() => healing!.start());
+        config.onChange(() => void healing!.reconcile().catch((error: unknown) => log.error({ err: (error as Error).message }, 'could not apply the module changes')));
+        stillLeading();
         duties.watchers = await startWatchers({ env, config, audit, log, router, live: () => live, signals: defense.sink, onCriticalTamper: lockdownOnCriticalTamper(defense, log) });
+        stillLeading();
         duties.housekeeping = startHousekeeping(database, log, integrity);
         recoveryScheduler.start();
         drills.startSchedule();
         await forecaster.start();
+        stillLeading();
         if (cluster) await warnOfForeignKey(database, integrity, audit, log);
         if (cluster) await audit.append({ type: 'cluster.leader_elected', severity: 'notice', actor: 'system', action: 'lead the workers', module: 'cluster', method: 'election', details: { node: env.nodeId, url: cluster.status().leader?.url ?? null } });
       })());
-    if (cluster) await cluster.start();
+    if (cluster) await cluster.elect();
     else await leaderDuties();
     const leading = cluster ? cluster.whenElected() : Promise.resolve();
     return { database, audit, monitor, live, tokens, schema, duties, integrity, config, recovery, recoveryScheduler, defense, healing, notifier, drills, forecaster, cluster, relay, leading, dutiesStarting: () => dutiesStarted };
@@ -275,7 +292,13 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
   const router = new ClusterRouter((req, res) => {
     const cluster = clusterRef.current;
     if (!cluster || cluster.role === 'leader' || isStandbyLocal(req.url)) return false;
-    void cluster.leaderUrl().then((leaderUrl) => forwardToLeader(req, res, { leaderUrl, nodeId: cluster.nodeId }));
+    void cluster
+      .leaderUrl()
+      .then((leaderUrl) => forwardToLeader(req, res, { leaderUrl, nodeId: cluster.nodeId }))
+      .catch((error: unknown) => {
+        log.warn({ err: (error as Error).message }, 'could not forward a request to the leader');
+        if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '2' }).end('{"error":{"code":"no_leader","message":"the request could not be forwarded; retry in a moment"}}');
+      });
     return true;
   });
   let ready = false;

@@ -64,7 +64,7 @@ export function ShareLinksPanel() {
               <Td className="text-right">
                 {state(link, now)}
                 {!link.revokedAt && Date.parse(link.expiresAt) > now ? (
-                  <Button variant="ghost" className="ml-1 h-7 text-xs text-bad" disabled={revoke.isPending} onClick={() => revoke.mutate(link.id)}>
+                  <Button variant="ghost-danger" className="ml-1 h-7 text-xs" disabled={revoke.isPending} onClick={() => revoke.mutate(link.id)}>
                     Revoke
                   </Button>
                 ) : null}

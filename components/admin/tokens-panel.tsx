@@ -81,7 +81,7 @@ function RevokeButton({ token, onRevoked }: { token: TokenRow; onRevoked: () => 
   });
   return (
     <>
-      <Button variant="ghost" className="h-7 text-xs text-bad" onClick={() => setOpen(true)} data-testid="token-revoke">
+      <Button variant="ghost-danger" className="h-7 text-xs" onClick={() => setOpen(true)} data-testid="token-revoke">
         Revoke
       </Button>
       {open ? (

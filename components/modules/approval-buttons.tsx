@@ -15,7 +15,7 @@ export function ApprovalButtons({ name, onError }: { name: string; onError?: (me
       <Button variant="primary" className="h-7 px-2 text-xs" disabled={decide.isPending} onClick={() => send(true)} data-testid="approval-approve">
         {decide.isPending && decide.variables?.approve ? 'Approving…' : 'Approve'}
       </Button>
-      <Button variant="ghost" className="h-7 px-2 text-xs text-bad!" disabled={decide.isPending} onClick={() => send(false)} data-testid="approval-reject">
+      <Button variant="ghost-danger" className="h-7 px-2 text-xs" disabled={decide.isPending} onClick={() => send(false)} data-testid="approval-reject">
         Reject
       </Button>
     </div>

@@ -63,7 +63,7 @@ function SnapshotRow({ snapshot, others, now, actions }: { snapshot: SnapshotHea
             </Button>
           ) : null}
           {actions.canRestore ? (
-            <Button variant="ghost" className="h-7 border-bad/40! px-2 text-xs text-bad! hover:bg-bad/10!" disabled={actions.busy} onClick={() => actions.onRestore(snapshot)} data-testid="snapshot-restore">
+            <Button variant="ghost-danger" className="h-7 border-bad/40! px-2 text-xs" disabled={actions.busy} onClick={() => actions.onRestore(snapshot)} data-testid="snapshot-restore">
               Golden restore
             </Button>
           ) : null}

@@ -30,7 +30,7 @@ interface ScopeDefinition {
 }
 
 export const SCOPE_DEFINITIONS: Record<Scope, ScopeDefinition> = {
-  'health:read': { role: 'viewer', group: 'Health', grants: 'GET /api/v1/health, /api/v1/features' },
+  'health:read': { role: 'viewer', group: 'Health', grants: 'GET /api/v1/health, /api/v1/features, /api/v1/cluster' },
   'events:write': { role: 'operator', group: 'Ingest', grants: 'POST /api/v1/events' },
   'alerts:write': { role: 'operator', group: 'Ingest', grants: 'POST /api/v1/alertmanager' },
   'modules:read': { role: 'viewer', group: 'Modules', grants: 'GET /api/v1/modules, /api/v1/incidents' },

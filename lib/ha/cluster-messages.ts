@@ -24,14 +24,18 @@ const decisionSchema = z.object({
 const lockdownSchema = z.object({ actor: z.string(), reason: z.string(), since: z.string(), expiresAt: z.string().nullable() });
 
 /** Signals a standby saw, folded by what the detectors tell apart; `count` repeats it. */
+/** Field limits of a relayed signal; the relay cuts longer values to them (they are ingest's own limits or less). */
+export const RELAYED_LIMITS = { source: 200, user: 200, token: 100, path: 512, origin: 200 } as const;
+
 export const relayedSignalSchema = z.object({
   kind: signalKindSchema,
-  source: z.string().min(1).max(64),
-  user: z.string().max(200).optional(),
-  token: z.string().max(100).optional(),
-  path: z.string().max(512).optional(),
+  // Empty when the event named no address: it still counts per user or token.
+  source: z.string().max(RELAYED_LIMITS.source),
+  user: z.string().max(RELAYED_LIMITS.user).optional(),
+  token: z.string().max(RELAYED_LIMITS.token).optional(),
+  path: z.string().max(RELAYED_LIMITS.path).optional(),
   status: z.number().int().optional(),
-  origin: z.string().max(200),
+  origin: z.string().max(RELAYED_LIMITS.origin),
   at: z.number(),
   count: z.number().int().min(1).max(1_000_000),
 });

@@ -59,6 +59,14 @@ export class DefenseModeController {
     this.current = mode;
   }
 
+  /** A standby's own clock ends a followed lockdown on time, even if the leader's lift never reaches it. */
+  settle(now: number): void {
+    if (this.lockdownState && now >= this.lockdownUntil) {
+      this.setLockdown(null);
+      this.current = this.compute(now);
+    }
+  }
+
   /** Re-reads the stored lockdown (a standby catching up); ELEVATED is only ever announced. */
   async reload(): Promise<void> {
     const stored = await readSetting<LockdownState>(this.deps.database.prisma, LOCKDOWN_KEY);

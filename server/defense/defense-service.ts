@@ -17,6 +17,9 @@ import { SourceResolver } from './source-resolver';
 import { ThreatFeed } from './threat-feed';
 import { unfoldSignals, type ClusterMessage } from '@/lib/ha/cluster-messages';
 
+/** Announcements a standby holds while it reads the state; more than this and it simply reads again. */
+const MAX_HELD_MESSAGES = 10_000;
+
 /** Buckets visited per scenario per tick: a full pass over 200,000 takes under a minute. */
 const SWEEP_BUDGET = 5000;
 
@@ -58,6 +61,10 @@ export class DefenseService {
   private timer: NodeJS.Timeout | null = null;
   /** Set on a standby: its signals go to the leader's detectors instead of its own. */
   private relay: SignalSink | null = null;
+  private loaded = false;
+  private resyncing: Promise<void> | null = null;
+  private resyncAgain = false;
+  private held: ClusterMessage[] = [];
   readonly guardStats = { checks: 0, denied: 0 };
   /** How the decisions in force were read at start (the ≤ 1 s for 100,000 target). */
   readonly startup = { loaded: 0, ms: 0 };
@@ -83,6 +90,8 @@ export class DefenseService {
     this.startup.ms = Math.round(performance.now() - started);
     if (this.relay) await this.modes.reload();
     else await this.modes.start();
+    this.loaded = true;
+    this.replayHeld();
     const tickMs = this.options.tickMs ?? 1000;
     this.timer = setInterval(() => void this.tick(), tickMs);
     this.timer.unref();
@@ -103,6 +112,11 @@ export class DefenseService {
     this.relay = relay;
   }
 
+  /** A leader that lost its lock: from now on it decides nothing, and its signals go nowhere. */
+  demote(): void {
+    this.relay = () => undefined;
+  }
+
   /** A standby that became leader: detect from now on, from the state as stored. */
   async lead(): Promise<void> {
     this.relay = null;
@@ -111,15 +125,48 @@ export class DefenseService {
     await this.modes.start();
   }
 
-  /** Everything a standby enforces, read again from the database (after a missed notification). */
-  async resync(): Promise<void> {
-    await this.reloadAllowlist();
-    await this.isolations.reload();
-    await this.modes.reload();
+  /**
+   * Everything a standby enforces, read again from the database (after a missed notification).
+   * Messages that arrive meanwhile are held and applied after the read, so an older read never
+   * undoes a newer decision; a resync asked for during one runs once more after it.
+   */
+  resync(): Promise<void> {
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return this.resyncing;
+    }
+    this.resyncing = (async () => {
+      try {
+        do {
+          this.resyncAgain = false;
+          await this.reloadAllowlist();
+          await this.isolations.reload();
+          await this.modes.reload();
+        } while (this.resyncAgain);
+      } finally {
+        this.resyncing = null;
+        this.replayHeld();
+      }
+    })();
+    return this.resyncing;
+  }
+
+  private replayHeld(): void {
+    const held = this.held;
+    this.held = [];
+    for (const message of held) this.applyClusterMessage(message);
   }
 
   /** What the leader announced, applied to this standby's memory; nothing is written or audited here. */
   applyClusterMessage(message: ClusterMessage): void {
+    // Until the state is read (at start, or during a resync), announcements wait; past the bound a resync covers them.
+    if (!this.loaded || this.resyncing) {
+      if (this.held.length < MAX_HELD_MESSAGES) this.held.push(message);
+      else this.resyncAgain = true;
+      return;
+    }
+    // The leader decides alone: it takes only the signals standbys relay.
+    if (!this.relay && message.kind !== 'signals') return;
     switch (message.kind) {
       case 'decision':
         if (message.change === 'isolated') this.blocklist.add(message.decision);
@@ -284,6 +331,7 @@ export class DefenseService {
     // The leader announces expiries; a standby only stops enforcing them on time.
     if (this.relay) {
       this.blocklist.expire(now);
+      this.modes.settle(now);
       return;
     }
     try {

@@ -25,7 +25,10 @@ const workerShape = {
   /** PostgreSQL only: this replica's name among several workers (default: host name and process id). */
   VIGIL_NODE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,40}$/, 'must be 1-40 letters, digits, dots, dashes, colons or underscores').optional(),
   /** Where the other replicas reach this worker (default: http://127.0.0.1:<WORKER_PORT>). */
-  VIGIL_ADVERTISE_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
+  VIGIL_ADVERTISE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .refine((url) => /^https?:\/\/[^/?#]+\/?$/.test(url), 'must be an origin only (scheme, host and port), without a path')
+    .optional(),
 };
 
 export interface WorkerEnv extends CommonEnv, AuditEnv {

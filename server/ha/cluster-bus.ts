@@ -13,8 +13,11 @@ export interface ClusterBusOptions {
   nodeId: string;
   log: Logger;
   onMessage: (message: ClusterMessage) => void;
-  /** After the listening session came back: whatever was sent meanwhile is lost, so read the state again. */
-  onReconnected?: () => void;
+  /**
+   * After every LISTEN that took, the first included: whatever was said before it (or while the
+   * session was down) was not heard, so the state is read again.
+   */
+  onListening?: () => void;
   reconnectMs?: number;
 }
 
@@ -27,7 +30,9 @@ export class ClusterBus {
   private client: pg.Client | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private connectedOnce = false;
+  /** One send at a time: notifications from one sender must arrive in the order they were made. */
+  private sending: Promise<unknown> = Promise.resolve();
+  private resyncTimer: NodeJS.Timeout | null = null;
   readonly stats = { sent: 0, received: 0, rejected: 0, unsent: 0 };
 
   constructor(private readonly options: ClusterBusOptions) {}
@@ -52,6 +57,10 @@ export class ClusterBus {
     try {
       await client.connect();
       await client.query(`LISTEN ${CLUSTER_CHANNEL}`);
+      if (this.stopped) {
+        await client.end();
+        return;
+      }
     } catch (error) {
       this.options.log.warn({ err: (error as Error).message }, 'cluster bus could not listen; retrying');
       client.end().catch(() => undefined);
@@ -59,8 +68,7 @@ export class ClusterBus {
       return;
     }
     this.client = client;
-    if (this.connectedOnce) this.options.onReconnected?.();
-    this.connectedOnce = true;
+    this.options.onListening?.();
   }
 
   private lost(client: pg.Client): void {
@@ -106,23 +114,43 @@ export class ClusterBus {
    * one that cannot be sent is counted (a receiver that missed it catches up at its next
    * resync; the sender publishes one itself once its own session is back).
    */
-  async publish(body: ClusterMessageBody): Promise<boolean> {
+  publish(body: ClusterMessageBody): Promise<boolean> {
     let payload = JSON.stringify({ ...body, from: this.options.nodeId });
     if (Buffer.byteLength(payload) > NOTIFY_PAYLOAD_LIMIT) payload = JSON.stringify({ kind: 'resync', from: this.options.nodeId });
+    const sent = this.sending.then(() => this.send(payload, body.kind));
+    this.sending = sent;
+    return sent;
+  }
+
+  private async send(payload: string, kind: string): Promise<boolean> {
     try {
       await this.options.pool.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, payload]);
       this.stats.sent++;
       return true;
     } catch (error) {
       this.stats.unsent++;
-      this.options.log.warn({ err: (error as Error).message, kind: body.kind }, 'cluster message not sent');
+      this.options.log.warn({ err: (error as Error).message, kind }, 'cluster message not sent');
+      // Folded signals are only counts; anything else was state the others now lack.
+      if (kind !== 'signals') this.owe();
       return false;
     }
+  }
+
+  /** Keeps offering a resync until one goes out, so a lost decision is made good. */
+  private owe(): void {
+    if (this.resyncTimer || this.stopped) return;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = null;
+      void this.publish({ kind: 'resync' });
+    }, this.options.reconnectMs ?? 1000);
+    this.resyncTimer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    await this.sending.catch(() => undefined);
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);

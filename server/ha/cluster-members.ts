@@ -23,3 +23,16 @@ export async function listClusterMembers(pool: pg.Pool): Promise<ClusterMember[]
   );
   return rows.map((row) => ({ node: row.application_name.slice(CLUSTER_CHANNEL_APPLICATION.length), address: row.address, since: row.backend_start.toISOString(), leader: row.leader }));
 }
+
+/** The node whose election session holds the leader's lock now, or null between leaders. */
+export async function lockHolder(pool: pg.Pool): Promise<string | null> {
+  const { rows } = await pool.query<{ application_name: string }>(
+    `SELECT e.application_name
+       FROM pg_locks l JOIN pg_stat_activity e ON e.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.objid = $1
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    [LEADER_LOCK_KEY],
+  );
+  const name = rows[0]?.application_name;
+  return name?.startsWith(LEADER_ELECTION_APPLICATION) ? name.slice(LEADER_ELECTION_APPLICATION.length) : null;
+}

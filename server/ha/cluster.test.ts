@@ -4,6 +4,21 @@ import { api, createEmptyDatabase, FixedSampler, queryPostgres, silentLogger, TE
 import type { ClusterOverview } from '@/lib/ha/cluster-messages';
 import { CLUSTER_CHANNEL } from './cluster-bus';
 import { FORWARDED_BY_HEADER } from './leader-proxy';
+import { startStubHttpServer, type StubHttpServer } from '../test-support/stub-http-server';
+import { writeFileSync } from 'node:fs';
+import net from 'node:net';
+
+/** A raw request, for targets and framings fetch() would never send. */
+function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // Written, not ended: a half-closed socket may be dropped before the answer; Connection: close ends it.
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
 
 /**
  * Two replicas in one process over one PostgreSQL database: what standbys apply from the
@@ -19,7 +34,7 @@ describe('replicas in one process: the bus, forwarding and loss of leadership', 
   // checkpoints often enough that the first leader signs some.
   const start = (node: string) =>
     startWorker({
-      env: { ...workerEnvFor({ dataDir: db.dir.join(node), databaseUrl: db.url, vars: { VIGIL_HA: 'true', VIGIL_NODE_ID: node, VIGIL_AUDIT_CHECKPOINT_EVERY: '5' } }), port: 0 },
+      env: { ...workerEnvFor({ dataDir: db.dir.join(node), databaseUrl: db.url, vars: { VIGIL_HA: 'true', VIGIL_NODE_ID: node, VIGIL_AUDIT_CHECKPOINT_EVERY: '5', VIGIL_CONFIG: db.dir.join('vigil.config.yaml') } }), port: 0 },
       sampler: new FixedSampler(),
       log: silentLogger(),
       onLeadershipLost: (reason) => lost.push(`${node}: ${reason}`),
@@ -27,8 +42,12 @@ describe('replicas in one process: the bus, forwarding and loss of leadership', 
   const sessionsOf = (application: string) =>
     queryPostgres(db.url, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1', [`${application}%`]);
 
+  let internal: StubHttpServer;
+
   beforeAll(async () => {
     db = await createEmptyDatabase('postgresql');
+    // Something only reachable from inside, which no request to a standby may ever reach.
+    internal = await startStubHttpServer((_request, res) => res.writeHead(200).end('internal secret'));
     a = await start('node-a');
     await a.leading;
     b = await start('node-b');
@@ -37,6 +56,7 @@ describe('replicas in one process: the bus, forwarding and loss of leadership', 
   afterAll(async () => {
     await b?.close();
     await a?.close();
+    await internal?.close();
     await db?.destroy();
   });
 
@@ -101,6 +121,60 @@ describe('replicas in one process: the bus, forwarding and loss of leadership', 
     // Decided while the standby cannot hear: only the resync after reconnecting brings it.
     await a.defense.isolations.isolate({ source: '192.0.2.46', actor: 'test', origin: 'manual', reason: 'missed', durationMs: null });
     await waitFor(() => b.defense.blocklist.get('192.0.2.46'), { timeoutMs: 8000, what: 'the missed isolation after the resync' });
+  });
+
+  it('forwards only paths, to the leader alone, and never lets a body carry a second request', async () => {
+    for (const target of [`//127.0.0.1:${internal.port}/x`, `http://127.0.0.1:${internal.port}/x`, 'https://127.0.0.1/x', 'http://a:99999/']) {
+      const answer = await rawRequest(b.port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(answer, target).toMatch(/^HTTP\/1\.1 (400|404)/);
+      expect(answer).not.toContain('internal secret');
+    }
+    expect(internal.requests).toHaveLength(0);
+
+    // Guard checks hidden in the chunked body of a GET: the leader sees one GET with a body, nothing more.
+    const checksBefore = a.defense.guardStats.checks;
+    const smuggled = Array.from({ length: 520 }, () => 'GET /guard/check HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.200\r\n\r\n').join('');
+    const chunk = `${Buffer.byteLength(smuggled).toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`;
+    const answer = await rawRequest(b.port, `GET /api/v1/modules HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_API_TOKEN}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${chunk}`);
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(a.defense.guardStats.checks).toBe(checksBefore);
+    expect(a.defense.blocklist.get('198.51.100.200')).toBeUndefined();
+    expect((await api(b.port, '/healthz')).status).toBe(200);
+  });
+
+  it('keeps the order of announcements, so a quick isolate-and-restore leaves nothing behind', async () => {
+    for (let i = 0; i < 10; i++) {
+      await a.defense.isolations.isolate({ source: `192.0.2.${100 + i}`, actor: 'test', origin: 'manual', reason: 'order test', durationMs: null });
+      await a.defense.isolations.restore({ source: `192.0.2.${100 + i}`, actor: 'test', reason: 'order test' });
+    }
+    await a.defense.lockdown({ actor: 'test', reason: 'order test' });
+    await a.defense.lift({ actor: 'test', reason: 'order test' });
+    await a.defense.isolations.isolate({ source: '192.0.2.120', actor: 'test', origin: 'manual', reason: 'the last word', durationMs: null });
+    await waitFor(() => b.defense.blocklist.get('192.0.2.120'), { what: 'the last announcement' });
+    for (let i = 0; i < 10; i++) expect(b.defense.blocklist.get(`192.0.2.${100 + i}`)).toBeUndefined();
+    expect(b.defense.mode).toBe('NORMAL');
+  });
+
+  it('ends a followed lockdown on its own clock when the lift never arrives', async () => {
+    b.defense.modes.follow('LOCKDOWN', { actor: 'test', reason: 'expiring', since: new Date().toISOString(), expiresAt: new Date(Date.now() + 300).toISOString() });
+    expect(b.defense.mode).toBe('LOCKDOWN');
+    await waitFor(() => b.defense.mode === 'NORMAL', { timeoutMs: 3000, what: 'the lockdown ending on the standby' });
+  });
+
+  it('relays a batch whole even when one event in it names no address', async () => {
+    const rejected = { a: a.cluster!.busStats.rejected, b: b.cluster!.busStats.rejected };
+    const events = [...Array.from({ length: 12 }, () => ({ type: 'auth_failure', source: '198.51.100.77', user: 'root' })), { type: 'custom' }];
+    expect((await api(b.port, '/api/v1/events', { token: TEST_API_TOKEN, json: { events } })).status).toBe(202);
+    await waitFor(() => a.defense.blocklist.get('198.51.100.77'), { timeoutMs: 5000, what: 'the leader isolating the relayed brute force' });
+    expect({ a: a.cluster!.busStats.rejected, b: b.cluster!.busStats.rejected }).toEqual(rejected);
+  });
+
+  it('starts no module on a standby when the shared configuration changes', async () => {
+    writeFileSync(db.dir.join('vigil.config.yaml'), `modules:\n  - name: svc\n    kind: http\n    url: ${internal.url}/health\n    intervalSeconds: 1\n`);
+    await waitFor(() => a.healing.engine.list().some((m) => m.name === 'svc'), { timeoutMs: 10_000, what: 'the leader taking the module on' });
+    await waitFor(() => b.config.loaded.config.modules.length === 1, { timeoutMs: 10_000, what: 'the standby reading the same file' });
+    expect(b.healing.engine.list()).toEqual([]);
   });
 
   it('forwards what only the leader does, and never forwards a forwarded request again', async () => {

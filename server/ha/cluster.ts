@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ClusterMember, ClusterMessage, ClusterMessageBody, ClusterStatus, NodeRole } from '@/lib/ha/cluster-messages';
-import { listClusterMembers } from './cluster-members';
+import { listClusterMembers, lockHolder } from './cluster-members';
 import type { Database } from '../db/client';
 import type { Logger } from '../log';
 import { readSetting, writeSetting } from '../queries/settings';
@@ -53,7 +53,7 @@ export class Cluster {
   constructor(private readonly options: ClusterOptions) {
     this.pool = new pg.Pool({ connectionString: options.url, max: 4, application_name: `vigil-live ${options.nodeId}`.slice(0, 63) });
     this.pool.on('error', (error) => options.log.warn({ err: error.message }, 'live fan-out connection failed'));
-    this.bus = new ClusterBus({ url: options.url, pool: this.pool, nodeId: options.nodeId, log: options.log, onMessage: (message) => this.receive(message), onReconnected: () => this.reconnected() });
+    this.bus = new ClusterBus({ url: options.url, pool: this.pool, nodeId: options.nodeId, log: options.log, onMessage: (message) => this.receive(message), onListening: () => this.listening() });
     this.election = new LeaderElection({ url: options.url, nodeId: options.nodeId, log: options.log, checkEveryMs: options.checkEveryMs, onElected: () => void this.becomeLeader(), onLost: (reason) => this.stepDown(reason) });
   }
 
@@ -69,26 +69,41 @@ export class Cluster {
     return this.bus.stats;
   }
 
-  /** With the database down at start, the replica stands by and keeps trying; it never fails to start. */
-  async start(): Promise<void> {
+  /**
+   * Starts hearing the others. Call it before loading the shared state: what is said between
+   * the two is then held by the receiver until its state is loaded, and nothing falls between.
+   * With the database down, the replica keeps trying; it never fails to start.
+   */
+  async listen(): Promise<void> {
     await this.ensureAttachmentsTable();
     await this.bus.start();
+    // A LISTEN that only succeeds later (database down now) is followed by a resync.
+    this.listenedOnce = true;
+  }
+
+  /** Enters the election; a replica that wins starts the leader's duties through `onElected`. */
+  async elect(): Promise<void> {
     await this.election.start();
     if (this.currentRole === 'standby') await this.leaderUrl();
   }
 
   private tableTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private listenedOnce = false;
 
   private async ensureAttachmentsTable(): Promise<void> {
     try {
       await this.pool.query(`CREATE TABLE IF NOT EXISTS ${SOCKET_IO_ATTACHMENTS_TABLE} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`);
     } catch {
+      if (this.stopped) return;
       this.tableTimer = setTimeout(() => void this.ensureAttachmentsTable(), 2000);
       this.tableTimer.unref();
     }
   }
 
   private becoming: Promise<void> | null = null;
+  /** Leadership lost (or its duties failed): this process never leads again. */
+  private steppedDown = false;
   private elected!: () => void;
   private readonly electedPromise = new Promise<void>((resolve) => (this.elected = resolve));
 
@@ -104,6 +119,7 @@ export class Cluster {
       this.leader = { nodeId: this.options.nodeId, url: this.options.advertiseUrl, since };
       try {
         await this.options.onElected();
+        if (this.steppedDown) return;
       } catch (error) {
         // Half-started duties are worse than none: this replica gives up and starts over.
         this.options.log.error({ err: (error as Error).message }, 'could not take on the leader’s duties');
@@ -113,7 +129,9 @@ export class Cluster {
       this.currentRole = 'leader';
       this.roleSince = since;
       // Standbys forward to whoever this names, so it is written only once the duties run.
-      await writeSetting(this.options.database.prisma, LEADER_SETTING, this.leader).catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'leader record not written'));
+      const record = { nodeId: this.options.nodeId, url: this.options.advertiseUrl, since };
+      this.leader = record;
+      void this.recordLeader(record);
       await this.bus.publish({ kind: 'leader', url: this.options.advertiseUrl, since });
       this.elected();
     })();
@@ -121,16 +139,20 @@ export class Cluster {
   }
 
   /**
-   * The listening session came back: this replica missed what was said meanwhile, and what
-   * it said itself may not have reached anyone either, so both sides read the state again.
+   * The listening session (re)started: a standby missed what was said before, and what a
+   * leader said meanwhile may not have reached anyone either, so the state is read again.
+   * The first time, the caller loads the state itself right after `listen()`.
    */
-  private reconnected(): void {
+  private listening(): void {
+    if (!this.listenedOnce) return;
     if (this.currentRole === 'leader') void this.bus.publish({ kind: 'resync' });
     else this.options.onResync();
   }
 
   /** From here on this replica forwards like a standby, until its process ends. */
   private stepDown(reason: string): void {
+    if (this.steppedDown) return;
+    this.steppedDown = true;
     this.currentRole = 'standby';
     this.roleSince = new Date().toISOString();
     this.leader = null;
@@ -150,15 +172,40 @@ export class Cluster {
     return this.bus.publish(body);
   }
 
-  /** The leader's URL for forwarding, re-read from the database at most once a second. */
+  /**
+   * The leader's URL for forwarding. Who leads is read from the lock itself (at most once a
+   * second), so a stale record never sends requests to a former leader; where it listens comes
+   * from its announcement or, after a restart of this replica, from the record it wrote.
+   */
   async leaderUrl(): Promise<string | null> {
     if (this.currentRole === 'leader') return this.options.advertiseUrl;
     if (Date.now() - this.leaderReadAt > 1000) {
       this.leaderReadAt = Date.now();
-      const stored = await readSetting<LeaderRecord>(this.options.database.prisma, LEADER_SETTING).catch(() => null);
-      if (stored && stored.nodeId !== this.options.nodeId) this.leader = stored;
+      try {
+        const holder = await lockHolder(this.pool);
+        if (holder === null) this.leader = null;
+        else if (this.leader?.nodeId !== holder) {
+          const stored = await readSetting<LeaderRecord>(this.options.database.prisma, LEADER_SETTING);
+          this.leader = stored?.nodeId === holder ? stored : null;
+        }
+      } catch {
+        // The database is not answering: keep what was known.
+      }
     }
     return this.leader && this.leader.nodeId !== this.options.nodeId ? this.leader.url : null;
+  }
+
+  /** Written until it sticks: a standby that starts later finds the leader's address here. */
+  private async recordLeader(record: LeaderRecord): Promise<void> {
+    for (let attempt = 0; !this.stopped && !this.steppedDown; attempt++) {
+      try {
+        await writeSetting(this.options.database.prisma, LEADER_SETTING, record);
+        return;
+      } catch (error) {
+        if (attempt === 0) this.options.log.warn({ err: (error as Error).message }, 'leader record not written; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 2000).unref());
+      }
+    }
   }
 
   /** Every live replica, as the database sees them. */
@@ -171,6 +218,7 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.tableTimer) clearTimeout(this.tableTimer);
     await this.election.stop();
     await this.bus.stop();

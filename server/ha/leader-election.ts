@@ -42,6 +42,7 @@ export class LeaderElection {
   /** Makes the first attempt before returning, so a lone replica starts as leader. */
   async start(): Promise<boolean> {
     await this.check();
+    if (this.stopped) return false;
     const every = this.options.checkEveryMs ?? 1000;
     this.timer = setInterval(() => void this.check(), every);
     this.timer.unref();
@@ -68,8 +69,9 @@ export class LeaderElection {
         this.options.onElected();
       }
     } catch (error) {
-      this.dropClient();
+      // Stop acting before giving the lock back: ending the session frees it for a standby at once.
       if (this.leading) this.lose(`the leader's database session failed: ${(error as Error).message}`);
+      this.dropClient();
     }
   }
 
@@ -84,12 +86,22 @@ export class LeaderElection {
     });
     client.on('error', (error) => {
       if (this.client !== client) return;
-      this.dropClient();
       if (this.leading) this.lose(`the leader's database session ended: ${error.message}`);
+      this.dropClient();
     });
-    await client.connect();
-    // The server notices a vanished leader host within ~5 s and frees the lock.
-    await client.query('SET tcp_keepalives_idle = 2; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 3');
+    try {
+      await client.connect();
+      // The server notices a vanished leader host within ~5 s and frees the lock; tcp_user_timeout
+      // bounds how long unacknowledged data can keep a dead session (and its lock) alive.
+      await client.query('SET tcp_keepalives_idle = 2; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 3; SET tcp_user_timeout = 5000');
+    } catch (error) {
+      client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.stopped) {
+      client.end().catch(() => undefined);
+      throw new Error('leader election stopped');
+    }
     this.client = client;
     return client;
   }

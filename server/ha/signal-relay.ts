@@ -1,4 +1,4 @@
-import { NOTIFY_PAYLOAD_LIMIT, type RelayedSignal } from '@/lib/ha/cluster-messages';
+import { NOTIFY_PAYLOAD_LIMIT, RELAYED_LIMITS, type RelayedSignal } from '@/lib/ha/cluster-messages';
 import type { SecuritySignal } from '@/lib/defense/signals';
 
 /** Distinct signals kept per flush; past it a flood of unique sources is counted as dropped. */
@@ -37,7 +37,18 @@ export class SignalRelay {
       this.stats.dropped++;
       return;
     }
-    this.pending.set(key, { kind: signal.kind, source: signal.source, user: signal.user, token: signal.token, path: signal.path?.slice(0, 512), status: signal.status, origin: signal.origin, at: signal.at, count: 1 });
+    // Cut to the contract's limits here: one overlong field must not get a whole batch refused.
+    this.pending.set(key, {
+      kind: signal.kind,
+      source: signal.source.slice(0, RELAYED_LIMITS.source),
+      user: signal.user?.slice(0, RELAYED_LIMITS.user),
+      token: signal.token?.slice(0, RELAYED_LIMITS.token),
+      path: signal.path?.slice(0, RELAYED_LIMITS.path),
+      status: Number.isInteger(signal.status) ? signal.status : undefined,
+      origin: signal.origin.slice(0, RELAYED_LIMITS.origin),
+      at: signal.at,
+      count: 1,
+    });
   }
 
   flush(): void {

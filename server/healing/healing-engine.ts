@@ -57,6 +57,7 @@ export class HealingEngine {
   private readonly stats: ModuleStats;
   private escalationTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private started = false;
   /** Scheduling drift of each probe start (ms late), for the benchmark and /metrics. */
   readonly drift: number[] = [];
 
@@ -72,6 +73,9 @@ export class HealingEngine {
   }
 
   async start(): Promise<void> {
+    // Once closed, never again: a leader that lost its lock closes the engine while its start may still be under way.
+    if (this.closed || this.started) return;
+    this.started = true;
     await this.reconcile();
     this.escalationTimer = setInterval(() => void this.escalationTick(), ESCALATION_TICK_MS);
     this.escalationTimer.unref();
@@ -80,6 +84,8 @@ export class HealingEngine {
 
   /** Brings the running modules in line with the definitions: add, replace changed, remove gone. */
   async reconcile(): Promise<void> {
+    // A standby's engine is never started: changed definitions wait until it leads.
+    if (!this.started || this.closed) return;
     const wanted = new Map(this.options.modules().map((m) => [m.definition.name, m]));
     for (const [name, runtime] of this.runtimes) {
       const next = wanted.get(name);

@@ -104,6 +104,7 @@ export const OPERATIONS: OperationSpec[] = [
   web({ method: 'get', path: '/api/predictions', tag: 'Risk', summary: 'Fault predictions with lead time', role: 'viewer' }),
   web({ method: 'post', path: '/api/governor/{id}', tag: 'Risk', summary: 'Apply or dismiss a tuning suggestion', role: 'operator', body: ['DecideSuggestionRequest', decideSuggestionRequestSchema] }),
   web({ method: 'get', path: '/api/health/current', tag: 'Health', summary: 'Current health score and degradation level', role: 'viewer' }),
+  web({ method: 'get', path: '/api/cluster', tag: 'Health', summary: 'Worker replicas and which one leads', role: 'viewer' }),
   web({ method: 'get', path: '/api/health/history', tag: 'Health', summary: 'Health history for a range', role: 'viewer', query: ['HealthHistoryQuery', historyQuerySchema] }),
   web({ method: 'get', path: '/api/share-links', tag: 'Share links', summary: 'Share links you can revoke', role: 'operator' }),
   web({ method: 'post', path: '/api/share-links', tag: 'Share links', summary: 'Create a read-only link to a view', role: 'operator', body: ['CreateShareLinkRequest', createShareLinkSchema] }),
@@ -114,7 +115,7 @@ export const OPERATIONS: OperationSpec[] = [
   web({ method: 'get', path: '/api/openapi.json', tag: 'Meta', summary: 'This document', auth: 'public' }),
 
   // Machine API (worker, port 3001)
-  worker({ method: 'get', path: '/healthz', tag: 'Machine', summary: 'Liveness with health score, degradation and defense mode', auth: 'public' }),
+  worker({ method: 'get', path: '/healthz', tag: 'Machine', summary: 'Liveness with health score, degradation, defense mode and, with several workers, this replica\'s role', auth: 'public' }),
   worker({ method: 'get', path: '/guard/check', tag: 'Machine', summary: 'May this request pass? (nginx auth_request, Traefik forwardAuth, Caddy forward_auth)', auth: 'public', success: { status: '204', description: 'The source may pass' } }),
   worker({ method: 'post', path: '/api/v1/events', tag: 'Machine', summary: 'Report security and health events in a batch (at most 1000)', scope: 'events:write', body: ['IngestRequest', ingestBodySchema], success: { status: '202', description: 'One receipt per event, once durable' } }),
   worker({ method: 'post', path: '/api/v1/push/{token}', tag: 'Machine', summary: 'Heartbeat push for a push module (the path token is the credential)', auth: 'push-token' }),
@@ -133,6 +134,7 @@ export const OPERATIONS: OperationSpec[] = [
   worker({ method: 'get', path: '/api/v1/audit', tag: 'Machine', summary: 'Search the audit trail (filters as query parameters, keyset cursor)', scope: 'audit:read', query: ['AuditSearchQuery', auditSearchQuerySchema] }),
   worker({ method: 'get', path: '/api/v1/features', tag: 'Machine', summary: 'Feature map of the current degradation level', scope: 'health:read' }),
   worker({ method: 'get', path: '/api/v1/health', tag: 'Machine', summary: 'Current health sample', scope: 'health:read' }),
+  worker({ method: 'get', path: '/api/v1/cluster', tag: 'Machine', summary: 'Worker replicas and which one leads (VIGIL_HA on PostgreSQL); any replica answers', scope: 'health:read' }),
   worker({ method: 'get', path: '/api/v1/risk', tag: 'Machine', summary: 'Per-subsystem risk', scope: 'forecast:read' }),
   worker({ method: 'get', path: '/api/v1/predictions', tag: 'Machine', summary: 'Fault predictions', scope: 'forecast:read' }),
   worker({ method: 'get', path: '/metrics', tag: 'Machine', summary: 'Prometheus metrics (text exposition format)', auth: 'public', success: { status: '200', description: 'Prometheus text format', contentType: 'text/plain' } }),
