@@ -7,7 +7,7 @@
 // The machine decides what "grows with replicas" can mean: on 2 cores, one replica leaves the
 // other core to the load generator, while two replicas share both cores with two generators.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createTestDatabase } from '@/server/test-support/postgres';
 import { findFreePort, waitForHttp } from '@/server/test-support/http';
 import { makeTempDir } from '@/server/test-support/temp-dir';
@@ -28,6 +28,8 @@ interface Replica {
   node: string;
   port: number;
   url: string;
+  /** CPU seconds the replica's process has used (user + system). */
+  cpuSeconds(): number;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -46,7 +48,12 @@ async function startReplica(node: string, databaseUrl: string, baseDir: string, 
   };
   addCleanup(() => kill('SIGKILL'));
   await waitForHttp(port, { timeoutMs: 60_000 });
-  return { node, port, url: `http://127.0.0.1:${port}`, kill };
+  // taskset execs node, so the pid is the replica's own.
+  const cpuSeconds = () => {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  return { node, port, url: `http://127.0.0.1:${port}`, kill, cpuSeconds };
 }
 
 async function waitForRole(replica: Replica, role: 'leader' | 'standby', timeoutMs = 30_000): Promise<void> {
@@ -66,9 +73,13 @@ async function main(): Promise<void> {
   console.log(`seeding ${fmtInt(ENTRIES)} isolated addresses in PostgreSQL …`);
   await seedIsolations(db.url, { entries: ENTRIES });
   const script = writeWrkScript(dir.join('sources.lua'), { sources: 50_000, isolatedEvery: 10 });
-  const saturate = async (replica: Replica, cpu: number | undefined): Promise<WrkResult> => {
+  // Requests per CPU-second of the replica: what one core buys, whatever else shares the machine.
+  const saturate = async (replica: Replica, cpu: number | undefined): Promise<WrkResult & { perCpuSecond: number; cpuShare: number }> => {
     await runWrk({ url: `${replica.url}/guard/check`, seconds: 2, connections: 50, script, cpu });
-    return runWrk({ url: `${replica.url}/guard/check`, seconds: SECONDS, connections: 50, script, cpu });
+    const cpuBefore = replica.cpuSeconds();
+    const result = await runWrk({ url: `${replica.url}/guard/check`, seconds: SECONDS, connections: 50, script, cpu });
+    const used = replica.cpuSeconds() - cpuBefore;
+    return { ...result, perCpuSecond: Math.round((result.requestsPerSecond * SECONDS) / used), cpuShare: Math.round((used / SECONDS) * 100) };
   };
 
   // One replica on core 0, the load generator on core 1.
@@ -122,13 +133,13 @@ async function main(): Promise<void> {
   console.log(`\n${m.cpus} CPU ${m.cpuModel}, node ${m.node}, load ${m.loadAverage.join(' ')}, wrk -t1 -c50, ${SECONDS} s per run, ${fmtInt(ENTRIES)} isolations loaded`);
   console.log(
     table(
-      ['setup', 'req/s', 'p99'],
+      ['setup', 'req/s', 'p99', 'replica CPU', 'req per CPU-second'],
       [
-        ['1 replica (leader)', fmtInt(oneLeader.requestsPerSecond), `${oneLeader.latencyMs.p99} ms`],
-        ['1 replica (standby, relaying signals)', fmtInt(oneStandby.requestsPerSecond), `${oneStandby.latencyMs.p99} ms`],
-        ['2 replicas, both loaded', `${fmtInt(both)} (${fmtInt(toA.requestsPerSecond)} + ${fmtInt(toB.requestsPerSecond)})`, `${toA.latencyMs.p99} / ${toB.latencyMs.p99} ms`],
-        ['decision on the leader → 403 on the standby (50 runs)', `p50 ${propagated.p50} ms, p99 ${propagated.p99} ms`, ''],
-        [`failover (SIGKILL → standby leads), ${FAILOVERS} runs`, `p50 ${failover.p50} ms, max ${failover.max} ms`, ''],
+        ['1 replica (leader)', fmtInt(oneLeader.requestsPerSecond), `${oneLeader.latencyMs.p99} ms`, `${oneLeader.cpuShare} %`, fmtInt(oneLeader.perCpuSecond)],
+        ['1 replica (standby, relaying signals)', fmtInt(oneStandby.requestsPerSecond), `${oneStandby.latencyMs.p99} ms`, `${oneStandby.cpuShare} %`, fmtInt(oneStandby.perCpuSecond)],
+        ['2 replicas, both loaded', `${fmtInt(both)} (${fmtInt(toA.requestsPerSecond)} + ${fmtInt(toB.requestsPerSecond)})`, `${toA.latencyMs.p99} / ${toB.latencyMs.p99} ms`, `${toA.cpuShare} + ${toB.cpuShare} %`, `${fmtInt(toA.perCpuSecond)} / ${fmtInt(toB.perCpuSecond)}`],
+        ['decision on the leader → 403 on the standby (50 runs)', `p50 ${propagated.p50} ms, p99 ${propagated.p99} ms`, '', '', ''],
+        [`failover (SIGKILL → standby leads), ${FAILOVERS} runs`, `p50 ${failover.p50} ms, max ${failover.max} ms`, '', '', ''],
       ],
     ),
   );
