@@ -61,7 +61,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
             <Td className="text-xs text-muted">{u.lastLoginAt ? formatRelative(u.lastLoginAt) : 'never'}</Td>
             <Td className="text-right">
               {u.disabled ? <Badge tone="bad">disabled</Badge> : <Badge tone="ok">active</Badge>}{' '}
-              <Button variant="ghost" className="h-7 text-xs" disabled={change.isPending} onClick={() => change.mutate({ id: u.id, body: { disabled: !u.disabled } })}>
+              <Button variant={u.disabled ? 'ghost' : 'ghost-danger'} className="h-7 text-xs" disabled={change.isPending} onClick={() => change.mutate({ id: u.id, body: { disabled: !u.disabled } })}>
                 {u.disabled ? 'Enable' : 'Disable'}
               </Button>
             </Td>

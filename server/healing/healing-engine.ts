@@ -107,7 +107,7 @@ export class HealingEngine {
   private async removeRuntime(runtime: ModuleRuntime): Promise<void> {
     if (runtime.timer) clearTimeout(runtime.timer);
     this.runtimes.delete(runtime.name);
-    await runtime.supervisor?.stop();
+    await runtime.supervisor?.close();
     // Its incident would otherwise stay open for a module that no longer exists as it was.
     const incident = runtime.incidentId ? this.incidents.get(runtime.incidentId) : undefined;
     if (incident) await this.incidents.resolve(incident, `${runtime.name} was removed or redefined`);
@@ -427,7 +427,7 @@ export class HealingEngine {
     if (this.escalationTimer) clearInterval(this.escalationTimer);
     for (const runtime of this.runtimes.values()) {
       if (runtime.timer) clearTimeout(runtime.timer);
-      await runtime.supervisor?.stop();
+      await runtime.supervisor?.close();
     }
     await this.stats.stop();
   }

@@ -22,6 +22,8 @@ export class SupervisedProcess {
   private child: ChildProcess | null = null;
   private startedAt = 0;
   private stopping = false;
+  /** For good: a restart still under way when the engine closes must not spawn a process nobody owns. */
+  private closed = false;
   lastExit: ProcessExit | null = null;
 
   constructor(
@@ -48,8 +50,9 @@ export class SupervisedProcess {
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
+    if (this.running || this.closed) return;
     const program = await resolveProgram(this.definition.command[0], this.options.searchPath);
+    if (this.closed) return;
     this.stopping = false;
     this.startedAt = Date.now();
     const child = spawn(program, this.definition.command.slice(1), {
@@ -93,5 +96,11 @@ export class SupervisedProcess {
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
+  }
+
+  /** Stops the process and refuses every later start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.stop();
   }
 }
