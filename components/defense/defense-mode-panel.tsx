@@ -18,7 +18,7 @@ export function DefenseModePanel({ overview, principal, now, className }: { over
   return (
     <Panel title="Defense mode" className={className} testId="panel-defense-mode" actions={canAdminister(principal) ? <LockdownControl overview={overview} /> : null}>
       <div className="flex items-center gap-3">
-        <span className={cn('h-3 w-3 shrink-0 rounded-full', TONE_FILL[tone], overview.mode !== 'NORMAL' && 'animate-pulse')} aria-hidden />
+        <span className={cn('h-3 w-3 shrink-0 rounded-full', TONE_FILL[tone], overview.mode !== 'NORMAL' && 'motion-safe:animate-pulse')} aria-hidden />
         <span className={cn('text-3xl font-bold tracking-tight', TONE_TEXT[tone])} data-testid="defense-mode">
           {overview.mode}
         </span>
