@@ -1,12 +1,10 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { HttpError, sendError } from '../http/router';
+import { HttpError, readBodyBytes, sendError } from '../http/router';
 
 /** Set on a forwarded request: a replica that is not the leader either never forwards it again. */
 export const FORWARDED_BY_HEADER = 'x-vigil-forwarded-by';
 
-/** The worker's own body limit: nothing bigger is ever accepted, so nothing bigger is forwarded. */
-const MAX_BODY_BYTES = 1_048_576;
 /** Forwarded requests in flight at once; past it a standby answers 503 rather than queue without bound. */
 const MAX_IN_FLIGHT = 256;
 const CONNECT_TIMEOUT_MS = 3000;
@@ -30,26 +28,6 @@ function refuse(res: ServerResponse, error: HttpError): void {
 
 const noLeader = (message: string) => new HttpError(503, 'no_leader', message, { 'retry-after': '2' });
 
-/** Reads the whole body first: the upstream request is then framed by its length alone, so no body can smuggle a second request. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new HttpError(413, 'payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`, { connection: 'close' }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 let inFlight = 0;
 
@@ -68,7 +46,9 @@ export async function forwardToLeader(req: IncomingMessage, res: ServerResponse,
   if (inFlight >= MAX_IN_FLIGHT) return refuse(res, new HttpError(503, 'busy', 'too many requests are waiting for the leader; retry in a moment', { 'retry-after': '1' }));
   inFlight++;
   try {
-    const body = await readBody(req);
+    // The whole body first, under the worker's own limit: the upstream request is then framed by
+    // its length alone, so no body can smuggle a second request.
+    const body = await readBodyBytes(req);
     const leader = new URL(options.leaderUrl);
     const headers = endToEnd(req.headers);
     delete headers['content-length'];

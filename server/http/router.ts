@@ -69,7 +69,8 @@ export function sendError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, error.toBody(), error.headers);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The whole body, up to the worker's limit (past it, a 413 that names the limit). */
+export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -84,9 +85,13 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
 }
 
 export type FastHandler = (req: IncomingMessage, res: ServerResponse) => void;
