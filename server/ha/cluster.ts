@@ -115,8 +115,8 @@ export class Cluster {
   private becomeLeader(): Promise<void> {
     this.becoming ??= (async () => {
       this.stats.elections++;
-      const since = new Date().toISOString();
-      this.leader = { nodeId: this.options.nodeId, url: this.options.advertiseUrl, since };
+      const record: LeaderRecord = { nodeId: this.options.nodeId, url: this.options.advertiseUrl, since: new Date().toISOString() };
+      this.leader = record;
       try {
         await this.options.onElected();
         if (this.steppedDown) return;
@@ -127,12 +127,10 @@ export class Cluster {
         return;
       }
       this.currentRole = 'leader';
-      this.roleSince = since;
+      this.roleSince = record.since;
       // Standbys forward to whoever this names, so it is written only once the duties run.
-      const record = { nodeId: this.options.nodeId, url: this.options.advertiseUrl, since };
-      this.leader = record;
       void this.recordLeader(record);
-      await this.bus.publish({ kind: 'leader', url: this.options.advertiseUrl, since });
+      await this.bus.publish({ kind: 'leader', url: record.url, since: record.since });
       this.elected();
     })();
     return this.becoming;
