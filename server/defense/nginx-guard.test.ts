@@ -3,16 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, findFreePort, makeTempDir, TEST_API_TOKEN, type TempDir, type TestWorker } from '../test-support';
 import { internalCall, startDefenseWorker } from '../test-support/defense-worker';
 import { getFrom } from '../test-support/guard';
-import { ensureNginx, startNginxGuard } from '../test-support/nginx';
+import { nginxPath, startNginxGuard } from '../test-support/nginx';
 
-const nginx = ensureNginx();
-if ('missing' in nginx) console.warn(`\n!!! SKIPPING the real nginx guard test: ${nginx.missing} !!!\n`);
 
 /**
  * A real nginx (Debian package) with auth_request in front of a real upstream. Clients
  * connect from different loopback addresses, so nginx's $remote_addr differs per client.
  */
-describe.skipIf('missing' in nginx)('nginx auth_request in front of the guard', () => {
+describe('nginx auth_request in front of the guard', () => {
   let t: TestWorker;
   let upstream: Server;
   let proxy: Awaited<ReturnType<typeof startNginxGuard>>;
@@ -26,7 +24,7 @@ describe.skipIf('missing' in nginx)('nginx auth_request in front of the guard', 
     const upstreamPort = (upstream.address() as { port: number }).port;
     dir = makeTempDir('vigil-nginx-');
     proxyPort = await findFreePort();
-    proxy = await startNginxGuard({ nginx: (nginx as { path: string }).path, dir: dir.path, listenPort: proxyPort, workerPort: t.port, upstreamPort });
+    proxy = await startNginxGuard({ nginx: nginxPath(), dir: dir.path, listenPort: proxyPort, workerPort: t.port, upstreamPort });
   });
 
   afterAll(async () => {

@@ -4,12 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import { ALERT_NAMES } from '../notify/alertmanager-alerts';
 import { createRoleToken, findFreePort, makeTempDir, readWholeChain, startTestWorker, waitFor, type TempDir, type TestWorker } from '../test-support';
-import { ALERTMANAGER_BINARY, ensureDebianProgram, PROMETHEUS_BINARY, startAlertmanager, startPrometheus, type RunningDaemon } from '../test-support/prometheus-stack';
+import { alertmanagerPath, prometheusPath, startAlertmanager, startPrometheus, type RunningDaemon } from '../test-support/prometheus-stack';
 
-const alertmanager = ensureDebianProgram({ binary: ALERTMANAGER_BINARY, aptPackage: 'prometheus-alertmanager' });
-if ('missing' in alertmanager) console.warn(`\n!!! SKIPPING the real Alertmanager test: ${alertmanager.missing} !!!\n`);
-const prometheus = 'missing' in alertmanager ? alertmanager : ensureDebianProgram({ binary: PROMETHEUS_BINARY, aptPackage: 'prometheus' });
-if ('missing' in prometheus && !('missing' in alertmanager)) console.warn(`\n!!! SKIPPING the real Prometheus part: ${prometheus.missing} !!!\n`);
 
 interface GettableAlert {
   labels: Record<string, string>;
@@ -24,7 +20,7 @@ interface GettableAlert {
  * receiver is the worker's /api/v1/alertmanager, and a real Prometheus scrapes the worker's
  * /metrics and fires a rule through the same Alertmanager.
  */
-describe.skipIf('missing' in alertmanager)('Vigil and a real Alertmanager, both ways', () => {
+describe('Vigil and a real Alertmanager, both ways', () => {
   let t: TestWorker;
   let dir: TempDir;
   let am: RunningDaemon;
@@ -44,7 +40,7 @@ describe.skipIf('missing' in alertmanager)('Vigil and a real Alertmanager, both 
     dir = makeTempDir('vigil-alertmanager-');
     t = await startTestWorker();
     const token = await createRoleToken(t, 'operator', 'alertmanager');
-    am = await startAlertmanager({ binary: (alertmanager as { path: string }).path, dir: dir.path, port: await findFreePort(), webhookUrl: `http://127.0.0.1:${t.port}/api/v1/alertmanager`, bearerToken: token });
+    am = await startAlertmanager({ binary: alertmanagerPath(), dir: dir.path, port: await findFreePort(), webhookUrl: `http://127.0.0.1:${t.port}/api/v1/alertmanager`, bearerToken: token });
     // Nothing listens on the module's port yet: it starts down.
     apiPort = await findFreePort();
     writeFileSync(
@@ -58,18 +54,16 @@ describe.skipIf('missing' in alertmanager)('Vigil and a real Alertmanager, both 
       ].join('\n'),
     );
     t.worker.config.reload();
-    if (!('missing' in prometheus)) {
-      const rules = [
-        'groups:',
-        '  - name: vigil',
-        '    rules:',
-        '      - alert: ApiDownSeenByPrometheus',
-        '        expr: vigil_module_up{module="api"} == 0',
-        '        labels: { severity: high }',
-        '        annotations: { summary: "api does not answer (vigil_module_up == 0)" }',
-      ].join('\n');
-      prom = await startPrometheus({ binary: prometheus.path, dir: dir.path, port: await findFreePort(), scrapeTarget: `127.0.0.1:${t.port}`, alertmanager: `127.0.0.1:${am.port}`, rules });
-    }
+    const rules = [
+      'groups:',
+      '  - name: vigil',
+      '    rules:',
+      '      - alert: ApiDownSeenByPrometheus',
+      '        expr: vigil_module_up{module="api"} == 0',
+      '        labels: { severity: high }',
+      '        annotations: { summary: "api does not answer (vigil_module_up == 0)" }',
+    ].join('\n');
+    prom = await startPrometheus({ binary: prometheusPath(), dir: dir.path, port: await findFreePort(), scrapeTarget: `127.0.0.1:${t.port}`, alertmanager: `127.0.0.1:${am.port}`, rules });
   }, 120_000);
 
   afterAll(async () => {
@@ -101,7 +95,7 @@ describe.skipIf('missing' in alertmanager)('Vigil and a real Alertmanager, both 
     expect(t.worker.healing.engine.incidents.externalIncidents()).toEqual([]);
   }, 60_000);
 
-  it.skipIf('missing' in prometheus)("folds Prometheus' alert about the module into the same incident", async () => {
+  it("folds Prometheus' alert about the module into the same incident", async () => {
     const step = await waitFor(async () => (await steps(incidentId)).find((s) => s.kind === 'alert_received' && s.details.alertname === 'ApiDownSeenByPrometheus'), { timeoutMs: 30_000, what: `the Prometheus alert on the incident${diagnostics()}` });
     expect(step.details).toMatchObject({ severity: 'high', summary: 'api does not answer (vigil_module_up == 0)' });
     expect(t.worker.healing.engine.incidents.externalIncidents()).toEqual([]);
@@ -116,9 +110,7 @@ describe.skipIf('missing' in alertmanager)('Vigil and a real Alertmanager, both 
     await waitFor(async () => !(await amAlerts()).some((alert) => alert.labels.vigil_incident === incidentId), { timeoutMs: 20_000, what: `the alert gone from Alertmanager${diagnostics()}` });
     const resolved = await waitFor(async () => (await audit('alert.resolved')).find((e) => (e.details.labels as Record<string, string>).vigil_incident === incidentId), { timeoutMs: 20_000, what: `the resolution routed back${diagnostics()}` });
     expect(resolved).toMatchObject({ actor: 'token:alertmanager', severity: 'info', details: { routedTo: 'own' } });
-    if (prom) {
-      await waitFor(async () => (await audit('alert.resolved')).some((e) => e.details.alertname === 'ApiDownSeenByPrometheus'), { timeoutMs: 30_000, what: `Prometheus' alert resolved${diagnostics()}` });
-    }
+    await waitFor(async () => (await audit('alert.resolved')).some((e) => e.details.alertname === 'ApiDownSeenByPrometheus'), { timeoutMs: 30_000, what: `Prometheus' alert resolved${diagnostics()}` });
   }, 90_000);
 
   it("opens an incident from another system's alert, deduplicates it, and closes it on resolution", async () => {

@@ -1,28 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { requireProgram } from './system-program';
 import { waitFor } from './wait';
 
-const NGINX_PATHS = ['/usr/sbin/nginx', '/usr/bin/nginx'];
-
-const findNginx = (): string | null => NGINX_PATHS.find((p) => existsSync(p)) ?? null;
-
-/**
- * Debian's nginx, installed on the spot when missing and we are root; otherwise the reason
- * it is not available, so the caller can skip saying why.
- */
-export function ensureNginx(): { path: string } | { missing: string } {
-  const found = findNginx();
-  if (found) return { path: found };
-  if (process.getuid?.() !== 0) return { missing: 'nginx is not installed and installing it needs root (apt-get install -y nginx-light)' };
-  try {
-    execFileSync('apt-get', ['update'], { stdio: 'ignore', timeout: 300_000 });
-    execFileSync('apt-get', ['install', '-y', 'nginx-light'], { stdio: 'ignore', timeout: 300_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  } catch (error) {
-    return { missing: `apt-get install nginx-light failed: ${(error as Error).message.split('\n')[0]}` };
-  }
-  const installed = findNginx();
-  return installed ? { path: installed } : { missing: 'nginx-light installed but no nginx binary found' };
-}
+/** Debian's nginx (package nginx-light); throws, naming the package, when it is not installed. */
+export const nginxPath = (): string => requireProgram({ paths: ['/usr/sbin/nginx', '/usr/bin/nginx'], aptPackage: 'nginx-light' });
 
 export interface NginxGuardOptions {
   nginx: string;

@@ -1,32 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { waitForHttp } from './http';
+import { requireProgram } from './system-program';
 
-/**
- * Debian's Alertmanager and Prometheus for tests against the real programs, installed on the
- * spot when missing and we are root; otherwise the reason, so the caller can skip saying why.
- */
-export function ensureDebianProgram(input: { binary: string; aptPackage: string }): { path: string } | { missing: string } {
-  if (existsSync(input.binary)) return { path: input.binary };
-  const install = `apt-get install -y --no-install-recommends ${input.aptPackage}`;
-  if (process.getuid?.() !== 0) return { missing: `${input.binary} is not installed and installing it needs root (${install})` };
-  const apt = (args: string[]) => execFileSync('apt-get', args, { stdio: 'ignore', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  try {
-    try {
-      apt(['install', '-y', '--no-install-recommends', input.aptPackage]);
-    } catch {
-      // A fresh container has no package lists yet.
-      apt(['update']);
-      apt(['install', '-y', '--no-install-recommends', input.aptPackage]);
-    }
-  } catch (error) {
-    return { missing: `${install} failed: ${(error as Error).message.split('\n')[0]}` };
-  }
-  return existsSync(input.binary) ? { path: input.binary } : { missing: `${input.aptPackage} installed but ${input.binary} is not there` };
-}
-
-export const ALERTMANAGER_BINARY = '/usr/bin/prometheus-alertmanager';
-export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
+/** Debian's prometheus-alertmanager and prometheus; each throws, naming its package, when missing. */
+export const alertmanagerPath = (): string => requireProgram({ paths: ['/usr/bin/prometheus-alertmanager'], aptPackage: 'prometheus-alertmanager' });
+export const prometheusPath = (): string => requireProgram({ paths: ['/usr/bin/prometheus'], aptPackage: 'prometheus' });
 
 export interface RunningDaemon {
   port: number;
