@@ -1,7 +1,7 @@
 import { canOperate } from '@/lib/auth/roles';
 import { isolateRequestSchema } from '@/lib/defense/defense-api';
 import { apiRoute } from '@/app/_lib/api-route';
-import { actorOf } from '@/app/_lib/actor';
+import { actorOf } from '@/lib/auth/actor';
 
 /** Isolates an address or range for a time (or until restored); the allowlist always wins. */
 export const POST = apiRoute({
