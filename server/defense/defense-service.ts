@@ -13,6 +13,7 @@ import { DecisionStream } from './decision-stream';
 import { DefenseModeController } from './defense-mode';
 import { Detectors, type Overflow } from './detectors';
 import { IsolationError, Isolations } from './isolations';
+import { IsolationPolicy } from './isolation-policy';
 import { SourceResolver } from './source-resolver';
 import { ThreatFeed } from './threat-feed';
 import { unfoldSignals, type ClusterMessage } from '@/lib/ha/cluster-messages';
@@ -72,7 +73,8 @@ export class DefenseService {
   constructor(private readonly options: DefenseServiceOptions) {
     const defense = () => options.config().defense;
     this.modes = new DefenseModeController({ database: options.database, audit: options.audit, log: options.log, config: () => defense().elevated, onChange: (c) => options.onMode?.(c) });
-    this.isolations = new Isolations({ database: options.database, audit: options.audit, log: options.log, blocklist: this.blocklist, allowlist: this.allowlist, config: () => defense().isolation, onChange: (c) => options.onDecision?.(c) });
+    const policy = new IsolationPolicy({ allowlist: this.allowlist, trustedProxies: () => options.config().trustedProxies, config: () => defense().isolation });
+    this.isolations = new Isolations({ database: options.database, audit: options.audit, log: options.log, blocklist: this.blocklist, policy, config: () => defense().isolation, onChange: (c) => options.onDecision?.(c) });
     this.detectors = new Detectors(defense().scenarios, () => (this.modes.current === 'NORMAL' ? 1 : defense().elevated.capacityFactor), options.host);
     this.resolver = new SourceResolver(options.config().trustedProxies);
     this.allowlist.setConfigEntries(options.config().allowlist);
@@ -169,7 +171,9 @@ export class DefenseService {
     if (!this.relay && message.kind !== 'signals') return;
     switch (message.kind) {
       case 'decision':
-        if (message.change === 'isolated') this.blocklist.add(message.decision);
+        if (message.change === 'isolated') {
+          if (this.isolations.mayEnforce(message.decision)) this.blocklist.add(message.decision);
+        }
         else if (this.blocklist.get(message.decision.source)?.id === message.decision.id) this.blocklist.remove(message.decision.source);
         return;
       case 'mode':
@@ -240,9 +244,13 @@ export class DefenseService {
     // ELEVATED isolates on the first high threat, not only on critical ones.
     const wantsIsolation = byAddress && target !== null && (scenario.level === 'critical' || (mode !== 'NORMAL' && scenario.level === 'high'));
     let action: ThreatAction = 'recorded';
+    // Loopback, the trusted proxies and the allowlist are never isolated, by a detector least of all.
+    const refusal = wantsIsolation ? this.isolations.refusal(target, 'system') : null;
     if (source && this.allowlist.match(source)) action = 'allowlisted';
+    else if (refusal) action = refusal.code === 'allowlisted' ? 'allowlisted' : 'protected';
     else if (wantsIsolation && (this.blocklist.get(target) || this.isolations.isPending(target))) action = 'already-isolated';
     else if (wantsIsolation) action = 'isolated';
+    if (refusal) this.options.log.info({ scenario: scenario.name, source: target, reason: refusal.message }, 'automatic isolation skipped');
 
     const threat: DefenseThreat = {
       id: randomUUID(),
@@ -278,7 +286,7 @@ export class DefenseService {
         source,
         reason: `${threat.count} events within ${scenario.windowSeconds} s (capacity ${scenario.capacity})`,
         method: threat.origin,
-        details: { threatId: threat.id, level: threat.level, groupBy: threat.groupBy, action: threat.action, mode },
+        details: { threatId: threat.id, level: threat.level, groupBy: threat.groupBy, action: threat.action, mode, ...(refusal ? { notIsolated: refusal.message } : {}) },
       })
       .catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'threat not audited'));
     this.options.onThreat?.(threat);
