@@ -51,3 +51,9 @@ export async function revokeApiToken(db: Db, id: string): Promise<boolean> {
   const result = await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
   return result.count === 1;
 }
+
+/** Which of these tokens still work: not revoked, and their owner (if any) not disabled. */
+export async function findUsableTokenIds(db: Db, ids: string[]): Promise<string[]> {
+  const rows = await db.apiToken.findMany({ where: { id: { in: ids }, revokedAt: null, OR: [{ createdById: null }, { createdBy: { disabled: false } }] }, select: { id: true } });
+  return rows.map((row) => row.id);
+}
