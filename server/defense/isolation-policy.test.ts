@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DefenseDecision } from '@/lib/defense/defense-types';
 import { api, createRoleToken, PROVIDERS, readWholeChain, TEST_API_TOKEN, waitFor, type TestWorker } from '../test-support';
-import { startDefenseWorker } from '../test-support/defense-worker';
+import { internalCall, startDefenseWorker } from '../test-support/defense-worker';
 import { insertDecision } from '../queries/defense';
 
 interface ErrorBody {
@@ -68,6 +68,15 @@ describe.each(PROVIDERS)('isolation policy (%s)', (provider) => {
     expect((await isolate(operator, '10.1.0.0/16')).status).toBe(201);
     expect((await isolate(operator, '2001:db8:1::/48')).status).toBe(201);
     expect((await isolate(TEST_API_TOKEN, '10.0.0.0/8')).status).toBe(201);
+  });
+
+  it('takes the role the web app names on the internal API, and the least one when it names none', async () => {
+    const internal = (json: Record<string, unknown>) => internalCall<ErrorBody>(t.port, '/internal/v1/defense/isolate', { reason: 'policy test', actor: 'user:carol', ...json });
+    expect((await internal({ source: '172.16.0.0/12' })).body.error.code).toBe('admin_required');
+    expect((await internal({ source: '172.16.0.0/12', role: 'operator' })).body.error.code).toBe('admin_required');
+    expect((await internal({ source: '172.16.0.0/12', role: 'admin' })).status).toBe(201);
+    expect((await internal({ source: '127.0.0.0/8', role: 'admin' })).body.error.code).toBe('protected_source');
+    expect((await internal({ source: '172.17.0.1', role: 'superuser' })).status).toBe(422);
   });
 
   it('never lets a detector isolate loopback or a trusted proxy: the threat is recorded as protected', async () => {
