@@ -22,7 +22,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadWorkerEnv } from '@/server/env/worker-env';
 import { startWorker, type Worker } from '@/server/worker';
-import { issueLiveToken } from '@/server/auth/live-token';
+import { openLiveSession } from '@/server/test-support/live-token';
 import type { HealthSnapshot } from '@/lib/live/events';
 import {
   BENCH_DIR, REPO_ROOT, distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, roundDist, table, verdict, withTimeout, writeResult,
@@ -57,9 +57,9 @@ interface ModeResult {
   pass: boolean;
 }
 
-async function tokens(worker: { secret: string }, n: number, tag: string): Promise<string[]> {
-  return Promise.all(Array.from({ length: n }, async (_, i) =>
-    (await issueLiveToken(worker.secret, { id: `bench-${tag}-${i}`, name: `bench ${tag} ${i}`, role: 'viewer', kind: 'user' })).token));
+/** One signed-in session per client: the worker accepts a live token only for a session in force. */
+async function tokens(worker: Worker, secret: string, n: number): Promise<string[]> {
+  return Promise.all(Array.from({ length: n }, async () => (await openLiveSession({ secret, database: worker.database })).token));
 }
 
 /** Emits WARMUP + EMITS stamped snapshots at RATE per second; returns how late each emit fired. */
@@ -102,7 +102,7 @@ function summarize(mode: ModeResult['mode'], mono: number[], wall: number[], lag
 }
 
 async function runInProcess(worker: Worker, url: string, secret: string): Promise<ModeResult> {
-  const list = await tokens({ secret }, CLIENTS, 'in');
+  const list = await tokens(worker, secret, CLIENTS);
   const mono: number[] = [];
   const wall: number[] = [];
   const clients = connectStampedClients({
@@ -124,7 +124,7 @@ async function runInProcess(worker: Worker, url: string, secret: string): Promis
 }
 
 async function runChild(worker: Worker, url: string, secret: string): Promise<ModeResult> {
-  const list = await tokens({ secret }, CLIENTS, 'child');
+  const list = await tokens(worker, secret, CLIENTS);
   const child: ChildProcess = fork(path.join(BENCH_DIR, 'live-clients.ts'), [], {
     cwd: REPO_ROOT,
     execArgv: ['--import', 'tsx'],

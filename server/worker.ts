@@ -9,6 +9,7 @@ import { ApiTokenAuthenticator, provisionEnvToken } from './auth/api-tokens';
 import { HealthMonitor } from './health/health-monitor';
 import { SystemSampler } from './health/system-sampler';
 import { createLiveServer, type LiveServer } from './live/live-server';
+import { liveBindingsInForce } from './auth/live-binding';
 import { createHttpServer, listen } from './http/http-server';
 import type { Router } from './http/router';
 import { registerHealthRoutes } from './http/routes/health-routes';
@@ -127,7 +128,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
         : null;
     clusterRef.current = cluster;
     const leaderHealth = new LeaderHealth(database.prisma);
-    live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current(), fanOutPool: cluster?.pool });
+    live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current(), fanOutPool: cluster?.pool, bindingsInForce: (bindings) => liveBindingsInForce(database.prisma, bindings) });
 
     const config = new ConfigWatcher(env.configPath);
     const reportConfig = () => {

@@ -1,7 +1,7 @@
 import { cookies } from 'next/headers';
 import { getIronSession, type SessionOptions } from 'iron-session';
 import { deriveKey } from '@/server/auth/keys';
-import { createSession, endSession, resolveSession, type ActiveSession } from '@/server/auth/session-store';
+import { createSession, endSession, resolveSession, sessionIdOf, type ActiveSession } from '@/server/auth/session-store';
 import { getWebContext, type WebContext } from './web-context';
 
 interface SessionCookie {
@@ -30,6 +30,12 @@ export async function currentSession(): Promise<ActiveSession | null> {
   const cookie = await sealedCookie(web);
   if (!cookie.secret) return null;
   return resolveSession(web.database.prisma, cookie.secret, web.env.sessionPolicy);
+}
+
+/** The stored id of this request's session (what a live-socket token is bound to), or null. */
+export async function currentSessionId(): Promise<string | null> {
+  const cookie = await sealedCookie(await getWebContext());
+  return cookie.secret ? sessionIdOf(cookie.secret) : null;
 }
 
 export async function beginSession(web: WebContext, input: { userId: string; ip: string | null; userAgent: string | null; secureRequest: boolean }): Promise<void> {

@@ -12,10 +12,17 @@ export interface Principal {
   kind: 'user' | 'token';
   /** Set only on API tokens limited to these machine-API scopes (lib/auth/scopes.ts). */
   scopes?: readonly Scope[];
+  /** On an API token: the account it acts for, which caps its role; absent for VIGIL_API_TOKEN. */
+  ownerId?: string;
 }
 
 export function roleAtLeast(role: Role, least: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(least);
+}
+
+/** The lesser of two roles: what a token may do when its own role and its owner's differ. */
+export function lesserRole(a: Role, b: Role): Role {
+  return roleAtLeast(a, b) ? b : a;
 }
 
 // The operator API knows roles, not scopes: a scoped token is refused there, never treated as its whole role.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleSchema } from '../auth/roles';
 import { ipOrCidrSchema } from './defense-config';
 import { parseSource } from './ip-prefix';
 import { withActor } from '../recovery/recovery-api';
@@ -37,7 +38,8 @@ const oneOfDurationOrIndefinite = (body: { indefinite: boolean; duration?: numbe
 const durationConflict = { message: 'give either a duration or indefinite, not both', path: ['duration'] };
 
 export const isolateRequestSchema = isolateFields.refine(oneOfDurationOrIndefinite, durationConflict);
-export const internalIsolateRequestSchema = withActor(isolateFields).refine(oneOfDurationOrIndefinite, durationConflict);
+/** The web app says whose role asks; a caller that does not gets the least role that isolates at all. */
+export const internalIsolateRequestSchema = withActor(isolateFields.extend({ role: roleSchema.default('operator') })).refine(oneOfDurationOrIndefinite, durationConflict);
 export type IsolateRequest = z.infer<typeof isolateRequestSchema>;
 
 export const restoreRequestSchema = z.object({ reason: reasonSchema.default('restored by operator') }).strict();

@@ -64,9 +64,14 @@ export const defenseConfigSchema = z
         baseHours: z.number().positive().max(24 * 365).default(4),
         factor: z.number().min(1).max(10).default(2),
         maxHours: z.number().positive().max(24 * 3650).default(7 * 24),
+        widestOperatorPrefix: z
+          .object({ ipv4: z.number().int().min(0).max(32).default(16), ipv6: z.number().int().min(0).max(128).default(48) })
+          .strict()
+          .default({ ipv4: 16, ipv6: 48 })
+          .describe('the widest range an operator may isolate; a shorter prefix (a broader range) needs an admin, since isolating most of the internet is a lockdown by another name'),
       })
       .strict()
-      .default({ baseHours: 4, factor: 2, maxHours: 168 }),
+      .default({ baseHours: 4, factor: 2, maxHours: 168, widestOperatorPrefix: { ipv4: 16, ipv6: 48 } }),
     elevated: z
       .object({
         /** High or critical threats within windowMinutes that raise the mode to ELEVATED. */

@@ -5,7 +5,8 @@ import type { ThreatMinute } from './threat-stats';
 export type ThreatLevel = 'medium' | 'high' | 'critical';
 export type GroupBy = 'ip' | 'cidr24' | 'user' | 'token';
 /** What the defense did about a threat. */
-export type ThreatAction = 'recorded' | 'isolated' | 'already-isolated' | 'allowlisted';
+/** `protected`: the source is loopback or a trusted proxy, which is never isolated. */
+export type ThreatAction = 'recorded' | 'isolated' | 'already-isolated' | 'allowlisted' | 'protected';
 
 export interface DefenseThreat {
   id: string;

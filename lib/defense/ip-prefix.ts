@@ -122,3 +122,11 @@ export function canonicalIp(input: string): string | null {
   const parsed = parseSource(address);
   return parsed && parsed.family === 6 && parsed.prefix === 128 ? parsed.text : null;
 }
+
+/** CIDR ranges either nest or are apart: they overlap when they agree on the shorter prefix. */
+export function rangesOverlap(a: ParsedSource, b: ParsedSource): boolean {
+  if (a.family !== b.family) return false;
+  const prefix = Math.min(a.prefix, b.prefix);
+  if (a.family === 4) return maskIpv4(a.network as number, prefix) === maskIpv4(b.network as number, prefix);
+  return maskIpv6(a.network as bigint, prefix) === maskIpv6(b.network as bigint, prefix);
+}

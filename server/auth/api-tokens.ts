@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { roleSchema, type Principal } from '@/lib/auth/roles';
+import { lesserRole, roleSchema, type Principal } from '@/lib/auth/roles';
 import { decodeScopes } from '@/lib/auth/scopes';
 import type { Db } from '../db/client';
-import { findActiveTokenByHash, touchTokens, upsertProvisionedToken } from '../queries/api-tokens';
+import { findActiveTokenByHash, findActiveTokensByHashes, touchTokens, upsertProvisionedToken } from '../queries/api-tokens';
 import { sha256Hex } from './keys';
 
 export const TOKEN_PREFIX = 'vgl_';
@@ -14,18 +14,34 @@ export function generateApiToken(): { token: string; prefix: string; tokenHash: 
 
 /**
  * VIGIL_API_TOKEN becomes (or replaces) one admin token, for automation. A token an
- * administrator revoked stays revoked across restarts until the variable changes.
+ * administrator revoked stays revoked across restarts until the variable changes. It has no
+ * owner: whoever controls the environment controls it, so no account's role caps it.
  */
 export async function provisionEnvToken(db: Db, token: string): Promise<void> {
   await upsertProvisionedToken(db, { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', prefix: token.slice(0, 12), tokenHash: sha256Hex(token), role: 'admin' });
 }
 
-/** An unknown role or an unreadable scope list refuses the token: it is never guessed wider. */
-function tokenPrincipal(row: { id: string; name: string; role: string; scopes: string }): Principal | null {
+interface TokenRow {
+  id: string;
+  name: string;
+  role: string;
+  scopes: string;
+  createdBy: { id: string; role: string; disabled: boolean } | null;
+}
+
+/**
+ * A token acts for its owner: never beyond the owner's current role, and not at all for a
+ * disabled owner. An unknown role or an unreadable scope list refuses it: it is never guessed wider.
+ */
+function tokenPrincipal(row: TokenRow): Principal | null {
   const role = roleSchema.safeParse(row.role);
   const scopes = decodeScopes(row.scopes);
   if (!role.success || scopes === null) return null;
-  return { id: row.id, name: row.name, role: role.data, kind: 'token', ...(scopes.length > 0 ? { scopes } : {}) };
+  const principal: Principal = { id: row.id, name: row.name, role: role.data, kind: 'token', ...(scopes.length > 0 ? { scopes } : {}) };
+  if (!row.createdBy) return principal;
+  const ownerRole = roleSchema.safeParse(row.createdBy.role);
+  if (row.createdBy.disabled || !ownerRole.success) return null;
+  return { ...principal, role: lesserRole(principal.role, ownerRole.data), ownerId: row.createdBy.id };
 }
 
 interface CacheEntry {
@@ -37,15 +53,48 @@ interface CacheEntry {
  * Resolves bearer tokens on the machine API, with their scopes. Lookups are cached for a
  * few seconds so a busy client does not cost a query per request; revocation takes effect
  * within that time. Last-used times are written in batches for the same reason.
+ *
+ * What an owner's account change does to a token (disabled, demoted) must not wait for the
+ * cache: every `recheckMs` the tokens still cached are read again in one query, whichever
+ * process or replica made the change, so a cached token follows its owner within that time.
  */
 export class ApiTokenAuthenticator {
   private cache = new Map<string, CacheEntry>();
   private used = new Set<string>();
   private flushTimer: NodeJS.Timeout;
+  private recheckTimer: NodeJS.Timeout;
+  private rechecking = false;
 
-  constructor(private readonly db: Db, private readonly ttlMs = 5000) {
+  constructor(private readonly db: Db, private readonly ttlMs = 5000, recheckMs = 1000) {
     this.flushTimer = setInterval(() => void this.flushLastUsed(), 10_000);
     this.flushTimer.unref();
+    this.recheckTimer = setInterval(() => void this.recheckCached(), recheckMs);
+    this.recheckTimer.unref();
+  }
+
+  /** Reads the cached, accepted tokens again; one that is refused now is refused from the cache too. */
+  async recheckCached(): Promise<void> {
+    if (this.rechecking) return;
+    this.rechecking = true;
+    try {
+      const now = Date.now();
+      const hashes: string[] = [];
+      for (const [hash, entry] of this.cache) {
+        if (entry.until <= now) this.cache.delete(hash);
+        else if (entry.principal) hashes.push(hash);
+      }
+      if (hashes.length === 0) return;
+      const rows = new Map((await findActiveTokensByHashes(this.db, hashes)).map((row) => [row.tokenHash, row]));
+      for (const hash of hashes) {
+        const entry = this.cache.get(hash);
+        const row = rows.get(hash);
+        if (entry) entry.principal = row ? tokenPrincipal(row) : null;
+      }
+    } catch {
+      // The database is away: entries still expire on their own, and the next tick tries again.
+    } finally {
+      this.rechecking = false;
+    }
   }
 
   async authenticate(authorization: string | undefined): Promise<Principal | null> {
@@ -75,6 +124,7 @@ export class ApiTokenAuthenticator {
 
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    clearInterval(this.recheckTimer);
     await this.flushLastUsed();
   }
 }

@@ -25,16 +25,19 @@ export interface ActiveSession {
  * SHA-256, so a leaked database cannot be replayed as cookies and a session can be
  * ended from the server at any time.
  */
+/** The stored id of a session: the SHA-256 of its secret, never the secret itself. */
+export const sessionIdOf = (secret: string): string => sha256Hex(secret);
+
 export async function createSession(db: Db, input: { userId: string; ip: string | null; userAgent: string | null }, policy = DEFAULT_SESSION_POLICY) {
   const secret = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + policy.absoluteMs);
-  await insertSession(db, { id: sha256Hex(secret), userId: input.userId, csrfToken, expiresAt, ip: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null });
+  await insertSession(db, { id: sessionIdOf(secret), userId: input.userId, csrfToken, expiresAt, ip: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null });
   return { secret, csrfToken, expiresAt };
 }
 
 export async function resolveSession(db: Db, secret: string, policy = DEFAULT_SESSION_POLICY, now = new Date()): Promise<ActiveSession | null> {
-  const id = sha256Hex(secret);
+  const id = sessionIdOf(secret);
   const row = await findSessionWithUser(db, id);
   if (!row) return null;
   const idleFor = now.getTime() - row.lastSeenAt.getTime();
@@ -52,5 +55,5 @@ export async function resolveSession(db: Db, secret: string, policy = DEFAULT_SE
 }
 
 export async function endSession(db: Db, secret: string): Promise<void> {
-  await deleteSession(db, sha256Hex(secret));
+  await deleteSession(db, sessionIdOf(secret));
 }

@@ -3,6 +3,7 @@ import type { Role } from '@/lib/auth/roles';
 import type { Db } from '../db/client';
 import { countAdmins, createUser, findUserByUsername, updateUser } from '../queries/users';
 import { deleteUserSessions } from '../queries/sessions';
+import { revokeTokensOf } from '../queries/api-tokens';
 import { hashPassword } from './passwords';
 
 export class UserAdminError extends Error {
@@ -34,6 +35,8 @@ export async function changeUser(db: Db, id: string, change: { role?: Role; disa
       const updated = await updateUser(tx, id, { role: change.role, disabled: change.disabled, passwordHash });
       // A demoted, disabled or re-keyed account must sign in again under its new terms.
       await deleteUserSessions(tx, id);
+      // Its tokens die with a disabled account (a demoted one's are capped when they are used).
+      if (change.disabled === true) await revokeTokensOf(tx, id, new Date());
       return updated;
     },
     { isolationLevel: 'Serializable' },

@@ -1,5 +1,5 @@
 import type { AllowlistEntry } from '@/lib/defense/defense-types';
-import { parseSource } from '@/lib/defense/ip-prefix';
+import { parseSource, rangesOverlap, type ParsedSource } from '@/lib/defense/ip-prefix';
 import { PrefixMap } from '@/lib/defense/prefix-map';
 
 /**
@@ -10,6 +10,7 @@ export class Allowlist {
   private fromConfig: AllowlistEntry[] = [];
   private readonly fromUi = new Map<string, AllowlistEntry>();
   private map = new PrefixMap<AllowlistEntry>();
+  private parsed: { range: ParsedSource; entry: AllowlistEntry }[] = [];
 
   setConfigEntries(sources: string[]): void {
     this.fromConfig = sources.flatMap((value) => {
@@ -41,14 +42,21 @@ export class Allowlist {
     return this.map.match(address);
   }
 
+  /** An entry that shares any address with `range` (inside it, or holding it); a scan, for the rare isolation of a range. */
+  overlapping(range: ParsedSource): AllowlistEntry | undefined {
+    return this.parsed.find((candidate) => rangesOverlap(candidate.range, range))?.entry;
+  }
+
   entries(): AllowlistEntry[] {
     return [...this.fromConfig, ...this.fromUi.values()];
   }
 
   private rebuild(): void {
     const map = new PrefixMap<AllowlistEntry>();
-    for (const entry of this.entries()) map.set(parseSource(entry.source)!, entry);
+    const parsed = this.entries().map((entry) => ({ range: parseSource(entry.source)!, entry }));
+    for (const { range, entry } of parsed) map.set(range, entry);
     // Swapped whole, so a guard check never sees a half-built list.
     this.map = map;
+    this.parsed = parsed;
   }
 }

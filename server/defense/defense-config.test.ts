@@ -9,7 +9,7 @@ describe('defense configuration in the config file', () => {
     expect(config.trustedProxies).toEqual(['127.0.0.0/8', '::1/128']);
     expect(config.allowlist).toEqual([]);
     expect(config.defense.scenarios).toEqual(DEFAULT_SCENARIOS);
-    expect(config.defense.isolation).toEqual({ baseHours: 4, factor: 2, maxHours: 168 });
+    expect(config.defense.isolation).toEqual({ baseHours: 4, factor: 2, maxHours: 168, widestOperatorPrefix: { ipv4: 16, ipv6: 48 } });
     expect(config.defense.elevated.threats).toBe(5);
   });
 
@@ -35,5 +35,12 @@ snapshots: { sources: [] }
     // A bad section falls back to its defaults.
     expect(config.allowlist).toEqual([]);
     expect(config.defense.scenarios).toEqual(DEFAULT_SCENARIOS);
+  });
+
+  it('takes the widest range an operator may isolate, and names a prefix out of range', () => {
+    const { config } = parseConfigText('defense:\n  isolation: { widestOperatorPrefix: { ipv4: 20 } }\n', '/tmp');
+    expect(config.defense.isolation.widestOperatorPrefix).toEqual({ ipv4: 20, ipv6: 48 });
+    const { problems } = parseConfigText('defense:\n  isolation: { widestOperatorPrefix: { ipv4: 33, ipv6: 48 } }\n', '/tmp');
+    expect(problems).toEqual([expect.objectContaining({ field: 'defense.isolation.widestOperatorPrefix.ipv4' })]);
   });
 });

@@ -47,7 +47,7 @@ describe('LOCKDOWN', () => {
   });
 
   it('announces threats, decisions and mode changes to live clients', async () => {
-    const socket = connect(`http://127.0.0.1:${t.port}`, { auth: { token: await mintLiveToken({ secret: TEST_SECRET }) }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = connect(`http://127.0.0.1:${t.port}`, { auth: { token: await mintLiveToken({ secret: TEST_SECRET, database: t.worker.database }) }, transports: ['websocket'], reconnection: false, forceNew: true });
     const seen = { threats: [] as DefenseThreat[], decisions: [] as DefenseDecisionChange[], modes: [] as DefenseModeChange[] };
     socket.on('defense:threat', (p: DefenseThreat) => seen.threats.push(p));
     socket.on('defense:decision', (p: DefenseDecisionChange) => seen.decisions.push(p));

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { VigilConfig } from '@/lib/config/config-schema';
 import type { DefenseMode } from '@/lib/live/events';
-import type { DefenseDecisionChange, DefenseModeChange, DefenseOverview, DefenseThreat, ThreatAction } from '@/lib/defense/defense-types';
+import type { DefenseDecisionChange, DefenseModeChange, DefenseOverview, DefenseThreat } from '@/lib/defense/defense-types';
 import type { SecuritySignal, SignalSink } from '@/lib/defense/signals';
 import type { AuditWriter } from '../audit';
 import type { Database } from '../db/client';
@@ -11,8 +10,10 @@ import { Allowlist } from './allowlist';
 import { Blocklist } from './blocklist';
 import { DecisionStream } from './decision-stream';
 import { DefenseModeController } from './defense-mode';
-import { Detectors, type Overflow } from './detectors';
-import { IsolationError, Isolations } from './isolations';
+import { Detectors } from './detectors';
+import { Isolations } from './isolations';
+import { respondToOverflow, type ThreatResponseDeps } from './threat-response';
+import { IsolationPolicy } from './isolation-policy';
 import { SourceResolver } from './source-resolver';
 import { ThreatFeed } from './threat-feed';
 import { unfoldSignals, type ClusterMessage } from '@/lib/ha/cluster-messages';
@@ -58,6 +59,7 @@ export class DefenseService {
   readonly isolations: Isolations;
   readonly resolver: SourceResolver;
   private readonly detectors: Detectors;
+  private readonly threatResponse: ThreatResponseDeps;
   private timer: NodeJS.Timeout | null = null;
   /** Set on a standby: its signals go to the leader's detectors instead of its own. */
   private relay: SignalSink | null = null;
@@ -72,7 +74,9 @@ export class DefenseService {
   constructor(private readonly options: DefenseServiceOptions) {
     const defense = () => options.config().defense;
     this.modes = new DefenseModeController({ database: options.database, audit: options.audit, log: options.log, config: () => defense().elevated, onChange: (c) => options.onMode?.(c) });
-    this.isolations = new Isolations({ database: options.database, audit: options.audit, log: options.log, blocklist: this.blocklist, allowlist: this.allowlist, config: () => defense().isolation, onChange: (c) => options.onDecision?.(c) });
+    const policy = new IsolationPolicy({ allowlist: this.allowlist, trustedProxies: () => options.config().trustedProxies, config: () => defense().isolation });
+    this.isolations = new Isolations({ database: options.database, audit: options.audit, log: options.log, blocklist: this.blocklist, policy, config: () => defense().isolation, onChange: (c) => options.onDecision?.(c) });
+    this.threatResponse = { modes: this.modes, allowlist: this.allowlist, blocklist: this.blocklist, isolations: this.isolations, threats: this.threats, audit: options.audit, log: options.log, onThreat: options.onThreat };
     this.detectors = new Detectors(defense().scenarios, () => (this.modes.current === 'NORMAL' ? 1 : defense().elevated.capacityFactor), options.host);
     this.resolver = new SourceResolver(options.config().trustedProxies);
     this.allowlist.setConfigEntries(options.config().allowlist);
@@ -169,7 +173,9 @@ export class DefenseService {
     if (!this.relay && message.kind !== 'signals') return;
     switch (message.kind) {
       case 'decision':
-        if (message.change === 'isolated') this.blocklist.add(message.decision);
+        if (message.change === 'isolated') {
+          if (this.isolations.mayEnforce(message.decision)) this.blocklist.add(message.decision);
+        }
         else if (this.blocklist.get(message.decision.source)?.id === message.decision.id) this.blocklist.remove(message.decision.source);
         return;
       case 'mode':
@@ -226,62 +232,10 @@ export class DefenseService {
     if (this.relay) return this.relay(signal);
     try {
       const overflows = this.detectors.observe(signal);
-      for (const overflow of overflows) void this.handleOverflow(overflow);
+      for (const overflow of overflows) void respondToOverflow(this.threatResponse, overflow);
     } catch (error) {
       this.options.log.warn({ err: (error as Error).message, origin: signal.origin }, 'signal could not be evaluated');
     }
-  }
-
-  private async handleOverflow(overflow: Overflow): Promise<void> {
-    const { scenario, source } = overflow;
-    const mode = this.modes.current;
-    const byAddress = scenario.groupBy === 'ip' || scenario.groupBy === 'cidr24';
-    const target = scenario.groupBy === 'cidr24' ? overflow.key : source;
-    // ELEVATED isolates on the first high threat, not only on critical ones.
-    const wantsIsolation = byAddress && target !== null && (scenario.level === 'critical' || (mode !== 'NORMAL' && scenario.level === 'high'));
-    let action: ThreatAction = 'recorded';
-    if (source && this.allowlist.match(source)) action = 'allowlisted';
-    else if (wantsIsolation && (this.blocklist.get(target) || this.isolations.isPending(target))) action = 'already-isolated';
-    else if (wantsIsolation) action = 'isolated';
-
-    const threat: DefenseThreat = {
-      id: randomUUID(),
-      at: new Date(overflow.signal.at).toISOString(),
-      scenario: scenario.name,
-      level: scenario.level,
-      groupBy: scenario.groupBy,
-      key: overflow.key,
-      source,
-      count: overflow.count,
-      action,
-      origin: overflow.signal.origin,
-      modeAtDetection: mode,
-    };
-    this.threats.add(threat);
-    this.modes.recordThreat(threat.level, overflow.signal.at);
-    try {
-      if (action === 'isolated') {
-        await this.isolations.isolate({ source: target!, actor: 'system', origin: 'auto', scenario: scenario.name, reason: `${scenario.name}: ${overflow.count} events from ${overflow.key}` });
-      }
-    } catch (error) {
-      threat.action = 'recorded';
-      if (!(error instanceof IsolationError)) this.options.log.warn({ err: (error as Error).message, source: target }, 'automatic isolation failed');
-    }
-    await this.options.audit
-      .append({
-        type: 'defense.threat',
-        severity: threat.level === 'critical' ? 'critical' : threat.level === 'high' ? 'high' : 'warning',
-        actor: 'system',
-        action: `${scenario.name} detected`,
-        module: 'defense',
-        resource: threat.key,
-        source,
-        reason: `${threat.count} events within ${scenario.windowSeconds} s (capacity ${scenario.capacity})`,
-        method: threat.origin,
-        details: { threatId: threat.id, level: threat.level, groupBy: threat.groupBy, action: threat.action, mode },
-      })
-      .catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'threat not audited'));
-    this.options.onThreat?.(threat);
   }
 
   /** For the integrity monitor (tampering of a critical file) and admins. */

@@ -5,15 +5,10 @@ import type { AuditWriter } from '../audit';
 import type { Database } from '../db/client';
 import type { Logger } from '../log';
 import { insertDecision, liftDecisions, loadActiveDecisions, previousOffences, type DecisionRow, type StoredDecision } from '../queries/defense';
-import type { Allowlist } from './allowlist';
 import type { Blocklist } from './blocklist';
+import { IsolationError, type IsolationAuthority, type IsolationPolicy } from './isolation-policy';
 
-export class IsolationError extends Error {
-  constructor(readonly code: 'invalid_source' | 'allowlisted' | 'not_isolated', message: string) {
-    super(message);
-    this.name = 'IsolationError';
-  }
-}
+export { IsolationError };
 
 export interface IsolateInput {
   source: string;
@@ -23,6 +18,8 @@ export interface IsolateInput {
   scenario?: string | null;
   /** Omitted: the repeat-offender schedule; null: indefinite. */
   durationMs?: number | null;
+  /** Omitted: `system` for automatic decisions, `operator` (the least role that isolates at all) for manual ones. */
+  authority?: IsolationAuthority;
 }
 
 interface IsolationDeps {
@@ -30,7 +27,7 @@ interface IsolationDeps {
   audit: AuditWriter;
   log: Logger;
   blocklist: Blocklist;
-  allowlist: Allowlist;
+  policy: IsolationPolicy;
   config: () => DefenseConfig['isolation'];
   onChange: (change: DefenseDecisionChange) => void;
 }
@@ -55,7 +52,7 @@ const toDecision = (row: DecisionRow): DefenseDecision => ({
 });
 
 /** 4 h, 8 h, 16 h … for the 1st, 2nd, 3rd offence, capped (DESIGN.md defaults). */
-export function isolationDurationMs(offence: number, config: DefenseConfig['isolation']): number {
+export function isolationDurationMs(offence: number, config: Pick<DefenseConfig['isolation'], 'baseHours' | 'factor' | 'maxHours'>): number {
   const hours = Math.min(config.baseHours * config.factor ** Math.max(0, offence - 1), config.maxHours);
   return hours * 3_600_000;
 }
@@ -68,16 +65,40 @@ export class Isolations {
   constructor(private readonly deps: IsolationDeps) {}
 
   async load(): Promise<number> {
-    const rows = await loadActiveDecisions(this.deps.database, new Date());
-    this.deps.blocklist.load(rows.map(fromStored));
-    return rows.length;
+    const decisions = await this.enforceable();
+    this.deps.blocklist.load(decisions);
+    return decisions.length;
   }
 
   /** A standby catching up: the list becomes what the database holds now. */
   async reload(): Promise<number> {
+    const decisions = await this.enforceable();
+    this.deps.blocklist.reset(decisions);
+    return decisions.length;
+  }
+
+  /**
+   * Whether a decision made elsewhere (by the leader, or before a restart) may be enforced
+   * here: one stored before an address became protected, or under another replica's
+   * configuration, must not lock out this replica's loopback, proxies or allowlist.
+   */
+  mayEnforce(decision: DefenseDecision): boolean {
+    const parsed = parseSource(decision.source);
+    const refusal = parsed ? this.deps.policy.refusal(parsed, 'system') : new IsolationError('invalid_source', `"${decision.source}" is not an IP address or CIDR range`);
+    if (refusal) this.deps.log.warn({ decision: decision.id, source: decision.source, reason: refusal.message }, 'stored isolation not enforced');
+    return refusal === null;
+  }
+
+  private async enforceable(): Promise<DefenseDecision[]> {
     const rows = await loadActiveDecisions(this.deps.database, new Date());
-    this.deps.blocklist.reset(rows.map(fromStored));
-    return rows.length;
+    return rows.map(fromStored).filter((decision) => this.mayEnforce(decision));
+  }
+
+  /** Why `source` may not be isolated by `authority`, or null; detectors ask before they try. */
+  refusal(source: string, authority: IsolationAuthority): IsolationError | null {
+    const parsed = parseSource(source);
+    if (!parsed) return new IsolationError('invalid_source', `"${source}" is not an IP address or CIDR range`);
+    return this.deps.policy.refusal(parsed, authority);
   }
 
   isPending(source: string): boolean {
@@ -85,11 +106,9 @@ export class Isolations {
   }
 
   async isolate(input: IsolateInput): Promise<DefenseDecision> {
-    const parsed = parseSource(input.source);
-    if (!parsed) throw new IsolationError('invalid_source', `"${input.source}" is not an IP address or CIDR range`);
-    const source = parsed.text;
-    const allowed = this.deps.allowlist.match(parsed.prefix === (parsed.family === 4 ? 32 : 128) ? source : source.split('/')[0]);
-    if (allowed) throw new IsolationError('allowlisted', `${source} is on the allowlist (${allowed.source}) and is never isolated`);
+    const refusal = this.refusal(input.source, input.authority ?? (input.origin === 'auto' ? 'system' : 'operator'));
+    if (refusal) throw refusal;
+    const source = parseSource(input.source)!.text;
     this.pending.add(source);
     const replaced = this.deps.blocklist.get(source);
     // Enforced at once while it is written: the database round trip must not delay a block.

@@ -2,14 +2,17 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, findFreePort, makeTempDir, TEST_API_TOKEN, type TempDir, type TestWorker } from '../test-support';
 import { internalCall, startDefenseWorker } from '../test-support/defense-worker';
-import { getFrom } from '../test-support/guard';
+import { getFrom, nonLoopbackAddress } from '../test-support/guard';
 import { nginxPath, startNginxGuard } from '../test-support/nginx';
-
 
 /**
  * A real nginx (Debian package) with auth_request in front of a real upstream. Clients
- * connect from different loopback addresses, so nginx's $remote_addr differs per client.
+ * connect from different loopback addresses, so nginx's $remote_addr differs per client;
+ * loopback is never isolated, so the client to isolate connects from the machine's own
+ * address outside it.
  */
+const outsider = nonLoopbackAddress();
+
 describe('nginx auth_request in front of the guard', () => {
   let t: TestWorker;
   let upstream: Server;
@@ -18,7 +21,7 @@ describe('nginx auth_request in front of the guard', () => {
   let proxyPort: number;
 
   beforeAll(async () => {
-    t = await startDefenseWorker();
+    t = await startDefenseWorker({ yaml: 'trustedProxies: ["127.0.0.1"]\nallowlist: ["127.0.0.9"]\n' });
     upstream = createServer((req, res) => res.end(`upstream saw ${req.url}`));
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const upstreamPort = (upstream.address() as { port: number }).port;
@@ -40,10 +43,10 @@ describe('nginx auth_request in front of the guard', () => {
   });
 
   it('answers 403 to an isolated client only, whatever X-Forwarded-For it sends', async () => {
-    const isolated = await api(t.port, '/api/v1/isolations', { json: { source: '127.0.0.2', duration: '1h', reason: 'nginx test' }, token: TEST_API_TOKEN });
+    const isolated = await api(t.port, '/api/v1/isolations', { json: { source: outsider, duration: '1h', reason: 'nginx test' }, token: TEST_API_TOKEN });
     expect(isolated.status).toBe(201);
-    expect((await getFrom(proxyPort, '/', '127.0.0.2')).status).toBe(403);
-    expect((await getFrom(proxyPort, '/', '127.0.0.2', { 'x-forwarded-for': '127.0.0.3' })).status).toBe(403);
+    expect((await getFrom(proxyPort, '/', outsider)).status).toBe(403);
+    expect((await getFrom(proxyPort, '/', outsider, { 'x-forwarded-for': '127.0.0.3' })).status).toBe(403);
     expect((await getFrom(proxyPort, '/', '127.0.0.3')).status).toBe(200);
     // Both refusals were the guard's.
     expect(t.worker.defense.guardStats.denied).toBeGreaterThanOrEqual(2);
@@ -58,17 +61,17 @@ describe('nginx auth_request in front of the guard', () => {
     expect((await getFrom(proxyPort, '/', '127.0.0.3')).status).toBe(200);
     expect((await getFrom(proxyPort, '/', '127.0.0.4')).status).toBe(200);
     // Still isolated after the lockdown ends.
-    expect((await getFrom(proxyPort, '/', '127.0.0.2')).status).toBe(403);
-    const restored = await api(t.port, '/api/v1/isolations/127.0.0.2', { method: 'DELETE', token: TEST_API_TOKEN });
+    expect((await getFrom(proxyPort, '/', outsider)).status).toBe(403);
+    const restored = await api(t.port, `/api/v1/isolations/${outsider}`, { method: 'DELETE', token: TEST_API_TOKEN });
     expect(restored.status).toBe(200);
-    expect((await getFrom(proxyPort, '/', '127.0.0.2')).status).toBe(200);
+    expect((await getFrom(proxyPort, '/', outsider)).status).toBe(200);
   });
 
   it('isolates a client that floods through nginx (every guard check counts)', async () => {
     let last = 200;
-    for (let i = 0; i < 520 && last === 200; i++) last = (await getFrom(proxyPort, `/page/${i % 10}`, '127.0.0.5')).status;
+    for (let i = 0; i < 520 && last === 200; i++) last = (await getFrom(proxyPort, `/page/${i % 10}`, outsider)).status;
     expect(last).toBe(403);
-    expect(t.worker.defense.blocklist.get('127.0.0.5')).toMatchObject({ origin: 'auto', scenario: 'rate-abuse-critical' });
+    expect(t.worker.defense.blocklist.get(outsider)).toMatchObject({ origin: 'auto', scenario: 'rate-abuse-critical' });
     expect((await getFrom(proxyPort, '/', '127.0.0.6')).status).toBe(200);
   });
 });

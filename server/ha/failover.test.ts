@@ -85,7 +85,7 @@ describe('two workers on PostgreSQL: leader election and failover', () => {
 
     // A live client of the standby hears what the leader decides.
     const heard: string[] = [];
-    socket = connectSocket(b.url, { auth: { token: await mintLiveToken({ secret: TEST_SECRET }) }, transports: ['websocket'] });
+    socket = connectSocket(b.url, { auth: { token: await mintLiveToken({ secret: TEST_SECRET, database }) }, transports: ['websocket'] });
     socket.on('defense:decision', (change: { decision: { source: string } }) => heard.push(change.decision.source));
     await waitFor(() => socket!.connected, { what: 'socket connected to the standby' });
 

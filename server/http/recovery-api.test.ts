@@ -21,7 +21,7 @@ beforeAll(async () => {
   writeTree(app, { 'index.html': '<h1>v1</h1>', 'conf/site.conf': 'listen 80;' });
   writeFileSync(t.env.configPath, `snapshots:\n  sources:\n    - name: site\n      path: ${app}\n`);
   t.worker.config.reload();
-  socket = connect(`http://127.0.0.1:${t.port}`, { auth: { token: await mintLiveToken({ secret: TEST_SECRET }) }, transports: ['websocket'], reconnection: false, forceNew: true });
+  socket = connect(`http://127.0.0.1:${t.port}`, { auth: { token: await mintLiveToken({ secret: TEST_SECRET, database: t.worker.database }) }, transports: ['websocket'], reconnection: false, forceNew: true });
   socket.on('recovery:progress', (update) => progress.push(update));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 });

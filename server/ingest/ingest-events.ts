@@ -3,6 +3,7 @@ import type { Severity } from '@/lib/audit/types';
 import type { JsonObject } from '@/lib/canonical-json';
 import type { AppendReceipt, AuditWriter } from '../audit';
 import type { IngestEvent } from './ingest-schema';
+import { actorOf } from '@/lib/auth/actor';
 
 const SEVERITY: Record<IngestEvent['type'], Severity> = {
   auth_failure: 'warning',
@@ -24,7 +25,7 @@ export async function ingestEvents(audit: AuditWriter, principal: Principal, eve
       return audit.append({
         type: `app.${event.type}`,
         severity: SEVERITY[event.type],
-        actor: event.user ? `user:${event.user}` : `token:${principal.name}`,
+        actor: event.user ? `user:${event.user}` : actorOf(principal),
         action: event.type === 'custom' && event.name ? event.name : event.type.replace('_', ' '),
         module: event.module ?? null,
         source: event.source ?? null,

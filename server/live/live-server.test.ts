@@ -28,7 +28,7 @@ describe('live socket (socket.io)', () => {
   }
 
   async function connected(role: 'viewer' | 'operator' | 'admin' = 'viewer'): Promise<LiveSocket> {
-    const socket = open({ token: await mintLiveToken({ secret: TEST_SECRET, role }) });
+    const socket = open({ token: await mintLiveToken({ secret: TEST_SECRET, database: t.worker.database, role }) });
     expect(await outcome(socket)).toBe('connected');
     return socket;
   }
@@ -68,7 +68,7 @@ describe('live socket (socket.io)', () => {
   });
 
   it('accepts a valid token over polling and upgrades', async () => {
-    const socket = open({ token: await mintLiveToken({ secret: TEST_SECRET }) }, ['polling', 'websocket']);
+    const socket = open({ token: await mintLiveToken({ secret: TEST_SECRET, database: t.worker.database }) }, ['polling', 'websocket']);
     expect(await outcome(socket)).toBe('connected');
     await waitFor(() => t.worker.live.connectedClients() >= 1, { what: 'server to count the client' });
   });

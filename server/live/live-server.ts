@@ -9,13 +9,17 @@ import type { Pool } from 'pg';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { AuditAppended, ClientToServerEvents, DegradationChange, HealthSnapshot, ServerToClientEvents } from '@/lib/live/events';
 import type { Principal } from '@/lib/auth/roles';
+import { actorOf } from '@/lib/auth/actor';
 import { verifyLiveToken } from '../auth/live-token';
+import { liveBindingOf, type LiveBinding } from '../auth/live-binding';
 import type { Logger } from '../log';
 
 type DefenseEventName = 'defense:threat' | 'defense:decision' | 'defense:mode';
 
 interface SocketData {
   principal: Principal;
+  /** The session or token the socket lives and dies with. */
+  binding: LiveBinding;
 }
 
 export type LiveIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -23,6 +27,9 @@ export type LiveIo = Server<ClientToServerEvents, ServerToClientEvents, Record<s
 /** A commit of thousands of events is summarised: dashboards need the newest, and a refetch covers the rest. */
 const MAX_AUDIT_EVENTS_PER_EMIT = 50;
 const DASHBOARD_ROOM = 'dashboard';
+
+/** How often open sockets' sessions and tokens are checked: a signed-out user stops receiving within this. */
+const DEFAULT_BINDING_CHECK_MS = 1000;
 
 export interface LiveServer {
   io: LiveIo;
@@ -46,6 +53,9 @@ export function createLiveServer(options: {
   currentHealth: () => HealthSnapshot | null;
   /** With several replicas: live events fan out to every replica's clients through PostgreSQL. */
   fanOutPool?: Pool;
+  /** Which of these sessions and tokens are still in force (signed out, disabled or revoked ones are not). */
+  bindingsInForce: (bindings: LiveBinding[]) => Promise<Set<LiveBinding>>;
+  bindingCheckMs?: number;
 }): LiveServer {
   const io: LiveIo = new Server(options.httpServer, {
     // The token in the handshake is the credential (no cookies), so any origin may connect with one.
@@ -62,12 +72,43 @@ export function createLiveServer(options: {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string') return next(new Error('unauthorized'));
     verifyLiveToken(options.secret, token)
-      .then((principal) => {
+      .then(async (principal) => {
+        const binding = liveBindingOf(principal);
+        // A token minted before its session ended (it lives a minute) must not open a socket after it.
+        if (!binding || !(await options.bindingsInForce([binding])).has(binding)) return next(new Error('unauthorized'));
         socket.data.principal = principal;
+        socket.data.binding = binding;
         next();
       })
       .catch(() => next(new Error('unauthorized')));
   });
+
+  /**
+   * Sign-out, a disabled account and a revoked token end the socket too. Each replica checks
+   * its own sockets against the database, so the cut-off holds whichever process made the
+   * change and however the news would have travelled.
+   */
+  let checking = false;
+  const disconnectEnded = async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      const sockets = [...io.of('/').sockets.values()];
+      if (sockets.length === 0) return;
+      const inForce = await options.bindingsInForce([...new Set(sockets.map((socket) => socket.data.binding))]);
+      for (const socket of sockets) {
+        if (inForce.has(socket.data.binding)) continue;
+        options.log.info({ principal: actorOf(socket.data.principal) }, 'live socket closed: its session or token ended');
+        socket.disconnect(true);
+      }
+    } catch (error) {
+      options.log.warn({ err: (error as Error).message }, 'live sockets not checked');
+    } finally {
+      checking = false;
+    }
+  };
+  const bindingTimer = setInterval(() => void disconnectEnded(), options.bindingCheckMs ?? DEFAULT_BINDING_CHECK_MS);
+  bindingTimer.unref();
 
   io.on('connection', (socket) => {
     void socket.join(DASHBOARD_ROOM);
@@ -93,6 +134,9 @@ export function createLiveServer(options: {
     emitIncident: (incident) => io.to(DASHBOARD_ROOM).emit('incident:changed', incident),
     emitForecast: (update) => io.to(DASHBOARD_ROOM).emit('forecast:updated', update),
     connectedClients: () => io.of('/').sockets.size,
-    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+    close: () => {
+      clearInterval(bindingTimer);
+      return new Promise<void>((resolve) => void io.close(() => resolve()));
+    },
   };
 }

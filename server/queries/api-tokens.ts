@@ -1,9 +1,23 @@
-import type { Db } from '../db/client';
+import type { Db, Queryable } from '../db/client';
 import type { Role } from '@/lib/auth/roles';
 import { decodeScopes, encodeScopes, type Scope } from '@/lib/auth/scopes';
 
+/** What deciding on a token needs: the token and its owner's current role and state. */
+const TOKEN_WITH_OWNER = { id: true, name: true, role: true, scopes: true, tokenHash: true, createdBy: { select: { id: true, role: true, disabled: true } } } as const;
+
 export async function findActiveTokenByHash(db: Db, tokenHash: string) {
-  return db.apiToken.findFirst({ where: { tokenHash, revokedAt: null } });
+  return db.apiToken.findFirst({ where: { tokenHash, revokedAt: null }, select: TOKEN_WITH_OWNER });
+}
+
+/** The unrevoked tokens among these hashes, as `findActiveTokenByHash` reads each. */
+export async function findActiveTokensByHashes(db: Db, tokenHashes: string[]) {
+  return db.apiToken.findMany({ where: { tokenHash: { in: tokenHashes }, revokedAt: null }, select: TOKEN_WITH_OWNER });
+}
+
+/** A disabled account's tokens die with it; enabling it again does not bring them back. */
+export async function revokeTokensOf(db: Queryable, ownerId: string, at: Date): Promise<number> {
+  const result = await db.apiToken.updateMany({ where: { createdById: ownerId, revokedAt: null }, data: { revokedAt: at } });
+  return result.count;
 }
 
 export async function touchTokens(db: Db, ids: string[], at: Date): Promise<void> {
@@ -36,4 +50,10 @@ export async function listApiTokens(db: Db) {
 export async function revokeApiToken(db: Db, id: string): Promise<boolean> {
   const result = await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
   return result.count === 1;
+}
+
+/** Which of these tokens still work: not revoked, and their owner (if any) not disabled. */
+export async function findUsableTokenIds(db: Db, ids: string[]): Promise<string[]> {
+  const rows = await db.apiToken.findMany({ where: { id: { in: ids }, revokedAt: null, OR: [{ createdById: null }, { createdBy: { disabled: false } }] }, select: { id: true } });
+  return rows.map((row) => row.id);
 }

@@ -23,3 +23,9 @@ export async function deleteUserSessions(db: Queryable, userId: string): Promise
 export async function deleteExpiredSessions(db: Queryable, now: Date): Promise<number> {
   return (await db.session.deleteMany({ where: { expiresAt: { lt: now } } })).count;
 }
+
+/** Which of these sessions are still in force: not ended, not expired, their account not disabled. */
+export async function findLiveSessionIds(db: Queryable, ids: string[], now: Date): Promise<string[]> {
+  const rows = await db.session.findMany({ where: { id: { in: ids }, expiresAt: { gt: now }, user: { disabled: false } }, select: { id: true } });
+  return rows.map((row) => row.id);
+}

@@ -170,7 +170,7 @@ export class WorkerClient {
     return health.defenseMode;
   }
 
-  isolateSource(input: { source: string; reason: string; actor: string; duration?: number | string; indefinite?: boolean }): Promise<DefenseDecision> {
+  isolateSource(input: { source: string; reason: string; actor: string; role: Role; duration?: number | string; indefinite?: boolean }): Promise<DefenseDecision> {
     return this.request('POST', '/internal/v1/defense/isolate', input);
   }
 

@@ -4,6 +4,7 @@ import { createShareLink } from '@/server/share/share-links';
 import { listShareLinks } from '@/server/queries/share-links';
 import { apiRoute, requestAddress } from '@/app/_lib/api-route';
 import { recordWebEvent } from '@/app/_lib/web-audit';
+import { actorOf } from '@/lib/auth/actor';
 
 export const GET = apiRoute({
   authorize: canOperate,
@@ -14,11 +15,11 @@ export const POST = apiRoute({
   authorize: canOperate,
   body: createShareLinkSchema,
   async handler({ web, principal, body, request }) {
-    const { id, token, expiresAt } = await createShareLink(web.database.prisma, web.env.secret, { ...body, createdBy: `user:${principal.name}` });
+    const { id, token, expiresAt } = await createShareLink(web.database.prisma, web.env.secret, { ...body, createdBy: actorOf(principal) });
     await recordWebEvent(web, {
       type: 'share.created',
       severity: 'notice',
-      actor: `user:${principal.name}`,
+      actor: actorOf(principal),
       action: `share "${body.title}" (${body.view.path}) for ${body.expiresInHours} h${body.redactSources ? ', sources redacted' : ''}`,
       module: 'web',
       resource: `share:${id}`,

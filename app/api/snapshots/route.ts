@@ -1,7 +1,7 @@
 import { canOperate, canView } from '@/lib/auth/roles';
 import { createSnapshotRequestSchema } from '@/lib/recovery/recovery-api';
 import { apiRoute } from '@/app/_lib/api-route';
-import { actorOf } from '@/app/_lib/actor';
+import { actorOf } from '@/lib/auth/actor';
 
 /** Snapshots, the golden status and any restore left interrupted. */
 export const GET = apiRoute({

@@ -7,6 +7,7 @@ import { addUser, UserAdminError } from '@/server/auth/user-admin';
 import { listUsers } from '@/server/queries/users';
 import { apiRoute, requestAddress } from '@/app/_lib/api-route';
 import { recordWebEvent } from '@/app/_lib/web-audit';
+import { actorOf } from '@/lib/auth/actor';
 
 const newUserSchema = z.object({
   username: z.string().trim().regex(USERNAME_PATTERN, '3-64 letters, digits or _ . @ -'),
@@ -25,7 +26,7 @@ export const POST = apiRoute({
   async handler({ web, principal, body, request }) {
     try {
       const user = await addUser(web.database.prisma, body);
-      await recordWebEvent(web, { type: 'user.created', severity: 'notice', actor: `user:${principal.name}`, action: `create user ${user.username} (${user.role})`, module: 'web', resource: `user:${user.username}`, source: requestAddress(request, web), method: 'operator action' });
+      await recordWebEvent(web, { type: 'user.created', severity: 'notice', actor: actorOf(principal), action: `create user ${user.username} (${user.role})`, module: 'web', resource: `user:${user.username}`, source: requestAddress(request, web), method: 'operator action' });
       return Response.json({ user }, { status: 201 });
     } catch (error) {
       if (error instanceof UserAdminError) throw new HttpError(409, error.code, error.message);

@@ -29,7 +29,7 @@ export function registerDefenseInternalRoutes(router: Router, deps: { secret: st
 
   router.add('POST', '/internal/v1/defense/isolate', internal(async (ctx) => {
     const body = await ctx.json(internalIsolateRequestSchema);
-    await answerIsolation(ctx, 201, () => defense.isolations.isolate({ source: body.source, reason: body.reason, actor: body.actor, origin: 'manual', durationMs: body.indefinite ? null : body.duration }));
+    await answerIsolation(ctx, 201, () => defense.isolations.isolate({ source: body.source, reason: body.reason, actor: body.actor, authority: body.role, origin: 'manual', durationMs: body.indefinite ? null : body.duration }));
   }));
 
   router.add('POST', '/internal/v1/defense/restore', internal(async (ctx) => {

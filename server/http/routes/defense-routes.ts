@@ -5,8 +5,9 @@ import type { ApiTokenAuthenticator } from '../../auth/api-tokens';
 import { IsolationError, type DefenseService } from '../../defense';
 import { requireToken } from '../auth';
 import { sendJson, type RequestContext, type Router } from '../router';
+import { actorOf } from '@/lib/auth/actor';
 
-const ISOLATION_STATUS: Record<IsolationError['code'], number> = { invalid_source: 422, allowlisted: 409, not_isolated: 404 };
+const ISOLATION_STATUS: Record<IsolationError['code'], number> = { invalid_source: 422, allowlisted: 409, protected_source: 422, admin_required: 403, not_isolated: 404 };
 
 export function parseQuery<T>(ctx: RequestContext, schema: ZodType<T>): T {
   const parsed = schema.safeParse(Object.fromEntries(ctx.url.searchParams));
@@ -45,7 +46,7 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
     const principal = await requireToken(ctx.req, tokens, 'isolations:write');
     const body = await ctx.json(isolateRequestSchema);
     await answerIsolation(ctx, 201, () =>
-      defense.isolations.isolate({ source: body.source, reason: body.reason, actor: `token:${principal.name}`, origin: 'manual', durationMs: body.indefinite ? null : body.duration }),
+      defense.isolations.isolate({ source: body.source, reason: body.reason, actor: actorOf(principal), authority: principal.role, origin: 'manual', durationMs: body.indefinite ? null : body.duration }),
     );
   });
 
@@ -53,7 +54,7 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
     const principal = await requireToken(ctx.req, tokens, 'isolations:write');
     // curl -X DELETE sends no body: the reason is optional here.
     const body = (await ctx.json(restoreRequestSchema.optional())) ?? restoreRequestSchema.parse({});
-    await answerIsolation(ctx, 200, () => defense.isolations.restore({ source: ctx.params.source, actor: `token:${principal.name}`, reason: body.reason }));
+    await answerIsolation(ctx, 200, () => defense.isolations.restore({ source: ctx.params.source, actor: actorOf(principal), reason: body.reason }));
   });
 
   // CrowdSec bouncers send their key as X-Api-Key; scripts use the usual bearer header.

@@ -6,6 +6,7 @@ import { isSecureRequest, requestAddress } from '@/app/_lib/api-route';
 import { publicFormRoute } from '@/app/_lib/public-route';
 import { beginSession } from '@/app/_lib/session';
 import { recordWebEvent } from '@/app/_lib/web-audit';
+import { actorOf } from '@/lib/auth/actor';
 
 const loginSchema = z.object({
   username: z.string().trim().min(1, 'enter your user name').max(64),
@@ -16,7 +17,7 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
   const ip = requestAddress(request, web);
   const wait = await web.throttle.retryAfter(body.username, ip);
   if (wait > 0) {
-    await recordWebEvent(web, { type: 'auth.login_throttled', severity: 'warning', actor: `user:${body.username}`, action: 'sign in refused: too many failures', module: 'web', source: ip, method: 'password' });
+    await recordWebEvent(web, { type: 'auth.login_throttled', severity: 'warning', actor: actorOf({ kind: 'user', name: body.username }), action: 'sign in refused: too many failures', module: 'web', source: ip, method: 'password' });
     throw new HttpError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, { 'retry-after': String(wait) });
   }
 
@@ -29,7 +30,7 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
     await recordWebEvent(web, {
       type: 'auth.login_failed',
       severity: 'warning',
-      actor: `user:${body.username}`,
+      actor: actorOf({ kind: 'user', name: body.username }),
       action: 'sign in failed',
       module: 'web',
       source: ip,
@@ -42,6 +43,6 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
   await web.throttle.recordSuccess(body.username);
   await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request) });
   await recordLogin(web.database.prisma, user.id, new Date());
-  await recordWebEvent(web, { type: 'auth.login_succeeded', severity: 'info', actor: `user:${user.username}`, action: 'sign in', module: 'web', source: ip, method: 'password' });
+  await recordWebEvent(web, { type: 'auth.login_succeeded', severity: 'info', actor: actorOf({ kind: 'user', name: user.username }), action: 'sign in', module: 'web', source: ip, method: 'password' });
   return Response.json({ user: { id: user.id, username: user.username, role: user.role } });
 });

@@ -6,6 +6,7 @@ import { isSecureRequest, requestAddress } from '@/app/_lib/api-route';
 import { publicFormRoute } from '@/app/_lib/public-route';
 import { beginSession } from '@/app/_lib/session';
 import { recordWebEvent } from '@/app/_lib/web-audit';
+import { actorOf } from '@/lib/auth/actor';
 
 const setupSchema = z.object({
   token: z.string().min(1).max(200),
@@ -27,6 +28,6 @@ export const POST = publicFormRoute(setupSchema, async ({ request, web, body }) 
     throw error;
   }
   await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request) });
-  await recordWebEvent(web, { type: 'auth.admin_created', severity: 'notice', actor: `user:${user.username}`, action: 'create first administrator', module: 'web', source: ip, method: 'setup link' });
+  await recordWebEvent(web, { type: 'auth.admin_created', severity: 'notice', actor: actorOf({ kind: 'user', name: user.username }), action: 'create first administrator', module: 'web', source: ip, method: 'setup link' });
   return Response.json({ user: { id: user.id, username: user.username, role: user.role } });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canOperate } from '@/lib/auth/roles';
 import { degradationLevelSchema } from '@/lib/health/degradation';
 import { apiRoute } from '@/app/_lib/api-route';
+import { actorOf } from '@/lib/auth/actor';
 
 const pinSchema = z.object({
   level: degradationLevelSchema.nullable(),
@@ -11,5 +12,5 @@ const pinSchema = z.object({
 export const POST = apiRoute({
   authorize: canOperate,
   body: pinSchema,
-  handler: ({ web, principal, body }) => web.worker.pinDegradation({ level: body.level, reason: body.reason, actor: `user:${principal.name}` }),
+  handler: ({ web, principal, body }) => web.worker.pinDegradation({ level: body.level, reason: body.reason, actor: actorOf(principal) }),
 });

@@ -1,7 +1,7 @@
 import { canOperate } from '@/lib/auth/roles';
 import { decideSuggestionRequestSchema } from '@/lib/forecast/forecast-api';
 import { apiRoute } from '@/app/_lib/api-route';
-import { actorOf } from '@/app/_lib/actor';
+import { actorOf } from '@/lib/auth/actor';
 
 /** Apply or dismiss a suggestion; only operators decide, and the worker audits it. */
 export const POST = apiRoute({

@@ -1,7 +1,7 @@
 import { canAdminister } from '@/lib/auth/roles';
 import { rebaselineRequestSchema } from '@/lib/integrity/integrity-status';
 import { apiRoute } from '@/app/_lib/api-route';
-import { actorOf } from '@/app/_lib/actor';
+import { actorOf } from '@/lib/auth/actor';
 
 const bodySchema = rebaselineRequestSchema.omit({ actor: true }).strict();
 

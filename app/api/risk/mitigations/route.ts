@@ -1,7 +1,7 @@
 import { canOperate } from '@/lib/auth/roles';
 import { applyMitigationRequestSchema } from '@/lib/forecast/forecast-api';
 import { apiRoute } from '@/app/_lib/api-route';
-import { actorOf } from '@/app/_lib/actor';
+import { actorOf } from '@/lib/auth/actor';
 
 /** One click from a mitigation plan; the worker audits it and the action it runs. */
 export const POST = apiRoute({

@@ -2,7 +2,7 @@ import { HttpError } from '@/lib/http-error';
 import { canAdminister, canOperate } from '@/lib/auth/roles';
 import { pruneRequestSchema } from '@/lib/recovery/recovery-api';
 import { apiRoute } from '@/app/_lib/api-route';
-import { actorOf } from '@/app/_lib/actor';
+import { actorOf } from '@/lib/auth/actor';
 
 /** Operators may preview what the retention policy would drop; only admins delete snapshots. */
 export const POST = apiRoute({

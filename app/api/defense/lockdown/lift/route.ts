@@ -1,7 +1,7 @@
 import { canAdminister } from '@/lib/auth/roles';
 import { liftRequestSchema } from '@/lib/defense/defense-api';
 import { apiRoute } from '@/app/_lib/api-route';
-import { actorOf } from '@/app/_lib/actor';
+import { actorOf } from '@/lib/auth/actor';
 import { rememberDefenseMode } from '@/app/_lib/lockdown-freeze';
 
 /** Ends a lockdown before its expiry; the reason goes into the audit trail. */

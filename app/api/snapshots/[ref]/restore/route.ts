@@ -1,7 +1,7 @@
 import { canAdminister } from '@/lib/auth/roles';
 import { restoreRequestSchema } from '@/lib/recovery/recovery-api';
 import { apiRoute } from '@/app/_lib/api-route';
-import { actorOf } from '@/app/_lib/actor';
+import { actorOf } from '@/lib/auth/actor';
 
 /** Golden restore, or its dry run: admins only, since it rewrites the monitored files. */
 export const POST = apiRoute({

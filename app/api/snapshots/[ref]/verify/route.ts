@@ -1,6 +1,6 @@
 import { canOperate } from '@/lib/auth/roles';
 import { apiRoute } from '@/app/_lib/api-route';
-import { actorOf } from '@/app/_lib/actor';
+import { actorOf } from '@/lib/auth/actor';
 
 /** Re-hashes every blob of the snapshot; answers with the verification summary. */
 export const POST = apiRoute({
