@@ -14,7 +14,8 @@ import { DefenseModeController } from './defense-mode';
 import { Detectors, type Overflow } from './detectors';
 import { IsolationError, Isolations } from './isolations';
 import { SourceResolver } from './source-resolver';
-import { ThreatFeed } from './threat-feed';
+import { THREAT_FEED_KEEP, ThreatFeed } from './threat-feed';
+import { readRecentThreats, THREAT_EVENT, threatAuditDetails } from './threat-history';
 import { unfoldSignals, type ClusterMessage } from '@/lib/ha/cluster-messages';
 
 /** Announcements a standby holds while it reads the state; more than this and it simply reads again. */
@@ -88,6 +89,7 @@ export class DefenseService {
     const loaded = await this.isolations.load();
     this.startup.loaded = loaded;
     this.startup.ms = Math.round(performance.now() - started);
+    this.threats.restore(await readRecentThreats(this.options.database, THREAT_FEED_KEEP));
     if (this.relay) await this.modes.reload();
     else await this.modes.start();
     this.loaded = true;
@@ -269,7 +271,7 @@ export class DefenseService {
     }
     await this.options.audit
       .append({
-        type: 'defense.threat',
+        type: THREAT_EVENT,
         severity: threat.level === 'critical' ? 'critical' : threat.level === 'high' ? 'high' : 'warning',
         actor: 'system',
         action: `${scenario.name} detected`,
@@ -278,7 +280,7 @@ export class DefenseService {
         source,
         reason: `${threat.count} events within ${scenario.windowSeconds} s (capacity ${scenario.capacity})`,
         method: threat.origin,
-        details: { threatId: threat.id, level: threat.level, groupBy: threat.groupBy, action: threat.action, mode },
+        details: threatAuditDetails(threat),
       })
       .catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'threat not audited'));
     this.options.onThreat?.(threat);
