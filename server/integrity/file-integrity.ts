@@ -25,6 +25,8 @@ export interface FileIntegrityOptions {
   log: Logger;
   onFinding?: (finding: IntegrityFinding) => void;
   onCriticalTamper?: (finding: IntegrityFinding) => void;
+  /** The newest findings from the audit trail (oldest first), so a restart keeps the list beside the count of paths that differ. */
+  history?: (take: number) => Promise<IntegrityFinding[]>;
 }
 
 /**
@@ -64,6 +66,7 @@ export class FileIntegrity {
         this.options.log.error({ file: this.file, reason: loaded.reason }, 'integrity baseline is unreadable; creating a new one');
         await this.audit({ type: 'integrity.baseline_unreadable', severity: 'high', action: 'discard unreadable baseline', reason: loaded.reason });
       }
+      if (this.baseline) this.recent = await this.readHistory();
     });
     await this.scan();
   }
@@ -204,6 +207,15 @@ export class FileIntegrity {
       this.recent.splice(0, Math.max(0, this.recent.length - RECENT_FINDINGS));
     }
     if (this.baseline) await saveBaseline(this.file, this.baseline);
+  }
+
+  private async readHistory(): Promise<IntegrityFinding[]> {
+    try {
+      return (await this.options.history?.(RECENT_FINDINGS)) ?? [];
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'past integrity findings could not be read');
+      return [];
+    }
   }
 
   private async createBaseline(result: ScanResult): Promise<Baseline> {
