@@ -14,6 +14,7 @@ const operator = { name: 'admin', role: 'admin' };
 function configFor(watched: string): string {
   return `trustedProxies: ["127.0.0.1"]
 defense:
+  elevated: { threats: 2 }
   scenarios:
     - { name: brute-force, kinds: [auth_failure], capacity: 5, windowSeconds: 600, level: critical, blackholeSeconds: 0 }
 integrity:
@@ -29,6 +30,7 @@ modules:
 function comparable(state: DashboardState) {
   const { defense, integrity, health, modules } = state;
   return {
+    mode: defense.mode,
     threats: defense.threats,
     threatCounts: defense.threatCounts,
     threatsPerMinute: defense.threatsPerMinute,
@@ -113,6 +115,7 @@ describe.each(PROVIDERS)('a restarted worker shows the dashboard it showed befor
     await durable(db.url);
     const before = comparable(await readDashboardState(first.port));
     expect(before.threats).toHaveLength(2);
+    expect(before.mode).toBe('ELEVATED');
     expect(before.integrity.outstanding).toBe(3);
     expect(before.restarts).toEqual({ svc: 2 });
 

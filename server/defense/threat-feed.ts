@@ -15,9 +15,14 @@ export class ThreatFeed {
     if (this.threats.length > KEEP * 2) this.threats = this.threats.slice(-KEEP);
   }
 
-  /** At start, from the audit trail (oldest first): the feed a restart would otherwise forget. */
+  /**
+   * From the audit trail (oldest first), at start or when this replica takes the lead: the feed a
+   * restart would otherwise forget. Threats detected meanwhile stay after them, once each.
+   */
   restore(threats: readonly DefenseThreat[]): void {
-    this.threats = [...threats.slice(-KEEP), ...this.threats];
+    const restored = threats.slice(-KEEP);
+    const ids = new Set(restored.map((threat) => threat.id));
+    this.threats = [...restored, ...this.threats.filter((threat) => !ids.has(threat.id))];
   }
 
   /** Newest first. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { DefenseThreat } from '@/lib/defense/defense-types';
+import { ThreatFeed } from './threat-feed';
 import { threatAuditDetails, threatFromAuditEvent } from './threat-history';
 
 const threat: DefenseThreat = {
@@ -40,5 +41,18 @@ describe('threats read back from the audit trail', () => {
     expect(threatFromAuditEvent(eventOf(threatAuditDetails(threat), { type: 'app.custom' }))).toBeNull();
     expect(threatFromAuditEvent(eventOf({ threatId: threat.id, level: 'severe' }))).toBeNull();
     expect(threatFromAuditEvent(eventOf(threatAuditDetails(threat), { resource: null }))).toBeNull();
+  });
+});
+
+describe('a feed restored from the audit trail', () => {
+  it('holds the stored threats first and each threat once, whenever it is restored', () => {
+    const feed = new ThreatFeed();
+    const stored = [{ ...threat, id: 'a' }, { ...threat, id: 'b' }];
+    feed.add({ ...threat, id: 'c' });
+    feed.restore(stored);
+    expect(feed.recent(10).map((t) => t.id)).toEqual(['c', 'b', 'a']);
+    // Taking the lead: the trail now holds what was detected since, too.
+    feed.restore([...stored, { ...threat, id: 'c' }, { ...threat, id: 'd' }]);
+    expect(feed.recent(10).map((t) => t.id)).toEqual(['d', 'c', 'b', 'a']);
   });
 });
