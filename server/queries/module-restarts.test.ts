@@ -1,20 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEventInput } from '@/lib/audit/types';
-import { AuditWriter } from '../audit';
-import { createMigratedDatabase, PROVIDERS, silentLogger, type MigratedDatabase } from '../test-support';
+import { createAuditedDatabase, PROVIDERS, type AuditedDatabase } from '../test-support';
 import { readRecentRestarts } from './module-restarts';
 
 describe.each(PROVIDERS)('restart times from the audit trail (%s)', (provider) => {
-  let db: MigratedDatabase | null = null;
+  let store: AuditedDatabase | null = null;
   afterEach(async () => {
-    await db?.destroy();
-    db = null;
+    await store?.destroy();
+    store = null;
   });
 
   it('counts each restart once, within the window, per module', async () => {
-    db = await createMigratedDatabase(provider);
-    const audit = new AuditWriter({ database: db.database, spoolFile: db.dir.join('spool.ndjson'), log: silentLogger() });
-    await audit.start();
+    store = await createAuditedDatabase(provider);
+    const { db, audit } = store;
     const now = Date.now();
     const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
     const step = (module: string, action: string, minutesAgo: number): AuditEventInput => ({ type: 'healing.action', severity: 'high', actor: 'healing', action: `${action}: done`, module, method: 'healing', details: { incidentId: 'i1', action }, at: at(minutesAgo) });
@@ -29,7 +27,7 @@ describe.each(PROVIDERS)('restart times from the audit trail (%s)', (provider) =
       step('db', 'restart', 5),
       { type: 'app.custom', severity: 'info', actor: 'token:app', action: 'restart', module: 'web', details: { action: 'restart' }, at: at(1) } satisfies AuditEventInput,
     ]) await audit.append(event);
-    await audit.close();
+    await audit.flush();
 
     const restarts = await readRecentRestarts(db.database, at(60));
     expect(Object.fromEntries(restarts)).toEqual({ web: [at(30), at(20), at(10)].map((d) => d.getTime()), db: [at(5).getTime()] });
