@@ -1,9 +1,9 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { integrityConfigSchema } from '@/lib/config/integrity-config';
 import { AuditWriter } from '../audit';
 import { createMigratedDatabase, makeTempDir, PROVIDERS, silentLogger, writeTreeFiles, type MigratedDatabase, type TempDir } from '../test-support';
-import { FileIntegrity } from './file-integrity';
+import { BASELINE_FILE, FileIntegrity } from './file-integrity';
 import { readRecentFindings } from './finding-history';
 
 describe.each(PROVIDERS)('integrity findings across a restart (%s)', (provider) => {
@@ -27,7 +27,34 @@ describe.each(PROVIDERS)('integrity findings across a restart (%s)', (provider) 
     return monitor;
   }
 
-  it('lists the findings behind the paths that still differ, as before the restart', async () => {
+  async function restart(): Promise<FileIntegrity> {
+    for (const close of closing.splice(0).reverse()) await close();
+    const monitor = await openMonitor();
+    await monitor.start();
+    return monitor;
+  }
+
+  it('lists the findings behind the paths that still differ, as before the restart, more than are audited one by one', async () => {
+    db = await createMigratedDatabase(provider);
+    dir = makeTempDir('vigil-integrity-history-');
+    // Past 200 findings in one scan the rest are summarised in one audit event: only the baseline file has them.
+    const names = Array.from({ length: 202 }, (_, i) => `f${String(i).padStart(3, '0')}.txt`);
+    writeTreeFiles(dir.join('app'), Object.fromEntries(names.map((name) => [name, name])));
+    const first = await openMonitor();
+    await first.start();
+    for (const name of names) writeFileSync(dir.join('app', name), `${name} tampered`);
+    await first.scan();
+    const before = first.status();
+    expect(before.outstanding).toBe(202);
+    expect(before.recentFindings).toHaveLength(100);
+
+    const after = (await restart()).status();
+    expect(after.outstanding).toBe(202);
+    expect(after.recentFindings).toEqual(before.recentFindings);
+    expect(after.lastScan).toMatchObject({ findings: 0 });
+  });
+
+  it('reads them from the audit trail when the baseline file does not keep them yet', async () => {
     db = await createMigratedDatabase(provider);
     dir = makeTempDir('vigil-integrity-history-');
     writeTreeFiles(dir.join('app'), { 'a.txt': 'alpha', 'b.txt': 'beta', 'c.txt': 'gamma' });
@@ -38,15 +65,15 @@ describe.each(PROVIDERS)('integrity findings across a restart (%s)', (provider) 
     writeFileSync(dir.join('app/d.txt'), 'planted');
     await first.scan();
     const before = first.status();
-    expect(before.outstanding).toBe(3);
     expect(before.recentFindings.map((f) => f.kind).sort()).toEqual(['added', 'changed', 'removed']);
     for (const close of closing.splice(0).reverse()) await close();
+    const file = dir.join('data', BASELINE_FILE);
+    const { recent, ...older } = JSON.parse(readFileSync(file, 'utf8')) as { recent: unknown[] };
+    expect(recent).toHaveLength(3);
+    writeFileSync(file, JSON.stringify(older));
 
-    const second = await openMonitor();
-    await second.start();
-    const after = second.status();
+    const after = (await restart()).status();
     expect(after.outstanding).toBe(3);
     expect(after.recentFindings).toEqual(before.recentFindings);
-    expect(after.lastScan).toMatchObject({ findings: 0 });
   });
 });

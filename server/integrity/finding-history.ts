@@ -1,32 +1,21 @@
-import { z } from 'zod';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
-import { fileStateSchema, type IntegrityFinding } from '@/lib/integrity/integrity-status';
+import { integrityFindingSchema, type IntegrityFinding } from '@/lib/integrity/integrity-status';
 import type { Database } from '../db/client';
 import { readRecentAuditEvents } from '../queries/audit-recent';
 
 const FINDING_TYPE_PREFIX = 'integrity.file_';
 
-/** What `findingEvent` writes into the chain, checked as it is read back. */
-const findingEventSchema = z.object({
-  kind: z.enum(['added', 'removed', 'changed', 'restored']),
-  severity: z.enum(['info', 'high', 'critical']),
-  via: z.enum(['watch', 'scan']),
-  path: z.string().min(1),
-  details: z.object({ critical: z.boolean(), before: fileStateSchema.nullable(), after: fileStateSchema.nullable(), changed: z.array(z.string()) }),
-});
-
-/** A finding read back from its audit event; null for anything the integrity monitor did not write as one. */
+/** A finding read back from its audit event (what `findingEvent` wrote); null for anything else. */
 export function findingFromAuditEvent(event: ChainedAuditEvent): IntegrityFinding | null {
   if (!event.type.startsWith(FINDING_TYPE_PREFIX)) return null;
-  const parsed = findingEventSchema.safeParse({ kind: event.type.slice(FINDING_TYPE_PREFIX.length), severity: event.severity, via: event.method, path: event.resource, details: event.details });
-  if (!parsed.success) return null;
-  const { kind, severity, via, path, details } = parsed.data;
-  return { path, kind, critical: details.critical, severity, before: details.before, after: details.after, changed: details.changed, at: event.at, via };
+  const { critical, before, after, changed } = event.details;
+  const parsed = integrityFindingSchema.safeParse({ path: event.resource, kind: event.type.slice(FINDING_TYPE_PREFIX.length), critical, severity: event.severity, before, after, changed, at: event.at, via: event.method });
+  return parsed.success ? parsed.data : null;
 }
 
 /**
- * The newest `take` findings, oldest first, from the audit trail: the trail is written before
- * the baseline file, so every path the baseline counts as differing has its finding there.
+ * The newest `take` findings, oldest first, from the audit trail: for a baseline file written
+ * before the list was kept with it (the trail is written first, so it has every finding since).
  */
 export async function readRecentFindings(database: Database, take: number): Promise<IntegrityFinding[]> {
   const events = await readRecentAuditEvents(database.prisma, { module: 'integrity', typePrefix: FINDING_TYPE_PREFIX, actor: 'system', take });
