@@ -9,7 +9,7 @@ const MODE_EVENTS = ['defense.mode_changed', 'defense.lockdown', 'defense.lockdo
  * rather than ending it, so for a lockdown the mode it came from counts.
  */
 export async function readLastElevation(database: Database): Promise<boolean> {
-  const [last] = await readRecentAuditEvents(database.prisma, { types: MODE_EVENTS, module: 'defense', take: 1 });
+  const [last] = await readRecentAuditEvents(database, { types: MODE_EVENTS, module: 'defense', take: 1 });
   if (!last) return false;
   const { from, to } = last.details;
   return (to === 'LOCKDOWN' ? from : to) === 'ELEVATED';

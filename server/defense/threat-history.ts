@@ -53,6 +53,6 @@ function leadingCount(reason: string | null): number {
 
 /** The newest `take` threats from the audit trail, oldest first: the feed as it stood before a restart. */
 export async function readRecentThreats(database: Database, take: number): Promise<DefenseThreat[]> {
-  const events = await readRecentAuditEvents(database.prisma, { types: [THREAT_EVENT], actor: 'system', take });
+  const events = await readRecentAuditEvents(database, { types: [THREAT_EVENT], actor: 'system', take });
   return events.map(threatFromAuditEvent).filter((threat): threat is DefenseThreat => threat !== null);
 }

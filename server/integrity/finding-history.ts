@@ -18,6 +18,6 @@ export function findingFromAuditEvent(event: ChainedAuditEvent): IntegrityFindin
  * before the list was kept with it (the trail is written first, so it has every finding since).
  */
 export async function readRecentFindings(database: Database, take: number): Promise<IntegrityFinding[]> {
-  const events = await readRecentAuditEvents(database.prisma, { module: 'integrity', typePrefix: FINDING_TYPE_PREFIX, actor: 'system', take });
+  const events = await readRecentAuditEvents(database, { module: 'integrity', typePrefix: FINDING_TYPE_PREFIX, actor: 'system', take });
   return events.map(findingFromAuditEvent).filter((finding): finding is IntegrityFinding => finding !== null);
 }

@@ -10,7 +10,7 @@ const MAX_RESTART_EVENTS = 10_000;
  * outside an incident is only its `module.restart_requested` event, which names no incident.
  */
 export async function readRecentRestarts(database: Database, since: Date): Promise<Map<string, number[]>> {
-  const events = await readRecentAuditEvents(database.prisma, { types: ['healing.action', 'module.restart_requested'], since, take: MAX_RESTART_EVENTS });
+  const events = await readRecentAuditEvents(database, { types: ['healing.action', 'module.restart_requested'], since, take: MAX_RESTART_EVENTS });
   const restarts = new Map<string, number[]>();
   for (const event of events) {
     if (event.module === null) continue;
