@@ -2,11 +2,12 @@ import type { IntegrityFinding } from '@/lib/integrity/integrity-status';
 import type { SignalSink } from '@/lib/defense/signals';
 import type { AuditWriter } from './audit';
 import type { ConfigWatcher } from './config/config-file';
+import type { Database } from './db/client';
 import type { DefenseService } from './defense';
 import type { WorkerEnv } from './env/worker-env';
 import { registerIntegrityRoutes } from './http/routes/integrity-routes';
 import type { Router } from './http/router';
-import { FileIntegrity, vigilRepoRoot } from './integrity';
+import { FileIntegrity, readRecentFindings, vigilRepoRoot } from './integrity';
 import type { LiveServer } from './live/live-server';
 import type { Logger } from './log';
 import { LogTailer } from './logtail';
@@ -15,6 +16,8 @@ export interface WatchersOptions {
   env: WorkerEnv;
   config: ConfigWatcher;
   audit: AuditWriter;
+  /** Where past integrity findings are read back from at start. */
+  database: Database;
   log: Logger;
   router: Router;
   live: () => LiveServer | null;
@@ -31,7 +34,7 @@ export interface Watchers {
 }
 
 /** The log tailer and file integrity: both follow files on disk and both follow the config file. */
-export async function startWatchers({ env, config, audit, log, router, live, signals, onCriticalTamper }: WatchersOptions): Promise<Watchers> {
+export async function startWatchers({ env, config, audit, database, log, router, live, signals, onCriticalTamper }: WatchersOptions): Promise<Watchers> {
   const logTailer = new LogTailer({ sink: signals, log });
   const applyLogs = () => logTailer.configure(config.loaded.config.logs).catch((error: unknown) => log.error({ err: error }, 'log tailer could not apply the configuration'));
   await applyLogs();
@@ -44,6 +47,7 @@ export async function startWatchers({ env, config, audit, log, router, live, sig
     log,
     onFinding: (finding) => live()?.emitIntegrityFinding(finding),
     onCriticalTamper,
+    history: (take) => readRecentFindings(database, take),
   });
   // In the background: the first scan hashes every watched file, and the worker need not wait for it.
   void fileIntegrity.start().catch((error: unknown) => log.error({ err: error }, 'file integrity could not start'));

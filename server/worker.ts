@@ -266,7 +266,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
         await whenDatabase(() => healing!.start());
         config.onChange(() => void healing!.reconcile().catch((error: unknown) => log.error({ err: (error as Error).message }, 'could not apply the module changes')));
         stillLeading();
-        duties.watchers = await startWatchers({ env, config, audit, log, router, live: () => live, signals: defense.sink, onCriticalTamper: lockdownOnCriticalTamper(defense, log) });
+        duties.watchers = await startWatchers({ env, config, audit, database, log, router, live: () => live, signals: defense.sink, onCriticalTamper: lockdownOnCriticalTamper(defense, log) });
         stillLeading();
         duties.housekeeping = startHousekeeping(database, log, integrity);
         recoveryScheduler.start();

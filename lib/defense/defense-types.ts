@@ -6,7 +6,8 @@ export type ThreatLevel = 'medium' | 'high' | 'critical';
 export type GroupBy = 'ip' | 'cidr24' | 'user' | 'token';
 /** What the defense did about a threat. */
 /** `protected`: the source is loopback or a trusted proxy, which is never isolated. */
-export type ThreatAction = 'recorded' | 'isolated' | 'already-isolated' | 'allowlisted' | 'protected';
+export const THREAT_ACTIONS = ['recorded', 'isolated', 'already-isolated', 'allowlisted', 'protected'] as const;
+export type ThreatAction = (typeof THREAT_ACTIONS)[number];
 
 export interface DefenseThreat {
   id: string;

@@ -40,6 +40,19 @@ export interface IntegrityFinding {
   via: 'watch' | 'scan';
 }
 
+/** A finding as it is kept on disk with the baseline, checked when read back. */
+export const integrityFindingSchema = z.object({
+  path: z.string().min(1),
+  kind: z.enum(['added', 'removed', 'changed', 'restored']),
+  critical: z.boolean(),
+  severity: z.enum(['info', 'high', 'critical']),
+  before: fileStateSchema.nullable(),
+  after: fileStateSchema.nullable(),
+  changed: z.array(z.string()),
+  at: z.string(),
+  via: z.enum(['watch', 'scan']),
+}) satisfies z.ZodType<IntegrityFinding>;
+
 export interface IntegrityStatus {
   enabled: boolean;
   /** Realtime watch: directories watched, or why it is off. */

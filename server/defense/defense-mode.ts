@@ -74,6 +74,20 @@ export class DefenseModeController {
     this.current = this.compute(Date.now());
   }
 
+  /**
+   * After a restart: the serious threats still within the window are counted again, and ELEVATED
+   * holds if it was the last mode announced. Nothing is announced here; the calm period then
+   * ends ELEVATED as usual, from the last serious threat.
+   */
+  recall(input: { threats: readonly { level: ThreatLevel; at: string }[]; elevated: boolean; now: number }): void {
+    const since = input.now - this.deps.config().windowMinutes * 60_000;
+    const serious = input.threats.filter((threat) => threat.level !== 'medium').map((threat) => Date.parse(threat.at));
+    this.lastSerious = Math.max(this.lastSerious, ...serious);
+    this.serious = serious.filter((at) => at >= since).sort((a, b) => a - b);
+    this.elevated = input.elevated;
+    this.current = this.compute(input.now);
+  }
+
   /** Counts a threat; returns true when the defense is (now) ELEVATED or stricter. */
   recordThreat(level: ThreatLevel, now: number): void {
     if (level === 'medium') return;

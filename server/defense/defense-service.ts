@@ -15,7 +15,9 @@ import { Isolations } from './isolations';
 import { respondToOverflow, type ThreatResponseDeps } from './threat-response';
 import { IsolationPolicy } from './isolation-policy';
 import { SourceResolver } from './source-resolver';
-import { ThreatFeed } from './threat-feed';
+import { THREAT_FEED_KEEP, ThreatFeed } from './threat-feed';
+import { readRecentThreats } from './threat-history';
+import { readLastElevation } from './mode-history';
 import { unfoldSignals, type ClusterMessage } from '@/lib/ha/cluster-messages';
 
 /** Announcements a standby holds while it reads the state; more than this and it simply reads again. */
@@ -92,6 +94,7 @@ export class DefenseService {
     const loaded = await this.isolations.load();
     this.startup.loaded = loaded;
     this.startup.ms = Math.round(performance.now() - started);
+    await this.restoreThreats();
     if (this.relay) await this.modes.reload();
     else await this.modes.start();
     this.loaded = true;
@@ -100,6 +103,16 @@ export class DefenseService {
     this.timer = setInterval(() => void this.tick(), tickMs);
     this.timer.unref();
     return { ...this.startup };
+  }
+
+  /**
+   * The feed, and what ELEVATED counts, as the audit trail has them: at start, and when a standby
+   * (whose feed is only what it read at start, the leader being the one that detects) takes the lead.
+   */
+  private async restoreThreats(): Promise<void> {
+    const [threats, elevated] = await Promise.all([readRecentThreats(this.options.database, THREAT_FEED_KEEP), readLastElevation(this.options.database)]);
+    this.threats.restore(threats);
+    this.modes.recall({ threats, elevated, now: Date.now() });
   }
 
   /** Operators' allowlist entries from the database: at start, and after a restore of Vigil's state. */
@@ -126,6 +139,7 @@ export class DefenseService {
     this.relay = null;
     await this.reloadAllowlist();
     await this.isolations.reload();
+    await this.restoreThreats();
     await this.modes.start();
   }
 

@@ -1,7 +1,9 @@
 import type { DefenseThreat, ThreatLevel } from '@/lib/defense/defense-types';
 import { countThreatsPerMinute, type ThreatMinute } from '@/lib/defense/threat-stats';
 
-const KEEP = 1000;
+/** Threats the feed holds after trimming, and how many a restart reads back from the audit trail. */
+export const THREAT_FEED_KEEP = 1000;
+const KEEP = THREAT_FEED_KEEP;
 const HOUR_MS = 3_600_000;
 
 /** The newest threats for the dashboard and GET /api/v1/threats; the audit trail keeps them all. */
@@ -11,6 +13,16 @@ export class ThreatFeed {
   add(threat: DefenseThreat): void {
     this.threats.push(threat);
     if (this.threats.length > KEEP * 2) this.threats = this.threats.slice(-KEEP);
+  }
+
+  /**
+   * From the audit trail (oldest first), at start or when this replica takes the lead: the feed a
+   * restart would otherwise forget. Threats detected meanwhile stay after them, once each.
+   */
+  restore(threats: readonly DefenseThreat[]): void {
+    const restored = threats.slice(-KEEP);
+    const ids = new Set(restored.map((threat) => threat.id));
+    this.threats = [...restored, ...this.threats.filter((threat) => !ids.has(threat.id))];
   }
 
   /** Newest first. */

@@ -8,6 +8,7 @@ import type { DefenseModeController } from './defense-mode';
 import type { Overflow } from './detectors';
 import { IsolationError, type Isolations } from './isolations';
 import type { ThreatFeed } from './threat-feed';
+import { THREAT_EVENT, threatAuditDetails } from './threat-history';
 
 export interface ThreatResponseDeps {
   modes: DefenseModeController;
@@ -65,7 +66,7 @@ export async function respondToOverflow(deps: ThreatResponseDeps, overflow: Over
   }
   await deps.audit
     .append({
-      type: 'defense.threat',
+      type: THREAT_EVENT,
       severity: threat.level === 'critical' ? 'critical' : threat.level === 'high' ? 'high' : 'warning',
       actor: 'system',
       action: `${scenario.name} detected`,
@@ -74,7 +75,7 @@ export async function respondToOverflow(deps: ThreatResponseDeps, overflow: Over
       source,
       reason: `${threat.count} events within ${scenario.windowSeconds} s (capacity ${scenario.capacity})`,
       method: threat.origin,
-      details: { threatId: threat.id, level: threat.level, groupBy: threat.groupBy, action: threat.action, mode, ...(refusal ? { notIsolated: refusal.message } : {}) },
+      details: { ...threatAuditDetails(threat), ...(refusal ? { notIsolated: refusal.message } : {}) },
     })
     .catch((error: unknown) => deps.log.warn({ err: (error as Error).message }, 'threat not audited'));
   deps.onThreat?.(threat);

@@ -8,6 +8,7 @@ import { inMaintenance } from '@/lib/healing/maintenance';
 import type { AuditEventInput } from '@/lib/audit/types';
 import type { Database } from '../db/client';
 import type { Logger } from '../log';
+import { readRecentRestarts } from '../queries/module-restarts';
 import { overBaseline, windowFindings } from './detectors';
 import { IncidentManager } from './incident-manager';
 import { ModuleRuntime } from './module-runtime';
@@ -17,6 +18,9 @@ import { probeModule } from './probe-module';
 import type { ProbeResult } from './probes/probe-result';
 import { canRestart, restartModule, runModuleHook } from './recovery-actions';
 import { SupervisedProcess, type ProcessExit } from './supervisor';
+
+/** The longest reset time a restart policy may have: restarts older than that count for nothing. */
+const LONGEST_RESET_MS = 86_400_000;
 
 export interface HealingEngineOptions {
   database: Database;
@@ -58,6 +62,8 @@ export class HealingEngine {
   private escalationTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private started = false;
+  /** Restarts before this worker started, per module, from the audit trail; read once by the first reconcile. */
+  private pastRestarts = new Map<string, number[]>();
   /** Scheduling drift of each probe start (ms late), for the benchmark and /metrics. */
   readonly drift: number[] = [];
 
@@ -76,7 +82,9 @@ export class HealingEngine {
     // Once closed, never again: a leader that lost its lock closes the engine while its start may still be under way.
     if (this.closed || this.started) return;
     this.started = true;
+    this.pastRestarts = await readRecentRestarts(this.options.database, new Date(Date.now() - LONGEST_RESET_MS)).catch(() => new Map<string, number[]>());
     await this.reconcile();
+    this.pastRestarts.clear();
     this.escalationTimer = setInterval(() => void this.escalationTick(), ESCALATION_TICK_MS);
     this.escalationTimer.unref();
     this.stats.start();
@@ -94,6 +102,7 @@ export class HealingEngine {
     for (const [name, { definition, source }] of wanted) {
       if (this.runtimes.has(name)) continue;
       const runtime = new ModuleRuntime(definition, source);
+      runtime.recallRestarts(this.pastRestarts.get(name) ?? [], Date.now());
       this.runtimes.set(name, runtime);
       if (definition.kind === 'process') {
         runtime.supervisor = new SupervisedProcess(definition, { searchPath: this.options.searchPath, onExit: (exit) => void this.onProcessExit(runtime, exit) });
@@ -312,9 +321,10 @@ export class HealingEngine {
   async restartNow(name: string, actor: string, reason: string): Promise<ModuleView> {
     const runtime = this.require(name);
     if (!canRestart(runtime.definition)) throw new HealingError('conflict', `${name} has no way to restart: configure restart.command or restart.http`);
-    await this.options.audit.append({ type: 'module.restart_requested', severity: 'notice', actor, action: `restart ${name}`, module: name, reason, method: 'operator action' });
-    runtime.nextRestartAt = 0;
     const incident = runtime.incidentId ? this.incidents.get(runtime.incidentId) : undefined;
+    // The incident's own step records the restart when there is one; the audit trail must count it once.
+    await this.options.audit.append({ type: 'module.restart_requested', severity: 'notice', actor, action: `restart ${name}`, module: name, reason, method: 'operator action', details: { incidentId: incident?.id ?? null } });
+    runtime.nextRestartAt = 0;
     await this.execute(runtime, incident, 'restart', reason, actor);
     return moduleView(runtime, Date.now());
   }

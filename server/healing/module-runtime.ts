@@ -4,6 +4,9 @@ import { LatencyBaseline, ProbeWindow } from './probe-window';
 import type { SupervisedProcess } from './supervisor';
 import { UsageTracker } from './process-usage';
 
+/** How long restart times are kept for the module view and diagnosis. */
+const RESTART_MEMORY_MS = 3_600_000;
+
 /** Everything the engine knows about one module between probes. */
 export class ModuleRuntime {
   state: ModuleState = 'pending';
@@ -59,8 +62,16 @@ export class ModuleRuntime {
     if (this.recentLatency.length > 30) this.recentLatency.shift();
   }
 
+  /** Restarts made before the worker itself restarted: the budget goes on from where it was, not from zero. */
+  recallRestarts(times: readonly number[], now: number): void {
+    this.restartTimes = times.filter((t) => now - t <= RESTART_MEMORY_MS);
+    // What onFailure would not have reset yet: the attempts within the policy's reset time.
+    const resetMs = this.definition.restartPolicy.resetAfterSeconds * 1000;
+    this.restartAttempts = times.filter((t) => now - t <= resetMs).length;
+  }
+
   restartsWithin(ms: number, now: number): number {
-    this.restartTimes = this.restartTimes.filter((t) => now - t <= 3_600_000);
+    this.restartTimes = this.restartTimes.filter((t) => now - t <= RESTART_MEMORY_MS);
     return this.restartTimes.filter((t) => now - t <= ms).length;
   }
 }

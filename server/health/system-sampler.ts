@@ -1,9 +1,9 @@
 import os from 'node:os';
 import { readFile, readdir, statfs } from 'node:fs/promises';
 import type { DiskUsage, SystemSample } from '@/lib/health/score';
+import { listMounts } from './mounts';
 
-/** Filesystems that hold data an operator cares about; pseudo and RAM-backed ones are skipped. */
-const REAL_FILESYSTEMS = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'zfs', 'f2fs', 'vfat', 'exfat', 'ntfs', 'ntfs3', 'jfs', 'reiserfs', 'overlay', 'fuseblk', 'nfs', 'nfs4', 'cifs', 'apfs', 'hfs']);
+export { listMounts };
 
 interface CpuTimes {
   idle: number;
@@ -19,20 +19,6 @@ function readCpuTimes(): CpuTimes {
     total += t.user + t.nice + t.sys + t.idle + t.irq;
   }
   return { idle, total };
-}
-
-export async function listMounts(): Promise<string[]> {
-  try {
-    const text = await readFile('/proc/mounts', 'utf8');
-    const mounts = new Set<string>();
-    for (const line of text.split('\n')) {
-      const [, mountPoint, fsType] = line.split(' ');
-      if (mountPoint && REAL_FILESYSTEMS.has(fsType) && !mountPoint.startsWith('/snap/')) mounts.add(mountPoint.replace(/\\040/g, ' '));
-    }
-    return mounts.size > 0 ? [...mounts] : ['/'];
-  } catch {
-    return ['/'];
-  }
 }
 
 async function diskUsage(mount: string): Promise<DiskUsage | null> {
@@ -73,10 +59,11 @@ const MIN_CPU_WINDOW_MS = 1000;
 export class SystemSampler {
   private previous: CpuTimes = readCpuTimes();
   private previousAt = Date.now();
-  private mounts: Promise<string[]>;
+  /** Configured mount points, or null: whatever real filesystems are mounted at each sample. */
+  private readonly mounts: string[] | null;
 
   constructor(options: SystemSamplerOptions) {
-    this.mounts = options.mounts ? Promise.resolve(options.mounts) : listMounts();
+    this.mounts = options.mounts;
   }
 
   async sample(now = new Date()): Promise<SystemSample> {
@@ -93,7 +80,8 @@ export class SystemSampler {
     const memoryUsedBytes = memoryTotalBytes - os.freemem();
     const [load1, load5, load15] = os.loadavg();
     const [disks, counts] = await Promise.all([
-      this.mounts.then((mounts) => Promise.all(mounts.map(diskUsage))),
+      // Looked up at every sample: a list taken once at start would keep whatever happened to be mounted then.
+      (this.mounts ? Promise.resolve(this.mounts) : listMounts()).then((mounts) => Promise.all(mounts.map(diskUsage))),
       countProcessesAndThreads(),
     ]);
     return {

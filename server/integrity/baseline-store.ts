@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { fileStateSchema, type FileState } from '@/lib/integrity/integrity-status';
+import { fileStateSchema, integrityFindingSchema, type FileState, type IntegrityFinding } from '@/lib/integrity/integrity-status';
 import { writeFileAtomic } from '../recovery';
 
 /**
@@ -14,6 +14,11 @@ export interface Baseline {
   files: Map<string, FileState>;
   /** Paths already reported and how they looked then, so one change is one finding. */
   reported: Map<string, FileState | null>;
+  /**
+   * The newest findings, oldest first, saved with `reported` so the list and the count of paths
+   * that differ are read back together; absent in files written before it was kept.
+   */
+  recent?: IntegrityFinding[];
 }
 
 const baselineFileSchema = z.object({
@@ -22,6 +27,7 @@ const baselineFileSchema = z.object({
   scopes: z.array(z.string()),
   files: z.record(z.string(), fileStateSchema),
   reported: z.record(z.string(), fileStateSchema.nullable()),
+  recent: z.array(integrityFindingSchema).optional(),
 });
 
 export type LoadedBaseline = { status: 'ok'; baseline: Baseline } | { status: 'missing' } | { status: 'unreadable'; reason: string };
@@ -42,8 +48,8 @@ export async function loadBaseline(file: string): Promise<LoadedBaseline> {
   }
   const parsed = baselineFileSchema.safeParse(json);
   if (!parsed.success) return { status: 'unreadable', reason: `${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}` };
-  const { createdAt, scopes, files, reported } = parsed.data;
-  return { status: 'ok', baseline: { createdAt, scopes, files: new Map(Object.entries(files)), reported: new Map(Object.entries(reported)) } };
+  const { createdAt, scopes, files, reported, recent } = parsed.data;
+  return { status: 'ok', baseline: { createdAt, scopes, files: new Map(Object.entries(files)), reported: new Map(Object.entries(reported)), recent } };
 }
 
 export async function saveBaseline(file: string, baseline: Baseline): Promise<void> {
@@ -53,6 +59,7 @@ export async function saveBaseline(file: string, baseline: Baseline): Promise<vo
     scopes: baseline.scopes,
     files: Object.fromEntries(baseline.files),
     reported: Object.fromEntries(baseline.reported),
+    recent: baseline.recent ?? [],
   };
   await writeFileAtomic(file, JSON.stringify(body), 0o600);
 }

@@ -25,6 +25,8 @@ export interface FileIntegrityOptions {
   log: Logger;
   onFinding?: (finding: IntegrityFinding) => void;
   onCriticalTamper?: (finding: IntegrityFinding) => void;
+  /** The newest findings from the audit trail (oldest first), so a restart keeps the list beside the count of paths that differ. */
+  history?: (take: number) => Promise<IntegrityFinding[]>;
 }
 
 /**
@@ -64,6 +66,8 @@ export class FileIntegrity {
         this.options.log.error({ file: this.file, reason: loaded.reason }, 'integrity baseline is unreadable; creating a new one');
         await this.audit({ type: 'integrity.baseline_unreadable', severity: 'high', action: 'discard unreadable baseline', reason: loaded.reason });
       }
+      // A baseline file from before the list was kept with it: the audit trail has the findings too.
+      if (this.baseline) this.recent = this.baseline.recent ?? (await this.readHistory());
     });
     await this.scan();
   }
@@ -109,7 +113,7 @@ export class FileIntegrity {
       const result = await scanScopes(this.scopes);
       const cleared = this.baseline?.reported.size ?? 0;
       this.baseline = { createdAt: new Date().toISOString(), scopes: this.scopes.scopes.map((s) => s.key), files: result.files, reported: new Map() };
-      await saveBaseline(this.file, this.baseline);
+      await this.saveBaseline(this.baseline);
       this.watch(result);
       await this.audit({ type: 'integrity.rebaselined', severity: 'notice', actor: request.actor, action: 're-baseline file integrity', reason: request.reason, method: 'operator', details: { files: result.files.size, outstandingCleared: cleared } });
       return this.status();
@@ -203,7 +207,22 @@ export class FileIntegrity {
       this.recent.push(...findings);
       this.recent.splice(0, Math.max(0, this.recent.length - RECENT_FINDINGS));
     }
-    if (this.baseline) await saveBaseline(this.file, this.baseline);
+    if (this.baseline) await this.saveBaseline(this.baseline);
+  }
+
+  /** The recent findings go with the baseline, in the same atomic write as the paths they made differ. */
+  private saveBaseline(baseline: Baseline): Promise<void> {
+    baseline.recent = [...this.recent];
+    return saveBaseline(this.file, baseline);
+  }
+
+  private async readHistory(): Promise<IntegrityFinding[]> {
+    try {
+      return (await this.options.history?.(RECENT_FINDINGS)) ?? [];
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'past integrity findings could not be read');
+      return [];
+    }
   }
 
   private async createBaseline(result: ScanResult): Promise<Baseline> {

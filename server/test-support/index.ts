@@ -12,3 +12,4 @@ export * from './processes';
 export * from './rejection';
 export * from './role-token';
 export * from './replicas';
+export * from './audited-database';
