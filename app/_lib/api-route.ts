@@ -1,10 +1,9 @@
 import type { NextRequest } from 'next/server';
 import type { ZodType } from 'zod';
-import { describeIssues, HttpError } from '@/lib/http-error';
+import { describeIssues, HttpError, isHttpError } from '@/lib/http-error';
 import { clientAddress } from '@/lib/net/client-address';
 import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
-import { WorkerRejectedError, WorkerUnavailableError } from '@/server/web/worker-client';
 import { assertNotFrozen } from './lockdown-freeze';
 import { forRequest, inRequestScope } from './request-log';
 import { currentSession } from './session';
@@ -134,9 +133,8 @@ function forbidden(principal: Principal): HttpError {
 }
 
 export function handleError(error: unknown, web: WebContext | null, request: NextRequest): Response {
-  if (error instanceof HttpError) return errorResponse(error);
-  if (error instanceof WorkerUnavailableError) return errorResponse(new HttpError(503, 'worker_unavailable', error.message, { 'retry-after': '2' }));
-  if (error instanceof WorkerRejectedError) return errorResponse(new HttpError(error.status, error.code, error.message));
+  // The worker client's refusals and outages are HttpErrors too, so they keep their status and code.
+  if (isHttpError(error)) return errorResponse(error);
   web?.log.error({ err: error, method: request.method, path: request.nextUrl.pathname }, 'request failed');
   return errorResponse(new HttpError(500, 'internal_error', 'something went wrong; the details are in the server log'));
 }
