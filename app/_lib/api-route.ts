@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
 import type { ZodType } from 'zod';
 import { describeIssues, HttpError, isHttpError } from '@/lib/http-error';
-import { clientAddress } from '@/lib/net/client-address';
+import { clientAddress, isTrusted } from '@/lib/net/client-address';
 import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
 import { assertNotFrozen } from './lockdown-freeze';
@@ -29,20 +29,30 @@ export function addressFromHeaders(headers: Headers, web: WebContext): string {
   return clientAddress({ peer, forwardedFor: headers.get('x-forwarded-for'), realIp: headers.get('x-real-ip'), trusted: web.trustedProxies });
 }
 
-export function isSecureRequest(request: NextRequest): boolean {
-  return request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+/**
+ * True when the socket peer is a trusted proxy, so its X-Forwarded-* headers describe the
+ * browser's request. Anyone else can write those headers too, and must not be believed.
+ */
+function fromTrustedProxy(headers: Headers, web: WebContext): boolean {
+  const peer = headers.get('x-vigil-peer');
+  return peer !== null && isTrusted(web.trustedProxies, peer);
+}
+
+export function isSecureRequest(request: NextRequest, web: WebContext): boolean {
+  return request.nextUrl.protocol === 'https:' || (fromTrustedProxy(request.headers, web) && request.headers.get('x-forwarded-proto') === 'https');
 }
 
 /**
  * Cross-site requests never get to change state: a browser sends Origin (and
  * Sec-Fetch-Site) on every POST/PATCH/DELETE, and they must name this site.
  */
-export function assertSameOrigin(request: NextRequest): void {
+export function assertSameOrigin(request: NextRequest, web: WebContext): void {
   const site = request.headers.get('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'cross_site', 'cross-site requests are not accepted');
   const origin = request.headers.get('origin');
   if (origin) {
-    const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+    const forwardedHost = fromTrustedProxy(request.headers, web) ? request.headers.get('x-forwarded-host') : null;
+    const host = forwardedHost ?? request.headers.get('host');
     let originHost: string;
     try {
       originHost = new URL(origin).host;
@@ -63,7 +73,7 @@ async function authenticate(request: NextRequest, web: WebContext): Promise<Prin
   const session = await currentSession();
   if (!session) return null;
   if (!SAFE_METHODS.has(request.method)) {
-    assertSameOrigin(request);
+    assertSameOrigin(request, web);
     const sent = request.headers.get('x-csrf-token') ?? '';
     if (!safeEqual(sent, session.csrfToken)) throw new HttpError(403, 'csrf', 'missing or wrong CSRF token; reload the page');
   }

@@ -40,7 +40,7 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
   }
 
   await web.throttle.recordSuccess(body.username);
-  await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request) });
+  await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request, web) });
   await recordLogin(web.database.prisma, user.id, new Date());
   await recordWebEvent(web, { type: 'auth.login_succeeded', severity: 'info', actor: `user:${user.username}`, action: 'sign in', module: 'web', source: ip, method: 'password' });
   return Response.json({ user: { id: user.id, username: user.username, role: user.role } });
