@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { REQUEST_ID_HEADER, requestIdFrom } from '@/lib/request-id';
 import { REQUESTED_PAGE_HEADER } from '@/lib/auth/return-path';
-import { contentSecurityPolicy, newNonce, NONCE_HEADER, workerConnectSources } from '@/lib/security/content-security-policy';
+import { contentSecurityPolicy, hostnameOf, newNonce, NONCE_HEADER, workerConnectSources } from '@/lib/security/content-security-policy';
 import { webEnv } from '@/app/_lib/web-env';
 
 const CSP_HEADER = 'content-security-policy';
@@ -11,7 +11,8 @@ function pagePolicy(request: NextRequest): { nonce: string; policy: string } | n
   if (request.nextUrl.pathname.startsWith('/api/')) return null;
   const env = webEnv();
   const nonce = newNonce();
-  const connectSources = workerConnectSources({ workerPublicUrl: env.workerPublicUrl, workerPort: env.workerPort, pageHostname: request.nextUrl.hostname });
+  // The Host header, as the browser sent it: behind a custom server nextUrl names the listening address.
+  const connectSources = workerConnectSources({ workerPublicUrl: env.workerPublicUrl, workerPort: env.workerPort, pageHostname: hostnameOf(request.headers.get('host')) });
   // Not configuration: Next.js replaces NODE_ENV at build time, and `next dev` needs eval for fast refresh.
   // eslint-disable-next-line no-restricted-syntax
   const development = process.env.NODE_ENV === 'development';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, newNonce, workerConnectSources } from './content-security-policy';
+import { contentSecurityPolicy, hostnameOf, newNonce, workerConnectSources } from './content-security-policy';
 
 const directives = (policy: string) => Object.fromEntries(policy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
 
@@ -23,6 +23,15 @@ describe('content security policy', () => {
     expect(workerConnectSources({ workerPublicUrl: 'https://live.example.org/', workerPort: 3001, pageHostname: 'console.example' })).toEqual([
       'https://live.example.org', 'wss://live.example.org',
     ]);
+  });
+
+  it('takes the host the browser named, and nothing that could add a directive', () => {
+    expect(hostnameOf('console.example:3000')).toBe('console.example');
+    expect(hostnameOf('[::1]:3000')).toBe('[::1]');
+    expect(hostnameOf('127.0.0.1')).toBe('127.0.0.1');
+    expect(hostnameOf("evil.example; script-src 'unsafe-inline'")).toBeNull();
+    expect(hostnameOf(null)).toBeNull();
+    expect(workerConnectSources({ workerPublicUrl: null, workerPort: 3001, pageHostname: null })).toEqual([]);
   });
 
   it('makes a new nonce every time', () => {

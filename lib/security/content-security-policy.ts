@@ -8,15 +8,24 @@ export function newNonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
+/** A Host header's name part, when it is a plain host name or address (never anything that could end a directive). */
+export function hostnameOf(hostHeader: string | null): string | null {
+  if (!hostHeader) return null;
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/.exec(hostHeader);
+  return match ? match[1] : null;
+}
+
 /**
  * Where the browser may open the live socket: the worker's public URL when one is set, else the
- * page's own host on the worker's port (what the live connection dials), by HTTP and WebSocket.
+ * page's own host (as the browser named it) on the worker's port, which is what the live
+ * connection dials, by HTTP and WebSocket. No usable host: only the page's own origin.
  */
-export function workerConnectSources(input: { workerPublicUrl: string | null; workerPort: number; pageHostname: string }): string[] {
+export function workerConnectSources(input: { workerPublicUrl: string | null; workerPort: number; pageHostname: string | null }): string[] {
   if (input.workerPublicUrl) {
     const url = new URL(input.workerPublicUrl);
     return [url.origin, `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`];
   }
+  if (!input.pageHostname) return [];
   const host = input.pageHostname.includes(':') && !input.pageHostname.startsWith('[') ? `[${input.pageHostname}]` : input.pageHostname;
   return ['http', 'https', 'ws', 'wss'].map((scheme) => `${scheme}://${host}:${input.workerPort}`);
 }

@@ -20,7 +20,8 @@ describe('proxy.ts content security policy', () => {
   });
 
   it('gives each page its own nonce, in the policy the browser sees and the copy Next.js reads', () => {
-    const first = proxy(new NextRequest('http://console.example:3000/audit?severity=critical', { headers: { 'x-nonce': 'forged' } }));
+    // Behind the custom server the URL names the listening address; the browser's host is in Host.
+    const first = proxy(new NextRequest('http://0.0.0.0:3000/audit?severity=critical', { headers: { 'x-nonce': 'forged', host: 'console.example:3000' } }));
     const second = proxy(new NextRequest('http://console.example:3000/audit'));
     const policy = first.headers.get('content-security-policy') ?? '';
     const nonce = first.headers.get('x-middleware-request-x-nonce');
@@ -28,6 +29,7 @@ describe('proxy.ts content security policy', () => {
     expect(policy).toContain(`'nonce-${nonce}'`);
     expect(first.headers.get('x-middleware-request-content-security-policy')).toBe(policy);
     expect(policy).toContain('ws://console.example:4711');
+    expect(policy).not.toContain('0.0.0.0');
     expect(policy).toContain("frame-ancestors 'none'");
     expect(second.headers.get('x-middleware-request-x-nonce')).not.toBe(nonce);
     expect(first.headers.get('x-middleware-request-x-vigil-page')).toBe('/audit?severity=critical');
