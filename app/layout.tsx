@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { headers } from 'next/headers';
 import { NONCE_HEADER } from '@/lib/security/content-security-policy';
+import { StrictCspRuntime } from '@/components/shell/strict-csp-runtime';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -28,7 +29,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <head>
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
-      <body className="min-h-screen">{children}</body>
+      <body className="min-h-screen">
+        <StrictCspRuntime />
+        {children}
+      </body>
     </html>
   );
 }
