@@ -120,6 +120,7 @@ test('hostile text in every rendered field stays text', async ({ page, browser }
   await incident.click();
   const incidentDrawer = page.getByTestId('incident-drawer');
   await expect(incidentDrawer.getByTestId('incident-step').first()).toBeVisible();
+  await expect(incidentDrawer).toContainText(PAYLOADS.img);
   await expectNothingRan(page, seen, 'incident drawer');
   await incidentDrawer.getByTestId('incident-close').click();
 
