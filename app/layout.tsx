@@ -1,5 +1,8 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { headers } from 'next/headers';
+import { NONCE_HEADER } from '@/lib/security/content-security-policy';
+import { StrictCspRuntime } from '@/components/shell/strict-csp-runtime';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -18,13 +21,18 @@ export const viewport: Viewport = {
 /** Runs before paint so the page never flashes the wrong theme. */
 const THEME_SCRIPT = `try{var t=localStorage.getItem('vigil-theme');var d=t?t==='dark':matchMedia('(prefers-color-scheme: dark)').matches;document.documentElement.classList.toggle('dark',d)}catch(e){}`;
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request with its own nonce, or the policy would block its scripts.
+  const nonce = (await headers()).get(NONCE_HEADER) ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
-      <body className="min-h-screen">{children}</body>
+      <body className="min-h-screen">
+        <StrictCspRuntime />
+        {children}
+      </body>
     </html>
   );
 }

@@ -6,7 +6,7 @@ import { applyMigrations } from '../server/db/migrate';
 import { openDatabase } from '../server/db/client';
 import { ensureFirstAdmin, SetupError } from '../server/auth/first-admin';
 import { loadWorkerEnv } from '../server/env/worker-env';
-import { redactUrl } from '../server/db/database-url';
+import { redactUrl, sqlitePathOf } from '../server/db/database-url';
 
 async function main(): Promise<void> {
   const web = loadWebEnv();
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   try {
     const admin = await ensureFirstAdmin(database.prisma, web.bootstrapAdmin);
     process.stdout.write(
-      `${JSON.stringify({ ok: true, admin, migrationsApplied: migrations.applied, dataDir: web.dataDir, database: web.databaseProvider, databaseUrl: redactUrl(web.databaseUrl) })}\n`,
+      `${JSON.stringify({ ok: true, admin, migrationsApplied: migrations.applied, dataDir: web.dataDir, database: web.databaseProvider, databaseUrl: redactUrl(web.databaseUrl), sqlitePath: web.databaseProvider === 'sqlite' ? sqlitePathOf(web.databaseUrl) : null })}\n`,
     );
   } finally {
     await database.close();

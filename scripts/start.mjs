@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { formatLogLine } from './lib/log-format.mjs';
 import { buildFingerprint } from './lib/build-fingerprint.mjs';
+import { keepNewFilesPrivate, makeDataPrivate } from './lib/private-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // libuv's 4 threads would cap a restore at 4 fsyncs in flight; ext4 commits concurrent ones together.
@@ -136,8 +137,11 @@ function writeState() {
 
 async function main() {
   ensurePrismaClients();
+  // Before the data is touched: bootstrap, the worker and the web app inherit it, so every file they make is owner-only.
+  keepNewFilesPrivate();
   const prepared = bootstrap();
   mkdirSync(prepared.dataDir, { recursive: true });
+  makeDataPrivate({ dataDir: prepared.dataDir, sqlitePath: prepared.sqlitePath });
   stateFile = join(prepared.dataDir, 'launcher.json');
   ensureBuild();
   await assertPortFree(workerPort, 'WORKER_PORT');

@@ -7,8 +7,12 @@ import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
+import { keepNewFilesPrivate } from './lib/private-files.mjs';
 
 export const PEER_HEADER = 'x-vigil-peer';
+
+// Also when started on its own (a container, a service unit) rather than by `npm start`.
+keepNewFilesPrivate();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 3000);

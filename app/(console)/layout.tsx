@@ -1,15 +1,13 @@
-import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { AppProviders } from '@/components/shell/app-providers';
 import { TopBar } from '@/components/shell/top-bar';
 import { LockdownBanner } from '@/components/defense/lockdown-banner';
-import { currentSession } from '@/app/_lib/session';
+import { requireSession } from '@/app/_lib/session';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const session = await currentSession();
-  if (!session) redirect('/login');
+  const session = await requireSession();
   return (
     <>
       <meta name="vigil-csrf" content={session.csrfToken} />

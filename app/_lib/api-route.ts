@@ -1,10 +1,9 @@
 import type { NextRequest } from 'next/server';
 import type { ZodType } from 'zod';
-import { describeIssues, HttpError } from '@/lib/http-error';
-import { clientAddress } from '@/lib/net/client-address';
+import { describeIssues, HttpError, isHttpError } from '@/lib/http-error';
+import { clientAddress, isTrusted } from '@/lib/net/client-address';
 import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
-import { WorkerRejectedError, WorkerUnavailableError } from '@/server/web/worker-client';
 import { assertNotFrozen } from './lockdown-freeze';
 import { forRequest, inRequestScope } from './request-log';
 import { currentSession } from './session';
@@ -30,20 +29,30 @@ export function addressFromHeaders(headers: Headers, web: WebContext): string {
   return clientAddress({ peer, forwardedFor: headers.get('x-forwarded-for'), realIp: headers.get('x-real-ip'), trusted: web.trustedProxies });
 }
 
-export function isSecureRequest(request: NextRequest): boolean {
-  return request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+/**
+ * True when the socket peer is a trusted proxy, so its X-Forwarded-* headers describe the
+ * browser's request. Anyone else can write those headers too, and must not be believed.
+ */
+function fromTrustedProxy(headers: Headers, web: WebContext): boolean {
+  const peer = headers.get('x-vigil-peer');
+  return peer !== null && isTrusted(web.trustedProxies, peer);
+}
+
+export function isSecureRequest(request: NextRequest, web: WebContext): boolean {
+  return request.nextUrl.protocol === 'https:' || (fromTrustedProxy(request.headers, web) && request.headers.get('x-forwarded-proto') === 'https');
 }
 
 /**
  * Cross-site requests never get to change state: a browser sends Origin (and
  * Sec-Fetch-Site) on every POST/PATCH/DELETE, and they must name this site.
  */
-export function assertSameOrigin(request: NextRequest): void {
+export function assertSameOrigin(request: NextRequest, web: WebContext): void {
   const site = request.headers.get('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'cross_site', 'cross-site requests are not accepted');
   const origin = request.headers.get('origin');
   if (origin) {
-    const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+    const forwardedHost = fromTrustedProxy(request.headers, web) ? request.headers.get('x-forwarded-host') : null;
+    const host = forwardedHost ?? request.headers.get('host');
     let originHost: string;
     try {
       originHost = new URL(origin).host;
@@ -64,7 +73,7 @@ async function authenticate(request: NextRequest, web: WebContext): Promise<Prin
   const session = await currentSession();
   if (!session) return null;
   if (!SAFE_METHODS.has(request.method)) {
-    assertSameOrigin(request);
+    assertSameOrigin(request, web);
     const sent = request.headers.get('x-csrf-token') ?? '';
     if (!safeEqual(sent, session.csrfToken)) throw new HttpError(403, 'csrf', 'missing or wrong CSRF token; reload the page');
   }
@@ -134,9 +143,8 @@ function forbidden(principal: Principal): HttpError {
 }
 
 export function handleError(error: unknown, web: WebContext | null, request: NextRequest): Response {
-  if (error instanceof HttpError) return errorResponse(error);
-  if (error instanceof WorkerUnavailableError) return errorResponse(new HttpError(503, 'worker_unavailable', error.message, { 'retry-after': '2' }));
-  if (error instanceof WorkerRejectedError) return errorResponse(new HttpError(error.status, error.code, error.message));
+  // The worker client's refusals and outages are HttpErrors too, so they keep their status and code.
+  if (isHttpError(error)) return errorResponse(error);
   web?.log.error({ err: error, method: request.method, path: request.nextUrl.pathname }, 'request failed');
   return errorResponse(new HttpError(500, 'internal_error', 'something went wrong; the details are in the server log'));
 }

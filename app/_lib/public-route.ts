@@ -10,7 +10,7 @@ export function publicFormRoute<B>(schema: ZodType<B>, handler: (ctx: { request:
     let web: WebContext | null = null;
     try {
       web = forRequest(await getWebContext(), request);
-      assertSameOrigin(request);
+      assertSameOrigin(request, web);
       return await handler({ request, web, body: await parseBody(request, schema) });
     } catch (error) {
       return handleError(error, web, request);

@@ -1,4 +1,6 @@
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { REQUESTED_PAGE_HEADER, signInPathFor } from '@/lib/auth/return-path';
 import { getIronSession, type SessionOptions } from 'iron-session';
 import { deriveKey } from '@/server/auth/keys';
 import { createSession, endSession, resolveSession, sessionIdOf, type ActiveSession } from '@/server/auth/session-store';
@@ -36,6 +38,13 @@ export async function currentSession(): Promise<ActiveSession | null> {
 export async function currentSessionId(): Promise<string | null> {
   const cookie = await sealedCookie(await getWebContext());
   return cookie.secret ? sessionIdOf(cookie.secret) : null;
+}
+
+/** The signed-in user of a page; anyone else goes to sign in and comes back to the same page and query. */
+export async function requireSession(): Promise<ActiveSession> {
+  const session = await currentSession();
+  if (!session) redirect(signInPathFor((await headers()).get(REQUESTED_PAGE_HEADER)));
+  return session;
 }
 
 export async function beginSession(web: WebContext, input: { userId: string; ip: string | null; userAgent: string | null; secureRequest: boolean }): Promise<void> {

@@ -1,4 +1,5 @@
-import { loadWebEnv, type WebEnv } from '@/server/env/web-env';
+import type { WebEnv } from '@/server/env/web-env';
+import { webEnv } from './web-env';
 import { openDatabase, type Database } from '@/server/db/client';
 import { LoginThrottle } from '@/server/auth/login-throttle';
 import { ApiTokenAuthenticator } from '@/server/auth/api-tokens';
@@ -22,7 +23,7 @@ const holder = globalThis as unknown as { vigilWebContext?: Promise<WebContext> 
 /** Everything the web process shares across requests, created once (and kept across dev reloads). */
 export function getWebContext(): Promise<WebContext> {
   holder.vigilWebContext ??= (async () => {
-    const env = loadWebEnv();
+    const env = webEnv();
     const database = await openDatabase({ url: env.databaseUrl, busyTimeoutMs: env.sqliteBusyTimeoutMs });
     return {
       env,

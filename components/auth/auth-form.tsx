@@ -14,7 +14,8 @@ export function AuthForm({ submitLabel, busyLabel, submitTestId, redirectTo, val
   submitLabel: string;
   busyLabel: string;
   submitTestId: string;
-  redirectTo: string;
+  /** A function when the target depends on the browser's location, read only once signed in. */
+  redirectTo: string | (() => string);
   validate?: (form: FormData) => string | null;
   submit: (form: FormData) => Promise<unknown>;
   children: ReactNode;
@@ -37,7 +38,7 @@ export function AuthForm({ submitLabel, busyLabel, submitTestId, redirectTo, val
         setError(null);
         try {
           await submit(form);
-          router.replace(redirectTo);
+          router.replace(typeof redirectTo === 'function' ? redirectTo() : redirectTo);
           router.refresh();
         } catch (e) {
           setError((e as Error).message);

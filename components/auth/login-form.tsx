@@ -2,12 +2,8 @@
 
 import { apiFetch } from '../queries/api-fetch';
 import { Field, TextInput } from '../ui/field';
+import { sameOriginPath } from '@/lib/auth/return-path';
 import { AuthForm } from './auth-form';
-
-function safeNext(next: string | null): string {
-  // Only same-site paths: a crafted ?next= must not send someone elsewhere.
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
 
 export function LoginForm({ next }: { next: string | null }) {
   return (
@@ -15,7 +11,7 @@ export function LoginForm({ next }: { next: string | null }) {
       submitLabel="Sign in"
       busyLabel="Signing in…"
       submitTestId="login-submit"
-      redirectTo={safeNext(next)}
+      redirectTo={() => sameOriginPath(next, window.location.origin)}
       submit={(form) => apiFetch('/api/auth/login', { method: 'POST', body: { username: form.get('username'), password: form.get('password') } })}
     >
       <Field label="User name">

@@ -1,3 +1,5 @@
+import { signInPathFor } from '@/lib/auth/return-path';
+
 /** Browser side of the operator API: one error type, CSRF header on every change. */
 export class ApiRequestError extends Error {
   constructor(
@@ -36,8 +38,7 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
   if (!response.ok) {
     if (response.status === 401 && typeof window !== 'undefined' && !path.startsWith('/api/auth/')) {
       // A full load: the session ended, so nothing cached on this page should survive.
-      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- outside React, no router here
-      window.location.href = `/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
+      window.location.href = signInPathFor(window.location.pathname + window.location.search);
     }
     throw new ApiRequestError(response.status, payload?.error?.code ?? 'error', payload?.error?.message ?? `request failed (${response.status})`);
   }

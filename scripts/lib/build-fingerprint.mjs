@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const INPUTS = ['app', 'components', 'lib', 'server', 'public', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'app/globals.css'];
+const INPUTS = ['app', 'components', 'lib', 'server', 'public', 'proxy.ts', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'app/globals.css'];
 
 function walk(root, path, hash) {
   const full = join(root, path);

@@ -7,9 +7,18 @@ import { sha256Hex } from './keys';
 
 export const TOKEN_PREFIX = 'vgl_';
 
+/** Characters of the secret part the stored prefix keeps: 24 of 256 bits, enough to tell tokens apart. */
+const VISIBLE_SECRET_CHARS = 4;
+
+/** The part of a token that may be stored and shown: its type prefix (when it has ours) and 4 characters. */
+export function publicPrefixOf(token: string): string {
+  const typed = token.startsWith(TOKEN_PREFIX) ? TOKEN_PREFIX : '';
+  return token.slice(0, typed.length + VISIBLE_SECRET_CHARS);
+}
+
 export function generateApiToken(): { token: string; prefix: string; tokenHash: string } {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-  return { token, prefix: token.slice(0, 12), tokenHash: sha256Hex(token) };
+  return { token, prefix: publicPrefixOf(token), tokenHash: sha256Hex(token) };
 }
 
 /**
@@ -18,7 +27,7 @@ export function generateApiToken(): { token: string; prefix: string; tokenHash: 
  * owner: whoever controls the environment controls it, so no account's role caps it.
  */
 export async function provisionEnvToken(db: Db, token: string): Promise<void> {
-  await upsertProvisionedToken(db, { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', prefix: token.slice(0, 12), tokenHash: sha256Hex(token), role: 'admin' });
+  await upsertProvisionedToken(db, { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', prefix: publicPrefixOf(token), tokenHash: sha256Hex(token), role: 'admin' });
 }
 
 interface TokenRow {

@@ -1,64 +1,68 @@
 import { describe, expect, it } from 'vitest';
-import { sleep } from '../test-support';
-import { LoginThrottle } from './login-throttle';
+import { waitFor } from '../test-support';
+import { LoginThrottle, type SignInAttempt } from './login-throttle';
 
-async function fail(throttle: LoginThrottle, times: number, username: string | ((i: number) => string), address: string): Promise<void> {
-  for (let i = 0; i < times; i++) await throttle.recordFailure(typeof username === 'string' ? username : username(i), address);
+/** `times` attempts that all fail (nothing is given back); returns how many were let through. */
+async function fail(throttle: LoginThrottle, times: number, username: string | ((i: number) => string), address: string): Promise<number> {
+  let allowed = 0;
+  for (let i = 0; i < times; i++) if ((await throttle.begin(typeof username === 'string' ? username : username(i), address)).allowed) allowed++;
+  return allowed;
 }
+
+const waitOf = (attempt: SignInAttempt) => (attempt.allowed ? 0 : attempt.retryAfterSeconds);
 
 describe('login throttle', () => {
   describe('with the default limits (OWASP ASVS 2.2.1)', () => {
-    it('blocks an account after 10 failures, for at most the 15-minute window', async () => {
+    it('refuses an account from one address after 10 attempts, for at most the 15-minute window', async () => {
       const throttle = new LoginThrottle();
-      await fail(throttle, 9, 'alice', '10.0.0.1');
-      expect(await throttle.retryAfter('alice', '10.0.0.1')).toBe(0);
-      await throttle.recordFailure('alice', '10.0.0.1');
-      const wait = await throttle.retryAfter('alice', '10.0.0.1');
+      expect(await fail(throttle, 10, 'alice', '10.0.0.1')).toBe(10);
+      const wait = waitOf(await throttle.begin('alice', '10.0.0.1'));
       expect(wait).toBeGreaterThan(890);
       expect(wait).toBeLessThanOrEqual(900);
-      // The block is on the account: another address does not help...
-      expect(await throttle.retryAfter('alice', '10.0.0.99')).toBeGreaterThan(0);
-      // ...and other accounts from other addresses are untouched.
-      expect(await throttle.retryAfter('bob', '10.0.0.2')).toBe(0);
+      // The block is on the account at that address: the real user elsewhere still signs in...
+      expect((await throttle.begin('alice', '10.0.0.99')).allowed).toBe(true);
+      // ...and other accounts are untouched.
+      expect((await throttle.begin('bob', '10.0.0.2')).allowed).toBe(true);
     });
 
-    it('blocks an address after 50 failures, whatever account it tries next', async () => {
+    it('refuses an address after 50 attempts, whatever account it tries next', async () => {
       const throttle = new LoginThrottle();
-      await fail(throttle, 49, (i) => `user${i}`, '192.0.2.1');
-      expect(await throttle.retryAfter('fresh', '192.0.2.1')).toBe(0);
-      await throttle.recordFailure('user49', '192.0.2.1');
-      expect(await throttle.retryAfter('fresh', '192.0.2.1')).toBeGreaterThan(0);
-      expect(await throttle.retryAfter('fresh', '192.0.2.2')).toBe(0);
+      expect(await fail(throttle, 50, (i) => `user${i}`, '192.0.2.1')).toBe(50);
+      expect((await throttle.begin('fresh', '192.0.2.1')).allowed).toBe(false);
+      expect((await throttle.begin('fresh', '192.0.2.2')).allowed).toBe(true);
     });
+  });
+
+  it('lets through at most the limit of attempts started all at once', async () => {
+    const throttle = new LoginThrottle({ accountPerSource: 5, source: 100, windowSeconds: 60 });
+    const attempts = await Promise.all(Array.from({ length: 40 }, () => throttle.begin('alice', '10.0.0.1')));
+    expect(attempts.filter((a) => a.allowed)).toHaveLength(5);
   });
 
   it('counts an account by its trimmed, lower-cased name', async () => {
-    const throttle = new LoginThrottle({ account: 3, address: 100, windowSeconds: 60 });
-    await throttle.recordFailure('Alice', '10.0.0.1');
-    await throttle.recordFailure(' alice ', '10.0.0.2');
-    await throttle.recordFailure('ALICE', '10.0.0.3');
-    expect(await throttle.retryAfter('alice', '10.0.0.4')).toBeGreaterThan(0);
+    const throttle = new LoginThrottle({ accountPerSource: 3, source: 100, windowSeconds: 60 });
+    expect(await fail(throttle, 1, 'Alice', '10.0.0.1')).toBe(1);
+    expect(await fail(throttle, 1, ' alice ', '10.0.0.1')).toBe(1);
+    expect(await fail(throttle, 1, 'ALICE', '10.0.0.1')).toBe(1);
+    expect((await throttle.begin('alice', '10.0.0.1')).allowed).toBe(false);
   });
 
-  it("clears an account's count on success, but not its address's", async () => {
-    const throttle = new LoginThrottle({ account: 3, address: 5, windowSeconds: 60 });
-    await fail(throttle, 2, 'alice', '10.0.0.1');
-    await throttle.recordSuccess('Alice');
-    await fail(throttle, 2, 'alice', '10.0.0.1');
-    expect(await throttle.retryAfter('alice', '10.0.0.2')).toBe(0);
-    await throttle.recordFailure('alice', '10.0.0.2');
-    expect(await throttle.retryAfter('alice', '10.0.0.3')).toBeGreaterThan(0);
-    // 10.0.0.1 has failed 4 times; one more blocks it despite the success in between.
-    expect(await throttle.retryAfter('bob', '10.0.0.1')).toBe(0);
-    await throttle.recordFailure('carol', '10.0.0.1');
-    expect(await throttle.retryAfter('bob', '10.0.0.1')).toBeGreaterThan(0);
+  it("forgives an account's attempts from that address on success, and gives the address its point back", async () => {
+    const throttle = new LoginThrottle({ accountPerSource: 3, source: 5, windowSeconds: 60 });
+    expect(await fail(throttle, 2, 'alice', '10.0.0.1')).toBe(2);
+    const success = await throttle.begin('Alice', '10.0.0.1');
+    if (!success.allowed) throw new Error('the third attempt should be allowed');
+    await success.succeeded();
+    expect(await fail(throttle, 3, 'alice', '10.0.0.1')).toBe(3);
+    expect((await throttle.begin('alice', '10.0.0.1')).allowed).toBe(false);
+    // 10.0.0.1 has failed 5 times, and the refused attempt above counted too.
+    expect((await throttle.begin('bob', '10.0.0.1')).allowed).toBe(false);
   });
 
   it('lets an account try again once the window has passed', async () => {
-    const throttle = new LoginThrottle({ account: 2, address: 10, windowSeconds: 1 });
-    await fail(throttle, 2, 'alice', '10.0.0.1');
-    expect(await throttle.retryAfter('alice', '10.0.0.1')).toBe(1);
-    await sleep(1100);
-    expect(await throttle.retryAfter('alice', '10.0.0.1')).toBe(0);
+    const throttle = new LoginThrottle({ accountPerSource: 2, source: 10, windowSeconds: 1 });
+    expect(await fail(throttle, 2, 'alice', '10.0.0.1')).toBe(2);
+    expect(waitOf(await throttle.begin('alice', '10.0.0.1'))).toBe(1);
+    await waitFor(async () => (await throttle.begin('alice', '10.0.0.1')).allowed || null, { timeoutMs: 5000, intervalMs: 200, what: 'the window to pass' });
   });
 });

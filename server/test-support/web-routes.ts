@@ -29,9 +29,10 @@ export async function connectWebRoutes(t: TestWorker, roles: readonly Role[]): P
 /** Closes the web context's database and forgets it, so the next test file starts afresh. */
 export async function disconnectWebRoutes(): Promise<void> {
   vi.unstubAllEnvs();
-  const holder = globalThis as unknown as { vigilWebContext?: Promise<{ database: { close(): Promise<void> } }> };
+  const holder = globalThis as unknown as { vigilWebContext?: Promise<{ database: { close(): Promise<void> } }>; vigilWebEnv?: unknown };
   await (await holder.vigilWebContext)?.database.close();
   holder.vigilWebContext = undefined;
+  holder.vigilWebEnv = undefined;
 }
 
 /** A request as a route handler receives it; a `json` body makes it a POST unless `method` says otherwise. */

@@ -2,6 +2,7 @@ import type { DefenseMode, HealthSnapshot } from '@/lib/live/events';
 import type { ClusterOverview } from '@/lib/ha/cluster-messages';
 import type { DrillOverview, StartDrillInput } from '@/lib/drills/drill-schema';
 import type { DegradationLevel } from '@/lib/health/degradation';
+import { HttpError } from '@/lib/http-error';
 import { REQUEST_ID_HEADER } from '@/lib/request-id';
 import { internalToken } from '../auth/keys';
 import type { VerificationResult } from '../audit/verification-state';
@@ -35,20 +36,21 @@ const modulePath = (name: string, action: string) => `/internal/v1/healing/modul
 
 const snapshotPath = (ref: string, action: string) => `/internal/v1/recovery/snapshots/${encodeURIComponent(ref)}/${action}`;
 
-export class WorkerUnavailableError extends Error {
+/** Seconds a browser or script should wait before asking again while the worker is away. */
+const WORKER_RETRY_AFTER_SECONDS = '2';
+
+/** The worker is away: an expected failure the web API answers as 503 with Retry-After. */
+export class WorkerUnavailableError extends HttpError {
   constructor(cause: string) {
-    super(`the worker is not reachable (${cause})`);
+    super(503, 'worker_unavailable', `the worker is not reachable (${cause})`, { 'retry-after': WORKER_RETRY_AFTER_SECONDS });
     this.name = 'WorkerUnavailableError';
   }
 }
 
-export class WorkerRejectedError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/** The worker refused (4xx, or its own 5xx): passed on to the caller with the worker's status and code. */
+export class WorkerRejectedError extends HttpError {
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+    super(status, code, message, headers);
     this.name = 'WorkerRejectedError';
   }
 }
@@ -247,7 +249,8 @@ export class WorkerClient {
     }
     if (!response.ok) {
       const error = (payload as { error?: { code: string; message: string } } | null)?.error;
-      throw new WorkerRejectedError(response.status, error?.code ?? 'worker_error', error?.message ?? `worker answered ${response.status}`);
+      const retryAfter = response.headers.get('retry-after');
+      throw new WorkerRejectedError(response.status, error?.code ?? 'worker_error', error?.message ?? `worker answered ${response.status}`, retryAfter ? { 'retry-after': retryAfter } : {});
     }
     return payload as T;
   }

@@ -1,18 +1,16 @@
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
 import { canAdminister } from '@/lib/auth/roles';
 import { TokensPanel } from '@/components/admin/tokens-panel';
 import { UsersPanel } from '@/components/admin/users-panel';
 import { ShareLinksPanel } from '@/components/admin/share-links-panel';
 import { WorkersPanel } from '@/components/admin/workers-panel';
 import { EmptyState } from '@/components/ui/empty-state';
-import { currentSession } from '@/app/_lib/session';
+import { requireSession } from '@/app/_lib/session';
 
 export const metadata: Metadata = { title: 'Admin' };
 
 export default async function AdminPage() {
-  const session = await currentSession();
-  if (!session) redirect('/login');
+  const session = await requireSession();
   if (!canAdminister(session.principal)) {
     return <EmptyState title="Administrators only">Ask an administrator for access to users and API tokens.</EmptyState>;
   }

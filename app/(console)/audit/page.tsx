@@ -1,15 +1,13 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { redirect } from 'next/navigation';
 import { AuditView } from '@/components/audit/audit-view';
 import { canOperate } from '@/lib/auth/roles';
-import { currentSession } from '@/app/_lib/session';
+import { requireSession } from '@/app/_lib/session';
 
 export const metadata: Metadata = { title: 'Audit trail' };
 
 export default async function AuditPage() {
-  const session = await currentSession();
-  if (!session) redirect('/login');
+  const session = await requireSession();
   return (
     <Suspense>
       <AuditView canShare={canOperate(session.principal)} />

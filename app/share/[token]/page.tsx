@@ -7,6 +7,7 @@ import { SharedAudit } from '@/components/share/shared-audit';
 import { readSharedAuditPage, SHARED_AUDIT_LIMIT } from '@/server/share/shared-audit';
 import { getWebContext, type WebContext } from '@/app/_lib/web-context';
 import { openSharedView } from '@/app/_lib/share-access';
+import { redactSharedText } from '@/lib/share/share-view';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Shared view', robots: { index: false, follow: false }, referrer: 'no-referrer' };
@@ -33,13 +34,13 @@ export default async function SharedViewPage({ params, searchParams }: { params:
   let body: React.ReactNode;
   if (link.view.path === '/audit') {
     const page = await readSharedAuditPage(web.database, { frozenQuery: link.view.query, pageQuery: await searchParams, redact: link.redactSources });
-    body = <SharedAudit page={page} filterText={describeFilters(link.view.query)} limit={SHARED_AUDIT_LIMIT} basePath={`/share/${encodeURIComponent(token)}`} />;
+    body = <SharedAudit page={page} filterText={redactSharedText(describeFilters(link.view.query), link.redactSources)} limit={SHARED_AUDIT_LIMIT} basePath={`/share/${encodeURIComponent(token)}`} />;
   } else {
     const { range, points } = await loadHealth(web, link.view.query.range);
     body = <SharedHealth range={range} points={points} />;
   }
   return (
-    <SharedFrame title={link.title} createdBy={link.createdBy} expiresAt={link.expiresAt} redacted={link.redactSources}>
+    <SharedFrame title={redactSharedText(link.title, link.redactSources)} createdBy={link.createdBy} expiresAt={link.expiresAt} redacted={link.redactSources}>
       {body}
     </SharedFrame>
   );

@@ -15,8 +15,10 @@ const loginSchema = z.object({
 
 export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) => {
   const ip = requestAddress(request, web);
-  const wait = await web.throttle.retryAfter(body.username, ip);
-  if (wait > 0) {
+  // Counted before the password is checked, so parallel guesses cannot outrun the count.
+  const attempt = await web.throttle.begin(body.username, ip);
+  if (!attempt.allowed) {
+    const wait = attempt.retryAfterSeconds;
     await recordWebEvent(web, { type: 'auth.login_throttled', severity: 'warning', actor: actorOf({ kind: 'user', name: body.username }), action: 'sign in refused: too many failures', module: 'web', source: ip, method: 'password' });
     throw new HttpError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, { 'retry-after': String(wait) });
   }
@@ -24,7 +26,6 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
   const user = await findUserByUsername(web.database.prisma, body.username);
   const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, body.password) : (await burnPasswordCheck(body.password), false);
   if (!user || !valid) {
-    await web.throttle.recordFailure(body.username, ip);
     // Best effort: the worker's brute-force detectors see Vigil's own sign-in failures too.
     if (ip !== 'unknown') void web.worker.reportSignals([{ kind: 'auth_failure', source: ip, user: body.username, path: '/api/auth/login', status: 401 }]).catch(() => undefined);
     await recordWebEvent(web, {
@@ -40,8 +41,8 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
     throw new HttpError(401, 'invalid_credentials', 'wrong user name or password');
   }
 
-  await web.throttle.recordSuccess(body.username);
-  await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request) });
+  await attempt.succeeded();
+  await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request, web) });
   await recordLogin(web.database.prisma, user.id, new Date());
   await recordWebEvent(web, { type: 'auth.login_succeeded', severity: 'info', actor: actorOf({ kind: 'user', name: user.username }), action: 'sign in', module: 'web', source: ip, method: 'password' });
   return Response.json({ user: { id: user.id, username: user.username, role: user.role } });

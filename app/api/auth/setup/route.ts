@@ -27,7 +27,7 @@ export const POST = publicFormRoute(setupSchema, async ({ request, web, body }) 
     }
     throw error;
   }
-  await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request) });
+  await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request, web) });
   await recordWebEvent(web, { type: 'auth.admin_created', severity: 'notice', actor: actorOf({ kind: 'user', name: user.username }), action: 'create first administrator', module: 'web', source: ip, method: 'setup link' });
   return Response.json({ user: { id: user.id, username: user.username, role: user.role } });
 });
