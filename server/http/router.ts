@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodType } from 'zod';
 import { describeIssues, HttpError } from '@/lib/http-error';
+import { parseJsonBody } from '@/lib/json-body';
 import type { Logger } from '../log';
 
 export { HttpError };
@@ -94,6 +95,27 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return (await readBodyBytes(req)).toString('utf8');
 }
 
+/**
+ * The request target as a URL, or a 400: `//host`-like targets and broken `%` escapes come
+ * from anyone, before authentication, so they must be the client's error and never a 500.
+ */
+function parseTarget(rawUrl: string | undefined): URL {
+  try {
+    // Prefixed, not resolved against a base: `//x` would otherwise be read as a host.
+    return new URL(`http://worker.local${rawUrl?.startsWith('/') ? rawUrl : `/${rawUrl ?? ''}`}`);
+  } catch {
+    throw new HttpError(400, 'invalid_path', 'the request path is not a valid URL path');
+  }
+}
+
+function decodeParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new HttpError(400, 'invalid_path', 'the request path has a malformed % escape');
+  }
+}
+
 export type FastHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export class Router {
@@ -129,7 +151,13 @@ export class Router {
    * failures (HttpError) are answers, not log lines; anything else is logged once, with the id.
    */
   async handle(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<boolean> {
-    const url = new URL(req.url ?? '/', 'http://worker.local');
+    let url: URL;
+    try {
+      url = parseTarget(req.url);
+    } catch (error) {
+      sendError(res, error as HttpError);
+      return true;
+    }
     const candidates = this.routes.filter((r) => r.pattern.test(url.pathname));
     if (candidates.length === 0) return false;
     if (candidates[0].masked) scope.loggedPath = loggablePath(candidates[0], candidates[0].pattern.exec(url.pathname)!);
@@ -137,7 +165,7 @@ export class Router {
     try {
       if (!route) throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here`, { allow: candidates.map((r) => r.method).join(', ') });
       const match = route.pattern.exec(url.pathname)!;
-      const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1])]));
+      const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeParam(match[i + 1])]));
       const ctx: RequestContext = {
         req,
         res,
@@ -148,13 +176,7 @@ export class Router {
           return scope.log;
         },
         async json(schema) {
-          const text = await readBody(req);
-          let parsed: unknown;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
-          }
+          const parsed = parseJsonBody(await readBody(req));
           const result = schema.safeParse(parsed);
           if (!result.success) throw new HttpError(422, 'invalid_request', describeIssues(result.error.issues));
           return result.data;
