@@ -83,6 +83,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     await audit.start();
 
     const tokens = new ApiTokenAuthenticator(database.prisma);
+    router.authenticateWith({ tokens, secret: env.secret });
     if (env.apiToken) {
       const token = env.apiToken;
       schema.whenReady(() => provisionEnvToken(database.prisma, token));
@@ -203,8 +204,8 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       log.info({ isolations: blocklist.loaded, ms: blocklist.ms }, 'defense decisions loaded');
     });
     router.addFast('/guard/check', createGuardHandler(defense, log));
-    registerDefenseRoutes(router, { defense, tokens });
-    registerDefenseInternalRoutes(router, { secret: env.secret, defense });
+    registerDefenseRoutes(router, { defense });
+    registerDefenseInternalRoutes(router, { defense });
 
     const notifier = new Notifier({ config: () => config.loaded.config.notifications, audit, log });
     healing = new HealingService({
@@ -219,18 +220,18 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       notify: (notification) => notifier.notify(notification),
       onProbe: (module, latencyMs) => metrics.observeProbe(module, latencyMs),
     });
-    registerHealingRoutes(router, { healing, tokens, secret: env.secret });
+    registerHealingRoutes(router, { healing });
     const drills = new DrillService({ dataDir: env.dataDir, searchPath: env.searchPath, audit, log, config: () => config.loaded.config.drills });
-    registerDrillRoutes(router, { secret: env.secret, drills });
+    registerDrillRoutes(router, { drills });
 
-    registerClusterRoutes(router, { secret: env.secret, tokens, cluster });
-    registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => defense.mode, cluster: () => cluster?.status() ?? null, leaderHealth: () => leaderHealth.current() });
-    registerIngestRoutes(router, { audit, tokens, signals: defense.sink });
+    registerClusterRoutes(router, { cluster });
+    registerHealthRoutes(router, { monitor, audit, defenseMode: () => defense.mode, cluster: () => cluster?.status() ?? null, leaderHealth: () => leaderHealth.current() });
+    registerIngestRoutes(router, { audit, signals: defense.sink });
     registerMetricsRoutes(router, { metrics });
-    registerAlertmanagerRoutes(router, { audit, tokens, healing, signals: defense.sink });
-    registerAuditRoutes(router, { database, tokens });
-    registerInternalRoutes(router, { secret: env.secret, monitor, integrity });
-    registerRecoveryRoutes(router, { secret: env.secret, recovery, relayProgress });
+    registerAlertmanagerRoutes(router, { audit, healing, signals: defense.sink });
+    registerAuditRoutes(router, { database });
+    registerInternalRoutes(router, { monitor, integrity });
+    registerRecoveryRoutes(router, { recovery, relayProgress });
     const forecaster = new Forecaster({
       dataDir: env.dataDir,
       log,
@@ -239,7 +240,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       ...workerForecastSources({ database, databaseUrl: env.databaseUrl, monitor, healing, defense, recovery, config: () => config.loaded.config }),
       onUpdate: (update) => live?.emitForecast(update),
     });
-    registerForecastRoutes(router, { forecaster, tokens, secret: env.secret });
+    registerForecastRoutes(router, { forecaster });
 
     await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider, ...(cluster && { node: env.nodeId }) } });
 

@@ -14,20 +14,20 @@ describe('Router over a real HTTP server', () => {
 
   beforeAll(async () => {
     const router = new Router()
-      .add('GET', '/items/:id/parts/:part', ({ res, params, url }) => sendJson(res, 200, { params, q: url.searchParams.get('q') }))
-      .add('POST', '/echo', async (ctx) => sendJson(ctx.res, 201, await ctx.json(z.object({ n: z.number().int() }))))
-      .add('POST', '/anything', async (ctx) => sendJson(ctx.res, 200, await ctx.json(z.unknown())))
-      .add('GET', '/teapot', () => {
+      .add({ method: 'GET', path: '/items/:id/parts/:part', auth: 'public', handler: ({ res, params, url }) => sendJson(res, 200, { params, q: url.searchParams.get('q') }) })
+      .add({ method: 'POST', path: '/echo', auth: 'public', handler: async (ctx) => sendJson(ctx.res, 201, await ctx.json(z.object({ n: z.number().int() }))) })
+      .add({ method: 'POST', path: '/anything', auth: 'public', handler: async (ctx) => sendJson(ctx.res, 200, await ctx.json(z.unknown())) })
+      .add({ method: 'GET', path: '/teapot', auth: 'public', handler: () => {
         throw new HttpError(418, 'teapot', 'short and stout', { 'x-brew': 'earl grey' });
-      })
-      .add('GET', '/boom', () => {
+      } })
+      .add({ method: 'GET', path: '/boom', auth: 'public', handler: () => {
         throw new Error('database password is hunter2');
-      })
-      .add('GET', '/half', ({ res }) => {
+      } })
+      .add({ method: 'GET', path: '/half', auth: 'public', handler: ({ res }) => {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.write('partial');
         throw new Error('failed after the headers were sent');
-      });
+      } });
     server = createHttpServer(router, log);
     port = await listen(server, 0, '127.0.0.1');
   });

@@ -3,6 +3,7 @@ import type { ZodType } from 'zod';
 import { describeIssues, HttpError } from '@/lib/http-error';
 import { parseJsonBody } from '@/lib/json-body';
 import type { Logger } from '../log';
+import { authenticateCaller, type CallerOf, type RouteAuth, type RouteAuthenticators } from './auth';
 
 export { HttpError };
 
@@ -36,16 +37,38 @@ export interface RequestContext {
   json<T>(schema: ZodType<T>): Promise<T>;
 }
 
-export type Handler = (ctx: RequestContext) => Promise<void> | void;
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-interface Route {
-  method: string;
+/** The context of a declared route: the caller its `auth` admitted, and its parsed body and query. */
+export interface RoutedContext<A extends RouteAuth, B, Q> extends RequestContext {
+  principal: CallerOf<A>;
+  body: B;
+  query: Q;
+}
+
+/**
+ * A route as it is registered: `auth` is required, so a route nobody decided the access of
+ * does not compile. `body` and `query`, when given, are parsed by the router (after `auth`),
+ * and are what a description of the API reads.
+ */
+export interface RouteDeclaration<A extends RouteAuth, B = undefined, Q = undefined> {
+  method: HttpMethod;
   path: string;
+  auth: A;
+  body?: ZodType<B>;
+  query?: ZodType<Q>;
+  handler: (ctx: RoutedContext<A, B, Q>) => Promise<void> | void;
+}
+
+/** What the router tells others about a route: enough to document it or to attack it. */
+export type RouteDescription = Pick<RouteDeclaration<RouteAuth, unknown, unknown>, 'method' | 'path' | 'auth' | 'body' | 'query'>;
+
+interface Route extends RouteDescription {
   pattern: RegExp;
   keys: string[];
   /** Whether a parameter is a credential, so the logged path keeps `:token` instead of its value. */
   masked: boolean;
-  handler: Handler;
+  run: (ctx: RequestContext, authenticators: RouteAuthenticators | null) => Promise<void>;
 }
 
 const CREDENTIAL_PARAM = /token|secret|password|key/i;
@@ -108,6 +131,12 @@ function parseTarget(rawUrl: string | undefined): URL {
   }
 }
 
+function parseQuery<Q>(url: URL, schema: ZodType<Q>): Q {
+  const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) throw new HttpError(422, 'invalid_query', describeIssues(parsed.error.issues));
+  return parsed.data;
+}
+
 function decodeParam(value: string): string {
   try {
     return decodeURIComponent(value);
@@ -121,6 +150,7 @@ export type FastHandler = (req: IncomingMessage, res: ServerResponse) => void;
 export class Router {
   private routes: Route[] = [];
   private fastRoutes = new Map<string, FastHandler>();
+  private authenticators: RouteAuthenticators | null = null;
 
   /** A synchronous handler for one exact path, any method, query ignored: for hot paths like the guard. */
   addFast(path: string, handler: FastHandler): this {
@@ -134,7 +164,14 @@ export class Router {
     return this.fastRoutes.get(query < 0 ? rawUrl : rawUrl.slice(0, query));
   }
 
-  add(method: string, path: string, handler: Handler): this {
+  /** Until this is called, every route but `public` and `push-token` ones is refused. */
+  authenticateWith(authenticators: RouteAuthenticators): this {
+    this.authenticators = authenticators;
+    return this;
+  }
+
+  add<A extends RouteAuth, B = undefined, Q = undefined>(route: RouteDeclaration<A, B, Q>): this {
+    const { method, path, auth, body, query, handler } = route;
     const keys: string[] = [];
     const pattern = new RegExp(
       `^${path.replace(/:([a-zA-Z]+)/g, (_, key: string) => {
@@ -142,8 +179,19 @@ export class Router {
         return '([^/]+)';
       })}$`,
     );
-    this.routes.push({ method, path, pattern, keys, masked: keys.some((key) => CREDENTIAL_PARAM.test(key)), handler });
+    const run = async (ctx: RequestContext, authenticators: RouteAuthenticators | null) => {
+      const principal = await authenticateCaller(auth, ctx, authenticators);
+      const parsedQuery = query ? parseQuery(ctx.url, query) : (undefined as Q);
+      const parsedBody = body ? await ctx.json(body) : (undefined as B);
+      await handler(Object.assign(ctx, { principal, body: parsedBody, query: parsedQuery }));
+    };
+    this.routes.push({ method, path, auth, body, query, pattern, keys, masked: keys.some((key) => CREDENTIAL_PARAM.test(key)), run });
     return this;
+  }
+
+  /** Every declared route, in registration order. */
+  declarations(): RouteDescription[] {
+    return this.routes.map(({ method, path, auth, body, query }) => ({ method, path, auth, body, query }));
   }
 
   /**
@@ -182,7 +230,7 @@ export class Router {
           return result.data;
         },
       };
-      await route.handler(ctx);
+      await route.run(ctx, this.authenticators);
     } catch (error) {
       if (error instanceof HttpError) {
         sendError(res, error);
