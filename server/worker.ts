@@ -347,6 +347,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     leading,
     live,
     httpServer,
+    routes: () => router.declarations(),
     log,
     close(reason = 'shutdown') {
       closing ??= (async () => {
