@@ -8,6 +8,7 @@ import { WorkerRejectedError, WorkerUnavailableError } from '@/server/web/worker
 import { assertNotFrozen } from './lockdown-freeze';
 import { forRequest, inRequestScope } from './request-log';
 import { currentSession } from './session';
+import { withAccess } from './route-access';
 import { getWebContext, type WebContext } from './web-context';
 
 
@@ -102,7 +103,7 @@ export async function parseBody<B>(request: NextRequest, schema: ZodType<B>): Pr
 
 /** Every route handler is the same four steps: parse, authorize, call one function, respond. */
 export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, Q>) {
-  return (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => inRequestScope(request, async () => {
+  return withAccess((request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => inRequestScope(request, async () => {
     let web: WebContext | null = null;
     try {
       web = forRequest(await getWebContext(), request);
@@ -124,7 +125,7 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
     } catch (error) {
       return handleError(error, web, request);
     }
-  });
+  }), { kind: 'authorized', authorize: options.authorize });
 }
 
 // A scoped token would otherwise read "your role (admin) cannot do this", which points at the wrong fix.
