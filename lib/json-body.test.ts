@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from './http-error';
-import { jsonDepth, MAX_JSON_DEPTH, parseJsonBody } from './json-body';
+import { jsonDepth, MAX_JSON_DEPTH, parseJsonBody, refuseUnstorableQuery } from './json-body';
 
 function nestingOf(value: unknown): number {
   if (value === null || typeof value !== 'object') return 0;
@@ -40,5 +40,26 @@ describe('parseJsonBody', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('text no store can hold', () => {
+  it('refuses a NUL in any string or field name of a body with 400 naming the field', () => {
+    expect(() => parseJsonBody('{"title":"a\\u0000b"}')).toThrow(expect.objectContaining({ status: 400, code: 'invalid_text', message: expect.stringContaining('title:') }));
+    expect(() => parseJsonBody('{"a":{"b":["\\u0000"]}}')).toThrow(expect.objectContaining({ code: 'invalid_text' }));
+    expect(() => parseJsonBody('{"\\u0000":1}')).toThrow(expect.objectContaining({ code: 'invalid_text' }));
+    expect(parseJsonBody('{"path":"C:\\\\u0000"}')).toEqual({ path: 'C:\\u0000' });
+  });
+
+  it('refuses an unpaired surrogate, escaped or raw, and keeps pairs', () => {
+    expect(() => parseJsonBody('{"username":"\\ud800"}')).toThrow(expect.objectContaining({ status: 400, code: 'invalid_text', message: expect.stringContaining('username:') }));
+    expect(() => parseJsonBody('["\\udfff x"]')).toThrow(expect.objectContaining({ code: 'invalid_text' }));
+    expect(() => parseJsonBody('["\ud800"]')).toThrow(expect.objectContaining({ code: 'invalid_text' }));
+    expect(parseJsonBody('{"emoji":"\\ud83d\\ude00","raw":"\ud83d\ude00"}')).toEqual({ emoji: '\u{1F600}', raw: '\u{1F600}' });
+  });
+
+  it('refuses a NUL in a query parameter with 400 naming it', () => {
+    expect(() => refuseUnstorableQuery(new URLSearchParams('q=%00'))).toThrow(expect.objectContaining({ status: 400, code: 'invalid_text', message: expect.stringContaining('q:') }));
+    expect(() => refuseUnstorableQuery(new URLSearchParams('q=plain&limit=5'))).not.toThrow();
   });
 });

@@ -38,15 +38,49 @@ export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): numbe
 }
 
 /**
- * A request body's JSON, or a 400 that says why: malformed, or nested past MAX_JSON_DEPTH.
- * An empty body is `undefined`, for endpoints whose body is optional.
+ * Text no store can hold: PostgreSQL refuses U+0000, and SQLite's driver fails on a UTF-16
+ * surrogate without its pair (JSON can spell one, `"\\ud800"`). No field of Vigil's has a use
+ * for either, so both are refused once, here, rather than failing in a store as a 500.
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** How either can appear in JSON text: NUL only escaped (a raw one is not JSON), a surrogate escaped or raw. */
+const MAY_HOLD_UNSTORABLE = /\\u(?:0000|[dD][89a-fA-F])|[\uD800-\uDFFF]/;
+const UNSTORABLE_MESSAGE = 'text must not contain NUL characters or unpaired surrogates';
+
+class UnstorableText extends Error {
+  constructor(readonly field: string) {
+    super(`${field}: ${UNSTORABLE_MESSAGE}`);
+  }
+}
+
+function refuseUnstorable(key: string, value: unknown): unknown {
+  if (UNSTORABLE.test(key)) throw new UnstorableText('a field name');
+  if (typeof value === 'string' && UNSTORABLE.test(value)) throw new UnstorableText(key || 'body');
+  return value;
+}
+
+/**
+ * A request body's JSON, or a 400 that says why: malformed, nested past MAX_JSON_DEPTH, or
+ * holding text no store can hold. An empty body is `undefined`, for endpoints whose body is optional.
  */
 export function parseJsonBody(text: string): unknown {
   if (!text) return undefined;
   if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new HttpError(400, 'json_too_deep', `request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
-    return JSON.parse(text);
-  } catch {
+    // The reviver costs a call per value: only bodies that may need it pay for it.
+    return MAY_HOLD_UNSTORABLE.test(text) ? JSON.parse(text, refuseUnstorable) : JSON.parse(text);
+  } catch (error) {
+    if (error instanceof UnstorableText) throw new HttpError(400, 'invalid_text', error.message);
     throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
   }
 }
+
+/** The same rule for query strings, before any route reads them. */
+export function refuseUnstorableQuery(params: URLSearchParams): void {
+  for (const [name, value] of params) {
+    if (UNSTORABLE.test(name) || UNSTORABLE.test(value)) throw new HttpError(400, 'invalid_text', `${UNSTORABLE.test(name) ? 'a parameter name' : name}: ${UNSTORABLE_MESSAGE}`);
+  }
+}
+
+/** Whether `value` is text every store can hold. */
+export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);

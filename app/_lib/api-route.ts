@@ -1,6 +1,7 @@
 import type { NextRequest } from 'next/server';
 import type { ZodType } from 'zod';
 import { describeIssues, HttpError } from '@/lib/http-error';
+import { parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
 import { clientAddress } from '@/lib/net/client-address';
 import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
@@ -90,13 +91,10 @@ interface RouteOptions<B, Q> {
 }
 
 export async function parseBody<B>(request: NextRequest, schema: ZodType<B>): Promise<B> {
-  let raw: unknown;
-  try {
-    raw = await request.json();
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
-  }
-  const parsed = schema.safeParse(raw);
+  const text = await request.text();
+  // An empty body is not JSON here, as it was with request.json(); the worker lets the schema decide.
+  if (!text) throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  const parsed = schema.safeParse(parseJsonBody(text));
   if (!parsed.success) throw new HttpError(422, 'invalid_request', describeIssues(parsed.error.issues));
   return parsed.data;
 }
@@ -111,6 +109,7 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
       if (!principal) throw new HttpError(401, 'unauthenticated', 'sign in first');
       if (!options.authorize(principal)) throw forbidden(principal);
       await assertNotFrozen({ worker: web.worker, principal, method: request.method });
+      refuseUnstorableQuery(request.nextUrl.searchParams);
       let query = undefined as Q;
       if (options.query) {
         const parsed = options.query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
@@ -125,7 +124,7 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
     } catch (error) {
       return handleError(error, web, request);
     }
-  }), { kind: 'authorized', authorize: options.authorize });
+  }), { kind: 'authorized', authorize: options.authorize }, { body: options.body, query: options.query });
 }
 
 // A scoped token would otherwise read "your role (admin) cannot do this", which points at the wrong fix.

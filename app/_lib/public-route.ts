@@ -16,5 +16,5 @@ export function publicFormRoute<B>(schema: ZodType<B>, handler: (ctx: { request:
     } catch (error) {
       return handleError(error, web, request);
     }
-  }), { kind: 'public' });
+  }), { kind: 'public' }, { body: schema });
 }

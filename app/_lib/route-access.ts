@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import type { Principal } from '@/lib/auth/roles';
 
 /**
@@ -6,13 +7,23 @@ import type { Principal } from '@/lib/auth/roles';
  */
 export type RouteAccess = { kind: 'public' } | { kind: 'authorized'; authorize: (principal: Principal | null) => boolean };
 
-export type DeclaredHandler<F> = F & { readonly access: RouteAccess };
+/** What the handler parses before it acts, for tools that describe or attack the API. */
+export interface RouteSchemas {
+  body?: ZodType<unknown>;
+  query?: ZodType<unknown>;
+}
 
-export function withAccess<F extends (...args: never[]) => unknown>(handler: F, access: RouteAccess): DeclaredHandler<F> {
-  return Object.assign(handler, { access });
+export type DeclaredHandler<F> = F & { readonly access: RouteAccess; readonly schemas: RouteSchemas };
+
+export function withAccess<F extends (...args: never[]) => unknown>(handler: F, access: RouteAccess, schemas: RouteSchemas = {}): DeclaredHandler<F> {
+  return Object.assign(handler, { access, schemas });
 }
 
 /** The rule a handler was declared with; undefined for one made without apiRoute or publicRoute. */
 export function accessOf(handler: unknown): RouteAccess | undefined {
   return typeof handler === 'function' && 'access' in handler ? (handler as { access: RouteAccess }).access : undefined;
+}
+
+export function schemasOf(handler: unknown): RouteSchemas {
+  return typeof handler === 'function' && 'schemas' in handler ? (handler as { schemas: RouteSchemas }).schemas : {};
 }

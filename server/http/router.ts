@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodType } from 'zod';
 import { describeIssues, HttpError } from '@/lib/http-error';
-import { parseJsonBody } from '@/lib/json-body';
+import { parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
 import type { Logger } from '../log';
 import { authenticateCaller, type CallerOf, type RouteAuth, type RouteAuthenticators } from './auth';
 
@@ -181,6 +181,7 @@ export class Router {
     );
     const run = async (ctx: RequestContext, authenticators: RouteAuthenticators | null) => {
       const principal = await authenticateCaller(auth, ctx, authenticators);
+      refuseUnstorableQuery(ctx.url.searchParams);
       const parsedQuery = query ? parseQuery(ctx.url, query) : (undefined as Q);
       const parsedBody = body ? await ctx.json(body) : (undefined as B);
       await handler(Object.assign(ctx, { principal, body: parsedBody, query: parsedQuery }));
