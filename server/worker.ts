@@ -36,7 +36,7 @@ import { RecoveryScheduler, RecoveryService, vigilStateAccess } from './recovery
 import { createLogger, type Logger } from './log';
 import { SchemaKeeper } from './db/schema-keeper';
 import { dbErrorMessage } from './db/db-error';
-import { Cluster, ClusterRouter, forwardToLeader, isStandbyLocal, LeaderHealth, SignalRelay } from './ha';
+import { Cluster, ClusterRouter, forwardToLeader, LeaderHealth, SignalRelay } from './ha';
 import { startHousekeeping, warnOfForeignKey } from './worker-chores';
 import type { StartWorkerOptions, Worker } from './worker-types';
 
@@ -292,7 +292,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
   // A standby answers what it can from its own memory and forwards the rest to the leader.
   const router = new ClusterRouter((req, res) => {
     const cluster = clusterRef.current;
-    if (!cluster || cluster.role === 'leader' || isStandbyLocal(req.url)) return false;
+    if (!cluster || cluster.role === 'leader') return false;
     void cluster
       .leaderUrl()
       .then((leaderUrl) => forwardToLeader(req, res, { leaderUrl, nodeId: cluster.nodeId }))

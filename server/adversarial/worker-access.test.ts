@@ -45,6 +45,11 @@ describe.each(PROVIDERS)('every worker route against every caller (%s)', (provid
     expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['GET /healthz', 'POST /api/v1/events', 'POST /internal/v1/defense/isolate', 'GET /internal/v1/integrity']));
   });
 
+  it('declares what a standby answers itself: its own health and metrics, ingest, decision streams and the cluster overview', () => {
+    const local = t.worker.routes().filter((route) => route.standby === 'local').map((route) => `${route.method} ${route.path}`);
+    expect(local.sort()).toEqual(['GET /api/v1/cluster', 'GET /api/v1/decisions/stream', 'GET /healthz', 'GET /internal/v1/cluster', 'GET /metrics', 'POST /api/v1/events']);
+  });
+
   it('never answers 5xx, whoever calls', () => {
     expect(knocks.filter((k) => k.status >= 500).map(describeKnock)).toEqual([]);
   });

@@ -98,6 +98,17 @@ describe('routes declare who may call them, and the router enforces it before th
     }
   });
 
+  it('tells a standby which requests it answers itself, by path, whatever the query or method', () => {
+    const router = new Router()
+      .add({ method: 'GET', path: '/healthz', auth: 'public', standby: 'local', handler: () => undefined })
+      .add({ method: 'POST', path: '/act/:id', auth: 'internal', handler: () => undefined });
+    expect(router.answersOnStandby('/healthz')).toBe(true);
+    expect(router.answersOnStandby('/healthz?verbose=1')).toBe(true);
+    expect(router.answersOnStandby('/act/7')).toBe(false);
+    expect(router.answersOnStandby('/nowhere')).toBe(false);
+    expect(router.answersOnStandby(undefined)).toBe(false);
+  });
+
   it('lists what it enforces, and a route without `auth` does not compile', () => {
     const router = new Router().add({ method: 'GET', path: '/a', auth: 'audit:read', handler: () => undefined });
     expect(router.declarations().map(({ method, path, auth }) => ({ method, path, auth }))).toEqual([{ method: 'GET', path: '/a', auth: 'audit:read' }]);

@@ -57,11 +57,16 @@ export interface RouteDeclaration<A extends RouteAuth, B = undefined, Q = undefi
   auth: A;
   body?: ZodType<B>;
   query?: ZodType<Q>;
+  /**
+   * What a standby replica does with it: `forward` (the default) sends it to the leader, which
+   * owns what it acts on; `local` answers it from the standby's own state or the shared database.
+   */
+  standby?: 'local' | 'forward';
   handler: (ctx: RoutedContext<A, B, Q>) => Promise<void> | void;
 }
 
 /** What the router tells others about a route: enough to document it or to attack it. */
-export type RouteDescription = Pick<RouteDeclaration<RouteAuth, unknown, unknown>, 'method' | 'path' | 'auth' | 'body' | 'query'>;
+export type RouteDescription = Pick<RouteDeclaration<RouteAuth, unknown, unknown>, 'method' | 'path' | 'auth' | 'body' | 'query' | 'standby'>;
 
 interface Route extends RouteDescription {
   pattern: RegExp;
@@ -151,6 +156,8 @@ export class Router {
   private routes: Route[] = [];
   private fastRoutes = new Map<string, FastHandler>();
   private authenticators: RouteAuthenticators | null = null;
+  /** Kept apart: every request on a standby is checked against these before it is forwarded. */
+  private standbyLocal: RegExp[] = [];
 
   /** A synchronous handler for one exact path, any method, query ignored: for hot paths like the guard. */
   addFast(path: string, handler: FastHandler): this {
@@ -171,7 +178,7 @@ export class Router {
   }
 
   add<A extends RouteAuth, B = undefined, Q = undefined>(route: RouteDeclaration<A, B, Q>): this {
-    const { method, path, auth, body, query, handler } = route;
+    const { method, path, auth, body, query, standby = 'forward', handler } = route;
     const keys: string[] = [];
     const pattern = new RegExp(
       `^${path.replace(/:([a-zA-Z]+)/g, (_, key: string) => {
@@ -186,13 +193,22 @@ export class Router {
       const parsedBody = body ? await ctx.json(body) : (undefined as B);
       await handler(Object.assign(ctx, { principal, body: parsedBody, query: parsedQuery }));
     };
-    this.routes.push({ method, path, auth, body, query, pattern, keys, masked: keys.some((key) => CREDENTIAL_PARAM.test(key)), run });
+    if (standby === 'local') this.standbyLocal.push(pattern);
+    this.routes.push({ method, path, auth, body, query, standby, pattern, keys, masked: keys.some((key) => CREDENTIAL_PARAM.test(key)), run });
     return this;
   }
 
   /** Every declared route, in registration order. */
   declarations(): RouteDescription[] {
-    return this.routes.map(({ method, path, auth, body, query }) => ({ method, path, auth, body, query }));
+    return this.routes.map(({ method, path, auth, body, query, standby }) => ({ method, path, auth, body, query, standby }));
+  }
+
+  /** Whether a standby answers this request itself (any method of a path declared `standby: 'local'`). */
+  answersOnStandby(rawUrl: string | undefined): boolean {
+    if (!rawUrl) return false;
+    const query = rawUrl.indexOf('?');
+    const path = query < 0 ? rawUrl : rawUrl.slice(0, query);
+    return this.standbyLocal.some((pattern) => pattern.test(path));
   }
 
   /**

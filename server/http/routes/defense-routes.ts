@@ -53,7 +53,7 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
   } });
 
   // CrowdSec bouncers send their key as X-Api-Key, which the router's token check accepts.
-  router.add({ method: 'GET', path: '/api/v1/decisions/stream', auth: 'isolations:read', handler: async (ctx) => {
+  router.add({ method: 'GET', path: '/api/v1/decisions/stream', auth: 'isolations:read', standby: 'local', handler: async (ctx) => {
     const { principal } = ctx;
     const { startup } = parseQuery(ctx, streamQuerySchema);
     sendJson(ctx.res, 200, defense.stream.poll(principal.id, startup));

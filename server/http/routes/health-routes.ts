@@ -16,7 +16,7 @@ interface HealthRouteDeps {
 
 export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): void {
   // Public by contract: load balancers and scripts poll it without credentials.
-  router.add({ method: 'GET', path: '/healthz', auth: 'public', handler: async ({ res }) => {
+  router.add({ method: 'GET', path: '/healthz', auth: 'public', standby: 'local', handler: async ({ res }) => {
     const cluster = deps.cluster?.() ?? null;
     const snapshot = deps.monitor.current();
     const verdict = snapshot ? { score: snapshot.score, degradation: deps.monitor.currentLevel() } : cluster?.role === 'standby' ? await deps.leaderHealth?.() : null;

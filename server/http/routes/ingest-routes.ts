@@ -9,7 +9,7 @@ import { HttpError, sendJson, type Router } from '../router';
 const MAX_PENDING = 200_000;
 
 export function registerIngestRoutes(router: Router, deps: { audit: AuditWriter; signals?: SignalSink }): void {
-  router.add({ method: 'POST', path: '/api/v1/events', auth: 'events:write', handler: async (ctx) => {
+  router.add({ method: 'POST', path: '/api/v1/events', auth: 'events:write', standby: 'local', handler: async (ctx) => {
     const { principal } = ctx;
     if (deps.audit.status().pendingEvents > MAX_PENDING) {
       throw new HttpError(429, 'backpressure', 'too many events are waiting to be stored; retry later', { 'retry-after': '5' });
