@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteDescription } from '../http/router';
+import { OPERATIONS } from '../openapi/openapi';
 import { api, PROVIDERS, startTestWorker, type TestWorker } from '../test-support';
 import { castOfCallers, DISABLED_OWNER_TOKEN, expectedWorkerAnswer, type Caller } from '../test-support/callers';
 
@@ -48,6 +49,14 @@ describe.each(PROVIDERS)('every worker route against every caller (%s)', (provid
   it('declares what a standby answers itself: its own health and metrics, ingest, decision streams and the cluster overview', () => {
     const local = t.worker.routes().filter((route) => route.standby === 'local').map((route) => `${route.method} ${route.path}`);
     expect(local.sort()).toEqual(['GET /api/v1/cluster', 'GET /api/v1/decisions/stream', 'GET /healthz', 'GET /internal/v1/cluster', 'GET /metrics', 'POST /api/v1/events']);
+  });
+
+  it('is documented in OpenAPI with the rule the router enforces, and the document lists no route the router lacks', () => {
+    const documented = new Map(OPERATIONS.filter((op) => op.server === 'worker').map((op) => [`${op.method.toUpperCase()} ${op.path.replace(/\{(\w+)\}/g, ':$1')}`, op.scope ?? op.auth]));
+    const declared = new Map(t.worker.routes().filter((route) => route.auth !== 'internal').map((route) => [`${route.method} ${route.path}`, route.auth]));
+    // The guard is a fast route: it answers before the router, and decides by the source, not a credential.
+    documented.delete('GET /guard/check');
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(declared));
   });
 
   it('never answers 5xx, whoever calls', () => {
