@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
 import type { ZodType } from 'zod';
 import { describeIssues, HttpError } from '@/lib/http-error';
-import { parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
+import { isStorableText, parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
 import { clientAddress } from '@/lib/net/client-address';
 import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
@@ -117,7 +117,9 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
         query = parsed.data;
       }
       const body = options.body ? await parseBody(request, options.body) : (undefined as B);
-      const result = await options.handler({ request, web, principal, body, query, params: await context.params });
+      const params = await context.params;
+      if (!Object.values(params).every(isStorableText)) throw new HttpError(400, 'invalid_path', 'the request path must not contain NUL characters or unpaired surrogates');
+      const result = await options.handler({ request, web, principal, body, query, params });
       if (result instanceof Response) return result;
       // null is an answer ("nothing yet"); only a handler that returns nothing means "done".
       return Response.json(result === undefined ? { ok: true } : result, { headers: { 'cache-control': 'no-store' } });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessOf, schemasOf } from '@/app/_lib/route-access';
 import { createSession } from '../auth/session-store';
 import { api, PROVIDERS, startTestWorker, TEST_API_TOKEN, TEST_SECRET, type TestWorker } from '../test-support';
-import { hostileBody, hostileQuery } from '../test-support/hostile-input';
+import { answersBelow500, hostileBody, hostileQuery, hostileString } from '../test-support/hostile-input';
 import { seedUser } from '../test-support/users';
 import { connectWebRoutes, disconnectWebRoutes, discoverWebRoutes, type RouteMethod } from '../test-support/web-routes';
 
@@ -29,7 +29,7 @@ async function fuzzTargets(): Promise<Target[]> {
   for (const route of await discoverWebRoutes()) {
     for (const [method, handler] of Object.entries(route.handlers) as Array<[RouteMethod, Handler]>) {
       const { body, query } = schemasOf(handler);
-      if (!accessOf(handler) || (!body && !query)) continue;
+      if (!accessOf(handler) || (!body && !query && Object.keys(route.params).length === 0)) continue;
       targets.push({ name: `${method} ${route.path}`, method, path: route.path, params: route.params, handler, body, query: Boolean(query) });
     }
   }
@@ -45,17 +45,10 @@ function acceptedBy(schema: Target['body'], text: string): boolean {
   }
 }
 
-/** Records a 5xx, or a handler that threw instead of answering, under `what`; fast-check's own verdict is not needed. */
-async function answersBelow500(failures: string[], what: string, send: () => Promise<Response>): Promise<boolean> {
-  try {
-    const res = await send();
-    if (res.status < 500) return true;
-    failures.push(`${what}: ${res.status} ${(await res.text()).slice(0, 200)}`);
-  } catch (error) {
-    failures.push(`${what}: threw ${String(error)}`);
-  }
-  return false;
-}
+const answerOf = async (pending: Promise<Response>) => {
+  const res = await pending;
+  return { status: res.status, text: await res.text() };
+};
 
 describe.each(PROVIDERS)('web API bodies and queries under hostile input, as an admin (%s)', (provider) => {
   let t: TestWorker;
@@ -76,13 +69,13 @@ describe.each(PROVIDERS)('web API bodies and queries under hostile input, as an 
     await t?.destroy();
   });
 
-  const call = (target: Target, { body, query }: { body?: string; query?: string }) => {
+  const call = (target: Target, { body, query, params = target.params }: { body?: string; query?: string; params?: Record<string, string> }) => {
     const headers: Record<string, string> = { cookie: session.cookie, 'x-csrf-token': session.csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
     const request = new NextRequest(`http://localhost${target.path}${query ? `?${query}` : ''}`, { method: target.method, headers, body });
-    return callInRequestScope(target.handler, request, target.params);
+    return callInRequestScope(target.handler, request, params);
   };
 
-  it('finds the routes that parse a body or a query', () => {
+  it('finds the routes that parse a body, a query or path parameters', () => {
     expect(targets.filter((target) => target.body).length).toBeGreaterThan(15);
     expect(targets.filter((target) => target.query).length).toBeGreaterThan(3);
   });
@@ -93,7 +86,7 @@ describe.each(PROVIDERS)('web API bodies and queries under hostile input, as an 
       await fc.assert(
         fc.asyncProperty(hostileBody(), async (body) => {
           fc.pre(!acceptedBy(target.body, body));
-          return answersBelow500(failures, `${target.name} ${JSON.stringify(body.slice(0, 120))}`, () => call(target, { body }));
+          return answersBelow500(failures, `${target.name} ${JSON.stringify(body.slice(0, 120))}`, () => answerOf(call(target, { body })));
         }),
         { numRuns: RUNS, endOnFailure: true },
       ).catch(() => undefined);
@@ -106,7 +99,22 @@ describe.each(PROVIDERS)('web API bodies and queries under hostile input, as an 
     for (const target of targets.filter((candidate) => candidate.query)) {
       await fc.assert(
         fc.asyncProperty(hostileQuery(), async (query) => {
-          return answersBelow500(failures, `${target.name}?${query.slice(0, 160)}`, () => call(target, { query }));
+          return answersBelow500(failures, `${target.name}?${query.slice(0, 160)}`, () => answerOf(call(target, { query })));
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      ).catch(() => undefined);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('answers every hostile path parameter with a 2xx or a 4xx, never a 5xx', async () => {
+    const failures: string[] = [];
+    for (const target of targets.filter((candidate) => Object.keys(candidate.params).length > 0)) {
+      await fc.assert(
+        fc.asyncProperty(hostileString(), async (value) => {
+          const params = Object.fromEntries(Object.keys(target.params).map((name) => [name, value]));
+          const body = target.method === 'GET' ? undefined : '[]';
+          return answersBelow500(failures, `${target.name} ${JSON.stringify(value.slice(0, 80))}`, () => answerOf(call(target, { params, body })));
         }),
         { numRuns: RUNS, endOnFailure: true },
       ).catch(() => undefined);

@@ -60,6 +60,10 @@ describe('Router over a real HTTP server', () => {
     expect(unexpected.length).toBe(before);
   });
 
+  it('answers a path parameter no store can hold (NUL, a lone surrogate) with 400 invalid_path', async () => {
+    for (const path of ['/items/%00/parts/1', '/items/a/parts/x%00y', '/items/%ED%A0%80/parts/1']) expect(await api(port, path)).toMatchObject({ status: 400, body: { error: { code: 'invalid_path' } } });
+  });
+
   it('answers a path that looks like a host (`//x`) as a path, and keeps serving', async () => {
     for (const path of ['//', '//a:b@', '//%zz']) expect(await api(port, path)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     expect((await api(port, '/items/1/parts/2')).status).toBe(200);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodType } from 'zod';
 import { describeIssues, HttpError } from '@/lib/http-error';
-import { parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
+import { isStorableText, parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
 import type { Logger } from '../log';
 import { authenticateCaller, type CallerOf, type RouteAuth, type RouteAuthenticators } from './auth';
 
@@ -143,11 +143,14 @@ function parseQuery<Q>(url: URL, schema: ZodType<Q>): Q {
 }
 
 function decodeParam(value: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(value);
+    decoded = decodeURIComponent(value);
   } catch {
     throw new HttpError(400, 'invalid_path', 'the request path has a malformed % escape');
   }
+  if (!isStorableText(decoded)) throw new HttpError(400, 'invalid_path', 'the request path must not contain NUL characters or unpaired surrogates');
+  return decoded;
 }
 
 export type FastHandler = (req: IncomingMessage, res: ServerResponse) => void;

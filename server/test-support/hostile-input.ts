@@ -48,3 +48,19 @@ export const hostileQuery = (): fc.Arbitrary<string> =>
       fc.constantFrom('', '&%zz=1', '&q=%00', '&cursor=%E0%A4%A', '&limit=%', '&=&&=', '&q=%ED%A0%80'),
     )
     .map(([params, garbage]) => `${new URLSearchParams(params).toString()}${garbage}`);
+
+/**
+ * Records a 5xx, or a request that threw instead of being answered, under `what`; the caller
+ * asserts the list is empty, which names every failing input at once (fast-check would stop
+ * at the first and shrink it, which costs more requests than the list is worth here).
+ */
+export async function answersBelow500(failures: string[], what: string, send: () => Promise<{ status: number; text: string }>): Promise<boolean> {
+  try {
+    const res = await send();
+    if (res.status < 500) return true;
+    failures.push(`${what}: ${res.status} ${res.text.slice(0, 200)}`);
+  } catch (error) {
+    failures.push(`${what}: threw ${String(error)}`);
+  }
+  return false;
+}
