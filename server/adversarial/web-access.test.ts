@@ -1,7 +1,9 @@
 import { callInRequestScope, sessionCookie } from '../test-support/next-scope';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '@/lib/auth/roles';
 import { accessOf, type RouteAccess } from '@/app/_lib/route-access';
+import { OPERATIONS } from '../openapi/openapi';
 import { PROVIDERS, startTestWorker, TEST_SECRET, type TestWorker } from '../test-support';
 import { castOfCallers, DISABLED_OWNER_TOKEN, type Caller } from '../test-support/callers';
 import { connectWebRoutes, disconnectWebRoutes, discoverWebRoutes, type RouteMethod, type WebRouteFile } from '../test-support/web-routes';
@@ -70,6 +72,16 @@ describe.each(PROVIDERS)('every web API route against every caller (%s)', (provi
     expect(routes.length).toBeGreaterThan(40);
     const undeclared = routes.flatMap((route) => Object.entries(route.handlers).filter(([, handler]) => !accessOf(handler)).map(([method]) => `${method} ${route.file}`));
     expect(undeclared).toEqual([]);
+  });
+
+  it('is documented in OpenAPI with the least role its rule admits', () => {
+    const leastRole = (access: RouteAccess | undefined) =>
+      !access ? 'undeclared' : access.kind === 'public' ? 'public' : (ROLES.find((role) => access.authorize({ id: 'probe', name: 'probe', role, kind: 'user' })) ?? 'nobody');
+    const enforced = new Map(routes.flatMap((route) => Object.entries(route.handlers).map(([method, handler]) => [`${method} ${route.template}`, leastRole(accessOf(handler))])));
+    const wrong = OPERATIONS.filter((op) => op.server === 'web')
+      .map((op) => ({ key: `${op.method.toUpperCase()} ${op.path}`, documented: op.auth === 'public' ? 'public' : op.role }))
+      .filter(({ key, documented }) => enforced.get(key) !== documented);
+    expect(wrong.map(({ key, documented }) => `${key}: documented ${documented}, enforced ${enforced.get(key) ?? 'no such route'}`)).toEqual([]);
   });
 
   it('never answers 5xx, whoever calls', () => {

@@ -55,6 +55,8 @@ export type RouteMethod = (typeof ROUTE_METHODS)[number];
 export interface WebRouteFile {
   /** e.g. app/api/modules/[name]/route.ts */
   file: string;
+  /** The URL path as OpenAPI writes it: `/api/modules/{name}`. */
+  template: string;
   /** The URL path with a sample value in each dynamic segment, and those values. */
   path: string;
   params: Record<string, string>;
@@ -74,7 +76,8 @@ export async function discoverWebRoutes(sample = (param: string) => (param === '
       const path = `/api/${segments.map((segment) => (/^\[(\w+)\]$/.test(segment) ? (params[segment.slice(1, -1)] = sample(segment.slice(1, -1))) : segment)).join('/')}`.replace(/\/$/, '');
       const loaded = (await import(join(APP_API, relative))) as Record<string, unknown>;
       const handlers = Object.fromEntries(ROUTE_METHODS.filter((method) => method in loaded).map((method) => [method, loaded[method]]));
-      return { file: `app/api/${relative.split(sep).join('/')}`, path, params, handlers };
+      const template = `/api/${segments.map((segment) => segment.replace(/^\[(\w+)\]$/, '{$1}')).join('/')}`.replace(/\/$/, '');
+      return { file: `app/api/${relative.split(sep).join('/')}`, template, path, params, handlers };
     }),
   );
 }
