@@ -1,3 +1,4 @@
+// First: it readies Next.js's request storage before anything else loads Next.
 import { callInRequestScope, sessionCookie } from '../test-support/next-scope';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// First: it readies Next.js's request storage before anything else loads Next.
 import { callInRequestScope, sessionCookie } from '../test-support/next-scope';
 import fc from 'fast-check';
 import { NextRequest } from 'next/server';
