@@ -51,7 +51,7 @@ export async function startWatchers({ env, config, audit, database, log, router,
   });
   // In the background: the first scan hashes every watched file, and the worker need not wait for it.
   void fileIntegrity.start().catch((error: unknown) => log.error({ err: error }, 'file integrity could not start'));
-  registerIntegrityRoutes(router, { secret: env.secret, integrity: fileIntegrity });
+  registerIntegrityRoutes(router, { integrity: fileIntegrity });
 
   const unsubscribe = config.onChange(() => {
     void applyLogs();

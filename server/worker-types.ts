@@ -15,6 +15,7 @@ import type { Forecaster } from './forecast';
 import type { Notifier } from './notify';
 import type { Cluster } from './ha';
 import type { Logger } from './log';
+import type { RouteDescription } from './http/router';
 
 export interface Worker {
   port: number;
@@ -42,6 +43,8 @@ export interface Worker {
   leading: Promise<void>;
   live: LiveServer;
   httpServer: Server;
+  /** Every route of the machine API with who may call it, as the router enforces it. */
+  routes(): RouteDescription[];
   log: Logger;
   /** Flushes what is pending, records the stop and closes everything. */
   close(reason?: string): Promise<void>;

@@ -37,7 +37,7 @@ import { RecoveryScheduler, RecoveryService, vigilStateAccess } from './recovery
 import { createLogger, type Logger } from './log';
 import { SchemaKeeper } from './db/schema-keeper';
 import { dbErrorMessage } from './db/db-error';
-import { Cluster, ClusterRouter, forwardToLeader, isStandbyLocal, LeaderHealth, SignalRelay } from './ha';
+import { Cluster, ClusterRouter, forwardToLeader, LeaderHealth, SignalRelay } from './ha';
 import { startHousekeeping, warnOfForeignKey } from './worker-chores';
 import type { StartWorkerOptions, Worker } from './worker-types';
 
@@ -84,6 +84,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     await audit.start();
 
     const tokens = new ApiTokenAuthenticator(database.prisma);
+    router.authenticateWith({ tokens, secret: env.secret });
     if (env.apiToken) {
       const token = env.apiToken;
       schema.whenReady(() => provisionEnvToken(database.prisma, token));
@@ -204,8 +205,8 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       log.info({ isolations: blocklist.loaded, ms: blocklist.ms }, 'defense decisions loaded');
     });
     router.addFast('/guard/check', createGuardHandler(defense, log));
-    registerDefenseRoutes(router, { defense, tokens });
-    registerDefenseInternalRoutes(router, { secret: env.secret, defense });
+    registerDefenseRoutes(router, { defense });
+    registerDefenseInternalRoutes(router, { defense });
 
     const notifier = new Notifier({ config: () => config.loaded.config.notifications, audit, log });
     healing = new HealingService({
@@ -220,18 +221,18 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       notify: (notification) => notifier.notify(notification),
       onProbe: (module, latencyMs) => metrics.observeProbe(module, latencyMs),
     });
-    registerHealingRoutes(router, { healing, tokens, secret: env.secret });
+    registerHealingRoutes(router, { healing });
     const drills = new DrillService({ dataDir: env.dataDir, searchPath: env.searchPath, audit, log, config: () => config.loaded.config.drills });
-    registerDrillRoutes(router, { secret: env.secret, drills });
+    registerDrillRoutes(router, { drills });
 
-    registerClusterRoutes(router, { secret: env.secret, tokens, cluster });
-    registerHealthRoutes(router, { monitor, audit, tokens, defenseMode: () => defense.mode, cluster: () => cluster?.status() ?? null, leaderHealth: () => leaderHealth.current() });
-    registerIngestRoutes(router, { audit, tokens, signals: defense.sink });
+    registerClusterRoutes(router, { cluster });
+    registerHealthRoutes(router, { monitor, audit, defenseMode: () => defense.mode, cluster: () => cluster?.status() ?? null, leaderHealth: () => leaderHealth.current() });
+    registerIngestRoutes(router, { audit, signals: defense.sink });
     registerMetricsRoutes(router, { metrics });
-    registerAlertmanagerRoutes(router, { audit, tokens, healing, signals: defense.sink });
-    registerAuditRoutes(router, { database, tokens });
-    registerInternalRoutes(router, { secret: env.secret, monitor, integrity });
-    registerRecoveryRoutes(router, { secret: env.secret, recovery, relayProgress });
+    registerAlertmanagerRoutes(router, { audit, healing, signals: defense.sink });
+    registerAuditRoutes(router, { database });
+    registerInternalRoutes(router, { monitor, integrity });
+    registerRecoveryRoutes(router, { recovery, relayProgress });
     const forecaster = new Forecaster({
       dataDir: env.dataDir,
       log,
@@ -240,7 +241,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       ...workerForecastSources({ database, databaseUrl: env.databaseUrl, monitor, healing, defense, recovery, config: () => config.loaded.config }),
       onUpdate: (update) => live?.emitForecast(update),
     });
-    registerForecastRoutes(router, { forecaster, tokens, secret: env.secret });
+    registerForecastRoutes(router, { forecaster });
 
     await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider, ...(cluster && { node: env.nodeId }) } });
 
@@ -292,7 +293,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
   // A standby answers what it can from its own memory and forwards the rest to the leader.
   const router = new ClusterRouter((req, res) => {
     const cluster = clusterRef.current;
-    if (!cluster || cluster.role === 'leader' || isStandbyLocal(req.url)) return false;
+    if (!cluster || cluster.role === 'leader') return false;
     void cluster
       .leaderUrl()
       .then((leaderUrl) => forwardToLeader(req, res, { leaderUrl, nodeId: cluster.nodeId }))
@@ -347,6 +348,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     leading,
     live,
     httpServer,
+    routes: () => router.declarations(),
     log,
     close(reason = 'shutdown') {
       closing ??= (async () => {

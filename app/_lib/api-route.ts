@@ -1,12 +1,14 @@
 import type { NextRequest } from 'next/server';
 import type { ZodType } from 'zod';
 import { describeIssues, HttpError, isHttpError } from '@/lib/http-error';
+import { isStorableText, parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
 import { clientAddress, isTrusted } from '@/lib/net/client-address';
 import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
 import { assertNotFrozen } from './lockdown-freeze';
 import { forRequest, inRequestScope } from './request-log';
 import { currentSession } from './session';
+import { withAccess } from './route-access';
 import { getWebContext, type WebContext } from './web-context';
 
 
@@ -98,20 +100,17 @@ interface RouteOptions<B, Q> {
 }
 
 export async function parseBody<B>(request: NextRequest, schema: ZodType<B>): Promise<B> {
-  let raw: unknown;
-  try {
-    raw = await request.json();
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
-  }
-  const parsed = schema.safeParse(raw);
+  const text = await request.text();
+  // An empty body is not JSON here, as it was with request.json(); the worker lets the schema decide.
+  if (!text) throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  const parsed = schema.safeParse(parseJsonBody(text));
   if (!parsed.success) throw new HttpError(422, 'invalid_request', describeIssues(parsed.error.issues));
   return parsed.data;
 }
 
 /** Every route handler is the same four steps: parse, authorize, call one function, respond. */
 export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, Q>) {
-  return (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => inRequestScope(request, async () => {
+  return withAccess((request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => inRequestScope(request, async () => {
     let web: WebContext | null = null;
     try {
       web = forRequest(await getWebContext(), request);
@@ -119,6 +118,7 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
       if (!principal) throw new HttpError(401, 'unauthenticated', 'sign in first');
       if (!options.authorize(principal)) throw forbidden(principal);
       await assertNotFrozen({ worker: web.worker, principal, method: request.method });
+      refuseUnstorableQuery(request.nextUrl.searchParams);
       let query = undefined as Q;
       if (options.query) {
         const parsed = options.query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
@@ -126,14 +126,16 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
         query = parsed.data;
       }
       const body = options.body ? await parseBody(request, options.body) : (undefined as B);
-      const result = await options.handler({ request, web, principal, body, query, params: await context.params });
+      const params = await context.params;
+      if (!Object.values(params).every(isStorableText)) throw new HttpError(400, 'invalid_path', 'the request path must not contain NUL characters or unpaired surrogates');
+      const result = await options.handler({ request, web, principal, body, query, params });
       if (result instanceof Response) return result;
       // null is an answer ("nothing yet"); only a handler that returns nothing means "done".
       return Response.json(result === undefined ? { ok: true } : result, { headers: { 'cache-control': 'no-store' } });
     } catch (error) {
       return handleError(error, web, request);
     }
-  });
+  }), { kind: 'authorized', authorize: options.authorize }, { body: options.body, query: options.query });
 }
 
 // A scoped token would otherwise read "your role (admin) cannot do this", which points at the wrong fix.

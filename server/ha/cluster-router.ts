@@ -2,20 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router } from '../http/router';
 
 /**
- * What a standby answers itself: the guard (a fast route, never routed here), health and
+ * A router that first offers each request to `divert` (a standby forwarding to its leader).
+ * What a standby answers itself is declared with each route (`standby: 'local'`): health and
  * metrics of this replica, event ingest (written to the shared chain, its signals relayed),
- * and bouncers' decision streams (from the blocklist every replica keeps). Everything else
- * acts on what the leader owns and is forwarded to it.
+ * bouncers' decision streams (from the blocklist every replica keeps) and the cluster overview.
+ * The guard is a fast route and never comes here. Everything else acts on what the leader owns.
  */
-const STANDBY_LOCAL = new Set(['/healthz', '/metrics', '/api/v1/events', '/api/v1/decisions/stream', '/api/v1/cluster', '/internal/v1/cluster']);
-
-export function isStandbyLocal(rawUrl: string | undefined): boolean {
-  if (!rawUrl) return false;
-  const query = rawUrl.indexOf('?');
-  return STANDBY_LOCAL.has(query < 0 ? rawUrl : rawUrl.slice(0, query));
-}
-
-/** A router that first offers each request to `divert` (a standby forwarding to its leader). */
 export class ClusterRouter extends Router {
   constructor(private readonly divert: (req: IncomingMessage, res: ServerResponse) => boolean) {
     super();
@@ -23,7 +15,7 @@ export class ClusterRouter extends Router {
 
   override handle(...args: Parameters<Router['handle']>): ReturnType<Router['handle']> {
     const [req, res] = args;
-    if (this.divert(req, res)) return Promise.resolve(true);
+    if (!this.answersOnStandby(req.url) && this.divert(req, res)) return Promise.resolve(true);
     return super.handle(...args);
   }
 }

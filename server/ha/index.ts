@@ -1,5 +1,5 @@
 export { Cluster, SOCKET_IO_ATTACHMENTS_TABLE } from './cluster';
-export { ClusterRouter, isStandbyLocal } from './cluster-router';
+export { ClusterRouter } from './cluster-router';
 export { forwardToLeader, FORWARDED_BY_HEADER } from './leader-proxy';
 export { LeaderHealth } from './leader-health';
 export { SignalRelay } from './signal-relay';

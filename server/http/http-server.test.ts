@@ -17,18 +17,18 @@ function capture(level: string): { lines: Line[]; log: ReturnType<typeof createL
 
 function testRouter(): Router {
   return new Router()
-    .add('GET', '/whoami', (ctx) => {
+    .add({ method: 'GET', path: '/whoami', auth: 'public', handler: (ctx) => {
       ctx.log.info({ step: 'inside' }, 'handler log');
       sendJson(ctx.res, 200, { requestId: ctx.requestId });
-    })
-    .add('GET', '/healthz', ({ res }) => sendJson(res, 200, { status: 'ok' }))
-    .add('POST', '/api/v1/push/:token', ({ res, params }) => sendJson(res, 200, { length: params.token.length }))
-    .add('GET', '/forbidden', () => {
+    } })
+    .add({ method: 'GET', path: '/healthz', auth: 'public', handler: ({ res }) => sendJson(res, 200, { status: 'ok' }) })
+    .add({ method: 'POST', path: '/api/v1/push/:token', auth: 'public', handler: ({ res, params }) => sendJson(res, 200, { length: params.token.length }) })
+    .add({ method: 'GET', path: '/forbidden', auth: 'public', handler: () => {
       throw new HttpError(403, 'forbidden', 'no');
-    })
-    .add('GET', '/boom', () => {
+    } })
+    .add({ method: 'GET', path: '/boom', auth: 'public', handler: () => {
       throw new Error('connect ECONNREFUSED postgresql://vigil:db-password@db:5432/vigil');
-    })
+    } })
     .addFast('/guard/check', (_req, res) => {
       res.writeHead(204);
       res.end();

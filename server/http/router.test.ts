@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { api, capturingLogger, silentLogger } from '../test-support';
 import { createHttpServer, listen, PortInUseError } from './http-server';
+import { MAX_JSON_DEPTH } from '@/lib/json-body';
 import { HttpError, Router, sendJson } from './router';
 
 describe('Router over a real HTTP server', () => {
@@ -13,19 +14,20 @@ describe('Router over a real HTTP server', () => {
 
   beforeAll(async () => {
     const router = new Router()
-      .add('GET', '/items/:id/parts/:part', ({ res, params, url }) => sendJson(res, 200, { params, q: url.searchParams.get('q') }))
-      .add('POST', '/echo', async (ctx) => sendJson(ctx.res, 201, await ctx.json(z.object({ n: z.number().int() }))))
-      .add('GET', '/teapot', () => {
+      .add({ method: 'GET', path: '/items/:id/parts/:part', auth: 'public', handler: ({ res, params, url }) => sendJson(res, 200, { params, q: url.searchParams.get('q') }) })
+      .add({ method: 'POST', path: '/echo', auth: 'public', handler: async (ctx) => sendJson(ctx.res, 201, await ctx.json(z.object({ n: z.number().int() }))) })
+      .add({ method: 'POST', path: '/anything', auth: 'public', handler: async (ctx) => sendJson(ctx.res, 200, await ctx.json(z.unknown())) })
+      .add({ method: 'GET', path: '/teapot', auth: 'public', handler: () => {
         throw new HttpError(418, 'teapot', 'short and stout', { 'x-brew': 'earl grey' });
-      })
-      .add('GET', '/boom', () => {
+      } })
+      .add({ method: 'GET', path: '/boom', auth: 'public', handler: () => {
         throw new Error('database password is hunter2');
-      })
-      .add('GET', '/half', ({ res }) => {
+      } })
+      .add({ method: 'GET', path: '/half', auth: 'public', handler: ({ res }) => {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.write('partial');
         throw new Error('failed after the headers were sent');
-      });
+      } });
     server = createHttpServer(router, log);
     port = await listen(server, 0, '127.0.0.1');
   });
@@ -49,6 +51,39 @@ describe('Router over a real HTTP server', () => {
   it('parses and validates JSON bodies', async () => {
     expect(await api(port, '/echo', { json: { n: 5 } })).toMatchObject({ status: 201, body: { n: 5 } });
     expect(await api(port, '/echo', { json: { n: 'five' } })).toMatchObject({ status: 422, body: { error: { code: 'invalid_request', message: expect.stringContaining('n:') } } });
+  });
+
+  it('answers a path with a broken % escape with 400 invalid_path, before any handler and without logging an error', async () => {
+    const before = unexpected.length;
+    const res = await api(port, '/items/%E0%A4%A/parts/%zz');
+    expect(res).toMatchObject({ status: 400, body: { error: { code: 'invalid_path' } } });
+    expect(unexpected.length).toBe(before);
+  });
+
+  it('answers a path parameter no store can hold (NUL, a lone surrogate) with 400 invalid_path', async () => {
+    for (const path of ['/items/%00/parts/1', '/items/a/parts/x%00y', '/items/%ED%A0%80/parts/1']) expect(await api(port, path)).toMatchObject({ status: 400, body: { error: { code: 'invalid_path' } } });
+  });
+
+  it('answers a path that looks like a host (`//x`) as a path, and keeps serving', async () => {
+    for (const path of ['//', '//a:b@', '//%zz']) expect(await api(port, path)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect((await api(port, '/items/1/parts/2')).status).toBe(200);
+  });
+
+  it('refuses JSON nested past the limit with 400 before validation, even when the schema takes anything', async () => {
+    const before = unexpected.length;
+    for (const depth of [2_000, 100_000]) {
+      const res = await api(port, '/anything', { raw: `${'['.repeat(depth)}${']'.repeat(depth)}` });
+      expect(res).toMatchObject({ status: 400, body: { error: { code: 'json_too_deep' } } });
+    }
+    const unclosed = await api(port, '/anything', { raw: '{"a":'.repeat(5_000) });
+    expect(unclosed.status).toBe(400);
+    expect(unexpected.length).toBe(before);
+  });
+
+  it('accepts JSON nested up to the limit', async () => {
+    const depth = MAX_JSON_DEPTH;
+    const res = await api(port, '/anything', { raw: `${'['.repeat(depth)}${']'.repeat(depth)}` });
+    expect(res.status).toBe(200);
   });
 
   it('sends an HttpError with its status, code and headers', async () => {

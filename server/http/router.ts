@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodType } from 'zod';
 import { describeIssues, HttpError } from '@/lib/http-error';
+import { isStorableText, parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
 import type { Logger } from '../log';
+import { authenticateCaller, type CallerOf, type RouteAuth, type RouteAuthenticators } from './auth';
 
 export { HttpError };
 
@@ -35,16 +37,43 @@ export interface RequestContext {
   json<T>(schema: ZodType<T>): Promise<T>;
 }
 
-export type Handler = (ctx: RequestContext) => Promise<void> | void;
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-interface Route {
-  method: string;
+/** The context of a declared route: the caller its `auth` admitted, and its parsed body and query. */
+export interface RoutedContext<A extends RouteAuth, B, Q> extends RequestContext {
+  principal: CallerOf<A>;
+  body: B;
+  query: Q;
+}
+
+/**
+ * A route as it is registered: `auth` is required, so a route nobody decided the access of
+ * does not compile. `body` and `query`, when given, are parsed by the router (after `auth`),
+ * and are what a description of the API reads.
+ */
+export interface RouteDeclaration<A extends RouteAuth, B = undefined, Q = undefined> {
+  method: HttpMethod;
   path: string;
+  auth: A;
+  body?: ZodType<B>;
+  query?: ZodType<Q>;
+  /**
+   * What a standby replica does with it: `forward` (the default) sends it to the leader, which
+   * owns what it acts on; `local` answers it from the standby's own state or the shared database.
+   */
+  standby?: 'local' | 'forward';
+  handler: (ctx: RoutedContext<A, B, Q>) => Promise<void> | void;
+}
+
+/** What the router tells others about a route: enough to document it or to attack it. */
+export type RouteDescription = Pick<RouteDeclaration<RouteAuth, unknown, unknown>, 'method' | 'path' | 'auth' | 'body' | 'query' | 'standby'>;
+
+interface Route extends RouteDescription {
   pattern: RegExp;
   keys: string[];
   /** Whether a parameter is a credential, so the logged path keeps `:token` instead of its value. */
   masked: boolean;
-  handler: Handler;
+  run: (ctx: RequestContext, authenticators: RouteAuthenticators | null) => Promise<void>;
 }
 
 const CREDENTIAL_PARAM = /token|secret|password|key/i;
@@ -94,11 +123,44 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return (await readBodyBytes(req)).toString('utf8');
 }
 
+/**
+ * The request target as a URL, or a 400: `//host`-like targets and broken `%` escapes come
+ * from anyone, before authentication, so they must be the client's error and never a 500.
+ */
+function parseTarget(rawUrl: string | undefined): URL {
+  try {
+    // Prefixed, not resolved against a base: `//x` would otherwise be read as a host.
+    return new URL(`http://worker.local${rawUrl?.startsWith('/') ? rawUrl : `/${rawUrl ?? ''}`}`);
+  } catch {
+    throw new HttpError(400, 'invalid_path', 'the request path is not a valid URL path');
+  }
+}
+
+function parseQuery<Q>(url: URL, schema: ZodType<Q>): Q {
+  const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) throw new HttpError(422, 'invalid_query', describeIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+function decodeParam(value: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    throw new HttpError(400, 'invalid_path', 'the request path has a malformed % escape');
+  }
+  if (!isStorableText(decoded)) throw new HttpError(400, 'invalid_path', 'the request path must not contain NUL characters or unpaired surrogates');
+  return decoded;
+}
+
 export type FastHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export class Router {
   private routes: Route[] = [];
   private fastRoutes = new Map<string, FastHandler>();
+  private authenticators: RouteAuthenticators | null = null;
+  /** Kept apart: every request on a standby is checked against these before it is forwarded. */
+  private standbyLocal: RegExp[] = [];
 
   /** A synchronous handler for one exact path, any method, query ignored: for hot paths like the guard. */
   addFast(path: string, handler: FastHandler): this {
@@ -112,7 +174,14 @@ export class Router {
     return this.fastRoutes.get(query < 0 ? rawUrl : rawUrl.slice(0, query));
   }
 
-  add(method: string, path: string, handler: Handler): this {
+  /** Until this is called, every route but `public` and `push-token` ones is refused. */
+  authenticateWith(authenticators: RouteAuthenticators): this {
+    this.authenticators = authenticators;
+    return this;
+  }
+
+  add<A extends RouteAuth, B = undefined, Q = undefined>(route: RouteDeclaration<A, B, Q>): this {
+    const { method, path, auth, body, query, standby = 'forward', handler } = route;
     const keys: string[] = [];
     const pattern = new RegExp(
       `^${path.replace(/:([a-zA-Z]+)/g, (_, key: string) => {
@@ -120,8 +189,29 @@ export class Router {
         return '([^/]+)';
       })}$`,
     );
-    this.routes.push({ method, path, pattern, keys, masked: keys.some((key) => CREDENTIAL_PARAM.test(key)), handler });
+    const run = async (ctx: RequestContext, authenticators: RouteAuthenticators | null) => {
+      const principal = await authenticateCaller(auth, ctx, authenticators);
+      refuseUnstorableQuery(ctx.url.searchParams);
+      const parsedQuery = query ? parseQuery(ctx.url, query) : (undefined as Q);
+      const parsedBody = body ? await ctx.json(body) : (undefined as B);
+      await handler(Object.assign(ctx, { principal, body: parsedBody, query: parsedQuery }));
+    };
+    if (standby === 'local') this.standbyLocal.push(pattern);
+    this.routes.push({ method, path, auth, body, query, standby, pattern, keys, masked: keys.some((key) => CREDENTIAL_PARAM.test(key)), run });
     return this;
+  }
+
+  /** Every declared route, in registration order. */
+  declarations(): RouteDescription[] {
+    return this.routes.map(({ method, path, auth, body, query, standby }) => ({ method, path, auth, body, query, standby }));
+  }
+
+  /** Whether a standby answers this request itself (any method of a path declared `standby: 'local'`). */
+  answersOnStandby(rawUrl: string | undefined): boolean {
+    if (!rawUrl) return false;
+    const query = rawUrl.indexOf('?');
+    const path = query < 0 ? rawUrl : rawUrl.slice(0, query);
+    return this.standbyLocal.some((pattern) => pattern.test(path));
   }
 
   /**
@@ -129,7 +219,13 @@ export class Router {
    * failures (HttpError) are answers, not log lines; anything else is logged once, with the id.
    */
   async handle(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<boolean> {
-    const url = new URL(req.url ?? '/', 'http://worker.local');
+    let url: URL;
+    try {
+      url = parseTarget(req.url);
+    } catch (error) {
+      sendError(res, error as HttpError);
+      return true;
+    }
     const candidates = this.routes.filter((r) => r.pattern.test(url.pathname));
     if (candidates.length === 0) return false;
     if (candidates[0].masked) scope.loggedPath = loggablePath(candidates[0], candidates[0].pattern.exec(url.pathname)!);
@@ -137,7 +233,7 @@ export class Router {
     try {
       if (!route) throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here`, { allow: candidates.map((r) => r.method).join(', ') });
       const match = route.pattern.exec(url.pathname)!;
-      const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1])]));
+      const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeParam(match[i + 1])]));
       const ctx: RequestContext = {
         req,
         res,
@@ -148,19 +244,13 @@ export class Router {
           return scope.log;
         },
         async json(schema) {
-          const text = await readBody(req);
-          let parsed: unknown;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
-          }
+          const parsed = parseJsonBody(await readBody(req));
           const result = schema.safeParse(parsed);
           if (!result.success) throw new HttpError(422, 'invalid_request', describeIssues(result.error.issues));
           return result.data;
         },
       };
-      await route.handler(ctx);
+      await route.run(ctx, this.authenticators);
     } catch (error) {
       if (error instanceof HttpError) {
         sendError(res, error);

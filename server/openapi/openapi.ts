@@ -10,6 +10,7 @@ import { moduleSchema } from '@/lib/healing/module-schema';
 import { historyQuerySchema } from '@/lib/health/history-range';
 import { createSnapshotRequestSchema, diffQuerySchema, pruneRequestSchema, restoreRequestSchema, settleRestoreRequestSchema } from '@/lib/recovery/recovery-api';
 import { createShareLinkSchema } from '@/lib/share/share-view';
+import { isScopeAuth, type RouteAuth } from '../http/auth';
 import { ingestBodySchema } from '../ingest/ingest-schema';
 
 /**
@@ -67,7 +68,12 @@ const ALERTMANAGER_DESCRIPTION = [
 ].join(' ');
 
 const web = (spec: Omit<OperationSpec, 'server' | 'auth'> & { auth?: Auth }): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });
-const worker = (spec: Omit<OperationSpec, 'server' | 'auth' | 'role'> & { auth?: Auth }): OperationSpec => ({ auth: 'token', ...spec, ...(spec.scope ? { role: SCOPE_DEFINITIONS[spec.scope].role } : {}), server: 'worker' });
+/**
+ * A machine-API operation takes its rule in the router's own terms (server/http/auth.ts), from
+ * which its security, scope and role follow; the access suite checks each one against the router.
+ */
+const worker = ({ auth, ...spec }: Omit<OperationSpec, 'server' | 'auth' | 'role' | 'scope'> & { auth: Exclude<RouteAuth, 'internal'> }): OperationSpec =>
+  isScopeAuth(auth) ? { ...spec, auth: 'token', scope: auth, role: SCOPE_DEFINITIONS[auth].role, server: 'worker' } : { ...spec, auth, server: 'worker' };
 
 export const OPERATIONS: OperationSpec[] = [
   // Operator API (web app, port 3000)
@@ -117,26 +123,26 @@ export const OPERATIONS: OperationSpec[] = [
   // Machine API (worker, port 3001)
   worker({ method: 'get', path: '/healthz', tag: 'Machine', summary: 'Liveness with health score, degradation, defense mode and, with several workers, this replica\'s role', auth: 'public' }),
   worker({ method: 'get', path: '/guard/check', tag: 'Machine', summary: 'May this request pass? (nginx auth_request, Traefik forwardAuth, Caddy forward_auth)', auth: 'public', success: { status: '204', description: 'The source may pass' } }),
-  worker({ method: 'post', path: '/api/v1/events', tag: 'Machine', summary: 'Report security and health events in a batch (at most 1000)', scope: 'events:write', body: ['IngestRequest', ingestBodySchema], success: { status: '202', description: 'One receipt per event, once durable' } }),
+  worker({ method: 'post', path: '/api/v1/events', tag: 'Machine', summary: 'Report security and health events in a batch (at most 1000)', auth: 'events:write', body: ['IngestRequest', ingestBodySchema], success: { status: '202', description: 'One receipt per event, once durable' } }),
   worker({ method: 'post', path: '/api/v1/push/{token}', tag: 'Machine', summary: 'Heartbeat push for a push module (the path token is the credential)', auth: 'push-token' }),
   worker({ method: 'get', path: '/api/v1/push/{token}', tag: 'Machine', summary: 'Heartbeat push for a push module (the path token is the credential)', auth: 'push-token' }),
-  worker({ method: 'get', path: '/api/v1/modules', tag: 'Machine', summary: 'Modules: id, name, kind, state, restarts', scope: 'modules:read' }),
-  worker({ method: 'post', path: '/api/v1/modules', tag: 'Machine', summary: 'Register a module', scope: 'modules:write', body: ['ModuleDefinition', moduleSchema] }),
-  worker({ method: 'get', path: '/api/v1/modules/{name}', tag: 'Machine', summary: 'One module', scope: 'modules:read' }),
-  worker({ method: 'delete', path: '/api/v1/modules/{name}', tag: 'Machine', summary: 'Remove a module', scope: 'modules:write' }),
-  worker({ method: 'get', path: '/api/v1/incidents', tag: 'Machine', summary: 'Incidents', scope: 'modules:read' }),
-  worker({ method: 'get', path: '/api/v1/threats', tag: 'Machine', summary: 'Recent threats', scope: 'threats:read', query: ['ListQuery', listQuerySchema] }),
-  worker({ method: 'get', path: '/api/v1/isolations', tag: 'Machine', summary: 'Isolated sources', scope: 'isolations:read', query: ['ListQuery', listQuerySchema] }),
-  worker({ method: 'post', path: '/api/v1/isolations', tag: 'Machine', summary: 'Isolate a source', scope: 'isolations:write', body: ['IsolateRequest', isolateRequestSchema], success: { status: '201', description: 'The isolation' } }),
-  worker({ method: 'delete', path: '/api/v1/isolations/{source}', tag: 'Machine', summary: 'Release an isolated source', scope: 'isolations:write', body: ['ReleaseRequest', releaseRequestSchema] }),
-  worker({ method: 'post', path: '/api/v1/alertmanager', tag: 'Machine', summary: 'Alertmanager webhook receiver (payload version 4): alerts join incidents, feed the defense or are audited', description: ALERTMANAGER_DESCRIPTION, scope: 'alerts:write', body: ['AlertmanagerWebhook', alertmanagerWebhookSchema], response: ['AlertIntakeResult', alertIntakeResultSchema], success: { status: '200', description: 'What became of the alerts' } }),
-  worker({ method: 'get', path: '/api/v1/decisions/stream', tag: 'Machine', summary: 'Isolation decisions in the CrowdSec bouncer shape {new, deleted} (the token may also be sent as X-Api-Key)', scope: 'isolations:read', query: ['DecisionStreamQuery', streamQuerySchema] }),
-  worker({ method: 'get', path: '/api/v1/audit', tag: 'Machine', summary: 'Search the audit trail (filters as query parameters, keyset cursor)', scope: 'audit:read', query: ['AuditSearchQuery', auditSearchQuerySchema] }),
-  worker({ method: 'get', path: '/api/v1/features', tag: 'Machine', summary: 'Feature map of the current degradation level', scope: 'health:read' }),
-  worker({ method: 'get', path: '/api/v1/health', tag: 'Machine', summary: 'Current health sample', scope: 'health:read' }),
-  worker({ method: 'get', path: '/api/v1/cluster', tag: 'Machine', summary: 'Worker replicas and which one leads (VIGIL_HA on PostgreSQL); any replica answers', scope: 'health:read' }),
-  worker({ method: 'get', path: '/api/v1/risk', tag: 'Machine', summary: 'Per-subsystem risk', scope: 'forecast:read' }),
-  worker({ method: 'get', path: '/api/v1/predictions', tag: 'Machine', summary: 'Fault predictions', scope: 'forecast:read' }),
+  worker({ method: 'get', path: '/api/v1/modules', tag: 'Machine', summary: 'Modules: id, name, kind, state, restarts', auth: 'modules:read' }),
+  worker({ method: 'post', path: '/api/v1/modules', tag: 'Machine', summary: 'Register a module', auth: 'modules:write', body: ['ModuleDefinition', moduleSchema] }),
+  worker({ method: 'get', path: '/api/v1/modules/{name}', tag: 'Machine', summary: 'One module', auth: 'modules:read' }),
+  worker({ method: 'delete', path: '/api/v1/modules/{name}', tag: 'Machine', summary: 'Remove a module', auth: 'modules:write' }),
+  worker({ method: 'get', path: '/api/v1/incidents', tag: 'Machine', summary: 'Incidents', auth: 'modules:read' }),
+  worker({ method: 'get', path: '/api/v1/threats', tag: 'Machine', summary: 'Recent threats', auth: 'threats:read', query: ['ListQuery', listQuerySchema] }),
+  worker({ method: 'get', path: '/api/v1/isolations', tag: 'Machine', summary: 'Isolated sources', auth: 'isolations:read', query: ['ListQuery', listQuerySchema] }),
+  worker({ method: 'post', path: '/api/v1/isolations', tag: 'Machine', summary: 'Isolate a source', auth: 'isolations:write', body: ['IsolateRequest', isolateRequestSchema], success: { status: '201', description: 'The isolation' } }),
+  worker({ method: 'delete', path: '/api/v1/isolations/{source}', tag: 'Machine', summary: 'Release an isolated source', auth: 'isolations:write', body: ['ReleaseRequest', releaseRequestSchema] }),
+  worker({ method: 'post', path: '/api/v1/alertmanager', tag: 'Machine', summary: 'Alertmanager webhook receiver (payload version 4): alerts join incidents, feed the defense or are audited', description: ALERTMANAGER_DESCRIPTION, auth: 'alerts:write', body: ['AlertmanagerWebhook', alertmanagerWebhookSchema], response: ['AlertIntakeResult', alertIntakeResultSchema], success: { status: '200', description: 'What became of the alerts' } }),
+  worker({ method: 'get', path: '/api/v1/decisions/stream', tag: 'Machine', summary: 'Isolation decisions in the CrowdSec bouncer shape {new, deleted} (the token may also be sent as X-Api-Key)', auth: 'isolations:read', query: ['DecisionStreamQuery', streamQuerySchema] }),
+  worker({ method: 'get', path: '/api/v1/audit', tag: 'Machine', summary: 'Search the audit trail (filters as query parameters, keyset cursor)', auth: 'audit:read', query: ['AuditSearchQuery', auditSearchQuerySchema] }),
+  worker({ method: 'get', path: '/api/v1/features', tag: 'Machine', summary: 'Feature map of the current degradation level', auth: 'health:read' }),
+  worker({ method: 'get', path: '/api/v1/health', tag: 'Machine', summary: 'Current health sample', auth: 'health:read' }),
+  worker({ method: 'get', path: '/api/v1/cluster', tag: 'Machine', summary: 'Worker replicas and which one leads (VIGIL_HA on PostgreSQL); any replica answers', auth: 'health:read' }),
+  worker({ method: 'get', path: '/api/v1/risk', tag: 'Machine', summary: 'Per-subsystem risk', auth: 'forecast:read' }),
+  worker({ method: 'get', path: '/api/v1/predictions', tag: 'Machine', summary: 'Fault predictions', auth: 'forecast:read' }),
   worker({ method: 'get', path: '/metrics', tag: 'Machine', summary: 'Prometheus metrics (text exposition format)', auth: 'public', success: { status: '200', description: 'Prometheus text format', contentType: 'text/plain' } }),
 ];
 

@@ -26,6 +26,9 @@ export interface ResolvedShareLink {
   createdBy: string;
 }
 
+/** `<id>.<signature>`, both base64url, as createShareLink makes them. */
+const SHARE_TOKEN = /^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,128}$/;
+
 function sign(secret: string, id: string, expiresAt: Date): string {
   return createHmac('sha256', deriveKey(secret, 'share')).update(`share:${id}:${expiresAt.getTime()}`).digest('base64url');
 }
@@ -52,8 +55,9 @@ export async function createShareLink(db: Db, secret: string, input: CreateShare
  * same page (older events) only check it.
  */
 export async function resolveShareLink(db: Db, secret: string, token: string, now = new Date(), { countUse = true } = {}): Promise<ResolvedShareLink> {
+  // Checked before the database sees it: a NUL or a lone surrogate would fail there, not here.
+  if (!SHARE_TOKEN.test(token)) throw new InvalidShareLinkError();
   const [id, signature] = token.split('.');
-  if (!id || !signature || token.length > 200) throw new InvalidShareLinkError();
   const row = await findShareLink(db, id);
   if (!row || row.revokedAt || row.expiresAt <= now) throw new InvalidShareLinkError();
   if (!safeEqual(signature, sign(secret, id, row.expiresAt)) || !safeEqual(sha256Hex(token), row.tokenHash)) throw new InvalidShareLinkError();

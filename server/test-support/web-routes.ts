@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NextRequest } from 'next/server';
 import { vi } from 'vitest';
 import type { Role } from '@/lib/auth/roles';
@@ -46,3 +49,36 @@ export function routeRequest(path: string, init: { method?: string; token?: stri
 
 /** The second argument of a route handler. */
 export const routeParams = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });
+
+export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type RouteMethod = (typeof ROUTE_METHODS)[number];
+
+export interface WebRouteFile {
+  /** e.g. app/api/modules/[name]/route.ts */
+  file: string;
+  /** The URL path as OpenAPI writes it: `/api/modules/{name}`. */
+  template: string;
+  /** The URL path with a sample value in each dynamic segment, and those values. */
+  path: string;
+  params: Record<string, string>;
+  /** Every exported handler, by method. */
+  handlers: Partial<Record<RouteMethod, unknown>>;
+}
+
+const APP_API = fileURLToPath(new URL('../../app/api', import.meta.url));
+
+/** Every app/api/**\/route.ts on disk, imported: a route added tomorrow is in the list. */
+export async function discoverWebRoutes(sample = (param: string) => (param === 'id' ? 'probe-id' : 'probe')): Promise<WebRouteFile[]> {
+  const files = readdirSync(APP_API, { recursive: true, encoding: 'utf8' }).filter((file) => file === 'route.ts' || file.endsWith(`${sep}route.ts`)).sort();
+  return Promise.all(
+    files.map(async (relative) => {
+      const params: Record<string, string> = {};
+      const segments = dirname(relative) === '.' ? [] : dirname(relative).split(sep);
+      const path = `/api/${segments.map((segment) => (/^\[(\w+)\]$/.test(segment) ? (params[segment.slice(1, -1)] = sample(segment.slice(1, -1))) : segment)).join('/')}`.replace(/\/$/, '');
+      const loaded = (await import(join(APP_API, relative))) as Record<string, unknown>;
+      const handlers = Object.fromEntries(ROUTE_METHODS.filter((method) => method in loaded).map((method) => [method, loaded[method]]));
+      const template = `/api/${segments.map((segment) => segment.replace(/^\[(\w+)\]$/, '{$1}')).join('/')}`.replace(/\/$/, '');
+      return { file: `app/api/${relative.split(sep).join('/')}`, template, path, params, handlers };
+    }),
+  );
+}

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { allowlistRequestSchema, canonicalSourceSchema, internalIsolateRequestSchema, liftRequestSchema, lockdownRequestSchema, relayedSignalSchema, withActor } from '@/lib/defense/defense-api';
 import { HttpError } from '@/lib/http-error';
 import { DefenseModeError, type DefenseService } from '../../defense';
-import { requireInternal } from '../auth';
 import { sendJson, type RequestContext, type Router } from '../router';
 import { answerIsolation } from './defense-routes';
 
@@ -18,53 +17,49 @@ async function answerMode(ctx: RequestContext, work: () => Promise<unknown>): Pr
 }
 
 /** Defense commands from the web app, which has already authenticated and authorised the operator. */
-export function registerDefenseInternalRoutes(router: Router, deps: { secret: string; defense: DefenseService }): void {
+export function registerDefenseInternalRoutes(router: Router, deps: { defense: DefenseService }): void {
   const { defense } = deps;
-  const internal = (handler: (ctx: RequestContext) => Promise<void> | void) => (ctx: RequestContext) => {
-    requireInternal(ctx.req, deps.secret);
-    return handler(ctx);
-  };
 
-  router.add('GET', '/internal/v1/defense', internal((ctx) => sendJson(ctx.res, 200, defense.overview())));
+  router.add({ method: 'GET', path: '/internal/v1/defense', auth: 'internal', handler: (ctx) => sendJson(ctx.res, 200, defense.overview()) });
 
-  router.add('POST', '/internal/v1/defense/isolate', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/defense/isolate', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(internalIsolateRequestSchema);
     await answerIsolation(ctx, 201, () => defense.isolations.isolate({ source: body.source, reason: body.reason, actor: body.actor, authority: body.role, origin: 'manual', durationMs: body.indefinite ? null : body.duration }));
-  }));
+  } });
 
-  router.add('POST', '/internal/v1/defense/restore', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/defense/restore', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(restoreSchema);
     await answerIsolation(ctx, 200, () => defense.isolations.restore(body));
-  }));
+  } });
 
-  router.add('POST', '/internal/v1/defense/lockdown', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/defense/lockdown', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(withActor(lockdownRequestSchema));
     await answerMode(ctx, () => defense.modes.lockdown({ actor: body.actor, reason: body.reason, expiresAt: body.expiresAt ? new Date(body.expiresAt) : null }));
     sendJson(ctx.res, 200, defense.overview());
-  }));
+  } });
 
-  router.add('POST', '/internal/v1/defense/lift', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/defense/lift', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(withActor(liftRequestSchema));
     await answerMode(ctx, () => defense.modes.lift(body));
     sendJson(ctx.res, 200, defense.overview());
-  }));
+  } });
 
-  router.add('POST', '/internal/v1/defense/allowlist', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/defense/allowlist', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(withActor(allowlistRequestSchema));
     await defense.allow(body);
     sendJson(ctx.res, 200, { allowlist: defense.allowlist.entries() });
-  }));
+  } });
 
-  router.add('POST', '/internal/v1/defense/allowlist/remove', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/defense/allowlist/remove', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(withActor(allowlistRequestSchema));
     if (!(await defense.disallow(body))) throw new HttpError(404, 'not_found', `${body.source} is not an operator allowlist entry (entries from the config file are edited there)`);
     sendJson(ctx.res, 200, { allowlist: defense.allowlist.entries() });
-  }));
+  } });
 
   // Vigil's own sign-in failures: the web app relays them here, best effort.
-  router.add('POST', '/internal/v1/defense/signals', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/defense/signals', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(z.object({ signals: z.array(relayedSignalSchema).min(1).max(1000) }));
     for (const signal of body.signals) defense.signal({ ...signal, origin: 'vigil-login', at: Date.now() });
     sendJson(ctx.res, 202, { accepted: body.signals.length });
-  }));
+  } });
 }

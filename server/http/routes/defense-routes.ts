@@ -1,9 +1,7 @@
 import type { ZodType } from 'zod';
 import { isolateRequestSchema, listQuerySchema, restoreRequestSchema, streamQuerySchema } from '@/lib/defense/defense-api';
 import { describeIssues, HttpError } from '@/lib/http-error';
-import type { ApiTokenAuthenticator } from '../../auth/api-tokens';
 import { IsolationError, type DefenseService } from '../../defense';
-import { requireToken } from '../auth';
 import { sendJson, type RequestContext, type Router } from '../router';
 import { actorOf } from '@/lib/auth/actor';
 
@@ -26,44 +24,40 @@ export async function answerIsolation(ctx: RequestContext, status: number, work:
 }
 
 /** Machine API of the guardian (DESIGN.md): threats, isolations and a CrowdSec-style decision stream. */
-export function registerDefenseRoutes(router: Router, deps: { defense: DefenseService; tokens: ApiTokenAuthenticator }): void {
-  const { defense, tokens } = deps;
+export function registerDefenseRoutes(router: Router, deps: { defense: DefenseService }): void {
+  const { defense } = deps;
 
-  router.add('GET', '/api/v1/threats', async (ctx) => {
-    await requireToken(ctx.req, tokens, 'threats:read');
+  router.add({ method: 'GET', path: '/api/v1/threats', auth: 'threats:read', handler: async (ctx) => {
     const { limit } = parseQuery(ctx, listQuerySchema);
     sendJson(ctx.res, 200, { mode: defense.mode, threats: defense.threats.recent(limit) });
-  });
+  } });
 
-  router.add('GET', '/api/v1/isolations', async (ctx) => {
-    await requireToken(ctx.req, tokens, 'isolations:read');
+  router.add({ method: 'GET', path: '/api/v1/isolations', auth: 'isolations:read', handler: async (ctx) => {
     const { limit } = parseQuery(ctx, listQuerySchema);
     const active = defense.blocklist.active();
     sendJson(ctx.res, 200, { total: active.length, isolations: active.slice(-limit).reverse() });
-  });
+  } });
 
-  router.add('POST', '/api/v1/isolations', async (ctx) => {
-    const principal = await requireToken(ctx.req, tokens, 'isolations:write');
+  router.add({ method: 'POST', path: '/api/v1/isolations', auth: 'isolations:write', handler: async (ctx) => {
+    const { principal } = ctx;
     const body = await ctx.json(isolateRequestSchema);
     await answerIsolation(ctx, 201, () =>
       defense.isolations.isolate({ source: body.source, reason: body.reason, actor: actorOf(principal), authority: principal.role, origin: 'manual', durationMs: body.indefinite ? null : body.duration }),
     );
-  });
+  } });
 
-  router.add('DELETE', '/api/v1/isolations/:source', async (ctx) => {
-    const principal = await requireToken(ctx.req, tokens, 'isolations:write');
+  router.add({ method: 'DELETE', path: '/api/v1/isolations/:source', auth: 'isolations:write', handler: async (ctx) => {
+    const { principal } = ctx;
     // curl -X DELETE sends no body: the reason is optional here.
     const body = (await ctx.json(restoreRequestSchema.optional())) ?? restoreRequestSchema.parse({});
     await answerIsolation(ctx, 200, () => defense.isolations.restore({ source: ctx.params.source, actor: actorOf(principal), reason: body.reason }));
-  });
+  } });
 
-  // CrowdSec bouncers send their key as X-Api-Key; scripts use the usual bearer header.
-  router.add('GET', '/api/v1/decisions/stream', async (ctx) => {
-    const apiKey = ctx.req.headers['x-api-key'];
-    if (!ctx.req.headers.authorization && typeof apiKey === 'string') ctx.req.headers.authorization = `Bearer ${apiKey}`;
-    const principal = await requireToken(ctx.req, tokens, 'isolations:read');
+  // CrowdSec bouncers send their key as X-Api-Key, which the router's token check accepts.
+  router.add({ method: 'GET', path: '/api/v1/decisions/stream', auth: 'isolations:read', standby: 'local', handler: async (ctx) => {
+    const { principal } = ctx;
     const { startup } = parseQuery(ctx, streamQuerySchema);
     sendJson(ctx.res, 200, defense.stream.poll(principal.id, startup));
-  });
+  } });
 }
 

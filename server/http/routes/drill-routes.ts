@@ -1,17 +1,14 @@
 import { startDrillSchema } from '@/lib/drills/drill-schema';
 import { DrillBusyError, type DrillService } from '../../drills/drill-service';
-import { requireInternal } from '../auth';
 import { HttpError, sendJson, type Router } from '../router';
 
 /** The dashboard's drill controls: past results, and "run a drill now" for admins. */
-export function registerDrillRoutes(router: Router, deps: { secret: string; drills: DrillService }): void {
-  router.add('GET', '/internal/v1/drills', (ctx) => {
-    requireInternal(ctx.req, deps.secret);
+export function registerDrillRoutes(router: Router, deps: { drills: DrillService }): void {
+  router.add({ method: 'GET', path: '/internal/v1/drills', auth: 'internal', handler: (ctx) => {
     sendJson(ctx.res, 200, deps.drills.overview());
-  });
+  } });
 
-  router.add('POST', '/internal/v1/drills', async (ctx) => {
-    requireInternal(ctx.req, deps.secret);
+  router.add({ method: 'POST', path: '/internal/v1/drills', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(startDrillSchema);
     // A drill spawns programs and mounts a disk: admins only, like modules that run commands.
     if (body.actor.role !== 'admin') throw new HttpError(403, 'forbidden', 'only admins may run chaos drills');
@@ -21,5 +18,5 @@ export function registerDrillRoutes(router: Router, deps: { secret: string; dril
       if (error instanceof DrillBusyError) throw new HttpError(409, 'conflict', error.message);
       throw error;
     }
-  });
+  } });
 }

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { applyMitigationRequestSchema, decideSuggestionRequestSchema, suggestionIdSchema } from '@/lib/forecast/forecast-api';
-import type { ApiTokenAuthenticator } from '../../auth/api-tokens';
 import { GovernorError, type Forecaster } from '../../forecast';
 import { HealingError } from '../../healing';
 import { RecoveryError } from '../../recovery';
-import { requireInternal, requireToken } from '../auth';
 import { HttpError, sendJson, type RequestContext, type Router } from '../router';
 
 const actor = z.string().min(1).max(200);
@@ -21,31 +19,25 @@ async function answer(ctx: RequestContext, work: () => Promise<unknown> | unknow
 }
 
 /** Risk and predictions for machines (bearer token), and the heatmap, mitigations and governor for the web app. */
-export function registerForecastRoutes(router: Router, deps: { forecaster: Forecaster; tokens: ApiTokenAuthenticator; secret: string }): void {
+export function registerForecastRoutes(router: Router, deps: { forecaster: Forecaster }): void {
   const { forecaster } = deps;
-  router.add('GET', '/api/v1/risk', async (ctx) => {
-    await requireToken(ctx.req, deps.tokens, 'forecast:read');
+  router.add({ method: 'GET', path: '/api/v1/risk', auth: 'forecast:read', handler: async (ctx) => {
     sendJson(ctx.res, 200, forecaster.risk());
-  });
-  router.add('GET', '/api/v1/predictions', async (ctx) => {
-    await requireToken(ctx.req, deps.tokens, 'forecast:read');
+  } });
+  router.add({ method: 'GET', path: '/api/v1/predictions', auth: 'forecast:read', handler: async (ctx) => {
     sendJson(ctx.res, 200, forecaster.predictions());
-  });
+  } });
 
-  const internal = (handler: (ctx: RequestContext) => Promise<void>) => (ctx: RequestContext) => {
-    requireInternal(ctx.req, deps.secret);
-    return handler(ctx);
-  };
-  router.add('GET', '/internal/v1/forecast', internal((ctx) => answer(ctx, () => forecaster.overview())));
-  router.add('POST', '/internal/v1/forecast/mitigations', internal(async (ctx) => {
+  router.add({ method: 'GET', path: '/internal/v1/forecast', auth: 'internal', handler: (ctx) => answer(ctx, () => forecaster.overview()) });
+  router.add({ method: 'POST', path: '/internal/v1/forecast/mitigations', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(applyMitigationRequestSchema.extend({ actor }));
     await answer(ctx, () => forecaster.applyMitigation(body));
-  }));
-  router.add('GET', '/internal/v1/forecast/governor', internal((ctx) => answer(ctx, () => ({ suggestions: forecaster.governor.list(), policy: forecaster.policy() }))));
-  router.add('POST', '/internal/v1/forecast/governor/:id', internal(async (ctx) => {
+  } });
+  router.add({ method: 'GET', path: '/internal/v1/forecast/governor', auth: 'internal', handler: (ctx) => answer(ctx, () => ({ suggestions: forecaster.governor.list(), policy: forecaster.policy() })) });
+  router.add({ method: 'POST', path: '/internal/v1/forecast/governor/:id', auth: 'internal', handler: async (ctx) => {
     const id = suggestionIdSchema.safeParse(ctx.params.id);
     if (!id.success) throw new HttpError(422, 'invalid_request', 'suggestion id is invalid');
     const body = await ctx.json(decideSuggestionRequestSchema.extend({ actor }));
     await answer(ctx, () => forecaster.governor.decide(id.data, body.decision, body.actor));
-  }));
+  } });
 }

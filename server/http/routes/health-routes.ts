@@ -2,14 +2,11 @@ import { featureMap, type DegradationLevel } from '@/lib/health/degradation';
 import type { ClusterStatus } from '@/lib/ha/cluster-messages';
 import type { HealthMonitor } from '../../health/health-monitor';
 import type { AuditWriter } from '../../audit';
-import type { ApiTokenAuthenticator } from '../../auth/api-tokens';
-import { requireToken } from '../auth';
 import { sendJson, type Router } from '../router';
 
 interface HealthRouteDeps {
   monitor: HealthMonitor;
   audit: AuditWriter;
-  tokens: ApiTokenAuthenticator;
   defenseMode: () => string;
   /** Null on SQLite, where the one worker is all there is. */
   cluster?: () => ClusterStatus | null;
@@ -19,7 +16,7 @@ interface HealthRouteDeps {
 
 export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): void {
   // Public by contract: load balancers and scripts poll it without credentials.
-  router.add('GET', '/healthz', async ({ res }) => {
+  router.add({ method: 'GET', path: '/healthz', auth: 'public', standby: 'local', handler: async ({ res }) => {
     const cluster = deps.cluster?.() ?? null;
     const snapshot = deps.monitor.current();
     const verdict = snapshot ? { score: snapshot.score, degradation: deps.monitor.currentLevel() } : cluster?.role === 'standby' ? await deps.leaderHealth?.() : null;
@@ -32,10 +29,9 @@ export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): voi
       database: { ok: database.ok, pendingEvents: database.pendingEvents },
       ...(cluster && { cluster: { node: cluster.nodeId, role: cluster.role, since: cluster.since, leader: cluster.leader?.nodeId ?? null } }),
     });
-  });
+  } });
 
-  router.add('GET', '/api/v1/features', async ({ req, res }) => {
-    await requireToken(req, deps.tokens, 'health:read');
+  router.add({ method: 'GET', path: '/api/v1/features', auth: 'health:read', handler: async ({ res }) => {
     const level = deps.monitor.currentLevel();
     const features = featureMap(level);
     sendJson(res, 200, {
@@ -43,10 +39,9 @@ export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): voi
       features: Object.fromEntries(features.map((f) => [f.feature, f.enabled])),
       disabled: features.filter((f) => !f.enabled).map((f) => f.feature),
     });
-  });
+  } });
 
-  router.add('GET', '/api/v1/health', async ({ req, res }) => {
-    await requireToken(req, deps.tokens, 'health:read');
+  router.add({ method: 'GET', path: '/api/v1/health', auth: 'health:read', handler: async ({ res }) => {
     sendJson(res, 200, deps.monitor.current());
-  });
+  } });
 }

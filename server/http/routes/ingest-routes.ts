@@ -1,18 +1,16 @@
 import type { AuditWriter } from '../../audit';
-import type { ApiTokenAuthenticator } from '../../auth/api-tokens';
 import { ingestBodySchema } from '../../ingest/ingest-schema';
 import { ingestEvents } from '../../ingest/ingest-events';
 import type { SignalSink } from '@/lib/defense/signals';
 import { signalsFromIngest } from '../../defense/ingest-signals';
-import { requireToken } from '../auth';
 import { HttpError, sendJson, type Router } from '../router';
 
 /** Past this many events waiting for the database, new batches are refused rather than buffered without bound. */
 const MAX_PENDING = 200_000;
 
-export function registerIngestRoutes(router: Router, deps: { audit: AuditWriter; tokens: ApiTokenAuthenticator; signals?: SignalSink }): void {
-  router.add('POST', '/api/v1/events', async (ctx) => {
-    const principal = await requireToken(ctx.req, deps.tokens, 'events:write');
+export function registerIngestRoutes(router: Router, deps: { audit: AuditWriter; signals?: SignalSink }): void {
+  router.add({ method: 'POST', path: '/api/v1/events', auth: 'events:write', standby: 'local', handler: async (ctx) => {
+    const { principal } = ctx;
     if (deps.audit.status().pendingEvents > MAX_PENDING) {
       throw new HttpError(429, 'backpressure', 'too many events are waiting to be stored; retry later', { 'retry-after': '5' });
     }
@@ -21,5 +19,5 @@ export function registerIngestRoutes(router: Router, deps: { audit: AuditWriter;
     if (deps.signals) for (const signal of signalsFromIngest(body.events)) deps.signals(signal);
     const receipts = await ingestEvents(deps.audit, principal, body.events);
     sendJson(ctx.res, 202, { accepted: receipts.length, events: receipts });
-  });
+  } });
 }

@@ -9,7 +9,6 @@ import {
 } from '@/lib/recovery/recovery-api';
 import { RECOVERY_PHASES, snapshotNameSchema, type RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import { RecoveryError, type RecoveryService } from '../../recovery';
-import { requireInternal } from '../auth';
 import { HttpError, sendJson, type RequestContext, type Router } from '../router';
 
 const STATUS: Record<RecoveryError['code'], number> = {
@@ -60,48 +59,44 @@ function snapshotRef(ctx: RequestContext): string {
 }
 
 /** Snapshot commands from the web app (already authenticated and authorised) and CLI progress. */
-export function registerRecoveryRoutes(router: Router, deps: { secret: string; recovery: RecoveryService; relayProgress: (progress: RecoveryProgress) => void }): void {
+export function registerRecoveryRoutes(router: Router, deps: { recovery: RecoveryService; relayProgress: (progress: RecoveryProgress) => void }): void {
   const { recovery } = deps;
-  const internal = (handler: (ctx: RequestContext) => Promise<void>) => (ctx: RequestContext) => {
-    requireInternal(ctx.req, deps.secret);
-    return handler(ctx);
-  };
 
-  router.add('GET', '/internal/v1/recovery', internal((ctx) => answer(ctx, () => recovery.overview())));
+  router.add({ method: 'GET', path: '/internal/v1/recovery', auth: 'internal', handler: (ctx) => answer(ctx, () => recovery.overview()) });
 
-  router.add('POST', '/internal/v1/recovery/snapshots', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/recovery/snapshots', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(withActor(createSnapshotRequestSchema));
     await answer(ctx, () => recovery.create(body));
-  }));
+  } });
 
-  router.add('POST', '/internal/v1/recovery/snapshots/:ref/verify', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/recovery/snapshots/:ref/verify', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(z.object({ actor: z.string().min(1).max(200) }));
     await answer(ctx, async () => (await recovery.verify({ ref: snapshotRef(ctx), actor: body.actor })).summary);
-  }));
+  } });
 
-  router.add('POST', '/internal/v1/recovery/snapshots/:ref/restore', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/recovery/snapshots/:ref/restore', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(withActor(restoreRequestSchema));
     await answer(ctx, () => recovery.restore({ ref: snapshotRef(ctx), ...body }));
-  }));
+  } });
 
-  router.add('GET', '/internal/v1/recovery/snapshots/:ref/diff', internal(async (ctx) => {
+  router.add({ method: 'GET', path: '/internal/v1/recovery/snapshots/:ref/diff', auth: 'internal', handler: async (ctx) => {
     const query = diffQuerySchema.safeParse(Object.fromEntries(ctx.url.searchParams));
     if (!query.success) throw new HttpError(422, 'invalid_request', `against: ${query.error.issues[0].message}`);
     await answer(ctx, () => recovery.diff({ ref: snapshotRef(ctx), against: query.data.against }));
-  }));
+  } });
 
-  router.add('POST', '/internal/v1/recovery/settle', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/recovery/settle', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(withActor(settleRestoreRequestSchema));
     await answer(ctx, () => recovery.settle(body));
-  }));
+  } });
 
-  router.add('POST', '/internal/v1/recovery/prune', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/recovery/prune', auth: 'internal', handler: async (ctx) => {
     const body = await ctx.json(withActor(pruneRequestSchema));
     await answer(ctx, () => recovery.prune(body));
-  }));
+  } });
 
-  router.add('POST', '/internal/v1/recovery/progress', internal(async (ctx) => {
+  router.add({ method: 'POST', path: '/internal/v1/recovery/progress', auth: 'internal', handler: async (ctx) => {
     deps.relayProgress(await ctx.json(relayedProgressSchema));
     sendJson(ctx.res, 202, { ok: true });
-  }));
+  } });
 }
