@@ -71,6 +71,25 @@ describe('a full snapshot store', () => {
   });
 });
 
+describe('prune', () => {
+  it('stops before removing anything when a kept snapshot\'s manifest cannot be read', async () => {
+    h = recoveryHarness(tmp.join('data'), { sources: [{ name: 'app', path: app, exclude: [] }], retention: { keepLast: 5, daily: 0, weekly: 0 } });
+    writeFileSync(path.join(app, 'a.txt'), 'a');
+    await h.service.create({ name: 'good', tags: [], actor: 'a' });
+    writeFileSync(path.join(app, 'only-in-bad.txt'), 'its blob is referenced by the unreadable manifest alone');
+    await h.service.create({ name: 'withb', tags: [], actor: 'a' });
+    const store = await h.service.store();
+    const header = await store.find('withb');
+    await store.deleteHeader(header.id);
+    const manifest = await store.readManifest(header.manifestHash);
+    const manifestHash = await store.writeManifest({ ...manifest, entries: [...manifest.entries, { ...manifest.entries[1], path: 'app/../escape' }] });
+    await store.writeHeader({ ...header, id: 'badmanifest1', name: 'bad', manifestHash });
+    const blobs = filesUnder(store.blobsDir);
+    expect(await rejectionOf(h.service.prune({ dryRun: false, actor: 'a' }), RecoveryError)).toMatchObject({ message: expect.stringContaining(manifestHash.slice(0, 12)) });
+    expect(filesUnder(store.blobsDir)).toEqual(blobs);
+  });
+});
+
 describe('a full restore target', () => {
   it('is named as the restore target, not the store', async () => {
     h = recoveryHarness(tmp.join('data'), { sources: [{ name: 'app', path: app, exclude: [] }] });
