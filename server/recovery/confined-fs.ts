@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { lchown, lstat, lutimes, mkdir, open, rename, rm, rmdir, symlink } from 'node:fs/promises';
+import { lchown, lstat, lutimes, mkdir, open, realpath, rename, rm, rmdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { RecoveryError } from './recovery-error';
 
@@ -23,8 +23,23 @@ export interface ConfineOptions {
   /** Names the entry in the error; defaults to the path. */
   label?: string;
   /** Shared by the checks of one pass over many paths, which mostly share their directories. */
-  lstatCache?: Map<string, Promise<Stats | null>>;
+  cache?: ConfineCache;
 }
+
+export interface ConfineCache {
+  lstat: Map<string, Promise<Stats | null>>;
+  realpath: Map<string, Promise<string | null>>;
+}
+
+export const newConfineCache = (): ConfineCache => ({ lstat: new Map(), realpath: new Map() });
+
+function cached<T>(map: Map<string, Promise<T>> | undefined, key: string, load: (key: string) => Promise<T>): Promise<T> {
+  const pending = map?.get(key) ?? load(key);
+  map?.set(key, pending);
+  return pending;
+}
+
+const realpathOrNull = (file: string) => realpath(file).catch(() => null);
 
 function lstatOrNull(file: string): Promise<Stats | null> {
   return lstat(file).catch((error: NodeJS.ErrnoException) => {
@@ -45,13 +60,15 @@ export async function assertConfined(file: string, anchors: readonly string[], o
   for (const component of components) {
     current = current === '' ? component : path.join(current, component);
     if (options.replaced?.has(current)) return;
-    const cache = options.lstatCache;
-    const pending = cache?.get(current) ?? lstatOrNull(current);
-    cache?.set(current, pending);
-    const stats = await pending;
+    const stats = await cached(options.cache?.lstat, current, lstatOrNull);
     if (stats === null) return;
     if (stats.isSymbolicLink()) throw new RecoveryError('unsafe-path', `${label}: ${current} is a symlink; a restore never writes through one`);
     if (!stats.isDirectory()) throw new RecoveryError('unsafe-path', `${label}: ${current} is not a directory`);
+    // The anchor is a real path: if it no longer resolves to itself, a directory above it was
+    // swapped, and the same name now leads somewhere else.
+    if (current === anchor && (await cached(options.cache?.realpath, anchor, realpathOrNull)) !== anchor) {
+      throw new RecoveryError('unsafe-path', `${label}: ${anchor} no longer resolves to itself; a directory above it was replaced`);
+    }
   }
 }
 

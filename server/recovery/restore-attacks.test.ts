@@ -154,6 +154,22 @@ describe('a hostile file system at the target', () => {
     expect(readTree(outside)).toEqual({ 'deep/': '', 'deep/keep.txt': 'keep me', 'secret.txt': 'do not touch' });
   });
 
+  it('a directory above the target swapped for a symlink while the stop hook runs', async () => {
+    await h.service.create({ name: 's', tags: [], actor: 'a' });
+    const nest = path.join(world, 'nest');
+    const decoy = path.join(world, 'decoy');
+    mkdirSync(path.join(nest, 'target'), { recursive: true });
+    writeTree(decoy, { 'target/app/config.yml': 'the decoy' });
+    const hook = tmp.join('stop.sh');
+    writeFileSync(hook, `#!/bin/sh\nmv '${nest}' '${nest}.moved'\nln -s '${decoy}' '${nest}'\n`);
+    chmodSync(hook, 0o755);
+    h.setConfig({ hooks: { stop: [hook], timeoutSeconds: 10 } });
+    const decoyBefore = treeDigest(decoy);
+    const error = await rejectionOf(restoreInto('s', { targetDir: path.join(nest, 'target') }), RecoveryError);
+    expect(error).toMatchObject({ code: 'unsafe-path', message: expect.stringContaining('no longer resolves to itself') });
+    expect(treeDigest(decoy)).toEqual(decoyBefore);
+  });
+
   it('a hard link to a file outside is replaced, never written or chmodded through', async () => {
     await h.service.create({ name: 's', tags: [], actor: 'a' });
     await restoreInto('s');

@@ -41,10 +41,16 @@ async function anchorFor(targetDir: string | undefined, dir: string, rootType: M
     const stats = await lstatOrNull(target);
     if (stats?.isSymbolicLink()) throw new RecoveryError('unsafe-path', `the restore target ${target} is a symlink (to ${await readlink(target)}); give the real directory`);
     if (stats && !stats.isDirectory()) throw new RecoveryError('bad-input', `the restore target ${target} is not a directory`);
-    return target;
+    return realPathOf(target);
   }
-  const home = rootType === 'dir' ? dir : path.dirname(dir);
-  return (await lstatOrNull(home)) ? realpath(home) : home;
+  return realPathOf(rootType === 'dir' ? dir : path.dirname(dir));
+}
+
+/** The real path of `file`, or of its nearest existing ancestor with the missing rest appended. */
+async function realPathOf(file: string): Promise<string> {
+  if (await lstatOrNull(file)) return realpath(file);
+  const parent = path.dirname(file);
+  return parent === file ? file : path.join(await realPathOf(parent), path.basename(file));
 }
 
 export async function restoreRoots(manifest: Manifest, operationId: string, targetDir?: string): Promise<RestoreRoot[]> {

@@ -1,7 +1,6 @@
-import type { Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { assertConfined, confinedRemove } from './confined-fs';
+import { assertConfined, confinedRemove, newConfineCache } from './confined-fs';
 import { runPool } from './pool';
 import { RecoveryError } from './recovery-error';
 import { opPaths, type RestoreJournal, type RestoreOp } from './restore-journal-schema';
@@ -19,10 +18,10 @@ const labelOf = (op: RestoreOp): string => (op.kind === 'write' ? `manifest entr
 export async function assertRestoreConfined({ roots, ops }: Pick<RestoreJournal, 'roots' | 'ops'>): Promise<void> {
   const anchors = roots.map((root) => root.anchor);
   const replaced = new Set(ops.filter((op) => op.kind === 'mkdir').map((op) => op.dest));
-  const lstatCache = new Map<string, Promise<Stats | null>>();
-  for (const root of roots) await assertConfined(root.staging, anchors, { label: `source ${root.source}`, lstatCache });
+  const cache = newConfineCache();
+  for (const root of roots) await assertConfined(root.staging, anchors, { label: `source ${root.source}`, cache });
   await runPool(ops, 16, async (op) => {
-    for (const file of opPaths(op)) await assertConfined(file, anchors, { replaced, label: labelOf(op), lstatCache });
+    for (const file of opPaths(op)) await assertConfined(file, anchors, { replaced, label: labelOf(op), cache });
     // A directory whose mode and times are restored in place must still be that directory.
     if (op.kind === 'meta' && op.isDir && op.original && !replaced.has(op.dest)) {
       const stats = await lstat(op.dest).catch(() => null);
