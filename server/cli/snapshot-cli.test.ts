@@ -62,6 +62,18 @@ describe('vigil snapshot (worker stopped)', () => {
     expect(verify.out).toMatch(/s: DAMAGED, \d+ problems\n {2}corrupt /);
   });
 
+  it('a restore journal it cannot act on: list says why, restore refuses and changes nothing', async () => {
+    await vigil(['snapshot', 'create', '--name', 's']);
+    writeFileSync(tmp.join('data', 'snapshots', 'restore-journal.json'), '{"version": 2, "ops": [');
+    writeFileSync(path.join(app, 'dir0/file0.txt'), 'edited\n');
+    const before = readTree(app);
+    expect((await vigil(['snapshot', 'list'])).out).toMatch(/warning: the restore journal .* is not valid JSON; nothing was changed/);
+    const restore = await vigil(['snapshot', 'restore', 's']);
+    expect(restore.code).toBe(1);
+    expect(restore.err).toMatch(/restore journal .* is not valid JSON/);
+    expect(readTree(app)).toEqual(before);
+  });
+
   it('a config error stops the CLI and names the field', async () => {
     writeFileSync(tmp.join('vigil.config.yaml'), 'snapshots:\n  sources:\n    - name: app\n      paht: ./app\n');
     const run = await vigil(['snapshot', 'list']);

@@ -94,7 +94,9 @@ const listCommand: CliCommand = {
       else {
         io.out(snapshotTable(overview.snapshots));
         if (overview.golden.stale) io.out(`\nwarning: no verified golden snapshot younger than ${overview.golden.maxAgeHours} h`);
-        if (overview.pendingRestore) io.out(`\nwarning: an interrupted restore of ${overview.pendingRestore.snapshotName} is pending (--resume or --rollback)`);
+        const pending = overview.pendingRestore;
+        if (pending?.problem) io.out(`\nwarning: ${pending.problem}`);
+        else if (pending) io.out(`\nwarning: an interrupted restore of ${pending.snapshotName} is pending (--resume or --rollback)`);
       }
       return 0;
     });

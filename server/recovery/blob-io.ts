@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { linkIfAbsent } from './fs-atomic';
 import { RecoveryError } from './recovery-error';
 import type { SnapshotStore } from './snapshot-store';
 
@@ -69,16 +70,7 @@ async function writeAll(handle: FileHandle, chunk: Buffer): Promise<void> {
 async function publishBlob(store: SnapshotStore, tmp: string, hash: string): Promise<boolean> {
   const target = store.blobPath(hash);
   await mkdir(path.dirname(target), { recursive: true });
-  try {
-    // link() fails if the blob exists, where rename() would silently replace it.
-    await link(tmp, target);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  return linkIfAbsent(tmp, target);
 }
 
 export async function storeBufferAsBlob(store: SnapshotStore, content: Buffer): Promise<HashedContent & { isNew: boolean }> {

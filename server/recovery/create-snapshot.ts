@@ -2,7 +2,9 @@ import { snapshotNameSchema, type ManifestEntry, type SnapshotHeader, type Snaps
 import { storeBufferAsBlob, storeFileAsBlob } from './blob-io';
 import { runPool } from './pool';
 import type { ProgressReporter } from './progress';
-import { describeIoError, RecoveryError } from './recovery-error';
+import { settleSnapshot, sweepAbandonedSnapshot } from './abandoned-blobs';
+import { segmentProblem } from './manifest-rules';
+import { describeIoError, namingFullFilesystem, RecoveryError } from './recovery-error';
 import { newSnapshotId, type SnapshotStore } from './snapshot-store';
 import { StatCache } from './stat-cache';
 import { walkTree, type WalkedEntry } from './tree-walk';
@@ -41,14 +43,31 @@ function virtualEntries(source: VirtualSource, now: number): ManifestEntry[] {
 }
 
 export async function createSnapshot(options: CreateSnapshotOptions): Promise<SnapshotHeader> {
-  const { store, progress } = options;
+  const { store } = options;
   const name = snapshotNameSchema.safeParse(options.name);
   if (!name.success) throw new RecoveryError('bad-input', `snapshot name ${JSON.stringify(options.name)}: ${name.error.issues[0].message}`);
   if ((await store.list()).some((header) => header.name === options.name)) throw new RecoveryError('exists', `a snapshot named ${options.name} already exists`);
   const sourceNames = [...options.sources.map((s) => s.name), ...(options.virtualSources ?? []).map((s) => s.name)];
   if (sourceNames.length === 0) throw new RecoveryError('bad-input', 'nothing to snapshot: configure snapshots.sources or include Vigil state');
   if (new Set(sourceNames).size !== sourceNames.length) throw new RecoveryError('bad-input', 'two snapshot sources share a name');
+  const badName = sourceNames.find((sourceName) => segmentProblem(sourceName) !== null);
+  if (badName !== undefined) throw new RecoveryError('bad-input', `snapshot source name ${JSON.stringify(badName)} has ${segmentProblem(badName)}`);
 
+  await sweepAbandonedSnapshot(store);
+  const newBlobs = new Set<string>();
+  try {
+    const header = await namingFullFilesystem(`the snapshot store (${store.root})`, () => writeSnapshot(options, newBlobs));
+    await settleSnapshot(store, { failed: false, newBlobs });
+    return header;
+  } catch (error) {
+    await settleSnapshot(store, { failed: true, newBlobs }).catch(() => undefined);
+    throw describeIoError(error, 'snapshot');
+  }
+}
+
+/** Walks, stores blobs (recording each new one in `newBlobs`), then the manifest and header. */
+async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<string>): Promise<SnapshotHeader> {
+  const { store, progress } = options;
   const started = performance.now();
   progress.phase('scan');
   const walked: { source: SnapshotSource; entry: WalkedEntry }[] = [];
@@ -66,28 +85,27 @@ export async function createSnapshot(options: CreateSnapshotOptions): Promise<Sn
   const entries: ManifestEntry[] = new Array<ManifestEntry>(walked.length);
   let newBytes = 0;
   progress.phase('hash', { files: files.length, bytes: totalBytes });
-  try {
-    await runPool(walked, CONCURRENCY, async ({ source, entry }, index) => {
-      const entryPath = join(source.name, entry.rel);
-      const owner = { uid: entry.uid, gid: entry.gid };
-      if (entry.type === 'dir') entries[index] = { type: 'dir', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, ...owner };
-      else if (entry.type === 'symlink') entries[index] = { type: 'symlink', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, target: entry.target ?? '', ...owner };
-      else {
-        let hash = cache.lookup(entry);
-        let size = entry.size;
-        if (hash === null || (await store.blobSize(hash)) !== size) {
-          const stored = await storeFileAsBlob(store, entry.abs, entry.size);
-          ({ hash, size } = stored);
-          if (stored.isNew) newBytes += stored.size;
+  await runPool(walked, CONCURRENCY, async ({ source, entry }, index) => {
+    const entryPath = join(source.name, entry.rel);
+    const owner = { uid: entry.uid, gid: entry.gid };
+    if (entry.type === 'dir') entries[index] = { type: 'dir', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, ...owner };
+    else if (entry.type === 'symlink') entries[index] = { type: 'symlink', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, target: entry.target ?? '', ...owner };
+    else {
+      let hash = cache.lookup(entry);
+      let size = entry.size;
+      if (hash === null || (await store.blobSize(hash)) !== size) {
+        const stored = await storeFileAsBlob(store, entry.abs, entry.size);
+        ({ hash, size } = stored);
+        if (stored.isNew) {
+          newBytes += stored.size;
+          newBlobs.add(hash);
         }
-        cache.remember(entry, hash);
-        entries[index] = { type: 'file', path: entryPath, mode: entry.mode, size, mtimeMs: entry.mtimeMs, hash, ...owner };
-        progress.advance(1, size);
       }
-    });
-  } catch (error) {
-    throw describeIoError(error, 'snapshot');
-  }
+      cache.remember(entry, hash);
+      entries[index] = { type: 'file', path: entryPath, mode: entry.mode, size, mtimeMs: entry.mtimeMs, hash, ...owner };
+      progress.advance(1, size);
+    }
+  });
 
   const now = Date.now();
   for (const source of options.virtualSources ?? []) {
@@ -95,7 +113,10 @@ export async function createSnapshot(options: CreateSnapshotOptions): Promise<Sn
       if (entry.type === 'file') {
         const content = source.files.find((file) => join(source.name, file.rel) === entry.path)!.content;
         const stored = await storeBufferAsBlob(store, content);
-        if (stored.isNew) newBytes += content.length;
+        if (stored.isNew) {
+          newBytes += content.length;
+          newBlobs.add(stored.hash);
+        }
         entry.hash = stored.hash;
       }
       entries.push(entry);

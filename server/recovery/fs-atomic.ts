@@ -1,4 +1,4 @@
-import { lstat, open, rename, rm, writeFile } from 'node:fs/promises';
+import { link, lstat, open, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
@@ -34,5 +34,21 @@ export async function pathExists(file: string): Promise<boolean> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return false;
     throw error;
+  }
+}
+
+/**
+ * Gives a finished temporary file its final name unless that name is taken (link() fails where
+ * rename() would silently replace), and removes the temporary name either way.
+ */
+export async function linkIfAbsent(tmp: string, file: string): Promise<boolean> {
+  try {
+    await link(tmp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(tmp, { force: true });
   }
 }

@@ -1,6 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SnapshotHeader } from '@/lib/recovery/snapshot-schema';
+import { pathExists } from './fs-atomic';
 import type { ProgressReporter } from './progress';
 import type { SnapshotStore } from './snapshot-store';
 
@@ -56,8 +57,11 @@ export async function pruneSnapshots({ store, policy, dryRun, progress }: { stor
   const manifests = new Set<string>();
   for (const header of keep) {
     manifests.add(header.manifestHash);
-    const manifest = await store.readManifest(header.manifestHash).catch(() => null);
-    for (const entry of manifest?.entries ?? []) if (entry.type === 'file') referenced.add(entry.hash);
+    // A manifest that is gone references nothing; one that is there but cannot be read stops the
+    // prune before anything is removed, since the blobs it names cannot be told apart.
+    if (!(await pathExists(path.join(store.manifestsDir, `${header.manifestHash}.json`)))) continue;
+    const manifest = await store.readManifest(header.manifestHash);
+    for (const entry of manifest.entries) if (entry.type === 'file') referenced.add(entry.hash);
   }
   let removedBlobs = 0;
   let freedBytes = 0;

@@ -34,3 +34,17 @@ export function describeIoError(error: unknown, action: string): Error {
   if (error instanceof RecoveryError) return error;
   return error instanceof Error ? error : new Error(String(error));
 }
+
+/**
+ * Runs work that writes to one file system and, when that file system is full, says which one
+ * it was: a restore writes to the target and to the store, and the operator must free the right one.
+ */
+export async function namingFullFilesystem<T>(which: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw new RecoveryError('no-space', `no space left on the file system of ${which}`);
+    throw error;
+  }
+}

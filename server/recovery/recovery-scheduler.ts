@@ -28,6 +28,12 @@ export class RecoveryScheduler {
   ) {}
 
   start(): void {
+    this.running = this.service
+      .reviewInterruptedRestore()
+      .then(() => undefined, (error: unknown) => this.log.warn({ err: (error as Error).message }, 'reviewing an interrupted restore failed'))
+      .finally(() => {
+        this.running = null;
+      });
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
   }

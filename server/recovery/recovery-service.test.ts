@@ -136,6 +136,17 @@ describe('restore', () => {
     expect(readTree(tmp.join('elsewhere', 'app'))).toEqual(expected);
   });
 
+  it('a source configured as a symlink is restored into the directory it points to, the link kept', async () => {
+    writeTree(tmp.join('releases/v1'), { 'app.conf': 'v1' });
+    symlinkSync('releases/v1', tmp.join('current'));
+    h.setConfig({ sources: [{ name: 'current', path: tmp.join('current'), exclude: [] }] });
+    await h.service.create({ name: 's', tags: [], actor: 'a' });
+    writeFileSync(tmp.join('releases/v1/app.conf'), 'broken');
+    expect((await restore('s')).outcome).toBe('restored');
+    expect(readFileSync(tmp.join('releases/v1/app.conf'), 'utf8')).toBe('v1');
+    expect(readTree(tmp.path)['current']).toBe('-> releases/v1');
+  });
+
   it('aborts on a corrupt blob before touching the target', async () => {
     await h.service.create({ name: 's', tags: [], actor: 'a' });
     const store = await h.service.store();

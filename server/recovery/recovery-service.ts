@@ -7,8 +7,10 @@ import { diffManifests, liveEntries, type DiffLine } from './diff-snapshots';
 import { ProgressReporter } from './progress';
 import { RecoveryError } from './recovery-error';
 import { pruneSnapshots, type PruneResult } from './prune-snapshots';
+import { interruptedRestoreEvent, pendingRestoreIn, type PendingRestore } from './pending-restore';
 import { readJournal } from './restore-journal';
-import { restoreSnapshot, settleInterruptedRestore, type RestoreResult } from './restore-snapshot';
+import { restoreSnapshot, type RestoreResult } from './restore-snapshot';
+import { settleInterruptedRestore } from './restore-settle';
 import { openStore, type SnapshotStore } from './snapshot-store';
 import { acquireStoreLock } from './store-lock';
 import { verifySnapshot, type VerifyResult } from './verify-snapshot';
@@ -35,13 +37,6 @@ export interface GoldenStatus {
   maxAgeHours: number;
   /** True when there is no verified golden snapshot younger than the policy allows. */
   stale: boolean;
-}
-
-export interface PendingRestore {
-  snapshotName: string;
-  startedAt: string;
-  phase: string;
-  actor: string;
 }
 
 export interface RecoveryOverview {
@@ -84,16 +79,26 @@ export class RecoveryService {
   async overview(): Promise<RecoveryOverview> {
     const store = await this.store();
     const snapshots = await store.list();
-    const journal = await readJournal(store.root);
     const config = this.options.config();
     return {
       snapshots,
       golden: goldenStatus(snapshots, config.goldenMaxAgeHours),
-      pendingRestore: journal ? { snapshotName: journal.snapshotName, startedAt: journal.startedAt, phase: journal.phase, actor: journal.actor } : null,
+      pendingRestore: await pendingRestoreIn(store.root),
       running: this.running,
       sources: config.sources.map(({ name, path: sourcePath }) => ({ name, path: sourcePath })),
       storePath: store.root,
     };
+  }
+
+  /** At worker start: settles a restore killed while staging, reports any other interrupted one. */
+  async reviewInterruptedRestore(): Promise<PendingRestore | null> {
+    const pending = await pendingRestoreIn(this.storePath);
+    if (pending?.phase === 'staging') {
+      await this.settle({ action: 'rollback', actor: 'system', reason: 'a restore interrupted while staging, found at start' });
+      return null;
+    }
+    if (pending) await this.audit(interruptedRestoreEvent(pending));
+    return pending;
   }
 
   async create(input: { name?: string; tags: SnapshotTag[]; actor: string; paths?: string[] }): Promise<SnapshotHeader> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, lstatSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { snapshotsConfigSchema, type SnapshotsConfig } from '@/lib/config/config-schema';
@@ -22,6 +23,27 @@ export function readTree(root: string): Record<string, string> {
   };
   visit(root, '');
   return tree;
+}
+
+/**
+ * Everything about a tree an attack could change, one line per entry: name, type, mode, owner,
+ * link count, and the content's hash or the link's target. Subtrees in `skip` (absolute paths)
+ * are left out.
+ */
+export function treeDigest(root: string, skip: readonly string[] = []): string[] {
+  const lines: string[] = [];
+  const visit = (abs: string, rel: string) => {
+    if (skip.includes(abs)) return;
+    const stats = lstatSync(abs);
+    const meta = `${(stats.mode & 0o170000).toString(8)} ${(stats.mode & 0o7777).toString(8)} ${stats.uid}:${stats.gid} n${stats.nlink}`;
+    if (stats.isSymbolicLink()) lines.push(`${rel} link ${meta} -> ${readlinkSync(abs)}`);
+    else if (stats.isDirectory()) {
+      lines.push(`${rel}/ dir ${meta}`);
+      for (const name of readdirSync(abs).sort()) visit(path.join(abs, name), rel ? `${rel}/${name}` : name);
+    } else lines.push(`${rel} file ${meta} ${createHash('sha256').update(readFileSync(abs)).digest('hex')}`);
+  };
+  visit(root, '');
+  return lines;
 }
 
 export function writeTree(root: string, files: Record<string, string>): void {

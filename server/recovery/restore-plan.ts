@@ -5,22 +5,12 @@ import type { FileEntry, Manifest, ManifestEntry, RestoreChange } from '@/lib/re
 import { hashFile } from './blob-io';
 import { runPool } from './pool';
 import type { ProgressReporter } from './progress';
-import { assertSymlinkStaysInside, destinationOf, type RestoreRoot } from './restore-paths';
+import { destinationOf, type RestoreRoot } from './restore-paths';
+import type { Owner, RestoreOp } from './restore-journal-schema';
 import { walkTree } from './tree-walk';
 
-type Placed = { type: 'file'; entry: FileEntry } | { type: 'symlink'; entry: Extract<ManifestEntry, { type: 'symlink' }> };
-
 /** Every step is replayable: the journal holds this list, and a crash resumes or reverses it. */
-export type RestoreOp =
-  | ({ kind: 'write'; dest: string; staged: string; backup: string; hadOriginal: boolean } & Placed)
-  | { kind: 'mkdir'; dest: string; mode: number; backup: string; hadOriginal: boolean }
-  | { kind: 'remove'; dest: string; backup: string }
-  | { kind: 'meta'; dest: string; isDir: boolean; mode: number; mtimeMs: number; owner: Owner | null; original: { mode: number; mtimeMs: number; owner: Owner } | null };
-
-export interface Owner {
-  uid: number;
-  gid: number;
-}
+export type { Owner, RestoreOp } from './restore-journal-schema';
 
 /** Ownership is restored only by root, and only for entries that recorded it. */
 export const ownerOf = (entry: ManifestEntry, asRoot: boolean): Owner | null => (asRoot && entry.uid !== undefined && entry.gid !== undefined ? { uid: entry.uid, gid: entry.gid } : null);
@@ -57,7 +47,6 @@ export async function planRestore(manifest: Manifest, roots: RestoreRoot[], opti
   const placed = manifest.entries
     .map((entry) => ({ entry, at: destinationOf(entry.path, byName) }))
     .filter((item): item is { entry: ManifestEntry; at: NonNullable<ReturnType<typeof destinationOf>> } => item.at !== null);
-  for (const { entry, at } of placed) if (entry.type === 'symlink') assertSymlinkStaysInside(entry.path, entry.target, at.dest, at.root);
 
   const ops: RestoreOp[] = [];
   const changes: RestoreChange[] = [];
@@ -67,7 +56,9 @@ export async function planRestore(manifest: Manifest, roots: RestoreRoot[], opti
   const stats = new Map<string, Stats | null>();
   await runPool(placed, 16, async ({ at }) => void stats.set(at.dest, await lstatOrNull(at.dest)));
 
-  const toHash = placed.filter(({ entry, at }) => entry.type === 'file' && stats.get(at.dest)?.isFile() && stats.get(at.dest)?.size === entry.size);
+  // A file with other hard links shares its inode with paths outside the restore's reach: it is
+  // replaced by a fresh copy, never chmodded or kept in place.
+  const toHash = placed.filter(({ entry, at }) => entry.type === 'file' && stats.get(at.dest)?.isFile() && stats.get(at.dest)?.nlink === 1 && stats.get(at.dest)?.size === entry.size);
   options.progress.phase('compare', { files: toHash.length, bytes: toHash.reduce((sum, { entry }) => sum + (entry.type === 'file' ? entry.size : 0), 0) });
   const liveHashes = new Map<string, string>();
   await runPool(toHash, 4, async ({ entry, at }) => {

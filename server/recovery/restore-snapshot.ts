@@ -1,15 +1,20 @@
-import { lchown, lstat, lutimes, mkdir, readFile, symlink } from 'node:fs/promises';
+import { lchown, lutimes, mkdir, readFile, symlink } from 'node:fs/promises';
 import type { HealthCheckConfig } from '@/lib/config/config-schema';
 import type { FileEntry, Manifest, RestoreChange, SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { copyBlobVerified } from './blob-io';
-import { runHealthGate, type GateResult } from './health-gate';
+import { assertConfined, confinedMkdir } from './confined-fs';
+import { pathExists } from './fs-atomic';
+import type { GateResult } from './health-gate';
 import { resolveProgram, runHook } from './hooks';
+import { parseManifest, restorableManifestSchema } from './manifest-rules';
 import { runPool } from './pool';
 import type { ProgressReporter } from './progress';
-import { describeIoError, RecoveryError } from './recovery-error';
-import { applyOp, readJournal, removeWorkAreas, revertOps, syncParents, writeJournal, deleteJournal, type RestoreJournal } from './restore-journal';
+import { describeIoError, namingFullFilesystem, RecoveryError } from './recovery-error';
+import { deleteJournal, JOURNAL_VERSION, readJournal, removeWorkAreas, writeJournal, type RestoreJournal } from './restore-journal';
 import { restoreRoots, VIRTUAL_SOURCE_PREFIX } from './restore-paths';
 import { ownerOf, planRestore, type RestoreOp } from './restore-plan';
+import { assertRestoreConfined, sweepStaleStaging } from './restore-safety';
+import { finishRestore } from './restore-settle';
 import type { SnapshotStore } from './snapshot-store';
 import { verifyBlobs } from './verify-snapshot';
 import type { VigilStateAccess } from './vigil-state';
@@ -65,10 +70,12 @@ const CONCURRENCY = 16;
 const virtualFiles = (manifest: Manifest, sourceName: string): FileEntry[] =>
   manifest.entries.filter((e): e is FileEntry => e.type === 'file' && e.path.startsWith(`${sourceName}/`));
 
-async function stage(store: SnapshotStore, ops: RestoreOp[], progress: ProgressReporter, bytes: number, asRoot: boolean): Promise<void> {
-  const writes = ops.filter((op): op is Extract<RestoreOp, { kind: 'write' }> => op.kind === 'write');
+async function stage(store: SnapshotStore, journal: RestoreJournal, progress: ProgressReporter, bytes: number, asRoot: boolean): Promise<void> {
+  const writes = journal.ops.filter((op): op is Extract<RestoreOp, { kind: 'write' }> => op.kind === 'write');
+  const anchors = journal.roots.map((root) => root.anchor);
   progress.phase('stage', { files: writes.length, bytes });
   await runPool(writes, CONCURRENCY, async (op) => {
+    await assertConfined(op.staged, anchors);
     if (op.type === 'file') {
       await copyBlobVerified(store, op.entry, op.staged, { mode: op.entry.mode, mtimeMs: op.entry.mtimeMs, owner: ownerOf(op.entry, asRoot) ?? undefined });
       progress.advance(1, op.entry.size);
@@ -93,8 +100,6 @@ async function readVirtualState(store: SnapshotStore, manifest: Manifest): Promi
   return files;
 }
 
-const decodeState = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).map(([rel, b64]) => [rel, Buffer.from(b64, 'base64')]));
-
 async function exportState(state: VigilStateAccess): Promise<Record<string, string>> {
   return Object.fromEntries((await state.exportFiles()).map((file) => [file.rel, file.content.toString('base64')]));
 }
@@ -112,8 +117,8 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
   }
   const header = await store.find(options.ref);
   progress.rename(header.name);
-  const manifest = await store.readManifest(header.manifestHash);
-  const roots = restoreRoots(manifest, progress.operationId, options.targetDir);
+  const manifest = parseManifest(restorableManifestSchema, await store.readManifest(header.manifestHash), `snapshot ${header.name}`);
+  const roots = await restoreRoots(manifest, progress.operationId, options.targetDir);
   // A missing hook program is found now, not after the stop hook has run.
   for (const argv of [options.hooks.stop, options.hooks.restart]) if (argv && !options.dryRun) await resolveProgram(argv[0], options.hooks.searchPath);
 
@@ -132,140 +137,67 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
     gate,
     ...extra,
   });
-  if (options.dryRun) return summary('dry-run', null);
-
-  const stateSource = manifest.sources.find((s) => s.path.startsWith(VIRTUAL_SOURCE_PREFIX));
-  const stateFiles = restoresState && stateSource ? virtualFiles(manifest, stateSource.name) : [];
-  const problems = await verifyBlobs(store, [...plan.unchangedFiles, ...stateFiles], progress);
-  if (problems.length > 0) throw new RecoveryError('corrupt', `snapshot ${header.name} is damaged (${problems.length} files, first ${problems[0].path}: ${problems[0].message}); nothing was changed`, problems);
-
   const journal: RestoreJournal = {
-    version: 1,
+    version: JOURNAL_VERSION,
     operationId: progress.operationId,
     snapshotId: header.id,
     snapshotName: header.name,
     actor: options.actor,
     reason: options.reason,
     startedAt: new Date().toISOString(),
-    phase: 'staged',
+    phase: 'staging',
     mirror: options.mirror,
-    roots: [],
+    roots: await Promise.all(roots.map(async (root) => ({ ...root, createdRoot: !(await pathExists(root.dir)) }))),
     ops: plan.ops,
-    previousState: restoresState && options.state ? await exportState(options.state) : null,
+    previousState: null,
     restoredState,
   };
+  await assertRestoreConfined(journal);
+  if (options.dryRun) return summary('dry-run', null);
+
+  const stateSource = manifest.sources.find((s) => s.path.startsWith(VIRTUAL_SOURCE_PREFIX));
+  const stateFiles = restoresState && stateSource ? virtualFiles(manifest, stateSource.name) : [];
+  const problems = await verifyBlobs(store, [...plan.unchangedFiles, ...stateFiles], progress);
+  if (problems.length > 0) throw new RecoveryError('corrupt', `snapshot ${header.name} is damaged (${problems.length} files, first ${problems[0].path}: ${problems[0].message}); nothing was changed`, problems);
+  journal.previousState = restoresState && options.state ? await exportState(options.state) : null;
+
+  const onStore = <T>(work: () => Promise<T>) => namingFullFilesystem(`the snapshot store (${store.root})`, work);
+  const onTarget = <T>(work: () => Promise<T>) => namingFullFilesystem(`the restore target (${options.targetDir ?? roots.map((root) => root.dir).join(', ')})`, work);
+  let stopped = false;
   try {
-    for (const root of roots) {
-      const existed = await lstat(root.dir).then(() => true, () => false);
-      if (root.rootType === 'dir') await mkdir(root.dir, { recursive: true });
-      await mkdir(root.staging, { recursive: true, mode: 0o700 });
-      journal.roots.push({ ...root, createdRoot: !existed });
-    }
-    await stage(store, plan.ops, progress, plan.writeBytes, asRoot);
-    await writeJournal(store.root, journal);
+    // Journaled before the first directory is made, so a restore killed while staging leaves
+    // a record of its work areas, which settling it removes.
+    await onStore(() => writeJournal(store.root, journal));
+    await sweepStaleStaging(roots);
+    await onTarget(() => prepareRoots(journal));
+    await onTarget(() => stage(store, journal, progress, plan.writeBytes, asRoot));
+    journal.phase = 'staged';
+    await onStore(() => writeJournal(store.root, journal));
     progress.phase('stop-hook');
+    stopped = true;
     await runHook('stop', options.hooks.stop, options.hooks.timeoutMs, options.hooks.searchPath);
+    // The stop hook may have changed the tree (or someone else did meanwhile): check again.
+    await assertRestoreConfined(journal);
   } catch (error) {
-    await removeWorkAreas(journal.roots, { keepCreatedRoots: false });
+    // A work area now reachable only through a symlink stays where it is: a later restore
+    // sweeps it once it is safe to reach.
+    await removeWorkAreas(journal.roots, { keepCreatedRoots: false }).catch(() => undefined);
     await deleteJournal(store.root);
+    if (stopped) await runHook('restart', options.hooks.restart, options.hooks.timeoutMs, options.hooks.searchPath).catch(() => undefined);
     const described = describeIoError(error, `restore of ${header.name}`);
     throw described instanceof RecoveryError ? new RecoveryError(described.code, `${described.message}; nothing was changed`, described.details) : described;
   }
   return finishRestore({ ...options, journal, summary });
 }
 
-interface FinishOptions extends Pick<RestoreOptions, 'store' | 'hooks' | 'gate' | 'state' | 'progress' | 'killAfterOps'> {
-  journal: RestoreJournal;
-  summary: (outcome: RestoreOutcome, gate: GateResult | null, extra?: Partial<RestoreResult>) => RestoreResult;
-}
-
-async function commit({ store, journal, state, progress, killAfterOps }: FinishOptions): Promise<void> {
-  await writeJournal(store.root, { ...journal, phase: 'committing' });
-  progress.phase('commit', { files: journal.ops.length });
-  let done = 0;
-  for (const op of journal.ops) {
-    await applyOp(op);
-    done += 1;
-    progress.advance(1, 0);
-    if (killAfterOps !== undefined && done >= killAfterOps) process.kill(process.pid, 'SIGKILL');
+/** Creates the directories the restore works in, each beneath its anchor and never through a symlink. */
+async function prepareRoots(journal: RestoreJournal): Promise<void> {
+  const anchors = journal.roots.map((root) => root.anchor);
+  for (const root of journal.roots) {
+    // The anchor's own parents are the operator's, not the snapshot's: created as asked.
+    await mkdir(root.anchor, { recursive: true });
+    await assertConfined(root.anchor, anchors, { label: `source ${root.source}` });
+    if (root.rootType === 'dir' && !(await pathExists(root.dir))) await confinedMkdir(root.dir, 0o700, anchors);
+    await confinedMkdir(root.staging, 0o700, anchors);
   }
-  if (state && journal.restoredState) await state.importFiles(decodeState(journal.restoredState));
-  await syncParents(journal.ops);
-  await writeJournal(store.root, { ...journal, phase: 'committed' });
-}
-
-async function rollback({ store, journal, state, progress, hooks }: FinishOptions): Promise<void> {
-  progress.phase('rollback', { files: journal.ops.length });
-  await revertOps(journal.ops);
-  if (state && journal.previousState) await state.importFiles(decodeState(journal.previousState));
-  await syncParents(journal.ops);
-  await removeWorkAreas(journal.roots, { keepCreatedRoots: false });
-  await deleteJournal(store.root);
-  // The service was stopped for the restore: bring it back on the old files.
-  await runHook('restart', hooks.restart, hooks.timeoutMs, hooks.searchPath).catch(() => undefined);
-}
-
-async function finalize({ store, journal }: FinishOptions): Promise<void> {
-  await writeJournal(store.root, { ...journal, phase: 'finalizing' });
-  await removeWorkAreas(journal.roots, { keepCreatedRoots: true });
-  await deleteJournal(store.root);
-}
-
-async function finishRestore(options: FinishOptions): Promise<RestoreResult> {
-  const { progress, hooks, gate: gateConfig, summary } = options;
-  try {
-    await commit(options);
-  } catch (error) {
-    await rollback(options);
-    return summary('rolled-back', null, { rollbackReason: `commit failed: ${describeIoError(error, 'commit').message}` });
-  }
-  try {
-    progress.phase('restart-hook');
-    await runHook('restart', hooks.restart, hooks.timeoutMs, hooks.searchPath);
-  } catch (error) {
-    await rollback(options);
-    return summary('rolled-back', null, { rollbackReason: (error as Error).message });
-  }
-  progress.phase('health-gate', { files: gateConfig.checks.length });
-  const gate = await runHealthGate(gateConfig);
-  if (!gate.ok) {
-    await rollback(options);
-    const failed = gate.checks.filter((check) => !check.ok).map((check) => `${check.check}: ${check.message}`);
-    return summary('rolled-back', gate, { rollbackReason: `health gate failed (${failed.join('; ')})` });
-  }
-  await finalize(options);
-  return summary(options.journal.ops.length === 0 ? 'up-to-date' : 'restored', gate);
-}
-
-export interface PendingRestoreOptions extends Pick<RestoreOptions, 'store' | 'hooks' | 'gate' | 'state' | 'progress'> {
-  action: 'resume' | 'rollback';
-}
-
-/** Drives an interrupted restore (found by its journal) forward or back. */
-export async function settleInterruptedRestore(options: PendingRestoreOptions): Promise<RestoreResult> {
-  const started = performance.now();
-  const journal = await readJournal(options.store.root);
-  if (!journal) throw new RecoveryError('not-found', 'there is no interrupted restore to resume or roll back');
-  options.progress.rename(journal.snapshotName);
-  const summary = (outcome: RestoreOutcome, gate: GateResult | null, extra: Partial<RestoreResult> = {}): RestoreResult => ({
-    snapshot: { id: journal.snapshotId, name: journal.snapshotName, manifestHash: '' },
-    outcome,
-    changes: [],
-    filesWritten: journal.ops.filter((op) => op.kind === 'write').length,
-    bytesWritten: journal.ops.reduce((sum, op) => sum + (op.kind === 'write' && op.type === 'file' ? op.entry.size : 0), 0),
-    removed: journal.ops.filter((op) => op.kind === 'remove').length,
-    durationMs: Math.round(performance.now() - started),
-    gate,
-    ...extra,
-  });
-  const finish: FinishOptions = { ...options, journal, summary };
-  if (journal.phase === 'finalizing') {
-    await finalize(finish);
-    return summary('restored', null);
-  }
-  if (options.action === 'rollback') {
-    await rollback(finish);
-    return summary('rolled-back', null, { rollbackReason: 'rolled back by an operator after an interrupted restore' });
-  }
-  return finishRestore(finish);
 }

@@ -2,12 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  manifestSchema,
   snapshotHeaderSchema,
   type Manifest,
   type SnapshotHeader,
 } from '@/lib/recovery/snapshot-schema';
 import { writeFileAtomic } from './fs-atomic';
+import { parseManifest, storedManifestSchema } from './manifest-rules';
 import { RecoveryError } from './recovery-error';
 
 const STORE_VERSION = 1;
@@ -82,9 +82,13 @@ export class SnapshotStore {
     }
     const actual = createHash('sha256').update(bytes).digest('hex');
     if (actual !== hash) throw new RecoveryError('corrupt', `manifest ${hash.slice(0, 12)} does not match its hash (got ${actual.slice(0, 12)})`);
-    const parsed = manifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
-    if (!parsed.success) throw new RecoveryError('corrupt', `manifest ${hash.slice(0, 12)} is not a valid manifest`);
-    return parsed.data;
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new RecoveryError('corrupt', `manifest ${hash.slice(0, 12)} is not valid JSON`);
+    }
+    return parseManifest(storedManifestSchema, value, `manifest ${hash.slice(0, 12)}`);
   }
 
   async writeHeader(header: SnapshotHeader): Promise<void> {

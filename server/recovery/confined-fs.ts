@@ -1,0 +1,132 @@
+import { constants, type Stats } from 'node:fs';
+import { lchown, lstat, lutimes, mkdir, open, realpath, rename, rm, rmdir, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { RecoveryError } from './recovery-error';
+
+/**
+ * Every change a restore makes goes through here. Node has no openat(), so each operation first
+ * lstat()s every component from the directory the restore is confined to (its anchor) down to
+ * the parent of the path it changes, right before it acts, and refuses when one of them is a
+ * symlink or not a directory; the final component is never followed (rename, mkdir, rmdir and
+ * lchown do not follow it, and metadata is set through an O_NOFOLLOW descriptor).
+ */
+
+/** The anchor `file` lies beneath: the longest one that contains it. */
+export function anchorOf(file: string, anchors: readonly string[]): string | null {
+  const containing = anchors.filter((anchor) => file === anchor || file.startsWith(anchor.endsWith(path.sep) ? anchor : anchor + path.sep));
+  return containing.sort((a, b) => b.length - a.length)[0] ?? null;
+}
+
+export interface ConfineOptions {
+  /** Directories the restore replaces itself before anything is written beneath them. */
+  replaced?: ReadonlySet<string>;
+  /** Names the entry in the error; defaults to the path. */
+  label?: string;
+  /** Shared by the checks of one pass over many paths, which mostly share their directories. */
+  cache?: ConfineCache;
+}
+
+export interface ConfineCache {
+  lstat: Map<string, Promise<Stats | null>>;
+  realpath: Map<string, Promise<string | null>>;
+}
+
+export const newConfineCache = (): ConfineCache => ({ lstat: new Map(), realpath: new Map() });
+
+function cached<T>(map: Map<string, Promise<T>> | undefined, key: string, load: (key: string) => Promise<T>): Promise<T> {
+  const pending = map?.get(key) ?? load(key);
+  map?.set(key, pending);
+  return pending;
+}
+
+const realpathOrNull = (file: string) => realpath(file).catch(() => null);
+
+function lstatOrNull(file: string): Promise<Stats | null> {
+  return lstat(file).catch((error: NodeJS.ErrnoException) => {
+    // Not there: the operation itself fails on it, and nothing can be reached through it.
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
+    throw error;
+  });
+}
+
+/** Throws unless `file`'s anchor and every directory between it and `file` is a real directory. */
+export async function assertConfined(file: string, anchors: readonly string[], options: ConfineOptions = {}): Promise<void> {
+  const label = options.label ?? file;
+  const anchor = anchorOf(file, anchors);
+  if (anchor === null) throw new RecoveryError('unsafe-path', `${label}: ${file} lies outside the restore target`);
+  const below = path.relative(anchor, path.dirname(file));
+  const components = [anchor, ...(below === '' || file === anchor ? [] : below.split(path.sep))];
+  let current = '';
+  for (const component of components) {
+    current = current === '' ? component : path.join(current, component);
+    if (options.replaced?.has(current)) return;
+    const stats = await cached(options.cache?.lstat, current, lstatOrNull);
+    if (stats === null) return;
+    if (stats.isSymbolicLink()) throw new RecoveryError('unsafe-path', `${label}: ${current} is a symlink; a restore never writes through one`);
+    if (!stats.isDirectory()) throw new RecoveryError('unsafe-path', `${label}: ${current} is not a directory`);
+    // The anchor is a real path: if it no longer resolves to itself, a directory above it was
+    // swapped, and the same name now leads somewhere else.
+    if (current === anchor && (await cached(options.cache?.realpath, anchor, realpathOrNull)) !== anchor) {
+      throw new RecoveryError('unsafe-path', `${label}: ${anchor} no longer resolves to itself; a directory above it was replaced`);
+    }
+  }
+}
+
+export async function confinedRename(from: string, to: string, anchors: readonly string[]): Promise<void> {
+  await assertConfined(from, anchors);
+  await assertConfined(to, anchors);
+  await rename(from, to);
+}
+
+export async function confinedMkdir(dir: string, mode: number, anchors: readonly string[]): Promise<void> {
+  await assertConfined(dir, anchors);
+  await mkdir(dir, { mode });
+}
+
+/** rmdir that tolerates an already-missing directory. */
+export async function confinedRmdir(dir: string, anchors: readonly string[]): Promise<void> {
+  await assertConfined(dir, anchors);
+  await rmdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+}
+
+/** rm -rf: it never descends through a symlink, so only the path to `file` needs checking. */
+export async function confinedRemove(file: string, anchors: readonly string[]): Promise<void> {
+  await assertConfined(file, anchors);
+  await rm(file, { recursive: true, force: true });
+}
+
+export async function confinedSymlink(target: string, file: string, anchors: readonly string[]): Promise<void> {
+  await assertConfined(file, anchors);
+  await symlink(target, file);
+}
+
+export interface Meta {
+  mode: number;
+  mtimeMs: number;
+  owner: { uid: number; gid: number } | null;
+}
+
+/**
+ * chmod, chown and times without following a symlink at `file`: a symlink gets lchown and
+ * lutimes (its mode means nothing), anything else is changed through an O_NOFOLLOW descriptor,
+ * so a directory swapped for a symlink meanwhile fails (ELOOP) instead of changing its target.
+ */
+export async function confinedSetMeta(file: string, meta: Meta, anchors: readonly string[]): Promise<void> {
+  await assertConfined(file, anchors);
+  const seconds = meta.mtimeMs / 1000;
+  if ((await lstat(file)).isSymbolicLink()) {
+    if (meta.owner) await lchown(file, meta.owner.uid, meta.owner.gid);
+    await lutimes(file, seconds, seconds);
+    return;
+  }
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (meta.owner) await handle.chown(meta.owner.uid, meta.owner.gid);
+    await handle.chmod(meta.mode);
+    await handle.utimes(seconds, seconds);
+  } finally {
+    await handle.close();
+  }
+}

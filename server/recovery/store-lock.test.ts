@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir, rejectionOf, spawnTs, type TempDir } from '../test-support';
+import { RecoveryError } from './recovery-error';
+import { acquireStoreLock, processStartTime } from './store-lock';
+
+let tmp: TempDir;
+beforeEach(() => {
+  tmp = makeTempDir('vigil-lock-');
+});
+afterEach(() => tmp.remove());
+
+const lockFile = () => tmp.join('lock');
+const holderWith = (patch: Record<string, unknown>) => JSON.stringify({ pid: process.pid, pidStart: null, host: hostname(), operation: 'restore s', startedAt: '2026-01-01T00:00:00Z', nonce: 'n', ...patch });
+
+describe('store lock', () => {
+  it('is exclusive within a process and released only by its holder', async () => {
+    const lock = await acquireStoreLock(tmp.path, 'create a');
+    expect(await rejectionOf(acquireStoreLock(tmp.path, 'create b'), RecoveryError)).toMatchObject({ code: 'busy', message: expect.stringContaining(`create a by pid ${process.pid}`) });
+    await lock.release();
+    const next = await acquireStoreLock(tmp.path, 'create b');
+    await lock.release();
+    expect(existsSync(lockFile()), 'a stale release must not remove the next holder').toBe(true);
+    await next.release();
+    expect(existsSync(lockFile())).toBe(false);
+  });
+
+  it('an empty, half-written or foreign lock file counts as held', async () => {
+    for (const content of ['', '{"pid": 12', '{"hello":"world"}']) {
+      writeFileSync(lockFile(), content);
+      expect(await rejectionOf(acquireStoreLock(tmp.path, 'create'), RecoveryError)).toMatchObject({ code: 'busy', message: expect.stringContaining('cannot be read') });
+      expect(readFileSync(lockFile(), 'utf8')).toBe(content);
+    }
+  });
+
+  it('takes over a lock whose pid is dead, or whose pid now belongs to another process', async () => {
+    const child = spawn(process.execPath, ['-e', '0']);
+    const deadPid = await new Promise<number>((resolve) => child.once('exit', () => resolve(child.pid!)));
+    writeFileSync(lockFile(), holderWith({ pid: deadPid }));
+    await (await acquireStoreLock(tmp.path, 'after a dead holder')).release();
+    writeFileSync(lockFile(), holderWith({ pidStart: 'an earlier process with this pid' }));
+    await (await acquireStoreLock(tmp.path, 'after a reused pid')).release();
+    writeFileSync(lockFile(), holderWith({ pidStart: await processStartTime(process.pid) }));
+    expect(await rejectionOf(acquireStoreLock(tmp.path, 'while held'), RecoveryError)).toMatchObject({ code: 'busy' });
+  });
+
+  it('never has two holders among real processes contending, crashed holders included', async () => {
+    const contenders = Array.from({ length: 4 }, () => spawnTs('server/test-support/store-lock-contender.ts', { args: [tmp.path, '150', '7'] }));
+    const results = await Promise.all(contenders.map(async (run) => ({ ...(await run.exited), out: run.stdout(), err: run.stderr() })));
+    for (const result of results) {
+      expect(result.out, result.err).toBe('acquired 150\n');
+      expect(result.code).toBe(0);
+    }
+    expect(existsSync(path.join(tmp.path, 'holder-marker'))).toBe(false);
+  });
+});
