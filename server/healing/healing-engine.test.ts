@@ -92,7 +92,10 @@ describe('the healing engine', () => {
     await waitFor(() => engine!.list()[0].state === 'up' && engine!.list()[0].pid !== firstPid, { timeoutMs: 5000 });
     expect(detectedMs).toBeLessThan(1000);
     const [incident] = await listIncidents(db.database.prisma, { module: 'echo' });
-    expect(incident).toMatchObject({ failureClass: 'service_failure', state: 'resolved' });
+    expect(incident).toMatchObject({ failureClass: 'service_failure', state: 'resolved', rootCause: 'killed_by_signal' });
+    expect(incident.title).toMatch(/^echo: killed by signal SIGKILL after \d+ s$/);
+    const classified = (await findIncident(db.database.prisma, incident.id))!.steps.find((step) => step.kind === 'classified');
+    expect(classified?.message).toMatch(/likely killed by signal \(confidence [\d.]+\): killed by signal SIGKILL \(external kill or OOM\)/);
     expect(engine!.runtime('echo')!.supervisor!.logs.tail().map((l) => l.text)).toContain('killed by SIGKILL');
   });
 

@@ -8,7 +8,7 @@ import { inMaintenance } from '@/lib/healing/maintenance';
 import type { AuditEventInput } from '@/lib/audit/types';
 import type { Database } from '../db/client';
 import type { Logger } from '../log';
-import { overBaseline, windowFindings } from './detectors';
+import { exitFinding, overBaseline, windowFindings } from './detectors';
 import { IncidentManager } from './incident-manager';
 import { ModuleRuntime } from './module-runtime';
 import { moduleView, type ModuleView } from './module-view';
@@ -194,7 +194,7 @@ export class HealingEngine {
   private async onProcessExit(runtime: ModuleRuntime, exit: ProcessExit): Promise<void> {
     if (this.closed || runtime.paused) return;
     const definition = runtime.definition as Extract<ModuleDefinition, { kind: 'process' }>;
-    const finding: Finding = { kind: 'process_exited', message: `process exited (${exit.signal ?? `code ${exit.code}`}) after ${Math.round(exit.uptimeMs / 1000)} s`, evidence: { code: exit.code, signal: exit.signal } };
+    const finding = exitFinding(exit);
     runtime.firstFailureAt ??= exit.at;
     runtime.consecutiveFailures = Math.max(runtime.consecutiveFailures + 1, definition.failureThreshold);
     runtime.remember({ ok: false, latencyMs: null, message: finding.message, finding }, exit.at);
