@@ -212,6 +212,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       audit,
       log,
       searchPath: env.searchPath,
+      dataDir: env.dataDir,
       config: () => config.loaded.config,
       host: hostPressure,
       onModules: (modules) => live?.emitModules(modules),

@@ -14,6 +14,7 @@ export const FINDING_KINDS = [
   'process_exited',
   'process_missing',
   'resource_exhaustion',
+  'supervisor_lost',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -84,6 +85,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     { rootCause: 'network', failureClass: 'transient', support: [] },
     { rootCause: 'code_bug', failureClass: 'service_failure', support: [] },
     { rootCause: 'killed_by_signal', failureClass: 'service_failure', support: [] },
+    { rootCause: 'supervisor_lost', failureClass: 'transient', support: [] },
     { rootCause: 'configuration', failureClass: 'drift', support: [] },
     { rootCause: 'data_corruption', failureClass: 'data_corruption', support: [] },
   ];
@@ -111,6 +113,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     else if (signal) add('killed_by_signal', STOP_SIGNALS[signal] ? 4 : 2, `killed by signal ${signal}${STOP_SIGNALS[signal] ? ` (${STOP_SIGNALS[signal]})` : ''}`);
     else add('code_bug', 2, `the process exited (code ${exit.evidence.code})`);
   }
+  // Vigil's own worker died, not the service: the process was stopped on purpose and respawned.
+  if (has(findings, 'supervisor_lost')) add('supervisor_lost', 5, "Vigil's worker died and left the process running unsupervised; it was stopped and respawned");
   if (input.recentRestarts >= 3) add('code_bug', 3, `${input.recentRestarts} restarts in 10 minutes: a crash loop`);
   if (has(findings, 'http_status', 'error_rate')) {
     const status = Number(findings.find((f) => f.kind === 'http_status')?.evidence.status ?? 500);

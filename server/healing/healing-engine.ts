@@ -16,7 +16,9 @@ import { ModuleStats } from './module-stats';
 import { probeModule } from './probe-module';
 import type { ProbeResult } from './probes/probe-result';
 import { canRestart, restartModule, runModuleHook } from './recovery-actions';
-import { SupervisedProcess, type ProcessExit } from './supervisor';
+import { SupervisedProcess, STOP_GRACE_MS, type ProcessExit } from './supervisor';
+import { orphanFinding, stopOrphans, type StoppedOrphan } from './orphans';
+import type { ProcessRecords } from './process-records';
 
 export interface HealingEngineOptions {
   database: Database;
@@ -34,6 +36,8 @@ export interface HealingEngineOptions {
   onProbe?: (module: string, latencyMs: number) => void;
   /** How long an action waits for approval before it lapses (and the incident escalates). */
   approvalTimeoutMs: number;
+  /** Where supervised processes are recorded, so a worker back from a crash stops what its predecessor left running. */
+  processRecords?: ProcessRecords;
 }
 
 type RecoveryAction = 'restart' | 'repair' | 'config_sync';
@@ -58,6 +62,8 @@ export class HealingEngine {
   private escalationTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private started = false;
+  /** Processes a crashed predecessor left running, stopped at start: each module's incident says so. */
+  private readonly stoppedOrphans = new Map<string, StoppedOrphan>();
   /** Scheduling drift of each probe start (ms late), for the benchmark and /metrics. */
   readonly drift: number[] = [];
 
@@ -76,6 +82,9 @@ export class HealingEngine {
     // Once closed, never again: a leader that lost its lock closes the engine while its start may still be under way.
     if (this.closed || this.started) return;
     this.started = true;
+    const { processRecords: records, log, audit } = this.options;
+    // Before any spawn: an orphan still holds the port its module's new process will listen on.
+    if (records) for (const orphan of await stopOrphans({ records, graceMs: STOP_GRACE_MS, log, audit })) this.stoppedOrphans.set(orphan.record.module, orphan);
     await this.reconcile();
     this.escalationTimer = setInterval(() => void this.escalationTick(), ESCALATION_TICK_MS);
     this.escalationTimer.unref();
@@ -96,8 +105,11 @@ export class HealingEngine {
       const runtime = new ModuleRuntime(definition, source);
       this.runtimes.set(name, runtime);
       if (definition.kind === 'process') {
-        runtime.supervisor = new SupervisedProcess(definition, { searchPath: this.options.searchPath, onExit: (exit) => void this.onProcessExit(runtime, exit) });
+        runtime.supervisor = new SupervisedProcess(definition, { searchPath: this.options.searchPath, onExit: (exit) => void this.onProcessExit(runtime, exit), records: this.options.processRecords });
         await runtime.supervisor.start().catch((error: unknown) => runtime.supervisor?.logs.note(`could not start: ${(error as Error).message}`));
+        const orphan = this.stoppedOrphans.get(name);
+        this.stoppedOrphans.delete(name);
+        if (orphan) await this.onFailure(runtime, [orphanFinding(orphan)], orphan.at);
       }
       this.schedule(runtime, definition.kind === 'process' ? 200 : Math.random() * Math.min(definition.intervalSeconds * 1000, 5000));
     }

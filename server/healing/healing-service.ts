@@ -11,12 +11,15 @@ import { deleteConsoleModule, listConsoleModules, saveConsoleModule } from '../q
 import { AlertIncidents } from './alert-incidents';
 import { HealingEngine, HealingError } from './healing-engine';
 import type { ModuleView } from './module-view';
+import { ProcessRecords } from './process-records';
 
 export interface HealingServiceOptions {
   database: Database;
   audit: { append(input: AuditEventInput): Promise<unknown> };
   log: Logger;
   searchPath: string;
+  /** Supervised processes are recorded under it; without one, a crash of the worker orphans them. */
+  dataDir?: string;
   config: () => VigilConfig;
   host: () => { cpuPercent: number; memoryPercent: number };
   onModules?: (modules: ModuleView[]) => void;
@@ -46,6 +49,7 @@ export class HealingService {
     this.engine = new HealingEngine({
       ...options,
       modules: () => this.definitions(),
+      processRecords: options.dataDir ? new ProcessRecords(options.dataDir) : undefined,
       escalation: () => options.config().escalation,
       approvalTimeoutMs: options.approvalTimeoutMs ?? 15 * 60_000,
       onModules: (modules) => {
