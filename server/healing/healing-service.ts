@@ -1,4 +1,5 @@
 import type { VigilConfig } from '@/lib/config/config-schema';
+import type { ConfigStatus } from '@/lib/config/config-status';
 import type { IncidentNotification, IncidentSummary } from '@/lib/healing/incident';
 import { moduleSchema, runsCommands, type ModuleDefinition } from '@/lib/healing/module-schema';
 import { describeIssues } from '@/lib/http-error';
@@ -21,6 +22,8 @@ export interface HealingServiceOptions {
   /** Supervised processes are recorded under it; without one, a crash of the worker orphans them. */
   dataDir?: string;
   config: () => VigilConfig;
+  /** Whether the configuration file in force is the one on disk: the modules page says when it is not. */
+  configStatus?: () => ConfigStatus;
   host: () => { cpuPercent: number; memoryPercent: number };
   onModules?: (modules: ModuleView[]) => void;
   onIncident?: (incident: IncidentSummary) => void;
@@ -33,6 +36,7 @@ export interface HealingOverview {
   modules: ModuleView[];
   openIncidents: IncidentSummary[];
   recentIncidents: Awaited<ReturnType<typeof listIncidents>>;
+  configStatus: ConfigStatus | null;
 }
 
 /**
@@ -105,6 +109,7 @@ export class HealingService {
       modules: this.engine.list(),
       openIncidents: [...this.engine.incidents.openIncidents(), ...this.engine.incidents.externalIncidents()],
       recentIncidents: await listIncidents(this.options.database.prisma, { limit: 50 }),
+      configStatus: this.options.configStatus?.() ?? null,
     };
   }
 
