@@ -272,8 +272,9 @@ export class HealingEngine {
       observeOnly: definition.observeOnly,
       inMaintenance: false,
       dependenciesDown,
-      attempts: runtime.restartAttempts,
+      attempts: runtime.restartsInWindow(),
       maxAttempts: definition.restartPolicy.maxAttempts,
+      windowSeconds: definition.restartPolicy.windowSeconds,
       // A restart command that failed or hung once is not run again by itself: people decide.
       canRestart: canRestart(definition) && !runtime.restartBroken && this.autoRestartAllowed(runtime),
       canRepair: definition.repair !== undefined,
@@ -360,7 +361,7 @@ export class HealingEngine {
       runtime.restarting = true;
       runtime.restartAttempts += 1;
       runtime.restartTimes.push(Date.now());
-      runtime.nextRestartAt = Date.now() + backoffMs({ attempt: runtime.restartAttempts, initialMs: definition.restartPolicy.initialBackoffSeconds * 1000, maxMs: definition.restartPolicy.maxBackoffSeconds * 1000 });
+      runtime.nextRestartAt = Date.now() + backoffMs({ attempt: runtime.restartsInWindow(), initialMs: definition.restartPolicy.initialBackoffSeconds * 1000, maxMs: definition.restartPolicy.maxBackoffSeconds * 1000 });
       this.stats.restarted(runtime.name, Date.now());
     }
     const outcome = action === 'restart' ? await restartModule(runtime, this.options.searchPath) : await runModuleHook(action === 'repair' ? 'repair' : 'configSync', definition, this.options.searchPath);
@@ -414,7 +415,7 @@ export class HealingEngine {
         runtime.pendingApproval = null;
         await this.incidents.escalate(incident, 3, `nobody approved the ${action.replace('_', ' ')} in time; it was not run`);
       }
-      const exhausted = !canRestart(runtime.definition) || runtime.restartBroken || runtime.restartAttempts >= runtime.definition.restartPolicy.maxAttempts;
+      const exhausted = !canRestart(runtime.definition) || runtime.restartBroken || runtime.restartsInWindow(now) >= runtime.definition.restartPolicy.maxAttempts;
       const { level, why } = escalationLevelAt({ openedAt: incident.openedAt, now: new Date(now), attempts: runtime.consecutiveFailures, restartsExhausted: exhausted, policy: this.options.escalation(), atLeast: incident.failureClass === 'critical' ? 5 : undefined });
       const before = incident.escalationLevel;
       await this.incidents.escalate(incident, level, why);

@@ -60,7 +60,13 @@ export class ModuleRuntime {
   }
 
   restartsWithin(ms: number, now: number): number {
-    this.restartTimes = this.restartTimes.filter((t) => now - t <= 3_600_000);
+    const keep = Math.max(3_600_000, this.definition.restartPolicy.windowSeconds * 1000);
+    this.restartTimes = this.restartTimes.filter((t) => now - t <= keep);
     return this.restartTimes.filter((t) => now - t <= ms).length;
+  }
+
+  /** Restarts inside the budget's sliding window: what the budget and the back-off count. */
+  restartsInWindow(now = Date.now()): number {
+    return this.restartsWithin(this.definition.restartPolicy.windowSeconds * 1000, now);
   }
 }
