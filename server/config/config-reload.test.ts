@@ -103,13 +103,18 @@ describe.each(PROVIDERS)('a configuration file that does not validate, while the
 describe('a start with a configuration file that does not validate', () => {
   it('is refused, naming the problem and its line', { timeout: 60_000 }, async () => {
     const db = await createEmptyDatabase('sqlite');
+    let running: RunningProcess | null = null;
     try {
       const configFile = db.dir.join('vigil.config.yaml');
       writeFileSync(configFile, 'modules:\n  - { name: api, kind: http, url: "not a url" }\n');
-      const running = spawnTs('server/main.ts', { env: workerEnvVars({ dataDir: db.dir.join('data'), databaseUrl: db.url, vars: { VIGIL_CONFIG: configFile, WORKER_PORT: String(await findFreePort()) } }) });
-      expect((await running.exited).code).toBe(1);
+      running = spawnTs('server/main.ts', { env: workerEnvVars({ dataDir: db.dir.join('data'), databaseUrl: db.url, vars: { VIGIL_CONFIG: configFile, WORKER_PORT: String(await findFreePort()), LOG_LEVEL: 'info' } }) });
+      const started = running.waitForOutput(/worker ready/).then(() => 'started' as const, () => null);
+      expect(await Promise.race([running.exited.then(({ code }) => code), started])).toBe(1);
       expect(running.stderr()).toContain(`vigil worker: VIGIL_CONFIG: ${configFile} is not valid:\n  line 2: modules.api.url: must be an http(s) URL`);
     } finally {
+      // A worker that started after all must not outlive the test.
+      running?.kill('SIGKILL');
+      await running?.exited;
       await db.destroy();
     }
   });
