@@ -24,6 +24,7 @@ import { registerDefenseInternalRoutes } from './http/routes/defense-internal-ro
 import { createGuardHandler, DefenseService } from './defense';
 import { lockdownOnCriticalTamper, startWatchers, type Watchers } from './watchers';
 import { ConfigWatcher } from './config/config-file';
+import { reportConfigReloads } from './config/config-reporting';
 import { HealingService } from './healing';
 import { Notifier } from './notify';
 import { registerHealingRoutes } from './http/routes/healing-routes';
@@ -57,9 +58,10 @@ interface ServiceOptions extends StartWorkerOptions {
   startedAt: Date;
   /** Filled in once the cluster exists: the router's standby check reads it. */
   clusterRef: { current: Cluster | null };
+  config: ConfigWatcher;
 }
 
-async function startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port, clusterRef, onLeadershipLost }: ServiceOptions) {
+async function startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port, clusterRef, onLeadershipLost, config }: ServiceOptions) {
   const database = await openDatabase({ url: env.databaseUrl, busyTimeoutMs: env.sqliteBusyTimeoutMs });
   try {
     const schema = new SchemaKeeper(() => applyMigrations(env.databaseUrl, migrationsDir), log);
@@ -131,15 +133,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     const leaderHealth = new LeaderHealth(database.prisma);
     live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current(), fanOutPool: cluster?.pool, bindingsInForce: (bindings) => liveBindingsInForce(database.prisma, bindings) });
 
-    const config = new ConfigWatcher(env.configPath);
-    const reportConfig = () => {
-      for (const problem of config.loaded.problems) log.error({ file: config.loaded.file, field: problem.field }, `config: ${problem.message}`);
-    };
-    reportConfig();
-    config.onChange(() => {
-      log.info({ file: config.loaded.file }, 'configuration reloaded');
-      reportConfig();
-    });
+    reportConfigReloads({ config, log, audit });
     config.start();
     const relayProgress = (progress: RecoveryProgress) => {
       live?.emitRecoveryProgress(progress);
@@ -214,7 +208,9 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       audit,
       log,
       searchPath: env.searchPath,
+      dataDir: env.dataDir,
       config: () => config.loaded.config,
+      configStatus: () => config.status,
       host: hostPressure,
       onModules: (modules) => live?.emitModules(modules),
       onIncident: (incident) => live?.emitIncident(incident),
@@ -303,13 +299,15 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
       });
     return true;
   });
+  // Before anything listens or opens: a configuration file that does not validate stops the start.
+  const config = new ConfigWatcher(env.configPath);
   let ready = false;
   const httpServer = createHttpServer(router, log, () => ready);
   // Listen first: a port conflict should fail fast, before anything else starts.
   const port = await listen(httpServer, env.port, env.host);
   let started: Awaited<ReturnType<typeof startServices>>;
   try {
-    started = await startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port, clusterRef, onLeadershipLost });
+    started = await startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port, clusterRef, onLeadershipLost, config });
   } catch (error) {
     // Nothing may keep the port (or the database) after a failed start.
     httpServer.closeAllConnections();
@@ -317,7 +315,7 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
     throw error;
   }
   ready = true;
-  const { database, audit, monitor, live, tokens, schema, duties, integrity, config, recovery, recoveryScheduler, defense, healing, notifier, drills, forecaster, cluster, relay, leading, dutiesStarting } = started;
+  const { database, audit, monitor, live, tokens, schema, duties, integrity, recovery, recoveryScheduler, defense, healing, notifier, drills, forecaster, cluster, relay, leading, dutiesStarting } = started;
   log.info({ port, database: database.provider, role: cluster?.role ?? 'leader', node: cluster?.nodeId }, 'worker ready');
   const leaderOnly = <T>(what: string, value: T | undefined): T => {
     if (value === undefined) throw new Error(`${what} runs on the leader only`);

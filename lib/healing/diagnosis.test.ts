@@ -27,6 +27,19 @@ describe('diagnose', () => {
     expect(d).toMatchObject({ rootCause: 'resource_exhaustion', failureClass: 'service_failure' });
   });
 
+  it('reads a kill from outside as a kill, not a code bug; a crash signal or an exit code is still the code', () => {
+    const killed = diagnose(input({ findings: [finding('process_exited', { signal: 'SIGKILL', code: null })] }));
+    expect(killed).toMatchObject({ rootCause: 'killed_by_signal', failureClass: 'service_failure' });
+    expect(killed.reasons).toContain('killed by signal SIGKILL (external kill or OOM)');
+    expect(killed.confidence).toBeGreaterThanOrEqual(0.7);
+    const terminated = diagnose(input({ findings: [finding('process_exited', { signal: 'SIGTERM', code: null })] }));
+    expect(terminated).toMatchObject({ rootCause: 'killed_by_signal', reasons: ['killed by signal SIGTERM (stopped from outside)'] });
+    // Killed again and again is still killed, not a crash loop of the code.
+    expect(diagnose(input({ findings: [finding('process_exited', { signal: 'SIGKILL', code: null })], recentRestarts: 3 })).rootCause).toBe('killed_by_signal');
+    expect(diagnose(input({ findings: [finding('process_exited', { signal: 'SIGSEGV', code: null })] }))).toMatchObject({ rootCause: 'code_bug', reasons: ['crashed with SIGSEGV'] });
+    expect(diagnose(input({ findings: [finding('process_exited', { signal: null, code: 1 })] }))).toMatchObject({ rootCause: 'code_bug', reasons: ['the process exited (code 1)'] });
+  });
+
   it('calls repeated restarts a crash loop (code bug), and critical after five on a critical module', () => {
     expect(diagnose(input({ findings: [finding('process_exited', { code: 1 })], recentRestarts: 3 }))).toMatchObject({ rootCause: 'code_bug', failureClass: 'service_failure', severity: 'high' });
     expect(diagnose(input({ findings: [finding('process_exited', { code: 1 })], recentRestarts: 5, critical: true }))).toMatchObject({ failureClass: 'critical', severity: 'critical', urgency: 3 });

@@ -14,6 +14,7 @@ export const FINDING_KINDS = [
   'process_exited',
   'process_missing',
   'resource_exhaustion',
+  'supervisor_lost',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -49,6 +50,17 @@ export interface Diagnosis {
   reasons: string[];
 }
 
+/** Signals a process raises on itself when its code goes wrong (bad memory access, abort, bad instruction). */
+const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGSYS', 'SIGTRAP']);
+/** Signals that come from outside: a person, a service manager, the kernel's OOM killer. */
+const STOP_SIGNALS: Partial<Record<string, string>> = {
+  SIGKILL: 'external kill or OOM',
+  SIGTERM: 'stopped from outside',
+  SIGINT: 'interrupted from outside',
+  SIGHUP: 'its terminal or session went away',
+  SIGQUIT: 'stopped from outside',
+};
+
 const has = (findings: readonly Finding[], ...kinds: FindingKind[]) => findings.some((f) => kinds.includes(f.kind));
 
 interface Hypothesis {
@@ -72,6 +84,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     { rootCause: 'overload', failureClass: 'degradation', support: [] },
     { rootCause: 'network', failureClass: 'transient', support: [] },
     { rootCause: 'code_bug', failureClass: 'service_failure', support: [] },
+    { rootCause: 'killed_by_signal', failureClass: 'service_failure', support: [] },
+    { rootCause: 'supervisor_lost', failureClass: 'transient', support: [] },
     { rootCause: 'configuration', failureClass: 'drift', support: [] },
     { rootCause: 'data_corruption', failureClass: 'data_corruption', support: [] },
   ];
@@ -92,9 +106,15 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   if (has(findings, 'connection_refused', 'process_missing')) add('code_bug', 2, 'nothing listens: the service is not running');
   if (has(findings, 'process_exited')) {
     const exit = findings.find((f) => f.kind === 'process_exited')!;
-    if (exit.evidence.signal === 'SIGKILL' && host.memoryPercent >= 90) add('resource_exhaustion', 3, 'killed by SIGKILL while memory was high (OOM killer)');
-    else add('code_bug', 2, `the process exited (${exit.evidence.signal ?? `code ${exit.evidence.code}`})`);
+    const signal = typeof exit.evidence.signal === 'string' ? exit.evidence.signal : null;
+    if (signal === 'SIGKILL' && host.memoryPercent >= 90) add('resource_exhaustion', 3, 'killed by SIGKILL while memory was high (OOM killer)');
+    else if (signal && CRASH_SIGNALS.has(signal)) add('code_bug', 2, `crashed with ${signal}`);
+    // Outweighs the crash-loop rule below: a process killed every few seconds is being killed, not crashing.
+    else if (signal) add('killed_by_signal', STOP_SIGNALS[signal] ? 4 : 2, `killed by signal ${signal}${STOP_SIGNALS[signal] ? ` (${STOP_SIGNALS[signal]})` : ''}`);
+    else add('code_bug', 2, `the process exited (code ${exit.evidence.code})`);
   }
+  // Vigil's own worker died, not the service: the process was stopped on purpose and respawned.
+  if (has(findings, 'supervisor_lost')) add('supervisor_lost', 5, "Vigil's worker died and left the process running unsupervised; it was stopped and respawned");
   if (input.recentRestarts >= 3) add('code_bug', 3, `${input.recentRestarts} restarts in 10 minutes: a crash loop`);
   if (has(findings, 'http_status', 'error_rate')) {
     const status = Number(findings.find((f) => f.kind === 'http_status')?.evidence.status ?? 500);

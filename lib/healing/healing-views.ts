@@ -1,3 +1,4 @@
+import type { ConfigStatus } from '../config/config-status';
 import type { IncidentSummary } from './incident';
 import type { ModuleView } from './module-view';
 
@@ -32,6 +33,8 @@ export interface HealingOverviewView {
   modules: ModuleView[];
   openIncidents: IncidentSummary[];
   recentIncidents: IncidentRecordView[];
+  /** Null where no configuration file is watched. */
+  configStatus: ConfigStatus | null;
 }
 
 /** GET /api/incidents: what is open now (live from the engine) and the latest stored ones. */

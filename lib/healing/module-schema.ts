@@ -26,18 +26,25 @@ export const detectionSchema = z
   })
   .strict();
 
-/** CrashLoop-style: 1 s doubling to 5 min, forgotten after 10 min healthy (Kubernetes' numbers). */
+/**
+ * The restart budget is a rate: at most `maxAttempts` automatic restarts in any `windowSeconds`
+ * (a kill every few seconds is a crash loop, a kill an hour after the last one is not). Between
+ * restarts inside the window, CrashLoop-style back-off: 1 s doubling to 5 min (Kubernetes' numbers);
+ * the first restart after a quiet window is immediate.
+ */
 export const restartPolicySchema = z
   .object({
     initialBackoffSeconds: z.number().min(0).max(60).default(1),
     maxBackoffSeconds: z.number().min(1).max(3600).default(300),
-    resetAfterSeconds: z.number().min(1).max(86_400).default(600),
-    /** Restart attempts in a row before escalating past "restart" to people. */
-    maxAttempts: z.number().int().min(1).max(100).default(5),
+    resetAfterSeconds: z.number().min(1).max(86_400).default(600).describe('the window when windowSeconds is not given (its earlier name): restarts older than this are forgotten'),
+    maxAttempts: z.number().int().min(1).max(100).default(5).describe('automatic restarts allowed in any windowSeconds; one more and the incident goes to people'),
+    windowSeconds: z.number().min(1).max(86_400).optional().describe('the sliding window of the restart budget; default resetAfterSeconds (600)'),
     /** A restart command or hook that has not finished by then has failed. */
     timeoutSeconds: z.number().min(1).max(600).default(30),
   })
-  .strict();
+  .strict()
+  // Configurations written before the window had its own key keep their meaning.
+  .transform((policy) => ({ ...policy, windowSeconds: policy.windowSeconds ?? policy.resetAfterSeconds }));
 
 export const maintenanceWindowConfigSchema = z.union([
   z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }).strict(),

@@ -19,9 +19,11 @@ export interface PlanInput {
   observeOnly: boolean;
   inMaintenance: boolean;
   dependenciesDown: readonly string[];
-  /** Restart attempts in a row so far, and the module's budget. */
+  /** Restarts so far (inside the budget's window when there is one), and the module's budget. */
   attempts: number;
   maxAttempts: number;
+  /** The budget's sliding window: at most maxAttempts restarts in any this many seconds. */
+  windowSeconds?: number;
   canRestart: boolean;
   canRepair: boolean;
   canConfigSync: boolean;
@@ -49,8 +51,11 @@ export function planRecovery(input: PlanInput): RecoveryDecision {
       return { action: 'shed', needsApproval: false, flagged: false, why: 'degraded: the degradation levels shed optional features; watching' };
     case 'service_failure':
       if (!input.canRestart) return { action: 'escalate', needsApproval: false, flagged: false, why: 'service failure and no way to restart it is configured' };
-      if (input.attempts >= input.maxAttempts) return { action: 'escalate', needsApproval: false, flagged: false, why: `restart budget spent (${input.attempts} of ${input.maxAttempts})` };
-      return tiered('restart', `service failure: restart (attempt ${input.attempts + 1} of ${input.maxAttempts})`);
+      if (input.attempts >= input.maxAttempts) {
+        const spent = input.windowSeconds ? `${input.attempts} restarts in the last ${spanOf(input.windowSeconds)}; at most ${input.maxAttempts}` : `${input.attempts} of ${input.maxAttempts}`;
+        return { action: 'escalate', needsApproval: false, flagged: false, why: `restart budget spent (${spent})` };
+      }
+      return tiered('restart', `service failure: restart (attempt ${input.attempts + 1} of ${input.maxAttempts}${input.windowSeconds ? ` in ${spanOf(input.windowSeconds)}` : ''})`);
     case 'data_corruption':
       return input.canRepair ? tiered('repair', 'data corruption: run the repair hook') : { action: 'escalate', needsApproval: false, flagged: false, why: 'data corruption and no repair hook: restore from a snapshot' };
     case 'drift':
@@ -58,6 +63,13 @@ export function planRecovery(input: PlanInput): RecoveryDecision {
     case 'critical':
       return { action: 'escalate', needsApproval: false, flagged: false, why: 'critical: a human decides' };
   }
+}
+
+/** 600 → "10 min", 90 → "90 s", 7200 → "2 h". */
+function spanOf(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }
 
 /** Exponential back-off with "equal jitter" (half fixed, half random), for retries and restarts. */

@@ -1,11 +1,12 @@
 import { EnvError } from '../env/env-error';
 import { auditCommands } from './audit-commands';
+import { configCommands } from './config-commands';
 import { drillCommands } from './drill-commands';
 import { snapshotCommands } from './snapshot-commands';
 import { findCommand, UsageError, usageText, type CliCommand, type CliIo } from './command-table';
 
 /** Every command of `vigil`; each capability adds its own list here. */
-export const COMMANDS: CliCommand[] = [...snapshotCommands, ...auditCommands, ...drillCommands];
+export const COMMANDS: CliCommand[] = [...snapshotCommands, ...auditCommands, ...drillCommands, ...configCommands];
 
 /** Exit codes: 0 done, 1 a finding (a broken chain, a damaged snapshot, a rolled-back restore), 2 bad usage or configuration, 3 busy (another operation, or an interrupted restore to settle first). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -1,116 +1,98 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
-import { configLists, configSections, defaultConfig, type VigilConfig } from '@/lib/config/config-schema';
+import { defaultConfig, type VigilConfig } from '@/lib/config/config-schema';
+import { describeConfigProblem, type ConfigProblem, type ConfigStatus } from '@/lib/config/config-status';
+import { EnvError } from '../env/env-error';
+import { parseConfigText } from './config-parse';
 
-export interface ConfigProblem {
-  /** Dotted path of the bad field, e.g. `snapshots.sources.0.path`; empty for the whole file. */
-  field: string;
-  message: string;
-}
+export { parseConfigText, type ConfigProblem };
 
 export interface LoadedConfig {
   file: string;
   exists: boolean;
   config: VigilConfig;
-  /** Each bad field; its section falls back to defaults while the others load. */
+  /** Each bad field; a file with any is refused by the worker and by `vigil config check`. */
   problems: ConfigProblem[];
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function zodProblems(section: string, error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => ({ field: [section, ...issue.path.map(String)].join('.'), message: issue.message }));
+/** A start with a configuration file that does not validate stops, like a bad variable does. */
+export class ConfigFileError extends EnvError {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(`VIGIL_CONFIG: ${file} is not valid:\n${problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`);
+    this.name = 'ConfigFileError';
+  }
 }
 
-/** Paths in the file are relative to the file, not to wherever the process was started. */
-function resolvePaths(config: VigilConfig, baseDir: string): VigilConfig {
-  const snapshots = config.snapshots;
-  return {
-    ...config,
-    snapshots: {
-      ...snapshots,
-      store: snapshots.store ? path.resolve(baseDir, snapshots.store) : undefined,
-      sources: snapshots.sources.map((source) => ({ ...source, path: path.resolve(baseDir, source.path) })),
-    },
-    logs: { ...config.logs, files: config.logs.files.map((file) => ({ ...file, path: path.resolve(baseDir, file.path) })) },
-    integrity: { ...config.integrity, paths: config.integrity.paths.map((entry) => ({ ...entry, path: path.resolve(baseDir, entry.path) })) },
-  };
-}
-
-export function parseConfigText(text: string, baseDir: string): { config: VigilConfig; problems: ConfigProblem[] } {
-  const config = defaultConfig();
-  let document: unknown;
+function readProblem(bytes: Buffer): ConfigProblem | null {
+  // An editor that truncates and then writes is seen half way often enough: an empty file is
+  // never taken as "no modules". To mean nothing configured, say so (`modules: []`) or remove the file.
+  if (bytes.toString('utf8').trim() === '') return { field: '', message: 'the file is empty; write `modules: []` for an empty configuration, or remove the file' };
   try {
-    document = parseYaml(text) ?? {};
-  } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    return { config, problems: [{ field: '', message: `not valid YAML${where}: ${(error as Error).message.split('\n')[0]}` }] };
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { field: '', message: 'not UTF-8 text (a binary file?)' };
   }
-  if (!isRecord(document)) return { config, problems: [{ field: '', message: 'must be a mapping of sections (modules, snapshots, …)' }] };
-  const problems: ConfigProblem[] = [];
-  const sections = config as unknown as Record<string, unknown>;
-  for (const [section, schema] of Object.entries(configSections) as [string, z.ZodType][]) {
-    if (document[section] === undefined || document[section] === null) continue;
-    const result = schema.safeParse(document[section]);
-    if (result.success) sections[section] = result.data;
-    else problems.push(...zodProblems(section, result.error));
-  }
-  for (const [section, schema] of Object.entries(configLists) as [string, z.ZodType][]) {
-    const items = document[section];
-    if (items === undefined || items === null) continue;
-    if (!Array.isArray(items)) {
-      problems.push({ field: section, message: 'must be a list' });
-      continue;
-    }
-    const valid: unknown[] = [];
-    const names = new Set<string>();
-    items.forEach((item, index) => {
-      const label = isRecord(item) && typeof item.name === 'string' ? `${section}.${item.name}` : `${section}.${index}`;
-      const result = schema.safeParse(item);
-      if (!result.success) problems.push(...zodProblems(label, result.error));
-      else if (names.has((result.data as { name: string }).name)) problems.push({ field: label, message: 'a second entry with this name; the first one is kept' });
-      else {
-        names.add((result.data as { name: string }).name);
-        valid.push(result.data);
-      }
-    });
-    sections[section] = valid;
-  }
-  return { config: resolvePaths(config, baseDir), problems };
+  return bytes.includes(0) ? { field: '', message: 'holds a NUL byte (a binary file?)' } : null;
 }
 
 /** A missing file is an empty configuration, not an error: a new install has none. */
 export function loadConfigFile(file: string): LoadedConfig {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file, exists: false, config: defaultConfig(), problems: [] };
     return { file, exists: false, config: defaultConfig(), problems: [{ field: '', message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}` }] };
   }
-  return { file, exists: true, ...parseConfigText(text, path.dirname(file)) };
+  const problem = readProblem(bytes);
+  if (problem) return { file, exists: true, config: defaultConfig(), problems: [problem] };
+  return { file, exists: true, ...parseConfigText(bytes.toString('utf8'), path.dirname(file), { withLines: true }) };
 }
 
+const readBytes = (file: string): string | null => {
+  try {
+    return readFileSync(file, 'latin1');
+  } catch {
+    return null;
+  }
+};
+
 /**
- * Reloads the file when it changes. Polling stat (not inotify) follows editors that save
- * by writing a new file and renaming it over the old one.
+ * Reloads the file when it changes, all or nothing: a file that does not validate leaves the
+ * last good configuration in force (modules keep running) and is reported, never half applied.
+ * Polling stat (not inotify) follows editors that save by writing a new file and renaming it
+ * over the old one; a change is read again after `settleMs` until two reads agree, so a save
+ * caught half written is not what gets applied.
  */
 export class ConfigWatcher {
   private current: LoadedConfig;
+  private state: ConfigStatus;
   private readonly listeners = new Set<(config: LoadedConfig) => void>();
+  private readonly rejectionListeners = new Set<(status: ConfigStatus) => void>();
   private watching = false;
+  private settling: Promise<void> | null = null;
 
   constructor(
     private readonly file: string,
     private readonly intervalMs = 1000,
+    private readonly settleMs = 100,
   ) {
     this.current = loadConfigFile(file);
+    if (this.current.problems.length > 0) throw new ConfigFileError(file, this.current.problems);
+    const now = new Date().toISOString();
+    this.state = { ok: true, file, at: now, appliedAt: now, error: null, problems: [] };
   }
 
   get loaded(): LoadedConfig {
     return this.current;
+  }
+
+  /** Whether the file on disk is what is in force, and why not. */
+  get status(): ConfigStatus {
+    return this.state;
   }
 
   onChange(listener: (config: LoadedConfig) => void): () => void {
@@ -118,14 +100,45 @@ export class ConfigWatcher {
     return () => this.listeners.delete(listener);
   }
 
+  /** A changed file that was refused: the last good configuration stays in force. */
+  onRejected(listener: (status: ConfigStatus) => void): () => void {
+    this.rejectionListeners.add(listener);
+    return () => this.rejectionListeners.delete(listener);
+  }
+
   start(): void {
     if (this.watching) return;
     this.watching = true;
-    watchFile(this.file, { interval: this.intervalMs, persistent: false }, () => this.reload());
+    watchFile(this.file, { interval: this.intervalMs, persistent: false }, () => void this.reloadWhenSettled());
   }
 
+  private reloadWhenSettled(): Promise<void> {
+    this.settling ??= (async () => {
+      let seen = readBytes(this.file);
+      for (let reads = 0; reads < 20; reads++) {
+        await new Promise((resolve) => setTimeout(resolve, this.settleMs));
+        const again = readBytes(this.file);
+        if (again === seen) break;
+        seen = again;
+      }
+      this.settling = null;
+      if (this.watching) this.reload();
+    })();
+    return this.settling;
+  }
+
+  /** Reads the file now; resolves with the configuration in force afterwards (the last good one if it was refused). */
   reload(): LoadedConfig {
-    this.current = loadConfigFile(this.file);
+    const next = loadConfigFile(this.file);
+    const at = new Date().toISOString();
+    const problems = next.problems.length > 0 ? next.problems : !next.exists && this.current.exists ? [{ field: '', message: 'the file is gone (deleted, or moved away); remove its modules by saving `modules: []` instead' }] : [];
+    if (problems.length > 0) {
+      this.state = { ok: false, file: this.file, at, appliedAt: this.state.appliedAt, error: `${problems.length === 1 ? 'the file was' : `${problems.length} problems; the file was`} not applied: ${describeConfigProblem(problems[0])}`, problems };
+      for (const listener of this.rejectionListeners) listener(this.state);
+      return this.current;
+    }
+    this.current = next;
+    this.state = { ok: true, file: this.file, at, appliedAt: at, error: null, problems: [] };
     for (const listener of this.listeners) listener(this.current);
     return this.current;
   }
@@ -135,5 +148,4 @@ export class ConfigWatcher {
     this.watching = false;
     unwatchFile(this.file);
   }
-
 }

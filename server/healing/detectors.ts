@@ -1,9 +1,10 @@
 import type { Finding } from '@/lib/healing/diagnosis';
 import type { ModuleDefinition } from '@/lib/healing/module-schema';
 import type { LatencyBaseline, ProbeWindow } from './probe-window';
+import type { ProcessExit } from './supervisor';
 
 /**
- * DESIGN.md's sliding-window detectors over the module's recent probes: error rate over the
+ * Sliding-window detectors over the module's recent probes: error rate over the
  * last minute, and latency P95 against the learned baseline (the baseline floored at 5 ms and
  * the excess at `latencyFloorMs`, so a loopback service is not "degraded" by scheduling jitter).
  */
@@ -27,4 +28,10 @@ export function windowFindings(module: ModuleDefinition, window: ProbeWindow, ba
 export function overBaseline(module: ModuleDefinition, baseline: LatencyBaseline, latencyMs: number | null): boolean {
   const normal = baseline.current;
   return latencyMs !== null && normal !== null && latencyMs > module.detection.latencyFactor * Math.max(normal, 5) && latencyMs - normal >= module.detection.latencyFloorMs;
+}
+
+/** A supervised process ended: a signal is named as a kill (whose cause diagnosis weighs), a code as an exit. */
+export function exitFinding(exit: ProcessExit): Finding {
+  const how = exit.signal ? `killed by signal ${exit.signal}` : `process exited with code ${exit.code}`;
+  return { kind: 'process_exited', message: `${how} after ${Math.round(exit.uptimeMs / 1000)} s`, evidence: { code: exit.code, signal: exit.signal } };
 }

@@ -92,8 +92,64 @@ describe('the healing engine', () => {
     await waitFor(() => engine!.list()[0].state === 'up' && engine!.list()[0].pid !== firstPid, { timeoutMs: 5000 });
     expect(detectedMs).toBeLessThan(1000);
     const [incident] = await listIncidents(db.database.prisma, { module: 'echo' });
-    expect(incident).toMatchObject({ failureClass: 'service_failure', state: 'resolved' });
+    expect(incident).toMatchObject({ failureClass: 'service_failure', state: 'resolved', rootCause: 'killed_by_signal' });
+    expect(incident.title).toMatch(/^echo: killed by signal SIGKILL after \d+ s$/);
+    const classified = (await findIncident(db.database.prisma, incident.id))!.steps.find((step) => step.kind === 'classified');
+    expect(classified?.message).toMatch(/likely killed by signal \(confidence [\d.]+\): killed by signal SIGKILL \(external kill or OOM\)/);
     expect(engine!.runtime('echo')!.supervisor!.logs.tail().map((l) => l.text)).toContain('killed by SIGKILL');
+  });
+
+  describe('the restart budget is a rate: at most maxAttempts restarts in any windowSeconds', () => {
+    async function killable(restartPolicy: Record<string, number>) {
+      const script = `${db.dir.path}/serve.js`;
+      writeFileSync(script, 'setInterval(() => {}, 1000);');
+      await startEngine([mod({ name: 'svc', kind: 'process', command: [process.execPath, script], intervalSeconds: 30, restartPolicy })]).start();
+      const view = () => engine!.list()[0];
+      let pid = (await waitFor(() => view().state === 'up' && view().pid)) as number;
+      return {
+        /** Kills the process and resolves with the new pid once it was respawned, or null when it was not. */
+        async kill(): Promise<number | null> {
+          process.kill(pid, 'SIGKILL');
+          const outcome = await waitFor(async () => {
+            if (view().state === 'up' && view().pid !== null && view().pid !== pid) return { pid: view().pid };
+            const [incident] = await listIncidents(db.database.prisma, { module: 'svc' });
+            return incident?.state === 'open' && incident.escalationLevel >= 3 ? { pid: null } : null;
+          }, { timeoutMs: 10_000 });
+          if (outcome.pid !== null) pid = outcome.pid;
+          return outcome.pid;
+        },
+      };
+    }
+
+    it('a kill after the window has passed is restarted at once, however many came before', async () => {
+      const svc = await killable({ maxAttempts: 2, windowSeconds: 2 });
+      const respawned: (number | null)[] = [];
+      for (let kill = 0; kill < 4; kill++) {
+        const killedAt = Date.now();
+        respawned.push(await svc.kill());
+        expect(Date.now() - killedAt).toBeLessThan(5000);
+        const restartedAt = Date.now();
+        // Only restarts inside the window count: wait until the last one has left it.
+        await waitFor(() => Date.now() - restartedAt > 2100, { intervalMs: 50 });
+      }
+      expect(respawned.every((pid) => pid !== null)).toBe(true);
+      expect(engine!.list()[0]).toMatchObject({ state: 'up', restarts: 4 });
+    });
+
+    it('kills in quick succession spend it, and the incident says so', async () => {
+      const svc = await killable({ maxAttempts: 2, windowSeconds: 600, initialBackoffSeconds: 0 });
+      expect(await svc.kill()).not.toBeNull();
+      expect(await svc.kill()).not.toBeNull();
+      expect(await svc.kill()).toBeNull();
+      const [incident] = await listIncidents(db.database.prisma, { module: 'svc' });
+      const detail = (await findIncident(db.database.prisma, incident.id))!;
+      expect(detail.steps.map((s) => s.message)).toContainEqual(expect.stringMatching(/restart budget spent \(2 restarts in the last 10 min; at most 2\)/));
+    });
+
+    it('keeps the old keys: resetAfterSeconds is the window when windowSeconds is not given', () => {
+      expect(mod({ name: 'svc', kind: 'process', command: ['x'], restartPolicy: { maxAttempts: 3, resetAfterSeconds: 120 } }).restartPolicy).toMatchObject({ maxAttempts: 3, resetAfterSeconds: 120, windowSeconds: 120 });
+      expect(mod({ name: 'svc', kind: 'process', command: ['x'] }).restartPolicy).toMatchObject({ maxAttempts: 5, windowSeconds: 600 });
+    });
   });
 
   it('folds a dependent into its dependency\'s incident and does not restart it', async () => {

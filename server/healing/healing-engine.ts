@@ -9,7 +9,7 @@ import type { AuditEventInput } from '@/lib/audit/types';
 import type { Database } from '../db/client';
 import type { Logger } from '../log';
 import { readRecentRestarts } from '../queries/module-restarts';
-import { overBaseline, windowFindings } from './detectors';
+import { exitFinding, overBaseline, windowFindings } from './detectors';
 import { IncidentManager } from './incident-manager';
 import { ModuleRuntime } from './module-runtime';
 import { moduleView, type ModuleView } from './module-view';
@@ -17,7 +17,9 @@ import { ModuleStats } from './module-stats';
 import { probeModule } from './probe-module';
 import type { ProbeResult } from './probes/probe-result';
 import { canRestart, restartModule, runModuleHook } from './recovery-actions';
-import { SupervisedProcess, type ProcessExit } from './supervisor';
+import { SupervisedProcess, STOP_GRACE_MS, type ProcessExit } from './supervisor';
+import { orphanFinding, stopOrphans, type StoppedOrphan } from './orphans';
+import type { ProcessRecords } from './process-records';
 
 /** The longest reset time a restart policy may have: restarts older than that count for nothing. */
 const LONGEST_RESET_MS = 86_400_000;
@@ -38,6 +40,8 @@ export interface HealingEngineOptions {
   onProbe?: (module: string, latencyMs: number) => void;
   /** How long an action waits for approval before it lapses (and the incident escalates). */
   approvalTimeoutMs: number;
+  /** Where supervised processes are recorded, so a worker back from a crash stops what its predecessor left running. */
+  processRecords?: ProcessRecords;
 }
 
 type RecoveryAction = 'restart' | 'repair' | 'config_sync';
@@ -64,6 +68,8 @@ export class HealingEngine {
   private started = false;
   /** Restarts before this worker started, per module, from the audit trail; read once by the first reconcile. */
   private pastRestarts = new Map<string, number[]>();
+  /** Processes a crashed predecessor left running, stopped at start: each module's incident says so. */
+  private readonly stoppedOrphans = new Map<string, StoppedOrphan>();
   /** Scheduling drift of each probe start (ms late), for the benchmark and /metrics. */
   readonly drift: number[] = [];
 
@@ -83,6 +89,9 @@ export class HealingEngine {
     if (this.closed || this.started) return;
     this.started = true;
     this.pastRestarts = await readRecentRestarts(this.options.database, new Date(Date.now() - LONGEST_RESET_MS)).catch(() => new Map<string, number[]>());
+    const { processRecords: records, log, audit } = this.options;
+    // Before any spawn: an orphan still holds the port its module's new process will listen on.
+    if (records) for (const orphan of await stopOrphans({ records, graceMs: STOP_GRACE_MS, log, audit })) this.stoppedOrphans.set(orphan.record.module, orphan);
     await this.reconcile();
     this.pastRestarts.clear();
     this.escalationTimer = setInterval(() => void this.escalationTick(), ESCALATION_TICK_MS);
@@ -105,8 +114,11 @@ export class HealingEngine {
       runtime.recallRestarts(this.pastRestarts.get(name) ?? [], Date.now());
       this.runtimes.set(name, runtime);
       if (definition.kind === 'process') {
-        runtime.supervisor = new SupervisedProcess(definition, { searchPath: this.options.searchPath, onExit: (exit) => void this.onProcessExit(runtime, exit) });
+        runtime.supervisor = new SupervisedProcess(definition, { searchPath: this.options.searchPath, onExit: (exit) => void this.onProcessExit(runtime, exit), records: this.options.processRecords });
         await runtime.supervisor.start().catch((error: unknown) => runtime.supervisor?.logs.note(`could not start: ${(error as Error).message}`));
+        const orphan = this.stoppedOrphans.get(name);
+        this.stoppedOrphans.delete(name);
+        if (orphan) await this.onFailure(runtime, [orphanFinding(orphan)], orphan.at);
       }
       this.schedule(runtime, definition.kind === 'process' ? 200 : Math.random() * Math.min(definition.intervalSeconds * 1000, 5000));
     }
@@ -203,7 +215,7 @@ export class HealingEngine {
   private async onProcessExit(runtime: ModuleRuntime, exit: ProcessExit): Promise<void> {
     if (this.closed || runtime.paused) return;
     const definition = runtime.definition as Extract<ModuleDefinition, { kind: 'process' }>;
-    const finding: Finding = { kind: 'process_exited', message: `process exited (${exit.signal ?? `code ${exit.code}`}) after ${Math.round(exit.uptimeMs / 1000)} s`, evidence: { code: exit.code, signal: exit.signal } };
+    const finding = exitFinding(exit);
     runtime.firstFailureAt ??= exit.at;
     runtime.consecutiveFailures = Math.max(runtime.consecutiveFailures + 1, definition.failureThreshold);
     runtime.remember({ ok: false, latencyMs: null, message: finding.message, finding }, exit.at);
@@ -269,8 +281,9 @@ export class HealingEngine {
       observeOnly: definition.observeOnly,
       inMaintenance: false,
       dependenciesDown,
-      attempts: runtime.restartAttempts,
+      attempts: runtime.restartsInWindow(),
       maxAttempts: definition.restartPolicy.maxAttempts,
+      windowSeconds: definition.restartPolicy.windowSeconds,
       // A restart command that failed or hung once is not run again by itself: people decide.
       canRestart: canRestart(definition) && !runtime.restartBroken && this.autoRestartAllowed(runtime),
       canRepair: definition.repair !== undefined,
@@ -358,7 +371,7 @@ export class HealingEngine {
       runtime.restarting = true;
       runtime.restartAttempts += 1;
       runtime.restartTimes.push(Date.now());
-      runtime.nextRestartAt = Date.now() + backoffMs({ attempt: runtime.restartAttempts, initialMs: definition.restartPolicy.initialBackoffSeconds * 1000, maxMs: definition.restartPolicy.maxBackoffSeconds * 1000 });
+      runtime.nextRestartAt = Date.now() + backoffMs({ attempt: runtime.restartsInWindow(), initialMs: definition.restartPolicy.initialBackoffSeconds * 1000, maxMs: definition.restartPolicy.maxBackoffSeconds * 1000 });
       this.stats.restarted(runtime.name, Date.now());
     }
     const outcome = action === 'restart' ? await restartModule(runtime, this.options.searchPath) : await runModuleHook(action === 'repair' ? 'repair' : 'configSync', definition, this.options.searchPath);
@@ -412,7 +425,7 @@ export class HealingEngine {
         runtime.pendingApproval = null;
         await this.incidents.escalate(incident, 3, `nobody approved the ${action.replace('_', ' ')} in time; it was not run`);
       }
-      const exhausted = !canRestart(runtime.definition) || runtime.restartBroken || runtime.restartAttempts >= runtime.definition.restartPolicy.maxAttempts;
+      const exhausted = !canRestart(runtime.definition) || runtime.restartBroken || runtime.restartsInWindow(now) >= runtime.definition.restartPolicy.maxAttempts;
       const { level, why } = escalationLevelAt({ openedAt: incident.openedAt, now: new Date(now), attempts: runtime.consecutiveFailures, restartsExhausted: exhausted, policy: this.options.escalation(), atLeast: incident.failureClass === 'critical' ? 5 : undefined });
       const before = incident.escalationLevel;
       await this.incidents.escalate(incident, level, why);

@@ -1,4 +1,5 @@
 import type { VigilConfig } from '@/lib/config/config-schema';
+import type { ConfigStatus } from '@/lib/config/config-status';
 import type { IncidentNotification, IncidentSummary } from '@/lib/healing/incident';
 import { moduleSchema, runsCommands, type ModuleDefinition } from '@/lib/healing/module-schema';
 import { describeIssues } from '@/lib/http-error';
@@ -11,13 +12,18 @@ import { deleteConsoleModule, listConsoleModules, saveConsoleModule } from '../q
 import { AlertIncidents } from './alert-incidents';
 import { HealingEngine, HealingError } from './healing-engine';
 import type { ModuleView } from './module-view';
+import { ProcessRecords } from './process-records';
 
 export interface HealingServiceOptions {
   database: Database;
   audit: { append(input: AuditEventInput): Promise<unknown> };
   log: Logger;
   searchPath: string;
+  /** Supervised processes are recorded under it; without one, a crash of the worker orphans them. */
+  dataDir?: string;
   config: () => VigilConfig;
+  /** Whether the configuration file in force is the one on disk: the modules page says when it is not. */
+  configStatus?: () => ConfigStatus;
   host: () => { cpuPercent: number; memoryPercent: number };
   onModules?: (modules: ModuleView[]) => void;
   onIncident?: (incident: IncidentSummary) => void;
@@ -30,6 +36,7 @@ export interface HealingOverview {
   modules: ModuleView[];
   openIncidents: IncidentSummary[];
   recentIncidents: Awaited<ReturnType<typeof listIncidents>>;
+  configStatus: ConfigStatus | null;
 }
 
 /**
@@ -46,6 +53,7 @@ export class HealingService {
     this.engine = new HealingEngine({
       ...options,
       modules: () => this.definitions(),
+      processRecords: options.dataDir ? new ProcessRecords(options.dataDir) : undefined,
       escalation: () => options.config().escalation,
       approvalTimeoutMs: options.approvalTimeoutMs ?? 15 * 60_000,
       onModules: (modules) => {
@@ -101,6 +109,7 @@ export class HealingService {
       modules: this.engine.list(),
       openIncidents: [...this.engine.incidents.openIncidents(), ...this.engine.incidents.externalIncidents()],
       recentIncidents: await listIncidents(this.options.database.prisma, { limit: 50 }),
+      configStatus: this.options.configStatus?.() ?? null,
     };
   }
 

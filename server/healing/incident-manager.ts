@@ -83,7 +83,7 @@ export class IncidentManager {
     this.open.set(incident.id, incident);
     await this.persist(() => insertIncident(this.sinks.database.prisma, { ...incident, firstFailureAt: new Date(input.firstFailureAt), detectedAt: new Date(input.detectedAt) }));
     await this.step(incident, 'detected', `detected ${input.findings.map((f) => f.message).join('; ')} (${input.detectedAt - input.firstFailureAt} ms after the first failure)`, { findings: input.findings.map((f) => ({ kind: f.kind, ...f.evidence })), mttdMs: input.detectedAt - input.firstFailureAt });
-    await this.step(incident, 'classified', `${diagnosis.failureClass.replace('_', ' ')}; likely ${diagnosis.rootCause.replace('_', ' ')} (confidence ${diagnosis.confidence})`, { failureClass: diagnosis.failureClass, rootCause: diagnosis.rootCause, confidence: diagnosis.confidence, severity: diagnosis.severity, urgency: diagnosis.urgency, reasons: diagnosis.reasons });
+    await this.step(incident, 'classified', `${diagnosis.failureClass.replaceAll('_', ' ')}; likely ${diagnosis.rootCause.replaceAll('_', ' ')} (confidence ${diagnosis.confidence})${diagnosis.reasons.length > 0 ? `: ${diagnosis.reasons.join('; ')}` : ''}`, { failureClass: diagnosis.failureClass, rootCause: diagnosis.rootCause, confidence: diagnosis.confidence, severity: diagnosis.severity, urgency: diagnosis.urgency, reasons: diagnosis.reasons });
     this.sinks.onIncident?.(incident);
     return incident;
   }

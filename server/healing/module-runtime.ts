@@ -4,7 +4,7 @@ import { LatencyBaseline, ProbeWindow } from './probe-window';
 import type { SupervisedProcess } from './supervisor';
 import { UsageTracker } from './process-usage';
 
-/** How long restart times are kept for the module view and diagnosis. */
+/** How long restart times are kept at least, for the module view and diagnosis. */
 const RESTART_MEMORY_MS = 3_600_000;
 
 /** Everything the engine knows about one module between probes. */
@@ -64,14 +64,24 @@ export class ModuleRuntime {
 
   /** Restarts made before the worker itself restarted: the budget goes on from where it was, not from zero. */
   recallRestarts(times: readonly number[], now: number): void {
-    this.restartTimes = times.filter((t) => now - t <= RESTART_MEMORY_MS);
+    this.restartTimes = times.filter((t) => now - t <= this.restartMemoryMs());
     // What onFailure would not have reset yet: the attempts within the policy's reset time.
     const resetMs = this.definition.restartPolicy.resetAfterSeconds * 1000;
     this.restartAttempts = times.filter((t) => now - t <= resetMs).length;
   }
 
+  /** Restart times are kept for the view's hour, or for the whole budget window when that is longer. */
+  private restartMemoryMs(): number {
+    return Math.max(RESTART_MEMORY_MS, this.definition.restartPolicy.windowSeconds * 1000);
+  }
+
   restartsWithin(ms: number, now: number): number {
-    this.restartTimes = this.restartTimes.filter((t) => now - t <= RESTART_MEMORY_MS);
+    this.restartTimes = this.restartTimes.filter((t) => now - t <= this.restartMemoryMs());
     return this.restartTimes.filter((t) => now - t <= ms).length;
+  }
+
+  /** Restarts inside the budget's sliding window: what the budget and the back-off count. */
+  restartsInWindow(now = Date.now()): number {
+    return this.restartsWithin(this.definition.restartPolicy.windowSeconds * 1000, now);
   }
 }

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { ProcessModule } from '@/lib/healing/module-schema';
 import { childEnv, resolveProgram } from '../exec/run-program';
 import { LogRing } from './log-ring';
+import { liveGroupMembers, readProcStat, terminateGroup } from './process-group';
+import { thisWorker, type ProcessRecords } from './process-records';
 
 export interface ProcessExit {
   code: number | null;
@@ -11,15 +13,20 @@ export interface ProcessExit {
   uptimeMs: number;
 }
 
-const STOP_GRACE_MS = 5000;
+export const STOP_GRACE_MS = 5000;
 
 /**
  * A process the worker spawns and owns. The exit event arrives the moment the child dies,
  * which is how a crash is detected in well under a second instead of at the next probe.
+ * It runs in a process group of its own, so a stop reaches everything it started (a shell
+ * script's children included), and it is recorded in the data directory, so a worker that
+ * comes back after a crash finds and stops it before respawning it.
  */
 export class SupervisedProcess {
   readonly logs: LogRing;
   private child: ChildProcess | null = null;
+  /** The group of the last spawn: it may outlive its leader (children of a crashed shell script). */
+  private pgid: number | null = null;
   private startedAt = 0;
   private stopping = false;
   /** For good: a restart still under way when the engine closes must not spawn a process nobody owns. */
@@ -28,7 +35,7 @@ export class SupervisedProcess {
 
   constructor(
     private definition: ProcessModule,
-    private readonly options: { searchPath: string; onExit: (exit: ProcessExit) => void },
+    private readonly options: { searchPath: string; onExit: (exit: ProcessExit) => void; records?: ProcessRecords },
   ) {
     this.logs = new LogRing(definition.logLines);
   }
@@ -53,13 +60,16 @@ export class SupervisedProcess {
     if (this.running || this.closed) return;
     const program = await resolveProgram(this.definition.command[0], this.options.searchPath);
     if (this.closed) return;
+    // What the last one started may still hold its port: the respawn would die with EADDRINUSE.
+    await this.stopLeftovers();
     this.stopping = false;
     this.startedAt = Date.now();
     const child = spawn(program, this.definition.command.slice(1), {
       cwd: this.definition.cwd,
       env: childEnv(this.options.searchPath, this.definition.env),
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: false,
+      // A group (and session) of its own: its pid is the group's id, and -pid signals all of it.
+      detached: true,
     });
     this.child = child;
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.logs.write('stdout', chunk));
@@ -69,6 +79,8 @@ export class SupervisedProcess {
       child.once('error', reject);
     });
     this.logs.note(`started pid ${child.pid}`);
+    this.pgid = child.pid ?? null;
+    this.record(child);
     child.once('exit', (code, signal) => {
       const exit: ProcessExit = { code, signal, at: Date.now(), uptimeMs: Date.now() - this.startedAt };
       this.lastExit = exit;
@@ -78,19 +90,31 @@ export class SupervisedProcess {
     });
   }
 
-  /** TERM, then KILL after a grace period; resolves once the process is gone. */
+  private record(child: ChildProcess): void {
+    const stat = child.pid ? readProcStat(child.pid) : null;
+    if (!this.options.records || !child.pid || !stat) return;
+    try {
+      this.options.records.write({ module: this.definition.name, pid: child.pid, pgid: child.pid, startTime: stat.startTime, command: this.definition.command, startedAt: new Date(this.startedAt).toISOString(), worker: thisWorker() });
+    } catch (error) {
+      this.logs.note(`could not record pid ${child.pid} in the data directory: ${(error as Error).message}`);
+    }
+  }
+
+  private async stopLeftovers(): Promise<void> {
+    if (this.pgid === null || this.running || liveGroupMembers(this.pgid).length === 0) return;
+    const signal = await terminateGroup(this.pgid, STOP_GRACE_MS);
+    this.logs.note(`stopped what pid ${this.pgid} left running in its group (${signal})`);
+  }
+
+  /** TERM to the whole group, then KILL after a grace period; resolves once all of it is gone. */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || !this.running) return;
+    if (!child || !this.running || this.pgid === null) return this.stopLeftovers();
     this.stopping = true;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    // A hung (SIGSTOPped) process only acts on the TERM once continued; without this every
-    // restart of a stopped process waited the full grace period for the KILL.
-    child.kill('SIGCONT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    // The group's TERM comes with a CONT: a hung (SIGSTOPped) process only acts on it once continued.
+    await terminateGroup(this.pgid, STOP_GRACE_MS);
     await gone;
-    clearTimeout(timer);
   }
 
   async restart(): Promise<void> {
@@ -102,5 +126,6 @@ export class SupervisedProcess {
   async close(): Promise<void> {
     this.closed = true;
     await this.stop();
+    this.options.records?.remove(this.definition.name);
   }
 }
