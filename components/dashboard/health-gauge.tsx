@@ -24,7 +24,7 @@ function arc(from: number, to: number, radius = RADIUS): string {
   return `M ${a.x} ${a.y} A ${radius} ${radius} 0 ${large} 1 ${b.x} ${b.y}`;
 }
 
-/** Band edges from DESIGN.md, drawn as ticks on the track so the needle's band is obvious. */
+/** The degradation bands' edges, drawn as ticks on the track so the needle's band is obvious. */
 const BANDS = [
   { from: 0, to: 30, color: 'var(--crit)' },
   { from: 30, to: 50, color: 'var(--bad)' },

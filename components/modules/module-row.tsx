@@ -17,7 +17,7 @@ import { ModuleLogsDialog } from './module-logs-dialog';
 
 function P95Cell({ module }: { module: ModuleView }) {
   const { p95Ms, baselineMs } = module;
-  // DESIGN.md: latency P95 over 2x the learned baseline is a detection.
+  // Latency P95 over 2x the learned baseline is a detection (the healing defaults).
   const over = p95Ms !== null && baselineMs !== null && baselineMs > 0 ? p95Ms / baselineMs : null;
   return (
     <Td className="tabular text-right whitespace-nowrap" title={over !== null ? `p95 is ${over.toFixed(1)}× the baseline` : 'no baseline learned yet'}>

@@ -91,7 +91,7 @@ export interface VigilConfig {
   logs: LogsConfig;
   integrity: IntegrityConfig;
   defense: DefenseConfig;
-  /** Peers whose X-Forwarded-For / X-Real-IP are believed; loopback by default (DESIGN.md). */
+  /** Peers whose X-Forwarded-For / X-Real-IP are believed; loopback by default, where a local proxy runs. */
   trustedProxies: string[];
   /** Sources never isolated and let through a LOCKDOWN. */
   allowlist: string[];

@@ -39,7 +39,7 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 
 const scenario = (s: z.input<typeof scenarioSchema>): Scenario => scenarioSchema.parse(s);
 
-/** DESIGN.md: 100 requests/min warning, 500/min critical; brute force 5 failures warning, 10 critical. */
+/** Defaults: 100 requests/min warning, 500/min critical; brute force 5 failures warning, 10 critical. */
 export const DEFAULT_SCENARIOS: Scenario[] = [
   scenario({ name: 'rate-abuse', kinds: ['request'], capacity: 100, level: 'high' }),
   scenario({ name: 'rate-abuse-critical', kinds: ['request'], capacity: 500, level: 'critical' }),
@@ -51,7 +51,7 @@ export const DEFAULT_SCENARIOS: Scenario[] = [
   scenario({ name: 'scan-not-found-critical', kinds: ['not_found'], capacity: 100, level: 'critical' }),
   scenario({ name: 'scan-paths', kinds: ['request'], distinct: 'path', capacity: 150, level: 'high' }),
   scenario({ name: 'resource-abuse', kinds: ['error'], capacity: 50, minShare: 0.5, level: 'high' }),
-  // DESIGN.md's exhaustion thresholds (CPU > 90 %, memory > 95 %) as the spike.
+  // The health score's exhaustion thresholds (CPU > 90 %, memory > 95 %) as the spike.
   scenario({ name: 'resource-abuse-load', kinds: ['request'], capacity: 50, minShare: 0.5, level: 'high', whenHost: { cpuPercent: 90, memoryPercent: 95 } }),
 ];
 

@@ -1,4 +1,4 @@
-// Risk 0-100 per subsystem and its bands (DESIGN.md: 0-25 green, 26-50 yellow, 51-75 orange,
+// Risk 0-100 per subsystem and its bands (0-25 green, 26-50 yellow, 51-75 orange,
 // 76-100 red), shared by the worker that computes it and the heatmap that draws it.
 
 export const SUBSYSTEM_KINDS = ['host', 'disk', 'module', 'defense', 'data', 'backups'] as const;

@@ -10,7 +10,7 @@ export const AUTONOMY_TIERS = ['auto', 'review', 'approval'] as const;
 export const autonomySchema = z.enum(AUTONOMY_TIERS);
 export type Autonomy = z.infer<typeof autonomySchema>;
 
-/** DESIGN.md's detection thresholds; each module may override any of them. */
+/** The default detection thresholds; each module may override any of them. */
 export const detectionSchema = z
   .object({
     errorRate: z.number().min(0).max(1).default(0.05),

@@ -5,7 +5,7 @@ const plan = (over: Partial<PlanInput>) =>
   planRecovery({ failureClass: 'service_failure', autonomy: 'auto', observeOnly: false, inMaintenance: false, dependenciesDown: [], attempts: 0, maxAttempts: 5, canRestart: true, canRepair: false, canConfigSync: false, escalationLevel: 1, ...over });
 
 describe('planRecovery', () => {
-  it('maps each failure class to its action (DESIGN.md)', () => {
+  it('maps each failure class to its action', () => {
     expect(plan({ failureClass: 'transient' }).action).toBe('retry');
     expect(plan({ failureClass: 'degradation' }).action).toBe('shed');
     expect(plan({ failureClass: 'service_failure' })).toMatchObject({ action: 'restart', needsApproval: false, flagged: false, why: expect.stringMatching(/attempt 1 of 5/) });

@@ -31,7 +31,7 @@ export interface PlanInput {
   escalationLevel: EscalationLevel;
 }
 
-/** DESIGN.md's table: transient → retry, degradation → shed, service failure → restart, corruption → repair, drift → config sync, critical → a human. */
+/** Failure class to action: transient → retry, degradation → shed, service failure → restart, corruption → repair, drift → config sync, critical → a human. */
 export function planRecovery(input: PlanInput): RecoveryDecision {
   const tiered = (action: RecoveryActionKind, why: string): RecoveryDecision => ({ action, needsApproval: input.autonomy === 'approval', flagged: input.autonomy === 'review', why });
   const none = (why: string): RecoveryDecision => ({ action: 'none', needsApproval: false, flagged: false, why });

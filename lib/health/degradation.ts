@@ -7,7 +7,7 @@ export type DegradationLevel = z.infer<typeof degradationLevelSchema>;
 export const FEATURES = ['core', 'analytics', 'background_tasks', 'ai_inference', 'web_search', 'uploads', 'integrations'] as const;
 export type Feature = (typeof FEATURES)[number];
 
-/** Lowest score of each band (DESIGN.md: NORMAL 80-100 … EMERGENCY < 30). */
+/** Lowest score of each band (NORMAL 80-100 … EMERGENCY < 30). */
 export const BAND_FLOORS: Record<DegradationLevel, number> = {
   NORMAL: 80,
   LEVEL_1: 65,

@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 
-/** Loopback peers are trusted proxies by default (DESIGN.md): a local nginx, Caddy or Traefik. */
+/** Loopback peers are trusted proxies by default: a local nginx, Caddy or Traefik. */
 export const DEFAULT_TRUSTED_PROXIES = ['127.0.0.0/8', '::1/128'];
 
 export class InvalidCidrError extends Error {

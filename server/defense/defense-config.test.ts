@@ -3,7 +3,7 @@ import { DEFAULT_SCENARIOS } from '@/lib/defense/defense-config';
 import { parseConfigText } from '../config/config-file';
 
 describe('defense configuration in the config file', () => {
-  it('defaults to loopback proxies, an empty allowlist and the DESIGN.md scenarios', () => {
+  it('defaults to loopback proxies, an empty allowlist and the default scenarios', () => {
     const { config, problems } = parseConfigText('', '/tmp');
     expect(problems).toEqual([]);
     expect(config.trustedProxies).toEqual(['127.0.0.0/8', '::1/128']);

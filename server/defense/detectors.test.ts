@@ -17,7 +17,7 @@ function pour(detectors: Detectors, n: number, spanMs: number, over: Partial<Sec
   return fired;
 }
 
-describe('Detectors with the DESIGN.md defaults', () => {
+describe('Detectors with the default scenarios', () => {
   it('rate abuse: 100 requests in a minute warn, 500 are critical, 60/min is quiet', () => {
     expect(pour(new Detectors(DEFAULT_SCENARIOS, () => 1), 60, 60_000)).toEqual([]);
     expect(pour(new Detectors(DEFAULT_SCENARIOS, () => 1), 110, 10_000)).toEqual(['rate-abuse']);

@@ -51,7 +51,7 @@ const toDecision = (row: DecisionRow): DefenseDecision => ({
   expiresAt: row.expiresAt?.toISOString() ?? null,
 });
 
-/** 4 h, 8 h, 16 h … for the 1st, 2nd, 3rd offence, capped (DESIGN.md defaults). */
+/** 4 h, 8 h, 16 h … for the 1st, 2nd, 3rd offence, capped: a repeat offender stays out longer each time. */
 export function isolationDurationMs(offence: number, config: Pick<DefenseConfig['isolation'], 'baseHours' | 'factor' | 'maxHours'>): number {
   const hours = Math.min(config.baseHours * config.factor ** Math.max(0, offence - 1), config.maxHours);
   return hours * 3_600_000;

@@ -21,7 +21,7 @@ export interface ScenarioSetup {
   inject(engine: HealingEngine): Promise<number>;
   /**
    * For a fault the engine must not "fix" by itself: degradation is shed, not restarted
-   * (DESIGN.md), so the drill lifts the latency after holding it and checks the incident stayed
+   * (the healing defaults), so the drill lifts the latency after holding it and checks the incident stayed
    * open while the service was slow.
    */
   liftAfterMs?: number;

@@ -17,13 +17,13 @@ export interface ForecastInputs {
 }
 
 const HOUR = 3_600_000;
-/** DESIGN.md: memory >95 % is resource exhaustion; CPU >90 % sustained is too. */
+/** Memory >95 % is resource exhaustion; CPU >90 % sustained is too. */
 const MEMORY_LIMIT = 95;
 const CPU_WARN = 70;
 const CPU_FAIL = 90;
 /** A module is given up on after its restart budget within half an hour (the healing engine's reset window is 10 min; 30 covers three). */
 const RESTART_WINDOW_MINUTES = 30;
-/** DESIGN.md: error rate >5 % is a failure; latency P95 over the module's factor (2x by default) times baseline is one. */
+/** An error rate >5 % is a failure; latency P95 over the module's factor (2x by default) times baseline is one. */
 const ERROR_RATE_LIMIT = 5;
 /** A database query slower than this is the data layer struggling (SQLite's busy timeout default is 500 ms). */
 const DB_LATENCY_WARN = 50;

@@ -119,7 +119,7 @@ export class HealingService {
     return found;
   }
 
-  /** Only admins may define modules that make the worker run programs (DESIGN.md: no shell strings, admins only). */
+  /** Only admins may define modules that make the worker run programs (argument lists, never shell strings: a module is code the worker runs). */
   async defineModule(input: unknown, by: Principal): Promise<ModuleView> {
     const parsed = moduleSchema.safeParse(input);
     if (!parsed.success) throw new HealingError('bad-input', describeIssues(parsed.error.issues));

@@ -17,7 +17,7 @@ interface Reading {
 
 /**
  * CPU (of one core) and memory (of the host) of one process from /proc, and how long they
- * have been over the module's limits: DESIGN.md's "CPU > 90 % or memory > 95 % for > 2 min".
+ * have been over the module's limits: "CPU > 90 % or memory > 95 % for > 2 min", the exhaustion rule of the health score.
  */
 export class UsageTracker {
   private previous: Reading | null = null;

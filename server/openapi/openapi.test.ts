@@ -51,7 +51,7 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('describes the machine API of DESIGN.md', () => {
+  it('describes the whole machine API', () => {
     const expected: Array<[string, string]> = [
       ['/healthz', 'get'],
       ['/guard/check', 'get'],

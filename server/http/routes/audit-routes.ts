@@ -4,7 +4,7 @@ import type { Database } from '../../db/client';
 import { searchAuditEvents } from '../../queries/audit-search';
 import { sendJson, type Router } from '../router';
 
-/** The machine side of the audit trail (DESIGN.md): the same filters and keyset cursor as the audit page. */
+/** The machine side of the audit trail: the same filters and keyset cursor as the audit page. */
 export function registerAuditRoutes(router: Router, deps: { database: Database }): void {
   router.add({ method: 'GET', path: '/api/v1/audit', auth: 'audit:read', handler: async ({ res, url }) => {
     const query = auditSearchQuerySchema.safeParse(Object.fromEntries(url.searchParams));

@@ -23,7 +23,7 @@ export async function answerIsolation(ctx: RequestContext, status: number, work:
   }
 }
 
-/** Machine API of the guardian (DESIGN.md): threats, isolations and a CrowdSec-style decision stream. */
+/** Machine API of the guardian: threats, isolations and a CrowdSec-style decision stream. */
 export function registerDefenseRoutes(router: Router, deps: { defense: DefenseService }): void {
   const { defense } = deps;
 

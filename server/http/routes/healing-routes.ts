@@ -24,7 +24,7 @@ function moduleName(ctx: RequestContext): string {
 const actorSchema = z.object({ name: z.string().min(1).max(200), role: roleSchema });
 const operatorActionSchema = z.object({ actor: actorSchema, reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500) });
 
-/** The modules part of the machine API (DESIGN.md), heartbeat push, and the web app's commands. */
+/** The modules part of the machine API, heartbeat push, and the web app's commands. */
 export function registerHealingRoutes(router: Router, deps: { healing: HealingService }): void {
   const { healing } = deps;
 
