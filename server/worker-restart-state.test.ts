@@ -59,8 +59,9 @@ describe.each(PROVIDERS)('a restarted worker shows the dashboard it showed befor
   let unmount: (() => void) | null = null;
 
   afterEach(async () => {
+    // A clean stop ends the worker's supervised process too; a killed one would leave it behind.
     for (const w of workers) {
-      w.running.kill('SIGKILL');
+      w.running.kill('SIGTERM');
       await w.running.exited;
     }
     unmount?.();
