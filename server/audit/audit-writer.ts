@@ -72,7 +72,13 @@ export class AuditWriter {
 
   append(input: AuditEventInput): Promise<AppendReceipt> {
     if (this.closed) return Promise.reject(new Error('audit writer is closed'));
-    const event = toPendingEvent(input);
+    let event: PendingAuditEvent;
+    try {
+      event = toPendingEvent(input);
+    } catch (error) {
+      // A refusal (422) is the caller's to answer; callers chain .catch(), so it must not throw here.
+      return Promise.reject(error as Error);
+    }
     return new Promise<AppendReceipt>((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       this.schedule();

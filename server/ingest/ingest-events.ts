@@ -17,14 +17,15 @@ export async function ingestEvents(audit: AuditWriter, principal: Principal, eve
   return Promise.all(
     events.map((event) => {
       const details: JsonObject = { ...(event.details as JsonObject | undefined) };
-      if (event.user !== undefined) details.user = event.user;
+      // The reported user is what the event is about; who reported it is the token.
+      if (event.user !== undefined) details.subject = event.user;
       if (event.path !== undefined) details.path = event.path;
       if (event.status !== undefined) details.status = event.status;
       if (event.name !== undefined) details.name = event.name;
       return audit.append({
         type: `app.${event.type}`,
         severity: SEVERITY[event.type],
-        actor: event.user ? `user:${event.user}` : `token:${principal.name}`,
+        actor: `${principal.kind}:${principal.name}`,
         action: event.type === 'custom' && event.name ? event.name : event.type.replace('_', ' '),
         module: event.module ?? null,
         source: event.source ?? null,
