@@ -88,9 +88,33 @@ export const auditDetailsSchema = z
 
 /** Reported times may run ahead of Vigil's clock by this much (clock skew), never more. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** PostgreSQL's timestamps have no year 0, and ISO strings past 9999 need a sign. */
+const EARLIEST_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
-export function isTooFarInFuture(at: Date, now = new Date()): boolean {
-  return at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS;
+/** Why a reported event time cannot be taken, or null. Backdated times are fine: the receive time is kept beside them. */
+export function reportedTimeProblem(at: Date, now = new Date()): string | null {
+  const ms = at.getTime();
+  if (Number.isNaN(ms)) return 'must be a valid time';
+  if (ms < EARLIEST_TIME) return 'must be in year 0001 or later';
+  if (ms > LATEST_TIME) return 'must be in year 9999 or earlier';
+  if (ms > now.getTime() + MAX_CLOCK_SKEW_MS) return `must not be more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future`;
+  return null;
 }
 
-export const FUTURE_TIME_MESSAGE = `must not be more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future`;
+/** An event time as a Date, checked with reportedTimeProblem. */
+export const reportedTimeSchema = z.date().superRefine((at, ctx) => {
+  const problem = reportedTimeProblem(at);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/** Text about a refused value (an error, a type) made storable: U+FFFD for what the chain cannot hold, capped. */
+export function toAuditText(value: string, max = 2000): string {
+  const text = value.replace(LONE_SURROGATES, '\uFFFD').replaceAll('\u0000', '\uFFFD');
+  if (text.length <= max) return text;
+  // Cutting between the halves of a pair would make the very lone surrogate this removes.
+  const cut = /[\uD800-\uDBFF]/.test(text[max - 2]) ? max - 2 : max - 1;
+  return `${text.slice(0, cut)}…`;
+}

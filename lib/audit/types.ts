@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject } from '../canonical-json';
-import { auditDetailsSchema, auditText } from './audit-payload';
+import { auditDetailsSchema, auditText, reportedTimeSchema } from './audit-payload';
 
 export const SEVERITIES = ['debug', 'info', 'notice', 'warning', 'high', 'critical'] as const;
 export const severitySchema = z.enum(SEVERITIES);
@@ -57,5 +57,5 @@ export const auditEventInputSchema = z.object({
   method: auditText().max(200).nullish(),
   source: auditText().max(200).nullish(),
   details: auditDetailsSchema.optional(),
-  at: z.date().optional(),
+  at: reportedTimeSchema.optional(),
 });

@@ -1,15 +1,21 @@
+import path from 'node:path';
+import { toAuditText } from '@/lib/audit/audit-payload';
 import type { AuditEventInput, ChainedAuditEvent } from '@/lib/audit/types';
 import type { DatabaseStatus } from '@/lib/live/events';
 import type { Database } from '../db/client';
 import { appendAuditBatch, eventIdsAfter, readAuditHead, type ChainHead, type PendingAuditEvent } from '../queries/audit';
 import type { Logger } from '../log';
 import { AuditSpool } from './spool';
-import { toPendingEvent } from './pending-event';
-import { dbErrorMessage } from '../db/db-error';
+import { toPendingEvent, unchainableReason } from './pending-event';
+import { dbErrorMessage, isDatabaseUnavailable } from '../db/db-error';
+import { appendDeadLetters } from './dead-letter';
+import { commitIsolatingPoison, type IsolatedCommit, type Poisoned } from './poison-isolation';
 
 export type AppendReceipt =
   | { status: 'committed'; eventId: string; seq: number; hash: string }
-  | { status: 'spooled'; eventId: string };
+  | { status: 'spooled'; eventId: string }
+  /** The database refused this event for good: it is in the dead-letter file, and the chain says so. */
+  | { status: 'quarantined'; eventId: string; reason: string };
 
 interface Waiting {
   event: PendingAuditEvent;
@@ -20,6 +26,8 @@ interface Waiting {
 export interface AuditWriterOptions {
   database: Database;
   spoolFile: string;
+  /** Where events the chain can never take are kept; defaults to audit-dead-letter.ndjson beside the spool. */
+  deadLetterFile?: string;
   log: Logger;
   /** Called after each commit, with the events in chain order: the place to emit live events. */
   onCommitted?: (events: ChainedAuditEvent[]) => void;
@@ -38,6 +46,7 @@ export class AuditWriter {
   private queue: Waiting[] = [];
   private flushing: Promise<void> | null = null;
   private readonly spool: AuditSpool;
+  readonly deadLetterFile: string;
   private dbOk = true;
   private lastError: string | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -52,6 +61,7 @@ export class AuditWriter {
 
   constructor(private readonly options: AuditWriterOptions) {
     this.spool = new AuditSpool(options.spoolFile);
+    this.deadLetterFile = options.deadLetterFile ?? path.join(path.dirname(options.spoolFile), 'audit-dead-letter.ndjson');
     this.retryDelay = options.retryBaseMs ?? 250;
   }
 
@@ -131,24 +141,30 @@ export class AuditWriter {
   }
 
   private async commitOrSpool(batch: Waiting[]): Promise<void> {
+    let waiting = batch;
     if (this.dbOk) {
       try {
-        const committed = await this.commit(batch.map((w) => w.event));
-        this.markHealthy();
-        batch.forEach((w, i) => w.resolve({ status: 'committed', eventId: w.event.eventId, seq: committed[i].seq, hash: committed[i].hash }));
-        this.notify(committed);
-        return;
+        const outcome = await this.commitIsolating(batch.map((w) => w.event));
+        const byId = new Map(batch.map((w) => [w.event.eventId, w]));
+        for (const event of outcome.committed) byId.get(event.eventId)?.resolve({ status: 'committed', eventId: event.eventId, seq: event.seq, hash: event.hash });
+        for (const { event, reason } of outcome.poisoned) byId.get(event.eventId)?.resolve({ status: 'quarantined', eventId: event.eventId, reason });
+        if (!outcome.outage) return;
+        const left = new Set(outcome.outage.waiting);
+        waiting = batch.filter((w) => left.has(w.event));
       } catch (error) {
-        this.markFailed(error);
+        // Only the dead-letter file can fail here: nothing was acknowledged, the callers must know.
+        this.options.log.error({ err: error, events: batch.length }, 'audit events refused by the database could not be quarantined');
+        batch.forEach((w) => w.reject(error as Error));
+        return;
       }
     }
     try {
-      await this.spool.append(batch.map((w) => w.event), this.lastKnownSeq);
-      batch.forEach((w) => w.resolve({ status: 'spooled', eventId: w.event.eventId }));
+      await this.spool.append(waiting.map((w) => w.event), this.lastKnownSeq);
+      waiting.forEach((w) => w.resolve({ status: 'spooled', eventId: w.event.eventId }));
     } catch (error) {
       // Neither the database nor the disk took them: the caller must know.
-      this.options.log.error({ err: error, events: batch.length }, 'audit events could not be committed nor spooled');
-      batch.forEach((w) => w.reject(error as Error));
+      this.options.log.error({ err: error, events: waiting.length }, 'audit events could not be committed nor spooled');
+      waiting.forEach((w) => w.reject(error as Error));
     }
   }
 
@@ -158,16 +174,66 @@ export class AuditWriter {
     try {
       // A crash between commit and clearing the spool would otherwise replay events.
       const committedIds = await eventIdsAfter(this.options.database.prisma, afterSeq);
-      const remaining = spooled.filter((e) => !committedIds.has(e.eventId));
+      const remaining: PendingAuditEvent[] = [];
+      const invalid: Poisoned[] = [];
+      for (const event of spooled) {
+        if (committedIds.has(event.eventId)) continue;
+        // A spool written before the boundary's current rules may hold what the chain cannot take.
+        const reason = unchainableReason(event);
+        if (reason) invalid.push({ event, reason });
+        else remaining.push(event);
+      }
+      await this.quarantine(invalid);
       const max = this.options.maxBatch ?? 5000;
       for (let i = 0; i < remaining.length; i += max) {
-        this.notify(await this.commit(remaining.slice(i, i + max)));
+        const { outage } = await this.commitIsolating(remaining.slice(i, i + max));
+        if (outage) {
+          await this.spool.rewrite([...outage.waiting, ...remaining.slice(i + max)], afterSeq);
+          return;
+        }
       }
       await this.spool.clear();
       this.markHealthy();
-      this.options.log.info({ events: remaining.length }, 'audit spool drained into the database');
+      this.options.log.info({ events: remaining.length, quarantined: invalid.length }, 'audit spool drained into the database');
     } catch (error) {
       this.markFailed(error);
+    }
+  }
+
+  /** Commits what the database takes; an outage marks the writer failed, poisoned events are quarantined. */
+  private async commitIsolating(events: PendingAuditEvent[]): Promise<IsolatedCommit> {
+    const outcome = await commitIsolatingPoison(events, { commit: (batch) => this.commit(batch), isOutage: (error) => this.isOutage(error), describe: dbErrorMessage });
+    this.notify(outcome.committed);
+    await this.quarantine(outcome.poisoned);
+    if (outcome.outage) this.markFailed(outcome.outage.error);
+    else this.markHealthy();
+    return outcome;
+  }
+
+  /** Known outage errors say so; anything else is the database's only if it cannot answer a trivial query either. */
+  private async isOutage(error: unknown): Promise<boolean> {
+    if (isDatabaseUnavailable(error)) return true;
+    try {
+      await this.options.database.prisma.$queryRawUnsafe('SELECT 1');
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Dead-letter file first (fsynced), then an audit event per quarantined event, queued like any other. */
+  private async quarantine(poisoned: Poisoned[]): Promise<void> {
+    if (poisoned.length === 0) return;
+    await appendDeadLetters(this.deadLetterFile, poisoned);
+    this.options.log.error({ events: poisoned.length, file: this.deadLetterFile }, 'audit events the chain cannot take were quarantined');
+    const ignore = () => undefined;
+    for (const { event, reason } of poisoned) {
+      const notice = toPendingEvent({
+        type: 'audit.event_quarantined', severity: 'high', actor: 'system', action: 'quarantine an audit event', module: 'audit', method: 'audit writer',
+        reason: toAuditText(reason),
+        details: { eventId: toAuditText(String(event.eventId), 100), type: toAuditText(String(event.type), 100), deadLetterFile: this.deadLetterFile },
+      });
+      this.queue.push({ event: notice, resolve: ignore, reject: ignore });
     }
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditDetailsSchema, auditText, FUTURE_TIME_MESSAGE, isTooFarInFuture } from '@/lib/audit/audit-payload';
+import { auditDetailsSchema, auditText, reportedTimeProblem } from '@/lib/audit/audit-payload';
 
 export const INGEST_EVENT_TYPES = ['auth_failure', 'auth_success', 'request', 'error', 'custom'] as const;
 
@@ -13,7 +13,10 @@ const ingestEventSchema = z.object({
   // Backdated events are kept (the receive time is recorded beside them); future ones are not events yet.
   at: z.iso
     .datetime({ offset: true })
-    .refine((at) => !isTooFarInFuture(new Date(at)), FUTURE_TIME_MESSAGE)
+    .superRefine((at, ctx) => {
+      const problem = reportedTimeProblem(new Date(at));
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   path: auditText().max(2000).optional(),
   status: z.number().int().min(100).max(599).optional(),
