@@ -52,6 +52,12 @@ describe('audit filters from the URL', () => {
     expect(resolved.severities).toEqual(['high']);
   });
 
+  it('ends a relative range at now, so events reported with a time ahead of the clock are not "in the last hour"', () => {
+    const now = new Date('2026-03-01T12:00:00Z');
+    const resolved = resolveAuditFilters(auditFilterQuerySchema.parse({ range: '1h' }), now);
+    expect(resolved.to?.toISOString()).toBe('2026-03-01T12:00:00.000Z');
+  });
+
   it('export defaults to NDJSON and knows CSV', () => {
     expect(auditExportQuerySchema.parse({}).format).toBe('ndjson');
     expect(auditExportQuerySchema.safeParse({ format: 'xml' }).success).toBe(false);

@@ -62,7 +62,7 @@ export interface AuditSearchFilters {
   q?: string;
 }
 
-/** Resolves `range` against `now` so the query sees only absolute bounds. */
+/** Resolves `range` against `now` so the query sees only absolute bounds; "the last hour" ends now, not at the newest reported time. */
 export function resolveAuditFilters(filters: AuditFilters, now = new Date()): AuditSearchFilters {
   const from = filters.range ? new Date(now.getTime() - RELATIVE_RANGES[filters.range]) : filters.from;
   return {
@@ -72,7 +72,7 @@ export function resolveAuditFilters(filters: AuditFilters, now = new Date()): Au
     source: filters.source,
     actor: filters.actor,
     from,
-    to: filters.to,
+    to: filters.range ? now : filters.to,
     q: filters.q,
   };
 }
