@@ -92,13 +92,20 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const EARLIEST_TIME = Date.parse('0001-01-01T00:00:00.000Z');
 const LATEST_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
-/** Why a reported event time cannot be taken, or null. Backdated times are fine: the receive time is kept beside them. */
-export function reportedTimeProblem(at: Date, now = new Date()): string | null {
+/** Why a time cannot be stored or compared by every database (PostgreSQL has no year 0), or null. */
+export function storableTimeProblem(at: Date): string | null {
   const ms = at.getTime();
   if (Number.isNaN(ms)) return 'must be a valid time';
   if (ms < EARLIEST_TIME) return 'must be in year 0001 or later';
   if (ms > LATEST_TIME) return 'must be in year 9999 or earlier';
-  if (ms > now.getTime() + MAX_CLOCK_SKEW_MS) return `must not be more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future`;
+  return null;
+}
+
+/** Why a reported event time cannot be taken, or null. Backdated times are fine: the receive time is kept beside them. */
+export function reportedTimeProblem(at: Date, now = new Date()): string | null {
+  const problem = storableTimeProblem(at);
+  if (problem) return problem;
+  if (at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) return `must not be more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future`;
   return null;
 }
 

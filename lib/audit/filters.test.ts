@@ -41,6 +41,10 @@ describe('audit filters from the URL', () => {
     [{ cursor: 'abc' }, 'cursor'],
     [{ range: '1h', from: '2026-01-01T00:00:00Z' }, 'range'],
     [{ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'from'],
+    // What PostgreSQL cannot compare: refused here, not failed in the query.
+    [{ from: '0000-01-01T00:00:00Z' }, 'from'],
+    [{ source: 'a\u0000b' }, 'source'],
+    [{ q: 'lone \ud800' }, 'q'],
   ])('rejects %j naming %s', (input, field) => {
     expect(issuesOf(input as Record<string, string>)).toMatch(new RegExp(`^${field}`));
   });
