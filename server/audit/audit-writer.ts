@@ -3,7 +3,7 @@ import { toAuditText } from '@/lib/audit/audit-payload';
 import type { AuditEventInput, ChainedAuditEvent } from '@/lib/audit/types';
 import type { DatabaseStatus } from '@/lib/live/events';
 import type { Database } from '../db/client';
-import { appendAuditBatch, eventIdsAfter, readAuditHead, type ChainHead, type PendingAuditEvent } from '../queries/audit';
+import { appendAuditBatch, auditInsertsWork, eventIdsAfter, readAuditHead, type ChainHead, type PendingAuditEvent } from '../queries/audit';
 import type { Logger } from '../log';
 import { AuditSpool } from './spool';
 import { toPendingEvent, unchainableReason } from './pending-event';
@@ -210,15 +210,14 @@ export class AuditWriter {
     return outcome;
   }
 
-  /** Known outage errors say so; anything else is the database's only if it cannot answer a trivial query either. */
+  /**
+   * Known outage errors say so. Anything else is the events' fault only if the database still
+   * takes a harmless insert: a rule that refuses every write is an outage too, and must never
+   * send the whole stream to the dead-letter file.
+   */
   private async isOutage(error: unknown): Promise<boolean> {
     if (isDatabaseUnavailable(error)) return true;
-    try {
-      await this.options.database.prisma.$queryRawUnsafe('SELECT 1');
-      return false;
-    } catch {
-      return true;
-    }
+    return !(await auditInsertsWork(this.options.database));
   }
 
   /** Dead-letter file first (fsynced), then an audit event per quarantined event, queued like any other. */

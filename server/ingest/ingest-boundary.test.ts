@@ -59,11 +59,11 @@ describe.each(PROVIDERS)('POST /api/v1/events refuses what the chain cannot stor
     expect(skewed.action).toBe('skewed');
   });
 
-  it('names the token as the actor; the reported user is the subject', async () => {
+  it('names the token as the actor; the reported user stays in details.user', async () => {
     const response = await ingest([{ type: 'auth_failure', user: 'root', source: '203.0.113.9' }]);
     expect(response.status).toBe(202);
     const [event] = await latestAuditEvents(worker.worker.database.prisma, 1);
     expect(event.actor).toBe('token:VIGIL_API_TOKEN');
-    expect(event.details).toMatchObject({ subject: 'root' });
+    expect(event.details).toMatchObject({ user: 'root' });
   });
 });

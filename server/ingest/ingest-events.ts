@@ -17,8 +17,8 @@ export async function ingestEvents(audit: AuditWriter, principal: Principal, eve
   return Promise.all(
     events.map((event) => {
       const details: JsonObject = { ...(event.details as JsonObject | undefined) };
-      // The reported user is what the event is about; who reported it is the token.
-      if (event.user !== undefined) details.subject = event.user;
+      // The reported user is what the event is about; who reported it (the actor) is the token.
+      if (event.user !== undefined) details.user = event.user;
       if (event.path !== undefined) details.path = event.path;
       if (event.status !== undefined) details.status = event.status;
       if (event.name !== undefined) details.name = event.name;

@@ -112,3 +112,35 @@ export async function latestAuditEvents(db: Db, take: number): Promise<ChainedAu
   const rows = await db.auditEvent.findMany({ orderBy: { seq: 'desc' }, take });
   return rows.map(fromRow);
 }
+
+class CanaryRolledBack extends Error {}
+
+/**
+ * Whether the database takes an audit insert at all right now: a harmless row inserted the
+ * way batches are, in a transaction that is always rolled back. When a batch is refused and
+ * this still goes through, the batch's own contents are at fault, not the database.
+ */
+export async function auditInsertsWork(database: Database): Promise<boolean> {
+  const at = new Date().toISOString();
+  const canary: ChainedAuditEvent = {
+    seq: -1, eventId: 'canary', at, type: 'audit.canary', severity: 'debug', actor: 'system', action: 'canary', module: null,
+    resource: null, reason: null, method: null, source: null, details: {}, prevHash: GENESIS_HASH, hash: GENESIS_HASH,
+  };
+  try {
+    if (database.sqlite) {
+      const connection = database.sqlite;
+      connection.transaction(() => {
+        sqliteInsert(connection).run(JSON.stringify([{ ...canary, at: at.replace('Z', '+00:00'), details: '{}', receivedAt: at.replace('Z', '+00:00') }]));
+        throw new CanaryRolledBack();
+      })();
+    } else {
+      await database.prisma.$transaction(async (tx) => {
+        await insertAuditRows({ ...database, prisma: tx as Db }, [canary], new Date());
+        throw new CanaryRolledBack();
+      });
+    }
+  } catch (error) {
+    return error instanceof CanaryRolledBack;
+  }
+  return true;
+}
