@@ -125,3 +125,6 @@ export function toAuditText(value: string, max = 2000): string {
   const cut = /[\uD800-\uDBFF]/.test(text[max - 2]) ? max - 2 : max - 1;
   return `${text.slice(0, cut)}…`;
 }
+
+/** The reason an operator types into a form: it goes into the audit chain as typed, so it follows the chain's text rules. */
+export const operatorReasonSchema = auditText().trim().min(3, 'give a reason of at least 3 characters').max(500);

@@ -5,8 +5,9 @@ import { DefenseModeError, type DefenseService } from '../../defense';
 import { requireInternal } from '../auth';
 import { sendJson, type RequestContext, type Router } from '../router';
 import { answerIsolation } from './defense-routes';
+import { operatorReasonSchema } from '@/lib/audit/audit-payload';
 
-const restoreSchema = withActor(z.object({ source: canonicalSourceSchema, reason: z.string().trim().min(3).max(500) }));
+const restoreSchema = withActor(z.object({ source: canonicalSourceSchema, reason: operatorReasonSchema }));
 
 async function answerMode(ctx: RequestContext, work: () => Promise<unknown>): Promise<void> {
   try {

@@ -5,6 +5,7 @@ import type { ApiTokenAuthenticator } from '../../auth/api-tokens';
 import { HealingError, type HealingService } from '../../healing';
 import { requireInternal, requireToken } from '../auth';
 import { HttpError, sendJson, type RequestContext, type Router } from '../router';
+import { operatorReasonSchema } from '@/lib/audit/audit-payload';
 
 const STATUS: Record<HealingError['code'], number> = { 'not-found': 404, conflict: 409, forbidden: 403, 'bad-input': 422 };
 
@@ -24,7 +25,7 @@ function moduleName(ctx: RequestContext): string {
 }
 
 const actorSchema = z.object({ name: z.string().min(1).max(200), role: roleSchema });
-const operatorActionSchema = z.object({ actor: actorSchema, reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500) });
+const operatorActionSchema = z.object({ actor: actorSchema, reason: operatorReasonSchema });
 
 /** The modules part of the machine API (DESIGN.md), heartbeat push, and the web app's commands. */
 export function registerHealingRoutes(router: Router, deps: { healing: HealingService; tokens: ApiTokenAuthenticator; secret: string }): void {
