@@ -48,6 +48,8 @@ export class AuditWriter {
   private readonly spool: AuditSpool;
   readonly deadLetterFile: string;
   private dbOk = true;
+  /** A retry is due: try the database again, but report it healthy only once a commit succeeds. */
+  private retryDue = false;
   private lastError: string | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelay: number;
@@ -106,10 +108,10 @@ export class AuditWriter {
 
   /** Resolves when everything queued so far has been committed or spooled. */
   async flush(): Promise<void> {
-    while (this.flushing || this.queue.length > 0 || (this.dbOk && this.spool.size > 0)) {
+    while (this.flushing || this.queue.length > 0 || (this.mayTry && this.spool.size > 0)) {
       if (!this.flushing) this.flushing = this.runFlush();
       await this.flushing;
-      if (!this.dbOk) break;
+      if (!this.mayTry) break;
     }
   }
 
@@ -117,6 +119,10 @@ export class AuditWriter {
     await this.flush();
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  private get mayTry(): boolean {
+    return this.dbOk || this.retryDue;
   }
 
   /** Starts a flush unless one is running; the running one picks up whatever is queued. */
@@ -131,9 +137,9 @@ export class AuditWriter {
     try {
       do {
         // Older, spooled events go first, also when the database returns under steady load.
-        if (this.dbOk && this.spool.size > 0) await this.drainSpool();
+        if (this.mayTry && this.spool.size > 0) await this.drainSpool();
         if (this.queue.length > 0) await this.commitOrSpool(this.queue.splice(0, max));
-      } while (this.queue.length > 0 || (this.dbOk && this.spool.size > 0));
+      } while (this.queue.length > 0 || (this.mayTry && this.spool.size > 0));
     } finally {
       this.flushing = null;
       if (this.queue.length > 0) this.schedule();
@@ -142,7 +148,7 @@ export class AuditWriter {
 
   private async commitOrSpool(batch: Waiting[]): Promise<void> {
     let waiting = batch;
-    if (this.dbOk) {
+    if (this.mayTry) {
       try {
         const outcome = await this.commitIsolating(batch.map((w) => w.event));
         const byId = new Map(batch.map((w) => [w.event.eventId, w]));
@@ -264,6 +270,7 @@ export class AuditWriter {
     if (this.outage) this.options.log.info({ pending: this.spool.size }, 'database is reachable again');
     this.outage = false;
     this.dbOk = true;
+    this.retryDue = false;
     this.lastError = null;
     this.retryDelay = this.options.retryBaseMs ?? 250;
   }
@@ -273,13 +280,14 @@ export class AuditWriter {
     if (!this.outage) this.options.log.error({ err: message }, 'database rejected an audit append; spooling until it returns');
     this.outage = true;
     this.dbOk = false;
+    this.retryDue = false;
     this.lastError = message;
     if (this.retryTimer || this.closed) return;
     const delay = this.retryDelay;
     this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryMaxMs ?? 10_000);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.dbOk = true;
+      this.retryDue = true;
       this.schedule();
     }, delay);
     this.retryTimer.unref();
