@@ -26,8 +26,12 @@ export function canonicalJson(value: unknown): string {
 class NeedsSlowPath extends Error {}
 
 const INTEGER_LIKE = /^(0|[1-9]\d*)$/;
-/** Deeper than any honest event; also how a cycle ends, as an error instead of a stack overflow. */
-const MAX_DEPTH = 64;
+/**
+ * Deeper than any honest event; also how a cycle ends, as an error instead of a stack overflow.
+ * Exported so the audit boundary refuses, up front, what this serialiser would refuse later.
+ */
+export const CANONICAL_MAX_DEPTH = 64;
+const MAX_DEPTH = CANONICAL_MAX_DEPTH;
 
 /**
  * The fast path: a copy whose objects have their keys inserted in sorted order, which

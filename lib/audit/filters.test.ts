@@ -41,6 +41,10 @@ describe('audit filters from the URL', () => {
     [{ cursor: 'abc' }, 'cursor'],
     [{ range: '1h', from: '2026-01-01T00:00:00Z' }, 'range'],
     [{ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'from'],
+    // What PostgreSQL cannot compare: refused here, not failed in the query.
+    [{ from: '0000-01-01T00:00:00Z' }, 'from'],
+    [{ source: 'a\u0000b' }, 'source'],
+    [{ q: 'lone \ud800' }, 'q'],
   ])('rejects %j naming %s', (input, field) => {
     expect(issuesOf(input as Record<string, string>)).toMatch(new RegExp(`^${field}`));
   });
@@ -50,6 +54,12 @@ describe('audit filters from the URL', () => {
     const resolved = resolveAuditFilters(auditFilterQuerySchema.parse({ range: '1h', severity: 'high' }), now);
     expect(resolved.from?.toISOString()).toBe('2026-03-01T11:00:00.000Z');
     expect(resolved.severities).toEqual(['high']);
+  });
+
+  it('ends a relative range at now, so events reported with a time ahead of the clock are not "in the last hour"', () => {
+    const now = new Date('2026-03-01T12:00:00Z');
+    const resolved = resolveAuditFilters(auditFilterQuerySchema.parse({ range: '1h' }), now);
+    expect(resolved.to?.toISOString()).toBe('2026-03-01T12:00:00.000Z');
   });
 
   it('export defaults to NDJSON and knows CSV', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditText, storableTimeProblem } from './audit-payload';
 import { SEVERITIES, type Severity } from './types';
 
 /** Relative ranges the filter bar offers; a `range` is resolved against "now" by the query. */
@@ -15,8 +16,17 @@ const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
     .pipe(z.array(item).max(20));
 
-const text = z.string().trim().max(200).optional().transform((value) => (value ? value : undefined));
-const isoDate = z.string().datetime({ offset: true }).transform((value) => new Date(value));
+// Text the databases can compare: PostgreSQL refuses NUL, so it is a bad parameter here instead of a failed query.
+const text = auditText().trim().max(200).optional().transform((value) => (value ? value : undefined));
+// A bound outside what the databases can compare (year 0 on PostgreSQL) is a bad parameter, not a failed query.
+const isoDate = z
+  .string()
+  .datetime({ offset: true })
+  .transform((value) => new Date(value))
+  .superRefine((at, ctx) => {
+    const problem = storableTimeProblem(at);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Filters as they arrive in URL query parameters (the page and both API routes share them). */
 export const auditFilterQuerySchema = z
@@ -62,7 +72,7 @@ export interface AuditSearchFilters {
   q?: string;
 }
 
-/** Resolves `range` against `now` so the query sees only absolute bounds. */
+/** Resolves `range` against `now` so the query sees only absolute bounds; "the last hour" ends now, not at the newest reported time. */
 export function resolveAuditFilters(filters: AuditFilters, now = new Date()): AuditSearchFilters {
   const from = filters.range ? new Date(now.getTime() - RELATIVE_RANGES[filters.range]) : filters.from;
   return {
@@ -72,7 +82,7 @@ export function resolveAuditFilters(filters: AuditFilters, now = new Date()): Au
     source: filters.source,
     actor: filters.actor,
     from,
-    to: filters.to,
+    to: filters.range ? now : filters.to,
     q: filters.q,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject } from '../canonical-json';
+import { auditDetailsSchema, auditText, reportedTimeSchema } from './audit-payload';
 
 export const SEVERITIES = ['debug', 'info', 'notice', 'warning', 'high', 'critical'] as const;
 export const severitySchema = z.enum(SEVERITIES);
@@ -48,13 +49,13 @@ export interface ChainedAuditEvent {
 export const auditEventInputSchema = z.object({
   type: z.string().min(1).max(64).regex(/^[a-z0-9_.:-]+$/, 'lowercase letters, digits and _ . : -'),
   severity: severitySchema,
-  actor: z.string().min(1).max(200),
-  action: z.string().min(1).max(200),
-  module: z.string().max(200).nullish(),
-  resource: z.string().max(500).nullish(),
-  reason: z.string().max(2000).nullish(),
-  method: z.string().max(200).nullish(),
-  source: z.string().max(200).nullish(),
-  details: z.record(z.string(), z.unknown()).optional(),
-  at: z.date().optional(),
+  actor: auditText().min(1).max(200),
+  action: auditText().min(1).max(200),
+  module: auditText().max(200).nullish(),
+  resource: auditText().max(500).nullish(),
+  reason: auditText().max(2000).nullish(),
+  method: auditText().max(200).nullish(),
+  source: auditText().max(200).nullish(),
+  details: auditDetailsSchema.optional(),
+  at: reportedTimeSchema.optional(),
 });

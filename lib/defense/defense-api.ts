@@ -4,6 +4,7 @@ import { ipOrCidrSchema } from './defense-config';
 import { parseSource } from './ip-prefix';
 import { withActor } from '../recovery/recovery-api';
 import { signalKindSchema } from './signals';
+import { operatorReasonSchema } from '../audit/audit-payload';
 
 export { withActor };
 
@@ -23,7 +24,7 @@ export const durationSchema = z.union([
 /** The canonical text of a valid address or range (`10.0.0.07` is refused, `10.1.2.3/8` becomes `10.0.0.0/8`). */
 export const canonicalSourceSchema = ipOrCidrSchema.transform((value) => parseSource(value)!.text);
 
-const reasonSchema = z.string().trim().min(3, 'give a reason of at least 3 characters').max(500);
+const reasonSchema = operatorReasonSchema;
 
 const isolateFields = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operatorReasonSchema } from '../audit/audit-payload';
 
 // Request bodies of the operator API for modules (app/api/modules/**); the browser's forms
 // check the same rules before sending.
@@ -9,7 +10,7 @@ export type ModuleControlAction = (typeof MODULE_CONTROL_ACTIONS)[number];
 export const moduleControlRequestSchema = z
   .object({
     action: z.enum(MODULE_CONTROL_ACTIONS),
-    reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500),
+    reason: operatorReasonSchema,
   })
   .strict();
 export type ModuleControlRequest = z.infer<typeof moduleControlRequestSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operatorReasonSchema } from '../audit/audit-payload';
 
 /** What a path looked like when it was baselined or last seen; `hash` is SHA-256 (of the target for a symlink). */
 export interface FileState {
@@ -72,6 +73,6 @@ export interface IntegrityStatus {
 
 export const rebaselineRequestSchema = z.object({
   actor: z.string().min(1).max(200),
-  reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500),
+  reason: operatorReasonSchema,
 });
 export type RebaselineRequest = z.infer<typeof rebaselineRequestSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { snapshotNameSchema, snapshotTagSchema } from './snapshot-schema';
+import { operatorReasonSchema } from '../audit/audit-payload';
 
 /** Bodies of the operator API (web) and of the web → worker commands, shared by both sides. */
 export const createSnapshotRequestSchema = z.object({
@@ -8,14 +9,14 @@ export const createSnapshotRequestSchema = z.object({
 });
 
 export const restoreRequestSchema = z.object({
-  reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500),
+  reason: operatorReasonSchema,
   mirror: z.boolean().default(false),
   dryRun: z.boolean().default(false),
 });
 
 export const settleRestoreRequestSchema = z.object({
   action: z.enum(['resume', 'rollback']),
-  reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500),
+  reason: operatorReasonSchema,
 });
 
 export const pruneRequestSchema = z.object({ dryRun: z.boolean().default(false) });

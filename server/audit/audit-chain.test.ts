@@ -71,7 +71,8 @@ describe.each(PROVIDERS)('audit chain on %s', (provider) => {
 
   it('rejects an invalid event without touching the chain', async () => {
     const writer = newWriter(db.database);
-    expect(() => writer.append(event(1, { type: 'Not Valid!' }))).toThrow();
+    // Refused as a rejection (callers chain .catch()), with a 422 naming the field.
+    await expect(writer.append(event(1, { type: 'Not Valid!' }))).rejects.toMatchObject({ status: 422, message: expect.stringContaining('type') });
     await writer.append(event(2));
     expect((await readWholeChain(db.database)).map((e) => e.seq)).toEqual([1]);
   });

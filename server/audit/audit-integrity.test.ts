@@ -65,12 +65,12 @@ describe.each(PROVIDERS)('audit integrity in the worker on %s', (provider) => {
 
   it('prunes past the retention in housekeeping and records it', async () => {
     t = await startTestWorker({ provider, vars: { VIGIL_AUDIT_RETENTION_DAYS: '30' } });
-    const old = new Date(Date.now() - 40 * DAY);
-    for (let i = 0; i < 6; i++) await append(i, old);
+    for (let i = 0; i < 6; i++) await append(i);
     const signed = await t.worker.integrity.checkpointer.checkpoint();
     expect(signed?.seq).toBe(7);
     await append(99);
-    const outcome = await t.worker.integrity.prune();
+    // Forty days on: everything was received past the 30-day retention (retention goes by the receive time).
+    const outcome = await t.worker.integrity.prune(new Date(Date.now() + 40 * DAY));
     // Seq 1 (worker.started) is new, but everything before the checkpoint goes with it: one anchor covers the prefix.
     expect(outcome).toMatchObject({ pruned: 7, anchor: { seq: 7 } });
     expect(await readSetting(t.worker.database.prisma, ANCHOR_SETTING)).toMatchObject({ seq: 7 });

@@ -62,14 +62,18 @@ export async function verifyAuditTrail({ database, key, mode, now = () => new Da
   let lastCheckpoint: { seq: number; hash: string } | null = mode === 'incremental' && start.seq > 0 ? { seq: start.seq, hash: start.hash } : null;
   let lastGoodSeq = start.seq;
   let failure: Failure | null = start.failure ?? null;
+  let breaks: Failure[] = [];
+  let toSeq = start.seq;
 
   if (!failure) {
     const headSeq = await storedHeadSeq(database);
+    toSeq = Math.max(headSeq, start.seq);
     const checkpoints = await checkpointsAfter(database.prisma, start.seq);
     // A full run reads the whole chain: never on the main thread, whatever its length.
     const scan = await scanChain(database, start, headSeq, checkpoints.map((c) => c.seq), { ...(mode === 'full' ? { offThreadFrom: 1 } : {}), ...parallel });
     events = scan.events;
     lastGoodSeq = scan.lastGoodSeq;
+    breaks = scan.breaks;
     // Checkpoints in seq order, up to where the events checked out; the earliest problem wins.
     for (const checkpoint of checkpoints) {
       if (checkpoint.seq > scan.lastGoodSeq) {
@@ -97,6 +101,7 @@ export async function verifyAuditTrail({ database, key, mode, now = () => new Da
     ok: failure === null,
     mode,
     fromSeq: start.seq,
+    toSeq,
     verifiedThrough: through && lastGoodSeq > 0 ? { seq: lastGoodSeq, at: through.at } : null,
     events,
     checkpointsChecked,
@@ -109,6 +114,7 @@ export async function verifyAuditTrail({ database, key, mode, now = () => new Da
   if (failure) {
     result.firstBadSeq = failure.seq;
     result.problem = failure.problem;
+    result.breaks = breaks.some((b) => b.seq === failure.seq) ? breaks : [failure, ...breaks].sort((a, b) => a.seq - b.seq);
   }
   return result;
 }

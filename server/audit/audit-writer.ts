@@ -1,15 +1,21 @@
+import path from 'node:path';
+import { toAuditText } from '@/lib/audit/audit-payload';
 import type { AuditEventInput, ChainedAuditEvent } from '@/lib/audit/types';
 import type { DatabaseStatus } from '@/lib/live/events';
 import type { Database } from '../db/client';
-import { appendAuditBatch, eventIdsAfter, readAuditHead, type ChainHead, type PendingAuditEvent } from '../queries/audit';
+import { appendAuditBatch, auditInsertsWork, eventIdsAfter, readAuditHead, type ChainHead, type PendingAuditEvent } from '../queries/audit';
 import type { Logger } from '../log';
 import { AuditSpool } from './spool';
-import { toPendingEvent } from './pending-event';
-import { dbErrorMessage } from '../db/db-error';
+import { toPendingEvent, unchainableReason } from './pending-event';
+import { dbErrorMessage, isDatabaseUnavailable } from '../db/db-error';
+import { appendDeadLetters } from './dead-letter';
+import { commitIsolatingPoison, type IsolatedCommit, type Poisoned } from './poison-isolation';
 
 export type AppendReceipt =
   | { status: 'committed'; eventId: string; seq: number; hash: string }
-  | { status: 'spooled'; eventId: string };
+  | { status: 'spooled'; eventId: string }
+  /** The database refused this event for good: it is in the dead-letter file, and the chain says so. */
+  | { status: 'quarantined'; eventId: string; reason: string };
 
 interface Waiting {
   event: PendingAuditEvent;
@@ -20,6 +26,8 @@ interface Waiting {
 export interface AuditWriterOptions {
   database: Database;
   spoolFile: string;
+  /** Where events the chain can never take are kept; defaults to audit-dead-letter.ndjson beside the spool. */
+  deadLetterFile?: string;
   log: Logger;
   /** Called after each commit, with the events in chain order: the place to emit live events. */
   onCommitted?: (events: ChainedAuditEvent[]) => void;
@@ -38,7 +46,10 @@ export class AuditWriter {
   private queue: Waiting[] = [];
   private flushing: Promise<void> | null = null;
   private readonly spool: AuditSpool;
+  readonly deadLetterFile: string;
   private dbOk = true;
+  /** A retry is due: try the database again, but report it healthy only once a commit succeeds. */
+  private retryDue = false;
   private lastError: string | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelay: number;
@@ -52,6 +63,7 @@ export class AuditWriter {
 
   constructor(private readonly options: AuditWriterOptions) {
     this.spool = new AuditSpool(options.spoolFile);
+    this.deadLetterFile = options.deadLetterFile ?? path.join(path.dirname(options.spoolFile), 'audit-dead-letter.ndjson');
     this.retryDelay = options.retryBaseMs ?? 250;
   }
 
@@ -72,7 +84,13 @@ export class AuditWriter {
 
   append(input: AuditEventInput): Promise<AppendReceipt> {
     if (this.closed) return Promise.reject(new Error('audit writer is closed'));
-    const event = toPendingEvent(input);
+    let event: PendingAuditEvent;
+    try {
+      event = toPendingEvent(input);
+    } catch (error) {
+      // A refusal (422) is the caller's to answer; callers chain .catch(), so it must not throw here.
+      return Promise.reject(error as Error);
+    }
     return new Promise<AppendReceipt>((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       this.schedule();
@@ -90,10 +108,10 @@ export class AuditWriter {
 
   /** Resolves when everything queued so far has been committed or spooled. */
   async flush(): Promise<void> {
-    while (this.flushing || this.queue.length > 0 || (this.dbOk && this.spool.size > 0)) {
+    while (this.flushing || this.queue.length > 0 || (this.mayTry && this.spool.size > 0)) {
       if (!this.flushing) this.flushing = this.runFlush();
       await this.flushing;
-      if (!this.dbOk) break;
+      if (!this.mayTry) break;
     }
   }
 
@@ -101,6 +119,10 @@ export class AuditWriter {
     await this.flush();
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  private get mayTry(): boolean {
+    return this.dbOk || this.retryDue;
   }
 
   /** Starts a flush unless one is running; the running one picks up whatever is queued. */
@@ -115,9 +137,9 @@ export class AuditWriter {
     try {
       do {
         // Older, spooled events go first, also when the database returns under steady load.
-        if (this.dbOk && this.spool.size > 0) await this.drainSpool();
+        if (this.mayTry && this.spool.size > 0) await this.drainSpool();
         if (this.queue.length > 0) await this.commitOrSpool(this.queue.splice(0, max));
-      } while (this.queue.length > 0 || (this.dbOk && this.spool.size > 0));
+      } while (this.queue.length > 0 || (this.mayTry && this.spool.size > 0));
     } finally {
       this.flushing = null;
       if (this.queue.length > 0) this.schedule();
@@ -125,24 +147,30 @@ export class AuditWriter {
   }
 
   private async commitOrSpool(batch: Waiting[]): Promise<void> {
-    if (this.dbOk) {
+    let waiting = batch;
+    if (this.mayTry) {
       try {
-        const committed = await this.commit(batch.map((w) => w.event));
-        this.markHealthy();
-        batch.forEach((w, i) => w.resolve({ status: 'committed', eventId: w.event.eventId, seq: committed[i].seq, hash: committed[i].hash }));
-        this.notify(committed);
-        return;
+        const outcome = await this.commitIsolating(batch.map((w) => w.event));
+        const byId = new Map(batch.map((w) => [w.event.eventId, w]));
+        for (const event of outcome.committed) byId.get(event.eventId)?.resolve({ status: 'committed', eventId: event.eventId, seq: event.seq, hash: event.hash });
+        for (const { event, reason } of outcome.poisoned) byId.get(event.eventId)?.resolve({ status: 'quarantined', eventId: event.eventId, reason });
+        if (!outcome.outage) return;
+        const left = new Set(outcome.outage.waiting);
+        waiting = batch.filter((w) => left.has(w.event));
       } catch (error) {
-        this.markFailed(error);
+        // Only the dead-letter file can fail here: nothing was acknowledged, the callers must know.
+        this.options.log.error({ err: error, events: batch.length }, 'audit events refused by the database could not be quarantined');
+        batch.forEach((w) => w.reject(error as Error));
+        return;
       }
     }
     try {
-      await this.spool.append(batch.map((w) => w.event), this.lastKnownSeq);
-      batch.forEach((w) => w.resolve({ status: 'spooled', eventId: w.event.eventId }));
+      await this.spool.append(waiting.map((w) => w.event), this.lastKnownSeq);
+      waiting.forEach((w) => w.resolve({ status: 'spooled', eventId: w.event.eventId }));
     } catch (error) {
       // Neither the database nor the disk took them: the caller must know.
-      this.options.log.error({ err: error, events: batch.length }, 'audit events could not be committed nor spooled');
-      batch.forEach((w) => w.reject(error as Error));
+      this.options.log.error({ err: error, events: waiting.length }, 'audit events could not be committed nor spooled');
+      waiting.forEach((w) => w.reject(error as Error));
     }
   }
 
@@ -152,16 +180,65 @@ export class AuditWriter {
     try {
       // A crash between commit and clearing the spool would otherwise replay events.
       const committedIds = await eventIdsAfter(this.options.database.prisma, afterSeq);
-      const remaining = spooled.filter((e) => !committedIds.has(e.eventId));
+      const remaining: PendingAuditEvent[] = [];
+      const invalid: Poisoned[] = [];
+      for (const event of spooled) {
+        if (committedIds.has(event.eventId)) continue;
+        // A spool written before the boundary's current rules may hold what the chain cannot take.
+        const reason = unchainableReason(event);
+        if (reason) invalid.push({ event, reason });
+        else remaining.push(event);
+      }
+      await this.quarantine(invalid);
       const max = this.options.maxBatch ?? 5000;
       for (let i = 0; i < remaining.length; i += max) {
-        this.notify(await this.commit(remaining.slice(i, i + max)));
+        const { outage } = await this.commitIsolating(remaining.slice(i, i + max));
+        if (outage) {
+          await this.spool.rewrite([...outage.waiting, ...remaining.slice(i + max)], afterSeq);
+          return;
+        }
       }
       await this.spool.clear();
       this.markHealthy();
-      this.options.log.info({ events: remaining.length }, 'audit spool drained into the database');
+      this.options.log.info({ events: remaining.length, quarantined: invalid.length }, 'audit spool drained into the database');
     } catch (error) {
       this.markFailed(error);
+    }
+  }
+
+  /** Commits what the database takes; an outage marks the writer failed, poisoned events are quarantined. */
+  private async commitIsolating(events: PendingAuditEvent[]): Promise<IsolatedCommit> {
+    const outcome = await commitIsolatingPoison(events, { commit: (batch) => this.commit(batch), isOutage: (error) => this.isOutage(error), describe: dbErrorMessage });
+    this.notify(outcome.committed);
+    await this.quarantine(outcome.poisoned);
+    if (outcome.outage) this.markFailed(outcome.outage.error);
+    else this.markHealthy();
+    return outcome;
+  }
+
+  /**
+   * Known outage errors say so. Anything else is the events' fault only if the database still
+   * takes a harmless insert: a rule that refuses every write is an outage too, and must never
+   * send the whole stream to the dead-letter file.
+   */
+  private async isOutage(error: unknown): Promise<boolean> {
+    if (isDatabaseUnavailable(error)) return true;
+    return !(await auditInsertsWork(this.options.database));
+  }
+
+  /** Dead-letter file first (fsynced), then an audit event per quarantined event, queued like any other. */
+  private async quarantine(poisoned: Poisoned[]): Promise<void> {
+    if (poisoned.length === 0) return;
+    await appendDeadLetters(this.deadLetterFile, poisoned);
+    this.options.log.error({ events: poisoned.length, file: this.deadLetterFile }, 'audit events the chain cannot take were quarantined');
+    const ignore = () => undefined;
+    for (const { event, reason } of poisoned) {
+      const notice = toPendingEvent({
+        type: 'audit.event_quarantined', severity: 'high', actor: 'system', action: 'quarantine an audit event', module: 'audit', method: 'audit writer',
+        reason: toAuditText(reason),
+        details: { eventId: toAuditText(String(event.eventId), 100), type: toAuditText(String(event.type), 100), deadLetterFile: this.deadLetterFile },
+      });
+      this.queue.push({ event: notice, resolve: ignore, reject: ignore });
     }
   }
 
@@ -193,6 +270,7 @@ export class AuditWriter {
     if (this.outage) this.options.log.info({ pending: this.spool.size }, 'database is reachable again');
     this.outage = false;
     this.dbOk = true;
+    this.retryDue = false;
     this.lastError = null;
     this.retryDelay = this.options.retryBaseMs ?? 250;
   }
@@ -202,13 +280,14 @@ export class AuditWriter {
     if (!this.outage) this.options.log.error({ err: message }, 'database rejected an audit append; spooling until it returns');
     this.outage = true;
     this.dbOk = false;
+    this.retryDue = false;
     this.lastError = message;
     if (this.retryTimer || this.closed) return;
     const delay = this.retryDelay;
     this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryMaxMs ?? 10_000);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.dbOk = true;
+      this.retryDue = true;
       this.schedule();
     }, delay);
     this.retryTimer.unref();

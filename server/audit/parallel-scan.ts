@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../db/client';
 import { storedEventPages } from './stored-events';
-import { RangeScanner, type RangeScan, type RangeTask } from './verify-range';
+import { MAX_REPORTED_BREAKS, RangeScanner, type ChainBreakAt, type RangeScan, type RangeTask } from './verify-range';
 
 /** Below this many events more than one thread costs more to start than it saves. */
 const PARALLEL_FROM = 100_000;
@@ -17,6 +17,8 @@ export interface ChainScan {
   events: number;
   lastGoodSeq: number;
   failure: RangeScan['failure'];
+  /** Every break found, in seq order (at most MAX_REPORTED_BREAKS); the first is `failure` or comes before it. */
+  breaks: ChainBreakAt[];
   hashAt: Map<number, string>;
   /** Where each piece ran: worker thread ids, 0 for the main thread. */
   threadIds: number[];
@@ -78,7 +80,7 @@ export async function scanChain(
   const tasks = offThread && threads > 1 && span >= parallelFrom ? splitRange(start.seq, headSeq, threads, checkpointSeqs) : [{ afterSeq: start.seq, throughSeq: headSeq, checkpointSeqs }];
   const scans = offThread ? await Promise.all(tasks.map((task) => scanInThread(source, task))) : [await scanHere(database, tasks[0])];
 
-  const result: ChainScan = { events: 0, lastGoodSeq: start.seq, failure: null, hashAt: new Map(), threadIds: scans.map((scan) => scan.threadId) };
+  const result: ChainScan = { events: 0, lastGoodSeq: start.seq, failure: null, breaks: allBreaks(start.hash, tasks, scans), hashAt: new Map(), threadIds: scans.map((scan) => scan.threadId) };
   let expectedPrev = start.hash;
   for (let i = 0; i < scans.length; i++) {
     const scan = scans[i];
@@ -102,5 +104,22 @@ export async function scanChain(
     expectedPrev = scan.lastGoodHash ?? expectedPrev;
   }
   for (const seq of [...result.hashAt.keys()]) if (seq > result.lastGoodSeq) result.hashAt.delete(seq);
+  if (result.failure && !result.breaks.some((b) => b.seq === result.failure!.seq)) result.breaks = [result.failure, ...result.breaks].sort((a, b) => a.seq - b.seq);
   return result;
+}
+
+/** The breaks of every piece, and at every seam where a piece does not link to the stored end of the one before. */
+function allBreaks(startHash: string, tasks: RangeTask[], scans: RangeScan[]): ChainBreakAt[] {
+  const breaks: ChainBreakAt[] = [];
+  let previousHash: string | null = startHash;
+  for (let i = 0; i < scans.length; i++) {
+    const scan = scans[i];
+    const seamSeq = tasks[i].afterSeq + 1;
+    if (scan.firstPrevHash !== null && previousHash !== null && scan.firstPrevHash !== previousHash && scan.breaks[0]?.seq !== seamSeq) {
+      breaks.push({ seq: seamSeq, problem: 'prev-hash-mismatch' });
+    }
+    breaks.push(...scan.breaks);
+    previousHash = scan.lastHash ?? previousHash;
+  }
+  return breaks.slice(0, MAX_REPORTED_BREAKS);
 }

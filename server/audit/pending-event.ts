@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { auditEventInputSchema, type AuditEventInput } from '@/lib/audit/types';
-import type { JsonObject } from '@/lib/canonical-json';
+import { describeIssues, HttpError } from '@/lib/http-error';
 import type { PendingAuditEvent } from '../queries/audit';
 
-/** Validates an event and gives it its identity and time, ready to be linked into the chain. */
+/**
+ * Validates an event and gives it its identity and time, ready to be linked into the chain.
+ * Whatever path an event takes, this is the check it passes: a caller that let something
+ * through its own schema gets a 422 naming the field, never an event the chain cannot hash.
+ */
 export function toPendingEvent(input: AuditEventInput): PendingAuditEvent {
-  const parsed = auditEventInputSchema.parse(input);
+  const result = auditEventInputSchema.safeParse(input);
+  if (!result.success) throw new HttpError(422, 'invalid_event', describeIssues(result.error.issues));
+  const parsed = result.data;
   return {
     eventId: randomUUID(),
     at: (parsed.at ?? new Date()).toISOString(),
@@ -18,6 +24,14 @@ export function toPendingEvent(input: AuditEventInput): PendingAuditEvent {
     reason: parsed.reason ?? null,
     method: parsed.method ?? null,
     source: parsed.source ?? null,
-    details: (parsed.details ?? {}) as JsonObject,
+    details: parsed.details ?? {},
   };
+}
+
+/** Why a pending event (say, one read back from a spool file) can never enter the chain, or null. */
+export function unchainableReason(event: PendingAuditEvent): string | null {
+  const at = new Date(event.at);
+  if (Number.isNaN(at.getTime())) return 'at: not a valid time';
+  const result = auditEventInputSchema.safeParse({ ...event, at });
+  return result.success ? null : describeIssues(result.error.issues);
 }

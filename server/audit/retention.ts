@@ -1,5 +1,5 @@
 import type { AuditEventInput } from '@/lib/audit/types';
-import type { Database } from '../db/client';
+import type { Database, Db } from '../db/client';
 import { newestCheckpointAtOrBelow } from '../queries/audit-checkpoints';
 import { readSetting, writeSetting } from '../queries/settings';
 import { ANCHOR_SETTING } from './verification-state';
@@ -17,16 +17,45 @@ export interface PruneOptions {
 export type PruneOutcome = { pruned: number; anchor: SignedCheckpoint } | { pruned: 0; skipped: string };
 
 /**
- * Deletes events older than the retention, but only up to the newest signed checkpoint
+ * The newest event Vigil received before `cutoff`. Retention goes by the receive time, never
+ * by `at`: a reporter may date an event 1970, and that must not make every event committed
+ * before it look old. The receive time grows with seq, so a binary search over seq finds the
+ * boundary in a few point reads, without an index to maintain on every append. Rows without
+ * one count as recent.
+ */
+async function newestReceivedBefore(db: Db, cutoff: Date): Promise<number | null> {
+  const [first, last] = await Promise.all([
+    db.auditEvent.findFirst({ orderBy: { seq: 'asc' }, select: { seq: true } }),
+    db.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } }),
+  ]);
+  if (!first || !last) return null;
+  let low = first.seq;
+  let high = last.seq;
+  let found: number | null = null;
+  while (low <= high) {
+    const middle = Math.floor((low + high) / 2);
+    const row = await db.auditEvent.findFirst({ where: { seq: { gte: middle } }, orderBy: { seq: 'asc' }, select: { seq: true, receivedAt: true } });
+    if (row?.receivedAt && row.receivedAt < cutoff) {
+      found = row.seq;
+      low = row.seq + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * Deletes events received before the retention, but only up to the newest signed checkpoint
  * below the cutoff: that checkpoint becomes the anchor verification starts from, so the
  * pruned prefix is vouched for by a signature instead of by the deleted rows.
  */
 export async function pruneAuditTrail({ database, key, retentionMs, now, record }: PruneOptions): Promise<PruneOutcome> {
   const db = database.prisma;
   const cutoff = new Date(now.getTime() - retentionMs);
-  const newestOld = await db.auditEvent.findFirst({ where: { at: { lt: cutoff } }, orderBy: { seq: 'desc' }, select: { seq: true } });
-  if (!newestOld) return { pruned: 0, skipped: 'no event is older than the retention' };
-  const checkpoint = await newestCheckpointAtOrBelow(db, newestOld.seq);
+  const newestOld = await newestReceivedBefore(db, cutoff);
+  if (newestOld === null) return { pruned: 0, skipped: 'no event is older than the retention' };
+  const checkpoint = await newestCheckpointAtOrBelow(db, newestOld);
   if (!checkpoint) return { pruned: 0, skipped: 'no signed checkpoint below the cutoff yet' };
   const current = await readSetting<SignedCheckpoint>(db, ANCHOR_SETTING);
   if (current && current.seq >= checkpoint.seq) return { pruned: 0, skipped: 'already pruned up to the newest usable checkpoint' };

@@ -1,4 +1,4 @@
-import { open, readFile, rm, mkdir } from 'node:fs/promises';
+import { open, readFile, rename, rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { PendingAuditEvent } from '../queries/audit';
 
@@ -67,6 +67,21 @@ export class AuditSpool {
       await handle.close();
     }
     this.count += events.length;
+  }
+
+  /** Replaces the contents atomically (a crash leaves the old file or the new one, never half of each). */
+  async rewrite(events: PendingAuditEvent[], afterSeq: number): Promise<void> {
+    if (events.length === 0) return this.clear();
+    const next = `${this.file}.next`;
+    const handle = await open(next, 'w', 0o600);
+    try {
+      await handle.write(events.map((e) => `${JSON.stringify({ ...e, afterSeq })}\n`).join(''));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(next, this.file);
+    this.count = events.length;
   }
 
   async clear(): Promise<void> {

@@ -7,6 +7,13 @@ import { ChainVerifier, type ChainBreak, type StoredAuditEvent } from '../../lib
 import { arrayToStoredEvent, AUDIT_SELECT_COLUMNS, SQLITE_RANGE } from './stored-event-row';
 
 const PG_PAGE = 10_000;
+/** Past this many broken events a report says "and more" instead of listing a wholesale rewrite. */
+export const MAX_REPORTED_BREAKS = 1000;
+
+export interface ChainBreakAt {
+  seq: number;
+  problem: ChainBreak;
+}
 
 export interface RangeTask {
   afterSeq: number;
@@ -22,7 +29,14 @@ export interface RangeScan {
   /** The last event that checked out (afterSeq when none did). */
   lastGoodSeq: number;
   lastGoodHash: string | null;
-  failure: { seq: number; problem: ChainBreak } | null;
+  failure: ChainBreakAt | null;
+  /**
+   * Every break in the range, the first included: checking goes on past a break from the
+   * stored event itself, so a later edit is not hidden behind an earlier one.
+   */
+  breaks: ChainBreakAt[];
+  /** The last stored event's hash, good or not: where the next range must link to. */
+  lastHash: string | null;
   hashAt: Record<number, string>;
   /** The thread that scanned: 0 is the main thread. */
   threadId: number;
@@ -40,25 +54,47 @@ export class RangeScanner {
 
   constructor(private readonly task: RangeTask) {
     this.wanted = new Set(task.checkpointSeqs);
-    this.scan = { events: 0, firstPrevHash: null, lastGoodSeq: task.afterSeq, lastGoodHash: null, failure: null, hashAt: {}, threadId };
+    this.scan = { events: 0, firstPrevHash: null, lastGoodSeq: task.afterSeq, lastGoodHash: null, failure: null, breaks: [], lastHash: null, hashAt: {}, threadId };
   }
 
-  /** False once the range is broken. */
+  /** False once there is nothing more worth reading: the list of breaks is full. */
   push(event: StoredAuditEvent): boolean {
     if (!this.verifier) {
       this.scan.firstPrevHash = event.prevHash;
       this.verifier = new ChainVerifier({ seq: this.task.afterSeq, hash: event.prevHash });
     }
-    if (!this.verifier.push(event)) {
-      const verdict = this.verifier.verdict();
-      if (!verdict.ok) this.scan.failure = { seq: verdict.firstBadSeq, problem: verdict.problem };
-      return false;
-    }
+    this.scan.lastHash = event.hash;
+    if (!this.verifier.push(event)) return this.recordBreak(event);
+    if (this.scan.failure) return true;
     this.scan.events += 1;
     this.scan.lastGoodSeq = event.seq;
     this.scan.lastGoodHash = event.hash;
     if (this.wanted.has(event.seq)) this.scan.hashAt[event.seq] = event.hash;
     return true;
+  }
+
+  /**
+   * Notes the break and starts checking again from the stored event: a bad link (or a gap)
+   * is judged from the event's own prevHash, so its hash is still checked; an event whose
+   * hash does not match is taken as it is stored, so the next event's link is still checked.
+   */
+  private recordBreak(event: StoredAuditEvent): boolean {
+    const verdict = this.verifier!.verdict();
+    if (verdict.ok) return true;
+    const found = { seq: verdict.firstBadSeq, problem: verdict.problem };
+    this.scan.failure ??= found;
+    if (this.scan.breaks[this.scan.breaks.length - 1]?.seq !== found.seq) this.scan.breaks.push(found);
+    if (verdict.problem === 'hash-mismatch') {
+      this.verifier = new ChainVerifier({ seq: event.seq, hash: event.hash });
+    } else {
+      this.verifier = new ChainVerifier({ seq: event.seq - 1, hash: event.prevHash });
+      if (!this.verifier.push(event)) {
+        const again = this.verifier.verdict();
+        if (!again.ok && this.scan.breaks[this.scan.breaks.length - 1]?.seq !== again.firstBadSeq) this.scan.breaks.push({ seq: again.firstBadSeq, problem: again.problem });
+        this.verifier = new ChainVerifier({ seq: event.seq, hash: event.hash });
+      }
+    }
+    return this.scan.breaks.length < MAX_REPORTED_BREAKS;
   }
 }
 

@@ -20,11 +20,24 @@ async function withDatabase<T>(env: CliEnv, run: (database: Database) => Promise
   }
 }
 
+/** The range a run covered, so an auditor sees what was (and was not) checked. */
+function coverage(result: VerificationResult): string {
+  const to = result.toSeq ?? result.verifiedThrough?.seq ?? result.fromSeq;
+  if (to <= result.fromSeq) return `covered no events (${result.mode}, nothing after #${result.fromSeq})`;
+  return `covered #${result.fromSeq + 1} to #${to}: ${n(to - result.fromSeq)} events (${result.mode}${result.fromSeq > 0 ? `, from #${result.fromSeq}` : ''})`;
+}
+
 export function describeResult(result: VerificationResult): string {
   const through = result.verifiedThrough ? `up to #${result.verifiedThrough.seq} (${result.verifiedThrough.at})` : 'no events';
   const stats = `${n(result.events)} events, ${through}, ${n(result.checkpointsChecked)} checkpoints, ${n(result.eventsPerSecond)} events/s`;
-  if (result.ok) return `chain verified: ${stats}${result.fromSeq > 0 ? ` (${result.mode}, from #${result.fromSeq})` : ''}`;
-  return `chain BROKEN at event #${result.firstBadSeq}: ${result.problem}: ${result.message}\n  checked before the break: ${stats}`;
+  if (result.ok) return `chain verified: ${stats}\n  ${coverage(result)}`;
+  const breaks = (result.breaks ?? []).map((b) => `#${b.seq} (${b.problem})`).join(', ');
+  return [
+    `chain BROKEN at event #${result.firstBadSeq}: ${result.problem}: ${result.message}`,
+    ...(breaks ? [`  broken events: ${breaks}`] : []),
+    `  ${coverage(result)}`,
+    `  checked before the break: ${stats}`,
+  ].join('\n');
 }
 
 function requireKey(env: CliEnv): CheckpointKey {
@@ -35,10 +48,12 @@ function requireKey(env: CliEnv): CheckpointKey {
 
 const verifyCommand: CliCommand = {
   path: ['audit', 'verify'],
-  usage: 'vigil audit verify [--full] [--json]',
-  summary: 'verify the audit chain and its signed checkpoints (exit 1 when broken)',
+  usage: 'vigil audit verify [--incremental] [--json]',
+  summary: 'verify the whole audit chain and its signed checkpoints (exit 1 when broken); --incremental resumes after the last verified checkpoint',
   async run(argv, io: CliIo) {
-    const args = parseArgs(argv, { flags: ['full', 'json'] });
+    // --full is what a run does anyway; it is still accepted so existing scripts keep working.
+    const args = parseArgs(argv, { flags: ['full', 'incremental', 'json'] });
+    if (args.flags.has('full') && args.flags.has('incremental')) throw new UsageError('use either --full or --incremental');
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
     const env = loadCliEnv(io.env);
     const key = loadCheckpointKey(env.auditKeyPath, { create: false });
@@ -46,7 +61,8 @@ const verifyCommand: CliCommand = {
       if (!key && (await database.prisma.auditCheckpoint.count()) > 0) {
         throw new EnvError(`VIGIL_AUDIT_KEY_PATH: no signing key at ${env.auditKeyPath}, so the signed checkpoints cannot be checked`);
       }
-      return verifyAndRecord({ database, key, mode: args.flags.has('full') ? 'full' : 'incremental' });
+      // An auditor's run checks everything: resuming from a checkpoint would miss an edit of an already verified event.
+      return verifyAndRecord({ database, key, mode: args.flags.has('incremental') ? 'incremental' : 'full' });
     });
     io.out(args.flags.has('json') ? JSON.stringify(result) : describeResult(result));
     return result.ok ? 0 : 1;

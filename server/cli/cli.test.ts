@@ -2,11 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { appendAuditBatch } from '../queries/audit';
-import { insertCheckpoint } from '../queries/audit-checkpoints';
-import { loadCheckpointKey, signCheckpoint } from '../audit/checkpoint-key';
-import { toPendingEvent } from '../audit/pending-event';
-import { createMigratedDatabase, REPO_ROOT, spawnTs, TEST_SECRET, type MigratedDatabase } from '../test-support';
+import { createMigratedDatabase, REPO_ROOT, spawnTs, type MigratedDatabase } from '../test-support';
+import { seedCliAuditChain } from './cli-test-kit';
 import { runCli } from './main';
 import { findCommand, parseArgs, UsageError } from './command-table';
 
@@ -31,11 +28,7 @@ describe('vigil audit (CLI, worker stopped)', () => {
 
   beforeAll(async () => {
     db = await createMigratedDatabase('sqlite');
-    env = { VIGIL_DATA_DIR: db.dir.path, DATABASE_URL: db.url, VIGIL_SECRET: TEST_SECRET, VIGIL_AUDIT_KEY_PATH: db.dir.join('audit.key'), LOG_LEVEL: 'silent' };
-    const key = loadCheckpointKey(env.VIGIL_AUDIT_KEY_PATH, { create: true })!;
-    const events = Array.from({ length: 20 }, (_, i) => toPendingEvent({ type: 'test.cli', severity: 'info', actor: 'tester', action: `act ${i}`, details: { i } }));
-    const linked = await appendAuditBatch(db.database, events);
-    await insertCheckpoint(db.database.prisma, signCheckpoint(key, { seq: 10, hash: linked[9].hash, at: new Date().toISOString() }));
+    env = await seedCliAuditChain(db);
   });
   afterAll(() => db.destroy());
 

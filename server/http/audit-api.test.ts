@@ -43,6 +43,16 @@ describe('GET /api/v1/audit', () => {
     expect(billing.body.events.every((e) => e.module === 'billing')).toBe(true);
   });
 
+  it('ends range=1h at now: an event reported a few minutes ahead (clock skew) is not listed yet', async () => {
+    const ahead = new Date(Date.now() + 4 * 60_000).toISOString();
+    const ingest = await api(worker.port, '/api/v1/events', { method: 'POST', token: TEST_API_TOKEN, json: { events: [{ type: 'custom', name: 'ahead', at: ahead }, { type: 'custom', name: 'now' }] } });
+    expect(ingest.status).toBe(202);
+    const page = await api<{ events: Array<{ action: string }> }>(worker.port, '/api/v1/audit?range=1h&limit=200', { token: TEST_API_TOKEN });
+    const actions = page.body.events.map((e) => e.action);
+    expect(actions).toContain('now');
+    expect(actions).not.toContain('ahead');
+  });
+
   it('answers 422 naming a bad parameter', async () => {
     const bad = await api<{ error: { code: string; message: string } }>(worker.port, '/api/v1/audit?limit=5000', { token: TEST_API_TOKEN });
     expect(bad.status).toBe(422);

@@ -119,7 +119,7 @@ describe('worker HTTP endpoints (SQLite)', () => {
 
       const chain = await readWholeChain(t.worker.database);
       const stored = res.body.events.map((r) => chain.find((e) => e.eventId === r.eventId)!);
-      expect(stored[0]).toMatchObject({ seq: seqs[0], hash: res.body.events[0].hash, type: 'app.auth_failure', severity: 'warning', actor: 'user:admin', action: 'auth failure', source: '203.0.113.9', method: 'ingest API', details: { user: 'admin' } });
+      expect(stored[0]).toMatchObject({ seq: seqs[0], hash: res.body.events[0].hash, type: 'app.auth_failure', severity: 'warning', actor: 'token:VIGIL_API_TOKEN', action: 'auth failure', source: '203.0.113.9', method: 'ingest API', details: { user: 'admin' } });
       expect(stored[1]).toMatchObject({ type: 'app.request', severity: 'debug', actor: 'token:VIGIL_API_TOKEN', at: '2025-06-01T10:00:00.000Z', details: { path: '/login', status: 200 } });
       expect(stored[2]).toMatchObject({ type: 'app.custom', action: 'cache.flush', module: 'api', details: { keys: 12, region: 'eu', name: 'cache.flush' } });
       expect((await verifyStoredChain(t.worker.database.prisma)).ok).toBe(true);

@@ -18,6 +18,7 @@ export async function ingestEvents(audit: AuditWriter, principal: Principal, eve
   return Promise.all(
     events.map((event) => {
       const details: JsonObject = { ...(event.details as JsonObject | undefined) };
+      // The reported user is what the event is about; who reported it (the actor) is the token.
       if (event.user !== undefined) details.user = event.user;
       if (event.path !== undefined) details.path = event.path;
       if (event.status !== undefined) details.status = event.status;
@@ -25,7 +26,7 @@ export async function ingestEvents(audit: AuditWriter, principal: Principal, eve
       return audit.append({
         type: `app.${event.type}`,
         severity: SEVERITY[event.type],
-        actor: event.user ? `user:${event.user}` : actorOf(principal),
+        actor: actorOf(principal),
         action: event.type === 'custom' && event.name ? event.name : event.type.replace('_', ' '),
         module: event.module ?? null,
         source: event.source ?? null,

@@ -14,11 +14,11 @@ export function fromRow(row: AuditRow): ChainedAuditEvent {
   return rowToEvent(row);
 }
 
-const AUDIT_COLUMNS = ['seq', 'eventId', 'at', 'type', 'severity', 'actor', 'action', 'module', 'resource', 'reason', 'method', 'source', 'details', 'prevHash', 'hash'] as const;
+const AUDIT_COLUMNS = ['seq', 'eventId', 'at', 'type', 'severity', 'actor', 'action', 'module', 'resource', 'reason', 'method', 'source', 'details', 'prevHash', 'hash', 'receivedAt'] as const;
 const COLUMN_LIST = AUDIT_COLUMNS.map((c) => `"${c}"`).join(', ');
 const POSTGRES_TYPES: Record<(typeof AUDIT_COLUMNS)[number], string> = {
   seq: 'integer', eventId: 'text', at: 'timestamp(3)', type: 'text', severity: 'text', actor: 'text', action: 'text', module: 'text',
-  resource: 'text', reason: 'text', method: 'text', source: 'text', details: 'text', prevHash: 'text', hash: 'text',
+  resource: 'text', reason: 'text', method: 'text', source: 'text', details: 'text', prevHash: 'text', hash: 'text', receivedAt: 'timestamp(3)',
 };
 const SQLITE_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${AUDIT_COLUMNS.map((c) => `value ->> '$.${c}'`).join(', ')} FROM json_each(?)`;
 const POSTGRES_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM jsonb_to_recordset($1::jsonb) AS x(${AUDIT_COLUMNS.map((c) => `"${c}" ${POSTGRES_TYPES[c]}`).join(', ')})`;
@@ -41,11 +41,11 @@ function isSeqConflict(error: unknown): boolean {
  * database unpacks itself (json_each on SQLite, jsonb_to_recordset on PostgreSQL), so
  * Prisma's per-value work and per-statement round trips stay out of the hot path.
  */
-async function insertAuditRows({ prisma, provider, sqlite }: Database, events: ChainedAuditEvent[]): Promise<void> {
+async function insertAuditRows({ prisma, provider, sqlite }: Database, events: ChainedAuditEvent[], receivedAt: Date): Promise<void> {
+  const time = (iso: string) => (provider === 'sqlite' ? iso.replace('Z', '+00:00') : iso);
+  const received = time(receivedAt.toISOString());
   // details in canonical form: the text that was hashed, so verification can hash it as stored.
-  const payload = JSON.stringify(
-    events.map((event) => ({ ...event, at: provider === 'sqlite' ? event.at.replace('Z', '+00:00') : event.at, details: canonicalJson(event.details) })),
-  );
+  const payload = JSON.stringify(events.map((event) => ({ ...event, at: time(event.at), details: canonicalJson(event.details), receivedAt: received })));
   if (sqlite) {
     sqliteInsert(sqlite).run(payload);
     return;
@@ -71,13 +71,19 @@ function sqliteInsert(connection: BetterSqlite3.Database): BetterSqlite3.Stateme
  * batch is relinked to the new head. Two appenders can never both extend the same
  * event, which is what a fork would be.
  */
-export async function appendAuditBatch(database: Database, events: PendingAuditEvent[], knownHead?: ChainHead): Promise<ChainedAuditEvent[]> {
+export async function appendAuditBatch(
+  database: Database,
+  events: PendingAuditEvent[],
+  knownHead?: ChainHead,
+  /** When Vigil received them: now, unless a test stands in for a batch committed long ago. */
+  receivedAt = new Date(),
+): Promise<ChainedAuditEvent[]> {
   if (events.length === 0) return [];
   let head = knownHead ?? (await readAuditHead(database.prisma));
   for (let attempt = 1; ; attempt++) {
     const linked = linkEvents(head, events);
     try {
-      await insertAuditRows(database, linked);
+      await insertAuditRows(database, linked, receivedAt);
       return linked;
     } catch (error) {
       if (!isSeqConflict(error) || attempt >= 50) throw error;
@@ -105,4 +111,36 @@ export async function eventIdsAfter(db: Db, seq: number): Promise<Set<string>> {
 export async function latestAuditEvents(db: Db, take: number): Promise<ChainedAuditEvent[]> {
   const rows = await db.auditEvent.findMany({ orderBy: { seq: 'desc' }, take });
   return rows.map(fromRow);
+}
+
+class CanaryRolledBack extends Error {}
+
+/**
+ * Whether the database takes an audit insert at all right now: a harmless row inserted the
+ * way batches are, in a transaction that is always rolled back. When a batch is refused and
+ * this still goes through, the batch's own contents are at fault, not the database.
+ */
+export async function auditInsertsWork(database: Database): Promise<boolean> {
+  const at = new Date().toISOString();
+  const canary: ChainedAuditEvent = {
+    seq: -1, eventId: 'canary', at, type: 'audit.canary', severity: 'debug', actor: 'system', action: 'canary', module: null,
+    resource: null, reason: null, method: null, source: null, details: {}, prevHash: GENESIS_HASH, hash: GENESIS_HASH,
+  };
+  try {
+    if (database.sqlite) {
+      const connection = database.sqlite;
+      connection.transaction(() => {
+        sqliteInsert(connection).run(JSON.stringify([{ ...canary, at: at.replace('Z', '+00:00'), details: '{}', receivedAt: at.replace('Z', '+00:00') }]));
+        throw new CanaryRolledBack();
+      })();
+    } else {
+      await database.prisma.$transaction(async (tx) => {
+        await insertAuditRows({ ...database, prisma: tx as Db }, [canary], new Date());
+        throw new CanaryRolledBack();
+      });
+    }
+  } catch (error) {
+    return error instanceof CanaryRolledBack;
+  }
+  return true;
 }

@@ -4,8 +4,9 @@ import { HttpError } from '@/lib/http-error';
 import { DefenseModeError, type DefenseService } from '../../defense';
 import { sendJson, type RequestContext, type Router } from '../router';
 import { answerIsolation } from './defense-routes';
+import { operatorReasonSchema } from '@/lib/audit/audit-payload';
 
-const restoreSchema = withActor(z.object({ source: canonicalSourceSchema, reason: z.string().trim().min(3).max(500) }));
+const restoreSchema = withActor(z.object({ source: canonicalSourceSchema, reason: operatorReasonSchema }));
 
 async function answerMode(ctx: RequestContext, work: () => Promise<unknown>): Promise<void> {
   try {

@@ -3,6 +3,7 @@ import { roleSchema } from '@/lib/auth/roles';
 import { moduleNameSchema } from '@/lib/healing/module-schema';
 import { HealingError, type HealingService } from '../../healing';
 import { HttpError, sendJson, type RequestContext, type RoutedContext, type Router } from '../router';
+import { operatorReasonSchema } from '@/lib/audit/audit-payload';
 
 const STATUS: Record<HealingError['code'], number> = { 'not-found': 404, conflict: 409, forbidden: 403, 'bad-input': 422 };
 
@@ -22,7 +23,7 @@ function moduleName(ctx: RequestContext): string {
 }
 
 const actorSchema = z.object({ name: z.string().min(1).max(200), role: roleSchema });
-const operatorActionSchema = z.object({ actor: actorSchema, reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500) });
+const operatorActionSchema = z.object({ actor: actorSchema, reason: operatorReasonSchema });
 
 /** The modules part of the machine API, heartbeat push, and the web app's commands. */
 export function registerHealingRoutes(router: Router, deps: { healing: HealingService }): void {

@@ -3,11 +3,12 @@ import { degradationLevelSchema } from '@/lib/health/degradation';
 import type { HealthMonitor } from '../../health/health-monitor';
 import type { AuditIntegrity } from '../../audit/audit-integrity';
 import { sendJson, type Router } from '../router';
+import { operatorReasonSchema } from '@/lib/audit/audit-payload';
 
 export const pinDegradationSchema = z.object({
   level: degradationLevelSchema.nullable(),
   actor: z.string().min(1).max(200),
-  reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500),
+  reason: operatorReasonSchema,
 });
 
 export const verifyAuditSchema = z.object({ mode: z.enum(['full', 'incremental']).default('incremental') }).default({ mode: 'incremental' });
