@@ -4,9 +4,11 @@ import { HttpError } from './http-error';
  * Deeper than any body Vigil's APIs accept (module definitions and event details are a few
  * levels deep). Past it a body is refused before it is parsed: V8 parses deep nesting fine,
  * but everything after it that recurses (validation, serialising, canonical JSON for the
- * chain) runs out of stack, which would make a 500 out of a client's mistake.
+ * chain) runs out of stack, which would make a 500 out of a client's mistake. It is twice the
+ * audit chain's own depth limit, so a body within it reaches validation, which names the field
+ * that is too deep.
  */
-export const MAX_JSON_DEPTH = 64;
+export const MAX_JSON_DEPTH = 128;
 
 const OPEN_OBJECT = 0x7b;
 const OPEN_ARRAY = 0x5b;
@@ -47,38 +49,43 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 const MAY_HOLD_UNSTORABLE = /\\u(?:0000|[dD][89a-fA-F])|[\uD800-\uDFFF]/;
 const UNSTORABLE_MESSAGE = 'text must not contain NUL characters or unpaired surrogates';
 
-class UnstorableText extends Error {
-  constructor(readonly field: string) {
-    super(`${field}: ${UNSTORABLE_MESSAGE}`);
+/** The path (`events.0.details.message`, as validation names fields) of the first text no store can hold. */
+function findUnstorable(value: unknown, path: string[]): string | null {
+  const here = () => (path.length ? path.join('.') : 'body');
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? here() : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (UNSTORABLE.test(key)) return `${[...path, key].join('.')} (a field name)`;
+    const found = findUnstorable(item, [...path, key]);
+    if (found) return found;
   }
-}
-
-function refuseUnstorable(key: string, value: unknown): unknown {
-  if (UNSTORABLE.test(key)) throw new UnstorableText('a field name');
-  if (typeof value === 'string' && UNSTORABLE.test(value)) throw new UnstorableText(key || 'body');
-  return value;
+  return null;
 }
 
 /**
- * A request body's JSON, or a 400 that says why: malformed, nested past MAX_JSON_DEPTH, or
- * holding text no store can hold. An empty body is `undefined`, for endpoints whose body is optional.
+ * A request body's JSON, or an error that says why: 400 when it is malformed or nested past
+ * MAX_JSON_DEPTH, 422 naming the field when it holds text no store can hold. An empty body is
+ * `undefined`, for endpoints whose body is optional.
  */
 export function parseJsonBody(text: string): unknown {
   if (!text) return undefined;
   if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new HttpError(400, 'json_too_deep', `request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  let value: unknown;
   try {
-    // The reviver costs a call per value: only bodies that may need it pay for it.
-    return MAY_HOLD_UNSTORABLE.test(text) ? JSON.parse(text, refuseUnstorable) : JSON.parse(text);
-  } catch (error) {
-    if (error instanceof UnstorableText) throw new HttpError(400, 'invalid_text', error.message);
+    value = JSON.parse(text);
+  } catch {
     throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
   }
+  // Only bodies that may hold such text pay for the walk.
+  const unstorable = MAY_HOLD_UNSTORABLE.test(text) ? findUnstorable(value, []) : null;
+  if (unstorable) throw new HttpError(422, 'invalid_text', `${unstorable}: ${UNSTORABLE_MESSAGE}`);
+  return value;
 }
 
 /** The same rule for query strings, before any route reads them. */
 export function refuseUnstorableQuery(params: URLSearchParams): void {
   for (const [name, value] of params) {
-    if (UNSTORABLE.test(name) || UNSTORABLE.test(value)) throw new HttpError(400, 'invalid_text', `${UNSTORABLE.test(name) ? 'a parameter name' : name}: ${UNSTORABLE_MESSAGE}`);
+    if (UNSTORABLE.test(name) || UNSTORABLE.test(value)) throw new HttpError(422, 'invalid_text', `${UNSTORABLE.test(name) ? 'a parameter name' : name}: ${UNSTORABLE_MESSAGE}`);
   }
 }
 

@@ -124,15 +124,15 @@ describe.each(PROVIDERS)('web API bodies and queries under hostile input, as an 
   });
 
   // Valid but for one NUL or lone surrogate: PostgreSQL or SQLite cannot store them, and the fuzzing above skips bodies a schema accepts.
-  it('refuses text no store can hold in a body the schema otherwise accepts, and in a query, with 400 on both surfaces', async () => {
+  it('refuses text no store can hold in a body the schema otherwise accepts, and in a query, with 422 naming the field on both surfaces', async () => {
     const byName = (name: string) => targets.find((target) => target.name === name)!;
     const shareLink = await call(byName('POST /api/share-links'), { body: JSON.stringify({ title: 'a\u0000b', view: { path: '/audit' } }) });
-    expect(shareLink.status).toBe(400);
-    expect((await call(byName('POST /api/tokens'), { body: JSON.stringify({ name: 'ci\u0000', role: 'viewer' }) })).status).toBe(400);
-    expect((await call(byName('POST /api/tokens'), { body: '{"name":"ci \\ud800","role":"viewer"}' })).status).toBe(400);
-    expect((await call(byName('GET /api/audit'), { query: 'q=%00' })).status).toBe(400);
-    expect(await api(t.port, '/api/v1/audit?q=%00', { token: TEST_API_TOKEN })).toMatchObject({ status: 400, body: { error: { code: 'invalid_text', message: expect.stringContaining('q:') } } });
-    expect((await api(t.port, '/api/v1/isolations', { token: TEST_API_TOKEN, json: { source: '192.0.2.1', reason: 'probe\u0000' } })).status).toBe(400);
+    expect(shareLink.status).toBe(422);
+    expect((await call(byName('POST /api/tokens'), { body: JSON.stringify({ name: 'ci\u0000', role: 'viewer' }) })).status).toBe(422);
+    expect((await call(byName('POST /api/tokens'), { body: '{"name":"ci \\ud800","role":"viewer"}' })).status).toBe(422);
+    expect((await call(byName('GET /api/audit'), { query: 'q=%00' })).status).toBe(422);
+    expect(await api(t.port, '/api/v1/audit?q=%00', { token: TEST_API_TOKEN })).toMatchObject({ status: 422, body: { error: { code: 'invalid_text', message: expect.stringContaining('q:') } } });
+    expect((await api(t.port, '/api/v1/isolations', { token: TEST_API_TOKEN, json: { source: '192.0.2.1', reason: 'probe\u0000' } })).status).toBe(422);
   });
 
   it('leaves the worker and the web app serving afterwards', async () => {

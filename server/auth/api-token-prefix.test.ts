@@ -6,7 +6,7 @@ import { applyMigrations, defaultMigrationsDir } from '../db/migrate';
 import { createEmptyDatabase, PROVIDERS, type EmptyDatabase } from '../test-support';
 import { generateApiToken, publicPrefixOf, TOKEN_PREFIX } from './api-tokens';
 
-const MIGRATION = '0009_token_prefix';
+const MIGRATION = '0008_token_prefix';
 
 describe('stored token prefixes', () => {
   it('keep the type and 4 characters of a token, never more of the secret', () => {
