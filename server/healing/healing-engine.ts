@@ -14,6 +14,7 @@ import { ModuleRuntime } from './module-runtime';
 import { moduleView, type ModuleView } from './module-view';
 import { ModuleStats } from './module-stats';
 import { probeModule } from './probe-module';
+import { ProbePacer } from './probe-pacer';
 import type { ProbeResult } from './probes/probe-result';
 import { canRestart, restartModule, runModuleHook } from './recovery-actions';
 import { SupervisedProcess, type ProcessExit } from './supervisor';
@@ -49,6 +50,8 @@ export class HealingError extends Error {
 }
 
 const ESCALATION_TICK_MS = 5000;
+/** The module list goes out at most this often: 2,000 modules turning up at start must not send it 2,000 times. */
+const MODULES_EMIT_MS = 250;
 
 /** Probe → detect → classify → recover → verify → escalate, for every module. */
 export class HealingEngine {
@@ -56,6 +59,9 @@ export class HealingEngine {
   readonly incidents: IncidentManager;
   private readonly stats: ModuleStats;
   private escalationTimer: NodeJS.Timeout | null = null;
+  private emitTimer: NodeJS.Timeout | null = null;
+  private lastEmitAt = 0;
+  readonly pacer: ProbePacer;
   private closed = false;
   private started = false;
   /** Scheduling drift of each probe start (ms late), for the benchmark and /metrics. */
@@ -70,12 +76,14 @@ export class HealingEngine {
       },
     });
     this.stats = new ModuleStats(options.database, options.log);
+    this.pacer = new ProbePacer(options);
   }
 
   async start(): Promise<void> {
     // Once closed, never again: a leader that lost its lock closes the engine while its start may still be under way.
     if (this.closed || this.started) return;
     this.started = true;
+    this.pacer.start();
     await this.reconcile();
     this.escalationTimer = setInterval(() => void this.escalationTick(), ESCALATION_TICK_MS);
     this.escalationTimer.unref();
@@ -99,7 +107,7 @@ export class HealingEngine {
         runtime.supervisor = new SupervisedProcess(definition, { searchPath: this.options.searchPath, onExit: (exit) => void this.onProcessExit(runtime, exit) });
         await runtime.supervisor.start().catch((error: unknown) => runtime.supervisor?.logs.note(`could not start: ${(error as Error).message}`));
       }
-      this.schedule(runtime, definition.kind === 'process' ? 200 : Math.random() * Math.min(definition.intervalSeconds * 1000, 5000));
+      this.schedule(runtime, this.pacer.firstDelayMs(definition));
     }
     this.emitModules();
   }
@@ -130,20 +138,20 @@ export class HealingEngine {
   }
 
   private async probe(runtime: ModuleRuntime): Promise<void> {
-    const started = Date.now();
-    this.drift.push(started - runtime.nextProbeAt);
+    const plannedAt = runtime.nextProbeAt;
+    const definition = runtime.definition;
+    if (runtime.paused) return this.schedule(runtime, this.pacer.nextDelayMs(definition, plannedAt));
+    const { result, starvation, startedAt } = await this.pacer.run({ module: runtime.name, plannedAt, probe: (at) => probeModule(runtime, this.options.searchPath, at) });
+    this.drift.push(startedAt - plannedAt);
     if (this.drift.length > 10_000) this.drift.splice(0, 5000);
-    const interval = runtime.definition.intervalSeconds * 1000;
-    if (runtime.paused) return this.schedule(runtime, interval);
-    const result = await probeModule(runtime, this.options.searchPath, started);
     if (this.runtimes.get(runtime.name) !== runtime) return;
-    // Plan the next probe from when this one was due, so slow probes do not drift the cadence.
-    // Every module's first probe falls within 5 s of the start; placing the second one anywhere in
-    // an interval spreads 2,000 modules evenly instead of probing them in one burst every interval.
-    const next = Math.max(0, runtime.nextProbeAt + (runtime.last === null ? Math.random() * interval : interval) - Date.now());
-    const retry = !result.ok && runtime.consecutiveFailures + 1 < runtime.definition.failureThreshold;
+    // Vigil could not run while this probe waited: not a failure of the target, ask again soon.
+    if (starvation) return this.schedule(runtime, this.pacer.inconclusiveRetryMs());
+    // Each module keeps its own slot in the interval, so slow probes neither drift the cadence nor bunch up.
+    const next = this.pacer.nextDelayMs(definition, plannedAt);
+    const retry = !result.ok && runtime.consecutiveFailures + 1 < definition.failureThreshold;
     // A failure below the threshold is re-probed sooner: retry with back-off and jitter.
-    this.schedule(runtime, retry ? Math.min(next, backoffMs({ attempt: runtime.consecutiveFailures, initialMs: 500, maxMs: interval })) : next);
+    this.schedule(runtime, retry ? Math.min(next, backoffMs({ attempt: runtime.consecutiveFailures, initialMs: 500, maxMs: definition.intervalSeconds * 1000 })) : next);
     await this.handleResult(runtime, result, Date.now());
   }
 
@@ -410,7 +418,18 @@ export class HealingEngine {
     }
   }
 
+  /** At once when the last emit is old, else once at the end of the window with the state then. */
   private emitModules(): void {
+    if (!this.options.onModules || this.emitTimer) return;
+    const wait = this.lastEmitAt + MODULES_EMIT_MS - Date.now();
+    if (wait <= 0) return this.emitNow();
+    this.emitTimer = setTimeout(() => this.emitNow(), wait);
+  }
+
+  private emitNow(): void {
+    this.emitTimer = null;
+    if (this.closed) return;
+    this.lastEmitAt = Date.now();
     this.options.onModules?.(this.list());
   }
 
@@ -425,6 +444,8 @@ export class HealingEngine {
   async close(): Promise<void> {
     this.closed = true;
     if (this.escalationTimer) clearInterval(this.escalationTimer);
+    if (this.emitTimer) clearTimeout(this.emitTimer);
+    this.pacer.stop();
     for (const runtime of this.runtimes.values()) {
       if (runtime.timer) clearTimeout(runtime.timer);
       await runtime.supervisor?.close();
