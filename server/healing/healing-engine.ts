@@ -13,6 +13,7 @@ import { IncidentManager } from './incident-manager';
 import { ModuleRuntime } from './module-runtime';
 import { moduleView, type ModuleView } from './module-view';
 import { ModuleStats } from './module-stats';
+import { MassFailure } from './mass-failure';
 import { probeModule } from './probe-module';
 import { ProbePacer } from './probe-pacer';
 import type { ProbeResult } from './probes/probe-result';
@@ -62,6 +63,7 @@ export class HealingEngine {
   private emitTimer: NodeJS.Timeout | null = null;
   private lastEmitAt = 0;
   readonly pacer: ProbePacer;
+  private readonly massFailure: MassFailure;
   private closed = false;
   private started = false;
   /** Scheduling drift of each probe start (ms late), for the benchmark and /metrics. */
@@ -77,6 +79,7 @@ export class HealingEngine {
     });
     this.stats = new ModuleStats(options.database, options.log);
     this.pacer = new ProbePacer(options);
+    this.massFailure = new MassFailure(this.incidents);
   }
 
   async start(): Promise<void> {
@@ -235,6 +238,11 @@ export class HealingEngine {
     }
     if (runtime.opening) runtime.incidentId = await runtime.opening;
     let incident = runtime.incidentId ? this.incidents.get(runtime.incidentId) : undefined;
+    if (!incident && this.massFailure.has(runtime.name)) return;
+    if (!incident && !this.massFailure.admit(at)) {
+      runtime.foldedInto = (await this.massFailure.join(runtime.name, findings[0], at)).id;
+      return;
+    }
     if (!incident) {
       const diagnosis = diagnose({
         findings,
@@ -377,6 +385,7 @@ export class HealingEngine {
     runtime.healthySince = at;
     runtime.restartBroken = false;
     runtime.foldedInto = null;
+    await this.massFailure.leave(runtime.name, at);
     if (!runtime.incidentId) return;
     const incident = this.incidents.get(runtime.incidentId);
     runtime.incidentId = null;

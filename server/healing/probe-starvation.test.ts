@@ -71,9 +71,18 @@ describe.each(PROVIDERS)('probes while Vigil itself is starved (%s)', (provider)
     expect(inconclusive[0].reason).toMatch(/stalled \d+ ms|started \d+ ms late/);
     expect((await listIncidents(db.database.prisma, {})).map((i) => i.module)).toEqual(['hung']);
 
-    // A real outage afterwards: the target is gone, every module is refused and goes down.
+    // A real outage afterwards: the target is gone, every module is refused and goes down, and
+    // incidents are rate-limited into one aggregate instead of 300.
     target!.kill('SIGKILL');
     await target!.exited;
     await waitFor(() => answering().every((m) => m.state === 'down'), { timeoutMs: 15_000, what: 'all modules down' });
+    let incidents: Awaited<ReturnType<typeof listIncidents>> = [];
+    await waitFor(async () => {
+      incidents = await listIncidents(db.database.prisma, { limit: 500 });
+      return incidents.some((i) => i.module === '*');
+    }, { what: 'the aggregate incident' });
+    // The hung module's, a burst of 20 (plus what refilled meanwhile), then one for all the rest.
+    expect(incidents.length).toBeLessThan(30);
+    expect(incidents.find((i) => i.module === '*')?.title).toMatch(/many modules failing at once/);
   }, 90_000);
 });
