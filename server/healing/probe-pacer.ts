@@ -4,7 +4,7 @@ import type { Logger } from '../log';
 import type { ProbeResult } from './probes/probe-result';
 import { firstProbeDelayMs, MAX_PROBES_IN_FLIGHT, nextSlotAt, ProbeGate } from './probe-timing';
 import { StarvationMonitor } from './starvation-monitor';
-import { InconclusiveEpisodes, starvationOf, type Starvation } from './starved-probes';
+import { InconclusiveEpisodes, starvationOf, withoutOwnLag, type Starvation } from './starved-probes';
 
 /** An inconclusive probe is asked again this soon (plus jitter), not a whole interval later. */
 const INCONCLUSIVE_RETRY_MS = 2000;
@@ -59,9 +59,11 @@ export class ProbePacer {
     return this.gate.run(async () => {
       const startedAt = Date.now();
       this.delays[this.delayCount++ % DELAY_KEEP] = startedAt - input.plannedAt;
-      const result = await input.probe(startedAt);
-      const starvation = starvationOf({ result, plannedAt: input.plannedAt, startedAt, endedAt: Date.now(), monitor: this.monitor });
+      const measured = await input.probe(startedAt);
+      const lagMs = this.monitor.lagWithin(startedAt, Date.now());
+      const starvation = starvationOf({ result: measured, lagMs, lateMs: startedAt - input.plannedAt });
       if (starvation) this.episodes.note(input.module, starvation, Date.now());
+      const result = withoutOwnLag(measured, lagMs);
       return { result, starvation, startedAt };
     });
   }

@@ -1,7 +1,7 @@
 import type { AuditEventInput } from '@/lib/audit/types';
 import type { Logger } from '../log';
 import type { ProbeResult } from './probes/probe-result';
-import { STARVED_LATE_START_MS, type StarvationMonitor } from './starvation-monitor';
+import { STARVED_LAG_MS, STARVED_LATE_START_MS } from './starvation-monitor';
 
 /** Quiet this long after the last set-aside probe, the starvation episode is over. */
 const EPISODE_QUIET_MS = 30_000;
@@ -18,12 +18,19 @@ export interface Starvation {
  * have sat unread in the socket while the timer fired. Such a failure is inconclusive; any other
  * failure (refused, wrong status, failed assertion) is the target's answer and stands.
  */
-export function starvationOf(input: { result: ProbeResult; plannedAt: number; startedAt: number; endedAt: number; monitor: StarvationMonitor }): Starvation | null {
-  const { result } = input;
+export function starvationOf(input: { result: ProbeResult; lagMs: number; lateMs: number }): Starvation | null {
+  const { result, lagMs, lateMs } = input;
   if (result.ok || result.finding?.kind !== 'timeout') return null;
-  const lagMs = input.monitor.stalledWithin(input.startedAt, input.endedAt);
-  const lateMs = Math.max(0, input.startedAt - input.plannedAt);
-  return lagMs > 0 || lateMs > STARVED_LATE_START_MS ? { lagMs, lateMs } : null;
+  return lagMs > STARVED_LAG_MS || lateMs > STARVED_LATE_START_MS ? { lagMs: lagMs > STARVED_LAG_MS ? lagMs : 0, lateMs } : null;
+}
+
+/**
+ * An answer's latency less the time Vigil's own loop was stalled meanwhile: the answer may have
+ * waited that long to be read, and a target is not "degraded" by the worker's own backlog.
+ */
+export function withoutOwnLag(result: ProbeResult, lagMs: number): ProbeResult {
+  if (result.latencyMs === null || lagMs <= 0) return result;
+  return { ...result, latencyMs: Math.max(0, Math.round((result.latencyMs - Math.min(lagMs, result.latencyMs)) * 10) / 10) };
 }
 
 /**
