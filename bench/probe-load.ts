@@ -130,10 +130,12 @@ async function main(): Promise<void> {
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   const store = {
     modulesEverDown: count(`select count(distinct module) as n from ModuleStateChange where "to" = 'down'`),
+    modulesEverDegraded: count(`select count(distinct module) as n from ModuleStateChange where "to" = 'degraded'`),
     incidentsOpened: count('select count(*) as n from Incident'),
     inconclusiveEvents: count(`select count(*) as n from AuditEvent where type = 'healing.probe_inconclusive'`),
     auditEvents: count('select count(*) as n from AuditEvent'),
   };
+  const incidentTitles = (db.prepare('select substr(title, instr(title, \':\') + 2, 40) as t, count(*) as n from Incident group by t order by n desc limit 3').all() as { t: string; n: number }[]).map((r) => `${r.n}× ${r.t}`);
   db.close();
 
   const worker_ = { cpuPercentOfOneCore: cpu.worker, delayMs: summarize(delays.m ?? []), eventLoopLagP99Ms: lagP99.length ? round(Math.max(...lagP99), 1) : null, workerDelayP99Ms: delayP99.length ? round(Math.max(...delayP99), 1) : null, lowestHealthScore: lowestScore, worstDegradationLevel: worstLevel, ...store };
@@ -147,14 +149,15 @@ async function main(): Promise<void> {
     ['event-loop lag p99 (worst 30 s window)', `${worker_.eventLoopLagP99Ms ?? '–'} ms`, '', '', ''],
     ['probe start delay p99 (worker, worst 30 s)', `${worker_.workerDelayP99Ms ?? '–'} ms`, '', '', ''],
     ['modules ever marked down', store.modulesEverDown, anchorFailures, `${TARGETS.down}`, verdict(pass.down)],
-    ['incidents opened', store.incidentsOpened, '', '', ''],
+    ['modules ever marked degraded', store.modulesEverDegraded, '', '', ''],
+    ['incidents opened (most common titles)', `${store.incidentsOpened} (${incidentTitles.join('; ') || 'none'})`, '', '', ''],
     ['lowest health score / worst degradation level', `${lowestScore} / ${worstLevel}`, '', '', ''],
     ['inconclusive-probe audit events', store.inconclusiveEvents, '', '', ''],
   ]));
   const loadAfter = readFileSync('/proc/loadavg', 'utf8').trim();
   console.log(`/proc/loadavg before ${loadBefore}, after ${loadAfter}`);
   if (CPU_PROFILE) console.log(`CPU profile(s): ${readdirSync(profileDir).map((f) => path.join(profileDir, f)).join(', ')}`);
-  writeResult('probe-load', { modules: MODULES, intervalSeconds: INTERVAL, warmupSeconds: WARMUP, measureSeconds: MEASURE, worker: worker_, anchor: anchor_, pass, loadBefore, loadAfter });
+  writeResult('probe-load', { modules: MODULES, intervalSeconds: INTERVAL, warmupSeconds: WARMUP, measureSeconds: MEASURE, worker: { ...worker_, incidentTitles }, anchor: anchor_, pass, loadBefore, loadAfter });
   await runCleanups();
   if (!pass.cpu || !pass.down) process.exitCode = 1;
 }
