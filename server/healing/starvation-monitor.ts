@@ -1,13 +1,14 @@
-/** A tick this much later than planned means the worker itself could not run: 300 ms is ten times a busy loop's usual lag. */
+/** A stall this long means the worker itself could not run: ten times a busy loop's usual lag. */
 export const STARVED_LAG_MS = 300;
 /** A probe that starts this much after its slot ran in a backlog: its timeout says more about Vigil than the target. */
 export const STARVED_LATE_START_MS = 1000;
-const TICK_MS = 100;
+/** Fine enough to catch the few tens of ms a burst of answers holds the loop: a 100 ms tick misses most of them. */
+const TICK_MS = 20;
 /** Ten minutes of ticks: longer than any probe's timeout window that may still ask about them. */
-const KEEP_TICKS = 6000;
+const KEEP_TICKS = 30_000;
 
 /**
- * Knows when Vigil's own event loop was held up: a timer planned every 100 ms notes how late
+ * Knows when Vigil's own event loop was held up: a timer planned every 20 ms notes how late
  * each tick ran, so a probe can ask how long the loop stalled while it was out (its measured
  * latency includes that wait, and its timeout may have fired over an answer left unread).
  * The percentiles of the same lag are on /metrics already (prom-client's event-loop-lag gauges).
