@@ -96,13 +96,23 @@ export function snapshots(target: SoakTarget, everyMs: number) {
 /** socket.io dashboards that reconnect on their own, as browsers do, and count the module updates they see. */
 export function dashboards(target: SoakTarget, tokens: string[]) {
   let updates = 0;
+  let connects = 0;
+  const errors = new Map<string, number>();
   const sockets: Socket[] = tokens.map((token) => {
     const socket = io(`http://127.0.0.1:${target.port}`, { auth: { token }, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
     socket.on('modules:changed', () => (updates += 1));
+    socket.on('connect', () => (connects += 1));
+    socket.on('connect_error', (error) => {
+      errors.set(error.message, (errors.get(error.message) ?? 0) + 1);
+      // A refusal by the server's middleware is not retried by socket.io itself; a browser's page would retry.
+      if (!socket.active) setTimeout(() => socket.connect(), 1000);
+    });
     return socket;
   });
   return {
     connected: () => sockets.filter((s) => s.connected).length,
+    connects: () => connects,
+    errors: () => [...errors].map(([message, n]) => `${n}× ${message}`).join(', ') || 'none',
     updates: () => updates,
     stop: () => sockets.forEach((s) => s.disconnect()),
   };
