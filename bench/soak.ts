@@ -90,11 +90,10 @@ async function main(): Promise<void> {
   };
   let worker = await startWorker();
   const target: SoakTarget = { port, apiToken, internalToken: internalToken(secret), down: () => downSince !== null };
-  const tokens = await Promise.all(Array.from({ length: DASHBOARDS }, async (_, i) => (await issueLiveToken(secret, { id: `soak-${i}`, name: `soak-${i}`, role: 'viewer', kind: 'user' })).token));
   const guard = guardChecks(target, 50);
   const ingest = eventIngest(target, 5, 10);
   const snapshot = snapshots(target, 60_000);
-  const live = dashboards(target, tokens);
+  const live = dashboards(target, DASHBOARDS, async (i) => (await issueLiveToken(secret, { id: `soak-${i}`, name: `soak-${i}`, role: 'viewer', kind: 'user' })).token);
 
   const samples: Sample[] = [];
   let life = 0;

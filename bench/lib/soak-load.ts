@@ -93,13 +93,17 @@ export function snapshots(target: SoakTarget, everyMs: number) {
   return { counts, taken: () => taken, stop };
 }
 
-/** socket.io dashboards that reconnect on their own, as browsers do, and count the module updates they see. */
-export function dashboards(target: SoakTarget, tokens: string[]) {
+/**
+ * socket.io dashboards that reconnect on their own and count the module updates they see. Like
+ * the console's page, each asks for a fresh live token at every (re)connection: tokens live 60 s.
+ */
+export function dashboards(target: SoakTarget, count: number, mintToken: (client: number) => Promise<string>) {
   let updates = 0;
   let connects = 0;
   const errors = new Map<string, number>();
-  const sockets: Socket[] = tokens.map((token) => {
-    const socket = io(`http://127.0.0.1:${target.port}`, { auth: { token }, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
+  const sockets: Socket[] = Array.from({ length: count }, (_, client) => {
+    const auth = (cb: (data: object) => void) => void mintToken(client).then((token) => cb({ token }));
+    const socket = io(`http://127.0.0.1:${target.port}`, { auth, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
     socket.on('modules:changed', () => (updates += 1));
     socket.on('connect', () => (connects += 1));
     socket.on('connect_error', (error) => {
