@@ -119,6 +119,8 @@ export class HealingEngine {
     if (runtime.timer) clearTimeout(runtime.timer);
     this.runtimes.delete(runtime.name);
     await runtime.supervisor?.close();
+    // A module that no longer exists must not hold the many-modules incident open.
+    await this.massFailure.leave(runtime.name, Date.now());
     // Its incident would otherwise stay open for a module that no longer exists as it was.
     const incident = runtime.incidentId ? this.incidents.get(runtime.incidentId) : undefined;
     if (incident) await this.incidents.resolve(incident, `${runtime.name} was removed or redefined`);
