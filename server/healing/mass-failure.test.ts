@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultEscalationPolicy } from '@/lib/healing/escalation';
 import { moduleSchema, type ModuleDefinition } from '@/lib/healing/module-schema';
-import { createMigratedDatabase, PROVIDERS, silentLogger, waitFor, type MigratedDatabase } from '../test-support';
+import { createMigratedDatabase, PROVIDERS, waitFor, type MigratedDatabase } from '../test-support';
 import { freePort } from '../drills/demo-service';
 import { listIncidents } from '../queries/incidents';
-import { HealingEngine } from './healing-engine';
+import type { HealingEngine } from './healing-engine';
+import { testHealingEngine } from '../test-support/healing';
 import { MASS_FAILURE_MODULE } from './mass-failure';
 
 let db: MigratedDatabase;
@@ -24,16 +24,7 @@ describe.each(PROVIDERS)('many modules failing at once (%s)', (provider) => {
     // Nothing listens on this port: every probe is refused at once, a real and immediate failure.
     const port = await freePort();
     let modules: ModuleDefinition[] = Array.from({ length: 40 }, (_, i) => moduleSchema.parse({ name: `m${i}`, kind: 'http', url: `http://127.0.0.1:${port}/m/${i}`, intervalSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 }));
-    engine = new HealingEngine({
-      database: db.database,
-      audit: { append: async () => undefined },
-      log: silentLogger(),
-      searchPath: '/usr/local/bin:/usr/bin:/bin',
-      modules: () => modules.map((definition) => ({ definition, source: 'config' as const })),
-      escalation: defaultEscalationPolicy,
-      host: () => ({ cpuPercent: 10, memoryPercent: 20 }),
-      approvalTimeoutMs: 60_000,
-    });
+    engine = testHealingEngine({ database: db.database, modules: () => modules });
     const running = engine;
     await running.start();
     const aggregate = await waitFor(() => running.incidents.openIncidents().find((i) => i.module === MASS_FAILURE_MODULE), { what: 'the aggregate incident' });

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultEscalationPolicy } from '@/lib/healing/escalation';
 import { moduleSchema } from '@/lib/healing/module-schema';
 import type { AuditEventInput } from '@/lib/audit/types';
-import { createMigratedDatabase, PROVIDERS, silentLogger, spawnTs, waitFor, type MigratedDatabase, type RunningProcess } from '../test-support';
+import { createMigratedDatabase, PROVIDERS, spawnTs, waitFor, type MigratedDatabase, type RunningProcess } from '../test-support';
 import { listIncidents } from '../queries/incidents';
-import { HealingEngine } from './healing-engine';
+import type { HealingEngine } from './healing-engine';
+import { testHealingEngine } from '../test-support/healing';
 
 const MODULES = 300;
 /** Longer than a probe's whole timeout (1 s + the engine's 250 ms guard): every probe in flight "times out". */
@@ -42,16 +42,7 @@ describe.each(PROVIDERS)('probes while Vigil itself is starved (%s)', (provider)
     const port = Number((await target!.waitForOutput(/listening (\d+)/)).match(/listening (\d+)/)![1]);
     const http = (name: string, path: string) => moduleSchema.parse({ name, kind: 'http', url: `http://127.0.0.1:${port}${path}`, intervalSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 });
     const modules = [...Array.from({ length: MODULES }, (_, i) => http(`m${i}`, `/m/${i}`)), http('hung', '/hang')];
-    engine = new HealingEngine({
-      database: db.database,
-      audit: { append: async (event) => void audit.push(event) },
-      log: silentLogger(),
-      searchPath: '/usr/local/bin:/usr/bin:/bin',
-      modules: () => modules.map((definition) => ({ definition, source: 'config' as const })),
-      escalation: defaultEscalationPolicy,
-      host: () => ({ cpuPercent: 10, memoryPercent: 20 }),
-      approvalTimeoutMs: 60_000,
-    });
+    engine = testHealingEngine({ database: db.database, modules: () => modules, audit });
     const running = engine;
     await running.start();
     const answering = () => running.list().filter((m) => m.name !== 'hung');
