@@ -100,6 +100,7 @@ export function snapshots(target: SoakTarget, everyMs: number) {
 export function dashboards(target: SoakTarget, count: number, mintToken: (client: number) => Promise<string>) {
   let updates = 0;
   let connects = 0;
+  let stopped = false;
   const errors = new Map<string, number>();
   const sockets: Socket[] = Array.from({ length: count }, (_, client) => {
     const auth = (cb: (data: object) => void) => void mintToken(client).then((token) => cb({ token }));
@@ -109,7 +110,7 @@ export function dashboards(target: SoakTarget, count: number, mintToken: (client
     socket.on('connect_error', (error) => {
       errors.set(error.message, (errors.get(error.message) ?? 0) + 1);
       // A refusal by the server's middleware is not retried by socket.io itself; a browser's page would retry.
-      if (!socket.active) setTimeout(() => socket.connect(), 1000);
+      if (!socket.active) setTimeout(() => !stopped && socket.connect(), 1000).unref();
     });
     return socket;
   });
@@ -118,6 +119,9 @@ export function dashboards(target: SoakTarget, count: number, mintToken: (client
     connects: () => connects,
     errors: () => [...errors].map(([message, n]) => `${n}× ${message}`).join(', ') || 'none',
     updates: () => updates,
-    stop: () => sockets.forEach((s) => s.disconnect()),
+    stop: () => {
+      stopped = true;
+      sockets.forEach((s) => s.disconnect());
+    },
   };
 }
