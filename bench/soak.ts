@@ -142,7 +142,9 @@ async function main(): Promise<void> {
   const grown = lives.map((s) => ({ rss: growth(s, (x) => x.rssMiB), heap: growth(s, (x) => x.heapMiB), rssMiB: s.length ? round(s.at(-1)!.rssMiB, 1) : null, minutes: s.length ? round((s.at(-1)!.at - s[0].at) / 60_000, 1) : 0 }));
   const judged = (g: { perHourPercent: number | null } | null) => g === null || g.perHourPercent === null || Math.abs(g.perHourPercent) <= TARGETS.growthPercentPerHour;
   const shown = (g: { windowPercent: number; perHourPercent: number | null } | null) => (g ? `${g.windowPercent} % over the window, ${g.perHourPercent ?? 'n/a'} %/h` : '–');
-  const lagP99 = round(Math.max(...samples.map((s) => s.lagP99Ms).filter(Number.isFinite)), 1);
+  const lags = samples.map((s) => s.lagP99Ms).filter(Number.isFinite);
+  // Runs shorter than two warm-ups have no sample after one: nothing to report then.
+  const lagP99 = lags.length > 0 ? round(Math.max(...lags), 1) : null;
   const pass = {
     errors: errorRatePercent < TARGETS.errorRatePercent,
     lost: lost === TARGETS.lostEvents,
@@ -157,7 +159,7 @@ async function main(): Promise<void> {
     ['acknowledged events / missing from the chain', `${ingest.acknowledged.length} / ${lost}`, '0 lost', verdict(pass.lost)],
     ...grown.map((g, i) => [`life ${i + 1} after warm-up (${g.minutes} min): RSS`, `${shown(g.rss)} (last ${g.rssMiB} MB)`, `within ±${TARGETS.growthPercentPerHour} %/h (≥ 10 min)`, verdict(judged(g.rss))]),
     ...grown.map((g, i) => [`life ${i + 1}: heap used`, shown(g.heap), `within ±${TARGETS.growthPercentPerHour} %/h (≥ 10 min)`, verdict(judged(g.heap))]),
-    ['event-loop lag p99 (worst 5 s sample)', `${lagP99} ms`, '', ''],
+    ['event-loop lag p99 (worst 5 s sample)', lagP99 === null ? '– (no sample after the warm-up)' : `${lagP99} ms`, '', ''],
     ['dashboards connected at the end / connects / module updates seen', `${connectedAtEnd} of ${DASHBOARDS} / ${live.connects()} / ${live.updates()}`, `${DASHBOARDS}`, verdict(connectedAtEnd === DASHBOARDS)],
     ['dashboard connection errors', live.errors(), '', ''],
     ['snapshots taken', snapshot.taken(), '', ''],
