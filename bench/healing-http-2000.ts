@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { BENCH_DIR, REPO_ROOT, intArg, machineInfo, parseArgs, table, verdict, writeResult } from './lib/common';
 import { runBenchmark, runCleanups } from './lib/run';
-import { cleanEnv, track } from './lib/worker-process';
+import { cleanEnv, lineFrom, track } from './lib/worker-process';
 
 const args = parseArgs();
 const MODULES = intArg(args, 'modules', 2000);
@@ -19,22 +19,6 @@ const INTERVAL = intArg(args, 'interval', 20);
 const WARMUP = intArg(args, 'warmup', 25);
 const MEASURE = intArg(args, 'measure', 100);
 const TARGETS = { cpuPercent: 25, driftP95Ms: 1000, rssMiB: 250 };
-
-function lineFrom(child: ReturnType<typeof spawn>, prefix: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`no "${prefix}" line within ${timeoutMs / 1000} s`)), timeoutMs);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split('\n').find((l) => l.startsWith(prefix));
-      if (line) {
-        clearTimeout(timer);
-        resolve(line.slice(prefix.length));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${prefix.trim()}: the process exited (${code}) first`)));
-  });
-}
 
 const tsx = (file: string, env: Record<string, string>) =>
   spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'lib', file)], { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });

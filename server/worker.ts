@@ -156,6 +156,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       healthScore: () => monitor.current()?.score ?? null,
       degradation: () => monitor.currentLevel(),
       modules: () => healing?.engine.list() ?? [],
+      probePacing: () => ({ startDelayP99Ms: healing?.engine.pacer.startDelayP99() ?? null, inconclusive: healing?.engine.pacer.episodes.total ?? 0 }),
       defenseMode: () => defense.mode,
       isolations: () => defense.blocklist.active().length,
       newestVerifiedGolden: async () => {

@@ -29,6 +29,23 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra } as NodeJS.ProcessEnv;
 }
 
+/** Resolves with the rest of the first stdout line that starts with `prefix`. */
+export function lineFrom(child: ChildProcess, prefix: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`no "${prefix}" line within ${timeoutMs / 1000} s`)), timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n').find((l) => l.startsWith(prefix));
+      if (line) {
+        clearTimeout(timer);
+        resolve(line.slice(prefix.length));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${prefix.trim()}: the process exited (${code}) first`)));
+  });
+}
+
 export async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

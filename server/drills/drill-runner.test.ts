@@ -4,6 +4,7 @@ import type { AuditEventInput } from '@/lib/audit/types';
 import type { DrillRun } from '@/lib/drills/drill-schema';
 import { makeTempDir, silentLogger, type TempDir } from '../test-support';
 import { drillTable, passingStreaks, readDrillHistory, recordDrillRun, runDrill } from '.';
+import { scratchMountSource } from './scratch-disk';
 
 const searchPath = '/usr/local/bin:/usr/bin:/bin';
 
@@ -22,7 +23,8 @@ function leftoverDemoProcesses(): number[] {
     .map(Number);
 }
 
-const drillMounts = () => readFileSync('/proc/mounts', 'utf8').split('\n').filter((line) => line.startsWith('vigil-drill '));
+/** This process's drill mounts only: drills of other processes on the machine come and go meanwhile. */
+const drillMounts = () => readFileSync('/proc/mounts', 'utf8').split('\n').filter((line) => line.startsWith(`${scratchMountSource()} `));
 
 let dir: TempDir | null = null;
 afterEach(() => dir?.remove());

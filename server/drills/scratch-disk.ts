@@ -8,6 +8,13 @@ const run = promisify(execFile);
 /** Small enough to fill in a blink, large enough for the demo service's 8 KB write check. */
 const QUOTA_KB = 256;
 
+/**
+ * The tmpfs's source name, as /proc/mounts lists it: it names the process that mounted it, so a
+ * leftover mount says whose it is and a check for leftovers counts only its own drills, not
+ * those of another worker or test run on the same machine.
+ */
+export const scratchMountSource = (pid = process.pid): string => `vigil-drill-${pid}`;
+
 export interface ScratchDisk {
   dir: string;
   /** Writes filler until the disk refuses: the fault. */
@@ -24,7 +31,7 @@ export async function mountScratchDisk(parent: string): Promise<ScratchDisk> {
   const dir = path.join(parent, 'scratch');
   mkdirSync(dir, { recursive: true });
   try {
-    await run('mount', ['-t', 'tmpfs', '-o', `size=${QUOTA_KB}k,mode=0700`, 'vigil-drill', dir], { timeout: 5000 });
+    await run('mount', ['-t', 'tmpfs', '-o', `size=${QUOTA_KB}k,mode=0700`, scratchMountSource(), dir], { timeout: 5000 });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`cannot mount a ${QUOTA_KB} KB tmpfs for the disk scenario (${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}); run the drill as root`);

@@ -14,7 +14,9 @@ import { IncidentManager } from './incident-manager';
 import { ModuleRuntime } from './module-runtime';
 import { moduleView, type ModuleView } from './module-view';
 import { ModuleStats } from './module-stats';
+import { MassFailure } from './mass-failure';
 import { probeModule } from './probe-module';
+import { ProbePacer } from './probe-pacer';
 import type { ProbeResult } from './probes/probe-result';
 import { canRestart, restartModule, runModuleHook } from './recovery-actions';
 import { SupervisedProcess, STOP_GRACE_MS, type ProcessExit } from './supervisor';
@@ -57,6 +59,8 @@ export class HealingError extends Error {
 }
 
 const ESCALATION_TICK_MS = 5000;
+/** The module list goes out at most this often: 2,000 modules turning up at start must not send it 2,000 times. */
+const MODULES_EMIT_MS = 250;
 
 /** Probe → detect → classify → recover → verify → escalate, for every module. */
 export class HealingEngine {
@@ -64,6 +68,10 @@ export class HealingEngine {
   readonly incidents: IncidentManager;
   private readonly stats: ModuleStats;
   private escalationTimer: NodeJS.Timeout | null = null;
+  private emitTimer: NodeJS.Timeout | null = null;
+  private lastEmitAt = 0;
+  readonly pacer: ProbePacer;
+  private readonly massFailure: MassFailure;
   private closed = false;
   private started = false;
   /** Restarts before this worker started, per module, from the audit trail; read once by the first reconcile. */
@@ -82,6 +90,8 @@ export class HealingEngine {
       },
     });
     this.stats = new ModuleStats(options.database, options.log);
+    this.pacer = new ProbePacer(options);
+    this.massFailure = new MassFailure(this.incidents);
   }
 
   async start(): Promise<void> {
@@ -92,6 +102,7 @@ export class HealingEngine {
     const { processRecords: records, log, audit } = this.options;
     // Before any spawn: an orphan still holds the port its module's new process will listen on.
     if (records) for (const orphan of await stopOrphans({ records, graceMs: STOP_GRACE_MS, log, audit })) this.stoppedOrphans.set(orphan.record.module, orphan);
+    this.pacer.start();
     await this.reconcile();
     this.pastRestarts.clear();
     this.escalationTimer = setInterval(() => void this.escalationTick(), ESCALATION_TICK_MS);
@@ -120,7 +131,7 @@ export class HealingEngine {
         this.stoppedOrphans.delete(name);
         if (orphan) await this.onFailure(runtime, [orphanFinding(orphan)], orphan.at);
       }
-      this.schedule(runtime, definition.kind === 'process' ? 200 : Math.random() * Math.min(definition.intervalSeconds * 1000, 5000));
+      this.schedule(runtime, this.pacer.firstDelayMs(definition));
     }
     this.emitModules();
   }
@@ -129,6 +140,8 @@ export class HealingEngine {
     if (runtime.timer) clearTimeout(runtime.timer);
     this.runtimes.delete(runtime.name);
     await runtime.supervisor?.close();
+    // A module that no longer exists must not hold the many-modules incident open.
+    await this.massFailure.leave(runtime.name, Date.now());
     // Its incident would otherwise stay open for a module that no longer exists as it was.
     const incident = runtime.incidentId ? this.incidents.get(runtime.incidentId) : undefined;
     if (incident) await this.incidents.resolve(incident, `${runtime.name} was removed or redefined`);
@@ -151,20 +164,20 @@ export class HealingEngine {
   }
 
   private async probe(runtime: ModuleRuntime): Promise<void> {
-    const started = Date.now();
-    this.drift.push(started - runtime.nextProbeAt);
+    const plannedAt = runtime.nextProbeAt;
+    const definition = runtime.definition;
+    if (runtime.paused) return this.schedule(runtime, this.pacer.nextDelayMs(definition, plannedAt));
+    const { result, starvation, startedAt } = await this.pacer.run({ module: runtime.name, plannedAt, probe: (at) => probeModule(runtime, this.options.searchPath, at) });
+    this.drift.push(startedAt - plannedAt);
     if (this.drift.length > 10_000) this.drift.splice(0, 5000);
-    const interval = runtime.definition.intervalSeconds * 1000;
-    if (runtime.paused) return this.schedule(runtime, interval);
-    const result = await probeModule(runtime, this.options.searchPath, started);
     if (this.runtimes.get(runtime.name) !== runtime) return;
-    // Plan the next probe from when this one was due, so slow probes do not drift the cadence.
-    // Every module's first probe falls within 5 s of the start; placing the second one anywhere in
-    // an interval spreads 2,000 modules evenly instead of probing them in one burst every interval.
-    const next = Math.max(0, runtime.nextProbeAt + (runtime.last === null ? Math.random() * interval : interval) - Date.now());
-    const retry = !result.ok && runtime.consecutiveFailures + 1 < runtime.definition.failureThreshold;
+    // Vigil could not run while this probe waited: not a failure of the target, ask again soon.
+    if (starvation) return this.schedule(runtime, this.pacer.inconclusiveRetryMs());
+    // Each module keeps its own slot in the interval, so slow probes neither drift the cadence nor bunch up.
+    const next = this.pacer.nextDelayMs(definition, plannedAt);
+    const retry = !result.ok && runtime.consecutiveFailures + 1 < definition.failureThreshold;
     // A failure below the threshold is re-probed sooner: retry with back-off and jitter.
-    this.schedule(runtime, retry ? Math.min(next, backoffMs({ attempt: runtime.consecutiveFailures, initialMs: 500, maxMs: interval })) : next);
+    this.schedule(runtime, retry ? Math.min(next, backoffMs({ attempt: runtime.consecutiveFailures, initialMs: 500, maxMs: definition.intervalSeconds * 1000 })) : next);
     await this.handleResult(runtime, result, Date.now());
   }
 
@@ -248,6 +261,11 @@ export class HealingEngine {
     }
     if (runtime.opening) runtime.incidentId = await runtime.opening;
     let incident = runtime.incidentId ? this.incidents.get(runtime.incidentId) : undefined;
+    if (!incident && this.massFailure.has(runtime.name)) return;
+    if (!incident && !this.massFailure.admit(at)) {
+      runtime.foldedInto = (await this.massFailure.join(runtime.name, findings[0], at)).id;
+      return;
+    }
     if (!incident) {
       const diagnosis = diagnose({
         findings,
@@ -392,6 +410,7 @@ export class HealingEngine {
     runtime.healthySince = at;
     runtime.restartBroken = false;
     runtime.foldedInto = null;
+    await this.massFailure.leave(runtime.name, at);
     if (!runtime.incidentId) return;
     const incident = this.incidents.get(runtime.incidentId);
     runtime.incidentId = null;
@@ -433,7 +452,18 @@ export class HealingEngine {
     }
   }
 
+  /** At once when the last emit is old, else once at the end of the window with the state then. */
   private emitModules(): void {
+    if (!this.options.onModules || this.emitTimer) return;
+    const wait = this.lastEmitAt + MODULES_EMIT_MS - Date.now();
+    if (wait <= 0) return this.emitNow();
+    this.emitTimer = setTimeout(() => this.emitNow(), wait);
+  }
+
+  private emitNow(): void {
+    this.emitTimer = null;
+    if (this.closed) return;
+    this.lastEmitAt = Date.now();
     this.options.onModules?.(this.list());
   }
 
@@ -448,6 +478,8 @@ export class HealingEngine {
   async close(): Promise<void> {
     this.closed = true;
     if (this.escalationTimer) clearInterval(this.escalationTimer);
+    if (this.emitTimer) clearTimeout(this.emitTimer);
+    this.pacer.stop();
     for (const runtime of this.runtimes.values()) {
       if (runtime.timer) clearTimeout(runtime.timer);
       await runtime.supervisor?.close();

@@ -113,6 +113,14 @@ export class IncidentManager {
     this.sinks.onIncident?.(incident);
   }
 
+  /** Replaces the modules an aggregate incident covers, without a timeline step for each. */
+  async setAffected(incident: IncidentSummary, modules: string[]): Promise<void> {
+    if (incident.state !== 'open') return;
+    incident.affectedDependents = modules;
+    await this.persist(() => updateIncident(this.sinks.database.prisma, incident.id, { affectedDependents: modules }));
+    this.sinks.onIncident?.(incident);
+  }
+
   async escalate(incident: IncidentSummary, level: EscalationLevel, why: string): Promise<void> {
     if (level <= incident.escalationLevel) return;
     incident.escalationLevel = level;

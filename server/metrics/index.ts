@@ -16,6 +16,8 @@ export interface MetricsSources {
   /** The newest verified golden snapshot, or null when there is none. */
   newestVerifiedGolden: () => Promise<{ name: string; createdAt: Date } | null>;
   auditHeadSeq: () => number;
+  /** How late recent probes started against their slot (p99, ms) and how many were set aside as inconclusive. */
+  probePacing?: () => { startDelayP99Ms: number | null; inconclusive: number };
   /** With several replicas on PostgreSQL: this one's role; null on SQLite (always the only one). */
   clusterRole?: () => 'leader' | 'standby' | null;
 }
@@ -118,6 +120,24 @@ export function createWorkerMetrics(sources: MetricsSources): WorkerMetrics {
     registers: [registry],
     collect() {
       this.set(sources.auditHeadSeq());
+    },
+  });
+
+  new Gauge({
+    name: 'vigil_probe_start_delay_p99_seconds',
+    help: 'p99 of how late the last 4,096 probes started against their planned slot: the prober itself falling behind.',
+    registers: [registry],
+    collect() {
+      const delay = sources.probePacing?.().startDelayP99Ms;
+      if (delay !== null && delay !== undefined) this.set(delay / 1000);
+    },
+  });
+  new Gauge({
+    name: 'vigil_probes_inconclusive_total',
+    help: 'Probe timeouts set aside because the worker itself was starved when they happened.',
+    registers: [registry],
+    collect() {
+      this.set(sources.probePacing?.().inconclusive ?? 0);
     },
   });
 

@@ -2,11 +2,15 @@ import http from 'node:http';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { HttpModule } from '@/lib/healing/module-schema';
+import { MAX_PROBES_IN_FLIGHT } from '../probe-timing';
 import { failed, networkFailure, type ProbeResult } from './probe-result';
 
 const BODY_LIMIT = 256 * 1024;
-// Keep-alive: 2,000 targets every 20 s must not pay a TCP (and TLS) handshake each time.
-const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 4 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 4 }) };
+// Keep-alive: 2,000 targets every 10 s must not pay a TCP (and TLS) handshake each time. As many
+// sockets per target host as probes may be in flight: a smaller pool would queue probes inside
+// the agent, where their timeout already runs, and blame many modules on one host for the wait.
+const pool = { keepAlive: true, maxSockets: MAX_PROBES_IN_FLIGHT };
+const agents = { 'http:': new http.Agent(pool), 'https:': new https.Agent(pool) };
 
 function statusMatches(status: number, expected: readonly (number | string)[]): boolean {
   return expected.some((spec) => (typeof spec === 'number' ? spec === status : Math.floor(status / 100) === Number(spec[0])));
