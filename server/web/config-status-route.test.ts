@@ -34,4 +34,10 @@ describe.each(PROVIDERS)('configuration status web route (%s)', (provider) => {
     expect(refused).toMatchObject({ ok: false, problems: [{ field: 'modules.api.url', line: 2 }] });
     expect((await status('vgl_wrong')).status).toBe(401);
   });
+
+  it('answers when Next.js hands it no params, as it does for a route without dynamic segments', async () => {
+    const { GET } = await import('@/app/api/config/status/route');
+    const noParams = { params: Promise.resolve(undefined) } as unknown as ReturnType<typeof routeParams>;
+    expect((await GET(routeRequest('/api/config/status', { token: tokens.viewer }), noParams)).status).toBe(200);
+  });
 });
