@@ -23,7 +23,7 @@ export function ConfigBanner() {
       role="alert"
       aria-labelledby="config-banner-title"
       data-testid="config-banner"
-      className="mb-4 min-w-0 rounded-md border border-warn/60 border-l-4 bg-warn/10 px-4 py-3 text-sm text-text [overflow-wrap:anywhere]"
+      className="mb-4 min-w-0 rounded-md border border-warn/60 border-l-4 bg-surface px-4 py-3 text-sm text-text [overflow-wrap:anywhere]"
     >
       <p id="config-banner-title" className="font-semibold">
         <span className="text-warn" aria-hidden="true">
