@@ -23,12 +23,11 @@ export function ConfigBanner() {
       role="alert"
       aria-labelledby="config-banner-title"
       data-testid="config-banner"
-      className="mb-4 min-w-0 rounded-md border border-warn/60 border-l-4 bg-surface px-4 py-3 text-sm text-text [overflow-wrap:anywhere]"
+      className="mb-4 min-w-0 rounded-md border border-warn/60 border-l-4 bg-warn/10 px-4 py-3 text-sm text-text [overflow-wrap:anywhere]"
     >
       <p id="config-banner-title" className="font-semibold">
-        <span className="text-warn" aria-hidden="true">
-          ⚠{' '}
-        </span>
+        {/* The tint and border carry the colour: warn-coloured text on the tint falls below AA contrast in the light theme. */}
+        <span aria-hidden="true">⚠ </span>
         <code title={status.file} className="font-mono">
           {fileNameOf(status.file)}
         </code>{' '}
@@ -49,7 +48,7 @@ export function ConfigBanner() {
       </p>
       <p className="mt-1 text-muted">
         Run <code className="rounded bg-surface-2 px-1 font-mono text-text">vigil config check</code> to see every problem; this goes away once a valid file is saved.{' '}
-        <Link href="/audit?type=config.reload_rejected" className="text-accent underline underline-offset-2" data-testid="config-banner-audit">
+        <Link href="/audit?type=config.reload_rejected" className="font-medium text-text underline underline-offset-2" data-testid="config-banner-audit">
           Refusals in the audit trail
         </Link>
       </p>
