@@ -133,7 +133,10 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     const leaderHealth = new LeaderHealth(database.prisma);
     live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current(), fanOutPool: cluster?.pool, bindingsInForce: (bindings) => liveBindingsInForce(database.prisma, bindings) });
 
-    reportConfigReloads({ config, log, audit });
+    // Only the leader announces: every replica's dashboards then show the status the operator API answers with.
+    reportConfigReloads({ config, log, audit, announce: (status) => {
+      if (isLeader()) live?.emitConfigStatus(status);
+    } });
     config.start();
     const relayProgress = (progress: RecoveryProgress) => {
       live?.emitRecoveryProgress(progress);
@@ -223,7 +226,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     registerDrillRoutes(router, { drills });
 
     registerClusterRoutes(router, { cluster });
-    registerHealthRoutes(router, { monitor, audit, defenseMode: () => defense.mode, cluster: () => cluster?.status() ?? null, leaderHealth: () => leaderHealth.current() });
+    registerHealthRoutes(router, { monitor, audit, config: () => config.summary, defenseMode: () => defense.mode, cluster: () => cluster?.status() ?? null, leaderHealth: () => leaderHealth.current() });
     registerIngestRoutes(router, { audit, signals: defense.sink });
     registerMetricsRoutes(router, { metrics });
     registerAlertmanagerRoutes(router, { audit, healing, signals: defense.sink });

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { AppProviders } from '@/components/shell/app-providers';
 import { TopBar } from '@/components/shell/top-bar';
 import { LockdownBanner } from '@/components/defense/lockdown-banner';
+import { ConfigBanner } from '@/components/config/config-banner';
 import { requireSession } from '@/app/_lib/session';
 
 export const dynamic = 'force-dynamic';
@@ -15,6 +16,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <TopBar principal={session.principal} />
         <main className="mx-auto max-w-[1600px] px-3 py-4 sm:px-4">
           <LockdownBanner principal={session.principal} />
+          <ConfigBanner />
           {children}
         </main>
       </AppProviders>

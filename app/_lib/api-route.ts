@@ -126,7 +126,8 @@ export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, 
         query = parsed.data;
       }
       const body = options.body ? await parseBody(request, options.body) : (undefined as B);
-      const params = await context.params;
+      // A route without dynamic segments is handed no params at all by Next.js in production.
+      const params = (await context.params) ?? {};
       if (!Object.values(params).every(isStorableText)) throw new HttpError(400, 'invalid_path', 'the request path must not contain NUL characters or unpaired surrogates');
       const result = await options.handler({ request, web, principal, body, query, params });
       if (result instanceof Response) return result;

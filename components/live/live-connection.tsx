@@ -108,6 +108,8 @@ export function LiveConnection() {
         void client.invalidateQueries({ queryKey: queryKeys.incidents() });
         void client.invalidateQueries({ queryKey: queryKeys.defense() });
         void client.invalidateQueries({ queryKey: queryKeys.integrity() });
+        // A save while the socket was away is only announced once.
+        void client.invalidateQueries({ queryKey: queryKeys.configStatus() });
         refreshAuditSoon();
       });
       socket.on('disconnect', () => setLiveStatus({ state: 'offline' }));
@@ -126,6 +128,7 @@ export function LiveConnection() {
         if (progress.finished) void client.invalidateQueries({ queryKey: queryKeys.recovery() });
       });
       socket.on('modules:changed', ({ modules }) => client.setQueryData(queryKeys.modules(), modules));
+      socket.on('config:status', (status) => client.setQueryData(queryKeys.configStatus(), status));
       socket.on('forecast:updated', () => {
         void client.invalidateQueries({ queryKey: queryKeys.forecast() });
         void client.invalidateQueries({ queryKey: queryKeys.governor() });

@@ -14,6 +14,8 @@ export const queryKeys = {
   tokens: () => ['tokens', {}] as const,
   shareLinks: () => ['share-links', {}] as const,
   cluster: () => ['cluster', {}] as const,
+  /** Whether the configuration file is in force; 'config:status' replaces it whole. */
+  configStatus: () => ['config-status', {}] as const,
   recovery: () => ['recovery', {}] as const,
   /** The latest 'recovery:progress' report; written only by the live module. */
   recoveryProgress: () => ['recovery-progress', {}] as const,

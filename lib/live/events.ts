@@ -8,6 +8,7 @@ import type { ModuleView } from '../healing/module-view';
 import type { IncidentSummary } from '../healing/incident';
 import type { IntegrityFinding } from '../integrity/integrity-status';
 import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '../defense/defense-types';
+import type { ConfigStatus } from '../config/config-status';
 
 export type DefenseMode = 'NORMAL' | 'ELEVATED' | 'LOCKDOWN';
 
@@ -66,6 +67,8 @@ export interface ServerToClientEvents {
   'incident:changed': (payload: IncidentSummary) => void;
   /** Risk was recomputed (every forecast cycle); `highest` is the riskiest subsystem's score. */
   'forecast:updated': (payload: { at: string; highest: number }) => void;
+  /** The configuration file was read again: refused (the last good one kept) or applied. */
+  'config:status': (payload: ConfigStatus) => void;
 }
 
 export interface ClientToServerEvents {

@@ -15,6 +15,12 @@ export interface LoadedConfig {
   problems: ConfigProblem[];
 }
 
+/** What /healthz may say of the configuration: public, so no error text. */
+export interface ConfigSummary {
+  ok: boolean;
+  since: string;
+}
+
 /** A start with a configuration file that does not validate stops, like a bad variable does. */
 export class ConfigFileError extends EnvError {
   constructor(
@@ -74,6 +80,8 @@ export class ConfigWatcher {
   private readonly rejectionListeners = new Set<(status: ConfigStatus) => void>();
   private watching = false;
   private settling: Promise<void> | null = null;
+  /** When `ok` last changed (or the start): a run of refusals, or of good saves, is one period. */
+  private okSince: string;
 
   constructor(
     private readonly file: string,
@@ -84,6 +92,7 @@ export class ConfigWatcher {
     if (this.current.problems.length > 0) throw new ConfigFileError(file, this.current.problems);
     const now = new Date().toISOString();
     this.state = { ok: true, file, at: now, appliedAt: now, error: null, problems: [] };
+    this.okSince = now;
   }
 
   get loaded(): LoadedConfig {
@@ -93,6 +102,11 @@ export class ConfigWatcher {
   /** Whether the file on disk is what is in force, and why not. */
   get status(): ConfigStatus {
     return this.state;
+  }
+
+  /** Whether the file is in force and since when, without a word of why: a parse error can quote the file. */
+  get summary(): ConfigSummary {
+    return { ok: this.state.ok, since: this.okSince };
   }
 
   onChange(listener: (config: LoadedConfig) => void): () => void {
@@ -133,11 +147,13 @@ export class ConfigWatcher {
     const at = new Date().toISOString();
     const problems = next.problems.length > 0 ? next.problems : !next.exists && this.current.exists ? [{ field: '', message: 'the file is gone (deleted, or moved away); remove its modules by saving `modules: []` instead' }] : [];
     if (problems.length > 0) {
+      if (this.state.ok) this.okSince = at;
       this.state = { ok: false, file: this.file, at, appliedAt: this.state.appliedAt, error: `${problems.length === 1 ? 'the file was' : `${problems.length} problems; the file was`} not applied: ${describeConfigProblem(problems[0])}`, problems };
       for (const listener of this.rejectionListeners) listener(this.state);
       return this.current;
     }
     this.current = next;
+    if (!this.state.ok) this.okSince = at;
     this.state = { ok: true, file: this.file, at, appliedAt: at, error: null, problems: [] };
     for (const listener of this.listeners) listener(this.current);
     return this.current;

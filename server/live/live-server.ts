@@ -3,6 +3,7 @@ import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import type { ModuleView } from '@/lib/healing/module-view';
 import type { IncidentSummary } from '@/lib/healing/incident';
 import type { IntegrityFinding } from '@/lib/integrity/integrity-status';
+import type { ConfigStatus } from '@/lib/config/config-status';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool } from 'pg';
@@ -42,6 +43,7 @@ export interface LiveServer {
   emitModules(modules: ModuleView[]): void;
   emitIncident(incident: IncidentSummary): void;
   emitForecast(update: { at: string; highest: number }): void;
+  emitConfigStatus(status: ConfigStatus): void;
   connectedClients(): number;
   close(): Promise<void>;
 }
@@ -133,6 +135,7 @@ export function createLiveServer(options: {
     emitModules: (modules) => io.to(DASHBOARD_ROOM).emit('modules:changed', { modules }),
     emitIncident: (incident) => io.to(DASHBOARD_ROOM).emit('incident:changed', incident),
     emitForecast: (update) => io.to(DASHBOARD_ROOM).emit('forecast:updated', update),
+    emitConfigStatus: (status) => io.to(DASHBOARD_ROOM).emit('config:status', status),
     connectedClients: () => io.of('/').sockets.size,
     close: () => {
       clearInterval(bindingTimer);

@@ -110,6 +110,7 @@ export const OPERATIONS: OperationSpec[] = [
   web({ method: 'get', path: '/api/predictions', tag: 'Risk', summary: 'Fault predictions with lead time', role: 'viewer' }),
   web({ method: 'post', path: '/api/governor/{id}', tag: 'Risk', summary: 'Apply or dismiss a tuning suggestion', role: 'operator', body: ['DecideSuggestionRequest', decideSuggestionRequestSchema] }),
   web({ method: 'get', path: '/api/health/current', tag: 'Health', summary: 'Current health score and degradation level', role: 'viewer' }),
+  web({ method: 'get', path: '/api/config/status', tag: 'Health', summary: 'Whether the configuration file is in force, and each problem that kept it out', role: 'viewer' }),
   web({ method: 'get', path: '/api/cluster', tag: 'Health', summary: 'Worker replicas and which one leads', role: 'viewer' }),
   web({ method: 'get', path: '/api/health/history', tag: 'Health', summary: 'Health history for a range', role: 'viewer', query: ['HealthHistoryQuery', historyQuerySchema] }),
   web({ method: 'get', path: '/api/share-links', tag: 'Share links', summary: 'Share links you can revoke', role: 'operator' }),

@@ -2,12 +2,14 @@ import { featureMap, type DegradationLevel } from '@/lib/health/degradation';
 import type { ClusterStatus } from '@/lib/ha/cluster-messages';
 import type { HealthMonitor } from '../../health/health-monitor';
 import type { AuditWriter } from '../../audit';
+import type { ConfigSummary } from '../../config/config-file';
 import { sendJson, type Router } from '../router';
 
 interface HealthRouteDeps {
   monitor: HealthMonitor;
   audit: AuditWriter;
   defenseMode: () => string;
+  config: () => ConfigSummary;
   /** Null on SQLite, where the one worker is all there is. */
   cluster?: () => ClusterStatus | null;
   /** A standby samples nothing: it reports the leader's last stored verdict. */
@@ -27,6 +29,7 @@ export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): voi
       degradation: verdict?.degradation ?? deps.monitor.currentLevel(),
       defenseMode: deps.defenseMode(),
       database: { ok: database.ok, pendingEvents: database.pendingEvents },
+      config: deps.config(),
       ...(cluster && { cluster: { node: cluster.nodeId, role: cluster.role, since: cluster.since, leader: cluster.leader?.nodeId ?? null } }),
     });
   } });
