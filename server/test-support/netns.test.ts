@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NETNS_CLIENT_SCRIPT, createNetnsHost, createNetnsHosts, NETNS_STALE_AFTER_MS, type NetnsHost } from './netns';
+import { createNetnsHost, createNetnsHosts, httpStatusesFrom, NETNS_STALE_AFTER_MS, type NetnsHost } from './netns';
 
 const namespaces = (): string[] => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((line) => line.split(' ')[0]).filter(Boolean);
 const hostInterfaceExists = (name: string): boolean => existsSync(`/sys/class/net/${name}`);
@@ -38,8 +38,7 @@ describe('test hosts in network namespaces', () => {
       }
       for (const [i, host] of hosts.entries()) {
         const { port } = servers[i].address() as { port: number };
-        const { stdout } = await host.exec(process.execPath, [NETNS_CLIENT_SCRIPT, `http://${host.hostAddress}:${port}/`, '2']);
-        expect(JSON.parse(stdout)).toEqual([200, 200]);
+        expect(await httpStatusesFrom(host, `http://${host.hostAddress}:${port}/`, { count: 2 })).toEqual([200, 200]);
       }
     } finally {
       await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));

@@ -26,7 +26,7 @@ export interface NetnsHost {
 }
 
 /** Sends GETs from wherever it runs and prints their statuses as JSON (see its header). */
-export const NETNS_CLIENT_SCRIPT = path.join(__dirname, 'netns-client.mjs');
+const NETNS_CLIENT_SCRIPT = path.join(__dirname, 'netns-client.mjs');
 
 /**
  * A namespace older than this was left by a run that was killed before its cleanup: no test file
@@ -184,4 +184,15 @@ export async function createNetnsHosts(count: number): Promise<NetnsHost[]> {
     await Promise.all(hosts.map((host) => host.destroy()));
     throw error;
   }
+}
+
+/**
+ * GETs of `url` sent one after another from inside the namespace, their statuses in order.
+ * With `whileStatus`, it stops at the first answer with another status.
+ */
+export async function httpStatusesFrom(host: NetnsHost, url: string, { count = 1, headers = {}, whileStatus }: { count?: number; headers?: Record<string, string>; whileStatus?: number } = {}): Promise<number[]> {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['--header', `${name}: ${value}`]);
+  const whileArgs = whileStatus === undefined ? [] : ['--while-status', String(whileStatus)];
+  const { stdout } = await host.exec(process.execPath, [NETNS_CLIENT_SCRIPT, url, String(count), ...headerArgs, ...whileArgs]);
+  return JSON.parse(stdout) as number[];
 }
