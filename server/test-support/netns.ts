@@ -35,7 +35,9 @@ const NETNS_CLIENT_SCRIPT = path.join(__dirname, 'netns-client.mjs');
 export const NETNS_STALE_AFTER_MS = 15 * 60_000;
 
 const NAME_PREFIX = 'vigil-';
-const NAME_PATTERN = new RegExp(`^${NAME_PREFIX}([0-9a-z]{1,10})-[0-9a-f]{6}$`);
+const NAME_PATTERN = new RegExp(`^${NAME_PREFIX}([0-9a-z]{1,10})-([0-9a-f]{6})$`);
+/** Interface names stop at 15 characters, so the host end carries the namespace's random part only. */
+const hostInterfaceFor = (id: string): string => `vigil${id}`;
 /** Private addresses only ever assigned inside namespaces made here; never a default route. */
 const PRIVATE_RANGE = parseSource('10.0.0.0/8')!;
 
@@ -96,10 +98,10 @@ async function killProcessesIn(ip: string, name: string): Promise<void> {
   }
 }
 
-/** Deleting the namespace frees its veth end, which takes the pair (and its route) with it. */
-async function removeNamespace(ip: string, name: string, hostInterface: string | null): Promise<void> {
+/** Deleting either veth end takes the pair and its route; the namespace goes once nothing runs in it. */
+async function removeNamespace(ip: string, name: string, hostInterface: string): Promise<void> {
   await killProcessesIn(ip, name);
-  if (hostInterface && existsSync(`/sys/class/net/${hostInterface}`)) await run(ip, ['link', 'del', hostInterface]).catch(() => undefined);
+  if (existsSync(`/sys/class/net/${hostInterface}`)) await run(ip, ['link', 'del', hostInterface]).catch(() => undefined);
   await run(ip, ['netns', 'del', name]).catch(() => undefined);
 }
 
@@ -108,7 +110,7 @@ async function removeStaleNamespaces(ip: string, now: number): Promise<void> {
   const names = (await run(ip, ['netns', 'list'])).split('\n').map((line) => line.split(' ')[0]);
   for (const name of names) {
     const match = NAME_PATTERN.exec(name ?? '');
-    if (match && now - parseInt(match[1], 36) * 1000 > NETNS_STALE_AFTER_MS) await removeNamespace(ip, name, null);
+    if (match && now - parseInt(match[1], 36) * 1000 > NETNS_STALE_AFTER_MS) await removeNamespace(ip, name, hostInterfaceFor(match[2]));
   }
 }
 
@@ -142,7 +144,7 @@ export async function createNetnsHost({ now = Date.now }: { now?: () => number }
   await removeStaleNamespaces(ip, Date.now());
   const id = randomBytes(3).toString('hex');
   const name = `${NAME_PREFIX}${Math.floor(now() / 1000).toString(36)}-${id}`;
-  const hostInterface = `vigil${id}`;
+  const hostInterface = hostInterfaceFor(id);
   const children = new Set<ChildProcess>();
   let destroyed: Promise<void> | null = null;
   const destroy = (): Promise<void> => {
