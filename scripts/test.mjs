@@ -76,6 +76,8 @@ async function ensurePostgres() {
 const SYSTEM_PROGRAMS = [
   { paths: [process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'], aptPackage: 'chromium' },
   { paths: ['/usr/sbin/nginx', '/usr/bin/nginx'], aptPackage: 'nginx-light' },
+  // `ip`, for the test hosts in network namespaces (the guard's isolated clients).
+  { paths: ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'], aptPackage: 'iproute2' },
   { paths: ['/usr/bin/prometheus'], aptPackage: 'prometheus' },
   { paths: ['/usr/bin/prometheus-alertmanager'], aptPackage: 'prometheus-alertmanager' },
 ];

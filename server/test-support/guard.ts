@@ -1,5 +1,4 @@
 import { request } from 'node:http';
-import { networkInterfaces } from 'node:os';
 
 /**
  * One GET /guard/check from a chosen loopback address (127.0.0.2 … work on Linux), so a
@@ -28,16 +27,4 @@ export function getFrom(port: number, path: string, from: string, headers: Recor
     req.on('error', reject);
     req.end();
   });
-}
-
-/**
- * An address of this machine outside loopback. Loopback is never isolated, so a test whose
- * client must be isolated connects from here (to 127.0.0.1: Linux accepts any local source).
- */
-export function nonLoopbackAddress(): string {
-  const found = Object.values(networkInterfaces())
-    .flat()
-    .find((info) => info && !info.internal && info.family === 'IPv4');
-  if (!found) throw new Error('this test needs an IPv4 address outside loopback on some interface, and the machine has none');
-  return found.address;
 }

@@ -10,12 +10,15 @@ export interface NginxGuardOptions {
   nginx: string;
   dir: string;
   listenPort: number;
+  /** Where nginx accepts clients; 127.0.0.1 unless a test host's side of a veth is added. */
+  listenAddresses?: string[];
   workerPort: number;
   upstreamPort: number;
 }
 
 /** The config the README documents: auth_request to the guard, the client address passed on. */
-export function nginxGuardConfig({ dir, listenPort, workerPort, upstreamPort }: Omit<NginxGuardOptions, 'nginx'>): string {
+export function nginxGuardConfig({ dir, listenPort, listenAddresses = ['127.0.0.1'], workerPort, upstreamPort }: Omit<NginxGuardOptions, 'nginx'>): string {
+  const listen = listenAddresses.map((address) => `listen ${address}:${listenPort};`).join('\n    ');
   const user = process.getuid?.() === 0 ? 'user root;' : '';
   return `${user}
 worker_processes 1;
@@ -31,7 +34,7 @@ http {
   scgi_temp_path ${dir}/scgi;
   upstream vigil_guard { server 127.0.0.1:${workerPort}; keepalive 16; }
   server {
-    listen 127.0.0.1:${listenPort};
+    ${listen}
     location / {
       auth_request /_vigil_guard;
       proxy_pass http://127.0.0.1:${upstreamPort};
@@ -60,13 +63,15 @@ export async function startNginxGuard(options: NginxGuardOptions): Promise<{ chi
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
-      return fetch(`http://127.0.0.1:${options.listenPort}/`).then(() => true, () => false);
-    },
-    { timeoutMs: 10_000, what: 'nginx to listen' },
-  );
+  for (const address of options.listenAddresses ?? ['127.0.0.1']) {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
+        return fetch(`http://${address}:${options.listenPort}/`).then(() => true, () => false);
+      },
+      { timeoutMs: 10_000, what: `nginx to listen on ${address}` },
+    );
+  }
   return {
     child,
     async stop() {
