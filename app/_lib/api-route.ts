@@ -5,6 +5,7 @@ import { isStorableText, parseJsonBody, refuseUnstorableQuery } from '@/lib/json
 import { clientAddress, isTrusted } from '@/lib/net/client-address';
 import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
+import { databaseUnavailable, dbErrorMessage, isDatabaseUnavailable } from '@/server/db/db-error';
 import { assertNotFrozen } from './lockdown-freeze';
 import { forRequest, inRequestScope } from './request-log';
 import { currentSession } from './session';
@@ -148,6 +149,10 @@ function forbidden(principal: Principal): HttpError {
 export function handleError(error: unknown, web: WebContext | null, request: NextRequest): Response {
   // The worker client's refusals and outages are HttpErrors too, so they keep their status and code.
   if (isHttpError(error)) return errorResponse(error);
+  if (isDatabaseUnavailable(error)) {
+    web?.log.warn({ err: dbErrorMessage(error), method: request.method, path: request.nextUrl.pathname }, 'request needs the database, which cannot be reached');
+    return errorResponse(databaseUnavailable());
+  }
   web?.log.error({ err: error, method: request.method, path: request.nextUrl.pathname }, 'request failed');
   return errorResponse(new HttpError(500, 'internal_error', 'something went wrong; the details are in the server log'));
 }

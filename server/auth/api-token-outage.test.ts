@@ -33,4 +33,19 @@ describe('API tokens while PostgreSQL is unreachable', () => {
     }, { what: 'ingest to accept again' });
     expect(accepted.status).toBe(202);
   });
+
+  it('answers 503 database_unavailable, never 500, to a request whose token is cached but whose answer needs the database', async () => {
+    // The token is looked up (and cached) while the database is there.
+    expect((await api(worker.port, '/api/v1/audit?limit=1', { token: TEST_API_TOKEN })).status).toBe(200);
+    await allowConnections(false);
+    await queryPostgres(POSTGRES_ADMIN_URL, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+
+    const refused = await api<{ error: { code: string } }>(worker.port, '/api/v1/audit?limit=1', { token: TEST_API_TOKEN });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('database_unavailable');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    await allowConnections(true);
+    await waitFor(async () => (await api(worker.port, '/api/v1/audit?limit=1', { token: TEST_API_TOKEN })).status === 200, { what: 'the audit trail readable again' });
+  });
 });

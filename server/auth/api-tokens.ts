@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { lesserRole, roleSchema, type Principal } from '@/lib/auth/roles';
-import { HttpError } from '@/lib/http-error';
+import { databaseUnavailable } from '../db/db-error';
 import { decodeScopes } from '@/lib/auth/scopes';
 import type { Db } from '../db/client';
 import { findActiveTokenByHash, findActiveTokensByHashes, touchTokens, upsertProvisionedToken } from '../queries/api-tokens';
@@ -118,8 +118,7 @@ export class ApiTokenAuthenticator {
       principal = cached.principal;
     } else {
       const row = await findActiveTokenByHash(this.db, tokenHash).catch(() => {
-        // The client did nothing wrong and may retry: an outage, not a server fault (500) nor a refusal (401).
-        throw new HttpError(503, 'database_unavailable', 'the database cannot be reached to check the API token; retry later', { 'retry-after': '5' });
+        throw databaseUnavailable('the database cannot be reached to check the API token');
       });
       principal = row ? tokenPrincipal(row) : null;
       if (this.cache.size > 10_000) this.cache.clear();

@@ -1,3 +1,5 @@
+import { HttpError } from '@/lib/http-error';
+
 /**
  * Prisma's errors carry a rendered code frame of the call; the cause is the last
  * line. Logs and status fields get that line only, capped.
@@ -22,7 +24,7 @@ const UNAVAILABLE = new RegExp(
     'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
     'P1001', 'P1002', 'P1008', 'P1017', 'P2024', "Can't reach database", 'Connection terminated', 'terminating connection',
     'server closed the connection', 'Connection refused', 'timeout exceeded when trying to connect', 'the database system is',
-    'too many clients', 'does not exist', 'Timed out fetching a new connection', 'Client has encountered a connection error',
+    'too many clients', 'does not exist', 'is not currently accepting connections', 'Timed out fetching a new connection', 'Client has encountered a connection error',
     '\\b08[0-9A-Z]{3}\\b', '\\b57P0[1-4]\\b', '\\b53[0-9]{3}\\b', '\\b3D000\\b',
   ].join('|'),
 );
@@ -35,4 +37,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (UNAVAILABLE.test(`${String(code ?? '')} ${String(message ?? '')} ${meta ? JSON.stringify(meta) : ''}`)) return true;
   }
   return false;
+}
+
+/**
+ * What a request that needed the database answers while it cannot be reached: the client did
+ * nothing wrong and may retry, so an outage is a 503, neither a server fault (500) nor a refusal.
+ */
+export function databaseUnavailable(what = 'the database cannot be reached'): HttpError {
+  return new HttpError(503, 'database_unavailable', `${what}; retry later`, { 'retry-after': '5' });
 }

@@ -3,6 +3,7 @@ import type { ZodType } from 'zod';
 import { describeIssues, HttpError } from '@/lib/http-error';
 import { isStorableText, parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
 import type { Logger } from '../log';
+import { databaseUnavailable, dbErrorMessage, isDatabaseUnavailable } from '../db/db-error';
 import { authenticateCaller, type CallerOf, type RouteAuth, type RouteAuthenticators } from './auth';
 
 export { HttpError };
@@ -254,6 +255,10 @@ export class Router {
     } catch (error) {
       if (error instanceof HttpError) {
         sendError(res, error);
+      } else if (isDatabaseUnavailable(error)) {
+        // The spool keeps writes; reads wait for the database: a retry later will do.
+        scope.log.warn({ err: dbErrorMessage(error), method: req.method, path: scope.loggedPath ?? url.pathname }, 'request needs the database, which cannot be reached');
+        if (!res.headersSent) sendError(res, databaseUnavailable());
       } else {
         scope.log.error({ err: error, method: req.method, path: scope.loggedPath ?? url.pathname }, 'request failed');
         if (!res.headersSent) sendError(res, new HttpError(500, 'internal_error', 'the worker could not complete this request'));
