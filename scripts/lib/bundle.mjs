@@ -76,8 +76,13 @@ export async function buildBundle(root) {
     });
     writeFileSync(join(staging, FINGERPRINT_FILE), fingerprint);
     rmSync(retired, { recursive: true, force: true });
-    if (existsSync(bundleDir(root))) renameSync(bundleDir(root), retired);
-    renameSync(staging, bundleDir(root));
+    try {
+      if (existsSync(bundleDir(root))) renameSync(bundleDir(root), retired);
+      renameSync(staging, bundleDir(root));
+    } catch (error) {
+      // Two builds at once (`vigil` while `npm start` compiles): the other one's result is as good.
+      if (!isBundleFresh(root)) throw error;
+    }
   } finally {
     rmSync(staging, { recursive: true, force: true });
     rmSync(retired, { recursive: true, force: true });
