@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { formatLogLine } from './lib/log-format.mjs';
 import { buildFingerprint } from './lib/build-fingerprint.mjs';
+import { bundleEntry, ensureBundle } from './lib/bundle.mjs';
 import { keepNewFilesPrivate, makeDataPrivate } from './lib/private-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,8 +35,16 @@ function ensurePrismaClients() {
   runStep([join(root, 'scripts/prisma-generate.mjs')], 'generating the database clients');
 }
 
+async function ensureCompiled() {
+  try {
+    if (await ensureBundle(root)) say('compiled the worker and the CLI (first start or changed sources)');
+  } catch (error) {
+    fail(`the worker did not compile:\n${error.message}`);
+  }
+}
+
 function bootstrap() {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bootstrap.ts')], { cwd: root, env, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [bundleEntry(root, 'bootstrap')], { cwd: root, env, encoding: 'utf8' });
   const line = result.stdout.trim().split('\n').pop() ?? '';
   let parsed;
   try {
@@ -137,6 +146,7 @@ function writeState() {
 
 async function main() {
   ensurePrismaClients();
+  await ensureCompiled();
   // Before the data is touched: bootstrap, the worker and the web app inherit it, so every file they make is owner-only.
   keepNewFilesPrivate();
   const prepared = bootstrap();
@@ -147,7 +157,7 @@ async function main() {
   await assertPortFree(workerPort, 'WORKER_PORT');
   await assertPortFree(webPort, 'PORT');
 
-  const worker = new Supervised('worker', ['--import', 'tsx', join(root, 'server/main.ts')], `http://127.0.0.1:${workerPort}/healthz`);
+  const worker = new Supervised('worker', [bundleEntry(root, 'worker')], `http://127.0.0.1:${workerPort}/healthz`);
   const web = new Supervised('web', [join(root, 'scripts/web-server.mjs')], `http://127.0.0.1:${webPort}/login`);
   processes = [worker, web];
   worker.start();

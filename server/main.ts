@@ -2,12 +2,17 @@ import { writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadWorkerEnv } from './env/worker-env';
 import { EnvError } from './env/env-error';
-import { PortInUseError } from './http/http-server';
-import { startWorker, type Worker } from './worker';
+import { SystemSampler } from './health/system-sampler';
+import type { Worker } from './worker';
 import { createLogger } from './log';
 
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
+  // The first health sample needs a CPU window of a second, and the worker is ready only after
+  // it: opened here, before the worker's code is even loaded, the window runs while that code
+  // loads and the database opens and migrates, instead of after.
+  const sampler = new SystemSampler({ mounts: env.diskMounts });
+  const { startWorker } = await import('./worker');
   const log = createLogger('worker', env.logLevel);
   const pidFile = path.join(env.dataDir, 'worker.pid');
   writeFileSync(pidFile, String(process.pid));
@@ -39,6 +44,7 @@ async function main(): Promise<void> {
     worker = await startWorker({
       env,
       log,
+      sampler,
       onLeadershipLost: () => {
         // An orderly close must not keep a former leader around: it is gone within 10 s either way.
         setTimeout(() => process.exit(75), 10_000).unref();
@@ -54,7 +60,8 @@ async function main(): Promise<void> {
   if (requested) stop(requested.signal, requested.exitCode);
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
+  const { PortInUseError } = await import('./http/http-server');
   if (error instanceof EnvError || error instanceof PortInUseError) {
     process.stderr.write(`vigil worker: ${error.message}\n`);
   } else {

@@ -1,19 +1,36 @@
 import { EnvError } from '../env/env-error';
-import { auditCommands } from './audit-commands';
-import { configCommands } from './config-commands';
-import { drillCommands } from './drill-commands';
-import { snapshotCommands } from './snapshot-commands';
 import { findCommand, UsageError, usageText, type CliCommand, type CliIo } from './command-table';
 
-/** Every command of `vigil`; each capability adds its own list here. */
-export const COMMANDS: CliCommand[] = [...snapshotCommands, ...auditCommands, ...drillCommands, ...configCommands];
+/**
+ * Every group of `vigil` commands by its first word; each capability adds its own. A group is
+ * imported only when asked for, so `vigil snapshot list` does not load the audit verifier or
+ * the drills.
+ */
+const COMMAND_GROUPS: Record<string, () => Promise<CliCommand[]>> = {
+  snapshot: async () => (await import('./snapshot-commands')).snapshotCommands,
+  audit: async () => (await import('./audit-commands')).auditCommands,
+  drill: async () => (await import('./drill-commands')).drillCommands,
+  config: async () => (await import('./config-commands')).configCommands,
+};
+
+const wantsHelp = (argv: string[]) => argv.includes('--help') || argv.includes('-h');
+
+/** The commands argv can name: its group's alone, or every one when the usage is printed. */
+async function loadCommands(argv: string[]): Promise<CliCommand[]> {
+  const group = COMMAND_GROUPS[argv[0]];
+  if (group && !wantsHelp(argv)) return group();
+  return (await Promise.all(Object.values(COMMAND_GROUPS).map((load) => load()))).flat();
+}
 
 /** Exit codes: 0 done, 1 a finding (a broken chain, a damaged snapshot, a rolled-back restore), 2 bad usage or configuration, 3 busy (another operation, or an interrupted restore to settle first). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const found = findCommand(COMMANDS, argv);
-  if (!found || argv.includes('--help') || argv.includes('-h')) {
-    (found || argv.length === 0 || argv.includes('--help') ? io.out : io.err)(usageText(COMMANDS));
-    return found || argv.includes('--help') || argv.includes('-h') ? 0 : 2;
+  const commands = await loadCommands(argv);
+  const found = findCommand(commands, argv);
+  if (!found || wantsHelp(argv)) {
+    // A word outside every group, or a group without its second word: the usage lists them all.
+    const listed = found ? commands : await loadCommands([]);
+    (found || argv.length === 0 || argv.includes('--help') ? io.out : io.err)(usageText(listed));
+    return found || wantsHelp(argv) ? 0 : 2;
   }
   try {
     return await found.command.run(found.rest, io);
@@ -31,11 +48,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-if (process.argv[1] && /server[\\/]cli[\\/]main\.ts$/.test(process.argv[1])) {
-  void runCli(process.argv.slice(2), {
+/** Runs `vigil` with this process's arguments and streams; the exit code becomes the process's. */
+export async function runCliFromProcess(): Promise<void> {
+  process.exitCode = await runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
-  }).then((code) => {
-    process.exitCode = code;
   });
 }
+
+if (process.argv[1] && /server[\\/]cli[\\/]main\.ts$/.test(process.argv[1])) void runCliFromProcess();

@@ -8,7 +8,6 @@ import { EnvError } from '../env/env-error';
 import { RecoveryService, vigilStateAccess } from '../recovery';
 import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import type { CliIo } from './command-table';
-import { openCliAudit } from './cli-audit';
 
 export interface RecoveryContext {
   env: CliEnv;
@@ -41,8 +40,17 @@ function workerRelay(env: CliEnv): (progress: RecoveryProgress) => void {
   };
 }
 
+export interface RecoveryContextOptions {
+  onProgress?: (progress: RecoveryProgress) => void;
+  /**
+   * False for commands that only read the snapshot store (listing): they neither audit nor
+   * touch Vigil's state, so they skip opening and migrating the database, the slowest part of a start.
+   */
+  database?: boolean;
+}
+
 /** Config, database (for Vigil's state and the audit trail) and the service, as the worker has them. */
-export async function openRecoveryContext(io: CliIo, onProgress?: (progress: RecoveryProgress) => void): Promise<RecoveryContext> {
+export async function openRecoveryContext(io: CliIo, { onProgress, database: wantsDatabase = true }: RecoveryContextOptions = {}): Promise<RecoveryContext> {
   const env = loadCliEnv(io.env);
   const loaded = loadConfigFile(env.configPath);
   if (loaded.problems.length > 0) {
@@ -51,7 +59,8 @@ export async function openRecoveryContext(io: CliIo, onProgress?: (progress: Rec
   let database: Database | null = null;
   let audit: AuditWriter | null = null;
   try {
-    ({ database, audit } = await openCliAudit(env));
+    // Imported here: the database client, the migrator and the audit writer are most of what a command loads.
+    if (wantsDatabase) ({ database, audit } = await (await import('./cli-audit')).openCliAudit(env));
   } catch (error) {
     // A restore must still run when the database is what broke; say what is missing.
     io.err(`vigil: warning: the database is unavailable (${dbErrorMessage(error)}); Vigil's own state is skipped and this run is not audited`);

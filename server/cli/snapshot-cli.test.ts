@@ -74,6 +74,14 @@ describe('vigil snapshot (worker stopped)', () => {
     expect(readTree(app)).toEqual(before);
   });
 
+  it('list reads the snapshot store alone: it neither creates nor migrates the database', async () => {
+    const listed = await vigil(['snapshot', 'list']);
+    expect(listed.code, listed.err).toBe(0);
+    expect(listed.out).toContain('no snapshots yet');
+    expect(listed.err).toBe('');
+    expect(existsSync(tmp.join('data', 'vigil.db'))).toBe(false);
+  });
+
   it('a config error stops the CLI and names the field', async () => {
     writeFileSync(tmp.join('vigil.config.yaml'), 'snapshots:\n  sources:\n    - name: app\n      paht: ./app\n');
     const run = await vigil(['snapshot', 'list']);

@@ -16,9 +16,10 @@ const EXIT_FOR: Partial<Record<RecoveryError['code'], number>> = {
   'interrupted-restore': 3,
 };
 
-async function withRecovery(io: CliIo, json: boolean, run: (context: RecoveryContext) => Promise<number>): Promise<number> {
+async function withRecovery(io: CliIo, json: boolean, run: (context: RecoveryContext) => Promise<number>, { database = true } = {}): Promise<number> {
   const isTty = !json && process.stderr.isTTY === true && io.env === undefined;
-  const context = await openRecoveryContext(io, json ? undefined : progressPrinter((text) => process.stderr.write(text), isTty));
+  const onProgress = json ? undefined : progressPrinter((text) => process.stderr.write(text), isTty);
+  const context = await openRecoveryContext(io, { onProgress, database });
   try {
     return await run(context);
   } catch (error) {
@@ -99,7 +100,7 @@ const listCommand: CliCommand = {
         else if (pending) io.out(`\nwarning: an interrupted restore of ${pending.snapshotName} is pending (--resume or --rollback)`);
       }
       return 0;
-    });
+    }, { database: false });
   },
 };
 

@@ -1,8 +1,5 @@
-import BetterSqlite3 from 'better-sqlite3';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as SqliteClient } from '@vigil/prisma-sqlite';
-import { PrismaClient as PostgresClient } from '@vigil/prisma-postgres';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { PrismaClient as SqliteClient } from '@vigil/prisma-sqlite';
 import { providerOf, sqlitePathOf, type DatabaseProvider } from './database-url';
 
 /**
@@ -35,9 +32,16 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
+// Each provider's client and driver are imported when a database of that kind is opened: a
+// process only ever uses one, and loading the other costs start-up time and memory for nothing.
 export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: OpenDatabaseOptions): Promise<Database> {
   const provider = providerOf(url);
   if (provider === 'sqlite') {
+    const [{ default: BetterSqlite3 }, { PrismaBetterSQLite3 }, { PrismaClient: SqliteClient }] = await Promise.all([
+      import('better-sqlite3'),
+      import('@prisma/adapter-better-sqlite3'),
+      import('@vigil/prisma-sqlite'),
+    ]);
     const adapter = new PrismaBetterSQLite3({ url: `file:${sqlitePathOf(url)}`, timeout: busyTimeoutMs });
     const prisma = new SqliteClient({ adapter });
     // Per-connection settings: WAL itself is persistent and set by the migrator.
@@ -58,6 +62,7 @@ export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: 
       },
     };
   }
+  const [{ PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([import('@prisma/adapter-pg'), import('@vigil/prisma-postgres')]);
   const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   const prisma = new PostgresClient({ adapter }) as unknown as Db;
   return { prisma, provider, sqlite: null, url, close: () => prisma.$disconnect() };

@@ -1,6 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import nodemailer from 'nodemailer';
 import type { AlertmanagerChannel, EmailChannel, NotificationChannel, SlackChannel, WebhookChannel } from '@/lib/config/notifications-config';
 import type { IncidentNotification } from '@/lib/healing/incident';
 import { alertmanagerAlert } from './alertmanager-alerts';
@@ -111,6 +110,8 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
 
 async function sendEmail(channel: EmailChannel, { notification, signal }: SendInput): Promise<void> {
   const timeoutMs = channel.timeoutSeconds * 1000;
+  // Loaded on the first email: most installations have no email channel, and it weighs ~12 MiB resident.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: channel.host,
     port: channel.port,

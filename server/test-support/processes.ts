@@ -14,10 +14,22 @@ export interface RunningProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** Runs a TypeScript entry point of this repo the way production does: `node --import tsx <file>`. */
-export function spawnTs(file: string, { args = [], env = {} }: { args?: string[]; env?: Record<string, string | undefined> } = {}): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
-    cwd: REPO_ROOT,
+export interface SpawnOptions {
+  args?: string[];
+  env?: Record<string, string | undefined>;
+  /** The working directory; the repository by default. */
+  cwd?: string;
+}
+
+/** Runs a TypeScript entry point of this repo from its source: `node --import tsx <file>`. */
+export function spawnTs(file: string, { args = [], ...options }: SpawnOptions = {}): RunningProcess {
+  return spawnNode(['--import', 'tsx', file, ...args], options);
+}
+
+/** Runs node with `nodeArgs` (e.g. a compiled entry point and its arguments). */
+export function spawnNode(nodeArgs: string[], { env = {}, cwd = REPO_ROOT }: Omit<SpawnOptions, 'args'> = {}): RunningProcess {
+  const child = spawn(process.execPath, nodeArgs, {
+    cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,97 @@
+// The worker, the CLI and the start-up bootstrap compiled into plain JavaScript (dist/), so
+// they start without compiling TypeScript at run time. Built at `npm install` and again by
+// `npm start` or `vigil` whenever a source changed since, so a change never runs stale.
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildFingerprint } from './build-fingerprint.mjs';
+
+/** Output name → source; each becomes dist/<name>.mjs. */
+const ENTRY_POINTS = {
+  worker: 'server/main.ts',
+  vigil: 'server/cli/bin.ts',
+  bootstrap: 'scripts/bootstrap.ts',
+  // Loaded by the audit verifier with `new URL('./verify-range-thread.mjs', import.meta.url)`,
+  // which from dist/ finds this file next to the chunk that asks for it.
+  'verify-range-thread': 'server/audit/verify-range-thread.mjs',
+};
+
+/** Everything the bundle is made from: a change to any of these rebuilds it. */
+const BUNDLE_INPUTS = ['server', 'lib', 'scripts/bootstrap.ts', 'scripts/lib/bundle.mjs', 'tsconfig.json', 'package-lock.json'];
+const FINGERPRINT_FILE = 'fingerprint';
+
+export const bundleDir = (root) => join(root, 'dist');
+export const bundleEntry = (root, name) => join(bundleDir(root), `${name}.mjs`);
+
+export function isBundleFresh(root) {
+  const marker = join(bundleDir(root), FINGERPRINT_FILE);
+  return existsSync(marker) && readFileSync(marker, 'utf8') === buildFingerprint(root, BUNDLE_INPUTS);
+}
+
+/**
+ * Outside dist/ the verification thread loads its TypeScript checker through tsx; inside the
+ * bundle the checker is compiled in, so the one dynamic TypeScript import becomes a plain one.
+ */
+function bundleThreadPlugin() {
+  return {
+    name: 'verify-range-thread',
+    setup(build) {
+      build.onLoad({ filter: /verify-range-thread\.mjs$/ }, ({ path }) => {
+        const source = readFileSync(path, 'utf8');
+        const tsxImport = /^import \{ tsImport \} from 'tsx\/esm\/api';$/m;
+        const tsImport = /await tsImport\('(\.\/[\w-]+)\.ts', import\.meta\.url\)/;
+        if (!tsxImport.test(source) || !tsImport.test(source)) throw new Error(`${path}: expected one tsImport('./….ts', import.meta.url) to compile in`);
+        const contents = source.replace(tsxImport, '').replace(tsImport, "await import('$1.ts')");
+        return { contents, loader: 'js', resolveDir: join(path, '..') };
+      });
+    },
+  };
+}
+
+/** Compiles into a fresh folder and swaps it in whole, so nothing ever runs a half-written bundle. */
+export async function buildBundle(root) {
+  const fingerprint = buildFingerprint(root, BUNDLE_INPUTS);
+  const { build } = await import('esbuild');
+  const staging = join(root, `.dist-build-${process.pid}`);
+  const retired = join(root, `.dist-old-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    await build({
+      absWorkingDir: root,
+      entryPoints: ENTRY_POINTS,
+      outdir: staging,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      // Each CLI command group is its own chunk, so `vigil snapshot list` loads only what it runs.
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      // Dependencies (native modules, the generated Prisma clients, pg …) load from node_modules as they are.
+      packages: 'external',
+      tsconfig: join(root, 'tsconfig.json'),
+      keepNames: true,
+      sourcemap: 'linked',
+      logLevel: 'silent',
+      plugins: [bundleThreadPlugin()],
+    });
+    writeFileSync(join(staging, FINGERPRINT_FILE), fingerprint);
+    rmSync(retired, { recursive: true, force: true });
+    try {
+      if (existsSync(bundleDir(root))) renameSync(bundleDir(root), retired);
+      renameSync(staging, bundleDir(root));
+    } catch (error) {
+      // Two builds at once (`vigil` while `npm start` compiles): the other one's result is as good.
+      if (!isBundleFresh(root)) throw error;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(retired, { recursive: true, force: true });
+  }
+}
+
+/** Builds the bundle unless it is up to date; true when it was (re)built. */
+export async function ensureBundle(root) {
+  if (isBundleFresh(root)) return false;
+  await buildBundle(root);
+  return true;
+}
