@@ -5,7 +5,7 @@ const config = [
   ...next,
   ...nextTs,
   {
-    ignores: ['.next/**', 'node_modules/**', 'prisma/generated/**', 'coverage/**', 'var/**', 'playwright-report/**', 'test-results/**', 'next-env.d.ts'],
+    ignores: ['.next/**', 'dist/**', '.dist-build-*/**', '.dist-old-*/**', 'node_modules/**', 'prisma/generated/**', 'coverage/**', 'var/**', 'playwright-report/**', 'test-results/**', 'next-env.d.ts'],
   },
   {
     rules: {
