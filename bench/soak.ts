@@ -93,7 +93,8 @@ async function main(): Promise<void> {
   const guard = guardChecks(target, 50);
   const ingest = eventIngest(target, 5, 10);
   const snapshot = snapshots(target, 60_000);
-  const live = dashboards(target, DASHBOARDS, async (i) => (await issueLiveToken(secret, { id: `soak-${i}`, name: `soak-${i}`, role: 'viewer', kind: 'user' })).token);
+  // Live tokens must be bound to something still in force: here the provisioned API token (its row id is fixed).
+  const live = dashboards(target, DASHBOARDS, async () => (await issueLiveToken(secret, { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', role: 'admin', kind: 'token' })).token);
 
   const samples: Sample[] = [];
   let life = 0;
