@@ -27,6 +27,9 @@ function testRouter(): Router {
       throw new HttpError(403, 'forbidden', 'no');
     } })
     .add({ method: 'GET', path: '/boom', auth: 'public', handler: () => {
+      throw new Error('cannot parse the reply of postgresql://vigil:db-password@db:5432/vigil');
+    } })
+    .add({ method: 'GET', path: '/db-down', auth: 'public', handler: () => {
       throw new Error('connect ECONNREFUSED postgresql://vigil:db-password@db:5432/vigil');
     } })
     .addFast('/guard/check', (_req, res) => {
@@ -108,10 +111,14 @@ describe('request ids and access lines on the worker', () => {
     const { port, lines } = await start('info');
     expect((await api(port, '/forbidden')).status).toBe(403);
     expect((await api(port, '/boom', { headers: { 'x-request-id': 'boom-1' } })).status).toBe(500);
-    await waitFor(() => lines.filter((line) => line.msg === 'request completed').length >= 2, { what: 'access lines' });
+    // An unreachable database is an outage to retry, not a fault: 503, and a warning rather than an error.
+    const down = await api<{ error: { code: string } }>(port, '/db-down', { headers: { 'x-request-id': 'down-1' } });
+    expect(down).toMatchObject({ status: 503, body: { error: { code: 'database_unavailable' } } });
+    await waitFor(() => lines.filter((line) => line.msg === 'request completed').length >= 3, { what: 'access lines' });
     const errors = lines.filter((line) => (line.level as number) >= 50);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ msg: 'request failed', reqId: 'boom-1', method: 'GET', path: '/boom', err: { type: 'Error', message: 'connect ECONNREFUSED postgresql://[redacted]@db:5432/vigil' } });
+    expect(errors[0]).toMatchObject({ msg: 'request failed', reqId: 'boom-1', method: 'GET', path: '/boom', err: { type: 'Error', message: 'cannot parse the reply of postgresql://[redacted]@db:5432/vigil' } });
+    expect(lines.find((line) => line.reqId === 'down-1' && line.level === 40)).toMatchObject({ msg: 'request needs the database, which cannot be reached', path: '/db-down' });
     expect(JSON.stringify(lines)).not.toContain('db-password');
   });
 
