@@ -244,7 +244,8 @@ describe('the healing engine', () => {
     control.status = 200;
     await waitFor(() => receiver.requests.length === 2, { timeoutMs: 10_000 });
     expect(JSON.parse(receiver.requests[1].body)).toMatchObject({ kind: 'recovery', incident: { module: 'api', state: 'resolved' } });
-    expect(audit.filter((e) => e.type === 'notification.sent')).toHaveLength(2);
+    // The delivery is audited once the receiver has answered, a moment after it saw the request.
+    await waitFor(() => audit.filter((e) => e.type === 'notification.sent').length === 2, { what: 'both deliveries audited' });
     await notifier.close();
   });
 });
