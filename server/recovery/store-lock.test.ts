@@ -43,7 +43,7 @@ describe('store lock', () => {
     await (await acquireStoreLock(tmp.path, 'after a dead holder')).release();
     writeFileSync(lockFile(), holderWith({ pidStart: 'an earlier process with this pid' }));
     await (await acquireStoreLock(tmp.path, 'after a reused pid')).release();
-    writeFileSync(lockFile(), holderWith({ pidStart: await processStartTime(process.pid) }));
+    writeFileSync(lockFile(), holderWith({ pidStart: processStartTime(process.pid) }));
     expect(await rejectionOf(acquireStoreLock(tmp.path, 'while held'), RecoveryError)).toMatchObject({ code: 'busy' });
   });
 

@@ -3,6 +3,7 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { readProcStat } from '../exec/proc-stat';
 import { linkIfAbsent } from './fs-atomic';
 import { RecoveryError } from './recovery-error';
 
@@ -24,15 +25,7 @@ export interface StoreLock {
 }
 
 /** The start time of a live process, or null when it is gone (or /proc cannot say). */
-export async function processStartTime(pid: number): Promise<string | null> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
+export const processStartTime = (pid: number): string | null => readProcStat(pid)?.startTime ?? null;
 
 type Reading = { kind: 'absent' } | { kind: 'unreadable' } | { kind: 'held'; holder: LockHolder };
 
@@ -55,7 +48,7 @@ async function readLock(file: string): Promise<Reading> {
 /** Only a holder on this host whose pid is gone, or now belongs to another process, is stale. */
 async function isStale(holder: LockHolder): Promise<boolean> {
   if (holder.host !== hostname()) return false;
-  const start = await processStartTime(holder.pid);
+  const start = processStartTime(holder.pid);
   return start === null || (holder.pidStart !== null && start !== holder.pidStart);
 }
 
@@ -112,7 +105,7 @@ export async function acquireStoreLock(storeRoot: string, operation: string): Pr
   const file = path.join(storeRoot, 'lock');
   const holder: LockHolder = {
     pid: process.pid,
-    pidStart: await processStartTime(process.pid),
+    pidStart: processStartTime(process.pid),
     host: hostname(),
     operation,
     startedAt: new Date().toISOString(),
