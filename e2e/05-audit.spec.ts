@@ -51,9 +51,30 @@ test('the audit timeline: URL filters, paging, drawer, inert event text, export 
   await page.goForward();
   await expect(page).toHaveURL(/severity=warning/);
 
-  // Paging loads older events by keyset: 60 in all, no duplicates.
-  await page.getByTestId('audit-load-older').click();
-  await expect(page.getByTestId('audit-row')).toHaveCount(60);
+  // Paging loads older events by keyset: 60 in all, no duplicates, even while the live head
+  // keeps moving (each new event refreshes the timeline; that must not swallow the click).
+  const noise = { running: true };
+  const background = (async () => {
+    for (let n = 0; noise.running; n += 1) {
+      await ingest(page, token, [{ type: 'custom', name: `background-${n}`, source: '192.0.2.200', details: { n } }]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  // The older page answers slowly, as on a busy server, so live refreshes arrive while it is
+  // in flight.
+  await page.route(/\/api\/audit\?.*cursor=/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  try {
+    await expect(page.getByTestId('audit-row').first()).toBeVisible();
+    await page.getByTestId('audit-load-older').click();
+    await expect(page.getByTestId('audit-row')).toHaveCount(60);
+  } finally {
+    noise.running = false;
+    await background;
+    await page.unrouteAll({ behavior: 'wait' });
+  }
   const seqs = await page.getByTestId('audit-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
   expect(new Set(seqs).size).toBe(60);
   expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);

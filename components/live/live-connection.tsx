@@ -64,7 +64,10 @@ export function LiveConnection() {
         auditRefresh = null;
         void client.invalidateQueries({ queryKey: queryKeys.auditRecentAll() });
         // Only timelines looking at "now" follow the head; a view pinned to the past stays put.
-        void client.invalidateQueries({ queryKey: queryKeys.auditSearchLive() });
+        // A refetch would cancel an operator's "Load older" in flight and drop the page they
+        // asked for, so while a timeline is fetching the refresh waits for it instead.
+        if (client.isFetching({ queryKey: queryKeys.auditSearchLive() }) > 0) refreshAuditSoon();
+        else void client.invalidateQueries({ queryKey: queryKeys.auditSearchLive() });
       }, 300);
     };
 
