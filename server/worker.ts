@@ -177,14 +177,14 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
       config: () => config.loaded.config,
       onThreat: (threat) => {
         metrics.countThreat(threat);
-        live?.emitDefense('defense:threat', threat);
+        live?.emitThreat(threat);
       },
       onDecision: (change) => {
-        live?.emitDefense('defense:decision', change);
+        live?.emitDecision(change);
         void cluster?.publish({ kind: 'decision', change: change.change, decision: change.decision });
       },
       onMode: (change) => {
-        live?.emitDefense('defense:mode', change);
+        live?.emitDefenseMode(change);
         void cluster?.publish({ kind: 'mode', mode: change.to, lockdown: change.lockdown });
       },
       onAllowlist: () => void cluster?.publish({ kind: 'allowlist' }),

@@ -1,6 +1,5 @@
 import type { VigilConfig } from '@/lib/config/config-schema';
-import type { DefenseMode } from '@/lib/live/events';
-import type { DefenseDecisionChange, DefenseModeChange, DefenseOverview, DefenseThreat } from '@/lib/defense/defense-types';
+import type { DefenseDecisionChange, DefenseModeChange, DefenseOverview, DefenseThreat, DefenseMode } from '@/lib/defense/defense-types';
 import type { SecuritySignal, SignalSink } from '@/lib/defense/signals';
 import type { AuditWriter } from '../audit';
 import type { Database } from '../db/client';

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { DEGRADATION_LEVELS, type DegradationLevel } from '@/lib/health/degradation';
 import { MODULE_STATES } from '@/lib/healing/module-schema';
 import type { ModuleView } from '@/lib/healing/module-view';
-import type { DefenseMode } from '@/lib/live/events';
+import type { DefenseMode } from '@/lib/defense/defense-types';
 
 const DEFENSE_MODES: readonly DefenseMode[] = ['NORMAL', 'ELEVATED', 'LOCKDOWN'];
 
