@@ -270,7 +270,7 @@ export class HealingEngine {
     runtime.stateSince = at;
     this.stats.stateChanged(runtime.name, from, state, at, reason);
     // A module's first answer is not news.
-    if (from !== 'pending' || state !== 'up') await this.options.audit.append(stateChangedEvent(runtime, from, state, reason, actor)).catch(() => undefined);
+    if (from !== 'pending' || state !== 'up') await this.options.audit.append(stateChangedEvent(runtime, { from, to: state, reason, actor })).catch(() => undefined);
     this.modulesEmit?.request();
   }
 
