@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadWorkerEnv } from '@/server/env/worker-env';
 import { startWorker, type Worker } from '@/server/worker';
 import { openLiveSession } from '@/server/test-support/live-token';
-import type { HealthSnapshot } from '@/lib/live/events';
+import type { HealthSnapshot } from '@/lib/health/types';
 import {
   BENCH_DIR, REPO_ROOT, distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, roundDist, table, verdict, withTimeout, writeResult,
   type Distribution,

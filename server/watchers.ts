@@ -8,7 +8,7 @@ import type { WorkerEnv } from './env/worker-env';
 import { registerIntegrityRoutes } from './http/routes/integrity-routes';
 import type { Router } from './http/router';
 import { FileIntegrity, readRecentFindings, vigilRepoRoot } from './integrity';
-import type { LiveServer } from './live/live-server';
+import type { LiveEmitter } from './live/live-outlet';
 import type { Logger } from './log';
 import { LogTailer } from './logtail';
 
@@ -20,7 +20,7 @@ export interface WatchersOptions {
   database: Database;
   log: Logger;
   router: Router;
-  live: () => LiveServer | null;
+  live: () => Pick<LiveEmitter, 'emitIntegrityFinding'> | null;
   /** Where tailed log lines go: the defense module's detectors. */
   signals: SignalSink;
   /** A critical watched file was tampered with: the defense module goes to LOCKDOWN. */

@@ -1,5 +1,5 @@
 import type { Principal } from '@/lib/auth/roles';
-import type { DefenseMode } from '@/lib/live/events';
+import type { DefenseMode } from '@/lib/defense/defense-types';
 import { HttpError } from '@/lib/http-error';
 import { LOCKDOWN_READ_ONLY_MESSAGE, lockdownMayHold, refusedUnder } from '@/lib/defense/lockdown-policy';
 import type { WorkerClient } from '@/server/web/worker-client';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { DatabaseStatus } from '@/lib/live/events';
+import type { DatabaseStatus } from '@/lib/health/types';
 import { useLiveStatus } from '../live/live-status-store';
 
 /** Says plainly when the numbers on screen are not live, and why. */

@@ -1,4 +1,4 @@
-import type { HealthSnapshot } from '@/lib/live/events';
+import type { HealthSnapshot } from '@/lib/health/types';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { cn } from '../ui/cn';
 import { Fact } from '../ui/fact';

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { DEGRADATION_LEVELS, type DegradationLevel } from '@/lib/health/degradation';
 import { LEVEL_STYLE } from '@/lib/health/level-style';
-import type { HealthSnapshot } from '@/lib/live/events';
+import type { HealthSnapshot } from '@/lib/health/types';
 import { apiFetch } from '../queries/api-fetch';
 import { queryKeys } from '../queries/query-keys';
 import { Button } from '../ui/button';

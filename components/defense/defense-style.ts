@@ -1,5 +1,4 @@
-import type { ThreatAction, ThreatLevel } from '@/lib/defense/defense-types';
-import type { DefenseMode } from '@/lib/live/events';
+import type { ThreatAction, ThreatLevel, DefenseMode } from '@/lib/defense/defense-types';
 import type { Tone } from '../ui/badge';
 
 export const MODE_TONE: Record<DefenseMode, Tone> = { NORMAL: 'ok', ELEVATED: 'orange', LOCKDOWN: 'crit' };

@@ -2,7 +2,8 @@
 
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { denseThreatMinutes, THREAT_LEVELS, type ThreatMinute } from '@/lib/defense/threat-stats';
+import { denseThreatMinutes, THREAT_LEVELS } from '@/lib/defense/threat-stats';
+import type { ThreatMinute } from '@/lib/defense/defense-types';
 import { Panel } from '../ui/panel';
 import { LEVEL_COLOR } from './defense-style';
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import type { HealthSnapshot } from '@/lib/live/events';
+import type { HealthSnapshot } from '@/lib/health/types';
 import { apiFetch } from './api-fetch';
 import { queryKeys } from './query-keys';
 

@@ -59,3 +59,12 @@ export const auditEventInputSchema = z.object({
   details: auditDetailsSchema.optional(),
   at: reportedTimeSchema.optional(),
 });
+
+/** A stored event as the dashboard's live feed announces it (after its commit). */
+export interface AuditAppended {
+  seq: number;
+  at: string;
+  type: string;
+  severity: Severity;
+  action: string;
+}

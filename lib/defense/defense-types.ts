@@ -1,6 +1,6 @@
 // What the worker's defense reports to the dashboard, the machine API and live clients.
-import type { DefenseMode } from '../live/events';
-import type { ThreatMinute } from './threat-stats';
+
+export type DefenseMode = 'NORMAL' | 'ELEVATED' | 'LOCKDOWN';
 
 export type ThreatLevel = 'medium' | 'high' | 'critical';
 export type GroupBy = 'ip' | 'cidr24' | 'user' | 'token';
@@ -8,6 +8,11 @@ export type GroupBy = 'ip' | 'cidr24' | 'user' | 'token';
 /** `protected`: the source is loopback or a trusted proxy, which is never isolated. */
 export const THREAT_ACTIONS = ['recorded', 'isolated', 'already-isolated', 'allowlisted', 'protected'] as const;
 export type ThreatAction = (typeof THREAT_ACTIONS)[number];
+
+/** Threats that started in one minute (`minute` is its start, epoch ms), by level. */
+export interface ThreatMinute extends Record<ThreatLevel, number> {
+  minute: number;
+}
 
 export interface DefenseThreat {
   id: string;

@@ -1,5 +1,5 @@
 import type { Role } from '../auth/roles';
-import type { DefenseMode } from '../live/events';
+import type { DefenseMode } from './defense-types';
 
 /** What a refused non-admin sees, in the API's error and on the banner alike. */
 export const LOCKDOWN_READ_ONLY_MESSAGE = 'LOCKDOWN is in force: configuration is frozen and only administrators can make changes until it is lifted.';

@@ -1,14 +1,9 @@
-import type { DefenseThreat, ThreatLevel } from './defense-types';
+import type { DefenseThreat, ThreatLevel, ThreatMinute } from './defense-types';
 
 export const THREAT_LEVELS: readonly ThreatLevel[] = ['medium', 'high', 'critical'];
 
 const MINUTE_MS = 60_000;
 export const THREAT_STATS_MINUTES = 60;
-
-/** Threats that started in one minute (`minute` is its start, epoch ms), by level. */
-export interface ThreatMinute extends Record<ThreatLevel, number> {
-  minute: number;
-}
 
 type Counted = Pick<DefenseThreat, 'at' | 'level'>;
 

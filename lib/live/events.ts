@@ -1,51 +1,14 @@
 // The one socket.io contract: the worker emits these, the browser listens to them.
 // Every payload is an object so fields can be added without breaking either side.
-import type { DegradationLevel, Feature } from '../health/degradation';
-import type { Deduction, SystemSample } from '../health/score';
-import type { Severity } from '../audit/types';
+// The payloads' types belong to their capabilities (lib/<capability>/); this file only names the events.
+import type { AuditAppended } from '../audit/types';
+import type { HealthSnapshot, DegradationChange } from '../health/types';
 import type { RecoveryProgress } from '../recovery/snapshot-schema';
 import type { ModuleView } from '../healing/module-view';
 import type { IncidentSummary } from '../healing/incident';
 import type { IntegrityFinding } from '../integrity/integrity-status';
 import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '../defense/defense-types';
 import type { ConfigStatus } from '../config/config-status';
-
-export type DefenseMode = 'NORMAL' | 'ELEVATED' | 'LOCKDOWN';
-
-export interface HealthSnapshot {
-  sample: SystemSample;
-  score: number;
-  deductions: Deduction[];
-  degradation: DegradationLevel;
-  /** Set when an operator holds the level at least this degraded. */
-  pinnedDegradation: DegradationLevel | null;
-  disabledFeatures: readonly Feature[];
-  workerStartedAt: string;
-  database: DatabaseStatus;
-}
-
-export interface DatabaseStatus {
-  ok: boolean;
-  /** Events waiting for the database (in memory and in the spool). */
-  pendingEvents: number;
-  lastError: string | null;
-}
-
-export interface DegradationChange {
-  from: DegradationLevel;
-  to: DegradationLevel;
-  score: number;
-  at: string;
-  reason: string;
-}
-
-export interface AuditAppended {
-  seq: number;
-  at: string;
-  type: string;
-  severity: Severity;
-  action: string;
-}
 
 export interface ServerToClientEvents {
   'health:sample': (payload: HealthSnapshot) => void;

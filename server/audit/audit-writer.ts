@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { toAuditText } from '@/lib/audit/audit-payload';
 import type { AuditEventInput, ChainedAuditEvent } from '@/lib/audit/types';
-import type { DatabaseStatus } from '@/lib/live/events';
+import type { DatabaseStatus } from '@/lib/health/types';
 import type { Database } from '../db/client';
 import { appendAuditBatch, auditInsertsWork, eventIdsAfter, readAuditHead, type ChainHead, type PendingAuditEvent } from '../queries/audit';
 import type { Logger } from '../log';

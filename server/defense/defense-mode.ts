@@ -1,6 +1,5 @@
-import type { DefenseMode } from '@/lib/live/events';
 import type { DefenseConfig } from '@/lib/defense/defense-config';
-import type { DefenseModeChange, LockdownState, ThreatLevel } from '@/lib/defense/defense-types';
+import type { DefenseModeChange, LockdownState, ThreatLevel, DefenseMode } from '@/lib/defense/defense-types';
 import type { AuditWriter } from '../audit';
 import type { Database } from '../db/client';
 import type { Logger } from '../log';

@@ -1,6 +1,5 @@
 import type { VigilConfig } from '@/lib/config/config-schema';
-import type { DefenseMode } from '@/lib/live/events';
-import type { DefenseDecisionChange, DefenseModeChange, DefenseOverview, DefenseThreat } from '@/lib/defense/defense-types';
+import type { DefenseDecisionChange, DefenseModeChange, DefenseOverview, DefenseThreat, DefenseMode } from '@/lib/defense/defense-types';
 import type { SecuritySignal, SignalSink } from '@/lib/defense/signals';
 import type { AuditWriter } from '../audit';
 import type { Database } from '../db/client';
@@ -18,10 +17,6 @@ import { SourceResolver } from './source-resolver';
 import { THREAT_FEED_KEEP, ThreatFeed } from './threat-feed';
 import { readRecentThreats } from './threat-history';
 import { readLastElevation } from './mode-history';
-import { unfoldSignals, type ClusterMessage } from '@/lib/ha/cluster-messages';
-
-/** Announcements a standby holds while it reads the state; more than this and it simply reads again. */
-const MAX_HELD_MESSAGES = 10_000;
 
 /** Buckets visited per scenario per tick: a full pass over 200,000 takes under a minute. */
 const SWEEP_BUDGET = 5000;
@@ -65,10 +60,6 @@ export class DefenseService {
   private timer: NodeJS.Timeout | null = null;
   /** Set on a standby: its signals go to the leader's detectors instead of its own. */
   private relay: SignalSink | null = null;
-  private loaded = false;
-  private resyncing: Promise<void> | null = null;
-  private resyncAgain = false;
-  private held: ClusterMessage[] = [];
   readonly guardStats = { checks: 0, denied: 0 };
   /** How the decisions in force were read at start (the ≤ 1 s for 100,000 target). */
   readonly startup = { loaded: 0, ms: 0 };
@@ -97,8 +88,6 @@ export class DefenseService {
     await this.restoreThreats();
     if (this.relay) await this.modes.reload();
     else await this.modes.start();
-    this.loaded = true;
-    this.replayHeld();
     const tickMs = this.options.tickMs ?? 1000;
     this.timer = setInterval(() => void this.tick(), tickMs);
     this.timer.unref();
@@ -129,6 +118,11 @@ export class DefenseService {
     this.relay = relay;
   }
 
+  /** True on a standby: it enforces what the leader decides (see server/ha/defense-replay.ts). */
+  get following(): boolean {
+    return this.relay !== null;
+  }
+
   /** A leader that lost its lock: from now on it decides nothing, and its signals go nowhere. */
   demote(): void {
     this.relay = () => undefined;
@@ -143,70 +137,18 @@ export class DefenseService {
     await this.modes.start();
   }
 
-  /**
-   * Everything a standby enforces, read again from the database (after a missed notification).
-   * Messages that arrive meanwhile are held and applied after the read, so an older read never
-   * undoes a newer decision; a resync asked for during one runs once more after it.
-   */
-  resync(): Promise<void> {
-    if (this.resyncing) {
-      this.resyncAgain = true;
-      return this.resyncing;
-    }
-    this.resyncing = (async () => {
-      try {
-        do {
-          this.resyncAgain = false;
-          await this.reloadAllowlist();
-          await this.isolations.reload();
-          await this.modes.reload();
-        } while (this.resyncAgain);
-      } finally {
-        this.resyncing = null;
-        this.replayHeld();
-      }
-    })();
-    return this.resyncing;
+  /** Everything a standby enforces, read again from the database. */
+  async reloadFollowed(): Promise<void> {
+    await this.reloadAllowlist();
+    await this.isolations.reload();
+    await this.modes.reload();
   }
 
-  private replayHeld(): void {
-    const held = this.held;
-    this.held = [];
-    for (const message of held) this.applyClusterMessage(message);
-  }
-
-  /** What the leader announced, applied to this standby's memory; nothing is written or audited here. */
-  applyClusterMessage(message: ClusterMessage): void {
-    // Until the state is read (at start, or during a resync), announcements wait; past the bound a resync covers them.
-    if (!this.loaded || this.resyncing) {
-      if (this.held.length < MAX_HELD_MESSAGES) this.held.push(message);
-      else this.resyncAgain = true;
-      return;
-    }
-    // The leader decides alone: it takes only the signals standbys relay.
-    if (!this.relay && message.kind !== 'signals') return;
-    switch (message.kind) {
-      case 'decision':
-        if (message.change === 'isolated') {
-          if (this.isolations.mayEnforce(message.decision)) this.blocklist.add(message.decision);
-        }
-        else if (this.blocklist.get(message.decision.source)?.id === message.decision.id) this.blocklist.remove(message.decision.source);
-        return;
-      case 'mode':
-        this.modes.follow(message.mode, message.lockdown);
-        return;
-      case 'allowlist':
-        void this.reloadAllowlist().catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'allowlist not reloaded'));
-        return;
-      case 'resync':
-        void this.resync().catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'defense state not reloaded'));
-        return;
-      case 'signals':
-        if (!this.relay) unfoldSignals(message.signals, (signal) => this.signal(signal));
-        return;
-      default:
-        return;
-    }
+  /** A decision the leader announced, in this replica's memory, unless its own policy protects the source. */
+  enforceAnnounced({ change, decision }: Pick<DefenseDecisionChange, 'change' | 'decision'>): void {
+    if (change === 'isolated') {
+      if (this.isolations.mayEnforce(decision)) this.blocklist.add(decision);
+    } else if (this.blocklist.get(decision.source)?.id === decision.id) this.blocklist.remove(decision.source);
   }
 
   stop(): void {

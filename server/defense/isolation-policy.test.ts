@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DefenseDecision } from '@/lib/defense/defense-types';
-import { api, createRoleToken, PROVIDERS, readWholeChain, TEST_API_TOKEN, waitFor, type TestWorker } from '../test-support';
+import { api, createRoleToken, PROVIDERS, readWholeChain, silentLogger, TEST_API_TOKEN, waitFor, type TestWorker } from '../test-support';
 import { internalCall, startDefenseWorker } from '../test-support/defense-worker';
 import { insertDecision } from '../queries/defense';
+import { DefenseReplay } from '../ha/defense-replay';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -111,9 +112,11 @@ describe.each(PROVIDERS)('isolation policy (%s)', (provider) => {
 
     // As a standby: what the leader announces is enforced, unless it would lock out this replica's own.
     t.worker.defense.follow(() => undefined);
+    const replay = new DefenseReplay({ defense: t.worker.defense, log: silentLogger() });
+    replay.markLoaded();
     try {
-      t.worker.defense.applyClusterMessage({ kind: 'decision', from: 'leader', change: 'isolated', decision: decision(900_001, '198.51.100.0/24') });
-      t.worker.defense.applyClusterMessage({ kind: 'decision', from: 'leader', change: 'isolated', decision: decision(900_002, '203.0.114.9') });
+      replay.apply({ kind: 'decision', from: 'leader', change: 'isolated', decision: decision(900_001, '198.51.100.0/24') });
+      replay.apply({ kind: 'decision', from: 'leader', change: 'isolated', decision: decision(900_002, '203.0.114.9') });
       expect(t.worker.defense.blocklist.get('203.0.114.9')).toBeDefined();
       expect(t.worker.defense.blocklist.get('198.51.100.0/24')).toBeUndefined();
     } finally {

@@ -1,5 +1,5 @@
-import type { DefenseThreat, ThreatLevel } from '@/lib/defense/defense-types';
-import { countThreatsPerMinute, type ThreatMinute } from '@/lib/defense/threat-stats';
+import type { DefenseThreat, ThreatLevel, ThreatMinute } from '@/lib/defense/defense-types';
+import { countThreatsPerMinute } from '@/lib/defense/threat-stats';
 
 /** Threats the feed holds after trimming, and how many a restart reads back from the audit trail. */
 export const THREAT_FEED_KEEP = 1000;

@@ -1,7 +1,7 @@
 import type { SubsystemSignals } from '@/lib/forecast/assess';
 import type { IncidentEvidence, ModuleSettings, ThreatEvidence } from '@/lib/forecast/governor-rules';
 import type { ModuleView } from '@/lib/healing/module-view';
-import type { HealthSnapshot } from '@/lib/live/events';
+import type { HealthSnapshot } from '@/lib/health/types';
 import type { SeriesStore } from './series-store';
 
 /** What the forecaster reads each cycle; the worker wires these to the other capabilities. */

@@ -8,7 +8,7 @@ import { mitigationPlan } from '@/lib/forecast/mitigations';
 import type { MitigationActionId, Prediction, SubsystemDetail } from '@/lib/forecast/risk';
 import { TUNED } from '@/lib/forecast/tuning';
 import type { ModuleView } from '@/lib/healing/module-view';
-import type { HealthSnapshot } from '@/lib/live/events';
+import type { HealthSnapshot } from '@/lib/health/types';
 import type { Logger } from '../log';
 import { collectSignals, type ForecastInputs } from './collect';
 import { Governor, GovernorError } from './governor';

@@ -10,7 +10,8 @@ import type { Logger } from '../log';
 import { findIncident, listIncidents, type IncidentDetail } from '../queries/incidents';
 import { deleteConsoleModule, listConsoleModules, saveConsoleModule } from '../queries/healing-modules';
 import { AlertIncidents } from './alert-incidents';
-import { HealingEngine, HealingError } from './healing-engine';
+import { HealingEngine } from './healing-engine';
+import { HealingError } from './healing-error';
 import type { ModuleView } from './module-view';
 import { ProcessRecords } from './process-records';
 

@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqlitePathOf } from '../db/database-url';
 import { computeHealthScore } from '@/lib/health/score';
-import type { DegradationChange, HealthSnapshot } from '@/lib/live/events';
+import type { DegradationChange, HealthSnapshot } from '@/lib/health/types';
 import { AuditWriter, verifyStoredChain } from '../audit';
 import { writeSetting, readSetting } from '../queries/settings';
 import { createMigratedDatabase, FixedSampler, loadForScore, makeSample, readWholeChain, silentLogger, type MigratedDatabase } from '../test-support';

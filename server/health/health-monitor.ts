@@ -7,7 +7,7 @@ import {
   worseLevel,
   type DegradationLevel,
 } from '@/lib/health/degradation';
-import type { DatabaseStatus, DegradationChange, HealthSnapshot } from '@/lib/live/events';
+import type { DatabaseStatus, DegradationChange, HealthSnapshot } from '@/lib/health/types';
 import type { Database } from '../db/client';
 import type { AuditWriter } from '../audit';
 import { insertHealthSamples, pruneHealthHistory, upsertRollup, type MinuteRollup, type StoredSample } from '../queries/health';

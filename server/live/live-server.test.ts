@@ -1,7 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditAppended, ClientToServerEvents, DegradationChange, HealthSnapshot, ServerToClientEvents } from '@/lib/live/events';
+import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/live/events';
+import type { AuditAppended } from '@/lib/audit/types';
+import type { DegradationChange, HealthSnapshot } from '@/lib/health/types';
 import { internalToken } from '../auth/keys';
 import { sqlitePathOf } from '../db/database-url';
 import { api, FixedSampler, mintLiveToken, startTestWorker, TEST_API_TOKEN, TEST_SECRET, waitFor, type TestWorker } from '../test-support';

@@ -4,18 +4,18 @@ import type { ModuleView } from '@/lib/healing/module-view';
 import type { IncidentSummary } from '@/lib/healing/incident';
 import type { IntegrityFinding } from '@/lib/integrity/integrity-status';
 import type { ConfigStatus } from '@/lib/config/config-status';
+import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '@/lib/defense/defense-types';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool } from 'pg';
-import type { ChainedAuditEvent } from '@/lib/audit/types';
-import type { AuditAppended, ClientToServerEvents, DegradationChange, HealthSnapshot, ServerToClientEvents } from '@/lib/live/events';
+import type { ChainedAuditEvent, AuditAppended } from '@/lib/audit/types';
+import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/live/events';
+import type { DegradationChange, HealthSnapshot } from '@/lib/health/types';
 import type { Principal } from '@/lib/auth/roles';
 import { actorOf } from '@/lib/auth/actor';
 import { verifyLiveToken } from '../auth/live-token';
 import { liveBindingOf, type LiveBinding } from '../auth/live-binding';
 import type { Logger } from '../log';
-
-type DefenseEventName = 'defense:threat' | 'defense:decision' | 'defense:mode';
 
 interface SocketData {
   principal: Principal;
@@ -38,7 +38,9 @@ export interface LiveServer {
   emitDegradation(change: DegradationChange): void;
   emitAudit(events: ChainedAuditEvent[]): void;
   emitRecoveryProgress(progress: RecoveryProgress): void;
-  emitDefense<E extends DefenseEventName>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void;
+  emitThreat(threat: DefenseThreat): void;
+  emitDecision(change: DefenseDecisionChange): void;
+  emitDefenseMode(change: DefenseModeChange): void;
   emitIntegrityFinding(finding: IntegrityFinding): void;
   emitModules(modules: ModuleView[]): void;
   emitIncident(incident: IncidentSummary): void;
@@ -130,7 +132,9 @@ export function createLiveServer(options: {
       }
     },
     emitRecoveryProgress: (progress) => io.to(DASHBOARD_ROOM).emit('recovery:progress', progress),
-    emitDefense: (event, payload) => (io.to(DASHBOARD_ROOM).emit as (e: DefenseEventName, p: unknown) => boolean)(event, payload),
+    emitThreat: (threat) => io.to(DASHBOARD_ROOM).emit('defense:threat', threat),
+    emitDecision: (change) => io.to(DASHBOARD_ROOM).emit('defense:decision', change),
+    emitDefenseMode: (change) => io.to(DASHBOARD_ROOM).emit('defense:mode', change),
     emitIntegrityFinding: (finding) => io.to(DASHBOARD_ROOM).emit('integrity:finding', finding),
     emitModules: (modules) => io.to(DASHBOARD_ROOM).emit('modules:changed', { modules }),
     emitIncident: (incident) => io.to(DASHBOARD_ROOM).emit('incident:changed', incident),

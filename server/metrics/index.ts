@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { DEGRADATION_LEVELS, type DegradationLevel } from '@/lib/health/degradation';
 import { MODULE_STATES } from '@/lib/healing/module-schema';
 import type { ModuleView } from '@/lib/healing/module-view';
-import type { DefenseMode } from '@/lib/live/events';
+import type { DefenseMode } from '@/lib/defense/defense-types';
 
 const DEFENSE_MODES: readonly DefenseMode[] = ['NORMAL', 'ELEVATED', 'LOCKDOWN'];
 
@@ -27,15 +27,28 @@ export interface WorkerMetrics {
   /** Called for every probe result, so the histogram sees each answer, not only the latest. */
   observeProbe(module: string, latencyMs: number): void;
   countThreat(threat: { level: string; scenario: string }): void;
+  /** Where the gauges read from: the worker counts probes and threats from the start, and hands the sources in once they all exist. */
+  readFrom(sources: MetricsSources): void;
   render(): Promise<string>;
   readonly contentType: string;
 }
+
+const NOTHING_YET: MetricsSources = {
+  healthScore: () => null,
+  degradation: () => 'NORMAL',
+  modules: () => [],
+  defenseMode: () => 'NORMAL',
+  isolations: () => 0,
+  newestVerifiedGolden: async () => null,
+  auditHeadSeq: () => 0,
+};
 
 /**
  * One registry per worker rather than prom-client's global one: tests (and the CLI) may start
  * several workers in one process, and a global registry would refuse the second registration.
  */
-export function createWorkerMetrics(sources: MetricsSources): WorkerMetrics {
+export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): WorkerMetrics {
+  let sources = initial;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -163,6 +176,9 @@ export function createWorkerMetrics(sources: MetricsSources): WorkerMetrics {
     },
     countThreat(threat) {
       threats.inc({ level: threat.level, scenario: threat.scenario });
+    },
+    readFrom(next) {
+      sources = next;
     },
     render: () => registry.metrics(),
   };

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { DefenseOverview } from '@/lib/defense/defense-types';
 import type { ModuleView } from '@/lib/healing/module-view';
 import type { IntegrityStatus } from '@/lib/integrity/integrity-status';
-import type { HealthSnapshot } from '@/lib/live/events';
+import type { HealthSnapshot } from '@/lib/health/types';
 import { internalCall } from './defense-worker';
 import { api, findFreePort, waitForHttp } from './http';
 import { spawnTs, type RunningProcess } from './processes';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '@/lib/auth/roles';
-import type { DefenseMode } from '@/lib/live/events';
+import type { DefenseMode } from '@/lib/defense/defense-types';
 import { HttpError } from '@/lib/http-error';
 import { assertNotFrozen, rememberDefenseMode } from '@/app/_lib/lockdown-freeze';
 import type { WorkerClient } from './worker-client';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HealthSnapshot } from '@/lib/live/events';
+import type { HealthSnapshot } from '@/lib/health/types';
 import { FixedSampler, findFreePort, makeSample, rejectionOf, startTestWorker, TEST_SECRET, type TestWorker } from '../test-support';
 import { sendJsonResponse, startStubHttpServer, type StubHandler, type StubHttpServer } from '../test-support/stub-http-server';
 import { internalToken } from '../auth/keys';

@@ -1,4 +1,4 @@
-import type { DefenseMode, HealthSnapshot } from '@/lib/live/events';
+import type { HealthSnapshot } from '@/lib/health/types';
 import type { ClusterOverview } from '@/lib/ha/cluster-messages';
 import type { DrillOverview, StartDrillInput } from '@/lib/drills/drill-schema';
 import type { DegradationLevel } from '@/lib/health/degradation';
@@ -6,7 +6,7 @@ import { HttpError } from '@/lib/http-error';
 import { REQUEST_ID_HEADER } from '@/lib/request-id';
 import { internalToken } from '../auth/keys';
 import type { VerificationResult } from '../audit/verification-state';
-import type { DefenseDecision, DefenseOverview, AllowlistEntry } from '@/lib/defense/defense-types';
+import type { DefenseDecision, DefenseOverview, AllowlistEntry, DefenseMode } from '@/lib/defense/defense-types';
 import type { SignalKind } from '@/lib/defense/signals';
 import type { IntegrityStatus, RebaselineRequest } from '@/lib/integrity/integrity-status';
 import type { SnapshotHeader, SnapshotTag, VerificationSummary } from '@/lib/recovery/snapshot-schema';

@@ -1,0 +1,61 @@
+import type { AuditWriter } from '../audit';
+import type { ConfigWatcher } from '../config/config-file';
+import type { StartedDatabase } from '../db/start-database';
+import type { StartedHa } from '../ha/start-ha';
+import type { HostPressure } from '../health/start-health';
+import { registerDefenseInternalRoutes } from '../http/routes/defense-internal-routes';
+import { registerDefenseRoutes } from '../http/routes/defense-routes';
+import type { Router } from '../http/router';
+import type { LiveEmitter } from '../live/live-outlet';
+import type { Logger } from '../log';
+import type { WorkerMetrics } from '../metrics';
+import { DefenseService } from './defense-service';
+import { createGuardHandler } from './guard';
+
+export interface DefenseDeps {
+  db: StartedDatabase;
+  audit: AuditWriter;
+  log: Logger;
+  config: ConfigWatcher;
+  hostPressure: HostPressure;
+  metrics: Pick<WorkerMetrics, 'countThreat'>;
+  live: Pick<LiveEmitter, 'emitThreat' | 'emitDecision' | 'emitDefenseMode'>;
+  ha: StartedHa;
+  router: Router;
+}
+
+/** The guardian: every replica enforces; the leader detects and decides, and tells the others. */
+export async function startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router }: DefenseDeps) {
+  const defense = new DefenseService({
+    database: db.database,
+    audit,
+    log,
+    host: hostPressure,
+    config: () => config.loaded.config,
+    onThreat: (threat) => {
+      metrics.countThreat(threat);
+      live.emitThreat(threat);
+    },
+    onDecision: (change) => {
+      live.emitDecision(change);
+      ha.publish({ kind: 'decision', change: change.change, decision: change.decision });
+    },
+    onMode: (change) => {
+      live.emitDefenseMode(change);
+      ha.publish({ kind: 'mode', mode: change.to, lockdown: change.lockdown });
+    },
+    onAllowlist: () => ha.publish({ kind: 'allowlist' }),
+  });
+  const replay = ha.coordinate(defense);
+  config.onChange(() => defense.reconfigure());
+  await ha.listen();
+  await db.whenDatabase(async () => {
+    const blocklist = await defense.start();
+    replay.markLoaded();
+    log.info({ isolations: blocklist.loaded, ms: blocklist.ms }, 'defense decisions loaded');
+  });
+  router.addFast('/guard/check', createGuardHandler(defense, log));
+  registerDefenseRoutes(router, { defense });
+  registerDefenseInternalRoutes(router, { defense });
+  return { defense, stop: () => defense.stop() };
+}
