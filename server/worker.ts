@@ -21,6 +21,8 @@ import { registerForecastRoutes } from './http/routes/forecast-routes';
 import { Forecaster, workerForecastSources } from './forecast';
 import { registerDefenseRoutes } from './http/routes/defense-routes';
 import { registerDefenseInternalRoutes } from './http/routes/defense-internal-routes';
+import { registerBlocklistRoutes } from './http/routes/blocklist-routes';
+import { IpListService } from './defense/ip-lists';
 import { createGuardHandler, DefenseService } from './defense';
 import { lockdownOnCriticalTamper, startWatchers, type Watchers } from './watchers';
 import { ConfigWatcher } from './config/config-file';
@@ -205,6 +207,11 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     router.addFast('/guard/check', createGuardHandler(defense, log));
     registerDefenseRoutes(router, { defense });
     registerDefenseInternalRoutes(router, { defense });
+    const ipLists = new IpListService({ state: defense.ipLists, allowlist: defense.allowlist, audit, log, config: () => config.loaded.config });
+    ipLists.start();
+    config.onChange(() => ipLists.reconfigure());
+    httpServer.once('close', () => ipLists.close());
+    registerBlocklistRoutes(router, { ipLists });
 
     const notifier = new Notifier({ config: () => config.loaded.config.notifications, audit, log });
     healing = new HealingService({
