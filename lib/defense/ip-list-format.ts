@@ -6,7 +6,13 @@ import { parseSource } from './ip-prefix';
  * list) stay well under 300,000 entries and 10 MiB; past these limits a source is broken or
  * hostile, and refusing it keeps a worker's memory and its guard's latency predictable.
  */
-export const IP_LIST_LIMITS = { maxBytes: 64 * 1024 * 1024, maxEntries: 1_000_000, maxLineLength: 1024 } as const;
+export interface IpListLimits {
+  maxBytes: number;
+  maxEntries: number;
+  maxLineLength: number;
+}
+
+export const IP_LIST_LIMITS: IpListLimits = { maxBytes: 64 * 1024 * 1024, maxEntries: 1_000_000, maxLineLength: 1024 };
 
 export class IpListFormatError extends Error {}
 
@@ -39,7 +45,7 @@ export class IpListParser {
   private bytes = 0;
   private seenContent = false;
 
-  constructor(private readonly limits: { maxBytes: number; maxEntries: number; maxLineLength: number } = IP_LIST_LIMITS) {}
+  constructor(private readonly limits: IpListLimits = IP_LIST_LIMITS) {}
 
   get entries(): number {
     return this.v4.length + this.v6.length;

@@ -1,12 +1,12 @@
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { IP_LIST_LIMITS, IpListFormatError, IpListParser, type ParsedIpList } from '@/lib/defense/ip-list-format';
+import { IP_LIST_LIMITS, IpListFormatError, IpListParser, type IpListLimits, type ParsedIpList } from '@/lib/defense/ip-list-format';
 
 export interface IpListSourceOptions {
   /** The whole read, headers and body, must finish within this (a source that trickles is refused). */
   timeoutMs: number;
-  limits?: typeof IP_LIST_LIMITS;
+  limits?: IpListLimits;
 }
 
 /** A read that was refused; the message says why in words an operator can act on. */
@@ -23,8 +23,10 @@ export async function readIpList(source: { path?: string; url?: string }, option
     if (error instanceof IpListFormatError || error instanceof IpListSourceError) throw new IpListSourceError(error.message);
     const name = (error as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') throw new IpListSourceError(`no complete answer within ${options.timeoutMs / 1000} s`);
-    const code = (error as NodeJS.ErrnoException).code ?? (error as { cause?: { code?: string } }).cause?.code;
-    throw new IpListSourceError(code ? `could not be read (${code})` : `could not be read: ${(error as Error).message}`);
+    // fetch() says only "fetch failed"; what went wrong (ECONNREFUSED, bad port …) is its cause.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const code = (error as NodeJS.ErrnoException).code ?? cause?.code;
+    throw new IpListSourceError(code ? `could not be read (${code})` : `could not be read: ${cause?.message ?? (error as Error).message}`);
   }
 }
 
