@@ -6,7 +6,8 @@ import { formatDuration, formatRelative } from '@/lib/format';
 import { useBlocklistsQuery, useRefreshBlocklist } from '../queries/use-blocklists-query';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
-import { DataTable, Td, Tr } from '../ui/data-table';
+import { EmptyState } from '../ui/empty-state';
+import { Fact } from '../ui/fact';
 import { Panel } from '../ui/panel';
 
 const count = (n: number) => n.toLocaleString('en');
@@ -21,7 +22,7 @@ function NextRefresh({ list, now }: { list: BlocklistStatus; now: number }) {
 function ListState({ list }: { list: BlocklistStatus }) {
   if (list.lastError) {
     return (
-      <span className="block max-w-[22rem] text-xs text-bad" data-testid="blocklist-error">
+      <span className="block text-xs text-bad" data-testid="blocklist-error">
         {list.lastError.message}
         {list.lastRefreshAt ? <span className="block text-faint">the previous list stays in force</span> : null}
       </span>
@@ -30,51 +31,49 @@ function ListState({ list }: { list: BlocklistStatus }) {
   return list.lastRefreshAt ? <Badge tone="ok">in force</Badge> : <Badge>not read yet</Badge>;
 }
 
-/** Imported IP lists (`defense.blocklists`): what each holds, when it was read, and why a read was refused. */
+/**
+ * Imported IP lists (`defense.blocklists`): what each holds, when it was read, and why a read was
+ * refused. One card per list rather than a table: the error text and the source need the width a
+ * phone does not have for eight columns.
+ */
 export function BlocklistsPanel({ principal, now, className }: { principal: Principal; now: number; className?: string }) {
   const { data, isError, error } = useBlocklistsQuery();
   const refresh = useRefreshBlocklist();
   const operator = canOperate(principal);
   const lists = data?.blocklists ?? [];
-  const columns = ['List', { label: 'Entries', align: 'right' as const }, { label: 'Intervals', align: 'right' as const }, { label: 'Excluded', align: 'right' as const }, 'Last refresh', 'Next refresh', 'State', ...(operator ? [''] : [])];
-  const empty = isError ? <span className="text-bad">Could not load the blocklists: {error.message}</span> : !data ? 'Loading…' : lists.length === 0 ? 'No blocklist is configured: add defense.blocklists to vigil.config.yaml.' : null;
   return (
     <Panel title="Blocklists" subtitle={`${lists.length} imported ${lists.length === 1 ? 'list' : 'lists'}, enforced by the guard and sent to bouncers`} className={className} testId="panel-blocklists">
-      <DataTable columns={columns} className="min-w-[820px] text-sm" testId="blocklist-table" empty={empty}>
+      {isError ? <p className="text-sm text-bad">Could not load the blocklists: {error.message}</p> : null}
+      {data && lists.length === 0 ? <EmptyState title="No blocklist is configured">Add defense.blocklists to vigil.config.yaml to import IP lists.</EmptyState> : null}
+      <ul className="-mx-4 -my-4 divide-y divide-border" data-testid="blocklist-list">
         {lists.map((list) => (
-          <Tr key={list.name}>
-            <Td className="max-w-[16rem]" data-testid="blocklist-name">
-              <span className="font-medium">{list.name}</span>
+          <li key={list.name} className="flex flex-col gap-3 px-4 py-3 lg:flex-row lg:items-center lg:gap-6" data-testid="blocklist" data-name={list.name}>
+            <div className="min-w-0 lg:w-64 lg:shrink-0">
+              <span className="font-medium" data-testid="blocklist-name">
+                {list.name}
+              </span>
               <span className="block truncate font-mono text-xs text-faint" title={list.source}>
                 {list.source}
               </span>
-            </Td>
-            <Td className="text-right tabular" data-testid="blocklist-entries">
-              {count(list.entries)}
-            </Td>
-            <Td className="text-right tabular" data-testid="blocklist-intervals">
-              {count(list.intervals)}
-            </Td>
-            <Td className="text-right tabular" title="entries touching the allowlist, loopback or a trusted proxy: those addresses are never blocked">
-              {count(list.excluded)}
-            </Td>
-            <Td className="whitespace-nowrap text-xs">{list.lastRefreshAt ? formatRelative(list.lastRefreshAt, now) : <span className="text-faint">never</span>}</Td>
-            <Td className="whitespace-nowrap text-xs">
-              <NextRefresh list={list} now={now} />
-            </Td>
-            <Td>
+            </div>
+            <dl className="grid grid-cols-3 gap-x-4 gap-y-2 sm:grid-cols-5 lg:shrink-0">
+              <Fact label="Entries" value={count(list.entries)} testId="blocklist-entries" />
+              <Fact label="Intervals" value={count(list.intervals)} testId="blocklist-intervals" />
+              <Fact label="Excluded" value={<span title="entries touching the allowlist, loopback or a trusted proxy: those addresses are never blocked">{count(list.excluded)}</span>} />
+              <Fact label="Last refresh" value={list.lastRefreshAt ? formatRelative(list.lastRefreshAt, now) : <span className="text-faint">never</span>} className="whitespace-nowrap" />
+              <Fact label="Next refresh" value={<NextRefresh list={list} now={now} />} className="whitespace-nowrap" />
+            </dl>
+            <div className="min-w-0 flex-1">
               <ListState list={list} />
-            </Td>
+            </div>
             {operator ? (
-              <Td className="text-right">
-                <Button className="h-7 px-2 text-xs" disabled={list.refreshing || (refresh.isPending && refresh.variables?.name === list.name)} onClick={() => refresh.mutate({ name: list.name })} data-testid="blocklist-refresh">
-                  Refresh now
-                </Button>
-              </Td>
+              <Button className="h-7 self-start px-2 text-xs lg:self-center" disabled={list.refreshing || (refresh.isPending && refresh.variables?.name === list.name)} onClick={() => refresh.mutate({ name: list.name })} data-testid="blocklist-refresh">
+                Refresh now
+              </Button>
             ) : null}
-          </Tr>
+          </li>
         ))}
-      </DataTable>
+      </ul>
       {refresh.error ? <p className="mt-2 text-sm text-bad">{refresh.error.message}</p> : null}
     </Panel>
   );
