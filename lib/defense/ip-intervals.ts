@@ -86,17 +86,23 @@ export function intervalOfSource(source: ParsedSource): Interval<number> | Inter
   return { start, end: start + (1n << (V6_BITS - BigInt(source.prefix))) - 1n };
 }
 
-/** The CIDR ranges bouncers are told about: the fewest aligned blocks that tile each interval. */
-export function intervalsToCidrs(intervals: FamilyIntervals): string[] {
-  const out: string[] = [];
+/** CIDR blocks by family, ascending and disjoint: starts with their prefix lengths, kept as numbers. */
+export interface CidrBlocks {
+  v4: { starts: number[]; prefixes: number[] };
+  v6: { starts: bigint[]; prefixes: number[] };
+}
+
+/** The blocks bouncers are told about: the fewest aligned CIDR blocks that tile each interval. */
+export function cidrBlocks(intervals: FamilyIntervals): CidrBlocks {
+  const blocks: CidrBlocks = { v4: { starts: [], prefixes: [] }, v6: { starts: [], prefixes: [] } };
   for (const { start, end } of intervals.v4) {
     let at = start;
     while (at <= end) {
       // The largest block aligned at `at` (its lowest set bit), shrunk until it fits.
       let size = at === 0 ? 2 ** 32 : (at & -at) >>> 0;
       while (at + size - 1 > end) size /= 2;
-      const prefix = 32 - Math.log2(size);
-      out.push(prefix === 32 ? formatIpv4(at) : `${formatIpv4(at)}/${prefix}`);
+      blocks.v4.starts.push(at);
+      blocks.v4.prefixes.push(32 - Math.log2(size));
       at += size;
     }
   }
@@ -106,10 +112,21 @@ export function intervalsToCidrs(intervals: FamilyIntervals): string[] {
       let bits = 0n;
       while (bits < V6_BITS && ((at >> bits) & 1n) === 0n) bits++;
       while (at + (1n << bits) - 1n > end) bits--;
-      const prefix = 128 - Number(bits);
-      out.push(prefix === 128 ? formatIpv6(at) : `${formatIpv6(at)}/${prefix}`);
+      blocks.v6.starts.push(at);
+      blocks.v6.prefixes.push(128 - Number(bits));
       at += 1n << bits;
     }
   }
-  return out;
+  return blocks;
+}
+
+/** A block as text: a plain address for a /32 or /128, CIDR notation otherwise. */
+export function formatBlock(start: number | bigint, prefix: number): string {
+  if (typeof start === 'number') return prefix === 32 ? formatIpv4(start) : `${formatIpv4(start)}/${prefix}`;
+  return prefix === 128 ? formatIpv6(start) : `${formatIpv6(start)}/${prefix}`;
+}
+
+export function intervalsToCidrs(intervals: FamilyIntervals): string[] {
+  const blocks = cidrBlocks(intervals);
+  return [...blocks.v4.starts.map((start, i) => formatBlock(start, blocks.v4.prefixes[i])), ...blocks.v6.starts.map((start, i) => formatBlock(start, blocks.v6.prefixes[i]))];
 }

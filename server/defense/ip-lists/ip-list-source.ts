@@ -74,7 +74,8 @@ async function readFile(file: string, parser: IpListParser, options: IpListSourc
     if (!stats.isFile()) throw new IpListSourceError(`${file} is not a regular file`);
     if (stats.size > limits.maxBytes) throw new IpListSourceError(`the list is larger than ${limits.maxBytes / 1024 / 1024} MiB`);
     const decoder = new TextDecoder();
-    const buffer = Buffer.alloc(1024 * 1024);
+    // Small reads: each chunk is parsed before the next, and the guard answers in between.
+    const buffer = Buffer.alloc(64 * 1024);
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;

@@ -39,6 +39,26 @@ describe('IpListState', () => {
   });
 });
 
+describe('IpListState refreshes', () => {
+  it('keeps the id of an unchanged block, and replaces one that widened or narrowed', () => {
+    const state = new IpListState();
+    const now = Date.now();
+    state.replace('l', parseIpList('10.0.0.0/24\n10.0.2.0/24\n2001:db8::/48\n2001:db8:4::/48'), now + HOUR);
+    const first = state.poll('b', true, now).new;
+    const change = state.replace('l', parseIpList('10.0.0.0/23\n10.0.2.0/24\n2001:db8::/47\n2001:db8:5::1'), now + HOUR);
+    expect(change).toEqual({ ranges: 4, added: 3, removed: 3 });
+    const delta = state.poll('b', false, now);
+    expect(delta.deleted.map((d) => d.value)).toEqual(['10.0.0.0/24', '2001:db8::/48', '2001:db8:4::/48']);
+    expect(delta.new.map((d) => d.value)).toEqual(['10.0.0.0/23', '10.0.2.0/24', '2001:db8::/47', '2001:db8:5::1']);
+    expect(delta.new[1].id).toBe(first[1].id);
+    expect(delta.new[3]).toMatchObject({ scope: 'Ip' });
+    // Dropped and back again before the bouncer polled: only the latest state reaches it.
+    state.replace('l', parseIpList('10.0.2.0/24'), now + HOUR);
+    state.replace('l', parseIpList('10.0.0.0/23\n10.0.2.0/24'), now + HOUR);
+    expect(state.poll('b', false, now).deleted.map((d) => d.value)).toEqual(['2001:db8::/47', '2001:db8:5::1']);
+  });
+});
+
 describe('carveExclusions', () => {
   it('cuts the allowlist, loopback and trusted proxies out of a list and counts the entries they touched', () => {
     const list = parseIpList('10.0.0.0/8\n127.0.0.1\n::1\n::ffff:127.0.0.1\n203.0.113.0/24\n2001:db8::/32');

@@ -1,5 +1,4 @@
-import type { FamilyIntervals } from '@/lib/defense/ip-intervals';
-import { intervalsToCidrs } from '@/lib/defense/ip-intervals';
+import { cidrBlocks, formatBlock, type CidrBlocks, type FamilyIntervals } from '@/lib/defense/ip-intervals';
 import { goDuration, type BouncerDecision } from '../decision-stream';
 import { IpListIndex } from './ip-list-index';
 
@@ -9,15 +8,21 @@ const FIRST_LIST_DECISION_ID = 1_000_000_000_000;
 /** Refreshes remembered for bouncers that poll; one further behind gets every list again. */
 const MAX_BATCHES = 64;
 
-interface ListedRange {
+/** One CIDR block of a list, with the decision id bouncers know it by. */
+interface ListedBlock {
+  start: number | bigint;
+  prefix: number;
   id: number;
-  value: string;
 }
 
-interface EnforcedList {
+/** A list's blocks, ascending by family; ids run parallel to the blocks. */
+interface ListedBlocks {
+  blocks: CidrBlocks;
+  ids: { v4: number[]; v6: number[] };
+}
+
+interface EnforcedList extends ListedBlocks {
   intervals: FamilyIntervals;
-  /** The merged intervals cut into CIDR blocks, as bouncers take them; id per value. */
-  ranges: Map<string, number>;
   expiresAtMs: number;
 }
 
@@ -25,12 +30,16 @@ interface EnforcedList {
 interface ListBatch {
   seq: number;
   name: string;
-  deleted: ListedRange[];
+  deleted: ListedBlock[];
 }
+
+const EMPTY: ListedBlocks = { blocks: { v4: { starts: [], prefixes: [] }, v6: { starts: [], prefixes: [] } }, ids: { v4: [], v6: [] } };
 
 /**
  * The lists in force, in memory: what the guard consults (through one merged index) and what the
  * decision stream hands bouncers. Holds no timers and reads nothing; the list service fills it.
+ * Blocks stay numbers (text only when a bouncer polls), so a refresh of a million entries
+ * compares the old and new lists by a merge of two sorted arrays, without hashing strings.
  */
 export class IpListState {
   private readonly lists = new Map<string, EnforcedList>();
@@ -50,20 +59,15 @@ export class IpListState {
 
   /** Replaces a list's entries (after a refresh); returns how many CIDR ranges came and went. */
   replace(name: string, intervals: FamilyIntervals, expiresAtMs: number): { ranges: number; added: number; removed: number } {
-    const previous = this.lists.get(name)?.ranges ?? new Map<string, number>();
-    const ranges = new Map<string, number>();
-    let added = 0;
-    for (const value of intervalsToCidrs(intervals)) {
-      const id = previous.get(value);
-      if (id === undefined) added++;
-      ranges.set(value, id ?? this.nextId++);
-    }
-    const deleted: ListedRange[] = [];
-    for (const [value, id] of previous) if (!ranges.has(value)) deleted.push({ id, value });
-    this.lists.set(name, { intervals, ranges, expiresAtMs });
+    const previous = this.lists.get(name) ?? EMPTY;
+    const blocks = cidrBlocks(intervals);
+    const deleted: ListedBlock[] = [];
+    const v4 = this.diff(previous.blocks.v4, previous.ids.v4, blocks.v4, deleted);
+    const v6 = this.diff(previous.blocks.v6, previous.ids.v6, blocks.v6, deleted);
+    this.lists.set(name, { intervals, blocks, ids: { v4: v4.ids, v6: v6.ids }, expiresAtMs });
     this.record(name, deleted);
     this.reindex(Date.now());
-    return { ranges: ranges.size, added, removed: deleted.length };
+    return { ranges: v4.ids.length + v6.ids.length, added: v4.added + v6.added, removed: deleted.length };
   }
 
   /** A list taken out of the configuration: bouncers hear that its ranges are gone. */
@@ -71,7 +75,7 @@ export class IpListState {
     const list = this.lists.get(name);
     if (!list) return;
     this.lists.delete(name);
-    this.record(name, Array.from(list.ranges, ([value, id]) => ({ id, value })));
+    this.record(name, [...blocksOf(list.blocks.v4, list.ids.v4), ...blocksOf(list.blocks.v6, list.ids.v6)]);
     this.reindex(Date.now());
   }
 
@@ -94,11 +98,32 @@ export class IpListState {
     const since = this.batches.filter((batch) => batch.seq > cursor);
     const deleted: BouncerDecision[] = [];
     for (const batch of since) {
-      const current = this.lists.get(batch.name)?.ranges;
+      const current = this.lists.get(batch.name);
       // Gone in one refresh and back in a later one: the bouncer only needs the latest state.
-      for (const range of batch.deleted) if (!current?.has(range.value)) deleted.push(toDecision(batch.name, range, now, now));
+      for (const block of batch.deleted) if (!current || !holds(current.blocks, block)) deleted.push(toDecision(batch.name, block, now, now));
     }
     return { new: this.decisionsOf([...new Set(since.map((batch) => batch.name))], now), deleted };
+  }
+
+  /** Ids for `next` from `previous` where a block is unchanged, fresh ones for new blocks; gone ones into `deleted`. */
+  private diff<T extends number | bigint>(previous: { starts: T[]; prefixes: number[] }, previousIds: number[], next: { starts: T[]; prefixes: number[] }, deleted: ListedBlock[]): { ids: number[]; added: number } {
+    const ids: number[] = [];
+    let added = 0;
+    let p = 0;
+    for (let n = 0; n < next.starts.length; n++) {
+      while (p < previous.starts.length && (previous.starts[p] < next.starts[n] || (previous.starts[p] === next.starts[n] && previous.prefixes[p] !== next.prefixes[n]))) {
+        deleted.push({ start: previous.starts[p], prefix: previous.prefixes[p], id: previousIds[p] });
+        p++;
+      }
+      if (p < previous.starts.length && previous.starts[p] === next.starts[n]) {
+        ids.push(previousIds[p++]);
+      } else {
+        ids.push(this.nextId++);
+        added++;
+      }
+    }
+    for (; p < previous.starts.length; p++) deleted.push({ start: previous.starts[p], prefix: previous.prefixes[p], id: previousIds[p] });
+    return { ids, added };
   }
 
   private decisionsOf(names: string[], now: number): BouncerDecision[] {
@@ -106,12 +131,13 @@ export class IpListState {
     for (const name of names) {
       const list = this.lists.get(name);
       if (!list || list.expiresAtMs <= now) continue;
-      for (const [value, id] of list.ranges) out.push(toDecision(name, { id, value }, list.expiresAtMs, now));
+      for (const block of blocksOf(list.blocks.v4, list.ids.v4)) out.push(toDecision(name, block, list.expiresAtMs, now));
+      for (const block of blocksOf(list.blocks.v6, list.ids.v6)) out.push(toDecision(name, block, list.expiresAtMs, now));
     }
     return out;
   }
 
-  private record(name: string, deleted: ListedRange[]): void {
+  private record(name: string, deleted: ListedBlock[]): void {
     this.batches.push({ seq: ++this.seq, name, deleted });
     if (this.batches.length > MAX_BATCHES) this.batches = this.batches.slice(-MAX_BATCHES);
   }
@@ -123,7 +149,24 @@ export class IpListState {
   }
 }
 
-function toDecision(name: string, range: ListedRange, expiresAtMs: number, now: number): BouncerDecision {
-  const single = !range.value.includes('/');
-  return { id: range.id, origin: `blocklist:${name}`, type: 'ban', scope: single ? 'Ip' : 'Range', value: range.value, duration: goDuration(expiresAtMs - now), scenario: `blocklist:${name}` };
+function* blocksOf<T extends number | bigint>(family: { starts: T[]; prefixes: number[] }, ids: number[]): Generator<ListedBlock> {
+  for (let i = 0; i < family.starts.length; i++) yield { start: family.starts[i], prefix: family.prefixes[i], id: ids[i] };
+}
+
+/** Whether the list still has exactly this block; a binary search, blocks being ascending and disjoint. */
+function holds(blocks: CidrBlocks, block: ListedBlock): boolean {
+  const family = (typeof block.start === 'number' ? blocks.v4 : blocks.v6) as { starts: Array<number | bigint>; prefixes: number[] };
+  let low = 0;
+  let high = family.starts.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (family.starts[mid] < block.start) low = mid + 1;
+    else high = mid;
+  }
+  return low < family.starts.length && family.starts[low] === block.start && family.prefixes[low] === block.prefix;
+}
+
+function toDecision(name: string, block: ListedBlock, expiresAtMs: number, now: number): BouncerDecision {
+  const single = block.prefix === (typeof block.start === 'number' ? 32 : 128);
+  return { id: block.id, origin: `blocklist:${name}`, type: 'ban', scope: single ? 'Ip' : 'Range', value: formatBlock(block.start, block.prefix), duration: goDuration(expiresAtMs - now), scenario: `blocklist:${name}` };
 }
