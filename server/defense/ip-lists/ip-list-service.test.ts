@@ -42,6 +42,15 @@ describe('IpListService', () => {
     expect(state.match('203.0.113.5', Date.now())).toBe(true);
     await expect(service.refreshNow({ name: 'a', actor: 'user:ann' })).rejects.toBeInstanceOf(BlocklistNotFoundError);
 
+    // Newly trusted or allowlisted in the file: cut out at once, and bouncers hear of it.
+    state.poll('bouncer', true, Date.now());
+    config.trustedProxies = [...config.trustedProxies, '203.0.113.0/25'];
+    service.reconfigure();
+    expect(state.match('203.0.113.5', Date.now())).toBe(false);
+    expect(state.match('203.0.113.200', Date.now())).toBe(true);
+    expect(service.statuses()[0]).toMatchObject({ intervals: 1, ranges: 1, excluded: 1 });
+    expect(state.poll('bouncer', false, Date.now())).toMatchObject({ deleted: [{ value: '203.0.113.0/24' }], new: [{ value: '203.0.113.128/25' }] });
+
     service.close();
     service.reconfigure();
     const refreshed = await waitFor(async () => {

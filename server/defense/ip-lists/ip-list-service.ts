@@ -54,11 +54,33 @@ export class IpListService {
       this.tracked.delete(name);
     }
     for (const name of this.options.state.names()) if (!wanted.has(name)) this.options.state.remove(name);
+    this.carveNewExclusions();
     for (const [name, source] of wanted) {
       if (this.tracked.has(name)) continue;
       this.tracked.set(name, { source, status: initialStatus(source), timer: null, running: null });
       void this.refresh(name, { actor: 'system', method: 'schedule' });
     }
+  }
+
+  /**
+   * Addresses newly allowlisted or trusted in the file are cut out of the lists in force at once,
+   * so bouncers drop them too (the guard lets the allowlist through anyway). Cutting is all that
+   * can be done without the source: addresses taken off the allowlist come back at the next refresh.
+   */
+  private carveNewExclusions(): void {
+    const excluded = this.excludedSources();
+    for (const { source, status } of this.tracked.values()) {
+      const enforced = this.options.state.enforced(source.name);
+      if (!enforced) continue;
+      const carved = carveExclusions({ ...enforced.intervals, entries: 0 }, excluded);
+      if (carved.excluded === 0) continue;
+      const change = this.options.state.replace(source.name, carved.intervals, enforced.expiresAtMs);
+      Object.assign(status, { intervals: carved.intervals.v4.length + carved.intervals.v6.length, ranges: change.ranges, excluded: status.excluded + carved.excluded });
+    }
+  }
+
+  private excludedSources(): string[] {
+    return [...this.options.allowlist.entries().map((entry) => entry.source), ...this.options.config().trustedProxies];
   }
 
   statuses(): BlocklistStatus[] {
@@ -94,8 +116,7 @@ export class IpListService {
       const parsed = await readIpList(source, { timeoutMs: this.options.fetchTimeoutMs ?? FETCH_TIMEOUT_MS });
       // Withdrawn from the configuration while it was read: nothing to enforce any more.
       if (this.tracked.get(source.name) !== tracked) return { ...status };
-      const config = this.options.config();
-      const carved = carveExclusions(parsed, [...this.options.allowlist.entries().map((entry) => entry.source), ...config.trustedProxies]);
+      const carved = carveExclusions(parsed, this.excludedSources());
       const now = Date.now();
       const expiresAtMs = now + source.refreshMinutes * 60_000 + listGraceMs(source.refreshMinutes);
       const change = this.options.state.replace(source.name, carved.intervals, expiresAtMs);

@@ -79,6 +79,12 @@ export class IpListState {
     this.reindex(Date.now());
   }
 
+  /** A list's enforced intervals and expiry, to carve new exclusions out of them. */
+  enforced(name: string): { intervals: FamilyIntervals; expiresAtMs: number } | undefined {
+    const list = this.lists.get(name);
+    return list && { intervals: list.intervals, expiresAtMs: list.expiresAtMs };
+  }
+
   /** The list service's names, to drop lists no longer configured. */
   names(): string[] {
     return [...this.lists.keys()];
