@@ -1,7 +1,7 @@
 import { blocklistRefreshRequestSchema, blocklistsResponseSchema, blocklistStatusSchema } from '@/lib/defense/blocklist-api';
 import { withActor } from '@/lib/defense/defense-api';
 import { HttpError } from '@/lib/http-error';
-import { BlocklistNotFoundError, type IpListService } from '../../defense/ip-lists';
+import { BlocklistNotFoundError, type IpListService } from '../../defense';
 import { sendJson, type Router } from '../router';
 
 /** `GET /internal/v1/defense/blocklists`: every configured list and how its last refresh went. */
