@@ -20,6 +20,8 @@ export interface IpListServiceOptions {
   fetchTimeoutMs?: number;
 }
 
+const yieldToGuard = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class BlocklistNotFoundError extends Error {}
 
 interface Tracked {
@@ -116,7 +118,11 @@ export class IpListService {
       const parsed = await readIpList(source, { timeoutMs: this.options.fetchTimeoutMs ?? FETCH_TIMEOUT_MS });
       // Withdrawn from the configuration while it was read: nothing to enforce any more.
       if (this.tracked.get(source.name) !== tracked) return { ...status };
+      // A million-entry list takes a few hundred milliseconds per step: guard checks that arrived meanwhile go first.
+      await yieldToGuard();
       const carved = carveExclusions(parsed, this.excludedSources());
+      await yieldToGuard();
+      if (this.tracked.get(source.name) !== tracked) return { ...status };
       const now = Date.now();
       const expiresAtMs = now + source.refreshMinutes * 60_000 + listGraceMs(source.refreshMinutes);
       const change = this.options.state.replace(source.name, carved.intervals, expiresAtMs);
