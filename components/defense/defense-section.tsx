@@ -4,6 +4,7 @@ import type { Principal } from '@/lib/auth/roles';
 import { useDefenseQuery } from '../queries/use-defense-query';
 import { EmptyState } from '../ui/empty-state';
 import { Panel } from '../ui/panel';
+import { BlocklistsPanel } from './blocklists-panel';
 import { DefenseModePanel } from './defense-mode-panel';
 import { IsolationsPanel } from './isolations-panel';
 import { ThreatFeedPanel } from './threat-feed-panel';
@@ -30,6 +31,7 @@ export function DefenseSection({ principal, now }: { principal: Principal; now: 
         <ThreatFeedPanel threats={data.threats} now={now} />
         <IsolationsPanel isolations={data.isolations} total={data.isolationCount} principal={principal} now={now} />
       </div>
+      <BlocklistsPanel principal={principal} now={now} />
     </section>
   );
 }

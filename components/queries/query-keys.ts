@@ -33,6 +33,8 @@ export const queryKeys = {
   governor: () => ['governor', {}] as const,
   /** Mode, threats and isolations; the 'defense:*' events write into it. */
   defense: () => ['defense', {}] as const,
+  /** Imported IP lists; polled, and refetched after "refresh now". */
+  blocklists: () => ['blocklists', {}] as const,
   /** File integrity; 'integrity:finding' invalidates it. */
   integrity: () => ['integrity', {}] as const,
   /** Chaos drill runs; polled while one is running. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { signalKindSchema } from './signals';
 import { parseSource } from './ip-prefix';
+import { blocklistsSchema } from './blocklist-config';
 
 /** An address or CIDR range; a bad one is reported with its value. */
 export const ipOrCidrSchema = z
@@ -86,6 +87,7 @@ export const defenseConfigSchema = z
       .default({ threats: 5, windowMinutes: 10, capacityFactor: 0.5, calmMinutes: 30 }),
     /** Each guard check counts as a request of its source. */
     countGuardRequests: z.boolean().default(true),
+    blocklists: blocklistsSchema,
   })
   .strict();
 export type DefenseConfig = z.infer<typeof defenseConfigSchema>;

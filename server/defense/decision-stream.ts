@@ -13,9 +13,14 @@ export interface BouncerDecision {
   scenario: string;
 }
 
+export interface DecisionDelta {
+  new: BouncerDecision[];
+  deleted: BouncerDecision[];
+}
+
 const TEN_YEARS_HOURS = 87_600;
 
-function goDuration(ms: number): string {
+export function goDuration(ms: number): string {
   const total = Math.max(1, Math.ceil(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
@@ -43,9 +48,16 @@ export function toBouncerDecision(decision: DefenseDecision, now: number): Bounc
 export class DecisionStream {
   private readonly cursors = new Map<string, number>();
 
-  constructor(private readonly blocklist: Blocklist) {}
+  /** `lists`: decisions of another origin (imported IP lists) that bouncers get in the same answer. */
+  constructor(private readonly blocklist: Blocklist, private readonly lists?: { poll(bouncer: string, startup: boolean, now: number): DecisionDelta }) {}
 
-  poll(bouncer: string, startup: boolean, now = Date.now()): { new: BouncerDecision[]; deleted: BouncerDecision[] } {
+  poll(bouncer: string, startup: boolean, now = Date.now()): DecisionDelta {
+    const isolations = this.pollIsolations(bouncer, startup, now);
+    const listed = this.lists?.poll(bouncer, startup, now);
+    return listed ? { new: [...isolations.new, ...listed.new], deleted: [...isolations.deleted, ...listed.deleted] } : isolations;
+  }
+
+  private pollIsolations(bouncer: string, startup: boolean, now: number): DecisionDelta {
     const cursor = this.cursors.get(bouncer);
     const changes = startup || cursor === undefined ? null : this.blocklist.changesSince(cursor);
     this.cursors.set(bouncer, this.blocklist.headSeq);

@@ -8,6 +8,7 @@ import { deleteAllowEntry, listAllowEntries, upsertAllowEntry } from '../queries
 import { Allowlist } from './allowlist';
 import { Blocklist } from './blocklist';
 import { DecisionStream } from './decision-stream';
+import { IpListState } from './ip-lists/ip-list-state';
 import { DefenseModeController } from './defense-mode';
 import { Detectors } from './detectors';
 import { Isolations } from './isolations';
@@ -50,7 +51,8 @@ export interface DefenseServiceOptions extends DefenseEvents {
 export class DefenseService {
   readonly blocklist = new Blocklist();
   readonly allowlist = new Allowlist();
-  readonly stream = new DecisionStream(this.blocklist);
+  readonly ipLists = new IpListState();
+  readonly stream = new DecisionStream(this.blocklist, this.ipLists);
   readonly threats = new ThreatFeed();
   readonly modes: DefenseModeController;
   readonly isolations: Isolations;
@@ -175,7 +177,7 @@ export class DefenseService {
       this.guardStats.denied++;
       return 'lockdown';
     }
-    if (this.blocklist.match(source, now)) {
+    if (this.blocklist.match(source, now) || this.ipLists.match(source, now)) {
       this.guardStats.denied++;
       return 'isolated';
     }

@@ -6,3 +6,4 @@ export { IsolationError, type IsolationAuthority } from './isolation-policy';
 export { createGuardHandler } from './guard';
 export { signalsFromIngest } from './ingest-signals';
 export type { BouncerDecision } from './decision-stream';
+export { IpListService, BlocklistNotFoundError } from './ip-lists';

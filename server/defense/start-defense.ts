@@ -5,12 +5,14 @@ import type { StartedHa } from '../ha/start-ha';
 import type { HostPressure } from '../health/start-health';
 import { registerDefenseInternalRoutes } from '../http/routes/defense-internal-routes';
 import { registerDefenseRoutes } from '../http/routes/defense-routes';
+import { registerBlocklistRoutes } from '../http/routes/blocklist-routes';
 import type { Router } from '../http/router';
 import type { LiveEmitter } from '../live/live-outlet';
 import type { Logger } from '../log';
 import type { WorkerMetrics } from '../metrics';
 import { DefenseService } from './defense-service';
 import { createGuardHandler } from './guard';
+import { IpListService } from './ip-lists/ip-list-service';
 
 export interface DefenseDeps {
   db: StartedDatabase;
@@ -57,5 +59,17 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
   router.addFast('/guard/check', createGuardHandler(defense, log));
   registerDefenseRoutes(router, { defense });
   registerDefenseInternalRoutes(router, { defense });
-  return { defense, stop: () => defense.stop() };
+  // Imported blocklists: their own decision origin, refreshed on a schedule.
+  const ipLists = new IpListService({ state: defense.ipLists, allowlist: defense.allowlist, audit, log, config: () => config.loaded.config });
+  ipLists.start();
+  config.onChange(() => ipLists.reconfigure());
+  registerBlocklistRoutes(router, { ipLists });
+  return {
+    defense,
+    ipLists,
+    stop: () => {
+      ipLists.close();
+      defense.stop();
+    },
+  };
 }

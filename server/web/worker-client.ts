@@ -19,6 +19,7 @@ import type { ForecastOverview, GovernorView } from '@/lib/forecast/forecast-vie
 import type { Suggestion } from '@/lib/forecast/governor-rules';
 import type { MitigationActionId } from '@/lib/forecast/risk';
 import { currentRequestId } from './request-scope';
+import type { BlocklistRefreshRequest, BlocklistStatus, BlocklistsResponse } from '@/lib/defense/blocklist-api';
 
 /**
  * Snapshot, verify and restore answer only when the operation is over (progress streams over
@@ -216,6 +217,16 @@ export class WorkerClient {
 
   decideSuggestion({ id, ...body }: { id: string; decision: 'applied' | 'dismissed'; actor: string }): Promise<Suggestion> {
     return this.request('POST', `/internal/v1/forecast/governor/${encodeURIComponent(id)}`, body);
+  }
+
+  /** Imported IP lists and how each one's last refresh went. */
+  blocklists(): Promise<BlocklistsResponse> {
+    return this.request('GET', '/internal/v1/defense/blocklists');
+  }
+
+  /** Reads a list again now; answers once the read ended (the status says whether it was refused). */
+  refreshBlocklist(input: BlocklistRefreshRequest & { actor: string }): Promise<BlocklistStatus> {
+    return this.request('POST', '/internal/v1/defense/blocklists/refresh', input, Math.max(this.timeoutMs, 35_000));
   }
 
   private async request<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
