@@ -18,6 +18,15 @@ const config = [
     },
   },
   {
+    // Typed rules: a promise nobody awaits or catches loses its error and its ordering silently.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // Parsing the environment is the one place allowed to read it; scripts and tests set it.
     files: ['server/env/**', 'scripts/**', 'e2e/**', 'bench/**', '**/*.test.ts', '**/test-support/**', 'prisma.config.ts', 'playwright.config.ts', 'next.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },

@@ -63,7 +63,7 @@ function postgresReachable() {
 
 async function ensurePostgres() {
   if (process.env.VIGIL_TEST_POSTGRES_URL || (await postgresReachable())) return;
-  // A stopped local cluster is started rather than skipped.
+  // A stopped local cluster is started: without one the PostgreSQL tests fail, they never skip.
   const clusters = spawnSync('sh', ['-c', 'ls /etc/postgresql 2>/dev/null'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
   for (const version of clusters) spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
   if (!(await postgresReachable())) {

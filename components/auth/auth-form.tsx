@@ -26,7 +26,7 @@ export function AuthForm({ submitLabel, busyLabel, submitTestId, redirectTo, val
   return (
     <form
       className="flex flex-col gap-4"
-      onSubmit={async (event) => {
+      onSubmit={(event) => void (async () => {
         event.preventDefault();
         const form = new FormData(event.currentTarget);
         const problem = validate?.(form) ?? null;
@@ -44,7 +44,7 @@ export function AuthForm({ submitLabel, busyLabel, submitTestId, redirectTo, val
           setError((e as Error).message);
           setBusy(false);
         }
-      }}
+      })()}
     >
       {children}
       <FormError message={error} />

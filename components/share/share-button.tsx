@@ -52,10 +52,10 @@ export function ShareButton({ view, defaultTitle, offerRedaction = false }: { vi
             </code>
             <div className="flex justify-end gap-2">
               <Button
-                onClick={async () => {
+                onClick={() => void (async () => {
                   await navigator.clipboard?.writeText(url).catch(() => undefined);
                   setCopied(true);
-                }}
+                })()}
               >
                 {copied ? 'Copied' : 'Copy link'}
               </Button>

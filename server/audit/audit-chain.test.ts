@@ -129,7 +129,8 @@ describe.each(PROVIDERS)('audit chain on %s', (provider) => {
       const writerA = newWriter(db.database, 'a', { maxBatch: 50 });
       await writerA.start();
       const fromA: Promise<AppendReceipt>[] = [];
-      // Spread A's 2,000 appends over time so they meet the other process's transactions.
+      // Spread A's 2,000 appends over time so they meet the other process's transactions (a pause
+      // that shapes the load, not a wait for anything).
       for (let wave = 0; wave < 20; wave++) {
         fromA.push(...Array.from({ length: 100 }, (_, i) => writerA.append(event(wave * 100 + i, { actor: 'writer-a' }))));
         await sleep(5);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -89,8 +89,20 @@ describe('AuditWriter when SQLite cannot take writes', () => {
     expect(status.pendingEvents).toBe(55);
     expect(status.lastError).toMatch(/.+/);
 
-    // Retries keep failing while the lock is held; nothing is lost or committed meanwhile.
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Retries keep failing while the lock is held; nothing is lost or committed meanwhile. A retry
+    // that fails writes the spool again (a new file renamed over it): two rewrites are two retries.
+    const version = () => {
+      const stat = statSync(spoolFile(), { bigint: true });
+      return `${stat.ino}:${stat.mtimeNs}`;
+    };
+    let seen = version();
+    let rewrites = 0;
+    await waitFor(() => {
+      const now = version();
+      if (now !== seen) rewrites++;
+      seen = now;
+      return rewrites >= 2;
+    }, { intervalMs: 5, what: 'two failed retries while the lock is held' });
     expect(writer.status()).toMatchObject({ ok: false, pendingEvents: 55 });
     expect((await readWholeChain(db.database)).length).toBe(3);
 
@@ -149,8 +161,7 @@ describe('AuditWriter when SQLite cannot take writes', () => {
     expect(receipts.some((r) => r.status === 'spooled')).toBe(true);
     expect(receipts.some((r) => r.status === 'committed')).toBe(true);
     // No more appends: retry timers alone must finish the job.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(writer.status().pendingEvents).toBe(0);
+    await waitFor(() => writer.status().pendingEvents === 0, { what: 'the retry timers to drain the spool' });
     const chain = await readWholeChain(db.database);
     expect(chain.map((e) => e.eventId)).toEqual(receipts.map((r) => r.eventId));
   });

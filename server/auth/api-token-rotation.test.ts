@@ -1,14 +1,14 @@
 // What api-tokens.test.ts leaves out: a running authenticator across provisioning,
 // re-provisioning and revocation of the VIGIL_API_TOKEN token, and headers it must refuse.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, sleep, type MigratedDatabase } from '../test-support';
+import { createMigratedDatabase, manualClock, type ManualClock, type MigratedDatabase } from '../test-support';
 import { seedUser } from '../test-support/users';
 import type { Db } from '../db/client';
 import { createApiToken, revokeApiToken } from '../queries/api-tokens';
 import { ApiTokenAuthenticator, generateApiToken, provisionEnvToken } from './api-tokens';
 
-// Long enough for the few queries between two lookups, short enough to wait out.
-const TTL_MS = 250;
+// The clock is the test's, so the lifetime only has to be what the worker uses.
+const TTL_MS = 5000;
 const FIRST = 'first-env-token-0123456789abcdef';
 const SECOND = 'second-env-token-0123456789abcdef';
 
@@ -16,11 +16,14 @@ describe('API token authenticator over time', () => {
   let db: MigratedDatabase;
   let prisma: Db;
   let auth: ApiTokenAuthenticator;
+  let clock: ManualClock;
 
   beforeEach(async () => {
     db = await createMigratedDatabase('sqlite');
     prisma = db.database.prisma;
-    auth = new ApiTokenAuthenticator(prisma, TTL_MS);
+    clock = manualClock();
+    // The owner recheck stays out of the way (an hour): these tests are about the cache lifetime.
+    auth = new ApiTokenAuthenticator(prisma, TTL_MS, 3_600_000, clock.now);
   });
 
   afterEach(async () => {
@@ -37,7 +40,7 @@ describe('API token authenticator over time', () => {
     expect(await prisma.apiToken.count()).toBe(1);
     expect(await auth.authenticate(`Bearer ${SECOND}`)).toMatchObject({ role: 'admin' });
     expect(await auth.authenticate(`Bearer ${FIRST}`)).not.toBeNull(); // still cached
-    await sleep(TTL_MS + 30);
+    clock.advance(TTL_MS);
     expect(await auth.authenticate(`Bearer ${FIRST}`)).toBeNull();
     expect(await auth.authenticate(`Bearer ${SECOND}`)).toMatchObject({ role: 'admin' });
   });
@@ -47,7 +50,9 @@ describe('API token authenticator over time', () => {
     expect(await auth.authenticate(`Bearer ${t.token}`)).toBeNull();
     await createApiToken(prisma, { id: 'late', name: 'late', prefix: t.prefix, tokenHash: t.tokenHash, role: 'viewer', createdById: null });
     expect(await auth.authenticate(`Bearer ${t.token}`)).toBeNull(); // negative result cached
-    await sleep(TTL_MS + 30);
+    clock.advance(TTL_MS - 1);
+    expect(await auth.authenticate(`Bearer ${t.token}`)).toBeNull();
+    clock.advance(1);
     expect(await auth.authenticate(`Bearer ${t.token}`)).toMatchObject({ id: 'late', role: 'viewer' });
   });
 

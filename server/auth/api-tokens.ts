@@ -75,7 +75,7 @@ export class ApiTokenAuthenticator {
   private recheckTimer: NodeJS.Timeout;
   private rechecking = false;
 
-  constructor(private readonly db: Db, private readonly ttlMs = 5000, recheckMs = 1000) {
+  constructor(private readonly db: Db, private readonly ttlMs = 5000, recheckMs = 1000, private readonly now: () => number = Date.now) {
     this.flushTimer = setInterval(() => void this.flushLastUsed(), 10_000);
     this.flushTimer.unref();
     this.recheckTimer = setInterval(() => void this.recheckCached(), recheckMs);
@@ -87,7 +87,7 @@ export class ApiTokenAuthenticator {
     if (this.rechecking) return;
     this.rechecking = true;
     try {
-      const now = Date.now();
+      const now = this.now();
       const hashes: string[] = [];
       for (const [hash, entry] of this.cache) {
         if (entry.until <= now) this.cache.delete(hash);
@@ -111,7 +111,7 @@ export class ApiTokenAuthenticator {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) return null;
     const tokenHash = sha256Hex(match[1]);
-    const now = Date.now();
+    const now = this.now();
     const cached = this.cache.get(tokenHash);
     let principal: Principal | null;
     if (cached && cached.until > now) {

@@ -1,5 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import { waitFor } from '../test-support';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LoginThrottle, type SignInAttempt } from './login-throttle';
 
 /** `times` attempts that all fail (nothing is given back); returns how many were let through. */
@@ -59,10 +58,21 @@ describe('login throttle', () => {
     expect((await throttle.begin('bob', '10.0.0.1')).allowed).toBe(false);
   });
 
-  it('lets an account try again once the window has passed', async () => {
-    const throttle = new LoginThrottle({ accountPerSource: 2, source: 10, windowSeconds: 1 });
-    expect(await fail(throttle, 2, 'alice', '10.0.0.1')).toBe(2);
-    expect(waitOf(await throttle.begin('alice', '10.0.0.1'))).toBe(1);
-    await waitFor(async () => (await throttle.begin('alice', '10.0.0.1')).allowed || null, { timeoutMs: 5000, intervalMs: 200, what: 'the window to pass' });
+  describe('over time', () => {
+    // The limiter reads the window's end from Date.now: only the date is faked, so promises and timers run as usual.
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('lets an account try again once the window has passed, not a moment before', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const throttle = new LoginThrottle({ accountPerSource: 2, source: 10, windowSeconds: 60 });
+      expect(await fail(throttle, 2, 'alice', '10.0.0.1')).toBe(2);
+      expect(waitOf(await throttle.begin('alice', '10.0.0.1'))).toBe(60);
+      vi.setSystemTime(Date.now() + 59_000);
+      expect(waitOf(await throttle.begin('alice', '10.0.0.1'))).toBe(1);
+      vi.setSystemTime(Date.now() + 1000);
+      expect((await throttle.begin('alice', '10.0.0.1')).allowed).toBe(true);
+    });
   });
 });

@@ -49,9 +49,12 @@ describe('the config file', () => {
     const seen: number[] = [];
     watcher.onChange((loaded) => seen.push(loaded.config.modules.length));
     watcher.start();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    writeFileSync(file, 'modules:\n  - { name: db, kind: tcp, host: 127.0.0.1, port: 5432 }\n');
-    await waitFor(() => seen.includes(1), { timeoutMs: 5000 });
+    // The watcher compares against a first look it takes in the background: a save before that look
+    // would be its starting point, so the save is repeated until the watcher reports it.
+    await waitFor(() => {
+      writeFileSync(file, 'modules:\n  - { name: db, kind: tcp, host: 127.0.0.1, port: 5432 }\n');
+      return seen.includes(1);
+    }, { timeoutMs: 5000, intervalMs: 100, what: 'the saved file to be reloaded' });
     expect(watcher.loaded.config.modules[0].name).toBe('db');
     watcher.stop();
   });

@@ -85,6 +85,7 @@ describe.each(PROVIDERS)('a configuration file that does not validate, while the
     const seen = new Set<number>();
     for (let save = 0; save < 8; save++) {
       // Truncate, let the worker's poll (once a second) see the empty file now and then, then write.
+      // The pause is the editor being simulated, a little longer each save (not a wait for the worker).
       const fd = openSync(configFile, 'r+');
       ftruncateSync(fd, 0);
       await new Promise((resolve) => setTimeout(resolve, 150 * save));

@@ -120,8 +120,10 @@ describe.each(PROVIDERS)('decisions survive a restart (%s)', (provider) => {
       expect((await isolate({ source: '203.0.113.8', duration: '1h', reason: 'kept' })).status).toBe(201);
       expect((await isolate({ source: '2001:db8::/32', indefinite: true, reason: 'banned range' })).status).toBe(201);
       expect((await isolate({ source: '203.0.113.9', duration: 1, reason: 'short' })).status).toBe(201);
+      const shortExpiry = Date.parse(first.defense.blocklist.get('203.0.113.9')!.expiresAt!);
       await first.close('restart');
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      // The worker reads the same clock: the next start must find the short isolation over.
+      await waitFor(() => Date.now() > shortExpiry, { what: 'the one-second isolation to end' });
 
       const second = await startWorker({ env, log: silentLogger() });
       try {

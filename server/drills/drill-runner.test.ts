@@ -39,8 +39,9 @@ describe('chaos drills', () => {
       expect(result.mttdMs! + result.mttrMs!).toBeLessThanOrEqual(result.limitMs);
     }
     const [kill, http500, latency, disk] = run.results;
-    // A supervised crash is seen through the exit event, not at the next probe 1 s later.
-    expect(kill.mttdMs).toBeLessThan(1000);
+    // A supervised crash is seen through the exit event, which names the signal: a probe could not.
+    // How soon is measured by bench/healing-crash-restart.ts.
+    expect(kill.note).toMatch(/killed by signal/);
     expect(http500.note).toMatch(/service failure/);
     // The latency incident stayed open while the service was slow and closed once it was fast.
     expect(latency.note).toMatch(/fault lifted by the drill after 2000 ms/);

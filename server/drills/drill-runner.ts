@@ -66,7 +66,7 @@ async function drillOne(setup: ScenarioSetup, engine: HealingEngine, watch: Inci
     return { ...base, mttdMs: null, mttrMs: null, passed: false, note: `no incident within ${setup.limitMs} ms (module ${view?.state}: ${view?.message})` };
   }
   const detectedAt = Date.parse(detected.openedAt);
-  const note = `${detected.failureClass.replace('_', ' ')} (${(detected.rootCause ?? 'unknown cause').replace('_', ' ')})`;
+  const note = `${detected.failureClass.replaceAll('_', ' ')} (${(detected.rootCause ?? 'unknown cause').replaceAll('_', ' ')})`;
   let heldOpen = true;
   if (setup.lift) {
     await sleep(setup.liftAfterMs ?? 0);

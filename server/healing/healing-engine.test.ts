@@ -45,6 +45,9 @@ afterEach(async () => {
   await db.destroy();
 });
 
+/** Probes of `name` the engine has recorded: a wait for more of them is a wait for the engine to have acted again. */
+const probesOf = (name: string): number => engine!.runtime(name)!.window.errorRate(60_000, Date.now()).total;
+
 async function flakyServer() {
   const control = { status: 200 };
   const server = await startStubHttpServer((request, res) => {
@@ -78,19 +81,18 @@ describe('the healing engine', () => {
     expect(audit.find((e) => e.type === 'healing.detected')).toMatchObject({ module: 'api', severity: 'critical' });
   });
 
+  // How fast is measured by bench/healing-crash-restart.ts; here, that the exit itself is noticed:
+  // with an hour between probes, the next probe is far beyond any wait here, so it cannot be what found it.
   it('detects a killed supervised process at once and respawns it', async () => {
     const script = `${db.dir.path}/serve.js`;
     writeFileSync(script, "require('http').createServer((q, s) => s.end('ok')).listen(0); setInterval(() => {}, 1000);");
-    const worker = mod({ name: 'echo', kind: 'process', command: [process.execPath, script], intervalSeconds: 30 });
+    const worker = mod({ name: 'echo', kind: 'process', command: [process.execPath, script], intervalSeconds: 3600 });
     await startEngine([worker]).start();
     await waitFor(() => engine!.list()[0].state === 'up' && engine!.list()[0].pid !== null);
     const firstPid = engine!.list()[0].pid!;
-    const killedAt = Date.now();
     process.kill(firstPid, 'SIGKILL');
-    await waitFor(() => engine!.list()[0].state === 'down', { timeoutMs: 1000 });
-    const detectedMs = Date.now() - killedAt;
-    await waitFor(() => engine!.list()[0].state === 'up' && engine!.list()[0].pid !== firstPid, { timeoutMs: 5000 });
-    expect(detectedMs).toBeLessThan(1000);
+    await waitFor(() => engine!.list()[0].state === 'down', { what: 'the kill to be noticed' });
+    await waitFor(() => engine!.list()[0].state === 'up' && engine!.list()[0].pid !== firstPid, { what: 'the respawn' });
     const [incident] = await listIncidents(db.database.prisma, { module: 'echo' });
     expect(incident).toMatchObject({ failureClass: 'service_failure', state: 'resolved', rootCause: 'killed_by_signal' });
     expect(incident.title).toMatch(/^echo: killed by signal SIGKILL after \d+ s$/);
@@ -160,7 +162,7 @@ describe('the healing engine', () => {
     const web = mod({ name: 'web', kind: 'http', url: `${server.url}/health`, intervalSeconds: 1, failureThreshold: 1, dependsOn: ['db'], restart: { http: `${hook.url}/restart` } });
     await startEngine([dbModule, web]).start();
     await waitFor(() => engine!.list().find((m) => m.name === 'db')?.state === 'down');
-    servers[0].close();
+    await servers[0].close();
     await waitFor(() => engine!.list().find((m) => m.name === 'web')?.state === 'down', { timeoutMs: 10_000 });
     const [dbIncident] = await waitFor(async () => {
       const list = await listIncidents(db.database.prisma, { module: 'db' });
@@ -177,7 +179,8 @@ describe('the healing engine', () => {
     await startEngine([api]).start();
     control.status = 500;
     await waitFor(() => engine!.list()[0].pendingApproval === 'restart', { timeoutMs: 10_000 });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const probesAtRequest = probesOf('api');
+    await waitFor(() => probesOf('api') >= probesAtRequest + 2, { what: 'two more failed probes while the approval is pending' });
     expect(server.requests.filter((r) => r.path === '/restart')).toHaveLength(0);
     await engine!.decideApproval('api', true, 'alice');
     expect(server.requests.filter((r) => r.path === '/restart')).toHaveLength(1);
@@ -193,9 +196,8 @@ describe('the healing engine', () => {
     control.status = 500;
     await waitFor(() => engine!.list().find((m) => m.name === 'watched')?.state === 'down', { timeoutMs: 10_000 });
     await waitFor(() => engine!.list().find((m) => m.name === 'hang')?.state === 'down', { timeoutMs: 10_000 });
-    const probesBefore = engine!.runtime('watched')!.window.errorRate(60_000, Date.now()).total;
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(engine!.runtime('watched')!.window.errorRate(60_000, Date.now()).total).toBeGreaterThanOrEqual(probesBefore + 2);
+    const probesBefore = probesOf('watched');
+    await waitFor(() => probesOf('watched') >= probesBefore + 2, { what: 'the watched module probed twice more while the other hangs' });
     expect(server.requests.filter((r) => r.path === '/restart')).toHaveLength(0);
     expect(engine!.list().find((m) => m.name === 'hang')?.message).toMatch(/killed \(SIGTERM\)|no answer within 1 s/);
   });
@@ -223,7 +225,9 @@ describe('the healing engine', () => {
       const [found] = await listIncidents(db.database.prisma, { module: 'api' });
       return found?.escalationLevel === 3 ? found : null;
     }, { timeoutMs: 10_000 });
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Had the engine run the command again, it would have done so by the time it has probed the still-failing module twice more.
+    const probesAtEscalation = probesOf('api');
+    await waitFor(() => probesOf('api') >= probesAtEscalation + 2, { what: 'two more failed probes after the escalation' });
     const detail = (await findIncident(db.database.prisma, incident.id))!;
     const actions = detail.steps.filter((s) => s.kind === 'action');
     expect(actions).toHaveLength(1);

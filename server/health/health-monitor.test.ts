@@ -1,11 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sqlitePathOf } from '../db/database-url';
 import { computeHealthScore } from '@/lib/health/score';
 import type { DegradationChange, HealthSnapshot } from '@/lib/health/types';
 import { AuditWriter, verifyStoredChain } from '../audit';
 import { writeSetting, readSetting } from '../queries/settings';
-import { createMigratedDatabase, FixedSampler, loadForScore, makeSample, readWholeChain, silentLogger, type MigratedDatabase } from '../test-support';
+import { createMigratedDatabase, FixedSampler, loadForScore, makeSample, readWholeChain, silentLogger, waitFor, type MigratedDatabase } from '../test-support';
 import { HealthMonitor, type HealthMonitorOptions } from './health-monitor';
 import { minuteOf } from './minute-rollup';
 
@@ -244,14 +244,24 @@ describe('HealthMonitor with a fixed sampler', () => {
   });
 
   it('samples on its own timer after start()', async () => {
-    monitor = newMonitor({ intervalMs: 40 });
-    await monitor.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await monitor.stop();
-    const count = sampler.taken.length;
-    expect(count).toBeGreaterThanOrEqual(3);
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(sampler.taken.length).toBe(count); // stopped means stopped
+    // Only the interval is faked: the database and the audit writer keep their real timers.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      monitor = newMonitor({ intervalMs: 40 });
+      await monitor.start();
+      expect(snapshots).toHaveLength(1);
+      for (let beat = 1; beat <= 3; beat++) {
+        vi.advanceTimersByTime(40);
+        await waitFor(() => snapshots.length === 1 + beat, { what: `the cycle of beat ${beat}` });
+      }
+      expect(sampler.taken).toHaveLength(4);
+      await monitor.stop();
+      vi.advanceTimersByTime(400);
+      await monitor.stop();
+      expect(sampler.taken).toHaveLength(4); // stopped means stopped
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps the chain valid through all of this', async () => {

@@ -175,7 +175,9 @@ describe('FileIntegrity', () => {
     rmSync(dir.join('app/sub'), { recursive: true });
     await waitFor(() => h.findings.some((f) => f.kind === 'removed' && f.path === dir.join('app/sub/b.txt')), { timeoutMs: 3000, what: 'removal of a directory' });
     writeFileSync(dir.join('app/cache/ignored.bin'), 'x');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A file written after it is reported after it: once that finding is in, the ignored one had its chance.
+    writeFileSync(dir.join('app/after-ignored.txt'), 'x');
+    await waitFor(() => h.findings.some((f) => f.path === dir.join('app/after-ignored.txt')), { timeoutMs: 3000, what: 'the file written after the ignored one' });
     expect(h.findings.some((f) => f.path.includes('/cache/'))).toBe(false);
   });
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { logsConfigSchema, type LogFileConfig } from '@/lib/config/logs-config';
 import type { SecuritySignal } from '@/lib/defense/signals';
-import { makeTempDir, silentLogger, sleep, waitFor, type TempDir } from '../test-support';
+import { makeTempDir, silentLogger, waitFor, type TempDir } from '../test-support';
 import { LogTailer } from './log-tailer';
 
 const failed = (ip: string, user = 'root') => `Nov 23 10:00:01 host sshd[1]: Failed password for ${user} from ${ip} port 2222 ssh2\n`;
@@ -39,14 +39,13 @@ afterEach(async () => {
 });
 
 describe('LogTailer', () => {
-  it('reads only what is appended after start, within ~100 ms, stamped with its origin', async () => {
+  // How soon a line arrives is measured by bench/logtail-latency.ts.
+  it('reads only what is appended after start, stamped with its origin', async () => {
     const file = dir.join('auth.log');
     writeFileSync(file, failed('192.0.2.1'));
     await follow({ path: file });
-    const before = Date.now();
     appendFileSync(file, failed('192.0.2.2', 'admin'));
     await waitForCount(1);
-    expect(Date.now() - before).toBeLessThan(1000);
     expect(signals).toEqual([{ kind: 'auth_failure', source: '192.0.2.2', user: 'admin', origin: `log:${file}`, at: expect.any(Number) }]);
     expect(tailer.status()[0]).toMatchObject({ state: 'following', lines: 1, signals: 1, unmatchedLines: 0 });
   });
@@ -63,7 +62,7 @@ describe('LogTailer', () => {
     const file = await followEmpty();
     const line = failed('192.0.2.3');
     appendFileSync(file, line.slice(0, 30));
-    await sleep(150);
+    await waitFor(() => tailer.status()[0].position === 30, { what: 'the first part to be read' });
     expect(signals).toEqual([]);
     appendFileSync(file, line.slice(30));
     await waitForCount(1);

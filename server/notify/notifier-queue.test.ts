@@ -58,9 +58,8 @@ describe('per-channel queue', () => {
     harness = await notifierHarness([{ name: 'stuck', kind: 'webhook', url: server.url, timeoutSeconds: 30, retries: 5 }]);
     for (const title of titles(3)) harness.notifier.notify(notification('alert', { title }));
     await waitFor(() => server!.requests.length === 1, { what: 'the first delivery' });
-    const started = Date.now();
+    // Had close() waited for the 30-second timeout instead, the audit below would say so, not "cancelled".
     await harness.notifier.close();
-    expect(Date.now() - started).toBeLessThan(2000);
     harness.notifier.notify(notification('alert'));
     const events = await harness.events();
     expect(events.map((event) => [event.type, event.reason])).toEqual([
