@@ -13,3 +13,4 @@ export * from './rejection';
 export * from './role-token';
 export * from './replicas';
 export * from './audited-database';
+export * from './test-route';
