@@ -14,7 +14,7 @@ import { HealingError } from '../healing';
 import { RECOVERY_ERROR_STATUS, RecoveryError } from '../recovery/recovery-error';
 import { InvalidShareLinkError } from '../share/share-links';
 import { capturingLogger } from '../test-support';
-import { WorkerRejectedError, WorkerUnavailableError } from '../web/worker-client';
+import { WorkerBadResponseError, WorkerRejectedError, WorkerUnavailableError } from '../web/worker-client';
 import { answerError } from './error-answer';
 
 /** One instance per code of every expected-failure class, with the status it must answer. */
@@ -31,6 +31,7 @@ const EVERY_ERROR: Array<readonly [name: string, error: unknown, status: number]
   ['HttpError', new HttpError(418, 'teapot', 'short and stout'), 418],
   ['WorkerUnavailableError', new WorkerUnavailableError('timed out'), 503],
   ['WorkerRejectedError', new WorkerRejectedError(409, 'conflict', 'm'), 409],
+  ['WorkerBadResponseError', new WorkerBadResponseError('GET /internal/v1/health', 'score: expected number'), 502],
   ['AppError', databaseUnavailable(), 503],
 ];
 
