@@ -29,14 +29,17 @@ export const WORKER_CONTRACTS: readonly RouteContract[] = Object.values(GROUPS).
 
 const pascal = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** `GET /api/v1/threats`: how a route is told apart, by the router as by a caller. */
+export const routeKey = (route: Pick<RouteContract, 'method' | 'path'>) => `${route.method} ${route.path}`;
+
 /**
- * A readable name per contract for the document's schema components (`IngestRequest`): its key,
- * or its group and key where two groups use the same key (`DefenseOverview`).
+ * A readable name per contract for the document's schema components (`IngestRequest`), by route
+ * key: its key in its group, or its group and key where two groups use the same key (`DefenseOverview`).
  */
-export const CONTRACT_NAMES: ReadonlyMap<RouteContract, string> = (() => {
+export const CONTRACT_NAMES: ReadonlyMap<string, string> = (() => {
   const keys = Object.values(GROUPS).flatMap((group) => Object.keys(group));
   const entries = Object.entries(GROUPS).flatMap(([groupName, group]) =>
-    Object.entries(group).map(([key, contract]) => [contract, keys.filter((k) => k === key).length > 1 ? pascal(groupName) + pascal(key) : pascal(key)] as const),
+    Object.entries(group).map(([key, contract]) => [routeKey(contract), keys.filter((k) => k === key).length > 1 ? pascal(groupName) + pascal(key) : pascal(key)] as const),
   );
   return new Map(entries);
 })();

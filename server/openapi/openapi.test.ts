@@ -5,7 +5,8 @@ import { configLists, configSections } from '@/lib/config/config-schema';
 import { renderConfigReference } from '@/scripts/config-reference';
 import { isScopeAuth } from '../http/auth';
 import type { AlertIntakeResult } from '../http/alert-intake';
-import { WORKER_CONTRACTS } from '../contracts';
+import { z as zod } from 'zod';
+import { defineRoute, WORKER_CONTRACTS } from '../contracts';
 import { alertIntakeResultSchema } from '../contracts/machine-contracts';
 import { buildOpenApiDocument, OPERATIONS, requestFields } from './openapi';
 
@@ -99,6 +100,14 @@ describe('OpenAPI document', () => {
     }
     // The web app's own calls are not part of the public document.
     expect(Object.keys(paths).filter((path) => path.startsWith('/internal/'))).toEqual([]);
+  });
+
+  it('is the same document from a router\'s copies of the declarations, and names a route outside the groups by its path', () => {
+    expect(buildOpenApiDocument({ workerRoutes: WORKER_CONTRACTS.map((contract) => ({ ...contract })) })).toEqual(doc);
+    const extra = defineRoute({ method: 'POST', path: '/api/v1/bouncers/:id/keys', auth: 'isolations:write', tag: 'Machine', summary: 'A route from elsewhere', body: zod.object({ note: zod.string() }), response: zod.object({ ok: zod.boolean() }) });
+    const withExtra = buildOpenApiDocument({ workerRoutes: [...WORKER_CONTRACTS, extra] });
+    expect(Object.keys(withExtra.components.schemas)).toEqual(expect.arrayContaining(['PostApiV1BouncersIdKeysRequest', 'PostApiV1BouncersIdKeysResponse']));
+    expect((withExtra.paths as Record<string, Record<string, { 'x-vigil-role'?: string }>>)['/api/v1/bouncers/{id}/keys'].post['x-vigil-role']).toBe('operator');
   });
 
   it('describes each worker answer with its declared response schema', () => {

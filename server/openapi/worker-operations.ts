@@ -1,5 +1,5 @@
 import { SCOPE_DEFINITIONS } from '@/lib/auth/scopes';
-import { CONTRACT_NAMES, type RouteContract } from '../contracts';
+import { CONTRACT_NAMES, routeKey, type RouteContract } from '../contracts';
 import { isScopeAuth } from '../http/auth';
 import type { Method, OperationSpec } from './operation-spec';
 
@@ -19,7 +19,7 @@ const nameFromPath = (contract: RouteContract) =>
 export function workerOperation(contract: RouteContract): OperationSpec | null {
   const { auth } = contract;
   if (auth === 'internal') return null;
-  const name = CONTRACT_NAMES.get(contract) ?? nameFromPath(contract);
+  const name = CONTRACT_NAMES.get(routeKey(contract)) ?? nameFromPath(contract);
   const status = contract.status ?? 200;
   const spec: OperationSpec = {
     method: contract.method.toLowerCase() as Method,
