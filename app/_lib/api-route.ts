@@ -1,11 +1,12 @@
 import type { NextRequest } from 'next/server';
 import type { ZodType } from 'zod';
-import { describeIssues, HttpError, isHttpError } from '@/lib/http-error';
+import type { AppError } from '@/lib/errors';
+import { describeIssues, HttpError } from '@/lib/http-error';
 import { isStorableText, parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
 import { clientAddress, isTrusted } from '@/lib/net/client-address';
 import type { Principal } from '@/lib/auth/roles';
 import { safeEqual } from '@/server/auth/keys';
-import { databaseUnavailable, dbErrorMessage, isDatabaseUnavailable } from '@/server/db/db-error';
+import { answerError } from '@/server/http/error-answer';
 import { assertNotFrozen } from './lockdown-freeze';
 import { forRequest, inRequestScope } from './request-log';
 import { currentSession } from './session';
@@ -13,7 +14,7 @@ import { withAccess } from './route-access';
 import { getWebContext, type WebContext } from './web-context';
 
 
-export function errorResponse(error: HttpError): Response {
+export function errorResponse(error: AppError): Response {
   return Response.json(error.toBody(), { status: error.status, headers: { 'cache-control': 'no-store', ...error.headers } });
 }
 
@@ -146,13 +147,7 @@ function forbidden(principal: Principal): HttpError {
   return new HttpError(403, 'forbidden', `your role (${principal.role}) cannot do this`);
 }
 
+/** The worker client's refusals and outages are AppErrors too, so they keep their status and code. */
 export function handleError(error: unknown, web: WebContext | null, request: NextRequest): Response {
-  // The worker client's refusals and outages are HttpErrors too, so they keep their status and code.
-  if (isHttpError(error)) return errorResponse(error);
-  if (isDatabaseUnavailable(error)) {
-    web?.log.warn({ err: dbErrorMessage(error), method: request.method, path: request.nextUrl.pathname }, 'request needs the database, which cannot be reached');
-    return errorResponse(databaseUnavailable());
-  }
-  web?.log.error({ err: error, method: request.method, path: request.nextUrl.pathname }, 'request failed');
-  return errorResponse(new HttpError(500, 'internal_error', 'something went wrong; the details are in the server log'));
+  return errorResponse(answerError(error, { method: request.method, path: request.nextUrl.pathname, log: web?.log }));
 }

@@ -4,7 +4,8 @@ import type { ModuleView } from './module-view';
 
 // What the operator API answers about modules and incidents, as the browser reads it. The
 // worker's own types (server/healing, server/queries/incidents) must stay assignable to these:
-// server/web/healing-contract.ts fails the type check the day they drift apart.
+// their handlers, typed by the contracts in server/contracts/healing-contracts.ts, fail the type
+// check the day they drift apart.
 
 /** A stored incident with its detection and repair times (MTTR null while it is open). */
 export interface IncidentRecordView extends IncidentSummary {

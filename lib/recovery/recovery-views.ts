@@ -1,8 +1,8 @@
 import type { RecoveryProgress, RestoreChange, SnapshotHeader } from './snapshot-schema';
 
 // What the operator API answers about snapshots, as the browser reads it. The worker's own
-// types (server/recovery) must stay assignable to these: server/web/recovery-contract.ts
-// fails the type check the day they drift apart.
+// types (server/recovery) must stay assignable to these: their handlers, typed by the contracts
+// in server/contracts/recovery-contracts.ts, fail the type check the day they drift apart.
 
 export interface GoldenStatusView {
   newest: Pick<SnapshotHeader, 'id' | 'name' | 'createdAt'> | null;

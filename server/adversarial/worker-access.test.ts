@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteDescription } from '../http/router';
-import { OPERATIONS } from '../openapi/openapi';
+import { WORKER_CONTRACTS } from '../contracts';
+import { buildOpenApiDocument } from '../openapi/openapi';
 import { api, PROVIDERS, startTestWorker, type TestWorker } from '../test-support';
 import { castOfCallers, DISABLED_OWNER_TOKEN, expectedWorkerAnswer, type Caller } from '../test-support/callers';
 
@@ -51,12 +52,19 @@ describe.each(PROVIDERS)('every worker route against every caller (%s)', (provid
     expect(local.sort()).toEqual(['GET /api/v1/cluster', 'GET /api/v1/decisions/stream', 'GET /healthz', 'GET /internal/v1/cluster', 'GET /metrics', 'POST /api/v1/events']);
   });
 
-  it('is documented in OpenAPI with the rule the router enforces, and the document lists no route the router lacks', () => {
-    const documented = new Map(OPERATIONS.filter((op) => op.server === 'worker').map((op) => [`${op.method.toUpperCase()} ${op.path.replace(/\{(\w+)\}/g, ':$1')}`, op.scope ?? op.auth]));
-    const declared = new Map(t.worker.routes().filter((route) => route.auth !== 'internal').map((route) => [`${route.method} ${route.path}`, route.auth]));
-    // The guard is a fast route: it answers before the router, and decides by the source, not a credential.
-    documented.delete('GET /guard/check');
-    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(declared));
+  it('registers a handler for every shared contract and no route without one, so the web client and the document see what the router serves', () => {
+    const rule = (route: RouteDescription) => `${route.method} ${route.path} (${route.auth}, ${route.standby ?? 'forward'})`;
+    expect(t.worker.routes().map(rule).sort()).toEqual(WORKER_CONTRACTS.map(rule).sort());
+  });
+
+  it('is documented in OpenAPI from its own declarations, with the rule the router enforces', () => {
+    const paths = buildOpenApiDocument({ workerRoutes: t.worker.routes() }).paths as Record<string, Record<string, { 'x-vigil-scope'?: string; security: unknown[] }>>;
+    const documented = new Map(
+      Object.entries(paths).flatMap(([path, item]) => Object.entries(item).filter(([, op]) => op.security.length === 0 || op['x-vigil-scope']).map(([method, op]) => [`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`, op['x-vigil-scope'] ?? 'open'] as const)),
+    );
+    const declared = t.worker.routes().filter((route) => route.auth !== 'internal');
+    const wrong = declared.filter((route) => documented.get(`${route.method} ${route.path}`) !== (route.auth === 'public' || route.auth === 'push-token' ? 'open' : route.auth));
+    expect(wrong.map((route) => `${route.method} ${route.path} (${route.auth})`)).toEqual([]);
   });
 
   it('never answers 5xx, whoever calls', () => {

@@ -1,3 +1,4 @@
+import { codedError } from '@/lib/errors';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
 import { countAdmins, createUser, findUserByUsername } from '../queries/users';
@@ -10,12 +11,11 @@ const SETUP_LIFETIME_MS = 24 * 3_600_000;
 
 export type FirstAdminState = { state: 'ready' } | { state: 'created'; username: string } | { state: 'setup'; token: string; expiresAt: string };
 
-export class SetupError extends Error {
-  constructor(readonly code: 'invalid_token' | 'already_set_up' | 'weak_password' | 'invalid_username' | 'username_taken', message: string) {
-    super(message);
-    this.name = 'SetupError';
-  }
-}
+export type SetupErrorCode = 'invalid_token' | 'already_set_up' | 'weak_password' | 'invalid_username' | 'username_taken';
+
+export const SETUP_ERROR_STATUS: Record<SetupErrorCode, number> = { invalid_token: 401, already_set_up: 409, username_taken: 409, weak_password: 422, invalid_username: 422 };
+
+export class SetupError extends codedError('SetupError', SETUP_ERROR_STATUS) {}
 
 export const USERNAME_PATTERN = /^[a-zA-Z0-9_.@-]{3,64}$/;
 

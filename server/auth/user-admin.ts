@@ -1,3 +1,4 @@
+import { codedError } from '@/lib/errors';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@/lib/auth/roles';
 import type { Db } from '../db/client';
@@ -6,12 +7,11 @@ import { deleteUserSessions } from '../queries/sessions';
 import { revokeTokensOf } from '../queries/api-tokens';
 import { hashPassword } from './passwords';
 
-export class UserAdminError extends Error {
-  constructor(readonly code: 'exists' | 'last_admin' | 'not_found', message: string) {
-    super(message);
-    this.name = 'UserAdminError';
-  }
-}
+export type UserAdminErrorCode = 'exists' | 'last_admin' | 'not_found';
+
+export const USER_ADMIN_ERROR_STATUS: Record<UserAdminErrorCode, number> = { exists: 409, last_admin: 409, not_found: 404 };
+
+export class UserAdminError extends codedError('UserAdminError', USER_ADMIN_ERROR_STATUS) {}
 
 export async function addUser(db: Db, input: { username: string; password: string; role: Role }) {
   if (await findUserByUsername(db, input.username)) throw new UserAdminError('exists', `a user named ${input.username} already exists`);

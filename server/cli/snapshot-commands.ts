@@ -9,11 +9,11 @@ const n = (value: number) => value.toLocaleString('en-US');
 
 /** 1 = the operation found damage or undid itself (the target is as it was), 3 = try later. */
 const EXIT_FOR: Partial<Record<RecoveryError['code'], number>> = {
-  'bad-input': 2,
-  'not-found': 2,
+  bad_input: 2,
+  not_found: 2,
   exists: 2,
   busy: 3,
-  'interrupted-restore': 3,
+  interrupted_restore: 3,
 };
 
 async function withRecovery(io: CliIo, json: boolean, run: (context: RecoveryContext) => Promise<number>, { database = true } = {}): Promise<number> {

@@ -1,3 +1,4 @@
+import { codedError } from '@/lib/errors';
 import type { DefenseConfig } from '@/lib/defense/defense-config';
 import type { DefenseModeChange, LockdownState, ThreatLevel, DefenseMode } from '@/lib/defense/defense-types';
 import type { AuditWriter } from '../audit';
@@ -7,12 +8,11 @@ import { deleteSetting, readSetting, writeSetting } from '../queries/settings';
 
 const LOCKDOWN_KEY = 'defense.lockdown';
 
-export class DefenseModeError extends Error {
-  constructor(readonly code: 'not_locked_down' | 'bad_expiry', message: string) {
-    super(message);
-    this.name = 'DefenseModeError';
-  }
-}
+export type DefenseModeErrorCode = 'not_locked_down' | 'bad_expiry';
+
+export const DEFENSE_MODE_ERROR_STATUS: Record<DefenseModeErrorCode, number> = { not_locked_down: 409, bad_expiry: 422 };
+
+export class DefenseModeError extends codedError('DefenseModeError', DEFENSE_MODE_ERROR_STATUS) {}
 
 interface ModeDeps {
   database: Database;

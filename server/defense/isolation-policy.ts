@@ -1,14 +1,14 @@
+import { codedError } from '@/lib/errors';
 import { roleAtLeast, type Role } from '@/lib/auth/roles';
 import type { DefenseConfig } from '@/lib/defense/defense-config';
 import { parseSource, rangesOverlap, type ParsedSource } from '@/lib/defense/ip-prefix';
 import type { Allowlist } from './allowlist';
 
-export class IsolationError extends Error {
-  constructor(readonly code: 'invalid_source' | 'allowlisted' | 'protected_source' | 'admin_required' | 'not_isolated', message: string) {
-    super(message);
-    this.name = 'IsolationError';
-  }
-}
+export type IsolationErrorCode = 'invalid_source' | 'allowlisted' | 'protected_source' | 'admin_required' | 'not_isolated';
+
+export const ISOLATION_ERROR_STATUS: Record<IsolationErrorCode, number> = { invalid_source: 422, allowlisted: 409, protected_source: 422, admin_required: 403, not_isolated: 404 };
+
+export class IsolationError extends codedError('IsolationError', ISOLATION_ERROR_STATUS) {}
 
 /**
  * Who asks for an isolation: the role of the person or token, or `system` for Vigil itself

@@ -1,3 +1,4 @@
+import { AppError } from '@/lib/errors';
 import type { AuditEventInput } from '@/lib/audit/types';
 import { SCENARIO_NAMES, type DrillOverview, type DrillRun, type DrillsConfig, type ScenarioName } from '@/lib/drills/drill-schema';
 import type { Logger } from '../log';
@@ -13,9 +14,9 @@ export interface DrillServiceOptions {
   onRun?: (run: DrillRun) => void;
 }
 
-export class DrillBusyError extends Error {
+export class DrillBusyError extends AppError {
   constructor() {
-    super('a drill is already running');
+    super('conflict', 409, 'a drill is already running');
     this.name = 'DrillBusyError';
   }
 }

@@ -146,7 +146,7 @@ export class Forecaster {
   /** One click from the plan: only an action the current plan offers for that subsystem runs. */
   async applyMitigation(input: { subsystem: string; action: MitigationActionId; actor: string; reason: string }): Promise<{ applied: MitigationActionId; subsystem: string }> {
     const subsystem = this.latest?.subsystems.find((s) => s.id === input.subsystem);
-    if (!subsystem) throw new GovernorError('not-found', `no subsystem ${input.subsystem}`);
+    if (!subsystem) throw new GovernorError('not_found', `no subsystem ${input.subsystem}`);
     const step = subsystem.mitigations.find((m) => m.action?.id === input.action);
     if (!step?.action) throw new GovernorError('conflict', `${input.action} is not in ${subsystem.name}'s current plan`);
     await this.options.audit.append({ type: 'forecast.mitigation_applied', severity: 'notice', actor: input.actor, action: `mitigate ${subsystem.name}: ${step.text}`, module: 'forecast', reason: input.reason, method: 'console', details: { subsystem: subsystem.id, action: input.action, risk: subsystem.risk } });

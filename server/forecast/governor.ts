@@ -1,3 +1,4 @@
+import { codedError } from '@/lib/errors';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -5,14 +6,11 @@ import type { AuditEventInput } from '@/lib/audit/types';
 import { measureEffectiveness, proposeSuggestions, suggestionSchema, type GovernorEvidence, type GovernorRule, type Suggestion } from '@/lib/forecast/governor-rules';
 import type { Logger } from '../log';
 
-export class GovernorError extends Error {
-  constructor(
-    readonly code: 'not-found' | 'conflict',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export type GovernorErrorCode = 'not_found' | 'conflict';
+
+export const GOVERNOR_ERROR_STATUS: Record<GovernorErrorCode, number> = { not_found: 404, conflict: 409 };
+
+export class GovernorError extends codedError('GovernorError', GOVERNOR_ERROR_STATUS) {}
 
 const fileSchema = z.object({ version: z.literal(1), suggestions: z.array(suggestionSchema) });
 
@@ -69,7 +67,7 @@ export class Governor {
 
   async decide(id: string, decision: 'applied' | 'dismissed', actor: string, evidence?: GovernorEvidence): Promise<Suggestion> {
     const suggestion = this.suggestions.get(id);
-    if (!suggestion) throw new GovernorError('not-found', `no suggestion ${id}`);
+    if (!suggestion) throw new GovernorError('not_found', `no suggestion ${id}`);
     if (suggestion.status !== 'proposed') throw new GovernorError('conflict', `suggestion ${id} is already ${suggestion.status}`);
     suggestion.status = decision;
     suggestion.decidedAt = new Date(evidence?.now ?? Date.now()).toISOString();

@@ -259,7 +259,7 @@ export class HealingEngine {
 
   private require(name: string): ModuleRuntime {
     const runtime = this.runtimes.get(name);
-    if (!runtime) throw new HealingError('not-found', `no module named ${JSON.stringify(name)}`);
+    if (!runtime) throw new HealingError('not_found', `no module named ${JSON.stringify(name)}`);
     return runtime;
   }
 

@@ -1,10 +1,4 @@
-/** An operator's request the engine refuses: a value with a code, answered with its status. */
-export class HealingError extends Error {
-  constructor(
-    readonly code: 'not-found' | 'conflict' | 'forbidden' | 'bad-input',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HealingError';
-  }
-}
+import { codedError } from '@/lib/errors';
+
+/** An operator's request the engine refuses, answered with its status. */
+export class HealingError extends codedError('HealingError', { not_found: 404, conflict: 409, forbidden: 403, bad_input: 422 }) {}

@@ -116,14 +116,14 @@ export class HealingService {
 
   async incident(id: string): Promise<IncidentDetail> {
     const found = await findIncident(this.options.database.prisma, id);
-    if (!found) throw new HealingError('not-found', `no incident ${id}`);
+    if (!found) throw new HealingError('not_found', `no incident ${id}`);
     return found;
   }
 
   /** Only admins may define modules that make the worker run programs (argument lists, never shell strings: a module is code the worker runs). */
   async defineModule(input: unknown, by: Principal): Promise<ModuleView> {
     const parsed = moduleSchema.safeParse(input);
-    if (!parsed.success) throw new HealingError('bad-input', describeIssues(parsed.error.issues));
+    if (!parsed.success) throw new HealingError('bad_input', describeIssues(parsed.error.issues));
     const definition = parsed.data;
     if (runsCommands(definition) && by.role !== 'admin') throw new HealingError('forbidden', 'only admins may define modules that run commands');
     if (this.options.config().modules.some((m) => m.name === definition.name)) throw new HealingError('conflict', `${definition.name} is defined in the config file; change it there`);
@@ -138,7 +138,7 @@ export class HealingService {
   async removeModule(name: string, by: Principal): Promise<void> {
     if (this.options.config().modules.some((m) => m.name === name)) throw new HealingError('conflict', `${name} is defined in the config file; remove it there`);
     const stored = this.consoleModules.get(name);
-    if (!stored) throw new HealingError('not-found', `no module named ${JSON.stringify(name)}`);
+    if (!stored) throw new HealingError('not_found', `no module named ${JSON.stringify(name)}`);
     if (runsCommands(stored) && by.role !== 'admin') throw new HealingError('forbidden', 'only admins may remove modules that run commands');
     await deleteConsoleModule(this.options.database.prisma, name);
     this.consoleModules.delete(name);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiTokenAuthenticator, generateApiToken } from '../auth/api-tokens';
 import { internalToken } from '../auth/keys';
 import { createApiToken } from '../queries/api-tokens';
-import { api, createMigratedDatabase, silentLogger, TEST_SECRET, type MigratedDatabase } from '../test-support';
+import { api, createMigratedDatabase, silentLogger, TEST_SECRET, testRoute, type MigratedDatabase } from '../test-support';
 import { createHttpServer, listen } from './http-server';
 import { Router, sendJson } from './router';
 
@@ -29,11 +29,8 @@ describe('routes declare who may call them, and the router enforces it before th
     tokens = new ApiTokenAuthenticator(db.database.prisma);
     const router = new Router()
       .authenticateWith({ tokens, secret: TEST_SECRET })
-      .add({ method: 'GET', path: '/open', auth: 'public', handler: (ctx) => sendJson(ctx.res, 200, ctx.principal) })
-      .add({
-        method: 'POST',
-        path: '/isolate',
-        auth: 'isolations:write',
+      .add({ ...testRoute('GET', '/open', 'public'), handler: (ctx) => sendJson(ctx.res, 200, ctx.principal) })
+      .add({ ...testRoute('POST', '/isolate', 'isolations:write'),
         body: z.object({ source: z.string().min(1) }),
         query: z.object({ dry: z.enum(['yes', 'no']).default('no') }),
         handler: (ctx) => {
@@ -41,8 +38,8 @@ describe('routes declare who may call them, and the router enforces it before th
           sendJson(ctx.res, 200, { by: ctx.principal.name, source: ctx.body.source, dry: ctx.query.dry });
         },
       })
-      .add({ method: 'GET', path: '/internal', auth: 'internal', handler: (ctx) => sendJson(ctx.res, 200, ctx.principal) })
-      .add({ method: 'POST', path: '/push/:token', auth: 'push-token', handler: (ctx) => sendJson(ctx.res, 200, { length: ctx.principal.token.length }) });
+      .add({ ...testRoute('GET', '/internal', 'internal'), handler: (ctx) => sendJson(ctx.res, 200, ctx.principal) })
+      .add({ ...testRoute('POST', '/push/:token', 'push-token'), handler: (ctx) => sendJson(ctx.res, 200, { length: ctx.principal.token.length }) });
     server = createHttpServer(router, silentLogger());
     port = await listen(server, 0, '127.0.0.1');
   });
@@ -86,8 +83,8 @@ describe('routes declare who may call them, and the router enforces it before th
 
   it('refuses every checked route while it has nothing to check against', async () => {
     const bare = new Router()
-      .add({ method: 'GET', path: '/open', auth: 'public', handler: (ctx) => sendJson(ctx.res, 200, {}) })
-      .add({ method: 'GET', path: '/read', auth: 'health:read', handler: (ctx) => sendJson(ctx.res, 200, {}) });
+      .add({ ...testRoute('GET', '/open', 'public'), handler: (ctx) => sendJson(ctx.res, 200, {}) })
+      .add({ ...testRoute('GET', '/read', 'health:read'), handler: (ctx) => sendJson(ctx.res, 200, {}) });
     const other = createHttpServer(bare, silentLogger());
     const otherPort = await listen(other, 0, '127.0.0.1');
     try {
@@ -100,8 +97,8 @@ describe('routes declare who may call them, and the router enforces it before th
 
   it('tells a standby which requests it answers itself, by path, whatever the query or method', () => {
     const router = new Router()
-      .add({ method: 'GET', path: '/healthz', auth: 'public', standby: 'local', handler: () => undefined })
-      .add({ method: 'POST', path: '/act/:id', auth: 'internal', handler: () => undefined });
+      .add({ ...testRoute('GET', '/healthz', 'public'), standby: 'local', handler: () => undefined })
+      .add({ ...testRoute('POST', '/act/:id', 'internal'), handler: () => undefined });
     expect(router.answersOnStandby('/healthz')).toBe(true);
     expect(router.answersOnStandby('/healthz?verbose=1')).toBe(true);
     expect(router.answersOnStandby('/act/7')).toBe(false);
@@ -110,7 +107,7 @@ describe('routes declare who may call them, and the router enforces it before th
   });
 
   it('lists what it enforces, and a route without `auth` does not compile', () => {
-    const router = new Router().add({ method: 'GET', path: '/a', auth: 'audit:read', handler: () => undefined });
+    const router = new Router().add({ ...testRoute('GET', '/a', 'audit:read'), handler: () => undefined });
     expect(router.declarations().map(({ method, path, auth }) => ({ method, path, auth }))).toEqual([{ method: 'GET', path: '/a', auth: 'audit:read' }]);
     // Never called: it is here for the compiler, which must refuse it.
     const forgetful = () =>

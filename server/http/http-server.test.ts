@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log';
-import { api, waitFor } from '../test-support';
+import { api, testRoute, waitFor } from '../test-support';
 import { createHttpServer, listen } from './http-server';
 import { HttpError, Router, sendJson } from './router';
 
@@ -17,19 +17,19 @@ function capture(level: string): { lines: Line[]; log: ReturnType<typeof createL
 
 function testRouter(): Router {
   return new Router()
-    .add({ method: 'GET', path: '/whoami', auth: 'public', handler: (ctx) => {
+    .add({ ...testRoute('GET', '/whoami', 'public'), handler: (ctx) => {
       ctx.log.info({ step: 'inside' }, 'handler log');
       sendJson(ctx.res, 200, { requestId: ctx.requestId });
     } })
-    .add({ method: 'GET', path: '/healthz', auth: 'public', handler: ({ res }) => sendJson(res, 200, { status: 'ok' }) })
-    .add({ method: 'POST', path: '/api/v1/push/:token', auth: 'public', handler: ({ res, params }) => sendJson(res, 200, { length: params.token.length }) })
-    .add({ method: 'GET', path: '/forbidden', auth: 'public', handler: () => {
+    .add({ ...testRoute('GET', '/healthz', 'public'), handler: ({ res }) => sendJson(res, 200, { status: 'ok' }) })
+    .add({ ...testRoute('POST', '/api/v1/push/:token', 'public'), handler: ({ res, params }) => sendJson(res, 200, { length: params.token.length }) })
+    .add({ ...testRoute('GET', '/forbidden', 'public'), handler: () => {
       throw new HttpError(403, 'forbidden', 'no');
     } })
-    .add({ method: 'GET', path: '/boom', auth: 'public', handler: () => {
+    .add({ ...testRoute('GET', '/boom', 'public'), handler: () => {
       throw new Error('cannot parse the reply of postgresql://vigil:db-password@db:5432/vigil');
     } })
-    .add({ method: 'GET', path: '/db-down', auth: 'public', handler: () => {
+    .add({ ...testRoute('GET', '/db-down', 'public'), handler: () => {
       throw new Error('connect ECONNREFUSED postgresql://vigil:db-password@db:5432/vigil');
     } })
     .addFast('/guard/check', (_req, res) => {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { api, capturingLogger, silentLogger } from '../test-support';
+import { api, capturingLogger, silentLogger, testRoute } from '../test-support';
 import { createHttpServer, listen, PortInUseError } from './http-server';
 import { MAX_JSON_DEPTH } from '@/lib/json-body';
 import { HttpError, Router, sendJson } from './router';
@@ -14,16 +14,16 @@ describe('Router over a real HTTP server', () => {
 
   beforeAll(async () => {
     const router = new Router()
-      .add({ method: 'GET', path: '/items/:id/parts/:part', auth: 'public', handler: ({ res, params, url }) => sendJson(res, 200, { params, q: url.searchParams.get('q') }) })
-      .add({ method: 'POST', path: '/echo', auth: 'public', handler: async (ctx) => sendJson(ctx.res, 201, await ctx.json(z.object({ n: z.number().int() }))) })
-      .add({ method: 'POST', path: '/anything', auth: 'public', handler: async (ctx) => sendJson(ctx.res, 200, await ctx.json(z.unknown())) })
-      .add({ method: 'GET', path: '/teapot', auth: 'public', handler: () => {
+      .add({ ...testRoute('GET', '/items/:id/parts/:part', 'public'), handler: ({ res, params, url }) => sendJson(res, 200, { params, q: url.searchParams.get('q') }) })
+      .add({ ...testRoute('POST', '/echo', 'public'), handler: async (ctx) => sendJson(ctx.res, 201, await ctx.json(z.object({ n: z.number().int() }))) })
+      .add({ ...testRoute('POST', '/anything', 'public'), handler: async (ctx) => sendJson(ctx.res, 200, await ctx.json(z.unknown())) })
+      .add({ ...testRoute('GET', '/teapot', 'public'), handler: () => {
         throw new HttpError(418, 'teapot', 'short and stout', { 'x-brew': 'earl grey' });
       } })
-      .add({ method: 'GET', path: '/boom', auth: 'public', handler: () => {
+      .add({ ...testRoute('GET', '/boom', 'public'), handler: () => {
         throw new Error('database password is hunter2');
       } })
-      .add({ method: 'GET', path: '/half', auth: 'public', handler: ({ res }) => {
+      .add({ ...testRoute('GET', '/half', 'public'), handler: ({ res }) => {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.write('partial');
         throw new Error('failed after the headers were sent');
@@ -97,7 +97,7 @@ describe('Router over a real HTTP server', () => {
     const before = unexpected.length;
     const res = await api(port, '/boom');
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: { code: 'internal_error', message: 'the worker could not complete this request' } });
+    expect(res.body).toEqual({ error: { code: 'internal_error', message: 'the request could not be completed; the details are in the server log' } });
     expect(res.text).not.toContain('hunter2');
     expect(unexpected.length).toBe(before + 1);
     expect(unexpected.at(-1)).toMatchObject({ level: 50, method: 'GET', path: '/boom', msg: 'request failed', err: { message: 'database password is hunter2' } });
@@ -124,5 +124,63 @@ describe('Router over a real HTTP server', () => {
     const error = (await listen(other, 0, '203.0.113.1').catch((e: unknown) => e)) as NodeJS.ErrnoException;
     expect(error).not.toBeInstanceOf(PortInUseError);
     expect(error.code).toBe('EADDRNOTAVAIL');
+  });
+});
+
+describe('Router answers with what handlers return, checked against the declared response', () => {
+  const declared = { ...testRoute('GET', '/shape', 'public'), response: z.object({ count: z.number().int() }) };
+  const created = { ...testRoute('POST', '/made', 'public'), status: 201, response: z.object({ id: z.string() }) };
+  const empty = { ...testRoute('POST', '/nothing', 'public'), status: 204, response: z.void() };
+
+  async function serve(router: Router): Promise<{ port: number; close: () => void }> {
+    const server = createHttpServer(router, silentLogger());
+    const port = await listen(server, 0, '127.0.0.1');
+    return { port, close: () => server.close() };
+  }
+
+  it('sends the returned body with the declared status, and an empty answer for a void route', async () => {
+    const { port, close } = await serve(
+      new Router({ checkResponses: true })
+        .add({ ...declared, handler: () => ({ count: 3 }) })
+        .add({ ...created, handler: () => ({ id: 'a1' }) })
+        .add({ ...empty, handler: () => undefined }),
+    );
+    try {
+      expect(await api(port, '/shape')).toMatchObject({ status: 200, body: { count: 3 } });
+      expect(await api(port, '/made', { method: 'POST' })).toMatchObject({ status: 201, body: { id: 'a1' } });
+      const nothing = await api(port, '/nothing', { method: 'POST' });
+      expect(nothing.status).toBe(204);
+      expect(nothing.text).toBe('');
+    } finally {
+      close();
+    }
+  });
+
+  it('catches a handler whose body its declared response does not describe: a 500, logged naming the route', async () => {
+    const { log, lines } = capturingLogger('error');
+    // A cast stands in for a handler whose type drifted from its contract (a JSON field renamed, a number sent as text).
+    const drifted = () => ({ count: 'three' }) as unknown as { count: number };
+    const server = createHttpServer(new Router({ checkResponses: true }).add({ ...declared, handler: drifted }), log);
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      const res = await api(port, '/shape');
+      expect(res).toMatchObject({ status: 500, body: { error: { code: 'invalid_response', message: expect.stringContaining('GET /shape') } } });
+      expect(lines.filter((line) => line.route === 'GET /shape')).toEqual([expect.objectContaining({ level: 50, issues: expect.stringContaining('count') })]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('checks answers under the test runner by default, and trusts handlers when told to', async () => {
+    const drifted = () => ({ count: 'three' }) as unknown as { count: number };
+    const checked = await serve(new Router().add({ ...declared, handler: drifted }));
+    const trusting = await serve(new Router({ checkResponses: false }).add({ ...declared, handler: drifted }));
+    try {
+      expect((await api(checked.port, '/shape')).status).toBe(500);
+      expect(await api(trusting.port, '/shape')).toMatchObject({ status: 200, body: { count: 'three' } });
+    } finally {
+      checked.close();
+      trusting.close();
+    }
   });
 });

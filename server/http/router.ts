@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodType } from 'zod';
+import type { AppError } from '@/lib/errors';
 import { describeIssues, HttpError } from '@/lib/http-error';
 import { isStorableText, parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
 import type { Logger } from '../log';
-import { databaseUnavailable, dbErrorMessage, isDatabaseUnavailable } from '../db/db-error';
+import type { HttpMethod, RouteContract } from '../contracts/route-contract';
+import { responseChecksByDefault } from '../env/response-checks';
 import { authenticateCaller, type CallerOf, type RouteAuth, type RouteAuthenticators } from './auth';
+import { answerError } from './error-answer';
 
 export { HttpError };
 
@@ -38,7 +41,7 @@ export interface RequestContext {
   json<T>(schema: ZodType<T>): Promise<T>;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod };
 
 /** The context of a declared route: the caller its `auth` admitted, and its parsed body and query. */
 export interface RoutedContext<A extends RouteAuth, B, Q> extends RequestContext {
@@ -48,28 +51,31 @@ export interface RoutedContext<A extends RouteAuth, B, Q> extends RequestContext
 }
 
 /**
- * A route as it is registered: `auth` is required, so a route nobody decided the access of
- * does not compile. `body` and `query`, when given, are parsed by the router (after `auth`),
- * and are what a description of the API reads.
+ * A route as it is registered: its contract (server/contracts) and the handler attached to it.
+ * `auth`, `summary`, `tag` and `response` are required, so a route nobody decided the access or
+ * the answer of does not compile. `body` and `query`, when given, are parsed by the router (after
+ * `auth`). The handler returns the success body, which the router sends with the declared
+ * `status`; a `z.void()` route writes its own answer (or returns nothing for an empty one).
  */
-export interface RouteDeclaration<A extends RouteAuth, B = undefined, Q = undefined> {
-  method: HttpMethod;
-  path: string;
-  auth: A;
-  body?: ZodType<B>;
-  query?: ZodType<Q>;
-  /**
-   * What a standby replica does with it: `forward` (the default) sends it to the leader, which
-   * owns what it acts on; `local` answers it from the standby's own state or the shared database.
-   */
-  standby?: 'local' | 'forward';
-  handler: (ctx: RoutedContext<A, B, Q>) => Promise<void> | void;
+export interface RouteDeclaration<A extends RouteAuth, B = undefined, Q = undefined, R = unknown> extends RouteContract<A, B, Q, R> {
+  handler: (ctx: RoutedContext<A, B, Q>) => Promise<R> | R;
 }
 
-/** What the router tells others about a route: enough to document it or to attack it. */
-export type RouteDescription = Pick<RouteDeclaration<RouteAuth, unknown, unknown>, 'method' | 'path' | 'auth' | 'body' | 'query' | 'standby'>;
+/** What the router tells others about a route: its contract, enough to document it, call it or attack it. */
+export type RouteDescription = RouteContract;
 
-interface Route extends RouteDescription {
+export interface RouterOptions {
+  /**
+   * Parse every success body against the route's `response` before sending it, and answer 500
+   * (logged, naming the route) when it does not match. On under tests; a production worker trusts
+   * its handlers rather than pay a second parse per answer.
+   */
+  checkResponses?: boolean;
+}
+
+interface Route {
+  contract: RouteContract;
+  method: HttpMethod;
   pattern: RegExp;
   keys: string[];
   /** Whether a parameter is a credential, so the logged path keeps `:token` instead of its value. */
@@ -81,7 +87,7 @@ const CREDENTIAL_PARAM = /token|secret|password|key/i;
 
 function loggablePath(route: Route, match: RegExpExecArray): string {
   let index = 0;
-  return route.path.replace(/:([a-zA-Z]+)/g, (param, key: string) => {
+  return route.contract.path.replace(/:([a-zA-Z]+)/g, (param, key: string) => {
     const value = match[++index];
     return CREDENTIAL_PARAM.test(key) ? param : value;
   });
@@ -95,7 +101,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: HttpError): void {
+export function sendError(res: ServerResponse, error: AppError): void {
   sendJson(res, error.status, error.toBody(), error.headers);
 }
 
@@ -162,6 +168,11 @@ export class Router {
   private authenticators: RouteAuthenticators | null = null;
   /** Kept apart: every request on a standby is checked against these before it is forwarded. */
   private standbyLocal: RegExp[] = [];
+  private readonly checkResponses: boolean;
+
+  constructor(options: RouterOptions = {}) {
+    this.checkResponses = options.checkResponses ?? responseChecksByDefault();
+  }
 
   /** A synchronous handler for one exact path, any method, query ignored: for hot paths like the guard. */
   addFast(path: string, handler: FastHandler): this {
@@ -181,8 +192,9 @@ export class Router {
     return this;
   }
 
-  add<A extends RouteAuth, B = undefined, Q = undefined>(route: RouteDeclaration<A, B, Q>): this {
-    const { method, path, auth, body, query, standby = 'forward', handler } = route;
+  add<A extends RouteAuth, B = undefined, Q = undefined, R = unknown>(route: RouteDeclaration<A, B, Q, R>): this {
+    const { handler, ...contract } = route;
+    const { method, path, auth, body, query, standby = 'forward' } = contract;
     const keys: string[] = [];
     const pattern = new RegExp(
       `^${path.replace(/:([a-zA-Z]+)/g, (_, key: string) => {
@@ -195,16 +207,34 @@ export class Router {
       refuseUnstorableQuery(ctx.url.searchParams);
       const parsedQuery = query ? parseQuery(ctx.url, query) : (undefined as Q);
       const parsedBody = body ? await ctx.json(body) : (undefined as B);
-      await handler(Object.assign(ctx, { principal, body: parsedBody, query: parsedQuery }));
+      const answer = await handler(Object.assign(ctx, { principal, body: parsedBody, query: parsedQuery }));
+      this.send(ctx, contract as RouteContract, answer);
     };
     if (standby === 'local') this.standbyLocal.push(pattern);
-    this.routes.push({ method, path, auth, body, query, standby, pattern, keys, masked: keys.some((key) => CREDENTIAL_PARAM.test(key)), run });
+    this.routes.push({ contract: contract as RouteContract, method, pattern, keys, masked: keys.some((key) => CREDENTIAL_PARAM.test(key)), run });
     return this;
   }
 
-  /** Every declared route, in registration order. */
+  /** Sends what a handler returned with the declared status, after checking it against `response` under tests. */
+  private send(ctx: RequestContext, contract: RouteContract, answer: unknown): void {
+    if (ctx.res.headersSent) return;
+    if (this.checkResponses) {
+      const checked = contract.response.safeParse(answer);
+      if (!checked.success) {
+        ctx.log.error({ route: `${contract.method} ${contract.path}`, issues: describeIssues(checked.error.issues) }, 'handler answered a body its declared response does not describe');
+        throw new HttpError(500, 'invalid_response', `${contract.method} ${contract.path} answered a body its declared response does not describe`);
+      }
+    }
+    if (answer === undefined) {
+      ctx.res.writeHead(contract.status ?? 204, { 'cache-control': 'no-store' }).end();
+      return;
+    }
+    sendJson(ctx.res, contract.status ?? 200, answer);
+  }
+
+  /** Every declared route's contract, in registration order. */
   declarations(): RouteDescription[] {
-    return this.routes.map(({ method, path, auth, body, query, standby }) => ({ method, path, auth, body, query, standby }));
+    return this.routes.map((route) => route.contract);
   }
 
   /** Whether a standby answers this request itself (any method of a path declared `standby: 'local'`). */
@@ -217,14 +247,14 @@ export class Router {
 
   /**
    * Returns false when no route matched the path, so the caller can answer 404. Expected
-   * failures (HttpError) are answers, not log lines; anything else is logged once, with the id.
+   * failures (AppError) are answers, not log lines; anything else is logged once, with the id.
    */
   async handle(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<boolean> {
     let url: URL;
     try {
       url = parseTarget(req.url);
     } catch (error) {
-      sendError(res, error as HttpError);
+      sendError(res, error as AppError);
       return true;
     }
     const candidates = this.routes.filter((r) => r.pattern.test(url.pathname));
@@ -253,16 +283,8 @@ export class Router {
       };
       await route.run(ctx, this.authenticators);
     } catch (error) {
-      if (error instanceof HttpError) {
-        sendError(res, error);
-      } else if (isDatabaseUnavailable(error)) {
-        // The spool keeps writes; reads wait for the database: a retry later will do.
-        scope.log.warn({ err: dbErrorMessage(error), method: req.method, path: scope.loggedPath ?? url.pathname }, 'request needs the database, which cannot be reached');
-        if (!res.headersSent) sendError(res, databaseUnavailable());
-      } else {
-        scope.log.error({ err: error, method: req.method, path: scope.loggedPath ?? url.pathname }, 'request failed');
-        if (!res.headersSent) sendError(res, new HttpError(500, 'internal_error', 'the worker could not complete this request'));
-      }
+      const answer = answerError(error, { method: req.method, path: scope.loggedPath ?? url.pathname, log: scope.log });
+      if (!res.headersSent) sendError(res, answer);
     }
     return true;
   }

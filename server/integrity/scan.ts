@@ -20,7 +20,7 @@ async function walkRoot(root: string, exclude: string[]): Promise<WalkedEntry[]>
     return (await walkTree(root, exclude)).entries;
   } catch (error) {
     // A root that does not exist holds no files; when it appears, its files are added ones.
-    if (error instanceof RecoveryError && error.code === 'source-missing') return [];
+    if (error instanceof RecoveryError && error.code === 'source_missing') return [];
     throw error;
   }
 }

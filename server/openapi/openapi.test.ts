@@ -3,8 +3,12 @@ import type { z } from 'zod';
 import { SCOPE_DEFINITIONS, SCOPES, type Scope } from '@/lib/auth/scopes';
 import { configLists, configSections } from '@/lib/config/config-schema';
 import { renderConfigReference } from '@/scripts/config-reference';
+import { isScopeAuth } from '../http/auth';
 import type { AlertIntakeResult } from '../http/alert-intake';
-import { alertIntakeResultSchema, buildOpenApiDocument, OPERATIONS, requestFields } from './openapi';
+import { z as zod } from 'zod';
+import { defineRoute, WORKER_CONTRACTS } from '../contracts';
+import { alertIntakeResultSchema } from '../contracts/machine-contracts';
+import { buildOpenApiDocument, OPERATIONS, requestFields } from './openapi';
 
 const doc = buildOpenApiDocument();
 
@@ -74,6 +78,47 @@ describe('OpenAPI document', () => {
     for (const [path, method] of expected) expect(paths[path]?.[method], `${method} ${path}`).toBeDefined();
   });
 
+  it('is derived from every worker declaration: its auth as the security scheme, its scope as the role, its schemas as body and answer', () => {
+    const paths = doc.paths as Record<string, Record<string, { security: unknown[]; 'x-vigil-scope'?: string; 'x-vigil-role'?: string; summary: string; requestBody?: unknown; responses: Record<string, unknown> }>>;
+    const documented = WORKER_CONTRACTS.filter((contract) => contract.auth !== 'internal');
+    expect(documented.length).toBeGreaterThan(20);
+    for (const contract of documented) {
+      const label = `${contract.method} ${contract.path}`;
+      const op = paths[contract.path.replace(/:(\w+)/g, '{$1}')]?.[contract.method.toLowerCase()];
+      expect(op, label).toBeDefined();
+      expect(op.summary, label).toBe(contract.summary);
+      expect(op.responses[String(contract.status ?? 200)], label).toBeDefined();
+      expect(Boolean(op.requestBody), label).toBe(Boolean(contract.body));
+      if (isScopeAuth(contract.auth)) {
+        expect(op.security, label).toEqual([{ bearerToken: [] }]);
+        expect(op['x-vigil-scope'], label).toBe(contract.auth);
+        expect(op['x-vigil-role'], label).toBe(SCOPE_DEFINITIONS[contract.auth].role);
+      } else {
+        expect(op.security, label).toEqual([]);
+        expect(op['x-vigil-scope'], label).toBeUndefined();
+      }
+    }
+    // The web app's own calls are not part of the public document.
+    expect(Object.keys(paths).filter((path) => path.startsWith('/internal/'))).toEqual([]);
+  });
+
+  it('is the same document from a router\'s copies of the declarations, and names a route outside the groups by its path', () => {
+    expect(buildOpenApiDocument({ workerRoutes: WORKER_CONTRACTS.map((contract) => ({ ...contract })) })).toEqual(doc);
+    const extra = defineRoute({ method: 'POST', path: '/api/v1/bouncers/:id/keys', auth: 'isolations:write', tag: 'Machine', summary: 'A route from elsewhere', body: zod.object({ note: zod.string() }), response: zod.object({ ok: zod.boolean() }) });
+    const withExtra = buildOpenApiDocument({ workerRoutes: [...WORKER_CONTRACTS, extra] });
+    expect(Object.keys(withExtra.components.schemas)).toEqual(expect.arrayContaining(['PostApiV1BouncersIdKeysRequest', 'PostApiV1BouncersIdKeysResponse']));
+    expect((withExtra.paths as Record<string, Record<string, { 'x-vigil-role'?: string }>>)['/api/v1/bouncers/{id}/keys'].post['x-vigil-role']).toBe('operator');
+  });
+
+  it('describes each worker answer with its declared response schema', () => {
+    const paths = doc.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>;
+    const isolate = paths['/api/v1/isolations'].post.responses['201'].content?.['application/json'].schema;
+    expect(isolate).toEqual({ $ref: '#/components/schemas/IsolateResponse' });
+    const decision = doc.components.schemas.IsolateResponse as { properties: Record<string, unknown>; required: string[] };
+    expect(decision.required).toEqual(expect.arrayContaining(['id', 'source', 'scope', 'expiresAt']));
+    expect(paths['/metrics'].get.responses['200'].content).toEqual({ 'text/plain': { schema: { type: 'string' } } });
+  });
+
   it('requires a bearer token on the machine API and allows session or token on the operator API', () => {
     const paths = doc.paths as Record<string, Record<string, { security: unknown[] }>>;
     expect(paths['/api/v1/threats'].get.security).toEqual([{ bearerToken: [] }]);
@@ -117,9 +162,9 @@ describe('OpenAPI document', () => {
     const receiver = paths['/api/v1/alertmanager'].post;
     expect(receiver.summary).not.toContain('each firing alert becomes an audit event');
     for (const words of ['vigil_incident', 'vigil_kind="threat"', 'defense signal', 'opens an incident', 'only audited', 'fingerprint', 'alerts:write']) expect(receiver.description).toContain(words);
-    expect(receiver.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AlertmanagerWebhook' } } } });
-    expect(receiver.responses['200'].content?.['application/json'].schema).toEqual({ $ref: '#/components/schemas/AlertIntakeResult' });
-    const answer = doc.components.schemas.AlertIntakeResult as { properties: Record<string, { description?: string }>; required: string[] };
+    expect(receiver.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AlertmanagerRequest' } } } });
+    expect(receiver.responses['200'].content?.['application/json'].schema).toEqual({ $ref: '#/components/schemas/AlertmanagerResponse' });
+    const answer = doc.components.schemas.AlertmanagerResponse as { properties: Record<string, { description?: string }>; required: string[] };
     expect(Object.keys(answer.properties).sort()).toEqual(['duplicates', 'incidentsOpened', 'moduleSignals', 'received', 'recorded', 'threatSignals']);
     expect(answer.required.sort()).toEqual(Object.keys(answer.properties).sort());
     for (const [name, field] of Object.entries(answer.properties)) expect(field.description, name).toBeTruthy();

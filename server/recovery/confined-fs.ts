@@ -53,7 +53,7 @@ function lstatOrNull(file: string): Promise<Stats | null> {
 export async function assertConfined(file: string, anchors: readonly string[], options: ConfineOptions = {}): Promise<void> {
   const label = options.label ?? file;
   const anchor = anchorOf(file, anchors);
-  if (anchor === null) throw new RecoveryError('unsafe-path', `${label}: ${file} lies outside the restore target`);
+  if (anchor === null) throw new RecoveryError('unsafe_path', `${label}: ${file} lies outside the restore target`);
   const below = path.relative(anchor, path.dirname(file));
   const components = [anchor, ...(below === '' || file === anchor ? [] : below.split(path.sep))];
   let current = '';
@@ -62,12 +62,12 @@ export async function assertConfined(file: string, anchors: readonly string[], o
     if (options.replaced?.has(current)) return;
     const stats = await cached(options.cache?.lstat, current, lstatOrNull);
     if (stats === null) return;
-    if (stats.isSymbolicLink()) throw new RecoveryError('unsafe-path', `${label}: ${current} is a symlink; a restore never writes through one`);
-    if (!stats.isDirectory()) throw new RecoveryError('unsafe-path', `${label}: ${current} is not a directory`);
+    if (stats.isSymbolicLink()) throw new RecoveryError('unsafe_path', `${label}: ${current} is a symlink; a restore never writes through one`);
+    if (!stats.isDirectory()) throw new RecoveryError('unsafe_path', `${label}: ${current} is not a directory`);
     // The anchor is a real path: if it no longer resolves to itself, a directory above it was
     // swapped, and the same name now leads somewhere else.
     if (current === anchor && (await cached(options.cache?.realpath, anchor, realpathOrNull)) !== anchor) {
-      throw new RecoveryError('unsafe-path', `${label}: ${anchor} no longer resolves to itself; a directory above it was replaced`);
+      throw new RecoveryError('unsafe_path', `${label}: ${anchor} no longer resolves to itself; a directory above it was replaced`);
     }
   }
 }

@@ -45,13 +45,13 @@ function virtualEntries(source: VirtualSource, now: number): ManifestEntry[] {
 export async function createSnapshot(options: CreateSnapshotOptions): Promise<SnapshotHeader> {
   const { store } = options;
   const name = snapshotNameSchema.safeParse(options.name);
-  if (!name.success) throw new RecoveryError('bad-input', `snapshot name ${JSON.stringify(options.name)}: ${name.error.issues[0].message}`);
+  if (!name.success) throw new RecoveryError('bad_input', `snapshot name ${JSON.stringify(options.name)}: ${name.error.issues[0].message}`);
   if ((await store.list()).some((header) => header.name === options.name)) throw new RecoveryError('exists', `a snapshot named ${options.name} already exists`);
   const sourceNames = [...options.sources.map((s) => s.name), ...(options.virtualSources ?? []).map((s) => s.name)];
-  if (sourceNames.length === 0) throw new RecoveryError('bad-input', 'nothing to snapshot: configure snapshots.sources or include Vigil state');
-  if (new Set(sourceNames).size !== sourceNames.length) throw new RecoveryError('bad-input', 'two snapshot sources share a name');
+  if (sourceNames.length === 0) throw new RecoveryError('bad_input', 'nothing to snapshot: configure snapshots.sources or include Vigil state');
+  if (new Set(sourceNames).size !== sourceNames.length) throw new RecoveryError('bad_input', 'two snapshot sources share a name');
   const badName = sourceNames.find((sourceName) => segmentProblem(sourceName) !== null);
-  if (badName !== undefined) throw new RecoveryError('bad-input', `snapshot source name ${JSON.stringify(badName)} has ${segmentProblem(badName)}`);
+  if (badName !== undefined) throw new RecoveryError('bad_input', `snapshot source name ${JSON.stringify(badName)} has ${segmentProblem(badName)}`);
 
   await sweepAbandonedSnapshot(store);
   const newBlobs = new Set<string>();
@@ -73,7 +73,7 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
   const walked: { source: SnapshotSource; entry: WalkedEntry }[] = [];
   for (const source of options.sources) {
     const { entries } = await walkTree(source.path, source.exclude).catch((error: unknown) => {
-      if (error instanceof RecoveryError && error.code === 'source-missing') throw new RecoveryError('source-missing', `source ${source.name}: ${error.message}`);
+      if (error instanceof RecoveryError && error.code === 'source_missing') throw new RecoveryError('source_missing', `source ${source.name}: ${error.message}`);
       throw error;
     });
     for (const entry of entries) walked.push({ source, entry });

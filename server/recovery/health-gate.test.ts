@@ -47,7 +47,7 @@ describe('hooks', () => {
     expect(await resolveProgram('true', searchPath)).toMatch(/\/true$/);
     expect(await resolveProgram('/bin/true', searchPath)).toBe('/bin/true');
     await expect(resolveProgram('no-such-program-here', searchPath)).rejects.toBeInstanceOf(RecoveryError);
-    await expect(runHook('stop', ['no-such-program-here'], 1000, searchPath)).rejects.toMatchObject({ code: 'hook-failed' });
+    await expect(runHook('stop', ['no-such-program-here'], 1000, searchPath)).rejects.toMatchObject({ code: 'hook_failed' });
     expect(await runHook('stop', undefined, 1000, searchPath)).toBeNull();
     expect(await runHook('stop', ['sh', '-c', 'echo stopping; exit 0'], 1000, searchPath)).toMatchObject({ code: 0, output: 'stopping' });
   });

@@ -6,7 +6,7 @@ export async function resolveProgram(program: string, searchPath: string): Promi
   try {
     return await resolve(program, searchPath);
   } catch (error) {
-    if (error instanceof ProgramNotFoundError) throw new RecoveryError('hook-failed', error.message);
+    if (error instanceof ProgramNotFoundError) throw new RecoveryError('hook_failed', error.message);
     throw error;
   }
 }
@@ -15,11 +15,11 @@ export async function resolveProgram(program: string, searchPath: string): Promi
 export async function runHook(name: string, argv: readonly string[] | undefined, timeoutMs: number, searchPath: string): Promise<ProgramResult | null> {
   if (!argv) return null;
   const result = await runProgram(argv, timeoutMs, searchPath).catch((error: unknown) => {
-    throw error instanceof ProgramNotFoundError ? new RecoveryError('hook-failed', error.message) : error;
+    throw error instanceof ProgramNotFoundError ? new RecoveryError('hook_failed', error.message) : error;
   });
   if (result.code !== 0) {
     const why = result.signal ? `was killed (${result.signal}) after ${result.durationMs} ms` : `exited with ${result.code}`;
-    throw new RecoveryError('hook-failed', `the ${name} hook (${argv[0]}) ${why}${result.output ? `: ${result.output.split('\n').slice(-3).join(' | ')}` : ''}`);
+    throw new RecoveryError('hook_failed', `the ${name} hook (${argv[0]}) ${why}${result.output ? `: ${result.output.split('\n').slice(-3).join(' | ')}` : ''}`);
   }
   return result;
 }

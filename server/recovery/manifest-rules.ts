@@ -108,6 +108,6 @@ export function parseManifest(schema: typeof storedManifestSchema | typeof resto
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
-  const code = first.code === 'custom' ? 'unsafe-path' : 'corrupt';
+  const code = first.code === 'custom' ? 'unsafe_path' : 'corrupt';
   throw new RecoveryError(code, `${label} is refused: ${first.code === 'custom' ? first.message : `${first.path.join('.')}: ${first.message}`}`);
 }

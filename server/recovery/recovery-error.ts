@@ -1,25 +1,45 @@
+import { AppError } from '@/lib/errors';
+
 export type RecoveryErrorCode =
-  | 'bad-input'
-  | 'not-found'
+  | 'bad_input'
+  | 'not_found'
   | 'exists'
   | 'busy'
   | 'corrupt'
-  | 'unsafe-path'
-  | 'source-missing'
-  | 'hook-failed'
-  | 'health-gate-failed'
-  | 'interrupted-restore'
-  | 'no-space'
+  | 'unsafe_path'
+  | 'source_missing'
+  | 'hook_failed'
+  | 'health_gate_failed'
+  | 'interrupted_restore'
+  | 'no_space'
   | 'io';
 
+/** What each failure answers over HTTP: hooks and the health gate are the restored service's fault (502). */
+export const RECOVERY_ERROR_STATUS: Record<RecoveryErrorCode, number> = {
+  bad_input: 422,
+  not_found: 404,
+  exists: 409,
+  busy: 409,
+  interrupted_restore: 409,
+  corrupt: 409,
+  unsafe_path: 422,
+  source_missing: 422,
+  hook_failed: 502,
+  health_gate_failed: 502,
+  no_space: 507,
+  io: 500,
+};
+
 /** An expected failure of a recovery operation: its message is safe to show an operator. */
-export class RecoveryError extends Error {
+export class RecoveryError extends AppError {
+  declare readonly code: RecoveryErrorCode;
+
   constructor(
-    readonly code: RecoveryErrorCode,
+    code: RecoveryErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
-    super(message);
+    super(code, RECOVERY_ERROR_STATUS[code], message);
     this.name = 'RecoveryError';
   }
 }
@@ -28,7 +48,7 @@ export class RecoveryError extends Error {
 export function describeIoError(error: unknown, action: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
   const file = (error as NodeJS.ErrnoException).path;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new RecoveryError('no-space', `${action}: no space left on the device${file ? ` (${file})` : ''}`);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new RecoveryError('no_space', `${action}: no space left on the device${file ? ` (${file})` : ''}`);
   if (code === 'EACCES' || code === 'EPERM') return new RecoveryError('io', `${action}: permission denied${file ? ` on ${file}` : ''}`);
   if (code === 'EROFS') return new RecoveryError('io', `${action}: the file system is read-only`);
   if (error instanceof RecoveryError) return error;
@@ -44,7 +64,7 @@ export async function namingFullFilesystem<T>(which: string, work: () => Promise
     return await work();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC' || code === 'EDQUOT') throw new RecoveryError('no-space', `no space left on the file system of ${which}`);
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw new RecoveryError('no_space', `no space left on the file system of ${which}`);
     throw error;
   }
 }

@@ -38,11 +38,11 @@ describe('snapshots', () => {
   });
 
   it('rejects names with separators and duplicate names, and a missing source', async () => {
-    expect(await rejectionOf(h.service.create({ name: '../evil', tags: [], actor: 'a' }), RecoveryError)).toMatchObject({ code: 'bad-input', message: expect.stringContaining('path separators') });
+    expect(await rejectionOf(h.service.create({ name: '../evil', tags: [], actor: 'a' }), RecoveryError)).toMatchObject({ code: 'bad_input', message: expect.stringContaining('path separators') });
     await h.service.create({ name: 'one', tags: [], actor: 'a' });
     expect(await rejectionOf(h.service.create({ name: 'one', tags: [], actor: 'a' }), RecoveryError)).toMatchObject({ code: 'exists' });
     h.setConfig({ sources: [{ name: 'gone', path: tmp.join('nope'), exclude: [] }] });
-    expect(await rejectionOf(h.service.create({ name: 'two', tags: [], actor: 'a' }), RecoveryError)).toMatchObject({ code: 'source-missing', message: expect.stringContaining('source gone') });
+    expect(await rejectionOf(h.service.create({ name: 'two', tags: [], actor: 'a' }), RecoveryError)).toMatchObject({ code: 'source_missing', message: expect.stringContaining('source gone') });
     expect(h.audit.filter((e) => e.type === 'snapshot.create_failed')).toHaveLength(3);
   });
 
@@ -182,7 +182,7 @@ describe('restore', () => {
     await h.service.create({ name: 's', tags: [], actor: 'a' });
     writeFileSync(path.join(app, 'config.yml'), 'edited');
     h.setConfig({ hooks: { stop: ['/nonexistent/stop-app'], timeoutSeconds: 5 } });
-    expect(await rejectionOf(restore('s'), RecoveryError)).toMatchObject({ code: 'hook-failed', message: expect.stringContaining('/nonexistent/stop-app') });
+    expect(await rejectionOf(restore('s'), RecoveryError)).toMatchObject({ code: 'hook_failed', message: expect.stringContaining('/nonexistent/stop-app') });
     expect(readTree(app)['config.yml']).toBe('edited');
   });
 
@@ -190,7 +190,7 @@ describe('restore', () => {
     await h.service.create({ name: 's', tags: [], actor: 'a' });
     writeFileSync(path.join(app, 'config.yml'), 'edited');
     h.setConfig({ hooks: { stop: ['false'], timeoutSeconds: 5 } });
-    expect(await rejectionOf(restore('s'), RecoveryError)).toMatchObject({ code: 'hook-failed', message: expect.stringContaining('stop hook (false) exited with 1') });
+    expect(await rejectionOf(restore('s'), RecoveryError)).toMatchObject({ code: 'hook_failed', message: expect.stringContaining('stop hook (false) exited with 1') });
     expect(readTree(app)['config.yml']).toBe('edited');
     h.setConfig({ hooks: { restart: ['sleep', '5'], timeoutSeconds: 0.2 } });
     const result = await restore('s');
@@ -212,7 +212,7 @@ describe('restore', () => {
       const manifestHash = await store.writeManifest({ ...manifest, entries: [...manifest.entries, evil] });
       await store.writeHeader({ ...header, id: `${header.id.slice(0, 10)}zz`, name: 'evil', manifestHash });
       writeFileSync(path.join(app, 'config.yml'), 'edited');
-      expect(await rejectionOf(restore('evil'), RecoveryError)).toMatchObject({ code: 'unsafe-path' });
+      expect(await rejectionOf(restore('evil'), RecoveryError)).toMatchObject({ code: 'unsafe_path' });
       expect(readTree(app)['config.yml']).toBe('edited');
     }
   });
@@ -244,7 +244,7 @@ describe('restore', () => {
       await h.service.create({ name: 's', tags: [], actor: 'a' });
       writeTree(path.join(small, 'app'), { 'config.yml': 'on the small disk' });
       const before = readTree(small);
-      expect(await rejectionOf(restore('s', { targetDir: small }), RecoveryError)).toMatchObject({ code: 'no-space', message: expect.stringContaining('no space left') });
+      expect(await rejectionOf(restore('s', { targetDir: small }), RecoveryError)).toMatchObject({ code: 'no_space', message: expect.stringContaining('no space left') });
       expect(readTree(small)).toEqual(before);
     } finally {
       execFileSync('umount', [small]);

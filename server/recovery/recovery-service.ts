@@ -109,7 +109,7 @@ export class RecoveryService {
       : config.sources;
     return this.run('create', name, input.actor, async (store, progress) => {
       const pending = await readJournal(store.root);
-      if (pending) throw new RecoveryError('interrupted-restore', `an interrupted restore of ${pending.snapshotName} is pending: settle it (--resume or --rollback) before taking a snapshot of a half-restored tree`);
+      if (pending) throw new RecoveryError('interrupted_restore', `an interrupted restore of ${pending.snapshotName} is pending: settle it (--resume or --rollback) before taking a snapshot of a half-restored tree`);
       const virtualSources = config.includeVigilState && this.options.state ? [{ name: VIGIL_STATE_SOURCE, files: await this.options.state.exportFiles() }] : [];
       const header = await createSnapshot({ store, name, tags: input.tags, actor: input.actor, sources, virtualSources, progress });
       await this.audit({ type: 'snapshot.created', severity: 'info', actor: input.actor, action: `create snapshot ${name}`, module: 'recovery', resource: `snapshot:${name}`, method: 'snapshot', details: { id: header.id, manifestHash: header.manifestHash, tags: header.tags, files: header.files, bytes: header.bytes, newBytes: header.newBytes, durationMs: header.durationMs } });

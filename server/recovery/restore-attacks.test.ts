@@ -57,7 +57,7 @@ const dir = (entryPath: string): ManifestEntry => ({ type: 'dir', path: entryPat
 async function expectRefusedUnchanged(run: () => Promise<unknown>, mentions: string | RegExp) {
   const before = treeDigest(world);
   const error = await rejectionOf(run(), RecoveryError);
-  expect(error.code).toBe('unsafe-path');
+  expect(error.code).toBe('unsafe_path');
   expect(error.message).toMatch(mentions);
   expect(treeDigest(world)).toEqual(before);
   return error;
@@ -136,7 +136,7 @@ describe('a hostile file system at the target', () => {
     swappingStopHook(path.join(target, 'app/data'));
     const outsideBefore = treeDigest(world, [target]);
     const error = await rejectionOf(restoreInto('s', { mirror: true }), RecoveryError);
-    expect(error).toMatchObject({ code: 'unsafe-path', message: expect.stringMatching(/app\/data.*nothing was changed/) });
+    expect(error).toMatchObject({ code: 'unsafe_path', message: expect.stringMatching(/app\/data.*nothing was changed/) });
     expect(treeDigest(world, [target])).toEqual(outsideBefore);
     expect(lstatSync(path.join(target, 'app/data')).isSymbolicLink()).toBe(true);
     expect(readFileSync(path.join(target, 'app/config.yml'), 'utf8')).toBe('changed too');
@@ -149,7 +149,7 @@ describe('a hostile file system at the target', () => {
     swappingStopHook(target);
     // The world's own link count drops with the directory the hook removed: compare beneath it.
     const outsideBefore = treeDigest(world, [target]).slice(1);
-    expect(await rejectionOf(restoreInto('s'), RecoveryError)).toMatchObject({ code: 'unsafe-path' });
+    expect(await rejectionOf(restoreInto('s'), RecoveryError)).toMatchObject({ code: 'unsafe_path' });
     expect(treeDigest(world, [target]).slice(1)).toEqual(outsideBefore);
     expect(readTree(outside)).toEqual({ 'deep/': '', 'deep/keep.txt': 'keep me', 'secret.txt': 'do not touch' });
   });
@@ -166,7 +166,7 @@ describe('a hostile file system at the target', () => {
     h.setConfig({ hooks: { stop: [hook], timeoutSeconds: 10 } });
     const decoyBefore = treeDigest(decoy);
     const error = await rejectionOf(restoreInto('s', { targetDir: path.join(nest, 'target') }), RecoveryError);
-    expect(error).toMatchObject({ code: 'unsafe-path', message: expect.stringContaining('no longer resolves to itself') });
+    expect(error).toMatchObject({ code: 'unsafe_path', message: expect.stringContaining('no longer resolves to itself') });
     expect(treeDigest(decoy)).toEqual(decoyBefore);
   });
 

@@ -39,8 +39,8 @@ async function anchorFor(targetDir: string | undefined, dir: string, rootType: M
   if (targetDir !== undefined) {
     const target = path.resolve(targetDir);
     const stats = await lstatOrNull(target);
-    if (stats?.isSymbolicLink()) throw new RecoveryError('unsafe-path', `the restore target ${target} is a symlink (to ${await readlink(target)}); give the real directory`);
-    if (stats && !stats.isDirectory()) throw new RecoveryError('bad-input', `the restore target ${target} is not a directory`);
+    if (stats?.isSymbolicLink()) throw new RecoveryError('unsafe_path', `the restore target ${target} is a symlink (to ${await readlink(target)}); give the real directory`);
+    if (stats && !stats.isDirectory()) throw new RecoveryError('bad_input', `the restore target ${target} is not a directory`);
     return realPathOf(target);
   }
   return realPathOf(rootType === 'dir' ? dir : path.dirname(dir));
@@ -77,8 +77,8 @@ export function destinationOf(entryPath: string, roots: ReadonlyMap<string, Rest
   const root = roots.get(source);
   if (!root) return null;
   const segments = rel === '' ? [] : rel.split('/');
-  if (segments.some((segment) => segmentProblem(segment) !== null)) throw new RecoveryError('unsafe-path', `manifest entry ${JSON.stringify(entryPath)} would escape the restore target`);
+  if (segments.some((segment) => segmentProblem(segment) !== null)) throw new RecoveryError('unsafe_path', `manifest entry ${JSON.stringify(entryPath)} would escape the restore target`);
   const dest = path.join(root.dir, ...segments);
-  if (dest !== root.dir && !dest.startsWith(root.dir + path.sep)) throw new RecoveryError('unsafe-path', `manifest entry ${JSON.stringify(entryPath)} would escape the restore target`);
+  if (dest !== root.dir && !dest.startsWith(root.dir + path.sep)) throw new RecoveryError('unsafe_path', `manifest entry ${JSON.stringify(entryPath)} would escape the restore target`);
   return { root, rel, dest };
 }

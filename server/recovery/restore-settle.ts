@@ -91,7 +91,7 @@ export interface PendingRestoreOptions extends Pick<RestoreOptions, 'store' | 'h
 export async function settleInterruptedRestore(options: PendingRestoreOptions): Promise<RestoreResult> {
   const started = performance.now();
   const journal = await readJournal(options.store.root);
-  if (!journal) throw new RecoveryError('not-found', 'there is no interrupted restore to resume or roll back');
+  if (!journal) throw new RecoveryError('not_found', 'there is no interrupted restore to resume or roll back');
   options.progress.rename(journal.snapshotName);
   const summary: Summary = (outcome, gate, extra = {}) => ({
     snapshot: { id: journal.snapshotId, name: journal.snapshotName, manifestHash: '' },

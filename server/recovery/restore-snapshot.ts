@@ -113,7 +113,7 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
   const { store, progress } = options;
   const pending = await readJournal(store.root);
   if (pending) {
-    throw new RecoveryError('interrupted-restore', `an interrupted restore of ${pending.snapshotName} is pending: finish it with \`vigil snapshot restore --resume\` or undo it with \`vigil snapshot restore --rollback\``);
+    throw new RecoveryError('interrupted_restore', `an interrupted restore of ${pending.snapshotName} is pending: finish it with \`vigil snapshot restore --resume\` or undo it with \`vigil snapshot restore --rollback\``);
   }
   const header = await store.find(options.ref);
   progress.rename(header.name);

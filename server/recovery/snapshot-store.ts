@@ -39,7 +39,7 @@ export class SnapshotStore {
     const marker = path.join(this.root, 'store.json');
     try {
       const { version } = JSON.parse(await readFile(marker, 'utf8')) as { version: number };
-      if (version !== STORE_VERSION) throw new RecoveryError('bad-input', `snapshot store ${this.root} has format ${version}; this Vigil reads format ${STORE_VERSION}`);
+      if (version !== STORE_VERSION) throw new RecoveryError('bad_input', `snapshot store ${this.root} has format ${version}; this Vigil reads format ${STORE_VERSION}`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await writeFileAtomic(marker, JSON.stringify({ version: STORE_VERSION }));
@@ -115,7 +115,7 @@ export class SnapshotStore {
   async find(ref: string): Promise<SnapshotHeader> {
     const all = await this.list();
     const found = all.find((header) => header.name === ref || header.id === ref);
-    if (!found) throw new RecoveryError('not-found', `no snapshot named ${JSON.stringify(ref)}`);
+    if (!found) throw new RecoveryError('not_found', `no snapshot named ${JSON.stringify(ref)}`);
     return found;
   }
 }

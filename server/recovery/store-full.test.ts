@@ -45,7 +45,7 @@ describe('a full snapshot store', () => {
     writeFileSync(path.join(app, 'x.bin'), randomBytes(2 << 20));
     writeFileSync(path.join(app, 'y.bin'), randomBytes(2 << 20));
     const error = await rejectionOf(h.service.create({ name: 'too-big', tags: [], actor: 'a' }), RecoveryError);
-    expect(error).toMatchObject({ code: 'no-space', message: expect.stringContaining(`the snapshot store (${storeDir})`) });
+    expect(error).toMatchObject({ code: 'no_space', message: expect.stringContaining(`the snapshot store (${storeDir})`) });
     expect(filesUnder(path.join(storeDir, 'blobs'))).toEqual([]);
     expect(filesUnder(path.join(storeDir, 'tmp'))).toEqual([]);
     rmSync(path.join(app, 'x.bin'));
@@ -97,7 +97,7 @@ describe('a full restore target', () => {
     await h.service.create({ name: 's', tags: [], actor: 'a' });
     const target = smallDisk('target', '1m');
     const error = await rejectionOf(h.service.restore({ ref: 's', targetDir: target, mirror: false, dryRun: false, actor: 'a', reason: 'test' }), RecoveryError);
-    expect(error).toMatchObject({ code: 'no-space', message: expect.stringContaining(`the restore target (${target})`) });
+    expect(error).toMatchObject({ code: 'no_space', message: expect.stringContaining(`the restore target (${target})`) });
     expect(error.message).not.toContain((await h.service.store()).root);
   });
 });

@@ -61,13 +61,13 @@ export async function walkTree(root: string, exclude: readonly string[] = []): P
     // A source given as a symlink (e.g. /srv/current) means what it points to.
     rootStats = await stat(root);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new RecoveryError('source-missing', `${root} does not exist`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new RecoveryError('source_missing', `${root} does not exist`);
     throw error;
   }
   const entries: WalkedEntry[] = [];
   const skipped: string[] = [];
   const rootEntry = await toEntry('', root, rootStats);
-  if (!rootEntry) throw new RecoveryError('bad-input', `${root} is neither a file, a directory nor a symlink`);
+  if (!rootEntry) throw new RecoveryError('bad_input', `${root} is neither a file, a directory nor a symlink`);
   entries.push(rootEntry);
 
   const visit = async (dirRel: string, dirAbs: string): Promise<void> => {

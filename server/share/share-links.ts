@@ -1,3 +1,4 @@
+import { AppError } from '@/lib/errors';
 import { createHmac, randomBytes } from 'node:crypto';
 import { shareViewSchema, type CreateShareLink, type ShareView } from '@/lib/share/share-view';
 import type { Db } from '../db/client';
@@ -10,9 +11,9 @@ import { findShareLink, insertShareLink, recordShareLinkUse } from '../queries/s
  * have its expiry stretched, and the database keeps only the token's hash. Revocation
  * is a flag on the row. Every refusal looks the same, so a guess learns nothing.
  */
-export class InvalidShareLinkError extends Error {
+export class InvalidShareLinkError extends AppError {
   constructor() {
-    super('this link is not valid (it may have expired or been revoked)');
+    super('invalid_share_link', 401, 'this link is not valid (it may have expired or been revoked)');
     this.name = 'InvalidShareLinkError';
   }
 }

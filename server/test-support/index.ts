@@ -14,3 +14,4 @@ export * from './role-token';
 export * from './replicas';
 export * from './audited-database';
 export * from './manual-clock';
+export * from './test-route';

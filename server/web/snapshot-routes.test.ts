@@ -43,7 +43,7 @@ describe('snapshot web routes', () => {
     expect(await verified.json()).toMatchObject({ ok: true, files: 2, problems: [] });
     const missing = await verify(request('/api/snapshots/nope/verify', { token: tokens.operator, json: {} }), params('nope'));
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe('not-found');
+    expect((await missing.json()).error.code).toBe('not_found');
 
     const listed = await GET(request('/api/snapshots', { token: tokens.viewer }), params());
     const overview = (await listed.json()) as RecoveryOverviewView;

@@ -4,7 +4,8 @@ import { FixedSampler, findFreePort, makeSample, rejectionOf, startTestWorker, T
 import { sendJsonResponse, startStubHttpServer, type StubHandler, type StubHttpServer } from '../test-support/stub-http-server';
 import { internalToken } from '../auth/keys';
 import { runWithRequestId } from './request-scope';
-import { WorkerClient, WorkerRejectedError, WorkerUnavailableError } from './worker-client';
+import { WORKER_CONTRACTS, healingContracts, recoveryContracts } from '../contracts';
+import { WorkerBadResponseError, WorkerClient, WorkerRejectedError, WorkerUnavailableError } from './worker-client';
 
 const SNAPSHOT: HealthSnapshot = {
   sample: makeSample({}, new Date('2026-01-01T00:00:00.000Z')),
@@ -127,6 +128,21 @@ describe('WorkerClient', () => {
     expect(timedOut.message).toBe('the worker is not reachable (timed out)');
   });
 
+  it('refuses a success its contract does not describe as a bad gateway, naming the route and the field', async () => {
+    const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 200, { ...SNAPSHOT, score: 'full marks' })));
+    const error = await rejectionOf(new WorkerClient(server.url, TEST_SECRET).currentHealth(), WorkerBadResponseError);
+    expect(error).toMatchObject({ status: 502, code: 'worker_bad_response', message: expect.stringContaining('GET /internal/v1/health') });
+    expect(error.message).toContain('score');
+  });
+
+  it('fills path parameters and the query from the contract, escaped', async () => {
+    const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 200, [{ path: 'etc/a b', change: 'added' }])));
+    const client = new WorkerClient(server.url, TEST_SECRET);
+    expect(await client.call(recoveryContracts.diffSnapshot, { params: { ref: 'golden/1' }, query: { against: 'older' } })).toEqual([{ path: 'etc/a b', change: 'added' }]);
+    expect(await client.call(recoveryContracts.diffSnapshot, { params: { ref: 'golden' }, query: {} })).toHaveLength(1);
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /internal/v1/recovery/snapshots/golden%2F1/diff?against=older', 'GET /internal/v1/recovery/snapshots/golden/diff']);
+  });
+
   it('reports a port nobody listens on as unavailable', async () => {
     const port = await findFreePort();
     const error = await rejectionOf(new WorkerClient(`http://127.0.0.1:${port}`, TEST_SECRET).currentHealth(), WorkerUnavailableError);
@@ -155,5 +171,17 @@ describe('WorkerClient', () => {
     expect(refused).toMatchObject({ status: 422, code: 'invalid_request', message: expect.stringContaining('level') });
     const wrongSecret = await rejectionOf(new WorkerClient(`http://127.0.0.1:${worker.port}`, 'another-secret-0123456789abcdef0123').currentHealth(), WorkerRejectedError);
     expect(wrongSecret).toMatchObject({ status: 401, code: 'unauthorized' });
+  });
+
+  it("reads every answer of the real worker's internal reads through their contracts", async () => {
+    worker = await startTestWorker({ sampler: new FixedSampler().scoreWillBe(100) });
+    const client = new WorkerClient(`http://127.0.0.1:${worker.port}`, TEST_SECRET);
+    // The reads that need nothing but the internal key; a contract that did not describe its answer would throw here.
+    const reads = WORKER_CONTRACTS.filter((contract) => contract.auth === 'internal' && contract.method === 'GET' && !contract.path.includes(':'));
+    expect(reads.length).toBeGreaterThan(8);
+    for (const contract of reads) await expect(client.call(contract, {}), `${contract.method} ${contract.path}`).resolves.toBeDefined();
+    const defined = await client.defineModule({ definition: { name: 'contract-probe', kind: 'http', url: 'http://127.0.0.1:9/' }, actor: { name: 'alice', role: 'admin' } });
+    expect(defined).toMatchObject({ name: 'contract-probe', state: expect.any(String) });
+    expect(await client.call(healingContracts.moduleLogs, { params: { name: 'contract-probe' } })).toEqual({ module: 'contract-probe', lines: [] });
   });
 });

@@ -1,25 +1,17 @@
-import type { HealthSnapshot } from '@/lib/health/types';
-import type { ClusterOverview } from '@/lib/ha/cluster-messages';
-import type { DrillOverview, StartDrillInput } from '@/lib/drills/drill-schema';
+import type { DefenseMode } from '@/lib/defense/defense-types';
+import type { StartDrillInput } from '@/lib/drills/drill-schema';
 import type { DegradationLevel } from '@/lib/health/degradation';
-import { HttpError } from '@/lib/http-error';
-import { REQUEST_ID_HEADER } from '@/lib/request-id';
-import { internalToken } from '../auth/keys';
-import type { VerificationResult } from '../audit/verification-state';
-import type { DefenseDecision, DefenseOverview, AllowlistEntry, DefenseMode } from '@/lib/defense/defense-types';
 import type { SignalKind } from '@/lib/defense/signals';
-import type { IntegrityStatus, RebaselineRequest } from '@/lib/integrity/integrity-status';
-import type { SnapshotHeader, SnapshotTag, VerificationSummary } from '@/lib/recovery/snapshot-schema';
-import type { DiffLineView, PruneResultView, RecoveryOverviewView, RestoreResultView } from '@/lib/recovery/recovery-views';
-import type { HealingOverviewView, IncidentDetailView, ModuleLogsView } from '@/lib/healing/healing-views';
+import type { RebaselineRequest } from '@/lib/integrity/integrity-status';
+import type { SnapshotTag } from '@/lib/recovery/snapshot-schema';
 import type { ModuleControlAction } from '@/lib/healing/healing-api';
-import type { ModuleView } from '@/lib/healing/module-view';
 import type { Role } from '@/lib/auth/roles';
-import type { ForecastOverview, GovernorView } from '@/lib/forecast/forecast-views';
-import type { Suggestion } from '@/lib/forecast/governor-rules';
 import type { MitigationActionId } from '@/lib/forecast/risk';
-import { currentRequestId } from './request-scope';
-import type { BlocklistRefreshRequest, BlocklistStatus, BlocklistsResponse } from '@/lib/defense/blocklist-api';
+import type { BlocklistRefreshRequest } from '@/lib/defense/blocklist-api';
+import { defenseContracts, forecastContracts, healingContracts, healthContracts, operationsContracts, recoveryContracts, type RouteContract } from '../contracts';
+import { callWorker, type CallInput, type CallResult } from './worker-call';
+
+export { WorkerBadResponseError, WorkerRejectedError, WorkerUnavailableError } from './worker-call';
 
 /**
  * Snapshot, verify and restore answer only when the operation is over (progress streams over
@@ -33,30 +25,12 @@ export interface HealingActor {
   role: Role;
 }
 
-const modulePath = (name: string, action: string) => `/internal/v1/healing/modules/${encodeURIComponent(name)}/${action}`;
-
-const snapshotPath = (ref: string, action: string) => `/internal/v1/recovery/snapshots/${encodeURIComponent(ref)}/${action}`;
-
-/** Seconds a browser or script should wait before asking again while the worker is away. */
-const WORKER_RETRY_AFTER_SECONDS = '2';
-
-/** The worker is away: an expected failure the web API answers as 503 with Retry-After. */
-export class WorkerUnavailableError extends HttpError {
-  constructor(cause: string) {
-    super(503, 'worker_unavailable', `the worker is not reachable (${cause})`, { 'retry-after': WORKER_RETRY_AFTER_SECONDS });
-    this.name = 'WorkerUnavailableError';
-  }
-}
-
-/** The worker refused (4xx, or its own 5xx): passed on to the caller with the worker's status and code. */
-export class WorkerRejectedError extends HttpError {
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
-    super(status, code, message, headers);
-    this.name = 'WorkerRejectedError';
-  }
-}
-
-/** How the web app asks the worker to act: it never touches the monitored system itself. */
+/**
+ * How the web app asks the worker to act: it never touches the monitored system itself. Every
+ * call goes through `call(contract, input)` with the contract the worker registered its handler
+ * on (server/contracts), and every answer is parsed with that contract's response schema. The
+ * named methods below only add what the web app decides: timeouts, and the shape its routes pass.
+ */
 export class WorkerClient {
   constructor(
     private readonly baseUrl: string,
@@ -64,205 +38,172 @@ export class WorkerClient {
     private readonly timeoutMs = 5000,
   ) {}
 
+  /** Calls one worker endpoint by its declaration; a new endpoint needs no method here. */
+  call<C extends RouteContract>(contract: C, input: CallInput<C>, timeoutMs = this.timeoutMs): Promise<CallResult<C>> {
+    return callWorker({ baseUrl: this.baseUrl, secret: this.secret, timeoutMs }, contract, input);
+  }
+
   /** Which workers run and which one leads (PostgreSQL with VIGIL_HA); any replica answers. */
-  clusterOverview(): Promise<ClusterOverview> {
-    return this.request('GET', '/internal/v1/cluster');
+  clusterOverview() {
+    return this.call(healthContracts.cluster, {});
   }
 
-  currentHealth(): Promise<HealthSnapshot | null> {
-    return this.request<HealthSnapshot | null>('GET', '/internal/v1/health');
+  currentHealth() {
+    return this.call(healthContracts.currentHealth, {});
   }
 
-  pinDegradation(input: { level: DegradationLevel | null; actor: string; reason: string }): Promise<HealthSnapshot | null> {
-    return this.request('POST', '/internal/v1/degradation/pin', input);
+  pinDegradation(body: { level: DegradationLevel | null; actor: string; reason: string }) {
+    return this.call(healthContracts.pinDegradation, { body });
   }
 
-  verifyAudit(input: { mode: 'full' | 'incremental' }): Promise<VerificationResult> {
+  verifyAudit(body: { mode: 'full' | 'incremental' }) {
     // A full verification of millions of events takes seconds, not the default five.
-    return this.request('POST', '/internal/v1/audit/verify', input, Math.max(this.timeoutMs, 300_000));
+    return this.call(healthContracts.verifyAudit, { body }, Math.max(this.timeoutMs, 300_000));
   }
 
-  auditPublicKey(): Promise<{ keyId: string; publicKeyPem: string }> {
-    return this.request('GET', '/internal/v1/audit/public-key');
+  auditPublicKey() {
+    return this.call(healthContracts.auditPublicKey, {});
   }
 
-  recoveryOverview(): Promise<RecoveryOverviewView> {
-    return this.request('GET', '/internal/v1/recovery');
+  recoveryOverview() {
+    return this.call(recoveryContracts.overview, {});
   }
 
-  createSnapshot(input: { name?: string; tags: SnapshotTag[]; actor: string }): Promise<SnapshotHeader> {
-    return this.request('POST', '/internal/v1/recovery/snapshots', input, RECOVERY_OPERATION_TIMEOUT_MS);
+  createSnapshot(body: { name?: string; tags: SnapshotTag[]; actor: string }) {
+    return this.call(recoveryContracts.createSnapshot, { body }, RECOVERY_OPERATION_TIMEOUT_MS);
   }
 
-  verifySnapshot({ ref, actor }: { ref: string; actor: string }): Promise<VerificationSummary> {
-    return this.request('POST', snapshotPath(ref, 'verify'), { actor }, RECOVERY_OPERATION_TIMEOUT_MS);
+  verifySnapshot({ ref, actor }: { ref: string; actor: string }) {
+    return this.call(recoveryContracts.verifySnapshot, { params: { ref }, body: { actor } }, RECOVERY_OPERATION_TIMEOUT_MS);
   }
 
-  restoreSnapshot({ ref, ...body }: { ref: string; reason: string; mirror: boolean; dryRun: boolean; actor: string }): Promise<RestoreResultView> {
-    return this.request('POST', snapshotPath(ref, 'restore'), body, RECOVERY_OPERATION_TIMEOUT_MS);
+  restoreSnapshot({ ref, ...body }: { ref: string; reason: string; mirror: boolean; dryRun: boolean; actor: string }) {
+    return this.call(recoveryContracts.restoreSnapshot, { params: { ref }, body }, RECOVERY_OPERATION_TIMEOUT_MS);
   }
 
-  diffSnapshot({ ref, against }: { ref: string; against?: string }): Promise<DiffLineView[]> {
-    const query = against ? `?${new URLSearchParams({ against })}` : '';
+  diffSnapshot({ ref, against }: { ref: string; against?: string }) {
     // Against the live tree every file is hashed again.
-    return this.request('GET', `${snapshotPath(ref, 'diff')}${query}`, undefined, RECOVERY_OPERATION_TIMEOUT_MS);
+    return this.call(recoveryContracts.diffSnapshot, { params: { ref }, query: { against } }, RECOVERY_OPERATION_TIMEOUT_MS);
   }
 
-  settleRestore(input: { action: 'resume' | 'rollback'; reason: string; actor: string }): Promise<RestoreResultView> {
-    return this.request('POST', '/internal/v1/recovery/settle', input, RECOVERY_OPERATION_TIMEOUT_MS);
+  settleRestore(body: { action: 'resume' | 'rollback'; reason: string; actor: string }) {
+    return this.call(recoveryContracts.settleRestore, { body }, RECOVERY_OPERATION_TIMEOUT_MS);
   }
 
-  pruneSnapshots(input: { dryRun: boolean; actor: string }): Promise<PruneResultView> {
-    return this.request('POST', '/internal/v1/recovery/prune', input, RECOVERY_OPERATION_TIMEOUT_MS);
+  pruneSnapshots(body: { dryRun: boolean; actor: string }) {
+    return this.call(recoveryContracts.pruneSnapshots, { body }, RECOVERY_OPERATION_TIMEOUT_MS);
   }
 
-  healingOverview(): Promise<HealingOverviewView> {
-    return this.request('GET', '/internal/v1/healing');
+  healingOverview() {
+    return this.call(healingContracts.overview, {});
   }
 
-  incident(id: string): Promise<IncidentDetailView> {
-    return this.request('GET', `/internal/v1/healing/incidents/${encodeURIComponent(id)}`);
+  incident(id: string) {
+    return this.call(healingContracts.incident, { params: { id } });
   }
 
-  moduleLogs(name: string): Promise<ModuleLogsView> {
-    return this.request('GET', modulePath(name, 'logs'));
+  moduleLogs(name: string) {
+    return this.call(healingContracts.moduleLogs, { params: { name } });
   }
 
-  defineModule(input: { definition: unknown; actor: HealingActor }): Promise<ModuleView> {
-    return this.request('POST', '/internal/v1/healing/modules', input);
+  defineModule(body: { definition: unknown; actor: HealingActor }) {
+    return this.call(healingContracts.defineModule, { body });
   }
 
-  removeModule({ name, actor }: { name: string; actor: HealingActor }): Promise<{ removed: string }> {
-    return this.request('POST', modulePath(name, 'remove'), { actor });
+  removeModule({ name, actor }: { name: string; actor: HealingActor }) {
+    return this.call(healingContracts.removeModule, { params: { name }, body: { actor } });
   }
 
   /** A restart waits for the module to be probed again, which can take its whole timeout. */
-  controlModule({ name, action, ...body }: { name: string; action: ModuleControlAction; reason: string; actor: HealingActor }): Promise<ModuleView> {
-    return this.request('POST', modulePath(name, action), body, Math.max(this.timeoutMs, 60_000));
+  controlModule({ name, action, ...body }: { name: string; action: ModuleControlAction; reason: string; actor: HealingActor }) {
+    return this.call(healingContracts[action], { params: { name }, body }, Math.max(this.timeoutMs, 60_000));
   }
 
-  decideApproval({ name, ...body }: { name: string; approve: boolean; actor: HealingActor }): Promise<ModuleView> {
-    return this.request('POST', modulePath(name, 'approval'), body, Math.max(this.timeoutMs, 60_000));
+  decideApproval({ name, ...body }: { name: string; approve: boolean; actor: HealingActor }) {
+    return this.call(healingContracts.decideApproval, { params: { name }, body }, Math.max(this.timeoutMs, 60_000));
   }
 
-  drills(): Promise<DrillOverview> {
-    return this.request('GET', '/internal/v1/drills');
+  drills() {
+    return this.call(operationsContracts.drills, {});
   }
 
   /** Answers once the drill has started; its result shows up in drills() when it is over. */
-  startDrill(input: StartDrillInput): Promise<{ started: true }> {
-    return this.request('POST', '/internal/v1/drills', input);
+  startDrill(body: StartDrillInput) {
+    return this.call(operationsContracts.startDrill, { body });
   }
 
-  integrityStatus(): Promise<IntegrityStatus> {
-    return this.request('GET', '/internal/v1/integrity');
+  integrityStatus() {
+    return this.call(operationsContracts.integrityStatus, {});
   }
 
   /** Hashes every watched file again: seconds for a large tree, so not the default five. */
-  rebaselineIntegrity(input: RebaselineRequest): Promise<IntegrityStatus> {
-    return this.request('POST', '/internal/v1/integrity/rebaseline', input, Math.max(this.timeoutMs, 300_000));
+  rebaselineIntegrity(body: RebaselineRequest) {
+    return this.call(operationsContracts.rebaselineIntegrity, { body }, Math.max(this.timeoutMs, 300_000));
   }
 
-  defenseOverview(): Promise<DefenseOverview> {
-    return this.request('GET', '/internal/v1/defense');
+  defenseOverview() {
+    return this.call(defenseContracts.overview, {});
   }
 
   /** From the public /healthz, which the worker answers from memory: cheap enough to ask per change request. */
   async defenseMode(): Promise<DefenseMode> {
-    const health = await this.request<{ defenseMode: DefenseMode }>('GET', '/healthz', undefined, Math.min(this.timeoutMs, 1000));
+    const health = await this.call(healthContracts.healthz, {}, Math.min(this.timeoutMs, 1000));
     return health.defenseMode;
   }
 
-  isolateSource(input: { source: string; reason: string; actor: string; role: Role; duration?: number | string; indefinite?: boolean }): Promise<DefenseDecision> {
-    return this.request('POST', '/internal/v1/defense/isolate', input);
+  isolateSource(body: { source: string; reason: string; actor: string; role: Role; duration?: number | string; indefinite?: boolean }) {
+    return this.call(defenseContracts.isolateSource, { body });
   }
 
-  restoreSource(input: { source: string; reason: string; actor: string }): Promise<DefenseDecision> {
-    return this.request('POST', '/internal/v1/defense/restore', input);
+  restoreSource(body: { source: string; reason: string; actor: string }) {
+    return this.call(defenseContracts.restoreSource, { body });
   }
 
-  lockdown(input: { reason: string; actor: string; expiresAt?: string }): Promise<DefenseOverview> {
-    return this.request('POST', '/internal/v1/defense/lockdown', input);
+  lockdown(body: { reason: string; actor: string; expiresAt?: string }) {
+    return this.call(defenseContracts.lockdown, { body });
   }
 
-  liftLockdown(input: { reason: string; actor: string }): Promise<DefenseOverview> {
-    return this.request('POST', '/internal/v1/defense/lift', input);
+  liftLockdown(body: { reason: string; actor: string }) {
+    return this.call(defenseContracts.liftLockdown, { body });
   }
 
-  allowSource(input: { source: string; reason: string; actor: string }): Promise<{ allowlist: AllowlistEntry[] }> {
-    return this.request('POST', '/internal/v1/defense/allowlist', input);
+  allowSource(body: { source: string; reason: string; actor: string }) {
+    return this.call(defenseContracts.allowSource, { body });
   }
 
-  disallowSource(input: { source: string; reason: string; actor: string }): Promise<{ allowlist: AllowlistEntry[] }> {
-    return this.request('POST', '/internal/v1/defense/allowlist/remove', input);
+  disallowSource(body: { source: string; reason: string; actor: string }) {
+    return this.call(defenseContracts.disallowSource, { body });
   }
 
   /** Sign-in outcomes for the worker's detectors; a short timeout, since a sign-in must not wait on it. */
-  reportSignals(signals: Array<{ kind: SignalKind; source: string; user?: string; path?: string; status?: number }>): Promise<{ accepted: number }> {
-    return this.request('POST', '/internal/v1/defense/signals', { signals }, Math.min(this.timeoutMs, 1000));
+  reportSignals(signals: Array<{ kind: SignalKind; source: string; user?: string; path?: string; status?: number }>) {
+    return this.call(defenseContracts.reportSignals, { body: { signals } }, Math.min(this.timeoutMs, 1000));
   }
 
-  forecastOverview(): Promise<ForecastOverview> {
-    return this.request('GET', '/internal/v1/forecast');
+  forecastOverview() {
+    return this.call(forecastContracts.overview, {});
   }
 
   /** A mitigation may take a snapshot or restart a module: minutes, not seconds. */
-  applyMitigation(input: { subsystem: string; action: MitigationActionId; reason: string; actor: string }): Promise<{ applied: MitigationActionId; subsystem: string }> {
-    return this.request('POST', '/internal/v1/forecast/mitigations', input, RECOVERY_OPERATION_TIMEOUT_MS);
+  applyMitigation(body: { subsystem: string; action: MitigationActionId; reason: string; actor: string }) {
+    return this.call(forecastContracts.applyMitigation, { body }, RECOVERY_OPERATION_TIMEOUT_MS);
   }
 
-  governor(): Promise<GovernorView> {
-    return this.request('GET', '/internal/v1/forecast/governor');
+  governor() {
+    return this.call(forecastContracts.governor, {});
   }
 
-  decideSuggestion({ id, ...body }: { id: string; decision: 'applied' | 'dismissed'; actor: string }): Promise<Suggestion> {
-    return this.request('POST', `/internal/v1/forecast/governor/${encodeURIComponent(id)}`, body);
+  decideSuggestion({ id, ...body }: { id: string; decision: 'applied' | 'dismissed'; actor: string }) {
+    return this.call(forecastContracts.decideSuggestion, { params: { id }, body });
   }
 
   /** Imported IP lists and how each one's last refresh went. */
-  blocklists(): Promise<BlocklistsResponse> {
-    return this.request('GET', '/internal/v1/defense/blocklists');
+  blocklists() {
+    return this.call(defenseContracts.blocklists, {});
   }
 
   /** Reads a list again now; answers once the read ended (the status says whether it was refused). */
-  refreshBlocklist(input: BlocklistRefreshRequest & { actor: string }): Promise<BlocklistStatus> {
-    return this.request('POST', '/internal/v1/defense/blocklists/refresh', input, Math.max(this.timeoutMs, 35_000));
-  }
-
-  private async request<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
-    const requestId = currentRequestId();
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, this.baseUrl), {
-        method,
-        headers: {
-          authorization: `Bearer ${internalToken(this.secret)}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-          // The worker logs under the same id as the web request that asked.
-          ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
-        cache: 'no-store',
-      });
-    } catch (error) {
-      throw new WorkerUnavailableError((error as Error).name === 'TimeoutError' ? 'timed out' : ((error as { cause?: { code?: string } }).cause?.code ?? 'connection failed'));
-    }
-    let payload: unknown;
-    try {
-      payload = await response.json();
-    } catch (error) {
-      if (response.ok) {
-        // A 200 whose body cannot be read is not an answer: never mistake it for "nothing yet".
-        throw new WorkerUnavailableError((error as Error).name === 'TimeoutError' ? 'timed out' : 'unreadable response');
-      }
-      payload = null;
-    }
-    if (!response.ok) {
-      const error = (payload as { error?: { code: string; message: string } } | null)?.error;
-      const retryAfter = response.headers.get('retry-after');
-      throw new WorkerRejectedError(response.status, error?.code ?? 'worker_error', error?.message ?? `worker answered ${response.status}`, retryAfter ? { 'retry-after': retryAfter } : {});
-    }
-    return payload as T;
+  refreshBlocklist(body: BlocklistRefreshRequest & { actor: string }) {
+    return this.call(defenseContracts.refreshBlocklist, { body }, Math.max(this.timeoutMs, 35_000));
   }
 }

@@ -1,9 +1,8 @@
-import { HttpError } from '@/lib/http-error';
 import { z } from 'zod';
 import { canAdminister, roleSchema } from '@/lib/auth/roles';
 import { MIN_PASSWORD_LENGTH } from '@/server/auth/passwords';
 import { USERNAME_PATTERN } from '@/server/auth/first-admin';
-import { addUser, UserAdminError } from '@/server/auth/user-admin';
+import { addUser } from '@/server/auth/user-admin';
 import { listUsers } from '@/server/queries/users';
 import { apiRoute, requestAddress } from '@/app/_lib/api-route';
 import { recordWebEvent } from '@/app/_lib/web-audit';
@@ -24,13 +23,8 @@ export const POST = apiRoute({
   authorize: canAdminister,
   body: newUserSchema,
   async handler({ web, principal, body, request }) {
-    try {
-      const user = await addUser(web.database.prisma, body);
-      await recordWebEvent(web, { type: 'user.created', severity: 'notice', actor: actorOf(principal), action: `create user ${user.username} (${user.role})`, module: 'web', resource: `user:${user.username}`, source: requestAddress(request, web), method: 'operator action' });
-      return Response.json({ user }, { status: 201 });
-    } catch (error) {
-      if (error instanceof UserAdminError) throw new HttpError(409, error.code, error.message);
-      throw error;
-    }
+    const user = await addUser(web.database.prisma, body);
+    await recordWebEvent(web, { type: 'user.created', severity: 'notice', actor: actorOf(principal), action: `create user ${user.username} (${user.role})`, module: 'web', resource: `user:${user.username}`, source: requestAddress(request, web), method: 'operator action' });
+    return Response.json({ user }, { status: 201 });
   },
 });

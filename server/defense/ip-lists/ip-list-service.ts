@@ -1,3 +1,4 @@
+import { codedError } from '@/lib/errors';
 import type { VigilConfig } from '@/lib/config/config-schema';
 import { listGraceMs, type BlocklistSource } from '@/lib/defense/blocklist-config';
 import type { BlocklistStatus } from '@/lib/defense/blocklist-api';
@@ -22,7 +23,8 @@ export interface IpListServiceOptions {
 
 const yieldToGuard = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export class BlocklistNotFoundError extends Error {}
+/** An operator named a list the configuration does not have. */
+export class BlocklistNotFoundError extends codedError('BlocklistNotFoundError', { not_found: 404 }) {}
 
 interface Tracked {
   source: BlocklistSource;
@@ -91,7 +93,7 @@ export class IpListService {
 
   /** An operator's "refresh now"; a refresh already running is joined, not doubled. */
   async refreshNow(input: { name: string; actor: string; reason?: string }): Promise<BlocklistStatus> {
-    if (!this.tracked.has(input.name)) throw new BlocklistNotFoundError(`no blocklist named "${input.name}" is configured`);
+    if (!this.tracked.has(input.name)) throw new BlocklistNotFoundError('not_found', `no blocklist named "${input.name}" is configured`);
     return this.refresh(input.name, { actor: input.actor, method: 'operator', reason: input.reason });
   }
 

@@ -1,19 +1,21 @@
-import { z } from 'zod';
-import { applyMitigationRequestSchema, decideSuggestionRequestSchema, suggestionIdSchema } from '@/lib/forecast/forecast-api';
-import { GovernorError, type Forecaster } from '../../forecast';
-import { HealingError } from '../../healing';
+import { AppError } from '@/lib/errors';
+import { suggestionIdSchema } from '@/lib/forecast/forecast-api';
+import { HttpError } from '@/lib/http-error';
+import { forecastContracts } from '../../contracts';
+import type { Forecaster } from '../../forecast';
 import { RecoveryError } from '../../recovery';
-import { HttpError, sendJson, type RequestContext, type Router } from '../router';
+import { HealingError } from '../../healing';
+import type { Router } from '../router';
 
-const actor = z.string().min(1).max(200);
-
-async function answer(ctx: RequestContext, work: () => Promise<unknown> | unknown): Promise<void> {
+/**
+ * A mitigation runs in another capability (recovery, healing); a refusal there is the
+ * mitigation's refusal, said as such with the other capability's reason.
+ */
+async function refusedAsMitigation<T>(work: () => Promise<T>): Promise<T> {
   try {
-    sendJson(ctx.res, 200, await work());
+    return await work();
   } catch (error) {
-    if (error instanceof GovernorError) throw new HttpError(error.code === 'not-found' ? 404 : 409, error.code.replace('-', '_'), error.message);
-    // The action ran in another capability and was refused there: say so, with its reason.
-    if (error instanceof HealingError || error instanceof RecoveryError) throw new HttpError(409, 'action_refused', error.message);
+    if (error instanceof HealingError || error instanceof RecoveryError) throw new AppError('action_refused', 409, error.message, { cause: error });
     throw error;
   }
 }
@@ -21,23 +23,17 @@ async function answer(ctx: RequestContext, work: () => Promise<unknown> | unknow
 /** Risk and predictions for machines (bearer token), and the heatmap, mitigations and governor for the web app. */
 export function registerForecastRoutes(router: Router, deps: { forecaster: Forecaster }): void {
   const { forecaster } = deps;
-  router.add({ method: 'GET', path: '/api/v1/risk', auth: 'forecast:read', handler: async (ctx) => {
-    sendJson(ctx.res, 200, forecaster.risk());
-  } });
-  router.add({ method: 'GET', path: '/api/v1/predictions', auth: 'forecast:read', handler: async (ctx) => {
-    sendJson(ctx.res, 200, forecaster.predictions());
-  } });
-
-  router.add({ method: 'GET', path: '/internal/v1/forecast', auth: 'internal', handler: (ctx) => answer(ctx, () => forecaster.overview()) });
-  router.add({ method: 'POST', path: '/internal/v1/forecast/mitigations', auth: 'internal', handler: async (ctx) => {
-    const body = await ctx.json(applyMitigationRequestSchema.extend({ actor }));
-    await answer(ctx, () => forecaster.applyMitigation(body));
-  } });
-  router.add({ method: 'GET', path: '/internal/v1/forecast/governor', auth: 'internal', handler: (ctx) => answer(ctx, () => ({ suggestions: forecaster.governor.list(), policy: forecaster.policy() })) });
-  router.add({ method: 'POST', path: '/internal/v1/forecast/governor/:id', auth: 'internal', handler: async (ctx) => {
-    const id = suggestionIdSchema.safeParse(ctx.params.id);
-    if (!id.success) throw new HttpError(422, 'invalid_request', 'suggestion id is invalid');
-    const body = await ctx.json(decideSuggestionRequestSchema.extend({ actor }));
-    await answer(ctx, () => forecaster.governor.decide(id.data, body.decision, body.actor));
-  } });
+  router.add({ ...forecastContracts.risk, handler: () => forecaster.risk() });
+  router.add({ ...forecastContracts.predictions, handler: () => forecaster.predictions() });
+  router.add({ ...forecastContracts.overview, handler: () => forecaster.overview() });
+  router.add({ ...forecastContracts.applyMitigation, handler: ({ body }) => refusedAsMitigation(() => forecaster.applyMitigation(body)) });
+  router.add({ ...forecastContracts.governor, handler: () => ({ suggestions: forecaster.governor.list(), policy: forecaster.policy() }) });
+  router.add({
+    ...forecastContracts.decideSuggestion,
+    handler: ({ params, body }) => {
+      const id = suggestionIdSchema.safeParse(params.id);
+      if (!id.success) throw new HttpError(422, 'invalid_request', 'suggestion id is invalid');
+      return forecaster.governor.decide(id.data, body.decision, body.actor);
+    },
+  });
 }

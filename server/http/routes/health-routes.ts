@@ -1,14 +1,16 @@
 import { featureMap, type DegradationLevel } from '@/lib/health/degradation';
 import type { ClusterStatus } from '@/lib/ha/cluster-messages';
+import type { DefenseMode } from '@/lib/defense/defense-types';
+import { healthContracts } from '../../contracts';
 import type { HealthMonitor } from '../../health/health-monitor';
 import type { AuditWriter } from '../../audit';
 import type { ConfigSummary } from '../../config/config-file';
-import { sendJson, type Router } from '../router';
+import type { Router } from '../router';
 
 interface HealthRouteDeps {
   monitor: HealthMonitor;
   audit: AuditWriter;
-  defenseMode: () => string;
+  defenseMode: () => DefenseMode;
   config: () => ConfigSummary;
   /** Null on SQLite, where the one worker is all there is. */
   cluster?: () => ClusterStatus | null;
@@ -18,33 +20,37 @@ interface HealthRouteDeps {
 
 export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): void {
   // Public by contract: load balancers and scripts poll it without credentials.
-  router.add({ method: 'GET', path: '/healthz', auth: 'public', standby: 'local', handler: async ({ res }) => {
-    const cluster = deps.cluster?.() ?? null;
-    const snapshot = deps.monitor.current();
-    const verdict = snapshot ? { score: snapshot.score, degradation: deps.monitor.currentLevel() } : cluster?.role === 'standby' ? await deps.leaderHealth?.() : null;
-    const database = deps.audit.status();
-    sendJson(res, 200, {
-      status: database.ok ? 'ok' : 'degraded',
-      healthScore: verdict?.score ?? null,
-      degradation: verdict?.degradation ?? deps.monitor.currentLevel(),
-      defenseMode: deps.defenseMode(),
-      database: { ok: database.ok, pendingEvents: database.pendingEvents },
-      config: deps.config(),
-      ...(cluster && { cluster: { node: cluster.nodeId, role: cluster.role, since: cluster.since, leader: cluster.leader?.nodeId ?? null } }),
-    });
-  } });
+  router.add({
+    ...healthContracts.healthz,
+    handler: async () => {
+      const cluster = deps.cluster?.() ?? null;
+      const snapshot = deps.monitor.current();
+      const verdict = snapshot ? { score: snapshot.score, degradation: deps.monitor.currentLevel() } : cluster?.role === 'standby' ? await deps.leaderHealth?.() : null;
+      const database = deps.audit.status();
+      return {
+        status: database.ok ? ('ok' as const) : ('degraded' as const),
+        healthScore: verdict?.score ?? null,
+        degradation: verdict?.degradation ?? deps.monitor.currentLevel(),
+        defenseMode: deps.defenseMode(),
+        database: { ok: database.ok, pendingEvents: database.pendingEvents },
+        config: deps.config(),
+        ...(cluster && { cluster: { node: cluster.nodeId, role: cluster.role, since: cluster.since, leader: cluster.leader?.nodeId ?? null } }),
+      };
+    },
+  });
 
-  router.add({ method: 'GET', path: '/api/v1/features', auth: 'health:read', handler: async ({ res }) => {
-    const level = deps.monitor.currentLevel();
-    const features = featureMap(level);
-    sendJson(res, 200, {
-      degradation: level,
-      features: Object.fromEntries(features.map((f) => [f.feature, f.enabled])),
-      disabled: features.filter((f) => !f.enabled).map((f) => f.feature),
-    });
-  } });
+  router.add({
+    ...healthContracts.features,
+    handler: () => {
+      const level = deps.monitor.currentLevel();
+      const features = featureMap(level);
+      return {
+        degradation: level,
+        features: Object.fromEntries(features.map((f) => [f.feature, f.enabled])),
+        disabled: features.filter((f) => !f.enabled).map((f) => f.feature),
+      };
+    },
+  });
 
-  router.add({ method: 'GET', path: '/api/v1/health', auth: 'health:read', handler: async ({ res }) => {
-    sendJson(res, 200, deps.monitor.current());
-  } });
+  router.add({ ...healthContracts.health, handler: () => deps.monitor.current() });
 }

@@ -1,4 +1,3 @@
-import { HttpError } from '@/lib/http-error';
 import { z } from 'zod';
 import { completeSetup, SetupError } from '@/server/auth/first-admin';
 import { MIN_PASSWORD_LENGTH } from '@/server/auth/passwords';
@@ -22,8 +21,6 @@ export const POST = publicFormRoute(setupSchema, async ({ request, web, body }) 
   } catch (error) {
     if (error instanceof SetupError) {
       await recordWebEvent(web, { type: 'auth.setup_failed', severity: 'warning', actor: 'anonymous', action: 'first administrator set-up refused', module: 'web', source: ip, method: 'setup link', reason: error.message });
-      const status = { invalid_token: 401, already_set_up: 409, username_taken: 409, weak_password: 422, invalid_username: 422 }[error.code];
-      throw new HttpError(status, error.code, error.message);
     }
     throw error;
   }

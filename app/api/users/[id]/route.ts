@@ -1,8 +1,7 @@
-import { HttpError } from '@/lib/http-error';
 import { z } from 'zod';
 import { canAdminister, roleSchema } from '@/lib/auth/roles';
 import { MIN_PASSWORD_LENGTH } from '@/server/auth/passwords';
-import { changeUser, UserAdminError } from '@/server/auth/user-admin';
+import { changeUser } from '@/server/auth/user-admin';
 import { apiRoute, requestAddress } from '@/app/_lib/api-route';
 import { recordWebEvent } from '@/app/_lib/web-audit';
 import { actorOf } from '@/lib/auth/actor';
@@ -19,14 +18,9 @@ export const PATCH = apiRoute({
   authorize: canAdminister,
   body: changeSchema,
   async handler({ web, principal, body, params, request }) {
-    try {
-      const user = await changeUser(web.database.prisma, params.id, body);
-      const what = [body.role && `role → ${body.role}`, body.disabled !== undefined && (body.disabled ? 'disabled' : 'enabled'), body.password && 'password reset'].filter(Boolean).join(', ');
-      await recordWebEvent(web, { type: 'user.changed', severity: 'notice', actor: actorOf(principal), action: `change user ${user.username}: ${what}`, module: 'web', resource: `user:${user.username}`, source: requestAddress(request, web), method: 'operator action' });
-      return { user };
-    } catch (error) {
-      if (error instanceof UserAdminError) throw new HttpError(error.code === 'not_found' ? 404 : 409, error.code, error.message);
-      throw error;
-    }
+    const user = await changeUser(web.database.prisma, params.id, body);
+    const what = [body.role && `role → ${body.role}`, body.disabled !== undefined && (body.disabled ? 'disabled' : 'enabled'), body.password && 'password reset'].filter(Boolean).join(', ');
+    await recordWebEvent(web, { type: 'user.changed', severity: 'notice', actor: actorOf(principal), action: `change user ${user.username}: ${what}`, module: 'web', resource: `user:${user.username}`, source: requestAddress(request, web), method: 'operator action' });
+    return { user };
   },
 });
