@@ -8,6 +8,7 @@ import { USER_ADMIN_ERROR_STATUS, UserAdminError } from '../auth/user-admin';
 import { databaseUnavailable } from '../db/db-error';
 import { DEFENSE_MODE_ERROR_STATUS, DefenseModeError } from '../defense/defense-mode';
 import { ISOLATION_ERROR_STATUS, IsolationError } from '../defense/isolation-policy';
+import { BlocklistNotFoundError } from '../defense/ip-lists';
 import { DrillBusyError } from '../drills/drill-service';
 import { GOVERNOR_ERROR_STATUS, GovernorError } from '../forecast/governor';
 import { HealingError } from '../healing';
@@ -26,6 +27,7 @@ const EVERY_ERROR: Array<readonly [name: string, error: unknown, status: number]
   ...Object.entries(USER_ADMIN_ERROR_STATUS).map(([code, status]) => ['UserAdminError', new UserAdminError(code as keyof typeof USER_ADMIN_ERROR_STATUS, 'm'), status] as const),
   ...Object.entries(SETUP_ERROR_STATUS).map(([code, status]) => ['SetupError', new SetupError(code as keyof typeof SETUP_ERROR_STATUS, 'm'), status] as const),
   ...(['not_found', 'conflict', 'forbidden', 'bad_input'] as const).map((code) => ['HealingError', new HealingError(code, 'm'), { not_found: 404, conflict: 409, forbidden: 403, bad_input: 422 }[code]] as const),
+  ['BlocklistNotFoundError', new BlocklistNotFoundError('not_found', 'm'), 404],
   ['DrillBusyError', new DrillBusyError(), 409],
   ['InvalidShareLinkError', new InvalidShareLinkError(), 401],
   ['HttpError', new HttpError(418, 'teapot', 'short and stout'), 418],
@@ -50,6 +52,8 @@ const NOT_ANSWERS = [
   'DeliveryError', // notification delivery, retried by the notifier
   'EnvError', // start-up
   'InvalidCidrError', // environment and config parsing
+  'IpListFormatError', // a blocklist that cannot be read: kept as the list's last error, the previous list stays
+  'IpListSourceError', // the same, for a source that cannot be fetched or opened
   'MigrationError', // start-up
   'MissingCredentialError', // notification delivery
   'NeedsSlowPath', // internal control flow of canonical JSON
