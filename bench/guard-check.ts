@@ -14,7 +14,7 @@ import { startWorker, type Worker } from '@/server/worker';
 import { silentLogger } from '@/server/test-support/log';
 import { makeTempDir, sqliteUrlIn } from '@/server/test-support/temp-dir';
 import { TEST_API_TOKEN, workerEnvFor } from '@/server/test-support/worker-env';
-import { distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, roundDist, table, verdict, writeResult } from './lib/common';
+import { distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, processCpuMs, roundDist, table, verdict, writeResult } from './lib/common';
 import { seedIsolations } from './lib/seed-isolations';
 import { addCleanup, runBenchmark, runCleanups } from './lib/run';
 import { runWrk, writeWrkScript, type WrkResult } from './lib/wrk';
@@ -39,6 +39,11 @@ interface SaturationRound {
   ceiling: WrkResult;
   guard: WrkResult;
   ratio: number;
+  /**
+   * CPU time (user + system) each server process spent per request answered: what the code
+   * costs, which on a shared machine moves far less than the throughput does.
+   */
+  cpuUsPerRequest: { ceiling: number; guard: number };
 }
 
 interface PacedRound {
@@ -104,14 +109,20 @@ async function main(): Promise<void> {
   const paced: PacedRound[] = [];
   const guardUrl = (port: number) => `http://127.0.0.1:${port}/guard/check`;
   const saturate = (port: number, seconds: number) => runWrk({ url: guardUrl(port), seconds, connections: SATURATION_CONNECTIONS, script, cpu: WRK_CPU });
+  const measured = async (port: number, pid: number) => {
+    const cpuBefore = processCpuMs(pid);
+    const result = await saturate(port, SECONDS);
+    return { result, cpuUs: round2(((processCpuMs(pid) - cpuBefore) * 1000) / (result.requestsPerSecond * SECONDS)) };
+  };
   await saturate(bare.port, 2);
   await saturate(worker.port, 2);
   for (let round = 1; round <= ROUNDS; round++) {
     const loadBefore = loadAverage();
-    const ceiling = await saturate(bare.port, SECONDS);
-    const guard = await saturate(worker.port, SECONDS);
-    saturation.push({ round, loadBefore, ceiling, guard, ratio: round2(guard.requestsPerSecond / ceiling.requestsPerSecond) });
-    console.log(`saturation ${round}/${ROUNDS} (load ${loadBefore}): ceiling ${fmtInt(ceiling.requestsPerSecond)} req/s, guard ${fmtInt(guard.requestsPerSecond)} req/s (${fmtInt(guard.non2xx)} refused), ratio ${saturation.at(-1)!.ratio}`);
+    const ceiling = await measured(bare.port, bare.child.pid!);
+    const guard = await measured(worker.port, process.pid);
+    const result: SaturationRound = { round, loadBefore, ceiling: ceiling.result, guard: guard.result, ratio: round2(guard.result.requestsPerSecond / ceiling.result.requestsPerSecond), cpuUsPerRequest: { ceiling: ceiling.cpuUs, guard: guard.cpuUs } };
+    saturation.push(result);
+    console.log(`saturation ${round}/${ROUNDS} (load ${loadBefore}): ceiling ${fmtInt(result.ceiling.requestsPerSecond)} req/s ${result.cpuUsPerRequest.ceiling} µs CPU/req, guard ${fmtInt(result.guard.requestsPerSecond)} req/s ${result.cpuUsPerRequest.guard} µs CPU/req (${fmtInt(result.guard.non2xx)} refused), ratio ${result.ratio}`);
   }
   // 40 connections each pausing 6 ms between requests: about 5,000 req/s (wrk's timer is coarse).
   const pacedScript = writeWrkScript(dir.join('paced.lua'), { sources: SOURCES, isolatedEvery: ISOLATED_EVERY, delayMs: 6 });
@@ -127,7 +138,14 @@ async function main(): Promise<void> {
   const med = (values: number[]) => round2(median(values));
   const summary = {
     ratio,
-    saturation: { ceiling: med(saturation.map((r) => r.ceiling.requestsPerSecond)), guard: med(saturation.map((r) => r.guard.requestsPerSecond)), ceilingP99: med(saturation.map((r) => r.ceiling.latencyMs.p99)), guardP99: med(saturation.map((r) => r.guard.latencyMs.p99)) },
+    saturation: {
+      ceiling: med(saturation.map((r) => r.ceiling.requestsPerSecond)),
+      guard: med(saturation.map((r) => r.guard.requestsPerSecond)),
+      ceilingP99: med(saturation.map((r) => r.ceiling.latencyMs.p99)),
+      guardP99: med(saturation.map((r) => r.guard.latencyMs.p99)),
+      ceilingCpuUs: med(saturation.map((r) => r.cpuUsPerRequest.ceiling)),
+      guardCpuUs: med(saturation.map((r) => r.cpuUsPerRequest.guard)),
+    },
     paced: {
       ceiling: med(paced.map((r) => r.ceiling.requestsPerSecond)),
       guard: med(paced.map((r) => r.guard.requestsPerSecond)),
@@ -176,6 +194,7 @@ async function main(): Promise<void> {
       [
         ['saturation (wrk), median', `${fmtInt(sat.ceiling)} req/s`, `${fmtInt(sat.guard)} req/s`, cs((c) => `${fmtInt(c.wrk.requestsPerSecond)} req/s`), '', ''],
         ['guard / bare, median of rounds', '', `${ratio} (${saturation.map((r) => r.ratio).join(', ')})`, '', `≥ ${RATIO_TARGET}`, verdict(pass.ratio)],
+        ['CPU per request (user + system), median', `${sat.ceilingCpuUs} µs`, `${sat.guardCpuUs} µs`, '', '', ''],
         ['saturation p99, median', `${sat.ceilingP99} ms`, `${sat.guardP99} ms`, cs((c) => `${c.wrk.latencyMs.p99} ms`), '', ''],
         ['paced load, achieved', `${fmtInt(rate.ceiling)} req/s`, `${fmtInt(rate.guard)} req/s`, cs((c) => `${fmtInt(c.paced.requestsPerSecond)} req/s`), '5,000 req/s', ''],
         ['paced load p50 / p99, median', `${rate.ceilingP50} / ${rate.ceilingP99} ms`, `${rate.guardP50} / ${rate.guardP99} ms`, cs((c) => `${c.paced.latencyMs.p50} / ${c.paced.latencyMs.p99} ms`), `p99 ≤ ${P99_TARGET_MS} ms`, verdict(pass.p99)],
