@@ -220,4 +220,4 @@ async function main(): Promise<void> {
   await runCleanups();
 }
 
-runBenchmark({ name: 'guard-check', hardLimitMs: 170_000, main });
+runBenchmark({ name: 'guard-check', hardLimitMs: 240_000, main });

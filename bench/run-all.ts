@@ -10,7 +10,7 @@ import { BENCH_DIR, REPO_ROOT, RESULTS_DIR, fmtInt, machineInfo, table, verdict,
 const BENCHMARKS = ['audit-append', 'live-latency', 'worker-idle-rss', 'guard-check', 'forecast-risk', 'healing-crash-restart', 'healing-http-2000', 'healing-storage'] as const;
 type Name = (typeof BENCHMARKS)[number];
 /** Each script bounds itself well under this; this only stops a hung one. */
-const PER_SCRIPT_TIMEOUT_MS = 180_000;
+const PER_SCRIPT_TIMEOUT_MS = 250_000;
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 for (const w of wanted) {
