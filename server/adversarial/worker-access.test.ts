@@ -43,19 +43,17 @@ describe.each(PROVIDERS)('every worker route against every caller (%s)', (provid
     const routes = t.worker.routes();
     expect(routes.length).toBeGreaterThan(40);
     expect(routes.filter((route) => !route.auth)).toEqual([]);
-    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['GET /healthz', 'POST /api/v1/events', 'POST /internal/v1/defense/isolate', 'GET /internal/v1/integrity']));
+    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['GET /healthz', 'GET /guard/check', 'POST /api/v1/events', 'POST /internal/v1/defense/isolate', 'GET /internal/v1/integrity']));
   });
 
   it('declares what a standby answers itself: its own health and metrics, ingest, decision streams and the cluster overview', () => {
     const local = t.worker.routes().filter((route) => route.standby === 'local').map((route) => `${route.method} ${route.path}`);
-    expect(local.sort()).toEqual(['GET /api/v1/cluster', 'GET /api/v1/decisions/stream', 'GET /healthz', 'GET /internal/v1/cluster', 'GET /metrics', 'POST /api/v1/events']);
+    expect(local.sort()).toEqual(['GET /api/v1/cluster', 'GET /api/v1/decisions/stream', 'GET /guard/check', 'GET /healthz', 'GET /internal/v1/cluster', 'GET /metrics', 'POST /api/v1/events']);
   });
 
   it('is documented in OpenAPI with the rule the router enforces, and the document lists no route the router lacks', () => {
     const documented = new Map(OPERATIONS.filter((op) => op.server === 'worker').map((op) => [`${op.method.toUpperCase()} ${op.path.replace(/\{(\w+)\}/g, ':$1')}`, op.scope ?? op.auth]));
     const declared = new Map(t.worker.routes().filter((route) => route.auth !== 'internal').map((route) => [`${route.method} ${route.path}`, route.auth]));
-    // The guard is a fast route: it answers before the router, and decides by the source, not a credential.
-    documented.delete('GET /guard/check');
     expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(declared));
   });
 

@@ -163,7 +163,11 @@ export class Router {
   /** Kept apart: every request on a standby is checked against these before it is forwarded. */
   private standbyLocal: RegExp[] = [];
 
-  /** A synchronous handler for one exact path, any method, query ignored: for hot paths like the guard. */
+  /**
+   * A synchronous handler for one exact path, any method, query ignored: for hot paths like the
+   * guard. It is declared as a public GET that a standby answers itself: it decides by the
+   * source, not a credential, and is served before anything a standby would forward.
+   */
   addFast(path: string, handler: FastHandler): this {
     this.fastRoutes.set(path, handler);
     return this;
@@ -204,7 +208,8 @@ export class Router {
 
   /** Every declared route, in registration order. */
   declarations(): RouteDescription[] {
-    return this.routes.map(({ method, path, auth, body, query, standby }) => ({ method, path, auth, body, query, standby }));
+    const fast = [...this.fastRoutes.keys()].map((path): RouteDescription => ({ method: 'GET', path, auth: 'public', standby: 'local' }));
+    return [...this.routes.map(({ method, path, auth, body, query, standby }) => ({ method, path, auth, body, query, standby })), ...fast];
   }
 
   /** Whether a standby answers this request itself (any method of a path declared `standby: 'local'`). */
