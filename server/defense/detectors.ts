@@ -53,8 +53,8 @@ interface Counted {
   factor: number;
 }
 
-function groupKey(scenario: Scenario, { signal, ip, v4 }: Counted): BucketKey | null {
-  switch (scenario.groupBy) {
+function groupKey(groupBy: Scenario['groupBy'], { signal, ip, v4 }: Counted): BucketKey | null {
+  switch (groupBy) {
     case 'ip':
       return v4 ?? ip;
     case 'cidr24':
@@ -79,9 +79,26 @@ class ScenarioBuckets {
   /** All matching signals together, for `minShare`. */
   private readonly total: Bucket = { windowStart: 0, current: 0, previous: 0, quietUntil: 0, seen: null };
   private readonly windowMs: number;
+  /*
+   * The settings read per signal, copied into fields every runner has: scenarios parsed from the
+   * config differ in which optional keys they carry, so reading them straight from the scenarios
+   * is a lookup across many object shapes on each guard request.
+   */
+  readonly groupBy: Scenario['groupBy'];
+  readonly capacity: number;
+  readonly whenHost: Scenario['whenHost'] | null;
+  private readonly distinct: boolean;
+  private readonly minShare: number | null;
+  private readonly blackholeMs: number;
 
   constructor(readonly scenario: Scenario) {
     this.windowMs = scenario.windowSeconds * 1000;
+    this.groupBy = scenario.groupBy;
+    this.capacity = scenario.capacity;
+    this.whenHost = scenario.whenHost ?? null;
+    this.distinct = scenario.distinct !== undefined;
+    this.minShare = scenario.minShare ?? null;
+    this.blackholeMs = scenario.blackholeSeconds * 1000;
   }
 
   /** Rolls the fixed windows forward and returns the sliding count before this signal. */
@@ -103,7 +120,7 @@ class ScenarioBuckets {
         this.cursor = null;
         this.sweep(now);
       }
-      bucket = { windowStart: now - (now % this.windowMs), current: 0, previous: 0, quietUntil: 0, seen: this.scenario.distinct ? new Set() : null };
+      bucket = { windowStart: now - (now % this.windowMs), current: 0, previous: 0, quietUntil: 0, seen: this.distinct ? new Set() : null };
       this.buckets.set(key, bucket);
     }
     const before = this.count(bucket, now);
@@ -115,14 +132,14 @@ class ScenarioBuckets {
     bucket.current += 1;
     const level = before + 1;
     let share = 1;
-    if (this.scenario.minShare !== undefined) {
+    if (this.minShare !== null) {
       share = level / (this.count(this.total, now) + 1);
       this.total.current += 1;
     }
     // A hair of tolerance: the weighted previous window makes the count fractional.
     if (level < capacity - 1e-9 || now < bucket.quietUntil) return null;
-    if (this.scenario.minShare !== undefined && share < this.scenario.minShare) return null;
-    bucket.quietUntil = now + this.scenario.blackholeSeconds * 1000;
+    if (this.minShare !== null && share < this.minShare) return null;
+    bucket.quietUntil = now + this.blackholeMs;
     // Counting starts over after a threat, so the next one needs a full window's worth again.
     bucket.current = 0;
     bucket.previous = 0;
@@ -193,13 +210,12 @@ export class Detectors {
     if (!runners) return found;
     let overflows = found;
     for (const runner of runners) {
-      const { scenario } = runner;
-      if (scenario.whenHost && !this.underPressure(scenario.whenHost)) continue;
-      const key = groupKey(scenario, counted);
+      if (runner.whenHost && !this.underPressure(runner.whenHost)) continue;
+      const key = groupKey(runner.groupBy, counted);
       if (key === null) continue;
-      const capacity = Math.max(1, Math.ceil(scenario.capacity * counted.factor));
+      const capacity = Math.max(1, Math.ceil(runner.capacity * counted.factor));
       const count = runner.pour(key, counted.signal, counted.now, capacity);
-      if (count !== null) (overflows ??= []).push({ scenario, key: keyText(scenario, key, counted.ip), source: counted.ip, count, signal: counted.signal });
+      if (count !== null) (overflows ??= []).push({ scenario: runner.scenario, key: keyText(runner.scenario, key, counted.ip), source: counted.ip, count, signal: counted.signal });
     }
     return overflows;
   }
