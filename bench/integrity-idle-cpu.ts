@@ -10,13 +10,13 @@
 // Both start on temp data dirs (SQLite, default config, LOG_LEVEL=warn). After /healthz answers,
 // the run waits until the self-watching worker has finished its first scan (GET /internal/v1/integrity),
 // then reads utime+stime from /proc/<pid>/stat at the start and end of the idle window.
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IntegrityStatus } from '../lib/integrity/integrity-status';
 import { internalToken } from '../server/auth/keys';
-import { REPO_ROOT, fmtInt, intArg, machineInfo, parseArgs, round, table, writeResult } from './lib/common';
+import { REPO_ROOT, fmtInt, intArg, machineInfo, parseArgs, processCpuMs, round, table, writeResult } from './lib/common';
 import { addCleanup, runBenchmark, runCleanups } from './lib/run';
 import { spawnWorker } from './lib/worker-process';
 
@@ -24,13 +24,6 @@ const args = parseArgs();
 const IDLE_SECONDS = intArg(args, 'idle-seconds', 30);
 const COPY = args.has('copy');
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
-const TICKS_PER_SECOND = 100;
-
-/** utime + stime of a process in ms (fields 14 and 15 of /proc/<pid>/stat, after the command name). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
 
 async function integrityStatus(port: number): Promise<IntegrityStatus> {
   const res = await fetch(`http://127.0.0.1:${port}/internal/v1/integrity`, { headers: { authorization: `Bearer ${internalToken(SECRET)}` } });
@@ -62,9 +55,9 @@ async function main(): Promise<void> {
     status = await integrityStatus(variants[0].port);
   }
   await sleep(2000);
-  const before = variants.map((v) => cpuMs(v.child.pid!));
+  const before = variants.map((v) => processCpuMs(v.child.pid!));
   await sleep(IDLE_SECONDS * 1000);
-  const after = variants.map((v) => cpuMs(v.child.pid!));
+  const after = variants.map((v) => processCpuMs(v.child.pid!));
   // Files edited under the checkout meanwhile are real work (hash, audit), not idle cost: count them.
   const end = await integrityStatus(variants[0].port);
   const findingsInWindow = end.recentFindings.filter((f) => Date.parse(f.at) >= Date.now() - IDLE_SECONDS * 1000).length;

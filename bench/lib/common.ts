@@ -1,6 +1,6 @@
 // Shared helpers for the benchmark scripts: statistics, machine facts, result files.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,14 @@ export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 /** Milliseconds on CLOCK_MONOTONIC: system-wide on Linux, so comparable across processes on one machine. */
 export function monoMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process in ms (fields 14 and 15 of /proc/<pid>/stat, after the command name), in 10 ms steps. */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 export interface Distribution {

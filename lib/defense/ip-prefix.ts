@@ -56,7 +56,7 @@ function parseIpv6(text: string): bigint | null {
   return value;
 }
 
-const V4_MASKS = Array.from({ length: 33 }, (_, p) => (p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0));
+export const V4_MASKS = Array.from({ length: 33 }, (_, p) => (p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0));
 const ALL_V6 = (1n << 128n) - 1n;
 const v6Mask = (prefix: number): bigint => (prefix === 0 ? 0n : (ALL_V6 << BigInt(128 - prefix)) & ALL_V6);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalIp, parseSource } from './ip-prefix';
+import { canonicalIp, parseIpv4, parseSource } from './ip-prefix';
 import { PrefixMap } from './prefix-map';
 
 describe('parseSource', () => {
@@ -39,6 +39,20 @@ describe('PrefixMap', () => {
     expect(map.match('::ffff:10.1.2.3')).toBe('10.1.2.3');
     expect(map.match('garbage')).toBeUndefined();
     expect(map.size).toBe(5);
+  });
+
+  it('finds addresses above 128.0.0.0 from text and from their parsed number alike', () => {
+    const map = new PrefixMap<string>();
+    for (const s of ['198.51.100.0/24', '255.255.255.255', '128.0.0.0/1']) add(map, s);
+    expect(map.match('198.51.100.77')).toBe('198.51.100.0/24');
+    expect(map.matchIpv4(parseIpv4('198.51.100.77')!)).toBe('198.51.100.0/24');
+    expect(map.matchIpv4(parseIpv4('255.255.255.255')!)).toBe('255.255.255.255');
+    expect(map.matchIpv4(parseIpv4('200.1.1.1')!)).toBe('128.0.0.0/1');
+    expect(map.matchIpv4(parseIpv4('127.255.255.255')!)).toBeUndefined();
+    expect(map.get(parseSource('255.255.255.255')!)).toBe('255.255.255.255');
+    expect(map.delete(parseSource('198.51.100.0/24')!)).toBe(true);
+    expect(map.match('198.51.100.77')).toBe('128.0.0.0/1');
+    expect(map.size).toBe(2);
   });
 
   it('forgets deleted entries and prefix lengths no longer in use', () => {

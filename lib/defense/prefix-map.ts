@@ -1,4 +1,10 @@
-import { maskIpv4, maskIpv6, parseIpv4, parseSource, type ParsedSource } from './ip-prefix';
+import { maskIpv6, parseIpv4, parseSource, V4_MASKS, type ParsedSource } from './ip-prefix';
+
+/**
+ * IPv4 networks are keyed as signed 32-bit integers: V8 keeps those as small integers, while the
+ * unsigned form of every address from 128.0.0.0 up is a heap number, allocated on each lookup.
+ */
+const v4Key = (network: number, prefix: number): number => network & V4_MASKS[prefix];
 
 /**
  * Addresses and CIDR ranges bucketed by prefix length: an exact address is one Map lookup,
@@ -19,17 +25,18 @@ export class PrefixMap<T> {
 
   set(source: ParsedSource, value: T): void {
     const table = this.table(source, true)!;
-    if (!table.has(source.network as never)) this.count++;
-    table.set(source.network as never, value);
+    const key = keyOf(source);
+    if (!table.has(key)) this.count++;
+    table.set(key, value);
   }
 
   get(source: ParsedSource): T | undefined {
-    return this.table(source, false)?.get(source.network as never);
+    return this.table(source, false)?.get(keyOf(source));
   }
 
   delete(source: ParsedSource): boolean {
     const table = this.table(source, false);
-    if (!table?.delete(source.network as never)) return false;
+    if (!table?.delete(keyOf(source))) return false;
     this.count--;
     if (table.size === 0) {
       if (source.family === 4) {
@@ -46,19 +53,24 @@ export class PrefixMap<T> {
   /** The most specific entry covering `address` (text as it comes from a socket or header). */
   match(address: string): T | undefined {
     const v4 = parseIpv4(address);
-    if (v4 !== null) {
-      for (const prefix of this.v4Prefixes) {
-        const hit = this.v4.get(prefix)!.get(maskIpv4(v4, prefix));
-        if (hit !== undefined) return hit;
-      }
-      return undefined;
-    }
+    if (v4 !== null) return this.matchIpv4(v4);
     if (this.v6Prefixes.length === 0 && this.v4Prefixes.length === 0) return undefined;
     const parsed = parseSource(address);
     if (!parsed || parsed.prefix !== (parsed.family === 4 ? 32 : 128)) return undefined;
-    if (parsed.family === 4) return this.match(parsed.text);
+    if (parsed.family === 4) return this.matchIpv4(parsed.network as number);
     for (const prefix of this.v6Prefixes) {
       const hit = this.v6.get(prefix)!.get(maskIpv6(parsed.network as bigint, prefix));
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
+
+  /** `match` for an IPv4 address already parsed (`parseIpv4`): the guard parses once per request. */
+  matchIpv4(address: number): T | undefined {
+    const prefixes = this.v4Prefixes;
+    for (let i = 0; i < prefixes.length; i++) {
+      const prefix = prefixes[i];
+      const hit = this.v4.get(prefix)!.get(v4Key(address, prefix));
       if (hit !== undefined) return hit;
     }
     return undefined;
@@ -84,3 +96,5 @@ export class PrefixMap<T> {
     return table;
   }
 }
+
+const keyOf = (source: ParsedSource): number | bigint => (source.family === 4 ? v4Key(source.network as number, source.prefix) : source.network);

@@ -44,12 +44,12 @@ describe.each(PROVIDERS)('every worker route against every caller (%s)', (provid
     const routes = t.worker.routes();
     expect(routes.length).toBeGreaterThan(40);
     expect(routes.filter((route) => !route.auth)).toEqual([]);
-    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['GET /healthz', 'POST /api/v1/events', 'POST /internal/v1/defense/isolate', 'GET /internal/v1/integrity']));
+    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['GET /healthz', 'GET /guard/check', 'POST /api/v1/events', 'POST /internal/v1/defense/isolate', 'GET /internal/v1/integrity']));
   });
 
   it('declares what a standby answers itself: its own health and metrics, ingest, decision streams and the cluster overview', () => {
     const local = t.worker.routes().filter((route) => route.standby === 'local').map((route) => `${route.method} ${route.path}`);
-    expect(local.sort()).toEqual(['GET /api/v1/cluster', 'GET /api/v1/decisions/stream', 'GET /healthz', 'GET /internal/v1/cluster', 'GET /metrics', 'POST /api/v1/events']);
+    expect(local.sort()).toEqual(['GET /api/v1/cluster', 'GET /api/v1/decisions/stream', 'GET /guard/check', 'GET /healthz', 'GET /internal/v1/cluster', 'GET /metrics', 'POST /api/v1/events']);
   });
 
   it('registers a handler for every shared contract and no route without one, so the web client and the document see what the router serves', () => {

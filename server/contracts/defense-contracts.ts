@@ -62,6 +62,19 @@ const bouncerDecisionSchema = z.object({ id: z.number(), origin: z.string(), typ
 
 /** The guardian: threats, isolations, the CrowdSec-style decision stream, and the web app's defense commands. */
 export const defenseContracts = {
+  // A fast route (Router.addFast): answered before the router, by the source, not a credential,
+  // and by a standby itself. 204 lets the request pass; 403 refuses it.
+  guardCheck: defineRoute({
+    method: 'GET',
+    path: '/guard/check',
+    auth: 'public',
+    standby: 'local',
+    status: 204,
+    tag: 'Machine',
+    summary: 'May this request pass? (nginx auth_request, Traefik forwardAuth, Caddy forward_auth)',
+    description: '204: the source may pass. 403: the source is isolated, or LOCKDOWN blocks it.',
+    response: z.void(),
+  }),
   threats: defineRoute({
     method: 'GET',
     path: '/api/v1/threats',

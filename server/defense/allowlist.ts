@@ -42,6 +42,11 @@ export class Allowlist {
     return this.map.match(address);
   }
 
+  /** `match` for an IPv4 address already parsed (`parseIpv4`). */
+  matchIpv4(address: number): AllowlistEntry | undefined {
+    return this.map.matchIpv4(address);
+  }
+
   /** An entry that shares any address with `range` (inside it, or holding it); a scan, for the rare isolation of a range. */
   overlapping(range: ParsedSource): AllowlistEntry | undefined {
     return this.parsed.find((candidate) => rangesOverlap(candidate.range, range))?.entry;

@@ -21,6 +21,8 @@ export interface DecisionLogEntry {
 /** Changes kept for bouncers that poll; one that falls further behind gets the full list again. */
 const MAX_LOG = 200_000;
 
+const inForce = (entry: Entry | undefined, now: number): DefenseDecision | undefined => (entry && entry.expiresAtMs > now ? entry.decision : undefined);
+
 /** The decisions in force, in memory: what the guard consults on every request. */
 export class Blocklist {
   private readonly map = new PrefixMap<Entry>();
@@ -75,8 +77,12 @@ export class Blocklist {
 
   /** The decision covering this address, if one is in force at `now`. */
   match(address: string, now: number): DefenseDecision | undefined {
-    const entry = this.map.match(address);
-    return entry && entry.expiresAtMs > now ? entry.decision : undefined;
+    return inForce(this.map.match(address), now);
+  }
+
+  /** `match` for an IPv4 address already parsed (`parseIpv4`). */
+  matchIpv4(address: number, now: number): DefenseDecision | undefined {
+    return inForce(this.map.matchIpv4(address), now);
   }
 
   /**

@@ -18,6 +18,7 @@ import { SourceResolver } from './source-resolver';
 import { THREAT_FEED_KEEP, ThreatFeed } from './threat-feed';
 import { readRecentThreats } from './threat-history';
 import { readLastElevation } from './mode-history';
+import { parseIpv4 } from '@/lib/defense/ip-prefix';
 
 /** Buckets visited per scenario per tick: a full pass over 200,000 takes under a minute. */
 const SWEEP_BUDGET = 5000;
@@ -168,21 +169,28 @@ export class DefenseService {
 
   /**
    * The guard's answer for a client address. Counting the request is part of the check,
-   * and the cheapest order is allowlist, lockdown, blocklist.
+   * and the cheapest order is allowlist, lockdown, blocklist. An IPv4 address (nearly every
+   * guard request) is parsed once for all the lookups.
    */
   check(source: string, path: string | undefined, now = Date.now()): GuardVerdict {
     this.guardStats.checks++;
-    if (this.allowlist.match(source)) return 'pass';
+    const v4 = parseIpv4(source);
+    if (v4 !== null ? this.allowlist.matchIpv4(v4) : this.allowlist.match(source)) return 'pass';
     if (this.modes.current === 'LOCKDOWN') {
       this.guardStats.denied++;
       return 'lockdown';
     }
-    if (this.blocklist.match(source, now) || this.ipLists.match(source, now)) {
+    if (this.isolated(source, v4, now)) {
       this.guardStats.denied++;
       return 'isolated';
     }
     if (this.options.config().defense.countGuardRequests) this.signal({ kind: 'request', source, path, origin: 'guard', at: now });
     return 'pass';
+  }
+
+  /** Whether a decision in force covers the source (`v4`: its parsed IPv4 form, or null). */
+  private isolated(source: string, v4: number | null, now: number): boolean {
+    return (v4 !== null ? this.blocklist.matchIpv4(v4, now) : this.blocklist.match(source, now)) !== undefined || this.ipLists.match(source, now);
   }
 
   /** The sink every signal producer feeds (guard, ingest, log tailer, Vigil's own sign-in). Never throws. */

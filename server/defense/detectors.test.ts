@@ -86,6 +86,16 @@ describe('Detectors with the default scenarios', () => {
     expect(d.observe(signal({ source: 'not-an-ip' }))).toEqual([]);
   });
 
+  it('counts an address however it is written, and names IPv4 and IPv6 sources as canonical text', () => {
+    const d = new Detectors([scenarioSchema.parse({ name: 'per-ip', kinds: ['request'], capacity: 3, level: 'high' })], () => 1);
+    const keys = ['203.0.113.200', '::ffff:203.0.113.200', '203.0.113.200'].flatMap((source) => d.observe(signal({ source })).map((o) => [o.key, o.source]));
+    expect(keys).toEqual([['203.0.113.200', '203.0.113.200']]);
+    const v6 = ['2001:db8::1', '2001:DB8:0::1', '2001:db8::0:1'].flatMap((source) => d.observe(signal({ source })).map((o) => [o.key, o.source]));
+    expect(v6).toEqual([['2001:db8::1', '2001:db8::1']]);
+    // Two addresses never share a bucket, whatever their numbers.
+    expect(['255.255.255.255', '127.255.255.255', '255.255.255.255'].flatMap((source) => d.observe(signal({ source })))).toEqual([]);
+  });
+
   it('sweeps buckets that leaked empty', () => {
     const d = new Detectors(DEFAULT_SCENARIOS, () => 1);
     for (let i = 0; i < 1000; i++) d.observe(signal({ source: `10.0.${i >> 8}.${i & 255}` }));

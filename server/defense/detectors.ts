@@ -27,22 +27,38 @@ export interface Overflow {
 /** Buckets per scenario are capped: past this, the emptiest are dropped rather than growing without bound. */
 const MAX_BUCKETS_PER_SCENARIO = 200_000;
 
-/** A status says more than the kind: a request answered 404 is also a not_found, 5xx an error. */
-function kindsOf(signal: SecuritySignal): SignalKind[] {
-  const kinds: SignalKind[] = [signal.kind];
-  if (signal.status === 404 && signal.kind !== 'not_found') kinds.push('not_found');
-  if (signal.status !== undefined && signal.status >= 500 && signal.kind !== 'error') kinds.push('error');
-  return kinds;
+/**
+ * A status says more than the kind: a request answered 404 is also a not_found, 5xx an error.
+ * Only those extra kinds: the signal's own is poured first, without building a list per signal.
+ */
+function extraKindOf(signal: SecuritySignal): SignalKind | null {
+  if (signal.status === 404 && signal.kind !== 'not_found') return 'not_found';
+  if (signal.status !== undefined && signal.status >= 500 && signal.kind !== 'error') return 'error';
+  return null;
 }
 
-function groupKey(scenario: Scenario, signal: SecuritySignal, ip: string | null): string | null {
-  switch (scenario.groupBy) {
+/**
+ * A bucket's key. An IPv4 address or /24 is its 32-bit number: with tens of thousands of
+ * sources per scenario, a lookup that compares numbers instead of text is most of the cost
+ * of counting a guard request.
+ */
+type BucketKey = string | number;
+
+/** What a signal is counted as: its canonical address, and that address as a number when IPv4. */
+interface Counted {
+  signal: SecuritySignal;
+  ip: string | null;
+  v4: number | null;
+  now: number;
+  factor: number;
+}
+
+function groupKey(groupBy: Scenario['groupBy'], { signal, ip, v4 }: Counted): BucketKey | null {
+  switch (groupBy) {
     case 'ip':
-      return ip;
-    case 'cidr24': {
-      const v4 = ip === null ? null : parseIpv4(ip);
-      return v4 === null ? null : `${formatIpv4(maskIpv4(v4, 24))}/24`;
-    }
+      return v4 ?? ip;
+    case 'cidr24':
+      return v4 === null ? null : v4 & CIDR24_MASK;
     case 'user':
       return signal.user ? signal.user.slice(0, 200) : null;
     case 'token':
@@ -50,14 +66,39 @@ function groupKey(scenario: Scenario, signal: SecuritySignal, ip: string | null)
   }
 }
 
+const CIDR24_MASK = maskIpv4(0xffffffff, 24);
+
+/** The key as threats and isolations name it: the address, or the range as `a.b.c.0/24`. */
+function keyText(scenario: Scenario, key: BucketKey, ip: string | null): string {
+  if (typeof key === 'string') return key;
+  return scenario.groupBy === 'ip' ? ip! : `${formatIpv4(key >>> 0)}/24`;
+}
+
 class ScenarioBuckets {
-  readonly buckets = new Map<string, Bucket>();
+  readonly buckets = new Map<BucketKey, Bucket>();
   /** All matching signals together, for `minShare`. */
   private readonly total: Bucket = { windowStart: 0, current: 0, previous: 0, quietUntil: 0, seen: null };
   private readonly windowMs: number;
+  /*
+   * The settings read per signal, copied into fields every runner has: scenarios parsed from the
+   * config differ in which optional keys they carry, so reading them straight from the scenarios
+   * is a lookup across many object shapes on each guard request.
+   */
+  readonly groupBy: Scenario['groupBy'];
+  readonly capacity: number;
+  readonly whenHost: Scenario['whenHost'] | null;
+  private readonly distinct: boolean;
+  private readonly minShare: number | null;
+  private readonly blackholeMs: number;
 
   constructor(readonly scenario: Scenario) {
     this.windowMs = scenario.windowSeconds * 1000;
+    this.groupBy = scenario.groupBy;
+    this.capacity = scenario.capacity;
+    this.whenHost = scenario.whenHost ?? null;
+    this.distinct = scenario.distinct !== undefined;
+    this.minShare = scenario.minShare ?? null;
+    this.blackholeMs = scenario.blackholeSeconds * 1000;
   }
 
   /** Rolls the fixed windows forward and returns the sliding count before this signal. */
@@ -72,14 +113,14 @@ class ScenarioBuckets {
     return bucket.previous * (1 - (now - windowStart) / this.windowMs) + bucket.current;
   }
 
-  pour(key: string, signal: SecuritySignal, now: number, capacity: number): number | null {
+  pour(key: BucketKey, signal: SecuritySignal, now: number, capacity: number): number | null {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       if (this.buckets.size >= MAX_BUCKETS_PER_SCENARIO) {
         this.cursor = null;
         this.sweep(now);
       }
-      bucket = { windowStart: now - (now % this.windowMs), current: 0, previous: 0, quietUntil: 0, seen: this.scenario.distinct ? new Set() : null };
+      bucket = { windowStart: now - (now % this.windowMs), current: 0, previous: 0, quietUntil: 0, seen: this.distinct ? new Set() : null };
       this.buckets.set(key, bucket);
     }
     const before = this.count(bucket, now);
@@ -91,14 +132,14 @@ class ScenarioBuckets {
     bucket.current += 1;
     const level = before + 1;
     let share = 1;
-    if (this.scenario.minShare !== undefined) {
+    if (this.minShare !== null) {
       share = level / (this.count(this.total, now) + 1);
       this.total.current += 1;
     }
     // A hair of tolerance: the weighted previous window makes the count fractional.
     if (level < capacity - 1e-9 || now < bucket.quietUntil) return null;
-    if (this.scenario.minShare !== undefined && share < this.scenario.minShare) return null;
-    bucket.quietUntil = now + this.scenario.blackholeSeconds * 1000;
+    if (this.minShare !== null && share < this.minShare) return null;
+    bucket.quietUntil = now + this.blackholeMs;
     // Counting starts over after a threat, so the next one needs a full window's worth again.
     bucket.current = 0;
     bucket.previous = 0;
@@ -106,7 +147,7 @@ class ScenarioBuckets {
     return Math.round(level);
   }
 
-  private cursor: Iterator<[string, Bucket]> | null = null;
+  private cursor: Iterator<[BucketKey, Bucket]> | null = null;
 
   /**
    * Drops buckets with nothing in the sliding window and out of their quiet time, visiting
@@ -156,22 +197,27 @@ export class Detectors {
   }
 
   observe(signal: SecuritySignal, now = signal.at): Overflow[] {
-    let overflows: Overflow[] | null = null;
     const ip = signal.source ? canonicalIp(signal.source) : null;
-    const factor = this.capacityFactor();
-    for (const kind of kindsOf(signal)) {
-      const runners = this.byKind.get(kind);
-      if (!runners) continue;
-      for (const runner of runners) {
-        if (runner.scenario.whenHost && !this.underPressure(runner.scenario.whenHost)) continue;
-        const key = groupKey(runner.scenario, signal, ip);
-        if (key === null) continue;
-        const capacity = Math.max(1, Math.ceil(runner.scenario.capacity * factor));
-        const count = runner.pour(key, signal, now, capacity);
-        if (count !== null) (overflows ??= []).push({ scenario: runner.scenario, key, source: ip, count, signal });
-      }
-    }
+    const counted: Counted = { signal, ip, v4: ip === null ? null : parseIpv4(ip), now, factor: this.capacityFactor() };
+    let overflows = this.pourKind(signal.kind, counted, null);
+    const extra = extraKindOf(signal);
+    if (extra !== null) overflows = this.pourKind(extra, counted, overflows);
     return overflows ?? NO_OVERFLOWS;
+  }
+
+  private pourKind(kind: SignalKind, counted: Counted, found: Overflow[] | null): Overflow[] | null {
+    const runners = this.byKind.get(kind);
+    if (!runners) return found;
+    let overflows = found;
+    for (const runner of runners) {
+      if (runner.whenHost && !this.underPressure(runner.whenHost)) continue;
+      const key = groupKey(runner.groupBy, counted);
+      if (key === null) continue;
+      const capacity = Math.max(1, Math.ceil(runner.capacity * counted.factor));
+      const count = runner.pour(key, counted.signal, counted.now, capacity);
+      if (count !== null) (overflows ??= []).push({ scenario: runner.scenario, key: keyText(runner.scenario, key, counted.ip), source: counted.ip, count, signal: counted.signal });
+    }
+    return overflows;
   }
 
   private underPressure(limits: NonNullable<Scenario['whenHost']>): boolean {

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BASE_RESPONSE_HEADERS } from '@/lib/response-headers';
 import type { Logger } from '../log';
 import type { DefenseService } from './defense-service';
 
-const PASS = { 'cache-control': 'no-store' };
-const DENY_ISOLATED = { 'cache-control': 'no-store', 'x-vigil-decision': 'isolated' };
-const DENY_LOCKDOWN = { 'cache-control': 'no-store', 'x-vigil-decision': 'lockdown' };
+// Whole and constant, for one writeHead per answer (see BASE_RESPONSE_HEADERS).
+const PASS = { ...BASE_RESPONSE_HEADERS, 'cache-control': 'no-store' };
+const DENY_ISOLATED = { ...PASS, 'x-vigil-decision': 'isolated' };
+const DENY_LOCKDOWN = { ...PASS, 'x-vigil-decision': 'lockdown' };
 
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
 

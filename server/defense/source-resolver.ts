@@ -1,37 +1,47 @@
-import { clientAddress, isTrusted, normalizeIp, parseCidrList } from '@/lib/net/client-address';
-import type { BlockList } from 'node:net';
+import { clientAddress, isTrusted, normalizeIp } from '@/lib/net/client-address';
+import { TrustedProxies } from '@/lib/net/trusted-proxies';
 import { parseIpv4 } from '@/lib/defense/ip-prefix';
 
 const MAX_CACHED_PEERS = 4096;
 
+interface Peer {
+  trusted: boolean;
+  /** The peer as a client address (an IPv4-mapped socket address unmapped). */
+  address: string;
+}
+
 /**
  * The client address of a guard request. A proxy sends every request from the same few
- * peers, so whether a peer is trusted is remembered instead of asked per request.
+ * peers, so whether a peer is trusted (and its normal form) is remembered instead of asked
+ * per request.
  */
 export class SourceResolver {
-  private trusted: BlockList;
-  private readonly peerTrust = new Map<string, boolean>();
+  private trusted: TrustedProxies;
+  private readonly peers = new Map<string, Peer>();
 
   constructor(trustedProxies: string[]) {
-    this.trusted = parseCidrList(trustedProxies);
+    this.trusted = new TrustedProxies(trustedProxies);
   }
 
   setTrustedProxies(trustedProxies: string[]): void {
-    this.trusted = parseCidrList(trustedProxies);
-    this.peerTrust.clear();
+    this.trusted = new TrustedProxies(trustedProxies);
+    this.peers.clear();
   }
 
-  resolve(peer: string, forwardedFor: string | undefined, realIp: string | undefined): string {
-    let trusted = this.peerTrust.get(peer);
-    if (trusted === undefined) {
-      trusted = isTrusted(this.trusted, peer);
-      if (this.peerTrust.size >= MAX_CACHED_PEERS) this.peerTrust.clear();
-      this.peerTrust.set(peer, trusted);
+  resolve(peerAddress: string, forwardedFor: string | undefined, realIp: string | undefined): string {
+    let peer = this.peers.get(peerAddress);
+    if (peer === undefined) {
+      peer = { trusted: isTrusted(this.trusted.list, peerAddress), address: normalizeIp(peerAddress) };
+      if (this.peers.size >= MAX_CACHED_PEERS) this.peers.clear();
+      this.peers.set(peerAddress, peer);
     }
-    if (!trusted) return normalizeIp(peer);
-    if (forwardedFor === undefined && realIp === undefined) return normalizeIp(peer);
+    if (!peer.trusted) return peer.address;
+    if (forwardedFor === undefined && realIp === undefined) return peer.address;
     // The usual shape behind one proxy, one plain IPv4 hop, answered without splitting or regexes.
-    if (forwardedFor !== undefined && parseIpv4(forwardedFor) !== null && !this.trusted.check(forwardedFor, 'ipv4')) return forwardedFor;
-    return clientAddress({ peer, forwardedFor, realIp, trusted: this.trusted });
+    if (forwardedFor !== undefined) {
+      const hop = parseIpv4(forwardedFor);
+      if (hop !== null && !this.trusted.includesIpv4(hop)) return forwardedFor;
+    }
+    return clientAddress({ peer: peerAddress, forwardedFor, realIp, trusted: this.trusted.list });
   }
 }

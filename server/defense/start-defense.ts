@@ -7,6 +7,7 @@ import { registerDefenseInternalRoutes } from '../http/routes/defense-internal-r
 import { registerDefenseRoutes } from '../http/routes/defense-routes';
 import { registerBlocklistRoutes } from '../http/routes/blocklist-routes';
 import type { Router } from '../http/router';
+import { defenseContracts } from '../contracts';
 import type { LiveEmitter } from '../live/live-outlet';
 import type { Logger } from '../log';
 import type { WorkerMetrics } from '../metrics';
@@ -56,7 +57,7 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
     replay.markLoaded();
     log.info({ isolations: blocklist.loaded, ms: blocklist.ms }, 'defense decisions loaded');
   });
-  router.addFast('/guard/check', createGuardHandler(defense, log));
+  router.addFast(defenseContracts.guardCheck, createGuardHandler(defense, log));
   registerDefenseRoutes(router, { defense });
   registerDefenseInternalRoutes(router, { defense });
   // Imported blocklists: their own decision origin, refreshed on a schedule.

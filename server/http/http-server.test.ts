@@ -1,3 +1,4 @@
+import { defenseContracts } from '../contracts';
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log';
@@ -32,7 +33,7 @@ function testRouter(): Router {
     .add({ ...testRoute('GET', '/db-down', 'public'), handler: () => {
       throw new Error('connect ECONNREFUSED postgresql://vigil:db-password@db:5432/vigil');
     } })
-    .addFast('/guard/check', (_req, res) => {
+    .addFast(defenseContracts.guardCheck, (_req, res) => {
       res.writeHead(204);
       res.end();
     });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { acceptRequestId, REQUEST_ID_HEADER } from '@/lib/request-id';
+import { BASE_RESPONSE_HEADERS } from '@/lib/response-headers';
 import type { Logger } from '../log';
-import { HttpError, RequestScope, sendError, type FastHandler, type Router } from './router';
+import { logAccess, pathOf, serveFast } from './fast-path';
+import { HttpError, RequestScope, sendError, type Router } from './router';
 
 export class PortInUseError extends Error {
   constructor(readonly port: number, variable: string) {
@@ -15,41 +17,6 @@ export class PortInUseError extends Error {
 const QUIET_PATHS = new Set(['/healthz', '/metrics']);
 
 type AccessLevel = 'info' | 'debug';
-
-const pathOf = (url: string | undefined): string => {
-  const raw = url ?? '/';
-  const query = raw.indexOf('?');
-  // The query string is never logged: a caller may have put a token in it.
-  return query < 0 ? raw : raw.slice(0, query);
-};
-
-function logAccess(log: Logger, level: AccessLevel, line: { reqId: string; req: IncomingMessage; res: ServerResponse; path: string; startedAt: number }): void {
-  const { reqId, req, res, path, startedAt } = line;
-  const ms = Math.round((performance.now() - startedAt) * 100) / 100;
-  log[level]({ reqId, method: req.method, path, status: res.statusCode, ms, ...(res.writableFinished ? {} : { aborted: true }) }, 'request completed');
-}
-
-/**
- * The guard answers every request a reverse proxy lets through, at tens of thousands a
- * second, so this allocates nothing it does not need: an id that came with the request is
- * echoed (nginx's $request_id then ties the proxy's log to ours), and an id is made only
- * when debug access lines are on. Without them no line would carry it, and a proxy passes
- * the guard's headers to its client only when configured to.
- */
-function serveFast(handler: FastHandler, req: IncomingMessage, res: ServerResponse, log: Logger): void {
-  const incoming = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
-  if (!log.isLevelEnabled('debug')) {
-    if (incoming) res.setHeader(REQUEST_ID_HEADER, incoming);
-    handler(req, res);
-    return;
-  }
-  const reqId = incoming ?? randomUUID();
-  res.setHeader(REQUEST_ID_HEADER, reqId);
-  const startedAt = performance.now();
-  // Fast handlers answer synchronously, so the status is known on return.
-  handler(req, res);
-  logAccess(log, 'debug', { reqId, req, res, path: pathOf(req.url), startedAt });
-}
 
 /** Every routed request gets an id (the caller's when sane), echoed back and on its access line. */
 function openRequest(req: IncomingMessage, res: ServerResponse, log: Logger): RequestScope {
@@ -73,10 +40,11 @@ function openRequest(req: IncomingMessage, res: ServerResponse, log: Logger): Re
 export function createHttpServer(router: Router, log: Logger, isReady: () => boolean = () => true): Server {
   return createServer((req, res) => {
     if (req.url?.startsWith('/socket.io/')) return;
-    res.setHeader('x-content-type-options', 'nosniff');
     const ready = isReady();
+    // Before any header is set: a fast handler sends the base headers with its own, in one go.
     const fast = ready ? router.fastHandler(req.url) : undefined;
     if (fast) return serveFast(fast, req, res, log);
+    for (const [name, value] of Object.entries(BASE_RESPONSE_HEADERS)) res.setHeader(name, value);
     const scope = openRequest(req, res, log);
     if (!ready) {
       sendError(res, new HttpError(503, 'starting', 'the worker is starting; retry in a moment', { 'retry-after': '1' }));

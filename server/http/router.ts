@@ -165,6 +165,7 @@ export type FastHandler = (req: IncomingMessage, res: ServerResponse) => void;
 export class Router {
   private routes: Route[] = [];
   private fastRoutes = new Map<string, FastHandler>();
+  private fastContracts: RouteContract[] = [];
   private authenticators: RouteAuthenticators | null = null;
   /** Kept apart: every request on a standby is checked against these before it is forwarded. */
   private standbyLocal: RegExp[] = [];
@@ -174,9 +175,14 @@ export class Router {
     this.checkResponses = options.checkResponses ?? responseChecksByDefault();
   }
 
-  /** A synchronous handler for one exact path, any method, query ignored: for hot paths like the guard. */
-  addFast(path: string, handler: FastHandler): this {
-    this.fastRoutes.set(path, handler);
+  /**
+   * A synchronous handler for one exact path, any method, query ignored: for hot paths like the
+   * guard. It is declared as a public GET that a standby answers itself: it decides by the
+   * source, not a credential, and is served before anything a standby would forward.
+   */
+  addFast(contract: RouteContract<'public'> & { method: 'GET' }, handler: FastHandler): this {
+    this.fastRoutes.set(contract.path, handler);
+    this.fastContracts.push(contract);
     return this;
   }
 
@@ -234,7 +240,7 @@ export class Router {
 
   /** Every declared route's contract, in registration order. */
   declarations(): RouteDescription[] {
-    return this.routes.map((route) => route.contract);
+    return [...this.routes.map((route) => route.contract), ...this.fastContracts];
   }
 
   /** Whether a standby answers this request itself (any method of a path declared `standby: 'local'`). */

@@ -3,13 +3,13 @@ import { WORKER_CONTRACTS, type RouteContract } from '../contracts';
 import { hoist, objectProperties, pathParams, toJsonSchema, type JsonSchema } from './json-schema';
 import type { Auth, OperationSpec } from './operation-spec';
 import { WEB_OPERATIONS } from './web-operations';
-import { GUARD_OPERATION, workerOperations } from './worker-operations';
+import { workerOperations } from './worker-operations';
 
 export { AUTH_LABEL, requestFields, type Auth, type Method, type OperationSpec, type RequestField } from './operation-spec';
 export { describeType, objectProperties, toJsonSchema } from './json-schema';
 
 /** Every operation of both HTTP surfaces: the web app's table and the worker's declarations. */
-export const OPERATIONS: OperationSpec[] = [...WEB_OPERATIONS, GUARD_OPERATION, ...workerOperations(WORKER_CONTRACTS)];
+export const OPERATIONS: OperationSpec[] = [...WEB_OPERATIONS, ...workerOperations(WORKER_CONTRACTS)];
 
 const SECURITY: Record<Auth, Array<Record<string, string[]>>> = {
   public: [],
@@ -40,7 +40,7 @@ export function buildOpenApiDocument(options: { version?: string; workerRoutes?:
     return { $ref: `#/components/schemas/${name}` };
   };
 
-  const operations = options.workerRoutes ? [...WEB_OPERATIONS, GUARD_OPERATION, ...workerOperations(options.workerRoutes)] : OPERATIONS;
+  const operations = options.workerRoutes ? [...WEB_OPERATIONS, ...workerOperations(options.workerRoutes)] : OPERATIONS;
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     const parameters: unknown[] = pathParams(op.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));

@@ -40,14 +40,3 @@ export function workerOperation(contract: RouteContract): OperationSpec | null {
 export function workerOperations(contracts: readonly RouteContract[]): OperationSpec[] {
   return contracts.map(workerOperation).filter((op): op is OperationSpec => op !== null);
 }
-
-/** The guard is a fast route (Router.addFast): it answers before the router, by the source, not a credential. */
-export const GUARD_OPERATION: OperationSpec = {
-  method: 'get',
-  path: '/guard/check',
-  tag: 'Machine',
-  summary: 'May this request pass? (nginx auth_request, Traefik forwardAuth, Caddy forward_auth)',
-  auth: 'public',
-  success: { status: '204', description: 'The source may pass' },
-  server: 'worker',
-};
