@@ -1,7 +1,10 @@
 // 2,000 HTTP modules every 10 s in the real worker: its CPU, probe lateness, event-loop lag and
 // whether the prober blamed targets that answered every request.
 //
-//   npx tsx bench/probe-load.ts [--modules 2000] [--interval 10] [--warmup 40] [--measure 180] [--cpu-prof]
+//   npx tsx bench/probe-load.ts [--modules 2000] [--interval 10] [--warmup 40] [--measure 180] [--cpu-prof] [--launcher-flags]
+//
+// --launcher-flags runs the worker with the node flags and environment the launcher gives it
+// (scripts/lib/worker-runtime.mjs), to see what they cost under load.
 //
 // Three processes besides this one: bench/lib/load-targets.ts (a few loopback listeners, one path
 // per module), the worker exactly as `npm start`'s launcher runs it (`node --import tsx
@@ -20,6 +23,8 @@ import Database from 'better-sqlite3';
 import { BENCH_DIR, REPO_ROOT, distribution, intArg, machineInfo, monoMs, parseArgs, round, table, verdict, writeResult } from './lib/common';
 import { addCleanup, runBenchmark, runCleanups } from './lib/run';
 import { cleanEnv, freePort, healthz, lineFrom, stop, track } from './lib/worker-process';
+// @ts-expect-error -- a plain ES module of the launcher, without type declarations
+import { WORKER_NODE_FLAGS, workerEnv } from '../scripts/lib/worker-runtime.mjs';
 
 const args = parseArgs();
 const MODULES = intArg(args, 'modules', 2000);
@@ -27,6 +32,7 @@ const INTERVAL = intArg(args, 'interval', 10);
 const WARMUP = intArg(args, 'warmup', 40);
 const MEASURE = intArg(args, 'measure', 180);
 const CPU_PROFILE = args.has('cpu-prof');
+const LAUNCHER_FLAGS = args.has('launcher-flags');
 const TARGETS = { cpuPercent: 35, down: 0 };
 const CLOCK_TICKS = 100;
 
@@ -81,9 +87,11 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const profileDir = path.join(REPO_ROOT, 'bench', 'results', 'cpu-profile');
-  const worker = spawn(process.execPath, [...(CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'server/main.ts'], {
+  const nodeFlags = [...(LAUNCHER_FLAGS ? (WORKER_NODE_FLAGS as string[]) : []), ...(CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+  const workerVars = cleanEnv({ VIGIL_DATA_DIR: dataDir, VIGIL_CONFIG: configPath, WORKER_PORT: String(port), WORKER_HOST: '127.0.0.1' });
+  const worker = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'server/main.ts'], {
     cwd: REPO_ROOT,
-    env: cleanEnv({ VIGIL_DATA_DIR: dataDir, VIGIL_CONFIG: configPath, WORKER_PORT: String(port), WORKER_HOST: '127.0.0.1' }),
+    env: LAUNCHER_FLAGS ? (workerEnv(workerVars) as NodeJS.ProcessEnv) : workerVars,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const workerOut = track(worker, 'worker');

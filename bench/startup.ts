@@ -5,19 +5,25 @@
 //
 // Wall time per run, spawn to exit, of: `node -e 0` (the floor), `vigil snapshot list` from
 // dist/, through tsx, and as `npx vigil`; restic's `restic snapshots` on an empty local
-// repository when restic is installed. Then the worker, compiled and through tsx: spawn until
-// GET /healthz answers, and VmRSS after it idled --idle-seconds. Runs alternate between the
-// variants so load drifts hit both alike. One SQLite data dir, migrated by a warm-up run.
+// repository when restic is installed. Then the worker: compiled as the launcher runs it (its
+// node flags and environment, scripts/lib/worker-runtime.mjs), compiled with none of them, and
+// through tsx: spawn until GET /healthz answers, and VmRSS (with its anonymous and file-backed
+// parts) after it idled --idle-seconds, next to an idle bare `node` started at the same moment
+// (the floor). Runs alternate between the variants so load drifts hit all alike. One SQLite
+// data dir, migrated by a warm-up run. Targets: `vigil snapshot list` ≤ 300 ms, worker ready
+// ≤ 1.5 s, idle worker ≤ 80 MB (decimal: 76.3 MiB).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REPO_ROOT, distribution, intArg, machineInfo, monoMs, parseArgs, round, table, writeResult } from './lib/common';
+import { REPO_ROOT, distribution, intArg, machineInfo, monoMs, parseArgs, round, table, verdict, writeResult } from './lib/common';
 import { addCleanup, runBenchmark } from './lib/run';
 import { cleanEnv, freePort, healthz, stop } from './lib/worker-process';
 // @ts-expect-error -- a plain ES module of the launcher, without type declarations
 import { bundleEntry, ensureBundle } from '../scripts/lib/bundle.mjs';
+// @ts-expect-error -- a plain ES module of the launcher, without type declarations
+import { workerArgs, workerEnv } from '../scripts/lib/worker-runtime.mjs';
 
 const args = parseArgs();
 const RUNS = intArg(args, 'runs', 10);
@@ -27,6 +33,20 @@ interface Row {
   what: string;
   unit: 'ms' | 'MiB';
   values: number[];
+  /** The target, in the row's unit, when this row is one of the three that have one. */
+  target?: number;
+}
+
+const TARGET_CLI_MS = 300;
+const TARGET_READY_MS = 1500;
+const TARGET_RSS_MIB = 80e6 / 2 ** 20;
+
+interface Memory {
+  rssMiB: number;
+  anonMiB: number;
+  fileMiB: number;
+  /** Proportional set size: pages shared with other processes (node's own code) count by share. */
+  pssMiB: number;
 }
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim();
@@ -44,11 +64,22 @@ function hasRestic(): boolean {
   return spawnSync('restic', ['version'], { encoding: 'utf8' }).status === 0;
 }
 
-async function workerRun(entry: string[], env: NodeJS.ProcessEnv): Promise<{ readyMs: number; rssMiB: number }> {
+function memoryOf(pid: number): Memory {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]) / 1024;
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const pssMiB = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1]) / 1024;
+  return { rssMiB: mib('VmRSS'), anonMiB: mib('RssAnon'), fileMiB: mib('RssFile'), pssMiB };
+}
+
+async function workerRun(entry: string[], env: NodeJS.ProcessEnv): Promise<{ readyMs: number; worker: Memory; bareNode: Memory }> {
   const port = await freePort();
   const started = monoMs();
   const child = spawn(process.execPath, entry, { cwd: REPO_ROOT, env: { ...env, WORKER_PORT: String(port) }, stdio: 'ignore' });
   const undo = addCleanup(() => stop(child));
+  // The floor for memory: node itself, idling as long, measured at the same moment.
+  const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  const undoBare = addCleanup(() => stop(bare));
   try {
     while ((await healthz(port)) !== 200) {
       if (child.exitCode !== null) throw new Error(`worker ${entry.join(' ')} exited ${child.exitCode} before /healthz answered`);
@@ -57,12 +88,11 @@ async function workerRun(entry: string[], env: NodeJS.ProcessEnv): Promise<{ rea
     }
     const readyMs = monoMs() - started;
     await sleep(IDLE_SECONDS * 1000);
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const rssMiB = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]) / 1024;
-    return { readyMs, rssMiB };
+    return { readyMs, worker: memoryOf(child.pid!), bareNode: memoryOf(bare.pid!) };
   } finally {
-    await stop(child);
+    await Promise.all([stop(child), stop(bare)]);
     undo();
+    undoBare();
   }
 }
 
@@ -89,29 +119,40 @@ async function main(): Promise<void> {
   ];
   // Warm-up: migrates the data dir and fills the page cache, for every variant alike.
   for (const command of commands) command.run();
-  const rows: Row[] = commands.map((c) => ({ what: c.what, unit: 'ms', values: [] }));
+  const rows: Row[] = commands.map((c) => ({ what: c.what, unit: 'ms', values: [], ...(c.what.startsWith('node scripts/vigil.mjs') ? { target: TARGET_CLI_MS } : {}) }));
   for (let i = 0; i < RUNS; i++) commands.forEach((command, k) => rows[k].values.push(command.run()));
 
   const workers = [
-    { what: 'worker from dist/', entry: [bundleEntry(REPO_ROOT, 'worker')] },
-    { what: 'worker through tsx (before)', entry: ['--import', 'tsx', 'server/main.ts'] },
+    { what: 'worker from dist/ as the launcher runs it', entry: workerArgs(REPO_ROOT) as string[], env: workerEnv(env) as NodeJS.ProcessEnv, targets: true },
+    { what: 'worker from dist/, no launcher flags (before)', entry: [bundleEntry(REPO_ROOT, 'worker')], env, targets: false },
+    { what: 'worker through tsx (before)', entry: ['--import', 'tsx', 'server/main.ts'], env, targets: false },
   ];
-  const ready = workers.map((w): Row => ({ what: `${w.what}: spawn → /healthz`, unit: 'ms', values: [] }));
-  const rss = workers.map((w): Row => ({ what: `${w.what}: VmRSS after ${IDLE_SECONDS} s idle`, unit: 'MiB', values: [] }));
+  const ready = workers.map((w): Row => ({ what: `${w.what}: spawn → /healthz`, unit: 'ms', values: [], ...(w.targets ? { target: TARGET_READY_MS } : {}) }));
+  const rss = workers.map((w): Row => ({ what: `${w.what}: VmRSS after ${IDLE_SECONDS} s idle`, unit: 'MiB', values: [], ...(w.targets ? { target: TARGET_RSS_MIB } : {}) }));
+  const launched = { anon: { what: '  of which anonymous (heap, code, malloc)', unit: 'MiB', values: [] } as Row, file: { what: '  of which file-backed (node binary, libraries)', unit: 'MiB', values: [] } as Row, pss: { what: '  PSS (shared pages by share)', unit: 'MiB', values: [] } as Row };
+  const bareNode = { what: `bare node idle ${IDLE_SECONDS} s alongside (the floor): VmRSS`, unit: 'MiB', values: [] } as Row;
   for (let i = 0; i < RUNS; i++) {
     for (const [k, worker] of workers.entries()) {
-      const run = await workerRun(worker.entry, env);
+      const run = await workerRun(worker.entry, worker.env);
       ready[k].values.push(run.readyMs);
-      rss[k].values.push(run.rssMiB);
+      rss[k].values.push(run.worker.rssMiB);
+      bareNode.values.push(run.bareNode.rssMiB);
+      if (worker.targets) {
+        launched.anon.values.push(run.worker.anonMiB);
+        launched.file.values.push(run.worker.fileMiB);
+        launched.pss.values.push(run.worker.pssMiB);
+      }
     }
   }
 
-  const all = [...rows, ...ready, ...rss];
+  const all = [...rows, ...ready, rss[0], launched.anon, launched.file, launched.pss, ...rss.slice(1), bareNode];
   const after = loadavg();
-  console.log(table(['what', 'median', 'p90', 'min', 'max'], all.map((r) => [r.what, ...[distribution(r.values).p50, p90(r.values), Math.min(...r.values), Math.max(...r.values)].map((v) => `${round(v, r.unit === 'ms' ? 0 : 1)} ${r.unit}`)])));
+  const fmt = (r: Row, v: number) => `${round(v, r.unit === 'ms' ? 0 : 1)} ${r.unit}`;
+  const target = (r: Row) => (r.target === undefined ? '' : `≤ ${fmt(r, r.target)}: ${verdict(distribution(r.values).p50 <= r.target)}`);
+  console.log(table(['what', 'median', 'p90', 'min', 'max', 'target (median)'], all.map((r) => [r.what, ...[distribution(r.values).p50, p90(r.values), Math.min(...r.values), Math.max(...r.values)].map((v) => fmt(r, v)), target(r)])));
   if (!restic) console.log('restic: not installed');
   console.log(`loadavg after: ${after}`);
-  const file = writeResult('startup', { runs: RUNS, idleSeconds: IDLE_SECONDS, loadavgAfter: after, restic, results: all.map((r) => ({ what: r.what, unit: r.unit, median: distribution(r.values).p50, p90: p90(r.values), values: r.values })) });
+  const file = writeResult('startup', { runs: RUNS, idleSeconds: IDLE_SECONDS, loadavgAfter: after, restic, results: all.map((r) => ({ what: r.what, unit: r.unit, median: distribution(r.values).p50, p90: p90(r.values), target: r.target, values: r.values })) });
   console.log(`written to ${file}`);
 }
 

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createEmptyDatabase, findFreePort, makeTempDir, PROVIDERS, REPO_ROOT, spawnNode, waitForHttp, workerEnvVars, type TempDir } from '../server/test-support';
 // @ts-expect-error -- a plain ES module of the launcher, without type declarations
 import { bundleEntry, ensureBundle, isBundleFresh } from './lib/bundle.mjs';
+// @ts-expect-error -- a plain ES module of the launcher, without type declarations
+import { workerArgs, workerEnv } from './lib/worker-runtime.mjs';
 
 const SOURCES = ['server', 'lib', 'scripts', 'prisma', 'tsconfig.json', 'package.json', 'package-lock.json'];
 
@@ -64,7 +66,8 @@ describe.each(PROVIDERS)('the compiled worker (%s)', (provider) => {
     try {
       const port = await findFreePort();
       const env = workerEnvVars({ dataDir: db.dir.join('data'), databaseUrl: db.url, vars: { WORKER_PORT: String(port), LOG_LEVEL: 'info', VIGIL_INTEGRITY_SELF: 'false' } });
-      const worker = spawnNode([bundleEntry(tmp.path, 'worker')], { cwd: tmp.path, env });
+      // As the launcher runs it: Prisma's WebAssembly under Liftoff alone, the small young generation.
+      const worker = spawnNode(workerArgs(tmp.path), { cwd: tmp.path, env: workerEnv(env) });
       try {
         await worker.waitForOutput(/"msg":"worker ready"/);
         await waitForHttp(port);

@@ -11,6 +11,7 @@ import { formatLogLine } from './lib/log-format.mjs';
 import { buildFingerprint } from './lib/build-fingerprint.mjs';
 import { bundleEntry, ensureBundle } from './lib/bundle.mjs';
 import { keepNewFilesPrivate, makeDataPrivate } from './lib/private-files.mjs';
+import { workerArgs, workerEnv } from './lib/worker-runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // libuv's 4 threads would cap a restore at 4 fsyncs in flight; ext4 commits concurrent ones together.
@@ -94,13 +95,13 @@ async function waitFor(url, timeoutMs) {
 
 /** Keeps one child running; restarts it with back-off, and gives up only if it never started. */
 class Supervised {
-  constructor(name, args, readyUrl) {
-    Object.assign(this, { name, args, readyUrl, child: null, everReady: false, delay: 1000, stopping: false, startedAt: 0 });
+  constructor(name, args, readyUrl, childEnv = env) {
+    Object.assign(this, { name, args, readyUrl, childEnv, child: null, everReady: false, delay: 1000, stopping: false, startedAt: 0 });
   }
 
   start() {
     this.startedAt = Date.now();
-    const child = spawn(process.execPath, this.args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, this.args, { cwd: root, env: this.childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const prefix = `[${this.name}]`;
     for (const stream of [child.stdout, child.stderr]) {
@@ -157,7 +158,7 @@ async function main() {
   await assertPortFree(workerPort, 'WORKER_PORT');
   await assertPortFree(webPort, 'PORT');
 
-  const worker = new Supervised('worker', [bundleEntry(root, 'worker')], `http://127.0.0.1:${workerPort}/healthz`);
+  const worker = new Supervised('worker', workerArgs(root), `http://127.0.0.1:${workerPort}/healthz`, workerEnv(env));
   const web = new Supervised('web', [join(root, 'scripts/web-server.mjs')], `http://127.0.0.1:${webPort}/login`);
   processes = [worker, web];
   worker.start();

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import { providerOf, sqlitePathOf } from './database-url';
+import { pgDriver } from './pg-driver';
 
 export interface Migration {
   name: string;
@@ -89,7 +89,7 @@ function migrateSqlite(file: string, migrations: Migration[]): MigrationResult {
 }
 
 async function migratePostgres(url: string, migrations: Migration[]): Promise<MigrationResult> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (pgDriver().Client)({ connectionString: url });
   await client.connect();
   try {
     // One migrator at a time across every replica.

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from '../db/pg-driver';
 import { clusterMessageSchema, NOTIFY_PAYLOAD_LIMIT, type ClusterMessage, type ClusterMessageBody } from '@/lib/ha/cluster-messages';
 import type { Logger } from '../log';
 
@@ -47,7 +48,7 @@ export class ClusterBus {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.options.url, application_name: `${CLUSTER_CHANNEL_APPLICATION}${this.options.nodeId}`.slice(0, 63), keepAlive: true, connectionTimeoutMillis: 3000 });
+    const client = new (pgDriver().Client)({ connectionString: this.options.url, application_name: `${CLUSTER_CHANNEL_APPLICATION}${this.options.nodeId}`.slice(0, 63), keepAlive: true, connectionTimeoutMillis: 3000 });
     client.on('notification', (notification) => this.receive(notification.payload));
     client.on('error', (error) => {
       this.options.log.warn({ err: error.message }, 'cluster bus session failed');

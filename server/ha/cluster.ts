@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from '../db/pg-driver';
 import type { ClusterMember, ClusterMessage, ClusterMessageBody, ClusterStatus, NodeRole } from '@/lib/ha/cluster-messages';
 import { listClusterMembers, lockHolder } from './cluster-members';
 import type { Database } from '../db/client';
@@ -51,7 +52,7 @@ export class Cluster {
   readonly stats = { elections: 0 };
 
   constructor(private readonly options: ClusterOptions) {
-    this.pool = new pg.Pool({ connectionString: options.url, max: 4, application_name: `vigil-live ${options.nodeId}`.slice(0, 63) });
+    this.pool = new (pgDriver().Pool)({ connectionString: options.url, max: 4, application_name: `vigil-live ${options.nodeId}`.slice(0, 63) });
     this.pool.on('error', (error) => options.log.warn({ err: error.message }, 'live fan-out connection failed'));
     this.bus = new ClusterBus({ url: options.url, pool: this.pool, nodeId: options.nodeId, log: options.log, onMessage: (message) => this.receive(message), onListening: () => this.listening() });
     this.election = new LeaderElection({ url: options.url, nodeId: options.nodeId, log: options.log, checkEveryMs: options.checkEveryMs, onElected: () => void this.becomeLeader(), onLost: (reason) => this.stepDown(reason) });

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from '../db/pg-driver';
 import type { Logger } from '../log';
 
 /** One advisory-lock key for "the leader" of a Vigil database; locks are per database. */
@@ -76,7 +77,7 @@ export class LeaderElection {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({
+    const client = new (pgDriver().Client)({
       connectionString: this.options.url,
       application_name: `${LEADER_ELECTION_APPLICATION}${this.options.nodeId}`.slice(0, 63),
       keepAlive: true,

@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import type { ModuleView } from '@/lib/healing/module-view';
 import type { IncidentSummary } from '@/lib/healing/incident';
@@ -6,7 +7,7 @@ import type { IntegrityFinding } from '@/lib/integrity/integrity-status';
 import type { ConfigStatus } from '@/lib/config/config-status';
 import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '@/lib/defense/defense-types';
 import { Server } from 'socket.io';
-import { createAdapter } from '@socket.io/postgres-adapter';
+import type { createAdapter as CreatePostgresAdapter } from '@socket.io/postgres-adapter';
 import type { Pool } from 'pg';
 import type { ChainedAuditEvent, AuditAppended } from '@/lib/audit/types';
 import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/live/events';
@@ -31,6 +32,11 @@ const DASHBOARD_ROOM = 'dashboard';
 
 /** How often open sockets' sessions and tokens are checked: a signed-out user stops receiving within this. */
 const DEFAULT_BINDING_CHECK_MS = 1000;
+
+// The PostgreSQL fan-out (CommonJS) is required only by a replica that has one: a single worker
+// never loads it, nor the pg driver it drags in.
+const requireFromHere = createRequire(import.meta.url);
+const loadPostgresAdapter = () => (requireFromHere('@socket.io/postgres-adapter') as { createAdapter: typeof CreatePostgresAdapter }).createAdapter;
 
 export interface LiveServer {
   io: LiveIo;
@@ -69,7 +75,7 @@ export function createLiveServer(options: {
     pingTimeout: 5_000,
   });
   if (options.fanOutPool) {
-    io.adapter(createAdapter(options.fanOutPool, { errorHandler: (error) => options.log.warn({ err: error.message }, 'live fan-out failed') }));
+    io.adapter(loadPostgresAdapter()(options.fanOutPool, { errorHandler: (error) => options.log.warn({ err: error.message }, 'live fan-out failed') }));
   }
 
   io.use((socket, next) => {
