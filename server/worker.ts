@@ -21,6 +21,7 @@ import { registerForecastRoutes } from './http/routes/forecast-routes';
 import { Forecaster, workerForecastSources } from './forecast';
 import { registerDefenseRoutes } from './http/routes/defense-routes';
 import { registerDefenseInternalRoutes } from './http/routes/defense-internal-routes';
+import { registerBouncerRoutes } from './http/routes/bouncer-routes';
 import { createGuardHandler, DefenseService } from './defense';
 import { lockdownOnCriticalTamper, startWatchers, type Watchers } from './watchers';
 import { ConfigWatcher } from './config/config-file';
@@ -205,6 +206,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
     router.addFast('/guard/check', createGuardHandler(defense, log));
     registerDefenseRoutes(router, { defense });
     registerDefenseInternalRoutes(router, { defense });
+    await registerBouncerRoutes(router, { db: database.prisma, audit, log, deliveredTo: (tokenId) => defense.stream.lastDelivered(tokenId), httpServer });
 
     const notifier = new Notifier({ config: () => config.loaded.config.notifications, audit, log });
     healing = new HealingService({

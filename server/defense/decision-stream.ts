@@ -1,5 +1,5 @@
 import type { DefenseDecision } from '@/lib/defense/defense-types';
-import type { Blocklist } from './blocklist';
+import type { Blocklist, DecisionLogEntry } from './blocklist';
 
 /** One decision as CrowdSec's local API hands it to bouncers. */
 export interface BouncerDecision {
@@ -35,34 +35,65 @@ export function toBouncerDecision(decision: DefenseDecision, now: number): Bounc
   };
 }
 
+interface Cursor {
+  seq: number;
+  /** How many decisions (new and deleted) its latest poll handed over. */
+  delivered: number;
+}
+
 /**
  * `GET /decisions/stream` semantics: `startup=true` (or a bouncer not seen before, or one
  * that fell behind the change log) gets every decision in force; afterwards each poll gets
  * what was added and removed since that bouncer's previous poll.
+ *
+ * A delta poll costs a binary search in the change log and the changes themselves. The full
+ * list is built once per change and second (durations count down in whole seconds) and
+ * shared by every bouncer that starts meanwhile, so fifty bouncers restarting together do
+ * not each copy every decision.
  */
 export class DecisionStream {
-  private readonly cursors = new Map<string, number>();
+  private readonly cursors = new Map<string, Cursor>();
+  private snapshot: { seq: number; second: number; decisions: BouncerDecision[] } | null = null;
 
   constructor(private readonly blocklist: Blocklist) {}
 
+  /** What the latest poll of this bouncer (its token id) handed over; 0 before its first. */
+  lastDelivered(bouncer: string): number {
+    return this.cursors.get(bouncer)?.delivered ?? 0;
+  }
+
   poll(bouncer: string, startup: boolean, now = Date.now()): { new: BouncerDecision[]; deleted: BouncerDecision[] } {
     const cursor = this.cursors.get(bouncer);
-    const changes = startup || cursor === undefined ? null : this.blocklist.changesSince(cursor);
-    this.cursors.set(bouncer, this.blocklist.headSeq);
-    if (changes === null) {
-      return { new: this.blocklist.active().filter((d) => isLive(d, now)).map((d) => toBouncerDecision(d, now)), deleted: [] };
-    }
-    // Collapse repeated changes of one source: only its latest state matters to a bouncer.
-    const latest = new Map<number, { op: 'new' | 'deleted'; decision: DefenseDecision }>();
-    for (const change of changes) latest.set(change.decision.id, change);
-    const added: BouncerDecision[] = [];
-    const deleted: BouncerDecision[] = [];
-    for (const { op, decision } of latest.values()) {
-      if (op === 'new' && isLive(decision, now)) added.push(toBouncerDecision(decision, now));
-      else if (op === 'deleted') deleted.push(toBouncerDecision(decision, now));
-    }
-    return { new: added, deleted };
+    const changes = startup || cursor === undefined ? null : this.blocklist.changesSince(cursor.seq);
+    const answer = changes === null ? { new: this.fullList(now), deleted: [] } : collapse(changes, now);
+    this.cursors.set(bouncer, { seq: this.blocklist.headSeq, delivered: answer.new.length + answer.deleted.length });
+    return answer;
   }
+
+  private fullList(now: number): BouncerDecision[] {
+    const second = Math.floor(now / 1000);
+    const seq = this.blocklist.headSeq;
+    if (this.snapshot?.seq !== seq || this.snapshot.second !== second) {
+      const decisions: BouncerDecision[] = [];
+      for (const decision of this.blocklist.active()) if (isLive(decision, now)) decisions.push(toBouncerDecision(decision, now));
+      this.snapshot = { seq, second, decisions };
+    }
+    return this.snapshot.decisions;
+  }
+}
+
+/** Repeated changes of one decision count once: only its latest state matters to a bouncer. */
+function collapse(changes: DecisionLogEntry[], now: number): { new: BouncerDecision[]; deleted: BouncerDecision[] } {
+  if (changes.length === 0) return { new: [], deleted: [] };
+  const latest = new Map<number, DecisionLogEntry>();
+  for (const change of changes) latest.set(change.decision.id, change);
+  const added: BouncerDecision[] = [];
+  const deleted: BouncerDecision[] = [];
+  for (const { op, decision } of latest.values()) {
+    if (op === 'new' && isLive(decision, now)) added.push(toBouncerDecision(decision, now));
+    else if (op === 'deleted') deleted.push(toBouncerDecision(decision, now));
+  }
+  return { new: added, deleted };
 }
 
 const isLive = (d: DefenseDecision, now: number) => d.expiresAt === null || Date.parse(d.expiresAt) > now;

@@ -6,3 +6,5 @@ export { IsolationError, type IsolationAuthority } from './isolation-policy';
 export { createGuardHandler } from './guard';
 export { signalsFromIngest } from './ingest-signals';
 export type { BouncerDecision } from './decision-stream';
+export { BouncerRegistry } from './bouncer-registry';
+export { addBouncer, removeBouncer, listBouncerViews, BouncerExistsError, DEFAULT_BOUNCER_SCOPES } from './bouncer-admin';
