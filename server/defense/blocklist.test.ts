@@ -66,4 +66,19 @@ describe('Blocklist and DecisionStream', () => {
     expect(list.changesSince(0)).toHaveLength(1);
     expect(list.changesSince(1)).toEqual([]);
   });
+
+  it('shares one full list between bouncers starting in the same second and state, and counts what each poll handed over', () => {
+    const list = new Blocklist();
+    const stream = new DecisionStream(list);
+    list.load([decision(1, '203.0.113.1'), decision(2, '203.0.113.2')]);
+    const first = stream.poll('a', true, NOW).new;
+    expect(stream.poll('b', true, NOW + 300).new).toBe(first);
+    expect(stream.lastDelivered('a')).toBe(2);
+    expect(stream.poll('c', true, NOW + 1000).new).not.toBe(first);
+    list.add(decision(3, '203.0.113.3'));
+    expect(stream.poll('a', true, NOW + 300).new.map((d) => d.id)).toEqual([1, 2, 3]);
+    expect(stream.poll('a', false, NOW + 300)).toEqual({ new: [], deleted: [] });
+    expect(stream.lastDelivered('a')).toBe(0);
+    expect(stream.lastDelivered('never')).toBe(0);
+  });
 });
