@@ -46,7 +46,8 @@ async function openStore(io: CliIo) {
   const env = loadCliEnv(io.env);
   const { database, audit } = await (await import('./cli-audit')).openCliAudit(env);
   const defense = await import('../defense/bouncer-admin');
-  return { env, database, audit, defense };
+  const queries = await import('../queries/bouncers');
+  return { env, database, audit, defense, queries };
 }
 
 const addCommand: CliCommand = {
@@ -108,9 +109,9 @@ const listCommand: CliCommand = {
   async run(argv, io) {
     const args = parseArgs(argv, { flags: ['json'] });
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
-    return withBouncerStore(io, async ({ database, defense }) => {
+    return withBouncerStore(io, async ({ database, queries }) => {
       const now = Date.now();
-      const bouncers = await defense.listBouncerViews(database.prisma, now);
+      const bouncers = await queries.listBouncerViews(database.prisma, now);
       io.out(args.flags.has('json') ? JSON.stringify({ bouncers }) : bouncers.length === 0 ? 'no bouncers; add one with vigil bouncer add NAME' : table(bouncers, now));
       return 0;
     });

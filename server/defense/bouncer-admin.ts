@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { roleAtLeast, type Role } from '@/lib/auth/roles';
 import { normalizeScopes, SCOPE_DEFINITIONS, type Scope } from '@/lib/auth/scopes';
-import { bouncerStatus, type BouncerView } from '@/lib/defense/bouncers';
 import type { AuditWriter } from '../audit';
 import { generateApiToken } from '../auth/api-tokens';
 import type { Db } from '../db/client';
-import { createBouncerWithToken, deleteBouncer, findBouncer, listBouncers, type BouncerRow } from '../queries/bouncers';
+import { createBouncerWithToken, deleteBouncer, findBouncer } from '../queries/bouncers';
 
 /**
  * A bouncer reads the decision stream and nothing else. `isolations:read` is the narrowest
@@ -49,24 +48,4 @@ export async function removeBouncer(input: { db: Db; audit: AuditWriter | null; 
   const removed = await deleteBouncer(input.db, input.name, new Date());
   if (removed) await input.audit?.append({ type: 'defense.bouncer_deleted', severity: 'notice', actor: input.actor, action: `delete bouncer ${input.name} and revoke its key`, module: 'defense', resource: `bouncer:${input.name}`, method: 'cli', details: { bouncer: input.name } });
   return removed;
-}
-
-export function toBouncerView(row: BouncerRow, now: number): BouncerView {
-  const lastPullAt = row.lastPullAt?.getTime() ?? null;
-  return {
-    name: row.name,
-    createdAt: row.createdAt.toISOString(),
-    address: row.address,
-    version: row.version,
-    lastPullAt: row.lastPullAt?.toISOString() ?? null,
-    lastStatus: row.lastStatus,
-    delivered: row.delivered,
-    intervalMs: row.intervalMs,
-    status: bouncerStatus({ lastPullAt, lastStatus: row.lastStatus, intervalMs: row.intervalMs }, now),
-    revoked: row.token.revokedAt !== null,
-  };
-}
-
-export async function listBouncerViews(db: Db, now = Date.now()): Promise<BouncerView[]> {
-  return (await listBouncers(db)).map((row) => toBouncerView(row, now));
 }

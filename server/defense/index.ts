@@ -7,4 +7,4 @@ export { createGuardHandler } from './guard';
 export { signalsFromIngest } from './ingest-signals';
 export type { BouncerDecision } from './decision-stream';
 export { BouncerRegistry } from './bouncer-registry';
-export { addBouncer, removeBouncer, listBouncerViews, BouncerExistsError, DEFAULT_BOUNCER_SCOPES } from './bouncer-admin';
+export { addBouncer, removeBouncer, BouncerExistsError, DEFAULT_BOUNCER_SCOPES } from './bouncer-admin';

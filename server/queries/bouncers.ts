@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import type { Role } from '@/lib/auth/roles';
 import { encodeScopes, type Scope } from '@/lib/auth/scopes';
+import { bouncerStatus, type BouncerView } from '@/lib/defense/bouncers';
 
 /** What the registry keeps of a pull until its next flush. */
 export interface BouncerPullState {
@@ -61,4 +62,25 @@ export async function deleteBouncer(db: Db, name: string, at: Date): Promise<boo
 export async function saveBouncerPulls(db: Db, pulls: Map<string, BouncerPullState>): Promise<void> {
   if (pulls.size === 0) return;
   await db.$transaction([...pulls].map(([name, pull]) => db.bouncer.updateMany({ where: { name }, data: pull })));
+}
+
+export function toBouncerView(row: BouncerRow, now: number): BouncerView {
+  const lastPullAt = row.lastPullAt?.getTime() ?? null;
+  return {
+    name: row.name,
+    createdAt: row.createdAt.toISOString(),
+    address: row.address,
+    version: row.version,
+    lastPullAt: row.lastPullAt?.toISOString() ?? null,
+    lastStatus: row.lastStatus,
+    delivered: row.delivered,
+    intervalMs: row.intervalMs,
+    status: bouncerStatus({ lastPullAt, lastStatus: row.lastStatus, intervalMs: row.intervalMs }, now),
+    revoked: row.token.revokedAt !== null,
+  };
+}
+
+/** The bouncers as the console and `vigil bouncer list` show them: as last flushed by the worker. */
+export async function listBouncerViews(db: Db, now = Date.now()): Promise<BouncerView[]> {
+  return (await listBouncers(db)).map((row) => toBouncerView(row, now));
 }
