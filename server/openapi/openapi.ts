@@ -7,6 +7,7 @@ import { allowlistRequestSchema, isolateRequestSchema, liftRequestSchema, listQu
 import { applyMitigationRequestSchema, decideSuggestionRequestSchema } from '@/lib/forecast/forecast-api';
 import { approvalRequestSchema, moduleControlRequestSchema } from '@/lib/healing/healing-api';
 import { moduleSchema } from '@/lib/healing/module-schema';
+import { bouncerListSchema } from '@/lib/defense/bouncers';
 import { historyQuerySchema } from '@/lib/health/history-range';
 import { createSnapshotRequestSchema, diffQuerySchema, pruneRequestSchema, restoreRequestSchema, settleRestoreRequestSchema } from '@/lib/recovery/recovery-api';
 import { createShareLinkSchema } from '@/lib/share/share-view';
@@ -99,6 +100,7 @@ export const OPERATIONS: OperationSpec[] = [
   web({ method: 'get', path: '/api/incidents', tag: 'Incidents', summary: 'Open and recent incidents', role: 'viewer' }),
   web({ method: 'get', path: '/api/incidents/{id}', tag: 'Incidents', summary: 'One incident with its timeline', role: 'viewer' }),
   web({ method: 'get', path: '/api/defense', tag: 'Defense', summary: 'Defense mode, threats and isolations', role: 'viewer' }),
+  web({ method: 'get', path: '/api/defense/bouncers', tag: 'Defense', summary: 'CrowdSec bouncers: address, version, last pull, decisions delivered, status', role: 'viewer', response: ['BouncerList', bouncerListSchema] }),
   web({ method: 'post', path: '/api/defense/isolations', tag: 'Defense', summary: 'Isolate a source', role: 'operator', body: ['IsolateRequest', isolateRequestSchema] }),
   web({ method: 'post', path: '/api/defense/isolations/restore', tag: 'Defense', summary: 'Release an isolated source', role: 'operator', body: ['ReleaseSourceRequest', restoreSourceSchema] }),
   web({ method: 'post', path: '/api/defense/lockdown', tag: 'Defense', summary: 'Enter LOCKDOWN', role: 'admin', body: ['LockdownRequest', lockdownRequestSchema] }),
@@ -137,6 +139,7 @@ export const OPERATIONS: OperationSpec[] = [
   worker({ method: 'post', path: '/api/v1/isolations', tag: 'Machine', summary: 'Isolate a source', auth: 'isolations:write', body: ['IsolateRequest', isolateRequestSchema], success: { status: '201', description: 'The isolation' } }),
   worker({ method: 'delete', path: '/api/v1/isolations/{source}', tag: 'Machine', summary: 'Release an isolated source', auth: 'isolations:write', body: ['ReleaseRequest', releaseRequestSchema] }),
   worker({ method: 'post', path: '/api/v1/alertmanager', tag: 'Machine', summary: 'Alertmanager webhook receiver (payload version 4): alerts join incidents, feed the defense or are audited', description: ALERTMANAGER_DESCRIPTION, auth: 'alerts:write', body: ['AlertmanagerWebhook', alertmanagerWebhookSchema], response: ['AlertIntakeResult', alertIntakeResultSchema], success: { status: '200', description: 'What became of the alerts' } }),
+  worker({ method: 'get', path: '/api/v1/bouncers', tag: 'Machine', summary: 'CrowdSec bouncers pulling the decision stream, as cscli bouncers list shows them', auth: 'threats:read', response: ['BouncerList', bouncerListSchema] }),
   worker({ method: 'get', path: '/api/v1/decisions/stream', tag: 'Machine', summary: 'Isolation decisions in the CrowdSec bouncer shape {new, deleted} (the token may also be sent as X-Api-Key)', auth: 'isolations:read', query: ['DecisionStreamQuery', streamQuerySchema] }),
   worker({ method: 'get', path: '/api/v1/audit', tag: 'Machine', summary: 'Search the audit trail (filters as query parameters, keyset cursor)', auth: 'audit:read', query: ['AuditSearchQuery', auditSearchQuerySchema] }),
   worker({ method: 'get', path: '/api/v1/features', tag: 'Machine', summary: 'Feature map of the current degradation level', auth: 'health:read' }),

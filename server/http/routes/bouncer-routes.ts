@@ -30,6 +30,6 @@ export async function registerBouncerRoutes(router: Router, deps: BouncerRouteDe
   deps.httpServer.once('close', () => void registry.close());
 
   // threats:read, not the bouncers' own isolations:read: a bouncer has no business learning where the others run.
-  router.add({ method: 'GET', path: '/api/v1/bouncers', auth: 'threats:read', standby: 'local', handler: (ctx) => sendJson(ctx.res, 200, bouncerListResponse.parse({ bouncers: registry.list() })) });
+  router.add({ method: 'GET', path: '/api/v1/bouncers', auth: 'threats:read', handler: (ctx) => sendJson(ctx.res, 200, bouncerListResponse.parse({ bouncers: registry.list() })) });
   return registry;
 }
