@@ -80,5 +80,12 @@ describe('Blocklist and DecisionStream', () => {
     expect(stream.poll('a', false, NOW + 300)).toEqual({ new: [], deleted: [] });
     expect(stream.lastDelivered('a')).toBe(0);
     expect(stream.lastDelivered('never')).toBe(0);
+    // The route's text: the full list serialised once for every bouncer starting in that second.
+    const json = stream.pollJson('d', true, NOW + 300);
+    expect(stream.pollJson('e', true, NOW + 300)).toBe(json);
+    expect(JSON.parse(json).new.map((d: { id: number }) => d.id)).toEqual([1, 2, 3]);
+    expect(stream.pollJson('d', false, NOW + 300)).toBe('{"new":[],"deleted":[]}');
+    list.remove('203.0.113.1');
+    expect(JSON.parse(stream.pollJson('d', false, NOW + 300))).toEqual({ new: [], deleted: [expect.objectContaining({ id: 1 })] });
   });
 });

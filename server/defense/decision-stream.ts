@@ -53,13 +53,25 @@ interface Cursor {
  */
 export class DecisionStream {
   private readonly cursors = new Map<string, Cursor>();
-  private snapshot: { seq: number; second: number; decisions: BouncerDecision[] } | null = null;
+  private snapshot: { seq: number; second: number; decisions: BouncerDecision[]; json: string | null } | null = null;
 
   constructor(private readonly blocklist: Blocklist) {}
 
   /** What the latest poll of this bouncer (its token id) handed over; 0 before its first. */
   lastDelivered(bouncer: string): number {
     return this.cursors.get(bouncer)?.delivered ?? 0;
+  }
+
+  /**
+   * The poll's answer as JSON text, for the route: the full list is serialised once per change
+   * and second (twelve megabytes at 100,000 decisions), an empty delta is a constant.
+   */
+  pollJson(bouncer: string, startup: boolean, now = Date.now()): string {
+    const answer = this.poll(bouncer, startup, now);
+    if (answer.new.length === 0 && answer.deleted.length === 0) return EMPTY_DELTA;
+    const snapshot = this.snapshot;
+    if (snapshot && answer.new === snapshot.decisions) return (snapshot.json ??= JSON.stringify(answer));
+    return JSON.stringify(answer);
   }
 
   poll(bouncer: string, startup: boolean, now = Date.now()): { new: BouncerDecision[]; deleted: BouncerDecision[] } {
@@ -76,11 +88,13 @@ export class DecisionStream {
     if (this.snapshot?.seq !== seq || this.snapshot.second !== second) {
       const decisions: BouncerDecision[] = [];
       for (const decision of this.blocklist.active()) if (isLive(decision, now)) decisions.push(toBouncerDecision(decision, now));
-      this.snapshot = { seq, second, decisions };
+      this.snapshot = { seq, second, decisions, json: null };
     }
     return this.snapshot.decisions;
   }
 }
+
+const EMPTY_DELTA = JSON.stringify({ new: [], deleted: [] });
 
 /** Repeated changes of one decision count once: only its latest state matters to a bouncer. */
 function collapse(changes: DecisionLogEntry[], now: number): { new: BouncerDecision[]; deleted: BouncerDecision[] } {

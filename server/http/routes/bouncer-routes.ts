@@ -1,10 +1,16 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { bouncerListSchema } from '@/lib/defense/bouncers';
 import type { AuditWriter } from '../../audit';
 import type { Db } from '../../db/client';
 import { BouncerRegistry } from '../../defense';
 import type { Logger } from '../../log';
 import { sendJson, type Router } from '../router';
+
+/** A decision-stream answer the stream serialised itself (it keeps the full list's text between pulls). */
+export function sendStreamJson(res: ServerResponse, json: string): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(json);
+}
 
 /** What GET /api/v1/bouncers answers. */
 export const bouncerListResponse = bouncerListSchema;

@@ -4,6 +4,7 @@ import { describeIssues, HttpError } from '@/lib/http-error';
 import { IsolationError, type DefenseService } from '../../defense';
 import { sendJson, type RequestContext, type Router } from '../router';
 import { actorOf } from '@/lib/auth/actor';
+import { sendStreamJson } from './bouncer-routes';
 
 const ISOLATION_STATUS: Record<IsolationError['code'], number> = { invalid_source: 422, allowlisted: 409, protected_source: 422, admin_required: 403, not_isolated: 404 };
 
@@ -57,7 +58,7 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
   router.add({ method: 'GET', path: '/api/v1/decisions/stream', auth: 'isolations:read', standby: 'local', handler: async (ctx) => {
     const { principal } = ctx;
     const { startup } = parseQuery(ctx, streamQuerySchema);
-    sendJson(ctx.res, 200, defense.stream.poll(principal.id, startup));
+    sendStreamJson(ctx.res, defense.stream.pollJson(principal.id, startup));
   } });
 }
 
