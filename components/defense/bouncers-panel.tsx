@@ -35,22 +35,23 @@ export function BouncersPanel({ now, className }: { now: number; className?: str
   const stale = bouncers.filter((b) => b.status === 'stale' || b.status === 'failing').length;
   return (
     <Panel title="Bouncers" subtitle={stale > 0 ? `${stale} of ${bouncers.length} need attention` : `${bouncers.length} enforcing`} className={className} testId="panel-bouncers">
-      <DataTable columns={['Name', 'Address', 'Version', 'Last pull', { label: 'Delivered', align: 'right' }, 'Status']} className="min-w-[640px] text-sm" testId="bouncer-table" empty={empty}>
+      {/* Status and last pull first: on a phone the rest scrolls sideways. */}
+      <DataTable columns={['Name', 'Status', 'Last pull', { label: 'Delivered', align: 'right' }, 'Address', 'Version']} className="min-w-[600px] text-sm" testId="bouncer-table" empty={empty}>
         {bouncers.map((bouncer) => (
           <Tr key={bouncer.name}>
-            <Td className="font-medium" data-testid="bouncer-name">
+            <Td className="whitespace-nowrap font-medium" data-testid="bouncer-name">
               {bouncer.name}
             </Td>
-            <Td className="font-mono text-xs">{bouncer.address ?? '—'}</Td>
-            <Td className="text-xs">{bouncer.version ?? '—'}</Td>
+            <Td className="whitespace-nowrap">
+              <StatusBadge bouncer={bouncer} />
+            </Td>
             <Td className="whitespace-nowrap text-xs" data-testid="bouncer-last-pull">
               {bouncer.lastPullAt ? formatRelative(bouncer.lastPullAt, now) : 'never'}
               {bouncer.intervalMs ? <span className="block text-faint">every {formatDuration(bouncer.intervalMs / 1000)}</span> : null}
             </Td>
             <Td className="text-right tabular">{bouncer.delivered.toLocaleString('en')}</Td>
-            <Td className="whitespace-nowrap">
-              <StatusBadge bouncer={bouncer} />
-            </Td>
+            <Td className="font-mono text-xs">{bouncer.address ?? '—'}</Td>
+            <Td className="text-xs">{bouncer.version ?? '—'}</Td>
           </Tr>
         ))}
       </DataTable>
