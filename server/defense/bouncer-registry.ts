@@ -89,7 +89,8 @@ export class BouncerRegistry {
 
   /** A request listener on the worker's HTTP server; it only looks at decision-stream pulls. */
   readonly observe = (req: IncomingMessage, res: ServerResponse): void => {
-    if (req.method !== 'GET' || pathOf(req.url) !== DECISION_STREAM_PATH) return;
+    // Every request passes here, the guard's too: a prefix test first, no allocation.
+    if (!req.url?.startsWith(DECISION_STREAM_PATH) || req.method !== 'GET' || pathOf(req.url) !== DECISION_STREAM_PATH) return;
     const key = streamKeyOf(req);
     if (key === null) return;
     const bouncer = this.byHash.get(sha256Hex(key));

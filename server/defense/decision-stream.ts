@@ -47,13 +47,14 @@ interface Cursor {
  * what was added and removed since that bouncer's previous poll.
  *
  * A delta poll costs a binary search in the change log and the changes themselves. The full
- * list is built once per change and second (durations count down in whole seconds) and
- * shared by every bouncer that starts meanwhile, so fifty bouncers restarting together do
- * not each copy every decision.
+ * list is built once per change and SNAPSHOT_MS and shared by every bouncer that starts
+ * meanwhile, so fifty bouncers restarting together do not each copy every decision. Its
+ * durations may then run up to that long: harmless, since every decision's end still reaches
+ * the bouncers as a deletion when it expires.
  */
 export class DecisionStream {
   private readonly cursors = new Map<string, Cursor>();
-  private snapshot: { seq: number; second: number; decisions: BouncerDecision[]; json: string | null } | null = null;
+  private snapshot: { seq: number; builtAt: number; decisions: BouncerDecision[]; json: string | null } | null = null;
 
   constructor(private readonly blocklist: Blocklist) {}
 
@@ -63,8 +64,8 @@ export class DecisionStream {
   }
 
   /**
-   * The poll's answer as JSON text, for the route: the full list is serialised once per change
-   * and second (twelve megabytes at 100,000 decisions), an empty delta is a constant.
+   * The poll's answer as JSON text, for the route: the full list is serialised once per
+   * snapshot (twelve megabytes at 100,000 decisions), an empty delta is a constant.
    */
   pollJson(bouncer: string, startup: boolean, now = Date.now()): string {
     const answer = this.poll(bouncer, startup, now);
@@ -83,18 +84,20 @@ export class DecisionStream {
   }
 
   private fullList(now: number): BouncerDecision[] {
-    const second = Math.floor(now / 1000);
     const seq = this.blocklist.headSeq;
-    if (this.snapshot?.seq !== seq || this.snapshot.second !== second) {
+    if (this.snapshot?.seq !== seq || now - this.snapshot.builtAt >= SNAPSHOT_MS || now < this.snapshot.builtAt) {
       const decisions: BouncerDecision[] = [];
       for (const decision of this.blocklist.active()) if (isLive(decision, now)) decisions.push(toBouncerDecision(decision, now));
-      this.snapshot = { seq, second, decisions, json: null };
+      this.snapshot = { seq, builtAt: now, decisions, json: null };
     }
     return this.snapshot.decisions;
   }
 }
 
 const EMPTY_DELTA = JSON.stringify({ new: [], deleted: [] });
+
+/** How long a full list is shared (100,000 decisions take about a second to build and serialise under load). */
+const SNAPSHOT_MS = 10_000;
 
 /** Repeated changes of one decision count once: only its latest state matters to a bouncer. */
 function collapse(changes: DecisionLogEntry[], now: number): { new: BouncerDecision[]; deleted: BouncerDecision[] } {
