@@ -133,4 +133,17 @@ describe('BouncerRegistry', () => {
     await registry.reload();
     expect(registry.list()).toEqual([]);
   });
+
+  it('gives a pull it only read from the database (another replica, an earlier run) two flushes more before calling it stale', async () => {
+    await addBouncer({ db: store.db.database.prisma, audit: null, name: 'elsewhere', actor: 'test' });
+    await store.db.database.prisma.bouncer.update({ where: { name: 'elsewhere' }, data: { lastPullAt: new Date(clock), lastStatus: 200, intervalMs: 1000 } });
+    await registry.start();
+    clock += 10_000; // stale by its interval, but within two flushes (2 × 60 s here)
+    registry.checkStale();
+    clock += 120_000;
+    registry.checkStale();
+    await store.audit.flush();
+    expect(await events()).toEqual(['defense.bouncer_stale']);
+  });
 });
+

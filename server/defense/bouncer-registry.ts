@@ -24,6 +24,8 @@ interface Tracked {
   delivered: number;
   intervalMs: number | null;
   stale: boolean;
+  /** Its latest pull came to this worker, not from another replica's write. */
+  seenHere: boolean;
 }
 
 export interface BouncerRegistryOptions {
@@ -114,6 +116,7 @@ export class BouncerRegistry {
       if (gap <= STALE_AFTER_INTERVALS * (bouncer.intervalMs ?? DEFAULT_PULL_INTERVAL_MS)) bouncer.intervalMs = nextIntervalEstimate(bouncer.intervalMs, gap);
     }
     bouncer.lastPullAt = now;
+    bouncer.seenHere = true;
     bouncer.lastStatus = pull.status;
     bouncer.address = pull.address;
     bouncer.version = bouncerVersionOf(pull.userAgent);
@@ -125,12 +128,18 @@ export class BouncerRegistry {
     this.dirty.add(bouncer.name);
   }
 
-  /** Flags bouncers overdue by three intervals; a worker that just started gives each that long first. */
+  /**
+   * Flags bouncers overdue by three intervals; a worker that just started gives each that long
+   * first. A pull known only from the database (another replica's, or one from before a
+   * restart) reached it up to a flush late, so it gets two flushes more before it counts.
+   */
   checkStale(): void {
     const now = this.now();
+    const flushLag = 2 * (this.options.flushMs ?? 5000);
     for (const bouncer of this.tracked.values()) {
       if (bouncer.stale || bouncer.lastPullAt === null) continue;
-      if (!isOverdue({ lastPullAt: Math.max(bouncer.lastPullAt, this.startedAt), intervalMs: bouncer.intervalMs }, now)) continue;
+      const since = Math.max(bouncer.lastPullAt, this.startedAt) + (bouncer.seenHere ? 0 : flushLag);
+      if (!isOverdue({ lastPullAt: since, intervalMs: bouncer.intervalMs }, now)) continue;
       bouncer.stale = true;
       this.dirty.add(bouncer.name);
       this.auditChange(bouncer, 'defense.bouncer_stale', `bouncer ${bouncer.name} stopped pulling`);
@@ -238,5 +247,6 @@ function fromRow(row: BouncerRow): Tracked {
     delivered: row.delivered,
     intervalMs: row.intervalMs,
     stale: row.stale,
+    seenHere: false,
   };
 }
