@@ -80,6 +80,10 @@ const SYSTEM_PROGRAMS = [
   { paths: ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'], aptPackage: 'iproute2' },
   { paths: ['/usr/bin/prometheus'], aptPackage: 'prometheus' },
   { paths: ['/usr/bin/prometheus-alertmanager'], aptPackage: 'prometheus-alertmanager' },
+  // CrowdSec's bouncers enforcing isolations in a test namespace's kernel, and nft to read their sets.
+  { paths: ['/usr/bin/crowdsec-firewall-bouncer'], aptPackage: 'crowdsec-firewall-bouncer' },
+  { paths: ['/usr/bin/crowdsec-custom-bouncer'], aptPackage: 'crowdsec-custom-bouncer' },
+  { paths: ['/usr/sbin/nft'], aptPackage: 'nftables' },
 ];
 
 function requireSystemPrograms() {

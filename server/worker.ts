@@ -65,7 +65,7 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
   const { monitor, hostPressure } = health;
   const { healing } = lifecycle.add(startHealing({ env, db, audit, log, config, hostPressure, notifier, metrics, live, duties, router }));
   health.scoreModules(() => healing.engine.list());
-  const { defense } = lifecycle.add(await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router }));
+  const { defense } = lifecycle.add(await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer }));
   const { watchers } = lifecycle.add(startIntegrity({ env, config, audit, database, log, router, live, defense, duties }));
   const { recovery, recoveryScheduler } = lifecycle.add(startRecovery({ env, database, config, audit, log, live, reloadAfterRestore: { monitor, healing, defense }, duties, router }));
   const { forecaster } = lifecycle.add(startForecast({ database, databaseUrl: env.databaseUrl, dataDir: env.dataDir, monitor, healing, defense, recovery, config, audit, log, live, duties, router }));

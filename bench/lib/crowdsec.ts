@@ -9,7 +9,17 @@ export function crowdsecMissing(): string | null {
   return existsSync('/usr/bin/crowdsec') && existsSync('/usr/bin/cscli') ? null : 'crowdsec is not installed (apt-get install -y crowdsec)';
 }
 
-export async function startCrowdsecLapi({ dir, port, entries }: { dir: string; port: number; entries: number }): Promise<{ key: string; stop(): void }> {
+export interface CrowdsecLapi {
+  key: string;
+  /** One key per bouncer asked for (`bouncers`, default 1); `key` is the first. */
+  keys: string[];
+  pid: number;
+  /** `cscli` on this instance's configuration. */
+  cscli(...args: string[]): string;
+  stop(): void;
+}
+
+export async function startCrowdsecLapi({ dir, port, entries, bouncers = 1 }: { dir: string; port: number; entries: number; bouncers?: number }): Promise<CrowdsecLapi> {
   mkdirSync(`${dir}/data`, { recursive: true });
   mkdirSync(`${dir}/notifications`, { recursive: true });
   const config = `${dir}/config.yaml`;
@@ -33,7 +43,8 @@ prometheus: { enabled: false }
   );
   const cscli = (...args: string[]) => execFileSync('/usr/bin/cscli', ['-c', config, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   cscli('machines', 'add', 'vigil-bench', '--auto', '-f', `${dir}/local_api_credentials.yaml`);
-  const key = cscli('bouncers', 'add', 'vigil-bench', '-o', 'raw').trim().split('\n').at(-1)!;
+  const keys = Array.from({ length: bouncers }, (_, i) => cscli('bouncers', 'add', i === 0 ? 'vigil-bench' : `vigil-bench-${i}`, '-o', 'raw').trim().split('\n').at(-1)!);
+  const key = keys[0];
   const child = spawn('/usr/bin/crowdsec', ['-c', config, '-no-cs'], { stdio: 'ignore' });
   const dropCleanup = addCleanup(() => child.kill());
   const url = `http://127.0.0.1:${port}/v1/decisions?ip=192.0.2.1`;
@@ -46,6 +57,9 @@ prometheus: { enabled: false }
   cscli('decisions', 'import', '-i', `${dir}/decisions.csv`);
   return {
     key,
+    keys,
+    pid: child.pid!,
+    cscli,
     stop() {
       child.kill();
       dropCleanup();

@@ -5,12 +5,13 @@ import { useDefenseQuery } from '../queries/use-defense-query';
 import { EmptyState } from '../ui/empty-state';
 import { Panel } from '../ui/panel';
 import { BlocklistsPanel } from './blocklists-panel';
+import { BouncersPanel } from './bouncers-panel';
 import { DefenseModePanel } from './defense-mode-panel';
 import { IsolationsPanel } from './isolations-panel';
 import { ThreatFeedPanel } from './threat-feed-panel';
 import { ThreatStatsChart } from './threat-stats-chart';
 
-/** The guardian on the dashboard: mode and lockdown, threat statistics, the live feed and isolations. */
+/** The guardian on the dashboard: mode and lockdown, threat statistics, the live feed, isolations and the bouncers enforcing them. */
 export function DefenseSection({ principal, now }: { principal: Principal; now: number }) {
   const { data, isError, error } = useDefenseQuery();
   if (!data) {
@@ -32,6 +33,7 @@ export function DefenseSection({ principal, now }: { principal: Principal; now: 
         <IsolationsPanel isolations={data.isolations} total={data.isolationCount} principal={principal} now={now} />
       </div>
       <BlocklistsPanel principal={principal} now={now} />
+      <BouncersPanel now={now} />
     </section>
   );
 }

@@ -11,6 +11,7 @@ export const queryKeys = {
   auditSearch: (filters: string, live: boolean) => ['audit-search', { filters, live }] as const,
   auditSearchLive: () => ['audit-search', { live: true }] as const,
   users: () => ['users', {}] as const,
+  bouncers: () => ['bouncers', {}] as const,
   tokens: () => ['tokens', {}] as const,
   shareLinks: () => ['share-links', {}] as const,
   cluster: () => ['cluster', {}] as const,

@@ -11,6 +11,7 @@ const COMMAND_GROUPS: Record<string, () => Promise<CliCommand[]>> = {
   audit: async () => (await import('./audit-commands')).auditCommands,
   drill: async () => (await import('./drill-commands')).drillCommands,
   config: async () => (await import('./config-commands')).configCommands,
+  bouncer: async () => (await import('./bouncer-commands')).bouncerCommands,
 };
 
 const wantsHelp = (argv: string[]) => argv.includes('--help') || argv.includes('-h');

@@ -13,6 +13,7 @@ import {
   streamQuerySchema,
   withActor,
 } from '@/lib/defense/defense-api';
+import { bouncerListSchema } from '@/lib/defense/bouncers';
 import { blocklistRefreshRequestSchema, blocklistsResponseSchema, blocklistStatusSchema } from '@/lib/defense/blocklist-api';
 import type { AllowlistEntry, DefenseDecision, DefenseOverview, DefenseThreat } from '@/lib/defense/defense-types';
 import type { ThreatMinute } from '@/lib/defense/defense-types';
@@ -113,6 +114,16 @@ export const defenseContracts = {
     summary: 'Isolation decisions in the CrowdSec bouncer shape {new, deleted} (the token may also be sent as X-Api-Key)',
     query: streamQuerySchema,
     response: z.object({ new: z.array(bouncerDecisionSchema), deleted: z.array(bouncerDecisionSchema) }),
+  }),
+
+  // threats:read, not the bouncers' own isolations:read: a bouncer has no business learning where the others run.
+  bouncers: defineRoute({
+    method: 'GET',
+    path: '/api/v1/bouncers',
+    auth: 'threats:read',
+    tag: 'Machine',
+    summary: 'CrowdSec bouncers pulling the decision stream, as cscli bouncers list shows them',
+    response: bouncerListSchema,
   }),
 
   overview: defineRoute({ method: 'GET', path: '/internal/v1/defense', auth: 'internal', tag: 'Internal', summary: 'Defense mode, threats, isolations and allowlist', response: defenseOverviewSchema }),

@@ -66,4 +66,27 @@ describe('Blocklist and DecisionStream', () => {
     expect(list.changesSince(0)).toHaveLength(1);
     expect(list.changesSince(1)).toEqual([]);
   });
+
+  it('shares one full list between bouncers starting within 10 s and the same state, and counts what each poll handed over', () => {
+    const list = new Blocklist();
+    const stream = new DecisionStream(list);
+    list.load([decision(1, '203.0.113.1'), decision(2, '203.0.113.2')]);
+    const first = stream.poll('a', true, NOW).new;
+    expect(stream.poll('b', true, NOW + 300).new).toBe(first);
+    expect(stream.lastDelivered('a')).toBe(2);
+    expect(stream.poll('c', true, NOW + 10_000).new).not.toBe(first);
+    expect(stream.poll('c', true, NOW + 10_000).new[0].duration).toBe('0h59m50s');
+    list.add(decision(3, '203.0.113.3'));
+    expect(stream.poll('a', true, NOW + 300).new.map((d) => d.id)).toEqual([1, 2, 3]);
+    expect(stream.poll('a', false, NOW + 300)).toEqual({ new: [], deleted: [] });
+    expect(stream.lastDelivered('a')).toBe(0);
+    expect(stream.lastDelivered('never')).toBe(0);
+    // The route's text: the full list serialised once for every bouncer starting in that second.
+    const json = stream.pollJson('d', true, NOW + 300);
+    expect(stream.pollJson('e', true, NOW + 300)).toBe(json);
+    expect(JSON.parse(json).new.map((d: { id: number }) => d.id)).toEqual([1, 2, 3]);
+    expect(stream.pollJson('d', false, NOW + 300)).toBe('{"new":[],"deleted":[]}');
+    list.remove('203.0.113.1');
+    expect(JSON.parse(stream.pollJson('d', false, NOW + 300))).toEqual({ new: [], deleted: [expect.objectContaining({ id: 1 })] });
+  });
 });

@@ -7,3 +7,5 @@ export { createGuardHandler } from './guard';
 export { signalsFromIngest } from './ingest-signals';
 export type { BouncerDecision } from './decision-stream';
 export { IpListService, BlocklistNotFoundError } from './ip-lists';
+export { BouncerRegistry } from './bouncer-registry';
+export { addBouncer, removeBouncer, BouncerExistsError, DEFAULT_BOUNCER_SCOPES } from './bouncer-admin';

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AuditWriter } from '../audit';
 import type { ConfigWatcher } from '../config/config-file';
 import type { StartedDatabase } from '../db/start-database';
@@ -6,6 +7,7 @@ import type { HostPressure } from '../health/start-health';
 import { registerDefenseInternalRoutes } from '../http/routes/defense-internal-routes';
 import { registerDefenseRoutes } from '../http/routes/defense-routes';
 import { registerBlocklistRoutes } from '../http/routes/blocklist-routes';
+import { registerBouncerRoutes } from '../http/routes/bouncer-routes';
 import type { Router } from '../http/router';
 import { defenseContracts } from '../contracts';
 import type { LiveEmitter } from '../live/live-outlet';
@@ -25,10 +27,12 @@ export interface DefenseDeps {
   live: Pick<LiveEmitter, 'emitThreat' | 'emitDecision' | 'emitDefenseMode'>;
   ha: StartedHa;
   router: Router;
+  /** The bouncer registry watches every request for decision-stream pulls, refused ones included. */
+  httpServer: Server;
 }
 
 /** The guardian: every replica enforces; the leader detects and decides, and tells the others. */
-export async function startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router }: DefenseDeps) {
+export async function startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer }: DefenseDeps) {
   const defense = new DefenseService({
     database: db.database,
     audit,
@@ -65,9 +69,12 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
   ipLists.start();
   config.onChange(() => ipLists.reconfigure());
   registerBlocklistRoutes(router, { ipLists });
+  // The CrowdSec bouncers that pull the decision stream, as `cscli bouncers list` shows them.
+  const bouncers = await registerBouncerRoutes(router, { db: db.database.prisma, audit, log, deliveredTo: (tokenId) => defense.stream.lastDelivered(tokenId), httpServer });
   return {
     defense,
     ipLists,
+    bouncers,
     stop: () => {
       ipLists.close();
       defense.stop();

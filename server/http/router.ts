@@ -58,7 +58,16 @@ export interface RoutedContext<A extends RouteAuth, B, Q> extends RequestContext
  * `status`; a `z.void()` route writes its own answer (or returns nothing for an empty one).
  */
 export interface RouteDeclaration<A extends RouteAuth, B = undefined, Q = undefined, R = unknown> extends RouteContract<A, B, Q, R> {
-  handler: (ctx: RoutedContext<A, B, Q>) => Promise<R> | R;
+  handler: (ctx: RoutedContext<A, B, Q>) => Promise<R | SerializedJson<R>> | R | SerializedJson<R>;
+}
+
+/**
+ * A success body the handler has already serialised, e.g. a list shared by many callers and
+ * kept as text between them: sent as it is, and checked against `response` like any other.
+ */
+export class SerializedJson<T> {
+  declare readonly describes?: T;
+  constructor(readonly text: string) {}
 }
 
 /** What the router tells others about a route: its contract, enough to document it, call it or attack it. */
@@ -224,8 +233,9 @@ export class Router {
   /** Sends what a handler returned with the declared status, after checking it against `response` under tests. */
   private send(ctx: RequestContext, contract: RouteContract, answer: unknown): void {
     if (ctx.res.headersSent) return;
+    const serialized = answer instanceof SerializedJson ? answer.text : null;
     if (this.checkResponses) {
-      const checked = contract.response.safeParse(answer);
+      const checked = contract.response.safeParse(serialized === null ? answer : JSON.parse(serialized));
       if (!checked.success) {
         ctx.log.error({ route: `${contract.method} ${contract.path}`, issues: describeIssues(checked.error.issues) }, 'handler answered a body its declared response does not describe');
         throw new HttpError(500, 'invalid_response', `${contract.method} ${contract.path} answered a body its declared response does not describe`);
@@ -233,6 +243,10 @@ export class Router {
     }
     if (answer === undefined) {
       ctx.res.writeHead(contract.status ?? 204, { 'cache-control': 'no-store' }).end();
+      return;
+    }
+    if (serialized !== null) {
+      ctx.res.writeHead(contract.status ?? 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(serialized);
       return;
     }
     sendJson(ctx.res, contract.status ?? 200, answer);

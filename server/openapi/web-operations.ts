@@ -1,3 +1,5 @@
+import { bouncerListSchema } from '@/lib/defense/bouncers';
+import { blocklistRefreshRequestSchema, blocklistsResponseSchema, blocklistStatusSchema } from '@/lib/defense/blocklist-api';
 import { z } from 'zod';
 import { auditExportQuerySchema, auditSearchQuerySchema } from '@/lib/audit/filters';
 import { createApiTokenSchema } from '@/lib/auth/scopes';
@@ -46,6 +48,9 @@ export const WEB_OPERATIONS: OperationSpec[] = [
   web({ method: 'get', path: '/api/incidents', tag: 'Incidents', summary: 'Open and recent incidents', role: 'viewer' }),
   web({ method: 'get', path: '/api/incidents/{id}', tag: 'Incidents', summary: 'One incident with its timeline', role: 'viewer' }),
   web({ method: 'get', path: '/api/defense', tag: 'Defense', summary: 'Defense mode, threats and isolations', role: 'viewer' }),
+  web({ method: 'get', path: '/api/defense/bouncers', tag: 'Defense', summary: 'CrowdSec bouncers: address, version, last pull, decisions delivered, status', role: 'viewer', response: ['BouncerList', bouncerListSchema] }),
+  web({ method: 'get', path: '/api/defense/blocklists', tag: 'Defense', summary: 'Imported IP lists: counts, last and next refresh, last error', role: 'viewer', response: ['Blocklists', blocklistsResponseSchema] }),
+  web({ method: 'post', path: '/api/defense/blocklists/refresh', tag: 'Defense', summary: 'Read an imported IP list again now', role: 'operator', body: ['BlocklistRefreshRequest', blocklistRefreshRequestSchema], response: ['BlocklistStatus', blocklistStatusSchema] }),
   web({ method: 'post', path: '/api/defense/isolations', tag: 'Defense', summary: 'Isolate a source', role: 'operator', body: ['IsolateRequest', isolateRequestSchema] }),
   web({ method: 'post', path: '/api/defense/isolations/restore', tag: 'Defense', summary: 'Release an isolated source', role: 'operator', body: ['ReleaseSourceRequest', restoreSourceSchema] }),
   web({ method: 'post', path: '/api/defense/lockdown', tag: 'Defense', summary: 'Enter LOCKDOWN', role: 'admin', body: ['LockdownRequest', lockdownRequestSchema] }),

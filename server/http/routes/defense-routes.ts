@@ -2,7 +2,7 @@ import { restoreRequestSchema } from '@/lib/defense/defense-api';
 import { actorOf } from '@/lib/auth/actor';
 import { defenseContracts } from '../../contracts';
 import type { DefenseService } from '../../defense';
-import type { Router } from '../router';
+import { SerializedJson, type Router } from '../router';
 
 /** Machine API of the guardian: threats, isolations and a CrowdSec-style decision stream. */
 export function registerDefenseRoutes(router: Router, deps: { defense: DefenseService }): void {
@@ -30,5 +30,5 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
   });
 
   // CrowdSec bouncers send their key as X-Api-Key, which the router's token check accepts.
-  router.add({ ...defenseContracts.decisionStream, handler: ({ principal, query }) => defense.stream.poll(principal.id, query.startup) });
+  router.add({ ...defenseContracts.decisionStream, handler: ({ principal, query }) => new SerializedJson(defense.stream.pollJson(principal.id, query.startup)) });
 }

@@ -1,0 +1,86 @@
+import type { Db } from '../db/client';
+import type { Role } from '@/lib/auth/roles';
+import { encodeScopes, type Scope } from '@/lib/auth/scopes';
+import { bouncerStatus, type BouncerView } from '@/lib/defense/bouncers';
+
+/** What the registry keeps of a pull until its next flush. */
+export interface BouncerPullState {
+  address: string | null;
+  version: string | null;
+  lastPullAt: Date;
+  lastStatus: number;
+  delivered: number;
+  intervalMs: number | null;
+  stale: boolean;
+}
+
+const BOUNCER_ROW = {
+  name: true,
+  createdAt: true,
+  address: true,
+  version: true,
+  lastPullAt: true,
+  lastStatus: true,
+  delivered: true,
+  intervalMs: true,
+  stale: true,
+  tokenId: true,
+  token: { select: { tokenHash: true, revokedAt: true } },
+} as const;
+
+export async function listBouncers(db: Db) {
+  return db.bouncer.findMany({ orderBy: { name: 'asc' }, select: BOUNCER_ROW });
+}
+
+export type BouncerRow = Awaited<ReturnType<typeof listBouncers>>[number];
+
+export async function findBouncer(db: Db, name: string) {
+  return db.bouncer.findUnique({ where: { name }, select: BOUNCER_ROW });
+}
+
+/** The bouncer and its token in one transaction, so neither exists without the other. */
+export async function createBouncerWithToken(db: Db, input: { name: string; token: { id: string; name: string; prefix: string; tokenHash: string; role: Role; scopes: readonly Scope[] } }) {
+  const { token } = input;
+  return db.$transaction(async (tx) => {
+    await tx.apiToken.create({ data: { ...token, scopes: encodeScopes(token.scopes), createdById: null } });
+    return tx.bouncer.create({ data: { name: input.name, tokenId: token.id }, select: BOUNCER_ROW });
+  });
+}
+
+/** Forgets the bouncer and revokes its token (kept, as every revoked token is), which stops its pulls within the token cache's lifetime. */
+export async function deleteBouncer(db: Db, name: string, at: Date): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const row = await tx.bouncer.findUnique({ where: { name }, select: { tokenId: true } });
+    if (!row) return false;
+    await tx.bouncer.delete({ where: { name } });
+    await tx.apiToken.updateMany({ where: { id: row.tokenId, revokedAt: null }, data: { revokedAt: at } });
+    return true;
+  });
+}
+
+/** Writes what the registry saw since its last flush: one transaction for every bouncer that pulled. */
+export async function saveBouncerPulls(db: Db, pulls: Map<string, BouncerPullState>): Promise<void> {
+  if (pulls.size === 0) return;
+  await db.$transaction([...pulls].map(([name, pull]) => db.bouncer.updateMany({ where: { name }, data: pull })));
+}
+
+export function toBouncerView(row: BouncerRow, now: number): BouncerView {
+  const lastPullAt = row.lastPullAt?.getTime() ?? null;
+  return {
+    name: row.name,
+    createdAt: row.createdAt.toISOString(),
+    address: row.address,
+    version: row.version,
+    lastPullAt: row.lastPullAt?.toISOString() ?? null,
+    lastStatus: row.lastStatus,
+    delivered: row.delivered,
+    intervalMs: row.intervalMs,
+    status: bouncerStatus({ lastPullAt, lastStatus: row.lastStatus, intervalMs: row.intervalMs }, now),
+    revoked: row.token.revokedAt !== null,
+  };
+}
+
+/** The bouncers as the console and `vigil bouncer list` show them: as last flushed by the worker. */
+export async function listBouncerViews(db: Db, now = Date.now()): Promise<BouncerView[]> {
+  return (await listBouncers(db)).map((row) => toBouncerView(row, now));
+}
