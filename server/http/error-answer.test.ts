@@ -60,6 +60,7 @@ const NOT_ANSWERS = [
   'PortInUseError', // start-up
   'ProgramNotFoundError', // turned into a RecoveryError or a module message where it happens
   'UsageError', // the CLI
+  'BouncerExistsError', // `vigil bouncer add`: the CLI says so and exits
 ];
 
 /** Every error class in the sources, by whether it extends AppError (directly, through HttpError or codedError). */
