@@ -45,6 +45,7 @@ const quiet = { method: 'GET', path: '/x', log: null };
  */
 const NOT_ANSWERS = [
   'ApiRequestError', // the browser's view of an error body
+  'BouncerExistsError', // `vigil bouncer add`: the CLI says so and exits
   'CanaryRolledBack', // rolls a probe transaction back, caught at once
   'CanonicalJsonError', // the audit writer refuses such an event before any route sees it
   'CheckpointKeyError', // start-up
@@ -60,7 +61,6 @@ const NOT_ANSWERS = [
   'PortInUseError', // start-up
   'ProgramNotFoundError', // turned into a RecoveryError or a module message where it happens
   'UsageError', // the CLI
-  'BouncerExistsError', // `vigil bouncer add`: the CLI says so and exits
 ];
 
 /** Every error class in the sources, by whether it extends AppError (directly, through HttpError or codedError). */
