@@ -83,6 +83,9 @@ describe.each(PROVIDERS)('every web API route against every caller (%s)', (provi
       .map((op) => ({ key: `${op.method.toUpperCase()} ${op.path}`, documented: op.auth === 'public' ? 'public' : op.role }))
       .filter(({ key, documented }) => enforced.get(key) !== documented);
     expect(wrong.map(({ key, documented }) => `${key}: documented ${documented}, enforced ${enforced.get(key) ?? 'no such route'}`)).toEqual([]);
+    // And the other way round: a web route nobody documented is a route an integrator cannot find.
+    const documented = new Set(OPERATIONS.filter((op) => op.server === 'web').map((op) => `${op.method.toUpperCase()} ${op.path}`));
+    expect([...enforced.keys()].filter((key) => !documented.has(key)).sort()).toEqual([]);
   });
 
   it('never answers 5xx, whoever calls', () => {

@@ -72,5 +72,21 @@ export const WEB_OPERATIONS: OperationSpec[] = [
   web({ method: 'post', path: '/api/tokens', tag: 'API tokens', summary: 'Create an API token; the secret is returned once', role: 'admin', body: ['CreateTokenRequest', createApiTokenSchema], success: { status: '201', description: 'The token, with its secret shown this one time' } }),
   web({ method: 'delete', path: '/api/tokens/{id}', tag: 'API tokens', summary: 'Revoke an API token', role: 'admin' }),
   web({ method: 'get', path: '/api/openapi.json', tag: 'Meta', summary: 'This document', auth: 'public' }),
+  // Sign-in and set-up are forms (application/x-www-form-urlencoded or JSON); they answer with a session cookie.
+  web({ method: 'post', path: '/api/auth/login', tag: 'Session', summary: 'Sign in with user name and password (throttled per account and address)', auth: 'public' }),
+  web({ method: 'post', path: '/api/auth/setup', tag: 'Session', summary: 'Create the first administrator with the one-time set-up token', auth: 'public' }),
+  web({ method: 'post', path: '/api/auth/logout', tag: 'Session', summary: 'Sign out and end the session', role: 'viewer' }),
+  web({ method: 'get', path: '/api/session', tag: 'Session', summary: 'Who is signed in, with role and CSRF token', role: 'viewer' }),
+  web({ method: 'get', path: '/api/live-token', tag: 'Session', summary: 'A short-lived token for the live socket, bound to this session', role: 'viewer' }),
+  web({ method: 'get', path: '/api/users', tag: 'Admin', summary: 'Users and their roles', role: 'admin' }),
+  web({ method: 'post', path: '/api/users', tag: 'Admin', summary: 'Add a user with a role', role: 'admin' }),
+  web({ method: 'patch', path: '/api/users/{id}', tag: 'Admin', summary: "Change a user's role, password or disable them", role: 'admin' }),
+  web({ method: 'post', path: '/api/degradation/pin', tag: 'Health', summary: 'Pin the degradation level (or unpin with level null), with a reason', role: 'operator' }),
+  web({ method: 'get', path: '/api/integrity', tag: 'Defense', summary: 'File integrity: watched paths, baseline and findings', role: 'viewer' }),
+  web({ method: 'post', path: '/api/integrity/rebaseline', tag: 'Defense', summary: 'Accept the current files as the new integrity baseline', role: 'admin' }),
+  web({ method: 'get', path: '/api/drills', tag: 'Drills', summary: 'Past drill runs, and whether one is running', role: 'viewer' }),
+  web({ method: 'post', path: '/api/drills', tag: 'Drills', summary: 'Start a drill (spawns programs and may mount a disk)', role: 'admin' }),
+  web({ method: 'get', path: '/api/governor', tag: 'Risk', summary: 'The governor: its suggestions and policy', role: 'viewer' }),
+  web({ method: 'get', path: '/api/governor/export', tag: 'Risk', summary: "The governor's suggestions as a file", role: 'viewer' }),
 
 ];
