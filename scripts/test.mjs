@@ -98,6 +98,7 @@ requireSystemPrograms();
 audit();
 run('type check (tsc --noEmit)', bin('tsc'), ['--noEmit']);
 run('lint (eslint)', bin('eslint'), ['--max-warnings=0', '.']);
+run('format (prettier --check)', bin('prettier'), ['--check', '--log-level=warn', '.']);
 await ensurePostgres();
 run('unit and integration tests with coverage (vitest)', bin('vitest'), ['run', '--coverage']);
 run('end-to-end tests in Chromium (playwright)', bin('playwright'), ['test']);
