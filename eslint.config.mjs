@@ -5,7 +5,19 @@ const config = [
   ...next,
   ...nextTs,
   {
-    ignores: ['.next/**', 'dist/**', '.dist-build-*/**', '.dist-old-*/**', 'node_modules/**', 'prisma/generated/**', 'coverage/**', 'var/**', 'playwright-report/**', 'test-results/**', 'next-env.d.ts'],
+    ignores: [
+      '.next/**',
+      'dist/**',
+      '.dist-build-*/**',
+      '.dist-old-*/**',
+      'node_modules/**',
+      'prisma/generated/**',
+      'coverage/**',
+      'var/**',
+      'playwright-report/**',
+      'test-results/**',
+      'next-env.d.ts',
+    ],
   },
   {
     rules: {
@@ -28,14 +40,27 @@ const config = [
   },
   {
     // Parsing the environment is the one place allowed to read it; scripts and tests set it.
-    files: ['server/env/**', 'scripts/**', 'e2e/**', 'bench/**', '**/*.test.ts', '**/test-support/**', 'prisma.config.ts', 'playwright.config.ts', 'next.config.ts'],
+    files: [
+      'server/env/**',
+      'scripts/**',
+      'e2e/**',
+      'bench/**',
+      '**/*.test.ts',
+      '**/test-support/**',
+      'prisma.config.ts',
+      'playwright.config.ts',
+      'next.config.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // What runs in the browser must never pull in the worker, the database or secrets.
     files: ['components/**', 'lib/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@/server/*', '**/server/*', '@/prisma/*'], message: 'Browser and shared code must not import server code.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@/server/*', '**/server/*', '@/prisma/*'], message: 'Browser and shared code must not import server code.' }] },
+      ],
     },
   },
 ];

@@ -8,7 +8,17 @@ const nextConfig: NextConfig = {
   // unauthorized(): an invalid share link answers 401 and says nothing more.
   experimental: { authInterrupts: true },
   // Native addons and the database drivers stay outside the bundle and load from node_modules.
-  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'pg', 'pino', '@prisma/adapter-better-sqlite3', '@prisma/adapter-pg', '@prisma/client', '@vigil/prisma-sqlite', '@vigil/prisma-postgres'],
+  serverExternalPackages: [
+    'better-sqlite3',
+    '@node-rs/argon2',
+    'pg',
+    'pino',
+    '@prisma/adapter-better-sqlite3',
+    '@prisma/adapter-pg',
+    '@prisma/client',
+    '@vigil/prisma-sqlite',
+    '@vigil/prisma-postgres',
+  ],
   async headers() {
     return [
       {

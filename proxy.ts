@@ -12,7 +12,11 @@ function pagePolicy(request: NextRequest): { nonce: string; policy: string } | n
   const env = webEnv();
   const nonce = newNonce();
   // The Host header, as the browser sent it: behind a custom server nextUrl names the listening address.
-  const connectSources = workerConnectSources({ workerPublicUrl: env.workerPublicUrl, workerPort: env.workerPort, pageHostname: hostnameOf(request.headers.get('host')) });
+  const connectSources = workerConnectSources({
+    workerPublicUrl: env.workerPublicUrl,
+    workerPort: env.workerPort,
+    pageHostname: hostnameOf(request.headers.get('host')),
+  });
   // Not configuration: Next.js replaces NODE_ENV at build time, and `next dev` needs eval for fast refresh.
   // eslint-disable-next-line no-restricted-syntax
   const development = process.env.NODE_ENV === 'development';

@@ -21,7 +21,18 @@ import { applyMigrations } from '@/server/db/migrate';
 import { createLogger } from '@/server/log';
 import type { AuditEventInput } from '@/lib/audit/types';
 import {
-  REPO_ROOT, distribution, fmtInt, intArg, machineInfo, parseArgs, round, roundDist, table, verdict, writeResult, type Distribution,
+  REPO_ROOT,
+  distribution,
+  fmtInt,
+  intArg,
+  machineInfo,
+  parseArgs,
+  round,
+  roundDist,
+  table,
+  verdict,
+  writeResult,
+  type Distribution,
 } from './lib/common';
 import { addCleanup, runBenchmark, runCleanups } from './lib/run';
 
@@ -96,12 +107,14 @@ async function runAppends(database: Database, dataDir: string, backend: BackendR
   // Warm-up: JIT, prepared statements, connection pool. Not measured, but part of the verified chain.
   {
     let left = WARMUP;
-    await Promise.all(Array.from({ length: PRODUCERS }, async (_, p) => {
-      while (left > 0) {
-        left -= 1;
-        await writer.append(makeEvent(p));
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: PRODUCERS }, async (_, p) => {
+        while (left > 0) {
+          left -= 1;
+          await writer.append(makeEvent(p));
+        }
+      }),
+    );
   }
   commits = 0;
   maxBatch = 0;
@@ -114,23 +127,25 @@ async function runAppends(database: Database, dataDir: string, backend: BackendR
   let truncated = false;
   const start = performance.now();
   const deadline = start + DEADLINE_MS;
-  await Promise.all(Array.from({ length: PRODUCERS }, async (_, p) => {
-    while (issued < TOTAL) {
-      if (performance.now() > deadline) {
-        truncated = true;
-        return;
+  await Promise.all(
+    Array.from({ length: PRODUCERS }, async (_, p) => {
+      while (issued < TOTAL) {
+        if (performance.now() > deadline) {
+          truncated = true;
+          return;
+        }
+        const n = Math.min(BATCH, TOTAL - issued);
+        issued += n;
+        const t0 = performance.now();
+        const receipts = await Promise.all(Array.from({ length: n }, () => writer.append(makeEvent(p))));
+        const latency = performance.now() - t0;
+        for (const receipt of receipts) {
+          latencies[acked++] = latency;
+          if (receipt.status !== 'committed') spooled += 1;
+        }
       }
-      const n = Math.min(BATCH, TOTAL - issued);
-      issued += n;
-      const t0 = performance.now();
-      const receipts = await Promise.all(Array.from({ length: n }, () => writer.append(makeEvent(p))));
-      const latency = performance.now() - t0;
-      for (const receipt of receipts) {
-        latencies[acked++] = latency;
-        if (receipt.status !== 'committed') spooled += 1;
-      }
-    }
-  }));
+    }),
+  );
   const elapsedMs = performance.now() - start;
   await writer.close();
 
@@ -177,9 +192,10 @@ async function benchSqlite(): Promise<BackendResult> {
       backend: 'sqlite',
       version,
       durability: { journal_mode: journal, synchronous },
-      durabilityNote: synchronous === 'FULL' || synchronous === 'EXTRA'
-        ? `journal_mode=${journal}, synchronous=${synchronous}: every commit fsyncs the WAL before the append is acknowledged`
-        : `journal_mode=${journal}, synchronous=${synchronous}: commits are NOT fsynced individually`,
+      durabilityNote:
+        synchronous === 'FULL' || synchronous === 'EXTRA'
+          ? `journal_mode=${journal}, synchronous=${synchronous}: every commit fsyncs the WAL before the append is acknowledged`
+          : `journal_mode=${journal}, synchronous=${synchronous}: commits are NOT fsynced individually`,
       producers: PRODUCERS,
       ...r,
     };
@@ -218,7 +234,8 @@ async function benchPostgres(): Promise<BackendResult> {
       backend: 'postgresql',
       version,
       durability,
-      durabilityNote: `synchronous_commit=${durability.synchronous_commit}, fsync=${durability.fsync} (${durability.wal_sync_method}): ` +
+      durabilityNote:
+        `synchronous_commit=${durability.synchronous_commit}, fsync=${durability.fsync} (${durability.wal_sync_method}): ` +
         (durability.synchronous_commit === 'off' || durability.fsync === 'off'
           ? 'commits are NOT flushed before the append is acknowledged'
           : 'every commit flushes the WAL before the append is acknowledged'),
@@ -233,25 +250,38 @@ async function benchPostgres(): Promise<BackendResult> {
 function print(r: BackendResult): void {
   const l = r.ackLatencyMs;
   console.log(`\n${r.backend} ${r.version} — ${r.durabilityNote}`);
-  console.log(table(['metric', 'value'], [
-    ['events (measured)', `${fmtInt(r.events)}${r.truncatedByDeadline ? ` (stopped at the ${DEADLINE_MS / 1000}s deadline)` : ''}`],
-    ['producers (concurrent loops)', r.producers],
-    ['elapsed, first append → last ack', `${fmtInt(r.elapsedMs)} ms`],
-    ['throughput', `${fmtInt(r.eventsPerSecond)} events/s  (target ≥ ${fmtInt(r.target)}: ${verdict(r.pass)})`],
-    ['transactions / mean batch / max batch', `${fmtInt(r.commits)} / ${r.meanBatch} / ${r.maxBatch}`],
-    ['ack latency p50 / p99 / max', `${l.p50} / ${l.p99} / ${l.max} ms`],
-    ['spooled instead of committed', r.spooled],
-    ['chain verification', `${r.verify.ok ? 'ok' : 'BROKEN'}: ${fmtInt(r.verify.verified)} events in ${fmtInt(r.verify.elapsedMs)} ms = ${fmtInt(r.verify.eventsPerSecond)} events/s`],
-  ]));
+  console.log(
+    table(
+      ['metric', 'value'],
+      [
+        ['events (measured)', `${fmtInt(r.events)}${r.truncatedByDeadline ? ` (stopped at the ${DEADLINE_MS / 1000}s deadline)` : ''}`],
+        ['producers (concurrent loops)', r.producers],
+        ['elapsed, first append → last ack', `${fmtInt(r.elapsedMs)} ms`],
+        ['throughput', `${fmtInt(r.eventsPerSecond)} events/s  (target ≥ ${fmtInt(r.target)}: ${verdict(r.pass)})`],
+        ['transactions / mean batch / max batch', `${fmtInt(r.commits)} / ${r.meanBatch} / ${r.maxBatch}`],
+        ['ack latency p50 / p99 / max', `${l.p50} / ${l.p99} / ${l.max} ms`],
+        ['spooled instead of committed', r.spooled],
+        [
+          'chain verification',
+          `${r.verify.ok ? 'ok' : 'BROKEN'}: ${fmtInt(r.verify.verified)} events in ${fmtInt(r.verify.elapsedMs)} ms = ${fmtInt(r.verify.eventsPerSecond)} events/s`,
+        ],
+      ],
+    ),
+  );
 }
 
 async function main(): Promise<void> {
   const m = machineInfo();
-  console.log(`audit-append: ${fmtInt(TOTAL)} chained events from ${PRODUCERS} concurrent producers (batches of ${BATCH}) through AuditWriter (+${fmtInt(WARMUP)} warm-up)`);
+  console.log(
+    `audit-append: ${fmtInt(TOTAL)} chained events from ${PRODUCERS} concurrent producers (batches of ${BATCH}) through AuditWriter (+${fmtInt(WARMUP)} warm-up)`,
+  );
   console.log(`machine: ${m.cpus} CPU (${m.cpuModel}), ${m.memoryGiB} GiB, node ${m.node}, load ${m.loadAverage.join(' ')}`);
   const results: BackendResult[] = [];
   const errors: Record<string, string> = {};
-  const backends: Array<[string, () => Promise<BackendResult>]> = [['sqlite', benchSqlite], ['postgresql', benchPostgres]];
+  const backends: Array<[string, () => Promise<BackendResult>]> = [
+    ['sqlite', benchSqlite],
+    ['postgresql', benchPostgres],
+  ];
   for (const [name, run] of backends) {
     if (ONLY && !name.startsWith(ONLY)) continue;
     sequence = 0;
@@ -266,7 +296,11 @@ async function main(): Promise<void> {
       await runCleanups();
     }
   }
-  const file = writeResult('audit-append', { config: { events: TOTAL, producers: PRODUCERS, batch: BATCH, warmup: WARMUP, deadlineMs: DEADLINE_MS }, results, errors });
+  const file = writeResult('audit-append', {
+    config: { events: TOTAL, producers: PRODUCERS, batch: BATCH, warmup: WARMUP, deadlineMs: DEADLINE_MS },
+    results,
+    errors,
+  });
   console.log(`\nresult: ${path.relative(process.cwd(), file)}`);
   if (Object.keys(errors).length > 0) process.exitCode = 1;
 }

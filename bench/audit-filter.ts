@@ -67,7 +67,10 @@ async function seedSqlite(url: string): Promise<number> {
   const step = SPAN_MS / EVENTS;
   for (let done = 0; done < EVENTS; done += SEED_BATCH) {
     const n = Math.min(SEED_BATCH, EVENTS - done);
-    const linked = linkEvents(head, Array.from({ length: n }, (_, k) => pending(done + k, start + (done + k) * step)));
+    const linked = linkEvents(
+      head,
+      Array.from({ length: n }, (_, k) => pending(done + k, start + (done + k) * step)),
+    );
     insertMany(linked);
     head = linked[linked.length - 1];
   }
@@ -135,7 +138,12 @@ async function measureExport(url: string) {
   out.end(buffer);
   const elapsedMs = monoMs() - t0;
   await database.close();
-  return { events: count, elapsedMs: round(elapsedMs), eventsPerSecond: Math.round(count / (elapsedMs / 1000)), rssMb: round(process.memoryUsage().rss / 1e6, 0) };
+  return {
+    events: count,
+    elapsedMs: round(elapsedMs),
+    eventsPerSecond: Math.round(count / (elapsedMs / 1000)),
+    rssMb: round(process.memoryUsage().rss / 1e6, 0),
+  };
 }
 
 async function seedSqliteInTemp(): Promise<string> {
@@ -159,14 +167,34 @@ runBenchmark({
     const t0 = monoMs();
     const url = POSTGRES ? await seedPostgres() : await seedSqliteInTemp();
     const seedMs = monoMs() - t0;
-    console.log(`seeded ${fmtInt(EVENTS)} events in ${round(seedMs / 1000, 1)} s${POSTGRES ? ' (filler hashes that do not chain: enough for filtering, not for verification)' : ''}`);
+    console.log(
+      `seeded ${fmtInt(EVENTS)} events in ${round(seedMs / 1000, 1)} s${POSTGRES ? ' (filler hashes that do not chain: enough for filtering, not for verification)' : ''}`,
+    );
     const filters = await measureFilters(url);
-    console.log(table(['filter', 'cold ms', 'warm p50', 'warm p95', ''], filters.map((r) => [r.filter, r.coldMs, r.warm.p50, r.warm.p95, verdict(r.pass)])));
+    console.log(
+      table(
+        ['filter', 'cold ms', 'warm p50', 'warm p95', ''],
+        filters.map((r) => [r.filter, r.coldMs, r.warm.p50, r.warm.p95, verdict(r.pass)]),
+      ),
+    );
     const exported = EXPORT ? await measureExport(url) : null;
-    if (exported) console.log(`export: ${fmtInt(exported.events)} events in ${round(exported.elapsedMs / 1000, 1)} s = ${fmtInt(exported.eventsPerSecond)} events/s (rss ${exported.rssMb} MB) ${verdict(exported.eventsPerSecond >= TARGET.exportPerSecond)}`);
+    if (exported)
+      console.log(
+        `export: ${fmtInt(exported.events)} events in ${round(exported.elapsedMs / 1000, 1)} s = ${fmtInt(exported.eventsPerSecond)} events/s (rss ${exported.rssMb} MB) ${verdict(exported.eventsPerSecond >= TARGET.exportPerSecond)}`,
+      );
     const pass = filters.every((r) => r.pass) && (!exported || exported.eventsPerSecond >= TARGET.exportPerSecond);
     const backend = POSTGRES ? 'postgresql' : 'sqlite';
-    writeResult(POSTGRES ? 'audit-filter-postgres' : 'audit-filter', { machine: machineInfo(), backend, events: EVENTS, seedMs: round(seedMs), warmRepetitions: WARM, target: TARGET, filters, export: exported, pass });
+    writeResult(POSTGRES ? 'audit-filter-postgres' : 'audit-filter', {
+      machine: machineInfo(),
+      backend,
+      events: EVENTS,
+      seedMs: round(seedMs),
+      warmRepetitions: WARM,
+      target: TARGET,
+      filters,
+      export: exported,
+      pass,
+    });
     await runCleanups();
     if (!pass) process.exitCode = 1;
   },

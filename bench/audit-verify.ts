@@ -51,13 +51,21 @@ function pending(i: number, at: number): PendingAuditEvent {
 }
 
 /** Builds the chain in batches and hands each to `store`, signing a checkpoint every 1,000 events. */
-async function seed(count: number, key: CheckpointKey, store: (events: ChainedAuditEvent[]) => Promise<void> | void, checkpoint: (seq: number, hash: string) => Promise<void> | void): Promise<number> {
+async function seed(
+  count: number,
+  key: CheckpointKey,
+  store: (events: ChainedAuditEvent[]) => Promise<void> | void,
+  checkpoint: (seq: number, hash: string) => Promise<void> | void,
+): Promise<number> {
   const t0 = monoMs();
   let head = { seq: 0, hash: GENESIS_HASH };
   const start = Date.now() - count;
   for (let done = 0; done < count; done += SEED_BATCH) {
     const n = Math.min(SEED_BATCH, count - done);
-    const linked = linkEvents(head, Array.from({ length: n }, (_, k) => pending(done + k, start + done + k)));
+    const linked = linkEvents(
+      head,
+      Array.from({ length: n }, (_, k) => pending(done + k, start + done + k)),
+    );
     await store(linked);
     for (const event of linked) if (event.seq % CHECKPOINT_EVERY === 0) await checkpoint(event.seq, event.hash);
     head = linked[linked.length - 1];
@@ -104,7 +112,12 @@ async function benchSqlite(dir: string, key: CheckpointKey): Promise<BackendResu
   addCleanup(() => database.close());
   const raw = database.sqlite!;
   const insertMany = sqliteBulkInserter(raw);
-  const seedMs = await seed(EVENTS, key, (rows) => insertMany(rows), (seq, hash) => checkpointRow(database, key, seq, hash));
+  const seedMs = await seed(
+    EVENTS,
+    key,
+    (rows) => insertMany(rows),
+    (seq, hash) => checkpointRow(database, key, seq, hash),
+  );
   raw.pragma('synchronous = FULL');
   return measure('sqlite', database, key, EVENTS, seedMs);
 }
@@ -123,9 +136,18 @@ async function benchPostgres(key: CheckpointKey): Promise<BackendResult> {
   await applyMigrations(url.toString());
   const database = await openDatabase({ url: url.toString(), poolSize: 2 });
   addCleanup(() => database.close());
-  const seedMs = await seed(PG_EVENTS, key, async (rows) => {
-    await appendAuditBatch(database, rows.map(({ seq: _s, prevHash: _p, hash: _h, ...rest }) => rest), { seq: rows[0].seq - 1, hash: rows[0].prevHash });
-  }, (seq, hash) => checkpointRow(database, key, seq, hash));
+  const seedMs = await seed(
+    PG_EVENTS,
+    key,
+    async (rows) => {
+      await appendAuditBatch(
+        database,
+        rows.map(({ seq: _s, prevHash: _p, hash: _h, ...rest }) => rest),
+        { seq: rows[0].seq - 1, hash: rows[0].prevHash },
+      );
+    },
+    (seq, hash) => checkpointRow(database, key, seq, hash),
+  );
   await database.prisma.$executeRawUnsafe('VACUUM ANALYZE "AuditEvent"');
   return measure('postgresql', database, key, PG_EVENTS, seedMs);
 }
@@ -148,10 +170,21 @@ runBenchmark({
       }
     }
     await runCleanups();
-    console.log(table(
-      ['backend', 'events', 'seed s', 'verify s', 'checkpoints', 'events/s', 'target', ''],
-      results.map((r) => [r.backend, fmtInt(r.events), round(r.seedMs / 1000, 1), round(r.verify.elapsedMs / 1000, 2), fmtInt(r.verify.checkpointsChecked), fmtInt(r.verify.eventsPerSecond), fmtInt(r.target), verdict(r.pass)]),
-    ));
+    console.log(
+      table(
+        ['backend', 'events', 'seed s', 'verify s', 'checkpoints', 'events/s', 'target', ''],
+        results.map((r) => [
+          r.backend,
+          fmtInt(r.events),
+          round(r.seedMs / 1000, 1),
+          round(r.verify.elapsedMs / 1000, 2),
+          fmtInt(r.verify.checkpointsChecked),
+          fmtInt(r.verify.eventsPerSecond),
+          fmtInt(r.target),
+          verdict(r.pass),
+        ]),
+      ),
+    );
     for (const [backend, message] of Object.entries(errors)) console.log(`${backend}: ${message}`);
     const file = writeResult('audit-verify', { machineInfo: machineInfo(), results, errors });
     console.log(`results: ${file}`);

@@ -86,7 +86,9 @@ async function measure(label: string, stream: Stream): Promise<StreamResult> {
   if (startups.some((p) => p.count !== startups[0].count)) throw new Error(`${label}: startup pulls differ in size`);
   const startupMs = monoMs() - startupStarted;
   if (startups.some((p) => p.status !== 200)) throw new Error(`${label}: startup pulls answered ${[...new Set(startups.map((p) => p.status))].join(', ')}`);
-  console.log(`${label}: idle ${idlePercent} % of a core; ${stream.keys.length} startup pulls in ${Math.round(startupMs)} ms, ${fmtInt(startups[0].count)} decisions, ${fmtInt(startups[0].bytes)} bytes each`);
+  console.log(
+    `${label}: idle ${idlePercent} % of a core; ${stream.keys.length} startup pulls in ${Math.round(startupMs)} ms, ${fmtInt(startups[0].count)} decisions, ${fmtInt(startups[0].bytes)} bytes each`,
+  );
   await pull(stream, stream.probeKey, true);
 
   const deltaTimes: number[] = [];
@@ -141,7 +143,9 @@ async function measure(label: string, stream: Stream): Promise<StreamResult> {
     fromReturnMs: roundDist(distribution(fromReturn)),
     fromStartMs: roundDist(distribution(fromStart)),
   };
-  console.log(`${label}: ${fmtInt(result.deltaPulls)} delta pulls in ${SECONDS} s (${failed} failed overall), CPU ${result.cpuPercentOfCore} % of a core, decision → delta p50 ${result.fromReturnMs.p50} ms / max ${result.fromReturnMs.max} ms`);
+  console.log(
+    `${label}: ${fmtInt(result.deltaPulls)} delta pulls in ${SECONDS} s (${failed} failed overall), CPU ${result.cpuPercentOfCore} % of a core, decision → delta p50 ${result.fromReturnMs.p50} ms / max ${result.fromReturnMs.max} ms`,
+  );
   return result;
 }
 
@@ -156,7 +160,14 @@ async function vigilStream(dir: ReturnType<typeof makeTempDir>): Promise<Stream>
   } finally {
     await database.close();
   }
-  const worker = await spawnWorker({ VIGIL_DATA_DIR: dir.join('data'), DATABASE_URL: url, VIGIL_SECRET: SECRET, VIGIL_API_TOKEN: TEST_API_TOKEN, VIGIL_CONFIG: dir.join('none.yaml'), VIGIL_INTEGRITY_SELF: 'false' });
+  const worker = await spawnWorker({
+    VIGIL_DATA_DIR: dir.join('data'),
+    DATABASE_URL: url,
+    VIGIL_SECRET: SECRET,
+    VIGIL_API_TOKEN: TEST_API_TOKEN,
+    VIGIL_CONFIG: dir.join('none.yaml'),
+    VIGIL_INTEGRITY_SELF: 'false',
+  });
   const base = `http://127.0.0.1:${worker.port}`;
   return {
     url: `${base}/api/v1/decisions/stream`,
@@ -164,7 +175,11 @@ async function vigilStream(dir: ReturnType<typeof makeTempDir>): Promise<Stream>
     probeKey: keys[BOUNCERS],
     pid: worker.child.pid!,
     async decide(ip) {
-      const res = await fetch(`${base}/api/v1/isolations`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ source: ip, duration: '1h', reason: 'bench' }) });
+      const res = await fetch(`${base}/api/v1/isolations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ source: ip, duration: '1h', reason: 'bench' }),
+      });
       if (res.status !== 201) throw new Error(`isolating ${ip} answered ${res.status}: ${await res.text()}`);
     },
     ...{ stop: () => stop(worker.child) },
@@ -207,12 +222,36 @@ async function main(): Promise<void> {
     `\n${table(
       ['metric', 'Vigil', 'CrowdSec LAPI', 'target', 'verdict'],
       [
-        [`server CPU, ${BOUNCERS} bouncers × 1 pull/s, ${SECONDS} s`, `${vigilResult.cpuPercentOfCore} %`, cs((r) => `${r.cpuPercentOfCore} %`), '≤ 5 % of a core', verdict(pass.cpu)],
+        [
+          `server CPU, ${BOUNCERS} bouncers × 1 pull/s, ${SECONDS} s`,
+          `${vigilResult.cpuPercentOfCore} %`,
+          cs((r) => `${r.cpuPercentOfCore} %`),
+          '≤ 5 % of a core',
+          verdict(pass.cpu),
+        ],
         [`server CPU idle (${IDLE_SECONDS} s before the pulls)`, `${vigilResult.idlePercentOfCore} %`, cs((r) => `${r.idlePercentOfCore} %`), '', ''],
         ['delta pull p50 / p99', `${vigilResult.deltaMs.p50} / ${vigilResult.deltaMs.p99} ms`, cs((r) => `${r.deltaMs.p50} / ${r.deltaMs.p99} ms`), '', ''],
-        ['decision → delta pull (from the call returning), p50 / max', `${vigilResult.fromReturnMs.p50} / ${vigilResult.fromReturnMs.max} ms`, cs((r) => `${r.fromReturnMs.p50} / ${r.fromReturnMs.max} ms`), '≤ 50 ms', verdict(pass.latency)],
-        ['decision → delta pull (from the call starting), p50 / max', `${vigilResult.fromStartMs.p50} / ${vigilResult.fromStartMs.max} ms`, cs((r) => `${r.fromStartMs.p50} / ${r.fromStartMs.max} ms`), '', ''],
-        [`${BOUNCERS} startup pulls at once`, `${fmtInt(vigilResult.startup.ms)} ms, ${fmtInt(vigilResult.startup.bytesEach / 1024)} KiB each`, cs((r) => `${fmtInt(r.startup.ms)} ms, ${fmtInt(r.startup.bytesEach / 1024)} KiB each`), '', ''],
+        [
+          'decision → delta pull (from the call returning), p50 / max',
+          `${vigilResult.fromReturnMs.p50} / ${vigilResult.fromReturnMs.max} ms`,
+          cs((r) => `${r.fromReturnMs.p50} / ${r.fromReturnMs.max} ms`),
+          '≤ 50 ms',
+          verdict(pass.latency),
+        ],
+        [
+          'decision → delta pull (from the call starting), p50 / max',
+          `${vigilResult.fromStartMs.p50} / ${vigilResult.fromStartMs.max} ms`,
+          cs((r) => `${r.fromStartMs.p50} / ${r.fromStartMs.max} ms`),
+          '',
+          '',
+        ],
+        [
+          `${BOUNCERS} startup pulls at once`,
+          `${fmtInt(vigilResult.startup.ms)} ms, ${fmtInt(vigilResult.startup.bytesEach / 1024)} KiB each`,
+          cs((r) => `${fmtInt(r.startup.ms)} ms, ${fmtInt(r.startup.bytesEach / 1024)} KiB each`),
+          '',
+          '',
+        ],
         ['failed pulls', vigilResult.failedPulls, cs((r) => String(r.failedPulls)), '0', verdict(pass.noFailures)],
       ],
     )}`,

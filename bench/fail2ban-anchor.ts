@@ -27,12 +27,23 @@ async function main(): Promise<void> {
   cpSync('/etc/fail2ban', conf, { recursive: true });
   const log = dir.join('auth.log');
   writeFileSync(log, '');
-  writeFileSync(`${conf}/fail2ban.local`, `[DEFAULT]\nloglevel = WARNING\nlogtarget = ${dir.join('fail2ban.log')}\ndbfile = :memory:\nsocket = ${dir.join('f2b.sock')}\npidfile = ${dir.join('f2b.pid')}\n`);
-  writeFileSync(`${conf}/action.d/marker.conf`, `[Definition]\nactionstart =\nactionstop =\nactioncheck =\nactionban = touch ${dir.path}/banned-<ip>\nactionunban =\n`);
+  writeFileSync(
+    `${conf}/fail2ban.local`,
+    `[DEFAULT]\nloglevel = WARNING\nlogtarget = ${dir.join('fail2ban.log')}\ndbfile = :memory:\nsocket = ${dir.join('f2b.sock')}\npidfile = ${dir.join('f2b.pid')}\n`,
+  );
+  writeFileSync(
+    `${conf}/action.d/marker.conf`,
+    `[Definition]\nactionstart =\nactionstop =\nactioncheck =\nactionban = touch ${dir.path}/banned-<ip>\nactionunban =\n`,
+  );
   // pyinotify is not installed with the Debian package, so the polling backend follows the log.
-  writeFileSync(`${conf}/jail.local`, `[DEFAULT]\nbackend = polling\n\n[sshd]\nenabled = true\nport = ssh\nlogpath = ${log}\nmaxretry = 10\nfindtime = 600\nbantime = 3600\nbanaction = marker\naction = marker\n`);
+  writeFileSync(
+    `${conf}/jail.local`,
+    `[DEFAULT]\nbackend = polling\n\n[sshd]\nenabled = true\nport = ssh\nlogpath = ${log}\nmaxretry = 10\nfindtime = 600\nbantime = 3600\nbanaction = marker\naction = marker\n`,
+  );
   writeFileSync(`${conf}/jail.d/defaults-debian.conf`, '');
-  const server = spawn('/usr/bin/fail2ban-server', ['-f', '-x', '-c', conf, '-s', dir.join('f2b.sock'), '-p', dir.join('f2b.pid')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const server = spawn('/usr/bin/fail2ban-server', ['-f', '-x', '-c', conf, '-s', dir.join('f2b.sock'), '-p', dir.join('f2b.pid')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   addCleanup(() => server.kill());
   // Give it time to start the jail before the first line lands.
   for (let waited = 0; !existsSync(dir.join('f2b.sock')); waited += 50) {

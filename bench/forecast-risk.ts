@@ -13,7 +13,15 @@ const forecaster = new Forecaster({
   log: createLogger('bench', 'error'),
   audit: { append: async () => undefined },
   config: () => ({ cycleSeconds: 30, historyHours: 6, autoApply: [] }),
-  sources: { health: () => null, modules: () => [], moduleSettings: () => ({ maxAttempts: 5, latencyFactor: 2 }), incidents: async () => [], threats: () => [], database: async () => ({ latencyMs: null, sizeBytes: null, freeBytes: null }), golden: async () => null },
+  sources: {
+    health: () => null,
+    modules: () => [],
+    moduleSettings: () => ({ maxAttempts: 5, latencyFactor: 2 }),
+    incidents: async () => [],
+    threats: () => [],
+    database: async () => ({ latencyMs: null, sizeBytes: null, freeBytes: null }),
+    golden: async () => null,
+  },
   actions: { pruneSnapshots: async () => undefined, restartModule: async () => undefined, createGoldenSnapshot: async () => undefined },
 });
 
@@ -21,10 +29,40 @@ const modules = (minute: number): ModuleView[] =>
   Array.from({ length: MODULES }, (_, i) => {
     const degrading = i % 10 === 0;
     const latency = 100 + (degrading ? 4 * minute : 0) + 10 * Math.sin(i + minute * 1.7);
-    return { id: `m${i}`, name: `m${i}`, kind: 'http', state: 'up', stateSince: '', restarts: i % 50 === 0 ? Math.floor(minute / 6) : 0, critical: false, source: 'config', message: null, latencyMs: latency, p95Ms: latency, baselineMs: 100, sparkline: Array.from({ length: 30 }, (_, k) => ((k + i + minute) % 37 === 0 ? null : latency)), lastCheckAt: null, incidentId: null, dependsOn: [], autonomy: 'auto', observeOnly: false, pid: null, pendingApproval: null, canRestart: false } as ModuleView;
+    return {
+      id: `m${i}`,
+      name: `m${i}`,
+      kind: 'http',
+      state: 'up',
+      stateSince: '',
+      restarts: i % 50 === 0 ? Math.floor(minute / 6) : 0,
+      critical: false,
+      source: 'config',
+      message: null,
+      latencyMs: latency,
+      p95Ms: latency,
+      baselineMs: 100,
+      sparkline: Array.from({ length: 30 }, (_, k) => ((k + i + minute) % 37 === 0 ? null : latency)),
+      lastCheckAt: null,
+      incidentId: null,
+      dependsOn: [],
+      autonomy: 'auto',
+      observeOnly: false,
+      pid: null,
+      pendingApproval: null,
+      canRestart: false,
+    } as ModuleView;
   });
 
-const inputs = (minute: number) => ({ health: null, modules: modules(minute), moduleSettings: () => ({ maxAttempts: 5, latencyFactor: 2 }), incidents: [], threats: [], database: { latencyMs: 2, sizeBytes: null, freeBytes: null }, golden: null });
+const inputs = (minute: number) => ({
+  health: null,
+  modules: modules(minute),
+  moduleSettings: () => ({ maxAttempts: 5, latencyFactor: 2 }),
+  incidents: [],
+  threats: [],
+  database: { latencyMs: 2, sizeBytes: null, freeBytes: null },
+  golden: null,
+});
 const start = Date.parse('2026-11-23T00:00:00Z');
 for (let minute = 0; minute < 30; minute++) forecaster.compute(inputs(minute), start + minute * MINUTE);
 const times: number[] = [];
@@ -44,5 +82,7 @@ const [wall, cpu] = [sorted(times), sorted(cpuTimes)];
 const p50 = wall[wall.length >> 1];
 const max = wall[wall.length - 1];
 const cpuP50 = cpu[cpu.length >> 1];
-console.log(`forecast-risk: ${MODULES} modules, ${times.length} cycles, p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms, cpu p50 ${cpuP50.toFixed(1)} ms (target ≤ 100 ms) on ${os.cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`);
+console.log(
+  `forecast-risk: ${MODULES} modules, ${times.length} cycles, p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms, cpu p50 ${cpuP50.toFixed(1)} ms (target ≤ 100 ms) on ${os.cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`,
+);
 process.exitCode = p50 <= 100 ? 0 : 1;

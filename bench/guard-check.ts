@@ -74,8 +74,13 @@ async function enforcementLatency(worker: Worker, kind: 'manual' | 'ingest', n: 
   for (let i = 0; i < n; i++) {
     const source = `203.0.${kind === 'manual' ? 113 : 114}.${i + 1}`;
     const started = monoMs();
-    const body = kind === 'manual' ? { source, duration: '1h', reason: 'bench' } : { events: Array.from({ length: 10 }, () => ({ type: 'auth_failure', source })) };
-    const sent = fetch(`http://127.0.0.1:${worker.port}${kind === 'manual' ? '/api/v1/isolations' : '/api/v1/events'}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const body =
+      kind === 'manual' ? { source, duration: '1h', reason: 'bench' } : { events: Array.from({ length: 10 }, () => ({ type: 'auth_failure', source })) };
+    const sent = fetch(`http://127.0.0.1:${worker.port}${kind === 'manual' ? '/api/v1/isolations' : '/api/v1/events'}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     for (;;) {
       const res = await fetch(`http://127.0.0.1:${worker.port}/guard/check`, { headers: { 'x-forwarded-for': source } });
       if (res.status === 403) break;
@@ -120,9 +125,18 @@ async function main(): Promise<void> {
     const loadBefore = loadAverage();
     const ceiling = await measured(bare.port, bare.child.pid!);
     const guard = await measured(worker.port, process.pid);
-    const result: SaturationRound = { round, loadBefore, ceiling: ceiling.result, guard: guard.result, ratio: round2(guard.result.requestsPerSecond / ceiling.result.requestsPerSecond), cpuUsPerRequest: { ceiling: ceiling.cpuUs, guard: guard.cpuUs } };
+    const result: SaturationRound = {
+      round,
+      loadBefore,
+      ceiling: ceiling.result,
+      guard: guard.result,
+      ratio: round2(guard.result.requestsPerSecond / ceiling.result.requestsPerSecond),
+      cpuUsPerRequest: { ceiling: ceiling.cpuUs, guard: guard.cpuUs },
+    };
     saturation.push(result);
-    console.log(`saturation ${round}/${ROUNDS} (load ${loadBefore}): ceiling ${fmtInt(result.ceiling.requestsPerSecond)} req/s ${result.cpuUsPerRequest.ceiling} µs CPU/req, guard ${fmtInt(result.guard.requestsPerSecond)} req/s ${result.cpuUsPerRequest.guard} µs CPU/req (${fmtInt(result.guard.non2xx)} refused), ratio ${result.ratio}`);
+    console.log(
+      `saturation ${round}/${ROUNDS} (load ${loadBefore}): ceiling ${fmtInt(result.ceiling.requestsPerSecond)} req/s ${result.cpuUsPerRequest.ceiling} µs CPU/req, guard ${fmtInt(result.guard.requestsPerSecond)} req/s ${result.cpuUsPerRequest.guard} µs CPU/req (${fmtInt(result.guard.non2xx)} refused), ratio ${result.ratio}`,
+    );
   }
   // 40 connections each pausing 6 ms between requests: about 5,000 req/s (wrk's timer is coarse).
   const pacedScript = writeWrkScript(dir.join('paced.lua'), { sources: SOURCES, isolatedEvery: ISOLATED_EVERY, delayMs: 6 });
@@ -132,7 +146,9 @@ async function main(): Promise<void> {
     const ceiling = await atRate(bare.port);
     const guard = await atRate(worker.port);
     paced.push({ round, loadBefore, ceiling, guard });
-    console.log(`~5,000 req/s ${round}/${ROUNDS} (load ${loadBefore}): ceiling ${fmtInt(ceiling.requestsPerSecond)} req/s p99 ${ceiling.latencyMs.p99} ms, guard ${fmtInt(guard.requestsPerSecond)} req/s p99 ${guard.latencyMs.p99} ms`);
+    console.log(
+      `~5,000 req/s ${round}/${ROUNDS} (load ${loadBefore}): ceiling ${fmtInt(ceiling.requestsPerSecond)} req/s p99 ${ceiling.latencyMs.p99} ms, guard ${fmtInt(guard.requestsPerSecond)} req/s p99 ${guard.latencyMs.p99} ms`,
+    );
   }
   const ratio = median(saturation.map((r) => r.ratio));
   const med = (values: number[]) => round2(median(values));
@@ -187,17 +203,40 @@ async function main(): Promise<void> {
     load: load.ms <= 1000,
   };
   const { saturation: sat, paced: rate } = summary;
-  console.log(`\n${m.cpus} CPU ${m.cpuModel}, node ${m.node}, load average now ${loadAverage()}; wrk -t1 -c${SATURATION_CONNECTIONS} unpinned${WRK_CPU === undefined ? '' : ` (wrk on core ${WRK_CPU})`}, ${SECONDS} s per run, medians of ${ROUNDS} interleaved rounds`);
+  console.log(
+    `\n${m.cpus} CPU ${m.cpuModel}, node ${m.node}, load average now ${loadAverage()}; wrk -t1 -c${SATURATION_CONNECTIONS} unpinned${WRK_CPU === undefined ? '' : ` (wrk on core ${WRK_CPU})`}, ${SECONDS} s per run, medians of ${ROUNDS} interleaved rounds`,
+  );
   console.log(
     table(
       ['metric', 'bare node 204 (ceiling)', 'Vigil guard', 'CrowdSec LAPI', 'target', 'verdict'],
       [
-        ['saturation (wrk), median', `${fmtInt(sat.ceiling)} req/s`, `${fmtInt(sat.guard)} req/s`, cs((c) => `${fmtInt(c.wrk.requestsPerSecond)} req/s`), '', ''],
+        [
+          'saturation (wrk), median',
+          `${fmtInt(sat.ceiling)} req/s`,
+          `${fmtInt(sat.guard)} req/s`,
+          cs((c) => `${fmtInt(c.wrk.requestsPerSecond)} req/s`),
+          '',
+          '',
+        ],
         ['guard / bare, median of rounds', '', `${ratio} (${saturation.map((r) => r.ratio).join(', ')})`, '', `≥ ${RATIO_TARGET}`, verdict(pass.ratio)],
         ['CPU per request (user + system), median', `${sat.ceilingCpuUs} µs`, `${sat.guardCpuUs} µs`, '', '', ''],
         ['saturation p99, median', `${sat.ceilingP99} ms`, `${sat.guardP99} ms`, cs((c) => `${c.wrk.latencyMs.p99} ms`), '', ''],
-        ['paced load, achieved', `${fmtInt(rate.ceiling)} req/s`, `${fmtInt(rate.guard)} req/s`, cs((c) => `${fmtInt(c.paced.requestsPerSecond)} req/s`), '5,000 req/s', ''],
-        ['paced load p50 / p99, median', `${rate.ceilingP50} / ${rate.ceilingP99} ms`, `${rate.guardP50} / ${rate.guardP99} ms`, cs((c) => `${c.paced.latencyMs.p50} / ${c.paced.latencyMs.p99} ms`), `p99 ≤ ${P99_TARGET_MS} ms`, verdict(pass.p99)],
+        [
+          'paced load, achieved',
+          `${fmtInt(rate.ceiling)} req/s`,
+          `${fmtInt(rate.guard)} req/s`,
+          cs((c) => `${fmtInt(c.paced.requestsPerSecond)} req/s`),
+          '5,000 req/s',
+          '',
+        ],
+        [
+          'paced load p50 / p99, median',
+          `${rate.ceilingP50} / ${rate.ceilingP99} ms`,
+          `${rate.guardP50} / ${rate.guardP99} ms`,
+          cs((c) => `${c.paced.latencyMs.p50} / ${c.paced.latencyMs.p99} ms`),
+          `p99 ≤ ${P99_TARGET_MS} ms`,
+          verdict(pass.p99),
+        ],
         ['decision → 403 (manual) p50 / p99', '', `${manual.p50} / ${manual.p99} ms`, '', '≤ 100 ms', verdict(manual.p99 <= 100)],
         ['10th failure → 403 (ingest) p50 / p99', '', `${ingest.p50} / ${ingest.p99} ms`, '', '≤ 100 ms', verdict(ingest.p99 <= 100)],
         ['blocklist load at start', '', `${fmtInt(load.loaded)} in ${load.ms} ms`, '', '≤ 1,000 ms', verdict(pass.load)],

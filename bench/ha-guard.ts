@@ -37,10 +37,18 @@ async function startReplica(node: string, databaseUrl: string, baseDir: string, 
   const dataDir = `${baseDir}/${node}`;
   mkdirSync(dataDir, { recursive: true });
   const port = await findFreePort();
-  const env = workerEnvVars({ dataDir, databaseUrl, vars: { WORKER_PORT: String(port), LOG_LEVEL: 'warn', VIGIL_HA: 'true', VIGIL_NODE_ID: node, VIGIL_CONFIG: `${baseDir}/vigil.config.yaml` } });
+  const env = workerEnvVars({
+    dataDir,
+    databaseUrl,
+    vars: { WORKER_PORT: String(port), LOG_LEVEL: 'warn', VIGIL_HA: 'true', VIGIL_NODE_ID: node, VIGIL_CONFIG: `${baseDir}/vigil.config.yaml` },
+  });
   const argv = [process.execPath, '--import', 'tsx', 'server/main.ts'];
   const [command, ...rest] = cpu === null ? argv : ['taskset', '-c', String(cpu), ...argv];
-  const child = spawn(command, rest, { cwd: REPO_ROOT, env: { NODE_ENV: 'production', PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(command, rest, {
+    cwd: REPO_ROOT,
+    env: { NODE_ENV: 'production', PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -99,7 +107,11 @@ async function main(): Promise<void> {
   for (let i = 0; i < 50; i++) {
     const source = `203.0.113.${i + 1}`;
     const started = monoMs();
-    const made = await fetch(`${a.url}/api/v1/isolations`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ source, duration: '1h', reason: 'bench' }) });
+    const made = await fetch(`${a.url}/api/v1/isolations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ source, duration: '1h', reason: 'bench' }),
+    });
     if (made.status !== 201) throw new Error(`isolation refused: ${made.status}`);
     while ((await fetch(`${b.url}/guard/check`, { headers: { 'x-forwarded-for': source } })).status !== 403) {
       if (monoMs() - started > 5000) throw new Error(`${source} never reached the standby`);
@@ -130,20 +142,43 @@ async function main(): Promise<void> {
   }
   const failover = roundDist(distribution(takeovers), 0);
   const m = machineInfo();
-  console.log(`\n${m.cpus} CPU ${m.cpuModel}, node ${m.node}, load ${m.loadAverage.join(' ')}, wrk -t1 -c50, ${SECONDS} s per run, ${fmtInt(ENTRIES)} isolations loaded`);
+  console.log(
+    `\n${m.cpus} CPU ${m.cpuModel}, node ${m.node}, load ${m.loadAverage.join(' ')}, wrk -t1 -c50, ${SECONDS} s per run, ${fmtInt(ENTRIES)} isolations loaded`,
+  );
   console.log(
     table(
       ['setup', 'req/s', 'p99', 'replica CPU', 'req per CPU-second'],
       [
         ['1 replica (leader)', fmtInt(oneLeader.requestsPerSecond), `${oneLeader.latencyMs.p99} ms`, `${oneLeader.cpuShare} %`, fmtInt(oneLeader.perCpuSecond)],
-        ['1 replica (standby, relaying signals)', fmtInt(oneStandby.requestsPerSecond), `${oneStandby.latencyMs.p99} ms`, `${oneStandby.cpuShare} %`, fmtInt(oneStandby.perCpuSecond)],
-        ['2 replicas, both loaded', `${fmtInt(both)} (${fmtInt(toA.requestsPerSecond)} + ${fmtInt(toB.requestsPerSecond)})`, `${toA.latencyMs.p99} / ${toB.latencyMs.p99} ms`, `${toA.cpuShare} + ${toB.cpuShare} %`, `${fmtInt(toA.perCpuSecond)} / ${fmtInt(toB.perCpuSecond)}`],
+        [
+          '1 replica (standby, relaying signals)',
+          fmtInt(oneStandby.requestsPerSecond),
+          `${oneStandby.latencyMs.p99} ms`,
+          `${oneStandby.cpuShare} %`,
+          fmtInt(oneStandby.perCpuSecond),
+        ],
+        [
+          '2 replicas, both loaded',
+          `${fmtInt(both)} (${fmtInt(toA.requestsPerSecond)} + ${fmtInt(toB.requestsPerSecond)})`,
+          `${toA.latencyMs.p99} / ${toB.latencyMs.p99} ms`,
+          `${toA.cpuShare} + ${toB.cpuShare} %`,
+          `${fmtInt(toA.perCpuSecond)} / ${fmtInt(toB.perCpuSecond)}`,
+        ],
         ['decision on the leader → 403 on the standby (50 runs)', `p50 ${propagated.p50} ms, p99 ${propagated.p99} ms`, '', '', ''],
         [`failover (SIGKILL → standby leads), ${FAILOVERS} runs`, `p50 ${failover.p50} ms, max ${failover.max} ms`, '', '', ''],
       ],
     ),
   );
-  writeResult('ha-guard', { seconds: SECONDS, entries: ENTRIES, oneLeader, oneStandby, twoReplicas: { a: toA, b: toB, total: both }, propagationMs: propagated, failoverMs: failover, takeovers: takeovers.map(Math.round) });
+  writeResult('ha-guard', {
+    seconds: SECONDS,
+    entries: ENTRIES,
+    oneLeader,
+    oneStandby,
+    twoReplicas: { a: toA, b: toB, total: both },
+    propagationMs: propagated,
+    failoverMs: failover,
+    takeovers: takeovers.map(Math.round),
+  });
   await runCleanups();
 }
 

@@ -49,14 +49,28 @@ async function main(): Promise<void> {
   addCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const files = writeDemoFiles(dir);
   const port = await freePort();
-  const definition = moduleSchema.parse({ name: 'crashy', kind: 'process', command: [process.execPath, files.service], env: demoEnv(port), readyUrl: `http://127.0.0.1:${port}/health`, intervalSeconds: intArg(args, 'interval-seconds', 30), timeoutSeconds: 1, restartPolicy: { resetAfterSeconds: intArg(args, 'reset-after-seconds', 1) } });
+  const definition = moduleSchema.parse({
+    name: 'crashy',
+    kind: 'process',
+    command: [process.execPath, files.service],
+    env: demoEnv(port),
+    readyUrl: `http://127.0.0.1:${port}/health`,
+    intervalSeconds: intArg(args, 'interval-seconds', 30),
+    timeoutSeconds: 1,
+    restartPolicy: { resetAfterSeconds: intArg(args, 'reset-after-seconds', 1) },
+  });
   let downAt: number | null = null;
-  const bench = await startBenchEngine({ dir, modules: () => [definition], onModules: (list) => {
-    if (downAt === null && list[0]?.state === 'down') downAt = monoMs();
-  } });
+  const bench = await startBenchEngine({
+    dir,
+    modules: () => [definition],
+    onModules: (list) => {
+      if (downAt === null && list[0]?.state === 'down') downAt = monoMs();
+    },
+  });
   addCleanup(() => bench.close());
   const view = () => bench.engine.list()[0];
-  if (!(await waitUntil(async () => view().state === 'up' && (await servingPid(port)) !== null, 20_000, 50))) throw new Error(`the demo service did not come up: ${view().message}`);
+  if (!(await waitUntil(async () => view().state === 'up' && (await servingPid(port)) !== null, 20_000, 50)))
+    throw new Error(`the demo service did not come up: ${view().message}`);
 
   const detect: number[] = [];
   const serve: number[] = [];
@@ -84,18 +98,56 @@ async function main(): Promise<void> {
   }
   const detectDist = roundDist(distribution(detect), 1);
   const serveDist = roundDist(distribution(serve), 1);
-  const pass = { detect: detect.length === REPETITIONS && detectDist.max <= DETECT_TARGET_MS, serve: serve.length === REPETITIONS && serveDist.max <= SERVE_TARGET_MS };
-  console.log(table(['metric', 'n', 'p50', 'p95', 'max', 'target', 'verdict'], [
-    ['kill → down', detectDist.count, `${detectDist.p50} ms`, `${detectDist.p95} ms`, `${detectDist.max} ms`, `≤ ${DETECT_TARGET_MS} ms`, verdict(pass.detect)],
-    ['kill → serving again', serveDist.count, `${serveDist.p50} ms`, `${serveDist.p95} ms`, `${serveDist.max} ms`, `≤ ${SERVE_TARGET_MS} ms`, verdict(pass.serve)],
-  ]));
+  const pass = {
+    detect: detect.length === REPETITIONS && detectDist.max <= DETECT_TARGET_MS,
+    serve: serve.length === REPETITIONS && serveDist.max <= SERVE_TARGET_MS,
+  };
+  console.log(
+    table(
+      ['metric', 'n', 'p50', 'p95', 'max', 'target', 'verdict'],
+      [
+        [
+          'kill → down',
+          detectDist.count,
+          `${detectDist.p50} ms`,
+          `${detectDist.p95} ms`,
+          `${detectDist.max} ms`,
+          `≤ ${DETECT_TARGET_MS} ms`,
+          verdict(pass.detect),
+        ],
+        [
+          'kill → serving again',
+          serveDist.count,
+          `${serveDist.p50} ms`,
+          `${serveDist.p95} ms`,
+          `${serveDist.max} ms`,
+          `≤ ${SERVE_TARGET_MS} ms`,
+          verdict(pass.serve),
+        ],
+      ],
+    ),
+  );
   for (const failure of failures) console.log(`  ${failure}`);
   console.log(`load after: ${machineInfo().loadAverage.join(' ')}`);
   const summaryRows = [
-    ['healing-crash-restart', `kill → down p50 / p95 / max (${detectDist.count}×)`, `${detectDist.p50} / ${detectDist.p95} / ${detectDist.max} ms`, `≤ ${DETECT_TARGET_MS} ms`, verdict(pass.detect)],
+    [
+      'healing-crash-restart',
+      `kill → down p50 / p95 / max (${detectDist.count}×)`,
+      `${detectDist.p50} / ${detectDist.p95} / ${detectDist.max} ms`,
+      `≤ ${DETECT_TARGET_MS} ms`,
+      verdict(pass.detect),
+    ],
     ['', 'kill → serving again p50 / p95 / max', `${serveDist.p50} / ${serveDist.p95} / ${serveDist.max} ms`, `≤ ${SERVE_TARGET_MS} ms`, verdict(pass.serve)],
   ];
-  writeResult('healing-crash-restart', { summaryRows, repetitions: REPETITIONS, detectMs: detectDist, serveMs: serveDist, failures, pass, loadAfter: machineInfo().loadAverage });
+  writeResult('healing-crash-restart', {
+    summaryRows,
+    repetitions: REPETITIONS,
+    detectMs: detectDist,
+    serveMs: serveDist,
+    failures,
+    pass,
+    loadAfter: machineInfo().loadAverage,
+  });
   await runCleanups();
   if (!pass.detect || !pass.serve) process.exitCode = 1;
 }

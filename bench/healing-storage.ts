@@ -30,13 +30,20 @@ const TABLES = ['ModuleDailyStat', 'ModuleStateChange', 'Incident', 'IncidentSte
 function tableCosts(file: string): Record<(typeof TABLES)[number], { bytes: number; rows: number }> {
   const db = new Sqlite(file, { readonly: true });
   try {
-    const owners = new Map((db.prepare("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')").all() as { name: string; tbl_name: string }[]).map((r) => [r.name, r.tbl_name]));
+    const owners = new Map(
+      (db.prepare("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')").all() as { name: string; tbl_name: string }[]).map((r) => [
+        r.name,
+        r.tbl_name,
+      ]),
+    );
     const bytes = new Map<string, number>();
     for (const row of db.prepare('SELECT name, SUM(pgsize - unused) AS used FROM dbstat GROUP BY name').all() as { name: string; used: number }[]) {
       const owner = owners.get(row.name) ?? row.name;
       bytes.set(owner, (bytes.get(owner) ?? 0) + row.used);
     }
-    return Object.fromEntries(TABLES.map((t) => [t, { bytes: bytes.get(t) ?? 0, rows: (db.prepare(`SELECT COUNT(*) AS n FROM "${t}"`).get() as { n: number }).n }])) as ReturnType<typeof tableCosts>;
+    return Object.fromEntries(
+      TABLES.map((t) => [t, { bytes: bytes.get(t) ?? 0, rows: (db.prepare(`SELECT COUNT(*) AS n FROM "${t}"`).get() as { n: number }).n }]),
+    ) as ReturnType<typeof tableCosts>;
   } finally {
     db.close();
   }
@@ -56,7 +63,16 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-storage-'));
   addCleanup(() => rmSync(dir, { recursive: true, force: true }));
-  const modules = Array.from({ length: MODULES }, (_, i) => moduleSchema.parse({ name: `module-${i}`, kind: 'http', url: `${base}/target/${i}`, intervalSeconds: 1, timeoutSeconds: 1, restart: { http: `${base}/restart/${i}` } }));
+  const modules = Array.from({ length: MODULES }, (_, i) =>
+    moduleSchema.parse({
+      name: `module-${i}`,
+      kind: 'http',
+      url: `${base}/target/${i}`,
+      intervalSeconds: 1,
+      timeoutSeconds: 1,
+      restart: { http: `${base}/restart/${i}` },
+    }),
+  );
   const bench = await startBenchEngine({ dir, modules: () => modules, audited: true });
   const closeEngine = addCleanup(() => bench.close());
   // Each flapping module breaks every 15 s, staggered; its restart hook mends it.
@@ -89,19 +105,40 @@ async function main(): Promise<void> {
     tenIncidentsPerDay: day(20, 10),
     everyProbeAt20s: 4320 * bytes.perProbeIfStored,
   };
-  console.log(table(['table', 'rows', 'bytes (with indexes)', 'bytes/row'], TABLES.map((t) => [t, fmtInt(costs[t].rows), fmtInt(costs[t].bytes), fmtInt(per(t))])));
-  console.log(`\nper roll-up row (module-day) ${bytes.rollupPerModuleDay} B; per state change (row + audit event) ${bytes.perStateChange} B; per incident (row, ${(costs.IncidentStep.rows / Math.max(1, incidents)).toFixed(1)} steps, ${auditPerIncident.toFixed(1)} audit events) ${fmtInt(bytes.perIncident)} B`);
-  console.log(table(['module per day', 'bytes'], [
-    ['steady (no failure)', fmtInt(examples.steady)],
-    ['1 incident a day (2 state changes)', fmtInt(examples.oneIncidentPerDay)],
-    ['10 incidents a day', fmtInt(examples.tenIncidentsPerDay)],
-    ['(for comparison) every probe stored, 20 s interval', fmtInt(examples.everyProbeAt20s)],
-  ]));
+  console.log(
+    table(
+      ['table', 'rows', 'bytes (with indexes)', 'bytes/row'],
+      TABLES.map((t) => [t, fmtInt(costs[t].rows), fmtInt(costs[t].bytes), fmtInt(per(t))]),
+    ),
+  );
+  console.log(
+    `\nper roll-up row (module-day) ${bytes.rollupPerModuleDay} B; per state change (row + audit event) ${bytes.perStateChange} B; per incident (row, ${(costs.IncidentStep.rows / Math.max(1, incidents)).toFixed(1)} steps, ${auditPerIncident.toFixed(1)} audit events) ${fmtInt(bytes.perIncident)} B`,
+  );
+  console.log(
+    table(
+      ['module per day', 'bytes'],
+      [
+        ['steady (no failure)', fmtInt(examples.steady)],
+        ['1 incident a day (2 state changes)', fmtInt(examples.oneIncidentPerDay)],
+        ['10 incidents a day', fmtInt(examples.tenIncidentsPerDay)],
+        ['(for comparison) every probe stored, 20 s interval', fmtInt(examples.everyProbeAt20s)],
+      ],
+    ),
+  );
   const summaryRows = [
     ['healing-storage', 'bytes per module per day, steady', `${fmtInt(examples.steady)} B`, '(reported)', ''],
     ['', '… with 1 incident a day / 10 a day', `${fmtInt(examples.oneIncidentPerDay)} / ${fmtInt(examples.tenIncidentsPerDay)} B`, '(reported)', ''],
   ];
-  writeResult('healing-storage', { summaryRows, modules: MODULES, flapping: FLAPPING, seconds: SECONDS, costs, bytes, examples, loadAfter: machineInfo().loadAverage });
+  writeResult('healing-storage', {
+    summaryRows,
+    modules: MODULES,
+    flapping: FLAPPING,
+    seconds: SECONDS,
+    costs,
+    bytes,
+    examples,
+    loadAfter: machineInfo().loadAverage,
+  });
   await runCleanups();
 }
 

@@ -33,7 +33,8 @@ async function integrityStatus(port: number): Promise<IntegrityStatus> {
 function copyOfTheCode(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-code-'));
   addCleanup(() => rmSync(dir, { recursive: true, force: true }));
-  for (const entry of ['server', 'lib', 'app', 'scripts', 'prisma', 'package.json', 'package-lock.json', 'tsconfig.json']) cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of ['server', 'lib', 'app', 'scripts', 'prisma', 'package.json', 'package-lock.json', 'tsconfig.json'])
+    cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return dir;
 }
@@ -46,7 +47,10 @@ async function main(): Promise<void> {
   for (const self of ['true', 'false']) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-idle-'));
     addCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-    const worker = await spawnWorker({ VIGIL_DATA_DIR: dataDir, VIGIL_CONFIG: path.join(dataDir, 'vigil.config.yaml'), VIGIL_SECRET: SECRET, VIGIL_INTEGRITY_SELF: self }, { cwd });
+    const worker = await spawnWorker(
+      { VIGIL_DATA_DIR: dataDir, VIGIL_CONFIG: path.join(dataDir, 'vigil.config.yaml'), VIGIL_SECRET: SECRET, VIGIL_INTEGRITY_SELF: self },
+      { cwd },
+    );
     variants.push({ label: `VIGIL_INTEGRITY_SELF=${self}`, child: worker.child, port: worker.port });
   }
   let status = await integrityStatus(variants[0].port);
@@ -66,10 +70,24 @@ async function main(): Promise<void> {
     return { label: v.label, cpuMs: Math.round(used), percent: round((used / (IDLE_SECONDS * 1000)) * 100, 2) };
   });
   await runCleanups();
-  console.log(table(['worker', `CPU ms in ${IDLE_SECONDS} s`, 'CPU %'], rows.map((r) => [r.label, fmtInt(r.cpuMs), r.percent])));
+  console.log(
+    table(
+      ['worker', `CPU ms in ${IDLE_SECONDS} s`, 'CPU %'],
+      rows.map((r) => [r.label, fmtInt(r.cpuMs), r.percent]),
+    ),
+  );
   console.log(`findings during the idle window (files edited in the checkout meanwhile): ${findingsInWindow}`);
-  console.log(`self watch: ${fmtInt(status.filesWatched)} files, ${status.realtime.directories} directories watched; first scan ${status.lastScan?.durationMs} ms (${round((status.lastScan?.bytes ?? 0) / 1e6, 1)} MB)`);
-  writeResult('integrity-idle-cpu', { machine: m, idleSeconds: IDLE_SECONDS, copy: COPY, rows, findingsInWindow, selfWatch: { files: status.filesWatched, directories: status.realtime.directories, firstScan: status.lastScan } });
+  console.log(
+    `self watch: ${fmtInt(status.filesWatched)} files, ${status.realtime.directories} directories watched; first scan ${status.lastScan?.durationMs} ms (${round((status.lastScan?.bytes ?? 0) / 1e6, 1)} MB)`,
+  );
+  writeResult('integrity-idle-cpu', {
+    machine: m,
+    idleSeconds: IDLE_SECONDS,
+    copy: COPY,
+    rows,
+    findingsInWindow,
+    selfWatch: { files: status.filesWatched, directories: status.realtime.directories, firstScan: status.lastScan },
+  });
 }
 
 runBenchmark({ name: 'integrity-idle-cpu', hardLimitMs: 115_000, main });

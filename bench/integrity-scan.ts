@@ -52,7 +52,14 @@ async function main(): Promise<void> {
   addCleanup(() => audit.close());
   const findings: { finding: IntegrityFinding; at: number }[] = [];
   const config = integrityConfigSchema.parse({ paths: [{ path: tree }], realtime: true });
-  const monitor = new FileIntegrity({ dataDir: db.dir.join('data'), config: () => config, self: null, audit, log: silentLogger(), onFinding: (finding) => findings.push({ finding, at: monoMs() }) });
+  const monitor = new FileIntegrity({
+    dataDir: db.dir.join('data'),
+    config: () => config,
+    self: null,
+    audit,
+    log: silentLogger(),
+    onFinding: (finding) => findings.push({ finding, at: monoMs() }),
+  });
   addCleanup(() => monitor.stop());
 
   const mb = treeBytes / 1e6;
@@ -69,7 +76,14 @@ async function main(): Promise<void> {
   await monitor.stop();
   // Changed while nobody watched: only the scheduled scan can see these.
   for (let i = 0; i < 100; i++) writeFileSync(path.join(tree, `d${i}`, `f${i * 100}.bin`), randomBytes(64));
-  const scanner = new FileIntegrity({ dataDir: db.dir.join('data'), config: () => config, self: null, audit, log: silentLogger(), onFinding: (finding) => findings.push({ finding, at: monoMs() }) });
+  const scanner = new FileIntegrity({
+    dataDir: db.dir.join('data'),
+    config: () => config,
+    self: null,
+    audit,
+    log: silentLogger(),
+    onFinding: (finding) => findings.push({ finding, at: monoMs() }),
+  });
   addCleanup(() => scanner.stop());
   t0 = monoMs();
   await scanner.start();
@@ -86,14 +100,35 @@ async function main(): Promise<void> {
   const status = scanner.status();
   await runCleanups();
 
-  console.log(table(['phase', 'time', 'files/s', 'MB/s'], [
-    ['first start (hash all + baseline + audit)', `${fmtInt(first.ms)} ms`, fmtInt(first.filesPerSecond), first.mbPerSecond],
-    ...rescans.map((r, i) => [`full re-scan #${i + 1} (no change)`, `${fmtInt(r.ms)} ms`, fmtInt(r.filesPerSecond), r.mbPerSecond]),
-    [`restart + scan with 100 changed files (${withChanges.findings} findings audited)`, `${fmtInt(withChanges.ms)} ms`, fmtInt(withChanges.filesPerSecond), withChanges.mbPerSecond],
-  ]));
+  console.log(
+    table(
+      ['phase', 'time', 'files/s', 'MB/s'],
+      [
+        ['first start (hash all + baseline + audit)', `${fmtInt(first.ms)} ms`, fmtInt(first.filesPerSecond), first.mbPerSecond],
+        ...rescans.map((r, i) => [`full re-scan #${i + 1} (no change)`, `${fmtInt(r.ms)} ms`, fmtInt(r.filesPerSecond), r.mbPerSecond]),
+        [
+          `restart + scan with 100 changed files (${withChanges.findings} findings audited)`,
+          `${fmtInt(withChanges.ms)} ms`,
+          fmtInt(withChanges.filesPerSecond),
+          withChanges.mbPerSecond,
+        ],
+      ],
+    ),
+  );
   const rt = roundDist(distribution(realtime), 1);
-  console.log(`tree: ${fmtInt(FILES)} files, ${round(mb, 1)} MB; realtime (write → finding, 500 ms debounce, ${status.realtime.directories} dirs watched): p50 ${rt.p50} ms, max ${rt.max} ms`);
-  writeResult('integrity-scan', { machine: m, files: FILES, treeMB: round(mb, 1), first, rescans, withChanges, realtimeMs: rt, watchedDirectories: status.realtime.directories });
+  console.log(
+    `tree: ${fmtInt(FILES)} files, ${round(mb, 1)} MB; realtime (write → finding, 500 ms debounce, ${status.realtime.directories} dirs watched): p50 ${rt.p50} ms, max ${rt.max} ms`,
+  );
+  writeResult('integrity-scan', {
+    machine: m,
+    files: FILES,
+    treeMB: round(mb, 1),
+    first,
+    rescans,
+    withChanges,
+    realtimeMs: rt,
+    watchedDirectories: status.realtime.directories,
+  });
 }
 
 runBenchmark({ name: 'integrity-scan', hardLimitMs: 115_000, main });

@@ -25,7 +25,19 @@ import { startWorker, type Worker } from '@/server/worker';
 import { openLiveSession } from '@/server/test-support/live-token';
 import type { HealthSnapshot } from '@/lib/health/types';
 import {
-  BENCH_DIR, REPO_ROOT, distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, roundDist, table, verdict, withTimeout, writeResult,
+  BENCH_DIR,
+  REPO_ROOT,
+  distribution,
+  fmtInt,
+  intArg,
+  machineInfo,
+  monoMs,
+  parseArgs,
+  roundDist,
+  table,
+  verdict,
+  withTimeout,
+  writeResult,
   type Distribution,
 } from './lib/common';
 import type { BenchStamp, ChildToParent, ParentToChild } from './lib/live-protocol';
@@ -135,17 +147,22 @@ async function runChild(worker: Worker, url: string, secret: string): Promise<Mo
   };
   const dropKillChild = addCleanup(killChild);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const next = (type: ChildToParent['type'], ms: number) => withTimeout(new Promise<ChildToParent>((resolve, reject) => {
-    const onMessage = (m: ChildToParent) => {
-      if (m.type === 'error') reject(new Error(`live-clients: ${m.message}`));
-      else if (m.type === type) {
-        child.off('message', onMessage);
-        resolve(m);
-      }
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`live-clients exited early (code ${code})`)));
-  }), ms, `live-clients "${type}"`);
+  const next = (type: ChildToParent['type'], ms: number) =>
+    withTimeout(
+      new Promise<ChildToParent>((resolve, reject) => {
+        const onMessage = (m: ChildToParent) => {
+          if (m.type === 'error') reject(new Error(`live-clients: ${m.message}`));
+          else if (m.type === type) {
+            child.off('message', onMessage);
+            resolve(m);
+          }
+        };
+        child.on('message', onMessage);
+        child.once('exit', (code) => reject(new Error(`live-clients exited early (code ${code})`)));
+      }),
+      ms,
+      `live-clients "${type}"`,
+    );
 
   const ready = next('ready', 30_000);
   child.send({ type: 'start', url, tokens: list } satisfies ParentToChild);
@@ -170,18 +187,22 @@ async function waitFor(done: () => boolean, ms: number): Promise<void> {
 
 function print(r: ModeResult): void {
   const l = r.latencyMs;
-  const title = r.mode === 'child'
-    ? 'clients in a separate process (own event loop, CLOCK_MONOTONIC stamps)'
-    : 'clients in the worker process (shared event loop)';
+  const title =
+    r.mode === 'child' ? 'clients in a separate process (own event loop, CLOCK_MONOTONIC stamps)' : 'clients in the worker process (shared event loop)';
   console.log(`\n${r.mode}: ${title}`);
-  console.log(table(['metric', 'value'], [
-    ['clients × emits', `${r.clients} × ${r.emits} at ${r.ratePerSecond}/s`],
-    ['received / expected', `${fmtInt(r.received)} / ${fmtInt(r.expected)} (lost ${r.lost})`],
-    ['latency p50 / p95 / p99 / max', `${l.p50} / ${l.p95} / ${l.p99} / ${l.max} ms`],
-    ['  same, wall-clock stamps', `${r.latencyWallMs.p50} / ${r.latencyWallMs.p95} / ${r.latencyWallMs.p99} / ${r.latencyWallMs.max} ms`],
-    ['emit timer lag p50 / p99 / max', `${r.emitLagMs.p50} / ${r.emitLagMs.p99} / ${r.emitLagMs.max} ms`],
-    ['target p99 ≤ 50 ms', verdict(r.pass)],
-  ]));
+  console.log(
+    table(
+      ['metric', 'value'],
+      [
+        ['clients × emits', `${r.clients} × ${r.emits} at ${r.ratePerSecond}/s`],
+        ['received / expected', `${fmtInt(r.received)} / ${fmtInt(r.expected)} (lost ${r.lost})`],
+        ['latency p50 / p95 / p99 / max', `${l.p50} / ${l.p95} / ${l.p99} / ${l.max} ms`],
+        ['  same, wall-clock stamps', `${r.latencyWallMs.p50} / ${r.latencyWallMs.p95} / ${r.latencyWallMs.p99} / ${r.latencyWallMs.max} ms`],
+        ['emit timer lag p50 / p99 / max', `${r.emitLagMs.p50} / ${r.emitLagMs.p99} / ${r.emitLagMs.max} ms`],
+        ['target p99 ≤ 50 ms', verdict(r.pass)],
+      ],
+    ),
+  );
 }
 
 async function main(): Promise<void> {

@@ -61,7 +61,12 @@ async function tailerPhase(dir: string, burst: boolean, lines: number) {
   const deadline = Date.now() + 30_000;
   while (latencies.length < lines && Date.now() < deadline) await sleep(5);
   await tailer.stop();
-  return { lines, received: latencies.length, latencyMs: roundDist(distribution(latencies), 3), linesPerSecond: Math.round(latencies.length / ((lastAt - started) / 1000)) };
+  return {
+    lines,
+    received: latencies.length,
+    latencyMs: roundDist(distribution(latencies), 3),
+    linesPerSecond: Math.round(latencies.length / ((lastAt - started) / 1000)),
+  };
 }
 
 /**
@@ -106,13 +111,34 @@ async function main(): Promise<void> {
   const brute = await bruteForcePhase(dir);
   await runCleanups();
   const d = paced.latencyMs;
-  console.log(table(['phase', 'lines', 'p50 ms', 'p99 ms', 'max ms', 'lines/s'], [
-    [`paced (1 line / ${EVERY_MS} ms, separate writer process)`, `${fmtInt(paced.received)}/${fmtInt(paced.lines)}`, d.p50, d.p99, d.max, '-'],
-    ['burst (one write)', `${fmtInt(burst.received)}/${fmtInt(burst.lines)}`, burst.latencyMs.p50, burst.latencyMs.p99, burst.latencyMs.max, fmtInt(burst.linesPerSecond)],
-  ]));
+  console.log(
+    table(
+      ['phase', 'lines', 'p50 ms', 'p99 ms', 'max ms', 'lines/s'],
+      [
+        [`paced (1 line / ${EVERY_MS} ms, separate writer process)`, `${fmtInt(paced.received)}/${fmtInt(paced.lines)}`, d.p50, d.p99, d.max, '-'],
+        [
+          'burst (one write)',
+          `${fmtInt(burst.received)}/${fmtInt(burst.lines)}`,
+          burst.latencyMs.p50,
+          burst.latencyMs.p99,
+          burst.latencyMs.max,
+          fmtInt(burst.linesPerSecond),
+        ],
+      ],
+    ),
+  );
   const b = brute.tenthLineToIsolatedMs;
-  console.log(`brute force, 10th failed line written → guard says isolated (${brute.rounds} sources): p50 ${b.p50} ms, p99 ${b.p99} ms, max ${b.max} ms (target ≤ 1000 ms)`);
-  writeResult('logtail-latency', { machine: m, paced, burst, bruteForce: { ...brute, target: 1000, pass: b.max <= 1000 }, pass: d.p99 <= 100 && b.max <= 1000, p99Target: round(100) });
+  console.log(
+    `brute force, 10th failed line written → guard says isolated (${brute.rounds} sources): p50 ${b.p50} ms, p99 ${b.p99} ms, max ${b.max} ms (target ≤ 1000 ms)`,
+  );
+  writeResult('logtail-latency', {
+    machine: m,
+    paced,
+    burst,
+    bruteForce: { ...brute, target: 1000, pass: b.max <= 1000 },
+    pass: d.p99 <= 100 && b.max <= 1000,
+    p99Target: round(100),
+  });
 }
 
 runBenchmark({ name: 'logtail-latency', hardLimitMs: 110_000, main });

@@ -50,7 +50,11 @@ function ask<T>(child: ChildProcess, message: object): Promise<T> {
 }
 
 const child = (file: string, env: Record<string, string>) => {
-  const spawned = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'lib', file)], { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const spawned = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'lib', file)], {
+    cwd: REPO_ROOT,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   track(spawned, file);
   return spawned;
 };
@@ -81,7 +85,10 @@ async function main(): Promise<void> {
   const targets = child('load-targets.ts', { PORTS: '4' });
   const ports = JSON.parse(await lineFrom(targets, 'ready ', 30_000)) as number[];
   const url = (prefix: string, i: number) => `http://127.0.0.1:${ports[i % ports.length]}/${prefix}/${i}`;
-  const modules = Array.from({ length: MODULES }, (_, i) => `  - { name: load-${i}, kind: http, url: "${url('m', i)}", intervalSeconds: ${INTERVAL}, timeoutSeconds: 2 }`);
+  const modules = Array.from(
+    { length: MODULES },
+    (_, i) => `  - { name: load-${i}, kind: http, url: "${url('m', i)}", intervalSeconds: ${INTERVAL}, timeoutSeconds: 2 }`,
+  );
   const configPath = path.join(dataDir, 'vigil.config.yaml');
   writeFileSync(configPath, `modules:\n${modules.join('\n')}\n`);
 
@@ -143,29 +150,62 @@ async function main(): Promise<void> {
     inconclusiveEvents: count(`select count(*) as n from AuditEvent where type = 'healing.probe_inconclusive'`),
     auditEvents: count('select count(*) as n from AuditEvent'),
   };
-  const incidentTitles = (db.prepare('select substr(title, instr(title, \':\') + 2, 40) as t, count(*) as n from Incident group by t order by n desc limit 3').all() as { t: string; n: number }[]).map((r) => `${r.n}× ${r.t}`);
+  const incidentTitles = (
+    db.prepare("select substr(title, instr(title, ':') + 2, 40) as t, count(*) as n from Incident group by t order by n desc limit 3").all() as {
+      t: string;
+      n: number;
+    }[]
+  ).map((r) => `${r.n}× ${r.t}`);
   db.close();
 
-  const worker_ = { cpuPercentOfOneCore: cpu.worker, delayMs: summarize(delays.m ?? []), eventLoopLagP99Ms: lagP99.length ? round(Math.max(...lagP99), 1) : null, workerDelayP99Ms: delayP99.length ? round(Math.max(...delayP99), 1) : null, lowestHealthScore: lowestScore, worstDegradationLevel: worstLevel, ...store };
+  const worker_ = {
+    cpuPercentOfOneCore: cpu.worker,
+    delayMs: summarize(delays.m ?? []),
+    eventLoopLagP99Ms: lagP99.length ? round(Math.max(...lagP99), 1) : null,
+    workerDelayP99Ms: delayP99.length ? round(Math.max(...delayP99), 1) : null,
+    lowestHealthScore: lowestScore,
+    worstDegradationLevel: worstLevel,
+    ...store,
+  };
   const anchor_ = { cpuPercentOfOneCore: cpu.anchor, delayMs: summarize(delays.a ?? []), failures: anchorFailures };
   const pass = { cpu: cpu.worker <= TARGETS.cpuPercent, down: store.modulesEverDown <= TARGETS.down };
   const d = (x: { p50: number; p95: number; p99: number }) => `${x.p50} / ${x.p95} / ${x.p99} ms`;
-  console.log(table(['metric', 'worker', 'anchor (bare loop)', 'target', 'verdict'], [
-    ['CPU (user+system), % of one core', cpu.worker, cpu.anchor, `≤ ${TARGETS.cpuPercent} %`, verdict(pass.cpu)],
-    ['lateness at the target p50 / p95 / p99', d(worker_.delayMs), d(anchor_.delayMs), '', ''],
-    ['requests seen in the window', worker_.delayMs.count, anchor_.delayMs.count, '', ''],
-    ['event-loop lag p99 (worst 30 s window)', `${worker_.eventLoopLagP99Ms ?? '–'} ms`, '', '', ''],
-    ['probe start delay p99 (worker, worst 30 s)', `${worker_.workerDelayP99Ms ?? '–'} ms`, '', '', ''],
-    ['modules ever marked down', store.modulesEverDown, anchorFailures, `${TARGETS.down}`, verdict(pass.down)],
-    ['modules ever marked degraded', store.modulesEverDegraded, '', '', ''],
-    ['incidents opened (most common titles)', `${store.incidentsOpened} (${incidentTitles.join('; ') || 'none'})`, '', '', ''],
-    ['lowest health score / worst degradation level', `${lowestScore} / ${worstLevel}`, '', '', ''],
-    ['inconclusive-probe audit events', store.inconclusiveEvents, '', '', ''],
-  ]));
+  console.log(
+    table(
+      ['metric', 'worker', 'anchor (bare loop)', 'target', 'verdict'],
+      [
+        ['CPU (user+system), % of one core', cpu.worker, cpu.anchor, `≤ ${TARGETS.cpuPercent} %`, verdict(pass.cpu)],
+        ['lateness at the target p50 / p95 / p99', d(worker_.delayMs), d(anchor_.delayMs), '', ''],
+        ['requests seen in the window', worker_.delayMs.count, anchor_.delayMs.count, '', ''],
+        ['event-loop lag p99 (worst 30 s window)', `${worker_.eventLoopLagP99Ms ?? '–'} ms`, '', '', ''],
+        ['probe start delay p99 (worker, worst 30 s)', `${worker_.workerDelayP99Ms ?? '–'} ms`, '', '', ''],
+        ['modules ever marked down', store.modulesEverDown, anchorFailures, `${TARGETS.down}`, verdict(pass.down)],
+        ['modules ever marked degraded', store.modulesEverDegraded, '', '', ''],
+        ['incidents opened (most common titles)', `${store.incidentsOpened} (${incidentTitles.join('; ') || 'none'})`, '', '', ''],
+        ['lowest health score / worst degradation level', `${lowestScore} / ${worstLevel}`, '', '', ''],
+        ['inconclusive-probe audit events', store.inconclusiveEvents, '', '', ''],
+      ],
+    ),
+  );
   const loadAfter = readFileSync('/proc/loadavg', 'utf8').trim();
   console.log(`/proc/loadavg before ${loadBefore}, after ${loadAfter}`);
-  if (CPU_PROFILE) console.log(`CPU profile(s): ${readdirSync(profileDir).map((f) => path.join(profileDir, f)).join(', ')}`);
-  writeResult('probe-load', { modules: MODULES, intervalSeconds: INTERVAL, warmupSeconds: WARMUP, measureSeconds: MEASURE, worker: { ...worker_, incidentTitles }, anchor: anchor_, pass, loadBefore, loadAfter });
+  if (CPU_PROFILE)
+    console.log(
+      `CPU profile(s): ${readdirSync(profileDir)
+        .map((f) => path.join(profileDir, f))
+        .join(', ')}`,
+    );
+  writeResult('probe-load', {
+    modules: MODULES,
+    intervalSeconds: INTERVAL,
+    warmupSeconds: WARMUP,
+    measureSeconds: MEASURE,
+    worker: { ...worker_, incidentTitles },
+    anchor: anchor_,
+    pass,
+    loadBefore,
+    loadAfter,
+  });
   await runCleanups();
   if (!pass.cpu || !pass.down) process.exitCode = 1;
 }

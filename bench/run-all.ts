@@ -7,7 +7,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH_DIR, REPO_ROOT, RESULTS_DIR, fmtInt, machineInfo, table, verdict, writeResult } from './lib/common';
 
-const BENCHMARKS = ['audit-append', 'live-latency', 'worker-idle-rss', 'guard-check', 'forecast-risk', 'healing-crash-restart', 'healing-http-2000', 'healing-storage'] as const;
+const BENCHMARKS = [
+  'audit-append',
+  'live-latency',
+  'worker-idle-rss',
+  'guard-check',
+  'forecast-risk',
+  'healing-crash-restart',
+  'healing-http-2000',
+  'healing-storage',
+] as const;
 type Name = (typeof BENCHMARKS)[number];
 /** Each script bounds itself well under this; this only stops a hung one. */
 const PER_SCRIPT_TIMEOUT_MS = 250_000;
@@ -29,16 +38,30 @@ interface Run {
 }
 
 /** The parts of the scripts' JSON files that the summary reads. */
-interface Dist { p50: number; p95: number; p99: number; max: number }
+interface Dist {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
 interface ResultFile {
   finishedAt: string;
   /** Rows a script formats itself (the healing benchmarks): [benchmark, metric, result, target, verdict]. */
   summaryRows?: string[][];
   errors?: Record<string, string>;
   results?: Array<{
-    backend?: string; producers?: number; eventsPerSecond?: number; target?: number; pass: boolean; ackLatencyMs?: Dist;
-    verify?: { ok: boolean; eventsPerSecond: number }; durability?: Record<string, string>;
-    mode?: string; clients?: number; latencyMs?: Dist; lost?: number;
+    backend?: string;
+    producers?: number;
+    eventsPerSecond?: number;
+    target?: number;
+    pass: boolean;
+    ackLatencyMs?: Dist;
+    verify?: { ok: boolean; eventsPerSecond: number };
+    durability?: Record<string, string>;
+    mode?: string;
+    clients?: number;
+    latencyMs?: Dist;
+    lost?: number;
   }>;
   series?: Array<{ label: string; medianMiB: number; maxMiB: number }>;
   load?: { loaded: number; ms: number };
@@ -53,7 +76,10 @@ interface ResultFile {
   pass?: Record<'p99' | 'ratio' | 'enforcement' | 'load', boolean>;
 }
 
-interface GuardRun { requestsPerSecond: number; latencyMs: { p50: number; p99: number } }
+interface GuardRun {
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+}
 
 function runOne(name: Name): Promise<Run> {
   const startedAt = Date.now();
@@ -94,10 +120,30 @@ function rowsFor(run: Run): Row[] {
   if (run.name === 'audit-append') {
     for (const b of r.results ?? []) {
       const label = `audit-append ${b.backend}`;
-      rows.push([label, `throughput (${b.producers} producers)`, `${fmtInt(b.eventsPerSecond ?? NaN)} events/s`, `≥ ${fmtInt(b.target ?? NaN)}`, verdict(b.pass)]);
+      rows.push([
+        label,
+        `throughput (${b.producers} producers)`,
+        `${fmtInt(b.eventsPerSecond ?? NaN)} events/s`,
+        `≥ ${fmtInt(b.target ?? NaN)}`,
+        verdict(b.pass),
+      ]);
       rows.push(['', 'ack latency p50 / p99', `${b.ackLatencyMs?.p50} / ${b.ackLatencyMs?.p99} ms`, '', '']);
-      rows.push(['', 'chain verification', `${b.verify?.ok ? 'ok' : 'BROKEN'}, ${fmtInt(b.verify?.eventsPerSecond ?? NaN)} events/s`, '', b.verify?.ok ? '' : 'FAIL']);
-      rows.push(['', 'durability', Object.entries(b.durability ?? {}).map(([k, v]) => `${k}=${v}`).join(' '), '', '']);
+      rows.push([
+        '',
+        'chain verification',
+        `${b.verify?.ok ? 'ok' : 'BROKEN'}, ${fmtInt(b.verify?.eventsPerSecond ?? NaN)} events/s`,
+        '',
+        b.verify?.ok ? '' : 'FAIL',
+      ]);
+      rows.push([
+        '',
+        'durability',
+        Object.entries(b.durability ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+        '',
+        '',
+      ]);
     }
     for (const [backend, message] of Object.entries(r.errors ?? {})) rows.push([`audit-append ${backend}`, 'error', String(message).slice(0, 60), '', 'FAIL']);
   } else if (run.name === 'live-latency') {
@@ -105,7 +151,13 @@ function rowsFor(run: Run): Row[] {
     const ordered = [...(r.results ?? [])].sort((a, b) => (a.mode === 'child' ? -1 : b.mode === 'child' ? 1 : 0));
     for (const m of ordered) {
       const label = m.mode === 'child' ? 'live-latency (clients in own process)' : 'live-latency (clients in-process)';
-      rows.push([label, `emit→receipt p99 (${m.clients} clients)`, `${m.latencyMs?.p99} ms`, m.mode === 'child' ? '≤ 50 ms' : '(reference)', m.mode === 'child' ? verdict(m.pass) : '']);
+      rows.push([
+        label,
+        `emit→receipt p99 (${m.clients} clients)`,
+        `${m.latencyMs?.p99} ms`,
+        m.mode === 'child' ? '≤ 50 ms' : '(reference)',
+        m.mode === 'child' ? verdict(m.pass) : '',
+      ]);
       rows.push(['', 'p50 / p95 / max, lost', `${m.latencyMs?.p50} / ${m.latencyMs?.p95} / ${m.latencyMs?.max} ms, ${m.lost} lost`, '', '']);
     }
     for (const [mode, message] of Object.entries(r.errors ?? {})) rows.push([`live-latency ${mode}`, 'error', String(message).slice(0, 60), '', 'FAIL']);
@@ -115,12 +167,36 @@ function rowsFor(run: Run): Row[] {
     }
   } else if (run.name === 'guard-check' && r.summary && r.pass) {
     const { ratio, saturation, paced } = r.summary;
-    rows.push(['guard-check', 'saturation (wrk), guard / bare 204, median', `${ratio} (${fmtInt(saturation.guard)} / ${fmtInt(saturation.ceiling)} req/s)`, '≥ 0.75', verdict(r.pass.ratio)]);
-    rows.push(['', 'paced p99, guard / bare 204, median', `${paced.guardP99} / ${paced.ceilingP99} ms at ${fmtInt(paced.guard)} req/s`, '≤ 1.5 ms', verdict(r.pass.p99)]);
-    rows.push(['', 'decision → 403 p99 (manual / ingest)', `${r.enforcementMs?.manual.p99} / ${r.enforcementMs?.ingest.p99} ms`, '≤ 100 ms', verdict(r.pass.enforcement)]);
+    rows.push([
+      'guard-check',
+      'saturation (wrk), guard / bare 204, median',
+      `${ratio} (${fmtInt(saturation.guard)} / ${fmtInt(saturation.ceiling)} req/s)`,
+      '≥ 0.75',
+      verdict(r.pass.ratio),
+    ]);
+    rows.push([
+      '',
+      'paced p99, guard / bare 204, median',
+      `${paced.guardP99} / ${paced.ceilingP99} ms at ${fmtInt(paced.guard)} req/s`,
+      '≤ 1.5 ms',
+      verdict(r.pass.p99),
+    ]);
+    rows.push([
+      '',
+      'decision → 403 p99 (manual / ingest)',
+      `${r.enforcementMs?.manual.p99} / ${r.enforcementMs?.ingest.p99} ms`,
+      '≤ 100 ms',
+      verdict(r.pass.enforcement),
+    ]);
     rows.push(['', 'blocklist load', `${fmtInt(r.load?.loaded ?? NaN)} in ${r.load?.ms} ms`, '≤ 1,000 ms', verdict(r.pass.load)]);
     const cs = r.crowdsec;
-    rows.push(['  CrowdSec LAPI (anchor)', 'saturation / paced p99', cs && 'wrk' in cs ? `${fmtInt(cs.wrk.requestsPerSecond)} req/s / ${cs.paced.latencyMs.p99} ms` : `skipped: ${cs?.skipped ?? 'not run'}`, '', '']);
+    rows.push([
+      '  CrowdSec LAPI (anchor)',
+      'saturation / paced p99',
+      cs && 'wrk' in cs ? `${fmtInt(cs.wrk.requestsPerSecond)} req/s / ${cs.paced.latencyMs.p99} ms` : `skipped: ${cs?.skipped ?? 'not run'}`,
+      '',
+      '',
+    ]);
   }
   if (r.summaryRows) rows.push(...r.summaryRows.map((row) => row.slice(0, 5) as Row));
   if (run.exitCode !== 0) rows.push(['', 'exit code', String(run.exitCode), '', 'FAIL']);

@@ -53,7 +53,13 @@ interface Case {
   pass: boolean;
 }
 
-async function restoreCase(dir: string, name: string, count: number, bytesEach: number, target: (c: Omit<Case, 'target' | 'pass'>) => { label: string; pass: boolean }): Promise<Case & { snapshotMs: number; secondSnapshotMs: number }> {
+async function restoreCase(
+  dir: string,
+  name: string,
+  count: number,
+  bytesEach: number,
+  target: (c: Omit<Case, 'target' | 'pass'>) => { label: string; pass: boolean },
+): Promise<Case & { snapshotMs: number; secondSnapshotMs: number }> {
   const source = path.join(dir, `${name}-src`);
   writeFiles(source, count, bytesEach);
   const recovery = service(path.join(dir, `${name}-data`), source);
@@ -64,11 +70,26 @@ async function restoreCase(dir: string, name: string, count: number, bytesEach: 
   await recovery.create({ name: 'second', tags: ['golden'], actor: 'bench' });
   const secondSnapshotMs = monoMs() - t;
   t = monoMs();
-  const result = await recovery.restore({ ref: 'first', targetDir: path.join(dir, `${name}-out`), mirror: false, dryRun: false, actor: 'bench', reason: 'benchmark' });
+  const result = await recovery.restore({
+    ref: 'first',
+    targetDir: path.join(dir, `${name}-out`),
+    mirror: false,
+    dryRun: false,
+    actor: 'bench',
+    reason: 'benchmark',
+  });
   const restoreMs = monoMs() - t;
-  if (result.outcome !== 'restored' || result.filesWritten !== count) throw new Error(`${name}: restore ended ${result.outcome} with ${result.filesWritten} files`);
+  if (result.outcome !== 'restored' || result.filesWritten !== count)
+    throw new Error(`${name}: restore ended ${result.outcome} with ${result.filesWritten} files`);
   const bytes = count * bytesEach;
-  const measured = { name, files: count, bytes, restoreMs: round(restoreMs, 0), mbPerSecond: round(bytes / MB / (restoreMs / 1000), 0), filesPerSecond: round(count / (restoreMs / 1000), 0) };
+  const measured = {
+    name,
+    files: count,
+    bytes,
+    restoreMs: round(restoreMs, 0),
+    mbPerSecond: round(bytes / MB / (restoreMs / 1000), 0),
+    filesPerSecond: round(count / (restoreMs / 1000), 0),
+  };
   const verdictFor = target(measured);
   rmSync(path.join(dir, `${name}-out`), { recursive: true, force: true });
   rmSync(source, { recursive: true, force: true });
@@ -84,18 +105,39 @@ runBenchmark({
     addCleanup(() => rmSync(dir, { recursive: true, force: true }));
     const large = await restoreCase(dir, 'large', Math.max(1, LARGE_MB / 256), 256 * MB, (c) => ({ label: '≥ 500 MB/s', pass: c.mbPerSecond >= 500 }));
     const small = await restoreCase(dir, 'small', SMALL_FILES, 4096, (c) => ({ label: '≥ 2,000 files/s', pass: c.filesPerSecond >= 2000 }));
-    const golden = await restoreCase(dir, 'golden', GOLDEN_FILES, Math.round((GOLDEN_MB * MB) / GOLDEN_FILES), (c) => ({ label: '< 10 s', pass: c.restoreMs < 10_000 }));
+    const golden = await restoreCase(dir, 'golden', GOLDEN_FILES, Math.round((GOLDEN_MB * MB) / GOLDEN_FILES), (c) => ({
+      label: '< 10 s',
+      pass: c.restoreMs < 10_000,
+    }));
     const cases = [large, small, golden];
     await runCleanups();
-    console.log(table(
-      ['case', 'files', 'MB', 'restore s', 'MB/s', 'files/s', 'target', ''],
-      cases.map((c) => [c.name, fmtInt(c.files), fmtInt(c.bytes / MB), round(c.restoreMs / 1000, 2), fmtInt(c.mbPerSecond), fmtInt(c.filesPerSecond), c.target, verdict(c.pass)]),
-    ));
-    const second = cases.map((c) => ({ name: c.name, firstMs: c.snapshotMs, secondMs: c.secondSnapshotMs, speedup: round(c.snapshotMs / Math.max(1, c.secondSnapshotMs), 1) }));
-    console.log(table(
-      ['tree', 'first snapshot s', 'second (unchanged) s', 'speed-up', 'target', ''],
-      second.map((s) => [s.name, round(s.firstMs / 1000, 2), round(s.secondMs / 1000, 2), `${s.speedup}x`, '≥ 5x', verdict(s.speedup >= 5)]),
-    ));
+    console.log(
+      table(
+        ['case', 'files', 'MB', 'restore s', 'MB/s', 'files/s', 'target', ''],
+        cases.map((c) => [
+          c.name,
+          fmtInt(c.files),
+          fmtInt(c.bytes / MB),
+          round(c.restoreMs / 1000, 2),
+          fmtInt(c.mbPerSecond),
+          fmtInt(c.filesPerSecond),
+          c.target,
+          verdict(c.pass),
+        ]),
+      ),
+    );
+    const second = cases.map((c) => ({
+      name: c.name,
+      firstMs: c.snapshotMs,
+      secondMs: c.secondSnapshotMs,
+      speedup: round(c.snapshotMs / Math.max(1, c.secondSnapshotMs), 1),
+    }));
+    console.log(
+      table(
+        ['tree', 'first snapshot s', 'second (unchanged) s', 'speed-up', 'target', ''],
+        second.map((s) => [s.name, round(s.firstMs / 1000, 2), round(s.secondMs / 1000, 2), `${s.speedup}x`, '≥ 5x', verdict(s.speedup >= 5)]),
+      ),
+    );
     const file = writeResult('snapshot-restore', { machineInfo: machineInfo(), cases, second });
     console.log(`results: ${file}`);
     if (cases.some((c) => !c.pass) || second.some((s) => s.speedup < 5)) process.exitCode = 1;

@@ -32,7 +32,13 @@ const WARMUP_MS = 60_000;
 const SAMPLE_MS = 5000;
 const TARGETS = { errorRatePercent: 0.1, lostEvents: 0, growthPercentPerHour: 10 };
 
-interface Sample { at: number; life: number; rssMiB: number; heapMiB: number; lagP99Ms: number }
+interface Sample {
+  at: number;
+  life: number;
+  rssMiB: number;
+  heapMiB: number;
+  lagP99Ms: number;
+}
 
 function rssMiB(pid: number): number {
   return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
@@ -59,24 +65,40 @@ function growth(samples: Sample[], pick: (s: Sample) => number): { windowPercent
 async function main(): Promise<void> {
   const machine = machineInfo();
   const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
-  console.log(`soak: ${MINUTES} min, ${MODULES} probed modules, ${DASHBOARDS} dashboards; ${machine.cpus} CPU, node ${machine.node}, /proc/loadavg ${loadBefore}`);
+  console.log(
+    `soak: ${MINUTES} min, ${MODULES} probed modules, ${DASHBOARDS} dashboards; ${machine.cpus} CPU, node ${machine.node}, /proc/loadavg ${loadBefore}`,
+  );
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-soak-'));
   addCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const snapshotSource = path.join(dataDir, 'app');
   mkdirSync(snapshotSource);
   for (let i = 0; i < 50; i++) writeFileSync(path.join(snapshotSource, `file-${i}.txt`), randomBytes(2048).toString('hex'));
 
-  const targets = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'lib', 'load-targets.ts')], { cwd: REPO_ROOT, env: cleanEnv({ PORTS: '2' }), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const targets = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'lib', 'load-targets.ts')], {
+    cwd: REPO_ROOT,
+    env: cleanEnv({ PORTS: '2' }),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   track(targets, 'load-targets');
   const ports = JSON.parse(await lineFrom(targets, 'ready ', 30_000)) as number[];
-  const modules = Array.from({ length: MODULES }, (_, i) => `  - { name: soak-${i}, kind: http, url: "http://127.0.0.1:${ports[i % ports.length]}/m/${i}", intervalSeconds: 10, timeoutSeconds: 2 }`);
+  const modules = Array.from(
+    { length: MODULES },
+    (_, i) => `  - { name: soak-${i}, kind: http, url: "http://127.0.0.1:${ports[i % ports.length]}/m/${i}", intervalSeconds: 10, timeoutSeconds: 2 }`,
+  );
   const configPath = path.join(dataDir, 'vigil.config.yaml');
   writeFileSync(configPath, `modules:\n${modules.join('\n')}\nsnapshots:\n  sources:\n    - { name: app, path: "${snapshotSource}" }\n`);
 
   const secret = randomBytes(32).toString('base64url');
   const apiToken = `vgl_soak_${randomBytes(16).toString('hex')}`;
   const port = await freePort();
-  const env = cleanEnv({ VIGIL_DATA_DIR: dataDir, VIGIL_CONFIG: configPath, VIGIL_SECRET: secret, VIGIL_API_TOKEN: apiToken, WORKER_PORT: String(port), WORKER_HOST: '127.0.0.1' });
+  const env = cleanEnv({
+    VIGIL_DATA_DIR: dataDir,
+    VIGIL_CONFIG: configPath,
+    VIGIL_SECRET: secret,
+    VIGIL_API_TOKEN: apiToken,
+    WORKER_PORT: String(port),
+    WORKER_HOST: '127.0.0.1',
+  });
   let downSince: number | null = null;
   const startWorker = async (): Promise<ChildProcess> => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -94,7 +116,11 @@ async function main(): Promise<void> {
   const ingest = eventIngest(target, 5, 10);
   const snapshot = snapshots(target, 60_000);
   // Live tokens must be bound to something still in force: here the provisioned API token (its row id is fixed).
-  const live = dashboards(target, DASHBOARDS, async () => (await issueLiveToken(secret, { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', role: 'admin', kind: 'token' })).token);
+  const live = dashboards(
+    target,
+    DASHBOARDS,
+    async () => (await issueLiveToken(secret, { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', role: 'admin', kind: 'token' })).token,
+  );
 
   const samples: Sample[] = [];
   let life = 0;
@@ -118,8 +144,17 @@ async function main(): Promise<void> {
       console.log(`worker SIGKILLed at ${Math.round((monoMs() - startedAt) / 1000)} s and serving again after ${restartMs} ms`);
       continue;
     }
-    const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text()).catch(() => '');
-    if (monoMs() - lifeStartedAt >= WARMUP_MS) samples.push({ at: monoMs(), life, rssMiB: rssMiB(worker.pid!), heapMiB: metric(text, 'nodejs_heap_size_used_bytes') / 2 ** 20, lagP99Ms: metric(text, 'nodejs_eventloop_lag_p99_seconds') * 1000 });
+    const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })
+      .then((r) => r.text())
+      .catch(() => '');
+    if (monoMs() - lifeStartedAt >= WARMUP_MS)
+      samples.push({
+        at: monoMs(),
+        life,
+        rssMiB: rssMiB(worker.pid!),
+        heapMiB: metric(text, 'nodejs_heap_size_used_bytes') / 2 ** 20,
+        lagP99Ms: metric(text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+      });
   }
   const connectedAtEnd = live.connected();
   console.log(`dashboards connected at the end: ${connectedAtEnd}`);
@@ -131,7 +166,12 @@ async function main(): Promise<void> {
   const stored = new Set((db.prepare('select eventId from AuditEvent').all() as { eventId: string }[]).map((r) => r.eventId));
   db.close();
   const lost = ingest.acknowledged.filter((id) => !stored.has(id)).length;
-  const verify = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'vigil.mjs'), 'audit', 'verify'], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+  const verify = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'vigil.mjs'), 'audit', 'verify'], {
+    cwd: REPO_ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const verifyLine = `${verify.stdout}${verify.stderr}`.trim().split('\n').slice(-2).join(' / ');
 
   const all = [guard.counts, ingest.counts, snapshot.counts];
@@ -140,9 +180,16 @@ async function main(): Promise<void> {
   const errorsWhileDown = all.reduce((n, c) => n + c.errorsWhileDown, 0);
   const errorRatePercent = round((errors / Math.max(1, requests)) * 100, 3);
   const lives = [0, 1].map((l) => samples.filter((s) => s.life === l));
-  const grown = lives.map((s) => ({ rss: growth(s, (x) => x.rssMiB), heap: growth(s, (x) => x.heapMiB), rssMiB: s.length ? round(s.at(-1)!.rssMiB, 1) : null, minutes: s.length ? round((s.at(-1)!.at - s[0].at) / 60_000, 1) : 0 }));
-  const judged = (g: { perHourPercent: number | null } | null) => g === null || g.perHourPercent === null || Math.abs(g.perHourPercent) <= TARGETS.growthPercentPerHour;
-  const shown = (g: { windowPercent: number; perHourPercent: number | null } | null) => (g ? `${g.windowPercent} % over the window, ${g.perHourPercent ?? 'n/a'} %/h` : '–');
+  const grown = lives.map((s) => ({
+    rss: growth(s, (x) => x.rssMiB),
+    heap: growth(s, (x) => x.heapMiB),
+    rssMiB: s.length ? round(s.at(-1)!.rssMiB, 1) : null,
+    minutes: s.length ? round((s.at(-1)!.at - s[0].at) / 60_000, 1) : 0,
+  }));
+  const judged = (g: { perHourPercent: number | null } | null) =>
+    g === null || g.perHourPercent === null || Math.abs(g.perHourPercent) <= TARGETS.growthPercentPerHour;
+  const shown = (g: { windowPercent: number; perHourPercent: number | null } | null) =>
+    g ? `${g.windowPercent} % over the window, ${g.perHourPercent ?? 'n/a'} %/h` : '–';
   const lags = samples.map((s) => s.lagP99Ms).filter(Number.isFinite);
   // Runs shorter than two warm-ups have no sample after one: nothing to report then.
   const lagP99 = lags.length > 0 ? round(Math.max(...lags), 1) : null;
@@ -153,22 +200,57 @@ async function main(): Promise<void> {
     verify: verify.status === 0,
     dashboards: connectedAtEnd === DASHBOARDS,
   };
-  console.log(table(['metric', 'result', 'target', 'verdict'], [
-    ['requests (guard / ingest / snapshot)', `${guard.counts.requests} / ${ingest.counts.requests} / ${snapshot.counts.requests}`, '', ''],
-    ['errors while up (rate)', `${errors} (${errorRatePercent} %)`, `< ${TARGETS.errorRatePercent} %`, verdict(pass.errors)],
-    ['errors while down on purpose', `${errorsWhileDown} (down ${restartMs} ms)`, '', ''],
-    ['acknowledged events / missing from the chain', `${ingest.acknowledged.length} / ${lost}`, '0 lost', verdict(pass.lost)],
-    ...grown.map((g, i) => [`life ${i + 1} after warm-up (${g.minutes} min): RSS`, `${shown(g.rss)} (last ${g.rssMiB} MB)`, `within ±${TARGETS.growthPercentPerHour} %/h (≥ 10 min)`, verdict(judged(g.rss))]),
-    ...grown.map((g, i) => [`life ${i + 1}: heap used`, shown(g.heap), `within ±${TARGETS.growthPercentPerHour} %/h (≥ 10 min)`, verdict(judged(g.heap))]),
-    ['event-loop lag p99 (worst 5 s sample)', lagP99 === null ? '– (no sample after the warm-up)' : `${lagP99} ms`, '', ''],
-    ['dashboards connected at the end / connects / module updates seen', `${connectedAtEnd} of ${DASHBOARDS} / ${live.connects()} / ${live.updates()}`, `${DASHBOARDS}`, verdict(connectedAtEnd === DASHBOARDS)],
-    ['dashboard connection errors', live.errors(), '', ''],
-    ['snapshots taken', snapshot.taken(), '', ''],
-    ['vigil audit verify', `exit ${verify.status}: ${verifyLine}`, 'exit 0', verdict(pass.verify)],
-  ]));
+  console.log(
+    table(
+      ['metric', 'result', 'target', 'verdict'],
+      [
+        ['requests (guard / ingest / snapshot)', `${guard.counts.requests} / ${ingest.counts.requests} / ${snapshot.counts.requests}`, '', ''],
+        ['errors while up (rate)', `${errors} (${errorRatePercent} %)`, `< ${TARGETS.errorRatePercent} %`, verdict(pass.errors)],
+        ['errors while down on purpose', `${errorsWhileDown} (down ${restartMs} ms)`, '', ''],
+        ['acknowledged events / missing from the chain', `${ingest.acknowledged.length} / ${lost}`, '0 lost', verdict(pass.lost)],
+        ...grown.map((g, i) => [
+          `life ${i + 1} after warm-up (${g.minutes} min): RSS`,
+          `${shown(g.rss)} (last ${g.rssMiB} MB)`,
+          `within ±${TARGETS.growthPercentPerHour} %/h (≥ 10 min)`,
+          verdict(judged(g.rss)),
+        ]),
+        ...grown.map((g, i) => [`life ${i + 1}: heap used`, shown(g.heap), `within ±${TARGETS.growthPercentPerHour} %/h (≥ 10 min)`, verdict(judged(g.heap))]),
+        ['event-loop lag p99 (worst 5 s sample)', lagP99 === null ? '– (no sample after the warm-up)' : `${lagP99} ms`, '', ''],
+        [
+          'dashboards connected at the end / connects / module updates seen',
+          `${connectedAtEnd} of ${DASHBOARDS} / ${live.connects()} / ${live.updates()}`,
+          `${DASHBOARDS}`,
+          verdict(connectedAtEnd === DASHBOARDS),
+        ],
+        ['dashboard connection errors', live.errors(), '', ''],
+        ['snapshots taken', snapshot.taken(), '', ''],
+        ['vigil audit verify', `exit ${verify.status}: ${verifyLine}`, 'exit 0', verdict(pass.verify)],
+      ],
+    ),
+  );
   const loadAfter = readFileSync('/proc/loadavg', 'utf8').trim();
   console.log(`/proc/loadavg before ${loadBefore}, after ${loadAfter}`);
-  writeResult('soak', { minutes: MINUTES, modules: MODULES, dashboards: DASHBOARDS, requests, errors, errorsWhileDown, errorRatePercent, restartMs, acknowledged: ingest.acknowledged.length, lost, growth: grown, dashboardErrors: live.errors(), lagP99Ms: lagP99, connectedAtEnd, snapshots: snapshot.taken(), verify: { status: verify.status, line: verifyLine }, pass, loadBefore, loadAfter });
+  writeResult('soak', {
+    minutes: MINUTES,
+    modules: MODULES,
+    dashboards: DASHBOARDS,
+    requests,
+    errors,
+    errorsWhileDown,
+    errorRatePercent,
+    restartMs,
+    acknowledged: ingest.acknowledged.length,
+    lost,
+    growth: grown,
+    dashboardErrors: live.errors(),
+    lagP99Ms: lagP99,
+    connectedAtEnd,
+    snapshots: snapshot.taken(),
+    verify: { status: verify.status, line: verifyLine },
+    pass,
+    loadBefore,
+    loadAfter,
+  });
   await runCleanups();
   if (!Object.values(pass).every(Boolean)) process.exitCode = 1;
 }

@@ -113,13 +113,23 @@ async function main(): Promise<void> {
   const commands: Array<{ what: string; run: () => number }> = [
     { what: 'node -e 0 (the floor)', run: () => timeCommand(process.execPath, ['-e', '0'], env) },
     { what: 'node scripts/vigil.mjs snapshot list (dist/)', run: () => timeCommand(process.execPath, ['scripts/vigil.mjs', 'snapshot', 'list'], env) },
-    { what: 'node --import tsx server/cli/main.ts snapshot list (before)', run: () => timeCommand(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', 'snapshot', 'list'], env) },
+    {
+      what: 'node --import tsx server/cli/main.ts snapshot list (before)',
+      run: () => timeCommand(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', 'snapshot', 'list'], env),
+    },
     { what: 'npx vigil snapshot list', run: () => timeCommand('npx', ['vigil', 'snapshot', 'list'], env) },
-    ...(restic ? [{ what: 'restic snapshots (empty local repository)', run: () => timeCommand('restic', ['snapshots', '--repo', resticRepo], resticEnv) }] : []),
+    ...(restic
+      ? [{ what: 'restic snapshots (empty local repository)', run: () => timeCommand('restic', ['snapshots', '--repo', resticRepo], resticEnv) }]
+      : []),
   ];
   // Warm-up: migrates the data dir and fills the page cache, for every variant alike.
   for (const command of commands) command.run();
-  const rows: Row[] = commands.map((c) => ({ what: c.what, unit: 'ms', values: [], ...(c.what.startsWith('node scripts/vigil.mjs') ? { target: TARGET_CLI_MS } : {}) }));
+  const rows: Row[] = commands.map((c) => ({
+    what: c.what,
+    unit: 'ms',
+    values: [],
+    ...(c.what.startsWith('node scripts/vigil.mjs') ? { target: TARGET_CLI_MS } : {}),
+  }));
   for (let i = 0; i < RUNS; i++) commands.forEach((command, k) => rows[k].values.push(command.run()));
 
   const workers = [
@@ -128,8 +138,17 @@ async function main(): Promise<void> {
     { what: 'worker through tsx (before)', entry: ['--import', 'tsx', 'server/main.ts'], env, targets: false },
   ];
   const ready = workers.map((w): Row => ({ what: `${w.what}: spawn → /healthz`, unit: 'ms', values: [], ...(w.targets ? { target: TARGET_READY_MS } : {}) }));
-  const rss = workers.map((w): Row => ({ what: `${w.what}: VmRSS after ${IDLE_SECONDS} s idle`, unit: 'MiB', values: [], ...(w.targets ? { target: TARGET_RSS_MIB } : {}) }));
-  const launched = { anon: { what: '  of which anonymous (heap, code, malloc)', unit: 'MiB', values: [] } as Row, file: { what: '  of which file-backed (node binary, libraries)', unit: 'MiB', values: [] } as Row, pss: { what: '  PSS (shared pages by share)', unit: 'MiB', values: [] } as Row };
+  const rss = workers.map((w): Row => ({
+    what: `${w.what}: VmRSS after ${IDLE_SECONDS} s idle`,
+    unit: 'MiB',
+    values: [],
+    ...(w.targets ? { target: TARGET_RSS_MIB } : {}),
+  }));
+  const launched = {
+    anon: { what: '  of which anonymous (heap, code, malloc)', unit: 'MiB', values: [] } as Row,
+    file: { what: '  of which file-backed (node binary, libraries)', unit: 'MiB', values: [] } as Row,
+    pss: { what: '  PSS (shared pages by share)', unit: 'MiB', values: [] } as Row,
+  };
   const bareNode = { what: `bare node idle ${IDLE_SECONDS} s alongside (the floor): VmRSS`, unit: 'MiB', values: [] } as Row;
   for (let i = 0; i < RUNS; i++) {
     for (const [k, worker] of workers.entries()) {
@@ -149,10 +168,21 @@ async function main(): Promise<void> {
   const after = loadavg();
   const fmt = (r: Row, v: number) => `${round(v, r.unit === 'ms' ? 0 : 1)} ${r.unit}`;
   const target = (r: Row) => (r.target === undefined ? '' : `≤ ${fmt(r, r.target)}: ${verdict(distribution(r.values).p50 <= r.target)}`);
-  console.log(table(['what', 'median', 'p90', 'min', 'max', 'target (median)'], all.map((r) => [r.what, ...[distribution(r.values).p50, p90(r.values), Math.min(...r.values), Math.max(...r.values)].map((v) => fmt(r, v)), target(r)])));
+  console.log(
+    table(
+      ['what', 'median', 'p90', 'min', 'max', 'target (median)'],
+      all.map((r) => [r.what, ...[distribution(r.values).p50, p90(r.values), Math.min(...r.values), Math.max(...r.values)].map((v) => fmt(r, v)), target(r)]),
+    ),
+  );
   if (!restic) console.log('restic: not installed');
   console.log(`loadavg after: ${after}`);
-  const file = writeResult('startup', { runs: RUNS, idleSeconds: IDLE_SECONDS, loadavgAfter: after, restic, results: all.map((r) => ({ what: r.what, unit: r.unit, median: distribution(r.values).p50, p90: p90(r.values), target: r.target, values: r.values })) });
+  const file = writeResult('startup', {
+    runs: RUNS,
+    idleSeconds: IDLE_SECONDS,
+    loadavgAfter: after,
+    restic,
+    results: all.map((r) => ({ what: r.what, unit: r.unit, median: distribution(r.values).p50, p90: p90(r.values), target: r.target, values: r.values })),
+  });
   console.log(`written to ${file}`);
 }
 

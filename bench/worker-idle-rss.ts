@@ -82,8 +82,16 @@ async function main(): Promise<void> {
   console.log(`worker pid ${worker.pid} on 127.0.0.1:${port}: /healthz answered ${fmtInt(startupMs)} ms after spawn; idling ${IDLE_SECONDS} s…`);
 
   const refs: Array<{ label: string; command: string; child: ChildProcess }> = [
-    { label: 'bare node (reference)', command: `node -e 'setInterval(()=>{},1000)'`, child: spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], { stdio: 'ignore', env: cleanEnv({}) }) },
-    { label: 'node --import tsx, empty .ts (reference)', command: 'node --import tsx bench/lib/idle.ts', child: spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'lib', 'idle.ts')], { cwd: REPO_ROOT, stdio: 'ignore', env: cleanEnv({}) }) },
+    {
+      label: 'bare node (reference)',
+      command: `node -e 'setInterval(()=>{},1000)'`,
+      child: spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], { stdio: 'ignore', env: cleanEnv({}) }),
+    },
+    {
+      label: 'node --import tsx, empty .ts (reference)',
+      command: 'node --import tsx bench/lib/idle.ts',
+      child: spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'lib', 'idle.ts')], { cwd: REPO_ROOT, stdio: 'ignore', env: cleanEnv({}) }),
+    },
   ];
   for (const r of refs) track(r.child, r.label);
 
@@ -116,12 +124,17 @@ async function main(): Promise<void> {
   await runCleanups();
 
   console.log('');
-  console.log(table(['process', 'median RSS', 'max RSS', 'peak (VmHWM)', 'threads', 'samples'], series.map((s) => [
-    s.label, `${s.medianMiB} MB`, `${s.maxMiB} MB`, `${s.peakHwmMiB} MB`, s.threads, s.samplesMiB.length,
-  ])));
+  console.log(
+    table(
+      ['process', 'median RSS', 'max RSS', 'peak (VmHWM)', 'threads', 'samples'],
+      series.map((s) => [s.label, `${s.medianMiB} MB`, `${s.maxMiB} MB`, `${s.peakHwmMiB} MB`, s.threads, s.samplesMiB.length]),
+    ),
+  );
   const [w, bare, tsx] = series;
-  console.log(`\nworker above bare node: ${round(w.medianMiB - bare.medianMiB, 1)} MB; tsx loader alone: ${round(tsx.medianMiB - bare.medianMiB, 1)} MB; ` +
-    `worker above an empty tsx process: ${round(w.medianMiB - tsx.medianMiB, 1)} MB`);
+  console.log(
+    `\nworker above bare node: ${round(w.medianMiB - bare.medianMiB, 1)} MB; tsx loader alone: ${round(tsx.medianMiB - bare.medianMiB, 1)} MB; ` +
+      `worker above an empty tsx process: ${round(w.medianMiB - tsx.medianMiB, 1)} MB`,
+  );
   console.log(`(MB = MiB, from /proc/<pid>/status VmRSS; /healthz still 200 at the end: ${stillHealthy}; worker exit code after SIGTERM: ${workerExit})`);
   const file = writeResult('worker-idle-rss', {
     config: { idleSeconds: IDLE_SECONDS, sampleEverySeconds: 1, logLevel: 'warn', database: 'sqlite (temp data dir)' },

@@ -6,13 +6,19 @@ const MARK = `e2e-audit-${Date.now()}`;
 
 /** An operator token for the worker's ingest API, created the way an admin would in the UI. */
 async function ingestToken(page: Page): Promise<string> {
-  const created = await page.request.post('/api/tokens', { data: { name: `${MARK} ingest`, role: 'operator' }, headers: { 'x-csrf-token': await csrfToken(page) } });
+  const created = await page.request.post('/api/tokens', {
+    data: { name: `${MARK} ingest`, role: 'operator' },
+    headers: { 'x-csrf-token': await csrfToken(page) },
+  });
   expect(created.status()).toBe(201);
   return ((await created.json()) as { token: { secret: string } }).token.secret;
 }
 
 async function ingest(page: Page, token: string, events: object[]): Promise<void> {
-  const response = await page.request.post(`http://127.0.0.1:${WORKER_PORT}/api/v1/events`, { data: { events }, headers: { authorization: `Bearer ${token}` } });
+  const response = await page.request.post(`http://127.0.0.1:${WORKER_PORT}/api/v1/events`, {
+    data: { events },
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(response.status()).toBe(202);
 }
 
@@ -27,9 +33,19 @@ test('the audit timeline: URL filters, paging, drawer, inert event text, export 
   await signIn(page, ADMIN.username, ADMIN.password);
   const token = await ingestToken(page);
   // 60 marked failures from one source, plus one hostile event.
-  await ingest(page, token, Array.from({ length: 60 }, (_, i) => ({ type: 'auth_failure', source: '198.51.100.7', user: `${MARK}-${i}`, details: { mark: MARK, i } })));
+  await ingest(
+    page,
+    token,
+    Array.from({ length: 60 }, (_, i) => ({ type: 'auth_failure', source: '198.51.100.7', user: `${MARK}-${i}`, details: { mark: MARK, i } })),
+  );
   await ingest(page, token, [
-    { type: 'custom', name: `${MARK} hostile`, source: '203.0.113.9', user: 'mallory', details: { mark: MARK, note: '<script>alert(1)</script>', link: 'javascript:alert(2)' } },
+    {
+      type: 'custom',
+      name: `${MARK} hostile`,
+      source: '203.0.113.9',
+      user: 'mallory',
+      details: { mark: MARK, note: '<script>alert(1)</script>', link: 'javascript:alert(2)' },
+    },
   ]);
 
   await page.getByRole('link', { name: 'Audit', exact: true }).click();
@@ -88,7 +104,10 @@ test('the audit timeline: URL filters, paging, drawer, inert event text, export 
   // Export downloads NDJSON of exactly the filtered view.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-ndjson').click()]);
   const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
-  const lines = text.trim().split('\n').map((line) => JSON.parse(line) as { source: string; severity: string });
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { source: string; severity: string });
   expect(lines).toHaveLength(60);
   expect(lines.every((e) => e.source === '198.51.100.7' && e.severity === 'warning')).toBe(true);
 

@@ -11,7 +11,8 @@ interface ModuleRow {
   restarts: number;
 }
 
-const moduleRow = (page: Page, name: string) => page.getByTestId('module-table').locator('tr', { has: page.getByTestId('module-name').getByText(name, { exact: true }) });
+const moduleRow = (page: Page, name: string) =>
+  page.getByTestId('module-table').locator('tr', { has: page.getByTestId('module-name').getByText(name, { exact: true }) });
 
 async function moduleNamed(page: Page, name: string): Promise<ModuleRow> {
   const modules = (await (await page.request.get('/api/modules')).json()) as ModuleRow[];
@@ -85,7 +86,9 @@ test('the health gauge explains what took points away', async ({ page }) => {
   await expect(breakdown.locator('[data-factor="modules"]')).toContainText('Modules');
   await expect(breakdown.getByTestId('breakdown-score')).toHaveText(/^\d{1,3}$/);
   // Both read the same live sample; poll, since a new one may land between the two reads.
-  await expect.poll(async () => (await breakdown.getByTestId('breakdown-score').textContent()) === (await page.getByTestId('health-score').first().textContent())).toBe(true);
+  await expect
+    .poll(async () => (await breakdown.getByTestId('breakdown-score').textContent()) === (await page.getByTestId('health-score').first().textContent()))
+    .toBe(true);
 });
 
 test('a viewer sees modules and incidents but no action buttons, and the API refuses a restart', async ({ browser, page }) => {

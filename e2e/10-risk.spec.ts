@@ -37,7 +37,15 @@ test.describe.serial('risk heatmap', () => {
   test('drills into a failing module and an operator restarts it from the plan, audited', async () => {
     const defined = await page.request.post('/api/modules', {
       headers: await csrfHeaders(page),
-      data: { name: DOOMED, kind: 'http', url: NEVER_HEALTHY, expectStatus: [200], intervalSeconds: 1, failureThreshold: 1, restart: { command: [process.execPath, '-e', '0'] } },
+      data: {
+        name: DOOMED,
+        kind: 'http',
+        url: NEVER_HEALTHY,
+        expectStatus: [200],
+        intervalSeconds: 1,
+        failureThreshold: 1,
+        restart: { command: [process.execPath, '-e', '0'] },
+      },
     });
     expect(defined.ok(), await defined.text()).toBe(true);
 
@@ -67,7 +75,10 @@ test.describe.serial('risk heatmap', () => {
     await expect(detail.getByTestId('risk-mitigations')).toContainText(`Restart ${DOOMED} now`);
     await expect(viewer.getByTestId('apply-mitigation')).toHaveCount(0);
     await expect(viewer.getByTestId('governor-list').getByRole('button', { name: 'Apply' })).toHaveCount(0);
-    const refused = await viewer.request.post('/api/risk/mitigations', { headers: await csrfHeaders(viewer), data: { subsystem: `module:${DOOMED}`, action: 'restart-module', reason: 'viewer tries' } });
+    const refused = await viewer.request.post('/api/risk/mitigations', {
+      headers: await csrfHeaders(viewer),
+      data: { subsystem: `module:${DOOMED}`, action: 'restart-module', reason: 'viewer tries' },
+    });
     expect(refused.status()).toBe(403);
     await context.close();
   });

@@ -92,7 +92,10 @@ test('an administrator engages LOCKDOWN with a typed confirmation; operators bec
   await expect(operator.getByTestId('defense-mode-indicator')).toHaveAttribute('data-mode', 'NORMAL');
   await expect(operator.getByTestId('lockdown-banner')).toBeHidden();
   expect(await guardStatus(operator.request, '203.0.113.61')).toBe(204);
-  const changed = await operator.request.post('/api/defense/isolations', { data: { source: '203.0.113.60', reason: 'allowed again', duration: '1h' }, headers: await csrfHeaders(operator) });
+  const changed = await operator.request.post('/api/defense/isolations', {
+    data: { source: '203.0.113.60', reason: 'allowed again', duration: '1h' },
+    headers: await csrfHeaders(operator),
+  });
   expect(changed.status()).toBe(200);
   await context.close();
 });
@@ -105,7 +108,10 @@ test('a viewer sees the defense and integrity panels but no action buttons', asy
   await expect(viewer.getByTestId('panel-threats')).toBeVisible();
   await expect(viewer.getByTestId('panel-integrity')).toBeVisible();
   for (const id of ['restore-source', 'isolate-submit', 'lockdown-open', 'lift-open', 'rebaseline-open']) await expect(viewer.getByTestId(id)).toHaveCount(0);
-  const refused = await viewer.request.post('/api/defense/isolations', { data: { source: '203.0.113.70', reason: 'not allowed', duration: '1h' }, headers: await csrfHeaders(viewer) });
+  const refused = await viewer.request.post('/api/defense/isolations', {
+    data: { source: '203.0.113.70', reason: 'not allowed', duration: '1h' },
+    headers: await csrfHeaders(viewer),
+  });
   expect(refused.status()).toBe(403);
   await context.close();
 });

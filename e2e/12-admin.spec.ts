@@ -21,7 +21,11 @@ test.beforeEach(async ({ request }) => {
   await ensureFirstAdmin(request);
 });
 
-test('an administrator creates an events-only token, a script uses it on the worker, and revoking it locks the script out', async ({ browser, page, playwright }, testInfo) => {
+test('an administrator creates an events-only token, a script uses it on the worker, and revoking it locks the script out', async ({
+  browser,
+  page,
+  playwright,
+}, testInfo) => {
   // `--repeat-each` reruns on the same console, so users and tokens carry the repetition in their names.
   const run = testInfo.repeatEachIndex;
   const adminName = `ada-admin-12-${run}`;
@@ -113,7 +117,11 @@ test('on the single-worker SQLite install the workers panel says there is nothin
 
 test('a viewer opening the admin page is told it is for administrators, and the token API refuses them', async ({ browser, page }, testInfo) => {
   await signIn(page, ADMIN.username, ADMIN.password);
-  const { context, page: viewer } = await signInAsNewUser(browser, page, { username: `wanda-viewer-12-${testInfo.repeatEachIndex}`, password: 'viewer passphrase 12', role: 'viewer' });
+  const { context, page: viewer } = await signInAsNewUser(browser, page, {
+    username: `wanda-viewer-12-${testInfo.repeatEachIndex}`,
+    password: 'viewer passphrase 12',
+    role: 'viewer',
+  });
   await viewer.goto('/admin');
   await expect(viewer.getByText('Administrators only')).toBeVisible();
   await expect(viewer.getByTestId('panel-tokens')).toHaveCount(0);

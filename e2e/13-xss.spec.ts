@@ -51,7 +51,10 @@ async function expectNothingRan(page: Page, seen: { dialogs: string[]; consoleVi
 }
 
 async function ingest(page: Page, token: string, events: object[]): Promise<void> {
-  const response = await page.request.post(`http://127.0.0.1:${WORKER_PORT}/api/v1/events`, { data: { events }, headers: { authorization: `Bearer ${token}` } });
+  const response = await page.request.post(`http://127.0.0.1:${WORKER_PORT}/api/v1/events`, {
+    data: { events },
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(response.status()).toBe(202);
 }
 
@@ -78,7 +81,14 @@ test('hostile text in every rendered field stays text', async ({ page, browser }
   // The threat feed and the audit trail show what machines send: user, name, source, details.
   await ingest(page, token, [
     ...Array.from({ length: 12 }, () => ({ type: 'auth_failure', source: PAYLOADS.breakout, user: PAYLOADS.svg })),
-    { type: 'custom', name: `${MARK} ${PAYLOADS.title}`.slice(0, 100), source: PAYLOADS.img, user: PAYLOADS.href, module: PAYLOADS.style, details: { mark: MARK, payloads: ALL, link: PAYLOADS.href } },
+    {
+      type: 'custom',
+      name: `${MARK} ${PAYLOADS.title}`.slice(0, 100),
+      source: PAYLOADS.img,
+      user: PAYLOADS.href,
+      module: PAYLOADS.style,
+      details: { mark: MARK, payloads: ALL, link: PAYLOADS.href },
+    },
   ]);
 
   await page.goto('/');
@@ -97,7 +107,12 @@ test('hostile text in every rendered field stays text', async ({ page, browser }
 
   // A supervised process's own output, in the module logs.
   const defined = await page.request.post('/api/modules', {
-    data: { name: `${MARK}-logs`, kind: 'process', command: [process.execPath, '-e', `console.log(${JSON.stringify(ALL.join(' '))}); setInterval(() => {}, 1e6)`], intervalSeconds: 1 },
+    data: {
+      name: `${MARK}-logs`,
+      kind: 'process',
+      command: [process.execPath, '-e', `console.log(${JSON.stringify(ALL.join(' '))}); setInterval(() => {}, 1e6)`],
+      intervalSeconds: 1,
+    },
     headers: await csrfHeaders(page),
   });
   expect(defined.status()).toBe(200);
@@ -111,11 +126,22 @@ test('hostile text in every rendered field stays text', async ({ page, browser }
 
   // A failing check's output becomes the probe message, and its incident's timeline.
   const failing = await page.request.post('/api/modules', {
-    data: { name: `${MARK}-check`, kind: 'command', command: [process.execPath, '-e', `console.log(${JSON.stringify(PAYLOADS.img)}); process.exit(3)`], intervalSeconds: 1, failureThreshold: 1, observeOnly: true },
+    data: {
+      name: `${MARK}-check`,
+      kind: 'command',
+      command: [process.execPath, '-e', `console.log(${JSON.stringify(PAYLOADS.img)}); process.exit(3)`],
+      intervalSeconds: 1,
+      failureThreshold: 1,
+      observeOnly: true,
+    },
     headers: await csrfHeaders(page),
   });
   expect(failing.status()).toBe(200);
-  const incident = page.getByTestId('panel-incidents').locator('[data-testid="incident-recent"], [data-testid="incident-open"]').filter({ hasText: `${MARK}-check` }).first();
+  const incident = page
+    .getByTestId('panel-incidents')
+    .locator('[data-testid="incident-recent"], [data-testid="incident-open"]')
+    .filter({ hasText: `${MARK}-check` })
+    .first();
   await expect(incident).toBeVisible({ timeout: 30_000 });
   await incident.click();
   const incidentDrawer = page.getByTestId('incident-drawer');

@@ -58,7 +58,10 @@ test('a refused configuration file shows a banner on the open console, live, unt
   expect(brokenCopy(good)).not.toBe(good);
   await markPage(page);
   try {
-    const appeared = page.waitForFunction(() => document.querySelector('[data-testid="config-banner"]') && Date.now(), null, { polling: 'raf', timeout: 15_000 });
+    const appeared = page.waitForFunction(() => document.querySelector('[data-testid="config-banner"]') && Date.now(), null, {
+      polling: 'raf',
+      timeout: 15_000,
+    });
     writeFileSync(configFile, brokenCopy(good));
     const shownAt = (await (await appeared).jsonValue()) as number;
     const status = (await (await page.request.get('/api/config/status')).json()) as ConfigStatus;

@@ -16,14 +16,19 @@ test('imported lists show their counts, a refused refresh its reason, and refres
   await ensureFirstAdmin(page.request);
   let feed = '# feed\n198.51.100.0/25\n198.51.100.128/25\n203.0.113.7\n2001:db8:bad::/48\n';
   let html = false;
-  const server: Server = createServer((_req, res) => (html ? res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>') : res.end(feed)));
+  const server: Server = createServer((_req, res) =>
+    html ? res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>') : res.end(feed),
+  );
   await new Promise<void>((resolve) => server.listen(LIST_PORT, '127.0.0.1', resolve));
   const configFile = path.join(consoleState().dataDir, 'vigil.config.yaml');
   const good = readFileSync(configFile, 'utf8');
   const listFile = path.join(realpathSync(consoleState().dataDir), 'local.netset');
   writeFileSync(listFile, '# local\n100.64.0.0/10\n10.0.0.0/8\n127.0.0.0/8\n');
   try {
-    writeFileSync(configFile, `${good}\ndefense:\n  blocklists:\n    - { name: feed, url: "http://127.0.0.1:${LIST_PORT}/feed.txt", refreshMinutes: 30 }\n    - { name: local, path: ${JSON.stringify(listFile)}, refreshMinutes: 60 }\n`);
+    writeFileSync(
+      configFile,
+      `${good}\ndefense:\n  blocklists:\n    - { name: feed, url: "http://127.0.0.1:${LIST_PORT}/feed.txt", refreshMinutes: 30 }\n    - { name: local, path: ${JSON.stringify(listFile)}, refreshMinutes: 60 }\n`,
+    );
     await signIn(page, ADMIN.username, ADMIN.password);
     const panel = page.getByTestId('panel-blocklists');
     const row = (name: string) => panel.locator(`[data-testid="blocklist"][data-name="${name}"]`);
@@ -31,7 +36,8 @@ test('imported lists show their counts, a refused refresh its reason, and refres
     await expect(row('feed').getByTestId('blocklist-intervals')).toHaveText('3');
     await expect(row('local')).toContainText('in force');
     await expect(row('local')).toContainText(listFile);
-    const guard = (client: string) => page.request.get(`http://127.0.0.1:${WORKER_PORT}/guard/check`, { headers: { 'x-forwarded-for': client } }).then((r) => r.status());
+    const guard = (client: string) =>
+      page.request.get(`http://127.0.0.1:${WORKER_PORT}/guard/check`, { headers: { 'x-forwarded-for': client } }).then((r) => r.status());
     expect(await guard('198.51.100.9')).toBe(403);
     expect(await guard('100.64.1.1')).toBe(403);
     expect(await guard('203.0.113.8')).toBe(204);

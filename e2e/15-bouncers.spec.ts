@@ -10,7 +10,10 @@ function addBouncer(name: string): string {
   const { dataDir } = consoleState();
   const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_DATA_DIR: dataDir, WORKER_PORT: String(WORKER_PORT), LOG_LEVEL: 'silent' };
   delete env.DATABASE_URL;
-  const out = execFileSync(process.execPath, ['scripts/vigil.mjs', 'bouncer', 'add', name, '--output', path.join(dataDir, `${name}.yaml`)], { env, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['scripts/vigil.mjs', 'bouncer', 'add', name, '--output', path.join(dataDir, `${name}.yaml`)], {
+    env,
+    encoding: 'utf8',
+  });
   return /^\s+(vgl_\S+)$/m.exec(out)![1];
 }
 
@@ -28,7 +31,10 @@ test('a bouncer that pulls the decision stream shows in the Bouncers table with 
   const name = `edge-fw-${testInfo.repeatEachIndex}`;
   const key = addBouncer(name);
   const machine = await playwright.request.newContext({ baseURL: `http://127.0.0.1:${WORKER_PORT}` });
-  const pull = async (startup: boolean) => (await machine.get(`/api/v1/decisions/stream?startup=${startup}`, { headers: { 'x-api-key': key, 'user-agent': 'crowdsec-firewall-bouncer/v0.0.25' } })).status();
+  const pull = async (startup: boolean) =>
+    (
+      await machine.get(`/api/v1/decisions/stream?startup=${startup}`, { headers: { 'x-api-key': key, 'user-agent': 'crowdsec-firewall-bouncer/v0.0.25' } })
+    ).status();
   // The first pull of a key made a moment ago makes the worker read the bouncers again.
   await expect.poll(() => pull(true)).toBe(200);
   await pull(false);

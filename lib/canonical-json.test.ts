@@ -65,7 +65,7 @@ describe('canonicalJson: primitives', () => {
   it('keeps non-ASCII text as is (no \\u escapes), including astral characters', () => {
     expect(canonicalJson('héllo wörld')).toBe('"héllo wörld"');
     expect(canonicalJson('€ 日本語 😀')).toBe('"€ 日本語 😀"');
-    expect(canonicalJson({ 'clé': 'valeur', '名前': '値' })).toBe('{"clé":"valeur","名前":"値"}');
+    expect(canonicalJson({ clé: 'valeur', 名前: '値' })).toBe('{"clé":"valeur","名前":"値"}');
     expect(canonicalJson('\u2028\u2029')).toBe('"\u2028\u2029"');
   });
 });
@@ -92,7 +92,12 @@ describe('canonicalJson: objects and arrays', () => {
   });
 
   it('gives the same bytes for every permutation of keys', () => {
-    const entries: Array<[string, number]> = [['delta', 4], ['alpha', 1], ['charlie', 3], ['bravo', 2]];
+    const entries: Array<[string, number]> = [
+      ['delta', 4],
+      ['alpha', 1],
+      ['charlie', 3],
+      ['bravo', 2],
+    ];
     const permutations = (items: Array<[string, number]>): Array<Array<[string, number]>> =>
       items.length <= 1 ? [items] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
     const outputs = new Set(permutations(entries).map((order) => canonicalJson({ nested: Object.fromEntries(order) })));
@@ -102,7 +107,12 @@ describe('canonicalJson: objects and arrays', () => {
   it('keeps array order (arrays are not sorted)', () => {
     expect(canonicalJson([3, 1, 2])).toBe('[3,1,2]');
     expect(canonicalJson(['b', 'a'])).not.toBe(canonicalJson(['a', 'b']));
-    expect(canonicalJson([{ b: 1, a: 2 }, { d: 3, c: 4 }])).toBe('[{"a":2,"b":1},{"c":4,"d":3}]');
+    expect(
+      canonicalJson([
+        { b: 1, a: 2 },
+        { d: 3, c: 4 },
+      ]),
+    ).toBe('[{"a":2,"b":1},{"c":4,"d":3}]');
   });
 
   it('drops object members whose value is undefined, at every depth', () => {
@@ -230,7 +240,20 @@ describe('canonicalJson: rejected values', () => {
     ['function', { a: [0, { b: () => 1 }] }, /^\$\.a\[1\]\.b: function is not a JSON value$/],
     ['symbol', { a: [0, { b: Symbol('s') }] }, /^\$\.a\[1\]\.b: symbol is not a JSON value$/],
     ['Date', { a: [0, { b: new Date(0) }] }, /^\$\.a\[1\]\.b: only plain objects can be canonicalised$/],
-    ['class instance', { a: [0, { b: new (class Point { x = 1 })() }] }, /^\$\.a\[1\]\.b: only plain objects can be canonicalised$/],
+    [
+      'class instance',
+      {
+        a: [
+          0,
+          {
+            b: new (class Point {
+              x = 1;
+            })(),
+          },
+        ],
+      },
+      /^\$\.a\[1\]\.b: only plain objects can be canonicalised$/,
+    ],
     ['Map', { a: [0, { b: new Map([['k', 1]]) }] }, /^\$\.a\[1\]\.b: only plain objects can be canonicalised$/],
     ['Set', { a: [0, { b: new Set([1]) }] }, /^\$\.a\[1\]\.b: only plain objects can be canonicalised$/],
     ['boxed string', { a: [0, { b: new String('s') }] }, /^\$\.a\[1\]\.b: only plain objects can be canonicalised$/],

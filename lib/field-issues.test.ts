@@ -3,7 +3,10 @@ import { fieldIssues } from './field-issues';
 
 describe('fieldIssues', () => {
   it('keeps the first message per top-level field of a 422', () => {
-    expect(fieldIssues('url: must be an http(s) URL; detection.errorRate: too big; detection.latencyFactor: too small')).toEqual({ url: 'must be an http(s) URL', detection: 'too big' });
+    expect(fieldIssues('url: must be an http(s) URL; detection.errorRate: too big; detection.latencyFactor: too small')).toEqual({
+      url: 'must be an http(s) URL',
+      detection: 'too big',
+    });
   });
 
   it('ignores text that names no field', () => {

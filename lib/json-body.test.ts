@@ -17,7 +17,10 @@ describe('jsonDepth', () => {
   });
 
   it('agrees with the structure of any JSON value', () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 8 }), (value) => jsonDepth(JSON.stringify(value)) === nestingOf(value)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), (value) => jsonDepth(JSON.stringify(value)) === nestingOf(value)),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -46,21 +49,29 @@ describe('parseJsonBody', () => {
 
 describe('text no store can hold', () => {
   it('refuses a NUL in any string or field name of a body with 422 naming the field by its path', () => {
-    expect(() => parseJsonBody('{"title":"a\\u0000b"}')).toThrow(expect.objectContaining({ status: 422, code: 'invalid_text', message: expect.stringContaining('title:') }));
-    expect(() => parseJsonBody('{"a":{"b":["\\u0000"]}}')).toThrow(expect.objectContaining({ code: 'invalid_text', message: expect.stringContaining('a.b.0:') }));
+    expect(() => parseJsonBody('{"title":"a\\u0000b"}')).toThrow(
+      expect.objectContaining({ status: 422, code: 'invalid_text', message: expect.stringContaining('title:') }),
+    );
+    expect(() => parseJsonBody('{"a":{"b":["\\u0000"]}}')).toThrow(
+      expect.objectContaining({ code: 'invalid_text', message: expect.stringContaining('a.b.0:') }),
+    );
     expect(() => parseJsonBody('{"\\u0000":1}')).toThrow(expect.objectContaining({ code: 'invalid_text' }));
     expect(parseJsonBody('{"path":"C:\\\\u0000"}')).toEqual({ path: 'C:\\u0000' });
   });
 
   it('refuses an unpaired surrogate, escaped or raw, and keeps pairs', () => {
-    expect(() => parseJsonBody('{"username":"\\ud800"}')).toThrow(expect.objectContaining({ status: 422, code: 'invalid_text', message: expect.stringContaining('username:') }));
+    expect(() => parseJsonBody('{"username":"\\ud800"}')).toThrow(
+      expect.objectContaining({ status: 422, code: 'invalid_text', message: expect.stringContaining('username:') }),
+    );
     expect(() => parseJsonBody('["\\udfff x"]')).toThrow(expect.objectContaining({ code: 'invalid_text' }));
     expect(() => parseJsonBody('["\ud800"]')).toThrow(expect.objectContaining({ code: 'invalid_text' }));
     expect(parseJsonBody('{"emoji":"\\ud83d\\ude00","raw":"\ud83d\ude00"}')).toEqual({ emoji: '\u{1F600}', raw: '\u{1F600}' });
   });
 
   it('refuses a NUL in a query parameter with 422 naming it', () => {
-    expect(() => refuseUnstorableQuery(new URLSearchParams('q=%00'))).toThrow(expect.objectContaining({ status: 422, code: 'invalid_text', message: expect.stringContaining('q:') }));
+    expect(() => refuseUnstorableQuery(new URLSearchParams('q=%00'))).toThrow(
+      expect.objectContaining({ status: 422, code: 'invalid_text', message: expect.stringContaining('q:') }),
+    );
     expect(() => refuseUnstorableQuery(new URLSearchParams('q=plain&limit=5'))).not.toThrow();
   });
 });

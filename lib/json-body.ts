@@ -69,7 +69,8 @@ function findUnstorable(value: unknown, path: string[]): string | null {
  */
 export function parseJsonBody(text: string): unknown {
   if (!text) return undefined;
-  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new HttpError(400, 'json_too_deep', `request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    throw new HttpError(400, 'json_too_deep', `request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -85,7 +86,8 @@ export function parseJsonBody(text: string): unknown {
 /** The same rule for query strings, before any route reads them. */
 export function refuseUnstorableQuery(params: URLSearchParams): void {
   for (const [name, value] of params) {
-    if (UNSTORABLE.test(name) || UNSTORABLE.test(value)) throw new HttpError(422, 'invalid_text', `${UNSTORABLE.test(name) ? 'a parameter name' : name}: ${UNSTORABLE_MESSAGE}`);
+    if (UNSTORABLE.test(name) || UNSTORABLE.test(value))
+      throw new HttpError(422, 'invalid_text', `${UNSTORABLE.test(name) ? 'a parameter name' : name}: ${UNSTORABLE_MESSAGE}`);
   }
 }
 

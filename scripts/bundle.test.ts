@@ -4,7 +4,18 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createEmptyDatabase, findFreePort, makeTempDir, PROVIDERS, REPO_ROOT, spawnNode, waitForHttp, workerEnvVars, type TempDir } from '../server/test-support';
+import {
+  api,
+  createEmptyDatabase,
+  findFreePort,
+  makeTempDir,
+  PROVIDERS,
+  REPO_ROOT,
+  spawnNode,
+  waitForHttp,
+  workerEnvVars,
+  type TempDir,
+} from '../server/test-support';
 // @ts-expect-error -- a plain ES module of the launcher, without type declarations
 import { bundleEntry, ensureBundle, isBundleFresh } from './lib/bundle.mjs';
 // @ts-expect-error -- a plain ES module of the launcher, without type declarations
@@ -21,7 +32,11 @@ function copyOfTheSources(): TempDir {
 }
 
 function vigil(root: string, args: string[], env: Record<string, string | undefined> = {}) {
-  return spawnSync(process.execPath, [join(root, 'scripts', 'vigil.mjs'), ...args], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env }, encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(root, 'scripts', 'vigil.mjs'), ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env },
+    encoding: 'utf8',
+  });
 }
 
 describe('the compiled CLI', () => {
@@ -65,7 +80,11 @@ describe.each(PROVIDERS)('the compiled worker (%s)', (provider) => {
     const db = await createEmptyDatabase(provider);
     try {
       const port = await findFreePort();
-      const env = workerEnvVars({ dataDir: db.dir.join('data'), databaseUrl: db.url, vars: { WORKER_PORT: String(port), LOG_LEVEL: 'info', VIGIL_INTEGRITY_SELF: 'false' } });
+      const env = workerEnvVars({
+        dataDir: db.dir.join('data'),
+        databaseUrl: db.url,
+        vars: { WORKER_PORT: String(port), LOG_LEVEL: 'info', VIGIL_INTEGRITY_SELF: 'false' },
+      });
       // As the launcher runs it: Prisma's WebAssembly under Liftoff alone, the small young generation.
       const worker = spawnNode(workerArgs(tmp.path), { cwd: tmp.path, env: workerEnv(env) });
       try {

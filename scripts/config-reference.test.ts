@@ -10,6 +10,9 @@ describe('docs/configuration.md', () => {
     // Compared line by line so a failure points at the first row that drifted, not a 40 kB blob.
     const generated = renderConfigReference().split('\n');
     const onDisk = readFileSync(committed, 'utf8').split('\n');
-    expect(onDisk, 'docs/configuration.md is out of date with lib/config/config-schema.ts: run `npx tsx scripts/config-reference.ts` and commit the result').toEqual(generated);
+    expect(
+      onDisk,
+      'docs/configuration.md is out of date with lib/config/config-schema.ts: run `npx tsx scripts/config-reference.ts` and commit the result',
+    ).toEqual(generated);
   });
 });

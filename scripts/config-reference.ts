@@ -22,7 +22,15 @@ function typeOf(schema: JsonSchema): string {
 
 function limits(schema: JsonSchema): string {
   const parts: string[] = [];
-  for (const [key, label] of [['minimum', '≥'], ['exclusiveMinimum', '>'], ['maximum', '≤'], ['minLength', 'length ≥'], ['maxLength', 'length ≤'], ['minItems', 'items ≥'], ['maxItems', 'items ≤']] as const) {
+  for (const [key, label] of [
+    ['minimum', '≥'],
+    ['exclusiveMinimum', '>'],
+    ['maximum', '≤'],
+    ['minLength', 'length ≥'],
+    ['maxLength', 'length ≤'],
+    ['minItems', 'items ≥'],
+    ['maxItems', 'items ≤'],
+  ] as const) {
     if (typeof schema[key] === 'number') parts.push(`${label} ${schema[key]}`);
   }
   return parts.join(', ');
@@ -37,7 +45,9 @@ function rows(schema: JsonSchema, prefix: string, out: string[]): void {
   for (const [key, value] of Object.entries(props)) {
     const name = prefix ? `${prefix}.${key}` : key;
     const fallback = 'default' in value ? `\`${JSON.stringify(value.default)}\`` : required.has(key) ? 'required' : '';
-    out.push(`| \`${name}\` | ${typeOf(value)} | ${fallback} | ${cell([limits(value), typeof value.description === 'string' ? value.description : ''].filter(Boolean).join('; '))} |`);
+    out.push(
+      `| \`${name}\` | ${typeOf(value)} | ${fallback} | ${cell([limits(value), typeof value.description === 'string' ? value.description : ''].filter(Boolean).join('; '))} |`,
+    );
     if (value.type === 'object' && value.properties) rows(value, name, out);
   }
 }
@@ -50,7 +60,12 @@ function section(name: string, schema: ZodType, list: boolean): string {
     const variants = (json.oneOf ?? json.anyOf) as JsonSchema[] | undefined;
     for (const variant of variants ?? [json]) {
       const kind = ((variant.properties ?? {}) as Record<string, JsonSchema>).kind;
-      lines.push(`### ${kind && 'const' in kind ? `kind: \`${String(kind.const)}\`` : 'item'}`, '', '| key | type | default | notes |', '| --- | --- | --- | --- |');
+      lines.push(
+        `### ${kind && 'const' in kind ? `kind: \`${String(kind.const)}\`` : 'item'}`,
+        '',
+        '| key | type | default | notes |',
+        '| --- | --- | --- | --- |',
+      );
       rows(variant, '', lines);
       lines.push('');
     }

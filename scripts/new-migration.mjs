@@ -18,7 +18,10 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 const migrationsDir = join(root, 'prisma', 'migrations');
 mkdirSync(migrationsDir, { recursive: true });
-const previous = readdirSync(migrationsDir).filter((d) => /^\d{4}_/.test(d)).sort().at(-1);
+const previous = readdirSync(migrationsDir)
+  .filter((d) => /^\d{4}_/.test(d))
+  .sort()
+  .at(-1);
 const number = String(previous ? Number(previous.slice(0, 4)) + 1 : 1).padStart(4, '0');
 const dir = join(migrationsDir, `${number}_${name}`);
 mkdirSync(dir);
@@ -29,8 +32,18 @@ mkdirSync(tmp, { recursive: true });
 try {
   const current = readFileSync(join(root, 'prisma', 'schema.prisma'), 'utf8');
   const providers = [
-    { file: 'sqlite.sql', url: 'file:' + join(tmp, 'scratch.db'), to: current, from: previous && readFileSync(join(migrationsDir, previous, 'schema.prisma'), 'utf8') },
-    { file: 'postgres.sql', url: process.env.VIGIL_DEV_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', to: derivePostgresSchema(current), from: previous && derivePostgresSchema(readFileSync(join(migrationsDir, previous, 'schema.prisma'), 'utf8')) },
+    {
+      file: 'sqlite.sql',
+      url: 'file:' + join(tmp, 'scratch.db'),
+      to: current,
+      from: previous && readFileSync(join(migrationsDir, previous, 'schema.prisma'), 'utf8'),
+    },
+    {
+      file: 'postgres.sql',
+      url: process.env.VIGIL_DEV_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+      to: derivePostgresSchema(current),
+      from: previous && derivePostgresSchema(readFileSync(join(migrationsDir, previous, 'schema.prisma'), 'utf8')),
+    },
   ];
   for (const p of providers) {
     const toPath = join(tmp, 'to.prisma');

@@ -25,7 +25,12 @@ const offlineEnv = {
 };
 
 function prisma(args: string[], databaseUrl: string): string {
-  return execFileSync(process.execPath, [cli, ...args], { cwd: root, env: { ...offlineEnv, DATABASE_URL: databaseUrl }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(process.execPath, [cli, ...args], {
+    cwd: root,
+    env: { ...offlineEnv, DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function engineBinaries(dir: string): string[] {
@@ -56,9 +61,20 @@ describe('Prisma without network', () => {
 
   it('the committed migrations take an empty database to exactly the current schema', () => {
     const dir = path.join(root, 'prisma', 'migrations');
-    const latest = readdirSync(dir).filter((d) => /^\d{4}_/.test(d)).sort().at(-1)!;
+    const latest = readdirSync(dir)
+      .filter((d) => /^\d{4}_/.test(d))
+      .sort()
+      .at(-1)!;
     const diff = prisma(
-      ['migrate', 'diff', '--from-schema-datamodel', path.join(dir, latest, 'schema.prisma'), '--to-schema-datamodel', path.join(root, 'prisma', 'schema.prisma'), '--script'],
+      [
+        'migrate',
+        'diff',
+        '--from-schema-datamodel',
+        path.join(dir, latest, 'schema.prisma'),
+        '--to-schema-datamodel',
+        path.join(root, 'prisma', 'schema.prisma'),
+        '--script',
+      ],
       `file:${path.join(work, 'diff.db')}`,
     );
     expect(diff.trim()).toBe('-- This is an empty migration.');

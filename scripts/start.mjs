@@ -62,7 +62,11 @@ function ensureBuild() {
   const fingerprint = buildFingerprint(root);
   if (existsSync(join(root, '.next', 'BUILD_ID')) && existsSync(marker) && readFileSync(marker, 'utf8') === fingerprint) return;
   say('building the web app (first start or changed sources; this takes a minute)…');
-  const result = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (result.status !== 0) fail('the web app did not build; see the output above');
   writeFileSync(marker, fingerprint);
 }
@@ -169,13 +173,21 @@ async function main() {
   const base = env.VIGIL_PUBLIC_URL ?? `http://localhost:${webPort}`;
   const lines = ['', 'Vigil is running.', `  Console   ${base}`];
   if (prepared.admin.state === 'setup') {
-    lines.push(`  Sign in   no administrator yet: open this one-time link to create one (valid 24 h):`, `            ${base}/setup?token=${prepared.admin.token}`);
+    lines.push(
+      `  Sign in   no administrator yet: open this one-time link to create one (valid 24 h):`,
+      `            ${base}/setup?token=${prepared.admin.token}`,
+    );
   } else if (prepared.admin.state === 'created') {
     lines.push(`  Sign in   as "${prepared.admin.username}" with the password in VIGIL_ADMIN_PASSWORD`);
   } else {
     lines.push('  Sign in   with your account');
   }
-  lines.push(`  Worker    http://localhost:${workerPort}/healthz`, `  Data      ${prepared.dataDir} (${prepared.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`, '  Stop      Ctrl+C', '');
+  lines.push(
+    `  Worker    http://localhost:${workerPort}/healthz`,
+    `  Data      ${prepared.dataDir} (${prepared.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`,
+    '  Stop      Ctrl+C',
+    '',
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;

@@ -42,7 +42,9 @@ function audit() {
     return;
   }
   // The registry answered but has no audit service (mirrors and proxies often do not): say so loudly.
-  process.stdout.write(`WARNING: npm audit could not run here (${report?.statusCode ?? 'no answer'} ${report?.message ?? result.stderr?.split('\n')[0] ?? ''}); the dependency audit was NOT performed.\n`);
+  process.stdout.write(
+    `WARNING: npm audit could not run here (${report?.statusCode ?? 'no answer'} ${report?.message ?? result.stderr?.split('\n')[0] ?? ''}); the dependency audit was NOT performed.\n`,
+  );
 }
 
 function postgresReachable() {
@@ -90,7 +92,9 @@ function requireSystemPrograms() {
   const missing = SYSTEM_PROGRAMS.filter((program) => !program.paths.some((path) => existsSync(path)));
   if (missing.length === 0) return;
   const packages = missing.map((program) => program.aptPackage).join(' ');
-  process.stdout.write(`\nnpm test: the tests need Debian packages that are not installed: ${packages}\n  apt-get install -y --no-install-recommends ${packages}\n`);
+  process.stdout.write(
+    `\nnpm test: the tests need Debian packages that are not installed: ${packages}\n  apt-get install -y --no-install-recommends ${packages}\n`,
+  );
   process.exit(1);
 }
 

@@ -10,7 +10,13 @@ function logLines(records: LogRecord[], level = 'info'): { lines: Line[]; raw: s
   let raw = '';
   const log = createLogger('test', level, { write: (line: string) => void (raw += line) });
   for (const record of records) (record.child ? log.child(record.child) : log).info(record.fields, record.msg);
-  return { raw, lines: raw.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Line) };
+  return {
+    raw,
+    lines: raw
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Line),
+  };
 }
 
 const SECRETS = {
@@ -32,7 +38,15 @@ describe('createLogger', () => {
     for (const value of Object.values(SECRETS)) expect(raw).not.toContain(value);
 
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatchObject({ msg: 'top level', user: 'alice', password: '[redacted]', token: '[redacted]', secret: '[redacted]', authorization: '[redacted]', cookie: '[redacted]' });
+    expect(lines[0]).toMatchObject({
+      msg: 'top level',
+      user: 'alice',
+      password: '[redacted]',
+      token: '[redacted]',
+      secret: '[redacted]',
+      authorization: '[redacted]',
+      cookie: '[redacted]',
+    });
     expect(lines[1]).toMatchObject({ body: { username: 'alice', password: '[redacted]', token: '[redacted]' }, config: { secret: '[redacted]' } });
     expect(lines[2]).toMatchObject({ headers: { authorization: '[redacted]', cookie: '[redacted]', 'user-agent': 'curl/8' } });
     expect(lines[3]).toMatchObject({ req: { method: 'POST', headers: { authorization: '[redacted]', cookie: '[redacted]' } } });
@@ -43,23 +57,56 @@ describe('createLogger', () => {
     const { lines, raw } = logLines([
       { fields: { config: { notifications: { channels: [channel] } } }, msg: 'deep' },
       { fields: { headers: { Authorization: 'Basic b3BzOnB3', 'Set-Cookie': ['a=set-cookie-value'], 'x-api-key': 'header-api-key-value' } }, msg: 'spellings' },
-      { fields: { apiKey: 'api-key-value', api_key: 'api-key-value-2', DATABASE_URL: 'file:./var/vigil.db', databaseUrl: 'postgresql://vigil@db/vigil', smtpPassword: 'smtp-2', csrfToken: 'csrf-value', tokenHash: 'hash-value' }, msg: 'names' },
+      {
+        fields: {
+          apiKey: 'api-key-value',
+          api_key: 'api-key-value-2',
+          DATABASE_URL: 'file:./var/vigil.db',
+          databaseUrl: 'postgresql://vigil@db/vigil',
+          smtpPassword: 'smtp-2',
+          csrfToken: 'csrf-value',
+          tokenHash: 'hash-value',
+        },
+        msg: 'names',
+      },
     ]);
-    for (const value of ['smtp-password-value', 'b3BzOnB3', 'set-cookie-value', 'header-api-key-value', 'api-key-value', 'vigil.db', 'db/vigil', 'smtp-2', 'csrf-value', 'hash-value']) expect(raw).not.toContain(value);
-    expect(lines[0]).toMatchObject({ config: { notifications: { channels: [{ name: 'ops-mail', host: 'smtp.example.com', auth: { user: 'ops', password: '[redacted]' } }] } } });
+    for (const value of [
+      'smtp-password-value',
+      'b3BzOnB3',
+      'set-cookie-value',
+      'header-api-key-value',
+      'api-key-value',
+      'vigil.db',
+      'db/vigil',
+      'smtp-2',
+      'csrf-value',
+      'hash-value',
+    ])
+      expect(raw).not.toContain(value);
+    expect(lines[0]).toMatchObject({
+      config: { notifications: { channels: [{ name: 'ops-mail', host: 'smtp.example.com', auth: { user: 'ops', password: '[redacted]' } }] } },
+    });
     expect(lines[1]).toMatchObject({ headers: { Authorization: '[redacted]', 'Set-Cookie': '[redacted]', 'x-api-key': '[redacted]' } });
   });
 
   it('scrubs credentials out of URLs in messages, fields and errors', () => {
     let raw = '';
     const log = createLogger('test', 'info', { write: (line: string) => void (raw += line) });
-    const error = Object.assign(new Error('could not connect to postgresql://vigil:p%40ss@db.internal:5432/vigil'), { connectionString: 'postgresql://vigil:other@db/vigil' });
+    const error = Object.assign(new Error('could not connect to postgresql://vigil:p%40ss@db.internal:5432/vigil'), {
+      connectionString: 'postgresql://vigil:other@db/vigil',
+    });
     log.error({ err: error }, 'database unreachable');
     log.error(new Error('getaddrinfo ENOTFOUND for postgres://admin:s3cr3t@db/x?sslmode=require'));
     log.warn({ target: 'https://hook:webhook-pass@hooks.example.com/x?token=query-token&page=2' }, 'webhook failed');
     for (const leaked of ['p%40ss', 'other', 's3cr3t', 'webhook-pass', 'query-token']) expect(raw).not.toContain(leaked);
-    const [first, second, third] = raw.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Line);
-    expect(first).toMatchObject({ msg: 'database unreachable', err: { type: 'Error', message: 'could not connect to postgresql://[redacted]@db.internal:5432/vigil', connectionString: '[redacted]' } });
+    const [first, second, third] = raw
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Line);
+    expect(first).toMatchObject({
+      msg: 'database unreachable',
+      err: { type: 'Error', message: 'could not connect to postgresql://[redacted]@db.internal:5432/vigil', connectionString: '[redacted]' },
+    });
     expect((first.err as { stack: string }).stack).toContain('postgresql://[redacted]@db.internal');
     expect(second.msg).toBe('getaddrinfo ENOTFOUND for postgres://[redacted]@db/x?sslmode=require');
     expect(third.target).toBe('https://[redacted]@hooks.example.com/x?token=[redacted]&page=2');
@@ -104,7 +151,9 @@ describe('createLogger', () => {
   });
 
   it('writes JSON lines to stdout by default, censored', async () => {
-    const child = spawnTs('server/test-support/log-process.ts', { args: [JSON.stringify({ name: 'worker', records: [{ fields: { reqId: 'r-1', password: SECRETS.password }, msg: 'hello' }] })] });
+    const child = spawnTs('server/test-support/log-process.ts', {
+      args: [JSON.stringify({ name: 'worker', records: [{ fields: { reqId: 'r-1', password: SECRETS.password }, msg: 'hello' }] })],
+    });
     const { code } = await child.exited;
     expect(code, child.stderr()).toBe(0);
     expect(child.stdout()).not.toContain(SECRETS.password);
@@ -114,12 +163,32 @@ describe('createLogger', () => {
 
 describe('isSensitiveKey and scrubCredentials', () => {
   it('tells credentials from ordinary fields', () => {
-    for (const key of ['password', 'PASSWORD', 'pass', 'secret', 'clientSecret', 'token', 'accessToken', 'tokens', 'authorization', 'proxy-authorization', 'set-cookie', 'apiKey', 'X-Api-Key', 'privateKey', 'DATABASE_URL']) expect(isSensitiveKey(key), key).toBe(true);
-    for (const key of ['reqId', 'user', 'username', 'path', 'status', 'url', 'passed', 'bypass', 'tokenCount', 'key', 'module']) expect(isSensitiveKey(key), key).toBe(false);
+    for (const key of [
+      'password',
+      'PASSWORD',
+      'pass',
+      'secret',
+      'clientSecret',
+      'token',
+      'accessToken',
+      'tokens',
+      'authorization',
+      'proxy-authorization',
+      'set-cookie',
+      'apiKey',
+      'X-Api-Key',
+      'privateKey',
+      'DATABASE_URL',
+    ])
+      expect(isSensitiveKey(key), key).toBe(true);
+    for (const key of ['reqId', 'user', 'username', 'path', 'status', 'url', 'passed', 'bypass', 'tokenCount', 'key', 'module'])
+      expect(isSensitiveKey(key), key).toBe(false);
   });
 
   it('keeps URLs without credentials as they are', () => {
-    expect(scrubCredentials('http://127.0.0.1:3001/healthz and file:/var/vigil.db and user@example.com')).toBe('http://127.0.0.1:3001/healthz and file:/var/vigil.db and user@example.com');
+    expect(scrubCredentials('http://127.0.0.1:3001/healthz and file:/var/vigil.db and user@example.com')).toBe(
+      'http://127.0.0.1:3001/healthz and file:/var/vigil.db and user@example.com',
+    );
     expect(scrubCredentials('postgresql://u:p@ss@db/x')).toBe('postgresql://[redacted]@db/x');
   });
 });

@@ -8,7 +8,8 @@ export const REDACTED = '[redacted]';
  * Keys whose value is a credential, compared without case, `-` or `_`, so `Authorization`,
  * `set-cookie`, `x-api-key`, `DATABASE_URL`, `smtpPassword` and `csrfToken` all match.
  */
-const SENSITIVE_KEY = /^(?:pass|pwd)$|(?:password|passwd|secret|token|apikey|privatekey|secretkey|accesskey|authorization|cookie|databaseurl|connectionstring|tokenhash|passwordhash)s?$/;
+const SENSITIVE_KEY =
+  /^(?:pass|pwd)$|(?:password|passwd|secret|token|apikey|privatekey|secretkey|accesskey|authorization|cookie|databaseurl|connectionstring|tokenhash|passwordhash)s?$/;
 
 export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key.toLowerCase().replace(/[-_]/g, ''));

@@ -7,14 +7,25 @@ let dir: TempDir;
 let t: TestWorker;
 let client: WorkerClient;
 
-const failed = (ip: string, i: number) => `Nov 23 10:00:${String(i).padStart(2, '0')} host sshd[7]: Failed password for invalid user u${i} from ${ip} port 4000 ssh2\n`;
+const failed = (ip: string, i: number) =>
+  `Nov 23 10:00:${String(i).padStart(2, '0')} host sshd[7]: Failed password for invalid user u${i} from ${ip} port 4000 ssh2\n`;
 
 beforeAll(async () => {
   dir = makeTempDir('vigil-watchers-');
   writeTreeFiles(dir.path, { 'logs/auth.log': '', 'etc/app.conf': 'secure=1' });
   writeFileSync(
     dir.join('vigil.config.yaml'),
-    ['logs:', '  files:', '    - { path: logs/auth.log, format: sshd }', 'integrity:', '  realtime: true', '  debounceMs: 50', '  paths:', '    - { path: etc, critical: true }', ''].join('\n'),
+    [
+      'logs:',
+      '  files:',
+      '    - { path: logs/auth.log, format: sshd }',
+      'integrity:',
+      '  realtime: true',
+      '  debounceMs: 50',
+      '  paths:',
+      '    - { path: etc, critical: true }',
+      '',
+    ].join('\n'),
   );
   t = await startTestWorker({ vars: { VIGIL_CONFIG: dir.join('vigil.config.yaml') } });
   client = new WorkerClient(`http://127.0.0.1:${t.port}`, TEST_SECRET);

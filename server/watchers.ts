@@ -36,7 +36,8 @@ export interface Watchers {
 /** The log tailer and file integrity: both follow files on disk and both follow the config file. */
 export async function startWatchers({ env, config, audit, database, log, router, live, signals, onCriticalTamper }: WatchersOptions): Promise<Watchers> {
   const logTailer = new LogTailer({ sink: signals, log });
-  const applyLogs = () => logTailer.configure(config.loaded.config.logs).catch((error: unknown) => log.error({ err: error }, 'log tailer could not apply the configuration'));
+  const applyLogs = () =>
+    logTailer.configure(config.loaded.config.logs).catch((error: unknown) => log.error({ err: error }, 'log tailer could not apply the configuration'));
   await applyLogs();
 
   const fileIntegrity = new FileIntegrity({

@@ -28,5 +28,15 @@ export async function warnOfForeignKey(database: Database, integrity: AuditInteg
   if (!foreign) return;
   const reason = `the chain's latest checkpoint was signed with key ${foreign}, this replica holds ${integrity.key.keyId}; give every replica the same VIGIL_AUDIT_KEY_PATH file`;
   log.error({ foreign, own: integrity.key.keyId }, reason);
-  await audit.append({ type: 'cluster.signing_key_mismatch', severity: 'high', actor: 'system', action: 'compare audit signing keys', module: 'cluster', reason, method: 'election' }).catch(() => undefined);
+  await audit
+    .append({
+      type: 'cluster.signing_key_mismatch',
+      severity: 'high',
+      actor: 'system',
+      action: 'compare audit signing keys',
+      module: 'cluster',
+      reason,
+      method: 'election',
+    })
+    .catch(() => undefined);
 }

@@ -4,8 +4,21 @@ import { verifyStoredChain } from './audit';
 import { sqlitePathOf } from './db/database-url';
 import { startWorker, type Worker } from './worker';
 import {
-  createEmptyDatabase, findFreePort, FixedSampler, POSTGRES_ADMIN_URL, PROVIDERS, queryPostgres, readWholeChain, silentLogger, spawnTs, TEST_API_TOKEN,
-  waitForHttp, workerEnvFor, workerEnvVars, type EmptyDatabase, type RunningProcess,
+  createEmptyDatabase,
+  findFreePort,
+  FixedSampler,
+  POSTGRES_ADMIN_URL,
+  PROVIDERS,
+  queryPostgres,
+  readWholeChain,
+  silentLogger,
+  spawnTs,
+  TEST_API_TOKEN,
+  waitForHttp,
+  workerEnvFor,
+  workerEnvVars,
+  type EmptyDatabase,
+  type RunningProcess,
 } from './test-support';
 
 interface Receipt {
@@ -31,7 +44,12 @@ function startBurst(port: number, onResponse: (burst: Burst) => void = () => und
   let killed = false;
   const client = async (id: number) => {
     for (let batch = 0; !killed; batch++) {
-      const events = Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => ({ type: 'custom', name: 'burst', source: `client-${id}`, details: { client: id, batch, i } }));
+      const events = Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => ({
+        type: 'custom',
+        name: 'burst',
+        source: `client-${id}`,
+        details: { client: id, batch, i },
+      }));
       let status: number;
       let body: { events: Receipt[] };
       try {

@@ -2,9 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './db/client';
-import {
-  api, createEmptyDatabase, makeTempDir, PROVIDERS, TEST_API_TOKEN, waitFor, type EmptyDatabase, type TempDir,
-} from './test-support';
+import { api, createEmptyDatabase, makeTempDir, PROVIDERS, TEST_API_TOKEN, waitFor, type EmptyDatabase, type TempDir } from './test-support';
 import { internalCall } from './test-support/defense-worker';
 import { readDashboardState, spawnWorkerProcess, type DashboardState, type WorkerProcess } from './test-support/dashboard-state';
 
@@ -36,7 +34,12 @@ function comparable(state: DashboardState) {
     threatsPerMinute: defense.threatsPerMinute,
     isolations: defense.isolations,
     isolationCount: defense.isolationCount,
-    integrity: { outstanding: integrity.outstanding, recentFindings: integrity.recentFindings, filesWatched: integrity.filesWatched, baselineCreatedAt: integrity.baselineCreatedAt },
+    integrity: {
+      outstanding: integrity.outstanding,
+      recentFindings: integrity.recentFindings,
+      filesWatched: integrity.filesWatched,
+      baselineCreatedAt: integrity.baselineCreatedAt,
+    },
     disks: health.sample.disks.map((disk) => disk.mount),
     restarts: Object.fromEntries(modules.map((m) => [m.name, m.restarts])),
   };
@@ -94,7 +97,9 @@ describe.each(PROVIDERS)('a restarted worker shows the dashboard it showed befor
   async function durable(databaseUrl: string): Promise<void> {
     const database = await openDatabase({ url: databaseUrl });
     try {
-      await waitFor(async () => (await database.prisma.auditEvent.count({ where: { type: 'defense.threat' } })) === ATTACKERS.length, { what: 'threats in the audit trail' });
+      await waitFor(async () => (await database.prisma.auditEvent.count({ where: { type: 'defense.threat' } })) === ATTACKERS.length, {
+        what: 'threats in the audit trail',
+      });
     } finally {
       await database.close();
     }
@@ -111,7 +116,10 @@ describe.each(PROVIDERS)('a restarted worker shows the dashboard it showed befor
 
     const first = await spawnWorkerProcess({ dataDir, databaseUrl: db.url, config });
     workers.push(first);
-    await waitFor(async () => (await readDashboardState(first.port)).modules.some((m) => m.name === 'svc' && m.state === 'up'), { timeoutMs: 15_000, what: 'svc up' });
+    await waitFor(async () => (await readDashboardState(first.port)).modules.some((m) => m.name === 'svc' && m.state === 'up'), {
+      timeoutMs: 15_000,
+      what: 'svc up',
+    });
     await produceState(first.port, watched);
     await durable(db.url);
     const before = comparable(await readDashboardState(first.port));

@@ -5,7 +5,19 @@ import BetterSqlite3 from 'better-sqlite3';
 import { PortInUseError } from './http/http-server';
 import { MigrationError } from './db/migrate';
 import { startWorker } from './worker';
-import { api, findFreePort, makeTempDir, silentLogger, spawnTs, TEST_API_TOKEN, waitForHttp, workerEnvFor, workerEnvVars, FixedSampler, type TempDir } from './test-support';
+import {
+  api,
+  findFreePort,
+  makeTempDir,
+  silentLogger,
+  spawnTs,
+  TEST_API_TOKEN,
+  waitForHttp,
+  workerEnvFor,
+  workerEnvVars,
+  FixedSampler,
+  type TempDir,
+} from './test-support';
 
 function occupyPort(): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
@@ -144,7 +156,9 @@ describe('the worker process (node --import tsx server/main.ts)', () => {
   it('exits 1 saying the port is already in use', async () => {
     const busy = await occupyPort();
     try {
-      const proc = spawnTs('server/main.ts', { env: { VIGIL_DATA_DIR: tmp.join('data'), WORKER_PORT: String(busy.port), WORKER_HOST: '127.0.0.1', LOG_LEVEL: 'silent' } });
+      const proc = spawnTs('server/main.ts', {
+        env: { VIGIL_DATA_DIR: tmp.join('data'), WORKER_PORT: String(busy.port), WORKER_HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
+      });
       const { code } = await proc.exited;
       expect(code).toBe(1);
       expect(proc.stderr()).toContain(`port ${busy.port} is already in use (WORKER_PORT)`);

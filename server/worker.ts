@@ -43,7 +43,20 @@ interface ServiceOptions extends StartWorkerOptions {
  * Every capability, in dependency order; each registers its routes and its leader's duties as it
  * starts, and the close runs the list backwards. A new capability is one `start…` line here.
  */
-async function startServices({ env, sampler, log, migrationsDir, router, httpServer, startedAt, port, clusterRef, onLeadershipLost, config, lifecycle }: ServiceOptions) {
+async function startServices({
+  env,
+  sampler,
+  log,
+  migrationsDir,
+  router,
+  httpServer,
+  startedAt,
+  port,
+  clusterRef,
+  onLeadershipLost,
+  config,
+  lifecycle,
+}: ServiceOptions) {
   const duties = new LeaderDuties();
   // Capabilities announce to the outlet; the socket server, which reads them, attaches near the end.
   const live = createLiveOutlet();
@@ -67,16 +80,57 @@ async function startServices({ env, sampler, log, migrationsDir, router, httpSer
   health.scoreModules(() => healing.engine.list());
   const { defense } = lifecycle.add(await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer }));
   const { watchers } = lifecycle.add(startIntegrity({ env, config, audit, database, log, router, live, defense, duties }));
-  const { recovery, recoveryScheduler } = lifecycle.add(startRecovery({ env, database, config, audit, log, live, reloadAfterRestore: { monitor, healing, defense }, duties, router }));
-  const { forecaster } = lifecycle.add(startForecast({ database, databaseUrl: env.databaseUrl, dataDir: env.dataDir, monitor, healing, defense, recovery, config, audit, log, live, duties, router }));
+  const { recovery, recoveryScheduler } = lifecycle.add(
+    startRecovery({ env, database, config, audit, log, live, reloadAfterRestore: { monitor, healing, defense }, duties, router }),
+  );
+  const { forecaster } = lifecycle.add(
+    startForecast({
+      database,
+      databaseUrl: env.databaseUrl,
+      dataDir: env.dataDir,
+      monitor,
+      healing,
+      defense,
+      recovery,
+      config,
+      audit,
+      log,
+      live,
+      duties,
+      router,
+    }),
+  );
   lifecycle.add(startDrills({ env, audit, log, config, duties, router }));
   const { live: liveServer } = lifecycle.add(startLive({ httpServer, env, log, database, monitor, cluster: ha.cluster, outlet: live }));
   startHttp({ router, database, config, audit, integrity, monitor, defense, healing, recovery, cluster: ha.cluster, leaderHealth: ha.leaderHealth, metrics });
 
-  await audit.append({ type: 'worker.started', severity: 'info', actor: 'system', action: 'start worker', module: 'worker', method: 'process', details: { pid: process.pid, port, database: database.provider, ...(ha.cluster && { node: env.nodeId }) } });
+  await audit.append({
+    type: 'worker.started',
+    severity: 'info',
+    actor: 'system',
+    action: 'start worker',
+    module: 'worker',
+    method: 'process',
+    details: { pid: process.pid, port, database: database.provider, ...(ha.cluster && { node: env.nodeId }) },
+  });
   // Elected last, once everything the leader's duties start exists.
   await ha.elect({ audit, integrity });
-  return { database, audit, recordStop, monitor, integrity, recovery, recoveryScheduler, defense, healing, notifier, forecaster, ha, watchers, live: liveServer };
+  return {
+    database,
+    audit,
+    recordStop,
+    monitor,
+    integrity,
+    recovery,
+    recoveryScheduler,
+    defense,
+    healing,
+    notifier,
+    forecaster,
+    ha,
+    watchers,
+    live: liveServer,
+  };
 }
 
 function closeHttpServer(httpServer: Server): Promise<void> {
@@ -84,7 +138,13 @@ function closeHttpServer(httpServer: Server): Promise<void> {
   return new Promise<void>((resolve) => httpServer.close(() => resolve()));
 }
 
-export async function startWorker({ env, sampler, log = createLogger('worker', env.logLevel), migrationsDir, onLeadershipLost }: StartWorkerOptions): Promise<Worker> {
+export async function startWorker({
+  env,
+  sampler,
+  log = createLogger('worker', env.logLevel),
+  migrationsDir,
+  onLeadershipLost,
+}: StartWorkerOptions): Promise<Worker> {
   const startedAt = new Date();
   const clusterRef: { current: Cluster | null } = { current: null };
   // A standby answers what it can from its own memory and forwards the rest to the leader.
@@ -96,7 +156,10 @@ export async function startWorker({ env, sampler, log = createLogger('worker', e
       .then((leaderUrl) => forwardToLeader(req, res, { leaderUrl, nodeId: cluster.nodeId }))
       .catch((error: unknown) => {
         log.warn({ err: (error as Error).message }, 'could not forward a request to the leader');
-        if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '2' }).end('{"error":{"code":"no_leader","message":"the request could not be forwarded; retry in a moment"}}');
+        if (!res.headersSent)
+          res
+            .writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '2' })
+            .end('{"error":{"code":"no_leader","message":"the request could not be forwarded; retry in a moment"}}');
       });
     return true;
   });

@@ -13,7 +13,6 @@ import { currentSession } from './session';
 import { withAccess } from './route-access';
 import { getWebContext, type WebContext } from './web-context';
 
-
 export function errorResponse(error: AppError): Response {
   return Response.json(error.toBody(), { status: error.status, headers: { 'cache-control': 'no-store', ...error.headers } });
 }
@@ -112,38 +111,49 @@ export async function parseBody<B>(request: NextRequest, schema: ZodType<B>): Pr
 
 /** Every route handler is the same four steps: parse, authorize, call one function, respond. */
 export function apiRoute<B = undefined, Q = undefined>(options: RouteOptions<B, Q>) {
-  return withAccess((request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => inRequestScope(request, async () => {
-    let web: WebContext | null = null;
-    try {
-      web = forRequest(await getWebContext(), request);
-      const principal = await authenticate(request, web);
-      if (!principal) throw new HttpError(401, 'unauthenticated', 'sign in first');
-      if (!options.authorize(principal)) throw forbidden(principal);
-      await assertNotFrozen({ worker: web.worker, principal, method: request.method });
-      refuseUnstorableQuery(request.nextUrl.searchParams);
-      let query = undefined as Q;
-      if (options.query) {
-        const parsed = options.query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
-        if (!parsed.success) throw new HttpError(422, 'invalid_query', describeIssues(parsed.error.issues));
-        query = parsed.data;
-      }
-      const body = options.body ? await parseBody(request, options.body) : (undefined as B);
-      // A route without dynamic segments is handed no params at all by Next.js in production.
-      const params = (await context.params) ?? {};
-      if (!Object.values(params).every(isStorableText)) throw new HttpError(400, 'invalid_path', 'the request path must not contain NUL characters or unpaired surrogates');
-      const result = await options.handler({ request, web, principal, body, query, params });
-      if (result instanceof Response) return result;
-      // null is an answer ("nothing yet"); only a handler that returns nothing means "done".
-      return Response.json(result === undefined ? { ok: true } : result, { headers: { 'cache-control': 'no-store' } });
-    } catch (error) {
-      return handleError(error, web, request);
-    }
-  }), { kind: 'authorized', authorize: options.authorize }, { body: options.body, query: options.query });
+  return withAccess(
+    (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> =>
+      inRequestScope(request, async () => {
+        let web: WebContext | null = null;
+        try {
+          web = forRequest(await getWebContext(), request);
+          const principal = await authenticate(request, web);
+          if (!principal) throw new HttpError(401, 'unauthenticated', 'sign in first');
+          if (!options.authorize(principal)) throw forbidden(principal);
+          await assertNotFrozen({ worker: web.worker, principal, method: request.method });
+          refuseUnstorableQuery(request.nextUrl.searchParams);
+          let query = undefined as Q;
+          if (options.query) {
+            const parsed = options.query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
+            if (!parsed.success) throw new HttpError(422, 'invalid_query', describeIssues(parsed.error.issues));
+            query = parsed.data;
+          }
+          const body = options.body ? await parseBody(request, options.body) : (undefined as B);
+          // A route without dynamic segments is handed no params at all by Next.js in production.
+          const params = (await context.params) ?? {};
+          if (!Object.values(params).every(isStorableText))
+            throw new HttpError(400, 'invalid_path', 'the request path must not contain NUL characters or unpaired surrogates');
+          const result = await options.handler({ request, web, principal, body, query, params });
+          if (result instanceof Response) return result;
+          // null is an answer ("nothing yet"); only a handler that returns nothing means "done".
+          return Response.json(result === undefined ? { ok: true } : result, { headers: { 'cache-control': 'no-store' } });
+        } catch (error) {
+          return handleError(error, web, request);
+        }
+      }),
+    { kind: 'authorized', authorize: options.authorize },
+    { body: options.body, query: options.query },
+  );
 }
 
 // A scoped token would otherwise read "your role (admin) cannot do this", which points at the wrong fix.
 function forbidden(principal: Principal): HttpError {
-  if (principal.scopes?.length) return new HttpError(403, 'forbidden', "scoped API tokens are for the worker's machine API, not the web app's operator API; sign in, or use a token without scopes");
+  if (principal.scopes?.length)
+    return new HttpError(
+      403,
+      'forbidden',
+      "scoped API tokens are for the worker's machine API, not the web app's operator API; sign in, or use a token without scopes",
+    );
   return new HttpError(403, 'forbidden', `your role (${principal.role}) cannot do this`);
 }
 

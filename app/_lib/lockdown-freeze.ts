@@ -27,6 +27,12 @@ export async function assertNotFrozen(input: { worker: WorkerClient; principal: 
   if (!lockdownMayHold({ method: input.method, role: input.principal.role })) return;
   const mode = await currentMode(input.worker);
   if (!refusedUnder(mode)) return;
-  if (mode === null) throw new HttpError(503, 'defense_mode_unknown', 'the worker cannot say whether LOCKDOWN is in force, so only administrators can make changes until it answers', { 'retry-after': '2' });
+  if (mode === null)
+    throw new HttpError(
+      503,
+      'defense_mode_unknown',
+      'the worker cannot say whether LOCKDOWN is in force, so only administrators can make changes until it answers',
+      { 'retry-after': '2' },
+    );
   throw new HttpError(423, 'locked_down', LOCKDOWN_READ_ONLY_MESSAGE);
 }

@@ -47,7 +47,10 @@ export async function requireSession(): Promise<ActiveSession> {
   return session;
 }
 
-export async function beginSession(web: WebContext, input: { userId: string; ip: string | null; userAgent: string | null; secureRequest: boolean }): Promise<void> {
+export async function beginSession(
+  web: WebContext,
+  input: { userId: string; ip: string | null; userAgent: string | null; secureRequest: boolean },
+): Promise<void> {
   const { secret } = await createSession(web.database.prisma, input, web.env.sessionPolicy);
   const cookie = await sealedCookie(web, input.secureRequest);
   cookie.secret = secret;

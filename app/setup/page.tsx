@@ -25,7 +25,9 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
   if (!token || !(await isSetupTokenValid(web.database.prisma, token))) {
     return (
       <AuthCard title="This set-up link is not valid" subtitle="It may have expired or been replaced.">
-        <p className="text-sm text-muted">Restart Vigil (npm start) to print a new one-time link, or set VIGIL_ADMIN_PASSWORD to create the administrator unattended.</p>
+        <p className="text-sm text-muted">
+          Restart Vigil (npm start) to print a new one-time link, or set VIGIL_ADMIN_PASSWORD to create the administrator unattended.
+        </p>
       </AuthCard>
     );
   }

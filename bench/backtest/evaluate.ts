@@ -11,9 +11,15 @@ const MINUTE = 60_000;
 function signalsAt(series: BacktestSeries, minute: number, tuning: Tuning): SubsystemSignals {
   const from = Math.max(0, minute - tuning.windowMinutes + 1);
   const points = series.values.slice(from, minute + 1).map((v, i) => ({ t: (from + i) * MINUTE, v }));
-  const signals: SubsystemSignals = { id: series.id ?? 'series', name: series.kind, kind: series.kind === 'restarts' || series.kind === 'latency' || series.kind === 'errors' ? 'module' : 'host' };
-  if (series.kind === 'disk' || series.kind === 'memory') signals.exhaustion = [{ label: series.kind, failure: `${series.kind} exhausted`, unit: '%', points, capacity: series.capacity ?? 100 }];
-  if (series.kind === 'latency' || series.kind === 'errors') signals.crossings = [{ label: series.kind, failure: `${series.kind} over threshold`, unit: '', points, threshold: series.threshold ?? 0 }];
+  const signals: SubsystemSignals = {
+    id: series.id ?? 'series',
+    name: series.kind,
+    kind: series.kind === 'restarts' || series.kind === 'latency' || series.kind === 'errors' ? 'module' : 'host',
+  };
+  if (series.kind === 'disk' || series.kind === 'memory')
+    signals.exhaustion = [{ label: series.kind, failure: `${series.kind} exhausted`, unit: '%', points, capacity: series.capacity ?? 100 }];
+  if (series.kind === 'latency' || series.kind === 'errors')
+    signals.crossings = [{ label: series.kind, failure: `${series.kind} over threshold`, unit: '', points, threshold: series.threshold ?? 0 }];
   if (series.kind === 'restarts') signals.restarts = { times: series.values.filter((m) => m <= minute).map((m) => m * MINUTE), budget: 5, windowMinutes: 30 };
   return signals;
 }
@@ -33,7 +39,11 @@ export function evaluateSeries(series: BacktestSeries, tuning: Tuning): SeriesOu
   let streak = 0;
   let alarmAt: number | null = null;
   for (let minute = 10; minute <= last; minute++) {
-    const { predictions } = assessSubsystem(signalsAt(series, minute, tuning), { now: minute * MINUTE, horizonMinutes: tuning.horizonMinutes, method: tuning.method });
+    const { predictions } = assessSubsystem(signalsAt(series, minute, tuning), {
+      now: minute * MINUTE,
+      horizonMinutes: tuning.horizonMinutes,
+      method: tuning.method,
+    });
     const alarming = predictions.some((p) => p.probability >= tuning.alarmProbability && p.etaMinutes <= tuning.horizonMinutes);
     streak = alarming ? streak + 1 : 0;
     if (streak >= tuning.confirm) {

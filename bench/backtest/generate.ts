@@ -33,7 +33,10 @@ function between(random: () => number, lo: number, hi: number): number {
 function base(random: () => number, level: number, noise: number, wave: number): number[] {
   const period = between(random, 40, 150);
   const phase = between(random, 0, 2 * Math.PI);
-  return Array.from({ length: MINUTES }, (_, i) => level + wave * Math.sin((2 * Math.PI * i) / period + phase) + noise * gauss(random) + (random() < 0.01 ? noise * 6 : 0));
+  return Array.from(
+    { length: MINUTES },
+    (_, i) => level + wave * Math.sin((2 * Math.PI * i) / period + phase) + noise * gauss(random) + (random() < 0.01 ? noise * 6 : 0),
+  );
 }
 
 function firstOver(values: number[], limit: number, from: number): number | null {
@@ -97,7 +100,11 @@ function restarts(random: () => number, failing: boolean): BacktestSeries {
     times.push(...loop);
     times.sort((a, b) => a - b);
     // The budget: 5 restarts within 30 minutes, then the engine escalates to people.
-    for (let i = 4; i < times.length; i++) if (times[i] - times[i - 4] <= 30) { failureAt = times[i]; break; }
+    for (let i = 4; i < times.length; i++)
+      if (times[i] - times[i - 4] <= 30) {
+        failureAt = times[i];
+        break;
+      }
   }
   return { kind: 'restarts', failureAt, values: [...new Set(times)].sort((a, b) => a - b) };
 }
@@ -109,7 +116,8 @@ export function generateSet(seed: number, perKind: number): BacktestSeries[] {
   for (const kind of kinds) {
     for (let i = 0; i < perKind * 2; i++) {
       const failing = i % 2 === 0;
-      const series = kind === 'disk' || kind === 'memory' ? growth(random, kind, failing) : kind === 'restarts' ? restarts(random, failing) : rising(random, kind, failing);
+      const series =
+        kind === 'disk' || kind === 'memory' ? growth(random, kind, failing) : kind === 'restarts' ? restarts(random, failing) : rising(random, kind, failing);
       if (failing && series.failureAt === null) continue;
       out.push(series);
     }

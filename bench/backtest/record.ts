@@ -197,7 +197,10 @@ interface Request {
 
 /** A loopback server child and a client firing at a fixed rate; every response is kept. */
 async function httpRecorder(name: string, kind: 'latency' | 'errors', start: number, onset: number | null): Promise<Recorder> {
-  const config = kind === 'latency' ? { start, onset, minuteMs: MINUTE_MS, baseMs: 15, growMsPerMinute: 0.5, errorPct: 0, errorGrowPctPerMinute: 0 } : { start, onset, minuteMs: MINUTE_MS, baseMs: 2, growMsPerMinute: 0, errorPct: 0.5, errorGrowPctPerMinute: 0.09 };
+  const config =
+    kind === 'latency'
+      ? { start, onset, minuteMs: MINUTE_MS, baseMs: 15, growMsPerMinute: 0.5, errorPct: 0, errorGrowPctPerMinute: 0 }
+      : { start, onset, minuteMs: MINUTE_MS, baseMs: 2, growMsPerMinute: 0, errorPct: 0.5, errorGrowPctPerMinute: 0.09 };
   const child = startChild(HTTP_SERVER, JSON.stringify(config));
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim())));
@@ -241,7 +244,8 @@ async function httpRecorder(name: string, kind: 'latency' | 'errors', start: num
       const baseline = kind === 'latency' ? early[early.length >> 1] : early.reduce((a, b) => a + b, 0) / early.length;
       const threshold = kind === 'latency' ? baseline * LATENCY_FACTOR : ERROR_THRESHOLD;
       const crossing = values.findIndex((v, i) => i >= (onset ?? 0) && v >= threshold);
-      if (onset === null && crossing >= 0) console.warn(`${name}: healthy series crossed its threshold at minute ${crossing}; kept as healthy, the fault was not injected`);
+      if (onset === null && crossing >= 0)
+        console.warn(`${name}: healthy series crossed its threshold at minute ${crossing}; kept as healthy, the fault was not injected`);
       const base = `loopback HTTP, ${perSecond} req/s real (1 s real = 1 min)`;
       return {
         id: `recorded-${name}`,
@@ -292,7 +296,12 @@ function restartRecorder(name: string, start: number, onset: number | null): Rec
       const values = [...new Set(restarts.filter((m) => m < MINUTES))].sort((a, b) => a - b);
       let failureAt: number | null = null;
       // The engine's budget (5 restarts within 30 minutes), as evaluate.ts applies it.
-      if (onset !== null) for (let i = 4; i < values.length; i++) if (values[i] - values[i - 4] <= 30) { failureAt = values[i]; break; }
+      if (onset !== null)
+        for (let i = 4; i < values.length; i++)
+          if (values[i] - values[i - 4] <= 30) {
+            failureAt = values[i];
+            break;
+          }
       return {
         id: `recorded-${name}`,
         kind: 'restarts',

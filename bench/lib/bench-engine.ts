@@ -19,7 +19,13 @@ export interface BenchEngine {
 }
 
 /** `audited`: events go through the real AuditWriter into the same file (the storage benchmark counts them). */
-export async function startBenchEngine(input: { dir: string; modules: () => ModuleDefinition[]; audited?: boolean; onModules?: (modules: ModuleView[]) => void; onIncident?: (incident: IncidentSummary) => void }): Promise<BenchEngine> {
+export async function startBenchEngine(input: {
+  dir: string;
+  modules: () => ModuleDefinition[];
+  audited?: boolean;
+  onModules?: (modules: ModuleView[]) => void;
+  onIncident?: (incident: IncidentSummary) => void;
+}): Promise<BenchEngine> {
   const file = path.join(input.dir, 'bench.db');
   const url = `file:${file}`;
   await applyMigrations(url);

@@ -19,7 +19,17 @@ export interface CrowdsecLapi {
   stop(): void;
 }
 
-export async function startCrowdsecLapi({ dir, port, entries, bouncers = 1 }: { dir: string; port: number; entries: number; bouncers?: number }): Promise<CrowdsecLapi> {
+export async function startCrowdsecLapi({
+  dir,
+  port,
+  entries,
+  bouncers = 1,
+}: {
+  dir: string;
+  port: number;
+  entries: number;
+  bouncers?: number;
+}): Promise<CrowdsecLapi> {
   mkdirSync(`${dir}/data`, { recursive: true });
   mkdirSync(`${dir}/notifications`, { recursive: true });
   const config = `${dir}/config.yaml`;
@@ -43,16 +53,31 @@ prometheus: { enabled: false }
   );
   const cscli = (...args: string[]) => execFileSync('/usr/bin/cscli', ['-c', config, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   cscli('machines', 'add', 'vigil-bench', '--auto', '-f', `${dir}/local_api_credentials.yaml`);
-  const keys = Array.from({ length: bouncers }, (_, i) => cscli('bouncers', 'add', i === 0 ? 'vigil-bench' : `vigil-bench-${i}`, '-o', 'raw').trim().split('\n').at(-1)!);
+  const keys = Array.from({ length: bouncers }, (_, i) =>
+    cscli('bouncers', 'add', i === 0 ? 'vigil-bench' : `vigil-bench-${i}`, '-o', 'raw')
+      .trim()
+      .split('\n')
+      .at(-1)!,
+  );
   const key = keys[0];
   const child = spawn('/usr/bin/crowdsec', ['-c', config, '-no-cs'], { stdio: 'ignore' });
   const dropCleanup = addCleanup(() => child.kill());
   const url = `http://127.0.0.1:${port}/v1/decisions?ip=192.0.2.1`;
-  for (let waited = 0; (await fetch(url, { headers: { 'x-api-key': key } }).then((r) => r.status, () => 0)) !== 200; waited += 100) {
+  for (
+    let waited = 0;
+    (await fetch(url, { headers: { 'x-api-key': key } }).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200;
+    waited += 100
+  ) {
     if (waited > 20_000) throw new Error('the crowdsec local API did not answer within 20 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const csv = ['duration,origin,reason,scope,type,value', ...Array.from({ length: entries }, (_, i) => `24h,bench,bench,ip,ban,10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`)];
+  const csv = [
+    'duration,origin,reason,scope,type,value',
+    ...Array.from({ length: entries }, (_, i) => `24h,bench,bench,ip,ban,10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`),
+  ];
   writeFileSync(`${dir}/decisions.csv`, `${csv.join('\n')}\n`);
   cscli('decisions', 'import', '-i', `${dir}/decisions.csv`);
   return {

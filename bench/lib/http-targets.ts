@@ -6,13 +6,17 @@ import type { AddressInfo } from 'node:net';
 
 const PORTS = Number(process.env.PORTS ?? 50);
 const servers = await Promise.all(
-  Array.from({ length: PORTS }, () => new Promise<http.Server>((resolve) => {
-    const server = http.createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(`ok ${req.url}`);
-    });
-    server.keepAliveTimeout = 60_000;
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  })),
+  Array.from(
+    { length: PORTS },
+    () =>
+      new Promise<http.Server>((resolve) => {
+        const server = http.createServer((req, res) => {
+          res.writeHead(200, { 'content-type': 'text/plain' }).end(`ok ${req.url}`);
+        });
+        server.keepAliveTimeout = 60_000;
+        server.listen(0, '127.0.0.1', () => resolve(server));
+      }),
+  ),
 );
 console.log(`ready ${JSON.stringify(servers.map((s) => (s.address() as AddressInfo).port))}`);
 process.on('SIGTERM', () => process.exit(0));

@@ -16,9 +16,7 @@ export interface Receipt {
   latencyWall: number;
 }
 
-export type ParentToChild =
-  | { type: 'start'; url: string; tokens: string[] }
-  | { type: 'finish' };
+export type ParentToChild = { type: 'start'; url: string; tokens: string[] } | { type: 'finish' };
 
 export type ChildToParent =
   | { type: 'ready'; connected: number }

@@ -11,17 +11,21 @@ const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
 const arrivals = new Map<string, number[]>();
 
 const servers = await Promise.all(
-  Array.from({ length: PORTS }, () => new Promise<http.Server>((resolve) => {
-    const server = http.createServer((req, res) => {
-      const url = req.url ?? '/';
-      let list = arrivals.get(url);
-      if (!list) arrivals.set(url, (list = []));
-      list.push(monoMs());
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-    server.keepAliveTimeout = 60_000;
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  })),
+  Array.from(
+    { length: PORTS },
+    () =>
+      new Promise<http.Server>((resolve) => {
+        const server = http.createServer((req, res) => {
+          const url = req.url ?? '/';
+          let list = arrivals.get(url);
+          if (!list) arrivals.set(url, (list = []));
+          list.push(monoMs());
+          res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        });
+        server.keepAliveTimeout = 60_000;
+        server.listen(0, '127.0.0.1', () => resolve(server));
+      }),
+  ),
 );
 
 /**

@@ -1,7 +1,16 @@
 import pg from 'pg';
 import { applyMigrations } from '@/server/db/migrate';
 
-export const FILTER_TYPES = ['health.sample', 'degradation.changed', 'threat.detected', 'module.restarted', 'auth.login', 'app.auth_failure', 'app.request', 'isolation.added'];
+export const FILTER_TYPES = [
+  'health.sample',
+  'degradation.changed',
+  'threat.detected',
+  'module.restarted',
+  'auth.login',
+  'app.auth_failure',
+  'app.request',
+  'isolation.added',
+];
 
 /**
  * The same mix as the SQLite filter fixture (8 types, 20 modules, critical 1 in 97, warning

@@ -18,10 +18,13 @@ function get(url: string): void {
 }
 
 targets.forEach((url, i) => {
-  setTimeout(() => {
-    get(url);
-    setInterval(() => get(url), intervalMs);
-  }, (i * intervalMs) / targets.length);
+  setTimeout(
+    () => {
+      get(url);
+      setInterval(() => get(url), intervalMs);
+    },
+    (i * intervalMs) / targets.length,
+  );
 });
 process.on('message', () => process.send?.({ type: 'failures', failures }));
 process.on('SIGTERM', () => process.exit(0));

@@ -17,7 +17,13 @@ const WARMUP = Number(process.env.WARMUP ?? 25);
 const MEASURE = Number(process.env.MEASURE ?? 120);
 
 const modules: ModuleDefinition[] = Array.from({ length: COUNT }, (_, i) =>
-  moduleSchema.parse({ name: `t${i}`, kind: 'http', url: `http://127.0.0.1:${ports[i % ports.length]}/target/${i}`, intervalSeconds: INTERVAL, timeoutSeconds: 5 }),
+  moduleSchema.parse({
+    name: `t${i}`,
+    kind: 'http',
+    url: `http://127.0.0.1:${ports[i % ports.length]}/target/${i}`,
+    intervalSeconds: INTERVAL,
+    timeoutSeconds: 5,
+  }),
 );
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-probe-'));
 // The benchmark stops this process with SIGTERM on a time limit or Ctrl-C: the temp dir goes too.

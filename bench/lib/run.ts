@@ -36,12 +36,13 @@ export function runBenchmark({ name, hardLimitMs, main }: BenchmarkRun): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void runCleanups().finally(() => process.exit(130)));
   }
-  const hardStop = hardLimitMs === undefined
-    ? undefined
-    : setTimeout(() => {
-      console.error(`${name}: hard time limit (${hardLimitMs / 1000} s) reached; cleaning up`);
-      void runCleanups().finally(() => process.exit(1));
-    }, hardLimitMs).unref();
+  const hardStop =
+    hardLimitMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          console.error(`${name}: hard time limit (${hardLimitMs / 1000} s) reached; cleaning up`);
+          void runCleanups().finally(() => process.exit(1));
+        }, hardLimitMs).unref();
   main()
     .catch(async (error: unknown) => {
       console.error(`${name}:`, error);

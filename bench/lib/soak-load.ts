@@ -52,7 +52,9 @@ export function guardChecks(target: SoakTarget, perSecond: number) {
   const counts = newCounts();
   let n = 0;
   const stop = loop(1000 / perSecond, async () => {
-    const response = await counted(counts, target, () => fetch(`http://127.0.0.1:${target.port}/guard/check`, { headers: { 'x-forwarded-for': `198.51.100.${n++ % 250}` }, signal: AbortSignal.timeout(5000) }));
+    const response = await counted(counts, target, () =>
+      fetch(`http://127.0.0.1:${target.port}/guard/check`, { headers: { 'x-forwarded-for': `198.51.100.${n++ % 250}` }, signal: AbortSignal.timeout(5000) }),
+    );
     await response?.body?.cancel();
   });
   return { counts, stop };
@@ -65,12 +67,14 @@ export function eventIngest(target: SoakTarget, batchesPerSecond: number, batchS
   let n = 0;
   const stop = loop(1000 / batchesPerSecond, async () => {
     const events = Array.from({ length: batchSize }, () => ({ type: 'custom', name: 'soak', source: `203.0.113.${n % 250}`, details: { n: n++ } }));
-    const response = await counted(counts, target, () => fetch(`http://127.0.0.1:${target.port}/api/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${target.apiToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ events }),
-      signal: AbortSignal.timeout(10_000),
-    }));
+    const response = await counted(counts, target, () =>
+      fetch(`http://127.0.0.1:${target.port}/api/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${target.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ events }),
+        signal: AbortSignal.timeout(10_000),
+      }),
+    );
     if (response?.status === 202) acknowledged.push(...((await response.json()) as { events: { eventId: string }[] }).events.map((e) => e.eventId));
     else await response?.body?.cancel();
   });
@@ -81,12 +85,14 @@ export function snapshots(target: SoakTarget, everyMs: number) {
   const counts = newCounts();
   let taken = 0;
   const stop = loop(everyMs, async () => {
-    const response = await counted(counts, target, () => fetch(`http://127.0.0.1:${target.port}/internal/v1/recovery/snapshots`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${target.internalToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ tags: ['scheduled'], actor: 'soak' }),
-      signal: AbortSignal.timeout(60_000),
-    }));
+    const response = await counted(counts, target, () =>
+      fetch(`http://127.0.0.1:${target.port}/internal/v1/recovery/snapshots`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${target.internalToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tags: ['scheduled'], actor: 'soak' }),
+        signal: AbortSignal.timeout(60_000),
+      }),
+    );
     if (response?.ok) taken += 1;
     await response?.body?.cancel();
   });

@@ -12,6 +12,23 @@ export function sqliteBulkInserter(raw: BetterSqlite3.Database): (rows: ChainedA
     'INSERT INTO "AuditEvent" ("seq","eventId","at","type","severity","actor","action","module","resource","reason","method","source","details","prevHash","hash") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
   );
   return raw.transaction((rows: ChainedAuditEvent[]) => {
-    for (const e of rows) insert.run(e.seq, e.eventId, e.at.replace('Z', '+00:00'), e.type, e.severity, e.actor, e.action, e.module, e.resource, e.reason, e.method, e.source, canonicalJson(e.details), e.prevHash, e.hash);
+    for (const e of rows)
+      insert.run(
+        e.seq,
+        e.eventId,
+        e.at.replace('Z', '+00:00'),
+        e.type,
+        e.severity,
+        e.actor,
+        e.action,
+        e.module,
+        e.resource,
+        e.reason,
+        e.method,
+        e.source,
+        canonicalJson(e.details),
+        e.prevHash,
+        e.hash,
+      );
   });
 }

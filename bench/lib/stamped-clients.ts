@@ -12,25 +12,34 @@ export interface StampedClients {
 }
 
 /** One websocket-only client per token; `onReceipt` sees each measured (non-warm-up) snapshot. */
-export function connectStampedClients({ url, tokens, onReceipt }: {
+export function connectStampedClients({
+  url,
+  tokens,
+  onReceipt,
+}: {
   url: string;
   tokens: string[];
   onReceipt: (receipt: Receipt & { client: number }) => void;
 }): StampedClients {
   const sockets: Socket[] = [];
-  const connected = Promise.all(tokens.map((token, client) => new Promise<void>((resolve, reject) => {
-    const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    sockets.push(socket);
-    socket.on('health:sample', (payload) => {
-      // Clocks first: stamp parsing is not part of the latency.
-      const receivedMono = monoMs();
-      const receivedWall = performance.timeOrigin + performance.now();
-      const stamp = stampOf(payload);
-      if (!stamp || stamp.warmup) return;
-      onReceipt({ client, latencyMono: receivedMono - stamp.sentMono, latencyWall: receivedWall - stamp.sentWall });
-    });
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (error) => reject(new Error(`client ${client}: ${error.message}`)));
-  }))).then(() => undefined);
+  const connected = Promise.all(
+    tokens.map(
+      (token, client) =>
+        new Promise<void>((resolve, reject) => {
+          const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+          sockets.push(socket);
+          socket.on('health:sample', (payload) => {
+            // Clocks first: stamp parsing is not part of the latency.
+            const receivedMono = monoMs();
+            const receivedWall = performance.timeOrigin + performance.now();
+            const stamp = stampOf(payload);
+            if (!stamp || stamp.warmup) return;
+            onReceipt({ client, latencyMono: receivedMono - stamp.sentMono, latencyWall: receivedWall - stamp.sentWall });
+          });
+          socket.once('connect', () => resolve());
+          socket.once('connect_error', (error) => reject(new Error(`client ${client}: ${error.message}`)));
+        }),
+    ),
+  ).then(() => undefined);
   return { sockets, connected };
 }

@@ -72,7 +72,10 @@ export function track(child: ChildProcess, label: string): { output: () => strin
 }
 
 /** Spawns `node --import tsx server/main.ts` (in `cwd`, a checkout) and resolves once /healthz answers 200. */
-export async function spawnWorker(extra: Record<string, string>, { cwd = REPO_ROOT, timeoutMs = 45_000 } = {}): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+export async function spawnWorker(
+  extra: Record<string, string>,
+  { cwd = REPO_ROOT, timeoutMs = 45_000 } = {},
+): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd,

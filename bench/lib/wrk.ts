@@ -23,7 +23,10 @@ const toMs = (text: string): number => {
  * which Debian does not package) has no fixed-rate mode, so connections × 1000 / delayMs
  * caps the rate instead.
  */
-export function writeWrkScript(file: string, { sources, isolatedEvery, delayMs, crowdsecKey }: { sources: number; isolatedEvery: number; delayMs?: number; crowdsecKey?: string }): string {
+export function writeWrkScript(
+  file: string,
+  { sources, isolatedEvery, delayMs, crowdsecKey }: { sources: number; isolatedEvery: number; delayMs?: number; crowdsecKey?: string },
+): string {
   // The same addresses asked of CrowdSec's local API the way its bouncers ask.
   const format = crowdsecKey
     ? `wrk.format("GET", "/v1/decisions?ip=" .. ip, { ["X-Api-Key"] = "${crowdsecKey}" })`
@@ -48,7 +51,19 @@ end
  * test stop taking turns on the same core — on a 2-core machine that turn-taking, not the
  * server, is most of a closed loop's tail latency.
  */
-export function runWrk({ url, seconds, connections, script, cpu }: { url: string; seconds: number; connections: number; script?: string; cpu?: number }): Promise<WrkResult> {
+export function runWrk({
+  url,
+  seconds,
+  connections,
+  script,
+  cpu,
+}: {
+  url: string;
+  seconds: number;
+  connections: number;
+  script?: string;
+  cpu?: number;
+}): Promise<WrkResult> {
   const wrkArgs = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script ? ['-s', script] : []), url];
   const [command, args] = cpu === undefined ? ['wrk', wrkArgs] : ['taskset', ['-c', String(cpu), 'wrk', ...wrkArgs]];
   return new Promise((resolve, reject) => {
@@ -59,7 +74,12 @@ export function runWrk({ url, seconds, connections, script, cpu }: { url: string
       const p99 = /\s99%\s+(\S+)/.exec(stdout);
       const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout);
       const socketErrors = /Socket errors:.*/.exec(stdout);
-      resolve({ requestsPerSecond: Math.round(Number(rps?.[1] ?? NaN)), latencyMs: { p50: toMs(p50?.[1] ?? ''), p99: toMs(p99?.[1] ?? '') }, non2xx: Number(non2xx?.[1] ?? 0), errors: socketErrors?.[0] ?? null });
+      resolve({
+        requestsPerSecond: Math.round(Number(rps?.[1] ?? NaN)),
+        latencyMs: { p50: toMs(p50?.[1] ?? ''), p99: toMs(p99?.[1] ?? '') },
+        non2xx: Number(non2xx?.[1] ?? 0),
+        errors: socketErrors?.[0] ?? null,
+      });
     });
   });
 }

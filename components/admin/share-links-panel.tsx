@@ -40,8 +40,17 @@ export function ShareLinksPanel() {
   const now = links.dataUpdatedAt;
   const rows = links.data?.links ?? [];
   return (
-    <Panel title="Shared links" subtitle="read-only views shared with people without an account; every use is audited" className="xl:col-span-2" testId="panel-share-links">
-      <DataTable columns={['Title', 'View', 'By', 'Expires', 'Uses', { label: 'State', align: 'right' }]} className="min-w-[720px] text-sm" empty={rows.length === 0 ? 'No links shared yet.' : undefined}>
+    <Panel
+      title="Shared links"
+      subtitle="read-only views shared with people without an account; every use is audited"
+      className="xl:col-span-2"
+      testId="panel-share-links"
+    >
+      <DataTable
+        columns={['Title', 'View', 'By', 'Expires', 'Uses', { label: 'State', align: 'right' }]}
+        className="min-w-[720px] text-sm"
+        empty={rows.length === 0 ? 'No links shared yet.' : undefined}
+      >
         {rows.map((link) => {
           const view = JSON.parse(link.view) as { path: string; query: Record<string, string> };
           const query = new URLSearchParams(view.query).toString();

@@ -60,7 +60,12 @@ function NewSecret({ secret, onDone }: { secret: string; onDone: () => void }) {
         <Button
           className="h-7 text-xs"
           data-testid="new-token-copy"
-          onClick={() => void navigator.clipboard?.writeText(secret).then(() => setCopied(true), () => undefined)}
+          onClick={() =>
+            void navigator.clipboard?.writeText(secret).then(
+              () => setCopied(true),
+              () => undefined,
+            )
+          }
         >
           {copied ? 'Copied' : 'Copy'}
         </Button>
@@ -94,10 +99,19 @@ function RevokeButton({ token, onRevoked }: { token: TokenRow; onRevoked: () => 
             }}
           >
             <p className="text-muted">
-              Whatever uses <code className="font-mono">{token.prefix}…</code> gets 401 within seconds. A revoked token cannot be restored; create a new one instead.
+              Whatever uses <code className="font-mono">{token.prefix}…</code> gets 401 within seconds. A revoked token cannot be restored; create a new one
+              instead.
             </p>
             <FormError message={revoke.error?.message ?? null} />
-            <DialogActions onCancel={() => setOpen(false)} label="Revoke" pendingLabel="Revoking…" pending={revoke.isPending} disabled={false} variant="danger" testId="token-revoke-confirm" />
+            <DialogActions
+              onCancel={() => setOpen(false)}
+              label="Revoke"
+              pendingLabel="Revoking…"
+              pending={revoke.isPending}
+              disabled={false}
+              variant="danger"
+              testId="token-revoke-confirm"
+            />
           </form>
         </Dialog>
       ) : null}
@@ -106,7 +120,13 @@ function RevokeButton({ token, onRevoked }: { token: TokenRow; onRevoked: () => 
 }
 
 /** "Full access of the role" by default; otherwise the scopes picked, grouped by what they reach. */
-function ScopePicker({ role, restricted, scopes, onRestrictedChange, onScopesChange }: {
+function ScopePicker({
+  role,
+  restricted,
+  scopes,
+  onRestrictedChange,
+  onScopesChange,
+}: {
   role: Role;
   restricted: boolean;
   scopes: Scope[];
@@ -136,8 +156,19 @@ function ScopePicker({ role, restricted, scopes, onRestrictedChange, onScopesCha
               {members.map((scope) => {
                 const definition = SCOPE_DEFINITIONS[scope];
                 return (
-                  <label key={scope} className="flex items-start gap-2 py-0.5" title={allowed.has(scope) ? definition.grants : `needs at least the ${definition.role} role`}>
-                    <input type="checkbox" className="mt-1" checked={scopes.includes(scope)} disabled={!allowed.has(scope)} onChange={(e) => toggle(scope, e.target.checked)} data-testid={`new-token-scope-${scope}`} />
+                  <label
+                    key={scope}
+                    className="flex items-start gap-2 py-0.5"
+                    title={allowed.has(scope) ? definition.grants : `needs at least the ${definition.role} role`}
+                  >
+                    <input
+                      type="checkbox"
+                      className="mt-1"
+                      checked={scopes.includes(scope)}
+                      disabled={!allowed.has(scope)}
+                      onChange={(e) => toggle(scope, e.target.checked)}
+                      data-testid={`new-token-scope-${scope}`}
+                    />
                     <span className={allowed.has(scope) ? '' : 'opacity-50'}>
                       <span className="font-mono text-xs">{scope}</span>
                       <span className="block text-xs text-faint">{definition.grants}</span>
@@ -149,7 +180,9 @@ function ScopePicker({ role, restricted, scopes, onRestrictedChange, onScopesCha
           ))}
         </div>
       ) : (
-        <p className="mt-1 text-xs text-faint">Every machine-API endpoint its role allows, and the operator API. Pick scopes to limit a token to what one script or proxy calls.</p>
+        <p className="mt-1 text-xs text-faint">
+          Every machine-API endpoint its role allows, and the operator API. Pick scopes to limit a token to what one script or proxy calls.
+        </p>
       )}
     </fieldset>
   );
@@ -181,7 +214,11 @@ export function TokensPanel() {
     <Panel title="API tokens" subtitle="for scripts, proxies and applications; scoped, revocable, stored hashed" testId="panel-tokens">
       {secret ? <NewSecret secret={secret} onDone={() => setSecret(null)} /> : null}
       {/* Narrow enough for the admin grid's half-width column at 1280 px, where a wider table hid Revoke off to the side. */}
-      <DataTable className="min-w-[600px] text-sm" columns={['Name', 'Token', 'Role', 'Scopes', 'Last used', { label: '', align: 'right' }]} empty={rows.length === 0 ? 'No tokens yet.' : null}>
+      <DataTable
+        className="min-w-[600px] text-sm"
+        columns={['Name', 'Token', 'Role', 'Scopes', 'Last used', { label: '', align: 'right' }]}
+        empty={rows.length === 0 ? 'No tokens yet.' : null}
+      >
         {rows.map((t) => (
           <Tr key={t.id}>
             <Td>
@@ -231,7 +268,13 @@ export function TokensPanel() {
         error={formError ?? create.error?.message ?? null}
       >
         <Field label="New token for">
-          <TextInput value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. nginx guard, deploy script" required data-testid="new-token-name" />
+          <TextInput
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. nginx guard, deploy script"
+            required
+            data-testid="new-token-name"
+          />
         </Field>
         <Field label="Role">
           <Select

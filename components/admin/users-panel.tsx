@@ -61,7 +61,12 @@ export function UsersPanel({ selfId }: { selfId: string }) {
             <Td className="text-xs text-muted">{u.lastLoginAt ? formatRelative(u.lastLoginAt) : 'never'}</Td>
             <Td className="text-right">
               {u.disabled ? <Badge tone="bad">disabled</Badge> : <Badge tone="ok">active</Badge>}{' '}
-              <Button variant={u.disabled ? 'ghost' : 'ghost-danger'} className="h-7 text-xs" disabled={change.isPending} onClick={() => change.mutate({ id: u.id, body: { disabled: !u.disabled } })}>
+              <Button
+                variant={u.disabled ? 'ghost' : 'ghost-danger'}
+                className="h-7 text-xs"
+                disabled={change.isPending}
+                onClick={() => change.mutate({ id: u.id, body: { disabled: !u.disabled } })}
+              >
                 {u.disabled ? 'Enable' : 'Disable'}
               </Button>
             </Td>
@@ -78,10 +83,24 @@ export function UsersPanel({ selfId }: { selfId: string }) {
         error={create.error ? create.error.message : null}
       >
         <Field label="New user">
-          <TextInput value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} required minLength={3} data-testid="new-user-name" />
+          <TextInput
+            value={form.username}
+            onChange={(e) => setForm({ ...form, username: e.target.value })}
+            required
+            minLength={3}
+            data-testid="new-user-name"
+          />
         </Field>
         <Field label="Initial password">
-          <TextInput type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required minLength={12} data-testid="new-user-password" />
+          <TextInput
+            type="password"
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+            required
+            minLength={12}
+            data-testid="new-user-password"
+          />
         </Field>
         <Field label="Role">
           <Select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })} data-testid="new-user-role">

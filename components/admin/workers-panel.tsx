@@ -27,11 +27,15 @@ export function WorkersPanel() {
     <Panel title="Workers" subtitle={subtitle} className="xl:col-span-2" testId="panel-workers">
       {overview && !overview.ha ? (
         <p className="text-sm text-muted">
-          This installation runs one worker. On PostgreSQL, start several with <code className="font-mono text-xs">VIGIL_HA=true</code>: one leads (probes, detectors, healing),
-          the others serve the guard, events and live dashboards and take over within seconds if the leader stops.
+          This installation runs one worker. On PostgreSQL, start several with <code className="font-mono text-xs">VIGIL_HA=true</code>: one leads (probes,
+          detectors, healing), the others serve the guard, events and live dashboards and take over within seconds if the leader stops.
         </p>
       ) : (
-        <DataTable columns={['Node', 'Role', 'Address', { label: 'Up since', align: 'right' }]} className="min-w-[560px] text-sm" empty={overview && overview.members.length === 0 ? 'No replica holds a session right now.' : undefined}>
+        <DataTable
+          columns={['Node', 'Role', 'Address', { label: 'Up since', align: 'right' }]}
+          className="min-w-[560px] text-sm"
+          empty={overview && overview.members.length === 0 ? 'No replica holds a session right now.' : undefined}
+        >
           {(overview?.members ?? []).map((member) => (
             <Tr key={member.node}>
               <Td className="font-mono text-xs">

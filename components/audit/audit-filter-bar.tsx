@@ -70,17 +70,34 @@ export function AuditFilterBar() {
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <div role="group" aria-label="Severity" className="flex flex-wrap items-center gap-1">
           {SEVERITIES.map((severity) => (
-            <button key={severity} type="button" aria-pressed={severities.includes(severity)} className={chip(severities.includes(severity))} onClick={() => toggleSeverity(severity)}>
+            <button
+              key={severity}
+              type="button"
+              aria-pressed={severities.includes(severity)}
+              className={chip(severities.includes(severity))}
+              onClick={() => toggleSeverity(severity)}
+            >
               {severity}
             </button>
           ))}
         </div>
         <div role="group" aria-label="Time range" className="flex flex-wrap items-center gap-1">
-          <button type="button" aria-pressed={!range && !custom} className={chip(!range && !custom)} onClick={() => url.update({ range: null, from: null, to: null })}>
+          <button
+            type="button"
+            aria-pressed={!range && !custom}
+            className={chip(!range && !custom)}
+            onClick={() => url.update({ range: null, from: null, to: null })}
+          >
             all
           </button>
           {Object.keys(RELATIVE_RANGES).map((r) => (
-            <button key={r} type="button" aria-pressed={range === r} className={chip(range === r)} onClick={() => url.update({ range: r, from: null, to: null })}>
+            <button
+              key={r}
+              type="button"
+              aria-pressed={range === r}
+              className={chip(range === r)}
+              onClick={() => url.update({ range: r, from: null, to: null })}
+            >
               {r}
             </button>
           ))}

@@ -13,7 +13,17 @@ function formatStamp(iso: string): { day: string; time: string } {
 
 /** Dense rows, newest first; event text is untrusted and only ever rendered as React text. */
 /** `compact` when the detail panel takes half the width: date and source move to the panel. */
-export function AuditTimeline({ events, selectedSeq, compact, onSelect }: { events: ChainedAuditEvent[]; selectedSeq: number | null; compact: boolean; onSelect: (seq: number) => void }) {
+export function AuditTimeline({
+  events,
+  selectedSeq,
+  compact,
+  onSelect,
+}: {
+  events: ChainedAuditEvent[];
+  selectedSeq: number | null;
+  compact: boolean;
+  onSelect: (seq: number) => void;
+}) {
   return (
     <ol data-testid="audit-timeline" className="divide-y divide-border">
       {events.map((event) => {

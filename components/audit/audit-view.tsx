@@ -18,7 +18,8 @@ export function AuditView({ canShare }: { canShare: boolean }) {
   const loaded = events.find((e) => e.seq === url.selectedSeq);
   const single = useAuditEventQuery(url.selectedSeq, loaded);
   const selected = loaded ?? single.data ?? null;
-  const exportHref = (format: 'ndjson' | 'csv') => `/api/audit/export?${new URLSearchParams([...new URLSearchParams(url.filterQuery), ['format', format]]).toString()}`;
+  const exportHref = (format: 'ndjson' | 'csv') =>
+    `/api/audit/export?${new URLSearchParams([...new URLSearchParams(url.filterQuery), ['format', format]]).toString()}`;
 
   return (
     <div className="flex flex-col gap-3">
@@ -32,13 +33,29 @@ export function AuditView({ canShare }: { canShare: boolean }) {
         }
         actions={
           <>
-            <a className="rounded-md border border-border px-2 py-1 text-xs text-muted hover:bg-surface-2" href={exportHref('ndjson')} download data-testid="export-ndjson">
+            <a
+              className="rounded-md border border-border px-2 py-1 text-xs text-muted hover:bg-surface-2"
+              href={exportHref('ndjson')}
+              download
+              data-testid="export-ndjson"
+            >
               NDJSON
             </a>
-            <a className="rounded-md border border-border px-2 py-1 text-xs text-muted hover:bg-surface-2" href={exportHref('csv')} download data-testid="export-csv">
+            <a
+              className="rounded-md border border-border px-2 py-1 text-xs text-muted hover:bg-surface-2"
+              href={exportHref('csv')}
+              download
+              data-testid="export-csv"
+            >
               CSV
             </a>
-            {canShare ? <ShareButton view={{ path: '/audit', query: Object.fromEntries(new URLSearchParams(url.filterQuery)) }} defaultTitle="Audit trail" offerRedaction /> : null}
+            {canShare ? (
+              <ShareButton
+                view={{ path: '/audit', query: Object.fromEntries(new URLSearchParams(url.filterQuery)) }}
+                defaultTitle="Audit trail"
+                offerRedaction
+              />
+            ) : null}
           </>
         }
         testId="panel-audit-filters"
@@ -61,7 +78,12 @@ export function AuditView({ canShare }: { canShare: boolean }) {
             </div>
           ) : (
             <>
-              <AuditTimeline events={events} selectedSeq={url.selectedSeq} compact={url.selectedSeq !== null} onSelect={(seq) => url.update({ event: String(seq) })} />
+              <AuditTimeline
+                events={events}
+                selectedSeq={url.selectedSeq}
+                compact={url.selectedSeq !== null}
+                onSelect={(seq) => url.update({ event: String(seq) })}
+              />
               <div className="flex items-center justify-between border-t border-border px-3 py-2 text-xs text-faint">
                 <span className="tabular">{events.length} shown</span>
                 {search.hasNextPage ? (

@@ -31,11 +31,16 @@ export function ChainStatus({ canVerify }: { canVerify: boolean }) {
         </Badge>
       ) : (
         <Link href={`/audit?event=${result.firstBadSeq}`} className="inline-flex" title={result.message}>
-          <Badge tone="crit">✗ chain broken at #{result.firstBadSeq}: {result.problem}</Badge>
+          <Badge tone="crit">
+            ✗ chain broken at #{result.firstBadSeq}: {result.problem}
+          </Badge>
         </Link>
       )}
       {result ? (
-        <span className="text-faint" title={`${result.events.toLocaleString()} events, ${result.checkpointsChecked} signed checkpoints, ${result.eventsPerSecond.toLocaleString()} events/s`}>
+        <span
+          className="text-faint"
+          title={`${result.events.toLocaleString()} events, ${result.checkpointsChecked} signed checkpoints, ${result.eventsPerSecond.toLocaleString()} events/s`}
+        >
           {result.mode} check, {result.checkpointsChecked} signed checkpoints
         </span>
       ) : null}

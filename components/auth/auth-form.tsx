@@ -10,7 +10,15 @@ import { FormError } from '../ui/field';
  * `submit` sends the fields; on success the page moves to `redirectTo` and the form stays
  * busy until it is gone, on failure it shows the error and can be sent again.
  */
-export function AuthForm({ submitLabel, busyLabel, submitTestId, redirectTo, validate, submit, children }: {
+export function AuthForm({
+  submitLabel,
+  busyLabel,
+  submitTestId,
+  redirectTo,
+  validate,
+  submit,
+  children,
+}: {
   submitLabel: string;
   busyLabel: string;
   submitTestId: string;
@@ -26,25 +34,27 @@ export function AuthForm({ submitLabel, busyLabel, submitTestId, redirectTo, val
   return (
     <form
       className="flex flex-col gap-4"
-      onSubmit={(event) => void (async () => {
-        event.preventDefault();
-        const form = new FormData(event.currentTarget);
-        const problem = validate?.(form) ?? null;
-        if (problem) {
-          setError(problem);
-          return;
-        }
-        setBusy(true);
-        setError(null);
-        try {
-          await submit(form);
-          router.replace(typeof redirectTo === 'function' ? redirectTo() : redirectTo);
-          router.refresh();
-        } catch (e) {
-          setError((e as Error).message);
-          setBusy(false);
-        }
-      })()}
+      onSubmit={(event) =>
+        void (async () => {
+          event.preventDefault();
+          const form = new FormData(event.currentTarget);
+          const problem = validate?.(form) ?? null;
+          if (problem) {
+            setError(problem);
+            return;
+          }
+          setBusy(true);
+          setError(null);
+          try {
+            await submit(form);
+            router.replace(typeof redirectTo === 'function' ? redirectTo() : redirectTo);
+            router.refresh();
+          } catch (e) {
+            setError((e as Error).message);
+            setBusy(false);
+          }
+        })()
+      }
     >
       {children}
       <FormError message={error} />

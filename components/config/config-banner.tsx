@@ -47,7 +47,8 @@ export function ConfigBanner() {
         .
       </p>
       <p className="mt-1 text-muted">
-        Run <code className="rounded bg-surface-2 px-1 font-mono text-text">vigil config check</code> to see every problem; this goes away once a valid file is saved.{' '}
+        Run <code className="rounded bg-surface-2 px-1 font-mono text-text">vigil config check</code> to see every problem; this goes away once a valid file is
+        saved.{' '}
         <Link href="/audit?type=config.reload_rejected" className="font-medium text-text underline underline-offset-2" data-testid="config-banner-audit">
           Refusals in the audit trail
         </Link>

@@ -8,7 +8,11 @@ export function ConnectionBanner({ database }: { database: DatabaseStatus | null
   const live = useLiveStatus();
   if (live.state === 'offline') {
     return (
-      <div role="alert" data-testid="offline-banner" className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-bad/50 bg-bad/10 px-4 py-2.5 text-sm text-bad">
+      <div
+        role="alert"
+        data-testid="offline-banner"
+        className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-bad/50 bg-bad/10 px-4 py-2.5 text-sm text-bad"
+      >
         <span>
           <strong className="font-semibold">Worker unreachable.</strong> Live updates stopped; the values below are the last ones received.
         </span>

@@ -56,8 +56,15 @@ export function Dashboard({ principal }: { principal: Principal }) {
       <RecoveryBanners principal={principal} />
 
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-12">
-        <Panel title="Health" subtitle={snapshot ? `sampled ${formatRelative(snapshot.sample.at, now)}` : undefined} className="xl:col-span-3" testId="panel-health">
-          <span hidden data-testid="sample-at">{snapshot?.sample.at ?? ''}</span>
+        <Panel
+          title="Health"
+          subtitle={snapshot ? `sampled ${formatRelative(snapshot.sample.at, now)}` : undefined}
+          className="xl:col-span-3"
+          testId="panel-health"
+        >
+          <span hidden data-testid="sample-at">
+            {snapshot?.sample.at ?? ''}
+          </span>
           <HealthGauge score={snapshot?.score ?? null} deductions={snapshot?.deductions ?? []} stale={stale} />
         </Panel>
         <Panel
@@ -66,7 +73,11 @@ export function Dashboard({ principal }: { principal: Principal }) {
           testId="panel-degradation"
           actions={snapshot && canOperate(principal) ? <PinDegradationControl pinned={snapshot.pinnedDegradation} /> : null}
         >
-          {snapshot ? <DegradationLadder level={snapshot.degradation} pinned={snapshot.pinnedDegradation} /> : <EmptyState title={health.isError ? 'Worker unreachable' : 'Waiting for the worker…'} />}
+          {snapshot ? (
+            <DegradationLadder level={snapshot.degradation} pinned={snapshot.pinnedDegradation} />
+          ) : (
+            <EmptyState title={health.isError ? 'Worker unreachable' : 'Waiting for the worker…'} />
+          )}
         </Panel>
         <Panel title="Host" className="md:col-span-2 xl:col-span-5" testId="panel-host">
           {snapshot ? <HostFacts snapshot={snapshot} now={now} /> : <EmptyState title={health.isError ? 'Worker unreachable' : 'Waiting for the worker…'} />}
@@ -89,8 +100,24 @@ export function Dashboard({ principal }: { principal: Principal }) {
         ) : (
           <div className="grid grid-cols-1 gap-6 md:grid-cols-3">
             <ResourceChart points={points} field="cpu" windowMs={HISTORY_RANGES[range]} color="var(--chart-cpu)" label="CPU" warnAt={90} testId="chart-cpu" />
-            <ResourceChart points={points} field="memory" windowMs={HISTORY_RANGES[range]} color="var(--chart-memory)" label="Memory" warnAt={95} testId="chart-memory" />
-            <ResourceChart points={points} field="disk" windowMs={HISTORY_RANGES[range]} color="var(--chart-disk)" label="Fullest disk" warnAt={90} testId="chart-disk" />
+            <ResourceChart
+              points={points}
+              field="memory"
+              windowMs={HISTORY_RANGES[range]}
+              color="var(--chart-memory)"
+              label="Memory"
+              warnAt={95}
+              testId="chart-memory"
+            />
+            <ResourceChart
+              points={points}
+              field="disk"
+              windowMs={HISTORY_RANGES[range]}
+              color="var(--chart-disk)"
+              label="Fullest disk"
+              warnAt={90}
+              testId="chart-disk"
+            />
           </div>
         )}
       </Panel>

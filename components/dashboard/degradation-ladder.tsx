@@ -14,14 +14,24 @@ export function DegradationLadder({ level, pinned }: { level: DegradationLevel; 
           <span className="text-2xl font-semibold" data-testid="degradation-level" data-level={level}>
             {style.label}
           </span>
-          {pinned ? <Badge tone="accent" testId="degradation-pinned">held ≥ {LEVEL_STYLE[pinned].label}</Badge> : null}
+          {pinned ? (
+            <Badge tone="accent" testId="degradation-pinned">
+              held ≥ {LEVEL_STYLE[pinned].label}
+            </Badge>
+          ) : null}
         </div>
         <span className="text-xs text-faint">{level}</span>
       </div>
       <div className="grid grid-cols-5 gap-1" aria-hidden>
         {DEGRADATION_LEVELS.map((l, i) => (
           <div key={l} className="flex flex-col gap-1">
-            <div className={cn('h-1.5 rounded-full', i <= current ? TONE_FILL[LEVEL_STYLE[l].tone] : 'bg-surface-2', i === current && 'ring-2 ring-offset-1 ring-offset-surface ring-border')} />
+            <div
+              className={cn(
+                'h-1.5 rounded-full',
+                i <= current ? TONE_FILL[LEVEL_STYLE[l].tone] : 'bg-surface-2',
+                i === current && 'ring-2 ring-offset-1 ring-offset-surface ring-border',
+              )}
+            />
             <span className={cn('text-center text-[10px]', i === current ? 'font-semibold text-text' : 'text-faint')}>{LEVEL_STYLE[l].label}</span>
           </div>
         ))}

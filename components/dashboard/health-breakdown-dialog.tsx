@@ -51,7 +51,9 @@ export function HealthBreakdownDialog({ score, deductions, onClose }: { score: n
           </tr>
         </tbody>
       </table>
-      <p className="mt-3 text-xs text-faint">Weights shown are the defaults. The score sets the degradation level: 80+ normal, 65 level 1, 50 level 2, 30 level 3, below that emergency.</p>
+      <p className="mt-3 text-xs text-faint">
+        Weights shown are the defaults. The score sets the degradation level: 80+ normal, 65 level 1, 50 level 2, 30 level 3, below that emergency.
+      </p>
       <div className="mt-4 flex justify-end">
         <Button onClick={onClose}>Close</Button>
       </div>

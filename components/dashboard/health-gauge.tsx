@@ -48,13 +48,35 @@ export function HealthGauge({ score, deductions, stale }: { score: number | null
       >
         <svg viewBox="0 0 200 170" role="img" aria-label={score === null ? 'health score unknown' : `health score ${score} of 100`} className="w-full">
           {BANDS.map((band) => (
-            <path key={band.from} d={arc(START + (SWEEP * band.from) / 100 + 0.8, START + (SWEEP * band.to) / 100 - 0.8, RADIUS + 12)} stroke={band.color} strokeWidth={3} fill="none" opacity={0.55} />
+            <path
+              key={band.from}
+              d={arc(START + (SWEEP * band.from) / 100 + 0.8, START + (SWEEP * band.to) / 100 - 0.8, RADIUS + 12)}
+              stroke={band.color}
+              strokeWidth={3}
+              fill="none"
+              opacity={0.55}
+            />
           ))}
           <path d={arc(START, START + SWEEP)} stroke="var(--surface-2)" strokeWidth={14} fill="none" strokeLinecap="round" />
           {score !== null && score > 0 ? (
-            <path d={arc(START, angle)} stroke={`var(--${tone === 'neutral' ? 'faint' : tone})`} strokeWidth={14} fill="none" strokeLinecap="round" style={{ transition: 'd 400ms ease' }} />
+            <path
+              d={arc(START, angle)}
+              stroke={`var(--${tone === 'neutral' ? 'faint' : tone})`}
+              strokeWidth={14}
+              fill="none"
+              strokeLinecap="round"
+              style={{ transition: 'd 400ms ease' }}
+            />
           ) : null}
-          <text x={CENTER} y={104} textAnchor="middle" className={cn('tabular fill-current', TONE_TEXT[tone])} fontSize={46} fontWeight={700} data-testid="health-score">
+          <text
+            x={CENTER}
+            y={104}
+            textAnchor="middle"
+            className={cn('tabular fill-current', TONE_TEXT[tone])}
+            fontSize={46}
+            fontWeight={700}
+            data-testid="health-score"
+          >
             {score ?? '—'}
           </text>
           <text x={CENTER} y={126} textAnchor="middle" className="fill-current text-faint" fontSize={11} letterSpacing={1}>

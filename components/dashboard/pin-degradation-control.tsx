@@ -31,10 +31,20 @@ export function PinDegradationControl({ pinned }: { pinned: DegradationLevel | n
 
   return (
     <>
-      <Button onClick={() => { mutation.reset(); setOpen(true); }} data-testid="pin-open">
+      <Button
+        onClick={() => {
+          mutation.reset();
+          setOpen(true);
+        }}
+        data-testid="pin-open"
+      >
         {pinned ? 'Change hold' : 'Hold level'}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={pinned ? `Degradation held at ${LEVEL_STYLE[pinned].label} or worse` : 'Hold the degradation level'}>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={pinned ? `Degradation held at ${LEVEL_STYLE[pinned].label} or worse` : 'Hold the degradation level'}
+      >
         <form
           className="flex flex-col gap-4"
           onSubmit={(event) => {
@@ -42,7 +52,10 @@ export function PinDegradationControl({ pinned }: { pinned: DegradationLevel | n
             submit(level);
           }}
         >
-          <p className="text-sm text-muted">Features of the chosen level stay off even if the health score recovers, until the hold is released. A worse computed level still applies. Recorded in the audit trail.</p>
+          <p className="text-sm text-muted">
+            Features of the chosen level stay off even if the health score recovers, until the hold is released. A worse computed level still applies. Recorded
+            in the audit trail.
+          </p>
           <Field label="Hold at least at">
             <Select value={level} onChange={(e) => setLevel(e.target.value as DegradationLevel)} data-testid="pin-level">
               {DEGRADATION_LEVELS.filter((l) => l !== 'NORMAL').map((l) => (
@@ -53,7 +66,15 @@ export function PinDegradationControl({ pinned }: { pinned: DegradationLevel | n
             </Select>
           </Field>
           <Field label="Reason" hint="Shown to other operators and kept in the audit trail.">
-            <TextInput value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. database migration in progress" required minLength={3} maxLength={500} data-testid="pin-reason" />
+            <TextInput
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="e.g. database migration in progress"
+              required
+              minLength={3}
+              maxLength={500}
+              data-testid="pin-reason"
+            />
           </Field>
           <FormError message={mutation.error ? mutation.error.message : null} />
           <div className="flex flex-wrap justify-end gap-2">

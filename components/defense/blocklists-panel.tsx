@@ -42,9 +42,16 @@ export function BlocklistsPanel({ principal, now, className }: { principal: Prin
   const operator = canOperate(principal);
   const lists = data?.blocklists ?? [];
   return (
-    <Panel title="Blocklists" subtitle={`${lists.length} imported ${lists.length === 1 ? 'list' : 'lists'}, enforced by the guard and sent to bouncers`} className={className} testId="panel-blocklists">
+    <Panel
+      title="Blocklists"
+      subtitle={`${lists.length} imported ${lists.length === 1 ? 'list' : 'lists'}, enforced by the guard and sent to bouncers`}
+      className={className}
+      testId="panel-blocklists"
+    >
       {isError ? <p className="text-sm text-bad">Could not load the blocklists: {error.message}</p> : null}
-      {data && lists.length === 0 ? <EmptyState title="No blocklist is configured">Add defense.blocklists to vigil.config.yaml to import IP lists.</EmptyState> : null}
+      {data && lists.length === 0 ? (
+        <EmptyState title="No blocklist is configured">Add defense.blocklists to vigil.config.yaml to import IP lists.</EmptyState>
+      ) : null}
       <ul className="-mx-4 -my-4 divide-y divide-border" data-testid="blocklist-list">
         {lists.map((list) => (
           <li key={list.name} className="flex flex-col gap-3 px-4 py-3 lg:flex-row lg:items-center lg:gap-6" data-testid="blocklist" data-name={list.name}>
@@ -59,15 +66,29 @@ export function BlocklistsPanel({ principal, now, className }: { principal: Prin
             <dl className="grid grid-cols-3 gap-x-4 gap-y-2 sm:grid-cols-5 lg:shrink-0">
               <Fact label="Entries" value={count(list.entries)} testId="blocklist-entries" />
               <Fact label="Intervals" value={count(list.intervals)} testId="blocklist-intervals" />
-              <Fact label="Excluded" value={<span title="entries touching the allowlist, loopback or a trusted proxy: those addresses are never blocked">{count(list.excluded)}</span>} />
-              <Fact label="Last refresh" value={list.lastRefreshAt ? formatRelative(list.lastRefreshAt, now) : <span className="text-faint">never</span>} className="whitespace-nowrap" />
+              <Fact
+                label="Excluded"
+                value={
+                  <span title="entries touching the allowlist, loopback or a trusted proxy: those addresses are never blocked">{count(list.excluded)}</span>
+                }
+              />
+              <Fact
+                label="Last refresh"
+                value={list.lastRefreshAt ? formatRelative(list.lastRefreshAt, now) : <span className="text-faint">never</span>}
+                className="whitespace-nowrap"
+              />
               <Fact label="Next refresh" value={<NextRefresh list={list} now={now} />} className="whitespace-nowrap" />
             </dl>
             <div className="min-w-0 flex-1">
               <ListState list={list} />
             </div>
             {operator ? (
-              <Button className="h-7 self-start px-2 text-xs lg:self-center" disabled={list.refreshing || (refresh.isPending && refresh.variables?.name === list.name)} onClick={() => refresh.mutate({ name: list.name })} data-testid="blocklist-refresh">
+              <Button
+                className="h-7 self-start px-2 text-xs lg:self-center"
+                disabled={list.refreshing || (refresh.isPending && refresh.variables?.name === list.name)}
+                onClick={() => refresh.mutate({ name: list.name })}
+                data-testid="blocklist-refresh"
+              >
                 Refresh now
               </Button>
             ) : null}

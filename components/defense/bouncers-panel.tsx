@@ -31,12 +31,28 @@ function StatusBadge({ bouncer }: { bouncer: BouncerView }) {
 export function BouncersPanel({ now, className }: { now: number; className?: string }) {
   const { data, isError, error } = useBouncersQuery();
   const bouncers = data?.bouncers ?? [];
-  const empty = isError ? `Could not load the bouncers: ${error.message}` : !data ? 'Loading…' : bouncers.length === 0 ? 'No bouncer yet. Add one on the worker host with: vigil bouncer add NAME' : null;
+  const empty = isError
+    ? `Could not load the bouncers: ${error.message}`
+    : !data
+      ? 'Loading…'
+      : bouncers.length === 0
+        ? 'No bouncer yet. Add one on the worker host with: vigil bouncer add NAME'
+        : null;
   const stale = bouncers.filter((b) => b.status === 'stale' || b.status === 'failing').length;
   return (
-    <Panel title="Bouncers" subtitle={stale > 0 ? `${stale} of ${bouncers.length} need attention` : `${bouncers.length} enforcing`} className={className} testId="panel-bouncers">
+    <Panel
+      title="Bouncers"
+      subtitle={stale > 0 ? `${stale} of ${bouncers.length} need attention` : `${bouncers.length} enforcing`}
+      className={className}
+      testId="panel-bouncers"
+    >
       {/* Status and last pull first: on a phone the rest scrolls sideways. */}
-      <DataTable columns={['Name', 'Status', 'Last pull', { label: 'Delivered', align: 'right' }, 'Address', 'Version']} className="min-w-[600px] text-sm" testId="bouncer-table" empty={empty}>
+      <DataTable
+        columns={['Name', 'Status', 'Last pull', { label: 'Delivered', align: 'right' }, 'Address', 'Version']}
+        className="min-w-[600px] text-sm"
+        testId="bouncer-table"
+        empty={empty}
+      >
         {bouncers.map((bouncer) => (
           <Tr key={bouncer.name}>
             <Td className="whitespace-nowrap font-medium" data-testid="bouncer-name">

@@ -13,7 +13,10 @@ export function DefenseModeIndicator() {
   const locked = data.mode === 'LOCKDOWN';
   return (
     <Link href="/#defense" title={`Defense mode: ${data.mode}`} data-testid="defense-mode-indicator" data-mode={data.mode}>
-      <Badge tone={MODE_TONE[data.mode]} className={cn('font-semibold tracking-wide', locked && 'motion-safe:animate-pulse bg-crit text-white dark:text-slate-950')}>
+      <Badge
+        tone={MODE_TONE[data.mode]}
+        className={cn('font-semibold tracking-wide', locked && 'motion-safe:animate-pulse bg-crit text-white dark:text-slate-950')}
+      >
         <span className="hidden sm:inline">defense</span> {data.mode}
       </Badge>
     </Link>

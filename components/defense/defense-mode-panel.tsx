@@ -11,12 +11,27 @@ import { MODE_MEANING, MODE_TONE } from './defense-style';
 import { LockdownControl } from './lockdown-control';
 
 /** NORMAL / ELEVATED / LOCKDOWN, what it means now, and the lockdown switch for administrators. */
-export function DefenseModePanel({ overview, principal, now, className }: { overview: DefenseOverview; principal: Principal; now: number; className?: string }) {
+export function DefenseModePanel({
+  overview,
+  principal,
+  now,
+  className,
+}: {
+  overview: DefenseOverview;
+  principal: Principal;
+  now: number;
+  className?: string;
+}) {
   const tone = MODE_TONE[overview.mode];
   const lockdown = overview.lockdown;
   const serious = overview.threatCounts.high + overview.threatCounts.critical;
   return (
-    <Panel title="Defense mode" className={className} testId="panel-defense-mode" actions={canAdminister(principal) ? <LockdownControl overview={overview} /> : null}>
+    <Panel
+      title="Defense mode"
+      className={className}
+      testId="panel-defense-mode"
+      actions={canAdminister(principal) ? <LockdownControl overview={overview} /> : null}
+    >
       <div className="flex items-center gap-3">
         <span className={cn('h-3 w-3 shrink-0 rounded-full', TONE_FILL[tone], overview.mode !== 'NORMAL' && 'motion-safe:animate-pulse')} aria-hidden />
         <span className={cn('text-3xl font-bold tracking-tight', TONE_TEXT[tone])} data-testid="defense-mode">

@@ -14,4 +14,10 @@ export const LEVEL_TONE: Record<ThreatLevel, Tone> = { medium: 'warn', high: 'or
 /** Chart colours per level, the same hues as the badges. */
 export const LEVEL_COLOR: Record<ThreatLevel, string> = { medium: 'var(--warn)', high: 'var(--orange)', critical: 'var(--crit)' };
 
-export const ACTION_LABEL: Record<ThreatAction, string> = { recorded: 'recorded', isolated: 'isolated', 'already-isolated': 'already isolated', allowlisted: 'allowlisted, let through', protected: 'loopback or trusted proxy, never isolated' };
+export const ACTION_LABEL: Record<ThreatAction, string> = {
+  recorded: 'recorded',
+  isolated: 'isolated',
+  'already-isolated': 'already isolated',
+  allowlisted: 'allowlisted, let through',
+  protected: 'loopback or trusted proxy, never isolated',
+};

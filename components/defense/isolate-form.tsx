@@ -46,7 +46,15 @@ export function IsolateForm() {
       error={problem ?? reasonProblem ?? (isolate.error ? isolate.error.message : null)}
     >
       <Field label="Source (IP or CIDR)">
-        <TextInput value={source} onChange={(e) => setSource(e.target.value)} placeholder="203.0.113.9 or 198.51.100.0/24" spellCheck={false} aria-invalid={problem !== null} className="font-mono" data-testid="isolate-source" />
+        <TextInput
+          value={source}
+          onChange={(e) => setSource(e.target.value)}
+          placeholder="203.0.113.9 or 198.51.100.0/24"
+          spellCheck={false}
+          aria-invalid={problem !== null}
+          className="font-mono"
+          data-testid="isolate-source"
+        />
       </Field>
       <Field label="For">
         <Select value={duration} onChange={(e) => setDuration(e.target.value)} data-testid="isolate-duration">
@@ -58,7 +66,13 @@ export function IsolateForm() {
         </Select>
       </Field>
       <Field label="Reason">
-        <TextInput value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. credential stuffing" maxLength={500} data-testid="isolate-reason" />
+        <TextInput
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="e.g. credential stuffing"
+          maxLength={500}
+          data-testid="isolate-reason"
+        />
       </Field>
     </InlineForm>
   );

@@ -18,14 +18,36 @@ function TimeLeft({ decision, now }: { decision: DefenseDecision; now: number })
 }
 
 /** Sources the guard refuses now, with a live countdown; operators isolate and restore here. */
-export function IsolationsPanel({ isolations, total, principal, now, className }: { isolations: DefenseDecision[]; total: number; principal: Principal; now: number; className?: string }) {
+export function IsolationsPanel({
+  isolations,
+  total,
+  principal,
+  now,
+  className,
+}: {
+  isolations: DefenseDecision[];
+  total: number;
+  principal: Principal;
+  now: number;
+  className?: string;
+}) {
   const [restoring, setRestoring] = useState<DefenseDecision | null>(null);
   const operator = canOperate(principal);
   const columns = operator ? ['Source', 'Time left', 'Origin', 'Reason', ''] : ['Source', 'Time left', 'Origin', 'Reason'];
   return (
-    <Panel title="Isolated sources" subtitle={total > isolations.length ? `newest ${isolations.length} of ${total}` : `${total} isolated`} className={className} testId="panel-isolations">
+    <Panel
+      title="Isolated sources"
+      subtitle={total > isolations.length ? `newest ${isolations.length} of ${total}` : `${total} isolated`}
+      className={className}
+      testId="panel-isolations"
+    >
       <div className="max-h-96 overflow-y-auto">
-        <DataTable columns={columns} className="min-w-[560px] text-sm" testId="isolation-table" empty={isolations.length === 0 ? 'No source is isolated. The guard lets everyone through.' : null}>
+        <DataTable
+          columns={columns}
+          className="min-w-[560px] text-sm"
+          testId="isolation-table"
+          empty={isolations.length === 0 ? 'No source is isolated. The guard lets everyone through.' : null}
+        >
           {isolations.map((decision) => (
             <Tr key={decision.source}>
               <Td className="font-mono text-xs" data-testid="isolated-source">

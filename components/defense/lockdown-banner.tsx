@@ -15,11 +15,14 @@ export function LockdownBanner({ principal }: { principal: Principal }) {
       <strong className="font-semibold">LOCKDOWN.</strong>{' '}
       {lockdown ? (
         <>
-          Engaged by {lockdown.actor} {formatRelative(lockdown.since)}: “{lockdown.reason}”{lockdown.expiresAt ? `; ends by itself at ${new Date(lockdown.expiresAt).toLocaleString([], { hourCycle: 'h23' })}` : '; until lifted'}.{' '}
+          Engaged by {lockdown.actor} {formatRelative(lockdown.since)}: “{lockdown.reason}”
+          {lockdown.expiresAt ? `; ends by itself at ${new Date(lockdown.expiresAt).toLocaleString([], { hourCycle: 'h23' })}` : '; until lifted'}.{' '}
         </>
       ) : null}
       {LOCKDOWN_READ_ONLY_MESSAGE}{' '}
-      {canAdminister(principal) ? 'As an administrator you can still act, and lift it from the defense panel.' : 'You are read-only until an administrator lifts it.'}
+      {canAdminister(principal)
+        ? 'As an administrator you can still act, and lift it from the defense panel.'
+        : 'You are read-only until an administrator lifts it.'}
     </div>
   );
 }

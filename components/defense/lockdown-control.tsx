@@ -43,7 +43,8 @@ function EngageDialog({ open, onClose }: { open: boolean; onClose: () => void })
         }}
       >
         <p className="text-sm text-muted">
-          Only allowlisted sources will pass the guard: every other client of the protected services gets 403. Configuration is frozen and operators other than administrators become read-only until it is lifted or expires.
+          Only allowlisted sources will pass the guard: every other client of the protected services gets 403. Configuration is frozen and operators other than
+          administrators become read-only until it is lifted or expires.
         </p>
         <ReasonField value={reason} onChange={setReason} placeholder="e.g. credential stuffing against the API" testId="lockdown-reason" />
         <Field label="Ends">
@@ -56,10 +57,25 @@ function EngageDialog({ open, onClose }: { open: boolean; onClose: () => void })
           </Select>
         </Field>
         <Field label={`Type ${CONFIRM_WORD} to confirm`}>
-          <TextInput value={confirmation} onChange={(e) => setConfirmation(e.target.value)} autoComplete="off" spellCheck={false} className="font-mono" data-testid="lockdown-confirm" />
+          <TextInput
+            value={confirmation}
+            onChange={(e) => setConfirmation(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            className="font-mono"
+            data-testid="lockdown-confirm"
+          />
         </Field>
         <FormError message={lockdown.error ? lockdown.error.message : null} />
-        <DialogActions onCancel={close} label="Engage LOCKDOWN" pendingLabel="Locking down…" pending={lockdown.isPending} disabled={!ready} variant="danger" testId="lockdown-submit" />
+        <DialogActions
+          onCancel={close}
+          label="Engage LOCKDOWN"
+          pendingLabel="Locking down…"
+          pending={lockdown.isPending}
+          disabled={!ready}
+          variant="danger"
+          testId="lockdown-submit"
+        />
       </form>
     </Dialog>
   );
@@ -85,7 +101,14 @@ function LiftDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
         <p className="text-sm text-muted">Sources that are not isolated pass the guard again, and operators can make changes again.</p>
         <ReasonField value={reason} onChange={setReason} placeholder="e.g. attack mitigated upstream" testId="lift-reason" />
         <FormError message={lift.error ? lift.error.message : null} />
-        <DialogActions onCancel={close} label="Lift LOCKDOWN" pendingLabel="Lifting…" pending={lift.isPending} disabled={reason.trim().length < 3} testId="lift-submit" />
+        <DialogActions
+          onCancel={close}
+          label="Lift LOCKDOWN"
+          pendingLabel="Lifting…"
+          pending={lift.isPending}
+          disabled={reason.trim().length < 3}
+          testId="lift-submit"
+        />
       </form>
     </Dialog>
   );

@@ -22,7 +22,8 @@ export function RestoreSourceDialog({ decision, onClose }: { decision: DefenseDe
         }}
       >
         <p className="text-sm text-muted">
-          <span className="font-mono text-text">{decision.source}</span> passes the guard again at once. If it keeps misbehaving the detectors isolate it again, for longer.
+          <span className="font-mono text-text">{decision.source}</span> passes the guard again at once. If it keeps misbehaving the detectors isolate it again,
+          for longer.
         </p>
         <ReasonField value={reason} onChange={setReason} placeholder="e.g. false positive: office NAT" testId="restore-source-reason" />
         <FormError message={restore.error ? restore.error.message : null} />

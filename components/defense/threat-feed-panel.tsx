@@ -49,7 +49,18 @@ export function ThreatFeedPanel({ threats, now, className }: { threats: DefenseT
   return (
     <Panel title="Threat feed" subtitle="newest first" actions={<LevelFilter />} className={className} testId="panel-threats">
       <div className="max-h-96 overflow-y-auto">
-        <DataTable columns={COLUMNS} className="min-w-[560px] text-sm" testId="threat-feed" empty={shown.length === 0 ? (level ? `No ${level} threats among the latest ${threats.length}.` : 'No threats detected. Rate abuse, brute force, scanning and resource abuse show up here with the action taken.') : null}>
+        <DataTable
+          columns={COLUMNS}
+          className="min-w-[560px] text-sm"
+          testId="threat-feed"
+          empty={
+            shown.length === 0
+              ? level
+                ? `No ${level} threats among the latest ${threats.length}.`
+                : 'No threats detected. Rate abuse, brute force, scanning and resource abuse show up here with the action taken.'
+              : null
+          }
+        >
           {shown.map((threat) => (
             <Tr key={threat.id}>
               <Td className="whitespace-nowrap text-xs text-muted" title={new Date(threat.at).toLocaleString([], { hourCycle: 'h23' })}>

@@ -21,7 +21,10 @@ function LatestRun({ run }: { run: DrillRun }) {
     <DataTable columns={COLUMNS} className="min-w-[560px] text-sm" testId="drill-latest">
       {run.results.map((result) => (
         <Tr key={result.scenario}>
-          <Td className="font-mono text-xs">{result.scenario}{result.concurrentFaults > 1 ? ` ×${result.concurrentFaults}` : ''}</Td>
+          <Td className="font-mono text-xs">
+            {result.scenario}
+            {result.concurrentFaults > 1 ? ` ×${result.concurrentFaults}` : ''}
+          </Td>
           <Td className="text-right tabular-nums">{duration(result.mttdMs)}</Td>
           <Td className="text-right tabular-nums">{duration(result.mttrMs)}</Td>
           <Td>
@@ -43,13 +46,20 @@ export function DrillsPanel({ principal, now }: { principal: Principal; now: num
   const latest = overview?.runs[0];
   const subtitle = overview?.running ? 'a drill is running…' : latest ? `last run ${formatRelative(latest.finishedAt, now)} by ${latest.actor}` : undefined;
   return (
-    <Panel title="Chaos drills" subtitle={subtitle} actions={overview && canAdminister(principal) ? <RunDrillButton running={overview.running} /> : null} testId="panel-drills">
+    <Panel
+      title="Chaos drills"
+      subtitle={subtitle}
+      actions={overview && canAdminister(principal) ? <RunDrillButton running={overview.running} /> : null}
+      testId="panel-drills"
+    >
       {query.isError ? (
         <p className="text-sm text-bad">Could not load drill results: {query.error.message}</p>
       ) : !overview ? (
         <p className="text-sm text-faint">Loading…</p>
       ) : !latest ? (
-        <EmptyState title="No drill has run yet">Set drills.everyHours in the config file to run them on a schedule{canAdminister(principal) ? ', or run one now' : ''}.</EmptyState>
+        <EmptyState title="No drill has run yet">
+          Set drills.everyHours in the config file to run them on a schedule{canAdminister(principal) ? ', or run one now' : ''}.
+        </EmptyState>
       ) : (
         <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <LatestRun run={latest} />

@@ -17,7 +17,8 @@ export function RunDrillButton({ running }: { running: boolean }) {
     start.reset();
     setOpen(false);
   };
-  const toggle = (name: ScenarioName) => setChosen((now) => (now.includes(name) ? now.filter((n) => n !== name) : SCENARIO_NAMES.filter((n) => n === name || now.includes(n))));
+  const toggle = (name: ScenarioName) =>
+    setChosen((now) => (now.includes(name) ? now.filter((n) => n !== name) : SCENARIO_NAMES.filter((n) => n === name || now.includes(n))));
   return (
     <>
       <Button onClick={() => setOpen(true)} disabled={running} data-testid="drill-open">
@@ -33,8 +34,8 @@ export function RunDrillButton({ running }: { running: boolean }) {
         >
           <p className="text-sm text-muted">
             Starts a small demo service for each scenario, injects its fault (a crash, HTTP 500s, slow answers, a hang, a full disk) and measures how long
-            detection and recovery take. The demo services run under their own healing engine with a temporary database: your modules are not touched.
-            A drill takes a minute or two; the results appear here when it ends.
+            detection and recovery take. The demo services run under their own healing engine with a temporary database: your modules are not touched. A drill
+            takes a minute or two; the results appear here when it ends.
           </p>
           <fieldset className="flex flex-wrap gap-x-4 gap-y-2 text-sm">
             <legend className="mb-1 text-xs text-faint">Scenarios</legend>
@@ -46,7 +47,14 @@ export function RunDrillButton({ running }: { running: boolean }) {
             ))}
           </fieldset>
           <FormError message={start.error ? start.error.message : null} />
-          <DialogActions onCancel={close} label="Start drill" pendingLabel="Starting…" pending={start.isPending} disabled={chosen.length === 0} testId="drill-submit" />
+          <DialogActions
+            onCancel={close}
+            label="Start drill"
+            pendingLabel="Starting…"
+            pending={start.isPending}
+            disabled={chosen.length === 0}
+            testId="drill-submit"
+          />
         </form>
       </Dialog>
     </>

@@ -18,7 +18,12 @@ function Hash({ state }: { state: FileState | null }) {
 /** Recent findings, newest first; critical paths stand out, since they can trigger LOCKDOWN. */
 export function IntegrityFindings({ findings }: { findings: IntegrityFinding[] }) {
   return (
-    <DataTable columns={['Time', 'Change', 'Path', 'Before → after', 'Differs in']} className="min-w-[640px] text-sm" testId="integrity-findings" empty={findings.length === 0 ? 'No findings: every watched file matches its baseline.' : null}>
+    <DataTable
+      columns={['Time', 'Change', 'Path', 'Before → after', 'Differs in']}
+      className="min-w-[640px] text-sm"
+      testId="integrity-findings"
+      empty={findings.length === 0 ? 'No findings: every watched file matches its baseline.' : null}
+    >
       {findings.map((finding) => (
         <Tr key={`${finding.at}:${finding.path}:${finding.kind}`} className={cn(finding.critical && finding.kind !== 'restored' && 'bg-crit/10')}>
           <Td className="whitespace-nowrap text-xs text-muted">{formatClock(finding.at)}</Td>

@@ -32,11 +32,20 @@ export function RebaselineButton({ outstanding }: { outstanding: number }) {
         >
           <p className="text-sm text-muted">
             Hashes every watched file again and takes the result as the new reference.{' '}
-            {outstanding > 0 ? `The ${outstanding} path${outstanding === 1 ? '' : 's'} that differ now will count as intended.` : 'Nothing differs from the current baseline.'}
+            {outstanding > 0
+              ? `The ${outstanding} path${outstanding === 1 ? '' : 's'} that differ now will count as intended.`
+              : 'Nothing differs from the current baseline.'}
           </p>
           <ReasonField value={reason} onChange={setReason} placeholder="e.g. nginx upgraded to 1.26" testId="rebaseline-reason" />
           <FormError message={rebaseline.error ? rebaseline.error.message : null} />
-          <DialogActions onCancel={close} label="Re-baseline" pendingLabel="Hashing…" pending={rebaseline.isPending} disabled={reason.trim().length < 3} testId="rebaseline-submit" />
+          <DialogActions
+            onCancel={close}
+            label="Re-baseline"
+            pendingLabel="Hashing…"
+            pending={rebaseline.isPending}
+            disabled={reason.trim().length < 3}
+            testId="rebaseline-submit"
+          />
         </form>
       </Dialog>
     </>

@@ -79,7 +79,8 @@ export function LiveConnection() {
         void client.invalidateQueries({ queryKey: queryKeys.integrity() });
       }, 300);
     };
-    const updateDefense = (update: (overview: DefenseOverview) => DefenseOverview) => client.setQueryData<DefenseOverview>(queryKeys.defense(), (overview) => (overview ? update(overview) : overview));
+    const updateDefense = (update: (overview: DefenseOverview) => DefenseOverview) =>
+      client.setQueryData<DefenseOverview>(queryKeys.defense(), (overview) => (overview ? update(overview) : overview));
 
     void (async () => {
       let first: LiveTokenResponse;

@@ -20,13 +20,19 @@ export function ApprovalsPanel({ principal, className }: { principal: Principal;
   const waiting = (modules.data ?? []).filter((m) => m.pendingApproval !== null);
   const operator = canOperate(principal);
   return (
-    <Panel title="Approvals" subtitle={waiting.length ? <span className="text-warn">{waiting.length} waiting</span> : 'nothing waiting'} className={className} testId="panel-approvals">
+    <Panel
+      title="Approvals"
+      subtitle={waiting.length ? <span className="text-warn">{waiting.length} waiting</span> : 'nothing waiting'}
+      className={className}
+      testId="panel-approvals"
+    >
       <div className="mb-2 empty:hidden">
         <FormError message={error} />
       </div>
       {waiting.length === 0 ? (
         <p className="text-xs text-faint">
-          Modules set to <span className="font-mono">autonomy: approval</span> wait here before Vigil restarts, repairs or syncs them. Approving runs the action now; rejecting hands the incident to people.
+          Modules set to <span className="font-mono">autonomy: approval</span> wait here before Vigil restarts, repairs or syncs them. Approving runs the action
+          now; rejecting hands the incident to people.
         </p>
       ) : (
         <ul className="flex flex-col gap-2">

@@ -29,7 +29,9 @@ const EMPTY: Draft = { name: '', kind: 'http', url: '', host: '127.0.0.1', port:
 
 function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_');
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_');
 }
 
 function definitionOf(draft: Draft): Record<string, unknown> {
@@ -72,7 +74,10 @@ export function DefineModuleDialog() {
       },
     });
   };
-  const unplaced = define.error && !(define.error instanceof ApiRequestError && define.error.status === 422 && Object.keys(fieldIssues(define.error.message)).length) ? define.error.message : null;
+  const unplaced =
+    define.error && !(define.error instanceof ApiRequestError && define.error.status === 422 && Object.keys(fieldIssues(define.error.message)).length)
+      ? define.error.message
+      : null;
 
   return (
     <>
@@ -91,7 +96,13 @@ export function DefineModuleDialog() {
           >
             <div className="grid grid-cols-[1fr_7rem] gap-3">
               <Field label="Name" hint={<Issue text={issues.name} />}>
-                <TextInput value={draft.name} onChange={(e) => set('name', e.target.value)} placeholder="checkout-api" className="font-mono" data-testid="module-define-name" />
+                <TextInput
+                  value={draft.name}
+                  onChange={(e) => set('name', e.target.value)}
+                  placeholder="checkout-api"
+                  className="font-mono"
+                  data-testid="module-define-name"
+                />
               </Field>
               <Field label="Kind">
                 <Select value={draft.kind} onChange={(e) => set('kind', e.target.value as Kind)} data-testid="module-define-kind">
@@ -105,7 +116,12 @@ export function DefineModuleDialog() {
             </div>
             {draft.kind === 'http' ? (
               <Field label="URL" hint={issues.url ? <Issue text={issues.url} /> : 'Probed with GET; 2xx and 3xx count as up.'}>
-                <TextInput value={draft.url} onChange={(e) => set('url', e.target.value)} placeholder="https://shop.example.org/health" data-testid="module-define-url" />
+                <TextInput
+                  value={draft.url}
+                  onChange={(e) => set('url', e.target.value)}
+                  placeholder="https://shop.example.org/health"
+                  data-testid="module-define-url"
+                />
               </Field>
             ) : null}
             {draft.kind === 'tcp' ? (
@@ -114,12 +130,23 @@ export function DefineModuleDialog() {
                   <TextInput value={draft.host} onChange={(e) => set('host', e.target.value)} data-testid="module-define-host" />
                 </Field>
                 <Field label="Port" hint={<Issue text={issues.port} />}>
-                  <TextInput inputMode="numeric" value={draft.port} onChange={(e) => set('port', e.target.value)} placeholder="5432" data-testid="module-define-port" />
+                  <TextInput
+                    inputMode="numeric"
+                    value={draft.port}
+                    onChange={(e) => set('port', e.target.value)}
+                    placeholder="5432"
+                    data-testid="module-define-port"
+                  />
                 </Field>
               </div>
             ) : null}
             {draft.kind === 'push' ? (
-              <Field label="Push token" hint={issues.token ? <Issue text={issues.token} /> : 'Your job calls POST /api/v1/push/<token> on the worker; no heartbeat for 30 s means down.'}>
+              <Field
+                label="Push token"
+                hint={
+                  issues.token ? <Issue text={issues.token} /> : 'Your job calls POST /api/v1/push/<token> on the worker; no heartbeat for 30 s means down.'
+                }
+              >
                 <div className="flex gap-2">
                   <TextInput value={draft.token} onChange={(e) => set('token', e.target.value)} className="font-mono" data-testid="module-define-token" />
                   <Button onClick={() => set('token', newToken())}>Generate</Button>
@@ -128,7 +155,12 @@ export function DefineModuleDialog() {
             ) : null}
             <div className="grid grid-cols-[7rem_1fr] items-end gap-3">
               <Field label="Every (s)" hint={<Issue text={issues.intervalSeconds} />}>
-                <TextInput inputMode="numeric" value={draft.intervalSeconds} onChange={(e) => set('intervalSeconds', e.target.value)} data-testid="module-define-interval" />
+                <TextInput
+                  inputMode="numeric"
+                  value={draft.intervalSeconds}
+                  onChange={(e) => set('intervalSeconds', e.target.value)}
+                  data-testid="module-define-interval"
+                />
               </Field>
               <label className="flex h-9 items-center gap-2 text-sm">
                 <input type="checkbox" className="accent-[var(--accent)]" checked={draft.critical} onChange={(e) => set('critical', e.target.checked)} />

@@ -28,7 +28,9 @@ function IncidentFacts({ incident }: { incident: IncidentDetailView }) {
           {incident.state}
         </Badge>
         <span className="font-mono text-sm font-semibold">{incident.module}</span>
-        <span className="ml-auto"><EscalationLadder level={incident.escalationLevel} /></span>
+        <span className="ml-auto">
+          <EscalationLadder level={incident.escalationLevel} />
+        </span>
       </div>
       <p className="mt-2 text-sm">{incident.title}</p>
       <dl className="mt-3 grid grid-cols-2 gap-3 rounded-md border border-border bg-surface-2 p-3">
@@ -60,7 +62,13 @@ export function IncidentDrawer({ id, onClose }: { id: string; onClose: () => voi
   return (
     <div className="fixed inset-0 z-30">
       <div className="absolute inset-0 bg-black/50" onClick={onClose} aria-hidden />
-      <aside role="dialog" aria-modal="true" aria-label="Incident timeline" data-testid="incident-drawer" className="absolute top-0 right-0 flex h-full w-[min(34rem,100vw)] flex-col border-l border-border bg-surface shadow-2xl">
+      <aside
+        role="dialog"
+        aria-modal="true"
+        aria-label="Incident timeline"
+        data-testid="incident-drawer"
+        className="absolute top-0 right-0 flex h-full w-[min(34rem,100vw)] flex-col border-l border-border bg-surface shadow-2xl"
+      >
         <header className="flex items-center justify-between gap-2 border-b border-border px-4 py-2.5">
           <h2 className="text-[13px] font-semibold uppercase tracking-wide text-muted">Incident</h2>
           <Button variant="ghost" className="h-7 px-2" onClick={onClose} aria-label="Close incident" data-testid="incident-close">

@@ -22,14 +22,14 @@ export function OpenIncidentCard({ incident, now, onOpen }: { incident: Incident
         <Badge tone={SEVERITY_TONE[incident.severity]}>{incident.severity}</Badge>
         <span className="font-mono text-sm font-semibold">{incident.module}</span>
         <span className="text-xs text-muted">{words(incident.failureClass)}</span>
-        <span className="ml-auto"><EscalationLadder level={incident.escalationLevel} /></span>
+        <span className="ml-auto">
+          <EscalationLadder level={incident.escalationLevel} />
+        </span>
       </div>
       <p className="mt-1 text-sm">{incident.title}</p>
       <div className="mt-1 flex flex-wrap gap-x-3 text-[11px] text-faint">
         <span>opened {formatRelative(incident.openedAt, now)}</span>
-        <span>
-          cause: {incident.rootCause ? `${words(incident.rootCause)} (${Math.round(incident.confidence * 100)} % confident)` : 'not known yet'}
-        </span>
+        <span>cause: {incident.rootCause ? `${words(incident.rootCause)} (${Math.round(incident.confidence * 100)} % confident)` : 'not known yet'}</span>
         {incident.affectedDependents.length ? <span className="text-warn">also affects {incident.affectedDependents.join(', ')}</span> : null}
       </div>
     </button>
@@ -40,7 +40,13 @@ export function OpenIncidentCard({ incident, now, onOpen }: { incident: Incident
 export function RecentIncidentRow({ incident, now, onOpen }: { incident: IncidentRecordView; now: number; onOpen: (id: string) => void }) {
   return (
     <li>
-      <button type="button" onClick={() => onOpen(incident.id)} data-testid="incident-recent" data-state={incident.state} className="flex w-full flex-wrap items-center gap-x-3 gap-y-0.5 rounded px-2 py-1.5 text-left text-sm hover:bg-surface-2">
+      <button
+        type="button"
+        onClick={() => onOpen(incident.id)}
+        data-testid="incident-recent"
+        data-state={incident.state}
+        className="flex w-full flex-wrap items-center gap-x-3 gap-y-0.5 rounded px-2 py-1.5 text-left text-sm hover:bg-surface-2"
+      >
         <Badge tone={incident.state === 'open' ? SEVERITY_TONE[incident.severity] : 'ok'}>{incident.state === 'open' ? 'open' : 'resolved'}</Badge>
         <span className="min-w-0 flex-1 truncate">
           <span className="font-mono font-medium">{incident.module}</span> <span className="text-muted">{words(incident.failureClass)}</span>

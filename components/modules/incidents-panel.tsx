@@ -15,7 +15,12 @@ export function IncidentsPanel({ now, className }: { now: number; className?: st
   const openIds = new Set(open.map((i) => i.id));
   const recent = (data?.recent ?? []).filter((i) => !openIds.has(i.id)).slice(0, 8);
   return (
-    <Panel title="Incidents" subtitle={data ? (open.length ? <span className="text-bad">{open.length} open</span> : 'none open') : undefined} className={className} testId="panel-incidents">
+    <Panel
+      title="Incidents"
+      subtitle={data ? open.length ? <span className="text-bad">{open.length} open</span> : 'none open' : undefined}
+      className={className}
+      testId="panel-incidents"
+    >
       {incidents.isError ? (
         <p className="text-sm text-bad">Could not load incidents: {incidents.error.message}</p>
       ) : !data ? (

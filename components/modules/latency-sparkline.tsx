@@ -33,15 +33,28 @@ export function LatencySparkline({ points, baselineMs }: { points: readonly (num
   const summary = `${values.length} of ${points.length} probes passed${values.length ? `, ${formatMs(Math.min(...values))}–${formatMs(Math.max(...values))}` : ''}`;
 
   return (
-    <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width={WIDTH} height={HEIGHT} role="img" aria-label={summary} data-testid="module-sparkline" data-failures={failures.length} className="block overflow-visible">
+    <svg
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      width={WIDTH}
+      height={HEIGHT}
+      role="img"
+      aria-label={summary}
+      data-testid="module-sparkline"
+      data-failures={failures.length}
+      className="block overflow-visible"
+    >
       <title>{summary}</title>
-      {baselineMs !== null ? <line x1={0} x2={WIDTH} y1={y(baselineMs)} y2={y(baselineMs)} stroke="var(--faint)" strokeDasharray="2 2" strokeWidth={0.75} /> : null}
+      {baselineMs !== null ? (
+        <line x1={0} x2={WIDTH} y1={y(baselineMs)} y2={y(baselineMs)} stroke="var(--faint)" strokeDasharray="2 2" strokeWidth={0.75} />
+      ) : null}
       {segments.map((d, i) => (
         <path key={i} d={d} fill="none" stroke="var(--accent)" strokeWidth={1.5} strokeLinejoin="round" strokeLinecap="round" />
       ))}
       {points.map((v, i) =>
         // A passed probe between two failures has no line to sit on: a dot keeps it visible.
-        v !== null && (points[i - 1] ?? null) === null && (points[i + 1] ?? null) === null ? <circle key={i} cx={x(i)} cy={y(v)} r={1.5} fill="var(--accent)" /> : null,
+        v !== null && (points[i - 1] ?? null) === null && (points[i + 1] ?? null) === null ? (
+          <circle key={i} cx={x(i)} cy={y(v)} r={1.5} fill="var(--accent)" />
+        ) : null,
       )}
       {failures.map((i) => (
         <rect key={i} x={x(i) - 1} y={HEIGHT - 6} width={2} height={6} rx={0.5} fill="var(--bad)" />

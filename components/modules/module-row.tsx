@@ -38,7 +38,17 @@ function UptimeCell({ sparkline }: { sparkline: ModuleView['sparkline'] }) {
 }
 
 /** One module: what it is, how it answers, and (for operators) what can be done about it. */
-export function ModuleRow({ module, now, canOperate, onError }: { module: ModuleView; now: number; canOperate: boolean; onError: (message: string | null) => void }) {
+export function ModuleRow({
+  module,
+  now,
+  canOperate,
+  onError,
+}: {
+  module: ModuleView;
+  now: number;
+  canOperate: boolean;
+  onError: (message: string | null) => void;
+}) {
   const [action, setAction] = useState<ModuleControlAction | null>(null);
   const [logsOpen, setLogsOpen] = useState(false);
   return (

@@ -4,13 +4,33 @@ import type { ModuleView } from '@/lib/healing/module-view';
 import { DataTable } from '../ui/data-table';
 import { ModuleRow } from './module-row';
 
-const COLUMNS = ['State', 'Module', 'Latency', { label: 'p95 / base', align: 'right' }, { label: 'Uptime', align: 'right' }, { label: 'Restarts', align: 'right' }, 'Checked', 'Message', { label: '', align: 'right' }] as const;
+const COLUMNS = [
+  'State',
+  'Module',
+  'Latency',
+  { label: 'p95 / base', align: 'right' },
+  { label: 'Uptime', align: 'right' },
+  { label: 'Restarts', align: 'right' },
+  'Checked',
+  'Message',
+  { label: '', align: 'right' },
+] as const;
 
 /** Worst first, so what needs attention is at the top; then by name. */
 const ORDER: Record<ModuleView['state'], number> = { down: 0, degraded: 1, pending: 2, up: 3, maintenance: 4, paused: 5 };
 const byUrgency = (a: ModuleView, b: ModuleView) => ORDER[a.state] - ORDER[b.state] || Number(b.critical) - Number(a.critical) || a.name.localeCompare(b.name);
 
-export function ModuleTable({ modules, now, canOperate, onError }: { modules: ModuleView[]; now: number; canOperate: boolean; onError: (message: string | null) => void }) {
+export function ModuleTable({
+  modules,
+  now,
+  canOperate,
+  onError,
+}: {
+  modules: ModuleView[];
+  now: number;
+  canOperate: boolean;
+  onError: (message: string | null) => void;
+}) {
   return (
     <DataTable className="min-w-[980px] text-sm" testId="module-table" columns={COLUMNS}>
       {[...modules].sort(byUrgency).map((module) => (

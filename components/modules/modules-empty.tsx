@@ -5,8 +5,10 @@ export function ModulesEmpty({ canDefine }: { canDefine: boolean }) {
       <div>
         <p className="font-medium text-muted">No modules are monitored yet</p>
         <p className="mt-1 text-xs text-faint">
-          A module is something Vigil probes and heals: an HTTP endpoint, a TCP port, a process it supervises, a process it watches, a heartbeat your job pushes, or a command&apos;s exit code. Declare them in the config file (VIGIL_CONFIG, by default vigil.config.yaml) under
-          <span className="font-mono"> modules:</span>; the worker reloads it on change.{canDefine ? ' Operators can also define one here with “Define module”.' : ''}
+          A module is something Vigil probes and heals: an HTTP endpoint, a TCP port, a process it supervises, a process it watches, a heartbeat your job
+          pushes, or a command&apos;s exit code. Declare them in the config file (VIGIL_CONFIG, by default vigil.config.yaml) under
+          <span className="font-mono"> modules:</span>; the worker reloads it on change.
+          {canDefine ? ' Operators can also define one here with “Define module”.' : ''}
         </p>
       </div>
       <div className="grid gap-3 md:grid-cols-2">

@@ -30,7 +30,12 @@ export function ModulesPanel({ principal, now }: { principal: Principal; now: nu
   const operator = canOperate(principal);
   const data = modules.data;
   return (
-    <Panel title="Modules" subtitle={data?.length ? <Summary modules={data} /> : undefined} actions={operator ? <DefineModuleDialog /> : null} testId="panel-modules">
+    <Panel
+      title="Modules"
+      subtitle={data?.length ? <Summary modules={data} /> : undefined}
+      actions={operator ? <DefineModuleDialog /> : null}
+      testId="panel-modules"
+    >
       <div className="mb-3 empty:hidden">
         <FormError message={error} />
       </div>

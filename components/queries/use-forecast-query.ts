@@ -25,10 +25,17 @@ function useRefresh() {
 
 export function useApplyMitigation() {
   const onSettled = useRefresh();
-  return useMutation({ mutationFn: (body: { subsystem: string; action: MitigationActionId; reason: string }) => apiFetch('/api/risk/mitigations', { method: 'POST', body }), onSettled });
+  return useMutation({
+    mutationFn: (body: { subsystem: string; action: MitigationActionId; reason: string }) => apiFetch('/api/risk/mitigations', { method: 'POST', body }),
+    onSettled,
+  });
 }
 
 export function useDecideSuggestion() {
   const onSettled = useRefresh();
-  return useMutation({ mutationFn: ({ id, decision }: { id: string; decision: 'applied' | 'dismissed' }) => apiFetch(`/api/governor/${encodeURIComponent(id)}`, { method: 'POST', body: { decision } }), onSettled });
+  return useMutation({
+    mutationFn: ({ id, decision }: { id: string; decision: 'applied' | 'dismissed' }) =>
+      apiFetch(`/api/governor/${encodeURIComponent(id)}`, { method: 'POST', body: { decision } }),
+    onSettled,
+  });
 }

@@ -13,7 +13,9 @@ function useModuleSettled() {
   const client = useQueryClient();
   return {
     onSuccess: (view: ModuleView) => {
-      client.setQueryData<ModuleView[]>(queryKeys.modules(), (rows) => (rows ? (rows.some((m) => m.name === view.name) ? rows.map((m) => (m.name === view.name ? view : m)) : [...rows, view]) : rows));
+      client.setQueryData<ModuleView[]>(queryKeys.modules(), (rows) =>
+        rows ? (rows.some((m) => m.name === view.name) ? rows.map((m) => (m.name === view.name ? view : m)) : [...rows, view]) : rows,
+      );
     },
     onSettled: () => {
       void client.invalidateQueries({ queryKey: queryKeys.incidents() });
@@ -31,7 +33,8 @@ export function useControlModule() {
 
 export function useDecideApproval() {
   return useMutation({
-    mutationFn: ({ name, approve }: { name: string; approve: boolean }) => apiFetch<ModuleView>(moduleUrl(name, 'approval'), { method: 'POST', body: { approve } }),
+    mutationFn: ({ name, approve }: { name: string; approve: boolean }) =>
+      apiFetch<ModuleView>(moduleUrl(name, 'approval'), { method: 'POST', body: { approve } }),
     ...useModuleSettled(),
   });
 }

@@ -36,7 +36,8 @@ export function useVerifySnapshot() {
 export function useRestoreSnapshot() {
   const onSettled = useRefreshAfter();
   return useMutation({
-    mutationFn: ({ ref, ...body }: { ref: string; reason: string; mirror: boolean; dryRun: boolean }) => apiFetch<RestoreResultView>(snapshotUrl(ref, 'restore'), { method: 'POST', body }),
+    mutationFn: ({ ref, ...body }: { ref: string; reason: string; mirror: boolean; dryRun: boolean }) =>
+      apiFetch<RestoreResultView>(snapshotUrl(ref, 'restore'), { method: 'POST', body }),
     onSettled,
   });
 }

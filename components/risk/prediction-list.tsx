@@ -10,11 +10,18 @@ export function PredictionList({ predictions, showSubsystem = false }: { predict
       {predictions.map((p) => (
         <li key={`${p.subsystem}:${p.failure}`} className="flex items-start justify-between gap-3 py-1.5" data-testid="prediction">
           <div className="min-w-0">
-            <div className="truncate text-text">{showSubsystem ? <span className="text-faint">{p.subsystem} · </span> : null}{p.failure}</div>
-            <div className="truncate text-faint" title={p.precursors.join('; ')}>{p.precursors.join(' · ')}</div>
+            <div className="truncate text-text">
+              {showSubsystem ? <span className="text-faint">{p.subsystem} · </span> : null}
+              {p.failure}
+            </div>
+            <div className="truncate text-faint" title={p.precursors.join('; ')}>
+              {p.precursors.join(' · ')}
+            </div>
           </div>
           <div className="shrink-0 text-right">
-            <div className="font-mono text-text" title={p.eta}>{eta(p.etaMinutes)}</div>
+            <div className="font-mono text-text" title={p.eta}>
+              {eta(p.etaMinutes)}
+            </div>
             <div className={cn('font-mono', p.probability >= 0.5 ? 'text-bad' : 'text-muted')}>{Math.round(p.probability * 100)} %</div>
           </div>
         </li>

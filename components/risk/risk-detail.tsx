@@ -18,9 +18,13 @@ export function RiskDetail({ subsystem, canAct }: { subsystem: SubsystemDetail; 
       <div className="flex items-center justify-between gap-2">
         <div className="min-w-0">
           <div className="truncate font-semibold text-text">{subsystem.name}</div>
-          <div className="text-xs text-faint">{subsystem.kind} · {subsystem.id}</div>
+          <div className="text-xs text-faint">
+            {subsystem.kind} · {subsystem.id}
+          </div>
         </div>
-        <Badge tone={BAND_TONE[subsystem.band]} testId="risk-detail-score">risk {subsystem.risk}</Badge>
+        <Badge tone={BAND_TONE[subsystem.band]} testId="risk-detail-score">
+          risk {subsystem.risk}
+        </Badge>
       </div>
       <section>
         <h3 className="mb-1 text-[11px] font-semibold uppercase tracking-wide text-muted">Contributions</h3>
@@ -28,9 +32,13 @@ export function RiskDetail({ subsystem, canAct }: { subsystem: SubsystemDetail; 
         <ul className="flex flex-col gap-1" data-testid="risk-contributions">
           {subsystem.contributions.map((c) => (
             <li key={c.signal} className="grid grid-cols-[1fr_auto] items-center gap-x-2 text-xs">
-              <span className="truncate text-text">{c.signal} <span className="text-faint">— {c.detail}</span></span>
+              <span className="truncate text-text">
+                {c.signal} <span className="text-faint">— {c.detail}</span>
+              </span>
               <span className="font-mono text-muted">{Math.round(c.points)}</span>
-              <span className="col-span-2 h-1.5 rounded bg-surface-2"><span className={cn('block h-1.5 rounded', BAND_CELL[riskBand(c.points)])} style={{ width: `${Math.max(2, Math.min(100, c.points))}%` }} /></span>
+              <span className="col-span-2 h-1.5 rounded bg-surface-2">
+                <span className={cn('block h-1.5 rounded', BAND_CELL[riskBand(c.points)])} style={{ width: `${Math.max(2, Math.min(100, c.points))}%` }} />
+              </span>
             </li>
           ))}
         </ul>
@@ -52,7 +60,12 @@ export function RiskDetail({ subsystem, canAct }: { subsystem: SubsystemDetail; 
                     variant="primary"
                     data-testid="apply-mitigation"
                     disabled={apply.isPending}
-                    onClick={() => apply.mutate({ subsystem: subsystem.id, action: m.action!.id, reason: `risk ${subsystem.risk}: ${m.text}` }, { onSuccess: () => setDone(m.text) })}
+                    onClick={() =>
+                      apply.mutate(
+                        { subsystem: subsystem.id, action: m.action!.id, reason: `risk ${subsystem.risk}: ${m.text}` },
+                        { onSuccess: () => setDone(m.text) },
+                      )
+                    }
                   >
                     Apply
                   </Button>

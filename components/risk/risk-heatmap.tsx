@@ -57,28 +57,68 @@ function TimeAxis({ view }: { view: Timeline }) {
   );
 }
 
-export function RiskHeatmap({ subsystems, history, selected, onSelect }: { subsystems: SubsystemDetail[]; history: RiskHistoryView; selected: string | null; onSelect: (id: string) => void }) {
+export function RiskHeatmap({
+  subsystems,
+  history,
+  selected,
+  onSelect,
+}: {
+  subsystems: SubsystemDetail[];
+  history: RiskHistoryView;
+  selected: string | null;
+  onSelect: (id: string) => void;
+}) {
   const view = timeline(subsystems, history);
   return (
     <div className="overflow-x-auto" data-testid="risk-heatmap">
       <div className="grid min-w-[34rem] grid-cols-[minmax(8rem,13rem)_minmax(0,1fr)_3.25rem] items-center gap-x-3 gap-y-1 text-xs">
         <span className="text-[11px] font-semibold uppercase tracking-wide text-muted">Subsystem</span>
-        <span className="text-[11px] text-faint">last {Math.round((SLOTS * view.slotMinutes) / 6) / 10} h · {view.slotMinutes} min per cell</span>
+        <span className="text-[11px] text-faint">
+          last {Math.round((SLOTS * view.slotMinutes) / 6) / 10} h · {view.slotMinutes} min per cell
+        </span>
         <span className="text-right text-[11px] font-semibold uppercase tracking-wide text-muted">Now</span>
         {subsystems.map((s, row) => {
           const isSelected = selected === s.id;
           return (
-            <div key={s.id} role="button" tabIndex={0} data-testid="risk-row" data-subsystem={s.id} aria-pressed={isSelected} onClick={() => onSelect(s.id)} onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onSelect(s.id)} className={cn('col-span-3 -mx-1.5 grid cursor-pointer grid-cols-subgrid items-center rounded px-1.5 py-0.5 hover:bg-accent/5', isSelected && 'bg-accent/10 ring-1 ring-accent/60')}>
+            <div
+              key={s.id}
+              role="button"
+              tabIndex={0}
+              data-testid="risk-row"
+              data-subsystem={s.id}
+              aria-pressed={isSelected}
+              onClick={() => onSelect(s.id)}
+              onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onSelect(s.id)}
+              className={cn(
+                'col-span-3 -mx-1.5 grid cursor-pointer grid-cols-subgrid items-center rounded px-1.5 py-0.5 hover:bg-accent/5',
+                isSelected && 'bg-accent/10 ring-1 ring-accent/60',
+              )}
+            >
               <span className="flex min-w-0 items-baseline gap-1.5" title={`${s.name} (${s.kind})`}>
                 <span className="truncate font-medium text-text">{s.name}</span>
                 <span className="shrink-0 text-[10px] uppercase tracking-wide text-faint">{s.kind}</span>
               </span>
               <span className="flex h-6 gap-[2px]">
                 {view.slots[row].map((v, i) => (
-                  <span key={i} data-testid="risk-cell" data-band={v === null ? 'none' : riskBand(v)} title={slotTitle(v, i, view)} className={cn('min-w-[3px] flex-1 rounded-[2px]', v === null ? 'bg-surface-2 dark:bg-surface-2/70' : BAND_CELL[riskBand(v)], i === SLOTS - 1 && 'ring-1 ring-text/50')} />
+                  <span
+                    key={i}
+                    data-testid="risk-cell"
+                    data-band={v === null ? 'none' : riskBand(v)}
+                    title={slotTitle(v, i, view)}
+                    className={cn(
+                      'min-w-[3px] flex-1 rounded-[2px]',
+                      v === null ? 'bg-surface-2 dark:bg-surface-2/70' : BAND_CELL[riskBand(v)],
+                      i === SLOTS - 1 && 'ring-1 ring-text/50',
+                    )}
+                  />
                 ))}
               </span>
-              <span data-testid="risk-cell-now" data-band={s.band} title={`current risk ${s.risk} of 100`} className={cn('flex h-6 items-center justify-center rounded font-mono text-sm font-bold tabular-nums', BAND_CELL[s.band], BAND_TEXT[s.band])}>
+              <span
+                data-testid="risk-cell-now"
+                data-band={s.band}
+                title={`current risk ${s.risk} of 100`}
+                className={cn('flex h-6 items-center justify-center rounded font-mono text-sm font-bold tabular-nums', BAND_CELL[s.band], BAND_TEXT[s.band])}
+              >
                 {s.risk}
               </span>
             </div>

@@ -29,10 +29,18 @@ export function RiskPanel({ principal, now }: { principal: Principal; now: numbe
       title="Risk heatmap"
       subtitle={data?.at ? `computed ${formatRelative(data.at, now)} · every ${data.cycleSeconds} s` : undefined}
       testId="panel-risk"
-      actions={subsystems.length > TOP_ROWS ? <Button variant="ghost" className="h-6 text-xs" onClick={() => setAll(!all)}>{all ? `Top ${TOP_ROWS}` : `All ${subsystems.length}`}</Button> : null}
+      actions={
+        subsystems.length > TOP_ROWS ? (
+          <Button variant="ghost" className="h-6 text-xs" onClick={() => setAll(!all)}>
+            {all ? `Top ${TOP_ROWS}` : `All ${subsystems.length}`}
+          </Button>
+        ) : null
+      }
     >
       {!data || subsystems.length === 0 ? (
-        <EmptyState title={forecast.isError ? 'Worker unreachable' : 'Waiting for the first forecast…'}>Per-subsystem risk (0-100) from trends, anomalies and history.</EmptyState>
+        <EmptyState title={forecast.isError ? 'Worker unreachable' : 'Waiting for the first forecast…'}>
+          Per-subsystem risk (0-100) from trends, anomalies and history.
+        </EmptyState>
       ) : (
         <div className="grid grid-cols-1 gap-5 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
           <div className="flex min-w-0 flex-col gap-4">

@@ -17,7 +17,15 @@ const LIFETIMES = [
 ];
 
 /** Creates a signed, expiring, read-only link to exactly the view on screen. */
-export function ShareButton({ view, defaultTitle, offerRedaction = false }: { view: ShareView; defaultTitle: string; /** for views that show source addresses */ offerRedaction?: boolean }) {
+export function ShareButton({
+  view,
+  defaultTitle,
+  offerRedaction = false,
+}: {
+  view: ShareView;
+  defaultTitle: string;
+  /** for views that show source addresses */ offerRedaction?: boolean;
+}) {
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState(defaultTitle);
@@ -25,7 +33,11 @@ export function ShareButton({ view, defaultTitle, offerRedaction = false }: { vi
   const [redact, setRedact] = useState(false);
   const [copied, setCopied] = useState(false);
   const create = useMutation({
-    mutationFn: () => apiFetch<{ link: { path: string; expiresAt: string } }>('/api/share-links', { method: 'POST', body: { title, view, expiresInHours: hours, redactSources: redact } }),
+    mutationFn: () =>
+      apiFetch<{ link: { path: string; expiresAt: string } }>('/api/share-links', {
+        method: 'POST',
+        body: { title, view, expiresInHours: hours, redactSources: redact },
+      }),
     onSuccess: () => void client.invalidateQueries({ queryKey: queryKeys.shareLinks() }),
   });
   const url = create.data ? `${window.location.origin}${create.data.link.path}` : null;
@@ -46,16 +58,21 @@ export function ShareButton({ view, defaultTitle, offerRedaction = false }: { vi
       <Dialog open={open} onClose={() => setOpen(false)} title="Share a read-only link to this view">
         {url ? (
           <div className="flex flex-col gap-3">
-            <p className="text-sm text-muted">Anyone with this link sees this view, read-only, until {new Date(create.data!.link.expiresAt).toLocaleString([], { hourCycle: 'h23' })}. Each use is recorded in the audit trail; revoke it from Admin › Shared links.</p>
+            <p className="text-sm text-muted">
+              Anyone with this link sees this view, read-only, until {new Date(create.data!.link.expiresAt).toLocaleString([], { hourCycle: 'h23' })}. Each use
+              is recorded in the audit trail; revoke it from Admin › Shared links.
+            </p>
             <code data-testid="share-url" className="block break-all rounded border border-border bg-surface-2 px-2 py-1.5 font-mono text-xs">
               {url}
             </code>
             <div className="flex justify-end gap-2">
               <Button
-                onClick={() => void (async () => {
-                  await navigator.clipboard?.writeText(url).catch(() => undefined);
-                  setCopied(true);
-                })()}
+                onClick={() =>
+                  void (async () => {
+                    await navigator.clipboard?.writeText(url).catch(() => undefined);
+                    setCopied(true);
+                  })()
+                }
               >
                 {copied ? 'Copied' : 'Copy link'}
               </Button>

@@ -35,9 +35,19 @@ export function SharedAudit({ page, filterText, limit, basePath }: { page: Share
   return (
     <div className={selected ? 'grid grid-cols-1 gap-3 lg:grid-cols-[1fr_26rem]' : 'grid grid-cols-1'}>
       <Panel title="Audit trail" subtitle={`${filterText || 'all events'} · ${which}`} testId="shared-audit">
-        {events.length === 0 ? <EmptyState title="No events match this view" /> : <AuditTimeline events={events} selectedSeq={selected} compact={false} onSelect={setSelected} />}
+        {events.length === 0 ? (
+          <EmptyState title="No events match this view" />
+        ) : (
+          <AuditTimeline events={events} selectedSeq={selected} compact={false} onSelect={setSelected} />
+        )}
         <div className="flex items-center justify-between gap-2 border-t border-border px-3 py-2 text-xs text-faint">
-          {cursor === null ? <span className="tabular">{events.length} shown</span> : <Link href={basePath} className={PAGE_LINK} data-testid="shared-audit-newest">Newest events</Link>}
+          {cursor === null ? (
+            <span className="tabular">{events.length} shown</span>
+          ) : (
+            <Link href={basePath} className={PAGE_LINK} data-testid="shared-audit-newest">
+              Newest events
+            </Link>
+          )}
           {nextCursor === null ? (
             <span>beginning of the trail</span>
           ) : (

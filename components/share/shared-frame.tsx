@@ -2,7 +2,19 @@ import type { ReactNode } from 'react';
 import { VigilMark } from '../ui/vigil-mark';
 
 /** The chrome of a shared view: says plainly that it is a read-only snapshot, by whom, until when. */
-export function SharedFrame({ title, createdBy, expiresAt, redacted, children }: { title: string; createdBy: string; expiresAt: Date; redacted: boolean; children: ReactNode }) {
+export function SharedFrame({
+  title,
+  createdBy,
+  expiresAt,
+  redacted,
+  children,
+}: {
+  title: string;
+  createdBy: string;
+  expiresAt: Date;
+  redacted: boolean;
+  children: ReactNode;
+}) {
   return (
     <div className="min-h-screen">
       <header className="border-b border-border bg-surface">

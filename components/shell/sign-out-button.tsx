@@ -13,12 +13,14 @@ export function SignOutButton() {
       disabled={busy}
       data-testid="sign-out"
       className="rounded-md px-2 py-1 text-xs whitespace-nowrap text-muted hover:bg-surface-2 hover:text-text"
-      onClick={() => void (async () => {
-        setBusy(true);
-        await apiFetch('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
-        router.replace('/login');
-        router.refresh();
-      })()}
+      onClick={() =>
+        void (async () => {
+          setBusy(true);
+          await apiFetch('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+          router.replace('/login');
+          router.refresh();
+        })()
+      }
     >
       Sign out
     </button>

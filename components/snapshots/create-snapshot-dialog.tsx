@@ -25,7 +25,14 @@ export function CreateSnapshotDialog({ sources, progress }: { sources: { name: s
 
   return (
     <>
-      <Button variant="primary" onClick={() => { create.reset(); setOpen(true); }} data-testid="snapshot-create-open">
+      <Button
+        variant="primary"
+        onClick={() => {
+          create.reset();
+          setOpen(true);
+        }}
+        data-testid="snapshot-create-open"
+      >
         Create snapshot
       </Button>
       <Dialog open={open} onClose={() => setOpen(false)} title="Create a snapshot" testId="snapshot-create-dialog">
@@ -33,14 +40,30 @@ export function CreateSnapshotDialog({ sources, progress }: { sources: { name: s
           className="flex flex-col gap-4"
           onSubmit={(event) => {
             event.preventDefault();
-            create.mutate({ name: name.trim() || undefined, tags: [tag] }, { onSuccess: () => { setOpen(false); setName(''); } });
+            create.mutate(
+              { name: name.trim() || undefined, tags: [tag] },
+              {
+                onSuccess: () => {
+                  setOpen(false);
+                  setName('');
+                },
+              },
+            );
           }}
         >
           <p className="text-sm text-muted">
-            Hashes every file of {sources.map((s) => s.name).join(', ') || 'the configured sources'} with SHA-256 and stores what changed since the last snapshot. Progress shows here and on the dashboard while it runs.
+            Hashes every file of {sources.map((s) => s.name).join(', ') || 'the configured sources'} with SHA-256 and stores what changed since the last
+            snapshot. Progress shows here and on the dashboard while it runs.
           </p>
           <Field label="Name" hint={nameProblem ?? 'Optional: by default the tag and the time, e.g. golden-2026-01-31-12-00-00.'}>
-            <TextInput value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. before-upgrade-4.2" maxLength={64} className="font-mono" data-testid="snapshot-name" />
+            <TextInput
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="e.g. before-upgrade-4.2"
+              maxLength={64}
+              className="font-mono"
+              data-testid="snapshot-name"
+            />
           </Field>
           <Field label="Tag">
             <Select value={tag} onChange={(e) => setTag(e.target.value as SnapshotTag)} data-testid="snapshot-tag">

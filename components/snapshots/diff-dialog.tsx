@@ -33,7 +33,12 @@ function DiffSummary({ lines }: { lines: DiffLineView[] }) {
 }
 
 function DiffLines({ lines }: { lines: DiffLineView[] }) {
-  if (lines.length === 0) return <p className="rounded-md border border-dashed border-border px-3 py-6 text-center text-sm text-muted" data-testid="diff-identical">No differences: the trees are identical.</p>;
+  if (lines.length === 0)
+    return (
+      <p className="rounded-md border border-dashed border-border px-3 py-6 text-center text-sm text-muted" data-testid="diff-identical">
+        No differences: the trees are identical.
+      </p>
+    );
   return (
     <div className="max-h-96 overflow-auto rounded-md border border-border">
       <table className="w-full text-xs" data-testid="diff-lines">
@@ -62,7 +67,11 @@ function DiffLines({ lines }: { lines: DiffLineView[] }) {
           ))}
         </tbody>
       </table>
-      {lines.length > SHOWN_LINES ? <p className="border-t border-border px-3 py-1.5 text-xs text-faint">{lines.length - SHOWN_LINES} more lines: run `vigil snapshot diff` for all of them.</p> : null}
+      {lines.length > SHOWN_LINES ? (
+        <p className="border-t border-border px-3 py-1.5 text-xs text-faint">
+          {lines.length - SHOWN_LINES} more lines: run `vigil snapshot diff` for all of them.
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -89,7 +98,11 @@ export function DiffDialog({ snapshot, others, open, onClose }: { snapshot: stri
           </div>
           {diff.data ? <DiffSummary lines={diff.data} /> : null}
         </div>
-        <p className="text-xs text-faint">{against ? `From ${snapshot} (before) to ${against} (after).` : `From ${snapshot} (before) to the files on disk now (after); every live file is hashed again.`}</p>
+        <p className="text-xs text-faint">
+          {against
+            ? `From ${snapshot} (before) to ${against} (after).`
+            : `From ${snapshot} (before) to the files on disk now (after); every live file is hashed again.`}
+        </p>
         {diff.isFetching && !diff.data ? <p className="py-6 text-center text-sm text-muted">Comparing…</p> : null}
         <FormError message={diff.error ? diff.error.message : null} />
         {diff.data ? <DiffLines lines={diff.data} /> : null}

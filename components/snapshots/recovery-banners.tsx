@@ -11,9 +11,15 @@ import { SettleDialog } from './settle-dialog';
 function PendingRestoreBanner({ pending, principal }: { pending: PendingRestoreView; principal: Principal }) {
   const [action, setAction] = useState<'resume' | 'rollback' | null>(null);
   return (
-    <div role="alert" data-testid="pending-restore-banner" className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-crit/60 bg-crit/15 px-4 py-3 text-sm text-crit">
+    <div
+      role="alert"
+      data-testid="pending-restore-banner"
+      className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-crit/60 bg-crit/15 px-4 py-3 text-sm text-crit"
+    >
       <div className="min-w-0 flex-1 basis-96">
-        <strong className="font-semibold">A golden restore was interrupted.</strong> Restore of <span className="font-mono">{pending.snapshotName}</span> by {pending.actor} stopped in phase <span className="font-mono">{pending.phase}</span> ({formatRelative(pending.startedAt)}). The files may be half-restored; no other snapshot operation runs until it is resumed or rolled back.
+        <strong className="font-semibold">A golden restore was interrupted.</strong> Restore of <span className="font-mono">{pending.snapshotName}</span> by{' '}
+        {pending.actor} stopped in phase <span className="font-mono">{pending.phase}</span> ({formatRelative(pending.startedAt)}). The files may be
+        half-restored; no other snapshot operation runs until it is resumed or rolled back.
       </div>
       {canAdminister(principal) ? (
         <div className="flex shrink-0 gap-2">

@@ -43,8 +43,17 @@ export function RecoveryProgressBar({ progress, className }: { progress: Recover
           {!progress.finished && progress.etaMs !== null ? ` · ${formatDuration(progress.etaMs / 1000)} left` : null}
         </span>
       </div>
-      <div className="mt-2 h-1.5 overflow-hidden rounded-full bg-border" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}>
-        <div className={cn('h-full rounded-full transition-[width] duration-300', tone, fraction === null && 'w-1/3 motion-safe:animate-pulse')} style={fraction === null ? undefined : { width: `${Math.max(2, fraction * 100)}%` }} />
+      <div
+        className="mt-2 h-1.5 overflow-hidden rounded-full bg-border"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}
+      >
+        <div
+          className={cn('h-full rounded-full transition-[width] duration-300', tone, fraction === null && 'w-1/3 motion-safe:animate-pulse')}
+          style={fraction === null ? undefined : { width: `${Math.max(2, fraction * 100)}%` }}
+        />
       </div>
       {progress.finished && progress.message ? <p className={cn('mt-1.5 text-xs', failed ? 'text-bad' : 'text-muted')}>{progress.message}</p> : null}
     </div>

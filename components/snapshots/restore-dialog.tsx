@@ -19,7 +19,9 @@ function SnapshotFacts({ snapshot }: { snapshot: SnapshotHeader }) {
         taken {new Date(snapshot.createdAt).toLocaleString()} by {snapshot.createdBy} · {snapshot.files.toLocaleString()} files · {formatBytes(snapshot.bytes)}
       </div>
       {!verification ? <p className="mt-1 text-xs text-warn">Never verified: every blob is checked again before anything is written.</p> : null}
-      {verification && !verification.ok ? <p className="mt-1 text-xs text-bad">Last verification found {verification.problems.length} problems: the restore will abort before writing.</p> : null}
+      {verification && !verification.ok ? (
+        <p className="mt-1 text-xs text-bad">Last verification found {verification.problems.length} problems: the restore will abort before writing.</p>
+      ) : null}
     </div>
   );
 }
@@ -29,7 +31,17 @@ function SnapshotFacts({ snapshot }: { snapshot: SnapshotHeader }) {
  * name is the guard against restoring the wrong row; the worker stages everything and commits
  * all or nothing, so the dialog only has to say what happened.
  */
-export function RestoreDialog({ snapshot, progress, open, onClose }: { snapshot: SnapshotHeader; progress: RecoveryProgress | null; open: boolean; onClose: () => void }) {
+export function RestoreDialog({
+  snapshot,
+  progress,
+  open,
+  onClose,
+}: {
+  snapshot: SnapshotHeader;
+  progress: RecoveryProgress | null;
+  open: boolean;
+  onClose: () => void;
+}) {
   const [reason, setReason] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [mirror, setMirror] = useState(false);
@@ -62,25 +74,52 @@ export function RestoreDialog({ snapshot, progress, open, onClose }: { snapshot:
           }}
         >
           <p className="text-sm text-muted">
-            Puts every file of the snapshot&apos;s sources back as it was. Everything is staged and checked before the first file is replaced; if a blob is damaged or the health gate fails afterwards, the previous files are put back. Nothing is left half-restored.
+            Puts every file of the snapshot&apos;s sources back as it was. Everything is staged and checked before the first file is replaced; if a blob is
+            damaged or the health gate fails afterwards, the previous files are put back. Nothing is left half-restored.
           </p>
           <SnapshotFacts snapshot={snapshot} />
           <label className="flex items-start gap-2 text-sm">
-            <input type="checkbox" className="mt-0.5 accent-[var(--accent)]" checked={mirror} onChange={(e) => setMirror(e.target.checked)} disabled={busy} data-testid="restore-mirror" />
+            <input
+              type="checkbox"
+              className="mt-0.5 accent-[var(--accent)]"
+              checked={mirror}
+              onChange={(e) => setMirror(e.target.checked)}
+              disabled={busy}
+              data-testid="restore-mirror"
+            />
             <span>
               <span className="font-medium">Mirror</span>
               <span className="block text-xs text-faint">Also delete files that are not in the snapshot. Without it, files created since are left alone.</span>
             </span>
           </label>
           <Field label="Reason" hint="Kept in the audit trail with your name.">
-            <TextInput value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. config overwritten by a bad deploy" required minLength={3} maxLength={500} disabled={busy} data-testid="restore-reason" />
+            <TextInput
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="e.g. config overwritten by a bad deploy"
+              required
+              minLength={3}
+              maxLength={500}
+              disabled={busy}
+              data-testid="restore-reason"
+            />
           </Field>
           <Field label={`Type ${snapshot.name} to confirm`}>
-            <TextInput value={confirmation} onChange={(e) => setConfirmation(e.target.value)} autoComplete="off" spellCheck={false} className="font-mono" disabled={busy} data-testid="restore-confirm" />
+            <TextInput
+              value={confirmation}
+              onChange={(e) => setConfirmation(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+              disabled={busy}
+              data-testid="restore-confirm"
+            />
           </Field>
           {preview.data ? <RestoreResultCard result={preview.data} /> : null}
           {running ? <RecoveryProgressBar progress={running} /> : null}
-          <FormError message={restore.error ? `Restore aborted: ${restore.error.message}` : preview.error ? `Preview failed: ${preview.error.message}` : null} />
+          <FormError
+            message={restore.error ? `Restore aborted: ${restore.error.message}` : preview.error ? `Preview failed: ${preview.error.message}` : null}
+          />
           <div className="flex flex-wrap items-center justify-end gap-2">
             <Button variant="ghost" onClick={close} disabled={restore.isPending}>
               Cancel

@@ -21,7 +21,9 @@ export function RestoreChanges({ changes }: { changes: RestoreResultView['change
     <ul className="max-h-56 overflow-y-auto rounded-md border border-border font-mono text-xs" data-testid="restore-changes">
       {changes.slice(0, SHOWN_CHANGES).map((c) => (
         <li key={`${c.change}:${c.path}`} className="flex gap-2 border-b border-border/60 px-2 py-1 last:border-0">
-          <span className={cn('w-3 shrink-0 text-center font-bold', c.change === 'add' ? 'text-ok' : c.change === 'remove' ? 'text-bad' : 'text-warn')}>{CHANGE_MARK[c.change]}</span>
+          <span className={cn('w-3 shrink-0 text-center font-bold', c.change === 'add' ? 'text-ok' : c.change === 'remove' ? 'text-bad' : 'text-warn')}>
+            {CHANGE_MARK[c.change]}
+          </span>
           <span className="truncate" title={c.path}>
             {c.path}
           </span>
@@ -35,9 +37,10 @@ export function RestoreChanges({ changes }: { changes: RestoreResultView['change
 /** What a restore (or its dry run, or a resume/rollback) came to, in an operator's words. */
 export function RestoreResultCard({ result }: { result: RestoreResultView }) {
   const outcome = OUTCOME[result.outcome];
-  const facts = result.outcome === 'dry-run'
-    ? `${result.changes.length} change${result.changes.length === 1 ? '' : 's'} would be made`
-    : `${result.filesWritten} file${result.filesWritten === 1 ? '' : 's'} written (${formatBytes(result.bytesWritten)}), ${result.removed} removed, in ${(result.durationMs / 1000).toFixed(1)} s`;
+  const facts =
+    result.outcome === 'dry-run'
+      ? `${result.changes.length} change${result.changes.length === 1 ? '' : 's'} would be made`
+      : `${result.filesWritten} file${result.filesWritten === 1 ? '' : 's'} written (${formatBytes(result.bytesWritten)}), ${result.removed} removed, in ${(result.durationMs / 1000).toFixed(1)} s`;
   return (
     <div className="flex flex-col gap-2" data-testid="restore-result" data-outcome={result.outcome}>
       <div className={cn('rounded-md border px-3 py-2 text-sm', result.outcome === 'rolled-back' ? 'border-bad/40 bg-bad/10' : 'border-border bg-surface-2')}>
@@ -47,18 +50,23 @@ export function RestoreResultCard({ result }: { result: RestoreResultView }) {
         </div>
         <p className="mt-1 text-xs text-muted">
           Snapshot <span className="font-mono">{result.snapshot.name}</span>: {facts}
-          {result.gate && result.gate.checks.length > 0 ? `; health gate ${result.gate.ok ? 'passed' : 'failed'} (${result.gate.checks.length} check${result.gate.checks.length === 1 ? '' : 's'}, ${(result.gate.durationMs / 1000).toFixed(1)} s)` : ''}.
+          {result.gate && result.gate.checks.length > 0
+            ? `; health gate ${result.gate.ok ? 'passed' : 'failed'} (${result.gate.checks.length} check${result.gate.checks.length === 1 ? '' : 's'}, ${(result.gate.durationMs / 1000).toFixed(1)} s)`
+            : ''}
+          .
         </p>
         {result.gate && !result.gate.ok ? (
-        <ul className="text-xs text-bad" data-testid="gate-failures">
-          {result.gate.checks.filter((c) => !c.ok).map((c) => (
-            <li key={c.check}>
-              <span className="font-mono">{c.check}</span>: {c.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {result.rollbackReason ? (
+          <ul className="text-xs text-bad" data-testid="gate-failures">
+            {result.gate.checks
+              .filter((c) => !c.ok)
+              .map((c) => (
+                <li key={c.check}>
+                  <span className="font-mono">{c.check}</span>: {c.message}
+                </li>
+              ))}
+          </ul>
+        ) : null}
+        {result.rollbackReason ? (
           <p className="mt-1 text-xs text-bad" data-testid="rollback-reason">
             Why: {result.rollbackReason}
           </p>

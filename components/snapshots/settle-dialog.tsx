@@ -8,8 +8,16 @@ import { Field, FormError, TextInput } from '../ui/field';
 import { RestoreFinished } from './restore-result';
 
 const COPY = {
-  resume: { title: 'Resume the interrupted restore', body: 'Writes the rest of the snapshot from the journal, then runs the restart hook and the health gate.', button: 'Resume restore' },
-  rollback: { title: 'Roll back the interrupted restore', body: 'Puts back the files the restore had already replaced, from the journal, so the tree is as it was before.', button: 'Roll back' },
+  resume: {
+    title: 'Resume the interrupted restore',
+    body: 'Writes the rest of the snapshot from the journal, then runs the restart hook and the health gate.',
+    button: 'Resume restore',
+  },
+  rollback: {
+    title: 'Roll back the interrupted restore',
+    body: 'Puts back the files the restore had already replaced, from the journal, so the tree is as it was before.',
+    button: 'Roll back',
+  },
 } as const;
 
 /** Drives a half-finished restore forward or back; its journal says exactly what was done. */
@@ -45,7 +53,12 @@ export function SettleDialog({ action, snapshotName, onClose }: { action: 'resum
             <Button variant="ghost" onClick={close} disabled={settle.isPending}>
               Cancel
             </Button>
-            <Button type="submit" variant={action === 'rollback' ? 'danger' : 'primary'} disabled={reason.trim().length < 3 || settle.isPending} data-testid="settle-submit">
+            <Button
+              type="submit"
+              variant={action === 'rollback' ? 'danger' : 'primary'}
+              disabled={reason.trim().length < 3 || settle.isPending}
+              data-testid="settle-submit"
+            >
               {settle.isPending ? 'Working…' : copy.button}
             </Button>
           </div>

@@ -58,12 +58,24 @@ function SnapshotRow({ snapshot, others, now, actions }: { snapshot: SnapshotHea
             Diff
           </Button>
           {actions.canVerify ? (
-            <Button variant="ghost" className="h-7 px-2 text-xs" disabled={actions.busy} onClick={() => actions.onVerify(snapshot.name)} data-testid="snapshot-verify">
+            <Button
+              variant="ghost"
+              className="h-7 px-2 text-xs"
+              disabled={actions.busy}
+              onClick={() => actions.onVerify(snapshot.name)}
+              data-testid="snapshot-verify"
+            >
               {actions.verifying === snapshot.name ? 'Verifying…' : 'Verify'}
             </Button>
           ) : null}
           {actions.canRestore ? (
-            <Button variant="ghost-danger" className="h-7 border-bad/40! px-2 text-xs" disabled={actions.busy} onClick={() => actions.onRestore(snapshot)} data-testid="snapshot-restore">
+            <Button
+              variant="ghost-danger"
+              className="h-7 border-bad/40! px-2 text-xs"
+              disabled={actions.busy}
+              onClick={() => actions.onRestore(snapshot)}
+              data-testid="snapshot-restore"
+            >
               Golden restore
             </Button>
           ) : null}
@@ -78,7 +90,11 @@ function SnapshotRow({ snapshot, others, now, actions }: { snapshot: SnapshotHea
 export function SnapshotTable({ snapshots, now, actions }: { snapshots: SnapshotHeader[]; now: number; actions: SnapshotRowActions }) {
   const names = snapshots.map((s) => s.name);
   return (
-    <DataTable className="min-w-[760px] text-sm" testId="snapshot-table" columns={['Snapshot', 'Tags', 'Age', { label: 'Size', align: 'right' }, { label: 'Files', align: 'right' }, 'Verified', { label: '', align: 'right' }]}>
+    <DataTable
+      className="min-w-[760px] text-sm"
+      testId="snapshot-table"
+      columns={['Snapshot', 'Tags', 'Age', { label: 'Size', align: 'right' }, { label: 'Files', align: 'right' }, 'Verified', { label: '', align: 'right' }]}
+    >
       {snapshots.map((snapshot) => (
         <SnapshotRow key={snapshot.id} snapshot={snapshot} others={names.filter((n) => n !== snapshot.name)} now={now} actions={actions} />
       ))}

@@ -13,7 +13,8 @@ function ProblemsDialog({ snapshot, verification, onClose }: { snapshot: string;
   return (
     <Dialog open onClose={onClose} title={`Snapshot ${snapshot} is damaged`} size="lg" testId="problems-dialog">
       <p className="mb-3 text-sm text-muted">
-        Verification at {new Date(verification.at).toLocaleString()} found {verification.problems.length} problem{verification.problems.length === 1 ? '' : 's'}. A restore from this snapshot aborts before it writes anything.
+        Verification at {new Date(verification.at).toLocaleString()} found {verification.problems.length} problem{verification.problems.length === 1 ? '' : 's'}
+        . A restore from this snapshot aborts before it writes anything.
       </p>
       <ul className="max-h-80 divide-y divide-border overflow-y-auto rounded-md border border-border text-sm">
         {verification.problems.map((problem, i) => (

@@ -15,7 +15,10 @@ const TONES: Record<Tone, string> = {
 
 export function Badge({ tone = 'neutral', children, className, testId }: { tone?: Tone; children: ReactNode; className?: string; testId?: string }) {
   return (
-    <span data-testid={testId} className={cn('inline-flex items-center gap-1 rounded border px-1.5 py-0.5 text-xs font-medium whitespace-nowrap', TONES[tone], className)}>
+    <span
+      data-testid={testId}
+      className={cn('inline-flex items-center gap-1 rounded border px-1.5 py-0.5 text-xs font-medium whitespace-nowrap', TONES[tone], className)}
+    >
       {children}
     </span>
   );

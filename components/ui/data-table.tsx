@@ -12,7 +12,13 @@ const CELL = 'px-2 py-1.5 first:px-4 last:px-4';
  * `className` sets the minimum width and text size, e.g. `min-w-[560px] text-sm`.
  * `empty`, when given, is shown as a single row spanning every column.
  */
-export function DataTable({ columns, className, testId, empty, children }: {
+export function DataTable({
+  columns,
+  className,
+  testId,
+  empty,
+  children,
+}: {
   columns: readonly Column[];
   className?: string;
   testId?: string;

@@ -2,7 +2,17 @@ import { Button } from './button';
 import { Field, TextInput } from './field';
 
 /** The reason every operator action carries into the audit trail. */
-export function ReasonField({ value, onChange, placeholder, testId }: { value: string; onChange: (value: string) => void; placeholder: string; testId: string }) {
+export function ReasonField({
+  value,
+  onChange,
+  placeholder,
+  testId,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+  testId: string;
+}) {
   return (
     <Field label="Reason" hint="Kept in the audit trail with your name.">
       <TextInput value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} minLength={3} maxLength={500} data-testid={testId} />
@@ -11,7 +21,15 @@ export function ReasonField({ value, onChange, placeholder, testId }: { value: s
 }
 
 /** Cancel and submit at the foot of a dialog's form; the submit label changes while it runs. */
-export function DialogActions({ onCancel, label, pendingLabel, pending, disabled, variant = 'primary', testId }: {
+export function DialogActions({
+  onCancel,
+  label,
+  pendingLabel,
+  pending,
+  disabled,
+  variant = 'primary',
+  testId,
+}: {
   onCancel: () => void;
   label: string;
   pendingLabel: string;

@@ -9,7 +9,15 @@ const WIDTHS = { md: 'w-[min(32rem,calc(100vw-2rem))]', lg: 'w-[min(48rem,calc(1
  * The native <dialog>: focus trapping, Escape and the backdrop come from the browser. It sits
  * in the DOM where it is rendered (a table cell, say), so it resets the text alignment it would inherit.
  */
-export function Dialog({ open, onClose, title, size = 'md', dismissible = true, testId, children }: {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  size = 'md',
+  dismissible = true,
+  testId,
+  children,
+}: {
   open: boolean;
   onClose: () => void;
   title: string;
@@ -35,7 +43,10 @@ export function Dialog({ open, onClose, title, size = 'md', dismissible = true, 
       }}
       aria-label={title}
       data-testid={testId}
-      className={cn('m-auto text-left max-h-[calc(100vh-4rem)] rounded-lg border border-border bg-surface p-0 text-text shadow-2xl backdrop:bg-black/60', WIDTHS[size])}
+      className={cn(
+        'm-auto text-left max-h-[calc(100vh-4rem)] rounded-lg border border-border bg-surface p-0 text-text shadow-2xl backdrop:bg-black/60',
+        WIDTHS[size],
+      )}
     >
       <div className="border-b border-border px-5 py-3">
         <h2 className="text-base font-semibold">{title}</h2>

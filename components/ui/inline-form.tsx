@@ -7,7 +7,15 @@ import { FormError } from './field';
  * A one-row form under a panel's table: its fields, then the submit button, then the error.
  * `className` sets the row's grid columns from `sm` up, e.g. `sm:grid-cols-[1fr_8rem_auto]`.
  */
-export function InlineForm({ className, onSubmit, submitLabel, submitTestId, pending, error, children }: {
+export function InlineForm({
+  className,
+  onSubmit,
+  submitLabel,
+  submitTestId,
+  pending,
+  error,
+  children,
+}: {
   className: string;
   onSubmit: () => void;
   submitLabel: string;

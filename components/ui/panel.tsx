@@ -1,7 +1,21 @@
 import type { ReactNode } from 'react';
 import { cn } from './cn';
 
-export function Panel({ title, subtitle, actions, children, className, testId }: { title: string; subtitle?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; testId?: string }) {
+export function Panel({
+  title,
+  subtitle,
+  actions,
+  children,
+  className,
+  testId,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+}) {
   return (
     <section className={cn('flex min-w-0 flex-col rounded-lg border border-border bg-surface', className)} data-testid={testId} aria-label={title}>
       <header className="flex items-center justify-between gap-3 border-b border-border px-4 py-2.5">

@@ -25,7 +25,11 @@ export async function csrfHeaders(page: Page): Promise<Record<string, string>> {
  * Creates a user through the API as the signed-in administrator on `admin`, then signs that
  * user in on a page of a fresh browser context (close `context` when done).
  */
-export async function signInAsNewUser(browser: Browser, admin: Page, user: { username: string; password: string; role: 'viewer' | 'operator' | 'admin' }): Promise<{ context: BrowserContext; page: Page }> {
+export async function signInAsNewUser(
+  browser: Browser,
+  admin: Page,
+  user: { username: string; password: string; role: 'viewer' | 'operator' | 'admin' },
+): Promise<{ context: BrowserContext; page: Page }> {
   const created = await admin.request.post('/api/users', { data: user, headers: await csrfHeaders(admin) });
   expect(created.ok()).toBe(true);
   const context = await browser.newContext();

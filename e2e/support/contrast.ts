@@ -34,7 +34,9 @@ export function textContrasts(root: Locator): Promise<TextContrast[]> {
       });
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
-    const texts = [element, ...element.querySelectorAll('*')].filter((node) => [...node.childNodes].some((child) => child.nodeType === Node.TEXT_NODE && child.textContent?.trim()));
+    const texts = [element, ...element.querySelectorAll('*')].filter((node) =>
+      [...node.childNodes].some((child) => child.nodeType === Node.TEXT_NODE && child.textContent?.trim()),
+    );
     return texts.map((node) => {
       const background = backdrop(node);
       const foreground = over(rgba(getComputedStyle(node).color), background);

@@ -47,7 +47,10 @@ async function writeRunConfig(dataDir: string): Promise<string> {
   for (const [rel, content] of Object.entries(SNAPSHOT_SOURCE.files)) writeFileSync(path.join(site, rel), content);
   const configFile = path.join(dataDir, 'vigil.config.yaml');
   // Forecast every 5 s (the schema's floor) instead of 30, so the risk panel moves within a test's patience.
-  writeFileSync(configFile, `forecast:\n  cycleSeconds: 5\nsnapshots:\n  sources:\n    - name: ${SNAPSHOT_SOURCE.name}\n      path: ${JSON.stringify(site)}\n${await moduleConfig(dataDir)}`);
+  writeFileSync(
+    configFile,
+    `forecast:\n  cycleSeconds: 5\nsnapshots:\n  sources:\n    - name: ${SNAPSHOT_SOURCE.name}\n      path: ${JSON.stringify(site)}\n${await moduleConfig(dataDir)}`,
+  );
   return configFile;
 }
 
@@ -60,10 +63,17 @@ export default async function globalSetup(): Promise<void> {
   const logFile = path.join(dataDir, 'launcher.log');
   const configFile = await writeRunConfig(dataDir);
   const out = openSync(logFile, 'a');
-  const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_DATA_DIR: dataDir, PORT: String(WEB_PORT), WORKER_PORT: String(WORKER_PORT), VIGIL_SAMPLE_INTERVAL_MS: '1000', LOG_LEVEL: 'info',
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    VIGIL_DATA_DIR: dataDir,
+    PORT: String(WEB_PORT),
+    WORKER_PORT: String(WORKER_PORT),
+    VIGIL_SAMPLE_INTERVAL_MS: '1000',
+    LOG_LEVEL: 'info',
     // Loopback is not a proxy in this run, so a forged X-Forwarded-For from the browser must be ignored.
     VIGIL_TRUSTED_PROXIES: '192.0.2.1/32',
-    VIGIL_CONFIG: configFile };
+    VIGIL_CONFIG: configFile,
+  };
   delete env.VIGIL_ADMIN_PASSWORD;
   delete env.DATABASE_URL;
   const launcher = spawn(process.execPath, ['scripts/start.mjs'], { cwd: process.cwd(), env, stdio: ['ignore', out, out], detached: true });

@@ -14,12 +14,20 @@ describe('routeAlert', () => {
 
   it("recognises Vigil's own alerts before anything else", () => {
     expect(route({ alertname: 'VigilModuleDown', module: 'api', vigil_incident: 'i-1' })).toEqual({ to: 'own', incidentId: 'i-1', module: 'api' });
-    expect(route({ alertname: 'VigilModuleDown', module: 'gone', vigil_incident: 'i-2', vigil_kind: 'threat', source: '203.0.113.1' })).toEqual({ to: 'own', incidentId: 'i-2', module: null });
+    expect(route({ alertname: 'VigilModuleDown', module: 'gone', vigil_incident: 'i-2', vigil_kind: 'threat', source: '203.0.113.1' })).toEqual({
+      to: 'own',
+      incidentId: 'i-2',
+      module: null,
+    });
   });
 
   it('makes a threat of a security alert with a source address, never of the scraped instance', () => {
     expect(route({ vigil_kind: 'threat', source_ip: ' 203.0.113.9 ', module: 'api' })).toEqual({ to: 'threat', source: '203.0.113.9', signal: 'custom' });
-    expect(route({ vigil_kind: 'threat', client_ip: '2001:db8::1', vigil_signal: 'auth_failure' })).toEqual({ to: 'threat', source: '2001:db8::1', signal: 'auth_failure' });
+    expect(route({ vigil_kind: 'threat', client_ip: '2001:db8::1', vigil_signal: 'auth_failure' })).toEqual({
+      to: 'threat',
+      source: '2001:db8::1',
+      signal: 'auth_failure',
+    });
     expect(route({ vigil_kind: 'threat', src_ip: '198.51.100.7', vigil_signal: 'bogus' })).toEqual({ to: 'threat', source: '198.51.100.7', signal: 'custom' });
     expect(route({ vigil_kind: 'threat', source: 'not-an-ip', instance: '10.0.0.5', module: 'api' })).toEqual({ to: 'module', module: 'api' });
     expect(route({ source: '203.0.113.9' })).toEqual({ to: 'external' });

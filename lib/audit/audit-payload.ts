@@ -84,7 +84,11 @@ export const auditDetailsSchema = z
     checkJsonValue(value, [], (trail, message) => ctx.addIssue({ code: 'custom', message, path: trail }));
   })
   // What the generated API description shows for the custom check.
-  .meta({ type: 'object', additionalProperties: true, description: `any JSON object nested at most ${CANONICAL_MAX_DEPTH} levels; strings well-formed Unicode without NUL` });
+  .meta({
+    type: 'object',
+    additionalProperties: true,
+    description: `any JSON object nested at most ${CANONICAL_MAX_DEPTH} levels; strings well-formed Unicode without NUL`,
+  });
 
 /** Reported times may run ahead of Vigil's clock by this much (clock skew), never more. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;

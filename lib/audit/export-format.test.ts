@@ -3,8 +3,21 @@ import { csvCell, csvHeader, csvRow, ndjsonLine } from './export-format';
 import type { ChainedAuditEvent } from './types';
 
 const event: ChainedAuditEvent = {
-  seq: 7, eventId: 'e7', at: '2026-01-01T00:00:00.000Z', type: 'auth_failure', severity: 'high', actor: '=cmd|calc', action: 'sign in, "failed"',
-  module: null, resource: null, reason: 'line1\nline2', method: null, source: '203.0.113.9', details: { note: '<script>' }, prevHash: 'a', hash: 'b',
+  seq: 7,
+  eventId: 'e7',
+  at: '2026-01-01T00:00:00.000Z',
+  type: 'auth_failure',
+  severity: 'high',
+  actor: '=cmd|calc',
+  action: 'sign in, "failed"',
+  module: null,
+  resource: null,
+  reason: 'line1\nline2',
+  method: null,
+  source: '203.0.113.9',
+  details: { note: '<script>' },
+  prevHash: 'a',
+  hash: 'b',
 };
 
 describe('audit export formats', () => {

@@ -1,6 +1,22 @@
 import type { ChainedAuditEvent } from './types';
 
-export const CSV_COLUMNS = ['seq', 'at', 'type', 'severity', 'actor', 'action', 'module', 'resource', 'reason', 'method', 'source', 'details', 'eventId', 'prevHash', 'hash'] as const;
+export const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'type',
+  'severity',
+  'actor',
+  'action',
+  'module',
+  'resource',
+  'reason',
+  'method',
+  'source',
+  'details',
+  'eventId',
+  'prevHash',
+  'hash',
+] as const;
 
 /**
  * One CSV cell (RFC 4180). Cells starting with = + - @ (or tab/CR) are prefixed with a

@@ -13,11 +13,20 @@ const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
     .max(1000)
-    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item).max(20));
 
 // Text the databases can compare: PostgreSQL refuses NUL, so it is a bad parameter here instead of a failed query.
-const text = auditText().trim().max(200).optional().transform((value) => (value ? value : undefined));
+const text = auditText()
+  .trim()
+  .max(200)
+  .optional()
+  .transform((value) => (value ? value : undefined));
 // A bound outside what the databases can compare (year 0 on PostgreSQL) is a bad parameter, not a failed query.
 const isoDate = z
   .string()

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../canonical-json';
-import { canonicalAuditEvent, ChainVerifier, GENESIS_HASH, hashAuditEvent, linkEvents, storedEventHashMatches, verifyChain, type StoredAuditEvent, type UnhashedAuditEvent } from './hash-chain';
+import {
+  canonicalAuditEvent,
+  ChainVerifier,
+  GENESIS_HASH,
+  hashAuditEvent,
+  linkEvents,
+  storedEventHashMatches,
+  verifyChain,
+  type StoredAuditEvent,
+  type UnhashedAuditEvent,
+} from './hash-chain';
 import type { ChainedAuditEvent } from './types';
 
 type EventInput = Omit<UnhashedAuditEvent, 'seq' | 'prevHash'>;
@@ -27,7 +37,10 @@ function input(i: number, overrides: Partial<EventInput> = {}): EventInput {
 }
 
 function makeChain(n: number): ChainedAuditEvent[] {
-  return linkEvents(GENESIS, Array.from({ length: n }, (_, k) => input(k + 1)));
+  return linkEvents(
+    GENESIS,
+    Array.from({ length: n }, (_, k) => input(k + 1)),
+  );
 }
 
 /** Recomputes an event's hash after it was modified (what a careful attacker would do). */
@@ -309,7 +322,13 @@ describe('verifyChain from an anchor', () => {
 
   it('rejects a suffix whose first prevHash does not match the anchor hash', () => {
     const chain = makeChain(7);
-    expect(verifyChain(chain.slice(3), { seq: 3, hash: chain[1].hash })).toMatchObject({ ok: false, verified: 0, firstBadSeq: 4, problem: 'prev-hash-mismatch', headSeq: 3 });
+    expect(verifyChain(chain.slice(3), { seq: 3, hash: chain[1].hash })).toMatchObject({
+      ok: false,
+      verified: 0,
+      firstBadSeq: 4,
+      problem: 'prev-hash-mismatch',
+      headSeq: 3,
+    });
   });
 
   it('rejects a suffix that does not start right after the anchor seq', () => {

@@ -95,7 +95,8 @@ export class ChainVerifier {
   private check(event: ChainedAuditEvent | StoredAuditEvent): ChainBreak | null {
     if (event.seq !== this.expectedSeq) return 'seq-gap';
     if (event.prevHash !== this.expectedPrevHash) return 'prev-hash-mismatch';
-    const intact = typeof event.details === 'string' ? storedEventHashMatches(event as StoredAuditEvent) : hashAuditEvent(event as ChainedAuditEvent) === event.hash;
+    const intact =
+      typeof event.details === 'string' ? storedEventHashMatches(event as StoredAuditEvent) : hashAuditEvent(event as ChainedAuditEvent) === event.hash;
     if (!intact) return 'hash-mismatch';
     return null;
   }
@@ -116,10 +117,7 @@ export function verifyChain(events: Iterable<ChainedAuditEvent>, anchor?: { seq:
 }
 
 /** Links a batch of events onto a head; pure, so the writer and the tests share it. */
-export function linkEvents(
-  head: { seq: number; hash: string },
-  events: Array<Omit<UnhashedAuditEvent, 'seq' | 'prevHash'>>,
-): ChainedAuditEvent[] {
+export function linkEvents(head: { seq: number; hash: string }, events: Array<Omit<UnhashedAuditEvent, 'seq' | 'prevHash'>>): ChainedAuditEvent[] {
   let { seq, hash } = head;
   return events.map((event) => {
     seq += 1;

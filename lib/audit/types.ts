@@ -47,7 +47,11 @@ export interface ChainedAuditEvent {
 }
 
 export const auditEventInputSchema = z.object({
-  type: z.string().min(1).max(64).regex(/^[a-z0-9_.:-]+$/, 'lowercase letters, digits and _ . : -'),
+  type: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9_.:-]+$/, 'lowercase letters, digits and _ . : -'),
   severity: severitySchema,
   actor: auditText().min(1).max(200),
   action: auditText().min(1).max(200),

@@ -43,9 +43,14 @@ describe('sameOriginPath', () => {
     const nasty = fc.oneof(
       fc.string(),
       fc.webUrl(),
-      fc.array(fc.constantFrom('/', '\\', '\t', '\n', ' ', '.', '%5C', '%2F', ':', '@', '?', '#', 'evil.example', 'javascript:', 'https:'), { maxLength: 8 }).map((parts) => parts.join('')),
+      fc
+        .array(fc.constantFrom('/', '\\', '\t', '\n', ' ', '.', '%5C', '%2F', ':', '@', '?', '#', 'evil.example', 'javascript:', 'https:'), { maxLength: 8 })
+        .map((parts) => parts.join('')),
     );
-    fc.assert(fc.property(nasty, (next) => landsOnConsole(sameOriginPath(next, ORIGIN))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(nasty, (next) => landsOnConsole(sameOriginPath(next, ORIGIN))),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { canAdminister, canOperate, canView, ROLES, type Principal } from './roles';
-import { createApiTokenSchema, decodeScopes, encodeScopes, SCOPE_DEFINITIONS, SCOPE_GROUPS, scopeAllows, SCOPES, scopesWithin, tokenScopesSchema } from './scopes';
+import {
+  createApiTokenSchema,
+  decodeScopes,
+  encodeScopes,
+  SCOPE_DEFINITIONS,
+  SCOPE_GROUPS,
+  scopeAllows,
+  SCOPES,
+  scopesWithin,
+  tokenScopesSchema,
+} from './scopes';
 
 describe('scope vocabulary', () => {
   it('names every scope resource:action, with a known role, group and grant', () => {
@@ -43,7 +53,9 @@ describe('createApiTokenSchema', () => {
   it('refuses a scope the role could never use', () => {
     const result = createApiTokenSchema.safeParse({ name: 'x', role: 'viewer', scopes: ['isolations:write', 'threats:read'] });
     expect(result.success).toBe(false);
-    expect(result.error!.issues).toEqual([expect.objectContaining({ path: ['scopes', 0], message: 'isolations:write needs at least the operator role, and this token is viewer' })]);
+    expect(result.error!.issues).toEqual([
+      expect.objectContaining({ path: ['scopes', 0], message: 'isolations:write needs at least the operator role, and this token is viewer' }),
+    ]);
   });
 
   it('refuses something that is not a list of strings', () => {

@@ -63,12 +63,15 @@ export const createApiTokenSchema = z
   .object({
     name: z.string().trim().min(1, 'name the token after what uses it').max(100),
     role: roleSchema,
-    scopes: tokenScopesSchema.default([]).describe(`Limits the token to these machine-API scopes (${SCOPES.join(', ')}); empty or absent: the full access of its role`),
+    scopes: tokenScopesSchema
+      .default([])
+      .describe(`Limits the token to these machine-API scopes (${SCOPES.join(', ')}); empty or absent: the full access of its role`),
   })
   .superRefine((token, ctx) => {
     token.scopes.forEach((scope, index) => {
       const least = SCOPE_DEFINITIONS[scope].role;
-      if (!roleAtLeast(token.role, least)) ctx.addIssue({ code: 'custom', path: ['scopes', index], message: `${scope} needs at least the ${least} role, and this token is ${token.role}` });
+      if (!roleAtLeast(token.role, least))
+        ctx.addIssue({ code: 'custom', path: ['scopes', index], message: `${scope} needs at least the ${least} role, and this token is ${token.role}` });
     });
   })
   // Normalised only after the checks, so an issue's index is the one the client sent.

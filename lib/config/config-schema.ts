@@ -41,13 +41,28 @@ export const snapshotsConfigSchema = z
       .strict()
       .default({ keepLast: 10, daily: 7, weekly: 4 }),
     schedule: z
-      .object({ everyMinutes: z.number().int().min(5).max(7 * 24 * 60), tag: z.enum(['scheduled', 'golden', 'safe']).default('scheduled') })
+      .object({
+        everyMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(7 * 24 * 60),
+        tag: z.enum(['scheduled', 'golden', 'safe']).default('scheduled'),
+      })
       .strict()
       .nullable()
       .default(null),
-    verifyEveryHours: z.number().positive().max(24 * 30).default(24),
+    verifyEveryHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(24),
     /** The dashboard warns when the newest verified golden snapshot is older than this. */
-    goldenMaxAgeHours: z.number().positive().max(24 * 365).default(168),
+    goldenMaxAgeHours: z
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(168),
     hooks: z
       .object({ stop: argvSchema.optional(), restart: argvSchema.optional(), timeoutSeconds: z.number().positive().max(3600).default(60) })
       .strict()

@@ -20,7 +20,11 @@ export const integrityConfigSchema = z
       .strict()
       .default({ enabled: true, critical: false }),
     /** Full re-hash of everything; the realtime watch covers the time between. */
-    scanIntervalMinutes: z.number().positive().max(7 * 24 * 60).default(60),
+    scanIntervalMinutes: z
+      .number()
+      .positive()
+      .max(7 * 24 * 60)
+      .default(60),
     realtime: z.boolean().default(true),
     /** Changes are collected this long after the last event, so one save is one check. */
     debounceMs: z.number().int().min(10).max(60_000).default(500),

@@ -48,7 +48,12 @@ export const logsConfigSchema = z
     /** The stat poll that backs up fs.watch (network file systems, missed events, waiting for a file). */
     pollIntervalMs: z.number().int().min(20).max(60_000).default(250),
     /** Longer lines are dropped: one line never holds more memory than this. */
-    maxLineBytes: z.number().int().min(256).max(1 << 20).default(16_384),
+    maxLineBytes: z
+      .number()
+      .int()
+      .min(256)
+      .max(1 << 20)
+      .default(16_384),
   })
   .strict();
 export type LogsConfig = z.infer<typeof logsConfigSchema>;

@@ -49,7 +49,10 @@ export const emailChannelSchema = z
     security: z.enum(SMTP_SECURITY).default('starttls'),
     /** Only for a server with a private or self-signed certificate. */
     rejectUnauthorized: z.boolean().default(true),
-    auth: z.object({ user: z.string().min(1), password: z.string().min(1) }).strict().optional(),
+    auth: z
+      .object({ user: z.string().min(1), password: z.string().min(1) })
+      .strict()
+      .optional(),
     from: z.email(),
     to: z.array(z.email()).min(1).max(50),
   })
@@ -71,16 +74,15 @@ export const alertmanagerChannelSchema = z
       .min(1)
       .max(10),
     auth: z
-      .union([
-        z.object({ bearerTokenEnv: envVarName }).strict(),
-        z.object({ username: z.string().min(1).max(200), passwordEnv: envVarName }).strict(),
-      ])
+      .union([z.object({ bearerTokenEnv: envVarName }).strict(), z.object({ username: z.string().min(1).max(200), passwordEnv: envVarName }).strict()])
       .optional(),
     /** Added to every alert (e.g. `team: ops`); Vigil's own labels win over these. */
     labels: z
       .record(z.string(), z.string().max(1000))
       .superRefine((labels, ctx) => {
-        for (const name of Object.keys(labels)) if (!LABEL_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not a Prometheus label name (letters, digits and _, not starting with a digit)' });
+        for (const name of Object.keys(labels))
+          if (!LABEL_NAME.test(name))
+            ctx.addIssue({ code: 'custom', path: [name], message: 'not a Prometheus label name (letters, digits and _, not starting with a digit)' });
       })
       .default({}),
     /** The `instance` label; this host's name when not given. */
@@ -93,7 +95,12 @@ export const alertmanagerChannelSchema = z
   })
   .strict();
 
-export const notificationChannelSchema = z.discriminatedUnion('kind', [webhookChannelSchema, slackChannelSchema, emailChannelSchema, alertmanagerChannelSchema]);
+export const notificationChannelSchema = z.discriminatedUnion('kind', [
+  webhookChannelSchema,
+  slackChannelSchema,
+  emailChannelSchema,
+  alertmanagerChannelSchema,
+]);
 export type NotificationChannel = z.infer<typeof notificationChannelSchema>;
 export type WebhookChannel = z.infer<typeof webhookChannelSchema>;
 export type SlackChannel = z.infer<typeof slackChannelSchema>;
@@ -107,7 +114,9 @@ export const notificationsConfigSchema = z
       .max(50)
       .default([])
       .refine((channels) => new Set(channels.map((c) => c.name)).size === channels.length, 'channel names must be unique')
-      .describe('each of kind `webhook`, `slack`, `email` or `alertmanager` (Alertmanager v2 API: `urls`, `auth.bearerTokenEnv` or `auth.username` + `auth.passwordEnv`, `labels`, `instance`, `expireAfterMinutes`); see the README'),
+      .describe(
+        'each of kind `webhook`, `slack`, `email` or `alertmanager` (Alertmanager v2 API: `urls`, `auth.bearerTokenEnv` or `auth.username` + `auth.passwordEnv`, `labels`, `instance`, `expireAfterMinutes`); see the README',
+      ),
   })
   .strict();
 export type NotificationsConfig = z.infer<typeof notificationsConfigSchema>;

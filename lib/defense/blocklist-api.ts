@@ -28,5 +28,7 @@ export type BlocklistStatus = z.infer<typeof blocklistStatusSchema>;
 export const blocklistsResponseSchema = z.object({ blocklists: z.array(blocklistStatusSchema) });
 export type BlocklistsResponse = z.infer<typeof blocklistsResponseSchema>;
 
-export const blocklistRefreshRequestSchema = z.object({ name: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'a list name'), reason: operatorReasonSchema.optional() }).strict();
+export const blocklistRefreshRequestSchema = z
+  .object({ name: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'a list name'), reason: operatorReasonSchema.optional() })
+  .strict();
 export type BlocklistRefreshRequest = z.infer<typeof blocklistRefreshRequestSchema>;

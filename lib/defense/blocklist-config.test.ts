@@ -9,7 +9,12 @@ const problems = (value: unknown) => {
 
 describe('defense.blocklists', () => {
   it('takes a file or a URL per list, with an hourly refresh by default', () => {
-    const config = defenseConfigSchema.parse({ blocklists: [{ name: 'firehol', url: 'https://iplists.firehol.org/files/firehol_level1.netset' }, { name: 'local', path: '/etc/vigil/denied.txt', refreshMinutes: 5 }] });
+    const config = defenseConfigSchema.parse({
+      blocklists: [
+        { name: 'firehol', url: 'https://iplists.firehol.org/files/firehol_level1.netset' },
+        { name: 'local', path: '/etc/vigil/denied.txt', refreshMinutes: 5 },
+      ],
+    });
     expect(config.blocklists.map((list) => list.refreshMinutes)).toEqual([60, 5]);
     expect(defenseConfigSchema.parse({}).blocklists).toEqual([]);
   });
@@ -20,7 +25,12 @@ describe('defense.blocklists', () => {
     expect(problems([{ name: 'a', path: 'lists/x.txt' }])).toContain('must be an absolute path');
     expect(problems([{ name: 'a', url: 'ftp://example.com/x' }])).toContain('must be an http(s) URL');
     expect(problems([{ name: 'A b', path: '/x' }])).toContain('lowercase letters, digits, _ and -');
-    expect(problems([{ name: 'a', path: '/x' }, { name: 'a', path: '/y' }])).toEqual(['each list needs a name of its own']);
+    expect(
+      problems([
+        { name: 'a', path: '/x' },
+        { name: 'a', path: '/y' },
+      ]),
+    ).toEqual(['each list needs a name of its own']);
     expect(problems([{ name: 'a', path: '/x', refreshMinutes: 0 }])).toHaveLength(1);
   });
 

@@ -14,8 +14,16 @@ export const blocklistSourceSchema = z
       .max(4096)
       .refine((value) => value.startsWith('/'), 'must be an absolute path')
       .optional(),
-    url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048).optional(),
-    refreshMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+    url: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .max(2048)
+      .optional(),
+    refreshMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(60),
   })
   .strict()
   .refine((list) => (list.path === undefined) !== (list.url === undefined), { message: 'give either `path` or `url`, not both' });
@@ -26,7 +34,9 @@ export const blocklistsSchema = z
   .max(50)
   .default([])
   .refine((lists) => new Set(lists.map((list) => list.name)).size === lists.length, { message: 'each list needs a name of its own' })
-  .describe('IP lists imported as decisions of their own (`blocklist:<name>`): each `{ name, path | url, refreshMinutes }`; plain addresses, CIDR ranges (v4, v6) and FireHOL `.netset`, `#` and `;` comments; at most 1,000,000 entries and 64 MiB per list; see the README');
+  .describe(
+    'IP lists imported as decisions of their own (`blocklist:<name>`): each `{ name, path | url, refreshMinutes }`; plain addresses, CIDR ranges (v4, v6) and FireHOL `.netset`, `#` and `;` comments; at most 1,000,000 entries and 64 MiB per list; see the README',
+  );
 
 /** Three missed refreshes, and never less than an hour: a source down for a while keeps its list. */
 export function listGraceMs(refreshMinutes: number): number {

@@ -20,7 +20,10 @@ const quoted = (text: string) => JSON.stringify(text);
 
 /** Names of the kernel sets and tables, per bouncer, so two bouncers on one host never share one. */
 export function firewallSetNames(name: string): { ipv4: string; ipv6: string } {
-  const safe = name.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 20);
+  const safe = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '-')
+    .slice(0, 20);
   return { ipv4: `vigil-${safe}`, ipv6: `vigil6-${safe}` };
 }
 

@@ -13,7 +13,12 @@ const MAX_DURATION_MS = 3650 * 86_400_000;
 
 /** "90s", "30m", "4h", "7d" or a number of seconds. */
 export const durationSchema = z.union([
-  z.number().int().positive().max(MAX_DURATION_MS / 1000).transform((seconds) => seconds * 1000),
+  z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_DURATION_MS / 1000)
+    .transform((seconds) => seconds * 1000),
   z
     .string()
     .regex(/^\d{1,7}[smhd]$/, 'a duration like 90s, 30m, 4h or 7d')
@@ -40,7 +45,10 @@ const durationConflict = { message: 'give either a duration or indefinite, not b
 
 export const isolateRequestSchema = isolateFields.refine(oneOfDurationOrIndefinite, durationConflict);
 /** The web app says whose role asks; a caller that does not gets the least role that isolates at all. */
-export const internalIsolateRequestSchema = withActor(isolateFields.extend({ role: roleSchema.default('operator') })).refine(oneOfDurationOrIndefinite, durationConflict);
+export const internalIsolateRequestSchema = withActor(isolateFields.extend({ role: roleSchema.default('operator') })).refine(
+  oneOfDurationOrIndefinite,
+  durationConflict,
+);
 export type IsolateRequest = z.infer<typeof isolateRequestSchema>;
 
 export const restoreRequestSchema = z.object({ reason: reasonSchema.default('restored by operator') }).strict();
@@ -59,7 +67,12 @@ export const allowlistRequestSchema = z.object({ source: canonicalSourceSchema, 
 
 export const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) });
 
-export const streamQuerySchema = z.object({ startup: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') });
+export const streamQuerySchema = z.object({
+  startup: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
 
 /** A sign-in failure (or success) seen by the web app, relayed to the worker's detectors. */
 export const relayedSignalSchema = z

@@ -21,7 +21,12 @@ export const scenarioSchema = z
     kinds: z.array(signalKindSchema).min(1),
     groupBy: z.enum(['ip', 'cidr24', 'user', 'token']).default('ip'),
     capacity: z.number().int().min(1).max(1_000_000),
-    windowSeconds: z.number().int().min(1).max(7 * 86_400).default(60),
+    windowSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(60),
     level: z.enum(['medium', 'high', 'critical']),
     /** Pour only values not yet in the bucket (scanning counts distinct paths). */
     distinct: z.enum(['path']).optional(),
@@ -31,7 +36,10 @@ export const scenarioSchema = z
      * Count only while the host is under pressure (CPU or memory at or over these): "a source
      * behind a CPU or memory spike" is the one sending most of the requests during it.
      */
-    whenHost: z.object({ cpuPercent: z.number().min(1).max(100).optional(), memoryPercent: z.number().min(1).max(100).optional() }).strict().optional(),
+    whenHost: z
+      .object({ cpuPercent: z.number().min(1).max(100).optional(), memoryPercent: z.number().min(1).max(100).optional() })
+      .strict()
+      .optional(),
     /** After a threat, the same bucket stays quiet this long (CrowdSec's blackhole). */
     blackholeSeconds: z.number().int().min(0).max(86_400).default(60),
   })
@@ -62,14 +70,24 @@ export const defenseConfigSchema = z
     isolation: z
       .object({
         /** First automatic isolation; each repeat doubles it up to maxHours. */
-        baseHours: z.number().positive().max(24 * 365).default(4),
+        baseHours: z
+          .number()
+          .positive()
+          .max(24 * 365)
+          .default(4),
         factor: z.number().min(1).max(10).default(2),
-        maxHours: z.number().positive().max(24 * 3650).default(7 * 24),
+        maxHours: z
+          .number()
+          .positive()
+          .max(24 * 3650)
+          .default(7 * 24),
         widestOperatorPrefix: z
           .object({ ipv4: z.number().int().min(0).max(32).default(16), ipv6: z.number().int().min(0).max(128).default(48) })
           .strict()
           .default({ ipv4: 16, ipv6: 48 })
-          .describe('the widest range an operator may isolate; a shorter prefix (a broader range) needs an admin, since isolating most of the internet is a lockdown by another name'),
+          .describe(
+            'the widest range an operator may isolate; a shorter prefix (a broader range) needs an admin, since isolating most of the internet is a lockdown by another name',
+          ),
       })
       .strict()
       .default({ baseHours: 4, factor: 2, maxHours: 168, widestOperatorPrefix: { ipv4: 16, ipv6: 48 } }),
@@ -77,11 +95,19 @@ export const defenseConfigSchema = z
       .object({
         /** High or critical threats within windowMinutes that raise the mode to ELEVATED. */
         threats: z.number().int().min(1).max(10_000).default(5),
-        windowMinutes: z.number().positive().max(24 * 60).default(10),
+        windowMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(10),
         /** Bucket capacities are multiplied by this while ELEVATED (tighter thresholds). */
         capacityFactor: z.number().positive().max(1).default(0.5),
         /** Back to NORMAL after this long without a high or critical threat. */
-        calmMinutes: z.number().positive().max(24 * 60).default(30),
+        calmMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(30),
       })
       .strict()
       .default({ threats: 5, windowMinutes: 10, capacityFactor: 0.5, calmMinutes: 30 }),

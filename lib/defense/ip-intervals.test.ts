@@ -5,7 +5,9 @@ import { parseSource } from './ip-prefix';
 
 /** Small address space: every address can be checked one by one against the sets. */
 const SPACE = 512;
-const interval = fc.tuple(fc.integer({ min: 0, max: SPACE - 1 }), fc.integer({ min: 0, max: SPACE - 1 })).map(([a, b]) => ({ start: Math.min(a, b), end: Math.max(a, b) }));
+const interval = fc
+  .tuple(fc.integer({ min: 0, max: SPACE - 1 }), fc.integer({ min: 0, max: SPACE - 1 }))
+  .map(([a, b]) => ({ start: Math.min(a, b), end: Math.max(a, b) }));
 const covers = (intervals: readonly Interval<number>[], value: number) => intervals.some((i) => i.start <= value && value <= i.end);
 
 function expectMerged(intervals: readonly Interval<number>[]): void {

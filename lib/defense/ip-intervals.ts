@@ -128,5 +128,8 @@ export function formatBlock(start: number | bigint, prefix: number): string {
 
 export function intervalsToCidrs(intervals: FamilyIntervals): string[] {
   const blocks = cidrBlocks(intervals);
-  return [...blocks.v4.starts.map((start, i) => formatBlock(start, blocks.v4.prefixes[i])), ...blocks.v6.starts.map((start, i) => formatBlock(start, blocks.v6.prefixes[i]))];
+  return [
+    ...blocks.v4.starts.map((start, i) => formatBlock(start, blocks.v4.prefixes[i])),
+    ...blocks.v6.starts.map((start, i) => formatBlock(start, blocks.v6.prefixes[i])),
+  ];
 }

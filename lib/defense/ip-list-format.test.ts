@@ -4,7 +4,9 @@ import { IpListParser, parseIpList } from './ip-list-format';
 
 describe('IP list format', () => {
   it('reads plain addresses, v4 and v6 CIDRs, FireHOL comments, Spamhaus comments and blank lines', () => {
-    const list = parseIpList(['#', '# firehol_level1', '', '192.0.2.7', '198.51.100.0/25 ; SBL1', '198.51.100.128/25', '2001:db8::/48  # why', '\r', '203.0.113.9\r'].join('\n'));
+    const list = parseIpList(
+      ['#', '# firehol_level1', '', '192.0.2.7', '198.51.100.0/25 ; SBL1', '198.51.100.128/25', '2001:db8::/48  # why', '\r', '203.0.113.9\r'].join('\n'),
+    );
     expect(list.entries).toBe(5);
     expect(intervalsToCidrs(list)).toEqual(['192.0.2.7', '198.51.100.0/24', '203.0.113.9', '2001:db8::/48']);
   });

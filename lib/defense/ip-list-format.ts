@@ -62,7 +62,8 @@ export class IpListParser {
       start = newline + 1;
     }
     this.rest = text.slice(start);
-    if (this.rest.length > this.limits.maxLineLength) throw new IpListFormatError(`line ${this.line + 1} is longer than ${this.limits.maxLineLength} characters`);
+    if (this.rest.length > this.limits.maxLineLength)
+      throw new IpListFormatError(`line ${this.line + 1} is longer than ${this.limits.maxLineLength} characters`);
   }
 
   end(): ParsedIpList {

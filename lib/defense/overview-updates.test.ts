@@ -13,8 +13,31 @@ const empty: DefenseOverview = {
   threatsPerMinute: [],
   guard: { checks: 0, denied: 0 },
 };
-const threat = (id: string): DefenseThreat => ({ id, at: '2026-01-01T10:00:00Z', scenario: 'brute-force', level: 'critical', groupBy: 'ip', key: '203.0.113.9', source: '203.0.113.9', count: 10, action: 'isolated', origin: 'ingest', modeAtDetection: 'NORMAL' });
-const decision = (source: string): DefenseDecision => ({ id: 1, source, scope: 'ip', origin: 'manual', scenario: null, reason: 'r', actor: 'user:a', offence: 1, createdAt: '2026-01-01T10:00:00Z', expiresAt: null });
+const threat = (id: string): DefenseThreat => ({
+  id,
+  at: '2026-01-01T10:00:00Z',
+  scenario: 'brute-force',
+  level: 'critical',
+  groupBy: 'ip',
+  key: '203.0.113.9',
+  source: '203.0.113.9',
+  count: 10,
+  action: 'isolated',
+  origin: 'ingest',
+  modeAtDetection: 'NORMAL',
+});
+const decision = (source: string): DefenseDecision => ({
+  id: 1,
+  source,
+  scope: 'ip',
+  origin: 'manual',
+  scenario: null,
+  reason: 'r',
+  actor: 'user:a',
+  offence: 1,
+  createdAt: '2026-01-01T10:00:00Z',
+  expiresAt: null,
+});
 
 describe('live updates of the defense overview', () => {
   it('puts a threat first, counts it once and adds it to its minute', () => {
@@ -38,6 +61,9 @@ describe('live updates of the defense overview', () => {
 
   it('takes the new mode and the lockdown that came with it', () => {
     const lockdown = { actor: 'user:a', reason: 'attack', since: '2026-01-01T10:00:00Z', expiresAt: null };
-    expect(withMode(empty, { from: 'NORMAL', to: 'LOCKDOWN', actor: 'user:a', reason: 'attack', at: lockdown.since, lockdown })).toMatchObject({ mode: 'LOCKDOWN', lockdown });
+    expect(withMode(empty, { from: 'NORMAL', to: 'LOCKDOWN', actor: 'user:a', reason: 'attack', at: lockdown.since, lockdown })).toMatchObject({
+      mode: 'LOCKDOWN',
+      lockdown,
+    });
   });
 });

@@ -21,4 +21,8 @@ export function withDecision(overview: DefenseOverview, { change, decision }: De
   return { ...overview, isolations, isolationCount: Math.max(0, overview.isolationCount + isolations.length - overview.isolations.length) };
 }
 
-export const withMode = (overview: DefenseOverview, change: DefenseModeChange): DefenseOverview => ({ ...overview, mode: change.to, lockdown: change.lockdown });
+export const withMode = (overview: DefenseOverview, change: DefenseModeChange): DefenseOverview => ({
+  ...overview,
+  mode: change.to,
+  lockdown: change.lockdown,
+});

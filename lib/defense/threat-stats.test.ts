@@ -26,6 +26,10 @@ describe('threat statistics per minute', () => {
 
   it('fills every minute of the window with zeros where nothing happened', () => {
     const series = denseThreatMinutes([{ minute: Date.parse('2026-01-01T10:00:00Z'), medium: 0, high: 3, critical: 0 }], Date.parse('2026-01-01T10:00:30Z'), 3);
-    expect(series.map((m) => [new Date(m.minute).toISOString().slice(11, 16), m.high])).toEqual([['09:58', 0], ['09:59', 0], ['10:00', 3]]);
+    expect(series.map((m) => [new Date(m.minute).toISOString().slice(11, 16), m.high])).toEqual([
+      ['09:58', 0],
+      ['09:59', 0],
+      ['10:00', 3],
+    ]);
   });
 });

@@ -9,7 +9,10 @@ export type ScenarioName = z.infer<typeof scenarioNameSchema>;
 export const drillsConfigSchema = z
   .object({
     everyHours: z.number().min(0).max(8760).default(0),
-    scenarios: z.array(scenarioNameSchema).min(1).default([...SCENARIO_NAMES]),
+    scenarios: z
+      .array(scenarioNameSchema)
+      .min(1)
+      .default([...SCENARIO_NAMES]),
     /** Scheduled runs inject the faults of repeatedly passing scenarios at once. */
     harder: z.boolean().default(false),
   })

@@ -79,7 +79,12 @@ function holtCrossing(points: readonly TimedValue[], threshold: number, horizonM
 }
 
 /** When a rising series will cross `threshold`, by the chosen method. */
-export function forecastCrossing(points: readonly TimedValue[], threshold: number, horizonMinutes: number, method: CrossingMethod = DEFAULT_CROSSING_METHOD): Crossing | null {
+export function forecastCrossing(
+  points: readonly TimedValue[],
+  threshold: number,
+  horizonMinutes: number,
+  method: CrossingMethod = DEFAULT_CROSSING_METHOD,
+): Crossing | null {
   if (points.length < 8) return null;
   const quick = quickBound(points, threshold, horizonMinutes);
   if (quick) return quick;

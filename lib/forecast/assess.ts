@@ -46,7 +46,14 @@ function forecastPoints(etaMinutes: number | null, probability: number): number 
 }
 
 function predictionOf(signals: SubsystemSignals, failure: string, etaMinutes: number, probability: number, precursors: string[], now: number): Prediction {
-  return { subsystem: signals.id, failure, eta: new Date(now + etaMinutes * 60_000).toISOString(), etaMinutes: round(etaMinutes), probability: round(probability, 2), precursors };
+  return {
+    subsystem: signals.id,
+    failure,
+    eta: new Date(now + etaMinutes * 60_000).toISOString(),
+    etaMinutes: round(etaMinutes),
+    probability: round(probability, 2),
+    precursors,
+  };
 }
 
 /** Predictions below this chance or beyond a day are noise to an operator. */
@@ -58,16 +65,24 @@ export function assessSubsystem(signals: SubsystemSignals, options: AssessOption
   const contributions: Contribution[] = [];
   const predictions: Prediction[] = [];
   const predict = (failure: string, eta: number | null, probability: number, precursors: string[]) => {
-    if (eta !== null && eta <= PREDICTION_MAX_ETA_MINUTES && probability >= PREDICTION_MIN_PROBABILITY) predictions.push(predictionOf(signals, failure, eta, probability, precursors, now));
+    if (eta !== null && eta <= PREDICTION_MAX_ETA_MINUTES && probability >= PREDICTION_MIN_PROBABILITY)
+      predictions.push(predictionOf(signals, failure, eta, probability, precursors, now));
   };
 
   for (const series of signals.exhaustion ?? []) {
     const found = timeToExhaustion(series.points, series.capacity, horizonMinutes);
     if (!found) continue;
     const { trend } = found;
-    const precursors = [`${series.label} at ${round(trend.level)} ${series.unit} of ${series.capacity}`, `grows ${round(trend.slope, 3)} ${series.unit}/min (band ${round(trend.slopeLow, 3)} to ${round(trend.slopeHigh, 3)})`];
+    const precursors = [
+      `${series.label} at ${round(trend.level)} ${series.unit} of ${series.capacity}`,
+      `grows ${round(trend.slope, 3)} ${series.unit}/min (band ${round(trend.slopeLow, 3)} to ${round(trend.slopeHigh, 3)})`,
+    ];
     if (trend.stepDetected) precursors.push('fitted after a level shift');
-    contributions.push({ signal: `${series.label} exhaustion`, points: forecastPoints(found.etaMinutes, found.probability), detail: found.etaMinutes === null ? `${series.label} is not growing` : `${series.label} full in ~${Math.round(found.etaMinutes)} min` });
+    contributions.push({
+      signal: `${series.label} exhaustion`,
+      points: forecastPoints(found.etaMinutes, found.probability),
+      detail: found.etaMinutes === null ? `${series.label} is not growing` : `${series.label} full in ~${Math.round(found.etaMinutes)} min`,
+    });
     predict(series.failure, found.etaMinutes, found.probability, precursors);
   }
 
@@ -79,13 +94,21 @@ export function assessSubsystem(signals: SubsystemSignals, options: AssessOption
     const precursors = [`${series.label} at ${round(values[values.length - 1], 2)} ${series.unit}, threshold ${round(series.threshold, 2)}`];
     if (Math.abs(z) >= 3) precursors.push(`${series.label} anomaly z=${round(z)}`);
     const anomalyPoints = z >= 3 ? clamp(10 * z, 0, 40) : 0;
-    contributions.push({ signal: `${series.label} trend`, points: Math.max(forecastPoints(crossing.etaMinutes, crossing.probability), anomalyPoints), detail: crossing.etaMinutes === null ? `${series.label} steady` : `${series.label} over threshold in ~${Math.round(crossing.etaMinutes)} min` });
+    contributions.push({
+      signal: `${series.label} trend`,
+      points: Math.max(forecastPoints(crossing.etaMinutes, crossing.probability), anomalyPoints),
+      detail: crossing.etaMinutes === null ? `${series.label} steady` : `${series.label} over threshold in ~${Math.round(crossing.etaMinutes)} min`,
+    });
     predict(series.failure, crossing.etaMinutes, crossing.probability, precursors);
   }
 
   for (const level of signals.levels ?? []) {
     const share = (level.value - level.warnAt) / (level.failAt - level.warnAt);
-    contributions.push({ signal: level.label, points: clamp(share * 60), detail: `${level.label} ${round(level.value)} ${level.unit} (warn ${level.warnAt}, fail ${level.failAt})` });
+    contributions.push({
+      signal: level.label,
+      points: clamp(share * 60),
+      detail: `${level.label} ${round(level.value)} ${level.unit} (warn ${level.warnAt}, fail ${level.failAt})`,
+    });
   }
 
   if (signals.state === 'down') contributions.push({ signal: 'state', points: 70, detail: 'down now' });
@@ -103,7 +126,11 @@ export function assessSubsystem(signals: SubsystemSignals, options: AssessOption
     const found = timeToExhaustion(signals.threats, Math.max(...signals.threats.map((p) => p.v)) * 2 + 5, horizonMinutes);
     const latest = signals.threats[signals.threats.length - 1].v;
     const rising = found !== null && found.trend.slopeLow > 0;
-    contributions.push({ signal: 'threat rate', points: clamp(latest * 4 + (rising ? 20 : 0), 0, 80), detail: `${latest} threats in the last bucket${rising ? ', rising' : ''}` });
+    contributions.push({
+      signal: 'threat rate',
+      points: clamp(latest * 4 + (rising ? 20 : 0), 0, 80),
+      detail: `${latest} threats in the last bucket${rising ? ', rising' : ''}`,
+    });
   }
 
   if (signals.age) {
@@ -119,12 +146,22 @@ export function assessSubsystem(signals: SubsystemSignals, options: AssessOption
  * Crash loops announce themselves: restarts come closer together. The rate over the recent
  * restarts, extrapolated to the budget, gives when the engine will give up restarting.
  */
-function assessRestarts(signals: SubsystemSignals, restarts: NonNullable<SubsystemSignals['restarts']>, now: number, contributions: Contribution[], predict: (failure: string, eta: number | null, probability: number, precursors: string[]) => void): void {
+function assessRestarts(
+  signals: SubsystemSignals,
+  restarts: NonNullable<SubsystemSignals['restarts']>,
+  now: number,
+  contributions: Contribution[],
+  predict: (failure: string, eta: number | null, probability: number, precursors: string[]) => void,
+): void {
   const windowStart = now - restarts.windowMinutes * 60_000;
   const recent = restarts.times.filter((t) => t >= windowStart && t <= now).sort((a, b) => a - b);
   if (recent.length === 0) return;
   const used = recent.length / restarts.budget;
-  contributions.push({ signal: 'restart frequency', points: clamp(100 * used ** 1.5, 0, 90), detail: `${recent.length} restarts in ${restarts.windowMinutes} min (budget ${restarts.budget})` });
+  contributions.push({
+    signal: 'restart frequency',
+    points: clamp(100 * used ** 1.5, 0, 90),
+    detail: `${recent.length} restarts in ${restarts.windowMinutes} min (budget ${restarts.budget})`,
+  });
   if (recent.length < 2) return;
   const spanMinutes = Math.max(0.5, (now - recent[0]) / 60_000);
   const perMinute = (recent.length - 1) / spanMinutes;
@@ -132,5 +169,8 @@ function assessRestarts(signals: SubsystemSignals, restarts: NonNullable<Subsyst
   const eta = perMinute > 0 ? remaining / perMinute : null;
   // Two restarts can be chance; each further one within the window makes a loop likelier.
   const probability = clamp((recent.length - 1) / (restarts.budget - 1), 0, 1);
-  predict('crash loop (restart budget exhausted)', eta, probability, [`${recent.length} restarts in ${round(spanMinutes)} min`, `one every ${round(1 / Math.max(perMinute, 1e-9))} min`]);
+  predict('crash loop (restart budget exhausted)', eta, probability, [
+    `${recent.length} restarts in ${round(spanMinutes)} min`,
+    `one every ${round(1 / Math.max(perMinute, 1e-9))} min`,
+  ]);
 }

@@ -23,7 +23,9 @@ export const suggestionSchema = z.object({
   decidedAt: z.string().nullable(),
   decidedBy: z.string().nullable(),
   /** Incidents (or threats) for the target in equal windows before and after applying. */
-  effectiveness: z.object({ before: z.number(), after: z.number(), hoursAfter: z.number(), verdict: z.enum(['pending', 'improved', 'unchanged', 'worse']) }).nullable(),
+  effectiveness: z
+    .object({ before: z.number(), after: z.number(), hoursAfter: z.number(), verdict: z.enum(['pending', 'improved', 'unchanged', 'worse']) })
+    .nullable(),
 });
 export type Suggestion = z.infer<typeof suggestionSchema>;
 
@@ -82,21 +84,47 @@ export function proposeSuggestions(evidence: GovernorEvidence): Proposal[] {
   for (const [module, incidents] of grouped(recent, (i) => i.module)) {
     const settings = evidence.modules.find((m) => m.name === module);
     if (!settings) continue;
-    const flapping = incidents.filter((i) => i.resolvedAt && (Date.parse(i.resolvedAt) - Date.parse(i.openedAt)) / 60_000 <= NOISY_MAX_MINUTES && (i.failureClass === 'transient' || i.failureClass === 'degradation'));
+    const flapping = incidents.filter(
+      (i) =>
+        i.resolvedAt &&
+        (Date.parse(i.resolvedAt) - Date.parse(i.openedAt)) / 60_000 <= NOISY_MAX_MINUTES &&
+        (i.failureClass === 'transient' || i.failureClass === 'degradation'),
+    );
     if (flapping.length >= NOISY_MIN) {
       const to = Math.round((settings.latencyFactor + 1) * 10) / 10;
-      proposals.push({ id: `noisy-threshold:${module}`, rule: 'noisy-threshold', target: module, title: `${module}: latency threshold fires too often; raise it from ${settings.latencyFactor}x to ${to}x baseline`, evidence: { count: flapping.length, windowHours: WINDOW_HOURS, examples: flapping.slice(0, 5).map((i) => i.id) }, change: { path: `modules[${module}].detection.latencyFactor`, from: settings.latencyFactor, to } });
+      proposals.push({
+        id: `noisy-threshold:${module}`,
+        rule: 'noisy-threshold',
+        target: module,
+        title: `${module}: latency threshold fires too often; raise it from ${settings.latencyFactor}x to ${to}x baseline`,
+        evidence: { count: flapping.length, windowHours: WINDOW_HOURS, examples: flapping.slice(0, 5).map((i) => i.id) },
+        change: { path: `modules[${module}].detection.latencyFactor`, from: settings.latencyFactor, to },
+      });
     }
     const exhausted = incidents.filter((i) => i.failureClass === 'service_failure' && i.escalationLevel >= 3);
     if (exhausted.length >= BUDGET_MIN) {
       const to = Math.min(100, settings.maxAttempts + 3);
-      proposals.push({ id: `restart-budget:${module}`, rule: 'restart-budget', target: module, title: `${module}: ran out of restarts ${exhausted.length} times; raise the budget from ${settings.maxAttempts} to ${to}`, evidence: { count: exhausted.length, windowHours: WINDOW_HOURS, examples: exhausted.slice(0, 5).map((i) => i.id) }, change: { path: `modules[${module}].restartPolicy.maxAttempts`, from: settings.maxAttempts, to } });
+      proposals.push({
+        id: `restart-budget:${module}`,
+        rule: 'restart-budget',
+        target: module,
+        title: `${module}: ran out of restarts ${exhausted.length} times; raise the budget from ${settings.maxAttempts} to ${to}`,
+        evidence: { count: exhausted.length, windowHours: WINDOW_HOURS, examples: exhausted.slice(0, 5).map((i) => i.id) },
+        change: { path: `modules[${module}].restartPolicy.maxAttempts`, from: settings.maxAttempts, to },
+      });
     }
   }
   const rateThreats = evidence.threats.filter((t) => t.scenario.startsWith('rate-abuse') && Date.parse(t.at) >= since);
   for (const [key, threats] of grouped(rateThreats, (t) => t.key)) {
     if (threats.length < ABUSE_MIN) continue;
-    proposals.push({ id: `repeat-abuser:${key}`, rule: 'repeat-abuser', target: key, title: `${key} hit the rate limit ${threats.length} times; block it for good`, evidence: { count: threats.length, windowHours: WINDOW_HOURS, examples: threats.slice(0, 5).map((t) => t.id) }, change: { path: 'defense.blocklist', from: null, to: key } });
+    proposals.push({
+      id: `repeat-abuser:${key}`,
+      rule: 'repeat-abuser',
+      target: key,
+      title: `${key} hit the rate limit ${threats.length} times; block it for good`,
+      evidence: { count: threats.length, windowHours: WINDOW_HOURS, examples: threats.slice(0, 5).map((t) => t.id) },
+      change: { path: 'defense.blocklist', from: null, to: key },
+    });
   }
   return proposals;
 }
@@ -107,7 +135,10 @@ export function measureEffectiveness(suggestion: Suggestion, evidence: GovernorE
   const applied = Date.parse(suggestion.decidedAt);
   const hoursAfter = (evidence.now - applied) / HOUR;
   const span = Math.min(WINDOW_HOURS * HOUR, evidence.now - applied);
-  const times = suggestion.rule === 'repeat-abuser' ? evidence.threats.filter((t) => t.key === suggestion.target).map((t) => Date.parse(t.at)) : evidence.incidents.filter((i) => i.module === suggestion.target).map((i) => Date.parse(i.openedAt));
+  const times =
+    suggestion.rule === 'repeat-abuser'
+      ? evidence.threats.filter((t) => t.key === suggestion.target).map((t) => Date.parse(t.at))
+      : evidence.incidents.filter((i) => i.module === suggestion.target).map((i) => Date.parse(i.openedAt));
   const before = times.filter((t) => t < applied && t >= applied - span).length;
   const after = times.filter((t) => t >= applied && t < applied + span).length;
   // An hour is too little to judge a daily pattern.

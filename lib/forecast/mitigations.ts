@@ -27,7 +27,9 @@ export function mitigationPlan(risk: SubsystemRisk, predictions: readonly Predic
       return [
         { text: `Restart ${risk.name} now, before it fails on its own`, action: { id: 'restart-module', target: risk.name } },
         ...(has('restart') ? [{ text: `Raise ${risk.name}'s restart budget, or fix the crash in its logs`, action: null }] : []),
-        ...(has('latency') ? [{ text: `Check ${risk.name}'s dependencies and slow queries; raise its latency limit only if the new level is expected`, action: null }] : []),
+        ...(has('latency')
+          ? [{ text: `Check ${risk.name}'s dependencies and slow queries; raise its latency limit only if the new level is expected`, action: null }]
+          : []),
       ];
     case 'backups':
       return [{ text: 'Take and verify a golden snapshot now', action: { id: 'create-golden-snapshot', target: null } }];

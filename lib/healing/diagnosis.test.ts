@@ -36,23 +36,44 @@ describe('diagnose', () => {
     expect(terminated).toMatchObject({ rootCause: 'killed_by_signal', reasons: ['killed by signal SIGTERM (stopped from outside)'] });
     // Killed again and again is still killed, not a crash loop of the code.
     expect(diagnose(input({ findings: [finding('process_exited', { signal: 'SIGKILL', code: null })], recentRestarts: 3 })).rootCause).toBe('killed_by_signal');
-    expect(diagnose(input({ findings: [finding('process_exited', { signal: 'SIGSEGV', code: null })] }))).toMatchObject({ rootCause: 'code_bug', reasons: ['crashed with SIGSEGV'] });
-    expect(diagnose(input({ findings: [finding('process_exited', { signal: null, code: 1 })] }))).toMatchObject({ rootCause: 'code_bug', reasons: ['the process exited (code 1)'] });
+    expect(diagnose(input({ findings: [finding('process_exited', { signal: 'SIGSEGV', code: null })] }))).toMatchObject({
+      rootCause: 'code_bug',
+      reasons: ['crashed with SIGSEGV'],
+    });
+    expect(diagnose(input({ findings: [finding('process_exited', { signal: null, code: 1 })] }))).toMatchObject({
+      rootCause: 'code_bug',
+      reasons: ['the process exited (code 1)'],
+    });
   });
 
   it('calls repeated restarts a crash loop (code bug), and critical after five on a critical module', () => {
-    expect(diagnose(input({ findings: [finding('process_exited', { code: 1 })], recentRestarts: 3 }))).toMatchObject({ rootCause: 'code_bug', failureClass: 'service_failure', severity: 'high' });
-    expect(diagnose(input({ findings: [finding('process_exited', { code: 1 })], recentRestarts: 5, critical: true }))).toMatchObject({ failureClass: 'critical', severity: 'critical', urgency: 3 });
+    expect(diagnose(input({ findings: [finding('process_exited', { code: 1 })], recentRestarts: 3 }))).toMatchObject({
+      rootCause: 'code_bug',
+      failureClass: 'service_failure',
+      severity: 'high',
+    });
+    expect(diagnose(input({ findings: [finding('process_exited', { code: 1 })], recentRestarts: 5, critical: true }))).toMatchObject({
+      failureClass: 'critical',
+      severity: 'critical',
+      urgency: 3,
+    });
   });
 
   it('treats slow answers on a busy host as overload (degradation)', () => {
-    expect(diagnose(input({ findings: [finding('latency')], host: { cpuPercent: 95, memoryPercent: 30 } }))).toMatchObject({ rootCause: 'overload', failureClass: 'degradation', severity: 'warning' });
+    expect(diagnose(input({ findings: [finding('latency')], host: { cpuPercent: 95, memoryPercent: 30 } }))).toMatchObject({
+      rootCause: 'overload',
+      failureClass: 'degradation',
+      severity: 'warning',
+    });
   });
 
   it('sees 4xx answers and failed assertions as configuration drift', () => {
     expect(diagnose(input({ findings: [finding('http_status', { status: 404 })] }))).toMatchObject({ rootCause: 'configuration', failureClass: 'drift' });
     expect(diagnose(input({ findings: [finding('assertion_failed')] }))).toMatchObject({ rootCause: 'configuration' });
-    expect(diagnose(input({ findings: [finding('tls_expiring', { daysLeft: 3 })], consecutiveFailures: 0 }))).toMatchObject({ rootCause: 'configuration', failureClass: 'drift' });
+    expect(diagnose(input({ findings: [finding('tls_expiring', { daysLeft: 3 })], consecutiveFailures: 0 }))).toMatchObject({
+      rootCause: 'configuration',
+      failureClass: 'drift',
+    });
   });
 
   it('below the failure threshold everything is transient, and timeouts point at the network', () => {

@@ -91,7 +91,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   ];
   const add = (cause: RootCause, weight: number, why: string) => hypotheses.find((h) => h.rootCause === cause)!.support.push({ weight, why });
 
-  if (input.dependenciesDown.length > 0) add('dependency_failure', 5, `depends on ${input.dependenciesDown.join(', ')}, which ${input.dependenciesDown.length > 1 ? 'are' : 'is'} down`);
+  if (input.dependenciesDown.length > 0)
+    add('dependency_failure', 5, `depends on ${input.dependenciesDown.join(', ')}, which ${input.dependenciesDown.length > 1 ? 'are' : 'is'} down`);
   if (host.memoryPercent >= 95) add('resource_exhaustion', 3, `host memory at ${Math.round(host.memoryPercent)} %`);
   if (host.cpuPercent >= 90) add('overload', 2, `host CPU at ${Math.round(host.cpuPercent)} %`);
   if (has(findings, 'resource_exhaustion')) add('resource_exhaustion', 3, 'resources exhausted for over 2 minutes');
@@ -110,11 +111,13 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     if (signal === 'SIGKILL' && host.memoryPercent >= 90) add('resource_exhaustion', 3, 'killed by SIGKILL while memory was high (OOM killer)');
     else if (signal && CRASH_SIGNALS.has(signal)) add('code_bug', 2, `crashed with ${signal}`);
     // Outweighs the crash-loop rule below: a process killed every few seconds is being killed, not crashing.
-    else if (signal) add('killed_by_signal', STOP_SIGNALS[signal] ? 4 : 2, `killed by signal ${signal}${STOP_SIGNALS[signal] ? ` (${STOP_SIGNALS[signal]})` : ''}`);
+    else if (signal)
+      add('killed_by_signal', STOP_SIGNALS[signal] ? 4 : 2, `killed by signal ${signal}${STOP_SIGNALS[signal] ? ` (${STOP_SIGNALS[signal]})` : ''}`);
     else add('code_bug', 2, `the process exited (code ${exit.evidence.code})`);
   }
   // Vigil's own worker died, not the service: the process was stopped on purpose and respawned.
-  if (has(findings, 'supervisor_lost')) add('supervisor_lost', 5, "Vigil's worker died and left the process running unsupervised; it was stopped and respawned");
+  if (has(findings, 'supervisor_lost'))
+    add('supervisor_lost', 5, "Vigil's worker died and left the process running unsupervised; it was stopped and respawned");
   if (input.recentRestarts >= 3) add('code_bug', 3, `${input.recentRestarts} restarts in 10 minutes: a crash loop`);
   if (has(findings, 'http_status', 'error_rate')) {
     const status = Number(findings.find((f) => f.kind === 'http_status')?.evidence.status ?? 500);
@@ -139,10 +142,16 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   // Findings that are sustained by construction (windows, exits, lost heartbeats) are not.
   const sustained = has(findings, 'process_exited', 'heartbeat_lost', 'tls_expiring', 'error_rate', 'latency', 'resource_exhaustion');
   if (input.consecutiveFailures < input.failureThreshold && !sustained) failureClass = 'transient';
-  else if (best.rootCause === 'code_bug' || has(findings, 'process_exited', 'connection_refused', 'process_missing')) failureClass = best.rootCause === 'dependency_failure' ? 'transient' : 'service_failure';
+  else if (best.rootCause === 'code_bug' || has(findings, 'process_exited', 'connection_refused', 'process_missing'))
+    failureClass = best.rootCause === 'dependency_failure' ? 'transient' : 'service_failure';
   if (input.critical && input.recentRestarts >= 5) failureClass = 'critical';
 
-  const severity: IncidentSeverity = failureClass === 'critical' || (input.critical && failureClass === 'service_failure') ? 'critical' : failureClass === 'service_failure' || input.critical ? 'high' : 'warning';
+  const severity: IncidentSeverity =
+    failureClass === 'critical' || (input.critical && failureClass === 'service_failure')
+      ? 'critical'
+      : failureClass === 'service_failure' || input.critical
+        ? 'high'
+        : 'warning';
   const urgency: 1 | 2 | 3 = severity === 'critical' || input.dependents > 0 ? 3 : severity === 'high' ? 2 : 1;
   return { failureClass, rootCause: best.rootCause, confidence: bestWeight === 0 ? 0 : confidence, severity, urgency, reasons: best.support.map((s) => s.why) };
 }

@@ -7,7 +7,14 @@ const after = (minutes: number) => new Date(opened.getTime() + minutes * 60_000)
 const policy = defaultEscalationPolicy();
 
 const levelAfter = (minutes: number, extra: { attempts?: number; restartsExhausted?: boolean; atLeast?: EscalationLevel } = {}) =>
-  escalationLevelAt({ openedAt: opened, now: after(minutes), attempts: extra.attempts ?? 0, restartsExhausted: extra.restartsExhausted ?? false, atLeast: extra.atLeast, policy });
+  escalationLevelAt({
+    openedAt: opened,
+    now: after(minutes),
+    attempts: extra.attempts ?? 0,
+    restartsExhausted: extra.restartsExhausted ?? false,
+    atLeast: extra.atLeast,
+    policy,
+  });
 
 function incident(over: Partial<IncidentSummary> = {}): IncidentSummary {
   return {

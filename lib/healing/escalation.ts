@@ -18,10 +18,13 @@ export const escalationPolicySchema = z
     reminderMinutes: z.number().min(0).max(10_080).default(30),
   })
   .strict()
-  .refine((p) => p.restartAfterMinutes <= p.notifyAfterMinutes && p.notifyAfterMinutes <= p.criticalAfterMinutes && p.criticalAfterMinutes <= p.humanAfterMinutes, {
-    message: 'levels must come in order: restart ≤ notify ≤ critical ≤ human',
-    path: ['humanAfterMinutes'],
-  });
+  .refine(
+    (p) => p.restartAfterMinutes <= p.notifyAfterMinutes && p.notifyAfterMinutes <= p.criticalAfterMinutes && p.criticalAfterMinutes <= p.humanAfterMinutes,
+    {
+      message: 'levels must come in order: restart ≤ notify ≤ critical ≤ human',
+      path: ['humanAfterMinutes'],
+    },
+  );
 export type EscalationPolicy = z.infer<typeof escalationPolicySchema>;
 
 export const defaultEscalationPolicy = (): EscalationPolicy => escalationPolicySchema.parse({});

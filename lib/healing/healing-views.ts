@@ -15,7 +15,19 @@ export interface IncidentRecordView extends IncidentSummary {
   mttrMs: number | null;
 }
 
-export const INCIDENT_STEP_KINDS = ['detected', 'classified', 'action', 'escalated', 'notified', 'verified', 'resolved', 'approval', 'folded', 'alert_received', 'alert_resolved'] as const;
+export const INCIDENT_STEP_KINDS = [
+  'detected',
+  'classified',
+  'action',
+  'escalated',
+  'notified',
+  'verified',
+  'resolved',
+  'approval',
+  'folded',
+  'alert_received',
+  'alert_resolved',
+] as const;
 export type IncidentStepKind = (typeof INCIDENT_STEP_KINDS)[number];
 
 export interface IncidentStepView {

@@ -5,7 +5,17 @@
 export const FAILURE_CLASSES = ['transient', 'degradation', 'service_failure', 'data_corruption', 'drift', 'critical'] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
-export const ROOT_CAUSES = ['network', 'resource_exhaustion', 'overload', 'configuration', 'data_corruption', 'dependency_failure', 'code_bug', 'killed_by_signal', 'supervisor_lost'] as const;
+export const ROOT_CAUSES = [
+  'network',
+  'resource_exhaustion',
+  'overload',
+  'configuration',
+  'data_corruption',
+  'dependency_failure',
+  'code_bug',
+  'killed_by_signal',
+  'supervisor_lost',
+] as const;
 export type RootCause = (typeof ROOT_CAUSES)[number];
 
 /** 1 self-heal retry → 2 restart → 3 notify operators → 4 critical alert on every channel → 5 human required. */

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { argvSchema } from '../config/argv';
 
-export const moduleNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (up to 63), starting with a letter or digit');
+export const moduleNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (up to 63), starting with a letter or digit');
 
 export const AUTONOMY_TIERS = ['auto', 'review', 'approval'] as const;
 /** auto: act; review: act and flag for an operator to review; approval: wait for an operator. */
@@ -36,8 +34,19 @@ export const restartPolicySchema = z
   .object({
     initialBackoffSeconds: z.number().min(0).max(60).default(1),
     maxBackoffSeconds: z.number().min(1).max(3600).default(300),
-    resetAfterSeconds: z.number().min(1).max(86_400).default(600).describe('the window when windowSeconds is not given (its earlier name): restarts older than this are forgotten'),
-    maxAttempts: z.number().int().min(1).max(100).default(5).describe('automatic restarts allowed in any windowSeconds; one more and the incident goes to people'),
+    resetAfterSeconds: z
+      .number()
+      .min(1)
+      .max(86_400)
+      .default(600)
+      .describe('the window when windowSeconds is not given (its earlier name): restarts older than this are forgotten'),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .describe('automatic restarts allowed in any windowSeconds; one more and the incident goes to people'),
     windowSeconds: z.number().min(1).max(86_400).optional().describe('the sliding window of the restart budget; default resetAfterSeconds (600)'),
     /** A restart command or hook that has not finished by then has failed. */
     timeoutSeconds: z.number().min(1).max(600).default(30),
@@ -89,7 +98,10 @@ export const httpModuleSchema = z
     expectStatus: z.array(statusSpec).min(1).default(['2xx', '3xx']),
     bodyContains: z.string().max(1000).optional(),
     /** A dotted path into a JSON body and the value it must hold, e.g. status = "ok". */
-    json: z.object({ path: z.string().min(1).max(200), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).strict().optional(),
+    json: z
+      .object({ path: z.string().min(1).max(200), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) })
+      .strict()
+      .optional(),
     tlsExpiryDays: z.number().int().min(0).max(365).default(14),
     /** For internal services with self-signed certificates (Uptime Kuma's "ignore TLS errors"). */
     ignoreTlsErrors: z.boolean().default(false),
@@ -118,11 +130,22 @@ export const externalModuleSchema = z
   .strict()
   .refine((m) => m.pidFile || m.processName, { message: 'give pidFile or processName', path: ['pidFile'] });
 
-export const pushModuleSchema = z.object({ ...common, kind: z.literal('push'), token: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, '16-128 URL-safe characters') }).strict();
+export const pushModuleSchema = z
+  .object({ ...common, kind: z.literal('push'), token: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, '16-128 URL-safe characters') })
+  .strict();
 
-export const commandModuleSchema = z.object({ ...common, kind: z.literal('command'), command: argvSchema, expectExit: z.number().int().min(0).max(255).default(0) }).strict();
+export const commandModuleSchema = z
+  .object({ ...common, kind: z.literal('command'), command: argvSchema, expectExit: z.number().int().min(0).max(255).default(0) })
+  .strict();
 
-export const moduleSchema = z.discriminatedUnion('kind', [httpModuleSchema, tcpModuleSchema, processModuleSchema, externalModuleSchema, pushModuleSchema, commandModuleSchema]);
+export const moduleSchema = z.discriminatedUnion('kind', [
+  httpModuleSchema,
+  tcpModuleSchema,
+  processModuleSchema,
+  externalModuleSchema,
+  pushModuleSchema,
+  commandModuleSchema,
+]);
 export type ModuleDefinition = z.infer<typeof moduleSchema>;
 export type ModuleKind = ModuleDefinition['kind'];
 export type HttpModule = z.infer<typeof httpModuleSchema>;
@@ -130,7 +153,11 @@ export type ProcessModule = z.infer<typeof processModuleSchema>;
 
 /** Kinds that make the worker run a program: only admins may define them. */
 export const runsCommands = (module: ModuleDefinition): boolean =>
-  module.kind === 'process' || module.kind === 'command' || Boolean(module.restart && 'command' in module.restart) || Boolean(module.repair) || Boolean(module.configSync);
+  module.kind === 'process' ||
+  module.kind === 'command' ||
+  Boolean(module.restart && 'command' in module.restart) ||
+  Boolean(module.repair) ||
+  Boolean(module.configSync);
 
 export const MODULE_STATES = ['up', 'down', 'degraded', 'paused', 'pending', 'maintenance'] as const;
 export type ModuleState = (typeof MODULE_STATES)[number];

@@ -2,13 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { backoffMs, planRecovery, type PlanInput } from './recovery-plan';
 
 const plan = (over: Partial<PlanInput>) =>
-  planRecovery({ failureClass: 'service_failure', autonomy: 'auto', observeOnly: false, inMaintenance: false, dependenciesDown: [], attempts: 0, maxAttempts: 5, canRestart: true, canRepair: false, canConfigSync: false, escalationLevel: 1, ...over });
+  planRecovery({
+    failureClass: 'service_failure',
+    autonomy: 'auto',
+    observeOnly: false,
+    inMaintenance: false,
+    dependenciesDown: [],
+    attempts: 0,
+    maxAttempts: 5,
+    canRestart: true,
+    canRepair: false,
+    canConfigSync: false,
+    escalationLevel: 1,
+    ...over,
+  });
 
 describe('planRecovery', () => {
   it('maps each failure class to its action', () => {
     expect(plan({ failureClass: 'transient' }).action).toBe('retry');
     expect(plan({ failureClass: 'degradation' }).action).toBe('shed');
-    expect(plan({ failureClass: 'service_failure' })).toMatchObject({ action: 'restart', needsApproval: false, flagged: false, why: expect.stringMatching(/attempt 1 of 5/) });
+    expect(plan({ failureClass: 'service_failure' })).toMatchObject({
+      action: 'restart',
+      needsApproval: false,
+      flagged: false,
+      why: expect.stringMatching(/attempt 1 of 5/),
+    });
     expect(plan({ failureClass: 'data_corruption', canRepair: true }).action).toBe('repair');
     expect(plan({ failureClass: 'data_corruption' }).action).toBe('escalate');
     expect(plan({ failureClass: 'drift', canConfigSync: true }).action).toBe('config_sync');

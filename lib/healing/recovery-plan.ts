@@ -33,13 +33,23 @@ export interface PlanInput {
 
 /** Failure class to action: transient → retry, degradation → shed, service failure → restart, corruption → repair, drift → config sync, critical → a human. */
 export function planRecovery(input: PlanInput): RecoveryDecision {
-  const tiered = (action: RecoveryActionKind, why: string): RecoveryDecision => ({ action, needsApproval: input.autonomy === 'approval', flagged: input.autonomy === 'review', why });
+  const tiered = (action: RecoveryActionKind, why: string): RecoveryDecision => ({
+    action,
+    needsApproval: input.autonomy === 'approval',
+    flagged: input.autonomy === 'review',
+    why,
+  });
   const none = (why: string): RecoveryDecision => ({ action: 'none', needsApproval: false, flagged: false, why });
   if (input.observeOnly) return none('the module is set to observe only');
   if (input.inMaintenance) return none('in a maintenance window: no automatic action');
   if (!automationAllowed(input.escalationLevel)) return none('escalated to a human: automation has stopped');
   if (input.dependenciesDown.length > 0) {
-    return { action: 'wait_dependency', needsApproval: false, flagged: false, why: `waiting for ${input.dependenciesDown.join(', ')}: restarting a dependent while its dependency is down does not help` };
+    return {
+      action: 'wait_dependency',
+      needsApproval: false,
+      flagged: false,
+      why: `waiting for ${input.dependenciesDown.join(', ')}: restarting a dependent while its dependency is down does not help`,
+    };
   }
   // At level 2 a transient failure that outlived its retries, or a degradation that outlived
   // shedding (a leak, a wedged process), is recovered as a service failure: a restart.
@@ -52,14 +62,23 @@ export function planRecovery(input: PlanInput): RecoveryDecision {
     case 'service_failure':
       if (!input.canRestart) return { action: 'escalate', needsApproval: false, flagged: false, why: 'service failure and no way to restart it is configured' };
       if (input.attempts >= input.maxAttempts) {
-        const spent = input.windowSeconds ? `${input.attempts} restarts in the last ${spanOf(input.windowSeconds)}; at most ${input.maxAttempts}` : `${input.attempts} of ${input.maxAttempts}`;
+        const spent = input.windowSeconds
+          ? `${input.attempts} restarts in the last ${spanOf(input.windowSeconds)}; at most ${input.maxAttempts}`
+          : `${input.attempts} of ${input.maxAttempts}`;
         return { action: 'escalate', needsApproval: false, flagged: false, why: `restart budget spent (${spent})` };
       }
-      return tiered('restart', `service failure: restart (attempt ${input.attempts + 1} of ${input.maxAttempts}${input.windowSeconds ? ` in ${spanOf(input.windowSeconds)}` : ''})`);
+      return tiered(
+        'restart',
+        `service failure: restart (attempt ${input.attempts + 1} of ${input.maxAttempts}${input.windowSeconds ? ` in ${spanOf(input.windowSeconds)}` : ''})`,
+      );
     case 'data_corruption':
-      return input.canRepair ? tiered('repair', 'data corruption: run the repair hook') : { action: 'escalate', needsApproval: false, flagged: false, why: 'data corruption and no repair hook: restore from a snapshot' };
+      return input.canRepair
+        ? tiered('repair', 'data corruption: run the repair hook')
+        : { action: 'escalate', needsApproval: false, flagged: false, why: 'data corruption and no repair hook: restore from a snapshot' };
     case 'drift':
-      return input.canConfigSync ? tiered('config_sync', 'configuration drift: run the config-sync hook') : { action: 'escalate', needsApproval: false, flagged: false, why: 'configuration drift and no config-sync hook' };
+      return input.canConfigSync
+        ? tiered('config_sync', 'configuration drift: run the config-sync hook')
+        : { action: 'escalate', needsApproval: false, flagged: false, why: 'configuration drift and no config-sync hook' };
     case 'critical':
       return { action: 'escalate', needsApproval: false, flagged: false, why: 'critical: a human decides' };
   }
@@ -73,7 +92,17 @@ function spanOf(seconds: number): string {
 }
 
 /** Exponential back-off with "equal jitter" (half fixed, half random), for retries and restarts. */
-export function backoffMs({ attempt, initialMs, maxMs, random = Math.random }: { attempt: number; initialMs: number; maxMs: number; random?: () => number }): number {
+export function backoffMs({
+  attempt,
+  initialMs,
+  maxMs,
+  random = Math.random,
+}: {
+  attempt: number;
+  initialMs: number;
+  maxMs: number;
+  random?: () => number;
+}): number {
   const ceiling = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

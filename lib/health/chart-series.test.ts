@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { toChartSeries } from './chart-series';
 import type { HealthPoint } from './history-range';
 
-const point = (seconds: number, cpu = 10): HealthPoint => ({ at: new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString(), cpu, memory: 20, disk: 30, load1: 0.1, score: 100, degradation: 'NORMAL' });
+const point = (seconds: number, cpu = 10): HealthPoint => ({
+  at: new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString(),
+  cpu,
+  memory: 20,
+  disk: 30,
+  load1: 0.1,
+  score: 100,
+  degradation: 'NORMAL',
+});
 
 describe('toChartSeries', () => {
   it('maps points to epoch milliseconds and keeps values', () => {

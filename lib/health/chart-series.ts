@@ -15,7 +15,10 @@ export interface ChartPoint {
 export function toChartSeries(points: HealthPoint[]): ChartPoint[] {
   if (points.length === 0) return [];
   const times = points.map((p) => Date.parse(p.at));
-  const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i])
+    .sort((a, b) => a - b);
   const usual = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)] : 0;
   const breakAfter = Math.max(3 * usual, 15_000);
   const series: ChartPoint[] = [];

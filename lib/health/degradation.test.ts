@@ -197,7 +197,11 @@ describe('features', () => {
 
   it('leaves only core at LEVEL_3 and EMERGENCY', () => {
     for (const level of ['LEVEL_3', 'EMERGENCY'] as const) {
-      expect(featureMap(level).filter((f) => f.enabled).map((f) => f.feature)).toEqual(['core']);
+      expect(
+        featureMap(level)
+          .filter((f) => f.enabled)
+          .map((f) => f.feature),
+      ).toEqual(['core']);
     }
   });
 

@@ -98,7 +98,11 @@ export function computeHealthScore(
   const failing = modules.filter((m) => m.state === 'down' || m.state === 'degraded');
   const modulePoints = failing.reduce((sum, m) => sum + MODULE_POINTS[m.state as 'down' | 'degraded'][m.critical ? 'critical' : 'normal'], 0);
   const names = failing.map((m) => `${m.name} ${m.state}${m.critical ? ' (critical)' : ''}`);
-  add('modules', Math.min(MODULE_POINTS.cap, modulePoints), names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`);
+  add(
+    'modules',
+    Math.min(MODULE_POINTS.cap, modulePoints),
+    names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`,
+  );
 
   const total = deductions.reduce((sum, d) => sum + d.points, 0);
   return { score: Math.max(0, Math.min(100, Math.round(100 - total))), deductions };

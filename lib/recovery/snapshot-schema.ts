@@ -18,7 +18,15 @@ const owner = { uid: z.number().int().nonnegative().optional(), gid: z.number().
 
 /** One manifest line. `path` is `<source>/<relative path>`, always with forward slashes. */
 export const manifestEntrySchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('file'), path: z.string(), mode: z.number().int(), size: z.number().int().nonnegative(), mtimeMs: z.number(), hash: sha256Schema, ...owner }),
+  z.object({
+    type: z.literal('file'),
+    path: z.string(),
+    mode: z.number().int(),
+    size: z.number().int().nonnegative(),
+    mtimeMs: z.number(),
+    hash: sha256Schema,
+    ...owner,
+  }),
   z.object({ type: z.literal('dir'), path: z.string(), mode: z.number().int(), mtimeMs: z.number(), ...owner }),
   z.object({ type: z.literal('symlink'), path: z.string(), mode: z.number().int(), mtimeMs: z.number(), target: z.string(), ...owner }),
 ]);
@@ -60,7 +68,20 @@ export const snapshotHeaderSchema = z.object({
 });
 export type SnapshotHeader = z.infer<typeof snapshotHeaderSchema>;
 
-export const RECOVERY_PHASES = ['scan', 'hash', 'verify', 'compare', 'stage', 'stop-hook', 'commit', 'restart-hook', 'health-gate', 'rollback', 'prune', 'done'] as const;
+export const RECOVERY_PHASES = [
+  'scan',
+  'hash',
+  'verify',
+  'compare',
+  'stage',
+  'stop-hook',
+  'commit',
+  'restart-hook',
+  'health-gate',
+  'rollback',
+  'prune',
+  'done',
+] as const;
 export type RecoveryPhase = (typeof RECOVERY_PHASES)[number];
 export type RecoveryOperation = 'create' | 'verify' | 'restore' | 'prune';
 

@@ -17,11 +17,15 @@ describe('content security policy', () => {
 
   it("lets the browser reach the worker's socket where the live connection dials it", () => {
     expect(workerConnectSources({ workerPublicUrl: null, workerPort: 3001, pageHostname: 'console.example' })).toEqual([
-      'http://console.example:3001', 'https://console.example:3001', 'ws://console.example:3001', 'wss://console.example:3001',
+      'http://console.example:3001',
+      'https://console.example:3001',
+      'ws://console.example:3001',
+      'wss://console.example:3001',
     ]);
     expect(workerConnectSources({ workerPublicUrl: null, workerPort: 3001, pageHostname: '::1' })).toContain('ws://[::1]:3001');
     expect(workerConnectSources({ workerPublicUrl: 'https://live.example.org/', workerPort: 3001, pageHostname: 'console.example' })).toEqual([
-      'https://live.example.org', 'wss://live.example.org',
+      'https://live.example.org',
+      'wss://live.example.org',
     ]);
   });
 

@@ -12,7 +12,12 @@ describe('redactAddress', () => {
 
 describe('createShareLinkSchema', () => {
   it('accepts the shareable views and bounds the lifetime', () => {
-    expect(createShareLinkSchema.parse({ title: 'x', view: { path: '/' } })).toEqual({ title: 'x', view: { path: '/', query: {} }, expiresInHours: 24, redactSources: false });
+    expect(createShareLinkSchema.parse({ title: 'x', view: { path: '/' } })).toEqual({
+      title: 'x',
+      view: { path: '/', query: {} },
+      expiresInHours: 24,
+      redactSources: false,
+    });
     expect(createShareLinkSchema.safeParse({ title: 'x', view: { path: '/admin' } }).success).toBe(false);
     expect(createShareLinkSchema.safeParse({ title: 'x', view: { path: '/' }, expiresInHours: 24 * 31 }).success).toBe(false);
     expect(createShareLinkSchema.safeParse({ title: ' ', view: { path: '/' } }).success).toBe(false);
@@ -30,13 +35,30 @@ describe('redactAddressesInText', () => {
 describe('redactAuditEvent', () => {
   it('redacts the source and every address in the free-text fields, and nothing else', () => {
     const event = {
-      seq: 4, eventId: 'e', at: '2026-01-01T00:00:00.000Z', type: 'isolation.added', severity: 'high' as const, actor: 'guard 10.1.2.3',
-      action: 'isolate 203.0.113.9', module: 'defense', resource: 'source:203.0.113.9', reason: 'seen from 198.51.100.7', method: 'auto',
-      source: '203.0.113.9', details: { peers: ['192.0.2.1'], count: 3 }, prevHash: 'p', hash: 'h',
+      seq: 4,
+      eventId: 'e',
+      at: '2026-01-01T00:00:00.000Z',
+      type: 'isolation.added',
+      severity: 'high' as const,
+      actor: 'guard 10.1.2.3',
+      action: 'isolate 203.0.113.9',
+      module: 'defense',
+      resource: 'source:203.0.113.9',
+      reason: 'seen from 198.51.100.7',
+      method: 'auto',
+      source: '203.0.113.9',
+      details: { peers: ['192.0.2.1'], count: 3 },
+      prevHash: 'p',
+      hash: 'h',
     };
     expect(redactAuditEvent(event)).toEqual({
-      ...event, actor: 'guard 10.1.2.x', action: 'isolate 203.0.113.x', resource: 'source:203.0.113.x', reason: 'seen from 198.51.100.x',
-      source: '203.0.113.x', details: { peers: ['192.0.2.x'], count: 3 },
+      ...event,
+      actor: 'guard 10.1.2.x',
+      action: 'isolate 203.0.113.x',
+      resource: 'source:203.0.113.x',
+      reason: 'seen from 198.51.100.x',
+      source: '203.0.113.x',
+      details: { peers: ['192.0.2.x'], count: 3 },
     });
     expect(redactAuditEvent({ ...event, reason: null, resource: null, source: null })).toMatchObject({ reason: null, resource: null, source: null });
   });

@@ -15,7 +15,12 @@ export type ShareView = z.infer<typeof shareViewSchema>;
 export const createShareLinkSchema = z.object({
   title: z.string().trim().min(1, 'give the link a title').max(120),
   view: shareViewSchema,
-  expiresInHours: z.number().int().min(1, 'at least 1 hour').max(24 * 30, 'at most 30 days').default(24),
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1, 'at least 1 hour')
+    .max(24 * 30, 'at most 30 days')
+    .default(24),
   redactSources: z.boolean().default(false),
 });
 export type CreateShareLink = z.infer<typeof createShareLinkSchema>;
@@ -102,5 +107,4 @@ export const sharedAuditPageSchema = z.object({
 
 /** What a shared audit view renders: a page of events, or why the address was refused. */
 export type SharedAuditPage =
-  | { ok: true; events: ChainedAuditEvent[]; cursor: number | null; nextCursor: number | null }
-  | { ok: false; status: 422; message: string };
+  { ok: true; events: ChainedAuditEvent[]; cursor: number | null; nextCursor: number | null } | { ok: false; status: 422; message: string };

@@ -5,7 +5,19 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What the web app's build reads. */
-export const WEB_BUILD_INPUTS = ['app', 'components', 'lib', 'server', 'public', 'proxy.ts', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'app/globals.css'];
+export const WEB_BUILD_INPUTS = [
+  'app',
+  'components',
+  'lib',
+  'server',
+  'public',
+  'proxy.ts',
+  'next.config.ts',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+  'app/globals.css',
+];
 
 function walkFolder(root, path, hash) {
   // Entries with their types: one stat per file instead of two per entry, since `vigil` walks this on every run.

@@ -29,4 +29,3 @@ export function makeDataPrivate({ dataDir, sqlitePath = null }) {
   if (!sqlitePath) return;
   for (const path of [sqlitePath, `${sqlitePath}-wal`, `${sqlitePath}-shm`, `${sqlitePath}-journal`]) if (existsSync(path)) tighten(path);
 }
-

@@ -18,7 +18,10 @@ describe('the audit cursor and filters, parsed from anything', () => {
   });
 
   it('parses any query string into filters or refuses it, and never throws', () => {
-    fc.assert(fc.property(hostileQuery(), (query) => typeof auditSearchQuerySchema.safeParse(Object.fromEntries(new URLSearchParams(query))).success === 'boolean'), { numRuns: 300 });
+    fc.assert(
+      fc.property(hostileQuery(), (query) => typeof auditSearchQuerySchema.safeParse(Object.fromEntries(new URLSearchParams(query))).success === 'boolean'),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -28,7 +31,13 @@ describe.each(PROVIDERS)('share tokens, resolved from anything (%s)', (provider)
 
   beforeAll(async () => {
     db = await createMigratedDatabase(provider);
-    real = await createShareLink(db.database.prisma, TEST_SECRET, { title: 'shared', view: { path: '/audit', query: {} }, expiresInHours: 1, redactSources: false, createdBy: 'admin' });
+    real = await createShareLink(db.database.prisma, TEST_SECRET, {
+      title: 'shared',
+      view: { path: '/audit', query: {} },
+      expiresInHours: 1,
+      redactSources: false,
+      createdBy: 'admin',
+    });
   });
 
   afterAll(async () => {
@@ -45,15 +54,21 @@ describe.each(PROVIDERS)('share tokens, resolved from anything (%s)', (provider)
       fc.nat({ max: real.token.length - 1 }).map((at) => `${real.token.slice(0, at)}${real.token[at] === 'A' ? 'B' : 'A'}${real.token.slice(at + 1)}`),
     );
     const failures: string[] = [];
-    await fc.assert(
-      fc.asyncProperty(forged, async (token) => {
-        fc.pre(token !== real.token);
-        const error = await resolveShareLink(db.database.prisma, TEST_SECRET, token, new Date(), { countUse: false }).then(() => null, (e: unknown) => e);
-        if (!(error instanceof InvalidShareLinkError)) failures.push(`${JSON.stringify(token.slice(0, 80))}: ${error === null ? 'accepted' : String(error).slice(0, 200)}`);
-        return error instanceof InvalidShareLinkError;
-      }),
-      { numRuns: 300, endOnFailure: true },
-    ).catch(() => undefined);
+    await fc
+      .assert(
+        fc.asyncProperty(forged, async (token) => {
+          fc.pre(token !== real.token);
+          const error = await resolveShareLink(db.database.prisma, TEST_SECRET, token, new Date(), { countUse: false }).then(
+            () => null,
+            (e: unknown) => e,
+          );
+          if (!(error instanceof InvalidShareLinkError))
+            failures.push(`${JSON.stringify(token.slice(0, 80))}: ${error === null ? 'accepted' : String(error).slice(0, 200)}`);
+          return error instanceof InvalidShareLinkError;
+        }),
+        { numRuns: 300, endOnFailure: true },
+      )
+      .catch(() => undefined);
     expect(failures).toEqual([]);
     expect(await resolveShareLink(db.database.prisma, TEST_SECRET, real.token, new Date(), { countUse: false })).toMatchObject({ id: real.id });
   });

@@ -58,8 +58,12 @@ describe.each(PROVIDERS)('every web API route against every caller (%s)', (provi
       for (const [method, handler] of Object.entries(route.handlers) as Array<[RouteMethod, Handler]>) {
         const access = accessOf(handler);
         if (!access) continue;
-        const answers = await Promise.all(callers.map(async (caller) => (await callInRequestScope(handler, await requestAs(caller, method, route.path), route.params)).status));
-        knocks.push(...callers.map((caller, i) => ({ route: `${method} ${route.path}`, caller, expected: expectedWebAnswer(access, caller), status: answers[i] })));
+        const answers = await Promise.all(
+          callers.map(async (caller) => (await callInRequestScope(handler, await requestAs(caller, method, route.path), route.params)).status),
+        );
+        knocks.push(
+          ...callers.map((caller, i) => ({ route: `${method} ${route.path}`, caller, expected: expectedWebAnswer(access, caller), status: answers[i] })),
+        );
       }
     }
   });
@@ -71,14 +75,24 @@ describe.each(PROVIDERS)('every web API route against every caller (%s)', (provi
 
   it('finds the route files on disk, and every handler in them declares who may call it', () => {
     expect(routes.length).toBeGreaterThan(40);
-    const undeclared = routes.flatMap((route) => Object.entries(route.handlers).filter(([, handler]) => !accessOf(handler)).map(([method]) => `${method} ${route.file}`));
+    const undeclared = routes.flatMap((route) =>
+      Object.entries(route.handlers)
+        .filter(([, handler]) => !accessOf(handler))
+        .map(([method]) => `${method} ${route.file}`),
+    );
     expect(undeclared).toEqual([]);
   });
 
   it('is documented in OpenAPI with the least role its rule admits', () => {
     const leastRole = (access: RouteAccess | undefined) =>
-      !access ? 'undeclared' : access.kind === 'public' ? 'public' : (ROLES.find((role) => access.authorize({ id: 'probe', name: 'probe', role, kind: 'user' })) ?? 'nobody');
-    const enforced = new Map(routes.flatMap((route) => Object.entries(route.handlers).map(([method, handler]) => [`${method} ${route.template}`, leastRole(accessOf(handler))])));
+      !access
+        ? 'undeclared'
+        : access.kind === 'public'
+          ? 'public'
+          : (ROLES.find((role) => access.authorize({ id: 'probe', name: 'probe', role, kind: 'user' })) ?? 'nobody');
+    const enforced = new Map(
+      routes.flatMap((route) => Object.entries(route.handlers).map(([method, handler]) => [`${method} ${route.template}`, leastRole(accessOf(handler))])),
+    );
     const wrong = OPERATIONS.filter((op) => op.server === 'web')
       .map((op) => ({ key: `${op.method.toUpperCase()} ${op.path}`, documented: op.auth === 'public' ? 'public' : op.role }))
       .filter(({ key, documented }) => enforced.get(key) !== documented);

@@ -71,7 +71,11 @@ describe.each(PROVIDERS)('web API bodies and queries under hostile input, as an 
   });
 
   const call = (target: Target, { body, query, params = target.params }: { body?: string; query?: string; params?: Record<string, string> }) => {
-    const headers: Record<string, string> = { cookie: session.cookie, 'x-csrf-token': session.csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const headers: Record<string, string> = {
+      cookie: session.cookie,
+      'x-csrf-token': session.csrfToken,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
     const request = new NextRequest(`http://localhost${target.path}${query ? `?${query}` : ''}`, { method: target.method, headers, body });
     return callInRequestScope(target.handler, request, params);
   };
@@ -84,13 +88,15 @@ describe.each(PROVIDERS)('web API bodies and queries under hostile input, as an 
   it('answers every hostile body with a 4xx, never a 5xx', async () => {
     const failures: string[] = [];
     for (const target of targets.filter((candidate) => candidate.body && candidate.method !== 'GET')) {
-      await fc.assert(
-        fc.asyncProperty(hostileBody(), async (body) => {
-          fc.pre(!acceptedBy(target.body, body));
-          return answersBelow500(failures, `${target.name} ${JSON.stringify(body.slice(0, 120))}`, () => answerOf(call(target, { body })));
-        }),
-        { numRuns: RUNS, endOnFailure: true },
-      ).catch(() => undefined);
+      await fc
+        .assert(
+          fc.asyncProperty(hostileBody(), async (body) => {
+            fc.pre(!acceptedBy(target.body, body));
+            return answersBelow500(failures, `${target.name} ${JSON.stringify(body.slice(0, 120))}`, () => answerOf(call(target, { body })));
+          }),
+          { numRuns: RUNS, endOnFailure: true },
+        )
+        .catch(() => undefined);
     }
     expect(failures).toEqual([]);
   });
@@ -98,12 +104,14 @@ describe.each(PROVIDERS)('web API bodies and queries under hostile input, as an 
   it('answers every hostile query string with a 2xx or a 4xx, never a 5xx', async () => {
     const failures: string[] = [];
     for (const target of targets.filter((candidate) => candidate.query)) {
-      await fc.assert(
-        fc.asyncProperty(hostileQuery(), async (query) => {
-          return answersBelow500(failures, `${target.name}?${query.slice(0, 160)}`, () => answerOf(call(target, { query })));
-        }),
-        { numRuns: RUNS, endOnFailure: true },
-      ).catch(() => undefined);
+      await fc
+        .assert(
+          fc.asyncProperty(hostileQuery(), async (query) => {
+            return answersBelow500(failures, `${target.name}?${query.slice(0, 160)}`, () => answerOf(call(target, { query })));
+          }),
+          { numRuns: RUNS, endOnFailure: true },
+        )
+        .catch(() => undefined);
     }
     expect(failures).toEqual([]);
   });
@@ -111,14 +119,16 @@ describe.each(PROVIDERS)('web API bodies and queries under hostile input, as an 
   it('answers every hostile path parameter with a 2xx or a 4xx, never a 5xx', async () => {
     const failures: string[] = [];
     for (const target of targets.filter((candidate) => Object.keys(candidate.params).length > 0)) {
-      await fc.assert(
-        fc.asyncProperty(hostileString(), async (value) => {
-          const params = Object.fromEntries(Object.keys(target.params).map((name) => [name, value]));
-          const body = target.method === 'GET' ? undefined : '[]';
-          return answersBelow500(failures, `${target.name} ${JSON.stringify(value.slice(0, 80))}`, () => answerOf(call(target, { params, body })));
-        }),
-        { numRuns: RUNS, endOnFailure: true },
-      ).catch(() => undefined);
+      await fc
+        .assert(
+          fc.asyncProperty(hostileString(), async (value) => {
+            const params = Object.fromEntries(Object.keys(target.params).map((name) => [name, value]));
+            const body = target.method === 'GET' ? undefined : '[]';
+            return answersBelow500(failures, `${target.name} ${JSON.stringify(value.slice(0, 80))}`, () => answerOf(call(target, { params, body })));
+          }),
+          { numRuns: RUNS, endOnFailure: true },
+        )
+        .catch(() => undefined);
     }
     expect(failures).toEqual([]);
   });
@@ -131,14 +141,20 @@ describe.each(PROVIDERS)('web API bodies and queries under hostile input, as an 
     expect((await call(byName('POST /api/tokens'), { body: JSON.stringify({ name: 'ci\u0000', role: 'viewer' }) })).status).toBe(422);
     expect((await call(byName('POST /api/tokens'), { body: '{"name":"ci \\ud800","role":"viewer"}' })).status).toBe(422);
     expect((await call(byName('GET /api/audit'), { query: 'q=%00' })).status).toBe(422);
-    expect(await api(t.port, '/api/v1/audit?q=%00', { token: TEST_API_TOKEN })).toMatchObject({ status: 422, body: { error: { code: 'invalid_text', message: expect.stringContaining('q:') } } });
+    expect(await api(t.port, '/api/v1/audit?q=%00', { token: TEST_API_TOKEN })).toMatchObject({
+      status: 422,
+      body: { error: { code: 'invalid_text', message: expect.stringContaining('q:') } },
+    });
     expect((await api(t.port, '/api/v1/isolations', { token: TEST_API_TOKEN, json: { source: '192.0.2.1', reason: 'probe\u0000' } })).status).toBe(422);
   });
 
   it('leaves the worker and the web app serving afterwards', async () => {
     expect((await api(t.port, '/healthz')).status).toBe(200);
     const sessionRoute = targets.length ? await import('@/app/api/session/route') : null;
-    const res = await callInRequestScope(sessionRoute!.GET as Handler, new NextRequest('http://localhost/api/session', { headers: { cookie: session.cookie } }));
+    const res = await callInRequestScope(
+      sessionRoute!.GET as Handler,
+      new NextRequest('http://localhost/api/session', { headers: { cookie: session.cookie } }),
+    );
     expect(res.status).toBe(200);
   });
 });

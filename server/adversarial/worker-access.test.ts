@@ -44,12 +44,25 @@ describe.each(PROVIDERS)('every worker route against every caller (%s)', (provid
     const routes = t.worker.routes();
     expect(routes.length).toBeGreaterThan(40);
     expect(routes.filter((route) => !route.auth)).toEqual([]);
-    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['GET /healthz', 'GET /guard/check', 'POST /api/v1/events', 'POST /internal/v1/defense/isolate', 'GET /internal/v1/integrity']));
+    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(
+      expect.arrayContaining(['GET /healthz', 'GET /guard/check', 'POST /api/v1/events', 'POST /internal/v1/defense/isolate', 'GET /internal/v1/integrity']),
+    );
   });
 
   it('declares what a standby answers itself: its own health and metrics, ingest, decision streams and the cluster overview', () => {
-    const local = t.worker.routes().filter((route) => route.standby === 'local').map((route) => `${route.method} ${route.path}`);
-    expect(local.sort()).toEqual(['GET /api/v1/cluster', 'GET /api/v1/decisions/stream', 'GET /guard/check', 'GET /healthz', 'GET /internal/v1/cluster', 'GET /metrics', 'POST /api/v1/events']);
+    const local = t.worker
+      .routes()
+      .filter((route) => route.standby === 'local')
+      .map((route) => `${route.method} ${route.path}`);
+    expect(local.sort()).toEqual([
+      'GET /api/v1/cluster',
+      'GET /api/v1/decisions/stream',
+      'GET /guard/check',
+      'GET /healthz',
+      'GET /internal/v1/cluster',
+      'GET /metrics',
+      'POST /api/v1/events',
+    ]);
   });
 
   it('registers a handler for every shared contract and no route without one, so the web client and the document see what the router serves', () => {
@@ -58,12 +71,21 @@ describe.each(PROVIDERS)('every worker route against every caller (%s)', (provid
   });
 
   it('is documented in OpenAPI from its own declarations, with the rule the router enforces', () => {
-    const paths = buildOpenApiDocument({ workerRoutes: t.worker.routes() }).paths as Record<string, Record<string, { 'x-vigil-scope'?: string; security: unknown[] }>>;
+    const paths = buildOpenApiDocument({ workerRoutes: t.worker.routes() }).paths as Record<
+      string,
+      Record<string, { 'x-vigil-scope'?: string; security: unknown[] }>
+    >;
     const documented = new Map(
-      Object.entries(paths).flatMap(([path, item]) => Object.entries(item).filter(([, op]) => op.security.length === 0 || op['x-vigil-scope']).map(([method, op]) => [`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`, op['x-vigil-scope'] ?? 'open'] as const)),
+      Object.entries(paths).flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([, op]) => op.security.length === 0 || op['x-vigil-scope'])
+          .map(([method, op]) => [`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`, op['x-vigil-scope'] ?? 'open'] as const),
+      ),
     );
     const declared = t.worker.routes().filter((route) => route.auth !== 'internal');
-    const wrong = declared.filter((route) => documented.get(`${route.method} ${route.path}`) !== (route.auth === 'public' || route.auth === 'push-token' ? 'open' : route.auth));
+    const wrong = declared.filter(
+      (route) => documented.get(`${route.method} ${route.path}`) !== (route.auth === 'public' || route.auth === 'push-token' ? 'open' : route.auth),
+    );
     expect(wrong.map((route) => `${route.method} ${route.path} (${route.auth})`)).toEqual([]);
   });
 

@@ -9,7 +9,8 @@ import { answersBelow500, hostileBody, hostileQuery, hostileString } from '../te
 const RUNS = 12;
 
 /** The credential that gets past each rule, so the input reaches the handler. */
-const credentialFor = (route: RouteDescription) => (route.auth === 'internal' ? internalToken(TEST_SECRET) : route.auth === 'public' || route.auth === 'push-token' ? undefined : TEST_API_TOKEN);
+const credentialFor = (route: RouteDescription) =>
+  route.auth === 'internal' ? internalToken(TEST_SECRET) : route.auth === 'public' || route.auth === 'push-token' ? undefined : TEST_API_TOKEN;
 
 /** A path segment as a client could send it: encoded hostile text, or raw `%` garbage. */
 const hostileSegment = (): fc.Arbitrary<string> =>
@@ -40,16 +41,23 @@ describe.each(PROVIDERS)('worker routes under hostile bodies, queries and paths,
 
   const sample = (path: string) => path.replace(/:([a-zA-Z]+)/g, (_, key: string) => (key === 'token' ? 'unknown-push-token-0000' : 'probe'));
 
-  async function fuzz(targets: RouteDescription[], input: fc.Arbitrary<string>, request: (route: RouteDescription, value: string) => Promise<{ status: number; text: string }>, accept: (value: string) => boolean = () => true): Promise<string[]> {
+  async function fuzz(
+    targets: RouteDescription[],
+    input: fc.Arbitrary<string>,
+    request: (route: RouteDescription, value: string) => Promise<{ status: number; text: string }>,
+    accept: (value: string) => boolean = () => true,
+  ): Promise<string[]> {
     const failures: string[] = [];
     for (const route of targets) {
-      await fc.assert(
-        fc.asyncProperty(input, async (value) => {
-          fc.pre(accept(value));
-          return answersBelow500(failures, `${route.method} ${route.path} ${JSON.stringify(value.slice(0, 120))}`, () => request(route, value));
-        }),
-        { numRuns: RUNS, endOnFailure: true },
-      ).catch(() => undefined);
+      await fc
+        .assert(
+          fc.asyncProperty(input, async (value) => {
+            fc.pre(accept(value));
+            return answersBelow500(failures, `${route.method} ${route.path} ${JSON.stringify(value.slice(0, 120))}`, () => request(route, value));
+          }),
+          { numRuns: RUNS, endOnFailure: true },
+        )
+        .catch(() => undefined);
     }
     return failures;
   }
@@ -57,19 +65,32 @@ describe.each(PROVIDERS)('worker routes under hostile bodies, queries and paths,
   // A body naming an actor is a command the web app would send: acting on it is the domain tests' part.
   it('answers every hostile body with a 4xx, never a 5xx', async () => {
     const targets = routes.filter((route) => route.method !== 'GET');
-    const failures = await fuzz(targets, hostileBody(), (route, raw) => api(t.port, sample(route.path), { method: route.method, token: credentialFor(route), raw }), (raw) => !raw.includes('"actor"'));
+    const failures = await fuzz(
+      targets,
+      hostileBody(),
+      (route, raw) => api(t.port, sample(route.path), { method: route.method, token: credentialFor(route), raw }),
+      (raw) => !raw.includes('"actor"'),
+    );
     expect(failures).toEqual([]);
   });
 
   it('answers every hostile query string with a 2xx or a 4xx, never a 5xx', async () => {
     const targets = routes.filter((route) => route.method === 'GET');
-    const failures = await fuzz(targets, hostileQuery(), (route, query) => api(t.port, `${sample(route.path)}?${query}`, { method: route.method, token: credentialFor(route) }));
+    const failures = await fuzz(targets, hostileQuery(), (route, query) =>
+      api(t.port, `${sample(route.path)}?${query}`, { method: route.method, token: credentialFor(route) }),
+    );
     expect(failures).toEqual([]);
   });
 
   it('answers every hostile path parameter with a 2xx or a 4xx, never a 5xx', async () => {
     const targets = routes.filter((route) => route.path.includes(':'));
-    const failures = await fuzz(targets, hostileSegment(), (route, segment) => api(t.port, route.path.replace(/:([a-zA-Z]+)/g, segment), { method: route.method, token: credentialFor(route), ...(route.method === 'GET' ? {} : { json: [] }) }));
+    const failures = await fuzz(targets, hostileSegment(), (route, segment) =>
+      api(t.port, route.path.replace(/:([a-zA-Z]+)/g, segment), {
+        method: route.method,
+        token: credentialFor(route),
+        ...(route.method === 'GET' ? {} : { json: [] }),
+      }),
+    );
     expect(failures).toEqual([]);
   });
 

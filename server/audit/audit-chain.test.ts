@@ -15,7 +15,14 @@ describe.each(PROVIDERS)('audit chain on %s', (provider) => {
   const writers: AuditWriter[] = [];
 
   function newWriter(database: Database, name = 'a', extra: Partial<ConstructorParameters<typeof AuditWriter>[0]> = {}): AuditWriter {
-    const writer = new AuditWriter({ database, spoolFile: db.dir.join(`spool-${name}.ndjson`), log: silentLogger(), retryBaseMs: 20, retryMaxMs: 200, ...extra });
+    const writer = new AuditWriter({
+      database,
+      spoolFile: db.dir.join(`spool-${name}.ndjson`),
+      log: silentLogger(),
+      retryBaseMs: 20,
+      retryMaxMs: 200,
+      ...extra,
+    });
     writers.push(writer);
     return writer;
   }
@@ -56,14 +63,33 @@ describe.each(PROVIDERS)('audit chain on %s', (provider) => {
     const writer = newWriter(db.database);
     const at = new Date('2025-03-04T05:06:07.089Z');
     const receipt = await writer.append({
-      type: 'auth.login', severity: 'notice', actor: 'alice', action: 'sign in', module: 'auth', resource: 'users/alice',
-      reason: 'daily work', method: 'password', source: '203.0.113.9', details: { nested: { list: [1, 'two', null], ok: true } }, at,
+      type: 'auth.login',
+      severity: 'notice',
+      actor: 'alice',
+      action: 'sign in',
+      module: 'auth',
+      resource: 'users/alice',
+      reason: 'daily work',
+      method: 'password',
+      source: '203.0.113.9',
+      details: { nested: { list: [1, 'two', null], ok: true } },
+      at,
     });
     expect(receipt.status).toBe('committed');
     const [stored] = await readWholeChain(db.database);
     expect(stored).toMatchObject({
-      seq: 1, eventId: receipt.eventId, at: at.toISOString(), type: 'auth.login', severity: 'notice', actor: 'alice', action: 'sign in',
-      module: 'auth', resource: 'users/alice', reason: 'daily work', method: 'password', source: '203.0.113.9',
+      seq: 1,
+      eventId: receipt.eventId,
+      at: at.toISOString(),
+      type: 'auth.login',
+      severity: 'notice',
+      actor: 'alice',
+      action: 'sign in',
+      module: 'auth',
+      resource: 'users/alice',
+      reason: 'daily work',
+      method: 'password',
+      source: '203.0.113.9',
       details: { nested: { list: [1, 'two', null], ok: true } },
     });
     expect((await verifyStoredChain(db.database.prisma)).ok).toBe(true);
@@ -174,7 +200,14 @@ describe.each(PROVIDERS)('audit chain on %s', (provider) => {
 
     it('an edited details field: hash-mismatch at that seq', async () => {
       await sql(`UPDATE "AuditEvent" SET "details" = '{"i":999}' WHERE "seq" = 3`);
-      expect(await verifyStoredChain(db.database.prisma)).toEqual({ ok: false, verified: 2, firstBadSeq: 3, problem: 'hash-mismatch', headSeq: 2, headHash: heads[1] });
+      expect(await verifyStoredChain(db.database.prisma)).toEqual({
+        ok: false,
+        verified: 2,
+        firstBadSeq: 3,
+        problem: 'hash-mismatch',
+        headSeq: 2,
+        headHash: heads[1],
+      });
     });
 
     it('an edited actor on the last event', async () => {
@@ -184,7 +217,14 @@ describe.each(PROVIDERS)('audit chain on %s', (provider) => {
 
     it('a deleted row: seq-gap at the missing seq', async () => {
       await sql(`DELETE FROM "AuditEvent" WHERE "seq" = 4`);
-      expect(await verifyStoredChain(db.database.prisma)).toEqual({ ok: false, verified: 3, firstBadSeq: 4, problem: 'seq-gap', headSeq: 3, headHash: heads[2] });
+      expect(await verifyStoredChain(db.database.prisma)).toEqual({
+        ok: false,
+        verified: 3,
+        firstBadSeq: 4,
+        problem: 'seq-gap',
+        headSeq: 3,
+        headHash: heads[2],
+      });
     });
 
     it('two rows swapped (their seqs exchanged)', async () => {
@@ -207,8 +247,17 @@ describe.each(PROVIDERS)('audit chain on %s', (provider) => {
     });
 
     it('verifies from an anchor (checkpoint) and refuses a wrong one', async () => {
-      expect(await verifyStoredChain(db.database.prisma, { anchor: { seq: 3, hash: heads[2] }, pageSize: 2 })).toEqual({ ok: true, verified: 3, headSeq: 6, headHash: heads[5] });
-      expect(await verifyStoredChain(db.database.prisma, { anchor: { seq: 3, hash: heads[1] } })).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'prev-hash-mismatch' });
+      expect(await verifyStoredChain(db.database.prisma, { anchor: { seq: 3, hash: heads[2] }, pageSize: 2 })).toEqual({
+        ok: true,
+        verified: 3,
+        headSeq: 6,
+        headHash: heads[5],
+      });
+      expect(await verifyStoredChain(db.database.prisma, { anchor: { seq: 3, hash: heads[1] } })).toMatchObject({
+        ok: false,
+        firstBadSeq: 4,
+        problem: 'prev-hash-mismatch',
+      });
     });
   });
 });

@@ -31,7 +31,10 @@ describe.each(PROVIDERS)('audit integrity in the worker on %s', (provider) => {
     expect(seqs[1]).toBeGreaterThanOrEqual(10);
     const exportFile = `${t.env.dataDir}/audit-checkpoints.ndjson`;
     await waitFor(() => readFileSync(exportFile, 'utf8').trim().split('\n').length === 2);
-    const exported = readFileSync(exportFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; keyId: string });
+    const exported = readFileSync(exportFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; keyId: string });
     expect(exported.map((c) => c.seq)).toEqual(seqs);
     expect(exported[0].keyId).toBe(t.worker.integrity.key.keyId);
     await waitFor(async () => (await t!.worker.database.prisma.setting.findUnique({ where: { key: 'audit.verification' } })) !== null);

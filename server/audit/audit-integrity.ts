@@ -52,7 +52,8 @@ export class AuditIntegrity {
   verify(mode: 'full' | 'incremental'): Promise<VerificationResult> {
     this.verifying ??= verifyAndRecord({ database: this.options.database, key: this.key, mode })
       .then((result) => {
-        if (!result.ok) this.options.log.error({ firstBadSeq: result.firstBadSeq, problem: result.problem }, `audit chain verification failed: ${result.message}`);
+        if (!result.ok)
+          this.options.log.error({ firstBadSeq: result.firstBadSeq, problem: result.problem }, `audit chain verification failed: ${result.message}`);
         return result;
       })
       .catch((error: unknown) => {

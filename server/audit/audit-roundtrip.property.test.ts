@@ -25,21 +25,28 @@ describe.each(PROVIDERS)('whatever the audit boundary accepts is stored, read ba
   it('for arbitrary text and JSON: refused with a 422 exactly when not storable, otherwise identical after the round trip', { timeout: 120_000 }, async () => {
     let committed = 0;
     await fc.assert(
-      fc.asyncProperty(anyText(8).filter((t) => t.length > 0), anyText(40), anyJsonObject, async (action, reason, details) => {
-        const storable = storableText(action) && storableText(reason) && storableJson(details);
-        const outcome = await writer.append({ type: 'test.roundtrip', severity: 'info', actor: 'property', action, reason, details }).catch((error: unknown) => error);
-        if (!storable) {
-          expect(outcome).toMatchObject({ status: 422 });
-          return;
-        }
-        expect(outcome).toMatchObject({ status: 'committed' });
-        const seq = (outcome as { seq: number }).seq;
-        committed += 1;
-        const [stored] = await readAuditPage(db.database.prisma, seq - 1, 1);
-        expect(stored.action).toBe(action);
-        expect(stored.reason).toBe(reason);
-        expect(canonicalJson(stored.details)).toBe(canonicalJson(details));
-      }),
+      fc.asyncProperty(
+        anyText(8).filter((t) => t.length > 0),
+        anyText(40),
+        anyJsonObject,
+        async (action, reason, details) => {
+          const storable = storableText(action) && storableText(reason) && storableJson(details);
+          const outcome = await writer
+            .append({ type: 'test.roundtrip', severity: 'info', actor: 'property', action, reason, details })
+            .catch((error: unknown) => error);
+          if (!storable) {
+            expect(outcome).toMatchObject({ status: 422 });
+            return;
+          }
+          expect(outcome).toMatchObject({ status: 'committed' });
+          const seq = (outcome as { seq: number }).seq;
+          committed += 1;
+          const [stored] = await readAuditPage(db.database.prisma, seq - 1, 1);
+          expect(stored.action).toBe(action);
+          expect(stored.reason).toBe(reason);
+          expect(canonicalJson(stored.details)).toBe(canonicalJson(details));
+        },
+      ),
       { numRuns: 200 },
     );
     // Hashes checked from the rows as the drivers return them, in a thread of its own.

@@ -100,7 +100,9 @@ describe.each(PROVIDERS)('audit verification on %s', (provider) => {
     await checkpointAt(20);
     // Rewrite events 12.. with a new detail and relink them: every hash and link holds.
     const chain = await readWholeChain(db.database);
-    const suffix = chain.filter((e) => e.seq >= 12).map(({ seq: _seq, prevHash: _prev, hash: _hash, ...rest }) => ({ ...rest, details: { ...rest.details, note: 'rewritten' } }));
+    const suffix = chain
+      .filter((e) => e.seq >= 12)
+      .map(({ seq: _seq, prevHash: _prev, hash: _hash, ...rest }) => ({ ...rest, details: { ...rest.details, note: 'rewritten' } }));
     await exec(`DELETE FROM "AuditEvent" WHERE "seq" >= 12`);
     await appendAuditBatch(db.database, suffix, { seq: 11, hash: chain[10].hash });
     const plain = await verifyAuditTrail({ database: db.database, key, mode: 'full' });

@@ -35,7 +35,8 @@ type Start = { seq: number; hash: string; failure?: Failure };
 
 async function startingPoint(database: Database, key: CheckpointVerifyKey | null, mode: 'full' | 'incremental'): Promise<Start> {
   const anchor = await readSetting<SignedCheckpoint>(database.prisma, ANCHOR_SETTING);
-  if (anchor && (!key || !checkpointSignatureValid(key, anchor))) return { seq: anchor.seq, hash: anchor.hash, failure: { seq: anchor.seq, problem: 'anchor-signature' } };
+  if (anchor && (!key || !checkpointSignatureValid(key, anchor)))
+    return { seq: anchor.seq, hash: anchor.hash, failure: { seq: anchor.seq, problem: 'anchor-signature' } };
   const base = anchor ? { seq: anchor.seq, hash: anchor.hash } : { seq: 0, hash: GENESIS_HASH };
   if (mode === 'full') return base;
   const previous = await readSetting<VerificationResult>(database.prisma, VERIFICATION_SETTING);
@@ -70,7 +71,13 @@ export async function verifyAuditTrail({ database, key, mode, now = () => new Da
     toSeq = Math.max(headSeq, start.seq);
     const checkpoints = await checkpointsAfter(database.prisma, start.seq);
     // A full run reads the whole chain: never on the main thread, whatever its length.
-    const scan = await scanChain(database, start, headSeq, checkpoints.map((c) => c.seq), { ...(mode === 'full' ? { offThreadFrom: 1 } : {}), ...parallel });
+    const scan = await scanChain(
+      database,
+      start,
+      headSeq,
+      checkpoints.map((c) => c.seq),
+      { ...(mode === 'full' ? { offThreadFrom: 1 } : {}), ...parallel },
+    );
     events = scan.events;
     lastGoodSeq = scan.lastGoodSeq;
     breaks = scan.breaks;
@@ -107,7 +114,11 @@ export async function verifyAuditTrail({ database, key, mode, now = () => new Da
     checkpointsChecked,
     lastCheckpoint,
     eventsPerSecond: Math.round(events / seconds),
-    message: failure ? `event #${failure.seq}: ${PROBLEM_TEXT[failure.problem]}` : lastGoodSeq > start.seq ? `chain verified up to #${lastGoodSeq}` : 'nothing new to verify',
+    message: failure
+      ? `event #${failure.seq}: ${PROBLEM_TEXT[failure.problem]}`
+      : lastGoodSeq > start.seq
+        ? `chain verified up to #${lastGoodSeq}`
+        : 'nothing new to verify',
     startedAt: startedAt.toISOString(),
     finishedAt: now().toISOString(),
   };

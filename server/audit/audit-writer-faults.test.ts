@@ -17,8 +17,18 @@ function appendInput(i: number) {
 
 function pendingEvent(i: number): PendingAuditEvent {
   return {
-    eventId: randomUUID(), at: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(), type: 'test.previous_run', severity: 'info', actor: 'earlier-run',
-    action: `spooled ${i}`, module: null, resource: null, reason: null, method: null, source: null, details: { i },
+    eventId: randomUUID(),
+    at: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
+    type: 'test.previous_run',
+    severity: 'info',
+    actor: 'earlier-run',
+    action: `spooled ${i}`,
+    module: null,
+    resource: null,
+    reason: null,
+    method: null,
+    source: null,
+    details: { i },
   };
 }
 
@@ -28,7 +38,10 @@ function withoutChainFields({ seq: _seq, prevHash: _prev, hash: _hash, ...rest }
 
 function spoolLines(file: string): PendingAuditEvent[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as PendingAuditEvent);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as PendingAuditEvent);
 }
 
 /** Another connection that holds SQLite's write lock until released, like a long migration or a backup tool. */
@@ -57,7 +70,11 @@ describe('AuditWriter when SQLite cannot take writes', () => {
     db = await createMigratedDatabase('sqlite', { busyTimeoutMs: BUSY_TIMEOUT_MS });
     committedNotices = [];
     writer = new AuditWriter({
-      database: db.database, spoolFile: spoolFile(), log: silentLogger(), retryBaseMs: 30, retryMaxMs: 120,
+      database: db.database,
+      spoolFile: spoolFile(),
+      log: silentLogger(),
+      retryBaseMs: 30,
+      retryMaxMs: 120,
       onCommitted: (events) => committedNotices.push(...events),
     });
     await writer.start();
@@ -97,12 +114,15 @@ describe('AuditWriter when SQLite cannot take writes', () => {
     };
     let seen = version();
     let rewrites = 0;
-    await waitFor(() => {
-      const now = version();
-      if (now !== seen) rewrites++;
-      seen = now;
-      return rewrites >= 2;
-    }, { intervalMs: 5, what: 'two failed retries while the lock is held' });
+    await waitFor(
+      () => {
+        const now = version();
+        if (now !== seen) rewrites++;
+        seen = now;
+        return rewrites >= 2;
+      },
+      { intervalMs: 5, what: 'two failed retries while the lock is held' },
+    );
     expect(writer.status()).toMatchObject({ ok: false, pendingEvents: 55 });
     expect((await readWholeChain(db.database)).length).toBe(3);
 
@@ -131,10 +151,13 @@ describe('AuditWriter when SQLite cannot take writes', () => {
     const more = await Promise.all([1, 2, 3].map((i) => writer.append(appendInput(i))));
     expect(more.map((r) => r.status)).toEqual(['spooled', 'spooled', 'spooled']);
     lock.release();
-    const later = await waitFor(async () => {
-      const receipt = await writer.append(appendInput(4));
-      return receipt.status === 'committed' ? receipt : null;
-    }, { what: 'a direct commit' });
+    const later = await waitFor(
+      async () => {
+        const receipt = await writer.append(appendInput(4));
+        return receipt.status === 'committed' ? receipt : null;
+      },
+      { what: 'a direct commit' },
+    );
     expect(later.status === 'committed' && later.seq).toBeGreaterThanOrEqual(5);
     await waitFor(() => writer.status().pendingEvents === 0, { what: 'drained' });
     const chain = await readWholeChain(db.database);
@@ -184,7 +207,9 @@ describe('AuditWriter when SQLite cannot take writes', () => {
   it('keeps committing when a commit listener throws', async () => {
     await writer.close();
     writer = new AuditWriter({
-      database: db.database, spoolFile: spoolFile(), log: silentLogger(),
+      database: db.database,
+      spoolFile: spoolFile(),
+      log: silentLogger(),
       onCommitted: () => {
         throw new Error('listener broke');
       },

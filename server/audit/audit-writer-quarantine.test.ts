@@ -5,11 +5,37 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditWriter, verifyStoredChain } from '.';
 import type { Database } from '../db/client';
 import type { PendingAuditEvent } from '../queries/audit';
-import { api, createEmptyDatabase, createMigratedDatabase, PROVIDERS, readWholeChain, silentLogger, TEST_API_TOKEN, waitFor, workerEnvFor, FixedSampler, type EmptyDatabase, type MigratedDatabase } from '../test-support';
+import {
+  api,
+  createEmptyDatabase,
+  createMigratedDatabase,
+  PROVIDERS,
+  readWholeChain,
+  silentLogger,
+  TEST_API_TOKEN,
+  waitFor,
+  workerEnvFor,
+  FixedSampler,
+  type EmptyDatabase,
+  type MigratedDatabase,
+} from '../test-support';
 import { startWorker } from '../worker';
 
 function pending(action: string, details: PendingAuditEvent['details'] = {}): PendingAuditEvent {
-  return { eventId: randomUUID(), at: new Date().toISOString(), type: 'test.spooled', severity: 'info', actor: 'earlier-run', action, module: null, resource: null, reason: null, method: null, source: null, details };
+  return {
+    eventId: randomUUID(),
+    at: new Date().toISOString(),
+    type: 'test.spooled',
+    severity: 'info',
+    actor: 'earlier-run',
+    action,
+    module: null,
+    resource: null,
+    reason: null,
+    method: null,
+    source: null,
+    details,
+  };
 }
 
 function nested(levels: number): PendingAuditEvent['details'] {
@@ -24,16 +50,25 @@ function writeSpool(file: string, events: PendingAuditEvent[]): void {
 }
 
 function deadLetters(file: string): Array<{ reason: string; event: PendingAuditEvent }> {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { reason: string; event: PendingAuditEvent }) : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { reason: string; event: PendingAuditEvent })
+    : [];
 }
 
 /** A rule the database itself enforces, so a refusal comes from the database and not from Vigil's own checks. */
 async function refuseActionInDatabase(database: Database, action: string): Promise<void> {
   if (database.provider === 'sqlite') {
-    await database.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_poison BEFORE INSERT ON "AuditEvent" WHEN NEW."action" = '${action}' BEGIN SELECT RAISE(ABORT, 'refused by a rule'); END`);
+    await database.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_poison BEFORE INSERT ON "AuditEvent" WHEN NEW."action" = '${action}' BEGIN SELECT RAISE(ABORT, 'refused by a rule'); END`,
+    );
     return;
   }
-  await database.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW."action" = '${action}' THEN RAISE EXCEPTION 'refused by a rule'; END IF; RETURN NEW; END $$`);
+  await database.prisma.$executeRawUnsafe(
+    `CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW."action" = '${action}' THEN RAISE EXCEPTION 'refused by a rule'; END IF; RETURN NEW; END $$`,
+  );
   await database.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_poison BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
 }
 

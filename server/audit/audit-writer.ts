@@ -152,7 +152,8 @@ export class AuditWriter {
       try {
         const outcome = await this.commitIsolating(batch.map((w) => w.event));
         const byId = new Map(batch.map((w) => [w.event.eventId, w]));
-        for (const event of outcome.committed) byId.get(event.eventId)?.resolve({ status: 'committed', eventId: event.eventId, seq: event.seq, hash: event.hash });
+        for (const event of outcome.committed)
+          byId.get(event.eventId)?.resolve({ status: 'committed', eventId: event.eventId, seq: event.seq, hash: event.hash });
         for (const { event, reason } of outcome.poisoned) byId.get(event.eventId)?.resolve({ status: 'quarantined', eventId: event.eventId, reason });
         if (!outcome.outage) return;
         const left = new Set(outcome.outage.waiting);
@@ -165,7 +166,10 @@ export class AuditWriter {
       }
     }
     try {
-      await this.spool.append(waiting.map((w) => w.event), this.lastKnownSeq);
+      await this.spool.append(
+        waiting.map((w) => w.event),
+        this.lastKnownSeq,
+      );
       waiting.forEach((w) => w.resolve({ status: 'spooled', eventId: w.event.eventId }));
     } catch (error) {
       // Neither the database nor the disk took them: the caller must know.
@@ -208,7 +212,11 @@ export class AuditWriter {
 
   /** Commits what the database takes; an outage marks the writer failed, poisoned events are quarantined. */
   private async commitIsolating(events: PendingAuditEvent[]): Promise<IsolatedCommit> {
-    const outcome = await commitIsolatingPoison(events, { commit: (batch) => this.commit(batch), isOutage: (error) => this.isOutage(error), describe: dbErrorMessage });
+    const outcome = await commitIsolatingPoison(events, {
+      commit: (batch) => this.commit(batch),
+      isOutage: (error) => this.isOutage(error),
+      describe: dbErrorMessage,
+    });
     this.notify(outcome.committed);
     await this.quarantine(outcome.poisoned);
     if (outcome.outage) this.markFailed(outcome.outage.error);
@@ -234,7 +242,12 @@ export class AuditWriter {
     const ignore = () => undefined;
     for (const { event, reason } of poisoned) {
       const notice = toPendingEvent({
-        type: 'audit.event_quarantined', severity: 'high', actor: 'system', action: 'quarantine an audit event', module: 'audit', method: 'audit writer',
+        type: 'audit.event_quarantined',
+        severity: 'high',
+        actor: 'system',
+        action: 'quarantine an audit event',
+        module: 'audit',
+        method: 'audit writer',
         reason: toAuditText(reason),
         details: { eventId: toAuditText(String(event.eventId), 100), type: toAuditText(String(event.type), 100), deadLetterFile: this.deadLetterFile },
       });

@@ -37,7 +37,10 @@ export interface CheckpointKey extends CheckpointVerifyKey {
 
 /** First 16 hex characters of SHA-256 over the public key's DER: short, stable, enough to tell keys apart. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function verifyKeyFromPem(pem: string): CheckpointVerifyKey {
@@ -52,7 +55,8 @@ function fromPrivatePem(pem: string, file: string): CheckpointKey {
   } catch {
     throw new CheckpointKeyError(`${file} does not hold a PEM private key`);
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new CheckpointKeyError(`${file} holds a ${privateKey.asymmetricKeyType} key; an Ed25519 key is required`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new CheckpointKeyError(`${file} holds a ${privateKey.asymmetricKeyType} key; an Ed25519 key is required`);
   const publicKey = createPublicKey(privateKey);
   return { privateKey, file, keyId: keyIdOf(publicKey), publicKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }

@@ -24,7 +24,10 @@ describe.each(PROVIDERS)('parallel verification on %s', (provider) => {
     db = await createMigratedDatabase(provider);
     tmp = makeTempDir();
     key = loadCheckpointKey(tmp.join('k'), { create: true })!;
-    const linked = await appendAuditBatch(db.database, Array.from({ length: 30 }, (_, i) => toPendingEvent({ type: 't', severity: 'info', actor: 'a', action: `x${i}`, details: { i } })));
+    const linked = await appendAuditBatch(
+      db.database,
+      Array.from({ length: 30 }, (_, i) => toPendingEvent({ type: 't', severity: 'info', actor: 'a', action: `x${i}`, details: { i } })),
+    );
     await insertCheckpoint(db.database.prisma, signCheckpoint(key, { seq: 15, hash: linked[14].hash, at: new Date().toISOString() }));
   });
   afterEach(async () => {
@@ -66,7 +69,9 @@ describe.each(PROVIDERS)('parallel verification on %s', (provider) => {
   };
 
   it('reports a thread that cannot open the database', async () => {
-    await expect(scanChain(withBrokenThreadSource(), GENESIS, 30, [], { parallelFrom: 1, threads: 2, offThreadFrom: 1 })).rejects.toThrow(/verification thread failed/);
+    await expect(scanChain(withBrokenThreadSource(), GENESIS, 30, [], { parallelFrom: 1, threads: 2, offThreadFrom: 1 })).rejects.toThrow(
+      /verification thread failed/,
+    );
   });
 
   it('scans off the main thread from the given size on, and small ranges in place', async () => {

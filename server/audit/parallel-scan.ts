@@ -74,20 +74,39 @@ export async function scanChain(
   checkpointSeqs: number[],
   { parallelFrom = PARALLEL_FROM, threads = Math.min(availableParallelism(), 4), offThreadFrom = OFF_THREAD_FROM }: ScanOptions = {},
 ): Promise<ChainScan> {
-  const source = database.sqlite ? (database.sqlite.name !== ':memory:' ? { file: database.sqlite.name } : null) : database.url ? { postgresUrl: database.url } : null;
+  const source = database.sqlite
+    ? database.sqlite.name !== ':memory:'
+      ? { file: database.sqlite.name }
+      : null
+    : database.url
+      ? { postgresUrl: database.url }
+      : null;
   const span = headSeq - start.seq;
   const offThread = source !== null && span > 0 && span >= offThreadFrom;
-  const tasks = offThread && threads > 1 && span >= parallelFrom ? splitRange(start.seq, headSeq, threads, checkpointSeqs) : [{ afterSeq: start.seq, throughSeq: headSeq, checkpointSeqs }];
+  const tasks =
+    offThread && threads > 1 && span >= parallelFrom
+      ? splitRange(start.seq, headSeq, threads, checkpointSeqs)
+      : [{ afterSeq: start.seq, throughSeq: headSeq, checkpointSeqs }];
   const scans = offThread ? await Promise.all(tasks.map((task) => scanInThread(source, task))) : [await scanHere(database, tasks[0])];
 
-  const result: ChainScan = { events: 0, lastGoodSeq: start.seq, failure: null, breaks: allBreaks(start.hash, tasks, scans), hashAt: new Map(), threadIds: scans.map((scan) => scan.threadId) };
+  const result: ChainScan = {
+    events: 0,
+    lastGoodSeq: start.seq,
+    failure: null,
+    breaks: allBreaks(start.hash, tasks, scans),
+    hashAt: new Map(),
+    threadIds: scans.map((scan) => scan.threadId),
+  };
   let expectedPrev = start.hash;
   for (let i = 0; i < scans.length; i++) {
     const scan = scans[i];
     for (const [seq, hash] of Object.entries(scan.hashAt)) result.hashAt.set(Number(seq), hash);
     if (scan.firstPrevHash !== null && scan.firstPrevHash !== expectedPrev) {
       // The piece's first event does not link to the previous piece: a break at its first seq.
-      result.failure = { seq: tasks[i].afterSeq + 1, problem: scan.failure?.seq === tasks[i].afterSeq + 1 && scan.failure.problem === 'seq-gap' ? 'seq-gap' : 'prev-hash-mismatch' };
+      result.failure = {
+        seq: tasks[i].afterSeq + 1,
+        problem: scan.failure?.seq === tasks[i].afterSeq + 1 && scan.failure.problem === 'seq-gap' ? 'seq-gap' : 'prev-hash-mismatch',
+      };
       break;
     }
     result.events += scan.events;
@@ -104,7 +123,8 @@ export async function scanChain(
     expectedPrev = scan.lastGoodHash ?? expectedPrev;
   }
   for (const seq of [...result.hashAt.keys()]) if (seq > result.lastGoodSeq) result.hashAt.delete(seq);
-  if (result.failure && !result.breaks.some((b) => b.seq === result.failure!.seq)) result.breaks = [result.failure, ...result.breaks].sort((a, b) => a.seq - b.seq);
+  if (result.failure && !result.breaks.some((b) => b.seq === result.failure!.seq))
+    result.breaks = [result.failure, ...result.breaks].sort((a, b) => a.seq - b.seq);
   return result;
 }
 

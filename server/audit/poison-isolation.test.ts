@@ -6,7 +6,20 @@ import type { PendingAuditEvent } from '../queries/audit';
 import { commitIsolatingPoison } from './poison-isolation';
 
 function events(count: number): PendingAuditEvent[] {
-  return Array.from({ length: count }, (_, i) => ({ eventId: randomUUID(), at: new Date().toISOString(), type: 't', severity: 'info', actor: 'a', action: `e${i}`, module: null, resource: null, reason: null, method: null, source: null, details: {} }));
+  return Array.from({ length: count }, (_, i) => ({
+    eventId: randomUUID(),
+    at: new Date().toISOString(),
+    type: 't',
+    severity: 'info',
+    actor: 'a',
+    action: `e${i}`,
+    module: null,
+    resource: null,
+    reason: null,
+    method: null,
+    source: null,
+    details: {},
+  }));
 }
 
 /** A store that refuses any batch holding a poisoned action, and goes down after `downAfter` commits. */
@@ -20,7 +33,12 @@ function store({ poisoned, downAfter = Infinity }: { poisoned: Set<string>; down
     committed.push(...batch.map((e) => e.action));
     return batch.map((e, i) => ({ ...e, seq: committed.length - batch.length + i + 1, prevHash: GENESIS_HASH, hash: GENESIS_HASH }));
   };
-  return { commit, committed, calls: () => calls, deps: { commit, isOutage: async (error: unknown) => (error as Error).message === 'down', describe: (error: unknown) => (error as Error).message } };
+  return {
+    commit,
+    committed,
+    calls: () => calls,
+    deps: { commit, isOutage: async (error: unknown) => (error as Error).message === 'down', describe: (error: unknown) => (error as Error).message },
+  };
 }
 
 describe('commitIsolatingPoison', () => {

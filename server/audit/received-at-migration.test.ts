@@ -23,8 +23,29 @@ function migrationsDir(into: TempDir, withAdded: boolean): string {
 
 /** A chain written the way a release before the receive time wrote it: the same columns, no receivedAt. */
 async function writeOldChain(database: Database, count: number): Promise<void> {
-  const events = linkEvents({ seq: 0, hash: GENESIS_HASH }, Array.from({ length: count }, (_, i) => toPendingEvent({ type: 'test.old', severity: 'info', actor: 'a', action: `old ${i}`, details: { i, text: 'ü 😀' } })));
-  const columns = ['seq', 'eventId', 'at', 'type', 'severity', 'actor', 'action', 'module', 'resource', 'reason', 'method', 'source', 'details', 'prevHash', 'hash'] as const;
+  const events = linkEvents(
+    { seq: 0, hash: GENESIS_HASH },
+    Array.from({ length: count }, (_, i) =>
+      toPendingEvent({ type: 'test.old', severity: 'info', actor: 'a', action: `old ${i}`, details: { i, text: 'ü 😀' } }),
+    ),
+  );
+  const columns = [
+    'seq',
+    'eventId',
+    'at',
+    'type',
+    'severity',
+    'actor',
+    'action',
+    'module',
+    'resource',
+    'reason',
+    'method',
+    'source',
+    'details',
+    'prevHash',
+    'hash',
+  ] as const;
   const sqlite = database.provider === 'sqlite';
   const placeholders = columns.map((_, i) => (sqlite ? '?' : `$${i + 1}${columns[i] === 'at' ? '::timestamp(3)' : ''}`)).join(', ');
   for (const event of events) {

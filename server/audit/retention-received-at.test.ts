@@ -31,7 +31,9 @@ describe.each(PROVIDERS)('retention goes by the time Vigil received an event (%s
   });
 
   it('deletes nothing recent when one recent event says it happened in 1970', async () => {
-    const recent = Array.from({ length: 1004 }, (_, i) => writer.append({ type: 'app.request', severity: 'debug', actor: 'token:app', action: `request ${i}`, details: { i } }));
+    const recent = Array.from({ length: 1004 }, (_, i) =>
+      writer.append({ type: 'app.request', severity: 'debug', actor: 'token:app', action: `request ${i}`, details: { i } }),
+    );
     await Promise.all(recent);
     await writer.append({ type: 'app.custom', severity: 'info', actor: 'token:app', action: 'backdated', at: new Date('1970-01-01T00:00:00Z') });
     const head = await readAuditHead(db.database.prisma);

@@ -5,7 +5,20 @@ import type { PendingAuditEvent } from '../queries/audit';
 import { AuditSpool } from './spool';
 
 function pending(i: number): PendingAuditEvent {
-  return { eventId: `e-${i}`, at: '2025-01-01T00:00:00.000Z', type: 'test.spool', severity: 'info', actor: 'a', action: `x${i}`, module: null, resource: null, reason: null, method: null, source: null, details: { i } };
+  return {
+    eventId: `e-${i}`,
+    at: '2025-01-01T00:00:00.000Z',
+    type: 'test.spool',
+    severity: 'info',
+    actor: 'a',
+    action: `x${i}`,
+    module: null,
+    resource: null,
+    reason: null,
+    method: null,
+    source: null,
+    details: { i },
+  };
 }
 
 describe('AuditSpool', () => {

@@ -49,7 +49,18 @@ export async function startAudit({ env, database, log, live, isLeader, duties }:
     stop: () => clearInterval(housekeeping),
     /** The last event of a run: after everything else stopped acting, before anything lets go. */
     recordStop: (reason: string) =>
-      audit.append({ type: 'worker.stopped', severity: 'info', actor: 'system', action: 'stop worker', module: 'worker', reason, method: 'process', details: { pid: process.pid } }).catch(() => undefined),
+      audit
+        .append({
+          type: 'worker.stopped',
+          severity: 'info',
+          actor: 'system',
+          action: 'stop worker',
+          module: 'worker',
+          reason,
+          method: 'process',
+          details: { pid: process.pid },
+        })
+        .catch(() => undefined),
     close: async () => {
       await audit.close();
       if (checkpointing) await integrity.stop();

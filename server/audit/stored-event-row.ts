@@ -3,7 +3,8 @@ import type { StoredAuditEvent } from '../../lib/audit/hash-chain';
 import type { ChainedAuditEvent, Severity } from '../../lib/audit/types';
 import type { JsonObject } from '../../lib/canonical-json';
 
-export const AUDIT_SELECT_COLUMNS = '"seq", "eventId", "at", "type", "severity", "actor", "action", "module", "resource", "reason", "method", "source", "details", "prevHash", "hash"';
+export const AUDIT_SELECT_COLUMNS =
+  '"seq", "eventId", "at", "type", "severity", "actor", "action", "module", "resource", "reason", "method", "source", "details", "prevHash", "hash"';
 export const SQLITE_RANGE = `SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq"`;
 export const SQLITE_RANGE_PAGE = `SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq" LIMIT ?`;
 
@@ -19,7 +20,8 @@ function isoOf(at: string | number | Date): string {
   if (typeof at === 'string') {
     if (at.length === 29 && at[10] === 'T' && at.endsWith('+00:00')) return `${at.slice(0, 23)}Z`;
     if (at.length === 24 && at[10] === 'T' && at.endsWith('Z')) return at;
-    if (at[10] === ' ' && (at.length === 19 || (at[19] === '.' && at.length <= 23))) return `${at.slice(0, 10)}T${at.slice(11, 19)}.${at.slice(20).padEnd(3, '0')}Z`;
+    if (at[10] === ' ' && (at.length === 19 || (at[19] === '.' && at.length <= 23)))
+      return `${at.slice(0, 10)}T${at.slice(11, 19)}.${at.slice(20).padEnd(3, '0')}Z`;
     return new Date(/^\d+$/.test(at) ? Number(at) : at).toISOString();
   }
   return (typeof at === 'number' ? new Date(at) : at).toISOString();

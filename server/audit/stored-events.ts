@@ -15,7 +15,12 @@ export async function* storedEventPages(database: Database, afterSeq: number, th
   for (;;) {
     const rows = sqlitePage
       ? sqlitePage.all(after, throughSeq, pageSize)
-      : await database.prisma.$queryRawUnsafe<RawAuditRow[]>(`SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT $3`, after, throughSeq, pageSize);
+      : await database.prisma.$queryRawUnsafe<RawAuditRow[]>(
+          `SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT $3`,
+          after,
+          throughSeq,
+          pageSize,
+        );
     if (rows.length === 0) return;
     const page = rows.map(rowToStoredEvent);
     yield page;

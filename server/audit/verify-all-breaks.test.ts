@@ -16,7 +16,10 @@ describe.each(PROVIDERS)('verification names every broken event (%s)', (provider
     db = await createMigratedDatabase(provider);
     tmp = makeTempDir();
     key = loadCheckpointKey(tmp.join('k'), { create: true })!;
-    await appendAuditBatch(db.database, Array.from({ length: 30 }, (_, i) => toPendingEvent({ type: 't', severity: 'info', actor: 'a', action: `x${i}`, details: { i } })));
+    await appendAuditBatch(
+      db.database,
+      Array.from({ length: 30 }, (_, i) => toPendingEvent({ type: 't', severity: 'info', actor: 'a', action: `x${i}`, details: { i } })),
+    );
   });
 
   afterEach(async () => {

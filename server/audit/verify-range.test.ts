@@ -11,7 +11,10 @@ describe.each(PROVIDERS)('range scans on %s', (provider) => {
   let db: MigratedDatabase;
   beforeEach(async () => {
     db = await createMigratedDatabase(provider);
-    await appendAuditBatch(db.database, Array.from({ length: 12 }, (_, i) => toPendingEvent({ type: 't', severity: 'info', actor: 'a', action: `x${i}`, details: { i } })));
+    await appendAuditBatch(
+      db.database,
+      Array.from({ length: 12 }, (_, i) => toPendingEvent({ type: 't', severity: 'info', actor: 'a', action: `x${i}`, details: { i } })),
+    );
   });
   afterEach(() => db.destroy());
 
@@ -35,7 +38,9 @@ describe.each(PROVIDERS)('range scans on %s', (provider) => {
   });
 
   it('stores details in canonical form and still accepts an equivalent text that is not', async () => {
-    const [event] = await appendAuditBatch(db.database, [toPendingEvent({ type: 't', severity: 'info', actor: 'a', action: 'y', details: { z: 1, a: { c: 2, b: 3 } } })]);
+    const [event] = await appendAuditBatch(db.database, [
+      toPendingEvent({ type: 't', severity: 'info', actor: 'a', action: 'y', details: { z: 1, a: { c: 2, b: 3 } } }),
+    ]);
     const read = async () => (await db.database.prisma.auditEvent.findUniqueOrThrow({ where: { seq: event.seq } })).details;
     expect(await read()).toBe('{"a":{"b":3,"c":2},"z":1}');
     // As an older writer stored it: same value, other key order and spacing.
@@ -55,8 +60,21 @@ describe.each(PROVIDERS)('range scans on %s', (provider) => {
 
 describe('stored rows', () => {
   const row: RawAuditRow = {
-    seq: 1, eventId: 'e', at: 1_700_000_000_000, type: 't', severity: 'info', actor: 'a', action: 'x', module: null, resource: null,
-    reason: null, method: null, source: null, details: '{}', prevHash: 'p', hash: 'h',
+    seq: 1,
+    eventId: 'e',
+    at: 1_700_000_000_000,
+    type: 't',
+    severity: 'info',
+    actor: 'a',
+    action: 'x',
+    module: null,
+    resource: null,
+    reason: null,
+    method: null,
+    source: null,
+    details: '{}',
+    prevHash: 'p',
+    hash: 'h',
   };
   it('reads every way a time can be stored', () => {
     const iso = new Date(1_700_000_000_000).toISOString();

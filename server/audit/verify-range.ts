@@ -54,7 +54,17 @@ export class RangeScanner {
 
   constructor(private readonly task: RangeTask) {
     this.wanted = new Set(task.checkpointSeqs);
-    this.scan = { events: 0, firstPrevHash: null, lastGoodSeq: task.afterSeq, lastGoodHash: null, failure: null, breaks: [], lastHash: null, hashAt: {}, threadId };
+    this.scan = {
+      events: 0,
+      firstPrevHash: null,
+      lastGoodSeq: task.afterSeq,
+      lastGoodHash: null,
+      failure: null,
+      breaks: [],
+      lastHash: null,
+      hashAt: {},
+      threadId,
+    };
   }
 
   /** False once there is nothing more worth reading: the list of breaks is full. */
@@ -90,7 +100,8 @@ export class RangeScanner {
       this.verifier = new ChainVerifier({ seq: event.seq - 1, hash: event.prevHash });
       if (!this.verifier.push(event)) {
         const again = this.verifier.verdict();
-        if (!again.ok && this.scan.breaks[this.scan.breaks.length - 1]?.seq !== again.firstBadSeq) this.scan.breaks.push({ seq: again.firstBadSeq, problem: again.problem });
+        if (!again.ok && this.scan.breaks[this.scan.breaks.length - 1]?.seq !== again.firstBadSeq)
+          this.scan.breaks.push({ seq: again.firstBadSeq, problem: again.problem });
         this.verifier = new ChainVerifier({ seq: event.seq, hash: event.hash });
       }
     }

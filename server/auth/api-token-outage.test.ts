@@ -21,16 +21,22 @@ describe('API tokens while PostgreSQL is unreachable', () => {
     await allowConnections(false);
     await queryPostgres(POSTGRES_ADMIN_URL, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
 
-    const refused = await api<{ error: { code: string } }>(worker.port, '/api/v1/events', { token: TEST_API_TOKEN, json: { events: [{ type: 'custom', name: 'during the outage' }] } });
+    const refused = await api<{ error: { code: string } }>(worker.port, '/api/v1/events', {
+      token: TEST_API_TOKEN,
+      json: { events: [{ type: 'custom', name: 'during the outage' }] },
+    });
     expect(refused.status).toBe(503);
     expect(refused.body.error.code).toBe('database_unavailable');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
 
     await allowConnections(true);
-    const accepted = await waitFor(async () => {
-      const response = await api(worker.port, '/api/v1/events', { token: TEST_API_TOKEN, json: { events: [{ type: 'custom', name: 'after the outage' }] } });
-      return response.status === 202 ? response : null;
-    }, { what: 'ingest to accept again' });
+    const accepted = await waitFor(
+      async () => {
+        const response = await api(worker.port, '/api/v1/events', { token: TEST_API_TOKEN, json: { events: [{ type: 'custom', name: 'after the outage' }] } });
+        return response.status === 202 ? response : null;
+      },
+      { what: 'ingest to accept again' },
+    );
     expect(accepted.status).toBe(202);
   });
 
@@ -46,6 +52,8 @@ describe('API tokens while PostgreSQL is unreachable', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
 
     await allowConnections(true);
-    await waitFor(async () => (await api(worker.port, '/api/v1/audit?limit=1', { token: TEST_API_TOKEN })).status === 200, { what: 'the audit trail readable again' });
+    await waitFor(async () => (await api(worker.port, '/api/v1/audit?limit=1', { token: TEST_API_TOKEN })).status === 200, {
+      what: 'the audit trail readable again',
+    });
   });
 });

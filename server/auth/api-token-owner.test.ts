@@ -10,7 +10,14 @@ import { changeUser } from './user-admin';
 async function ownedToken(db: MigratedDatabase['database']['prisma'], ownerId: string | null, role: Role): Promise<{ id: string; bearer: string }> {
   const generated = generateApiToken();
   const id = randomUUID();
-  await createApiToken(db, { id, name: `token of ${ownerId ?? 'nobody'}`, prefix: generated.prefix, tokenHash: generated.tokenHash, role, createdById: ownerId });
+  await createApiToken(db, {
+    id,
+    name: `token of ${ownerId ?? 'nobody'}`,
+    prefix: generated.prefix,
+    tokenHash: generated.tokenHash,
+    role,
+    createdById: ownerId,
+  });
   return { id, bearer: `Bearer ${generated.token}` };
 }
 
@@ -111,7 +118,8 @@ describe.each(PROVIDERS)("the worker's token cache (%s)", (provider) => {
     await changeUser(prisma, alice, { disabled: true });
     await changeUser(prisma, bob, { role: 'viewer' });
     await waitFor(async () => (await call(aliceToken.bearer, '/api/v1/audit')).status === 401, { what: 'the disabled owner token to be refused' });
-    const isolate = () => api(t.port, '/api/v1/isolations', { headers: { authorization: bobToken.bearer }, json: { source: '203.0.113.9', reason: 'demoted' } });
+    const isolate = () =>
+      api(t.port, '/api/v1/isolations', { headers: { authorization: bobToken.bearer }, json: { source: '203.0.113.9', reason: 'demoted' } });
     await waitFor(async () => (await isolate()).status === 403, { what: 'the demoted owner token to lose operator rights' });
     expect((await call(bobToken.bearer, '/api/v1/isolations')).status).toBe(200);
   });

@@ -40,10 +40,12 @@ describe('stored token prefixes', () => {
         expect((await applyMigrations(db.url)).applied).toEqual([MIGRATION]);
 
         const stored = (await database.prisma.apiToken.findMany({ select: { name: true, prefix: true } })).sort((a, b) => a.prefix.localeCompare(b.prefix));
-        expect(stored).toEqual([
-          { name: 'VIGIL_API_TOKEN', prefix: 'ops-' },
-          { name: 'generated', prefix: generated.slice(0, 8) },
-        ].sort((a, b) => a.prefix.localeCompare(b.prefix)));
+        expect(stored).toEqual(
+          [
+            { name: 'VIGIL_API_TOKEN', prefix: 'ops-' },
+            { name: 'generated', prefix: generated.slice(0, 8) },
+          ].sort((a, b) => a.prefix.localeCompare(b.prefix)),
+        );
       } finally {
         await database.close();
       }

@@ -46,11 +46,27 @@ describe.each(PROVIDERS)('API token scopes on %s', (provider) => {
   it('keeps the scopes a token was created with, canonically ordered, through list and authentication', async () => {
     const { db, auth } = await open();
     const t = generateApiToken();
-    const created = await createApiToken(db.database.prisma, { id: 'bouncer', name: 'bouncer', prefix: t.prefix, tokenHash: t.tokenHash, role: 'operator', scopes: ['isolations:write', 'isolations:read'], createdById: null });
+    const created = await createApiToken(db.database.prisma, {
+      id: 'bouncer',
+      name: 'bouncer',
+      prefix: t.prefix,
+      tokenHash: t.tokenHash,
+      role: 'operator',
+      scopes: ['isolations:write', 'isolations:read'],
+      createdById: null,
+    });
     expect(created.scopes).toEqual(['isolations:read', 'isolations:write']);
     expect((await db.database.prisma.apiToken.findUnique({ where: { id: 'bouncer' } }))!.scopes).toBe('["isolations:read","isolations:write"]');
-    expect(await listApiTokens(db.database.prisma)).toEqual([expect.objectContaining({ id: 'bouncer', role: 'operator', scopes: ['isolations:read', 'isolations:write'] })]);
-    expect(await auth.authenticate(`Bearer ${t.token}`)).toEqual({ id: 'bouncer', name: 'bouncer', role: 'operator', kind: 'token', scopes: ['isolations:read', 'isolations:write'] });
+    expect(await listApiTokens(db.database.prisma)).toEqual([
+      expect.objectContaining({ id: 'bouncer', role: 'operator', scopes: ['isolations:read', 'isolations:write'] }),
+    ]);
+    expect(await auth.authenticate(`Bearer ${t.token}`)).toEqual({
+      id: 'bouncer',
+      name: 'bouncer',
+      role: 'operator',
+      kind: 'token',
+      scopes: ['isolations:read', 'isolations:write'],
+    });
   });
 
   it('gives a token without scopes, and the provisioned one, no scope limit', async () => {
@@ -59,15 +75,27 @@ describe.each(PROVIDERS)('API token scopes on %s', (provider) => {
     await createApiToken(db.database.prisma, { id: 'plain', name: 'plain', prefix: t.prefix, tokenHash: t.tokenHash, role: 'viewer', createdById: null });
     await provisionEnvToken(db.database.prisma, 'env-token-for-scopes-0123456789');
     expect(await auth.authenticate(`Bearer ${t.token}`)).toEqual({ id: 'plain', name: 'plain', role: 'viewer', kind: 'token' });
-    expect(await auth.authenticate('Bearer env-token-for-scopes-0123456789')).toEqual({ id: 'env-provisioned', name: 'VIGIL_API_TOKEN', role: 'admin', kind: 'token' });
+    expect(await auth.authenticate('Bearer env-token-for-scopes-0123456789')).toEqual({
+      id: 'env-provisioned',
+      name: 'VIGIL_API_TOKEN',
+      role: 'admin',
+      kind: 'token',
+    });
     const listed = await listApiTokens(db.database.prisma);
-    expect(listed.map((row) => [row.id, row.scopes])).toEqual(expect.arrayContaining([['plain', []], ['env-provisioned', []]]));
+    expect(listed.map((row) => [row.id, row.scopes])).toEqual(
+      expect.arrayContaining([
+        ['plain', []],
+        ['env-provisioned', []],
+      ]),
+    );
   });
 
   it('refuses a token whose stored scopes it cannot read, rather than widen it to its role', async () => {
     const { db, auth } = await open();
     const t = generateApiToken();
-    await db.database.prisma.apiToken.create({ data: { id: 'odd', name: 'odd', prefix: t.prefix, tokenHash: t.tokenHash, role: 'admin', scopes: '["events:write","everything"]' } });
+    await db.database.prisma.apiToken.create({
+      data: { id: 'odd', name: 'odd', prefix: t.prefix, tokenHash: t.tokenHash, role: 'admin', scopes: '["events:write","everything"]' },
+    });
     expect(await auth.authenticate(`Bearer ${t.token}`)).toBeNull();
     expect(await listApiTokens(db.database.prisma)).toEqual([expect.objectContaining({ id: 'odd', scopes: null })]);
   });
@@ -75,7 +103,15 @@ describe.each(PROVIDERS)('API token scopes on %s', (provider) => {
   it('refuses a revoked scoped token', async () => {
     const { db, auth } = await open();
     const t = generateApiToken();
-    await createApiToken(db.database.prisma, { id: 'gone', name: 'gone', prefix: t.prefix, tokenHash: t.tokenHash, role: 'operator', scopes: ['events:write'], createdById: null });
+    await createApiToken(db.database.prisma, {
+      id: 'gone',
+      name: 'gone',
+      prefix: t.prefix,
+      tokenHash: t.tokenHash,
+      role: 'operator',
+      scopes: ['events:write'],
+      createdById: null,
+    });
     expect(await auth.authenticate(`Bearer ${t.token}`)).toMatchObject({ scopes: ['events:write'] });
     expect(await revokeApiToken(db.database.prisma, 'gone')).toBe(true);
     expect(await auth.authenticate(`Bearer ${t.token}`)).toBeNull();
@@ -92,7 +128,10 @@ describe.each(PROVIDERS)(`migration ${SCOPES_MIGRATION} on %s`, (provider) => {
       }
       await applyMigrations(db.url, before.path);
       const t = generateApiToken();
-      await runSql(db, `INSERT INTO "ApiToken" ("id", "name", "prefix", "tokenHash", "role") VALUES ('old', 'old script', '${t.prefix}', '${t.tokenHash}', 'operator')`);
+      await runSql(
+        db,
+        `INSERT INTO "ApiToken" ("id", "name", "prefix", "tokenHash", "role") VALUES ('old', 'old script', '${t.prefix}', '${t.tokenHash}', 'operator')`,
+      );
 
       expect((await applyMigrations(db.url)).applied).toContain(SCOPES_MIGRATION);
       const database = await openDatabase({ url: db.url });

@@ -40,10 +40,21 @@ describe('API tokens', () => {
     await provisionEnvToken(db.database.prisma, 'second-automation-token-0123456789');
     const rows = await db.database.prisma.apiToken.findMany();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: 'env-provisioned', name: 'VIGIL_API_TOKEN', role: 'admin', tokenHash: sha256Hex('second-automation-token-0123456789'), revokedAt: null });
+    expect(rows[0]).toMatchObject({
+      id: 'env-provisioned',
+      name: 'VIGIL_API_TOKEN',
+      role: 'admin',
+      tokenHash: sha256Hex('second-automation-token-0123456789'),
+      revokedAt: null,
+    });
     const auth = authenticator();
     expect(await auth.authenticate('Bearer first-automation-token-0123456789')).toBeNull();
-    expect(await auth.authenticate('Bearer second-automation-token-0123456789')).toEqual({ id: 'env-provisioned', name: 'VIGIL_API_TOKEN', role: 'admin', kind: 'token' });
+    expect(await auth.authenticate('Bearer second-automation-token-0123456789')).toEqual({
+      id: 'env-provisioned',
+      name: 'VIGIL_API_TOKEN',
+      role: 'admin',
+      kind: 'token',
+    });
   });
 
   it('reads the bearer scheme case-insensitively and nothing else', async () => {
@@ -90,7 +101,9 @@ describe('API tokens', () => {
     await auth.flushLastUsed(); // nothing new: no write, no error
 
     const listed = await listApiTokens(db.database.prisma);
-    expect(listed).toEqual([expect.objectContaining({ id: 't4', name: 'pusher', prefix: t.prefix, role: 'operator', lastUsedAt: used, revokedAt: null, createdBy: null })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ id: 't4', name: 'pusher', prefix: t.prefix, role: 'operator', lastUsedAt: used, revokedAt: null, createdBy: null }),
+    ]);
     expect(listed[0]).not.toHaveProperty('tokenHash');
   });
 });

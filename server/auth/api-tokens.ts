@@ -28,7 +28,13 @@ export function generateApiToken(): { token: string; prefix: string; tokenHash: 
  * owner: whoever controls the environment controls it, so no account's role caps it.
  */
 export async function provisionEnvToken(db: Db, token: string): Promise<void> {
-  await upsertProvisionedToken(db, { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', prefix: publicPrefixOf(token), tokenHash: sha256Hex(token), role: 'admin' });
+  await upsertProvisionedToken(db, {
+    id: 'env-provisioned',
+    name: 'VIGIL_API_TOKEN',
+    prefix: publicPrefixOf(token),
+    tokenHash: sha256Hex(token),
+    role: 'admin',
+  });
 }
 
 interface TokenRow {
@@ -75,7 +81,12 @@ export class ApiTokenAuthenticator {
   private recheckTimer: NodeJS.Timeout;
   private rechecking = false;
 
-  constructor(private readonly db: Db, private readonly ttlMs = 5000, recheckMs = 1000, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 5000,
+    recheckMs = 1000,
+    private readonly now: () => number = Date.now,
+  ) {
     this.flushTimer = setInterval(() => void this.flushLastUsed(), 10_000);
     this.flushTimer.unref();
     this.recheckTimer = setInterval(() => void this.recheckCached(), recheckMs);

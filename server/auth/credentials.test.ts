@@ -40,13 +40,23 @@ describe('live tokens', () => {
     await expect(verifyLiveToken(`${SECRET}x`, good)).rejects.toThrow();
     await expect(verifyLiveToken(SECRET, await mintLiveToken({ secret: SECRET, expiresInSeconds: -1 }))).rejects.toThrow(/exp/);
     const { SignJWT } = await import('jose');
-    const root = await new SignJWT({ role: 'root' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setAudience(LIVE_TOKEN_AUDIENCE).setExpirationTime('1m').sign(deriveKey(SECRET, 'live'));
+    const root = await new SignJWT({ role: 'root' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setAudience(LIVE_TOKEN_AUDIENCE)
+      .setExpirationTime('1m')
+      .sign(deriveKey(SECRET, 'live'));
     await expect(verifyLiveToken(SECRET, root)).rejects.toThrow();
   });
 
   it('falls back to the subject for a token without a name', async () => {
     const { SignJWT } = await import('jose');
-    const token = await new SignJWT({ role: 'viewer' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u9').setAudience(LIVE_TOKEN_AUDIENCE).setExpirationTime('1m').sign(deriveKey(SECRET, 'live'));
+    const token = await new SignJWT({ role: 'viewer' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u9')
+      .setAudience(LIVE_TOKEN_AUDIENCE)
+      .setExpirationTime('1m')
+      .sign(deriveKey(SECRET, 'live'));
     expect(await verifyLiveToken(SECRET, token)).toEqual({ id: 'u9', name: 'u9', role: 'viewer', kind: 'user' });
   });
 });

@@ -13,7 +13,13 @@ export type FirstAdminState = { state: 'ready' } | { state: 'created'; username:
 
 export type SetupErrorCode = 'invalid_token' | 'already_set_up' | 'weak_password' | 'invalid_username' | 'username_taken';
 
-export const SETUP_ERROR_STATUS: Record<SetupErrorCode, number> = { invalid_token: 401, already_set_up: 409, username_taken: 409, weak_password: 422, invalid_username: 422 };
+export const SETUP_ERROR_STATUS: Record<SetupErrorCode, number> = {
+  invalid_token: 401,
+  already_set_up: 409,
+  username_taken: 409,
+  weak_password: 422,
+  invalid_username: 422,
+};
 
 export class SetupError extends codedError('SetupError', SETUP_ERROR_STATUS) {}
 
@@ -46,7 +52,8 @@ export async function isSetupTokenValid(db: Db, token: string): Promise<boolean>
 
 export async function completeSetup(db: Db, token: string, username: string, password: string) {
   if ((await countAdmins(db)) > 0) throw new SetupError('already_set_up', 'an administrator already exists; sign in instead');
-  if (!(await isSetupTokenValid(db, token))) throw new SetupError('invalid_token', 'this setup link is invalid or has expired; restart Vigil to print a new one');
+  if (!(await isSetupTokenValid(db, token)))
+    throw new SetupError('invalid_token', 'this setup link is invalid or has expired; restart Vigil to print a new one');
   const user = await createAdmin(db, username, password);
   await deleteSetting(db, SETUP_KEY);
   return user;
@@ -56,6 +63,7 @@ async function createAdmin(db: Db, username: string, password: string) {
   if (!USERNAME_PATTERN.test(username)) throw new SetupError('invalid_username', 'user names are 3-64 letters, digits or _ . @ -');
   if (password.length < MIN_PASSWORD_LENGTH) throw new SetupError('weak_password', `passwords need at least ${MIN_PASSWORD_LENGTH} characters`);
   // Never hand an existing account to whoever holds the setup link (or the env password).
-  if (await findUserByUsername(db, username)) throw new SetupError('username_taken', `a user named ${username} already exists and is not an administrator; choose another name`);
+  if (await findUserByUsername(db, username))
+    throw new SetupError('username_taken', `a user named ${username} already exists and is not an administrator; choose another name`);
   return createUser(db, { id: randomUUID(), username, passwordHash: await hashPassword(password), role: 'admin' });
 }

@@ -24,7 +24,13 @@ describe('live tokens', () => {
 
   it('refuses a token that expired a moment ago', async () => {
     const past = Math.floor(Date.now() / 1000) - 5;
-    const expired = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setAudience(LIVE_TOKEN_AUDIENCE).setIssuedAt(past - 60).setExpirationTime(past).sign(key);
+    const expired = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setAudience(LIVE_TOKEN_AUDIENCE)
+      .setIssuedAt(past - 60)
+      .setExpirationTime(past)
+      .sign(key);
     await expect(verifyLiveToken(TEST_SECRET, expired)).rejects.toThrow(/exp/);
   });
 
@@ -32,9 +38,19 @@ describe('live tokens', () => {
     const { token } = await issueLiveToken(`${TEST_SECRET}-other`, { id: 'u1', name: 'alice', role: 'admin', kind: 'user' });
     await expect(verifyLiveToken(TEST_SECRET, token)).rejects.toThrow(/signature/);
     // The session key is another derivation of the same secret: it must not sign live tokens.
-    const sessionKeyed = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setAudience(LIVE_TOKEN_AUDIENCE).setExpirationTime('1m').sign(deriveKey(TEST_SECRET, 'session'));
+    const sessionKeyed = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setAudience(LIVE_TOKEN_AUDIENCE)
+      .setExpirationTime('1m')
+      .sign(deriveKey(TEST_SECRET, 'session'));
     await expect(verifyLiveToken(TEST_SECRET, sessionKeyed)).rejects.toThrow(/signature/);
-    const hs512 = await new SignJWT(claims).setProtectedHeader({ alg: 'HS512' }).setSubject('u1').setAudience(LIVE_TOKEN_AUDIENCE).setExpirationTime('1m').sign(key);
+    const hs512 = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS512' })
+      .setSubject('u1')
+      .setAudience(LIVE_TOKEN_AUDIENCE)
+      .setExpirationTime('1m')
+      .sign(key);
     await expect(verifyLiveToken(TEST_SECRET, hs512)).rejects.toThrow(/alg/);
   });
 

@@ -32,7 +32,14 @@ export async function createSession(db: Db, input: { userId: string; ip: string 
   const secret = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + policy.absoluteMs);
-  await insertSession(db, { id: sessionIdOf(secret), userId: input.userId, csrfToken, expiresAt, ip: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null });
+  await insertSession(db, {
+    id: sessionIdOf(secret),
+    userId: input.userId,
+    csrfToken,
+    expiresAt,
+    ip: input.ip,
+    userAgent: input.userAgent?.slice(0, 300) ?? null,
+  });
   return { secret, csrfToken, expiresAt };
 }
 

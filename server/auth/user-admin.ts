@@ -31,7 +31,8 @@ export async function changeUser(db: Db, id: string, change: { role?: Role; disa
       const user = await tx.user.findUnique({ where: { id } });
       if (!user) throw new UserAdminError('not_found', 'no such user');
       const losesAdmin = user.role === 'admin' && !user.disabled && ((change.role && change.role !== 'admin') || change.disabled === true);
-      if (losesAdmin && (await countAdmins(tx)) <= 1) throw new UserAdminError('last_admin', 'this is the last active administrator; make someone else admin first');
+      if (losesAdmin && (await countAdmins(tx)) <= 1)
+        throw new UserAdminError('last_admin', 'this is the last active administrator; make someone else admin first');
       const updated = await updateUser(tx, id, { role: change.role, disabled: change.disabled, passwordHash });
       // A demoted, disabled or re-keyed account must sign in again under its new terms.
       await deleteUserSessions(tx, id);

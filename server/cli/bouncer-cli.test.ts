@@ -20,7 +20,14 @@ describe.each(PROVIDERS)('vigil bouncer (%s)', (provider) => {
 
   beforeEach(async () => {
     db = await createMigratedDatabase(provider);
-    env = { VIGIL_DATA_DIR: db.dir.path, DATABASE_URL: db.url, VIGIL_SECRET: TEST_SECRET, VIGIL_AUDIT_KEY_PATH: db.dir.join('audit.key'), LOG_LEVEL: 'silent', WORKER_PORT: '3650' };
+    env = {
+      VIGIL_DATA_DIR: db.dir.path,
+      DATABASE_URL: db.url,
+      VIGIL_SECRET: TEST_SECRET,
+      VIGIL_AUDIT_KEY_PATH: db.dir.join('audit.key'),
+      LOG_LEVEL: 'silent',
+      WORKER_PORT: '3650',
+    };
   });
   afterEach(() => db.destroy());
 
@@ -30,7 +37,14 @@ describe.each(PROVIDERS)('vigil bouncer (%s)', (provider) => {
     const key = keyIn(added.out);
     expect(key).toMatch(/^vgl_/);
     const yaml = parseYaml(added.out.slice(added.out.indexOf('# crowdsec-firewall-bouncer.yaml')));
-    expect(yaml).toMatchObject({ mode: 'nftables', api_url: 'http://127.0.0.1:3650/api/', api_key: key, update_frequency: '1s', blacklists_ipv4: 'vigil-edge-fw', nftables: { ipv4: { table: 'vigil-edge-fw', enabled: true } } });
+    expect(yaml).toMatchObject({
+      mode: 'nftables',
+      api_url: 'http://127.0.0.1:3650/api/',
+      api_key: key,
+      update_frequency: '1s',
+      blacklists_ipv4: 'vigil-edge-fw',
+      nftables: { ipv4: { table: 'vigil-edge-fw', enabled: true } },
+    });
 
     const token = await db.database.prisma.apiToken.findFirstOrThrow({ where: { tokenHash: sha256Hex(key) } });
     expect(token).toMatchObject({ name: 'bouncer edge-fw', role: 'viewer', scopes: '["isolations:read"]', revokedAt: null });
@@ -47,7 +61,12 @@ describe.each(PROVIDERS)('vigil bouncer (%s)', (provider) => {
     const ipt = await vigil(['bouncer', 'add', 'ipt', '--mode', 'iptables', '--worker-url', 'http://10.9.0.1:3001/', '--output', db.dir.join('fw.yaml')], env);
     expect(ipt.code).toBe(0);
     expect(statSync(db.dir.join('fw.yaml')).mode & 0o777).toBe(0o600);
-    expect(parseYaml(readFileSync(db.dir.join('fw.yaml'), 'utf8'))).toMatchObject({ mode: 'iptables', api_url: 'http://10.9.0.1:3001/api/', api_key: keyIn(ipt.out), ipset_type: 'nethash' });
+    expect(parseYaml(readFileSync(db.dir.join('fw.yaml'), 'utf8'))).toMatchObject({
+      mode: 'iptables',
+      api_url: 'http://10.9.0.1:3001/api/',
+      api_key: keyIn(ipt.out),
+      ipset_type: 'nethash',
+    });
 
     const custom = await vigil(['bouncer', 'add', 'script', '--custom', '--bin', '/opt/ban.sh', '--scopes', 'isolations:read,threats:read'], env);
     expect(custom.code).toBe(0);
@@ -58,7 +77,16 @@ describe.each(PROVIDERS)('vigil bouncer (%s)', (provider) => {
   });
 
   it('refuses what it cannot honour, with the usage', async () => {
-    for (const argv of [['bouncer', 'add'], ['bouncer', 'add', '../x'], ['bouncer', 'add', 'a', '--scopes', 'root'], ['bouncer', 'add', 'a', '--mode', 'pf'], ['bouncer', 'add', 'a', '--custom', '--mode', 'iptables'], ['bouncer', 'add', 'a', '--bin', '/x'], ['bouncer', 'add', 'a', '--worker-url', 'ftp://x'], ['bouncer', 'list', 'x']]) {
+    for (const argv of [
+      ['bouncer', 'add'],
+      ['bouncer', 'add', '../x'],
+      ['bouncer', 'add', 'a', '--scopes', 'root'],
+      ['bouncer', 'add', 'a', '--mode', 'pf'],
+      ['bouncer', 'add', 'a', '--custom', '--mode', 'iptables'],
+      ['bouncer', 'add', 'a', '--bin', '/x'],
+      ['bouncer', 'add', 'a', '--worker-url', 'ftp://x'],
+      ['bouncer', 'list', 'x'],
+    ]) {
       expect(await vigil(argv, env), argv.join(' ')).toMatchObject({ code: 2, err: expect.stringContaining('usage: vigil bouncer') });
     }
     expect(await db.database.prisma.apiToken.count()).toBe(0);
@@ -68,7 +96,10 @@ describe.each(PROVIDERS)('vigil bouncer (%s)', (provider) => {
     expect((await vigil(['bouncer', 'list'], env)).out).toMatch(/^no bouncers/);
     const key = keyIn((await vigil(['bouncer', 'add', 'fw1'], env)).out);
     const listed = await vigil(['bouncer', 'list'], env);
-    expect(listed.out.split('\n')).toEqual([expect.stringMatching(/^NAME\s+IP ADDRESS\s+VERSION\s+LAST PULL\s+DELIVERED\s+STATUS$/), expect.stringMatching(/^fw1\s+-\s+-\s+never\s+0\s+pending$/)]);
+    expect(listed.out.split('\n')).toEqual([
+      expect.stringMatching(/^NAME\s+IP ADDRESS\s+VERSION\s+LAST PULL\s+DELIVERED\s+STATUS$/),
+      expect.stringMatching(/^fw1\s+-\s+-\s+never\s+0\s+pending$/),
+    ]);
     expect(JSON.parse((await vigil(['bouncer', 'list', '--json'], env)).out)).toMatchObject({ bouncers: [{ name: 'fw1', status: 'pending', revoked: false }] });
 
     expect(await vigil(['bouncer', 'delete', 'fw1'], env)).toMatchObject({ code: 0 });

@@ -53,7 +53,8 @@ async function openStore(io: CliIo) {
 const addCommand: CliCommand = {
   path: ['bouncer', 'add'],
   usage: 'vigil bouncer add NAME [--scopes S,…] [--mode nftables|iptables] [--custom --bin PATH] [--worker-url URL] [--output FILE]',
-  summary: 'make a decision-stream key for a CrowdSec bouncer and print it once with a ready crowdsec-firewall-bouncer.yaml (or crowdsec-custom-bouncer.yaml with --custom)',
+  summary:
+    'make a decision-stream key for a CrowdSec bouncer and print it once with a ready crowdsec-firewall-bouncer.yaml (or crowdsec-custom-bouncer.yaml with --custom)',
   async run(argv, io) {
     const args = parseArgs(argv, { flags: ['custom'], options: ['scopes', 'mode', 'bin', 'worker-url', 'output'] });
     const name = parseName(args.positionals);
@@ -63,7 +64,8 @@ const addCommand: CliCommand = {
     if (args.flags.has('custom') && args.options.has('mode')) throw new UsageError('--mode is for the firewall bouncer, not --custom');
     if (args.options.has('bin') && !args.flags.has('custom')) throw new UsageError('--bin goes with --custom');
     const workerUrl = args.options.get('worker-url');
-    if (workerUrl !== undefined && !workerUrlSchema.safeParse(workerUrl).success) throw new UsageError('--worker-url is an http(s) URL such as http://10.0.0.1:3001');
+    if (workerUrl !== undefined && !workerUrlSchema.safeParse(workerUrl).success)
+      throw new UsageError('--worker-url is an http(s) URL such as http://10.0.0.1:3001');
     return withBouncerStore(io, async ({ env, database, audit, defense }) => {
       let added;
       try {
@@ -99,7 +101,14 @@ function table(bouncers: BouncerView[], now: number): string {
     rows.push([b.name, b.address ?? '-', b.version ?? '-', b.lastPullAt ? formatRelative(b.lastPullAt, now) : 'never', String(b.delivered), status]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const listCommand: CliCommand = {
@@ -112,7 +121,13 @@ const listCommand: CliCommand = {
     return withBouncerStore(io, async ({ database, queries }) => {
       const now = Date.now();
       const bouncers = await queries.listBouncerViews(database.prisma, now);
-      io.out(args.flags.has('json') ? JSON.stringify({ bouncers }) : bouncers.length === 0 ? 'no bouncers; add one with vigil bouncer add NAME' : table(bouncers, now));
+      io.out(
+        args.flags.has('json')
+          ? JSON.stringify({ bouncers })
+          : bouncers.length === 0
+            ? 'no bouncers; add one with vigil bouncer add NAME'
+            : table(bouncers, now),
+      );
       return 0;
     });
   },

@@ -41,7 +41,10 @@ describe.each(PROVIDERS)('vigil audit verify is what an auditor runs (%s)', (pro
     expect(run.code).toBe(1);
     const result = JSON.parse(run.out) as { firstBadSeq: number; breaks: Array<{ seq: number; problem: string }> };
     expect(result.firstBadSeq).toBe(2);
-    expect(result.breaks).toEqual([{ seq: 2, problem: 'hash-mismatch' }, { seq: 15, problem: 'hash-mismatch' }]);
+    expect(result.breaks).toEqual([
+      { seq: 2, problem: 'hash-mismatch' },
+      { seq: 15, problem: 'hash-mismatch' },
+    ]);
     expect((await vigil(['audit', 'verify'], env)).out).toContain('broken events: #2 (hash-mismatch), #15 (hash-mismatch)');
   });
 

@@ -19,9 +19,17 @@ export async function readWholeChainAt(dataDir: string): Promise<ChainedAuditEve
 
 /** The environment a CLI run needs for `db`, and a chain of 20 events with a signed checkpoint at #10. */
 export async function seedCliAuditChain(db: MigratedDatabase): Promise<Record<string, string>> {
-  const env = { VIGIL_DATA_DIR: db.dir.path, DATABASE_URL: db.url, VIGIL_SECRET: TEST_SECRET, VIGIL_AUDIT_KEY_PATH: db.dir.join('audit.key'), LOG_LEVEL: 'silent' };
+  const env = {
+    VIGIL_DATA_DIR: db.dir.path,
+    DATABASE_URL: db.url,
+    VIGIL_SECRET: TEST_SECRET,
+    VIGIL_AUDIT_KEY_PATH: db.dir.join('audit.key'),
+    LOG_LEVEL: 'silent',
+  };
   const key = loadCheckpointKey(env.VIGIL_AUDIT_KEY_PATH, { create: true })!;
-  const events = Array.from({ length: 20 }, (_, i) => toPendingEvent({ type: 'test.cli', severity: 'info', actor: 'tester', action: `act ${i}`, details: { i } }));
+  const events = Array.from({ length: 20 }, (_, i) =>
+    toPendingEvent({ type: 'test.cli', severity: 'info', actor: 'tester', action: `act ${i}`, details: { i } }),
+  );
   const linked = await appendAuditBatch(db.database, events);
   await insertCheckpoint(db.database.prisma, signCheckpoint(key, { seq: 10, hash: linked[9].hash, at: new Date().toISOString() }));
   return env;

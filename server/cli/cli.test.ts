@@ -14,7 +14,10 @@ function runInProcess(argv: string[], env: Record<string, string | undefined>) {
 }
 
 function runLauncher(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'vigil.mjs'), ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env } });
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'vigil.mjs'), ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env },
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -42,14 +45,20 @@ describe('vigil audit (CLI, worker stopped)', () => {
     const file = db.dir.join('export.ndjson');
     const run = await runLauncher(['audit', 'checkpoints', '--export', file], env);
     expect(run.code).toBe(0);
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; seq?: number });
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; seq?: number });
     expect(lines).toMatchObject([{ kind: 'vigil.audit.public-key' }, { kind: 'vigil.audit.checkpoint', seq: 10 }]);
     expect(run.err).toMatch(/wrote 1 checkpoint lines/);
   });
 
   it('exports in-process too, to a file', async () => {
     const file = db.dir.join('export-2.ndjson');
-    expect(await runInProcess(['audit', 'checkpoints', '--export', file], env)).toMatchObject({ code: 0, err: expect.stringMatching(/wrote 1 checkpoint lines/) });
+    expect(await runInProcess(['audit', 'checkpoints', '--export', file], env)).toMatchObject({
+      code: 0,
+      err: expect.stringMatching(/wrote 1 checkpoint lines/),
+    });
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
@@ -57,12 +66,20 @@ describe('vigil audit (CLI, worker stopped)', () => {
     const run = spawnTs('server/cli/main.ts', { args: ['audit', 'verify'], env: { ...env, DATABASE_URL: 'mysql://nope' } });
     expect(await run.exited).toMatchObject({ code: 2 });
     expect(run.stderr()).toMatch(/DATABASE_URL/);
-    expect(await runInProcess(['audit', 'verify'], { ...env, VIGIL_AUDIT_KEY_PATH: db.dir.join('missing.key') })).toMatchObject({ code: 2, err: expect.stringMatching(/VIGIL_AUDIT_KEY_PATH: no signing key/) });
-    expect(await runInProcess(['audit', 'checkpoints', '--export', '-'], { ...env, VIGIL_AUDIT_KEY_PATH: db.dir.join('missing.key') })).toMatchObject({ code: 2 });
+    expect(await runInProcess(['audit', 'verify'], { ...env, VIGIL_AUDIT_KEY_PATH: db.dir.join('missing.key') })).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/VIGIL_AUDIT_KEY_PATH: no signing key/),
+    });
+    expect(await runInProcess(['audit', 'checkpoints', '--export', '-'], { ...env, VIGIL_AUDIT_KEY_PATH: db.dir.join('missing.key') })).toMatchObject({
+      code: 2,
+    });
   });
 
   it('exits 2 with the usage on bad arguments', async () => {
-    expect(await runInProcess(['audit', 'verify', '--bogus'], env)).toMatchObject({ code: 2, err: expect.stringMatching(/unknown option --bogus\nusage: vigil audit verify/) });
+    expect(await runInProcess(['audit', 'verify', '--bogus'], env)).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/unknown option --bogus\nusage: vigil audit verify/),
+    });
     expect(await runInProcess(['audit', 'verify', 'extra'], env)).toMatchObject({ code: 2 });
     expect(await runInProcess(['audit', 'checkpoints'], env)).toMatchObject({ code: 2, err: expect.stringMatching(/--export FILE is required/) });
     expect(await runInProcess(['nonsense'], env)).toMatchObject({ code: 2, err: expect.stringMatching(/usage:/) });
@@ -84,7 +101,10 @@ describe('vigil audit (CLI, worker stopped)', () => {
 
 describe('command table', () => {
   it('parses flags and options and picks the longest command', () => {
-    expect(parseArgs(['--full', '--export=a', 'x'], { flags: ['full'], options: ['export'] })).toMatchObject({ positionals: ['x'], options: new Map([['export', 'a']]) });
+    expect(parseArgs(['--full', '--export=a', 'x'], { flags: ['full'], options: ['export'] })).toMatchObject({
+      positionals: ['x'],
+      options: new Map([['export', 'a']]),
+    });
     expect(() => parseArgs(['--export'], { options: ['export'] })).toThrow(UsageError);
     const a = { path: ['audit'], usage: '', summary: '', run: async () => 0 };
     const b = { path: ['audit', 'verify'], usage: '', summary: '', run: async () => 0 };

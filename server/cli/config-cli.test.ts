@@ -19,15 +19,32 @@ async function check(argv: string[], env: Record<string, string | undefined> = {
 describe('vigil config check', () => {
   it('says ok with a summary of what the file configures', async () => {
     const file = tmp.join('next.yaml');
-    writeFileSync(file, ['modules:', '  - { name: api, kind: http, url: "http://127.0.0.1:8080/health" }', '  - { name: db, kind: tcp, host: 127.0.0.1, port: 5432 }', '  - { name: web, kind: tcp, host: 127.0.0.1, port: 80 }'].join('\n'));
-    expect(await check([file])).toEqual({ code: 0, out: `ok: ${file}: 3 modules (1 http, 2 tcp), 0 snapshot sources, 0 tailed logs, 0 integrity paths, 0 notification channels`, err: '' });
+    writeFileSync(
+      file,
+      [
+        'modules:',
+        '  - { name: api, kind: http, url: "http://127.0.0.1:8080/health" }',
+        '  - { name: db, kind: tcp, host: 127.0.0.1, port: 5432 }',
+        '  - { name: web, kind: tcp, host: 127.0.0.1, port: 80 }',
+      ].join('\n'),
+    );
+    expect(await check([file])).toEqual({
+      code: 0,
+      out: `ok: ${file}: 3 modules (1 http, 2 tcp), 0 snapshot sources, 0 tailed logs, 0 integrity paths, 0 notification channels`,
+      err: '',
+    });
     // Without a file: VIGIL_CONFIG, like the worker.
     expect((await check([], { VIGIL_CONFIG: file })).out).toMatch(/^ok: /);
   });
 
   it('exits 1 with each problem, its field and its line', async () => {
     const file = tmp.join('next.yaml');
-    writeFileSync(file, ['modules:', '  - name: api', '    kind: http', '    url: "not a url"', '  - { name: db, kind: tcp, host: 127.0.0.1, port: 99999 }', 'snapshot: {}'].join('\n'));
+    writeFileSync(
+      file,
+      ['modules:', '  - name: api', '    kind: http', '    url: "not a url"', '  - { name: db, kind: tcp, host: 127.0.0.1, port: 99999 }', 'snapshot: {}'].join(
+        '\n',
+      ),
+    );
     const { code, err } = await check([file]);
     expect(code).toBe(1);
     expect(err.split('\n')).toEqual([

@@ -27,8 +27,16 @@ const runCommand: CliCommand = {
     const scenarios = scenariosFrom(args.all.get('scenario'));
     const env = loadCliEnv(io.env);
     const together = args.flags.has('harder') ? passingStreaks(readDrillHistory(env.dataDir), scenarios) : [];
-    if (args.flags.has('harder') && together.length < 2) io.err(`vigil: --harder: fewer than two scenarios passed their last runs (${together.join(', ') || 'none'}); running them one by one`);
-    const run = await runDrill({ scenarios, together, actor: 'cli', searchPath: env.searchPath, log: createLogger('drill', 'warn'), onProgress: args.flags.has('json') ? undefined : io.out });
+    if (args.flags.has('harder') && together.length < 2)
+      io.err(`vigil: --harder: fewer than two scenarios passed their last runs (${together.join(', ') || 'none'}); running them one by one`);
+    const run = await runDrill({
+      scenarios,
+      together,
+      actor: 'cli',
+      searchPath: env.searchPath,
+      log: createLogger('drill', 'warn'),
+      onProgress: args.flags.has('json') ? undefined : io.out,
+    });
     let database: Database | null = null;
     let audit: AuditWriter | null = null;
     try {
@@ -55,7 +63,11 @@ const historyCommand: CliCommand = {
     const args = parseArgs(argv, { flags: ['json'] });
     const runs = readDrillHistory(loadCliEnv(io.env).dataDir);
     if (args.flags.has('json')) io.out(JSON.stringify(runs));
-    else for (const run of runs) io.out(`${run.startedAt}  ${run.passed ? 'passed' : 'FAILED'}${run.harder ? ' (harder)' : ''}  ${run.results.map((r) => `${r.scenario} ${r.skipped ? 'skipped' : `${r.mttdMs ?? '—'}/${r.mttrMs ?? '—'} ms`}`).join(', ')}`);
+    else
+      for (const run of runs)
+        io.out(
+          `${run.startedAt}  ${run.passed ? 'passed' : 'FAILED'}${run.harder ? ' (harder)' : ''}  ${run.results.map((r) => `${r.scenario} ${r.skipped ? 'skipped' : `${r.mttdMs ?? '—'}/${r.mttrMs ?? '—'} ms`}`).join(', ')}`,
+        );
     return 0;
   },
 };

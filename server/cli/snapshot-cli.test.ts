@@ -10,7 +10,10 @@ let app: string;
 let env: Record<string, string>;
 
 function writeConfig(extra = ''): void {
-  writeFileSync(tmp.join('vigil.config.yaml'), `snapshots:\n  includeVigilState: true\n  sources:\n    - name: app\n      path: ./app\n      exclude: ["*.log"]\n${extra}`);
+  writeFileSync(
+    tmp.join('vigil.config.yaml'),
+    `snapshots:\n  includeVigilState: true\n  sources:\n    - name: app\n      path: ./app\n      exclude: ["*.log"]\n${extra}`,
+  );
 }
 
 async function vigil(args: string[], more: Record<string, string> = {}) {

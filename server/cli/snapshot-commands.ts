@@ -46,7 +46,14 @@ export function snapshotTable(snapshots: readonly SnapshotHeader[]): string {
     ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function describeRestore(result: RestoreResult): string {
@@ -77,7 +84,11 @@ const createCommand: CliCommand = {
     const json = args.flags.has('json');
     return withRecovery(io, json, async ({ service }) => {
       const header = await service.create({ name: args.options.get('name'), tags, actor: 'cli', paths: args.all.get('path') });
-      io.out(json ? JSON.stringify(header) : `created ${header.name} (${header.id}): ${n(header.files)} files, ${formatBytes(header.bytes)}, ${formatBytes(header.newBytes)} new, in ${(header.durationMs / 1000).toFixed(1)} s\nmanifest ${header.manifestHash}`);
+      io.out(
+        json
+          ? JSON.stringify(header)
+          : `created ${header.name} (${header.id}): ${n(header.files)} files, ${formatBytes(header.bytes)}, ${formatBytes(header.newBytes)} new, in ${(header.durationMs / 1000).toFixed(1)} s\nmanifest ${header.manifestHash}`,
+      );
       return 0;
     });
   },
@@ -89,18 +100,23 @@ const listCommand: CliCommand = {
   summary: 'list snapshots, newest first, with size and last verification',
   async run(argv, io) {
     const json = parseArgs(argv, { flags: ['json'] }).flags.has('json');
-    return withRecovery(io, json, async ({ service }) => {
-      const overview = await service.overview();
-      if (json) io.out(JSON.stringify(overview));
-      else {
-        io.out(snapshotTable(overview.snapshots));
-        if (overview.golden.stale) io.out(`\nwarning: no verified golden snapshot younger than ${overview.golden.maxAgeHours} h`);
-        const pending = overview.pendingRestore;
-        if (pending?.problem) io.out(`\nwarning: ${pending.problem}`);
-        else if (pending) io.out(`\nwarning: an interrupted restore of ${pending.snapshotName} is pending (--resume or --rollback)`);
-      }
-      return 0;
-    }, { database: false });
+    return withRecovery(
+      io,
+      json,
+      async ({ service }) => {
+        const overview = await service.overview();
+        if (json) io.out(JSON.stringify(overview));
+        else {
+          io.out(snapshotTable(overview.snapshots));
+          if (overview.golden.stale) io.out(`\nwarning: no verified golden snapshot younger than ${overview.golden.maxAgeHours} h`);
+          const pending = overview.pendingRestore;
+          if (pending?.problem) io.out(`\nwarning: ${pending.problem}`);
+          else if (pending) io.out(`\nwarning: an interrupted restore of ${pending.snapshotName} is pending (--resume or --rollback)`);
+        }
+        return 0;
+      },
+      { database: false },
+    );
   },
 };
 
@@ -117,7 +133,10 @@ const verifyCommand: CliCommand = {
       const { summary, header } = await service.verify({ ref, actor: 'cli' });
       if (json) io.out(JSON.stringify(summary));
       else if (summary.ok) io.out(`${header.name}: verified ${n(summary.files)} files, ${formatBytes(summary.bytes)}`);
-      else io.out([`${header.name}: DAMAGED, ${summary.problems.length} problems`, ...summary.problems.map((p) => `  ${p.problem} ${p.path}: ${p.message}`)].join('\n'));
+      else
+        io.out(
+          [`${header.name}: DAMAGED, ${summary.problems.length} problems`, ...summary.problems.map((p) => `  ${p.problem} ${p.path}: ${p.message}`)].join('\n'),
+        );
       return summary.ok ? 0 : 1;
     });
   },
@@ -137,7 +156,14 @@ const restoreCommand: CliCommand = {
     return withRecovery(io, json, async ({ service }) => {
       const result = settle
         ? await service.settle({ action: settle, actor: 'cli', reason })
-        : await service.restore({ ref, targetDir: args.options.get('target'), mirror: args.flags.has('mirror'), dryRun: args.flags.has('dry-run'), actor: 'cli', reason });
+        : await service.restore({
+            ref,
+            targetDir: args.options.get('target'),
+            mirror: args.flags.has('mirror'),
+            dryRun: args.flags.has('dry-run'),
+            actor: 'cli',
+            reason,
+          });
       io.out(json ? JSON.stringify(result) : describeRestore(result));
       return result.outcome === 'rolled-back' && settle !== 'rollback' ? 1 : 0;
     });
@@ -157,7 +183,15 @@ const diffCommand: CliCommand = {
       const lines = await service.diff({ ref, against });
       if (json) io.out(JSON.stringify(lines));
       else if (lines.length === 0) io.out(`no differences between ${ref} and ${against ?? 'the live files'}`);
-      else io.out(lines.map((l) => `${{ added: '+', removed: '-', changed: '~' }[l.change]} ${l.path}${l.before || l.after ? `  ${l.before?.slice(0, 12) ?? ''} → ${l.after?.slice(0, 12) ?? ''}` : ''}`).join('\n'));
+      else
+        io.out(
+          lines
+            .map(
+              (l) =>
+                `${{ added: '+', removed: '-', changed: '~' }[l.change]} ${l.path}${l.before || l.after ? `  ${l.before?.slice(0, 12) ?? ''} → ${l.after?.slice(0, 12) ?? ''}` : ''}`,
+            )
+            .join('\n'),
+        );
       return 0;
     });
   },
@@ -173,7 +207,11 @@ const pruneCommand: CliCommand = {
     return withRecovery(io, json, async ({ service }) => {
       const result = await service.prune({ dryRun: args.flags.has('dry-run'), actor: 'cli' });
       const verb = result.dryRun ? 'would remove' : 'removed';
-      io.out(json ? JSON.stringify(result) : `${verb} ${result.removedSnapshots.length} snapshots${result.removedSnapshots.length ? ` (${result.removedSnapshots.join(', ')})` : ''} and ${n(result.removedBlobs)} blobs, ${formatBytes(result.freedBytes)}; ${result.keptSnapshots} kept`);
+      io.out(
+        json
+          ? JSON.stringify(result)
+          : `${verb} ${result.removedSnapshots.length} snapshots${result.removedSnapshots.length ? ` (${result.removedSnapshots.join(', ')})` : ''} and ${n(result.removedBlobs)} blobs, ${formatBytes(result.freedBytes)}; ${result.keptSnapshots} kept`,
+      );
       return 0;
     });
   },

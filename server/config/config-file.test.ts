@@ -38,7 +38,13 @@ describe('the config file', () => {
     );
     expect(config.snapshots.sources).toEqual([{ name: 'app', path: path.join(tmp.path, 'app'), exclude: [] }]);
     expect(config.modules.map((m) => m.name)).toEqual(['api', 'db']);
-    expect(config.modules[0]).toMatchObject({ kind: 'http', failureThreshold: 3, intervalSeconds: 30, autonomy: 'auto', detection: { errorRate: 0.05, latencyFactor: 2, heartbeatSeconds: 30 } });
+    expect(config.modules[0]).toMatchObject({
+      kind: 'http',
+      failureThreshold: 3,
+      intervalSeconds: 30,
+      autonomy: 'auto',
+      detection: { errorRate: 0.05, latencyFactor: 2, heartbeatSeconds: 30 },
+    });
     expect(problems.map((p) => p.field)).toEqual(['modules.broken.url', 'modules.worker.command', 'modules.api']);
   });
 
@@ -51,10 +57,13 @@ describe('the config file', () => {
     watcher.start();
     // The watcher compares against a first look it takes in the background: a save before that look
     // would be its starting point, so the save is repeated until the watcher reports it.
-    await waitFor(() => {
-      writeFileSync(file, 'modules:\n  - { name: db, kind: tcp, host: 127.0.0.1, port: 5432 }\n');
-      return seen.includes(1);
-    }, { timeoutMs: 5000, intervalMs: 100, what: 'the saved file to be reloaded' });
+    await waitFor(
+      () => {
+        writeFileSync(file, 'modules:\n  - { name: db, kind: tcp, host: 127.0.0.1, port: 5432 }\n');
+        return seen.includes(1);
+      },
+      { timeoutMs: 5000, intervalMs: 100, what: 'the saved file to be reloaded' },
+    );
     expect(watcher.loaded.config.modules[0].name).toBe('db');
     watcher.stop();
   });

@@ -35,7 +35,8 @@ export class ConfigFileError extends EnvError {
 function readProblem(bytes: Buffer): ConfigProblem | null {
   // An editor that truncates and then writes is seen half way often enough: an empty file is
   // never taken as "no modules". To mean nothing configured, say so (`modules: []`) or remove the file.
-  if (bytes.toString('utf8').trim() === '') return { field: '', message: 'the file is empty; write `modules: []` for an empty configuration, or remove the file' };
+  if (bytes.toString('utf8').trim() === '')
+    return { field: '', message: 'the file is empty; write `modules: []` for an empty configuration, or remove the file' };
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -51,7 +52,12 @@ export function loadConfigFile(file: string): LoadedConfig {
     bytes = readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file, exists: false, config: defaultConfig(), problems: [] };
-    return { file, exists: false, config: defaultConfig(), problems: [{ field: '', message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}` }] };
+    return {
+      file,
+      exists: false,
+      config: defaultConfig(),
+      problems: [{ field: '', message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}` }],
+    };
   }
   const problem = readProblem(bytes);
   if (problem) return { file, exists: true, config: defaultConfig(), problems: [problem] };
@@ -145,10 +151,22 @@ export class ConfigWatcher {
   reload(): LoadedConfig {
     const next = loadConfigFile(this.file);
     const at = new Date().toISOString();
-    const problems = next.problems.length > 0 ? next.problems : !next.exists && this.current.exists ? [{ field: '', message: 'the file is gone (deleted, or moved away); remove its modules by saving `modules: []` instead' }] : [];
+    const problems =
+      next.problems.length > 0
+        ? next.problems
+        : !next.exists && this.current.exists
+          ? [{ field: '', message: 'the file is gone (deleted, or moved away); remove its modules by saving `modules: []` instead' }]
+          : [];
     if (problems.length > 0) {
       if (this.state.ok) this.okSince = at;
-      this.state = { ok: false, file: this.file, at, appliedAt: this.state.appliedAt, error: `${problems.length === 1 ? 'the file was' : `${problems.length} problems; the file was`} not applied: ${describeConfigProblem(problems[0])}`, problems };
+      this.state = {
+        ok: false,
+        file: this.file,
+        at,
+        appliedAt: this.state.appliedAt,
+        error: `${problems.length === 1 ? 'the file was' : `${problems.length} problems; the file was`} not applied: ${describeConfigProblem(problems[0])}`,
+        problems,
+      };
       for (const listener of this.rejectionListeners) listener(this.state);
       return this.current;
     }

@@ -36,7 +36,29 @@ const VALID = {
 
 /** The valid document with one value somewhere replaced by anything: the mistakes people make. */
 const mutatedValid = fc
-  .tuple(fc.array(fc.oneof(fc.constantFrom('modules', 'snapshots', 'defense', 'notifications', 'name', 'kind', 'url', 'port', 'restartPolicy', 'maxAttempts', 'sources', 'channels'), fc.nat(3)), { minLength: 1, maxLength: 4 }), fc.jsonValue())
+  .tuple(
+    fc.array(
+      fc.oneof(
+        fc.constantFrom(
+          'modules',
+          'snapshots',
+          'defense',
+          'notifications',
+          'name',
+          'kind',
+          'url',
+          'port',
+          'restartPolicy',
+          'maxAttempts',
+          'sources',
+          'channels',
+        ),
+        fc.nat(3),
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+    fc.jsonValue(),
+  )
   .map(([path, value]) => {
     const document = structuredClone(VALID) as Record<string | number, unknown>;
     let node: Record<string | number, unknown> = document;
@@ -52,15 +74,33 @@ const mutatedValid = fc
 describe('the configuration file boundary (property-based)', () => {
   it('any text: never a crash, a valid configuration or problems that say what is wrong', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.jsonValue().map((v) => toYaml(v)), fc.jsonValue().map((v) => JSON.stringify(v))), (text) => {
-        expectValidOrExplained(parseConfigText(text, tmp.path, { withLines: true }));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 400 }),
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.jsonValue().map((v) => toYaml(v)),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          expectValidOrExplained(parseConfigText(text, tmp.path, { withLines: true }));
+        },
+      ),
       { numRuns: 600 },
     );
   });
 
   it('an alias bomb (billion laughs) is refused, not expanded', () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`), 'modules: *i'].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(',')}]`,
+      ),
+      'modules: *i',
+    ].join('\n');
     const { problems } = parseConfigText(bomb, tmp.path, { withLines: true });
     expect(problems[0]).toMatchObject({ field: '', message: expect.stringMatching(/^not valid YAML/) });
   });

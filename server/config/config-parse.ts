@@ -37,7 +37,11 @@ function lineOf(document: Document, lines: LineCounter, at: readonly PropertyKey
  * configuration with each bad part left at its default, and every problem found: callers that
  * must not act on a half-valid file (the worker, `vigil config check`) refuse it when there is one.
  */
-export function parseConfigText(text: string, baseDir: string, { withLines = false }: { withLines?: boolean } = {}): { config: VigilConfig; problems: ConfigProblem[] } {
+export function parseConfigText(
+  text: string,
+  baseDir: string,
+  { withLines = false }: { withLines?: boolean } = {},
+): { config: VigilConfig; problems: ConfigProblem[] } {
   const config = defaultConfig();
   const lines = new LineCounter();
   let document: unknown;
@@ -70,7 +74,14 @@ export function parseConfigText(text: string, baseDir: string, { withLines = fal
     if (document[section] === undefined || document[section] === null) continue;
     const result = schema.safeParse(document[section]);
     if (result.success) sections[section] = result.data;
-    else problems.push(...result.error.issues.map((issue) => ({ field: [section, ...issue.path.map(String)].join('.'), ...lineAt([section, ...issue.path]), message: issue.message })));
+    else
+      problems.push(
+        ...result.error.issues.map((issue) => ({
+          field: [section, ...issue.path.map(String)].join('.'),
+          ...lineAt([section, ...issue.path]),
+          message: issue.message,
+        })),
+      );
   }
   for (const [section, schema] of Object.entries(configLists) as [string, z.ZodType][]) {
     const items = document[section];
@@ -84,8 +95,16 @@ export function parseConfigText(text: string, baseDir: string, { withLines = fal
     items.forEach((item, index) => {
       const label = isRecord(item) && typeof item.name === 'string' ? `${section}.${item.name}` : `${section}.${index}`;
       const result = schema.safeParse(item);
-      if (!result.success) problems.push(...result.error.issues.map((issue) => ({ field: [label, ...issue.path.map(String)].join('.'), ...lineAt([section, index, ...issue.path]), message: issue.message })));
-      else if (names.has((result.data as { name: string }).name)) problems.push({ field: label, ...lineAt([section, index]), message: 'a second entry with this name; the first one is kept' });
+      if (!result.success)
+        problems.push(
+          ...result.error.issues.map((issue) => ({
+            field: [label, ...issue.path.map(String)].join('.'),
+            ...lineAt([section, index, ...issue.path]),
+            message: issue.message,
+          })),
+        );
+      else if (names.has((result.data as { name: string }).name))
+        problems.push({ field: label, ...lineAt([section, index]), message: 'a second entry with this name; the first one is kept' });
       else {
         names.add((result.data as { name: string }).name);
         valid.push(result.data);

@@ -4,8 +4,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigStatus } from '@/lib/config/config-status';
 import { internalToken } from '../auth/keys';
 import {
-  api, createEmptyDatabase, findFreePort, PROVIDERS, spawnTs, TEST_API_TOKEN, TEST_SECRET, waitFor, waitForHttp, workerEnvVars,
-  type EmptyDatabase, type RunningProcess,
+  api,
+  createEmptyDatabase,
+  findFreePort,
+  PROVIDERS,
+  spawnTs,
+  TEST_API_TOKEN,
+  TEST_SECRET,
+  waitFor,
+  waitForHttp,
+  workerEnvVars,
+  type EmptyDatabase,
+  type RunningProcess,
 } from '../test-support';
 import { readProcStat } from '../healing/process-group';
 
@@ -40,7 +50,13 @@ describe.each(PROVIDERS)('a configuration file that does not validate, while the
     const configFile = db.dir.join('vigil.config.yaml');
     writeFileSync(configFile, GOOD(db!.dir.path));
     const port = await findFreePort();
-    const running = spawnTs('server/main.ts', { env: workerEnvVars({ dataDir: db.dir.join('data'), databaseUrl: db.url, vars: { VIGIL_CONFIG: configFile, WORKER_PORT: String(port), LOG_LEVEL: logLevel } }) });
+    const running = spawnTs('server/main.ts', {
+      env: workerEnvVars({
+        dataDir: db.dir.join('data'),
+        databaseUrl: db.url,
+        vars: { VIGIL_CONFIG: configFile, WORKER_PORT: String(port), LOG_LEVEL: logLevel },
+      }),
+    });
     worker = running;
     await waitForHttp(port, { isAlive: () => running.child.exitCode === null });
     return { configFile, port, running, dir: db.dir.path };
@@ -49,8 +65,10 @@ describe.each(PROVIDERS)('a configuration file that does not validate, while the
   it('keeps the last good configuration and its modules, and says why in the log, the status and the audit trail', { timeout: 90_000 }, async () => {
     const { configFile, port, running } = await startWorkerProcess('info');
     const modules = async () => (await api<ModuleRow[]>(port, '/api/v1/modules', { token: TEST_API_TOKEN })).body;
-    const status = async () => (await api<{ configStatus: ConfigStatus }>(port, '/internal/v1/healing', { token: internalToken(TEST_SECRET) })).body.configStatus;
-    const rejections = async () => (await api<{ events: { reason: string }[] }>(port, '/api/v1/audit?type=config.reload_rejected', { token: TEST_API_TOKEN })).body.events;
+    const status = async () =>
+      (await api<{ configStatus: ConfigStatus }>(port, '/internal/v1/healing', { token: internalToken(TEST_SECRET) })).body.configStatus;
+    const rejections = async () =>
+      (await api<{ events: { reason: string }[] }>(port, '/api/v1/audit?type=config.reload_rejected', { token: TEST_API_TOKEN })).body.events;
     const pid = (await waitFor(async () => (await modules()).find((m) => m.name === 'sleeper' && m.pid !== null), { timeoutMs: 15_000 })).pid!;
 
     const attempts: [string, string | Buffer, RegExp][] = [
@@ -62,7 +80,10 @@ describe.each(PROVIDERS)('a configuration file that does not validate, while the
     for (const [what, content, why] of attempts) {
       const before = (await rejections()).length;
       writeFileSync(configFile, content);
-      const refused = await waitFor(async () => ((await rejections()).length > before ? (await rejections())[0] : null), { timeoutMs: 10_000, what: `${what} to be refused` });
+      const refused = await waitFor(async () => ((await rejections()).length > before ? (await rejections())[0] : null), {
+        timeoutMs: 10_000,
+        what: `${what} to be refused`,
+      });
       expect(refused.reason, what).toMatch(why);
       expect((await modules()).map((m) => m.name).sort(), what).toEqual(['closed', 'sleeper']);
       expect((await modules()).find((m) => m.name === 'sleeper')?.pid, what).toBe(pid);
@@ -80,7 +101,8 @@ describe.each(PROVIDERS)('a configuration file that does not validate, while the
   it('an editor that truncates the file and then writes it never leaves the worker with no modules', { timeout: 60_000 }, async () => {
     const { configFile, port } = await startWorkerProcess('warn');
     const names = async () => (await api<ModuleRow[]>(port, '/api/v1/modules', { token: TEST_API_TOKEN })).body.map((m) => m.name);
-    const sleeperPid = async () => (await api<ModuleRow[]>(port, '/api/v1/modules', { token: TEST_API_TOKEN })).body.find((m) => m.name === 'sleeper')?.pid ?? null;
+    const sleeperPid = async () =>
+      (await api<ModuleRow[]>(port, '/api/v1/modules', { token: TEST_API_TOKEN })).body.find((m) => m.name === 'sleeper')?.pid ?? null;
     const pid = await waitFor(sleeperPid, { timeoutMs: 15_000 });
     const seen = new Set<number>();
     for (let save = 0; save < 8; save++) {
@@ -93,7 +115,10 @@ describe.each(PROVIDERS)('a configuration file that does not validate, while the
       closeSync(fd);
       seen.add((await names()).length);
     }
-    await waitFor(async () => (await api<{ configStatus: ConfigStatus }>(port, '/internal/v1/healing', { token: internalToken(TEST_SECRET) })).body.configStatus.ok, { timeoutMs: 10_000 });
+    await waitFor(
+      async () => (await api<{ configStatus: ConfigStatus }>(port, '/internal/v1/healing', { token: internalToken(TEST_SECRET) })).body.configStatus.ok,
+      { timeoutMs: 10_000 },
+    );
     seen.add((await names()).length);
     expect([...seen]).toEqual([2]);
     // Had "no modules" been applied for a moment, the supervised process would have been stopped and respawned.
@@ -108,8 +133,17 @@ describe('a start with a configuration file that does not validate', () => {
     try {
       const configFile = db.dir.join('vigil.config.yaml');
       writeFileSync(configFile, 'modules:\n  - { name: api, kind: http, url: "not a url" }\n');
-      running = spawnTs('server/main.ts', { env: workerEnvVars({ dataDir: db.dir.join('data'), databaseUrl: db.url, vars: { VIGIL_CONFIG: configFile, WORKER_PORT: String(await findFreePort()), LOG_LEVEL: 'info' } }) });
-      const started = running.waitForOutput(/worker ready/).then(() => 'started' as const, () => null);
+      running = spawnTs('server/main.ts', {
+        env: workerEnvVars({
+          dataDir: db.dir.join('data'),
+          databaseUrl: db.url,
+          vars: { VIGIL_CONFIG: configFile, WORKER_PORT: String(await findFreePort()), LOG_LEVEL: 'info' },
+        }),
+      });
+      const started = running.waitForOutput(/worker ready/).then(
+        () => 'started' as const,
+        () => null,
+      );
       expect(await Promise.race([running.exited.then(({ code }) => code), started])).toBe(1);
       expect(running.stderr()).toContain(`vigil worker: VIGIL_CONFIG: ${configFile} is not valid:\n  line 2: modules.api.url: must be an http(s) URL`);
     } finally {

@@ -8,7 +8,12 @@ import type { ConfigWatcher } from './config-file';
  * configuration kept (the log with every problem, and the audit trail, since a configuration
  * that would have stopped every module is a state change someone must know about).
  */
-export function reportConfigReloads({ config, log, audit, announce }: {
+export function reportConfigReloads({
+  config,
+  log,
+  audit,
+  announce,
+}: {
   config: ConfigWatcher;
   log: Logger;
   audit: { append(input: AuditEventInput): Promise<unknown> };

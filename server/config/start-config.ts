@@ -5,7 +5,13 @@ import type { ConfigWatcher } from './config-file';
 import { reportConfigReloads } from './config-reporting';
 
 /** Follows the configuration file from now on; each reload is audited and announced. */
-export function startConfig({ config, log, audit, live, isLeader }: {
+export function startConfig({
+  config,
+  log,
+  audit,
+  live,
+  isLeader,
+}: {
   config: ConfigWatcher;
   log: Logger;
   audit: { append(input: AuditEventInput): Promise<unknown> };
@@ -13,9 +19,14 @@ export function startConfig({ config, log, audit, live, isLeader }: {
   isLeader: () => boolean;
 }) {
   // Only the leader announces: every replica's dashboards then show the status the operator API answers with.
-  reportConfigReloads({ config, log, audit, announce: (status) => {
-    if (isLeader()) live.emitConfigStatus(status);
-  } });
+  reportConfigReloads({
+    config,
+    log,
+    audit,
+    announce: (status) => {
+      if (isLeader()) live.emitConfigStatus(status);
+    },
+  });
   config.start();
   return { config, stop: () => config.stop() };
 }

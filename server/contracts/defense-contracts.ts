@@ -59,7 +59,15 @@ const defenseOverviewSchema = view<DefenseOverview>({
   guard: z.object({ checks: z.number(), denied: z.number() }),
 });
 
-const bouncerDecisionSchema = z.object({ id: z.number(), origin: z.string(), type: z.literal('ban'), scope: z.enum(['Ip', 'Range']), value: z.string(), duration: z.string(), scenario: z.string() });
+const bouncerDecisionSchema = z.object({
+  id: z.number(),
+  origin: z.string(),
+  type: z.literal('ban'),
+  scope: z.enum(['Ip', 'Range']),
+  value: z.string(),
+  duration: z.string(),
+  scenario: z.string(),
+});
 
 /** The guardian: threats, isolations, the CrowdSec-style decision stream, and the web app's defense commands. */
 export const defenseContracts = {
@@ -94,7 +102,16 @@ export const defenseContracts = {
     query: listQuerySchema,
     response: z.object({ total: z.number(), isolations: z.array(defenseDecisionSchema) }),
   }),
-  isolate: defineRoute({ method: 'POST', path: '/api/v1/isolations', auth: 'isolations:write', status: 201, tag: 'Machine', summary: 'Isolate a source', body: isolateRequestSchema, response: defenseDecisionSchema }),
+  isolate: defineRoute({
+    method: 'POST',
+    path: '/api/v1/isolations',
+    auth: 'isolations:write',
+    status: 201,
+    tag: 'Machine',
+    summary: 'Isolate a source',
+    body: isolateRequestSchema,
+    response: defenseDecisionSchema,
+  }),
   release: defineRoute({
     method: 'DELETE',
     path: '/api/v1/isolations/:source',
@@ -126,8 +143,24 @@ export const defenseContracts = {
     response: bouncerListSchema,
   }),
 
-  overview: defineRoute({ method: 'GET', path: '/internal/v1/defense', auth: 'internal', tag: 'Internal', summary: 'Defense mode, threats, isolations and allowlist', response: defenseOverviewSchema }),
-  isolateSource: defineRoute({ method: 'POST', path: '/internal/v1/defense/isolate', auth: 'internal', status: 201, tag: 'Internal', summary: 'Isolate a source for an operator', body: internalIsolateRequestSchema, response: defenseDecisionSchema }),
+  overview: defineRoute({
+    method: 'GET',
+    path: '/internal/v1/defense',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'Defense mode, threats, isolations and allowlist',
+    response: defenseOverviewSchema,
+  }),
+  isolateSource: defineRoute({
+    method: 'POST',
+    path: '/internal/v1/defense/isolate',
+    auth: 'internal',
+    status: 201,
+    tag: 'Internal',
+    summary: 'Isolate a source for an operator',
+    body: internalIsolateRequestSchema,
+    response: defenseDecisionSchema,
+  }),
   restoreSource: defineRoute({
     method: 'POST',
     path: '/internal/v1/defense/restore',
@@ -137,9 +170,33 @@ export const defenseContracts = {
     body: withActor(z.object({ source: canonicalSourceSchema, reason: operatorReasonSchema })),
     response: defenseDecisionSchema,
   }),
-  lockdown: defineRoute({ method: 'POST', path: '/internal/v1/defense/lockdown', auth: 'internal', tag: 'Internal', summary: 'Enter LOCKDOWN', body: withActor(lockdownRequestSchema), response: defenseOverviewSchema }),
-  liftLockdown: defineRoute({ method: 'POST', path: '/internal/v1/defense/lift', auth: 'internal', tag: 'Internal', summary: 'Lift LOCKDOWN', body: withActor(liftRequestSchema), response: defenseOverviewSchema }),
-  allowSource: defineRoute({ method: 'POST', path: '/internal/v1/defense/allowlist', auth: 'internal', tag: 'Internal', summary: 'Add a source to the allowlist', body: withActor(allowlistRequestSchema), response: allowlistAnswerSchema }),
+  lockdown: defineRoute({
+    method: 'POST',
+    path: '/internal/v1/defense/lockdown',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'Enter LOCKDOWN',
+    body: withActor(lockdownRequestSchema),
+    response: defenseOverviewSchema,
+  }),
+  liftLockdown: defineRoute({
+    method: 'POST',
+    path: '/internal/v1/defense/lift',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'Lift LOCKDOWN',
+    body: withActor(liftRequestSchema),
+    response: defenseOverviewSchema,
+  }),
+  allowSource: defineRoute({
+    method: 'POST',
+    path: '/internal/v1/defense/allowlist',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'Add a source to the allowlist',
+    body: withActor(allowlistRequestSchema),
+    response: allowlistAnswerSchema,
+  }),
   disallowSource: defineRoute({
     method: 'POST',
     path: '/internal/v1/defense/allowlist/remove',
@@ -149,7 +206,14 @@ export const defenseContracts = {
     body: withActor(allowlistRequestSchema),
     response: allowlistAnswerSchema,
   }),
-  blocklists: defineRoute({ method: 'GET', path: '/internal/v1/defense/blocklists', auth: 'internal', tag: 'Internal', summary: 'Imported IP lists and how each refresh went', response: blocklistsResponseSchema }),
+  blocklists: defineRoute({
+    method: 'GET',
+    path: '/internal/v1/defense/blocklists',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'Imported IP lists and how each refresh went',
+    response: blocklistsResponseSchema,
+  }),
   refreshBlocklist: defineRoute({
     method: 'POST',
     path: '/internal/v1/defense/blocklists/refresh',
@@ -166,7 +230,7 @@ export const defenseContracts = {
     auth: 'internal',
     status: 202,
     tag: 'Internal',
-    summary: "Sign-in outcomes for the detectors",
+    summary: 'Sign-in outcomes for the detectors',
     body: z.object({ signals: z.array(relayedSignalSchema).min(1).max(1000) }),
     response: z.object({ accepted: z.number() }),
   }),

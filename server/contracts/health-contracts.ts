@@ -22,7 +22,14 @@ const healthSnapshotSchema = view<HealthSnapshot>({
 
 const clusterOverviewSchema = view<ClusterOverview>({
   ha: z.boolean(),
-  self: z.object({ nodeId: z.string(), role: z.enum(['leader', 'standby']), leader: z.object({ nodeId: z.string(), url: z.string(), since: isoTime }).nullable(), since: isoTime }).nullable(),
+  self: z
+    .object({
+      nodeId: z.string(),
+      role: z.enum(['leader', 'standby']),
+      leader: z.object({ nodeId: z.string(), url: z.string(), since: isoTime }).nullable(),
+      since: isoTime,
+    })
+    .nullable(),
   members: z.array(z.object({ node: z.string(), address: z.string().nullable(), since: isoTime, leader: z.boolean() })),
 });
 
@@ -81,7 +88,14 @@ export const healthContracts = {
     summary: 'Feature map of the current degradation level',
     response: z.object({ degradation: degradationLevelSchema, features: z.partialRecord(z.enum(FEATURES), z.boolean()), disabled: z.array(z.enum(FEATURES)) }),
   }),
-  health: defineRoute({ method: 'GET', path: '/api/v1/health', auth: 'health:read', tag: 'Machine', summary: 'Current health sample', response: healthSnapshotSchema.nullable() }),
+  health: defineRoute({
+    method: 'GET',
+    path: '/api/v1/health',
+    auth: 'health:read',
+    tag: 'Machine',
+    summary: 'Current health sample',
+    response: healthSnapshotSchema.nullable(),
+  }),
   clusterForMachines: defineRoute({
     method: 'GET',
     path: '/api/v1/cluster',
@@ -91,8 +105,23 @@ export const healthContracts = {
     summary: 'Worker replicas and which one leads (VIGIL_HA on PostgreSQL); any replica answers',
     response: clusterOverviewSchema,
   }),
-  cluster: defineRoute({ method: 'GET', path: '/internal/v1/cluster', auth: 'internal', standby: 'local', tag: 'Internal', summary: 'Worker replicas and which one leads', response: clusterOverviewSchema }),
-  currentHealth: defineRoute({ method: 'GET', path: '/internal/v1/health', auth: 'internal', tag: 'Internal', summary: 'Current health sample', response: healthSnapshotSchema.nullable() }),
+  cluster: defineRoute({
+    method: 'GET',
+    path: '/internal/v1/cluster',
+    auth: 'internal',
+    standby: 'local',
+    tag: 'Internal',
+    summary: 'Worker replicas and which one leads',
+    response: clusterOverviewSchema,
+  }),
+  currentHealth: defineRoute({
+    method: 'GET',
+    path: '/internal/v1/health',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'Current health sample',
+    response: healthSnapshotSchema.nullable(),
+  }),
   pinDegradation: defineRoute({
     method: 'POST',
     path: '/internal/v1/degradation/pin',
@@ -102,7 +131,15 @@ export const healthContracts = {
     body: pinDegradationSchema,
     response: healthSnapshotSchema.nullable(),
   }),
-  verifyAudit: defineRoute({ method: 'POST', path: '/internal/v1/audit/verify', auth: 'internal', tag: 'Internal', summary: 'Verify the audit hash chain', body: verifyAuditSchema, response: verificationResultSchema }),
+  verifyAudit: defineRoute({
+    method: 'POST',
+    path: '/internal/v1/audit/verify',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'Verify the audit hash chain',
+    body: verifyAuditSchema,
+    response: verificationResultSchema,
+  }),
   auditPublicKey: defineRoute({
     method: 'GET',
     path: '/internal/v1/audit/public-key',

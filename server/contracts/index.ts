@@ -39,7 +39,9 @@ export const routeKey = (route: Pick<RouteContract, 'method' | 'path'>) => `${ro
 export const CONTRACT_NAMES: ReadonlyMap<string, string> = (() => {
   const keys = Object.values(GROUPS).flatMap((group) => Object.keys(group));
   const entries = Object.entries(GROUPS).flatMap(([groupName, group]) =>
-    Object.entries(group).map(([key, contract]) => [routeKey(contract), keys.filter((k) => k === key).length > 1 ? pascal(groupName) + pascal(key) : pascal(key)] as const),
+    Object.entries(group).map(
+      ([key, contract]) => [routeKey(contract), keys.filter((k) => k === key).length > 1 ? pascal(groupName) + pascal(key) : pascal(key)] as const,
+    ),
   );
   return new Map(entries);
 })();

@@ -62,6 +62,9 @@ export const machineContracts = {
     tag: 'Machine',
     summary: 'Search the audit trail (filters as query parameters, keyset cursor)',
     query: auditSearchQuerySchema,
-    response: z.object({ events: z.array(record<ChainedAuditEvent>({ seq: z.number(), eventId: z.string(), at: isoTime, type: z.string() })), nextCursor: z.number().nullable() }),
+    response: z.object({
+      events: z.array(record<ChainedAuditEvent>({ seq: z.number(), eventId: z.string(), at: isoTime, type: z.string() })),
+      nextCursor: z.number().nullable(),
+    }),
   }),
 };

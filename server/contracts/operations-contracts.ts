@@ -21,13 +21,54 @@ const integrityStatusSchema = view<IntegrityStatus>({
 
 const drillOverviewSchema = view<DrillOverview>({
   running: z.boolean(),
-  runs: z.array(z.looseObject({ id: z.string(), startedAt: isoTime, finishedAt: isoTime, actor: z.string(), harder: z.boolean(), passed: z.boolean(), results: z.array(jsonObject) })),
+  runs: z.array(
+    z.looseObject({
+      id: z.string(),
+      startedAt: isoTime,
+      finishedAt: isoTime,
+      actor: z.string(),
+      harder: z.boolean(),
+      passed: z.boolean(),
+      results: z.array(jsonObject),
+    }),
+  ),
 });
 
 /** File integrity and chaos drills, relayed by the web app. */
 export const operationsContracts = {
-  integrityStatus: defineRoute({ method: 'GET', path: '/internal/v1/integrity', auth: 'internal', tag: 'Internal', summary: 'File-integrity status and recent findings', response: integrityStatusSchema }),
-  rebaselineIntegrity: defineRoute({ method: 'POST', path: '/internal/v1/integrity/rebaseline', auth: 'internal', tag: 'Internal', summary: 'Accept the watched files as they are now', body: rebaselineRequestSchema, response: integrityStatusSchema }),
-  drills: defineRoute({ method: 'GET', path: '/internal/v1/drills', auth: 'internal', tag: 'Internal', summary: 'Past drill results, and whether one runs', response: drillOverviewSchema }),
-  startDrill: defineRoute({ method: 'POST', path: '/internal/v1/drills', auth: 'internal', status: 202, tag: 'Internal', summary: 'Run a chaos drill now (admins)', body: startDrillSchema, response: z.object({ started: z.literal(true) }) }),
+  integrityStatus: defineRoute({
+    method: 'GET',
+    path: '/internal/v1/integrity',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'File-integrity status and recent findings',
+    response: integrityStatusSchema,
+  }),
+  rebaselineIntegrity: defineRoute({
+    method: 'POST',
+    path: '/internal/v1/integrity/rebaseline',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'Accept the watched files as they are now',
+    body: rebaselineRequestSchema,
+    response: integrityStatusSchema,
+  }),
+  drills: defineRoute({
+    method: 'GET',
+    path: '/internal/v1/drills',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'Past drill results, and whether one runs',
+    response: drillOverviewSchema,
+  }),
+  startDrill: defineRoute({
+    method: 'POST',
+    path: '/internal/v1/drills',
+    auth: 'internal',
+    status: 202,
+    tag: 'Internal',
+    summary: 'Run a chaos drill now (admins)',
+    body: startDrillSchema,
+    response: z.object({ started: z.literal(true) }),
+  }),
 };

@@ -6,7 +6,10 @@ import { HttpError } from '@/lib/http-error';
  */
 export function dbErrorMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const last = lines[lines.length - 1] ?? 'unknown database error';
   return last.length > 300 ? `${last.slice(0, 297)}...` : last;
 }
@@ -19,13 +22,43 @@ export function dbErrorMessage(error: unknown): string {
  */
 const UNAVAILABLE = new RegExp(
   [
-    'SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL|NOMEM)', 'database is locked', 'database table is locked', 'disk I/O error',
-    'database or disk is full', 'attempt to write a readonly database', 'unable to open database', 'connection is not open',
-    'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-    'P1001', 'P1002', 'P1008', 'P1017', 'P2024', "Can't reach database", 'Connection terminated', 'terminating connection',
-    'server closed the connection', 'Connection refused', 'timeout exceeded when trying to connect', 'the database system is',
-    'too many clients', 'does not exist', 'is not currently accepting connections', 'Timed out fetching a new connection', 'Client has encountered a connection error',
-    '\\b08[0-9A-Z]{3}\\b', '\\b57P0[1-4]\\b', '\\b53[0-9]{3}\\b', '\\b3D000\\b',
+    'SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL|NOMEM)',
+    'database is locked',
+    'database table is locked',
+    'disk I/O error',
+    'database or disk is full',
+    'attempt to write a readonly database',
+    'unable to open database',
+    'connection is not open',
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'P1001',
+    'P1002',
+    'P1008',
+    'P1017',
+    'P2024',
+    "Can't reach database",
+    'Connection terminated',
+    'terminating connection',
+    'server closed the connection',
+    'Connection refused',
+    'timeout exceeded when trying to connect',
+    'the database system is',
+    'too many clients',
+    'does not exist',
+    'is not currently accepting connections',
+    'Timed out fetching a new connection',
+    'Client has encountered a connection error',
+    '\\b08[0-9A-Z]{3}\\b',
+    '\\b57P0[1-4]\\b',
+    '\\b53[0-9]{3}\\b',
+    '\\b3D000\\b',
   ].join('|'),
 );
 

@@ -95,7 +95,10 @@ describe.each(PROVIDERS)('applyMigrations on %s', (provider) => {
     const dir = db.dir.join('migrations');
     copyInitOnly(dir);
     mkdirSync(`${dir}/0002_add_note`);
-    writeFileSync(`${dir}/0002_add_note/${provider === 'sqlite' ? 'sqlite' : 'postgres'}.sql`, 'CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY, "body" TEXT NOT NULL);\n');
+    writeFileSync(
+      `${dir}/0002_add_note/${provider === 'sqlite' ? 'sqlite' : 'postgres'}.sql`,
+      'CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY, "body" TEXT NOT NULL);\n',
+    );
     expect(await applyMigrations(db.url, dir)).toEqual({ applied: ['0001_init', '0002_add_note'], alreadyApplied: 0 });
     expect(await applyMigrations(db.url, dir)).toEqual({ applied: [], alreadyApplied: 2 });
     await runSql(db, `INSERT INTO "Note" ("id", "body") VALUES (1, 'x')`);
@@ -107,7 +110,10 @@ describe.each(PROVIDERS)('applyMigrations on %s', (provider) => {
     const dir = db.dir.join('migrations');
     copyInitOnly(dir);
     mkdirSync(`${dir}/0002_broken`);
-    writeFileSync(`${dir}/0002_broken/${provider === 'sqlite' ? 'sqlite' : 'postgres'}.sql`, 'CREATE TABLE "Half" ("id" INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;\n');
+    writeFileSync(
+      `${dir}/0002_broken/${provider === 'sqlite' ? 'sqlite' : 'postgres'}.sql`,
+      'CREATE TABLE "Half" ("id" INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;\n',
+    );
     await expect(applyMigrations(db.url, dir)).rejects.toThrow();
     const ledger = await runSql(db, `SELECT name FROM ${LEDGER} ORDER BY name`);
     expect(ledger).toEqual([{ name: '0001_init' }]);

@@ -24,7 +24,12 @@ describe('Blocklist and DecisionStream', () => {
     list.load([decision(1, '203.0.113.1'), decision(2, '203.0.113.2')]);
     stream.poll('b1', false, NOW);
     list.reset([decision(2, '203.0.113.2'), decision(3, '203.0.113.3'), decision(4, '203.0.113.1')]);
-    expect(list.active().map((d) => d.id).sort()).toEqual([2, 3, 4]);
+    expect(
+      list
+        .active()
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([2, 3, 4]);
     expect(list.match('203.0.113.1', NOW)?.id).toBe(4);
     const changes = stream.poll('b1', false, NOW);
     expect(changes.new.map((d) => d.id).sort()).toEqual([3, 4]);

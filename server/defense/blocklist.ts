@@ -58,7 +58,12 @@ export class Blocklist {
     const parsed = parseSource(decision.source);
     if (!parsed) throw new Error(`decision ${decision.id} names an invalid source`);
     const replaced = this.remove(decision.source);
-    const entry: Entry = { decision, parsed, expiresAtMs: decision.expiresAt === null ? Infinity : Date.parse(decision.expiresAt), logged: kind !== 'provisional' };
+    const entry: Entry = {
+      decision,
+      parsed,
+      expiresAtMs: decision.expiresAt === null ? Infinity : Date.parse(decision.expiresAt),
+      logged: kind !== 'provisional',
+    };
     this.map.set(parsed, entry);
     this.bySource.set(decision.source, entry);
     if (entry.expiresAtMs !== Infinity) this.expiries.push(entry.expiresAtMs, entry);

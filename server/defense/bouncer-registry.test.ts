@@ -3,7 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BouncerView } from '@/lib/defense/bouncers';
 import { revokeApiToken } from '../queries/api-tokens';
-import { api, createAuditedDatabase, createScopedToken, readWholeChain, silentLogger, startTestWorker, waitFor, type AuditedDatabase, type TestWorker } from '../test-support';
+import {
+  api,
+  createAuditedDatabase,
+  createScopedToken,
+  readWholeChain,
+  silentLogger,
+  startTestWorker,
+  waitFor,
+  type AuditedDatabase,
+  type TestWorker,
+} from '../test-support';
 import { addBouncer } from './bouncer-admin';
 import { BouncerRegistry } from './bouncer-registry';
 
@@ -16,7 +26,8 @@ describe('the worker sees the bouncers that pull its decision stream', () => {
   });
   afterEach(() => t.destroy());
 
-  const pull = (key: string, startup = false) => api<{ new: unknown[]; deleted: unknown[] }>(t.port, `/api/v1/decisions/stream?startup=${startup}`, { headers: { 'x-api-key': key, ...UA } });
+  const pull = (key: string, startup = false) =>
+    api<{ new: unknown[]; deleted: unknown[] }>(t.port, `/api/v1/decisions/stream?startup=${startup}`, { headers: { 'x-api-key': key, ...UA } });
 
   it('lists address, version, last pull, decisions delivered and status, persists them in batches, and shows a revoked key as failing', async () => {
     const prisma = t.worker.database.prisma;
@@ -31,7 +42,14 @@ describe('the worker sees the bouncers that pull its decision stream', () => {
       expect((await pull(secret, true)).status).toBe(200);
       return (await listed()).find((b) => b.lastPullAt !== null);
     });
-    expect(seen).toMatchObject({ name: 'edge', address: '127.0.0.1', version: 'v0.0.25-debian (crowdsec-firewall-bouncer)', lastStatus: 200, status: 'ok', revoked: false });
+    expect(seen).toMatchObject({
+      name: 'edge',
+      address: '127.0.0.1',
+      version: 'v0.0.25-debian (crowdsec-firewall-bouncer)',
+      lastStatus: 200,
+      status: 'ok',
+      revoked: false,
+    });
     expect(seen.delivered).toBeGreaterThanOrEqual(2);
     const before = seen.delivered;
     await t.worker.defense.isolations.restore({ source: '203.0.113.7', actor: 'test', reason: 'test' });
@@ -47,10 +65,13 @@ describe('the worker sees the bouncers that pull its decision stream', () => {
     const token = await prisma.bouncer.findUniqueOrThrow({ where: { name: 'edge' } });
     await revokeApiToken(prisma, token.tokenId);
     await waitFor(async () => (await pull(secret)).status === 401, { what: 'the revoked key refused' });
-    await waitFor(async () => {
-      const [edge] = await listed();
-      return edge.status === 'failing' && edge.revoked && edge.lastStatus === 401;
-    }, { what: 'the bouncer shown failing' });
+    await waitFor(
+      async () => {
+        const [edge] = await listed();
+        return edge.status === 'failing' && edge.revoked && edge.lastStatus === 401;
+      },
+      { what: 'the bouncer shown failing' },
+    );
   });
 });
 
@@ -64,7 +85,16 @@ describe('BouncerRegistry', () => {
   beforeEach(async () => {
     store = await createAuditedDatabase('sqlite');
     clock = Date.parse('2026-01-01T00:00:00Z');
-    registry = new BouncerRegistry({ db: store.db.database.prisma, audit: store.audit, log: silentLogger(), deliveredTo: () => 3, now: () => clock, flushMs: 60_000, reloadMs: 60_000, checkMs: 60_000 });
+    registry = new BouncerRegistry({
+      db: store.db.database.prisma,
+      audit: store.audit,
+      log: silentLogger(),
+      deliveredTo: () => 3,
+      now: () => clock,
+      flushMs: 60_000,
+      reloadMs: 60_000,
+      checkMs: 60_000,
+    });
     // A stand-in for the router: the registry only watches requests and their answers.
     server = createServer((req, res) => res.writeHead(req.headers['x-status'] ? Number(req.headers['x-status']) : 200).end('{}'));
     server.on('request', registry.observe);
@@ -81,7 +111,8 @@ describe('BouncerRegistry', () => {
     const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { 'x-api-key': key, 'x-status': String(status), ...UA } });
     await response.text();
   };
-  const events = async () => (await readWholeChain(store.db.database)).filter((e) => e.type.startsWith('defense.bouncer_') && e.type !== 'defense.bouncer_added').map((e) => e.type);
+  const events = async () =>
+    (await readWholeChain(store.db.database)).filter((e) => e.type.startsWith('defense.bouncer_') && e.type !== 'defense.bouncer_added').map((e) => e.type);
 
   it('infers the interval from the pulls, flags a bouncer stale after three missed intervals once, and audits its recovery', async () => {
     const { secret } = await addBouncer({ db: store.db.database.prisma, audit: null, name: 'fw', actor: 'test' });
@@ -105,7 +136,13 @@ describe('BouncerRegistry', () => {
     expect(await events()).toEqual(['defense.bouncer_stale', 'defense.bouncer_recovered']);
 
     await registry.flush();
-    expect(await store.db.database.prisma.bouncer.findUniqueOrThrow({ where: { name: 'fw' } })).toMatchObject({ intervalMs: 2000, delivered: 15, stale: false, lastStatus: 200, version: 'v0.0.25-debian (crowdsec-firewall-bouncer)' });
+    expect(await store.db.database.prisma.bouncer.findUniqueOrThrow({ where: { name: 'fw' } })).toMatchObject({
+      intervalMs: 2000,
+      delivered: 15,
+      stale: false,
+      lastStatus: 200,
+      version: 'v0.0.25-debian (crowdsec-firewall-bouncer)',
+    });
   });
 
   it('ignores other paths, unknown keys and keyless requests, and keeps pulls whose write failed for the next batch', async () => {
@@ -146,4 +183,3 @@ describe('BouncerRegistry', () => {
     expect(await events()).toEqual(['defense.bouncer_stale']);
   });
 });
-

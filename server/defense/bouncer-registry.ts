@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bouncerStatus, bouncerVersionOf, DEFAULT_PULL_INTERVAL_MS, isOverdue, nextIntervalEstimate, STALE_AFTER_INTERVALS, type BouncerView } from '@/lib/defense/bouncers';
+import {
+  bouncerStatus,
+  bouncerVersionOf,
+  DEFAULT_PULL_INTERVAL_MS,
+  isOverdue,
+  nextIntervalEstimate,
+  STALE_AFTER_INTERVALS,
+  type BouncerView,
+} from '@/lib/defense/bouncers';
 import type { AuditWriter } from '../audit';
 import { sha256Hex } from '../auth/keys';
 import type { Db } from '../db/client';
@@ -97,7 +105,9 @@ export class BouncerRegistry {
     if (key === null) return;
     const bouncer = this.byHash.get(sha256Hex(key));
     if (!bouncer) return this.reloadSoon();
-    res.once('finish', () => this.recordPull(bouncer, { status: res.statusCode, address: req.socket.remoteAddress ?? null, userAgent: req.headers['user-agent'] }));
+    res.once('finish', () =>
+      this.recordPull(bouncer, { status: res.statusCode, address: req.socket.remoteAddress ?? null, userAgent: req.headers['user-agent'] }),
+    );
   };
 
   /** A key not known yet may be a bouncer added a moment ago: read them again, at most once a second. */
@@ -188,7 +198,8 @@ export class BouncerRegistry {
       if (known && known.tokenId === row.tokenId) {
         known.revoked = row.token.revokedAt !== null;
         // Another replica's flush: newer pulls than this worker has seen.
-        if (row.lastPullAt && (known.lastPullAt === null || row.lastPullAt.getTime() > known.lastPullAt) && !this.dirty.has(row.name)) Object.assign(known, fromRow(row));
+        if (row.lastPullAt && (known.lastPullAt === null || row.lastPullAt.getTime() > known.lastPullAt) && !this.dirty.has(row.name))
+          Object.assign(known, fromRow(row));
         continue;
       }
       if (known) this.byHash.delete(known.tokenHash);
@@ -214,7 +225,16 @@ export class BouncerRegistry {
     const batch = new Map<string, BouncerPullState>();
     for (const name of this.dirty) {
       const b = this.tracked.get(name);
-      if (b?.lastPullAt != null) batch.set(name, { address: b.address, version: b.version, lastPullAt: new Date(b.lastPullAt), lastStatus: b.lastStatus ?? 0, delivered: b.delivered, intervalMs: b.intervalMs, stale: b.stale });
+      if (b?.lastPullAt != null)
+        batch.set(name, {
+          address: b.address,
+          version: b.version,
+          lastPullAt: new Date(b.lastPullAt),
+          lastStatus: b.lastStatus ?? 0,
+          delivered: b.delivered,
+          intervalMs: b.intervalMs,
+          stale: b.stale,
+        });
     }
     this.dirty.clear();
     try {
@@ -226,9 +246,24 @@ export class BouncerRegistry {
   }
 
   private auditChange(bouncer: Tracked, type: 'defense.bouncer_stale' | 'defense.bouncer_recovered', action: string): void {
-    const details = { bouncer: bouncer.name, address: bouncer.address, version: bouncer.version, intervalMs: bouncer.intervalMs ?? DEFAULT_PULL_INTERVAL_MS, lastPullAt: bouncer.lastPullAt === null ? null : new Date(bouncer.lastPullAt).toISOString() };
+    const details = {
+      bouncer: bouncer.name,
+      address: bouncer.address,
+      version: bouncer.version,
+      intervalMs: bouncer.intervalMs ?? DEFAULT_PULL_INTERVAL_MS,
+      lastPullAt: bouncer.lastPullAt === null ? null : new Date(bouncer.lastPullAt).toISOString(),
+    };
     void this.options.audit
-      .append({ type, severity: type === 'defense.bouncer_stale' ? 'warning' : 'info', actor: 'system', action, module: 'defense', resource: `bouncer:${bouncer.name}`, method: 'decision stream', details })
+      .append({
+        type,
+        severity: type === 'defense.bouncer_stale' ? 'warning' : 'info',
+        actor: 'system',
+        action,
+        module: 'defense',
+        resource: `bouncer:${bouncer.name}`,
+        method: 'decision stream',
+        details,
+      })
       .catch((error: unknown) => this.options.log.error({ err: error, type }, 'bouncer event could not be audited'));
   }
 }

@@ -75,7 +75,13 @@ describe('CrowdSec bouncers enforce Vigil isolations in the kernel', () => {
 
   async function vigil(argv: string[]): Promise<string> {
     const out: string[] = [];
-    const env = { VIGIL_DATA_DIR: t.env.dataDir, DATABASE_URL: t.db.url, VIGIL_SECRET: TEST_SECRET, VIGIL_CONFIG: dir.join('vigil.config.yaml'), LOG_LEVEL: 'silent' };
+    const env = {
+      VIGIL_DATA_DIR: t.env.dataDir,
+      DATABASE_URL: t.db.url,
+      VIGIL_SECRET: TEST_SECRET,
+      VIGIL_CONFIG: dir.join('vigil.config.yaml'),
+      LOG_LEVEL: 'silent',
+    };
     const code = await runCli(argv, { out: (line) => out.push(line), err: (line) => out.push(line), env });
     expect(code, out.join('\n')).toBe(0);
     return out.join('\n');
@@ -94,7 +100,10 @@ describe('CrowdSec bouncers enforce Vigil isolations in the kernel', () => {
     chmodSync(dir.join('record.sh'), 0o755);
     await vigil(['bouncer', 'add', 'script', '--custom', '--bin', dir.join('record.sh'), '--worker-url', workerUrl, '--output', dir.join('custom.yaml')]);
 
-    runInEnforcer(process.execPath, ['-e', `require('net').createServer((s)=>{s.on('error',()=>{});s.end('hello\\n')}).listen(${TCP_PORT},${JSON.stringify(serverAddress)})`]);
+    runInEnforcer(process.execPath, [
+      '-e',
+      `require('net').createServer((s)=>{s.on('error',()=>{});s.end('hello\\n')}).listen(${TCP_PORT},${JSON.stringify(serverAddress)})`,
+    ]);
     runInEnforcer(FIREWALL_BOUNCER, ['-c', dir.join('firewall.yaml')]);
     runInEnforcer(CUSTOM_BOUNCER, ['-c', dir.join('custom.yaml')]);
     await waitFor(async () => (await kernelSet()) && tcpConnects(), { timeoutMs: 20_000, what: `the bouncer's table and the server (${exits.join('; ')})` });
@@ -125,7 +134,9 @@ describe('CrowdSec bouncers enforce Vigil isolations in the kernel', () => {
   });
 
   it('an allowlisted address never reaches a bouncer', async () => {
-    await expect(t.worker.defense.isolations.isolate({ source: ALLOWLISTED, reason: 'bouncer test', actor: 'test', origin: 'manual', durationMs: 600_000 })).rejects.toThrow(/allowlist/);
+    await expect(
+      t.worker.defense.isolations.isolate({ source: ALLOWLISTED, reason: 'bouncer test', actor: 'test', origin: 'manual', durationMs: 600_000 }),
+    ).rejects.toThrow(/allowlist/);
     await t.worker.defense.isolations.isolate({ source: OTHER, reason: 'bouncer test', actor: 'test', origin: 'manual', durationMs: 600_000 });
     // Pulled after the refusal: had the allowlisted address been handed out, it would be here too.
     await waitFor(() => inKernel(OTHER), { timeoutMs: 10_000, what: `${OTHER} in the kernel set` });
@@ -135,14 +146,29 @@ describe('CrowdSec bouncers enforce Vigil isolations in the kernel', () => {
   });
 
   it('both bouncers show in the bouncers table with their version, address and a one-second interval', async () => {
-    const views = await waitFor(async () => {
-      await t.worker.database.prisma.$queryRawUnsafe('SELECT 1');
-      const listed: BouncerView[] = await listBouncerViews(t.worker.database.prisma);
-      return listed.every((b) => b.lastPullAt !== null && b.intervalMs !== null && b.intervalMs <= 1500 && b.delivered >= 3) && listed;
-    }, { timeoutMs: 15_000, what: 'both bouncers flushed with their pulls' });
+    const views = await waitFor(
+      async () => {
+        await t.worker.database.prisma.$queryRawUnsafe('SELECT 1');
+        const listed: BouncerView[] = await listBouncerViews(t.worker.database.prisma);
+        return listed.every((b) => b.lastPullAt !== null && b.intervalMs !== null && b.intervalMs <= 1500 && b.delivered >= 3) && listed;
+      },
+      { timeoutMs: 15_000, what: 'both bouncers flushed with their pulls' },
+    );
     expect(views).toEqual([
-      expect.objectContaining({ name: 'edge', address: enforcer.nsAddress, version: expect.stringMatching(/\(crowdsec-firewall-bouncer\)$/), status: 'ok', lastStatus: 200 }),
-      expect.objectContaining({ name: 'script', address: enforcer.nsAddress, version: expect.stringMatching(/\(crowdsec-custom-bouncer\)$/), status: 'ok', lastStatus: 200 }),
+      expect.objectContaining({
+        name: 'edge',
+        address: enforcer.nsAddress,
+        version: expect.stringMatching(/\(crowdsec-firewall-bouncer\)$/),
+        status: 'ok',
+        lastStatus: 200,
+      }),
+      expect.objectContaining({
+        name: 'script',
+        address: enforcer.nsAddress,
+        version: expect.stringMatching(/\(crowdsec-custom-bouncer\)$/),
+        status: 'ok',
+        lastStatus: 200,
+      }),
     ]);
   });
 });

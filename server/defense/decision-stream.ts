@@ -62,7 +62,10 @@ export class DecisionStream {
   private snapshot: { seq: number; builtAt: number; decisions: BouncerDecision[]; json: string | null } | null = null;
 
   /** `lists`: decisions of another origin (imported IP lists) that bouncers get in the same answer. */
-  constructor(private readonly blocklist: Blocklist, private readonly lists?: { poll(bouncer: string, startup: boolean, now: number): DecisionDelta }) {}
+  constructor(
+    private readonly blocklist: Blocklist,
+    private readonly lists?: { poll(bouncer: string, startup: boolean, now: number): DecisionDelta },
+  ) {}
 
   /** What the latest poll of this bouncer (its token id) handed over; 0 before its first. */
   lastDelivered(bouncer: string): number {

@@ -70,7 +70,10 @@ describe('guard and machine API (real worker, SQLite)', () => {
   });
 
   it('follows a bouncer with the CrowdSec stream shape: full list at startup, then deltas', async () => {
-    const poll = (startup: boolean) => api<{ new: BouncerDecision[]; deleted: BouncerDecision[] }>(t.port, `/api/v1/decisions/stream?startup=${startup}`, { headers: { 'x-api-key': TEST_API_TOKEN } });
+    const poll = (startup: boolean) =>
+      api<{ new: BouncerDecision[]; deleted: BouncerDecision[] }>(t.port, `/api/v1/decisions/stream?startup=${startup}`, {
+        headers: { 'x-api-key': TEST_API_TOKEN },
+      });
     const first = await poll(true);
     expect(first.status).toBe(200);
     expect(first.body.deleted).toEqual([]);

@@ -104,7 +104,9 @@ export class DefenseModeController {
   /** Timers call this: lockdown expiry and the calm period that ends ELEVATED. */
   async tick(now: number): Promise<void> {
     if (this.lockdownState && now >= this.lockdownUntil) {
-      await this.lift({ actor: 'system', reason: 'lockdown expired' }).catch((error: unknown) => this.deps.log.warn({ err: (error as Error).message }, 'could not end an expired lockdown'));
+      await this.lift({ actor: 'system', reason: 'lockdown expired' }).catch((error: unknown) =>
+        this.deps.log.warn({ err: (error as Error).message }, 'could not end an expired lockdown'),
+      );
     }
     if (this.elevated && now - this.lastSerious >= this.deps.config().calmMinutes * 60_000) {
       this.elevated = false;

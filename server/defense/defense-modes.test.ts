@@ -1,7 +1,18 @@
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DefenseDecisionChange, DefenseModeChange, DefenseOverview, DefenseThreat } from '@/lib/defense/defense-types';
-import { api, createEmptyDatabase, mintLiveToken, PROVIDERS, silentLogger, TEST_API_TOKEN, TEST_SECRET, waitFor, workerEnvFor, type TestWorker } from '../test-support';
+import {
+  api,
+  createEmptyDatabase,
+  mintLiveToken,
+  PROVIDERS,
+  silentLogger,
+  TEST_API_TOKEN,
+  TEST_SECRET,
+  waitFor,
+  workerEnvFor,
+  type TestWorker,
+} from '../test-support';
 import { internalCall, startDefenseWorker } from '../test-support/defense-worker';
 import { guardCheck } from '../test-support/guard';
 import { startWorker } from '../worker';
@@ -47,7 +58,12 @@ describe('LOCKDOWN', () => {
   });
 
   it('announces threats, decisions and mode changes to live clients', async () => {
-    const socket = connect(`http://127.0.0.1:${t.port}`, { auth: { token: await mintLiveToken({ secret: TEST_SECRET, database: t.worker.database }) }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = connect(`http://127.0.0.1:${t.port}`, {
+      auth: { token: await mintLiveToken({ secret: TEST_SECRET, database: t.worker.database }) },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     const seen = { threats: [] as DefenseThreat[], decisions: [] as DefenseDecisionChange[], modes: [] as DefenseModeChange[] };
     socket.on('defense:threat', (p: DefenseThreat) => seen.threats.push(p));
     socket.on('defense:decision', (p: DefenseDecisionChange) => seen.decisions.push(p));
@@ -60,7 +76,10 @@ describe('LOCKDOWN', () => {
       await waitFor(() => seen.modes.length >= 2 && seen.decisions.length >= 1 && seen.threats.length >= 2, { what: 'live defense events' });
       expect(seen.threats.map((th) => th.scenario)).toEqual(expect.arrayContaining(['brute-force', 'brute-force-critical']));
       expect(seen.decisions[0]).toMatchObject({ change: 'isolated', decision: { source: '203.0.113.33', origin: 'auto' } });
-      expect(seen.modes.map((m) => [m.from, m.to])).toEqual([['NORMAL', 'LOCKDOWN'], ['LOCKDOWN', 'NORMAL']]);
+      expect(seen.modes.map((m) => [m.from, m.to])).toEqual([
+        ['NORMAL', 'LOCKDOWN'],
+        ['LOCKDOWN', 'NORMAL'],
+      ]);
     } finally {
       socket.disconnect();
     }
@@ -127,7 +146,12 @@ describe.each(PROVIDERS)('decisions survive a restart (%s)', (provider) => {
 
       const second = await startWorker({ env, log: silentLogger() });
       try {
-        expect(second.defense.blocklist.active().map((d) => d.source).sort()).toEqual(['2001:db8::/32', '203.0.113.8']);
+        expect(
+          second.defense.blocklist
+            .active()
+            .map((d) => d.source)
+            .sort(),
+        ).toEqual(['2001:db8::/32', '203.0.113.8']);
         expect((await guardCheck(second.port, { headers: { 'x-forwarded-for': '203.0.113.8' } })).status).toBe(403);
         expect((await guardCheck(second.port, { headers: { 'x-forwarded-for': '2001:db8:1::5' } })).status).toBe(403);
         expect((await guardCheck(second.port, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(204);

@@ -69,10 +69,33 @@ export class DefenseService {
 
   constructor(private readonly options: DefenseServiceOptions) {
     const defense = () => options.config().defense;
-    this.modes = new DefenseModeController({ database: options.database, audit: options.audit, log: options.log, config: () => defense().elevated, onChange: (c) => options.onMode?.(c) });
+    this.modes = new DefenseModeController({
+      database: options.database,
+      audit: options.audit,
+      log: options.log,
+      config: () => defense().elevated,
+      onChange: (c) => options.onMode?.(c),
+    });
     const policy = new IsolationPolicy({ allowlist: this.allowlist, trustedProxies: () => options.config().trustedProxies, config: () => defense().isolation });
-    this.isolations = new Isolations({ database: options.database, audit: options.audit, log: options.log, blocklist: this.blocklist, policy, config: () => defense().isolation, onChange: (c) => options.onDecision?.(c) });
-    this.threatResponse = { modes: this.modes, allowlist: this.allowlist, blocklist: this.blocklist, isolations: this.isolations, threats: this.threats, audit: options.audit, log: options.log, onThreat: options.onThreat };
+    this.isolations = new Isolations({
+      database: options.database,
+      audit: options.audit,
+      log: options.log,
+      blocklist: this.blocklist,
+      policy,
+      config: () => defense().isolation,
+      onChange: (c) => options.onDecision?.(c),
+    });
+    this.threatResponse = {
+      modes: this.modes,
+      allowlist: this.allowlist,
+      blocklist: this.blocklist,
+      isolations: this.isolations,
+      threats: this.threats,
+      audit: options.audit,
+      log: options.log,
+      onThreat: options.onThreat,
+    };
     this.detectors = new Detectors(defense().scenarios, () => (this.modes.current === 'NORMAL' ? 1 : defense().elevated.capacityFactor), options.host);
     this.resolver = new SourceResolver(options.config().trustedProxies);
     this.allowlist.setConfigEntries(options.config().allowlist);
@@ -110,7 +133,9 @@ export class DefenseService {
   /** Operators' allowlist entries from the database: at start, and after a restore of Vigil's state. */
   async reloadAllowlist(): Promise<void> {
     const rows = await listAllowEntries(this.options.database.prisma);
-    this.allowlist.replaceUiEntries(rows.map((row) => ({ source: row.source, origin: 'ui' as const, reason: row.reason, createdBy: row.createdBy, createdAt: row.createdAt.toISOString() })));
+    this.allowlist.replaceUiEntries(
+      rows.map((row) => ({ source: row.source, origin: 'ui' as const, reason: row.reason, createdBy: row.createdBy, createdAt: row.createdAt.toISOString() })),
+    );
   }
 
   /**
@@ -220,14 +245,33 @@ export class DefenseService {
     await upsertAllowEntry(this.options.database.prisma, { source: input.source, reason: input.reason, createdBy: input.actor });
     this.allowlist.setUiEntry({ source: input.source, origin: 'ui', reason: input.reason, createdBy: input.actor, createdAt: new Date().toISOString() });
     this.options.onAllowlist?.();
-    await this.options.audit.append({ type: 'defense.allowlisted', severity: 'notice', actor: input.actor, action: `allowlist ${input.source}`, module: 'defense', resource: input.source, reason: input.reason, method: 'operator' });
+    await this.options.audit.append({
+      type: 'defense.allowlisted',
+      severity: 'notice',
+      actor: input.actor,
+      action: `allowlist ${input.source}`,
+      module: 'defense',
+      resource: input.source,
+      reason: input.reason,
+      method: 'operator',
+    });
   }
 
   async disallow(input: { source: string; reason: string; actor: string }): Promise<boolean> {
     const removed = await deleteAllowEntry(this.options.database.prisma, input.source);
     this.allowlist.removeUiEntry(input.source);
     this.options.onAllowlist?.();
-    if (removed) await this.options.audit.append({ type: 'defense.allowlist_removed', severity: 'notice', actor: input.actor, action: `remove ${input.source} from the allowlist`, module: 'defense', resource: input.source, reason: input.reason, method: 'operator' });
+    if (removed)
+      await this.options.audit.append({
+        type: 'defense.allowlist_removed',
+        severity: 'notice',
+        actor: input.actor,
+        action: `remove ${input.source} from the allowlist`,
+        module: 'defense',
+        resource: input.source,
+        reason: input.reason,
+        method: 'operator',
+      });
     return removed;
   }
 

@@ -39,13 +39,18 @@ describe('Detectors with the default scenarios', () => {
 
   it('brute force per user across many addresses', () => {
     const d = new Detectors(DEFAULT_SCENARIOS, () => 1);
-    const fired = Array.from({ length: 10 }, (_, i) => d.observe(signal({ kind: 'auth_failure', source: `198.51.100.${i}`, user: 'admin', at: T0 + i }))).flat();
+    const fired = Array.from({ length: 10 }, (_, i) =>
+      d.observe(signal({ kind: 'auth_failure', source: `198.51.100.${i}`, user: 'admin', at: T0 + i })),
+    ).flat();
     expect(fired.map((o) => [o.scenario.name, o.key])).toEqual([['brute-force-user', 'admin']]);
   });
 
   it('scanning: many 404s, or many distinct paths, but not one path repeated', () => {
     expect(pour(new Detectors(DEFAULT_SCENARIOS, () => 1), 30, 10_000, { status: 404 })).toContain('scan-not-found');
-    const d = new Detectors(DEFAULT_SCENARIOS.filter((s) => s.name === 'scan-paths'), () => 1);
+    const d = new Detectors(
+      DEFAULT_SCENARIOS.filter((s) => s.name === 'scan-paths'),
+      () => 1,
+    );
     for (let i = 0; i < 200; i++) expect(d.observe(signal({ path: '/same', at: T0 + i }))).toEqual([]);
     const distinct = Array.from({ length: 150 }, (_, i) => d.observe(signal({ path: `/wp-admin/${i}.php`, at: T0 + 1000 + i }))).flat();
     expect(distinct.map((o) => o.scenario.name)).toEqual(['scan-paths']);
@@ -56,7 +61,8 @@ describe('Detectors with the default scenarios', () => {
     const shared = new Detectors(scenarios, () => 1);
     const names: string[] = [];
     for (let i = 0; i < 60; i++) {
-      for (const source of ['192.0.2.1', '192.0.2.2', '192.0.2.3']) names.push(...shared.observe(signal({ kind: 'error', source, at: T0 + i * 100 })).map((o) => o.key));
+      for (const source of ['192.0.2.1', '192.0.2.2', '192.0.2.3'])
+        names.push(...shared.observe(signal({ kind: 'error', source, at: T0 + i * 100 })).map((o) => o.key));
     }
     expect(names).toEqual([]);
     const dominated = new Detectors(scenarios, () => 1);
@@ -72,7 +78,10 @@ describe('Detectors with the default scenarios', () => {
   });
 
   it('stays quiet for the blackhole time after a threat; abuse that went on meanwhile fires as it ends', () => {
-    const d = new Detectors([scenarioSchema.parse({ name: 'x', kinds: ['request'], capacity: 3, windowSeconds: 600, level: 'high', blackholeSeconds: 60 })], () => 1);
+    const d = new Detectors(
+      [scenarioSchema.parse({ name: 'x', kinds: ['request'], capacity: 3, windowSeconds: 600, level: 'high', blackholeSeconds: 60 })],
+      () => 1,
+    );
     const at = (s: number) => d.observe(signal({ at: T0 + s * 1000 })).length;
     expect([at(0), at(1), at(2)]).toEqual([0, 0, 1]);
     expect([at(3), at(4), at(5)]).toEqual([0, 0, 0]);
@@ -116,10 +125,15 @@ describe('resource abuse during a host spike', () => {
   it('counts a dominating source only while CPU or memory is over the limit', () => {
     const host = { cpuPercent: 20, memoryPercent: 30 };
     const spike = DEFAULT_SCENARIOS.filter((s) => s.name === 'resource-abuse-load');
-    const d = new Detectors(spike, () => 1, () => host);
+    const d = new Detectors(
+      spike,
+      () => 1,
+      () => host,
+    );
     const flood = () => {
       const names: string[] = [];
-      for (let i = 0; i < 60; i++) for (const o of d.observe({ kind: 'request', source: '203.0.113.5', origin: 'guard', at: 1_000 + i })) names.push(o.scenario.name);
+      for (let i = 0; i < 60; i++)
+        for (const o of d.observe({ kind: 'request', source: '203.0.113.5', origin: 'guard', at: 1_000 + i })) names.push(o.scenario.name);
       return names;
     };
     expect(flood()).toEqual([]);
@@ -127,10 +141,16 @@ describe('resource abuse during a host spike', () => {
     expect(flood()).toEqual(['resource-abuse-load']);
     host.cpuPercent = 20;
     host.memoryPercent = 97;
-    const shared = new Detectors(spike, () => 1, () => host);
+    const shared = new Detectors(
+      spike,
+      () => 1,
+      () => host,
+    );
     // Two sources sharing the load evenly: neither holds half of it past capacity first.
     const names: string[] = [];
-    for (let i = 0; i < 60; i++) for (const source of ['203.0.113.6', '203.0.113.7', '203.0.113.8']) for (const o of shared.observe({ kind: 'request', source, origin: 'guard', at: 5_000 + i })) names.push(o.scenario.name);
+    for (let i = 0; i < 60; i++)
+      for (const source of ['203.0.113.6', '203.0.113.7', '203.0.113.8'])
+        for (const o of shared.observe({ kind: 'request', source, origin: 'guard', at: 5_000 + i })) names.push(o.scenario.name);
     expect(names).toEqual([]);
   });
 });

@@ -215,14 +215,24 @@ export class Detectors {
       if (key === null) continue;
       const capacity = Math.max(1, Math.ceil(runner.capacity * counted.factor));
       const count = runner.pour(key, counted.signal, counted.now, capacity);
-      if (count !== null) (overflows ??= []).push({ scenario: runner.scenario, key: keyText(runner.scenario, key, counted.ip), source: counted.ip, count, signal: counted.signal });
+      if (count !== null)
+        (overflows ??= []).push({
+          scenario: runner.scenario,
+          key: keyText(runner.scenario, key, counted.ip),
+          source: counted.ip,
+          count,
+          signal: counted.signal,
+        });
     }
     return overflows;
   }
 
   private underPressure(limits: NonNullable<Scenario['whenHost']>): boolean {
     const host = this.host();
-    return (limits.cpuPercent !== undefined && host.cpuPercent >= limits.cpuPercent) || (limits.memoryPercent !== undefined && host.memoryPercent >= limits.memoryPercent);
+    return (
+      (limits.cpuPercent !== undefined && host.cpuPercent >= limits.cpuPercent) ||
+      (limits.memoryPercent !== undefined && host.memoryPercent >= limits.memoryPercent)
+    );
   }
 
   /** `budget` buckets per scenario at most (see ScenarioBuckets.sweep). */

@@ -23,7 +23,9 @@ describe('the guard fast path (real worker, SQLite)', () => {
   let t: TestWorker;
   beforeAll(async () => {
     t = await startDefenseWorker({ yaml: CONFIG });
-    const isolations = ['203.0.113.50', '2001:db8::/48', '198.51.100.128/25'].map((source) => api(t.port, '/api/v1/isolations', { json: { source, duration: '1h', reason: 'fast path test' }, token: TEST_API_TOKEN }));
+    const isolations = ['203.0.113.50', '2001:db8::/48', '198.51.100.128/25'].map((source) =>
+      api(t.port, '/api/v1/isolations', { json: { source, duration: '1h', reason: 'fast path test' }, token: TEST_API_TOKEN }),
+    );
     expect((await Promise.all(isolations)).map((res) => res.status)).toEqual([201, 201, 201]);
   });
   afterAll(async () => {
@@ -33,10 +35,18 @@ describe('the guard fast path (real worker, SQLite)', () => {
   it('answers with the base headers, and names the decision only on a refusal', async () => {
     const pass = await api(t.port, '/guard/check', { headers: { 'x-forwarded-for': '203.0.113.51' } });
     expect(pass.status).toBe(204);
-    expect([pass.headers.get('x-content-type-options'), pass.headers.get('cache-control'), pass.headers.get('x-vigil-decision')]).toEqual(['nosniff', 'no-store', null]);
+    expect([pass.headers.get('x-content-type-options'), pass.headers.get('cache-control'), pass.headers.get('x-vigil-decision')]).toEqual([
+      'nosniff',
+      'no-store',
+      null,
+    ]);
     const refused = await api(t.port, '/guard/check', { headers: { 'x-forwarded-for': '203.0.113.50' } });
     expect(refused.status).toBe(403);
-    expect([refused.headers.get('x-content-type-options'), refused.headers.get('cache-control'), refused.headers.get('x-vigil-decision')]).toEqual(['nosniff', 'no-store', 'isolated']);
+    expect([refused.headers.get('x-content-type-options'), refused.headers.get('cache-control'), refused.headers.get('x-vigil-decision')]).toEqual([
+      'nosniff',
+      'no-store',
+      'isolated',
+    ]);
   });
 
   it('believes forwarded headers only from the trusted proxy, and takes the rightmost hop that is not one', async () => {
@@ -77,7 +87,10 @@ describe('the guard fast path (real worker, SQLite)', () => {
     for (let i = 0; i < 20; i++) statuses.push((await forwarded(t.port, '198.51.100.99')).status);
     // The 20th check is answered before it is counted, and overflows the bucket.
     expect(statuses).toEqual(Array(20).fill(204));
-    expect(await waitFor(() => t.worker.defense.blocklist.get('198.51.100.99'), { what: 'the automatic isolation' })).toMatchObject({ origin: 'auto', scenario: 'flood' });
+    expect(await waitFor(() => t.worker.defense.blocklist.get('198.51.100.99'), { what: 'the automatic isolation' })).toMatchObject({
+      origin: 'auto',
+      scenario: 'flood',
+    });
     expect(await forwarded(t.port, '198.51.100.99')).toEqual({ status: 403, decision: 'isolated' });
     expect((await forwarded(t.port, '198.51.100.98')).status).toBe(204);
   });
@@ -90,7 +103,9 @@ describe('the guard fast path (real worker, SQLite)', () => {
   it('refuses a brute force reported through ingest at the guard', async () => {
     const events = Array.from({ length: 10 }, () => ({ type: 'auth_failure', source: '203.0.113.77' }));
     expect((await api(t.port, '/api/v1/events', { json: { events }, token: TEST_API_TOKEN })).status).toBe(202);
-    expect(await waitFor(async () => ((await forwarded(t.port, '203.0.113.77')).status === 403 ? true : null), { what: 'the guard refusing the brute force' })).toBe(true);
+    expect(
+      await waitFor(async () => ((await forwarded(t.port, '203.0.113.77')).status === 403 ? true : null), { what: 'the guard refusing the brute force' }),
+    ).toBe(true);
     expect(t.worker.defense.blocklist.get('203.0.113.77')).toMatchObject({ origin: 'auto', scenario: 'brute-force-critical' });
   });
 });

@@ -32,7 +32,8 @@ const decision = (id: number, source: string): DefenseDecision => ({
 describe.each(PROVIDERS)('isolation policy (%s)', (provider) => {
   let t: TestWorker;
   let operator: string;
-  const isolate = (token: string, source: string) => api<DefenseDecision & ErrorBody>(t.port, '/api/v1/isolations', { token, json: { source, reason: 'policy test', duration: '1h' } });
+  const isolate = (token: string, source: string) =>
+    api<DefenseDecision & ErrorBody>(t.port, '/api/v1/isolations', { token, json: { source, reason: 'policy test', duration: '1h' } });
 
   beforeAll(async () => {
     t = await startDefenseWorker({ yaml: CONFIG, provider });
@@ -72,7 +73,8 @@ describe.each(PROVIDERS)('isolation policy (%s)', (provider) => {
   });
 
   it('takes the role the web app names on the internal API, and the least one when it names none', async () => {
-    const internal = (json: Record<string, unknown>) => internalCall<ErrorBody>(t.port, '/internal/v1/defense/isolate', { reason: 'policy test', actor: 'user:carol', ...json });
+    const internal = (json: Record<string, unknown>) =>
+      internalCall<ErrorBody>(t.port, '/internal/v1/defense/isolate', { reason: 'policy test', actor: 'user:carol', ...json });
     expect((await internal({ source: '172.16.0.0/12' })).body.error.code).toBe('admin_required');
     expect((await internal({ source: '172.16.0.0/12', role: 'operator' })).body.error.code).toBe('admin_required');
     expect((await internal({ source: '172.16.0.0/12', role: 'admin' })).status).toBe(201);
@@ -85,23 +87,43 @@ describe.each(PROVIDERS)('isolation policy (%s)', (provider) => {
     for (const source of ['127.0.0.2', '198.51.100.10']) {
       for (let i = 0; i < 520; i++) t.worker.defense.signal({ kind: 'request', source, origin: 'guard', at: now });
     }
-    const threats = await waitFor(() => {
-      const found = t.worker.defense.threats.recent(100).filter((threat) => threat.scenario === 'rate-abuse-critical');
-      return found.length === 2 ? found : null;
-    }, { what: 'both floods to be detected' });
-    expect(threats.map((threat) => [threat.source, threat.action]).sort()).toEqual([['127.0.0.2', 'protected'], ['198.51.100.10', 'protected']]);
+    const threats = await waitFor(
+      () => {
+        const found = t.worker.defense.threats.recent(100).filter((threat) => threat.scenario === 'rate-abuse-critical');
+        return found.length === 2 ? found : null;
+      },
+      { what: 'both floods to be detected' },
+    );
+    expect(threats.map((threat) => [threat.source, threat.action]).sort()).toEqual([
+      ['127.0.0.2', 'protected'],
+      ['198.51.100.10', 'protected'],
+    ]);
     expect(t.worker.defense.blocklist.get('127.0.0.2')).toBeUndefined();
     expect(t.worker.defense.blocklist.get('198.51.100.10')).toBeUndefined();
-    const audited = await waitFor(async () => {
-      const events = (await readWholeChain(t.worker.database)).filter((e) => e.type === 'defense.threat' && e.details?.action === 'protected');
-      return events.length === 2 ? events : null;
-    }, { what: 'the skipped isolations to be audited' });
-    expect(audited.map((e) => e.details?.notIsolated)).toEqual(expect.arrayContaining([expect.stringContaining('loopback'), expect.stringContaining('trusted proxy')]));
+    const audited = await waitFor(
+      async () => {
+        const events = (await readWholeChain(t.worker.database)).filter((e) => e.type === 'defense.threat' && e.details?.action === 'protected');
+        return events.length === 2 ? events : null;
+      },
+      { what: 'the skipped isolations to be audited' },
+    );
+    expect(audited.map((e) => e.details?.notIsolated)).toEqual(
+      expect.arrayContaining([expect.stringContaining('loopback'), expect.stringContaining('trusted proxy')]),
+    );
   });
 
   it('does not enforce protected decisions read back from the database or announced by a leader', async () => {
     const prisma = t.worker.database.prisma;
-    const row = (source: string) => ({ source, origin: 'manual', scenario: null, reason: 'stored before the rule', actor: 'token:old', offence: 1, createdAt: new Date(), expiresAt: null });
+    const row = (source: string) => ({
+      source,
+      origin: 'manual',
+      scenario: null,
+      reason: 'stored before the rule',
+      actor: 'token:old',
+      offence: 1,
+      createdAt: new Date(),
+      expiresAt: null,
+    });
     await insertDecision(prisma, row('127.0.0.0/8'));
     await insertDecision(prisma, row('198.51.100.10'));
     await insertDecision(prisma, row('203.0.113.0/24'));

@@ -6,7 +6,13 @@ import type { Allowlist } from './allowlist';
 
 export type IsolationErrorCode = 'invalid_source' | 'allowlisted' | 'protected_source' | 'admin_required' | 'not_isolated';
 
-export const ISOLATION_ERROR_STATUS: Record<IsolationErrorCode, number> = { invalid_source: 422, allowlisted: 409, protected_source: 422, admin_required: 403, not_isolated: 404 };
+export const ISOLATION_ERROR_STATUS: Record<IsolationErrorCode, number> = {
+  invalid_source: 422,
+  allowlisted: 409,
+  protected_source: 422,
+  admin_required: 403,
+  not_isolated: 404,
+};
 
 export class IsolationError extends codedError('IsolationError', ISOLATION_ERROR_STATUS) {}
 
@@ -40,14 +46,26 @@ export class IsolationPolicy {
   /** Why `source` may not be isolated by `authority`, or null when it may. */
   refusal(source: ParsedSource, authority: IsolationAuthority): IsolationError | null {
     const loopback = LOOPBACK.find((range) => rangesOverlap(range, source));
-    if (loopback) return new IsolationError('protected_source', `${source.text} overlaps loopback (${loopback.text}), which Vigil itself uses; it is never isolated`);
+    if (loopback)
+      return new IsolationError('protected_source', `${source.text} overlaps loopback (${loopback.text}), which Vigil itself uses; it is never isolated`);
     const proxy = this.trustedProxies().find((range) => rangesOverlap(range, source));
-    if (proxy) return new IsolationError('protected_source', `${source.text} overlaps the trusted proxy ${proxy.text}; isolating it would cut off every client behind it, so it is never isolated`);
+    if (proxy)
+      return new IsolationError(
+        'protected_source',
+        `${source.text} overlaps the trusted proxy ${proxy.text}; isolating it would cut off every client behind it, so it is never isolated`,
+      );
     const allowed = isSingleAddress(source) ? this.deps.allowlist.match(source.text) : this.deps.allowlist.overlapping(source);
-    if (allowed) return new IsolationError('allowlisted', `${source.text} ${allowed.source === source.text ? 'is' : 'overlaps'} the allowlist entry ${allowed.source}, which is never isolated`);
+    if (allowed)
+      return new IsolationError(
+        'allowlisted',
+        `${source.text} ${allowed.source === source.text ? 'is' : 'overlaps'} the allowlist entry ${allowed.source}, which is never isolated`,
+      );
     const widest = this.deps.config().widestOperatorPrefix[source.family === 4 ? 'ipv4' : 'ipv6'];
     if (source.prefix < widest && authority !== 'system' && !roleAtLeast(authority, 'admin')) {
-      return new IsolationError('admin_required', `${source.text} is wider than /${widest}; isolating a range that broad is close to a lockdown and needs an admin`);
+      return new IsolationError(
+        'admin_required',
+        `${source.text} is wider than /${widest}; isolating a range that broad is close to a lockdown and needs an admin`,
+      );
     }
     return null;
   }

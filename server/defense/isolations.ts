@@ -84,7 +84,9 @@ export class Isolations {
    */
   mayEnforce(decision: DefenseDecision): boolean {
     const parsed = parseSource(decision.source);
-    const refusal = parsed ? this.deps.policy.refusal(parsed, 'system') : new IsolationError('invalid_source', `"${decision.source}" is not an IP address or CIDR range`);
+    const refusal = parsed
+      ? this.deps.policy.refusal(parsed, 'system')
+      : new IsolationError('invalid_source', `"${decision.source}" is not an IP address or CIDR range`);
     if (refusal) this.deps.log.warn({ decision: decision.id, source: decision.source, reason: refusal.message }, 'stored isolation not enforced');
     return refusal === null;
   }

@@ -13,7 +13,14 @@ describe.each(PROVIDERS)('the mode last announced (%s)', (provider) => {
     store = await createAuditedDatabase(provider);
     const { db, audit } = store;
     const announce = async (type: string, from: string, to: string) => {
-      await audit.append({ type, severity: 'high', actor: 'system', action: `defense mode ${from} → ${to}`, module: 'defense', details: { from, to, expiresAt: null } });
+      await audit.append({
+        type,
+        severity: 'high',
+        actor: 'system',
+        action: `defense mode ${from} → ${to}`,
+        module: 'defense',
+        details: { from, to, expiresAt: null },
+      });
       await audit.flush();
       return readLastElevation(db.database);
     };

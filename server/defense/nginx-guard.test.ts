@@ -34,7 +34,14 @@ describe('nginx auth_request in front of the guard', () => {
     const upstreamPort = (upstream.address() as { port: number }).port;
     dir = makeTempDir('vigil-nginx-');
     proxyPort = await findFreePort();
-    proxy = await startNginxGuard({ nginx: nginxPath(), dir: dir.path, listenPort: proxyPort, listenAddresses: ['127.0.0.1', outsiderHost.hostAddress], workerPort: t.port, upstreamPort });
+    proxy = await startNginxGuard({
+      nginx: nginxPath(),
+      dir: dir.path,
+      listenPort: proxyPort,
+      listenAddresses: ['127.0.0.1', outsiderHost.hostAddress],
+      workerPort: t.port,
+      upstreamPort,
+    });
   });
 
   afterAll(async () => {

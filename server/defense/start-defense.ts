@@ -70,7 +70,13 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
   config.onChange(() => ipLists.reconfigure());
   registerBlocklistRoutes(router, { ipLists });
   // The CrowdSec bouncers that pull the decision stream, as `cscli bouncers list` shows them.
-  const bouncers = await registerBouncerRoutes(router, { db: db.database.prisma, audit, log, deliveredTo: (tokenId) => defense.stream.lastDelivered(tokenId), httpServer });
+  const bouncers = await registerBouncerRoutes(router, {
+    db: db.database.prisma,
+    audit,
+    log,
+    deliveredTo: (tokenId) => defense.stream.lastDelivered(tokenId),
+    httpServer,
+  });
   return {
     defense,
     ipLists,

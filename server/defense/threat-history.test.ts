@@ -21,8 +21,21 @@ const threat: DefenseThreat = {
 /** The event as the defense appends it (what the chain stores of it). */
 function eventOf(details: ChainedAuditEvent['details'], overrides: Partial<ChainedAuditEvent> = {}): ChainedAuditEvent {
   return {
-    seq: 1, eventId: 'e1', at: '2026-03-01T10:00:00.250Z', type: 'defense.threat', severity: 'critical', actor: 'system', action: 'brute-force detected',
-    module: 'defense', resource: threat.key, reason: '5 events within 600 s (capacity 5)', method: 'ingest', source: threat.source, details, prevHash: '0', hash: '1',
+    seq: 1,
+    eventId: 'e1',
+    at: '2026-03-01T10:00:00.250Z',
+    type: 'defense.threat',
+    severity: 'critical',
+    actor: 'system',
+    action: 'brute-force detected',
+    module: 'defense',
+    resource: threat.key,
+    reason: '5 events within 600 s (capacity 5)',
+    method: 'ingest',
+    source: threat.source,
+    details,
+    prevHash: '0',
+    hash: '1',
     ...overrides,
   };
 }
@@ -47,7 +60,10 @@ describe('threats read back from the audit trail', () => {
 describe('a feed restored from the audit trail', () => {
   it('holds the stored threats first and each threat once, whenever it is restored', () => {
     const feed = new ThreatFeed();
-    const stored = [{ ...threat, id: 'a' }, { ...threat, id: 'b' }];
+    const stored = [
+      { ...threat, id: 'a' },
+      { ...threat, id: 'b' },
+    ];
     feed.add({ ...threat, id: 'c' });
     feed.restore(stored);
     expect(feed.recent(10).map((t) => t.id)).toEqual(['c', 'b', 'a']);

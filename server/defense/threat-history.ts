@@ -21,7 +21,16 @@ const threatDetailsSchema = z.object({
 
 /** The audit event for a threat, as the defense writes it: the trail is where the feed is rebuilt from. */
 export function threatAuditDetails(threat: DefenseThreat): JsonObject {
-  return { threatId: threat.id, level: threat.level, groupBy: threat.groupBy, action: threat.action, mode: threat.modeAtDetection, scenario: threat.scenario, count: threat.count, at: threat.at };
+  return {
+    threatId: threat.id,
+    level: threat.level,
+    groupBy: threat.groupBy,
+    action: threat.action,
+    mode: threat.modeAtDetection,
+    scenario: threat.scenario,
+    count: threat.count,
+    at: threat.at,
+  };
 }
 
 /** A threat read back from its audit event; null for an event that is not one the defense wrote. */

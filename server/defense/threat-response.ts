@@ -58,7 +58,13 @@ export async function respondToOverflow(deps: ThreatResponseDeps, overflow: Over
   deps.modes.recordThreat(threat.level, overflow.signal.at);
   try {
     if (action === 'isolated') {
-      await deps.isolations.isolate({ source: target!, actor: 'system', origin: 'auto', scenario: scenario.name, reason: `${scenario.name}: ${overflow.count} events from ${overflow.key}` });
+      await deps.isolations.isolate({
+        source: target!,
+        actor: 'system',
+        origin: 'auto',
+        scenario: scenario.name,
+        reason: `${scenario.name}: ${overflow.count} events from ${overflow.key}`,
+      });
     }
   } catch (error) {
     threat.action = 'recorded';

@@ -24,7 +24,11 @@ export function readDrillHistory(dataDir: string): DrillRun[] {
  * Keeps the run (a JSON file: no migration for a table the dashboard only charts) and audits
  * it as `drill.completed` with the numbers, so the trail holds every run for good.
  */
-export async function recordDrillRun(input: { dataDir: string; run: DrillRun; audit: { append(event: AuditEventInput): Promise<unknown> } | null }): Promise<void> {
+export async function recordDrillRun(input: {
+  dataDir: string;
+  run: DrillRun;
+  audit: { append(event: AuditEventInput): Promise<unknown> } | null;
+}): Promise<void> {
   const { run } = input;
   const file = historyFile(input.dataDir);
   mkdirSync(path.dirname(file), { recursive: true });
@@ -42,7 +46,19 @@ export async function recordDrillRun(input: { dataDir: string; run: DrillRun; au
     method: 'drill',
     resource: `drill:${run.id}`,
     reason: failed.length > 0 ? `not recovered in time: ${failed.join(', ')}` : null,
-    details: { runId: run.id, harder: run.harder, results: run.results.map(({ scenario, concurrentFaults, mttdMs, mttrMs, limitMs, passed, skipped }) => ({ scenario, concurrentFaults, mttdMs, mttrMs, limitMs, passed, skipped })) },
+    details: {
+      runId: run.id,
+      harder: run.harder,
+      results: run.results.map(({ scenario, concurrentFaults, mttdMs, mttrMs, limitMs, passed, skipped }) => ({
+        scenario,
+        concurrentFaults,
+        mttdMs,
+        mttrMs,
+        limitMs,
+        passed,
+        skipped,
+      })),
+    },
   });
 }
 
@@ -58,9 +74,20 @@ const ms = (value: number | null) => (value === null ? '—' : value < 1000 ? `$
 
 /** The table `npm run drill` prints. */
 export function drillTable(run: DrillRun): string {
-  const rows = run.results.map((r) => [r.scenario + (r.concurrentFaults > 1 ? ` (×${r.concurrentFaults})` : ''), ms(r.mttdMs), ms(r.mttrMs), r.skipped ? '—' : ms(r.limitMs), r.skipped ? 'skipped' : r.passed ? 'yes' : 'NO', r.note]);
+  const rows = run.results.map((r) => [
+    r.scenario + (r.concurrentFaults > 1 ? ` (×${r.concurrentFaults})` : ''),
+    ms(r.mttdMs),
+    ms(r.mttrMs),
+    r.skipped ? '—' : ms(r.limitMs),
+    r.skipped ? 'skipped' : r.passed ? 'yes' : 'NO',
+    r.note,
+  ]);
   const headers = ['scenario', 'MTTD', 'MTTR', 'limit', 'passed', 'note'];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

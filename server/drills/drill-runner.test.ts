@@ -24,7 +24,10 @@ function leftoverDemoProcesses(): number[] {
 }
 
 /** This process's drill mounts only: drills of other processes on the machine come and go meanwhile. */
-const drillMounts = () => readFileSync('/proc/mounts', 'utf8').split('\n').filter((line) => line.startsWith(`${scratchMountSource()} `));
+const drillMounts = () =>
+  readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith(`${scratchMountSource()} `));
 
 let dir: TempDir | null = null;
 afterEach(() => dir?.remove());
@@ -52,9 +55,19 @@ describe('chaos drills', () => {
   }, 120_000);
 
   it('injects faults at once in the harder mode, and a hung process is restarted', async () => {
-    const run = await runDrill({ scenarios: ['kill', 'http-500', 'hang'], together: ['kill', 'http-500', 'hang'], actor: 'test', searchPath, log: silentLogger() });
+    const run = await runDrill({
+      scenarios: ['kill', 'http-500', 'hang'],
+      together: ['kill', 'http-500', 'hang'],
+      actor: 'test',
+      searchPath,
+      log: silentLogger(),
+    });
     expect(run.harder).toBe(true);
-    expect(run.results.map((r) => [r.scenario, r.concurrentFaults, r.passed])).toEqual([['kill', 3, true], ['http-500', 3, true], ['hang', 3, true]]);
+    expect(run.results.map((r) => [r.scenario, r.concurrentFaults, r.passed])).toEqual([
+      ['kill', 3, true],
+      ['http-500', 3, true],
+      ['hang', 3, true],
+    ]);
     expect(run.results[2].note).toMatch(/transient \(network\)/);
     expect(leftoverDemoProcesses()).toEqual([]);
   }, 120_000);
@@ -63,16 +76,36 @@ describe('chaos drills', () => {
     dir = makeTempDir('vigil-drill-history-');
     const audit: AuditEventInput[] = [];
     const sink = { append: async (event: AuditEventInput) => void audit.push(event) };
-    const run = (n: number, passed: boolean): DrillRun => ({ id: `run-${n}`, startedAt: new Date(Date.UTC(2026, 10, n)).toISOString(), finishedAt: new Date(Date.UTC(2026, 10, n)).toISOString(), actor: 'schedule', harder: false, passed, results: [
-      { scenario: 'kill', concurrentFaults: 1, mttdMs: 3, mttrMs: 300, limitMs: 5000, passed: true, skipped: false, note: '' },
-      { scenario: 'hang', concurrentFaults: 1, mttdMs: 3000, mttrMs: passed ? 3000 : null, limitMs: 20_000, passed, skipped: false, note: '' },
-    ] });
-    for (const [n, passed] of [[1, true], [2, false], [3, true], [4, true]] as const) await recordDrillRun({ dataDir: dir.path, run: run(n, passed), audit: sink });
+    const run = (n: number, passed: boolean): DrillRun => ({
+      id: `run-${n}`,
+      startedAt: new Date(Date.UTC(2026, 10, n)).toISOString(),
+      finishedAt: new Date(Date.UTC(2026, 10, n)).toISOString(),
+      actor: 'schedule',
+      harder: false,
+      passed,
+      results: [
+        { scenario: 'kill', concurrentFaults: 1, mttdMs: 3, mttrMs: 300, limitMs: 5000, passed: true, skipped: false, note: '' },
+        { scenario: 'hang', concurrentFaults: 1, mttdMs: 3000, mttrMs: passed ? 3000 : null, limitMs: 20_000, passed, skipped: false, note: '' },
+      ],
+    });
+    for (const [n, passed] of [
+      [1, true],
+      [2, false],
+      [3, true],
+      [4, true],
+    ] as const)
+      await recordDrillRun({ dataDir: dir.path, run: run(n, passed), audit: sink });
     const history = readDrillHistory(dir.path);
     expect(history.map((r) => r.id)).toEqual(['run-4', 'run-3', 'run-2', 'run-1']);
     expect(passingStreaks(history, ['kill', 'hang', 'latency'])).toEqual(['kill']);
     expect(audit).toHaveLength(4);
     expect(audit[1]).toMatchObject({ type: 'drill.completed', severity: 'warning', reason: 'not recovered in time: hang' });
-    expect(audit[3].details).toMatchObject({ runId: 'run-4', results: [{ scenario: 'kill', mttdMs: 3, mttrMs: 300, passed: true }, { scenario: 'hang', passed: true }] });
+    expect(audit[3].details).toMatchObject({
+      runId: 'run-4',
+      results: [
+        { scenario: 'kill', mttdMs: 3, mttrMs: 300, passed: true },
+        { scenario: 'hang', passed: true },
+      ],
+    });
   });
 });

@@ -57,7 +57,13 @@ class IncidentWatch {
 }
 
 /** Injects one scenario's fault and measures detection and recovery against its limit. */
-async function drillOne(setup: ScenarioSetup, engine: HealingEngine, watch: IncidentWatch, concurrentFaults: number, signal?: AbortSignal): Promise<DrillResult> {
+async function drillOne(
+  setup: ScenarioSetup,
+  engine: HealingEngine,
+  watch: IncidentWatch,
+  concurrentFaults: number,
+  signal?: AbortSignal,
+): Promise<DrillResult> {
   const base = { scenario: setup.name, concurrentFaults, limitMs: setup.limitMs, skipped: false };
   const injectedAt = await setup.inject(engine);
   const detected = await until(() => watch.after(setup.module.name, injectedAt), setup.limitMs, signal);
@@ -108,7 +114,16 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
       try {
         setups.push(await setUpScenario(name, { files, dir, intervalSeconds: options.intervalSeconds ?? 1 }));
       } catch (error) {
-        results.push({ scenario: name, concurrentFaults: 1, mttdMs: null, mttrMs: null, limitMs: 0, passed: false, skipped: true, note: (error as Error).message });
+        results.push({
+          scenario: name,
+          concurrentFaults: 1,
+          mttdMs: null,
+          mttrMs: null,
+          limitMs: 0,
+          passed: false,
+          skipped: true,
+          note: (error as Error).message,
+        });
       }
     }
     database = await openDrillDatabase(dir);
@@ -128,7 +143,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
     await engine.start();
     const running = engine;
     const allUp = await until(() => running.list().every((m) => m.state === 'up'), 30_000, options.signal);
-    if (!allUp) throw new Error(`demo services did not come up: ${running.list().filter((m) => m.state !== 'up').map((m) => `${m.name} ${m.state} (${m.message})`).join(', ')}`);
+    if (!allUp)
+      throw new Error(
+        `demo services did not come up: ${running
+          .list()
+          .filter((m) => m.state !== 'up')
+          .map((m) => `${m.name} ${m.state} (${m.message})`)
+          .join(', ')}`,
+      );
     const together = setups.filter((s) => options.together?.includes(s.name));
     const alone = setups.filter((s) => !together.includes(s));
     const groups = [...(together.length > 1 ? [together] : together.map((s) => [s])), ...alone.map((s) => [s])];
@@ -145,11 +167,21 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
     await engine?.close().catch((error: unknown) => options.log.warn({ err: (error as Error).message }, 'drill: engine did not close cleanly'));
     for (const setup of setups) {
       if (setup.service) await stopChild(setup.service);
-      await setup.scratch?.unmount().catch((error: unknown) => options.log.error({ err: (error as Error).message }, 'drill: could not unmount the scratch disk'));
+      await setup.scratch
+        ?.unmount()
+        .catch((error: unknown) => options.log.error({ err: (error as Error).message }, 'drill: could not unmount the scratch disk'));
     }
     await database?.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
   const ordered = options.scenarios.map((name) => results.find((r) => r.scenario === name)!).filter(Boolean);
-  return { id: randomUUID(), startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), actor: options.actor, harder: (options.together?.length ?? 0) > 1, passed: ordered.every((r) => r.passed || r.skipped), results: ordered };
+  return {
+    id: randomUUID(),
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    actor: options.actor,
+    harder: (options.together?.length ?? 0) > 1,
+    passed: ordered.every((r) => r.passed || r.skipped),
+    results: ordered,
+  };
 }

@@ -58,7 +58,12 @@ async function supervised(name: ScenarioName, context: ScenarioContext, limitMs:
   return { name, module: definition, port, limitMs, ready: always, inject: async (engine) => signalSupervised(engine, definition.name, signal) };
 }
 
-async function unowned(name: ScenarioName, context: ScenarioContext, limitMs: number, options: { scratch?: ScratchDisk; restart: ModuleDefinition['restart']; timeoutSeconds?: number }): Promise<Omit<ScenarioSetup, 'inject' | 'ready'>> {
+async function unowned(
+  name: ScenarioName,
+  context: ScenarioContext,
+  limitMs: number,
+  options: { scratch?: ScratchDisk; restart: ModuleDefinition['restart']; timeoutSeconds?: number },
+): Promise<Omit<ScenarioSetup, 'inject' | 'ready'>> {
   const port = await freePort();
   const service = spawnDemoService(context.files, demoEnv(port, options.scratch?.dir));
   const definition = moduleSchema.parse({
@@ -91,7 +96,10 @@ export async function setUpScenario(name: ScenarioName, context: ScenarioContext
         ...setup,
         ready: (engine) => engine.runtime(setup.module.name)?.baseline.current != null,
         // Well over twice the learned baseline even when a busy host made that baseline slow.
-        inject: async (engine) => (await setFault(setup.port, { delayMs: Math.min(2000, Math.max(300, Math.round(4 * (engine.runtime(setup.module.name)?.baseline.current ?? 0)))) }), Date.now()),
+        inject: async (engine) => (
+          await setFault(setup.port, { delayMs: Math.min(2000, Math.max(300, Math.round(4 * (engine.runtime(setup.module.name)?.baseline.current ?? 0)))) }),
+          Date.now()
+        ),
         liftAfterMs: 2000,
         lift: () => setFault(setup.port, {}),
       };

@@ -34,7 +34,9 @@ export async function mountScratchDisk(parent: string): Promise<ScratchDisk> {
     await run('mount', ['-t', 'tmpfs', '-o', `size=${QUOTA_KB}k,mode=0700`, scratchMountSource(), dir], { timeout: 5000 });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`cannot mount a ${QUOTA_KB} KB tmpfs for the disk scenario (${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}); run the drill as root`);
+    throw new Error(
+      `cannot mount a ${QUOTA_KB} KB tmpfs for the disk scenario (${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}); run the drill as root`,
+    );
   }
   let mounted = true;
   return {

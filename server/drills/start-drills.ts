@@ -8,7 +8,21 @@ import type { Logger } from '../log';
 import { DrillService } from './drill-service';
 
 /** Chaos drills against Vigil itself; the leader runs the schedule. */
-export function startDrills({ env, audit, log, config, duties, router }: { env: WorkerEnv; audit: AuditWriter; log: Logger; config: ConfigWatcher; duties: LeaderDuties; router: Router }) {
+export function startDrills({
+  env,
+  audit,
+  log,
+  config,
+  duties,
+  router,
+}: {
+  env: WorkerEnv;
+  audit: AuditWriter;
+  log: Logger;
+  config: ConfigWatcher;
+  duties: LeaderDuties;
+  router: Router;
+}) {
   const drills = new DrillService({ dataDir: env.dataDir, searchPath: env.searchPath, audit, log, config: () => config.loaded.config.drills });
   registerDrillRoutes(router, { drills });
   duties.add({ start: () => drills.startSchedule(), stop: () => drills.close() });

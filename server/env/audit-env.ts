@@ -8,8 +8,17 @@ export const auditKeyEnvShape = {
 
 export const auditEnvShape = {
   ...auditKeyEnvShape,
-  VIGIL_AUDIT_CHECKPOINT_EVERY: z.coerce.number({ message: 'must be a whole number of events' }).int().min(1, 'must be at least 1').max(10_000_000).default(1000),
-  VIGIL_AUDIT_CHECKPOINT_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).positive('must be more than 0').max(24 * 60).default(10),
+  VIGIL_AUDIT_CHECKPOINT_EVERY: z.coerce
+    .number({ message: 'must be a whole number of events' })
+    .int()
+    .min(1, 'must be at least 1')
+    .max(10_000_000)
+    .default(1000),
+  VIGIL_AUDIT_CHECKPOINT_MINUTES: z.coerce
+    .number({ message: 'must be a number of minutes' })
+    .positive('must be more than 0')
+    .max(24 * 60)
+    .default(10),
   VIGIL_AUDIT_RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days (0 keeps forever)' }).min(0).max(36_500).default(0),
 };
 

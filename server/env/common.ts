@@ -7,9 +7,7 @@ import { EnvError } from './env-error';
 
 export const port = z.coerce.number({ message: 'must be a port number' }).int().min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
 
-export const databaseUrl = z
-  .string()
-  .refine((url) => /^(file:|postgres(ql)?:\/\/)/i.test(url), 'must start with file: (SQLite) or postgresql:// (PostgreSQL)');
+export const databaseUrl = z.string().refine((url) => /^(file:|postgres(ql)?:\/\/)/i.test(url), 'must start with file: (SQLite) or postgresql:// (PostgreSQL)');
 
 export const commonEnvShape = {
   VIGIL_DATA_DIR: z.string().min(1).default('./var'),
@@ -76,7 +74,14 @@ export function loadOrCreateSecret(dataDir: string, fromEnv?: string): string {
   }
 }
 
-export function resolveCommonEnv(raw: { VIGIL_DATA_DIR: string; DATABASE_URL?: string; VIGIL_SECRET?: string; LOG_LEVEL: string; VIGIL_SQLITE_BUSY_TIMEOUT_MS: number; PATH: string }): CommonEnv {
+export function resolveCommonEnv(raw: {
+  VIGIL_DATA_DIR: string;
+  DATABASE_URL?: string;
+  VIGIL_SECRET?: string;
+  LOG_LEVEL: string;
+  VIGIL_SQLITE_BUSY_TIMEOUT_MS: number;
+  PATH: string;
+}): CommonEnv {
   const dataDir = ensureDataDir(raw.VIGIL_DATA_DIR);
   const url = raw.DATABASE_URL ?? defaultDatabaseUrl(dataDir);
   return {

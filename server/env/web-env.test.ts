@@ -47,18 +47,33 @@ describe('loadWebEnv', () => {
 
   it('derives the worker URL from WORKER_PORT unless VIGIL_WORKER_URL is given', () => {
     expect(loadWebEnv({ ...base(), WORKER_PORT: '4100' })).toMatchObject({ workerPort: 4100, workerUrl: 'http://127.0.0.1:4100' });
-    expect(loadWebEnv({ ...base(), WORKER_PORT: '4100', VIGIL_WORKER_URL: 'http://worker.internal:9000' })).toMatchObject({ workerPort: 4100, workerUrl: 'http://worker.internal:9000' });
+    expect(loadWebEnv({ ...base(), WORKER_PORT: '4100', VIGIL_WORKER_URL: 'http://worker.internal:9000' })).toMatchObject({
+      workerPort: 4100,
+      workerUrl: 'http://worker.internal:9000',
+    });
   });
 
   it('reads every variable it documents', () => {
     const env = loadWebEnv({
-      ...base(), PORT: '8080', DATABASE_URL: 'postgresql://vigil:pw@db.internal:5432/vigil', VIGIL_SECRET: 's'.repeat(32), LOG_LEVEL: 'warn',
-      VIGIL_WORKER_PUBLIC_URL: 'https://vigil.example.com:3001', VIGIL_SESSION_IDLE_HOURS: '0.5', VIGIL_SESSION_MAX_DAYS: '2',
+      ...base(),
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://vigil:pw@db.internal:5432/vigil',
+      VIGIL_SECRET: 's'.repeat(32),
+      LOG_LEVEL: 'warn',
+      VIGIL_WORKER_PUBLIC_URL: 'https://vigil.example.com:3001',
+      VIGIL_SESSION_IDLE_HOURS: '0.5',
+      VIGIL_SESSION_MAX_DAYS: '2',
       VIGIL_SQLITE_BUSY_TIMEOUT_MS: '0',
     });
     expect(env).toMatchObject({
-      port: 8080, databaseUrl: 'postgresql://vigil:pw@db.internal:5432/vigil', databaseProvider: 'postgresql', secret: 's'.repeat(32), logLevel: 'warn',
-      workerPublicUrl: 'https://vigil.example.com:3001', sessionPolicy: { absoluteMs: 2 * 86_400_000, idleMs: 1_800_000 }, sqliteBusyTimeoutMs: 0,
+      port: 8080,
+      databaseUrl: 'postgresql://vigil:pw@db.internal:5432/vigil',
+      databaseProvider: 'postgresql',
+      secret: 's'.repeat(32),
+      logLevel: 'warn',
+      workerPublicUrl: 'https://vigil.example.com:3001',
+      sessionPolicy: { absoluteMs: 2 * 86_400_000, idleMs: 1_800_000 },
+      sqliteBusyTimeoutMs: 0,
     });
   });
 
@@ -83,14 +98,36 @@ describe('loadWebEnv', () => {
   });
 
   it('names each bad variable, once', () => {
-    const error = envError({ ...base(), PORT: 'x', WORKER_PORT: '0', VIGIL_WORKER_URL: 'not a url', VIGIL_SESSION_IDLE_HOURS: '-1', VIGIL_SESSION_MAX_DAYS: 'week', VIGIL_SQLITE_BUSY_TIMEOUT_MS: '-5' });
-    const named = error.message.split('\n').slice(1).map((line) => line.trim().split(':')[0]);
-    expect(named.sort()).toEqual(['PORT', 'VIGIL_SESSION_IDLE_HOURS', 'VIGIL_SESSION_MAX_DAYS', 'VIGIL_SQLITE_BUSY_TIMEOUT_MS', 'VIGIL_WORKER_URL', 'WORKER_PORT']);
+    const error = envError({
+      ...base(),
+      PORT: 'x',
+      WORKER_PORT: '0',
+      VIGIL_WORKER_URL: 'not a url',
+      VIGIL_SESSION_IDLE_HOURS: '-1',
+      VIGIL_SESSION_MAX_DAYS: 'week',
+      VIGIL_SQLITE_BUSY_TIMEOUT_MS: '-5',
+    });
+    const named = error.message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(':')[0]);
+    expect(named.sort()).toEqual([
+      'PORT',
+      'VIGIL_SESSION_IDLE_HOURS',
+      'VIGIL_SESSION_MAX_DAYS',
+      'VIGIL_SQLITE_BUSY_TIMEOUT_MS',
+      'VIGIL_WORKER_URL',
+      'WORKER_PORT',
+    ]);
     expect(error.message).toContain('VIGIL_WORKER_URL: must be a URL such as http://127.0.0.1:3001');
   });
 
   it('reads VIGIL_TRUSTED_PROXIES as a comma-separated list of addresses and ranges', () => {
-    expect(loadWebEnv({ ...base(), VIGIL_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.0.2.7 ,,fd00::/8' }).trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.7', 'fd00::/8']);
+    expect(loadWebEnv({ ...base(), VIGIL_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.0.2.7 ,,fd00::/8' }).trustedProxies).toEqual([
+      '10.0.0.0/8',
+      '192.0.2.7',
+      'fd00::/8',
+    ]);
   });
 
   it.each(['10.0.0.0/33', 'proxy.internal', '10.0.0.1, nonsense'])('names VIGIL_TRUSTED_PROXIES for %j', (value) => {
@@ -100,7 +137,10 @@ describe('loadWebEnv', () => {
 
   it('reads the unattended administrator, and names a short VIGIL_ADMIN_PASSWORD without printing it', () => {
     expect(loadWebEnv(base()).bootstrapAdmin).toBeNull();
-    expect(loadWebEnv({ ...base(), VIGIL_ADMIN_PASSWORD: 'a long admin password' }).bootstrapAdmin).toEqual({ username: 'admin', password: 'a long admin password' });
+    expect(loadWebEnv({ ...base(), VIGIL_ADMIN_PASSWORD: 'a long admin password' }).bootstrapAdmin).toEqual({
+      username: 'admin',
+      password: 'a long admin password',
+    });
     expect(loadWebEnv({ ...base(), VIGIL_ADMIN_USER: 'ops', VIGIL_ADMIN_PASSWORD: 'a long admin password' }).bootstrapAdmin?.username).toBe('ops');
     const error = envError({ ...base(), VIGIL_ADMIN_PASSWORD: 'hunter2' });
     expect(error.message).toContain('VIGIL_ADMIN_PASSWORD: must be at least 12 characters (value hidden)');

@@ -9,7 +9,11 @@ const webShape = {
   VIGIL_WORKER_URL: z.url('must be a URL such as http://127.0.0.1:3001').optional(),
   VIGIL_WORKER_PUBLIC_URL: z.url('must be a URL the browser can reach').optional(),
   VIGIL_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
-  VIGIL_SESSION_IDLE_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().max(24 * 30).default(12),
+  VIGIL_SESSION_IDLE_HOURS: z.coerce
+    .number({ message: 'must be a number of hours' })
+    .positive()
+    .max(24 * 30)
+    .default(12),
   VIGIL_TRUSTED_PROXIES: z
     .string()
     .optional()
@@ -21,7 +25,10 @@ const webShape = {
         else throw error;
       }
     }),
-  VIGIL_ADMIN_USER: z.string().regex(/^[a-zA-Z0-9_.@-]{3,64}$/, 'must be 3-64 letters, digits or _ . @ -').default('admin'),
+  VIGIL_ADMIN_USER: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.@-]{3,64}$/, 'must be 3-64 letters, digits or _ . @ -')
+    .default('admin'),
   VIGIL_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   VIGIL_SESSION_MAX_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().max(365).default(7),
 };
@@ -42,7 +49,10 @@ export interface WebEnv extends CommonEnv {
 }
 
 function splitList(value: string): string[] {
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 export function loadWebEnv(source: Record<string, string | undefined> = process.env): WebEnv {

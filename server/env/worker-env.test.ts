@@ -59,28 +59,65 @@ describe('loadWorkerEnv', () => {
   });
 
   it('reads the audit variables and names a bad one', () => {
-    const env = loadWorkerEnv({ ...base(), VIGIL_AUDIT_KEY_PATH: tmp.join('keys', 'a.key'), VIGIL_AUDIT_CHECKPOINT_EVERY: '50', VIGIL_AUDIT_CHECKPOINT_MINUTES: '0.5', VIGIL_AUDIT_RETENTION_DAYS: '90' });
-    expect(env).toMatchObject({ auditKeyPath: tmp.join('keys', 'a.key'), auditCheckpointEvery: 50, auditCheckpointMs: 30_000, auditRetentionMs: 90 * 86_400_000 });
+    const env = loadWorkerEnv({
+      ...base(),
+      VIGIL_AUDIT_KEY_PATH: tmp.join('keys', 'a.key'),
+      VIGIL_AUDIT_CHECKPOINT_EVERY: '50',
+      VIGIL_AUDIT_CHECKPOINT_MINUTES: '0.5',
+      VIGIL_AUDIT_RETENTION_DAYS: '90',
+    });
+    expect(env).toMatchObject({
+      auditKeyPath: tmp.join('keys', 'a.key'),
+      auditCheckpointEvery: 50,
+      auditCheckpointMs: 30_000,
+      auditRetentionMs: 90 * 86_400_000,
+    });
     expect(() => loadWorkerEnv({ ...base(), VIGIL_AUDIT_CHECKPOINT_EVERY: '0' })).toThrow(/VIGIL_AUDIT_CHECKPOINT_EVERY: must be at least 1/);
     expect(() => loadWorkerEnv({ ...base(), VIGIL_AUDIT_RETENTION_DAYS: 'soon' })).toThrow(/VIGIL_AUDIT_RETENTION_DAYS/);
   });
 
   it('reads every variable it documents', () => {
     const env = loadWorkerEnv({
-      ...base(), WORKER_PORT: '4100', WORKER_HOST: '127.0.0.1', DATABASE_URL: 'postgresql://vigil:pw@db.internal:5432/vigil',
-      VIGIL_SECRET: 's'.repeat(40), VIGIL_SAMPLE_INTERVAL_MS: '1000', VIGIL_RAW_RETENTION_HOURS: '2', VIGIL_ROLLUP_RETENTION_DAYS: '7',
-      VIGIL_DEGRADATION_HYSTERESIS: '5', VIGIL_DEGRADATION_CONFIRM_SAMPLES: '4', VIGIL_DISK_MOUNTS: '/, /data ,,', VIGIL_API_TOKEN: 't'.repeat(30),
+      ...base(),
+      WORKER_PORT: '4100',
+      WORKER_HOST: '127.0.0.1',
+      DATABASE_URL: 'postgresql://vigil:pw@db.internal:5432/vigil',
+      VIGIL_SECRET: 's'.repeat(40),
+      VIGIL_SAMPLE_INTERVAL_MS: '1000',
+      VIGIL_RAW_RETENTION_HOURS: '2',
+      VIGIL_ROLLUP_RETENTION_DAYS: '7',
+      VIGIL_DEGRADATION_HYSTERESIS: '5',
+      VIGIL_DEGRADATION_CONFIRM_SAMPLES: '4',
+      VIGIL_DISK_MOUNTS: '/, /data ,,',
+      VIGIL_API_TOKEN: 't'.repeat(30),
       VIGIL_INTEGRITY_SELF: 'false',
     });
     expect(env).toMatchObject({
-      port: 4100, host: '127.0.0.1', databaseProvider: 'postgresql', secret: 's'.repeat(40), sampleIntervalMs: 1000, rawRetentionMs: 7_200_000,
-      rollupRetentionMs: 7 * 86_400_000, hysteresis: 5, confirmSamples: 4, diskMounts: ['/', '/data'], apiToken: 't'.repeat(30), logLevel: 'silent', integritySelf: false,
+      port: 4100,
+      host: '127.0.0.1',
+      databaseProvider: 'postgresql',
+      secret: 's'.repeat(40),
+      sampleIntervalMs: 1000,
+      rawRetentionMs: 7_200_000,
+      rollupRetentionMs: 7 * 86_400_000,
+      hysteresis: 5,
+      confirmSamples: 4,
+      diskMounts: ['/', '/data'],
+      apiToken: 't'.repeat(30),
+      logLevel: 'silent',
+      integritySelf: false,
     });
   });
 
   it('runs as one replica of several only on PostgreSQL, with a node id and the URL others reach it at', () => {
     expect(envError({ ...base(), VIGIL_HA: 'true' }).message).toMatch(/VIGIL_HA: several workers need a shared PostgreSQL database/);
-    const env = loadWorkerEnv({ ...base(), VIGIL_HA: 'true', DATABASE_URL: 'postgresql://vigil@db/vigil', VIGIL_NODE_ID: 'worker-2', VIGIL_ADVERTISE_URL: 'http://10.0.0.2:3001/' });
+    const env = loadWorkerEnv({
+      ...base(),
+      VIGIL_HA: 'true',
+      DATABASE_URL: 'postgresql://vigil@db/vigil',
+      VIGIL_NODE_ID: 'worker-2',
+      VIGIL_ADVERTISE_URL: 'http://10.0.0.2:3001/',
+    });
     expect(env).toMatchObject({ ha: true, nodeId: 'worker-2', advertiseUrl: 'http://10.0.0.2:3001' });
     expect(loadWorkerEnv(base())).toMatchObject({ ha: false, advertiseUrl: null, nodeId: expect.stringMatching(/-\d+$/) });
     expect(envError({ ...base(), VIGIL_NODE_ID: 'has spaces' }).message).toMatch(/VIGIL_NODE_ID/);
@@ -105,8 +142,17 @@ describe('loadWorkerEnv', () => {
   });
 
   it('names every bad variable at once, and hides secrets', () => {
-    const error = envError({ ...base(), WORKER_PORT: 'abc', DATABASE_URL: 'mysql://x', VIGIL_SECRET: 'short', VIGIL_API_TOKEN: 'tiny', LOG_LEVEL: 'loud', VIGIL_SAMPLE_INTERVAL_MS: '100' });
-    for (const name of ['WORKER_PORT', 'DATABASE_URL', 'VIGIL_SECRET', 'VIGIL_API_TOKEN', 'LOG_LEVEL', 'VIGIL_SAMPLE_INTERVAL_MS']) expect(error.message).toContain(`${name}:`);
+    const error = envError({
+      ...base(),
+      WORKER_PORT: 'abc',
+      DATABASE_URL: 'mysql://x',
+      VIGIL_SECRET: 'short',
+      VIGIL_API_TOKEN: 'tiny',
+      LOG_LEVEL: 'loud',
+      VIGIL_SAMPLE_INTERVAL_MS: '100',
+    });
+    for (const name of ['WORKER_PORT', 'DATABASE_URL', 'VIGIL_SECRET', 'VIGIL_API_TOKEN', 'LOG_LEVEL', 'VIGIL_SAMPLE_INTERVAL_MS'])
+      expect(error.message).toContain(`${name}:`);
     expect(error.message).toContain('VIGIL_SECRET: must be at least 32 characters (value hidden)');
     expect(error.message).toContain('(value hidden)');
     expect(error.message).not.toContain('"short"');
@@ -132,7 +178,10 @@ describe('loadWorkerEnv', () => {
   });
 
   it('names the whole environment when a problem has no single variable', () => {
-    const result = z.object({ A: z.string() }).refine(() => false, 'inconsistent').safeParse({ A: 'x' });
+    const result = z
+      .object({ A: z.string() })
+      .refine(() => false, 'inconsistent')
+      .safeParse({ A: 'x' });
     expect(result.success).toBe(false);
     expect(EnvError.fromZod(result.error!, {}).message).toBe('invalid environment:\n  ?: inconsistent (not set)');
   });

@@ -11,8 +11,17 @@ const workerShape = {
   ...configEnvShape,
   WORKER_PORT: port.default(3001),
   WORKER_HOST: z.string().min(1).default('0.0.0.0'),
-  VIGIL_SAMPLE_INTERVAL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(250, 'must be at least 250').max(3_600_000).default(5000),
-  VIGIL_RAW_RETENTION_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().max(24 * 365).default(24),
+  VIGIL_SAMPLE_INTERVAL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(250, 'must be at least 250')
+    .max(3_600_000)
+    .default(5000),
+  VIGIL_RAW_RETENTION_HOURS: z.coerce
+    .number({ message: 'must be a number of hours' })
+    .positive()
+    .max(24 * 365)
+    .default(24),
   VIGIL_ROLLUP_RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().max(3650).default(30),
   VIGIL_DEGRADATION_HYSTERESIS: z.coerce.number({ message: 'must be a number of points' }).min(0).max(20).default(3),
   VIGIL_DEGRADATION_CONFIRM_SAMPLES: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(60).default(2),
@@ -23,7 +32,10 @@ const workerShape = {
   /** Several workers on one PostgreSQL database, one of them elected leader. */
   VIGIL_HA: z.stringbool({ error: 'must be true or false' }).default(false),
   /** PostgreSQL only: this replica's name among several workers (default: host name and process id). */
-  VIGIL_NODE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,40}$/, 'must be 1-40 letters, digits, dots, dashes, colons or underscores').optional(),
+  VIGIL_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,40}$/, 'must be 1-40 letters, digits, dots, dashes, colons or underscores')
+    .optional(),
   /** Where the other replicas reach this worker (default: http://127.0.0.1:<WORKER_PORT>). */
   VIGIL_ADVERTISE_URL: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
@@ -54,7 +66,8 @@ export interface WorkerEnv extends CommonEnv, AuditEnv {
 export function loadWorkerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
   const raw = parseEnv(workerShape, source);
   const common = resolveCommonEnv(raw);
-  if (raw.VIGIL_HA && common.databaseProvider !== 'postgresql') throw new EnvError('VIGIL_HA: several workers need a shared PostgreSQL database (DATABASE_URL=postgresql://…); SQLite serves one worker');
+  if (raw.VIGIL_HA && common.databaseProvider !== 'postgresql')
+    throw new EnvError('VIGIL_HA: several workers need a shared PostgreSQL database (DATABASE_URL=postgresql://…); SQLite serves one worker');
   return {
     ...common,
     ...resolveAuditEnv(common.dataDir, raw),
@@ -65,7 +78,11 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     rollupRetentionMs: raw.VIGIL_ROLLUP_RETENTION_DAYS * 86_400_000,
     hysteresis: raw.VIGIL_DEGRADATION_HYSTERESIS,
     confirmSamples: raw.VIGIL_DEGRADATION_CONFIRM_SAMPLES,
-    diskMounts: raw.VIGIL_DISK_MOUNTS ? raw.VIGIL_DISK_MOUNTS.split(',').map((m) => m.trim()).filter(Boolean) : null,
+    diskMounts: raw.VIGIL_DISK_MOUNTS
+      ? raw.VIGIL_DISK_MOUNTS.split(',')
+          .map((m) => m.trim())
+          .filter(Boolean)
+      : null,
     apiToken: raw.VIGIL_API_TOKEN ?? null,
     integritySelf: raw.VIGIL_INTEGRITY_SELF,
     configPath: resolveConfigPath(raw),

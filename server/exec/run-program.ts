@@ -16,11 +16,17 @@ export class ProgramNotFoundError extends Error {
  * A child's whole environment: PATH and what its definition gives, never the worker's own
  * (which holds its secrets). The cast is for Next's typing, which makes NODE_ENV required.
  */
-export const childEnv = (searchPath: string, env: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: searchPath, ...env }) as unknown as NodeJS.ProcessEnv;
+export const childEnv = (searchPath: string, env: Record<string, string> = {}): NodeJS.ProcessEnv =>
+  ({ PATH: searchPath, ...env }) as unknown as NodeJS.ProcessEnv;
 
 /** Finds argv[0] the way execvp would, so a missing program is reported before anything starts. */
 export async function resolveProgram(program: string, searchPath: string): Promise<string> {
-  const candidates = program.includes('/') ? [path.resolve(program)] : searchPath.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, program));
+  const candidates = program.includes('/')
+    ? [path.resolve(program)]
+    : searchPath
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, program));
   for (const candidate of candidates) {
     try {
       await access(candidate, constants.X_OK);
@@ -72,4 +78,3 @@ export async function runProgram(argv: readonly string[], timeoutMs: number, sea
     });
   });
 }
-

@@ -3,12 +3,46 @@ import type { ModuleView } from '@/lib/healing/module-view';
 import { collectSignals, type ForecastInputs } from './collect';
 import { SeriesStore } from './series-store';
 
-const view = (name: string): ModuleView => ({ id: name, name, kind: 'http', state: 'up', stateSince: '', restarts: 0, critical: false, source: 'config', message: null, latencyMs: 120, p95Ms: 120, baselineMs: 100, sparkline: [120], lastCheckAt: null, incidentId: null, dependsOn: [], autonomy: 'auto', observeOnly: false, pid: null, pendingApproval: null, canRestart: false }) as ModuleView;
+const view = (name: string): ModuleView =>
+  ({
+    id: name,
+    name,
+    kind: 'http',
+    state: 'up',
+    stateSince: '',
+    restarts: 0,
+    critical: false,
+    source: 'config',
+    message: null,
+    latencyMs: 120,
+    p95Ms: 120,
+    baselineMs: 100,
+    sparkline: [120],
+    lastCheckAt: null,
+    incidentId: null,
+    dependsOn: [],
+    autonomy: 'auto',
+    observeOnly: false,
+    pid: null,
+    pendingApproval: null,
+    canRestart: false,
+  }) as ModuleView;
 
 describe('collecting module signals', () => {
   it("uses each module's own latency factor and restart budget, as the healing engine does", () => {
-    const settings: Record<string, { maxAttempts: number; latencyFactor: number }> = { api: { maxAttempts: 5, latencyFactor: 2 }, batch: { maxAttempts: 9, latencyFactor: 4.5 } };
-    const inputs: ForecastInputs = { health: null, modules: [view('api'), view('batch')], moduleSettings: (name) => settings[name], incidents: [], threats: [], database: { latencyMs: null, sizeBytes: null, freeBytes: null }, golden: null };
+    const settings: Record<string, { maxAttempts: number; latencyFactor: number }> = {
+      api: { maxAttempts: 5, latencyFactor: 2 },
+      batch: { maxAttempts: 9, latencyFactor: 4.5 },
+    };
+    const inputs: ForecastInputs = {
+      health: null,
+      modules: [view('api'), view('batch')],
+      moduleSettings: (name) => settings[name],
+      incidents: [],
+      threats: [],
+      database: { latencyMs: null, sizeBytes: null, freeBytes: null },
+      golden: null,
+    };
     const signals = collectSignals(inputs, new SeriesStore(30), new Map(), Date.parse('2026-11-23T00:00:00Z'));
     const latency = (id: string) => signals.find((s) => s.id === id)!.crossings!.find((c) => c.label === 'latency P95')!;
     expect(latency('module:api')).toMatchObject({ threshold: 200, failure: 'latency P95 over 2x baseline' });

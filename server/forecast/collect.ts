@@ -37,7 +37,12 @@ function errorPercent(module: ModuleView): number | null {
 }
 
 /** Records this cycle's values into the stores and returns every subsystem's signals. */
-export function collectSignals(inputs: ForecastInputs, store: SeriesStore, restartLog: Map<string, { count: number; times: number[] }>, now: number): SubsystemSignals[] {
+export function collectSignals(
+  inputs: ForecastInputs,
+  store: SeriesStore,
+  restartLog: Map<string, { count: number; times: number[] }>,
+  now: number,
+): SubsystemSignals[] {
   const out: SubsystemSignals[] = [];
   const sample = inputs.health?.sample;
   if (sample) {
@@ -56,13 +61,19 @@ export function collectSignals(inputs: ForecastInputs, store: SeriesStore, resta
     for (const disk of sample.disks) {
       const id = `disk:${slug(disk.mount)}`;
       store.record(id, now, disk.usedPercent);
-      out.push({ id, name: `Disk ${disk.mount}`, kind: 'disk', exhaustion: [{ label: 'disk', failure: `${disk.mount} full`, unit: '%', points: store.points(id), capacity: 100 }] });
+      out.push({
+        id,
+        name: `Disk ${disk.mount}`,
+        kind: 'disk',
+        exhaustion: [{ label: 'disk', failure: `${disk.mount} full`, unit: '%', points: store.points(id), capacity: 100 }],
+      });
     }
   }
 
   const since = now - 24 * HOUR;
   const incidentsByModule = new Map<string, number>();
-  for (const incident of inputs.incidents) if (Date.parse(incident.openedAt) >= since) incidentsByModule.set(incident.module, (incidentsByModule.get(incident.module) ?? 0) + 1);
+  for (const incident of inputs.incidents)
+    if (Date.parse(incident.openedAt) >= since) incidentsByModule.set(incident.module, (incidentsByModule.get(incident.module) ?? 0) + 1);
   const seen = new Set<string>();
   for (const view of inputs.modules) {
     const id = `module:${slug(view.name)}`;
@@ -77,8 +88,17 @@ export function collectSignals(inputs: ForecastInputs, store: SeriesStore, resta
     log.times = log.times.filter((t) => t >= now - RESTART_WINDOW_MINUTES * 60_000);
     restartLog.set(view.name, log);
     const settings = inputs.moduleSettings(view.name);
-    const crossings: NonNullable<SubsystemSignals['crossings']> = [{ label: 'error rate', failure: 'error rate over 5 %', unit: '%', points: store.points(`${id}:errors`), threshold: ERROR_RATE_LIMIT }];
-    if (view.baselineMs) crossings.push({ label: 'latency P95', failure: `latency P95 over ${settings.latencyFactor}x baseline`, unit: 'ms', points: store.points(`${id}:latency`), threshold: view.baselineMs * settings.latencyFactor });
+    const crossings: NonNullable<SubsystemSignals['crossings']> = [
+      { label: 'error rate', failure: 'error rate over 5 %', unit: '%', points: store.points(`${id}:errors`), threshold: ERROR_RATE_LIMIT },
+    ];
+    if (view.baselineMs)
+      crossings.push({
+        label: 'latency P95',
+        failure: `latency P95 over ${settings.latencyFactor}x baseline`,
+        unit: 'ms',
+        points: store.points(`${id}:latency`),
+        threshold: view.baselineMs * settings.latencyFactor,
+      });
     out.push({
       id,
       name: view.name,
@@ -103,14 +123,27 @@ export function collectSignals(inputs: ForecastInputs, store: SeriesStore, resta
 
   const { database } = inputs;
   const data: SubsystemSignals = { id: 'data', name: 'Database', kind: 'data', levels: [], exhaustion: [] };
-  if (database.latencyMs !== null) data.levels!.push({ label: 'query latency', value: database.latencyMs, warnAt: DB_LATENCY_WARN, failAt: DB_LATENCY_FAIL, unit: 'ms' });
+  if (database.latencyMs !== null)
+    data.levels!.push({ label: 'query latency', value: database.latencyMs, warnAt: DB_LATENCY_WARN, failAt: DB_LATENCY_FAIL, unit: 'ms' });
   if (database.sizeBytes !== null && database.freeBytes !== null) {
     // Growth against the room it has: size over size-plus-free, so the ETA is "the disk under it fills".
     store.record('data:size', now, (100 * database.sizeBytes) / (database.sizeBytes + database.freeBytes));
-    data.exhaustion!.push({ label: 'database share of its disk', failure: 'database fills its disk', unit: '%', points: store.points('data:size'), capacity: 100 });
+    data.exhaustion!.push({
+      label: 'database share of its disk',
+      failure: 'database fills its disk',
+      unit: '%',
+      points: store.points('data:size'),
+      capacity: 100,
+    });
   }
   out.push(data);
 
-  if (inputs.golden) out.push({ id: 'backups', name: 'Golden snapshot', kind: 'backups', age: { label: 'golden snapshot age', hours: inputs.golden.verifiedAgeHours, maxHours: inputs.golden.maxAgeHours } });
+  if (inputs.golden)
+    out.push({
+      id: 'backups',
+      name: 'Golden snapshot',
+      kind: 'backups',
+      age: { label: 'golden snapshot age', hours: inputs.golden.verifiedAgeHours, maxHours: inputs.golden.maxAgeHours },
+    });
   return out;
 }

@@ -55,7 +55,12 @@ export class Forecaster {
 
   constructor(private readonly options: ForecasterOptions) {
     this.history = new RiskHistory(options.config().historyHours);
-    this.governor = new Governor({ file: path.join(options.dataDir, 'forecast', 'governor.json'), log: options.log, audit: options.audit, policy: () => options.config().autoApply });
+    this.governor = new Governor({
+      file: path.join(options.dataDir, 'forecast', 'governor.json'),
+      log: options.log,
+      audit: options.audit,
+      policy: () => options.config().autoApply,
+    });
   }
 
   async start(): Promise<void> {
@@ -92,8 +97,20 @@ export class Forecaster {
 
   private async gather(): Promise<ForecastInputs> {
     const { sources } = this.options;
-    const [incidents, database, golden] = await Promise.all([this.settle('incidents', sources.incidents, []), this.settle('database', sources.database, EMPTY_DATABASE), this.settle('golden', sources.golden, null)]);
-    return { health: sources.health(), modules: sources.modules(), moduleSettings: sources.moduleSettings, threats: await this.settle('threats', sources.threats, []), incidents, database, golden };
+    const [incidents, database, golden] = await Promise.all([
+      this.settle('incidents', sources.incidents, []),
+      this.settle('database', sources.database, EMPTY_DATABASE),
+      this.settle('golden', sources.golden, null),
+    ]);
+    return {
+      health: sources.health(),
+      modules: sources.modules(),
+      moduleSettings: sources.moduleSettings,
+      threats: await this.settle('threats', sources.threats, []),
+      incidents,
+      database,
+      golden,
+    };
   }
 
   private async runCycle(now: number): Promise<void> {
@@ -136,7 +153,13 @@ export class Forecaster {
   }
 
   overview(): ForecastOverview {
-    return { at: this.latest?.at ?? null, cycleSeconds: this.options.config().cycleSeconds, subsystems: this.latest?.subsystems ?? [], predictions: this.latest?.predictions ?? [], history: this.history.view() };
+    return {
+      at: this.latest?.at ?? null,
+      cycleSeconds: this.options.config().cycleSeconds,
+      subsystems: this.latest?.subsystems ?? [],
+      predictions: this.latest?.predictions ?? [],
+      history: this.history.view(),
+    };
   }
 
   policy(): string[] {
@@ -144,16 +167,31 @@ export class Forecaster {
   }
 
   /** One click from the plan: only an action the current plan offers for that subsystem runs. */
-  async applyMitigation(input: { subsystem: string; action: MitigationActionId; actor: string; reason: string }): Promise<{ applied: MitigationActionId; subsystem: string }> {
+  async applyMitigation(input: {
+    subsystem: string;
+    action: MitigationActionId;
+    actor: string;
+    reason: string;
+  }): Promise<{ applied: MitigationActionId; subsystem: string }> {
     const subsystem = this.latest?.subsystems.find((s) => s.id === input.subsystem);
     if (!subsystem) throw new GovernorError('not_found', `no subsystem ${input.subsystem}`);
     const step = subsystem.mitigations.find((m) => m.action?.id === input.action);
     if (!step?.action) throw new GovernorError('conflict', `${input.action} is not in ${subsystem.name}'s current plan`);
-    await this.options.audit.append({ type: 'forecast.mitigation_applied', severity: 'notice', actor: input.actor, action: `mitigate ${subsystem.name}: ${step.text}`, module: 'forecast', reason: input.reason, method: 'console', details: { subsystem: subsystem.id, action: input.action, risk: subsystem.risk } });
+    await this.options.audit.append({
+      type: 'forecast.mitigation_applied',
+      severity: 'notice',
+      actor: input.actor,
+      action: `mitigate ${subsystem.name}: ${step.text}`,
+      module: 'forecast',
+      reason: input.reason,
+      method: 'console',
+      details: { subsystem: subsystem.id, action: input.action, risk: subsystem.risk },
+    });
     const { actions } = this.options;
     if (input.action === 'prune-snapshots') await actions.pruneSnapshots(input.actor);
     if (input.action === 'create-golden-snapshot') await actions.createGoldenSnapshot(input.actor);
-    if (input.action === 'restart-module') await actions.restartModule({ name: step.action.target ?? subsystem.name, actor: input.actor, reason: input.reason });
+    if (input.action === 'restart-module')
+      await actions.restartModule({ name: step.action.target ?? subsystem.name, actor: input.actor, reason: input.reason });
     return { applied: input.action, subsystem: subsystem.id };
   }
 }

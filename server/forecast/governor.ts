@@ -3,7 +3,14 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AuditEventInput } from '@/lib/audit/types';
-import { measureEffectiveness, proposeSuggestions, suggestionSchema, type GovernorEvidence, type GovernorRule, type Suggestion } from '@/lib/forecast/governor-rules';
+import {
+  measureEffectiveness,
+  proposeSuggestions,
+  suggestionSchema,
+  type GovernorEvidence,
+  type GovernorRule,
+  type Suggestion,
+} from '@/lib/forecast/governor-rules';
 import type { Logger } from '../log';
 
 export type GovernorErrorCode = 'not_found' | 'conflict';
@@ -23,7 +30,9 @@ export class Governor {
   private suggestions = new Map<string, Suggestion>();
   private saving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: { file: string; log: Logger; audit: { append(input: AuditEventInput): Promise<unknown> }; policy: () => readonly GovernorRule[] }) {}
+  constructor(
+    private readonly options: { file: string; log: Logger; audit: { append(input: AuditEventInput): Promise<unknown> }; policy: () => readonly GovernorRule[] },
+  ) {}
 
   async load(): Promise<void> {
     try {
@@ -47,7 +56,14 @@ export class Governor {
       const existing = this.suggestions.get(proposal.id);
       if (existing && existing.status !== 'proposed') continue;
       if (!existing || existing.evidence.count !== proposal.evidence.count) {
-        this.suggestions.set(proposal.id, { ...proposal, status: 'proposed', createdAt: existing?.createdAt ?? at, decidedAt: null, decidedBy: null, effectiveness: null });
+        this.suggestions.set(proposal.id, {
+          ...proposal,
+          status: 'proposed',
+          createdAt: existing?.createdAt ?? at,
+          decidedAt: null,
+          decidedBy: null,
+          effectiveness: null,
+        });
         changed = true;
       }
     }
@@ -88,12 +104,14 @@ export class Governor {
 
   private save(): Promise<void> {
     const body = `${JSON.stringify({ version: 1, suggestions: this.list() }, null, 2)}\n`;
-    this.saving = this.saving.then(async () => {
-      await mkdir(path.dirname(this.options.file), { recursive: true });
-      const temp = `${this.options.file}.tmp`;
-      await writeFile(temp, body);
-      await rename(temp, this.options.file);
-    }).catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'could not save the governor file'));
+    this.saving = this.saving
+      .then(async () => {
+        await mkdir(path.dirname(this.options.file), { recursive: true });
+        const temp = `${this.options.file}.tmp`;
+        await writeFile(temp, body);
+        await rename(temp, this.options.file);
+      })
+      .catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'could not save the governor file'));
     return this.saving;
   }
 }

@@ -14,7 +14,11 @@ const GOLDEN_CACHE_MS = 5 * 60_000;
 
 async function sqliteSize(file: string): Promise<{ sizeBytes: number; freeBytes: number }> {
   let sizeBytes = 0;
-  for (const suffix of ['', '-wal']) sizeBytes += await stat(file + suffix).then((s) => s.size, () => 0);
+  for (const suffix of ['', '-wal'])
+    sizeBytes += await stat(file + suffix).then(
+      (s) => s.size,
+      () => 0,
+    );
   const fs = await statfs(path.dirname(file));
   return { sizeBytes, freeBytes: fs.bavail * fs.bsize };
 }

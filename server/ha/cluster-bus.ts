@@ -48,7 +48,12 @@ export class ClusterBus {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new (pgDriver().Client)({ connectionString: this.options.url, application_name: `${CLUSTER_CHANNEL_APPLICATION}${this.options.nodeId}`.slice(0, 63), keepAlive: true, connectionTimeoutMillis: 3000 });
+    const client = new (pgDriver().Client)({
+      connectionString: this.options.url,
+      application_name: `${CLUSTER_CHANNEL_APPLICATION}${this.options.nodeId}`.slice(0, 63),
+      keepAlive: true,
+      connectionTimeoutMillis: 3000,
+    });
     client.on('notification', (notification) => this.receive(notification.payload));
     client.on('error', (error) => {
       this.options.log.warn({ err: error.message }, 'cluster bus session failed');

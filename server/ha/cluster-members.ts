@@ -21,7 +21,12 @@ export async function listClusterMembers(pool: pg.Pool): Promise<ClusterMember[]
       ORDER BY a.backend_start`,
     [LEADER_LOCK_KEY, LEADER_ELECTION_APPLICATION, CLUSTER_CHANNEL_APPLICATION],
   );
-  return rows.map((row) => ({ node: row.application_name.slice(CLUSTER_CHANNEL_APPLICATION.length), address: row.address, since: row.backend_start.toISOString(), leader: row.leader }));
+  return rows.map((row) => ({
+    node: row.application_name.slice(CLUSTER_CHANNEL_APPLICATION.length),
+    address: row.address,
+    since: row.backend_start.toISOString(),
+    leader: row.leader,
+  }));
 }
 
 /** The node whose election session holds the leader's lock now, or null between leaders. */

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type Worker } from '../worker';
-import { api, createEmptyDatabase, FixedSampler, queryPostgres, silentLogger, TEST_API_TOKEN, waitFor, workerEnvFor, type EmptyDatabase } from '../test-support';
+import {
+  api,
+  createEmptyDatabase,
+  FixedSampler,
+  queryPostgres,
+  silentLogger,
+  TEST_API_TOKEN,
+  waitFor,
+  workerEnvFor,
+  type EmptyDatabase,
+} from '../test-support';
 import type { ClusterOverview } from '@/lib/ha/cluster-messages';
 import { CLUSTER_CHANNEL } from './cluster-bus';
 import { FORWARDED_BY_HEADER } from './leader-proxy';
@@ -34,13 +44,22 @@ describe('replicas in one process: the bus, forwarding and loss of leadership', 
   // checkpoints often enough that the first leader signs some.
   const start = (node: string) =>
     startWorker({
-      env: { ...workerEnvFor({ dataDir: db.dir.join(node), databaseUrl: db.url, vars: { VIGIL_HA: 'true', VIGIL_NODE_ID: node, VIGIL_AUDIT_CHECKPOINT_EVERY: '5', VIGIL_CONFIG: db.dir.join('vigil.config.yaml') } }), port: 0 },
+      env: {
+        ...workerEnvFor({
+          dataDir: db.dir.join(node),
+          databaseUrl: db.url,
+          vars: { VIGIL_HA: 'true', VIGIL_NODE_ID: node, VIGIL_AUDIT_CHECKPOINT_EVERY: '5', VIGIL_CONFIG: db.dir.join('vigil.config.yaml') },
+        }),
+        port: 0,
+      },
       sampler: new FixedSampler(),
       log: silentLogger(),
       onLeadershipLost: (reason) => lost.push(`${node}: ${reason}`),
     });
   const sessionsOf = (application: string) =>
-    queryPostgres(db.url, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1', [`${application}%`]);
+    queryPostgres(db.url, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1', [
+      `${application}%`,
+    ]);
 
   let internal: StubHttpServer;
 
@@ -111,7 +130,9 @@ describe('replicas in one process: the bus, forwarding and loss of leadership', 
     await waitFor(() => b.defense.blocklist.get('192.0.2.45'), { what: 'the isolation' });
     // The standby forgets it; only a resync from the database can bring it back.
     b.defense.blocklist.remove('192.0.2.45');
-    expect(await a.cluster!.publish({ kind: 'decision', change: 'isolated', decision: { ...a.defense.blocklist.get('192.0.2.45')!, reason: 'y'.repeat(9000) } })).toBe(true);
+    expect(
+      await a.cluster!.publish({ kind: 'decision', change: 'isolated', decision: { ...a.defense.blocklist.get('192.0.2.45')!, reason: 'y'.repeat(9000) } }),
+    ).toBe(true);
     await waitFor(() => b.defense.blocklist.get('192.0.2.45'), { what: 'the resync on the standby' });
     expect(b.defense.blocklist.get('192.0.2.45')!.reason).toBe('x'.repeat(400));
   });
@@ -135,7 +156,10 @@ describe('replicas in one process: the bus, forwarding and loss of leadership', 
     const checksBefore = a.defense.guardStats.checks;
     const smuggled = Array.from({ length: 520 }, () => 'GET /guard/check HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.200\r\n\r\n').join('');
     const chunk = `${Buffer.byteLength(smuggled).toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`;
-    const answer = await rawRequest(b.port, `GET /api/v1/modules HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_API_TOKEN}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${chunk}`);
+    const answer = await rawRequest(
+      b.port,
+      `GET /api/v1/modules HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_API_TOKEN}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${chunk}`,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     // A forwarded request after it, on the proxy's kept-alive connection (the one just freed is reused): the leader
     // answers in order, so whatever the first one carried has been handled by the time this is answered.
@@ -159,7 +183,12 @@ describe('replicas in one process: the bus, forwarding and loss of leadership', 
   });
 
   it('ends a followed lockdown on its own clock when the lift never arrives', async () => {
-    b.defense.modes.follow('LOCKDOWN', { actor: 'test', reason: 'expiring', since: new Date().toISOString(), expiresAt: new Date(Date.now() + 300).toISOString() });
+    b.defense.modes.follow('LOCKDOWN', {
+      actor: 'test',
+      reason: 'expiring',
+      since: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 300).toISOString(),
+    });
     expect(b.defense.mode).toBe('LOCKDOWN');
     await waitFor(() => b.defense.mode === 'NORMAL', { timeoutMs: 3000, what: 'the lockdown ending on the standby' });
   });

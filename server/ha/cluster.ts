@@ -54,8 +54,22 @@ export class Cluster {
   constructor(private readonly options: ClusterOptions) {
     this.pool = new (pgDriver().Pool)({ connectionString: options.url, max: 4, application_name: `vigil-live ${options.nodeId}`.slice(0, 63) });
     this.pool.on('error', (error) => options.log.warn({ err: error.message }, 'live fan-out connection failed'));
-    this.bus = new ClusterBus({ url: options.url, pool: this.pool, nodeId: options.nodeId, log: options.log, onMessage: (message) => this.receive(message), onListening: () => this.listening() });
-    this.election = new LeaderElection({ url: options.url, nodeId: options.nodeId, log: options.log, checkEveryMs: options.checkEveryMs, onElected: () => void this.becomeLeader(), onLost: (reason) => this.stepDown(reason) });
+    this.bus = new ClusterBus({
+      url: options.url,
+      pool: this.pool,
+      nodeId: options.nodeId,
+      log: options.log,
+      onMessage: (message) => this.receive(message),
+      onListening: () => this.listening(),
+    });
+    this.election = new LeaderElection({
+      url: options.url,
+      nodeId: options.nodeId,
+      log: options.log,
+      checkEveryMs: options.checkEveryMs,
+      onElected: () => void this.becomeLeader(),
+      onLost: (reason) => this.stepDown(reason),
+    });
   }
 
   get role(): NodeRole {
@@ -94,7 +108,9 @@ export class Cluster {
 
   private async ensureAttachmentsTable(): Promise<void> {
     try {
-      await this.pool.query(`CREATE TABLE IF NOT EXISTS ${SOCKET_IO_ATTACHMENTS_TABLE} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`);
+      await this.pool.query(
+        `CREATE TABLE IF NOT EXISTS ${SOCKET_IO_ATTACHMENTS_TABLE} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`,
+      );
     } catch {
       if (this.stopped) return;
       this.tableTimer = setTimeout(() => void this.ensureAttachmentsTable(), 2000);

@@ -4,7 +4,18 @@ import { openDatabase, type Database } from '../db/client';
 import { verifyStoredChain } from '../audit/verify-stored-chain';
 import { verifyAuditTrail } from '../audit/audit-verifier';
 import { loadCheckpointKey } from '../audit/checkpoint-key';
-import { clusterHealth, createEmptyDatabase, mintLiveToken, spawnReplica, TEST_API_TOKEN, TEST_SECRET, waitFor, writeConfig, type EmptyDatabase, type Replica } from '../test-support';
+import {
+  clusterHealth,
+  createEmptyDatabase,
+  mintLiveToken,
+  spawnReplica,
+  TEST_API_TOKEN,
+  TEST_SECRET,
+  waitFor,
+  writeConfig,
+  type EmptyDatabase,
+  type Replica,
+} from '../test-support';
 import { startStubHttpServer, type StubHttpServer } from '../test-support/stub-http-server';
 
 /**
@@ -69,7 +80,12 @@ describe('two workers on PostgreSQL: leader election and failover', () => {
   });
 
   const post = (replica: Replica, route: string, body: unknown) =>
-    fetch(`${replica.url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+    fetch(`${replica.url}${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
   /** Health probes the service has answered since `from` (an index into its requests). */
   const probesSince = (from: number) => service.requests.slice(from).filter((r) => r.path === '/health').length;
   /**
@@ -167,7 +183,12 @@ describe('two workers on PostgreSQL: leader election and failover', () => {
     // Checkpoints signed by both leaders verify with the one shared key.
     const key = loadCheckpointKey(shared.VIGIL_AUDIT_KEY_PATH, { create: false })!;
     const electedB = elections.find((e) => (JSON.parse(e.details) as { node?: string }).node === 'node-b')!;
-    await waitFor(async () => (await database.prisma.auditCheckpoint.count({ where: { seq: { lt: electedB.seq } } })) > 0 && (await database.prisma.auditCheckpoint.count({ where: { seq: { gt: electedB.seq } } })) > 0, { what: 'checkpoints from both leaders' });
+    await waitFor(
+      async () =>
+        (await database.prisma.auditCheckpoint.count({ where: { seq: { lt: electedB.seq } } })) > 0 &&
+        (await database.prisma.auditCheckpoint.count({ where: { seq: { gt: electedB.seq } } })) > 0,
+      { what: 'checkpoints from both leaders' },
+    );
     expect(await verifyAuditTrail({ database, key, mode: 'full' })).toMatchObject({ ok: true });
     expect(await database.prisma.auditEvent.count({ where: { type: 'cluster.signing_key_mismatch' } })).toBe(0);
 

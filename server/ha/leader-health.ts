@@ -11,7 +11,10 @@ export class LeaderHealth {
   private readAt = 0;
   private reading: Promise<void> | null = null;
 
-  constructor(private readonly db: Db, private readonly maxAgeMs = 2000) {}
+  constructor(
+    private readonly db: Db,
+    private readonly maxAgeMs = 2000,
+  ) {}
 
   async current(): Promise<{ score: number; degradation: DegradationLevel; at: string } | null> {
     if (Date.now() - this.readAt > this.maxAgeMs) {

@@ -11,11 +11,27 @@ const CONNECT_TIMEOUT_MS = 3000;
 /** Restores answer only when done (progress goes over the socket): the web app waits 30 minutes. */
 const ANSWER_TIMEOUT_MS = 31 * 60_000;
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
 
 /** Hop-by-hop headers, and any the Connection header names, never cross the proxy. */
 function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
-  const named = new Set(String(headers.connection ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
   const copy: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) copy[name] = value;
   return copy;
@@ -43,7 +59,8 @@ export async function forwardToLeader(req: IncomingMessage, res: ServerResponse,
   if (!path.startsWith('/') || path.startsWith('//')) return refuse(res, new HttpError(400, 'bad_request_target', 'the request target must be a path'));
   if (req.headers[FORWARDED_BY_HEADER]) return refuse(res, noLeader('leadership is changing; retry in a moment'));
   if (!options.leaderUrl) return refuse(res, noLeader('no leader is elected yet; retry in a moment'));
-  if (inFlight >= MAX_IN_FLIGHT) return refuse(res, new HttpError(503, 'busy', 'too many requests are waiting for the leader; retry in a moment', { 'retry-after': '1' }));
+  if (inFlight >= MAX_IN_FLIGHT)
+    return refuse(res, new HttpError(503, 'busy', 'too many requests are waiting for the leader; retry in a moment', { 'retry-after': '1' }));
   inFlight++;
   try {
     // The whole body first, under the worker's own limit: the upstream request is then framed by
@@ -58,7 +75,16 @@ export async function forwardToLeader(req: IncomingMessage, res: ServerResponse,
     if (body.length > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(req.method ?? '')) headers['content-length'] = body.length;
     await new Promise<void>((resolve) => {
       const client = leader.protocol === 'https:' ? https : http;
-      const upstream = client.request({ protocol: leader.protocol, hostname: leader.hostname, port: leader.port, path, method: req.method, headers, agent: agents[leader.protocol as 'http:' | 'https:'], timeout: ANSWER_TIMEOUT_MS });
+      const upstream = client.request({
+        protocol: leader.protocol,
+        hostname: leader.hostname,
+        port: leader.port,
+        path,
+        method: req.method,
+        headers,
+        agent: agents[leader.protocol as 'http:' | 'https:'],
+        timeout: ANSWER_TIMEOUT_MS,
+      });
       const connectTimer = setTimeout(() => upstream.destroy(new Error('connect timeout')), CONNECT_TIMEOUT_MS);
       upstream.on('socket', (socket) => {
         if (!socket.connecting) clearTimeout(connectTimer);

@@ -26,11 +26,13 @@ describe('relaying a standby’s signals to the leader', () => {
   it('keeps every batch under the notification limit and drops past its key budget', () => {
     const batches: RelayedSignal[][] = [];
     const relay = relayInto(batches);
-    for (let i = 0; i < 6000; i++) relay.add({ kind: 'not_found', source: `10.0.${i >> 8}.${i & 255}`, path: `/probe/${'x'.repeat(40)}/${i}`, origin: 'guard', at: i });
+    for (let i = 0; i < 6000; i++)
+      relay.add({ kind: 'not_found', source: `10.0.${i >> 8}.${i & 255}`, path: `/probe/${'x'.repeat(40)}/${i}`, origin: 'guard', at: i });
     relay.flush();
     expect(relay.stats.dropped).toBe(1000);
     expect(batches.flat()).toHaveLength(5000);
-    for (const batch of batches) expect(Buffer.byteLength(JSON.stringify({ kind: 'signals', from: 'node-with-a-long-name', signals: batch }))).toBeLessThan(NOTIFY_PAYLOAD_LIMIT);
+    for (const batch of batches)
+      expect(Buffer.byteLength(JSON.stringify({ kind: 'signals', from: 'node-with-a-long-name', signals: batch }))).toBeLessThan(NOTIFY_PAYLOAD_LIMIT);
     relay.flush();
     expect(batches.flat()).toHaveLength(5000);
     relay.stop();

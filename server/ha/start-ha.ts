@@ -96,7 +96,15 @@ export function startHa({ env, db, port, log, duties, onLeadershipLost }: HaDeps
       if (cluster) {
         announce = async () => {
           await warnOfForeignKey(database, integrity, audit, log);
-          await audit.append({ type: 'cluster.leader_elected', severity: 'notice', actor: 'system', action: 'lead the workers', module: 'cluster', method: 'election', details: { node: env.nodeId, url: cluster.status().leader?.url ?? null } });
+          await audit.append({
+            type: 'cluster.leader_elected',
+            severity: 'notice',
+            actor: 'system',
+            action: 'lead the workers',
+            module: 'cluster',
+            method: 'election',
+            details: { node: env.nodeId, url: cluster.status().leader?.url ?? null },
+          });
         };
         await cluster.elect();
       } else await lead();

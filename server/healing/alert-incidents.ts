@@ -77,7 +77,13 @@ export class AlertIncidents {
     this.joined.set(alert.fingerprint, incident.id);
     this.settling.delete(incident.id);
     const summary = alert.summary ? `: ${alert.summary}` : '';
-    await incidents.step(incident, 'alert_received', `alert ${alert.alertname} firing${summary}`.slice(0, 500), { alertname: alert.alertname, severity: alert.severity, summary: alert.summary, fingerprint: alert.fingerprint, actor: alert.actor }, alert.at);
+    await incidents.step(
+      incident,
+      'alert_received',
+      `alert ${alert.alertname} firing${summary}`.slice(0, 500),
+      { alertname: alert.alertname, severity: alert.severity, summary: alert.summary, fingerprint: alert.fingerprint, actor: alert.actor },
+      alert.at,
+    );
     return { incidentId: incident.id, opened };
   }
 
@@ -87,7 +93,11 @@ export class AlertIncidents {
     this.joined.delete(alert.fingerprint);
     const incident = this.deps.incidents.get(id);
     if (!incident) return false;
-    await this.deps.incidents.step(incident, 'alert_resolved', `alert ${alert.alertname} resolved`, { alertname: alert.alertname, fingerprint: alert.fingerprint, actor: alert.actor });
+    await this.deps.incidents.step(incident, 'alert_resolved', `alert ${alert.alertname} resolved`, {
+      alertname: alert.alertname,
+      fingerprint: alert.fingerprint,
+      actor: alert.actor,
+    });
     if (this.deps.incidents.isExternal(id) && ![...this.joined.values()].includes(id)) {
       this.settling.add(id);
       await this.closeSettled();
@@ -105,7 +115,10 @@ export class AlertIncidents {
       const runtime = this.deps.module(incident.module);
       if (runtime && runtime.state !== 'up') continue;
       this.settling.delete(id);
-      await this.deps.incidents.resolve(incident, runtime ? `all alerts resolved and ${incident.module} is up` : `all alerts resolved; ${incident.module} is no longer defined`);
+      await this.deps.incidents.resolve(
+        incident,
+        runtime ? `all alerts resolved and ${incident.module} is up` : `all alerts resolved; ${incident.module} is no longer defined`,
+      );
     }
   }
 
@@ -113,7 +126,12 @@ export class AlertIncidents {
   async echoed(input: { incidentId: string; alertname: string; fingerprint: string; actor: string }): Promise<boolean> {
     const incident = this.deps.incidents.get(input.incidentId);
     if (!incident) return false;
-    await this.deps.incidents.step(incident, 'alert_received', `Alertmanager routed Vigil's alert ${input.alertname} back`, { alertname: input.alertname, fingerprint: input.fingerprint, actor: input.actor, own: true });
+    await this.deps.incidents.step(incident, 'alert_received', `Alertmanager routed Vigil's alert ${input.alertname} back`, {
+      alertname: input.alertname,
+      fingerprint: input.fingerprint,
+      actor: input.actor,
+      own: true,
+    });
     return true;
   }
 

@@ -14,12 +14,20 @@ export function windowFindings(module: ModuleDefinition, window: ProbeWindow, ba
   const { rate, total } = window.errorRate(windowMs, now);
   // At one probe a minute, one failure is 100 %: the failure threshold handles that case.
   if (total >= 4 && rate > module.detection.errorRate) {
-    findings.push({ kind: 'error_rate', message: `${Math.round(rate * 100)} % of probes failed in the last ${module.detection.errorWindowSeconds} s`, evidence: { rate: Math.round(rate * 1000) / 1000, probes: total, threshold: module.detection.errorRate } });
+    findings.push({
+      kind: 'error_rate',
+      message: `${Math.round(rate * 100)} % of probes failed in the last ${module.detection.errorWindowSeconds} s`,
+      evidence: { rate: Math.round(rate * 1000) / 1000, probes: total, threshold: module.detection.errorRate },
+    });
   }
   const p95 = window.p95(windowMs, now);
   const normal = baseline.current;
   if (p95 !== null && normal !== null && overBaseline(module, baseline, p95)) {
-    findings.push({ kind: 'latency', message: `latency P95 ${Math.round(p95)} ms is over ${module.detection.latencyFactor}x its baseline of ${Math.round(normal)} ms`, evidence: { p95, baseline: Math.round(normal * 10) / 10, factor: module.detection.latencyFactor } });
+    findings.push({
+      kind: 'latency',
+      message: `latency P95 ${Math.round(p95)} ms is over ${module.detection.latencyFactor}x its baseline of ${Math.round(normal)} ms`,
+      evidence: { p95, baseline: Math.round(normal * 10) / 10, factor: module.detection.latencyFactor },
+    });
   }
   return findings;
 }
@@ -27,7 +35,12 @@ export function windowFindings(module: ModuleDefinition, window: ProbeWindow, ba
 /** Slower than the latency factor allows over the learned baseline; false while there is none. */
 export function overBaseline(module: ModuleDefinition, baseline: LatencyBaseline, latencyMs: number | null): boolean {
   const normal = baseline.current;
-  return latencyMs !== null && normal !== null && latencyMs > module.detection.latencyFactor * Math.max(normal, 5) && latencyMs - normal >= module.detection.latencyFloorMs;
+  return (
+    latencyMs !== null &&
+    normal !== null &&
+    latencyMs > module.detection.latencyFactor * Math.max(normal, 5) &&
+    latencyMs - normal >= module.detection.latencyFloorMs
+  );
 }
 
 /** A supervised process ended: a signal is named as a kill (whose cause diagnosis weighs), a code as an exit. */

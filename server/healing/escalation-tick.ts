@@ -23,7 +23,14 @@ export async function escalateOpenIncidents({ incidents, runtime: runtimeOf, pol
       runtime.pendingApproval = null;
       await incidents.escalate(incident, 3, `nobody approved the ${action.replace('_', ' ')} in time; it was not run`);
     }
-    const { level, why } = escalationLevelAt({ openedAt: incident.openedAt, now: new Date(now), attempts: runtime.consecutiveFailures, restartsExhausted: restartsExhausted(runtime, now), policy: policy(), atLeast: incident.failureClass === 'critical' ? 5 : undefined });
+    const { level, why } = escalationLevelAt({
+      openedAt: incident.openedAt,
+      now: new Date(now),
+      attempts: runtime.consecutiveFailures,
+      restartsExhausted: restartsExhausted(runtime, now),
+      policy: policy(),
+      atLeast: incident.failureClass === 'critical' ? 5 : undefined,
+    });
     const before = incident.escalationLevel;
     await incidents.escalate(incident, level, why);
     if (incident.escalationLevel > before && (runtime.state === 'down' || runtime.state === 'degraded')) await act(runtime, incident);

@@ -65,11 +65,21 @@ async function flakyServer() {
 describe('the healing engine', () => {
   it('opens an incident after 3 failed probes, restarts through the hook, verifies and resolves it', async () => {
     const { server, control } = await flakyServer();
-    const api = mod({ name: 'api', kind: 'http', url: `${server.url}/health`, intervalSeconds: 1, critical: true, json: { path: 'status', equals: 'ok' }, restart: { http: `${server.url}/restart` } });
+    const api = mod({
+      name: 'api',
+      kind: 'http',
+      url: `${server.url}/health`,
+      intervalSeconds: 1,
+      critical: true,
+      json: { path: 'status', equals: 'ok' },
+      restart: { http: `${server.url}/restart` },
+    });
     await startEngine([api]).start();
     await waitFor(() => engine!.list()[0].state === 'up');
     control.status = 503;
-    const resolved = await waitFor(async () => (await listIncidents(db.database.prisma, { module: 'api' })).find((i) => i.state === 'resolved'), { timeoutMs: 20_000 });
+    const resolved = await waitFor(async () => (await listIncidents(db.database.prisma, { module: 'api' })).find((i) => i.state === 'resolved'), {
+      timeoutMs: 20_000,
+    });
     const incident = (await findIncident(db.database.prisma, resolved.id))!;
     expect(incident.steps.map((s) => s.kind)).toEqual(['detected', 'classified', 'action', 'escalated', 'verified', 'resolved']);
     expect(incident).toMatchObject({ severity: 'critical', failureClass: 'service_failure', rootCause: 'code_bug', escalationLevel: 2 });
@@ -98,7 +108,12 @@ describe('the healing engine', () => {
     expect(incident.title).toMatch(/^echo: killed by signal SIGKILL after \d+ s$/);
     const classified = (await findIncident(db.database.prisma, incident.id))!.steps.find((step) => step.kind === 'classified');
     expect(classified?.message).toMatch(/likely killed by signal \(confidence [\d.]+\): killed by signal SIGKILL \(external kill or OOM\)/);
-    expect(engine!.runtime('echo')!.supervisor!.logs.tail().map((l) => l.text)).toContain('killed by SIGKILL');
+    expect(
+      engine!
+        .runtime('echo')!
+        .supervisor!.logs.tail()
+        .map((l) => l.text),
+    ).toContain('killed by SIGKILL');
   });
 
   describe('the restart budget is a rate: at most maxAttempts restarts in any windowSeconds', () => {
@@ -112,11 +127,14 @@ describe('the healing engine', () => {
         /** Kills the process and resolves with the new pid once it was respawned, or null when it was not. */
         async kill(): Promise<number | null> {
           process.kill(pid, 'SIGKILL');
-          const outcome = await waitFor(async () => {
-            if (view().state === 'up' && view().pid !== null && view().pid !== pid) return { pid: view().pid };
-            const [incident] = await listIncidents(db.database.prisma, { module: 'svc' });
-            return incident?.state === 'open' && incident.escalationLevel >= 3 ? { pid: null } : null;
-          }, { timeoutMs: 10_000 });
+          const outcome = await waitFor(
+            async () => {
+              if (view().state === 'up' && view().pid !== null && view().pid !== pid) return { pid: view().pid };
+              const [incident] = await listIncidents(db.database.prisma, { module: 'svc' });
+              return incident?.state === 'open' && incident.escalationLevel >= 3 ? { pid: null } : null;
+            },
+            { timeoutMs: 10_000 },
+          );
           if (outcome.pid !== null) pid = outcome.pid;
           return outcome.pid;
         },
@@ -149,17 +167,29 @@ describe('the healing engine', () => {
     });
 
     it('keeps the old keys: resetAfterSeconds is the window when windowSeconds is not given', () => {
-      expect(mod({ name: 'svc', kind: 'process', command: ['x'], restartPolicy: { maxAttempts: 3, resetAfterSeconds: 120 } }).restartPolicy).toMatchObject({ maxAttempts: 3, resetAfterSeconds: 120, windowSeconds: 120 });
+      expect(mod({ name: 'svc', kind: 'process', command: ['x'], restartPolicy: { maxAttempts: 3, resetAfterSeconds: 120 } }).restartPolicy).toMatchObject({
+        maxAttempts: 3,
+        resetAfterSeconds: 120,
+        windowSeconds: 120,
+      });
       expect(mod({ name: 'svc', kind: 'process', command: ['x'] }).restartPolicy).toMatchObject({ maxAttempts: 5, windowSeconds: 600 });
     });
   });
 
-  it('folds a dependent into its dependency\'s incident and does not restart it', async () => {
+  it("folds a dependent into its dependency's incident and does not restart it", async () => {
     const { server } = await flakyServer();
     const hook = await startStubHttpServer((_req, res) => res.writeHead(204).end());
     servers.push(hook);
     const dbModule = mod({ name: 'db', kind: 'tcp', host: '127.0.0.1', port: 1, intervalSeconds: 1, failureThreshold: 1, timeoutSeconds: 1 });
-    const web = mod({ name: 'web', kind: 'http', url: `${server.url}/health`, intervalSeconds: 1, failureThreshold: 1, dependsOn: ['db'], restart: { http: `${hook.url}/restart` } });
+    const web = mod({
+      name: 'web',
+      kind: 'http',
+      url: `${server.url}/health`,
+      intervalSeconds: 1,
+      failureThreshold: 1,
+      dependsOn: ['db'],
+      restart: { http: `${hook.url}/restart` },
+    });
     await startEngine([dbModule, web]).start();
     await waitFor(() => engine!.list().find((m) => m.name === 'db')?.state === 'down');
     await servers[0].close();
@@ -175,7 +205,15 @@ describe('the healing engine', () => {
 
   it('waits for approval in the approval tier, then acts when approved', async () => {
     const { server, control } = await flakyServer();
-    const api = mod({ name: 'api', kind: 'http', url: `${server.url}/health`, intervalSeconds: 1, failureThreshold: 2, autonomy: 'approval', restart: { http: `${server.url}/restart` } });
+    const api = mod({
+      name: 'api',
+      kind: 'http',
+      url: `${server.url}/health`,
+      intervalSeconds: 1,
+      failureThreshold: 2,
+      autonomy: 'approval',
+      restart: { http: `${server.url}/restart` },
+    });
     await startEngine([api]).start();
     control.status = 500;
     await waitFor(() => engine!.list()[0].pendingApproval === 'restart', { timeoutMs: 10_000 });
@@ -190,7 +228,15 @@ describe('the healing engine', () => {
 
   it('observe-only modules are never acted on, and a hanging probe does not delay the others', async () => {
     const { server, control } = await flakyServer();
-    const watched = mod({ name: 'watched', kind: 'http', url: `${server.url}/health`, intervalSeconds: 1, failureThreshold: 1, observeOnly: true, restart: { http: `${server.url}/restart` } });
+    const watched = mod({
+      name: 'watched',
+      kind: 'http',
+      url: `${server.url}/health`,
+      intervalSeconds: 1,
+      failureThreshold: 1,
+      observeOnly: true,
+      restart: { http: `${server.url}/restart` },
+    });
     const hang = mod({ name: 'hang', kind: 'command', command: ['sleep', '30'], intervalSeconds: 1, timeoutSeconds: 1 });
     await startEngine([watched, hang]).start();
     control.status = 500;
@@ -203,13 +249,21 @@ describe('the healing engine', () => {
   });
 
   it('restarts a process that stays over its CPU limit once escalation reaches "restart"', async () => {
-    const busy = mod({ name: 'busy', kind: 'process', command: [process.execPath, '-e', 'for (;;) {}'], intervalSeconds: 1, detection: { cpuPercent: 5, sustainSeconds: 2 } });
+    const busy = mod({
+      name: 'busy',
+      kind: 'process',
+      command: [process.execPath, '-e', 'for (;;) {}'],
+      intervalSeconds: 1,
+      detection: { cpuPercent: 5, sustainSeconds: 2 },
+    });
     await startEngine([busy], { ...defaultEscalationPolicy(), restartAfterMinutes: 0 }).start();
     await waitFor(() => engine!.list()[0].pid !== null);
     const firstPid = engine!.list()[0].pid;
-    const incident = await waitFor(async () => (await listIncidents(db.database.prisma, { module: 'busy' }))[0], { timeoutMs: 10_000 }).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}: ${JSON.stringify(engine!.list()[0])}`);
-    });
+    const incident = await waitFor(async () => (await listIncidents(db.database.prisma, { module: 'busy' }))[0], { timeoutMs: 10_000 }).catch(
+      (error: unknown) => {
+        throw new Error(`${(error as Error).message}: ${JSON.stringify(engine!.list()[0])}`);
+      },
+    );
     expect(incident).toMatchObject({ rootCause: 'resource_exhaustion', failureClass: 'degradation' });
     await waitFor(() => engine!.list()[0].pid !== firstPid && engine!.list()[0].restarts === 1, { timeoutMs: 15_000 });
     const detail = (await findIncident(db.database.prisma, incident.id))!;
@@ -221,10 +275,13 @@ describe('the healing engine', () => {
     const api = mod({ name: 'api', kind: 'http', url: `${server.url}/health`, intervalSeconds: 1, failureThreshold: 1, restart: { command: ['false'] } });
     await startEngine([api]).start();
     control.status = 500;
-    const incident = await waitFor(async () => {
-      const [found] = await listIncidents(db.database.prisma, { module: 'api' });
-      return found?.escalationLevel === 3 ? found : null;
-    }, { timeoutMs: 10_000 });
+    const incident = await waitFor(
+      async () => {
+        const [found] = await listIncidents(db.database.prisma, { module: 'api' });
+        return found?.escalationLevel === 3 ? found : null;
+      },
+      { timeoutMs: 10_000 },
+    );
     // Had the engine run the command again, it would have done so by the time it has probed the still-failing module twice more.
     const probesAtEscalation = probesOf('api');
     await waitFor(() => probesOf('api') >= probesAtEscalation + 2, { what: 'two more failed probes after the escalation' });
@@ -239,7 +296,11 @@ describe('the healing engine', () => {
     const { server, control } = await flakyServer();
     const receiver = await startStubHttpServer((_req, res) => res.writeHead(204).end());
     servers.push(receiver);
-    const notifier = new Notifier({ config: () => notificationsConfigSchema.parse({ channels: [{ name: 'ops', kind: 'webhook', url: `${receiver.url}/hook` }] }), audit: { append: async (event) => (audit.push(event), { status: 'spooled' as const, eventId: 'test' }) }, log: silentLogger() });
+    const notifier = new Notifier({
+      config: () => notificationsConfigSchema.parse({ channels: [{ name: 'ops', kind: 'webhook', url: `${receiver.url}/hook` }] }),
+      audit: { append: async (event) => (audit.push(event), { status: 'spooled' as const, eventId: 'test' }) },
+      log: silentLogger(),
+    });
     const api = mod({ name: 'api', kind: 'http', url: `${server.url}/health`, intervalSeconds: 1, failureThreshold: 1, restart: { command: ['false'] } });
     await startEngine([api], defaultEscalationPolicy(), (n) => notifier.notify(n)).start();
     control.status = 500;

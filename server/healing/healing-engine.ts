@@ -81,7 +81,12 @@ export class HealingEngine {
     });
     this.stats = new ModuleStats(options.database, options.log);
     this.pacer = new ProbePacer(options);
-    this.intake = new IncidentIntake({ incidents: this.incidents, runtime: (name) => this.runtimes.get(name), runtimes: () => this.runtimes.values(), host: options.host });
+    this.intake = new IncidentIntake({
+      incidents: this.incidents,
+      runtime: (name) => this.runtimes.get(name),
+      runtimes: () => this.runtimes.values(),
+      host: options.host,
+    });
     this.recovery = new RecoveryRunner({
       ...options,
       incidents: this.incidents,
@@ -104,7 +109,12 @@ export class HealingEngine {
     this.pacer.start();
     await this.reconcile();
     this.pastRestarts.clear();
-    const escalation = { incidents: this.incidents, runtime: (name: string) => this.runtimes.get(name), policy: this.options.escalation, act: (runtime: ModuleRuntime, incident: IncidentSummary) => this.recovery.act(runtime, incident, this.dependenciesDown(runtime)) };
+    const escalation = {
+      incidents: this.incidents,
+      runtime: (name: string) => this.runtimes.get(name),
+      policy: this.options.escalation,
+      act: (runtime: ModuleRuntime, incident: IncidentSummary) => this.recovery.act(runtime, incident, this.dependenciesDown(runtime)),
+    };
     this.escalationTimer = setInterval(() => void escalateOpenIncidents(escalation), ESCALATION_TICK_MS);
     this.escalationTimer.unref();
     this.stats.start();
@@ -125,7 +135,11 @@ export class HealingEngine {
       runtime.recallRestarts(this.pastRestarts.get(name) ?? [], Date.now());
       this.runtimes.set(name, runtime);
       if (definition.kind === 'process') {
-        runtime.supervisor = new SupervisedProcess(definition, { searchPath: this.options.searchPath, onExit: (exit) => void this.onProcessExit(runtime, exit), records: this.options.processRecords });
+        runtime.supervisor = new SupervisedProcess(definition, {
+          searchPath: this.options.searchPath,
+          onExit: (exit) => void this.onProcessExit(runtime, exit),
+          records: this.options.processRecords,
+        });
         await runtime.supervisor.start().catch((error: unknown) => runtime.supervisor?.logs.note(`could not start: ${(error as Error).message}`));
         const orphan = this.stoppedOrphans.get(name);
         this.stoppedOrphans.delete(name);
@@ -154,7 +168,11 @@ export class HealingEngine {
     const plannedAt = runtime.nextProbeAt;
     const definition = runtime.definition;
     if (runtime.paused) return this.schedule(runtime, this.pacer.nextDelayMs(definition, plannedAt));
-    const { result, starvation, startedAt } = await this.pacer.run({ module: runtime.name, plannedAt, probe: (at) => probeModule(runtime, this.options.searchPath, at) });
+    const { result, starvation, startedAt } = await this.pacer.run({
+      module: runtime.name,
+      plannedAt,
+      probe: (at) => probeModule(runtime, this.options.searchPath, at),
+    });
     this.drift.push(startedAt - plannedAt);
     if (this.drift.length > 10_000) this.drift.splice(0, 5000);
     if (this.runtimes.get(runtime.name) !== runtime) return;
@@ -164,7 +182,10 @@ export class HealingEngine {
     const next = this.pacer.nextDelayMs(definition, plannedAt);
     const retry = !result.ok && runtime.consecutiveFailures + 1 < definition.failureThreshold;
     // A failure below the threshold is re-probed sooner: retry with back-off and jitter.
-    this.schedule(runtime, retry ? Math.min(next, backoffMs({ attempt: runtime.consecutiveFailures, initialMs: 500, maxMs: definition.intervalSeconds * 1000 })) : next);
+    this.schedule(
+      runtime,
+      retry ? Math.min(next, backoffMs({ attempt: runtime.consecutiveFailures, initialMs: 500, maxMs: definition.intervalSeconds * 1000 })) : next,
+    );
     await this.handleResult(runtime, result, Date.now());
   }
 
@@ -270,7 +291,8 @@ export class HealingEngine {
     runtime.stateSince = at;
     this.stats.stateChanged(runtime.name, from, state, at, reason);
     // A module's first answer is not news.
-    if (from !== 'pending' || state !== 'up') await this.options.audit.append(stateChangedEvent(runtime, { from, to: state, reason, actor })).catch(() => undefined);
+    if (from !== 'pending' || state !== 'up')
+      await this.options.audit.append(stateChangedEvent(runtime, { from, to: state, reason, actor })).catch(() => undefined);
     this.modulesEmit?.request();
   }
 

@@ -126,23 +126,40 @@ export class HealingService {
     if (!parsed.success) throw new HealingError('bad_input', describeIssues(parsed.error.issues));
     const definition = parsed.data;
     if (runsCommands(definition) && by.role !== 'admin') throw new HealingError('forbidden', 'only admins may define modules that run commands');
-    if (this.options.config().modules.some((m) => m.name === definition.name)) throw new HealingError('conflict', `${definition.name} is defined in the config file; change it there`);
+    if (this.options.config().modules.some((m) => m.name === definition.name))
+      throw new HealingError('conflict', `${definition.name} is defined in the config file; change it there`);
     await saveConsoleModule(this.options.database.prisma, { name: definition.name, definition: JSON.stringify(definition), actor: by.name });
     const existed = this.consoleModules.has(definition.name);
     this.consoleModules.set(definition.name, definition);
-    await this.options.audit.append({ type: existed ? 'module.updated' : 'module.defined', severity: 'notice', actor: by.name, action: `${existed ? 'update' : 'define'} module ${definition.name} (${definition.kind})`, module: definition.name, method: 'console', details: { kind: definition.kind, critical: definition.critical, autonomy: definition.autonomy } });
+    await this.options.audit.append({
+      type: existed ? 'module.updated' : 'module.defined',
+      severity: 'notice',
+      actor: by.name,
+      action: `${existed ? 'update' : 'define'} module ${definition.name} (${definition.kind})`,
+      module: definition.name,
+      method: 'console',
+      details: { kind: definition.kind, critical: definition.critical, autonomy: definition.autonomy },
+    });
     await this.engine.reconcile();
     return this.engine.list().find((m) => m.name === definition.name)!;
   }
 
   async removeModule(name: string, by: Principal): Promise<void> {
-    if (this.options.config().modules.some((m) => m.name === name)) throw new HealingError('conflict', `${name} is defined in the config file; remove it there`);
+    if (this.options.config().modules.some((m) => m.name === name))
+      throw new HealingError('conflict', `${name} is defined in the config file; remove it there`);
     const stored = this.consoleModules.get(name);
     if (!stored) throw new HealingError('not_found', `no module named ${JSON.stringify(name)}`);
     if (runsCommands(stored) && by.role !== 'admin') throw new HealingError('forbidden', 'only admins may remove modules that run commands');
     await deleteConsoleModule(this.options.database.prisma, name);
     this.consoleModules.delete(name);
-    await this.options.audit.append({ type: 'module.removed', severity: 'notice', actor: by.name, action: `remove module ${name}`, module: name, method: 'console' });
+    await this.options.audit.append({
+      type: 'module.removed',
+      severity: 'notice',
+      actor: by.name,
+      action: `remove module ${name}`,
+      module: name,
+      method: 'console',
+    });
     await this.engine.reconcile();
   }
 

@@ -47,7 +47,14 @@ export class IncidentIntake {
     }
     const dependents = [...this.deps.runtimes()].filter((r) => r.definition.dependsOn.includes(runtime.name)).length;
     const diagnosis = diagnoseModule(runtime, findings, at, { host: this.deps.host(), dependenciesDown, dependents });
-    const opening = incidents.openIncident({ module: runtime.name, critical: runtime.definition.critical, diagnosis, findings, firstFailureAt: runtime.firstFailureAt ?? at, detectedAt: at });
+    const opening = incidents.openIncident({
+      module: runtime.name,
+      critical: runtime.definition.critical,
+      diagnosis,
+      findings,
+      firstFailureAt: runtime.firstFailureAt ?? at,
+      detectedAt: at,
+    });
     runtime.opening = opening.then((opened) => opened.id);
     try {
       const incident = await opening;

@@ -19,9 +19,20 @@ export interface IncidentSinks {
   notify?: (notification: IncidentNotification) => void;
 }
 
-function newIncident(fields: Pick<IncidentSummary, 'module' | 'title' | 'severity' | 'failureClass' | 'rootCause' | 'confidence'> & { at: number }): IncidentSummary {
+function newIncident(
+  fields: Pick<IncidentSummary, 'module' | 'title' | 'severity' | 'failureClass' | 'rootCause' | 'confidence'> & { at: number },
+): IncidentSummary {
   const { at, ...rest } = fields;
-  return { ...rest, id: randomUUID(), title: fields.title.slice(0, 300), state: 'open', escalationLevel: 1, openedAt: new Date(at).toISOString(), resolvedAt: null, affectedDependents: [] };
+  return {
+    ...rest,
+    id: randomUUID(),
+    title: fields.title.slice(0, 300),
+    state: 'open',
+    escalationLevel: 1,
+    openedAt: new Date(at).toISOString(),
+    resolvedAt: null,
+    affectedDependents: [],
+  };
 }
 
 const SEVERITY_FOR_AUDIT = { warning: 'warning', high: 'high', critical: 'critical' } as const;
@@ -76,14 +87,48 @@ export class IncidentManager {
     return incident;
   }
 
-  async openIncident(input: { module: string; critical: boolean; diagnosis: Diagnosis; findings: readonly Finding[]; firstFailureAt: number; detectedAt: number }): Promise<IncidentSummary> {
+  async openIncident(input: {
+    module: string;
+    critical: boolean;
+    diagnosis: Diagnosis;
+    findings: readonly Finding[];
+    firstFailureAt: number;
+    detectedAt: number;
+  }): Promise<IncidentSummary> {
     const { diagnosis } = input;
     const title = `${input.module}: ${input.findings[0]?.message ?? 'failing'}`;
-    const incident = newIncident({ module: input.module, title, severity: diagnosis.severity, failureClass: diagnosis.failureClass, rootCause: diagnosis.rootCause, confidence: diagnosis.confidence, at: input.detectedAt });
+    const incident = newIncident({
+      module: input.module,
+      title,
+      severity: diagnosis.severity,
+      failureClass: diagnosis.failureClass,
+      rootCause: diagnosis.rootCause,
+      confidence: diagnosis.confidence,
+      at: input.detectedAt,
+    });
     this.open.set(incident.id, incident);
-    await this.persist(() => insertIncident(this.sinks.database.prisma, { ...incident, firstFailureAt: new Date(input.firstFailureAt), detectedAt: new Date(input.detectedAt) }));
-    await this.step(incident, 'detected', `detected ${input.findings.map((f) => f.message).join('; ')} (${input.detectedAt - input.firstFailureAt} ms after the first failure)`, { findings: input.findings.map((f) => ({ kind: f.kind, ...f.evidence })), mttdMs: input.detectedAt - input.firstFailureAt });
-    await this.step(incident, 'classified', `${diagnosis.failureClass.replaceAll('_', ' ')}; likely ${diagnosis.rootCause.replaceAll('_', ' ')} (confidence ${diagnosis.confidence})${diagnosis.reasons.length > 0 ? `: ${diagnosis.reasons.join('; ')}` : ''}`, { failureClass: diagnosis.failureClass, rootCause: diagnosis.rootCause, confidence: diagnosis.confidence, severity: diagnosis.severity, urgency: diagnosis.urgency, reasons: diagnosis.reasons });
+    await this.persist(() =>
+      insertIncident(this.sinks.database.prisma, { ...incident, firstFailureAt: new Date(input.firstFailureAt), detectedAt: new Date(input.detectedAt) }),
+    );
+    await this.step(
+      incident,
+      'detected',
+      `detected ${input.findings.map((f) => f.message).join('; ')} (${input.detectedAt - input.firstFailureAt} ms after the first failure)`,
+      { findings: input.findings.map((f) => ({ kind: f.kind, ...f.evidence })), mttdMs: input.detectedAt - input.firstFailureAt },
+    );
+    await this.step(
+      incident,
+      'classified',
+      `${diagnosis.failureClass.replaceAll('_', ' ')}; likely ${diagnosis.rootCause.replaceAll('_', ' ')} (confidence ${diagnosis.confidence})${diagnosis.reasons.length > 0 ? `: ${diagnosis.reasons.join('; ')}` : ''}`,
+      {
+        failureClass: diagnosis.failureClass,
+        rootCause: diagnosis.rootCause,
+        confidence: diagnosis.confidence,
+        severity: diagnosis.severity,
+        urgency: diagnosis.urgency,
+        reasons: diagnosis.reasons,
+      },
+    );
     this.sinks.onIncident?.(incident);
     return incident;
   }
@@ -151,7 +196,13 @@ export class IncidentManager {
   private async notifyIfDue(incident: IncidentSummary, now = Date.now()): Promise<void> {
     if (!this.sinks.notify) return;
     const state = this.notified.get(incident.id) ?? { level: 1, at: null };
-    const due = notificationsDue({ incident, previousLevel: state.level, lastNotifiedAt: state.at === null ? null : new Date(state.at), now: new Date(now), policy: this.sinks.escalation() });
+    const due = notificationsDue({
+      incident,
+      previousLevel: state.level,
+      lastNotifiedAt: state.at === null ? null : new Date(state.at),
+      now: new Date(now),
+      policy: this.sinks.escalation(),
+    });
     this.notified.set(incident.id, { ...state, level: incident.escalationLevel });
     if (!due || this.sinks.silenced(incident.module, new Date(now))) return;
     this.notified.set(incident.id, { level: incident.escalationLevel, at: now });

@@ -23,7 +23,9 @@ describe.each(PROVIDERS)('many modules failing at once (%s)', (provider) => {
   it('opens a burst of incidents, folds the rest into one, and resolves it once its members are gone', async () => {
     // Nothing listens on this port: every probe is refused at once, a real and immediate failure.
     const port = await freePort();
-    let modules: ModuleDefinition[] = Array.from({ length: 40 }, (_, i) => moduleSchema.parse({ name: `m${i}`, kind: 'http', url: `http://127.0.0.1:${port}/m/${i}`, intervalSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 }));
+    let modules: ModuleDefinition[] = Array.from({ length: 40 }, (_, i) =>
+      moduleSchema.parse({ name: `m${i}`, kind: 'http', url: `http://127.0.0.1:${port}/m/${i}`, intervalSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 }),
+    );
     engine = testHealingEngine({ database: db.database, modules: () => modules });
     const running = engine;
     await running.start();

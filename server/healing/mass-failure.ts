@@ -49,7 +49,14 @@ export class MassFailure {
       this.opening ??= this.incidents.openIncident({
         module: MASS_FAILURE_MODULE,
         critical: false,
-        diagnosis: { failureClass: 'service_failure', rootCause: 'network', confidence: 0.3, severity: 'high', urgency: 3, reasons: ['more modules failed at once than incidents may open; likely one shared cause (network, host, or Vigil itself)'] },
+        diagnosis: {
+          failureClass: 'service_failure',
+          rootCause: 'network',
+          confidence: 0.3,
+          severity: 'high',
+          urgency: 3,
+          reasons: ['more modules failed at once than incidents may open; likely one shared cause (network, host, or Vigil itself)'],
+        },
         findings: [{ ...finding, message: 'many modules failing at once' }],
         firstFailureAt: at,
         detectedAt: at,

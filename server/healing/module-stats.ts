@@ -53,7 +53,9 @@ export class ModuleStats {
   }
 
   stateChanged(module: string, from: string, to: string, at: number, reason: string): void {
-    void insertStateChange(this.database.prisma, { module, at: new Date(at), from, to, reason: reason.slice(0, 500) }).catch((error: unknown) => this.log.warn({ err: dbErrorMessage(error) }, 'could not store a module state change'));
+    void insertStateChange(this.database.prisma, { module, at: new Date(at), from, to, reason: reason.slice(0, 500) }).catch((error: unknown) =>
+      this.log.warn({ err: dbErrorMessage(error) }, 'could not store a module state change'),
+    );
   }
 
   start(): void {

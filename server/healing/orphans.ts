@@ -37,7 +37,16 @@ async function stopOrphan(record: ProcessRecord, { records, graceMs, log, audit 
       stopped = { record, signal, at: Date.now() };
       log.warn({ module: record.module, pid: record.pid, pgid: record.pgid, signal }, 'stopped a supervised process left running by a worker that died');
       await audit
-        .append({ type: 'module.orphan_stopped', severity: 'warning', actor: 'healing', action: `stop ${record.module}'s unsupervised process`, module: record.module, reason: `its worker (pid ${record.worker.pid}) died and left it running without supervision`, method: signal, details: { pid: record.pid, pgid: record.pgid, startedAt: record.startedAt, command: record.command.join(' ').slice(0, 500) } })
+        .append({
+          type: 'module.orphan_stopped',
+          severity: 'warning',
+          actor: 'healing',
+          action: `stop ${record.module}'s unsupervised process`,
+          module: record.module,
+          reason: `its worker (pid ${record.worker.pid}) died and left it running without supervision`,
+          method: signal,
+          details: { pid: record.pid, pgid: record.pgid, startedAt: record.startedAt, command: record.command.join(' ').slice(0, 500) },
+        })
         .catch(() => undefined);
     }
   } else if (leader !== null) {

@@ -49,7 +49,12 @@ export function classifyProbe(runtime: ModuleRuntime, result: ProbeResult, at: n
 }
 
 /** The failure class of a new incident, from the findings and what surrounds the module. */
-export function diagnoseModule(runtime: ModuleRuntime, findings: Finding[], at: number, context: { host: { cpuPercent: number; memoryPercent: number }; dependenciesDown: string[]; dependents: number }): Diagnosis {
+export function diagnoseModule(
+  runtime: ModuleRuntime,
+  findings: Finding[],
+  at: number,
+  context: { host: { cpuPercent: number; memoryPercent: number }; dependenciesDown: string[]; dependents: number },
+): Diagnosis {
   const definition = runtime.definition;
   return diagnose({
     findings,

@@ -12,7 +12,10 @@ async function probeCommand(module: Extract<ModuleDefinition, { kind: 'command' 
     const result = await runProgram(module.command, module.timeoutSeconds * 1000, searchPath);
     const latencyMs = Math.round(performance.now() - started);
     if (result.signal) return failed('timeout', `${module.command[0]} killed (${result.signal}) after ${latencyMs} ms`);
-    if (result.code !== module.expectExit) return failed('probe_failed', `${module.command[0]} exited ${result.code}${result.output ? `: ${result.output.split('\n').at(-1)}` : ''}`, latencyMs, { code: result.code });
+    if (result.code !== module.expectExit)
+      return failed('probe_failed', `${module.command[0]} exited ${result.code}${result.output ? `: ${result.output.split('\n').at(-1)}` : ''}`, latencyMs, {
+        code: result.code,
+      });
     return { ok: true, latencyMs, message: `exit ${result.code}` };
   } catch (error) {
     return failed('probe_failed', (error as Error).message);
@@ -24,20 +27,47 @@ async function probeSupervised(runtime: ModuleRuntime): Promise<ProbeResult> {
   const definition = runtime.definition as Extract<ModuleDefinition, { kind: 'process' }>;
   if (!supervisor?.running) {
     const exit = supervisor?.lastExit;
-    return failed('process_exited', exit ? `not running (${exit.signal ?? `exit ${exit.code}`})` : 'not running', null, { code: exit?.code ?? null, signal: exit?.signal ?? null });
+    return failed('process_exited', exit ? `not running (${exit.signal ?? `exit ${exit.code}`})` : 'not running', null, {
+      code: exit?.code ?? null,
+      signal: exit?.signal ?? null,
+    });
   }
   const usage = await runtime.usage.sample(supervisor.pid!, Date.now());
   if (usage) {
     const { detection } = definition;
     const overMs = runtime.usage.overFor(usage, detection, Date.now());
     if (overMs >= detection.sustainSeconds * 1000) {
-      const what = usage.memoryPercent > detection.memoryPercent ? `memory ${usage.memoryPercent.toFixed(1)} % of the host` : `CPU ${usage.cpuPercent.toFixed(0)} %`;
+      const what =
+        usage.memoryPercent > detection.memoryPercent ? `memory ${usage.memoryPercent.toFixed(1)} % of the host` : `CPU ${usage.cpuPercent.toFixed(0)} %`;
       const message = `${what} for ${Math.round(overMs / 1000)} s`;
-      return { ok: true, latencyMs: null, message, finding: { kind: 'resource_exhaustion', message, evidence: { cpuPercent: Math.round(usage.cpuPercent), memoryPercent: Math.round(usage.memoryPercent * 10) / 10, rssBytes: usage.rssBytes, seconds: Math.round(overMs / 1000) } } };
+      return {
+        ok: true,
+        latencyMs: null,
+        message,
+        finding: {
+          kind: 'resource_exhaustion',
+          message,
+          evidence: {
+            cpuPercent: Math.round(usage.cpuPercent),
+            memoryPercent: Math.round(usage.memoryPercent * 10) / 10,
+            rssBytes: usage.rssBytes,
+            seconds: Math.round(overMs / 1000),
+          },
+        },
+      };
     }
   }
   if (definition.readyUrl) {
-    const ready = await probeHttp({ ...definition, kind: 'http', url: definition.readyUrl, method: 'GET', expectStatus: ['2xx'], tlsExpiryDays: 0, ignoreTlsErrors: false, headers: {} } as Extract<ModuleDefinition, { kind: 'http' }>);
+    const ready = await probeHttp({
+      ...definition,
+      kind: 'http',
+      url: definition.readyUrl,
+      method: 'GET',
+      expectStatus: ['2xx'],
+      tlsExpiryDays: 0,
+      ignoreTlsErrors: false,
+      headers: {},
+    } as Extract<ModuleDefinition, { kind: 'http' }>);
     return ready.ok ? { ...ready, message: `pid ${supervisor.pid}, ${ready.message}` } : ready;
   }
   return { ok: true, latencyMs: null, message: `pid ${supervisor.pid} up ${Math.round(supervisor.uptimeMs / 1000)} s` };
@@ -48,7 +78,8 @@ function probePush(runtime: ModuleRuntime, now: number): ProbeResult {
   const last = runtime.lastHeartbeatAt;
   if (last === null) return failed('heartbeat_lost', 'no heartbeat received yet', null, { heartbeatSeconds: limitMs / 1000 });
   const age = now - last;
-  if (age > limitMs) return failed('heartbeat_lost', `no heartbeat for ${Math.round(age / 1000)} s (limit ${limitMs / 1000} s)`, null, { ageSeconds: Math.round(age / 1000) });
+  if (age > limitMs)
+    return failed('heartbeat_lost', `no heartbeat for ${Math.round(age / 1000)} s (limit ${limitMs / 1000} s)`, null, { ageSeconds: Math.round(age / 1000) });
   return { ok: true, latencyMs: null, message: `last heartbeat ${Math.round(age / 1000)} s ago` };
 }
 
@@ -73,7 +104,10 @@ export async function probeModule(runtime: ModuleRuntime, searchPath: string, no
   };
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(() => resolve(failed('timeout', `no answer within ${definition.timeoutSeconds} s`, null, { timeoutMs: definition.timeoutSeconds * 1000 })), definition.timeoutSeconds * 1000 + 250);
+    timer = setTimeout(
+      () => resolve(failed('timeout', `no answer within ${definition.timeoutSeconds} s`, null, { timeoutMs: definition.timeoutSeconds * 1000 })),
+      definition.timeoutSeconds * 1000 + 250,
+    );
   });
   try {
     return await Promise.race([run().catch((error: unknown) => failed('probe_failed', (error as Error).message)), limit]);

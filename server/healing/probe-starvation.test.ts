@@ -40,7 +40,8 @@ describe.each(PROVIDERS)('probes while Vigil itself is starved (%s)', (provider)
 
   it('sets timeouts aside as inconclusive, opens nothing, and still detects real downs after', async () => {
     const port = Number((await target!.waitForOutput(/listening (\d+)/)).match(/listening (\d+)/)![1]);
-    const http = (name: string, path: string) => moduleSchema.parse({ name, kind: 'http', url: `http://127.0.0.1:${port}${path}`, intervalSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 });
+    const http = (name: string, path: string) =>
+      moduleSchema.parse({ name, kind: 'http', url: `http://127.0.0.1:${port}${path}`, intervalSeconds: 1, timeoutSeconds: 1, failureThreshold: 1 });
     const modules = [...Array.from({ length: MODULES }, (_, i) => http(`m${i}`, `/m/${i}`)), http('hung', '/hang')];
     engine = testHealingEngine({ database: db.database, modules: () => modules, audit });
     const running = engine;
@@ -54,7 +55,10 @@ describe.each(PROVIDERS)('probes while Vigil itself is starved (%s)', (provider)
     const blockEnded = Date.now();
 
     // Every module answers a probe that started after the stall, and none was ever blamed for it.
-    await waitFor(() => answering().every((m) => running.runtime(m.name)!.last!.at > blockEnded + 1500 && m.state === 'up'), { timeoutMs: 15_000, what: 'probes after the stall' });
+    await waitFor(() => answering().every((m) => running.runtime(m.name)!.last!.at > blockEnded + 1500 && m.state === 'up'), {
+      timeoutMs: 15_000,
+      what: 'probes after the stall',
+    });
     const downs = audit.filter((e) => e.type === 'module.state_changed' && e.details?.to === 'down');
     expect(downs.map((e) => e.module)).toEqual(['hung']);
     const inconclusive = audit.filter((e) => e.type === 'healing.probe_inconclusive');
@@ -68,10 +72,13 @@ describe.each(PROVIDERS)('probes while Vigil itself is starved (%s)', (provider)
     await target!.exited;
     await waitFor(() => answering().every((m) => m.state === 'down'), { timeoutMs: 15_000, what: 'all modules down' });
     let incidents: Awaited<ReturnType<typeof listIncidents>> = [];
-    await waitFor(async () => {
-      incidents = await listIncidents(db.database.prisma, { limit: 500 });
-      return incidents.some((i) => i.module === '*');
-    }, { what: 'the aggregate incident' });
+    await waitFor(
+      async () => {
+        incidents = await listIncidents(db.database.prisma, { limit: 500 });
+        return incidents.some((i) => i.module === '*');
+      },
+      { what: 'the aggregate incident' },
+    );
     // The hung module's, a burst of 20 (plus what refilled meanwhile), then one for all the rest.
     expect(incidents.length).toBeLessThan(30);
     expect(incidents.find((i) => i.module === '*')?.title).toMatch(/many modules failing at once/);

@@ -5,13 +5,20 @@ import { nextSlotAt, phaseOffsetMs, ProbeGate } from './probe-timing';
 import { starvationOf, withoutOwnLag } from './starved-probes';
 
 describe('probe slots', () => {
-  it('the next slot is after the given time, within one interval, and at the module\'s own phase', () => {
-    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 20 }), fc.integer({ min: 1000, max: 3_600_000 }), fc.integer({ min: 0, max: 2 ** 42 }), (name, intervalMs, after) => {
-      const slot = nextSlotAt(name, intervalMs, after);
-      expect(slot).toBeGreaterThan(after);
-      expect(slot - after).toBeLessThanOrEqual(intervalMs);
-      expect(((slot % intervalMs) + intervalMs) % intervalMs).toBe(phaseOffsetMs(name, intervalMs));
-    }));
+  it("the next slot is after the given time, within one interval, and at the module's own phase", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 1000, max: 3_600_000 }),
+        fc.integer({ min: 0, max: 2 ** 42 }),
+        (name, intervalMs, after) => {
+          const slot = nextSlotAt(name, intervalMs, after);
+          expect(slot).toBeGreaterThan(after);
+          expect(slot - after).toBeLessThanOrEqual(intervalMs);
+          expect(((slot % intervalMs) + intervalMs) % intervalMs).toBe(phaseOffsetMs(name, intervalMs));
+        },
+      ),
+    );
   });
 
   it('spreads 2,000 similar names over the interval: no 100 ms of a 10 s interval holds more than 4x its share', () => {
@@ -46,7 +53,7 @@ describe('probes while the worker is starved', () => {
     expect(starvationOf({ result: failed('connection_refused', 'connection refused'), lagMs: 900, lateMs: 1500 })).toBeNull();
   });
 
-  it('takes the worker\'s own stall out of an answer\'s latency, never below zero', () => {
+  it("takes the worker's own stall out of an answer's latency, never below zero", () => {
     expect(withoutOwnLag({ ok: true, latencyMs: 140, message: 'HTTP 200' }, 100).latencyMs).toBe(40);
     expect(withoutOwnLag({ ok: true, latencyMs: 3, message: 'HTTP 200' }, 100).latencyMs).toBe(0);
     expect(withoutOwnLag({ ok: true, latencyMs: 3, message: 'HTTP 200' }, 0).latencyMs).toBe(3);

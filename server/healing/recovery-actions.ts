@@ -26,11 +26,20 @@ async function runHookCommand(argv: readonly string[], timeoutMs: number, search
 async function postHook(url: string, timeoutMs: number, module: string): Promise<ActionOutcome> {
   const started = performance.now();
   try {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ module, action: 'restart' }), signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ module, action: 'restart' }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await response.body?.cancel();
     return { ok: response.ok, message: `restart hook answered HTTP ${response.status}`, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { ok: false, message: `restart hook failed: ${(error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message}`, durationMs: Math.round(performance.now() - started) };
+    return {
+      ok: false,
+      message: `restart hook failed: ${(error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message}`,
+      durationMs: Math.round(performance.now() - started),
+    };
   }
 }
 

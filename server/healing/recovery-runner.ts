@@ -58,7 +58,11 @@ export class RecoveryRunner {
   private async requestApproval(runtime: ModuleRuntime, incident: IncidentSummary, action: RecoveryAction, why: string): Promise<void> {
     runtime.pendingApproval = action;
     runtime.approvalExpiresAt = Date.now() + this.deps.approvalTimeoutMs;
-    await this.deps.incidents.step(incident, 'approval', `${spoken(action)} waits for an operator's approval: ${why}`, { action, why, expiresAt: new Date(runtime.approvalExpiresAt).toISOString() });
+    await this.deps.incidents.step(incident, 'approval', `${spoken(action)} waits for an operator's approval: ${why}`, {
+      action,
+      why,
+      expiresAt: new Date(runtime.approvalExpiresAt).toISOString(),
+    });
     this.deps.changed();
   }
 
@@ -67,7 +71,8 @@ export class RecoveryRunner {
     runtime.pendingApproval = null;
     const { incidents } = this.deps;
     const incident = runtime.incidentId ? incidents.get(runtime.incidentId) : undefined;
-    if (incident) await incidents.step(incident, 'approval', `${spoken(action)} ${approve ? 'approved' : 'rejected'} by ${actor}`, { action, approved: approve, actor });
+    if (incident)
+      await incidents.step(incident, 'approval', `${spoken(action)} ${approve ? 'approved' : 'rejected'} by ${actor}`, { action, approved: approve, actor });
     if (approve) await this.execute(runtime, incident, action, `approved by ${actor}`, actor);
     else if (incident) await incidents.escalate(incident, 3, `${actor} rejected the ${spoken(action)}`);
   }
@@ -78,7 +83,16 @@ export class RecoveryRunner {
     if (!canRestart(runtime.definition)) throw new HealingError('conflict', `${name} has no way to restart: configure restart.command or restart.http`);
     const incident = runtime.incidentId ? this.deps.incidents.get(runtime.incidentId) : undefined;
     // The incident's own step records the restart when there is one; the audit trail must count it once.
-    await this.deps.audit.append({ type: 'module.restart_requested', severity: 'notice', actor, action: `restart ${name}`, module: name, reason, method: 'operator action', details: { incidentId: incident?.id ?? null } });
+    await this.deps.audit.append({
+      type: 'module.restart_requested',
+      severity: 'notice',
+      actor,
+      action: `restart ${name}`,
+      module: name,
+      reason,
+      method: 'operator action',
+      details: { incidentId: incident?.id ?? null },
+    });
     runtime.nextRestartAt = 0;
     await this.execute(runtime, incident, 'restart', reason, actor);
   }
@@ -98,15 +112,24 @@ export class RecoveryRunner {
       chargeRestart(runtime);
       this.deps.stats.restarted(runtime.name, Date.now());
     }
-    const outcome = action === 'restart' ? await restartModule(runtime, searchPath) : await runModuleHook(action === 'repair' ? 'repair' : 'configSync', runtime.definition, searchPath);
+    const outcome =
+      action === 'restart'
+        ? await restartModule(runtime, searchPath)
+        : await runModuleHook(action === 'repair' ? 'repair' : 'configSync', runtime.definition, searchPath);
     runtime.restarting = false;
     if (incident) {
-      await incidents.step(incident, 'action', `${spoken(action)}: ${outcome.message}`, { action, ok: outcome.ok, durationMs: outcome.durationMs, attempt: runtime.restartAttempts, why, actor });
+      await incidents.step(incident, 'action', `${spoken(action)}: ${outcome.message}`, {
+        action,
+        ok: outcome.ok,
+        durationMs: outcome.durationMs,
+        attempt: runtime.restartAttempts,
+        why,
+        actor,
+      });
       if (!outcome.ok) {
         if (action === 'restart') runtime.restartBroken = true;
         await incidents.escalate(incident, 3, `${spoken(action)} failed: ${outcome.message}`);
-      }
-      else if (incident.escalationLevel < 2) await incidents.escalate(incident, 2, `${spoken(action)} attempted`);
+      } else if (incident.escalationLevel < 2) await incidents.escalate(incident, 2, `${spoken(action)} attempted`);
     }
     this.deps.reprobe(runtime, runtime.definition.kind === 'process' ? 250 : 500);
   }

@@ -29,7 +29,8 @@ export function chargeRestart(runtime: ModuleRuntime, now = Date.now()): void {
   const policy = runtime.definition.restartPolicy;
   runtime.restartAttempts += 1;
   runtime.restartTimes.push(now);
-  runtime.nextRestartAt = now + backoffMs({ attempt: runtime.restartsInWindow(), initialMs: policy.initialBackoffSeconds * 1000, maxMs: policy.maxBackoffSeconds * 1000 });
+  runtime.nextRestartAt =
+    now + backoffMs({ attempt: runtime.restartsInWindow(), initialMs: policy.initialBackoffSeconds * 1000, maxMs: policy.maxBackoffSeconds * 1000 });
 }
 
 /** No restart left to try: none configured, the command failed once, or the window's attempts are used. */

@@ -46,7 +46,9 @@ export function startHealing({ env, db, audit, log, config, hostPressure, notifi
   duties.add({
     start: async () => {
       await db.whenDatabase(() => healing.start());
-      config.onChange(() => void healing.reconcile().catch((error: unknown) => log.error({ err: (error as Error).message }, 'could not apply the module changes')));
+      config.onChange(
+        () => void healing.reconcile().catch((error: unknown) => log.error({ err: (error as Error).message }, 'could not apply the module changes')),
+      );
     },
     stop: () => healing.close(),
   });

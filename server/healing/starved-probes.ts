@@ -49,7 +49,8 @@ export class InconclusiveEpisodes {
     const fresh = at - this.lastAt > EPISODE_QUIET_MS;
     this.lastAt = at;
     if (!fresh) return;
-    const why = starvation.lagMs > 0 ? `Vigil's event loop stalled ${Math.round(starvation.lagMs)} ms` : `the probe started ${Math.round(starvation.lateMs)} ms late`;
+    const why =
+      starvation.lagMs > 0 ? `Vigil's event loop stalled ${Math.round(starvation.lagMs)} ms` : `the probe started ${Math.round(starvation.lateMs)} ms late`;
     void this.sinks.audit
       .append({
         type: 'healing.probe_inconclusive',

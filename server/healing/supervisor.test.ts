@@ -71,7 +71,9 @@ describe('a supervised process', () => {
     await supervisor.start();
     strays.push(supervisor.pid!);
     expect(alive(grandchild)).toBe(false);
-    expect(supervisor.logs.tail().map((line) => line.text)).toContainEqual(expect.stringMatching(/^stopped what pid \d+ left running in its group \(SIGTERM\)$/));
+    expect(supervisor.logs.tail().map((line) => line.text)).toContainEqual(
+      expect.stringMatching(/^stopped what pid \d+ left running in its group \(SIGTERM\)$/),
+    );
   });
 
   it('is recorded in the data directory while it runs, and forgotten once closed', async () => {
@@ -79,7 +81,13 @@ describe('a supervised process', () => {
     const supervisor = supervise([process.execPath, '-e', 'setInterval(() => {}, 1000)'], undefined, records);
     await supervisor.start();
     const [record] = records.list();
-    expect(record).toMatchObject({ module: 'svc', pid: supervisor.pid, pgid: supervisor.pid, startTime: readProcStat(supervisor.pid!)!.startTime, worker: { pid: process.pid } });
+    expect(record).toMatchObject({
+      module: 'svc',
+      pid: supervisor.pid,
+      pgid: supervisor.pid,
+      startTime: readProcStat(supervisor.pid!)!.startTime,
+      worker: { pid: process.pid },
+    });
     await supervisor.close();
     expect(records.list()).toEqual([]);
   });
@@ -125,7 +133,10 @@ describe('processes a dead worker left running', () => {
 
   it('kills an orphan that ignores SIGTERM once the grace period is over', async () => {
     const records = new ProcessRecords(tmp.join('data'));
-    const child = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')"], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')"], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     child.unref();
     strays.push(child.pid!);
     await new Promise((resolve) => child.stdout!.once('data', resolve));

@@ -94,7 +94,15 @@ export class SupervisedProcess {
     const stat = child.pid ? readProcStat(child.pid) : null;
     if (!this.options.records || !child.pid || !stat) return;
     try {
-      this.options.records.write({ module: this.definition.name, pid: child.pid, pgid: child.pid, startTime: stat.startTime, command: this.definition.command, startedAt: new Date(this.startedAt).toISOString(), worker: thisWorker() });
+      this.options.records.write({
+        module: this.definition.name,
+        pid: child.pid,
+        pgid: child.pid,
+        startTime: stat.startTime,
+        command: this.definition.command,
+        startedAt: new Date(this.startedAt).toISOString(),
+        worker: thisWorker(),
+      });
     } catch (error) {
       this.logs.note(`could not record pid ${child.pid} in the data directory: ${(error as Error).message}`);
     }

@@ -3,8 +3,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startWorker, type Worker } from '../worker';
 import { listIncidents } from '../queries/incidents';
 import {
-  createEmptyDatabase, findFreePort, FixedSampler, PROVIDERS, silentLogger, spawnTs, waitFor, waitForHttp, workerEnvFor, workerEnvVars,
-  type EmptyDatabase, type RunningProcess,
+  createEmptyDatabase,
+  findFreePort,
+  FixedSampler,
+  PROVIDERS,
+  silentLogger,
+  spawnTs,
+  waitFor,
+  waitForHttp,
+  workerEnvFor,
+  workerEnvVars,
+  type EmptyDatabase,
+  type RunningProcess,
 } from '../test-support';
 import { readProcStat } from './process-group';
 
@@ -78,22 +88,35 @@ describe.each(PROVIDERS)('a worker killed with SIGKILL (%s)', (provider) => {
     expect(alive(orphan)).toBe(true);
     expect(await servedBy(servicePort)).toBe(orphan);
 
-    second = await startWorker({ env: { ...workerEnvFor({ dataDir, databaseUrl: db.url, vars: { VIGIL_CONFIG: configFile } }) }, sampler: new FixedSampler(), log: silentLogger() });
-    const respawned = await waitFor(async () => {
-      const pid = await servedBy(servicePort);
-      return pid !== null && pid !== orphan ? pid : null;
-    }, { timeoutMs: 15_000, what: 'the module to serve again from a new process' });
+    second = await startWorker({
+      env: { ...workerEnvFor({ dataDir, databaseUrl: db.url, vars: { VIGIL_CONFIG: configFile } }) },
+      sampler: new FixedSampler(),
+      log: silentLogger(),
+    });
+    const respawned = await waitFor(
+      async () => {
+        const pid = await servedBy(servicePort);
+        return pid !== null && pid !== orphan ? pid : null;
+      },
+      { timeoutMs: 15_000, what: 'the module to serve again from a new process' },
+    );
     strays.push(respawned);
     expect(alive(orphan)).toBe(false);
     const runtime = second.healing.engine.runtime('web')!;
     expect(runtime.supervisor!.pid).toBe(respawned);
     await waitFor(() => runtime.state === 'up', { timeoutMs: 5000, what: 'web to be up' });
-    const logs = runtime.supervisor!.logs.tail().map((line) => line.text).join('\n');
+    const logs = runtime
+      .supervisor!.logs.tail()
+      .map((line) => line.text)
+      .join('\n');
     expect(logs).toContain(`listening on ${servicePort}`);
     expect(logs).not.toMatch(/EADDRINUSE/);
     expect(runtime.restartAttempts).toBe(0);
 
-    const incident = await waitFor(async () => (await listIncidents(second!.database.prisma, { module: 'web' })).find((i) => i.state === 'resolved'), { timeoutMs: 5000, what: 'the incident to be resolved' });
+    const incident = await waitFor(async () => (await listIncidents(second!.database.prisma, { module: 'web' })).find((i) => i.state === 'resolved'), {
+      timeoutMs: 5000,
+      what: 'the incident to be resolved',
+    });
     expect(incident).toMatchObject({ rootCause: 'supervisor_lost', failureClass: 'transient' });
     expect(incident.rootCause).not.toBe('code_bug');
     expect(incident.title).toMatch(/the worker supervising it \(pid \d+\) died; its process \(pid \d+\) ran on unsupervised and was stopped \(SIGTERM\)/);

@@ -37,9 +37,19 @@ describe('HealthMonitor with a fixed sampler', () => {
 
   function newMonitor(options: Partial<HealthMonitorOptions> = {}): HealthMonitor {
     return new HealthMonitor({
-      sampler, database: db.database, audit, log: silentLogger(), intervalMs: HOUR, hysteresis: 3, confirmSamples: 2,
-      rawRetentionMs: DAY, rollupRetentionMs: 30 * DAY, startedAt: new Date('2025-01-01T00:00:00Z'),
-      onSnapshot: (s) => snapshots.push(s), onDegradationChange: (c) => changes.push(c), ...options,
+      sampler,
+      database: db.database,
+      audit,
+      log: silentLogger(),
+      intervalMs: HOUR,
+      hysteresis: 3,
+      confirmSamples: 2,
+      rawRetentionMs: DAY,
+      rollupRetentionMs: 30 * DAY,
+      startedAt: new Date('2025-01-01T00:00:00Z'),
+      onSnapshot: (s) => snapshots.push(s),
+      onDegradationChange: (c) => changes.push(c),
+      ...options,
     });
   }
 
@@ -73,7 +83,14 @@ describe('HealthMonitor with a fixed sampler', () => {
 
   it('scores the sample and publishes a snapshot', async () => {
     const snapshot = await tickAt(72);
-    expect(snapshot).toMatchObject({ score: 72, degradation: 'NORMAL', pinnedDegradation: null, disabledFeatures: [], workerStartedAt: '2025-01-01T00:00:00.000Z', database: { ok: true, pendingEvents: 0, lastError: null } });
+    expect(snapshot).toMatchObject({
+      score: 72,
+      degradation: 'NORMAL',
+      pinnedDegradation: null,
+      disabledFeatures: [],
+      workerStartedAt: '2025-01-01T00:00:00.000Z',
+      database: { ok: true, pendingEvents: 0, lastError: null },
+    });
     expect(snapshot.deductions).toEqual([{ factor: 'cpu', points: 28, detail: 'CPU at 98 %' }]);
     expect(snapshot.sample.cpuPercent).toBe(98);
     expect(snapshots).toEqual([snapshot]);
@@ -90,9 +107,21 @@ describe('HealthMonitor with a fixed sampler', () => {
     const events = await degradationEvents();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      severity: 'warning', actor: 'system', action: 'degrade NORMAL → LEVEL_2', module: 'host', method: 'health monitor',
+      severity: 'warning',
+      actor: 'system',
+      action: 'degrade NORMAL → LEVEL_2',
+      module: 'host',
+      method: 'health monitor',
       reason: expect.stringMatching(/^score 60: CPU at 100 %; memory at \d+ %$/),
-      details: { from: 'NORMAL', to: 'LEVEL_2', score: 60, deductions: [{ factor: 'cpu', points: 30 }, { factor: 'memory', points: 10 }] },
+      details: {
+        from: 'NORMAL',
+        to: 'LEVEL_2',
+        score: 60,
+        deductions: [
+          { factor: 'cpu', points: 30 },
+          { factor: 'memory', points: 10 },
+        ],
+      },
     });
     expect(changes).toEqual([expect.objectContaining({ from: 'NORMAL', to: 'LEVEL_2', score: 60 })]);
     expect(await readSetting(db.database.prisma, 'health.degradation')).toBe('LEVEL_2');
@@ -129,7 +158,11 @@ describe('HealthMonitor with a fixed sampler', () => {
     expect((await tickAt(83)).degradation).toBe('NORMAL');
 
     const events = await degradationEvents();
-    expect(events.map((e) => `${(e.details as { from: string }).from}→${(e.details as { to: string }).to}`)).toEqual(['NORMAL→LEVEL_2', 'LEVEL_2→LEVEL_1', 'LEVEL_1→NORMAL']);
+    expect(events.map((e) => `${(e.details as { from: string }).from}→${(e.details as { to: string }).to}`)).toEqual([
+      'NORMAL→LEVEL_2',
+      'LEVEL_2→LEVEL_1',
+      'LEVEL_1→NORMAL',
+    ]);
     expect(events[1]).toMatchObject({ severity: 'notice', action: 'recover LEVEL_2 → LEVEL_1', reason: 'score 68, recovered' });
     expect(changes.map((c) => c.to)).toEqual(['LEVEL_2', 'LEVEL_1', 'NORMAL']);
   });
@@ -153,7 +186,13 @@ describe('HealthMonitor with a fixed sampler', () => {
     await tickAt(90, minutesFromBase(1, 5));
     const [first] = await db.database.prisma.healthRollup.findMany();
     expect(first).toMatchObject({
-      minute: minutesFromBase(0), samples: 3, cpuMax: 100, scoreAvg: 80, scoreMin: 60, degradation: 'LEVEL_2', diskMax: 30,
+      minute: minutesFromBase(0),
+      samples: 3,
+      cpuMax: 100,
+      scoreAvg: 80,
+      scoreMin: 60,
+      degradation: 'LEVEL_2',
+      diskMax: 30,
     });
     expect(first.cpuAvg).toBe(66.67); // (10 + 90 + 100) / 3, rounded to 2 places
 
@@ -170,9 +209,30 @@ describe('HealthMonitor with a fixed sampler', () => {
     const now = Date.now();
     const prisma = db.database.prisma;
     const oldSample = { cpu: 1, memory: 1, load1: 0, processes: 1, threads: 1, disks: '[]', score: 100, degradation: 'NORMAL' };
-    await prisma.healthSample.createMany({ data: [{ ...oldSample, at: new Date(now - 3 * HOUR) }, { ...oldSample, at: new Date(now - 30 * 60_000) }] });
-    const rollup = { samples: 1, cpuAvg: 1, cpuMax: 1, memoryAvg: 1, memoryMax: 1, diskMax: 1, load1Avg: 0, scoreAvg: 100, scoreMin: 100, degradation: 'NORMAL' };
-    await prisma.healthRollup.createMany({ data: [{ ...rollup, minute: minuteOf(new Date(now - 8 * DAY).toISOString()) }, { ...rollup, minute: minuteOf(new Date(now - 2 * DAY).toISOString()) }] });
+    await prisma.healthSample.createMany({
+      data: [
+        { ...oldSample, at: new Date(now - 3 * HOUR) },
+        { ...oldSample, at: new Date(now - 30 * 60_000) },
+      ],
+    });
+    const rollup = {
+      samples: 1,
+      cpuAvg: 1,
+      cpuMax: 1,
+      memoryAvg: 1,
+      memoryMax: 1,
+      diskMax: 1,
+      load1Avg: 0,
+      scoreAvg: 100,
+      scoreMin: 100,
+      degradation: 'NORMAL',
+    };
+    await prisma.healthRollup.createMany({
+      data: [
+        { ...rollup, minute: minuteOf(new Date(now - 8 * DAY).toISOString()) },
+        { ...rollup, minute: minuteOf(new Date(now - 2 * DAY).toISOString()) },
+      ],
+    });
 
     monitor = newMonitor({ rawRetentionMs: HOUR, rollupRetentionMs: 7 * DAY });
     await tickAt(100, new Date(now));
@@ -234,7 +294,12 @@ describe('HealthMonitor with a fixed sampler', () => {
 
   it('survives a sampler that throws and keeps sampling afterwards', async () => {
     let fail = true;
-    const flaky = { sample: async () => { if (fail) throw new Error('sensor gone'); return makeSample({}, new Date()); } };
+    const flaky = {
+      sample: async () => {
+        if (fail) throw new Error('sensor gone');
+        return makeSample({}, new Date());
+      },
+    };
     monitor = newMonitor({ sampler: flaky });
     await monitor.tick();
     expect(monitor.current()).toBeNull();

@@ -1,12 +1,5 @@
 import { computeHealthScore, type ModuleHealth, type SystemSample } from '@/lib/health/score';
-import {
-  degradationLevelSchema,
-  disabledFeatures,
-  levelRank,
-  nextDegradationLevel,
-  worseLevel,
-  type DegradationLevel,
-} from '@/lib/health/degradation';
+import { degradationLevelSchema, disabledFeatures, levelRank, nextDegradationLevel, worseLevel, type DegradationLevel } from '@/lib/health/degradation';
 import type { DatabaseStatus, DegradationChange, HealthSnapshot } from '@/lib/health/types';
 import type { Database } from '../db/client';
 import type { AuditWriter } from '../audit';
@@ -239,7 +232,8 @@ export class HealthMonitor {
       if (!this.sampleStoreOk) this.options.log.info({}, 'health samples are being stored again');
       this.sampleStoreOk = true;
     } catch (error) {
-      if (this.sampleStoreOk) this.options.log.warn({ err: dbErrorMessage(error), buffered: this.pendingSamples.length }, 'could not store health samples; buffering');
+      if (this.sampleStoreOk)
+        this.options.log.warn({ err: dbErrorMessage(error), buffered: this.pendingSamples.length }, 'could not store health samples; buffering');
       this.sampleStoreOk = false;
     }
   }

@@ -40,7 +40,7 @@ describe('disk discovery', () => {
     expect(realFilesystems(parseMountInfo(HOST)).sort()).toEqual(['/', '/boot/efi', '/media/backup disk']);
   });
 
-  it('keeps a container\'s own root and a volume from the host\'s disk once', () => {
+  it("keeps a container's own root and a volume from the host's disk once", () => {
     expect(realFilesystems(parseMountInfo(CONTAINER)).sort()).toEqual(['/', '/data']);
   });
 

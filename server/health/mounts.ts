@@ -1,7 +1,28 @@
 import { readFile, stat } from 'node:fs/promises';
 
 /** Filesystems that hold data an operator cares about; pseudo and RAM-backed ones (tmpfs, proc, cgroup …) are not here. */
-const REAL_FILESYSTEMS = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'zfs', 'f2fs', 'vfat', 'exfat', 'ntfs', 'ntfs3', 'jfs', 'reiserfs', 'overlay', 'fuseblk', 'nfs', 'nfs4', 'cifs', 'apfs', 'hfs']);
+const REAL_FILESYSTEMS = new Set([
+  'ext2',
+  'ext3',
+  'ext4',
+  'xfs',
+  'btrfs',
+  'zfs',
+  'f2fs',
+  'vfat',
+  'exfat',
+  'ntfs',
+  'ntfs3',
+  'jfs',
+  'reiserfs',
+  'overlay',
+  'fuseblk',
+  'nfs',
+  'nfs4',
+  'cifs',
+  'apfs',
+  'hfs',
+]);
 
 /**
  * Trees where the system and container runtimes mount what comes and goes: container root
@@ -53,7 +74,14 @@ export function realFilesystems(entries: readonly MountEntry[]): string[] {
 export async function listMounts(): Promise<string[]> {
   try {
     const candidates = realFilesystems(parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8')));
-    const directories = await Promise.all(candidates.map((mount) => stat(mount).then((s) => s.isDirectory(), () => false)));
+    const directories = await Promise.all(
+      candidates.map((mount) =>
+        stat(mount).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ),
+      ),
+    );
     const mounts = candidates.filter((_, i) => directories[i]);
     return mounts.length > 0 ? mounts : ['/'];
   } catch {

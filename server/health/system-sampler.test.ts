@@ -26,7 +26,8 @@ describe('SystemSampler on this host', () => {
     expect(sample.threads).toBeGreaterThanOrEqual(sample.processes);
     expect(sample.uptimeSeconds).toBeGreaterThan(0);
     // rounded to two decimals
-    for (const value of [sample.cpuPercent, sample.memoryPercent, sample.disks[0].usedPercent]) expect(Math.abs(value * 100 - Math.round(value * 100))).toBeLessThan(1e-6);
+    for (const value of [sample.cpuPercent, sample.memoryPercent, sample.disks[0].usedPercent])
+      expect(Math.abs(value * 100 - Math.round(value * 100))).toBeLessThan(1e-6);
   });
 
   it('watches every real filesystem when no mounts are given', async () => {

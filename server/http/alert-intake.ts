@@ -77,7 +77,10 @@ export class AlertIntake {
     return result;
   }
 
-  private async dispatch(input: { alert: AlertmanagerAlert; fingerprint: string; route: AlertRoute; actor: string; now: number }, result: AlertIntakeResult): Promise<void> {
+  private async dispatch(
+    input: { alert: AlertmanagerAlert; fingerprint: string; route: AlertRoute; actor: string; now: number },
+    result: AlertIntakeResult,
+  ): Promise<void> {
     const { alert, fingerprint, route, actor } = input;
     switch (route.to) {
       case 'own':
@@ -86,7 +89,15 @@ export class AlertIntake {
       case 'module': {
         result.moduleSignals += 1;
         const severity = incidentSeverityOf(severityFromLabel(alert.labels.severity));
-        const outcome = await this.deps.healing.alerts.fired({ fingerprint, module: route.module, alertname: alertName(alert), severity, summary: summaryOf(alert), actor, at: input.now });
+        const outcome = await this.deps.healing.alerts.fired({
+          fingerprint,
+          module: route.module,
+          alertname: alertName(alert),
+          severity,
+          summary: summaryOf(alert),
+          actor,
+          at: input.now,
+        });
         if (outcome.opened) result.incidentsOpened += 1;
         return;
       }
@@ -133,6 +144,13 @@ function auditEvent(input: { alert: AlertmanagerAlert; fingerprint: string; rout
     source: route.to === 'threat' ? route.source : null,
     reason: summaryOf(alert)?.slice(0, 2000) ?? null,
     method: 'alertmanager',
-    details: { alertname: name, labels: alert.labels, annotations: alert.annotations, startsAt: alert.startsAt, routedTo: route.to, knownModule: route.to === 'module' || (route.to === 'own' && route.module !== null) },
+    details: {
+      alertname: name,
+      labels: alert.labels,
+      annotations: alert.annotations,
+      startsAt: alert.startsAt,
+      routedTo: route.to,
+      knownModule: route.to === 'module' || (route.to === 'own' && route.module !== null),
+    },
   };
 }

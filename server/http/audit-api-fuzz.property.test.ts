@@ -38,8 +38,15 @@ const ingestBody = fc.oneof(
 );
 
 const QUERY_KEYS = ['type', 'severity', 'module', 'source', 'actor', 'from', 'to', 'range', 'q', 'cursor', 'limit', 'format'];
-const queryValue = fc.oneof(anyText(30), anyTime, fc.constantFrom('1h', '15m', '24h', 'app.custom', 'high,critical', '-1', '0', '1', '2147483648', '1e3', '9'.repeat(40)), fc.integer().map(String));
-const auditQuery = fc.dictionary(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...QUERY_KEYS) }, { weight: 1, arbitrary: anyText(8) }), queryValue, { maxKeys: 5 });
+const queryValue = fc.oneof(
+  anyText(30),
+  anyTime,
+  fc.constantFrom('1h', '15m', '24h', 'app.custom', 'high,critical', '-1', '0', '1', '2147483648', '1e3', '9'.repeat(40)),
+  fc.integer().map(String),
+);
+const auditQuery = fc.dictionary(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...QUERY_KEYS) }, { weight: 1, arbitrary: anyText(8) }), queryValue, {
+  maxKeys: 5,
+});
 
 interface Page {
   events: Array<{ seq: number }>;

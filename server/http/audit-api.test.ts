@@ -11,7 +11,12 @@ describe('GET /api/v1/audit', () => {
 
   beforeAll(async () => {
     worker = await startTestWorker();
-    const events = Array.from({ length: 30 }, (_, i) => ({ type: i % 3 === 0 ? 'auth_failure' : 'custom', source: `203.0.113.${i}`, module: i % 2 ? 'api' : 'billing', name: `e${i}` }));
+    const events = Array.from({ length: 30 }, (_, i) => ({
+      type: i % 3 === 0 ? 'auth_failure' : 'custom',
+      source: `203.0.113.${i}`,
+      module: i % 2 ? 'api' : 'billing',
+      name: `e${i}`,
+    }));
     const ingest = await api(worker.port, '/api/v1/events', { method: 'POST', token: TEST_API_TOKEN, json: { events } });
     expect(ingest.status).toBe(202);
   });
@@ -28,7 +33,11 @@ describe('GET /api/v1/audit', () => {
     const seen: number[] = [];
     let cursor: number | null = null;
     do {
-      const page: { status: number; body: Page } = await api<Page>(worker.port, `/api/v1/audit?type=app.auth_failure&limit=4${cursor ? `&cursor=${cursor}` : ''}`, { token: TEST_API_TOKEN });
+      const page: { status: number; body: Page } = await api<Page>(
+        worker.port,
+        `/api/v1/audit?type=app.auth_failure&limit=4${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: TEST_API_TOKEN },
+      );
       expect(page.status).toBe(200);
       for (const event of page.body.events) expect(event.type).toBe('app.auth_failure');
       seen.push(...page.body.events.map((e) => e.seq));
@@ -45,7 +54,16 @@ describe('GET /api/v1/audit', () => {
 
   it('ends range=1h at now: an event reported a few minutes ahead (clock skew) is not listed yet', async () => {
     const ahead = new Date(Date.now() + 4 * 60_000).toISOString();
-    const ingest = await api(worker.port, '/api/v1/events', { method: 'POST', token: TEST_API_TOKEN, json: { events: [{ type: 'custom', name: 'ahead', at: ahead }, { type: 'custom', name: 'now' }] } });
+    const ingest = await api(worker.port, '/api/v1/events', {
+      method: 'POST',
+      token: TEST_API_TOKEN,
+      json: {
+        events: [
+          { type: 'custom', name: 'ahead', at: ahead },
+          { type: 'custom', name: 'now' },
+        ],
+      },
+    });
     expect(ingest.status).toBe(202);
     const page = await api<{ events: Array<{ action: string }> }>(worker.port, '/api/v1/audit?range=1h&limit=200', { token: TEST_API_TOKEN });
     const actions = page.body.events.map((e) => e.action);

@@ -22,7 +22,13 @@ export interface PushCaller {
 }
 
 /** What the handler of a route learns about its caller, by the route's `auth`. */
-export type CallerOf<A extends RouteAuth> = A extends 'public' ? { kind: 'anonymous' } : A extends 'internal' ? { kind: 'internal' } : A extends 'push-token' ? PushCaller : Principal;
+export type CallerOf<A extends RouteAuth> = A extends 'public'
+  ? { kind: 'anonymous' }
+  : A extends 'internal'
+    ? { kind: 'internal' }
+    : A extends 'push-token'
+      ? PushCaller
+      : Principal;
 
 export interface RouteAuthenticators {
   tokens: ApiTokenAuthenticator;
@@ -50,7 +56,8 @@ async function requireToken(req: IncomingMessage, authenticator: ApiTokenAuthent
   if (!principal) throw new HttpError(401, 'unauthorized', 'a valid API token is required (Authorization: Bearer <token>)', { 'www-authenticate': 'Bearer' });
   const { role } = SCOPE_DEFINITIONS[scope];
   if (!roleAtLeast(principal.role, role)) throw new HttpError(403, 'forbidden', `this token's role (${principal.role}) cannot do this; ${role} is required`);
-  if (!scopeAllows(principal, scope)) throw new HttpError(403, 'forbidden', `this token lacks the scope ${scope}; it is limited to ${principal.scopes?.join(', ')}`);
+  if (!scopeAllows(principal, scope))
+    throw new HttpError(403, 'forbidden', `this token lacks the scope ${scope}; it is limited to ${principal.scopes?.join(', ')}`);
   return principal;
 }
 

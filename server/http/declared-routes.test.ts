@@ -30,7 +30,8 @@ describe('routes declare who may call them, and the router enforces it before th
     const router = new Router()
       .authenticateWith({ tokens, secret: TEST_SECRET })
       .add({ ...testRoute('GET', '/open', 'public'), handler: (ctx) => sendJson(ctx.res, 200, ctx.principal) })
-      .add({ ...testRoute('POST', '/isolate', 'isolations:write'),
+      .add({
+        ...testRoute('POST', '/isolate', 'isolations:write'),
         body: z.object({ source: z.string().min(1) }),
         query: z.object({ dry: z.enum(['yes', 'no']).default('no') }),
         handler: (ctx) => {
@@ -65,9 +66,18 @@ describe('routes declare who may call them, and the router enforces it before th
   });
 
   it('hands the handler the principal and the body and query it parsed', async () => {
-    expect(await api(port, '/isolate?dry=yes', { json: { source: '192.0.2.1' }, token: secrets.operator })).toMatchObject({ status: 200, body: { by: 'operator', source: '192.0.2.1', dry: 'yes' } });
-    expect(await api(port, '/isolate?dry=maybe', { json: { source: 'x' }, token: secrets.operator })).toMatchObject({ status: 422, body: { error: { code: 'invalid_query', message: expect.stringContaining('dry:') } } });
-    expect(await api(port, '/isolate', { json: { source: '' }, token: secrets.operator })).toMatchObject({ status: 422, body: { error: { code: 'invalid_request', message: expect.stringContaining('source:') } } });
+    expect(await api(port, '/isolate?dry=yes', { json: { source: '192.0.2.1' }, token: secrets.operator })).toMatchObject({
+      status: 200,
+      body: { by: 'operator', source: '192.0.2.1', dry: 'yes' },
+    });
+    expect(await api(port, '/isolate?dry=maybe', { json: { source: 'x' }, token: secrets.operator })).toMatchObject({
+      status: 422,
+      body: { error: { code: 'invalid_query', message: expect.stringContaining('dry:') } },
+    });
+    expect(await api(port, '/isolate', { json: { source: '' }, token: secrets.operator })).toMatchObject({
+      status: 422,
+      body: { error: { code: 'invalid_request', message: expect.stringContaining('source:') } },
+    });
   });
 
   it('admits the web app to internal routes by the key derived from the secret, and nothing else', async () => {

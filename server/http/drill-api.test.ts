@@ -19,10 +19,13 @@ describe('chaos drills through the worker', () => {
     const busy = await client.startDrill({ actor: { name: 'ada', role: 'admin' } }).catch((error: unknown) => error);
     expect(busy).toBeInstanceOf(WorkerRejectedError);
     expect(busy).toMatchObject({ status: 409 });
-    const overview = await waitFor(async () => {
-      const now = await client.drills();
-      return !now.running && now.runs.length === 1 ? now : null;
-    }, { timeoutMs: 30_000 });
+    const overview = await waitFor(
+      async () => {
+        const now = await client.drills();
+        return !now.running && now.runs.length === 1 ? now : null;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(overview.runs[0]).toMatchObject({ actor: 'ada', passed: true, results: [{ scenario: 'kill', passed: true }] });
     // The drill's demo module ran under its own engine: the operator's module list never saw it.
     expect(t.worker.healing.engine.list().map((m) => m.name)).not.toContain('drill-kill');

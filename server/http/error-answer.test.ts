@@ -20,13 +20,25 @@ import { answerError } from './error-answer';
 
 /** One instance per code of every expected-failure class, with the status it must answer. */
 const EVERY_ERROR: Array<readonly [name: string, error: unknown, status: number]> = [
-  ...Object.entries(RECOVERY_ERROR_STATUS).map(([code, status]) => ['RecoveryError', new RecoveryError(code as keyof typeof RECOVERY_ERROR_STATUS, 'm'), status] as const),
-  ...Object.entries(GOVERNOR_ERROR_STATUS).map(([code, status]) => ['GovernorError', new GovernorError(code as keyof typeof GOVERNOR_ERROR_STATUS, 'm'), status] as const),
-  ...Object.entries(ISOLATION_ERROR_STATUS).map(([code, status]) => ['IsolationError', new IsolationError(code as keyof typeof ISOLATION_ERROR_STATUS, 'm'), status] as const),
-  ...Object.entries(DEFENSE_MODE_ERROR_STATUS).map(([code, status]) => ['DefenseModeError', new DefenseModeError(code as keyof typeof DEFENSE_MODE_ERROR_STATUS, 'm'), status] as const),
-  ...Object.entries(USER_ADMIN_ERROR_STATUS).map(([code, status]) => ['UserAdminError', new UserAdminError(code as keyof typeof USER_ADMIN_ERROR_STATUS, 'm'), status] as const),
+  ...Object.entries(RECOVERY_ERROR_STATUS).map(
+    ([code, status]) => ['RecoveryError', new RecoveryError(code as keyof typeof RECOVERY_ERROR_STATUS, 'm'), status] as const,
+  ),
+  ...Object.entries(GOVERNOR_ERROR_STATUS).map(
+    ([code, status]) => ['GovernorError', new GovernorError(code as keyof typeof GOVERNOR_ERROR_STATUS, 'm'), status] as const,
+  ),
+  ...Object.entries(ISOLATION_ERROR_STATUS).map(
+    ([code, status]) => ['IsolationError', new IsolationError(code as keyof typeof ISOLATION_ERROR_STATUS, 'm'), status] as const,
+  ),
+  ...Object.entries(DEFENSE_MODE_ERROR_STATUS).map(
+    ([code, status]) => ['DefenseModeError', new DefenseModeError(code as keyof typeof DEFENSE_MODE_ERROR_STATUS, 'm'), status] as const,
+  ),
+  ...Object.entries(USER_ADMIN_ERROR_STATUS).map(
+    ([code, status]) => ['UserAdminError', new UserAdminError(code as keyof typeof USER_ADMIN_ERROR_STATUS, 'm'), status] as const,
+  ),
   ...Object.entries(SETUP_ERROR_STATUS).map(([code, status]) => ['SetupError', new SetupError(code as keyof typeof SETUP_ERROR_STATUS, 'm'), status] as const),
-  ...(['not_found', 'conflict', 'forbidden', 'bad_input'] as const).map((code) => ['HealingError', new HealingError(code, 'm'), { not_found: 404, conflict: 409, forbidden: 403, bad_input: 422 }[code]] as const),
+  ...(['not_found', 'conflict', 'forbidden', 'bad_input'] as const).map(
+    (code) => ['HealingError', new HealingError(code, 'm'), { not_found: 404, conflict: 409, forbidden: 403, bad_input: 422 }[code]] as const,
+  ),
   ['BlocklistNotFoundError', new BlocklistNotFoundError('not_found', 'm'), 404],
   ['DrillBusyError', new DrillBusyError(), 409],
   ['InvalidShareLinkError', new InvalidShareLinkError(), 401],
@@ -88,12 +100,15 @@ describe('one error model for both HTTP surfaces', () => {
     expect(others.filter((name) => name !== 'AppError' && name !== 'HealingError')).toEqual(NOT_ANSWERS);
   });
 
-  it.each(EVERY_ERROR.map(([name, error, status]) => [`${name} ${(error as { code: string }).code}`, error, status] as const))('maps %s to its status and a snake_case code', (_, error, status) => {
-    const answer = answerError(error, quiet);
-    expect(answer.status).toBe(status);
-    expect(answer.code).toMatch(SNAKE_CASE);
-    expect(answer.toBody()).toEqual({ error: { code: answer.code, message: expect.any(String) } });
-  });
+  it.each(EVERY_ERROR.map(([name, error, status]) => [`${name} ${(error as { code: string }).code}`, error, status] as const))(
+    'maps %s to its status and a snake_case code',
+    (_, error, status) => {
+      const answer = answerError(error, quiet);
+      expect(answer.status).toBe(status);
+      expect(answer.code).toMatch(SNAKE_CASE);
+      expect(answer.toBody()).toEqual({ error: { code: answer.code, message: expect.any(String) } });
+    },
+  );
 
   it('answers an unknown error with a 500 that keeps its cause, logged once, its message never sent', () => {
     const { log, lines } = capturingLogger('warn');
@@ -101,7 +116,15 @@ describe('one error model for both HTTP surfaces', () => {
     const answer = answerError(cause, { method: 'POST', path: '/internal/v1/x', log });
     expect(answer).toMatchObject({ status: 500, code: 'internal_error', cause });
     expect(JSON.stringify(answer.toBody())).not.toContain('hunter2');
-    expect(lines).toEqual([expect.objectContaining({ level: 50, method: 'POST', path: '/internal/v1/x', msg: 'request failed', err: expect.objectContaining({ message: cause.message }) })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        method: 'POST',
+        path: '/internal/v1/x',
+        msg: 'request failed',
+        err: expect.objectContaining({ message: cause.message }),
+      }),
+    ]);
   });
 
   it('answers a database that cannot be reached with a 503 and a warning, not an error', () => {

@@ -5,7 +5,11 @@ import type { Logger } from '../log';
 import type { FastHandler } from './router';
 
 /** The access line both paths write: never the query string, which may hold a token. */
-export function logAccess(log: Logger, level: 'info' | 'debug', line: { reqId: string; req: IncomingMessage; res: ServerResponse; path: string; startedAt: number }): void {
+export function logAccess(
+  log: Logger,
+  level: 'info' | 'debug',
+  line: { reqId: string; req: IncomingMessage; res: ServerResponse; path: string; startedAt: number },
+): void {
   const { reqId, req, res, path, startedAt } = line;
   const ms = Math.round((performance.now() - startedAt) * 100) / 100;
   log[level]({ reqId, method: req.method, path, status: res.statusCode, ms, ...(res.writableFinished ? {} : { aborted: true }) }, 'request completed');

@@ -38,9 +38,15 @@ describe('forecast over the worker API', () => {
   });
 
   it('rejects bad mitigation requests and actions that are not in the plan', async () => {
-    const bad = await api(t.port, '/internal/v1/forecast/mitigations', { token: internal(), json: { subsystem: 'host', action: 'format-disk', reason: 'because', actor: 'user:ops' } });
+    const bad = await api(t.port, '/internal/v1/forecast/mitigations', {
+      token: internal(),
+      json: { subsystem: 'host', action: 'format-disk', reason: 'because', actor: 'user:ops' },
+    });
     expect(bad.status).toBe(422);
-    const notInPlan = await api(t.port, '/internal/v1/forecast/mitigations', { token: internal(), json: { subsystem: 'host', action: 'prune-snapshots', reason: 'because', actor: 'user:ops' } });
+    const notInPlan = await api(t.port, '/internal/v1/forecast/mitigations', {
+      token: internal(),
+      json: { subsystem: 'host', action: 'prune-snapshots', reason: 'because', actor: 'user:ops' },
+    });
     expect(notInPlan.status).toBe(409);
     const unknown = await api(t.port, '/internal/v1/forecast/governor/nope', { token: internal(), json: { decision: 'applied', actor: 'user:ops' } });
     expect(unknown.status).toBe(404);
@@ -48,7 +54,10 @@ describe('forecast over the worker API', () => {
 
   it('applies the golden-snapshot mitigation, audited, and the backups risk falls', async () => {
     const before = t.worker.forecaster.risk().subsystems.find((s) => s.id === 'backups')!.risk;
-    const res = await api(t.port, '/internal/v1/forecast/mitigations', { token: internal(), json: { subsystem: 'backups', action: 'create-golden-snapshot', reason: 'no golden snapshot', actor: 'user:ops' } });
+    const res = await api(t.port, '/internal/v1/forecast/mitigations', {
+      token: internal(),
+      json: { subsystem: 'backups', action: 'create-golden-snapshot', reason: 'no golden snapshot', actor: 'user:ops' },
+    });
     expect(res.status).toBe(200);
     const audited = await t.worker.database.prisma.auditEvent.findFirst({ where: { type: 'forecast.mitigation_applied' } });
     expect(audited?.actor).toBe('user:ops');

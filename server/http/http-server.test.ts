@@ -18,21 +18,33 @@ function capture(level: string): { lines: Line[]; log: ReturnType<typeof createL
 
 function testRouter(): Router {
   return new Router()
-    .add({ ...testRoute('GET', '/whoami', 'public'), handler: (ctx) => {
-      ctx.log.info({ step: 'inside' }, 'handler log');
-      sendJson(ctx.res, 200, { requestId: ctx.requestId });
-    } })
+    .add({
+      ...testRoute('GET', '/whoami', 'public'),
+      handler: (ctx) => {
+        ctx.log.info({ step: 'inside' }, 'handler log');
+        sendJson(ctx.res, 200, { requestId: ctx.requestId });
+      },
+    })
     .add({ ...testRoute('GET', '/healthz', 'public'), handler: ({ res }) => sendJson(res, 200, { status: 'ok' }) })
     .add({ ...testRoute('POST', '/api/v1/push/:token', 'public'), handler: ({ res, params }) => sendJson(res, 200, { length: params.token.length }) })
-    .add({ ...testRoute('GET', '/forbidden', 'public'), handler: () => {
-      throw new HttpError(403, 'forbidden', 'no');
-    } })
-    .add({ ...testRoute('GET', '/boom', 'public'), handler: () => {
-      throw new Error('cannot parse the reply of postgresql://vigil:db-password@db:5432/vigil');
-    } })
-    .add({ ...testRoute('GET', '/db-down', 'public'), handler: () => {
-      throw new Error('connect ECONNREFUSED postgresql://vigil:db-password@db:5432/vigil');
-    } })
+    .add({
+      ...testRoute('GET', '/forbidden', 'public'),
+      handler: () => {
+        throw new HttpError(403, 'forbidden', 'no');
+      },
+    })
+    .add({
+      ...testRoute('GET', '/boom', 'public'),
+      handler: () => {
+        throw new Error('cannot parse the reply of postgresql://vigil:db-password@db:5432/vigil');
+      },
+    })
+    .add({
+      ...testRoute('GET', '/db-down', 'public'),
+      handler: () => {
+        throw new Error('connect ECONNREFUSED postgresql://vigil:db-password@db:5432/vigil');
+      },
+    })
     .addFast(defenseContracts.guardCheck, (_req, res) => {
       res.writeHead(204);
       res.end();
@@ -84,7 +96,9 @@ describe('request ids and access lines on the worker', () => {
 
   it('writes one access line per request: id, method, path without query, status, duration, never headers', async () => {
     const { port, accessLines } = await start('info');
-    await api(port, '/whoami?token=query-secret-value&page=2', { headers: { 'x-request-id': 'access-1', authorization: 'Bearer header-secret-value', cookie: 'vigil_session=cookie-secret-value' } });
+    await api(port, '/whoami?token=query-secret-value&page=2', {
+      headers: { 'x-request-id': 'access-1', authorization: 'Bearer header-secret-value', cookie: 'vigil_session=cookie-secret-value' },
+    });
     await api(port, '/nowhere?x=1', { headers: { 'x-request-id': 'access-2' } });
     const [found, missing] = await waitFor(() => (accessLines().length >= 2 ? accessLines() : null), { what: 'two access lines' });
     expect(found).toMatchObject({ level: 30, reqId: 'access-1', method: 'GET', path: '/whoami', status: 200, process: 'worker' });
@@ -118,8 +132,17 @@ describe('request ids and access lines on the worker', () => {
     await waitFor(() => lines.filter((line) => line.msg === 'request completed').length >= 3, { what: 'access lines' });
     const errors = lines.filter((line) => (line.level as number) >= 50);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ msg: 'request failed', reqId: 'boom-1', method: 'GET', path: '/boom', err: { type: 'Error', message: 'cannot parse the reply of postgresql://[redacted]@db:5432/vigil' } });
-    expect(lines.find((line) => line.reqId === 'down-1' && line.level === 40)).toMatchObject({ msg: 'request needs the database, which cannot be reached', path: '/db-down' });
+    expect(errors[0]).toMatchObject({
+      msg: 'request failed',
+      reqId: 'boom-1',
+      method: 'GET',
+      path: '/boom',
+      err: { type: 'Error', message: 'cannot parse the reply of postgresql://[redacted]@db:5432/vigil' },
+    });
+    expect(lines.find((line) => line.reqId === 'down-1' && line.level === 40)).toMatchObject({
+      msg: 'request needs the database, which cannot be reached',
+      path: '/db-down',
+    });
     expect(JSON.stringify(lines)).not.toContain('db-password');
   });
 

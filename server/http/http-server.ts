@@ -7,7 +7,10 @@ import { logAccess, pathOf, serveFast } from './fast-path';
 import { HttpError, RequestScope, sendError, type Router } from './router';
 
 export class PortInUseError extends Error {
-  constructor(readonly port: number, variable: string) {
+  constructor(
+    readonly port: number,
+    variable: string,
+  ) {
     super(`port ${port} is already in use (${variable}); stop the process that holds it or choose another port`);
     this.name = 'PortInUseError';
   }

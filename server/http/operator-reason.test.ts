@@ -9,7 +9,8 @@ type ErrorBody = { error: { code: string; message: string } };
 // is refused before anything is done, not acted on and then left out of (or altered in) the trail.
 describe('reasons typed into operator forms', () => {
   let worker: TestWorker;
-  const pin = (reason: string) => api<ErrorBody>(worker.port, '/internal/v1/degradation/pin', { token: internalToken(TEST_SECRET), json: { level: 'LEVEL_2', actor: 'alice', reason } });
+  const pin = (reason: string) =>
+    api<ErrorBody>(worker.port, '/internal/v1/degradation/pin', { token: internalToken(TEST_SECRET), json: { level: 'LEVEL_2', actor: 'alice', reason } });
 
   beforeAll(async () => {
     worker = await startTestWorker();
@@ -33,7 +34,10 @@ describe('reasons typed into operator forms', () => {
     ['a lone surrogate', 'trusted \udfff scanner'],
     ['NUL', 'trusted\u0000scanner'],
   ])('refuses %s in an allowlist reason before the allowlist changes', async (_what, reason) => {
-    const response = await api<ErrorBody>(worker.port, '/internal/v1/defense/allowlist', { token: internalToken(TEST_SECRET), json: { source: '203.0.113.7', reason, actor: 'alice' } });
+    const response = await api<ErrorBody>(worker.port, '/internal/v1/defense/allowlist', {
+      token: internalToken(TEST_SECRET),
+      json: { source: '203.0.113.7', reason, actor: 'alice' },
+    });
     expect(response.status).toBe(422);
     expect(response.body.error.message).toMatch(/^reason: /);
     expect(worker.worker.defense.allowlist.entries().map((e) => e.source)).not.toContain('203.0.113.7');

@@ -116,7 +116,14 @@ describe('GET /metrics', () => {
 describe('POST /api/v1/alertmanager', () => {
   type Answer = { received: number; recorded: number; duplicates: number; moduleSignals: number; incidentsOpened: number; threatSignals: number };
   const payload = (alerts: unknown[]) => ({ version: '4', status: 'firing', receiver: 'vigil', groupKey: '{}:{}', alerts });
-  const firing = (labels: Record<string, string>, fingerprint = randomUUID().slice(0, 16)) => ({ status: 'firing', labels, annotations: { summary: 'it broke' }, startsAt: '2026-01-01T00:00:00Z', endsAt: '0001-01-01T00:00:00Z', fingerprint });
+  const firing = (labels: Record<string, string>, fingerprint = randomUUID().slice(0, 16)) => ({
+    status: 'firing',
+    labels,
+    annotations: { summary: 'it broke' },
+    startsAt: '2026-01-01T00:00:00Z',
+    endsAt: '0001-01-01T00:00:00Z',
+    fingerprint,
+  });
   const resolved = (alert: ReturnType<typeof firing>) => ({ ...alert, status: 'resolved', endsAt: '2026-01-01T00:05:00Z' });
   const post = (alerts: unknown[]) => api<Answer>(t.port, '/api/v1/alertmanager', { token: TEST_API_TOKEN, json: payload(alerts) });
   const auditOf = async (type: string) => {
@@ -131,13 +138,20 @@ describe('POST /api/v1/alertmanager', () => {
   });
 
   it('rejects a malformed payload with 422 naming the field', async () => {
-    const res = await api<{ error: { message: string } }>(t.port, '/api/v1/alertmanager', { token: TEST_API_TOKEN, json: payload([{ ...firing({ alertname: 'x' }), startsAt: 'yesterday' }]) });
+    const res = await api<{ error: { message: string } }>(t.port, '/api/v1/alertmanager', {
+      token: TEST_API_TOKEN,
+      json: payload([{ ...firing({ alertname: 'x' }), startsAt: 'yesterday' }]),
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.message).toContain('alerts.0.startsAt');
   });
 
   it('records each firing alert as an audit event, tied to a known module', async () => {
-    const alerts = [firing({ alertname: 'ClosedDown', severity: 'critical', job: 'closed' }), firing({ alertname: 'DiskFull', severity: 'warning', instance: 'db1' }), { ...firing({ alertname: 'Old' }), status: 'resolved' }];
+    const alerts = [
+      firing({ alertname: 'ClosedDown', severity: 'critical', job: 'closed' }),
+      firing({ alertname: 'DiskFull', severity: 'warning', instance: 'db1' }),
+      { ...firing({ alertname: 'Old' }), status: 'resolved' },
+    ];
     const res = await post(alerts);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ received: 3, recorded: 2, duplicates: 0, moduleSignals: 1, incidentsOpened: 0, threatSignals: 0 });
@@ -145,11 +159,18 @@ describe('POST /api/v1/alertmanager', () => {
     expect(received).toHaveLength(2);
     const closed = received.find((e) => e.details.alertname === 'ClosedDown');
     expect(closed).toMatchObject({ severity: 'critical', module: 'closed', reason: 'it broke', method: 'alertmanager', resource: alerts[0].fingerprint });
-    expect(received.find((e) => e.details.alertname === 'DiskFull')).toMatchObject({ severity: 'warning', module: 'alertmanager', details: { routedTo: 'external' } });
+    expect(received.find((e) => e.details.alertname === 'DiskFull')).toMatchObject({
+      severity: 'warning',
+      module: 'alertmanager',
+      details: { routedTo: 'external' },
+    });
     // A module that is down already has the engine's incident: the alert joins it.
     const engineIncident = t.worker.healing.engine.runtime('closed')!.incidentId!;
     const steps = (await t.worker.healing.incident(engineIncident)).steps;
-    expect(steps.find((s) => s.kind === 'alert_received')).toMatchObject({ message: 'alert ClosedDown firing: it broke', details: { fingerprint: alerts[0].fingerprint, severity: 'critical' } });
+    expect(steps.find((s) => s.kind === 'alert_received')).toMatchObject({
+      message: 'alert ClosedDown firing: it broke',
+      details: { fingerprint: alerts[0].fingerprint, severity: 'critical' },
+    });
     expect(alertIncidents().filter((i) => i.module === 'closed')).toEqual([]);
   });
 

@@ -14,20 +14,32 @@ describe('Router over a real HTTP server', () => {
 
   beforeAll(async () => {
     const router = new Router()
-      .add({ ...testRoute('GET', '/items/:id/parts/:part', 'public'), handler: ({ res, params, url }) => sendJson(res, 200, { params, q: url.searchParams.get('q') }) })
+      .add({
+        ...testRoute('GET', '/items/:id/parts/:part', 'public'),
+        handler: ({ res, params, url }) => sendJson(res, 200, { params, q: url.searchParams.get('q') }),
+      })
       .add({ ...testRoute('POST', '/echo', 'public'), handler: async (ctx) => sendJson(ctx.res, 201, await ctx.json(z.object({ n: z.number().int() }))) })
       .add({ ...testRoute('POST', '/anything', 'public'), handler: async (ctx) => sendJson(ctx.res, 200, await ctx.json(z.unknown())) })
-      .add({ ...testRoute('GET', '/teapot', 'public'), handler: () => {
-        throw new HttpError(418, 'teapot', 'short and stout', { 'x-brew': 'earl grey' });
-      } })
-      .add({ ...testRoute('GET', '/boom', 'public'), handler: () => {
-        throw new Error('database password is hunter2');
-      } })
-      .add({ ...testRoute('GET', '/half', 'public'), handler: ({ res }) => {
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.write('partial');
-        throw new Error('failed after the headers were sent');
-      } });
+      .add({
+        ...testRoute('GET', '/teapot', 'public'),
+        handler: () => {
+          throw new HttpError(418, 'teapot', 'short and stout', { 'x-brew': 'earl grey' });
+        },
+      })
+      .add({
+        ...testRoute('GET', '/boom', 'public'),
+        handler: () => {
+          throw new Error('database password is hunter2');
+        },
+      })
+      .add({
+        ...testRoute('GET', '/half', 'public'),
+        handler: ({ res }) => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('partial');
+          throw new Error('failed after the headers were sent');
+        },
+      });
     server = createHttpServer(router, log);
     port = await listen(server, 0, '127.0.0.1');
   });
@@ -50,7 +62,10 @@ describe('Router over a real HTTP server', () => {
 
   it('parses and validates JSON bodies', async () => {
     expect(await api(port, '/echo', { json: { n: 5 } })).toMatchObject({ status: 201, body: { n: 5 } });
-    expect(await api(port, '/echo', { json: { n: 'five' } })).toMatchObject({ status: 422, body: { error: { code: 'invalid_request', message: expect.stringContaining('n:') } } });
+    expect(await api(port, '/echo', { json: { n: 'five' } })).toMatchObject({
+      status: 422,
+      body: { error: { code: 'invalid_request', message: expect.stringContaining('n:') } },
+    });
   });
 
   it('answers a path with a broken % escape with 400 invalid_path, before any handler and without logging an error', async () => {
@@ -61,7 +76,8 @@ describe('Router over a real HTTP server', () => {
   });
 
   it('answers a path parameter no store can hold (NUL, a lone surrogate) with 400 invalid_path', async () => {
-    for (const path of ['/items/%00/parts/1', '/items/a/parts/x%00y', '/items/%ED%A0%80/parts/1']) expect(await api(port, path)).toMatchObject({ status: 400, body: { error: { code: 'invalid_path' } } });
+    for (const path of ['/items/%00/parts/1', '/items/a/parts/x%00y', '/items/%ED%A0%80/parts/1'])
+      expect(await api(port, path)).toMatchObject({ status: 400, body: { error: { code: 'invalid_path' } } });
   });
 
   it('answers a path that looks like a host (`//x`) as a path, and keeps serving', async () => {
@@ -100,12 +116,21 @@ describe('Router over a real HTTP server', () => {
     expect(res.body).toEqual({ error: { code: 'internal_error', message: 'the request could not be completed; the details are in the server log' } });
     expect(res.text).not.toContain('hunter2');
     expect(unexpected.length).toBe(before + 1);
-    expect(unexpected.at(-1)).toMatchObject({ level: 50, method: 'GET', path: '/boom', msg: 'request failed', err: { message: 'database password is hunter2' } });
+    expect(unexpected.at(-1)).toMatchObject({
+      level: 50,
+      method: 'GET',
+      path: '/boom',
+      msg: 'request failed',
+      err: { message: 'database password is hunter2' },
+    });
   });
 
   it('does not try to send a second response when the handler failed mid-response', async () => {
     const before = unexpected.length;
-    const status = await fetch(`http://127.0.0.1:${port}/half`).then((r) => r.status, () => 'reset');
+    const status = await fetch(`http://127.0.0.1:${port}/half`).then(
+      (r) => r.status,
+      () => 'reset',
+    );
     expect([200, 'reset']).toContain(status);
     expect(unexpected.length).toBe(before + 1);
     // and the server is still serving

@@ -237,7 +237,10 @@ export class Router {
     if (this.checkResponses) {
       const checked = contract.response.safeParse(serialized === null ? answer : JSON.parse(serialized));
       if (!checked.success) {
-        ctx.log.error({ route: `${contract.method} ${contract.path}`, issues: describeIssues(checked.error.issues) }, 'handler answered a body its declared response does not describe');
+        ctx.log.error(
+          { route: `${contract.method} ${contract.path}`, issues: describeIssues(checked.error.issues) },
+          'handler answered a body its declared response does not describe',
+        );
         throw new HttpError(500, 'invalid_response', `${contract.method} ${contract.path} answered a body its declared response does not describe`);
       }
     }

@@ -50,7 +50,14 @@ export function startHttp({ router, database, config, audit, integrity, monitor,
     clusterRole: () => cluster?.role ?? null,
   });
   registerClusterRoutes(router, { cluster });
-  registerHealthRoutes(router, { monitor, audit, config: () => config.summary, defenseMode: () => defense.mode, cluster: () => cluster?.status() ?? null, leaderHealth: () => leaderHealth.current() });
+  registerHealthRoutes(router, {
+    monitor,
+    audit,
+    config: () => config.summary,
+    defenseMode: () => defense.mode,
+    cluster: () => cluster?.status() ?? null,
+    leaderHealth: () => leaderHealth.current(),
+  });
   registerIngestRoutes(router, { audit, signals: defense.sink });
   registerMetricsRoutes(router, { metrics });
   registerAlertmanagerRoutes(router, { audit, healing, signals: defense.sink });

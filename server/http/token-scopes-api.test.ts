@@ -57,7 +57,9 @@ describe('scoped API tokens on the machine API', () => {
 
   it('lets an event shipper ingest and nothing else, and what it was refused left no trace', async () => {
     const shipper = await createScopedToken(t, { role: 'operator', scopes: ['events:write'], name: 'shipper' });
-    expect((await call(shipper.token, 'POST', '/api/v1/events', { events: [{ type: 'auth_failure', source: '203.0.113.40', user: 'root' }] })).status).toBe(202);
+    expect((await call(shipper.token, 'POST', '/api/v1/events', { events: [{ type: 'auth_failure', source: '203.0.113.40', user: 'root' }] })).status).toBe(
+      202,
+    );
 
     const isolate = await call(shipper.token, 'POST', '/api/v1/isolations', { source: '203.0.113.41', reason: 'not allowed to' });
     expect(isolate.status).toBe(403);
@@ -92,7 +94,7 @@ describe('scoped API tokens on the machine API', () => {
     for (const [, method, path] of ENDPOINTS.filter(([, method]) => method === 'GET')) expect((await call(viewer, method, path)).status, path).not.toBe(403);
     const write = await call(viewer, 'POST', '/api/v1/events', { events: [{ type: 'request' }] });
     expect(write.status).toBe(403);
-    expect(write.body.error.message).toContain("role (viewer)");
+    expect(write.body.error.message).toContain('role (viewer)');
   });
 
   it('refuses a scoped token once revoked', async () => {
@@ -104,6 +106,10 @@ describe('scoped API tokens on the machine API', () => {
     expect((await call(used.token, 'GET', '/api/v1/audit')).status).toBe(200);
     expect(await revokeApiToken(t.worker.database.prisma, used.id)).toBe(true);
     // The worker caches a lookup for five seconds.
-    await waitFor(async () => (await call(used.token, 'GET', '/api/v1/audit')).status === 401, { timeoutMs: 8000, intervalMs: 250, what: 'the revocation to apply' });
+    await waitFor(async () => (await call(used.token, 'GET', '/api/v1/audit')).status === 401, {
+      timeoutMs: 8000,
+      intervalMs: 250,
+      what: 'the revocation to apply',
+    });
   });
 });

@@ -12,7 +12,19 @@ import { verifyStoredChain } from '../audit';
 import { sqlitePathOf } from '../db/database-url';
 import { applyMigrations } from '../db/migrate';
 import { startWorker, type Worker } from '../worker';
-import { api, createEmptyDatabase, FixedSampler, readWholeChain, silentLogger, startTestWorker, TEST_API_TOKEN, TEST_SECRET, workerEnvFor, type EmptyDatabase, type TestWorker } from '../test-support';
+import {
+  api,
+  createEmptyDatabase,
+  FixedSampler,
+  readWholeChain,
+  silentLogger,
+  startTestWorker,
+  TEST_API_TOKEN,
+  TEST_SECRET,
+  workerEnvFor,
+  type EmptyDatabase,
+  type TestWorker,
+} from '../test-support';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -33,10 +45,24 @@ describe('worker HTTP endpoints (SQLite)', () => {
   beforeAll(async () => {
     t = await startTestWorker();
     const viewer = generateApiToken();
-    await createApiToken(t.worker.database.prisma, { id: 'viewer-1', name: 'dashboard reader', prefix: viewer.prefix, tokenHash: viewer.tokenHash, role: 'viewer', createdById: null });
+    await createApiToken(t.worker.database.prisma, {
+      id: 'viewer-1',
+      name: 'dashboard reader',
+      prefix: viewer.prefix,
+      tokenHash: viewer.tokenHash,
+      role: 'viewer',
+      createdById: null,
+    });
     viewerToken = viewer.token;
     const revoked = generateApiToken();
-    await createApiToken(t.worker.database.prisma, { id: 'revoked-1', name: 'old script', prefix: revoked.prefix, tokenHash: revoked.tokenHash, role: 'admin', createdById: null });
+    await createApiToken(t.worker.database.prisma, {
+      id: 'revoked-1',
+      name: 'old script',
+      prefix: revoked.prefix,
+      tokenHash: revoked.tokenHash,
+      role: 'admin',
+      createdById: null,
+    });
     expect(await revokeApiToken(t.worker.database.prisma, 'revoked-1')).toBe(true);
     revokedToken = revoked.token;
   });
@@ -78,7 +104,9 @@ describe('worker HTTP endpoints (SQLite)', () => {
     });
 
     it('is 200 with VIGIL_API_TOKEN and maps every feature', async () => {
-      const res = await api<{ degradation: string; features: Record<string, boolean>; disabled: string[] }>(t.port, '/api/v1/features', { token: TEST_API_TOKEN });
+      const res = await api<{ degradation: string; features: Record<string, boolean>; disabled: string[] }>(t.port, '/api/v1/features', {
+        token: TEST_API_TOKEN,
+      });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ degradation: 'NORMAL', features: Object.fromEntries(FEATURES.map((f) => [f, true])), disabled: [] });
     });
@@ -91,9 +119,17 @@ describe('worker HTTP endpoints (SQLite)', () => {
   describe('GET /api/v1/health', () => {
     it('returns the latest snapshot to a token holder', async () => {
       expect((await api(t.port, '/api/v1/health')).status).toBe(401);
-      const res = await api<{ score: number; degradation: string; sample: { cpuPercent: number }; database: { ok: boolean } }>(t.port, '/api/v1/health', { token: viewerToken });
+      const res = await api<{ score: number; degradation: string; sample: { cpuPercent: number }; database: { ok: boolean } }>(t.port, '/api/v1/health', {
+        token: viewerToken,
+      });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ score: 100, degradation: 'NORMAL', pinnedDegradation: null, disabledFeatures: [], database: { ok: true, pendingEvents: 0, lastError: null } });
+      expect(res.body).toMatchObject({
+        score: 100,
+        degradation: 'NORMAL',
+        pinnedDegradation: null,
+        disabledFeatures: [],
+        database: { ok: true, pendingEvents: 0, lastError: null },
+      });
       expect(res.body.sample.cpuPercent).toBe(10);
     });
   });
@@ -112,15 +148,36 @@ describe('worker HTTP endpoints (SQLite)', () => {
       expect(res.body.accepted).toBe(3);
       expect(res.body.events).toHaveLength(3);
       for (const r of res.body.events) {
-        expect(r).toMatchObject({ status: 'committed', eventId: expect.stringMatching(/^[0-9a-f-]{36}$/), seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+        expect(r).toMatchObject({
+          status: 'committed',
+          eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          seq: expect.any(Number),
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        });
       }
       const seqs = res.body.events.map((r) => r.seq!);
       expect(seqs).toEqual([seqs[0], seqs[0] + 1, seqs[0] + 2]);
 
       const chain = await readWholeChain(t.worker.database);
       const stored = res.body.events.map((r) => chain.find((e) => e.eventId === r.eventId)!);
-      expect(stored[0]).toMatchObject({ seq: seqs[0], hash: res.body.events[0].hash, type: 'app.auth_failure', severity: 'warning', actor: 'token:VIGIL_API_TOKEN', action: 'auth failure', source: '203.0.113.9', method: 'ingest API', details: { user: 'admin' } });
-      expect(stored[1]).toMatchObject({ type: 'app.request', severity: 'debug', actor: 'token:VIGIL_API_TOKEN', at: '2025-06-01T10:00:00.000Z', details: { path: '/login', status: 200 } });
+      expect(stored[0]).toMatchObject({
+        seq: seqs[0],
+        hash: res.body.events[0].hash,
+        type: 'app.auth_failure',
+        severity: 'warning',
+        actor: 'token:VIGIL_API_TOKEN',
+        action: 'auth failure',
+        source: '203.0.113.9',
+        method: 'ingest API',
+        details: { user: 'admin' },
+      });
+      expect(stored[1]).toMatchObject({
+        type: 'app.request',
+        severity: 'debug',
+        actor: 'token:VIGIL_API_TOKEN',
+        at: '2025-06-01T10:00:00.000Z',
+        details: { path: '/login', status: 200 },
+      });
       expect(stored[2]).toMatchObject({ type: 'app.custom', action: 'cache.flush', module: 'api', details: { keys: 12, region: 'eu', name: 'cache.flush' } });
       expect((await verifyStoredChain(t.worker.database.prisma)).ok).toBe(true);
     });
@@ -172,10 +229,19 @@ describe('worker HTTP endpoints (SQLite)', () => {
     it('refuses a body over 1 MiB with 413', async () => {
       const status = await new Promise<number | string>((resolve) => {
         const payload = Buffer.alloc(1_200_000, 'a');
-        const req = request({ host: '127.0.0.1', port: t.port, method: 'POST', path: '/api/v1/events', headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: t.port,
+            method: 'POST',
+            path: '/api/v1/events',
+            headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json', 'content-length': payload.length },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', (error) => resolve((error as NodeJS.ErrnoException).code ?? 'error'));
         req.end(payload);
       });
@@ -213,7 +279,8 @@ describe('worker HTTP endpoints (SQLite)', () => {
   });
 
   describe('POST /internal/v1/degradation/pin', () => {
-    const pin = (json: unknown, key: string | null = internalToken(TEST_SECRET)) => api<Record<string, unknown>>(t.port, '/internal/v1/degradation/pin', { token: key, json });
+    const pin = (json: unknown, key: string | null = internalToken(TEST_SECRET)) =>
+      api<Record<string, unknown>>(t.port, '/internal/v1/degradation/pin', { token: key, json });
 
     it('is 401 without the internal key, with a wrong one, and with an API token', async () => {
       const body = { level: 'LEVEL_2', actor: 'alice', reason: 'load test' };
@@ -233,7 +300,12 @@ describe('worker HTTP endpoints (SQLite)', () => {
     it('pins LEVEL_2, records who and why, and unpins with level null', async () => {
       const res = await pin({ level: 'LEVEL_2', actor: 'alice', reason: 'shedding load for a migration' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ degradation: 'LEVEL_2', pinnedDegradation: 'LEVEL_2', score: 100, disabledFeatures: ['analytics', 'background_tasks', 'ai_inference', 'web_search'] });
+      expect(res.body).toMatchObject({
+        degradation: 'LEVEL_2',
+        pinnedDegradation: 'LEVEL_2',
+        score: 100,
+        disabledFeatures: ['analytics', 'background_tasks', 'ai_inference', 'web_search'],
+      });
 
       expect((await api(t.port, '/healthz')).body).toMatchObject({ status: 'ok', degradation: 'LEVEL_2', healthScore: 100 });
       const features = await api<{ disabled: string[]; features: Record<string, boolean> }>(t.port, '/api/v1/features', { token: TEST_API_TOKEN });
@@ -279,7 +351,8 @@ describe('POST /api/v1/events under backpressure', () => {
     conn.close();
     const dataDir = db.dir.join('data');
     mkdirSync(dataDir, { recursive: true });
-    const line = (i: number) => `${JSON.stringify({ eventId: `pending-${i}`, at: '2025-01-01T00:00:00.000Z', type: 'test.pending', severity: 'info', actor: 'earlier-run', action: 'wait', module: null, resource: null, reason: null, method: null, source: null, details: {} })}\n`;
+    const line = (i: number) =>
+      `${JSON.stringify({ eventId: `pending-${i}`, at: '2025-01-01T00:00:00.000Z', type: 'test.pending', severity: 'info', actor: 'earlier-run', action: 'wait', module: null, resource: null, reason: null, method: null, source: null, details: {} })}\n`;
     writeFileSync(join(dataDir, 'audit-spool.ndjson'), Array.from({ length: 200_001 }, (_, i) => line(i)).join(''));
 
     worker = await startWorker({ env: workerEnvFor({ dataDir, databaseUrl: db.url }), sampler: new FixedSampler(), log: silentLogger() });

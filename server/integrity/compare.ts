@@ -9,7 +9,14 @@ const same = (a: FileState | null, b: FileState | null): boolean => (a === null 
  * records the report in `baseline.reported`. The baseline itself only changes when an
  * administrator re-baselines: until then a tampered file stays visible as outstanding.
  */
-export function evaluatePath(input: { baseline: Baseline; path: string; current: FileState | null; critical: boolean; via: IntegrityFinding['via']; at: Date }): IntegrityFinding | null {
+export function evaluatePath(input: {
+  baseline: Baseline;
+  path: string;
+  current: FileState | null;
+  critical: boolean;
+  via: IntegrityFinding['via'];
+  at: Date;
+}): IntegrityFinding | null {
   const { baseline, path, current } = input;
   const trusted = baseline.files.get(path) ?? null;
   const prior = baseline.reported.has(path) ? (baseline.reported.get(path) ?? null) : trusted;

@@ -31,7 +31,13 @@ function open(config: Parameters<typeof integrityHarness>[0]['config'] = {}) {
     db,
     audit,
     dataDir: dir.join('data'),
-    config: { paths: [{ path: dir.join('app'), exclude: ['cache', '*.tmp'] }, { path: dir.join('etc'), critical: true }], ...config },
+    config: {
+      paths: [
+        { path: dir.join('app'), exclude: ['cache', '*.tmp'] },
+        { path: dir.join('etc'), critical: true },
+      ],
+      ...config,
+    },
   });
   return harness;
 }
@@ -50,7 +56,14 @@ describe('FileIntegrity', () => {
     expect(status.lastScan).toMatchObject({ files: 3, findings: 0 });
     const stored = JSON.parse(readFileSync(dir.join('data', BASELINE_FILE), 'utf8')) as { files: Record<string, Record<string, unknown>> };
     expect(Object.keys(stored.files).sort()).toEqual([dir.join('app/a.txt'), dir.join('app/sub/b.txt'), dir.join('etc/vigil.conf')]);
-    expect(stored.files[dir.join('app/a.txt')]).toMatchObject({ type: 'file', hash: sha256('alpha'), size: 5, uid: process.getuid!(), gid: process.getgid!(), mtimeMs: expect.any(Number) });
+    expect(stored.files[dir.join('app/a.txt')]).toMatchObject({
+      type: 'file',
+      hash: sha256('alpha'),
+      size: 5,
+      uid: process.getuid!(),
+      gid: process.getgid!(),
+      mtimeMs: expect.any(Number),
+    });
     expect((await h.auditEvents()).map((e) => e.type)).toContain('integrity.baseline_created');
   });
 
@@ -132,7 +145,10 @@ describe('FileIntegrity', () => {
     const h = open();
     await h.monitor.start();
     expect(h.monitor.status().filesWatched).toBe(3);
-    expect((await h.auditEvents()).filter((e) => e.type === 'integrity.baseline_unreadable').at(-1)).toMatchObject({ severity: 'high', reason: 'not valid JSON' });
+    expect((await h.auditEvents()).filter((e) => e.type === 'integrity.baseline_unreadable').at(-1)).toMatchObject({
+      severity: 'high',
+      reason: 'not valid JSON',
+    });
   });
 
   it('baselines a root added to the configuration instead of reporting its files, and forgets removed ones', async () => {
@@ -169,21 +185,37 @@ describe('FileIntegrity', () => {
     await waitFor(() => h.tampered.length === 1, { timeoutMs: 3000, what: 'critical finding from the watch' });
     expect(h.tampered[0]).toMatchObject({ kind: 'changed', via: 'watch' });
     writeTreeFiles(dir.join('app'), { 'fresh/dir/x.txt': 'new' });
-    await waitFor(() => h.findings.some((f) => f.kind === 'added' && f.path === dir.join('app/fresh/dir/x.txt')), { timeoutMs: 3000, what: 'file in a new directory' });
+    await waitFor(() => h.findings.some((f) => f.kind === 'added' && f.path === dir.join('app/fresh/dir/x.txt')), {
+      timeoutMs: 3000,
+      what: 'file in a new directory',
+    });
     writeFileSync(dir.join('app/fresh/dir/y.txt'), 'newer');
     await waitFor(() => h.findings.some((f) => f.path === dir.join('app/fresh/dir/y.txt')), { timeoutMs: 3000, what: 'file in the newly watched directory' });
     rmSync(dir.join('app/sub'), { recursive: true });
-    await waitFor(() => h.findings.some((f) => f.kind === 'removed' && f.path === dir.join('app/sub/b.txt')), { timeoutMs: 3000, what: 'removal of a directory' });
+    await waitFor(() => h.findings.some((f) => f.kind === 'removed' && f.path === dir.join('app/sub/b.txt')), {
+      timeoutMs: 3000,
+      what: 'removal of a directory',
+    });
     writeFileSync(dir.join('app/cache/ignored.bin'), 'x');
     // A file written after it is reported after it: once that finding is in, the ignored one had its chance.
     writeFileSync(dir.join('app/after-ignored.txt'), 'x');
-    await waitFor(() => h.findings.some((f) => f.path === dir.join('app/after-ignored.txt')), { timeoutMs: 3000, what: 'the file written after the ignored one' });
+    await waitFor(() => h.findings.some((f) => f.path === dir.join('app/after-ignored.txt')), {
+      timeoutMs: 3000,
+      what: 'the file written after the ignored one',
+    });
     expect(h.findings.some((f) => f.path.includes('/cache/'))).toBe(false);
   });
 
   it('watches Vigil’s own code and config file, minus dependencies and build output', async () => {
     const repo = dir.join('repo');
-    writeTreeFiles(repo, { 'server/worker.ts': 'code', 'server/node_modules/x.js': 'dep', 'app/.next/cache.bin': 'build', 'package.json': '{}', 'README.md': 'docs', 'vigil.config.yaml': 'logs: {}' });
+    writeTreeFiles(repo, {
+      'server/worker.ts': 'code',
+      'server/node_modules/x.js': 'dep',
+      'app/.next/cache.bin': 'build',
+      'package.json': '{}',
+      'README.md': 'docs',
+      'vigil.config.yaml': 'logs: {}',
+    });
     harness = integrityHarness({ db, audit, dataDir: dir.join('data'), config: {}, self: { repoRoot: repo, configFile: `${repo}/vigil.config.yaml` } });
     await harness.monitor.start();
     expect(harness.monitor.status().filesWatched).toBe(3);

@@ -94,7 +94,13 @@ export class FileIntegrity {
         await this.commit(findings);
         this.watch(result);
         this.appliedSignature = this.signature(this.scopes);
-        this.lastScan = { at: new Date(started).toISOString(), durationMs: Date.now() - started, files: result.files.size, bytes: result.bytes, findings: findings.length };
+        this.lastScan = {
+          at: new Date(started).toISOString(),
+          durationMs: Date.now() - started,
+          files: result.files.size,
+          bytes: result.bytes,
+          findings: findings.length,
+        };
         this.lastError = null;
       } catch (error) {
         this.lastError = (error as Error).message;
@@ -115,7 +121,15 @@ export class FileIntegrity {
       this.baseline = { createdAt: new Date().toISOString(), scopes: this.scopes.scopes.map((s) => s.key), files: result.files, reported: new Map() };
       await this.saveBaseline(this.baseline);
       this.watch(result);
-      await this.audit({ type: 'integrity.rebaselined', severity: 'notice', actor: request.actor, action: 're-baseline file integrity', reason: request.reason, method: 'operator', details: { files: result.files.size, outstandingCleared: cleared } });
+      await this.audit({
+        type: 'integrity.rebaselined',
+        severity: 'notice',
+        actor: request.actor,
+        action: 're-baseline file integrity',
+        reason: request.reason,
+        method: 'operator',
+        details: { files: result.files.size, outstandingCleared: cleared },
+      });
       return this.status();
     });
   }
@@ -227,7 +241,12 @@ export class FileIntegrity {
 
   private async createBaseline(result: ScanResult): Promise<Baseline> {
     this.baseline = { createdAt: new Date().toISOString(), scopes: this.scopes.scopes.map((s) => s.key), files: new Map(result.files), reported: new Map() };
-    await this.audit({ type: 'integrity.baseline_created', severity: 'info', action: 'create file integrity baseline', details: { files: result.files.size, roots: this.scopes.scopes.map((s) => s.root) } });
+    await this.audit({
+      type: 'integrity.baseline_created',
+      severity: 'info',
+      action: 'create file integrity baseline',
+      details: { files: result.files.size, roots: this.scopes.scopes.map((s) => s.root) },
+    });
     return this.baseline;
   }
 
@@ -238,7 +257,12 @@ export class FileIntegrity {
       this.watcher = null;
       return;
     }
-    this.watcher ??= new TreeWatcher({ debounceMs: config.debounceMs, maxDirectories: MAX_WATCHED_DIRECTORIES, onChanges: (paths) => void this.checkPaths(paths), relevant: (abs) => this.scopes.reaches(abs) || this.scopes.covering(abs).length > 0 });
+    this.watcher ??= new TreeWatcher({
+      debounceMs: config.debounceMs,
+      maxDirectories: MAX_WATCHED_DIRECTORIES,
+      onChanges: (paths) => void this.checkPaths(paths),
+      relevant: (abs) => this.scopes.reaches(abs) || this.scopes.covering(abs).length > 0,
+    });
     // A root that is a file (or missing) is watched through its parent directory.
     const parents = this.scopes.scopes.filter((scope) => !result.directories.includes(scope.root)).map((scope) => path.dirname(scope.root));
     this.watcher.sync([...result.directories, ...parents]);
@@ -261,8 +285,18 @@ export class FileIntegrity {
     return new ScopeSet(configuredScopes(this.options.config(), this.options.self), this.options.dataDir);
   }
 
-  private async audit(event: { type: string; severity: 'info' | 'notice' | 'high'; action: string; actor?: string; reason?: string; method?: string; details?: Record<string, string | number | string[]> }): Promise<void> {
-    await this.options.audit.append({ actor: 'system', module: 'integrity', ...event }).catch((error: unknown) => this.options.log.error({ err: error, type: event.type }, 'could not audit'));
+  private async audit(event: {
+    type: string;
+    severity: 'info' | 'notice' | 'high';
+    action: string;
+    actor?: string;
+    reason?: string;
+    method?: string;
+    details?: Record<string, string | number | string[]>;
+  }): Promise<void> {
+    await this.options.audit
+      .append({ actor: 'system', module: 'integrity', ...event })
+      .catch((error: unknown) => this.options.log.error({ err: error, type: event.type }, 'could not audit'));
   }
 
   /** One operation at a time: a realtime check never interleaves with a scan or a re-baseline. */

@@ -22,8 +22,18 @@ describe.each(PROVIDERS)('integrity findings across a restart (%s)', (provider) 
     const audit = new AuditWriter({ database: db!.database, spoolFile: dir!.join('spool.ndjson'), log: silentLogger() });
     await audit.start();
     const config = integrityConfigSchema.parse({ realtime: false, paths: [{ path: dir!.join('app') }] });
-    const monitor = new FileIntegrity({ dataDir: dir!.join('data'), config: () => config, self: null, audit, log: silentLogger(), history: (take) => readRecentFindings(db!.database, take) });
-    closing.push(() => audit.close(), () => monitor.stop());
+    const monitor = new FileIntegrity({
+      dataDir: dir!.join('data'),
+      config: () => config,
+      self: null,
+      audit,
+      log: silentLogger(),
+      history: (take) => readRecentFindings(db!.database, take),
+    });
+    closing.push(
+      () => audit.close(),
+      () => monitor.stop(),
+    );
     return monitor;
   }
 

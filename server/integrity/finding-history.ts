@@ -9,7 +9,17 @@ const FINDING_TYPE_PREFIX = 'integrity.file_';
 export function findingFromAuditEvent(event: ChainedAuditEvent): IntegrityFinding | null {
   if (!event.type.startsWith(FINDING_TYPE_PREFIX)) return null;
   const { critical, before, after, changed } = event.details;
-  const parsed = integrityFindingSchema.safeParse({ path: event.resource, kind: event.type.slice(FINDING_TYPE_PREFIX.length), critical, severity: event.severity, before, after, changed, at: event.at, via: event.method });
+  const parsed = integrityFindingSchema.safeParse({
+    path: event.resource,
+    kind: event.type.slice(FINDING_TYPE_PREFIX.length),
+    critical,
+    severity: event.severity,
+    before,
+    after,
+    changed,
+    at: event.at,
+    via: event.method,
+  });
   return parsed.success ? parsed.data : null;
 }
 

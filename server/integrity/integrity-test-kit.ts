@@ -51,7 +51,9 @@ export function integrityHarness(input: {
     async auditEvents() {
       await input.audit.flush();
       const chain = await readWholeChain(input.db.database);
-      return chain.filter((e) => e.module === 'integrity').map((e) => ({ type: e.type, severity: e.severity, actor: e.actor, resource: e.resource, reason: e.reason, details: e.details }));
+      return chain
+        .filter((e) => e.module === 'integrity')
+        .map((e) => ({ type: e.type, severity: e.severity, actor: e.actor, resource: e.resource, reason: e.reason, details: e.details }));
     },
     close: () => monitor.stop(),
   };

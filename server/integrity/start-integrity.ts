@@ -15,7 +15,17 @@ export function startIntegrity({ env, config, audit, database, log, router, live
   const stop = () => watchers?.stop();
   duties.add({
     start: async () => {
-      watchers = await startWatchers({ env, config, audit, database, log, router, live: () => live, signals: defense.sink, onCriticalTamper: lockdownOnCriticalTamper(defense, log) });
+      watchers = await startWatchers({
+        env,
+        config,
+        audit,
+        database,
+        log,
+        router,
+        live: () => live,
+        signals: defense.sink,
+        onCriticalTamper: lockdownOnCriticalTamper(defense, log),
+      });
     },
     stop,
   });

@@ -24,7 +24,12 @@ describe.each(PROVIDERS)('a refused configuration reload, seen live (%s)', (prov
     t = await startTestWorker({ provider });
     writeFileSync(t.env.configPath, GOOD);
     t.worker.config.reload();
-    socket = connect(`http://127.0.0.1:${t.port}`, { auth: { token: await mintLiveToken({ secret: TEST_SECRET, database: t.worker.database }) }, transports: ['websocket'], reconnection: false, forceNew: true });
+    socket = connect(`http://127.0.0.1:${t.port}`, {
+      auth: { token: await mintLiveToken({ secret: TEST_SECRET, database: t.worker.database }) },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     socket.on('config:status', (status) => received.push(status));
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);

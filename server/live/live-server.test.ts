@@ -101,14 +101,20 @@ describe('live socket (socket.io)', () => {
     const reader = new BetterSqlite3(sqlitePathOf(t.db.url), { readonly: true });
     const seen: Array<AuditAppended & { foundEventId: string | null }> = [];
     socket.on('audit:appended', (payload) => {
-      const row = reader.prepare('SELECT "eventId", "type" FROM "AuditEvent" WHERE "seq" = ?').get(payload.seq) as { eventId: string; type: string } | undefined;
+      const row = reader.prepare('SELECT "eventId", "type" FROM "AuditEvent" WHERE "seq" = ?').get(payload.seq) as
+        { eventId: string; type: string } | undefined;
       expect(row?.type).toBe(payload.type);
       seen.push({ ...payload, foundEventId: row?.eventId ?? null });
     });
     try {
       const res = await api<{ events: Array<{ eventId: string; seq: number }> }>(t.port, '/api/v1/events', {
         token: TEST_API_TOKEN,
-        json: { events: [{ type: 'auth_failure', source: '192.0.2.7', user: 'root' }, { type: 'error', path: '/api' }] },
+        json: {
+          events: [
+            { type: 'auth_failure', source: '192.0.2.7', user: 'root' },
+            { type: 'error', path: '/api' },
+          ],
+        },
       });
       expect(res.status).toBe(202);
       await waitFor(() => seen.length >= 2, { what: 'audit:appended x2' });

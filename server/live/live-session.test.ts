@@ -24,7 +24,13 @@ describe.each(PROVIDERS)('live sockets end with their session (%s)', (provider) 
   const sockets: LiveSocket[] = [];
 
   async function watch(token: string): Promise<Watched> {
-    const socket: LiveSocket = connect(`http://127.0.0.1:${t.port}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000 });
+    const socket: LiveSocket = connect(`http://127.0.0.1:${t.port}`, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      timeout: 5000,
+    });
     sockets.push(socket);
     const received: number[] = [];
     socket.on('forecast:updated', () => received.push(Date.now()));
@@ -38,7 +44,13 @@ describe.each(PROVIDERS)('live sockets end with their session (%s)', (provider) 
 
   /** Whether the worker lets this token open a socket at all. */
   function outcome(token: string): Promise<string> {
-    const socket: LiveSocket = connect(`http://127.0.0.1:${t.port}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000 });
+    const socket: LiveSocket = connect(`http://127.0.0.1:${t.port}`, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      timeout: 5000,
+    });
     sockets.push(socket);
     return new Promise((resolve) => {
       socket.once('connect', () => resolve('connected'));
@@ -92,7 +104,14 @@ describe.each(PROVIDERS)('live sockets end with their session (%s)', (provider) 
   it('closes the socket opened with an API token when the token is revoked', async () => {
     const generated = generateApiToken();
     const id = randomUUID();
-    await createApiToken(t.worker.database.prisma, { id, name: 'wallboard', prefix: generated.prefix, tokenHash: generated.tokenHash, role: 'viewer', createdById: null });
+    await createApiToken(t.worker.database.prisma, {
+      id,
+      name: 'wallboard',
+      prefix: generated.prefix,
+      tokenHash: generated.tokenHash,
+      role: 'viewer',
+      createdById: null,
+    });
     const { token } = await issueLiveToken(TEST_SECRET, { id, name: 'wallboard', role: 'viewer', kind: 'token' });
     const ended = await watch(token);
     const control = await watch(await mintLiveToken({ secret: TEST_SECRET, database: t.worker.database }));

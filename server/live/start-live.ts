@@ -21,7 +21,14 @@ export interface LiveDeps {
 
 /** socket.io on the worker's port: the dashboards' live feed (fanned out to every replica's clients through PostgreSQL). */
 export function startLive({ httpServer, env, log, database, monitor, cluster, outlet }: LiveDeps) {
-  const live = createLiveServer({ httpServer, secret: env.secret, log, currentHealth: () => monitor.current(), fanOutPool: cluster?.pool, bindingsInForce: (bindings) => liveBindingsInForce(database.prisma, bindings) });
+  const live = createLiveServer({
+    httpServer,
+    secret: env.secret,
+    log,
+    currentHealth: () => monitor.current(),
+    fanOutPool: cluster?.pool,
+    bindingsInForce: (bindings) => liveBindingsInForce(database.prisma, bindings),
+  });
   outlet.attach(live);
   return { live, close: () => live.close() };
 }

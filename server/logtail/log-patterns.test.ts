@@ -7,11 +7,23 @@ const combined = compileLineParser({ format: 'nginx', patterns: [] });
 
 describe('sshd preset', () => {
   it.each([
-    ['Nov 23 10:00:01 host sshd[123]: Failed password for root from 203.0.113.9 port 52144 ssh2', { kind: 'auth_failure', source: '203.0.113.9', user: 'root' }],
-    ['Nov 23 10:00:01 host sshd[123]: Failed password for invalid user admin from 2001:db8::7 port 1 ssh2', { kind: 'auth_failure', source: '2001:db8::7', user: 'admin' }],
+    [
+      'Nov 23 10:00:01 host sshd[123]: Failed password for root from 203.0.113.9 port 52144 ssh2',
+      { kind: 'auth_failure', source: '203.0.113.9', user: 'root' },
+    ],
+    [
+      'Nov 23 10:00:01 host sshd[123]: Failed password for invalid user admin from 2001:db8::7 port 1 ssh2',
+      { kind: 'auth_failure', source: '2001:db8::7', user: 'admin' },
+    ],
     ['Nov 23 10:00:01 host sshd[123]: Invalid user oracle from 198.51.100.4 port 40000', { kind: 'auth_failure', source: '198.51.100.4', user: 'oracle' }],
-    ['Nov 23 10:00:01 host sshd[9]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.1  user=bob', { kind: 'auth_failure', source: '192.0.2.1', user: 'bob' }],
-    ['Nov 23 10:00:01 host sshd[9]: Accepted publickey for alice from ::ffff:192.0.2.8 port 22 ssh2: ED25519 SHA256:x', { kind: 'auth_success', source: '192.0.2.8', user: 'alice' }],
+    [
+      'Nov 23 10:00:01 host sshd[9]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.1  user=bob',
+      { kind: 'auth_failure', source: '192.0.2.1', user: 'bob' },
+    ],
+    [
+      'Nov 23 10:00:01 host sshd[9]: Accepted publickey for alice from ::ffff:192.0.2.8 port 22 ssh2: ED25519 SHA256:x',
+      { kind: 'auth_success', source: '192.0.2.8', user: 'alice' },
+    ],
   ])('reads %s', (line, expected) => {
     expect(sshd(line)).toEqual([expected]);
   });

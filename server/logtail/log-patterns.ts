@@ -15,11 +15,16 @@ const ADDRESS = '(?<source>[0-9A-Fa-f:.]+)';
 
 // fail2ban's filter.d/nginx-*.conf and apache-*.conf match the same combined format:
 // remote_addr - remote_user [time_local] "request" status body_bytes ...
-const COMBINED: LogPattern[] = [{ kind: 'request', regex: `^${ADDRESS} \\S+ (?<user>\\S+) \\[[^\\]]*\\] "(?:[A-Z]+ )?(?<path>[^" ]*)[^"]*" (?<status>\\d{3})\\b` }];
+const COMBINED: LogPattern[] = [
+  { kind: 'request', regex: `^${ADDRESS} \\S+ (?<user>\\S+) \\[[^\\]]*\\] "(?:[A-Z]+ )?(?<path>[^" ]*)[^"]*" (?<status>\\d{3})\\b` },
+];
 
 // fail2ban's filter.d/sshd.conf, normal mode, reduced to the lines that name a user and an address.
 const SSHD: LogPattern[] = [
-  { kind: 'auth_failure', regex: `Failed (?:password|publickey|keyboard-interactive(?:/pam)?|none) for (?:invalid user )?(?<user>.*?) from ${ADDRESS}(?: port \\d+)?` },
+  {
+    kind: 'auth_failure',
+    regex: `Failed (?:password|publickey|keyboard-interactive(?:/pam)?|none) for (?:invalid user )?(?<user>.*?) from ${ADDRESS}(?: port \\d+)?`,
+  },
   { kind: 'auth_failure', regex: `[Ii](?:nvalid|llegal) user (?<user>.*?) from ${ADDRESS}(?: port \\d+)?\\s*$` },
   { kind: 'auth_failure', regex: `authentication failure;.*\\brhost=${ADDRESS}(?:\\s+user=(?<user>\\S+))?` },
   { kind: 'auth_success', regex: `Accepted (?:password|publickey|keyboard-interactive(?:/pam)?) for (?<user>\\S+) from ${ADDRESS}(?: port \\d+)?` },

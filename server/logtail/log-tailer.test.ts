@@ -128,7 +128,13 @@ describe('LogTailer', () => {
     const file = dir.join('auth.log');
     writeFileSync(file, '');
     let calls = 0;
-    const throwing = new LogTailer({ sink: () => { calls++; throw new Error('consumer bug'); }, log: silentLogger() });
+    const throwing = new LogTailer({
+      sink: () => {
+        calls++;
+        throw new Error('consumer bug');
+      },
+      log: silentLogger(),
+    });
     await throwing.configure(logsConfigSchema.parse({ files: [{ path: file, format: 'sshd' }] }));
     appendFileSync(file, failed('192.0.2.1') + failed('192.0.2.2'));
     await waitFor(() => calls === 2, { what: 'both lines delivered' });

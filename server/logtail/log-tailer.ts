@@ -53,7 +53,12 @@ export class LogTailer {
   }
 
   status(): TailedFileStatus[] {
-    return [...this.tailed.values()].map(({ follower, format, counts }) => ({ ...follower.status(), format, signals: counts.signals, unmatchedLines: counts.unmatched }));
+    return [...this.tailed.values()].map(({ follower, format, counts }) => ({
+      ...follower.status(),
+      format,
+      signals: counts.signals,
+      unmatchedLines: counts.unmatched,
+    }));
   }
 
   async stop(): Promise<void> {
@@ -80,7 +85,13 @@ export class LogTailer {
         }
       }
     };
-    const follower = new FileFollower({ path: file.path, fromStart: file.fromStart, maxLineBytes: config.maxLineBytes, pollIntervalMs: config.pollIntervalMs, onLine });
+    const follower = new FileFollower({
+      path: file.path,
+      fromStart: file.fromStart,
+      maxLineBytes: config.maxLineBytes,
+      pollIntervalMs: config.pollIntervalMs,
+      onLine,
+    });
     return { key, format: file.format, follower, counts };
   }
 }

@@ -32,7 +32,12 @@ describe('the alertmanager channel', () => {
   it('posts one v2 alert with stable labels, and resolves it with the same labels on recovery', async () => {
     process.env.VIGIL_TEST_AM_TOKEN = TOKEN;
     const server = await alertmanagerStub();
-    const harness = await channelHarness({ urls: [`${server.url}/am/`], auth: { bearerTokenEnv: 'VIGIL_TEST_AM_TOKEN' }, labels: { team: 'ops', severity: 'overridden' }, instance: 'vigil-1' });
+    const harness = await channelHarness({
+      urls: [`${server.url}/am/`],
+      auth: { bearerTokenEnv: 'VIGIL_TEST_AM_TOKEN' },
+      labels: { team: 'ops', severity: 'overridden' },
+      instance: 'vigil-1',
+    });
     harness.notifier.notify(notification('alert', { escalationLevel: 3 }));
     harness.notifier.notify(notification('critical', { escalationLevel: 4 }));
     const before = Date.now();
@@ -47,10 +52,33 @@ describe('the alertmanager channel', () => {
     expect(server.requests.map((r) => [r.method, r.path, r.headers.authorization, r.headers['content-type']])).toEqual(
       Array.from({ length: 3 }, () => ['POST', '/am/api/v2/alerts', `Bearer ${TOKEN}`, 'application/json']),
     );
-    const [alert, critical, recovery] = server.requests.map((r) => JSON.parse(r.body) as Array<{ labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL: string }>);
+    const [alert, critical, recovery] = server.requests.map(
+      (r) =>
+        JSON.parse(r.body) as Array<{
+          labels: Record<string, string>;
+          annotations: Record<string, string>;
+          startsAt: string;
+          endsAt: string;
+          generatorURL: string;
+        }>,
+    );
     expect(alert).toHaveLength(1);
-    expect(alert[0].labels).toEqual({ alertname: 'VigilModuleDown', module: 'api', severity: 'critical', instance: 'vigil-1', vigil_incident: 'inc-42', team: 'ops' });
-    expect(alert[0].annotations).toMatchObject({ summary: 'health check failing', description: 'api stopped answering; 5 restarts did not help', escalation_level: '3', failure_class: 'service_failure', root_cause: 'network', incident_url: 'https://vigil.example/incidents/inc-42' });
+    expect(alert[0].labels).toEqual({
+      alertname: 'VigilModuleDown',
+      module: 'api',
+      severity: 'critical',
+      instance: 'vigil-1',
+      vigil_incident: 'inc-42',
+      team: 'ops',
+    });
+    expect(alert[0].annotations).toMatchObject({
+      summary: 'health check failing',
+      description: 'api stopped answering; 5 restarts did not help',
+      escalation_level: '3',
+      failure_class: 'service_failure',
+      root_cause: 'network',
+      incident_url: 'https://vigil.example/incidents/inc-42',
+    });
     expect(alert[0].startsAt).toBe('2026-06-01T10:00:00.000Z');
     expect(alert[0].generatorURL).toBe('https://vigil.example/incidents/inc-42');
     // Firing: Alertmanager keeps it for expireAfterMinutes (60) unless Vigil says more.
@@ -81,7 +109,11 @@ describe('the alertmanager channel', () => {
     const harness = await channelHarness({ urls: [server.url], auth: { bearerTokenEnv: 'VIGIL_TEST_AM_TOKEN' }, retries: 3 });
     harness.notifier.notify(notification());
     const [missing] = await harness.events();
-    expect(missing).toMatchObject({ type: 'notification.failed', reason: 'the environment variable VIGIL_TEST_AM_TOKEN named by auth is not set', details: { attempts: 1 } });
+    expect(missing).toMatchObject({
+      type: 'notification.failed',
+      reason: 'the environment variable VIGIL_TEST_AM_TOKEN named by auth is not set',
+      details: { attempts: 1 },
+    });
     expect(server.requests).toHaveLength(0);
 
     process.env.VIGIL_TEST_AM_TOKEN = TOKEN;
@@ -99,7 +131,9 @@ describe('the alertmanager channel', () => {
     const problems = (channel: Record<string, unknown>) => (parse(channel).error?.issues ?? []).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     expect(problems({ urls: [] })).toEqual(['channels.0.urls: Too small: expected array to have >=1 items']);
     expect(problems({ urls: ['http://user:pw@127.0.0.1:9093'] })).toEqual(['channels.0.urls.0: no credentials in the URL: use auth']);
-    expect(problems({ urls: ['http://am:9093'], labels: { 'bad-name': 'x' } })).toEqual(['channels.0.labels.bad-name: not a Prometheus label name (letters, digits and _, not starting with a digit)']);
+    expect(problems({ urls: ['http://am:9093'], labels: { 'bad-name': 'x' } })).toEqual([
+      'channels.0.labels.bad-name: not a Prometheus label name (letters, digits and _, not starting with a digit)',
+    ]);
     expect(problems({ urls: ['http://am:9093'], auth: { bearerTokenEnv: 'not a name' } })).not.toEqual([]);
   });
 });

@@ -31,7 +31,25 @@ let tls: { key: Buffer; cert: Buffer };
 beforeAll(() => {
   // A throwaway self-signed certificate, so STARTTLS runs for real.
   certDir = makeTempDir('vigil-smtp-tls-');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', certDir.join('key.pem'), '-out', certDir.join('cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      certDir.join('key.pem'),
+      '-out',
+      certDir.join('cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   tls = { key: readFileSync(certDir.join('key.pem')), cert: readFileSync(certDir.join('cert.pem')) };
 });
 afterAll(() => certDir.remove());
@@ -59,7 +77,13 @@ async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<Test
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
-        received.push({ from, to: session.envelope.rcptTo.map((r) => r.address), user: session.user as string | undefined, secure: session.secure, raw: Buffer.concat(chunks).toString('utf8') });
+        received.push({
+          from,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          user: session.user as string | undefined,
+          secure: session.secure,
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },
@@ -78,7 +102,8 @@ async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<Test
 }
 
 /** Enough of RFC 2045 for our own messages: undo soft line breaks and =XX escapes. */
-const decodeQuotedPrintable = (text: string) => text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const decodeQuotedPrintable = (text: string) =>
+  text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 const header = (raw: string, name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw.replace(/\r\n[ \t]+/g, ' '))?.[1];
 
 const channel = (port: number, over: Record<string, unknown> = {}) => ({
@@ -159,7 +184,11 @@ describe('e-mail over SMTP', () => {
   it('rejects a self-signed certificate unless told otherwise', async () => {
     smtp = await startSmtp();
     harness = await notifierHarness([channel(smtp.port, { rejectUnauthorized: true })]);
-    expect(await harness.notifier.test({ channel: 'mail', actor: 'alice' })).toEqual({ code: 'failed', attempts: 1, error: 'ESOCKET: self-signed certificate' });
+    expect(await harness.notifier.test({ channel: 'mail', actor: 'alice' })).toEqual({
+      code: 'failed',
+      attempts: 1,
+      error: 'ESOCKET: self-signed certificate',
+    });
     // Queued deliveries do not retry it either: the certificate will not change by itself.
     harness.setChannels([channel(smtp.port, { rejectUnauthorized: true, retries: 3 })]);
     harness.notifier.notify(notification());

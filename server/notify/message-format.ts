@@ -77,7 +77,10 @@ export function slackPayload(notification: IncidentNotification): Record<string,
         color: view.colour,
         fallback: view.subject,
         blocks: [
-          { type: 'section', text: { type: 'mrkdwn', text: `*${escapeSlack(view.headline)} · ${escapeSlack(incident.module)}*: ${title}\n${escapeSlack(notification.message)}` } },
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: `*${escapeSlack(view.headline)} · ${escapeSlack(incident.module)}*: ${title}\n${escapeSlack(notification.message)}` },
+          },
           { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
         ],
       },

@@ -13,7 +13,8 @@ export function channelTarget(channel: NotificationChannel): string {
 /** Error text may echo what was sent or where; no configured secret leaves through it. */
 export function scrubSecrets(text: string, channel: NotificationChannel): string {
   let scrubbed = text;
-  for (const secret of [...channelSecrets(channel), ...environmentSecrets(channel)].sort((a, b) => b.length - a.length)) scrubbed = scrubbed.split(secret).join('[redacted]');
+  for (const secret of [...channelSecrets(channel), ...environmentSecrets(channel)].sort((a, b) => b.length - a.length))
+    scrubbed = scrubbed.split(secret).join('[redacted]');
   return scrubbed.slice(0, 500);
 }
 

@@ -68,7 +68,8 @@ export class Notifier {
       const snapshot = structuredClone(notification);
       this.forgetRemovedChannels(channels);
       for (const channel of channels) {
-        if (channelTakes(channel, notification)) this.queueFor(channel.name).push({ channel: channel.name, notification: snapshot, deliveryId: newDeliveryId() });
+        if (channelTakes(channel, notification))
+          this.queueFor(channel.name).push({ channel: channel.name, notification: snapshot, deliveryId: newDeliveryId() });
       }
     } catch (error) {
       this.options.log.error({ err: error, incident: notification.incident?.id }, 'could not queue a notification');
@@ -79,7 +80,13 @@ export class Notifier {
   async test(input: { channel: string; actor: string; link?: string }): Promise<TestResult> {
     const channel = this.findChannel(input.channel);
     if (!channel) return { code: 'not_found', attempts: 0, error: `no notification channel named ${input.channel}` };
-    const notification: IncidentNotification = { kind: 'alert', incident: testIncident(), message: 'This is a test notification from Vigil. No action is needed.', link: input.link, test: true };
+    const notification: IncidentNotification = {
+      kind: 'alert',
+      incident: testIncident(),
+      message: 'This is a test notification from Vigil. No action is needed.',
+      link: input.link,
+      test: true,
+    };
     const deliveryId = newDeliveryId();
     const { attempts, error } = await this.attempt(channel, { channel: channel.name, notification, deliveryId }, 0);
     await this.record({ channel, notification, deliveryId, attempts, error, actor: input.actor });

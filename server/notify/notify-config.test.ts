@@ -15,7 +15,13 @@ describe('the escalation and notifications config sections', () => {
       '    - { name: mail, kind: email, host: smtp.example, from: vigil@example.org, to: [ops@example.org], minLevel: 4 }',
     );
     expect(problems).toEqual([]);
-    expect(config.escalation).toMatchObject({ restartAfterMinutes: 1, notifyAfterMinutes: 10, criticalAfterMinutes: 15, humanAfterMinutes: 30, reminderMinutes: 30 });
+    expect(config.escalation).toMatchObject({
+      restartAfterMinutes: 1,
+      notifyAfterMinutes: 10,
+      criticalAfterMinutes: 15,
+      humanAfterMinutes: 30,
+      reminderMinutes: 30,
+    });
     expect(config.notifications.channels).toHaveLength(2);
     expect(config.notifications.channels[1]).toMatchObject({ kind: 'email', port: 587, security: 'starttls', minLevel: 4, retries: 3, queueSize: 100 });
   });
@@ -34,7 +40,12 @@ describe('the escalation and notifications config sections', () => {
   });
 
   it('rejects two channels with one name', () => {
-    const { problems } = parse('notifications:', '  channels:', '    - { name: ops, kind: slack, url: "https://a.example/x" }', '    - { name: ops, kind: slack, url: "https://b.example/y" }');
+    const { problems } = parse(
+      'notifications:',
+      '  channels:',
+      '    - { name: ops, kind: slack, url: "https://a.example/x" }',
+      '    - { name: ops, kind: slack, url: "https://b.example/y" }',
+    );
     expect(problems).toEqual([{ field: 'notifications.channels', message: 'channel names must be unique' }]);
   });
 });

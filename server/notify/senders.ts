@@ -75,7 +75,10 @@ async function sendAlertmanager(channel: AlertmanagerChannel, { notification, si
     }
   }
   const reasons = failures.map((failure, index) => (channel.urls.length > 1 ? `${new URL(channel.urls[index]).host}: ${failure.message}` : failure.message));
-  throw new DeliveryError(reasons.join('; '), failures.some((failure) => failure.retryable));
+  throw new DeliveryError(
+    reasons.join('; '),
+    failures.some((failure) => failure.retryable),
+  );
 }
 
 async function postJson(input: { url: string; body: string; headers: Record<string, string>; timeoutMs: number; signal: AbortSignal }): Promise<void> {

@@ -43,7 +43,14 @@ describe('generic JSON webhook', () => {
     expect(second.headers['x-vigil-signature']).toBe(expected);
     expect(second.headers['x-vigil-delivery']).toBe(first.headers['x-vigil-delivery']);
 
-    expect(event).toMatchObject({ type: 'notification.sent', severity: 'info', actor: 'system', module: 'api', method: 'webhook', resource: 'incident/inc-42' });
+    expect(event).toMatchObject({
+      type: 'notification.sent',
+      severity: 'info',
+      actor: 'system',
+      module: 'api',
+      method: 'webhook',
+      resource: 'incident/inc-42',
+    });
     expect(event.details).toMatchObject({ channel: 'ops-hook', kind: 'critical', attempts: 2, target: `127.0.0.1:${server.port}`, escalationLevel: 4 });
     expect(JSON.stringify(event)).not.toContain(SECRET);
   });
@@ -134,7 +141,11 @@ describe('test notifications', () => {
     const server = await receiver((count, res) => sendJsonResponse(res, count === 1 ? 200 : 503, {}));
     harness = await notifierHarness([{ name: 'ops-hook', kind: 'webhook', url: server.url, retries: 5 }]);
     expect(await harness.notifier.test({ channel: 'ops-hook', actor: 'alice' })).toEqual({ code: 'sent', attempts: 1, error: null });
-    expect(await harness.notifier.test({ channel: 'ops-hook', actor: 'alice' })).toEqual({ code: 'failed', attempts: 1, error: 'the receiver answered HTTP 503' });
+    expect(await harness.notifier.test({ channel: 'ops-hook', actor: 'alice' })).toEqual({
+      code: 'failed',
+      attempts: 1,
+      error: 'the receiver answered HTTP 503',
+    });
     expect(await harness.notifier.test({ channel: 'nope', actor: 'alice' })).toMatchObject({ code: 'not_found', attempts: 0 });
     expect(JSON.parse(server.requests[0].body)).toMatchObject({ test: true, kind: 'alert' });
     const events = await harness.events();
@@ -142,6 +153,8 @@ describe('test notifications', () => {
       ['notification.sent', 'alice', true],
       ['notification.failed', 'alice', true],
     ]);
-    expect(harness.notifier.channels()).toEqual([{ name: 'ops-hook', kind: 'webhook', target: `127.0.0.1:${server.port}`, minLevel: 3, kinds: null, queued: 0 }]);
+    expect(harness.notifier.channels()).toEqual([
+      { name: 'ops-hook', kind: 'webhook', target: `127.0.0.1:${server.port}`, minLevel: 3, kinds: null, queued: 0 },
+    ]);
   });
 });

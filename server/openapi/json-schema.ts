@@ -47,7 +47,9 @@ export function objectProperties(schema: JsonSchema): Array<{ name: string; requ
     for (const part of (node.allOf ?? []) as JsonSchema[]) visit(part, requiredHere);
     const variants = [...((node.anyOf ?? []) as JsonSchema[]), ...((node.oneOf ?? []) as JsonSchema[])];
     // A field is required by a union only when every variant requires it.
-    const requiredByAll = variants.length ? variants.map((v) => new Set((v.required ?? []) as string[])).reduce((a, b) => new Set([...a].filter((k) => b.has(k)))) : new Set<string>();
+    const requiredByAll = variants.length
+      ? variants.map((v) => new Set((v.required ?? []) as string[])).reduce((a, b) => new Set([...a].filter((k) => b.has(k))))
+      : new Set<string>();
     for (const part of variants) {
       for (const [key, value] of Object.entries((part.properties ?? {}) as Record<string, JsonSchema>)) {
         if (!found.has(key)) found.set(key, { name: key, required: requiredHere && requiredByAll.has(key), schema: value });

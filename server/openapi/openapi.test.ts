@@ -79,7 +79,13 @@ describe('OpenAPI document', () => {
   });
 
   it('is derived from every worker declaration: its auth as the security scheme, its scope as the role, its schemas as body and answer', () => {
-    const paths = doc.paths as Record<string, Record<string, { security: unknown[]; 'x-vigil-scope'?: string; 'x-vigil-role'?: string; summary: string; requestBody?: unknown; responses: Record<string, unknown> }>>;
+    const paths = doc.paths as Record<
+      string,
+      Record<
+        string,
+        { security: unknown[]; 'x-vigil-scope'?: string; 'x-vigil-role'?: string; summary: string; requestBody?: unknown; responses: Record<string, unknown> }
+      >
+    >;
     const documented = WORKER_CONTRACTS.filter((contract) => contract.auth !== 'internal');
     expect(documented.length).toBeGreaterThan(20);
     for (const contract of documented) {
@@ -102,12 +108,22 @@ describe('OpenAPI document', () => {
     expect(Object.keys(paths).filter((path) => path.startsWith('/internal/'))).toEqual([]);
   });
 
-  it('is the same document from a router\'s copies of the declarations, and names a route outside the groups by its path', () => {
+  it("is the same document from a router's copies of the declarations, and names a route outside the groups by its path", () => {
     expect(buildOpenApiDocument({ workerRoutes: WORKER_CONTRACTS.map((contract) => ({ ...contract })) })).toEqual(doc);
-    const extra = defineRoute({ method: 'POST', path: '/api/v1/bouncers/:id/keys', auth: 'isolations:write', tag: 'Machine', summary: 'A route from elsewhere', body: zod.object({ note: zod.string() }), response: zod.object({ ok: zod.boolean() }) });
+    const extra = defineRoute({
+      method: 'POST',
+      path: '/api/v1/bouncers/:id/keys',
+      auth: 'isolations:write',
+      tag: 'Machine',
+      summary: 'A route from elsewhere',
+      body: zod.object({ note: zod.string() }),
+      response: zod.object({ ok: zod.boolean() }),
+    });
     const withExtra = buildOpenApiDocument({ workerRoutes: [...WORKER_CONTRACTS, extra] });
     expect(Object.keys(withExtra.components.schemas)).toEqual(expect.arrayContaining(['PostApiV1BouncersIdKeysRequest', 'PostApiV1BouncersIdKeysResponse']));
-    expect((withExtra.paths as Record<string, Record<string, { 'x-vigil-role'?: string }>>)['/api/v1/bouncers/{id}/keys'].post['x-vigil-role']).toBe('operator');
+    expect((withExtra.paths as Record<string, Record<string, { 'x-vigil-role'?: string }>>)['/api/v1/bouncers/{id}/keys'].post['x-vigil-role']).toBe(
+      'operator',
+    );
   });
 
   it('describes each worker answer with its declared response schema', () => {
@@ -140,7 +156,11 @@ describe('OpenAPI document', () => {
     expect(paths['/api/v1/alertmanager'].post['x-vigil-scope']).toBe('alerts:write');
     expect(paths['/api/tokens'].get['x-vigil-scope']).toBeUndefined();
     const createToken = OPERATIONS.find((op) => op.path === '/api/tokens' && op.method === 'post')!;
-    expect(requestFields(createToken).find((f) => f.name === 'scopes')).toMatchObject({ in: 'body', required: false, type: expect.stringContaining('"events:write"') });
+    expect(requestFields(createToken).find((f) => f.name === 'scopes')).toMatchObject({
+      in: 'body',
+      required: false,
+      type: expect.stringContaining('"events:write"'),
+    });
   });
 
   it('takes request bodies from the zod schemas the handlers parse with', () => {
@@ -158,10 +178,17 @@ describe('OpenAPI document', () => {
   it('describes what the Alertmanager receiver does with alerts, and every field of its answer', () => {
     // Fails the type check the day the intake's answer and its documentation drift apart.
     expectTypeOf<z.output<typeof alertIntakeResultSchema>>().toEqualTypeOf<AlertIntakeResult>();
-    const paths = doc.paths as Record<string, Record<string, { summary: string; description: string; requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+    const paths = doc.paths as Record<
+      string,
+      Record<
+        string,
+        { summary: string; description: string; requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }
+      >
+    >;
     const receiver = paths['/api/v1/alertmanager'].post;
     expect(receiver.summary).not.toContain('each firing alert becomes an audit event');
-    for (const words of ['vigil_incident', 'vigil_kind="threat"', 'defense signal', 'opens an incident', 'only audited', 'fingerprint', 'alerts:write']) expect(receiver.description).toContain(words);
+    for (const words of ['vigil_incident', 'vigil_kind="threat"', 'defense signal', 'opens an incident', 'only audited', 'fingerprint', 'alerts:write'])
+      expect(receiver.description).toContain(words);
     expect(receiver.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AlertmanagerRequest' } } } });
     expect(receiver.responses['200'].content?.['application/json'].schema).toEqual({ $ref: '#/components/schemas/AlertmanagerResponse' });
     const answer = doc.components.schemas.AlertmanagerResponse as { properties: Record<string, { description?: string }>; required: string[] };

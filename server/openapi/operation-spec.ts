@@ -48,10 +48,19 @@ export interface RequestField {
 /** The fields an operation takes, for people reading the API page. */
 export function requestFields(op: OperationSpec): RequestField[] {
   const fields: RequestField[] = pathParams(op.path).map((name) => ({ in: 'path', name, required: true, type: 'string' }));
-  for (const [where, entry] of [['query', op.query], ['body', op.body]] as const) {
+  for (const [where, entry] of [
+    ['query', op.query],
+    ['body', op.body],
+  ] as const) {
     if (!entry) continue;
     for (const prop of objectProperties(toJsonSchema(entry[1]))) {
-      fields.push({ in: where, name: prop.name, required: prop.required, type: describeType(prop.schema), description: typeof prop.schema.description === 'string' ? prop.schema.description : undefined });
+      fields.push({
+        in: where,
+        name: prop.name,
+        required: prop.required,
+        type: describeType(prop.schema),
+        description: typeof prop.schema.description === 'string' ? prop.schema.description : undefined,
+      });
     }
   }
   return fields;

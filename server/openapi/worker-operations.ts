@@ -30,7 +30,11 @@ export function workerOperation(contract: RouteContract): OperationSpec | null {
     ...(contract.body ? { body: [`${name}Request`, contract.body] } : {}),
     ...(contract.query ? { query: [`${name}Query`, contract.query] } : {}),
     ...(isVoid(contract) ? {} : { response: [`${name}Response`, contract.response] }),
-    success: { status: String(status), description: SUCCESS_DESCRIPTION[status] ?? 'OK', ...(contract.contentType ? { contentType: contract.contentType } : {}) },
+    success: {
+      status: String(status),
+      description: SUCCESS_DESCRIPTION[status] ?? 'OK',
+      ...(contract.contentType ? { contentType: contract.contentType } : {}),
+    },
     auth: 'public',
     server: 'worker',
   };

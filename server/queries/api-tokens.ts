@@ -3,7 +3,14 @@ import type { Role } from '@/lib/auth/roles';
 import { decodeScopes, encodeScopes, type Scope } from '@/lib/auth/scopes';
 
 /** What deciding on a token needs: the token and its owner's current role and state. */
-const TOKEN_WITH_OWNER = { id: true, name: true, role: true, scopes: true, tokenHash: true, createdBy: { select: { id: true, role: true, disabled: true } } } as const;
+const TOKEN_WITH_OWNER = {
+  id: true,
+  name: true,
+  role: true,
+  scopes: true,
+  tokenHash: true,
+  createdBy: { select: { id: true, role: true, disabled: true } },
+} as const;
 
 export async function findActiveTokenByHash(db: Db, tokenHash: string) {
   return db.apiToken.findFirst({ where: { tokenHash, revokedAt: null }, select: TOKEN_WITH_OWNER });
@@ -26,7 +33,10 @@ export async function touchTokens(db: Db, ids: string[], at: Date): Promise<void
 }
 
 /** No scopes (the default) leaves the token the full access of its role. */
-export async function createApiToken(db: Db, token: { id: string; name: string; prefix: string; tokenHash: string; role: Role; scopes?: readonly Scope[]; createdById: string | null }) {
+export async function createApiToken(
+  db: Db,
+  token: { id: string; name: string; prefix: string; tokenHash: string; role: Role; scopes?: readonly Scope[]; createdById: string | null },
+) {
   const created = await db.apiToken.create({ data: { ...token, scopes: encodeScopes(token.scopes ?? []) } });
   return { ...created, scopes: decodeScopes(created.scopes) };
 }
@@ -42,7 +52,17 @@ export async function upsertProvisionedToken(db: Db, token: { id: string; name: 
 export async function listApiTokens(db: Db) {
   const rows = await db.apiToken.findMany({
     orderBy: { createdAt: 'desc' },
-    select: { id: true, name: true, prefix: true, role: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { username: true } } },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      role: true,
+      scopes: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      createdBy: { select: { username: true } },
+    },
   });
   return rows.map((row) => ({ ...row, scopes: decodeScopes(row.scopes) }));
 }
@@ -54,6 +74,9 @@ export async function revokeApiToken(db: Db, id: string): Promise<boolean> {
 
 /** Which of these tokens still work: not revoked, and their owner (if any) not disabled. */
 export async function findUsableTokenIds(db: Db, ids: string[]): Promise<string[]> {
-  const rows = await db.apiToken.findMany({ where: { id: { in: ids }, revokedAt: null, OR: [{ createdById: null }, { createdBy: { disabled: false } }] }, select: { id: true } });
+  const rows = await db.apiToken.findMany({
+    where: { id: { in: ids }, revokedAt: null, OR: [{ createdById: null }, { createdBy: { disabled: false } }] },
+    select: { id: true },
+  });
   return rows.map((row) => row.id);
 }

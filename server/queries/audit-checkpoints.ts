@@ -22,7 +22,10 @@ export async function latestCheckpoint(db: Db): Promise<SignedCheckpoint | null>
 
 /** Checkpoints with afterSeq < seq (≤ throughSeq when given), in seq order. */
 export async function checkpointsAfter(db: Db, afterSeq: number, throughSeq?: number): Promise<SignedCheckpoint[]> {
-  const rows = await db.auditCheckpoint.findMany({ where: { seq: { gt: afterSeq, ...(throughSeq === undefined ? {} : { lte: throughSeq }) } }, orderBy: { seq: 'asc' } });
+  const rows = await db.auditCheckpoint.findMany({
+    where: { seq: { gt: afterSeq, ...(throughSeq === undefined ? {} : { lte: throughSeq }) } },
+    orderBy: { seq: 'asc' },
+  });
   return rows.map(fromCheckpointRow);
 }
 

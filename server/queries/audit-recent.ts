@@ -58,6 +58,8 @@ function readRecentOnSqlite(sqlite: NonNullable<Database['sqlite']>, filter: Rec
     params.push(filter.actor);
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const rows = sqlite.prepare(`SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" ${where} ORDER BY "seq" DESC LIMIT ?`).all(...params, filter.take) as RawAuditRow[];
+  const rows = sqlite
+    .prepare(`SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" ${where} ORDER BY "seq" DESC LIMIT ?`)
+    .all(...params, filter.take) as RawAuditRow[];
   return rows.map(rowToEvent).reverse();
 }

@@ -47,7 +47,11 @@ describe.each(PROVIDERS)('audit search on %s', (provider) => {
 
   /** The reference answer: the predicate applied in memory, newest first. */
   const expected = (keep: (e: AuditEventInput, seq: number) => boolean) =>
-    all.map((e, i) => ({ e, seq: i + 1 })).filter(({ e, seq }) => keep(e, seq)).map(({ seq }) => seq).reverse();
+    all
+      .map((e, i) => ({ e, seq: i + 1 }))
+      .filter(({ e, seq }) => keep(e, seq))
+      .map(({ seq }) => seq)
+      .reverse();
 
   it('pages newest first through everything with no duplicates or gaps', async () => {
     const first = await searchAuditEvents(db.database, {}, { limit: 50 });
@@ -66,7 +70,11 @@ describe.each(PROVIDERS)('audit search on %s', (provider) => {
     ['module', { module: 'db' }, (e) => e.module === 'db'],
     ['source', { source: '203.0.113.9' }, (e) => e.source === '203.0.113.9'],
     ['actor', { actor: 'alice' }, (e) => e.actor === 'alice'],
-    ['from/to', { from: new Date(T0 + 10 * MINUTE), to: new Date(T0 + 20 * MINUTE) }, (e) => e.at!.getTime() >= T0 + 10 * MINUTE && e.at!.getTime() <= T0 + 20 * MINUTE],
+    [
+      'from/to',
+      { from: new Date(T0 + 10 * MINUTE), to: new Date(T0 + 20 * MINUTE) },
+      (e) => e.at!.getTime() >= T0 + 10 * MINUTE && e.at!.getTime() <= T0 + 20 * MINUTE,
+    ],
     ['text in action', { q: 'action 11' }, (e) => e.action.includes('action 11')],
     ['text in reason', { q: 'needle in the' }, (e) => (e.reason ?? '').includes('needle')],
     ['text in details', { q: 'needle in details' }, (e) => (e.details as { note: string }).note === 'needle in details'],
@@ -135,11 +143,14 @@ describe.each(PROVIDERS)('audit search on %s', (provider) => {
     expect(await search('100%_')).toEqual([]);
     // Two more that contain it, with events between them that "100" followed by anything would match.
     const [older] = await appendAuditBatch(db.database, [toPendingEvent({ ...input(601), reason: 'at 100% again' })]);
-    await appendAuditBatch(db.database, Array.from({ length: 60 }, (_, i) => toPendingEvent({ ...input(700 + i), action: `load 100 of ${i}` })));
+    await appendAuditBatch(
+      db.database,
+      Array.from({ length: 60 }, (_, i) => toPendingEvent({ ...input(700 + i), action: `load 100 of ${i}` })),
+    );
     const [newest] = await appendAuditBatch(db.database, [toPendingEvent({ ...input(602), details: { note: '100%' } })]);
     const want = [newest.seq, older.seq, literal.seq];
     const pages: number[][] = [];
-    for (let cursor: number | undefined; ; ) {
+    for (let cursor: number | undefined; ;) {
       const page = await searchAuditEvents(db.database, { q: '100%' }, { cursor, limit: 1 });
       pages.push(page.events.map((e) => e.seq));
       if (page.nextCursor === null) break;

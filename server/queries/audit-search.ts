@@ -55,7 +55,8 @@ type TextColumns = { action: string; reason: string | null; details: string };
 function literalTextFilter(provider: Database['provider'], q: string | undefined): ((row: TextColumns) => boolean) | null {
   if (provider !== 'sqlite' || !q || !/[%_]/.test(q)) return null;
   const needle = q.toLowerCase();
-  return (row) => row.action.toLowerCase().includes(needle) || (row.reason?.toLowerCase().includes(needle) ?? false) || row.details.toLowerCase().includes(needle);
+  return (row) =>
+    row.action.toLowerCase().includes(needle) || (row.reason?.toLowerCase().includes(needle) ?? false) || row.details.toLowerCase().includes(needle);
 }
 
 interface SeqBounds {
@@ -77,12 +78,16 @@ async function windowSeqBounds(db: Db, filters: AuditSearchFilters): Promise<Seq
 }
 
 /** Newest first, keyset by seq: a page never shifts when events are appended meanwhile. */
-export async function searchAuditEvents({ prisma: db, provider }: Database, filters: AuditSearchFilters, page: { cursor?: number; limit: number }): Promise<AuditSearchPage> {
+export async function searchAuditEvents(
+  { prisma: db, provider }: Database,
+  filters: AuditSearchFilters,
+  page: { cursor?: number; limit: number },
+): Promise<AuditSearchPage> {
   const bounds = await windowSeqBounds(db, filters);
   if (bounds === null) return { events: [], nextCursor: null };
   const keep = literalTextFilter(provider, filters.q);
   const rows: Awaited<ReturnType<Db['auditEvent']['findMany']>> = [];
-  for (let cursor = page.cursor; ; ) {
+  for (let cursor = page.cursor; ;) {
     const batch = await db.auditEvent.findMany({ where: auditWhere(provider, filters, cursor, bounds), orderBy: { seq: 'desc' }, take: page.limit + 1 });
     rows.push(...(keep ? batch.filter(keep) : batch));
     if (!keep || rows.length > page.limit || batch.length <= page.limit) break;

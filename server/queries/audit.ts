@@ -14,11 +14,42 @@ export function fromRow(row: AuditRow): ChainedAuditEvent {
   return rowToEvent(row);
 }
 
-const AUDIT_COLUMNS = ['seq', 'eventId', 'at', 'type', 'severity', 'actor', 'action', 'module', 'resource', 'reason', 'method', 'source', 'details', 'prevHash', 'hash', 'receivedAt'] as const;
+const AUDIT_COLUMNS = [
+  'seq',
+  'eventId',
+  'at',
+  'type',
+  'severity',
+  'actor',
+  'action',
+  'module',
+  'resource',
+  'reason',
+  'method',
+  'source',
+  'details',
+  'prevHash',
+  'hash',
+  'receivedAt',
+] as const;
 const COLUMN_LIST = AUDIT_COLUMNS.map((c) => `"${c}"`).join(', ');
 const POSTGRES_TYPES: Record<(typeof AUDIT_COLUMNS)[number], string> = {
-  seq: 'integer', eventId: 'text', at: 'timestamp(3)', type: 'text', severity: 'text', actor: 'text', action: 'text', module: 'text',
-  resource: 'text', reason: 'text', method: 'text', source: 'text', details: 'text', prevHash: 'text', hash: 'text', receivedAt: 'timestamp(3)',
+  seq: 'integer',
+  eventId: 'text',
+  at: 'timestamp(3)',
+  type: 'text',
+  severity: 'text',
+  actor: 'text',
+  action: 'text',
+  module: 'text',
+  resource: 'text',
+  reason: 'text',
+  method: 'text',
+  source: 'text',
+  details: 'text',
+  prevHash: 'text',
+  hash: 'text',
+  receivedAt: 'timestamp(3)',
 };
 const SQLITE_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${AUDIT_COLUMNS.map((c) => `value ->> '$.${c}'`).join(', ')} FROM json_each(?)`;
 const POSTGRES_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM jsonb_to_recordset($1::jsonb) AS x(${AUDIT_COLUMNS.map((c) => `"${c}" ${POSTGRES_TYPES[c]}`).join(', ')})`;
@@ -123,8 +154,21 @@ class CanaryRolledBack extends Error {}
 export async function auditInsertsWork(database: Database): Promise<boolean> {
   const at = new Date().toISOString();
   const canary: ChainedAuditEvent = {
-    seq: -1, eventId: 'canary', at, type: 'audit.canary', severity: 'debug', actor: 'system', action: 'canary', module: null,
-    resource: null, reason: null, method: null, source: null, details: {}, prevHash: GENESIS_HASH, hash: GENESIS_HASH,
+    seq: -1,
+    eventId: 'canary',
+    at,
+    type: 'audit.canary',
+    severity: 'debug',
+    actor: 'system',
+    action: 'canary',
+    module: null,
+    resource: null,
+    reason: null,
+    method: null,
+    source: null,
+    details: {},
+    prevHash: GENESIS_HASH,
+    hash: GENESIS_HASH,
   };
   try {
     if (database.sqlite) {

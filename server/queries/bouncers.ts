@@ -39,7 +39,10 @@ export async function findBouncer(db: Db, name: string) {
 }
 
 /** The bouncer and its token in one transaction, so neither exists without the other. */
-export async function createBouncerWithToken(db: Db, input: { name: string; token: { id: string; name: string; prefix: string; tokenHash: string; role: Role; scopes: readonly Scope[] } }) {
+export async function createBouncerWithToken(
+  db: Db,
+  input: { name: string; token: { id: string; name: string; prefix: string; tokenHash: string; role: Role; scopes: readonly Scope[] } },
+) {
   const { token } = input;
   return db.$transaction(async (tx) => {
     await tx.apiToken.create({ data: { ...token, scopes: encodeScopes(token.scopes), createdById: null } });

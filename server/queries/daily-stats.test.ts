@@ -14,7 +14,11 @@ describe.each(PROVIDERS)('daily module roll-ups on %s', (provider) => {
   it('creates a row per module and day, then adds to it', async () => {
     db = await createMigratedDatabase(provider);
     const modules = Array.from({ length: 600 }, (_, i) => `m${i}`);
-    await addDailyStats(db.database.prisma, provider, modules.map((m) => delta(m, 2)));
+    await addDailyStats(
+      db.database.prisma,
+      provider,
+      modules.map((m) => delta(m, 2)),
+    );
     await addDailyStats(db.database.prisma, provider, [delta('m0', 3), { ...delta('m599', 1), day: '2026-11-24' }]);
     const rows = await dailyStatsSince(db.database.prisma, '2026-11-01');
     expect(rows).toHaveLength(601);

@@ -12,7 +12,17 @@ export interface DecisionRow {
   expiresAt: Date | null;
 }
 
-const DECISION_FIELDS = { id: true, source: true, origin: true, scenario: true, reason: true, actor: true, offence: true, createdAt: true, expiresAt: true } as const;
+const DECISION_FIELDS = {
+  id: true,
+  source: true,
+  origin: true,
+  scenario: true,
+  reason: true,
+  actor: true,
+  offence: true,
+  createdAt: true,
+  expiresAt: true,
+} as const;
 
 /** A decision in force as the loader hands it over: dates as ISO text, ready for memory. */
 export interface StoredDecision extends Omit<DecisionRow, 'createdAt' | 'expiresAt'> {

@@ -6,7 +6,19 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 function rollup(minute: Date, scoreAvg: number): MinuteRollup {
-  return { minute, samples: 12, cpuAvg: 20, cpuMax: 40, memoryAvg: 30, memoryMax: 35, diskMax: 55, load1Avg: 0.5, scoreAvg, scoreMin: Math.floor(scoreAvg) - 5, degradation: 'NORMAL' };
+  return {
+    minute,
+    samples: 12,
+    cpuAvg: 20,
+    cpuMax: 40,
+    memoryAvg: 30,
+    memoryMax: 35,
+    diskMax: 55,
+    load1Avg: 0.5,
+    scoreAvg,
+    scoreMin: Math.floor(scoreAvg) - 5,
+    degradation: 'NORMAL',
+  };
 }
 
 describe.each(PROVIDERS)('health history queries on %s', (provider) => {
@@ -22,7 +34,12 @@ describe.each(PROVIDERS)('health history queries on %s', (provider) => {
       { sample: makeSample({ cpuPercent: 95, diskPercent: 81 }, new Date(now.getTime() - 30 * MINUTE)), score: 74, degradation: 'LEVEL_1' },
       { sample: makeSample({ cpuPercent: 50, memoryPercent: 60, load1: 1.5 }, new Date(now.getTime() - 10 * MINUTE)), score: 100, degradation: 'NORMAL' },
     ]);
-    for (const [ago, score] of [[40 * 24 * HOUR, 90], [5 * HOUR, 80.4], [3 * HOUR, 70.6]] as const) await upsertRollup(prisma, rollup(new Date(now.getTime() - ago), score));
+    for (const [ago, score] of [
+      [40 * 24 * HOUR, 90],
+      [5 * HOUR, 80.4],
+      [3 * HOUR, 70.6],
+    ] as const)
+      await upsertRollup(prisma, rollup(new Date(now.getTime() - ago), score));
   });
 
   afterAll(async () => {
@@ -60,6 +77,9 @@ describe.each(PROVIDERS)('health history queries on %s', (provider) => {
     expect(result).toEqual({ samples: 1, rollups: 1 });
     expect(await db.database.prisma.healthSample.count()).toBe(2);
     expect(await db.database.prisma.healthRollup.count()).toBe(2);
-    expect(await pruneHealthHistory(db.database.prisma, new Date(now.getTime() - HOUR), new Date(now.getTime() - 30 * 24 * HOUR))).toEqual({ samples: 0, rollups: 0 });
+    expect(await pruneHealthHistory(db.database.prisma, new Date(now.getTime() - HOUR), new Date(now.getTime() - 30 * 24 * HOUR))).toEqual({
+      samples: 0,
+      rollups: 0,
+    });
   });
 });

@@ -38,13 +38,29 @@ export async function readHealthHistory(db: Db, since: Date, until = new Date())
     const rows = await db.healthSample.findMany({ where: { at: { gte: since, lte: until } }, orderBy: { at: 'asc' } });
     return {
       resolution: 'raw',
-      points: rows.map((r) => ({ at: r.at.toISOString(), cpu: r.cpu, memory: r.memory, disk: maxDisk(r.disks), load1: r.load1, score: r.score, degradation: r.degradation as DegradationLevel })),
+      points: rows.map((r) => ({
+        at: r.at.toISOString(),
+        cpu: r.cpu,
+        memory: r.memory,
+        disk: maxDisk(r.disks),
+        load1: r.load1,
+        score: r.score,
+        degradation: r.degradation as DegradationLevel,
+      })),
     };
   }
   const rows = await db.healthRollup.findMany({ where: { minute: { gte: since, lte: until } }, orderBy: { minute: 'asc' } });
   return {
     resolution: 'minute',
-    points: rows.map((r) => ({ at: r.minute.toISOString(), cpu: r.cpuAvg, memory: r.memoryAvg, disk: r.diskMax, load1: r.load1Avg, score: Math.round(r.scoreAvg), degradation: r.degradation as DegradationLevel })),
+    points: rows.map((r) => ({
+      at: r.minute.toISOString(),
+      cpu: r.cpuAvg,
+      memory: r.memoryAvg,
+      disk: r.diskMax,
+      load1: r.load1Avg,
+      score: Math.round(r.scoreAvg),
+      degradation: r.degradation as DegradationLevel,
+    })),
   };
 }
 

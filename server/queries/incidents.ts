@@ -59,27 +59,53 @@ export async function insertIncident(db: Db, incident: IncidentSummary & { first
   });
 }
 
-export async function updateIncident(db: Db, id: string, patch: Partial<Pick<IncidentSummary, 'escalationLevel' | 'affectedDependents' | 'severity' | 'failureClass' | 'rootCause' | 'confidence'>> & { resolvedAt?: Date }): Promise<void> {
+export async function updateIncident(
+  db: Db,
+  id: string,
+  patch: Partial<Pick<IncidentSummary, 'escalationLevel' | 'affectedDependents' | 'severity' | 'failureClass' | 'rootCause' | 'confidence'>> & {
+    resolvedAt?: Date;
+  },
+): Promise<void> {
   const { affectedDependents, resolvedAt, ...rest } = patch;
   await db.incident.update({
     where: { id },
-    data: { ...rest, ...(affectedDependents ? { affectedDependents: JSON.stringify(affectedDependents) } : {}), ...(resolvedAt ? { resolvedAt, state: 'resolved' } : {}) },
+    data: {
+      ...rest,
+      ...(affectedDependents ? { affectedDependents: JSON.stringify(affectedDependents) } : {}),
+      ...(resolvedAt ? { resolvedAt, state: 'resolved' } : {}),
+    },
   });
 }
 
-export async function insertIncidentStep(db: Db, incidentId: string, step: { at: Date; kind: string; message: string; details?: Record<string, unknown> }): Promise<void> {
+export async function insertIncidentStep(
+  db: Db,
+  incidentId: string,
+  step: { at: Date; kind: string; message: string; details?: Record<string, unknown> },
+): Promise<void> {
   await db.incidentStep.create({ data: { incidentId, at: step.at, kind: step.kind, message: step.message, details: JSON.stringify(step.details ?? {}) } });
 }
 
 export async function listIncidents(db: Db, { state, module, limit = 50 }: { state?: 'open' | 'resolved'; module?: string; limit?: number }) {
-  const rows = await db.incident.findMany({ where: { ...(state ? { state } : {}), ...(module ? { module } : {}) }, orderBy: { detectedAt: 'desc' }, take: limit });
+  const rows = await db.incident.findMany({
+    where: { ...(state ? { state } : {}), ...(module ? { module } : {}) },
+    orderBy: { detectedAt: 'desc' },
+    take: limit,
+  });
   return rows.map(toSummary);
 }
 
 export async function findIncident(db: Db, id: string): Promise<IncidentDetail | null> {
   const row = await db.incident.findUnique({ where: { id }, include: { steps: { orderBy: { id: 'asc' } } } });
   if (!row) return null;
-  return { ...toSummary(row), steps: row.steps.map((s: { at: Date; kind: string; message: string; details: string }) => ({ at: s.at.toISOString(), kind: s.kind, message: s.message, details: JSON.parse(s.details) as Record<string, unknown> })) };
+  return {
+    ...toSummary(row),
+    steps: row.steps.map((s: { at: Date; kind: string; message: string; details: string }) => ({
+      at: s.at.toISOString(),
+      kind: s.kind,
+      message: s.message,
+      details: JSON.parse(s.details) as Record<string, unknown>,
+    })),
+  };
 }
 
 export async function insertStateChange(db: Db, change: { module: string; at: Date; from: string; to: string; reason: string }): Promise<void> {
@@ -115,7 +141,10 @@ export async function addDailyStats(db: Db, provider: DatabaseProvider, deltas: 
     const placeholder = () => (provider === 'sqlite' ? '?' : `$${++n}`);
     const rows = chunk.map(() => `(${DAILY_STAT_COLUMNS.map(placeholder).join(', ')})`);
     const values = chunk.flatMap((d) => DAILY_STAT_COLUMNS.map((c) => d[c]));
-    await db.$executeRawUnsafe(`INSERT INTO "ModuleDailyStat" (${quoted.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT ("module", "day") DO UPDATE SET ${add.join(', ')}`, ...values);
+    await db.$executeRawUnsafe(
+      `INSERT INTO "ModuleDailyStat" (${quoted.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT ("module", "day") DO UPDATE SET ${add.join(', ')}`,
+      ...values,
+    );
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -15,8 +15,26 @@ describe.each(PROVIDERS)('restart times from the audit trail (%s)', (provider) =
     const { db, audit } = store;
     const now = Date.now();
     const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
-    const step = (module: string, action: string, minutesAgo: number): AuditEventInput => ({ type: 'healing.action', severity: 'high', actor: 'healing', action: `${action}: done`, module, method: 'healing', details: { incidentId: 'i1', action }, at: at(minutesAgo) });
-    const request = (module: string, incidentId: string | null, minutesAgo: number): AuditEventInput => ({ type: 'module.restart_requested', severity: 'notice', actor: 'admin', action: `restart ${module}`, module, method: 'operator action', details: { incidentId }, at: at(minutesAgo) });
+    const step = (module: string, action: string, minutesAgo: number): AuditEventInput => ({
+      type: 'healing.action',
+      severity: 'high',
+      actor: 'healing',
+      action: `${action}: done`,
+      module,
+      method: 'healing',
+      details: { incidentId: 'i1', action },
+      at: at(minutesAgo),
+    });
+    const request = (module: string, incidentId: string | null, minutesAgo: number): AuditEventInput => ({
+      type: 'module.restart_requested',
+      severity: 'notice',
+      actor: 'admin',
+      action: `restart ${module}`,
+      module,
+      method: 'operator action',
+      details: { incidentId },
+      at: at(minutesAgo),
+    });
     for (const event of [
       step('web', 'restart', 120),
       step('web', 'restart', 30),
@@ -25,8 +43,17 @@ describe.each(PROVIDERS)('restart times from the audit trail (%s)', (provider) =
       step('web', 'restart', 20),
       request('web', null, 10),
       step('db', 'restart', 5),
-      { type: 'app.custom', severity: 'info', actor: 'token:app', action: 'restart', module: 'web', details: { action: 'restart' }, at: at(1) } satisfies AuditEventInput,
-    ]) await audit.append(event);
+      {
+        type: 'app.custom',
+        severity: 'info',
+        actor: 'token:app',
+        action: 'restart',
+        module: 'web',
+        details: { action: 'restart' },
+        at: at(1),
+      } satisfies AuditEventInput,
+    ])
+      await audit.append(event);
     await audit.flush();
 
     const restarts = await readRecentRestarts(db.database, at(60));

@@ -1,6 +1,9 @@
 import type { Queryable } from '../db/client';
 
-export async function insertSession(db: Queryable, session: { id: string; userId: string; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null }) {
+export async function insertSession(
+  db: Queryable,
+  session: { id: string; userId: string; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null },
+) {
   return db.session.create({ data: session });
 }
 

@@ -1,6 +1,9 @@
 import type { Db } from '../db/client';
 
-export async function insertShareLink(db: Db, link: { id: string; tokenHash: string; title: string; view: string; redactSources: boolean; createdBy: string; expiresAt: Date }) {
+export async function insertShareLink(
+  db: Db,
+  link: { id: string; tokenHash: string; title: string; view: string; redactSources: boolean; createdBy: string; expiresAt: Date },
+) {
   return db.shareLink.create({ data: link });
 }
 
@@ -13,7 +16,21 @@ export async function recordShareLinkUse(db: Db, id: string, at: Date): Promise<
 }
 
 export async function listShareLinks(db: Db) {
-  return db.shareLink.findMany({ orderBy: { createdAt: 'desc' }, select: { id: true, title: true, view: true, redactSources: true, createdBy: true, createdAt: true, expiresAt: true, revokedAt: true, lastUsedAt: true, uses: true } });
+  return db.shareLink.findMany({
+    orderBy: { createdAt: 'desc' },
+    select: {
+      id: true,
+      title: true,
+      view: true,
+      redactSources: true,
+      createdBy: true,
+      createdAt: true,
+      expiresAt: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      uses: true,
+    },
+  });
 }
 
 export async function revokeShareLink(db: Db, id: string, at: Date): Promise<boolean> {

@@ -14,7 +14,10 @@ export async function createUser(db: Queryable, user: { id: string; username: st
 }
 
 export async function listUsers(db: Queryable) {
-  return db.user.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, username: true, role: true, disabled: true, createdAt: true, lastLoginAt: true } });
+  return db.user.findMany({
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, username: true, role: true, disabled: true, createdAt: true, lastLoginAt: true },
+  });
 }
 
 export async function recordLogin(db: Queryable, userId: string, at: Date): Promise<void> {

@@ -120,7 +120,10 @@ export interface StagedMeta {
 }
 
 function corruptBlob(expected: HashedContent, size: number, actual: string): RecoveryError {
-  return new RecoveryError('corrupt', `blob ${expected.hash.slice(0, 12)} is corrupt: read ${size} bytes hashing to ${actual.slice(0, 12)}, expected ${expected.size} bytes`);
+  return new RecoveryError(
+    'corrupt',
+    `blob ${expected.hash.slice(0, 12)} is corrupt: read ${size} bytes hashing to ${actual.slice(0, 12)}, expected ${expected.size} bytes`,
+  );
 }
 
 /**
@@ -186,4 +189,3 @@ export async function checkBlob(store: SnapshotStore, expected: HashedContent): 
     throw error;
   }
 }
-

@@ -38,7 +38,14 @@ const join = (source: string, rel: string) => (rel ? `${source}/${rel}` : source
 function virtualEntries(source: VirtualSource, now: number): ManifestEntry[] {
   return [
     { type: 'dir', path: source.name, mode: 0o750, mtimeMs: now },
-    ...source.files.map((file): ManifestEntry => ({ type: 'file', path: join(source.name, file.rel), mode: 0o640, size: file.content.length, mtimeMs: now, hash: '' })),
+    ...source.files.map((file): ManifestEntry => ({
+      type: 'file',
+      path: join(source.name, file.rel),
+      mode: 0o640,
+      size: file.content.length,
+      mtimeMs: now,
+      hash: '',
+    })),
   ];
 }
 
@@ -73,7 +80,8 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
   const walked: { source: SnapshotSource; entry: WalkedEntry }[] = [];
   for (const source of options.sources) {
     const { entries } = await walkTree(source.path, source.exclude).catch((error: unknown) => {
-      if (error instanceof RecoveryError && error.code === 'source_missing') throw new RecoveryError('source_missing', `source ${source.name}: ${error.message}`);
+      if (error instanceof RecoveryError && error.code === 'source_missing')
+        throw new RecoveryError('source_missing', `source ${source.name}: ${error.message}`);
       throw error;
     });
     for (const entry of entries) walked.push({ source, entry });
@@ -89,7 +97,8 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
     const entryPath = join(source.name, entry.rel);
     const owner = { uid: entry.uid, gid: entry.gid };
     if (entry.type === 'dir') entries[index] = { type: 'dir', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, ...owner };
-    else if (entry.type === 'symlink') entries[index] = { type: 'symlink', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, target: entry.target ?? '', ...owner };
+    else if (entry.type === 'symlink')
+      entries[index] = { type: 'symlink', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, target: entry.target ?? '', ...owner };
     else {
       let hash = cache.lookup(entry);
       let size = entry.size;
@@ -123,7 +132,10 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
     }
   }
 
-  const sources = [...options.sources.map((s) => ({ name: s.name, path: s.path, exclude: s.exclude })), ...(options.virtualSources ?? []).map((s) => ({ name: s.name, path: `vigil:${s.name}`, exclude: [] }))];
+  const sources = [
+    ...options.sources.map((s) => ({ name: s.name, path: s.path, exclude: s.exclude })),
+    ...(options.virtualSources ?? []).map((s) => ({ name: s.name, path: `vigil:${s.name}`, exclude: [] })),
+  ];
   const manifestHash = await store.writeManifest({ version: 1, sources, entries });
   const fileEntries = entries.filter((e) => e.type === 'file');
   const header: SnapshotHeader = {

@@ -23,7 +23,13 @@ export function diffManifests(before: readonly ManifestEntry[], after: readonly 
     const previous = old.get(entry.path);
     old.delete(entry.path);
     if (!previous) lines.push({ path: entry.path, change: 'added', after: entry.type === 'dir' ? undefined : identity(entry) });
-    else if (differs(previous, entry)) lines.push({ path: entry.path, change: 'changed', before: previous.type === 'dir' ? undefined : identity(previous), after: entry.type === 'dir' ? undefined : identity(entry) });
+    else if (differs(previous, entry))
+      lines.push({
+        path: entry.path,
+        change: 'changed',
+        before: previous.type === 'dir' ? undefined : identity(previous),
+        after: entry.type === 'dir' ? undefined : identity(entry),
+      });
   }
   for (const entry of old.values()) lines.push({ path: entry.path, change: 'removed', before: entry.type === 'dir' ? undefined : identity(entry) });
   return lines.sort((a, b) => a.path.localeCompare(b.path));

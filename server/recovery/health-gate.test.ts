@@ -19,7 +19,11 @@ afterAll(() => server.close());
 describe('the post-restore health gate', () => {
   it('passes with no checks, and when every check passes', async () => {
     expect(await runHealthGate({ checks: [], timeoutMs: 100, searchPath })).toMatchObject({ ok: true, checks: [] });
-    const gate = await runHealthGate({ checks: [{ http: `${server.url}/` }, { tcp: `127.0.0.1:${server.port}` }, { command: ['true'] }, { http: `${server.url}/teapot`, expectStatus: 418 }], timeoutMs: 2000, searchPath });
+    const gate = await runHealthGate({
+      checks: [{ http: `${server.url}/` }, { tcp: `127.0.0.1:${server.port}` }, { command: ['true'] }, { http: `${server.url}/teapot`, expectStatus: 418 }],
+      timeoutMs: 2000,
+      searchPath,
+    });
     expect(gate.checks.map((c) => c.message)).toEqual(['HTTP 200', 'connected', 'exit 0', 'HTTP 418']);
     expect(gate.ok).toBe(true);
   });
@@ -32,7 +36,10 @@ describe('the post-restore health gate', () => {
   });
 
   it('fails with each failing check named once its time is up', async () => {
-    const gate = await runHealthGate({ checks: [{ command: ['false'] }, { http: `${server.url}/teapot` }, { tcp: '127.0.0.1:1' }], timeoutMs: 300, searchPath }, 100);
+    const gate = await runHealthGate(
+      { checks: [{ command: ['false'] }, { http: `${server.url}/teapot` }, { tcp: '127.0.0.1:1' }], timeoutMs: 300, searchPath },
+      100,
+    );
     expect(gate.ok).toBe(false);
     expect(gate.checks.map((c) => [c.check, c.ok, c.message.split(' ')[0]])).toEqual([
       ['false', false, 'exit'],

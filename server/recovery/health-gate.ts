@@ -50,7 +50,10 @@ async function runCheck(check: HealthCheckConfig, timeoutMs: number, searchPath:
  * The post-restore gate: every check must pass, retried until `timeoutMs` because a
  * restarted service takes a moment to listen. No checks configured is a pass.
  */
-export async function runHealthGate({ checks, timeoutMs, searchPath }: { checks: readonly HealthCheckConfig[]; timeoutMs: number; searchPath: string }, retryEveryMs = 500): Promise<GateResult> {
+export async function runHealthGate(
+  { checks, timeoutMs, searchPath }: { checks: readonly HealthCheckConfig[]; timeoutMs: number; searchPath: string },
+  retryEveryMs = 500,
+): Promise<GateResult> {
   const started = performance.now();
   for (;;) {
     const left = timeoutMs - (performance.now() - started);

@@ -19,7 +19,10 @@ export async function runHook(name: string, argv: readonly string[] | undefined,
   });
   if (result.code !== 0) {
     const why = result.signal ? `was killed (${result.signal}) after ${result.durationMs} ms` : `exited with ${result.code}`;
-    throw new RecoveryError('hook_failed', `the ${name} hook (${argv[0]}) ${why}${result.output ? `: ${result.output.split('\n').slice(-3).join(' | ')}` : ''}`);
+    throw new RecoveryError(
+      'hook_failed',
+      `the ${name} hook (${argv[0]}) ${why}${result.output ? `: ${result.output.split('\n').slice(-3).join(' | ')}` : ''}`,
+    );
   }
   return result;
 }

@@ -61,12 +61,21 @@ describe('the restore journal', () => {
       ['garbage', '{"version": 2, "ops": [', /not valid JSON/],
       ['older format', JSON.stringify({ ...JSON.parse(valid), version: 1 }), /version 1, this Vigil writes version 2/],
       ['foreign', JSON.stringify({ hello: 'world' }), /version undefined/],
-      ['op outside the roots', JSON.stringify({ ...JSON.parse(valid), ops: [{ kind: 'remove', dest: victim, backup: tmp.join('victim.bak') }] }), /victim\.txt lies outside every restore root/],
+      [
+        'op outside the roots',
+        JSON.stringify({ ...JSON.parse(valid), ops: [{ kind: 'remove', dest: victim, backup: tmp.join('victim.bak') }] }),
+        /victim\.txt lies outside every restore root/,
+      ],
     ];
     for (const [label, content, why] of variants) {
       writeFileSync(journalPath(store), content);
       const before = treeDigest(tmp.path);
-      for (const attempt of [() => h.service.settle({ action: 'rollback', actor: 'a', reason: label }), () => h.service.settle({ action: 'resume', actor: 'a', reason: label }), () => restore(), () => h.service.create({ name: 'n', tags: [], actor: 'a' })]) {
+      for (const attempt of [
+        () => h.service.settle({ action: 'rollback', actor: 'a', reason: label }),
+        () => h.service.settle({ action: 'resume', actor: 'a', reason: label }),
+        () => restore(),
+        () => h.service.create({ name: 'n', tags: [], actor: 'a' }),
+      ]) {
         const error = await rejectionOf(attempt(), RecoveryError);
         expect(error.code, label).toBe('corrupt');
         expect(error.message, label).toMatch(why);

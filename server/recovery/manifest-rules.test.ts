@@ -14,7 +14,12 @@ const HASH = 'a'.repeat(64);
 /** Few enough names that paths collide, nest and climb: the interesting cases come up often. */
 const segment = fc.constantFrom('app', 'a', 'b', 'c', '..', '.', '', 'n\0ul', 'x/y');
 const relPath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/'));
-const entryPath = fc.oneof(relPath.map((rel) => `app/${rel}`), relPath, fc.constant('app'), fc.constant('/etc/passwd'));
+const entryPath = fc.oneof(
+  relPath.map((rel) => `app/${rel}`),
+  relPath,
+  fc.constant('app'),
+  fc.constant('/etc/passwd'),
+);
 const linkTarget = fc.oneof(relPath, fc.constant('/etc'), fc.constant('../..'), fc.constant(''));
 const entry: fc.Arbitrary<ManifestEntry> = fc.oneof(
   entryPath.map((p): ManifestEntry => ({ type: 'dir', path: p, mode: 0o755, mtimeMs: 0 })),
@@ -54,7 +59,13 @@ describe('the manifest schema', () => {
       }),
       { numRuns: 1000 },
     );
-    expect(storedManifestSchema.safeParse({ version: 1, sources: [{ name: 'app', path: '/srv/app', exclude: [] }], entries: [{ type: 'dir', path: 'app', mode: 0o755, mtimeMs: 0 }] }).success).toBe(true);
+    expect(
+      storedManifestSchema.safeParse({
+        version: 1,
+        sources: [{ name: 'app', path: '/srv/app', exclude: [] }],
+        entries: [{ type: 'dir', path: 'app', mode: 0o755, mtimeMs: 0 }],
+      }).success,
+    ).toBe(true);
   });
 });
 

@@ -35,7 +35,11 @@ function checkStructure(manifest: Manifest, ctx: z.RefinementCtx): void {
     sources.add(source.name);
     const real = source.path.startsWith(VIRTUAL_PREFIX) ? null : source.path;
     if (real !== null && (!path.isAbsolute(real) || path.normalize(real) !== real || real.includes('\0'))) {
-      issue(`source ${JSON.stringify(source.name)} has path ${JSON.stringify(source.path)}, which is not an absolute, normalized path`, ['sources', index, 'path']);
+      issue(`source ${JSON.stringify(source.name)} has path ${JSON.stringify(source.path)}, which is not an absolute, normalized path`, [
+        'sources',
+        index,
+        'path',
+      ]);
     }
   });
   const byPath = new Map<string, ManifestEntry>();
@@ -55,7 +59,10 @@ function checkStructure(manifest: Manifest, ctx: z.RefinementCtx): void {
     if (!entry.path.includes('/') || byPath.get(entry.path) !== entry) return;
     const parent = byPath.get(parentOf(entry.path));
     if (parent?.type !== 'dir') {
-      issue(`manifest entry ${JSON.stringify(entry.path)} lies under ${JSON.stringify(parentOf(entry.path))}, which the snapshot does not hold as a directory`, ['entries', index, 'path']);
+      issue(
+        `manifest entry ${JSON.stringify(entry.path)} lies under ${JSON.stringify(parentOf(entry.path))}, which the snapshot does not hold as a directory`,
+        ['entries', index, 'path'],
+      );
     }
   });
   for (const name of sources) if (!byPath.has(name)) issue(`source ${JSON.stringify(name)} has no root entry`, ['sources']);
@@ -95,8 +102,17 @@ function checkSymlinks(manifest: Manifest, ctx: z.RefinementCtx): void {
   manifest.entries.forEach((entry, index) => {
     if (entry.type !== 'symlink') return;
     const [source, ...rest] = entry.path.split('/');
-    const outside = entry.target === '' || entry.target.includes('\0') || path.isAbsolute(entry.target) || resolveInTree(byPath, source, rest.slice(0, -1), entry.target, 0) === null;
-    if (outside) ctx.addIssue({ code: 'custom', message: `manifest entry ${JSON.stringify(entry.path)} is a symlink pointing outside the restore target (${JSON.stringify(entry.target)})`, path: ['entries', index, 'target'] });
+    const outside =
+      entry.target === '' ||
+      entry.target.includes('\0') ||
+      path.isAbsolute(entry.target) ||
+      resolveInTree(byPath, source, rest.slice(0, -1), entry.target, 0) === null;
+    if (outside)
+      ctx.addIssue({
+        code: 'custom',
+        message: `manifest entry ${JSON.stringify(entry.path)} is a symlink pointing outside the restore target (${JSON.stringify(entry.target)})`,
+        path: ['entries', index, 'target'],
+      });
   });
 }
 

@@ -39,6 +39,12 @@ export function interruptedRestoreEvent(pending: PendingRestore): AuditEventInpu
     module: 'recovery',
     resource: `snapshot:${pending.snapshotName}`,
     method: 'restore journal',
-    details: { phase: pending.phase, startedAt: pending.startedAt, restoreActor: pending.actor, ...(pending.problem ? { problem: pending.problem } : {}), settle: 'vigil snapshot restore --resume | --rollback' },
+    details: {
+      phase: pending.phase,
+      startedAt: pending.startedAt,
+      restoreActor: pending.actor,
+      ...(pending.problem ? { problem: pending.problem } : {}),
+      settle: 'vigil snapshot restore --resume | --rollback',
+    },
   };
 }

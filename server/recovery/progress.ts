@@ -20,7 +20,19 @@ export class ProgressReporter {
     private readonly listener: ProgressListener = () => undefined,
     private readonly intervalMs = 100,
   ) {
-    this.state = { operationId: this.operationId, operation, snapshot, phase: 'scan', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, etaMs: null, startedAt: this.startedAt, finished: false };
+    this.state = {
+      operationId: this.operationId,
+      operation,
+      snapshot,
+      phase: 'scan',
+      filesDone: 0,
+      filesTotal: 0,
+      bytesDone: 0,
+      bytesTotal: 0,
+      etaMs: null,
+      startedAt: this.startedAt,
+      finished: false,
+    };
   }
 
   rename(snapshot: string): void {

@@ -50,7 +50,17 @@ export interface PruneResult {
 }
 
 /** Forgets what the policy lets go, then sweeps blobs and manifests no snapshot references. */
-export async function pruneSnapshots({ store, policy, dryRun, progress }: { store: SnapshotStore; policy: RetentionPolicy; dryRun: boolean; progress: ProgressReporter }): Promise<PruneResult> {
+export async function pruneSnapshots({
+  store,
+  policy,
+  dryRun,
+  progress,
+}: {
+  store: SnapshotStore;
+  policy: RetentionPolicy;
+  dryRun: boolean;
+  progress: ProgressReporter;
+}): Promise<PruneResult> {
   const { keep, remove } = selectForRemoval(await store.list(), policy);
   progress.phase('prune', { files: remove.length });
   const referenced = new Set<string>();
@@ -77,7 +87,8 @@ export async function pruneSnapshots({ store, policy, dryRun, progress }: { stor
     }
   }
   if (!dryRun) {
-    for (const name of await readdir(store.manifestsDir)) if (!manifests.has(name.replace(/\.json$/, ''))) await rm(path.join(store.manifestsDir, name), { force: true });
+    for (const name of await readdir(store.manifestsDir))
+      if (!manifests.has(name.replace(/\.json$/, ''))) await rm(path.join(store.manifestsDir, name), { force: true });
     // Left by a snapshot that died mid-write; the store lock guarantees none is in use now.
     for (const name of await readdir(store.tmpDir)) await rm(path.join(store.tmpDir, name), { force: true, recursive: true });
   }

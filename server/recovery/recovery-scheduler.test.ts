@@ -34,7 +34,11 @@ describe('dueWork', () => {
   });
 
   it('re-verifies the newest golden and the newest snapshot when their verification is stale', () => {
-    const snapshots = [header('newest', ['scheduled'], now - HOUR, now - HOUR), header('gold', ['golden'], now - 48 * HOUR, now - 25 * HOUR), header('old', [], now - 72 * HOUR)];
+    const snapshots = [
+      header('newest', ['scheduled'], now - HOUR, now - HOUR),
+      header('gold', ['golden'], now - 48 * HOUR, now - 25 * HOUR),
+      header('old', [], now - 72 * HOUR),
+    ];
     expect(dueWork(config, snapshots, now).verify).toEqual(['gold']);
   });
 });
@@ -48,7 +52,10 @@ describe('RecoveryScheduler', () => {
 
   it('takes the due snapshot, applies retention and verifies it', async () => {
     writeTree(tmp.join('src'), { a: '1' });
-    const h = recoveryHarness(tmp.join('data'), { sources: [{ name: 'src', path: tmp.join('src'), exclude: [] }], schedule: { everyMinutes: 60, tag: 'golden' } });
+    const h = recoveryHarness(tmp.join('data'), {
+      sources: [{ name: 'src', path: tmp.join('src'), exclude: [] }],
+      schedule: { everyMinutes: 60, tag: 'golden' },
+    });
     const scheduler = new RecoveryScheduler(h.service, () => h.config, silentLogger());
     await scheduler.tick();
     const { snapshots, golden } = await h.service.overview();

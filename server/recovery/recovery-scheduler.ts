@@ -9,7 +9,8 @@ const TICK_MS = 60_000;
 export function dueWork(config: SnapshotsConfig, snapshots: readonly SnapshotHeader[], now: number): { snapshot: boolean; verify: string[] } {
   const schedule = config.schedule;
   const newestScheduled = schedule ? snapshots.find((s) => s.tags.includes(schedule.tag)) : undefined;
-  const snapshot = schedule !== null && config.sources.length > 0 && (!newestScheduled || now - Date.parse(newestScheduled.createdAt) >= schedule.everyMinutes * 60_000);
+  const snapshot =
+    schedule !== null && config.sources.length > 0 && (!newestScheduled || now - Date.parse(newestScheduled.createdAt) >= schedule.everyMinutes * 60_000);
   // The snapshots a restore would reach for: the newest golden, and the newest of all.
   const candidates = [snapshots.find((s) => s.tags.includes('golden')), snapshots[0]].filter((s): s is SnapshotHeader => s !== undefined);
   const stale = (s: SnapshotHeader) => !s.lastVerification || now - Date.parse(s.lastVerification.at) >= config.verifyEveryHours * 3_600_000;
@@ -30,7 +31,10 @@ export class RecoveryScheduler {
   start(): void {
     this.running = this.service
       .reviewInterruptedRestore()
-      .then(() => undefined, (error: unknown) => this.log.warn({ err: (error as Error).message }, 'reviewing an interrupted restore failed'))
+      .then(
+        () => undefined,
+        (error: unknown) => this.log.warn({ err: (error as Error).message }, 'reviewing an interrupted restore failed'),
+      )
       .finally(() => {
         this.running = null;
       });

@@ -1,4 +1,16 @@
-import { chmodSync, chownSync, readFileSync, existsSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  readFileSync,
+  existsSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, rejectionOf, type TempDir } from '../test-support';
@@ -9,7 +21,14 @@ let tmp: TempDir;
 let app: string;
 let h: ServiceHarness;
 
-const original = { 'config.yml': 'port: 8080\n', 'bin/run.sh': '#!/bin/sh\necho run\n', 'data/big.bin': 'x'.repeat(3 << 20), 'data/copy.txt': 'same', 'data/copy2.txt': 'same', 'logs/app.log': 'noise' };
+const original = {
+  'config.yml': 'port: 8080\n',
+  'bin/run.sh': '#!/bin/sh\necho run\n',
+  'data/big.bin': 'x'.repeat(3 << 20),
+  'data/copy.txt': 'same',
+  'data/copy2.txt': 'same',
+  'logs/app.log': 'noise',
+};
 
 beforeEach(() => {
   tmp = makeTempDir('vigil-recovery-');
@@ -27,7 +46,12 @@ const restore = (ref: string, extra: Partial<Parameters<typeof h.service.restore
 describe('snapshots', () => {
   it('stores each distinct content once and writes the manifest hash into the audit trail', async () => {
     const header = await h.service.create({ name: 'first', tags: ['golden'], actor: 'alice' });
-    expect(header).toMatchObject({ name: 'first', tags: ['golden'], files: 5, bytes: (3 << 20) + original['config.yml'].length + original['bin/run.sh'].length + 8 });
+    expect(header).toMatchObject({
+      name: 'first',
+      tags: ['golden'],
+      files: 5,
+      bytes: (3 << 20) + original['config.yml'].length + original['bin/run.sh'].length + 8,
+    });
     const store = await h.service.store();
     const blobs = readdirSync(store.blobsDir).flatMap((d) => readdirSync(path.join(store.blobsDir, d)));
     expect(blobs).toHaveLength(4);
@@ -38,11 +62,17 @@ describe('snapshots', () => {
   });
 
   it('rejects names with separators and duplicate names, and a missing source', async () => {
-    expect(await rejectionOf(h.service.create({ name: '../evil', tags: [], actor: 'a' }), RecoveryError)).toMatchObject({ code: 'bad_input', message: expect.stringContaining('path separators') });
+    expect(await rejectionOf(h.service.create({ name: '../evil', tags: [], actor: 'a' }), RecoveryError)).toMatchObject({
+      code: 'bad_input',
+      message: expect.stringContaining('path separators'),
+    });
     await h.service.create({ name: 'one', tags: [], actor: 'a' });
     expect(await rejectionOf(h.service.create({ name: 'one', tags: [], actor: 'a' }), RecoveryError)).toMatchObject({ code: 'exists' });
     h.setConfig({ sources: [{ name: 'gone', path: tmp.join('nope'), exclude: [] }] });
-    expect(await rejectionOf(h.service.create({ name: 'two', tags: [], actor: 'a' }), RecoveryError)).toMatchObject({ code: 'source_missing', message: expect.stringContaining('source gone') });
+    expect(await rejectionOf(h.service.create({ name: 'two', tags: [], actor: 'a' }), RecoveryError)).toMatchObject({
+      code: 'source_missing',
+      message: expect.stringContaining('source gone'),
+    });
     expect(h.audit.filter((e) => e.type === 'snapshot.create_failed')).toHaveLength(3);
   });
 
@@ -190,7 +220,10 @@ describe('restore', () => {
     await h.service.create({ name: 's', tags: [], actor: 'a' });
     writeFileSync(path.join(app, 'config.yml'), 'edited');
     h.setConfig({ hooks: { stop: ['false'], timeoutSeconds: 5 } });
-    expect(await rejectionOf(restore('s'), RecoveryError)).toMatchObject({ code: 'hook_failed', message: expect.stringContaining('stop hook (false) exited with 1') });
+    expect(await rejectionOf(restore('s'), RecoveryError)).toMatchObject({
+      code: 'hook_failed',
+      message: expect.stringContaining('stop hook (false) exited with 1'),
+    });
     expect(readTree(app)['config.yml']).toBe('edited');
     h.setConfig({ hooks: { restart: ['sleep', '5'], timeoutSeconds: 0.2 } });
     const result = await restore('s');
@@ -244,7 +277,10 @@ describe('restore', () => {
       await h.service.create({ name: 's', tags: [], actor: 'a' });
       writeTree(path.join(small, 'app'), { 'config.yml': 'on the small disk' });
       const before = readTree(small);
-      expect(await rejectionOf(restore('s', { targetDir: small }), RecoveryError)).toMatchObject({ code: 'no_space', message: expect.stringContaining('no space left') });
+      expect(await rejectionOf(restore('s', { targetDir: small }), RecoveryError)).toMatchObject({
+        code: 'no_space',
+        message: expect.stringContaining('no space left'),
+      });
       expect(readTree(small)).toEqual(before);
     } finally {
       execFileSync('umount', [small]);

@@ -109,10 +109,32 @@ export class RecoveryService {
       : config.sources;
     return this.run('create', name, input.actor, async (store, progress) => {
       const pending = await readJournal(store.root);
-      if (pending) throw new RecoveryError('interrupted_restore', `an interrupted restore of ${pending.snapshotName} is pending: settle it (--resume or --rollback) before taking a snapshot of a half-restored tree`);
-      const virtualSources = config.includeVigilState && this.options.state ? [{ name: VIGIL_STATE_SOURCE, files: await this.options.state.exportFiles() }] : [];
+      if (pending)
+        throw new RecoveryError(
+          'interrupted_restore',
+          `an interrupted restore of ${pending.snapshotName} is pending: settle it (--resume or --rollback) before taking a snapshot of a half-restored tree`,
+        );
+      const virtualSources =
+        config.includeVigilState && this.options.state ? [{ name: VIGIL_STATE_SOURCE, files: await this.options.state.exportFiles() }] : [];
       const header = await createSnapshot({ store, name, tags: input.tags, actor: input.actor, sources, virtualSources, progress });
-      await this.audit({ type: 'snapshot.created', severity: 'info', actor: input.actor, action: `create snapshot ${name}`, module: 'recovery', resource: `snapshot:${name}`, method: 'snapshot', details: { id: header.id, manifestHash: header.manifestHash, tags: header.tags, files: header.files, bytes: header.bytes, newBytes: header.newBytes, durationMs: header.durationMs } });
+      await this.audit({
+        type: 'snapshot.created',
+        severity: 'info',
+        actor: input.actor,
+        action: `create snapshot ${name}`,
+        module: 'recovery',
+        resource: `snapshot:${name}`,
+        method: 'snapshot',
+        details: {
+          id: header.id,
+          manifestHash: header.manifestHash,
+          tags: header.tags,
+          files: header.files,
+          bytes: header.bytes,
+          newBytes: header.newBytes,
+          durationMs: header.durationMs,
+        },
+      });
       return { result: header, message: `snapshot ${name}: ${header.files} files` };
     });
   }
@@ -129,7 +151,14 @@ export class RecoveryService {
         module: 'recovery',
         resource: `snapshot:${header.name}`,
         method: 'sha256',
-        details: { id: header.id, manifestHash: header.manifestHash, ok: summary.ok, files: summary.files, bytes: summary.bytes, problems: summary.problems.slice(0, 20) },
+        details: {
+          id: header.id,
+          manifestHash: header.manifestHash,
+          ok: summary.ok,
+          files: summary.files,
+          bytes: summary.bytes,
+          problems: summary.problems.slice(0, 20),
+        },
       });
       return { result, message: summary.ok ? 'verified' : `${summary.problems.length} problems`, ok: summary.ok };
     });
@@ -175,7 +204,15 @@ export class RecoveryService {
     return this.run('prune', 'store', input.actor, async (store, progress) => {
       const result = await pruneSnapshots({ store, policy: this.options.config().retention, dryRun: input.dryRun, progress });
       if (!input.dryRun && (result.removedSnapshots.length > 0 || result.removedBlobs > 0)) {
-        await this.audit({ type: 'snapshot.pruned', severity: 'info', actor: input.actor, action: 'prune snapshots', module: 'recovery', method: 'retention', details: { removed: result.removedSnapshots, removedBlobs: result.removedBlobs, freedBytes: result.freedBytes } });
+        await this.audit({
+          type: 'snapshot.pruned',
+          severity: 'info',
+          actor: input.actor,
+          action: 'prune snapshots',
+          module: 'recovery',
+          method: 'retention',
+          details: { removed: result.removedSnapshots, removedBlobs: result.removedBlobs, freedBytes: result.freedBytes },
+        });
       }
       return { result, message: `removed ${result.removedSnapshots.length} snapshots` };
     });
@@ -186,7 +223,11 @@ export class RecoveryService {
     const store = await this.store();
     const header = await store.find(input.ref);
     const manifest = await store.readManifest(header.manifestHash);
-    if (!input.against) return diffManifests(manifest.entries.filter((e) => !e.path.startsWith(`${VIGIL_STATE_SOURCE}`)), await liveEntries(manifest));
+    if (!input.against)
+      return diffManifests(
+        manifest.entries.filter((e) => !e.path.startsWith(`${VIGIL_STATE_SOURCE}`)),
+        await liveEntries(manifest),
+      );
     const other = await store.find(input.against);
     return diffManifests(manifest.entries, (await store.readManifest(other.manifestHash)).entries);
   }
@@ -230,7 +271,12 @@ export class RecoveryService {
   }
 
   /** Lock, report progress, audit a failure, unlock: the frame every operation shares. */
-  private async run<T>(operation: RecoveryOperation, label: string, actor: string, work: (store: SnapshotStore, progress: ProgressReporter) => Promise<{ result: T; message: string; ok?: boolean }>): Promise<T> {
+  private async run<T>(
+    operation: RecoveryOperation,
+    label: string,
+    actor: string,
+    work: (store: SnapshotStore, progress: ProgressReporter) => Promise<{ result: T; message: string; ok?: boolean }>,
+  ): Promise<T> {
     const store = await this.store();
     const progress = new ProgressReporter(operation, label, (update) => {
       this.running = update.finished ? null : update;
@@ -243,7 +289,16 @@ export class RecoveryService {
       return result;
     } catch (error) {
       progress.finish(false, (error as Error).message);
-      await this.audit({ type: `snapshot.${operation}_failed`, severity: operation === 'restore' ? 'high' : 'warning', actor, action: `${operation} snapshot ${label}`, module: 'recovery', resource: `snapshot:${label}`, method: operation, details: { error: (error as Error).message } }).catch(() => undefined);
+      await this.audit({
+        type: `snapshot.${operation}_failed`,
+        severity: operation === 'restore' ? 'high' : 'warning',
+        actor,
+        action: `${operation} snapshot ${label}`,
+        module: 'recovery',
+        resource: `snapshot:${label}`,
+        method: operation,
+        details: { error: (error as Error).message },
+      }).catch(() => undefined);
       throw error;
     } finally {
       await lock.release();

@@ -38,12 +38,19 @@ const restoreInto = (ref: string, extra: { mirror?: boolean; targetDir?: string 
   h.service.restore({ ref, targetDir: extra.targetDir ?? target, mirror: extra.mirror ?? false, dryRun: false, actor: 'alice', reason: 'attack' });
 
 /** Stores a snapshot whose manifest is the real one with `entries` added (or replaced). */
-async function craft(name: string, change: { entries?: (entries: ManifestEntry[]) => ManifestEntry[]; sources?: { name: string; path: string; exclude: string[] }[] }) {
+async function craft(
+  name: string,
+  change: { entries?: (entries: ManifestEntry[]) => ManifestEntry[]; sources?: { name: string; path: string; exclude: string[] }[] },
+) {
   await h.service.create({ name: `${name}-base`, tags: [], actor: 'a' });
   const store = await h.service.store();
   const header = await store.find(`${name}-base`);
   const manifest = await store.readManifest(header.manifestHash);
-  const manifestHash = await store.writeManifest({ ...manifest, sources: change.sources ?? manifest.sources, entries: (change.entries ?? ((e) => e))(manifest.entries) });
+  const manifestHash = await store.writeManifest({
+    ...manifest,
+    sources: change.sources ?? manifest.sources,
+    entries: (change.entries ?? ((e) => e))(manifest.entries),
+  });
   await store.writeHeader({ ...header, id: `${header.id.slice(0, 8)}evil`, name, manifestHash });
   return manifest;
 }
@@ -65,7 +72,9 @@ async function expectRefusedUnchanged(run: () => Promise<unknown>, mentions: str
 
 describe('a crafted manifest never writes outside the target', () => {
   it('a chain of relative symlinks that each look inside, then a file beneath the last', async () => {
-    await craft('chain', { entries: (e) => [...e, dir('app/d'), link('app/d/up', '..'), link('app/esc', 'd/up/..'), link('app/esc2', 'esc/..'), file('app/esc2/X', e)] });
+    await craft('chain', {
+      entries: (e) => [...e, dir('app/d'), link('app/d/up', '..'), link('app/esc', 'd/up/..'), link('app/esc2', 'esc/..'), file('app/esc2/X', e)],
+    });
     await expectRefusedUnchanged(() => restoreInto('chain'), /app\/esc/);
   });
 
@@ -79,7 +88,7 @@ describe('a crafted manifest never writes outside the target', () => {
     await expectRefusedUnchanged(() => restoreInto('under-link'), /"app\/l\/X" lies under "app\/l"/);
   });
 
-  it('a source named .. with --mirror does not empty the target\'s parent', async () => {
+  it("a source named .. with --mirror does not empty the target's parent", async () => {
     await craft('dotdot', { sources: [{ name: '..', path: app, exclude: [] }], entries: (e) => [dir('..'), file('../config.yml', e)] });
     await expectRefusedUnchanged(() => restoreInto('dotdot', { mirror: true }), /source name ".." has a ".." component/);
   });
@@ -97,7 +106,10 @@ describe('a crafted manifest never writes outside the target', () => {
   }
 
   it('absolute and outward symlink targets', async () => {
-    for (const [name, linkTarget] of [['abs', path.join(outside, 'secret.txt')], ['up', '../../outside/secret.txt']]) {
+    for (const [name, linkTarget] of [
+      ['abs', path.join(outside, 'secret.txt')],
+      ['up', '../../outside/secret.txt'],
+    ]) {
       await craft(name, { entries: (e) => [...e, link(`app/${name}`, linkTarget)] });
       await expectRefusedUnchanged(() => restoreInto(name), /pointing outside/);
     }

@@ -7,7 +7,9 @@ import { RecoveryError } from './recovery-error';
 /** Bumped whenever the journal's shape changes: a journal of another version is not acted on. */
 export const JOURNAL_VERSION = 2;
 
-const absolutePath = z.string().refine((value) => path.isAbsolute(value) && path.normalize(value) === value && !value.includes('\0'), 'must be an absolute, normalized path');
+const absolutePath = z
+  .string()
+  .refine((value) => path.isAbsolute(value) && path.normalize(value) === value && !value.includes('\0'), 'must be an absolute, normalized path');
 const ownerSchema = z.object({ uid: z.number().int().nonnegative(), gid: z.number().int().nonnegative() });
 const modeSchema = z.number().int().min(0).max(0o7777);
 const fileEntry = manifestEntrySchema.options[0];
@@ -15,8 +17,24 @@ const symlinkEntry = manifestEntrySchema.options[2];
 
 // A plain union: the two kinds of write share the discriminator 'write'.
 export const restoreOpSchema = z.union([
-  z.object({ kind: z.literal('write'), type: z.literal('file'), entry: fileEntry, dest: absolutePath, staged: absolutePath, backup: absolutePath, hadOriginal: z.boolean() }),
-  z.object({ kind: z.literal('write'), type: z.literal('symlink'), entry: symlinkEntry, dest: absolutePath, staged: absolutePath, backup: absolutePath, hadOriginal: z.boolean() }),
+  z.object({
+    kind: z.literal('write'),
+    type: z.literal('file'),
+    entry: fileEntry,
+    dest: absolutePath,
+    staged: absolutePath,
+    backup: absolutePath,
+    hadOriginal: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('write'),
+    type: z.literal('symlink'),
+    entry: symlinkEntry,
+    dest: absolutePath,
+    staged: absolutePath,
+    backup: absolutePath,
+    hadOriginal: z.boolean(),
+  }),
   z.object({ kind: z.literal('mkdir'), dest: absolutePath, mode: modeSchema, backup: absolutePath, hadOriginal: z.boolean() }),
   z.object({ kind: z.literal('remove'), dest: absolutePath, backup: absolutePath }),
   z.object({
@@ -70,7 +88,9 @@ export const restoreJournalSchema = z
   .superRefine((journal, ctx) => {
     const anchors = journal.roots.map((root) => root.anchor);
     journal.roots.forEach((root, index) => {
-      for (const file of [root.dir, root.staging]) if (anchorOf(file, [root.anchor]) === null) ctx.addIssue({ code: 'custom', message: `${file} lies outside its anchor ${root.anchor}`, path: ['roots', index] });
+      for (const file of [root.dir, root.staging])
+        if (anchorOf(file, [root.anchor]) === null)
+          ctx.addIssue({ code: 'custom', message: `${file} lies outside its anchor ${root.anchor}`, path: ['roots', index] });
     });
     journal.ops.forEach((op, index) => {
       const outside = opPaths(op).find((file) => anchorOf(file, anchors) === null);
@@ -91,6 +111,12 @@ export function parseJournal(text: string, file: string): RestoreJournal {
   if (parsed.success) return parsed.data;
   const version = typeof value === 'object' && value !== null && 'version' in value ? (value as { version: unknown }).version : undefined;
   const issue = parsed.error.issues[0];
-  const why = version !== JOURNAL_VERSION ? `it has version ${JSON.stringify(version)}, this Vigil writes version ${JOURNAL_VERSION}` : `${issue.path.join('.') || 'journal'}: ${issue.message}`;
-  throw new RecoveryError('corrupt', `the restore journal ${file} is not one this Vigil can act on (${why}); nothing was changed. Inspect it, then move it away to continue`);
+  const why =
+    version !== JOURNAL_VERSION
+      ? `it has version ${JSON.stringify(version)}, this Vigil writes version ${JOURNAL_VERSION}`
+      : `${issue.path.join('.') || 'journal'}: ${issue.message}`;
+  throw new RecoveryError(
+    'corrupt',
+    `the restore journal ${file} is not one this Vigil can act on (${why}); nothing was changed. Inspect it, then move it away to continue`,
+  );
 }

@@ -39,7 +39,8 @@ async function anchorFor(targetDir: string | undefined, dir: string, rootType: M
   if (targetDir !== undefined) {
     const target = path.resolve(targetDir);
     const stats = await lstatOrNull(target);
-    if (stats?.isSymbolicLink()) throw new RecoveryError('unsafe_path', `the restore target ${target} is a symlink (to ${await readlink(target)}); give the real directory`);
+    if (stats?.isSymbolicLink())
+      throw new RecoveryError('unsafe_path', `the restore target ${target} is a symlink (to ${await readlink(target)}); give the real directory`);
     if (stats && !stats.isDirectory()) throw new RecoveryError('bad_input', `the restore target ${target} is not a directory`);
     return realPathOf(target);
   }
@@ -63,7 +64,10 @@ export async function restoreRoots(manifest: Manifest, operationId: string, targ
     if (!rootEntry) throw new RecoveryError('corrupt', `the manifest has no root entry for source ${source.name}`);
     const anchor = await anchorFor(targetDir, targetDir ? path.resolve(targetDir, source.name) : source.path, rootEntry.type);
     const dir = targetDir ? path.join(anchor, source.name) : rootEntry.type === 'dir' ? anchor : path.join(anchor, path.basename(source.path));
-    const staging = rootEntry.type === 'dir' ? path.join(dir, `${RESTORE_WORK_PREFIX}${operationId}`) : path.join(path.dirname(dir), `${RESTORE_WORK_PREFIX}${operationId}-${source.name}`);
+    const staging =
+      rootEntry.type === 'dir'
+        ? path.join(dir, `${RESTORE_WORK_PREFIX}${operationId}`)
+        : path.join(path.dirname(dir), `${RESTORE_WORK_PREFIX}${operationId}-${source.name}`);
     roots.push({ source: source.name, dir, exclude: source.exclude, staging, rootType: rootEntry.type, anchor });
   }
   return roots;
@@ -77,8 +81,10 @@ export function destinationOf(entryPath: string, roots: ReadonlyMap<string, Rest
   const root = roots.get(source);
   if (!root) return null;
   const segments = rel === '' ? [] : rel.split('/');
-  if (segments.some((segment) => segmentProblem(segment) !== null)) throw new RecoveryError('unsafe_path', `manifest entry ${JSON.stringify(entryPath)} would escape the restore target`);
+  if (segments.some((segment) => segmentProblem(segment) !== null))
+    throw new RecoveryError('unsafe_path', `manifest entry ${JSON.stringify(entryPath)} would escape the restore target`);
   const dest = path.join(root.dir, ...segments);
-  if (dest !== root.dir && !dest.startsWith(root.dir + path.sep)) throw new RecoveryError('unsafe_path', `manifest entry ${JSON.stringify(entryPath)} would escape the restore target`);
+  if (dest !== root.dir && !dest.startsWith(root.dir + path.sep))
+    throw new RecoveryError('unsafe_path', `manifest entry ${JSON.stringify(entryPath)} would escape the restore target`);
   return { root, rel, dest };
 }

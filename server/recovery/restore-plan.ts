@@ -13,7 +13,8 @@ import { walkTree } from './tree-walk';
 export type { Owner, RestoreOp } from './restore-journal-schema';
 
 /** Ownership is restored only by root, and only for entries that recorded it. */
-export const ownerOf = (entry: ManifestEntry, asRoot: boolean): Owner | null => (asRoot && entry.uid !== undefined && entry.gid !== undefined ? { uid: entry.uid, gid: entry.gid } : null);
+export const ownerOf = (entry: ManifestEntry, asRoot: boolean): Owner | null =>
+  asRoot && entry.uid !== undefined && entry.gid !== undefined ? { uid: entry.uid, gid: entry.gid } : null;
 const ownerFrom = (stats: Stats): Owner => ({ uid: stats.uid, gid: stats.gid });
 const sameOwner = (stats: Stats, owner: Owner | null) => !owner || (stats.uid === owner.uid && stats.gid === owner.gid);
 
@@ -42,7 +43,11 @@ const underAny = (dest: string, dirs: readonly string[]) => dirs.some((dir) => d
  * Compares the snapshot with what is on disk now. Files of the same size are hashed, so a
  * tampered file with a forged mtime is still found; everything else is a stat.
  */
-export async function planRestore(manifest: Manifest, roots: RestoreRoot[], options: { mirror: boolean; asRoot: boolean; progress: ProgressReporter }): Promise<RestorePlan> {
+export async function planRestore(
+  manifest: Manifest,
+  roots: RestoreRoot[],
+  options: { mirror: boolean; asRoot: boolean; progress: ProgressReporter },
+): Promise<RestorePlan> {
   const byName = new Map(roots.map((root) => [root.source, root]));
   const placed = manifest.entries
     .map((entry) => ({ entry, at: destinationOf(entry.path, byName) }))
@@ -58,7 +63,9 @@ export async function planRestore(manifest: Manifest, roots: RestoreRoot[], opti
 
   // A file with other hard links shares its inode with paths outside the restore's reach: it is
   // replaced by a fresh copy, never chmodded or kept in place.
-  const toHash = placed.filter(({ entry, at }) => entry.type === 'file' && stats.get(at.dest)?.isFile() && stats.get(at.dest)?.nlink === 1 && stats.get(at.dest)?.size === entry.size);
+  const toHash = placed.filter(
+    ({ entry, at }) => entry.type === 'file' && stats.get(at.dest)?.isFile() && stats.get(at.dest)?.nlink === 1 && stats.get(at.dest)?.size === entry.size,
+  );
   options.progress.phase('compare', { files: toHash.length, bytes: toHash.reduce((sum, { entry }) => sum + (entry.type === 'file' ? entry.size : 0), 0) });
   const liveHashes = new Map<string, string>();
   await runPool(toHash, 4, async ({ entry, at }) => {
@@ -76,7 +83,15 @@ export async function planRestore(manifest: Manifest, roots: RestoreRoot[], opti
     if (entry.type === 'dir') {
       if (current?.isDirectory()) {
         if ((current.mode & 0o7777) !== entry.mode) changes.push({ path: rel, change: 'mode' });
-        dirMetas.push({ kind: 'meta', dest: at.dest, isDir: true, mode: entry.mode, mtimeMs: entry.mtimeMs, owner, original: { mode: current.mode & 0o7777, mtimeMs: current.mtimeMs, owner: ownerFrom(current) } });
+        dirMetas.push({
+          kind: 'meta',
+          dest: at.dest,
+          isDir: true,
+          mode: entry.mode,
+          mtimeMs: entry.mtimeMs,
+          owner,
+          original: { mode: current.mode & 0o7777, mtimeMs: current.mtimeMs, owner: ownerFrom(current) },
+        });
       } else {
         if (at.dest === at.root.dir) {
           // The root was created before staging; only its metadata is left to set.
@@ -93,7 +108,15 @@ export async function planRestore(manifest: Manifest, roots: RestoreRoot[], opti
     if (entry.type === 'symlink') {
       if (current?.isSymbolicLink() && (await readlink(at.dest)) === entry.target) continue;
       const n = index++;
-      ops.push({ kind: 'write', type: 'symlink', entry, dest: at.dest, staged: path.join(at.root.staging, `s${n}`), backup: path.join(at.root.staging, `b${n}`), hadOriginal: current !== null });
+      ops.push({
+        kind: 'write',
+        type: 'symlink',
+        entry,
+        dest: at.dest,
+        staged: path.join(at.root.staging, `s${n}`),
+        backup: path.join(at.root.staging, `b${n}`),
+        hadOriginal: current !== null,
+      });
       changes.push({ path: rel, change: current ? 'modify' : 'add' });
       continue;
     }
@@ -102,12 +125,28 @@ export async function planRestore(manifest: Manifest, roots: RestoreRoot[], opti
       const mode = current.mode & 0o7777;
       if (mode !== entry.mode || current.mtimeMs !== entry.mtimeMs || !sameOwner(current, owner)) {
         if (mode !== entry.mode || !sameOwner(current, owner)) changes.push({ path: rel, change: 'mode' });
-        ops.push({ kind: 'meta', dest: at.dest, isDir: false, mode: entry.mode, mtimeMs: entry.mtimeMs, owner, original: { mode, mtimeMs: current.mtimeMs, owner: ownerFrom(current) } });
+        ops.push({
+          kind: 'meta',
+          dest: at.dest,
+          isDir: false,
+          mode: entry.mode,
+          mtimeMs: entry.mtimeMs,
+          owner,
+          original: { mode, mtimeMs: current.mtimeMs, owner: ownerFrom(current) },
+        });
       }
       continue;
     }
     const n = index++;
-    ops.push({ kind: 'write', type: 'file', entry, dest: at.dest, staged: path.join(at.root.staging, `s${n}`), backup: path.join(at.root.staging, `b${n}`), hadOriginal: current !== null });
+    ops.push({
+      kind: 'write',
+      type: 'file',
+      entry,
+      dest: at.dest,
+      staged: path.join(at.root.staging, `s${n}`),
+      backup: path.join(at.root.staging, `b${n}`),
+      hadOriginal: current !== null,
+    });
     changes.push({ path: rel, change: current ? 'modify' : 'add' });
   }
 

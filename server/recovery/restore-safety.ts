@@ -25,7 +25,11 @@ export async function assertRestoreConfined({ roots, ops }: Pick<RestoreJournal,
     // A directory whose mode and times are restored in place must still be that directory.
     if (op.kind === 'meta' && op.isDir && op.original && !replaced.has(op.dest)) {
       const stats = await lstat(op.dest).catch(() => null);
-      if (stats && !stats.isDirectory()) throw new RecoveryError('unsafe_path', `${op.dest}: was a directory when the restore was planned and is now ${stats.isSymbolicLink() ? 'a symlink' : 'something else'}`);
+      if (stats && !stats.isDirectory())
+        throw new RecoveryError(
+          'unsafe_path',
+          `${op.dest}: was a directory when the restore was planned and is now ${stats.isSymbolicLink() ? 'a symlink' : 'something else'}`,
+        );
     }
   });
 }

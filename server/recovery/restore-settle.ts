@@ -111,7 +111,9 @@ export async function settleInterruptedRestore(options: PendingRestoreOptions): 
   }
   if (journal.phase === 'staging') {
     await rollback(finish);
-    return summary('rolled-back', null, { rollbackReason: 'the restore was interrupted while staging, before anything live changed; its work areas were removed (run the restore again)' });
+    return summary('rolled-back', null, {
+      rollbackReason: 'the restore was interrupted while staging, before anything live changed; its work areas were removed (run the restore again)',
+    });
   }
   if (options.action === 'rollback') {
     await rollback(finish);

@@ -113,7 +113,10 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
   const { store, progress } = options;
   const pending = await readJournal(store.root);
   if (pending) {
-    throw new RecoveryError('interrupted_restore', `an interrupted restore of ${pending.snapshotName} is pending: finish it with \`vigil snapshot restore --resume\` or undo it with \`vigil snapshot restore --rollback\``);
+    throw new RecoveryError(
+      'interrupted_restore',
+      `an interrupted restore of ${pending.snapshotName} is pending: finish it with \`vigil snapshot restore --resume\` or undo it with \`vigil snapshot restore --rollback\``,
+    );
   }
   const header = await store.find(options.ref);
   progress.rename(header.name);
@@ -158,11 +161,17 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
   const stateSource = manifest.sources.find((s) => s.path.startsWith(VIRTUAL_SOURCE_PREFIX));
   const stateFiles = restoresState && stateSource ? virtualFiles(manifest, stateSource.name) : [];
   const problems = await verifyBlobs(store, [...plan.unchangedFiles, ...stateFiles], progress);
-  if (problems.length > 0) throw new RecoveryError('corrupt', `snapshot ${header.name} is damaged (${problems.length} files, first ${problems[0].path}: ${problems[0].message}); nothing was changed`, problems);
+  if (problems.length > 0)
+    throw new RecoveryError(
+      'corrupt',
+      `snapshot ${header.name} is damaged (${problems.length} files, first ${problems[0].path}: ${problems[0].message}); nothing was changed`,
+      problems,
+    );
   journal.previousState = restoresState && options.state ? await exportState(options.state) : null;
 
   const onStore = <T>(work: () => Promise<T>) => namingFullFilesystem(`the snapshot store (${store.root})`, work);
-  const onTarget = <T>(work: () => Promise<T>) => namingFullFilesystem(`the restore target (${options.targetDir ?? roots.map((root) => root.dir).join(', ')})`, work);
+  const onTarget = <T>(work: () => Promise<T>) =>
+    namingFullFilesystem(`the restore target (${options.targetDir ?? roots.map((root) => root.dir).join(', ')})`, work);
   let stopped = false;
   try {
     // Journaled before the first directory is made, so a restore killed while staging leaves

@@ -1,11 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  snapshotHeaderSchema,
-  type Manifest,
-  type SnapshotHeader,
-} from '@/lib/recovery/snapshot-schema';
+import { snapshotHeaderSchema, type Manifest, type SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { writeFileAtomic } from './fs-atomic';
 import { parseManifest, storedManifestSchema } from './manifest-rules';
 import { RecoveryError } from './recovery-error';
@@ -39,7 +35,8 @@ export class SnapshotStore {
     const marker = path.join(this.root, 'store.json');
     try {
       const { version } = JSON.parse(await readFile(marker, 'utf8')) as { version: number };
-      if (version !== STORE_VERSION) throw new RecoveryError('bad_input', `snapshot store ${this.root} has format ${version}; this Vigil reads format ${STORE_VERSION}`);
+      if (version !== STORE_VERSION)
+        throw new RecoveryError('bad_input', `snapshot store ${this.root} has format ${version}; this Vigil reads format ${STORE_VERSION}`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await writeFileAtomic(marker, JSON.stringify({ version: STORE_VERSION }));

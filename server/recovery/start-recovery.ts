@@ -39,7 +39,14 @@ export function startRecovery({ env, database, config, audit, log, live, reloadA
       void defense.reloadAllowlist().catch(() => undefined);
     }
   };
-  const recovery = new RecoveryService({ dataDir: env.dataDir, config: () => config.loaded.config.snapshots, state: vigilStateAccess(database.prisma, env.dataDir), audit, onProgress: relayProgress, searchPath: env.searchPath });
+  const recovery = new RecoveryService({
+    dataDir: env.dataDir,
+    config: () => config.loaded.config.snapshots,
+    state: vigilStateAccess(database.prisma, env.dataDir),
+    audit,
+    onProgress: relayProgress,
+    searchPath: env.searchPath,
+  });
   const recoveryScheduler = new RecoveryScheduler(recovery, () => config.loaded.config.snapshots, log);
   registerRecoveryRoutes(router, { recovery, relayProgress });
   duties.add({ start: () => recoveryScheduler.start(), stop: () => recoveryScheduler.stop() });

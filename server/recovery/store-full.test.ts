@@ -35,7 +35,10 @@ afterEach(() => {
   tmp.remove();
 });
 
-const filesUnder = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name);
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => d.name);
 
 describe('a full snapshot store', () => {
   it('a snapshot that fails on a full store removes the blobs it wrote, so the next one fits', async () => {
@@ -72,7 +75,7 @@ describe('a full snapshot store', () => {
 });
 
 describe('prune', () => {
-  it('stops before removing anything when a kept snapshot\'s manifest cannot be read', async () => {
+  it("stops before removing anything when a kept snapshot's manifest cannot be read", async () => {
     h = recoveryHarness(tmp.join('data'), { sources: [{ name: 'app', path: app, exclude: [] }], retention: { keepLast: 5, daily: 0, weekly: 0 } });
     writeFileSync(path.join(app, 'a.txt'), 'a');
     await h.service.create({ name: 'good', tags: [], actor: 'a' });
@@ -85,7 +88,9 @@ describe('prune', () => {
     const manifestHash = await store.writeManifest({ ...manifest, entries: [...manifest.entries, { ...manifest.entries[1], path: 'app/../escape' }] });
     await store.writeHeader({ ...header, id: 'badmanifest1', name: 'bad', manifestHash });
     const blobs = filesUnder(store.blobsDir);
-    expect(await rejectionOf(h.service.prune({ dryRun: false, actor: 'a' }), RecoveryError)).toMatchObject({ message: expect.stringContaining(manifestHash.slice(0, 12)) });
+    expect(await rejectionOf(h.service.prune({ dryRun: false, actor: 'a' }), RecoveryError)).toMatchObject({
+      message: expect.stringContaining(manifestHash.slice(0, 12)),
+    });
     expect(filesUnder(store.blobsDir)).toEqual(blobs);
   });
 });
@@ -96,7 +101,10 @@ describe('a full restore target', () => {
     writeFileSync(path.join(app, 'big.bin'), randomBytes(2 << 20));
     await h.service.create({ name: 's', tags: [], actor: 'a' });
     const target = smallDisk('target', '1m');
-    const error = await rejectionOf(h.service.restore({ ref: 's', targetDir: target, mirror: false, dryRun: false, actor: 'a', reason: 'test' }), RecoveryError);
+    const error = await rejectionOf(
+      h.service.restore({ ref: 's', targetDir: target, mirror: false, dryRun: false, actor: 'a', reason: 'test' }),
+      RecoveryError,
+    );
     expect(error).toMatchObject({ code: 'no_space', message: expect.stringContaining(`the restore target (${target})`) });
     expect(error.message).not.toContain((await h.service.store()).root);
   });

@@ -14,12 +14,16 @@ beforeEach(() => {
 afterEach(() => tmp.remove());
 
 const lockFile = () => tmp.join('lock');
-const holderWith = (patch: Record<string, unknown>) => JSON.stringify({ pid: process.pid, pidStart: null, host: hostname(), operation: 'restore s', startedAt: '2026-01-01T00:00:00Z', nonce: 'n', ...patch });
+const holderWith = (patch: Record<string, unknown>) =>
+  JSON.stringify({ pid: process.pid, pidStart: null, host: hostname(), operation: 'restore s', startedAt: '2026-01-01T00:00:00Z', nonce: 'n', ...patch });
 
 describe('store lock', () => {
   it('is exclusive within a process and released only by its holder', async () => {
     const lock = await acquireStoreLock(tmp.path, 'create a');
-    expect(await rejectionOf(acquireStoreLock(tmp.path, 'create b'), RecoveryError)).toMatchObject({ code: 'busy', message: expect.stringContaining(`create a by pid ${process.pid}`) });
+    expect(await rejectionOf(acquireStoreLock(tmp.path, 'create b'), RecoveryError)).toMatchObject({
+      code: 'busy',
+      message: expect.stringContaining(`create a by pid ${process.pid}`),
+    });
     await lock.release();
     const next = await acquireStoreLock(tmp.path, 'create b');
     await lock.release();
@@ -31,7 +35,10 @@ describe('store lock', () => {
   it('an empty, half-written or foreign lock file counts as held', async () => {
     for (const content of ['', '{"pid": 12', '{"hello":"world"}']) {
       writeFileSync(lockFile(), content);
-      expect(await rejectionOf(acquireStoreLock(tmp.path, 'create'), RecoveryError)).toMatchObject({ code: 'busy', message: expect.stringContaining('cannot be read') });
+      expect(await rejectionOf(acquireStoreLock(tmp.path, 'create'), RecoveryError)).toMatchObject({
+        code: 'busy',
+        message: expect.stringContaining('cannot be read'),
+      });
       expect(readFileSync(lockFile(), 'utf8')).toBe(content);
     }
   });

@@ -67,7 +67,10 @@ async function linkExclusive(file: string, content: string): Promise<boolean> {
 
 const busy = (file: string, reading: Reading): RecoveryError =>
   reading.kind === 'held'
-    ? new RecoveryError('busy', `the snapshot store is busy: ${reading.holder.operation} by pid ${reading.holder.pid} on ${reading.holder.host} since ${reading.holder.startedAt}`)
+    ? new RecoveryError(
+        'busy',
+        `the snapshot store is busy: ${reading.holder.operation} by pid ${reading.holder.pid} on ${reading.holder.host} since ${reading.holder.startedAt}`,
+      )
     : new RecoveryError('busy', `the snapshot store is busy: its lock ${file} cannot be read; if no snapshot operation is running, remove it`);
 
 /**
@@ -80,7 +83,10 @@ async function removeStaleLock(file: string, judged: LockHolder, self: LockHolde
   if (!(await linkExclusive(breaker, JSON.stringify(self)))) {
     const other = await readLock(breaker);
     if (other.kind === 'held' && (await isStale(other.holder))) {
-      throw new RecoveryError('busy', `a takeover of the snapshot store lock was interrupted (pid ${other.holder.pid}); if no snapshot operation is running, remove ${breaker}`);
+      throw new RecoveryError(
+        'busy',
+        `a takeover of the snapshot store lock was interrupted (pid ${other.holder.pid}); if no snapshot operation is running, remove ${breaker}`,
+      );
     }
     return;
   }

@@ -20,7 +20,12 @@ export async function verifyBlobs(store: SnapshotStore, files: readonly FileEntr
     const problem = await checkBlob(store, file);
     if (problem) {
       for (const owner of byHash.get(file.hash) ?? []) {
-        problems.push({ path: owner.path, hash: file.hash, problem, message: problem === 'missing' ? `blob ${file.hash.slice(0, 12)} is missing` : `blob ${file.hash.slice(0, 12)} does not match its hash` });
+        problems.push({
+          path: owner.path,
+          hash: file.hash,
+          problem,
+          message: problem === 'missing' ? `blob ${file.hash.slice(0, 12)} is missing` : `blob ${file.hash.slice(0, 12)} does not match its hash`,
+        });
       }
     }
     progress.advance(1, file.size);
@@ -42,12 +47,22 @@ export async function verifySnapshot({ store, ref, progress }: { store: Snapshot
   let problems: BlobProblem[];
   try {
     manifest = await store.readManifest(header.manifestHash);
-    problems = await verifyBlobs(store, manifest.entries.filter((e): e is FileEntry => e.type === 'file'), progress);
+    problems = await verifyBlobs(
+      store,
+      manifest.entries.filter((e): e is FileEntry => e.type === 'file'),
+      progress,
+    );
   } catch (error) {
     if (!(error instanceof RecoveryError) || error.code !== 'corrupt') throw error;
     problems = [{ path: '(manifest)', hash: header.manifestHash, problem: 'manifest', message: error.message }];
   }
-  const summary: VerificationSummary = { at: new Date().toISOString(), ok: problems.length === 0, files: header.files, bytes: header.bytes, problems: problems.slice(0, 1000) };
+  const summary: VerificationSummary = {
+    at: new Date().toISOString(),
+    ok: problems.length === 0,
+    files: header.files,
+    bytes: header.bytes,
+    problems: problems.slice(0, 1000),
+  };
   const updated = { ...header, lastVerification: summary };
   await store.writeHeader(updated);
   return { header: updated, summary, manifest };

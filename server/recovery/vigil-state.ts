@@ -37,7 +37,10 @@ export function vigilStateAccess(db: Db, dataDir?: string): VigilStateAccess {
       const settings = (await db.setting.findMany({ orderBy: { key: 'asc' } })).filter((row) => isState(row.key));
       const modules = await db.healingModule.findMany({ orderBy: { name: 'asc' }, select: { name: true, definition: true, createdBy: true } });
       const allowlist = await db.defenseAllowEntry.findMany({ orderBy: { source: 'asc' }, select: { source: true, reason: true, createdBy: true } });
-      const isolations = await db.defenseDecision.findMany({ where: { liftedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] }, orderBy: { id: 'asc' } });
+      const isolations = await db.defenseDecision.findMany({
+        where: { liftedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+        orderBy: { id: 'asc' },
+      });
       const files = [
         { rel: 'settings.json', content: json(Object.fromEntries(settings.map((row) => [row.key, row.value]))) },
         { rel: 'modules.json', content: json(modules) },

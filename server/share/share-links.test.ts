@@ -28,7 +28,12 @@ describe('share links', () => {
 
   it('resolves to the frozen view, counts each use and stores only the token hash', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
-    const { id, token, expiresAt } = await createShareLink(prisma, SECRET, { title: 'incident 42', view: VIEW, expiresInHours: 2, redactSources: true, createdBy: 'user:olga' }, now);
+    const { id, token, expiresAt } = await createShareLink(
+      prisma,
+      SECRET,
+      { title: 'incident 42', view: VIEW, expiresInHours: 2, redactSources: true, createdBy: 'user:olga' },
+      now,
+    );
     expect(token.startsWith(`${id}.`)).toBe(true);
     expect(expiresAt.toISOString()).toBe('2026-01-01T02:00:00.000Z');
     const row = await prisma.shareLink.findUniqueOrThrow({ where: { id } });
@@ -43,7 +48,12 @@ describe('share links', () => {
 
   it('refuses forged, altered, expired, revoked and foreign tokens alike', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
-    const { id, token } = await createShareLink(prisma, SECRET, { title: 't', view: VIEW, expiresInHours: 1, redactSources: false, createdBy: 'user:olga' }, now);
+    const { id, token } = await createShareLink(
+      prisma,
+      SECRET,
+      { title: 't', view: VIEW, expiresInHours: 1, redactSources: false, createdBy: 'user:olga' },
+      now,
+    );
     const during = new Date('2026-01-01T00:30:00Z');
     await refused(resolveShareLink(prisma, SECRET, `${id}.${'A'.repeat(43)}`, during));
     await refused(resolveShareLink(prisma, SECRET, `x${token}`, during));

@@ -14,7 +14,14 @@ describe.each(PROVIDERS)('shared audit pages on %s', (provider) => {
     await appendAuditBatch(
       db.database,
       Array.from({ length: 14 }, (_, i) =>
-        toPendingEvent({ type: i % 2 ? 'auth.login' : 'threat.detected', severity: 'high', actor: 'system', action: `blocked 198.51.100.${i}`, source: `203.0.113.${i}`, details: { peer: `192.0.2.${i}` } }),
+        toPendingEvent({
+          type: i % 2 ? 'auth.login' : 'threat.detected',
+          severity: 'high',
+          actor: 'system',
+          action: `blocked 198.51.100.${i}`,
+          source: `203.0.113.${i}`,
+          details: { peer: `192.0.2.${i}` },
+        }),
       ),
     );
   });

@@ -19,7 +19,10 @@ export interface SharedAuditRequest {
  * One page of a shared audit view: the frozen filters, newest first, keyset-paged by the
  * cursor in the share address. Redaction applies to every page, since each is read here.
  */
-export async function readSharedAuditPage(database: Database, { frozenQuery, pageQuery, redact, limit = SHARED_AUDIT_LIMIT, now }: SharedAuditRequest): Promise<SharedAuditPage> {
+export async function readSharedAuditPage(
+  database: Database,
+  { frozenQuery, pageQuery, redact, limit = SHARED_AUDIT_LIMIT, now }: SharedAuditRequest,
+): Promise<SharedAuditPage> {
   const page = sharedAuditPageSchema.safeParse({ cursor: pageQuery.cursor });
   if (!page.success) return { ok: false, status: 422, message: `The cursor in this address is not valid (${page.error.issues[0].message}).` };
   const filters = auditFilterQuerySchema.safeParse(frozenQuery);

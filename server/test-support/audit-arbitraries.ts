@@ -8,7 +8,12 @@ const TROUBLE = [0, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfffd, 0xfeff];
 export const anyText = (maxLength = 12): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 6, arbitrary: fc.string({ unit: 'binary', maxLength }) },
-    { weight: 1, arbitrary: fc.array(fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(...TROUBLE)), { maxLength }).map((units) => String.fromCharCode(...units)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .array(fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(...TROUBLE)), { maxLength })
+        .map((units) => String.fromCharCode(...units)),
+    },
   );
 
 const leaf: fc.Arbitrary<JsonValue> = fc.oneof(
@@ -32,7 +37,12 @@ const buried = (value: JsonValue, levels: number): JsonValue => (levels === 0 ? 
 /** Any JSON object: small trees of any content, and some nested right around the canonical depth limit. */
 export const anyJsonObject: fc.Arbitrary<JsonObject> = fc.oneof(
   { weight: 4, arbitrary: fc.dictionary(anyText(6), tree, { maxKeys: 5 }) },
-  { weight: 1, arbitrary: fc.tuple(leaf, fc.integer({ min: CANONICAL_MAX_DEPTH - 4, max: CANONICAL_MAX_DEPTH + 4 })).map(([value, levels]) => ({ deep: buried(value, levels) })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(leaf, fc.integer({ min: CANONICAL_MAX_DEPTH - 4, max: CANONICAL_MAX_DEPTH + 4 }))
+      .map(([value, levels]) => ({ deep: buried(value, levels) })),
+  },
 );
 
 /**

@@ -30,10 +30,21 @@ export interface Caller {
 /** Refused only once tokens die with their owner; kept apart so its failure names exactly that. */
 export const DISABLED_OWNER_TOKEN = "disabled user's admin token";
 
-async function issueToken(t: TestWorker, options: { name: string; role: Role; scopes?: readonly Scope[]; ownerId?: string }): Promise<{ id: string; token: string }> {
+async function issueToken(
+  t: TestWorker,
+  options: { name: string; role: Role; scopes?: readonly Scope[]; ownerId?: string },
+): Promise<{ id: string; token: string }> {
   const generated = generateApiToken();
   const id = randomUUID();
-  await createApiToken(t.worker.database.prisma, { id, name: options.name, prefix: generated.prefix, tokenHash: generated.tokenHash, role: options.role, scopes: options.scopes ?? [], createdById: options.ownerId ?? null });
+  await createApiToken(t.worker.database.prisma, {
+    id,
+    name: options.name,
+    prefix: generated.prefix,
+    tokenHash: generated.tokenHash,
+    role: options.role,
+    scopes: options.scopes ?? [],
+    createdById: options.ownerId ?? null,
+  });
   return { id, token: generated.token };
 }
 
@@ -66,7 +77,13 @@ export async function castOfCallers(t: TestWorker, { sessions = false }: { sessi
   await updateUser(prisma, owner.id, { disabled: true });
   callers.push({ label: DISABLED_OWNER_TOKEN, bearer: orphan.token, principal: null });
   if (ownerSession) callers.push({ label: "disabled user's admin session", session: ownerSession, principal: null });
-  const share = await createShareLink(prisma, TEST_SECRET, { title: 'shared audit', view: { path: '/audit', query: {} }, expiresInHours: 1, redactSources: true, createdBy: 'admin' });
+  const share = await createShareLink(prisma, TEST_SECRET, {
+    title: 'shared audit',
+    view: { path: '/audit', query: {} },
+    expiresInHours: 1,
+    redactSources: true,
+    createdBy: 'admin',
+  });
   callers.push({ label: 'share link token', bearer: share.token, principal: null });
   callers.push({ label: 'made-up token', bearer: `vgl_${'x'.repeat(43)}`, principal: null });
   callers.push({ label: "the web app's internal key", bearer: internalToken(TEST_SECRET), internal: true, principal: null });

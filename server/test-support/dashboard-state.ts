@@ -24,7 +24,8 @@ export async function readDashboardState(port: number): Promise<DashboardState> 
     api<HealthSnapshot>(port, '/api/v1/health', { token: TEST_API_TOKEN }),
     internalCall<{ modules: ModuleView[] }>(port, '/internal/v1/healing'),
   ]);
-  for (const [what, res] of Object.entries({ defense, integrity, health, healing })) if (res.status !== 200) throw new Error(`${what}: HTTP ${res.status} ${res.text}`);
+  for (const [what, res] of Object.entries({ defense, integrity, health, healing }))
+    if (res.status !== 200) throw new Error(`${what}: HTTP ${res.status} ${res.text}`);
   return { defense: defense.body, integrity: integrity.body, health: health.body, modules: healing.body.modules };
 }
 
@@ -45,6 +46,9 @@ export async function spawnWorkerProcess({ dataDir, databaseUrl, config }: { dat
     throw new Error(`${error.message}; stderr: ${running.stderr()}`);
   });
   // The integrity monitor starts in the background; its first scan settles the status.
-  await waitFor(async () => (await internalCall<IntegrityStatus>(port, '/internal/v1/integrity')).body?.lastScan, { timeoutMs: 20_000, what: 'the first integrity scan' });
+  await waitFor(async () => (await internalCall<IntegrityStatus>(port, '/internal/v1/integrity')).body?.lastScan, {
+    timeoutMs: 20_000,
+    what: 'the first integrity scan',
+  });
   return { port, running };
 }

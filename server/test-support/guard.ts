@@ -4,7 +4,10 @@ import { request } from 'node:http';
  * One GET /guard/check from a chosen loopback address (127.0.0.2 … work on Linux), so a
  * test can be a proxy, a direct client or a spoofer without leaving the machine.
  */
-export function guardCheck(port: number, { from = '127.0.0.1', headers = {}, path = '/guard/check' }: { from?: string; headers?: Record<string, string>; path?: string } = {}): Promise<{ status: number; decision: string | null }> {
+export function guardCheck(
+  port: number,
+  { from = '127.0.0.1', headers = {}, path = '/guard/check' }: { from?: string; headers?: Record<string, string>; path?: string } = {},
+): Promise<{ status: number; decision: string | null }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, localAddress: from, headers, agent: false }, (res) => {
       res.resume();

@@ -6,7 +6,15 @@ import { HealingEngine } from '../healing/healing-engine';
 import { silentLogger } from './log';
 
 /** A real HealingEngine over a test database, on a quiet host, with the modules read at each reconcile. */
-export function testHealingEngine({ database, modules, audit = [] }: { database: Database; modules: () => ModuleDefinition[]; audit?: AuditEventInput[] }): HealingEngine {
+export function testHealingEngine({
+  database,
+  modules,
+  audit = [],
+}: {
+  database: Database;
+  modules: () => ModuleDefinition[];
+  audit?: AuditEventInput[];
+}): HealingEngine {
   return new HealingEngine({
     database,
     audit: { append: async (event) => void audit.push(event) },

@@ -52,10 +52,16 @@ export async function findFreePort(): Promise<number> {
 }
 
 /** Polls GET `path` until it answers 200 (a process that is still starting refuses or 404s). */
-export async function waitForHttp(port: number, { path = '/healthz', timeoutMs = 30_000, isAlive = () => true }: { path?: string; timeoutMs?: number; isAlive?: () => boolean } = {}): Promise<void> {
+export async function waitForHttp(
+  port: number,
+  { path = '/healthz', timeoutMs = 30_000, isAlive = () => true }: { path?: string; timeoutMs?: number; isAlive?: () => boolean } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await fetch(`http://127.0.0.1:${port}${path}`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://127.0.0.1:${port}${path}`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     if (!isAlive()) throw new Error(`the process ended before ${path} answered`);
     if (Date.now() > deadline) throw new Error(`${path} on port ${port} did not answer 200 within ${timeoutMs} ms`);

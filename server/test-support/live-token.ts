@@ -37,7 +37,14 @@ export async function openLiveSession({ secret, database, role = 'viewer' }: { s
 }
 
 /** A live-socket token as the web app would mint it, or a deliberately bad one. */
-export async function mintLiveToken({ secret, database, role = 'viewer', subject = 'user-test', expiresInSeconds, audience }: MintLiveTokenOptions): Promise<string> {
+export async function mintLiveToken({
+  secret,
+  database,
+  role = 'viewer',
+  subject = 'user-test',
+  expiresInSeconds,
+  audience,
+}: MintLiveTokenOptions): Promise<string> {
   if (expiresInSeconds === undefined && audience === undefined) {
     if (database) return (await openLiveSession({ secret, database, role })).token;
     return (await issueLiveToken(secret, { id: subject, name: subject, role, kind: 'user' })).token;

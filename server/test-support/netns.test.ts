@@ -4,7 +4,11 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNetnsHost, createNetnsHosts, httpStatusesFrom, NETNS_STALE_AFTER_MS, type NetnsHost } from './netns';
 
-const namespaces = (): string[] => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((line) => line.split(' ')[0]).filter(Boolean);
+const namespaces = (): string[] =>
+  execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter(Boolean);
 const hostInterfaceExists = (name: string): boolean => existsSync(`/sys/class/net/${name}`);
 
 /** Real network namespaces and veth pairs: the test hosts other tests use as distinct clients. */

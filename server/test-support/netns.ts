@@ -192,7 +192,11 @@ export async function createNetnsHosts(count: number): Promise<NetnsHost[]> {
  * GETs of `url` sent one after another from inside the namespace, their statuses in order.
  * With `whileStatus`, it stops at the first answer with another status.
  */
-export async function httpStatusesFrom(host: NetnsHost, url: string, { count = 1, headers = {}, whileStatus }: { count?: number; headers?: Record<string, string>; whileStatus?: number } = {}): Promise<number[]> {
+export async function httpStatusesFrom(
+  host: NetnsHost,
+  url: string,
+  { count = 1, headers = {}, whileStatus }: { count?: number; headers?: Record<string, string>; whileStatus?: number } = {},
+): Promise<number[]> {
   const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['--header', `${name}: ${value}`]);
   const whileArgs = whileStatus === undefined ? [] : ['--while-status', String(whileStatus)];
   const { stdout } = await host.exec(process.execPath, [NETNS_CLIENT_SCRIPT, url, String(count), ...headerArgs, ...whileArgs]);

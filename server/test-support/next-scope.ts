@@ -27,6 +27,9 @@ export async function callInRequestScope(handler: RouteHandler, request: NextReq
 
 /** The `Cookie` header a browser signed in with `sessionSecret` sends, sealed as app/_lib/session.ts seals it. */
 export async function sessionCookie(secret: string, sessionSecret: string): Promise<string> {
-  const sealed = await sealData({ secret: sessionSecret }, { password: deriveKey(secret, 'session').toString('base64url'), ttl: Math.floor(DEFAULT_SESSION_POLICY.absoluteMs / 1000) });
+  const sealed = await sealData(
+    { secret: sessionSecret },
+    { password: deriveKey(secret, 'session').toString('base64url'), ttl: Math.floor(DEFAULT_SESSION_POLICY.absoluteMs / 1000) },
+  );
   return `vigil_session=${sealed}`;
 }

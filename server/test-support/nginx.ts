@@ -67,7 +67,10 @@ export async function startNginxGuard(options: NginxGuardOptions): Promise<{ chi
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
-        return fetch(`http://${address}:${options.listenPort}/`).then(() => true, () => false);
+        return fetch(`http://${address}:${options.listenPort}/`).then(
+          () => true,
+          () => false,
+        );
       },
       { timeoutMs: 10_000, what: `nginx to listen on ${address}` },
     );

@@ -59,12 +59,25 @@ export function startAlertmanager(input: { binary: string; dir: string; port: nu
   return startDaemon({
     binary: input.binary,
     port: input.port,
-    args: [`--config.file=${config}`, `--storage.path=${input.dir}/data`, `--web.listen-address=127.0.0.1:${input.port}`, '--cluster.listen-address=', '--log.level=warn'],
+    args: [
+      `--config.file=${config}`,
+      `--storage.path=${input.dir}/data`,
+      `--web.listen-address=127.0.0.1:${input.port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
   });
 }
 
 /** A Prometheus that scrapes one target every second, evaluates `rules` every second and alerts to one Alertmanager. */
-export function startPrometheus(input: { binary: string; dir: string; port: number; scrapeTarget: string; alertmanager: string; rules: string }): Promise<RunningDaemon> {
+export function startPrometheus(input: {
+  binary: string;
+  dir: string;
+  port: number;
+  scrapeTarget: string;
+  alertmanager: string;
+  rules: string;
+}): Promise<RunningDaemon> {
   writeFileSync(`${input.dir}/rules.yml`, input.rules);
   const config = `${input.dir}/prometheus.yml`;
   writeFileSync(

@@ -13,9 +13,20 @@ export async function createRoleToken(t: TestWorker, role: Role, name: string = 
 }
 
 /** A fresh API token of `role` limited to `scopes`; returns its id (to revoke it) and the secret to send. */
-export async function createScopedToken(t: TestWorker, options: { role: Role; scopes: readonly Scope[]; name?: string }): Promise<{ id: string; token: string }> {
+export async function createScopedToken(
+  t: TestWorker,
+  options: { role: Role; scopes: readonly Scope[]; name?: string },
+): Promise<{ id: string; token: string }> {
   const generated = generateApiToken();
   const id = randomUUID();
-  await createApiToken(t.worker.database.prisma, { id, name: options.name ?? options.scopes.join(' '), prefix: generated.prefix, tokenHash: generated.tokenHash, role: options.role, scopes: options.scopes, createdById: null });
+  await createApiToken(t.worker.database.prisma, {
+    id,
+    name: options.name ?? options.scopes.join(' '),
+    prefix: generated.prefix,
+    tokenHash: generated.tokenHash,
+    role: options.role,
+    scopes: options.scopes,
+    createdById: null,
+  });
   return { id, token: generated.token };
 }

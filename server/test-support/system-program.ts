@@ -8,5 +8,7 @@ import { existsSync } from 'node:fs';
 export function requireProgram(input: { paths: string[]; aptPackage: string }): string {
   const found = input.paths.find((path) => existsSync(path));
   if (found) return found;
-  throw new Error(`${input.paths.join(' or ')} is missing: install the Debian package ${input.aptPackage} (apt-get install -y ${input.aptPackage}; .ci/run does)`);
+  throw new Error(
+    `${input.paths.join(' or ')} is missing: install the Debian package ${input.aptPackage} (apt-get install -y ${input.aptPackage}; .ci/run does)`,
+  );
 }

@@ -69,12 +69,18 @@ const APP_API = fileURLToPath(new URL('../../app/api', import.meta.url));
 
 /** Every app/api/**\/route.ts on disk, imported: a route added tomorrow is in the list. */
 export async function discoverWebRoutes(sample = (param: string) => (param === 'id' ? 'probe-id' : 'probe')): Promise<WebRouteFile[]> {
-  const files = readdirSync(APP_API, { recursive: true, encoding: 'utf8' }).filter((file) => file === 'route.ts' || file.endsWith(`${sep}route.ts`)).sort();
+  const files = readdirSync(APP_API, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file === 'route.ts' || file.endsWith(`${sep}route.ts`))
+    .sort();
   return Promise.all(
     files.map(async (relative) => {
       const params: Record<string, string> = {};
       const segments = dirname(relative) === '.' ? [] : dirname(relative).split(sep);
-      const path = `/api/${segments.map((segment) => (/^\[(\w+)\]$/.test(segment) ? (params[segment.slice(1, -1)] = sample(segment.slice(1, -1))) : segment)).join('/')}`.replace(/\/$/, '');
+      const path =
+        `/api/${segments.map((segment) => (/^\[(\w+)\]$/.test(segment) ? (params[segment.slice(1, -1)] = sample(segment.slice(1, -1))) : segment)).join('/')}`.replace(
+          /\/$/,
+          '',
+        );
       const loaded = (await import(join(APP_API, relative))) as Record<string, unknown>;
       const handlers = Object.fromEntries(ROUTE_METHODS.filter((method) => method in loaded).map((method) => [method, loaded[method]]));
       const template = `/api/${segments.map((segment) => segment.replace(/^\[(\w+)\]$/, '{$1}')).join('/')}`.replace(/\/$/, '');

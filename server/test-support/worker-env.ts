@@ -15,7 +15,13 @@ export interface WorkerEnvForOptions {
 }
 
 /** The variables a test worker starts with: loopback, an ephemeral port, no log output. */
-export function workerEnvVars({ dataDir, databaseUrl, apiToken = TEST_API_TOKEN, secret = TEST_SECRET, vars = {} }: WorkerEnvForOptions): Record<string, string | undefined> {
+export function workerEnvVars({
+  dataDir,
+  databaseUrl,
+  apiToken = TEST_API_TOKEN,
+  secret = TEST_SECRET,
+  vars = {},
+}: WorkerEnvForOptions): Record<string, string | undefined> {
   return {
     VIGIL_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,

@@ -29,14 +29,21 @@ describe('audit actors of web routes called with an API token', () => {
   });
 
   it('records token:admin for users, tokens, share links, the degradation pin and sign-out', async () => {
-    const created = await call(() => import('@/app/api/users/route'), 'POST', '/api/users', { username: 'carol', password: 'a long enough password', role: 'viewer' });
+    const created = await call(() => import('@/app/api/users/route'), 'POST', '/api/users', {
+      username: 'carol',
+      password: 'a long enough password',
+      role: 'viewer',
+    });
     const userId = created.user!.id;
     await call(() => import('@/app/api/users/[id]/route'), 'PATCH', `/api/users/${userId}`, { role: 'operator' }, { id: userId });
 
     const token = await call(() => import('@/app/api/tokens/route'), 'POST', '/api/tokens', { name: 'ci', role: 'viewer' });
     await call(() => import('@/app/api/tokens/[id]/route'), 'DELETE', `/api/tokens/${token.token!.id}`, undefined, { id: token.token!.id });
 
-    const link = await call(() => import('@/app/api/share-links/route'), 'POST', '/api/share-links', { title: 'audit for the auditors', view: { path: '/audit' } });
+    const link = await call(() => import('@/app/api/share-links/route'), 'POST', '/api/share-links', {
+      title: 'audit for the auditors',
+      view: { path: '/audit' },
+    });
     await call(() => import('@/app/api/share-links/[id]/route'), 'DELETE', `/api/share-links/${link.link!.id}`, undefined, { id: link.link!.id });
 
     await call(() => import('@/app/api/degradation/pin/route'), 'POST', '/api/degradation/pin', { level: 'LEVEL_1', reason: 'shedding load by hand' });

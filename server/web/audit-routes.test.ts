@@ -46,7 +46,10 @@ describe('audit verification web routes', () => {
     const exported = await GET(request('/api/audit/checkpoints', { token: tokens.viewer }), context);
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-disposition')).toMatch(/attachment; filename="vigil-audit-checkpoints-[0-9a-f]{16}\.ndjson"/);
-    const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+    const lines = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string });
     expect(lines[0]).toMatchObject({ kind: 'vigil.audit.public-key', keyId: t.worker.integrity.key.keyId });
     expect(lines.slice(1).every((l) => l.kind === 'vigil.audit.checkpoint')).toBe(true);
     expect(lines.length).toBeGreaterThan(1);

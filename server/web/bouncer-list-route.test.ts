@@ -27,13 +27,18 @@ describe('GET /api/defense/bouncers', () => {
     const { secret } = await addBouncer({ db: t.worker.database.prisma, audit: null, name: 'edge', actor: 'test' });
     const first = await list(tokens.viewer);
     expect(first.status).toBe(200);
-    expect(bouncerListSchema.parse(first.body).bouncers).toEqual([expect.objectContaining({ name: 'edge', status: 'pending', lastPullAt: null, revoked: false })]);
+    expect(bouncerListSchema.parse(first.body).bouncers).toEqual([
+      expect.objectContaining({ name: 'edge', status: 'pending', lastPullAt: null, revoked: false }),
+    ]);
 
-    const pulled = await waitFor(async () => {
-      await api(t.port, '/api/v1/decisions/stream?startup=true', { headers: { 'x-api-key': secret, 'user-agent': 'crowdsec-custom-bouncer/v0.0.15' } });
-      const [edge] = bouncerListSchema.parse((await list(tokens.viewer)).body).bouncers;
-      return edge.lastPullAt !== null && edge;
-    }, { what: 'the pull written by the worker' });
+    const pulled = await waitFor(
+      async () => {
+        await api(t.port, '/api/v1/decisions/stream?startup=true', { headers: { 'x-api-key': secret, 'user-agent': 'crowdsec-custom-bouncer/v0.0.15' } });
+        const [edge] = bouncerListSchema.parse((await list(tokens.viewer)).body).bouncers;
+        return edge.lastPullAt !== null && edge;
+      },
+      { what: 'the pull written by the worker' },
+    );
     expect(pulled).toMatchObject({ address: '127.0.0.1', version: 'v0.0.15 (crowdsec-custom-bouncer)', status: 'ok', lastStatus: 200 });
   });
 });

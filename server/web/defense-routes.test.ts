@@ -114,8 +114,14 @@ describe('defense and integrity web routes', () => {
     const lifted = await call('defense/lockdown/lift', { token: tokens.admin, json: { reason: 'attack over' } });
     expect(lifted.body).toMatchObject({ mode: 'NORMAL', lockdown: null });
     expect((await isolate(tokens.operator, { source: '203.0.113.8', reason: 'scanning again', duration: '30m' })).status).toBe(200);
-    const events = await t.worker.database.prisma.auditEvent.findMany({ where: { type: { in: ['defense.lockdown', 'defense.lockdown_lifted'] } }, orderBy: { seq: 'asc' } });
-    expect(events.map((e) => [e.type, e.actor])).toEqual([['defense.lockdown', 'token:admin'], ['defense.lockdown_lifted', 'token:admin']]);
+    const events = await t.worker.database.prisma.auditEvent.findMany({
+      where: { type: { in: ['defense.lockdown', 'defense.lockdown_lifted'] } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(events.map((e) => [e.type, e.actor])).toEqual([
+      ['defense.lockdown', 'token:admin'],
+      ['defense.lockdown_lifted', 'token:admin'],
+    ]);
   });
 
   it('shows viewers the integrity status and lets only admins re-baseline', async () => {
@@ -127,6 +133,9 @@ describe('defense and integrity web routes', () => {
     const rebaselined = await call('integrity/rebaseline', { token: tokens.admin, json: { reason: 'accepted change' } });
     expect(rebaselined.status).toBe(200);
     expect((rebaselined.body as unknown as IntegrityStatus).baselineCreatedAt).not.toBeNull();
-    expect(await t.worker.database.prisma.auditEvent.findFirst({ where: { type: 'integrity.rebaselined' } })).toMatchObject({ actor: 'token:admin', reason: 'accepted change' });
+    expect(await t.worker.database.prisma.auditEvent.findFirst({ where: { type: 'integrity.rebaselined' } })).toMatchObject({
+      actor: 'token:admin',
+      reason: 'accepted change',
+    });
   });
 });

@@ -35,10 +35,13 @@ describe('drill web routes', () => {
     const started = await POST(routeRequest('/api/drills', { token: tokens.admin, json: { scenarios: ['kill'] } }), routeParams());
     expect(started.status).toBe(200);
     expect(await started.json()).toEqual({ started: true });
-    const finished = await waitFor(async () => {
-      const now = await overview();
-      return !now.running && now.runs.length === 1 ? now : null;
-    }, { timeoutMs: 30_000 });
+    const finished = await waitFor(
+      async () => {
+        const now = await overview();
+        return !now.running && now.runs.length === 1 ? now : null;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(finished.runs[0]).toMatchObject({ actor: 'token:admin', passed: true, results: [{ scenario: 'kill', passed: true, skipped: false }] });
     expect(finished.runs[0].results[0].mttdMs).toEqual(expect.any(Number));
   }, 60_000);

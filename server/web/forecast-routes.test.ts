@@ -65,7 +65,8 @@ describe('forecast web routes', () => {
     const listed = (await (await GET(routeRequest('/api/governor', { token: tokens.viewer }), routeParams())).json()) as { suggestions: Suggestion[] };
     expect(listed.suggestions.find((s) => s.id === id)).toMatchObject({ status: 'proposed', evidence: { count: 3 } });
 
-    const decide = (token: string, json: unknown, target = id) => POST(routeRequest(`/api/governor/${encodeURIComponent(target)}`, { token, json }), routeParams({ id: target }));
+    const decide = (token: string, json: unknown, target = id) =>
+      POST(routeRequest(`/api/governor/${encodeURIComponent(target)}`, { token, json }), routeParams({ id: target }));
     expect((await decide(tokens.viewer, { decision: 'applied' })).status).toBe(403);
     expect((await decide(tokens.operator, { decision: 'maybe' })).status).toBe(422);
     expect((await decide(tokens.operator, { decision: 'applied' }, 'nope')).status).toBe(404);

@@ -58,10 +58,12 @@ describe('module and incident web routes', () => {
     flaky.server.close();
   });
 
-  it('lists modules and a supervised process\'s output (stderr apart) for viewers', async () => {
+  it("lists modules and a supervised process's output (stderr apart) for viewers", async () => {
     const svc = await moduleNamed('svc');
     expect(svc).toMatchObject({ kind: 'process', state: 'up', source: 'config', restarts: 0, pid: expect.any(Number) });
-    const logs = await (await import('@/app/api/modules/[name]/logs/route')).GET(request('/api/modules/svc/logs', { token: tokens.viewer }), routeParams({ name: 'svc' }));
+    const logs = await (
+      await import('@/app/api/modules/[name]/logs/route')
+    ).GET(request('/api/modules/svc/logs', { token: tokens.viewer }), routeParams({ name: 'svc' }));
     const lines = ((await logs.json()) as ModuleLogsView).lines;
     expect(lines).toContainEqual(expect.objectContaining({ stream: 'stdout', text: 'service ready' }));
     expect(lines).toContainEqual(expect.objectContaining({ stream: 'stderr', text: 'disk almost full' }));
@@ -115,7 +117,8 @@ describe('module and incident web routes', () => {
 
   it('holds a restart for approval, lets an operator approve it, and shows the incident with its timeline', async () => {
     const { POST: approval } = await import('@/app/api/modules/[name]/approval/route');
-    const decide = (token: string, approve: unknown) => approval(request('/api/modules/gate/approval', { token, json: { approve } }), routeParams({ name: 'gate' }));
+    const decide = (token: string, approve: unknown) =>
+      approval(request('/api/modules/gate/approval', { token, json: { approve } }), routeParams({ name: 'gate' }));
     expect((await decide(tokens.operator, true)).status).toBe(409);
 
     flaky.state.status = 500;
@@ -144,6 +147,13 @@ describe('module and incident web routes', () => {
     expect(detail.steps.find((s) => s.kind === 'approval' && s.details.approved === true)?.message).toMatch(/approved by token:operator/);
 
     expect((await one(request('/api/incidents/..%2Fx', { token: tokens.viewer }), routeParams({ id: '../x' }))).status).toBe(422);
-    expect((await one(request('/api/incidents/00000000-0000-0000-0000-000000000000', { token: tokens.viewer }), routeParams({ id: '00000000-0000-0000-0000-000000000000' }))).status).toBe(404);
+    expect(
+      (
+        await one(
+          request('/api/incidents/00000000-0000-0000-0000-000000000000', { token: tokens.viewer }),
+          routeParams({ id: '00000000-0000-0000-0000-000000000000' }),
+        )
+      ).status,
+    ).toBe(404);
   });
 });

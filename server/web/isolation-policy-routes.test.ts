@@ -25,11 +25,17 @@ describe('isolation policy through the web app', () => {
   });
 
   it('needs an admin for a range wider than /16, and refuses loopback and the trusted proxy to anyone', async () => {
-    expect(await isolate(tokens.operator, '10.0.0.0/8')).toEqual({ status: 403, body: { error: { code: 'admin_required', message: expect.stringContaining('needs an admin') } } });
+    expect(await isolate(tokens.operator, '10.0.0.0/8')).toEqual({
+      status: 403,
+      body: { error: { code: 'admin_required', message: expect.stringContaining('needs an admin') } },
+    });
     expect((await isolate(tokens.operator, '10.2.0.0/16')).status).toBe(200);
     expect((await isolate(tokens.admin, '10.0.0.0/8')).body.source).toBe('10.0.0.0/8');
     for (const source of ['0.0.0.0/0', '127.0.0.1', '::1']) {
-      expect(await isolate(tokens.admin, source)).toEqual({ status: 422, body: { error: { code: 'protected_source', message: expect.stringContaining('never isolated') } } });
+      expect(await isolate(tokens.admin, source)).toEqual({
+        status: 422,
+        body: { error: { code: 'protected_source', message: expect.stringContaining('never isolated') } },
+      });
     }
   });
 });

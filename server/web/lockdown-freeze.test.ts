@@ -13,7 +13,11 @@ function workerAnswering(mode: () => DefenseMode) {
   return { worker: { defenseMode } as unknown as WorkerClient, asked: defenseMode };
 }
 
-const refusal = (promise: Promise<void>) => promise.then(() => null, (error: HttpError) => ({ status: error.status, code: error.code }));
+const refusal = (promise: Promise<void>) =>
+  promise.then(
+    () => null,
+    (error: HttpError) => ({ status: error.status, code: error.code }),
+  );
 
 describe('the lockdown freeze in front of every change route', () => {
   afterEach(() => vi.useRealTimers());

@@ -48,6 +48,8 @@ describe('the Origin check believes forwarded headers only from trusted proxies'
 
   it('compares with the Host header when no trusted proxy speaks', async () => {
     expect(await codeOf(await login(signInFrom(UNTRUSTED_PEER, { origin: 'http://console.example:3000' })))).toBe('invalid_credentials');
-    expect(await codeOf(await login(signInFrom(UNTRUSTED_PEER, { origin: 'http://console.example:3000', 'x-forwarded-host': 'evil.example' })))).toBe('invalid_credentials');
+    expect(await codeOf(await login(signInFrom(UNTRUSTED_PEER, { origin: 'http://console.example:3000', 'x-forwarded-host': 'evil.example' })))).toBe(
+      'invalid_credentials',
+    );
   });
 });

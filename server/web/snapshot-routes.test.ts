@@ -57,7 +57,9 @@ describe('snapshot web routes', () => {
     const { GET } = await import('@/app/api/snapshots/[ref]/diff/route');
     writeFileSync(path.join(site, 'index.html'), '<h1>defaced</h1>');
     const live = await GET(request('/api/snapshots/base/diff', { token: tokens.viewer }), params('base'));
-    expect((await live.json()) as DiffLineView[]).toEqual([{ path: 'site/index.html', change: 'changed', before: expect.stringMatching(/^[0-9a-f]{64}$/), after: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect((await live.json()) as DiffLineView[]).toEqual([
+      { path: 'site/index.html', change: 'changed', before: expect.stringMatching(/^[0-9a-f]{64}$/), after: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
     const bad = await GET(request('/api/snapshots/base/diff?against=a%2Fb', { token: tokens.viewer }), params('base'));
     expect(bad.status).toBe(422);
   });
@@ -85,7 +87,9 @@ describe('snapshot web routes', () => {
     const refused = await prune(request('/api/snapshots/prune', { token: tokens.operator, json: { dryRun: false } }), params());
     expect(refused.status).toBe(403);
     expect((await prune(request('/api/snapshots/prune', { token: tokens.admin, json: { dryRun: false } }), params())).status).toBe(200);
-    expect((await settle(request('/api/snapshots/settle', { token: tokens.operator, json: { action: 'resume', reason: 'finish it' } }), params())).status).toBe(403);
+    expect((await settle(request('/api/snapshots/settle', { token: tokens.operator, json: { action: 'resume', reason: 'finish it' } }), params())).status).toBe(
+      403,
+    );
     const nothing = await settle(request('/api/snapshots/settle', { token: tokens.admin, json: { action: 'rollback', reason: 'undo it' } }), params());
     expect(nothing.status).toBe(404);
   });

@@ -28,9 +28,18 @@ describe("API tokens and their owner's account on the web app", () => {
     await createUser(prisma, { id: alice, username: 'alice', passwordHash: 'x', role: 'admin' });
     await createUser(prisma, { id: spare, username: 'spare', passwordHash: 'x', role: 'admin' });
     const generated = generateApiToken();
-    await createApiToken(prisma, { id: randomUUID(), name: 'alice laptop', prefix: generated.prefix, tokenHash: generated.tokenHash, role: 'admin', createdById: alice });
+    await createApiToken(prisma, {
+      id: randomUUID(),
+      name: 'alice laptop',
+      prefix: generated.prefix,
+      tokenHash: generated.tokenHash,
+      role: 'admin',
+      createdById: alice,
+    });
 
-    const response = await (await tokensRoute()).POST(routeRequest('/api/tokens', { token: generated.token, json: { name: 'alice ci', role: 'operator' } }), routeParams());
+    const response = await (
+      await tokensRoute()
+    ).POST(routeRequest('/api/tokens', { token: generated.token, json: { name: 'alice ci', role: 'operator' } }), routeParams());
     expect(response.status).toBe(201);
     const made = ((await response.json()) as { token: { id: string; secret: string } }).token;
     expect((await prisma.apiToken.findUnique({ where: { id: made.id } }))?.createdById).toBe(alice);
@@ -39,6 +48,8 @@ describe("API tokens and their owner's account on the web app", () => {
 
     await changeUser(prisma, alice, { disabled: true });
     await waitFor(async () => (await listTokens(generated.token)) === 401, { what: "the web app to refuse the disabled owner's token" });
-    await waitFor(async () => (await api(t.port, '/api/v1/isolations', { token: made.secret })).status === 401, { what: 'the worker to refuse the token made with it' });
+    await waitFor(async () => (await api(t.port, '/api/v1/isolations', { token: made.secret })).status === 401, {
+      what: 'the worker to refuse the token made with it',
+    });
   });
 });

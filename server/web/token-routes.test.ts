@@ -58,10 +58,17 @@ describe('API token web routes', () => {
     expect(refused.body.error).toEqual({ code: 'forbidden', message: expect.stringContaining('threats:read') });
 
     const listed = await list(tokens.admin);
-    expect(listed.body.tokens.find((row) => row.id === created.body.token.id)).toMatchObject({ name: 'log shipper', scopes: ['events:write'], revokedAt: null });
+    expect(listed.body.tokens.find((row) => row.id === created.body.token.id)).toMatchObject({
+      name: 'log shipper',
+      scopes: ['events:write'],
+      revokedAt: null,
+    });
     expect(JSON.stringify(listed.body)).not.toContain(secret);
     const audit = (await readWholeChain(t.worker.database)).find((e) => e.type === 'token.created' && e.resource === `token:${created.body.token.prefix}`);
-    expect(audit).toMatchObject({ action: 'create API token "log shipper" (operator; scopes events:write)', details: { role: 'operator', scopes: ['events:write'] } });
+    expect(audit).toMatchObject({
+      action: 'create API token "log shipper" (operator; scopes events:write)',
+      details: { role: 'operator', scopes: ['events:write'] },
+    });
   });
 
   it('creates a token with the full access of its role when no scopes are picked', async () => {
@@ -93,7 +100,10 @@ describe('API token web routes', () => {
     const scopedList = await list(scopedAdmin.body.token.secret);
     expect(scopedList.status).toBe(403);
     // Its role would allow this, so the answer must name the scopes, not the role, as the reason.
-    expect(scopedList.body.error).toEqual({ code: 'forbidden', message: expect.stringContaining("scoped API tokens are for the worker's machine API, not the web app's operator API") });
+    expect(scopedList.body.error).toEqual({
+      code: 'forbidden',
+      message: expect.stringContaining("scoped API tokens are for the worker's machine API, not the web app's operator API"),
+    });
     expect((await create(scopedAdmin.body.token.secret, { name: 'escalate', role: 'admin' })).status).toBe(403);
   });
 

@@ -83,7 +83,9 @@ export async function callWorker<C extends RouteContract>(
       cache: 'no-store',
     });
   } catch (error) {
-    throw new WorkerUnavailableError((error as Error).name === 'TimeoutError' ? 'timed out' : ((error as { cause?: { code?: string } }).cause?.code ?? 'connection failed'));
+    throw new WorkerUnavailableError(
+      (error as Error).name === 'TimeoutError' ? 'timed out' : ((error as { cause?: { code?: string } }).cause?.code ?? 'connection failed'),
+    );
   }
   let payload: unknown;
   try {
@@ -98,7 +100,12 @@ export async function callWorker<C extends RouteContract>(
   if (!response.ok) {
     const error = (payload as { error?: { code: string; message: string } } | null)?.error;
     const retryAfter = response.headers.get('retry-after');
-    throw new WorkerRejectedError(response.status, error?.code ?? 'worker_error', error?.message ?? `worker answered ${response.status}`, retryAfter ? { 'retry-after': retryAfter } : {});
+    throw new WorkerRejectedError(
+      response.status,
+      error?.code ?? 'worker_error',
+      error?.message ?? `worker answered ${response.status}`,
+      retryAfter ? { 'retry-after': retryAfter } : {},
+    );
   }
   const parsed = contract.response.safeParse(payload);
   if (!parsed.success) throw new WorkerBadResponseError(route, describeIssues(parsed.error.issues));

@@ -91,8 +91,13 @@ describe('WorkerClient', () => {
   });
 
   it("raises the worker's refusal with its status, code and message", async () => {
-    const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 422, { error: { code: 'invalid_body', message: 'reason: give a reason of at least 3 characters' } })));
-    const error = await rejectionOf(new WorkerClient(server.url, TEST_SECRET).pinDegradation({ level: 'LEVEL_1', actor: 'user:alice', reason: 'x' }), WorkerRejectedError);
+    const server = await serve(
+      fakeWorker((_req, res) => sendJsonResponse(res, 422, { error: { code: 'invalid_body', message: 'reason: give a reason of at least 3 characters' } })),
+    );
+    const error = await rejectionOf(
+      new WorkerClient(server.url, TEST_SECRET).pinDegradation({ level: 'LEVEL_1', actor: 'user:alice', reason: 'x' }),
+      WorkerRejectedError,
+    );
     expect(error).toMatchObject({ name: 'WorkerRejectedError', status: 422, code: 'invalid_body', message: 'reason: give a reason of at least 3 characters' });
   });
 
@@ -138,9 +143,14 @@ describe('WorkerClient', () => {
   it('fills path parameters and the query from the contract, escaped', async () => {
     const server = await serve(fakeWorker((_req, res) => sendJsonResponse(res, 200, [{ path: 'etc/a b', change: 'added' }])));
     const client = new WorkerClient(server.url, TEST_SECRET);
-    expect(await client.call(recoveryContracts.diffSnapshot, { params: { ref: 'golden/1' }, query: { against: 'older' } })).toEqual([{ path: 'etc/a b', change: 'added' }]);
+    expect(await client.call(recoveryContracts.diffSnapshot, { params: { ref: 'golden/1' }, query: { against: 'older' } })).toEqual([
+      { path: 'etc/a b', change: 'added' },
+    ]);
     expect(await client.call(recoveryContracts.diffSnapshot, { params: { ref: 'golden' }, query: {} })).toHaveLength(1);
-    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /internal/v1/recovery/snapshots/golden%2F1/diff?against=older', 'GET /internal/v1/recovery/snapshots/golden/diff']);
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /internal/v1/recovery/snapshots/golden%2F1/diff?against=older',
+      'GET /internal/v1/recovery/snapshots/golden/diff',
+    ]);
   });
 
   it('reports a port nobody listens on as unavailable', async () => {
@@ -153,14 +163,17 @@ describe('WorkerClient', () => {
   it('gives up on a worker that never answers after timeoutMs', async () => {
     const server = await serve(() => undefined);
     const started = Date.now();
-    const error = await rejectionOf(new WorkerClient(server.url, TEST_SECRET, 150).pinDegradation({ level: null, actor: 'user:alice', reason: 'stuck?' }), WorkerUnavailableError);
+    const error = await rejectionOf(
+      new WorkerClient(server.url, TEST_SECRET, 150).pinDegradation({ level: null, actor: 'user:alice', reason: 'stuck?' }),
+      WorkerUnavailableError,
+    );
     expect(error.message).toBe('the worker is not reachable (timed out)');
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(server.requests).toHaveLength(1);
   });
 
-  it('speaks the real worker\'s internal API', async () => {
+  it("speaks the real worker's internal API", async () => {
     worker = await startTestWorker({ sampler: new FixedSampler().scoreWillBe(100) });
     const client = new WorkerClient(`http://127.0.0.1:${worker.port}`, TEST_SECRET);
     await client.currentHealth();
@@ -169,7 +182,10 @@ describe('WorkerClient', () => {
     expect(await client.currentHealth()).toMatchObject({ degradation: 'LEVEL_2', pinnedDegradation: 'LEVEL_2' });
     const refused = await rejectionOf(client.pinDegradation({ level: 'LEVEL_9' as never, actor: 'user:alice', reason: 'no such level' }), WorkerRejectedError);
     expect(refused).toMatchObject({ status: 422, code: 'invalid_request', message: expect.stringContaining('level') });
-    const wrongSecret = await rejectionOf(new WorkerClient(`http://127.0.0.1:${worker.port}`, 'another-secret-0123456789abcdef0123').currentHealth(), WorkerRejectedError);
+    const wrongSecret = await rejectionOf(
+      new WorkerClient(`http://127.0.0.1:${worker.port}`, 'another-secret-0123456789abcdef0123').currentHealth(),
+      WorkerRejectedError,
+    );
     expect(wrongSecret).toMatchObject({ status: 401, code: 'unauthorized' });
   });
 
@@ -180,7 +196,10 @@ describe('WorkerClient', () => {
     const reads = WORKER_CONTRACTS.filter((contract) => contract.auth === 'internal' && contract.method === 'GET' && !contract.path.includes(':'));
     expect(reads.length).toBeGreaterThan(8);
     for (const contract of reads) await expect(client.call(contract, {}), `${contract.method} ${contract.path}`).resolves.toBeDefined();
-    const defined = await client.defineModule({ definition: { name: 'contract-probe', kind: 'http', url: 'http://127.0.0.1:9/' }, actor: { name: 'alice', role: 'admin' } });
+    const defined = await client.defineModule({
+      definition: { name: 'contract-probe', kind: 'http', url: 'http://127.0.0.1:9/' },
+      actor: { name: 'alice', role: 'admin' },
+    });
     expect(defined).toMatchObject({ name: 'contract-probe', state: expect.any(String) });
     expect(await client.call(healingContracts.moduleLogs, { params: { name: 'contract-probe' } })).toEqual({ module: 'contract-probe', lines: [] });
   });

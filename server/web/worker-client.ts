@@ -8,7 +8,15 @@ import type { ModuleControlAction } from '@/lib/healing/healing-api';
 import type { Role } from '@/lib/auth/roles';
 import type { MitigationActionId } from '@/lib/forecast/risk';
 import type { BlocklistRefreshRequest } from '@/lib/defense/blocklist-api';
-import { defenseContracts, forecastContracts, healingContracts, healthContracts, operationsContracts, recoveryContracts, type RouteContract } from '../contracts';
+import {
+  defenseContracts,
+  forecastContracts,
+  healingContracts,
+  healthContracts,
+  operationsContracts,
+  recoveryContracts,
+  type RouteContract,
+} from '../contracts';
 import { callWorker, type CallInput, type CallResult } from './worker-call';
 
 export { WorkerBadResponseError, WorkerRejectedError, WorkerUnavailableError } from './worker-call';

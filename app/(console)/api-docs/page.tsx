@@ -13,7 +13,15 @@ function groupByTag(operations: OperationSpec[]): Array<[string, OperationSpec[]
 
 /** Descriptions are written for OpenAPI (Markdown); on this page only their `code` spans matter. */
 function Prose({ text }: { text: string }) {
-  return text.split('`').map((part, i) => (i % 2 ? <code key={i} className="font-mono">{part}</code> : part));
+  return text.split('`').map((part, i) =>
+    i % 2 ? (
+      <code key={i} className="font-mono">
+        {part}
+      </code>
+    ) : (
+      part
+    ),
+  );
 }
 
 export default function ApiDocsPage() {
@@ -27,8 +35,8 @@ export default function ApiDocsPage() {
           <a className="underline" href="/api/openapi.json">
             /api/openapi.json
           </a>{' '}
-          (OpenAPI 3.1). A token created with scopes may call only the machine-API operations of its scopes, and nothing on the operator API; a token
-          without scopes has the full access of its role.
+          (OpenAPI 3.1). A token created with scopes may call only the machine-API operations of its scopes, and nothing on the operator API; a token without
+          scopes has the full access of its role.
         </p>
       </header>
       {groupByTag(OPERATIONS).map(([tag, operations]) => (

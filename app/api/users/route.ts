@@ -24,7 +24,16 @@ export const POST = apiRoute({
   body: newUserSchema,
   async handler({ web, principal, body, request }) {
     const user = await addUser(web.database.prisma, body);
-    await recordWebEvent(web, { type: 'user.created', severity: 'notice', actor: actorOf(principal), action: `create user ${user.username} (${user.role})`, module: 'web', resource: `user:${user.username}`, source: requestAddress(request, web), method: 'operator action' });
+    await recordWebEvent(web, {
+      type: 'user.created',
+      severity: 'notice',
+      actor: actorOf(principal),
+      action: `create user ${user.username} (${user.role})`,
+      module: 'web',
+      resource: `user:${user.username}`,
+      source: requestAddress(request, web),
+      method: 'operator action',
+    });
     return Response.json({ user }, { status: 201 });
   },
 });

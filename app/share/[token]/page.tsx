@@ -34,7 +34,14 @@ export default async function SharedViewPage({ params, searchParams }: { params:
   let body: React.ReactNode;
   if (link.view.path === '/audit') {
     const page = await readSharedAuditPage(web.database, { frozenQuery: link.view.query, pageQuery: await searchParams, redact: link.redactSources });
-    body = <SharedAudit page={page} filterText={redactSharedText(describeFilters(link.view.query), link.redactSources)} limit={SHARED_AUDIT_LIMIT} basePath={`/share/${encodeURIComponent(token)}`} />;
+    body = (
+      <SharedAudit
+        page={page}
+        filterText={redactSharedText(describeFilters(link.view.query), link.redactSources)}
+        limit={SHARED_AUDIT_LIMIT}
+        basePath={`/share/${encodeURIComponent(token)}`}
+      />
+    );
   } else {
     const { range, points } = await loadHealth(web, link.view.query.range);
     body = <SharedHealth range={range} points={points} />;

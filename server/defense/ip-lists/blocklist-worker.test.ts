@@ -23,11 +23,19 @@ describe('imported IP lists in a real worker', () => {
 
   const poll = (startup: boolean) => api<Stream>(t.port, `/api/v1/decisions/stream?startup=${startup}`, { headers: { 'x-api-key': TEST_API_TOKEN } });
   const statuses = async () => (await internalCall<BlocklistsResponse>(t.port, '/internal/v1/defense/blocklists')).body.blocklists;
-  const refresh = (name: string) => internalCall<BlocklistStatus & ErrorBody>(t.port, '/internal/v1/defense/blocklists/refresh', { name, actor: 'user:alice', reason: 'list updated upstream' });
+  const refresh = (name: string) =>
+    internalCall<BlocklistStatus & ErrorBody>(t.port, '/internal/v1/defense/blocklists/refresh', {
+      name,
+      actor: 'user:alice',
+      reason: 'list updated upstream',
+    });
   const events = async (type: string) => (await readWholeChain(t.worker.database)).filter((e) => e.type === type);
 
   beforeAll(async () => {
-    served = { type: 'text/plain', body: ['# feed', '198.51.100.0/25', '198.51.100.128/25', '203.0.113.7', '192.0.2.0/23', '127.0.0.0/8', '2001:db8:bad::/48'].join('\n') };
+    served = {
+      type: 'text/plain',
+      body: ['# feed', '198.51.100.0/25', '198.51.100.128/25', '203.0.113.7', '192.0.2.0/23', '127.0.0.0/8', '2001:db8:bad::/48'].join('\n'),
+    };
     feed = await startStubHttpServer((_request, res) => res.writeHead(200, { 'content-type': served.type }).end(served.body));
     dir = makeTempDir('vigil-blocklist-');
     const file = `${realpathSync(dir.path)}/local.netset`;
@@ -53,14 +61,30 @@ defense:
 
   it('reports each list with its counts, carving out the allowlist, loopback and trusted proxies', async () => {
     const [feedStatus, local] = await statuses();
-    expect(feedStatus).toMatchObject({ name: 'feed', kind: 'url', source: `${feed.url}/feed.txt?…`, entries: 6, excluded: 2, lastError: null, refreshing: false });
+    expect(feedStatus).toMatchObject({
+      name: 'feed',
+      kind: 'url',
+      source: `${feed.url}/feed.txt?…`,
+      entries: 6,
+      excluded: 2,
+      lastError: null,
+      refreshing: false,
+    });
     // 198.51.100.0/24, 203.0.113.7, 192.0.3.0/24 (the allowlisted half carved out), the v6 range.
     expect(feedStatus.intervals).toBe(4);
     expect(Date.parse(feedStatus.nextRefreshAt!) - Date.parse(feedStatus.lastRefreshAt!)).toBeGreaterThanOrEqual(30 * 60_000 - 1000);
     expect(local).toMatchObject({ name: 'local', kind: 'file', entries: 1, intervals: 1, ranges: 1, excluded: 0 });
-    const refreshed = await waitFor(async () => ((await events('defense.blocklist_refreshed')).length === 2 ? events('defense.blocklist_refreshed') : null), { what: 'one audit event per list' });
+    const refreshed = await waitFor(async () => ((await events('defense.blocklist_refreshed')).length === 2 ? events('defense.blocklist_refreshed') : null), {
+      what: 'one audit event per list',
+    });
     expect(refreshed.map((e) => e.resource).sort()).toEqual(['blocklist:feed', 'blocklist:local']);
-    expect(refreshed.find((e) => e.resource === 'blocklist:feed')!.details).toMatchObject({ entries: 6, intervals: 4, excluded: 2, added: feedStatus.ranges, removed: 0 });
+    expect(refreshed.find((e) => e.resource === 'blocklist:feed')!.details).toMatchObject({
+      entries: 6,
+      intervals: 4,
+      excluded: 2,
+      added: feedStatus.ranges,
+      removed: 0,
+    });
     expect(JSON.stringify(refreshed)).not.toContain('secret-api-key');
   });
 
@@ -111,7 +135,12 @@ defense:
     expect((await viaProxy(t.port, '203.0.113.99')).status).toBe(403);
     expect((await poll(false)).body).toEqual({ new: [], deleted: [] });
     const failed = await waitFor(async () => (await events('defense.blocklist_refresh_failed'))[0], { what: 'the refusal audited' });
-    expect(failed).toMatchObject({ severity: 'warning', resource: 'blocklist:feed', actor: 'user:alice', reason: 'the source answered with an HTML page, not a list of addresses; the previous list stays in force until it expires' });
+    expect(failed).toMatchObject({
+      severity: 'warning',
+      resource: 'blocklist:feed',
+      actor: 'user:alice',
+      reason: 'the source answered with an HTML page, not a list of addresses; the previous list stays in force until it expires',
+    });
   });
 
   it('answers 404 for a list that is not configured and 422 for a bad body', async () => {

@@ -25,6 +25,7 @@ export function exclusionIntervals(sources: readonly string[]): FamilyIntervals 
  */
 export function carveExclusions(list: ParsedIpList, excludedSources: readonly string[]): { intervals: FamilyIntervals; excluded: number } {
   const exclusions = exclusionIntervals(excludedSources);
-  const excluded = list.v4.filter((i) => overlapsAny(exclusions.v4, i.start, i.end)).length + list.v6.filter((i) => overlapsAny(exclusions.v6, i.start, i.end)).length;
+  const excluded =
+    list.v4.filter((i) => overlapsAny(exclusions.v4, i.start, i.end)).length + list.v6.filter((i) => overlapsAny(exclusions.v6, i.start, i.end)).length;
   return { intervals: { v4: subtractIntervals(list.v4, exclusions.v4), v6: subtractIntervals(list.v6, exclusions.v6) }, excluded };
 }

@@ -25,7 +25,8 @@ describe('IpListService', () => {
     writeFileSync(`${root}/a.txt`, '198.51.100.1\n');
     writeFileSync(`${root}/b.txt`, '203.0.113.0/24\n');
     const config: VigilConfig = defaultConfig();
-    const configure = (...lists: Array<{ name: string; path: string }>) => (config.defense = { ...config.defense, blocklists: lists.map((l) => blocklistSourceSchema.parse(l)) });
+    const configure = (...lists: Array<{ name: string; path: string }>) =>
+      (config.defense = { ...config.defense, blocklists: lists.map((l) => blocklistSourceSchema.parse(l)) });
     configure({ name: 'a', path: `${root}/a.txt` });
     const state = new IpListState();
     const service = new IpListService({ state, allowlist: new Allowlist(), audit: audited.audit, log: silentLogger(), config: () => config });
@@ -53,10 +54,13 @@ describe('IpListService', () => {
 
     service.close();
     service.reconfigure();
-    const refreshed = await waitFor(async () => {
-      const events = (await readWholeChain(audited.db.database)).filter((e) => e.type === 'defense.blocklist_refreshed');
-      return events.length >= 2 ? events : null;
-    }, { what: 'refreshes audited' });
+    const refreshed = await waitFor(
+      async () => {
+        const events = (await readWholeChain(audited.db.database)).filter((e) => e.type === 'defense.blocklist_refreshed');
+        return events.length >= 2 ? events : null;
+      },
+      { what: 'refreshes audited' },
+    );
     // One for a at start and one for b (the joined refresh ran once, or once more if b's first read had ended).
     expect(refreshed.length).toBeLessThanOrEqual(3);
   });

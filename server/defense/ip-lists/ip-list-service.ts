@@ -79,7 +79,11 @@ export class IpListService {
       const carved = carveExclusions({ ...enforced.intervals, entries: 0 }, excluded);
       if (carved.excluded === 0) continue;
       const change = this.options.state.replace(source.name, carved.intervals, enforced.expiresAtMs);
-      Object.assign(status, { intervals: carved.intervals.v4.length + carved.intervals.v6.length, ranges: change.ranges, excluded: status.excluded + carved.excluded });
+      Object.assign(status, {
+        intervals: carved.intervals.v4.length + carved.intervals.v6.length,
+        ranges: change.ranges,
+        excluded: status.excluded + carved.excluded,
+      });
     }
   }
 
@@ -128,13 +132,43 @@ export class IpListService {
       const now = Date.now();
       const expiresAtMs = now + source.refreshMinutes * 60_000 + listGraceMs(source.refreshMinutes);
       const change = this.options.state.replace(source.name, carved.intervals, expiresAtMs);
-      Object.assign(status, { entries: parsed.entries, intervals: carved.intervals.v4.length + carved.intervals.v6.length, ranges: change.ranges, excluded: carved.excluded, lastRefreshAt: new Date(now).toISOString(), expiresAt: new Date(expiresAtMs).toISOString(), lastError: null });
-      await this.audit({ type: 'defense.blocklist_refreshed', severity: 'info', by, source, details: { entries: parsed.entries, intervals: status.intervals, ranges: change.ranges, excluded: carved.excluded, added: change.added, removed: change.removed, ms: now - started } });
+      Object.assign(status, {
+        entries: parsed.entries,
+        intervals: carved.intervals.v4.length + carved.intervals.v6.length,
+        ranges: change.ranges,
+        excluded: carved.excluded,
+        lastRefreshAt: new Date(now).toISOString(),
+        expiresAt: new Date(expiresAtMs).toISOString(),
+        lastError: null,
+      });
+      await this.audit({
+        type: 'defense.blocklist_refreshed',
+        severity: 'info',
+        by,
+        source,
+        details: {
+          entries: parsed.entries,
+          intervals: status.intervals,
+          ranges: change.ranges,
+          excluded: carved.excluded,
+          added: change.added,
+          removed: change.removed,
+          ms: now - started,
+        },
+      });
     } catch (error) {
-      if (!(error instanceof IpListSourceError)) this.options.log.error({ err: (error as Error).message, list: source.name }, 'blocklist refresh failed unexpectedly');
+      if (!(error instanceof IpListSourceError))
+        this.options.log.error({ err: (error as Error).message, list: source.name }, 'blocklist refresh failed unexpectedly');
       const message = error instanceof IpListSourceError ? error.message : 'unexpected failure; see the worker log';
       status.lastError = { at: new Date().toISOString(), message };
-      await this.audit({ type: 'defense.blocklist_refresh_failed', severity: 'warning', by, source, reason: `${message}; the previous list stays in force until it expires`, details: { kept: status.lastRefreshAt !== null } });
+      await this.audit({
+        type: 'defense.blocklist_refresh_failed',
+        severity: 'warning',
+        by,
+        source,
+        reason: `${message}; the previous list stays in force until it expires`,
+        details: { kept: status.lastRefreshAt !== null },
+      });
     } finally {
       this.schedule(tracked);
     }
@@ -149,10 +183,27 @@ export class IpListService {
     tracked.timer.unref();
   }
 
-  private async audit(event: { type: string; severity: 'info' | 'warning'; by: { actor: string; method: string; reason?: string }; source: BlocklistSource; reason?: string; details: Record<string, number | boolean> }): Promise<void> {
+  private async audit(event: {
+    type: string;
+    severity: 'info' | 'warning';
+    by: { actor: string; method: string; reason?: string };
+    source: BlocklistSource;
+    reason?: string;
+    details: Record<string, number | boolean>;
+  }): Promise<void> {
     const { by, source } = event;
     await this.options.audit
-      .append({ type: event.type, severity: event.severity, actor: by.actor, action: `refresh blocklist ${source.name}`, module: 'defense', resource: `blocklist:${source.name}`, reason: event.reason ?? by.reason ?? null, method: by.method, details: { ...event.details, source: displaySource(source) } })
+      .append({
+        type: event.type,
+        severity: event.severity,
+        actor: by.actor,
+        action: `refresh blocklist ${source.name}`,
+        module: 'defense',
+        resource: `blocklist:${source.name}`,
+        reason: event.reason ?? by.reason ?? null,
+        method: by.method,
+        details: { ...event.details, source: displaySource(source) },
+      })
       .catch((error: unknown) => this.options.log.warn({ err: (error as Error).message, list: source.name }, 'blocklist refresh not audited'));
   }
 }
@@ -164,7 +215,8 @@ function displaySource(source: BlocklistSource): string {
   return `${url.protocol}//${url.host}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
-const sameSource = (a: BlocklistSource | undefined, b: BlocklistSource): boolean => a !== undefined && a.url === b.url && a.path === b.path && a.refreshMinutes === b.refreshMinutes;
+const sameSource = (a: BlocklistSource | undefined, b: BlocklistSource): boolean =>
+  a !== undefined && a.url === b.url && a.path === b.path && a.refreshMinutes === b.refreshMinutes;
 
 function initialStatus(source: BlocklistSource): BlocklistStatus {
   return {

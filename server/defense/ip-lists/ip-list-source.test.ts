@@ -29,7 +29,9 @@ const SERVED: Record<string, (res: ServerResponse) => void> = {
   '/slow': (res) => res.writeHead(200, { 'content-type': 'text/plain' }).write('192.0.2.1\n'),
   '/huge': (res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
-    Readable.from(tenMillionLines()).pipe(res).on('error', () => undefined);
+    Readable.from(tenMillionLines())
+      .pipe(res)
+      .on('error', () => undefined);
   },
   '/declared-huge': (res) => res.writeHead(200, { 'content-length': String(65 * 1024 * 1024) }).write('192.0.2.1\n'),
 };

@@ -112,12 +112,20 @@ export class IpListState {
   }
 
   /** Ids for `next` from `previous` where a block is unchanged, fresh ones for new blocks; gone ones into `deleted`. */
-  private diff<T extends number | bigint>(previous: { starts: T[]; prefixes: number[] }, previousIds: number[], next: { starts: T[]; prefixes: number[] }, deleted: ListedBlock[]): { ids: number[]; added: number } {
+  private diff<T extends number | bigint>(
+    previous: { starts: T[]; prefixes: number[] },
+    previousIds: number[],
+    next: { starts: T[]; prefixes: number[] },
+    deleted: ListedBlock[],
+  ): { ids: number[]; added: number } {
     const ids: number[] = [];
     let added = 0;
     let p = 0;
     for (let n = 0; n < next.starts.length; n++) {
-      while (p < previous.starts.length && (previous.starts[p] < next.starts[n] || (previous.starts[p] === next.starts[n] && previous.prefixes[p] !== next.prefixes[n]))) {
+      while (
+        p < previous.starts.length &&
+        (previous.starts[p] < next.starts[n] || (previous.starts[p] === next.starts[n] && previous.prefixes[p] !== next.prefixes[n]))
+      ) {
         deleted.push({ start: previous.starts[p], prefix: previous.prefixes[p], id: previousIds[p] });
         p++;
       }
@@ -174,5 +182,13 @@ function holds(blocks: CidrBlocks, block: ListedBlock): boolean {
 
 function toDecision(name: string, block: ListedBlock, expiresAtMs: number, now: number): BouncerDecision {
   const single = block.prefix === (typeof block.start === 'number' ? 32 : 128);
-  return { id: block.id, origin: `blocklist:${name}`, type: 'ban', scope: single ? 'Ip' : 'Range', value: formatBlock(block.start, block.prefix), duration: goDuration(expiresAtMs - now), scenario: `blocklist:${name}` };
+  return {
+    id: block.id,
+    origin: `blocklist:${name}`,
+    type: 'ban',
+    scope: single ? 'Ip' : 'Range',
+    value: formatBlock(block.start, block.prefix),
+    duration: goDuration(expiresAtMs - now),
+    scenario: `blocklist:${name}`,
+  };
 }

@@ -17,7 +17,9 @@ function statusMatches(status: number, expected: readonly (number | string)[]): 
 }
 
 function jsonAt(value: unknown, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+  return dotted
+    .split('.')
+    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
 }
 
 function certificateDaysLeft(socket: TLSSocket | undefined): number | null {
@@ -37,7 +39,8 @@ export function probeHttp(module: HttpModule): Promise<ProbeResult> {
         method: module.method,
         headers: { 'user-agent': 'vigil-probe', ...module.headers },
         // A pooled agent would reuse a verified socket for an unverified request and back: only verified ones pool.
-        agent: module.ignoreTlsErrors && url.protocol === 'https:' ? new https.Agent({ rejectUnauthorized: false }) : agents[url.protocol as 'http:' | 'https:'],
+        agent:
+          module.ignoreTlsErrors && url.protocol === 'https:' ? new https.Agent({ rejectUnauthorized: false }) : agents[url.protocol as 'http:' | 'https:'],
         timeout: module.timeoutSeconds * 1000,
       },
       (response) => {
@@ -55,7 +58,8 @@ export function probeHttp(module: HttpModule): Promise<ProbeResult> {
           const status = response.statusCode ?? 0;
           if (!statusMatches(status, module.expectStatus)) return resolve(failed('http_status', `HTTP ${status}`, latencyMs, { status }));
           const body = Buffer.concat(chunks).toString('utf8');
-          if (module.bodyContains !== undefined && !body.includes(module.bodyContains)) return resolve(failed('assertion_failed', `body lacks ${JSON.stringify(module.bodyContains)}`, latencyMs, { status }));
+          if (module.bodyContains !== undefined && !body.includes(module.bodyContains))
+            return resolve(failed('assertion_failed', `body lacks ${JSON.stringify(module.bodyContains)}`, latencyMs, { status }));
           if (module.json) {
             let actual: unknown;
             try {
@@ -63,10 +67,20 @@ export function probeHttp(module: HttpModule): Promise<ProbeResult> {
             } catch {
               return resolve(failed('assertion_failed', 'body is not JSON', latencyMs, { status }));
             }
-            if (actual !== module.json.equals) return resolve(failed('assertion_failed', `${module.json.path} is ${JSON.stringify(actual)}, expected ${JSON.stringify(module.json.equals)}`, latencyMs, { status }));
+            if (actual !== module.json.equals)
+              return resolve(
+                failed('assertion_failed', `${module.json.path} is ${JSON.stringify(actual)}, expected ${JSON.stringify(module.json.equals)}`, latencyMs, {
+                  status,
+                }),
+              );
           }
           if (daysLeft !== null && daysLeft <= module.tlsExpiryDays) {
-            return resolve({ ok: true, latencyMs, message: `HTTP ${status}; certificate expires in ${daysLeft} days`, finding: { kind: 'tls_expiring', message: `TLS certificate expires in ${daysLeft} days`, evidence: { daysLeft } } });
+            return resolve({
+              ok: true,
+              latencyMs,
+              message: `HTTP ${status}; certificate expires in ${daysLeft} days`,
+              finding: { kind: 'tls_expiring', message: `TLS certificate expires in ${daysLeft} days`, evidence: { daysLeft } },
+            });
           }
           resolve({ ok: true, latencyMs, message: `HTTP ${status}` });
         });

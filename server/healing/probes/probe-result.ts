@@ -21,6 +21,7 @@ export const failed = (kind: Finding['kind'], message: string, latencyMs: number
 export function networkFailure(error: NodeJS.ErrnoException, started: number): ProbeResult {
   const elapsed = Math.round(performance.now() - started);
   if (error.code === 'ECONNREFUSED') return failed('connection_refused', 'connection refused', null, { code: error.code });
-  if (error.name === 'TimeoutError' || error.code === 'ETIMEDOUT' || error.message === 'timeout') return failed('timeout', `no answer within ${elapsed} ms`, null, { timeoutMs: elapsed });
+  if (error.name === 'TimeoutError' || error.code === 'ETIMEDOUT' || error.message === 'timeout')
+    return failed('timeout', `no answer within ${elapsed} ms`, null, { timeoutMs: elapsed });
   return failed('probe_failed', error.code ? `${error.code}: ${error.message}` : error.message, null, { code: error.code ?? null });
 }

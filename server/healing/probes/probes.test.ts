@@ -13,7 +13,8 @@ import { LogRing } from '../log-ring';
 
 let tmp: TempDir;
 let server: StubHttpServer;
-const http = (over: Record<string, unknown>) => moduleSchema.parse({ name: 'x', kind: 'http', url: `${server.url}/ok`, timeoutSeconds: 1, ...over }) as HttpModule;
+const http = (over: Record<string, unknown>) =>
+  moduleSchema.parse({ name: 'x', kind: 'http', url: `${server.url}/ok`, timeoutSeconds: 1, ...over }) as HttpModule;
 
 beforeAll(async () => {
   tmp = makeTempDir();
@@ -35,7 +36,10 @@ describe('http probe', () => {
     expect(await probeHttp(http({ url: `${server.url}/teapot` }))).toMatchObject({ ok: false, finding: { kind: 'http_status', evidence: { status: 418 } } });
     expect((await probeHttp(http({ url: `${server.url}/teapot`, expectStatus: [418] }))).ok).toBe(true);
     expect(await probeHttp(http({ bodyContains: 'systems down' }))).toMatchObject({ ok: false, finding: { kind: 'assertion_failed' } });
-    expect(await probeHttp(http({ url: `${server.url}/json`, json: { path: 'db.status', equals: 'ok' } }))).toMatchObject({ ok: false, message: 'db.status is "degraded", expected "ok"' });
+    expect(await probeHttp(http({ url: `${server.url}/json`, json: { path: 'db.status', equals: 'ok' } }))).toMatchObject({
+      ok: false,
+      message: 'db.status is "degraded", expected "ok"',
+    });
     expect(await probeHttp(http({ url: `${server.url}/ok`, json: { path: 'a', equals: 1 } }))).toMatchObject({ ok: false, message: 'body is not JSON' });
   });
 
@@ -47,7 +51,9 @@ describe('http probe', () => {
   it('warns about a certificate that expires soon', async () => {
     const key = tmp.join('key.pem');
     const cert = tmp.join('cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '5', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '5', '-subj', '/CN=127.0.0.1'], {
+      stdio: 'ignore',
+    });
     const tls = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => res.end('ok'));
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
     const port = (tls.address() as AddressInfo).port;

@@ -6,5 +6,8 @@ import type { Router } from '../router';
 
 /** The machine side of the audit trail: the same filters and keyset cursor as the audit page. */
 export function registerAuditRoutes(router: Router, deps: { database: Database }): void {
-  router.add({ ...machineContracts.auditSearch, handler: ({ query }) => searchAuditEvents(deps.database, resolveAuditFilters(query), { cursor: query.cursor, limit: query.limit }) });
+  router.add({
+    ...machineContracts.auditSearch,
+    handler: ({ query }) => searchAuditEvents(deps.database, resolveAuditFilters(query), { cursor: query.cursor, limit: query.limit }),
+  });
 }

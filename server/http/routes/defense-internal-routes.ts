@@ -11,7 +11,15 @@ export function registerDefenseInternalRoutes(router: Router, deps: { defense: D
 
   router.add({
     ...defenseContracts.isolateSource,
-    handler: ({ body }) => defense.isolations.isolate({ source: body.source, reason: body.reason, actor: body.actor, authority: body.role, origin: 'manual', durationMs: body.indefinite ? null : body.duration }),
+    handler: ({ body }) =>
+      defense.isolations.isolate({
+        source: body.source,
+        reason: body.reason,
+        actor: body.actor,
+        authority: body.role,
+        origin: 'manual',
+        durationMs: body.indefinite ? null : body.duration,
+      }),
   });
 
   router.add({ ...defenseContracts.restoreSource, handler: ({ body }) => defense.isolations.restore(body) });
@@ -43,7 +51,8 @@ export function registerDefenseInternalRoutes(router: Router, deps: { defense: D
   router.add({
     ...defenseContracts.disallowSource,
     handler: async ({ body }) => {
-      if (!(await defense.disallow(body))) throw new HttpError(404, 'not_found', `${body.source} is not an operator allowlist entry (entries from the config file are edited there)`);
+      if (!(await defense.disallow(body)))
+        throw new HttpError(404, 'not_found', `${body.source} is not an operator allowlist entry (entries from the config file are edited there)`);
       return { allowlist: defense.allowlist.entries() };
     },
   });

@@ -21,14 +21,25 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
   router.add({
     ...defenseContracts.isolate,
     handler: ({ principal, body }) =>
-      defense.isolations.isolate({ source: body.source, reason: body.reason, actor: actorOf(principal), authority: principal.role, origin: 'manual', durationMs: body.indefinite ? null : body.duration }),
+      defense.isolations.isolate({
+        source: body.source,
+        reason: body.reason,
+        actor: actorOf(principal),
+        authority: principal.role,
+        origin: 'manual',
+        durationMs: body.indefinite ? null : body.duration,
+      }),
   });
 
   router.add({
     ...defenseContracts.release,
-    handler: ({ principal, params, body = restoreRequestSchema.parse({}) }) => defense.isolations.restore({ source: params.source, actor: actorOf(principal), reason: body.reason }),
+    handler: ({ principal, params, body = restoreRequestSchema.parse({}) }) =>
+      defense.isolations.restore({ source: params.source, actor: actorOf(principal), reason: body.reason }),
   });
 
   // CrowdSec bouncers send their key as X-Api-Key, which the router's token check accepts.
-  router.add({ ...defenseContracts.decisionStream, handler: ({ principal, query }) => new SerializedJson(defense.stream.pollJson(principal.id, query.startup)) });
+  router.add({
+    ...defenseContracts.decisionStream,
+    handler: ({ principal, query }) => new SerializedJson(defense.stream.pollJson(principal.id, query.startup)),
+  });
 }

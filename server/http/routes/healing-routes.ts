@@ -68,5 +68,8 @@ export function registerHealingRoutes(router: Router, deps: { healing: HealingSe
   router.add({ ...healingContracts.pause, handler: ({ params, body }) => healing.engine.pause(moduleName(params), body.actor.name, body.reason) });
   router.add({ ...healingContracts.resume, handler: ({ params, body }) => healing.engine.resume(moduleName(params), body.actor.name, body.reason) });
   router.add({ ...healingContracts.restart, handler: ({ params, body }) => healing.engine.restartNow(moduleName(params), body.actor.name, body.reason) });
-  router.add({ ...healingContracts.decideApproval, handler: ({ params, body }) => healing.engine.decideApproval(moduleName(params), body.approve, body.actor.name) });
+  router.add({
+    ...healingContracts.decideApproval,
+    handler: ({ params, body }) => healing.engine.decideApproval(moduleName(params), body.approve, body.actor.name),
+  });
 }

@@ -25,7 +25,11 @@ export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): voi
     handler: async () => {
       const cluster = deps.cluster?.() ?? null;
       const snapshot = deps.monitor.current();
-      const verdict = snapshot ? { score: snapshot.score, degradation: deps.monitor.currentLevel() } : cluster?.role === 'standby' ? await deps.leaderHealth?.() : null;
+      const verdict = snapshot
+        ? { score: snapshot.score, degradation: deps.monitor.currentLevel() }
+        : cluster?.role === 'standby'
+          ? await deps.leaderHealth?.()
+          : null;
       const database = deps.audit.status();
       return {
         status: database.ok ? ('ok' as const) : ('degraded' as const),

@@ -16,7 +16,10 @@ export function registerRecoveryRoutes(router: Router, deps: { recovery: Recover
 
   router.add({ ...recoveryContracts.overview, handler: () => recovery.overview() });
   router.add({ ...recoveryContracts.createSnapshot, handler: ({ body }) => recovery.create(body) });
-  router.add({ ...recoveryContracts.verifySnapshot, handler: async ({ params, body }) => (await recovery.verify({ ref: snapshotRef(params), actor: body.actor })).summary });
+  router.add({
+    ...recoveryContracts.verifySnapshot,
+    handler: async ({ params, body }) => (await recovery.verify({ ref: snapshotRef(params), actor: body.actor })).summary,
+  });
   router.add({ ...recoveryContracts.restoreSnapshot, handler: ({ params, body }) => recovery.restore({ ref: snapshotRef(params), ...body }) });
   router.add({ ...recoveryContracts.diffSnapshot, handler: ({ params, query }) => recovery.diff({ ref: snapshotRef(params), against: query.against }) });
   router.add({ ...recoveryContracts.settleRestore, handler: ({ body }) => recovery.settle(body) });

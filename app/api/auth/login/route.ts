@@ -19,7 +19,15 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
   const attempt = await web.throttle.begin(body.username, ip);
   if (!attempt.allowed) {
     const wait = attempt.retryAfterSeconds;
-    await recordWebEvent(web, { type: 'auth.login_throttled', severity: 'warning', actor: actorOf({ kind: 'user', name: body.username }), action: 'sign in refused: too many failures', module: 'web', source: ip, method: 'password' });
+    await recordWebEvent(web, {
+      type: 'auth.login_throttled',
+      severity: 'warning',
+      actor: actorOf({ kind: 'user', name: body.username }),
+      action: 'sign in refused: too many failures',
+      module: 'web',
+      source: ip,
+      method: 'password',
+    });
     throw new HttpError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, { 'retry-after': String(wait) });
   }
 
@@ -27,7 +35,8 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
   const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, body.password) : (await burnPasswordCheck(body.password), false);
   if (!user || !valid) {
     // Best effort: the worker's brute-force detectors see Vigil's own sign-in failures too.
-    if (ip !== 'unknown') void web.worker.reportSignals([{ kind: 'auth_failure', source: ip, user: body.username, path: '/api/auth/login', status: 401 }]).catch(() => undefined);
+    if (ip !== 'unknown')
+      void web.worker.reportSignals([{ kind: 'auth_failure', source: ip, user: body.username, path: '/api/auth/login', status: 401 }]).catch(() => undefined);
     await recordWebEvent(web, {
       type: 'auth.login_failed',
       severity: 'warning',
@@ -44,6 +53,14 @@ export const POST = publicFormRoute(loginSchema, async ({ request, web, body }) 
   await attempt.succeeded();
   await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request, web) });
   await recordLogin(web.database.prisma, user.id, new Date());
-  await recordWebEvent(web, { type: 'auth.login_succeeded', severity: 'info', actor: actorOf({ kind: 'user', name: user.username }), action: 'sign in', module: 'web', source: ip, method: 'password' });
+  await recordWebEvent(web, {
+    type: 'auth.login_succeeded',
+    severity: 'info',
+    actor: actorOf({ kind: 'user', name: user.username }),
+    action: 'sign in',
+    module: 'web',
+    source: ip,
+    method: 'password',
+  });
   return Response.json({ user: { id: user.id, username: user.username, role: user.role } });
 });

@@ -9,7 +9,15 @@ export const POST = apiRoute({
   async handler({ web, principal, request }) {
     // An API token has no session to end; only a signed-in person's cookie is cleared.
     if (principal.kind === 'user') await finishSession(web);
-    await recordWebEvent(web, { type: 'auth.logout', severity: 'info', actor: actorOf(principal), action: 'sign out', module: 'web', source: requestAddress(request, web), method: 'session' });
+    await recordWebEvent(web, {
+      type: 'auth.logout',
+      severity: 'info',
+      actor: actorOf(principal),
+      action: 'sign out',
+      module: 'web',
+      source: requestAddress(request, web),
+      method: 'session',
+    });
     return { ok: true };
   },
 });

@@ -20,11 +20,28 @@ export const POST = publicFormRoute(setupSchema, async ({ request, web, body }) 
     user = await completeSetup(web.database.prisma, body.token, body.username, body.password);
   } catch (error) {
     if (error instanceof SetupError) {
-      await recordWebEvent(web, { type: 'auth.setup_failed', severity: 'warning', actor: 'anonymous', action: 'first administrator set-up refused', module: 'web', source: ip, method: 'setup link', reason: error.message });
+      await recordWebEvent(web, {
+        type: 'auth.setup_failed',
+        severity: 'warning',
+        actor: 'anonymous',
+        action: 'first administrator set-up refused',
+        module: 'web',
+        source: ip,
+        method: 'setup link',
+        reason: error.message,
+      });
     }
     throw error;
   }
   await beginSession(web, { userId: user.id, ip, userAgent: request.headers.get('user-agent'), secureRequest: isSecureRequest(request, web) });
-  await recordWebEvent(web, { type: 'auth.admin_created', severity: 'notice', actor: actorOf({ kind: 'user', name: user.username }), action: 'create first administrator', module: 'web', source: ip, method: 'setup link' });
+  await recordWebEvent(web, {
+    type: 'auth.admin_created',
+    severity: 'notice',
+    actor: actorOf({ kind: 'user', name: user.username }),
+    action: 'create first administrator',
+    module: 'web',
+    source: ip,
+    method: 'setup link',
+  });
   return Response.json({ user: { id: user.id, username: user.username, role: user.role } });
 });

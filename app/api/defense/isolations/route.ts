@@ -9,5 +9,12 @@ export const POST = apiRoute({
   body: isolateRequestSchema,
   // The schema turned the duration into milliseconds; the worker reads a number as seconds.
   handler: ({ web, principal, body }) =>
-    web.worker.isolateSource({ source: body.source, reason: body.reason, indefinite: body.indefinite, duration: body.duration === undefined ? undefined : body.duration / 1000, actor: actorOf(principal), role: principal.role }),
+    web.worker.isolateSource({
+      source: body.source,
+      reason: body.reason,
+      indefinite: body.indefinite,
+      duration: body.duration === undefined ? undefined : body.duration / 1000,
+      actor: actorOf(principal),
+      role: principal.role,
+    }),
 });

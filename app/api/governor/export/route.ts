@@ -7,7 +7,11 @@ export const GET = apiRoute({
   handler: async ({ web }) => {
     const governor = await web.worker.governor();
     return new Response(`${JSON.stringify({ exportedAt: new Date().toISOString(), ...governor }, null, 2)}\n`, {
-      headers: { 'content-type': 'application/json; charset=utf-8', 'content-disposition': 'attachment; filename="vigil-governor.json"', 'cache-control': 'no-store' },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': 'attachment; filename="vigil-governor.json"',
+        'cache-control': 'no-store',
+      },
     });
   },
 });

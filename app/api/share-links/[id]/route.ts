@@ -9,7 +9,16 @@ export const DELETE = apiRoute({
   authorize: canOperate,
   async handler({ web, principal, params, request }) {
     if (!(await revokeShareLink(web.database.prisma, params.id, new Date()))) throw new HttpError(404, 'not_found', 'no active link with that id');
-    await recordWebEvent(web, { type: 'share.revoked', severity: 'notice', actor: actorOf(principal), action: 'revoke share link', module: 'web', resource: `share:${params.id}`, source: requestAddress(request, web), method: 'operator action' });
+    await recordWebEvent(web, {
+      type: 'share.revoked',
+      severity: 'notice',
+      actor: actorOf(principal),
+      action: 'revoke share link',
+      module: 'web',
+      resource: `share:${params.id}`,
+      source: requestAddress(request, web),
+      method: 'operator action',
+    });
     return { ok: true };
   },
 });

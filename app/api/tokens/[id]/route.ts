@@ -9,7 +9,16 @@ export const DELETE = apiRoute({
   authorize: canAdminister,
   async handler({ web, principal, params, request }) {
     if (!(await revokeApiToken(web.database.prisma, params.id))) throw new HttpError(404, 'not_found', 'no active token with that id');
-    await recordWebEvent(web, { type: 'token.revoked', severity: 'notice', actor: actorOf(principal), action: 'revoke API token', module: 'web', resource: `token:${params.id}`, source: requestAddress(request, web), method: 'operator action' });
+    await recordWebEvent(web, {
+      type: 'token.revoked',
+      severity: 'notice',
+      actor: actorOf(principal),
+      action: 'revoke API token',
+      module: 'web',
+      resource: `token:${params.id}`,
+      source: requestAddress(request, web),
+      method: 'operator action',
+    });
     return { ok: true };
   },
 });

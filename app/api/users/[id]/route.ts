@@ -19,8 +19,23 @@ export const PATCH = apiRoute({
   body: changeSchema,
   async handler({ web, principal, body, params, request }) {
     const user = await changeUser(web.database.prisma, params.id, body);
-    const what = [body.role && `role → ${body.role}`, body.disabled !== undefined && (body.disabled ? 'disabled' : 'enabled'), body.password && 'password reset'].filter(Boolean).join(', ');
-    await recordWebEvent(web, { type: 'user.changed', severity: 'notice', actor: actorOf(principal), action: `change user ${user.username}: ${what}`, module: 'web', resource: `user:${user.username}`, source: requestAddress(request, web), method: 'operator action' });
+    const what = [
+      body.role && `role → ${body.role}`,
+      body.disabled !== undefined && (body.disabled ? 'disabled' : 'enabled'),
+      body.password && 'password reset',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    await recordWebEvent(web, {
+      type: 'user.changed',
+      severity: 'notice',
+      actor: actorOf(principal),
+      action: `change user ${user.username}: ${what}`,
+      module: 'web',
+      resource: `user:${user.username}`,
+      source: requestAddress(request, web),
+      method: 'operator action',
+    });
     return { user };
   },
 });
