@@ -169,7 +169,6 @@ describe('WorkerClient', () => {
     );
     expect(error.message).toBe('the worker is not reachable (timed out)');
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(server.requests).toHaveLength(1);
   });
 
