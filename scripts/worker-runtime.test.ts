@@ -31,8 +31,9 @@ describe('the worker runtime settings', () => {
     expect(args.at(-1)).toMatch(/dist[\\/]worker\.mjs$/);
   });
 
-  it('set glibc arenas to two unless the operator chose a number', () => {
-    expect(workerEnv({ PATH: '/usr/bin' })).toEqual({ PATH: '/usr/bin', MALLOC_ARENA_MAX: '2' });
-    expect(workerEnv({ MALLOC_ARENA_MAX: '8' })).toEqual({ MALLOC_ARENA_MAX: '8' });
+  it("set glibc's malloc (two arenas, fixed trim and mmap thresholds) unless the operator chose a value", () => {
+    const malloc = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TOP_PAD_: '0' };
+    expect(workerEnv({ PATH: '/usr/bin' })).toEqual({ PATH: '/usr/bin', ...malloc });
+    expect(workerEnv({ MALLOC_ARENA_MAX: '8', MALLOC_TOP_PAD_: '65536' })).toEqual({ ...malloc, MALLOC_ARENA_MAX: '8', MALLOC_TOP_PAD_: '65536' });
   });
 });

@@ -6,7 +6,7 @@ import type { IncidentSummary } from '@/lib/healing/incident';
 import type { IntegrityFinding } from '@/lib/integrity/integrity-status';
 import type { ConfigStatus } from '@/lib/config/config-status';
 import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '@/lib/defense/defense-types';
-import { Server } from 'socket.io';
+import type { Server } from 'socket.io';
 import type { createAdapter as CreatePostgresAdapter } from '@socket.io/postgres-adapter';
 import type { Pool } from 'pg';
 import type { ChainedAuditEvent, AuditAppended } from '@/lib/audit/types';
@@ -38,8 +38,20 @@ const DEFAULT_BINDING_CHECK_MS = 1000;
 const requireFromHere = createRequire(import.meta.url);
 const loadPostgresAdapter = () => (requireFromHere('@socket.io/postgres-adapter') as { createAdapter: typeof CreatePostgresAdapter }).createAdapter;
 
+// socket.io itself (2.5 MiB of heap) is required by the first live server, which the worker
+// creates when the first dashboard connects (lazy-live-server.ts). Synchronous, so that very
+// request is answered in the same turn.
+let socketIoLoaded = false;
+function loadSocketIo(): typeof Server {
+  const { Server: SocketIoServer } = requireFromHere('socket.io') as { Server: typeof Server };
+  socketIoLoaded = true;
+  return SocketIoServer;
+}
+
+/** Whether this process has loaded socket.io: false in a worker no dashboard has connected to. */
+export const isSocketIoLoaded = () => socketIoLoaded;
+
 export interface LiveServer {
-  io: LiveIo;
   emitHealth(snapshot: HealthSnapshot): void;
   emitDegradation(change: DegradationChange): void;
   emitAudit(events: ChainedAuditEvent[]): void;
@@ -56,7 +68,7 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-export function createLiveServer(options: {
+export interface LiveServerOptions {
   httpServer: HttpServer;
   secret: string;
   log: Logger;
@@ -66,8 +78,11 @@ export function createLiveServer(options: {
   /** Which of these sessions and tokens are still in force (signed out, disabled or revoked ones are not). */
   bindingsInForce: (bindings: LiveBinding[]) => Promise<Set<LiveBinding>>;
   bindingCheckMs?: number;
-}): LiveServer {
-  const io: LiveIo = new Server(options.httpServer, {
+}
+
+export function createLiveServer(options: LiveServerOptions): LiveServer & { io: LiveIo } {
+  const SocketIoServer = loadSocketIo();
+  const io: LiveIo = new SocketIoServer(options.httpServer, {
     // The token in the handshake is the credential (no cookies), so any origin may connect with one.
     cors: { origin: true, credentials: false },
     serveClient: false,

@@ -6,7 +6,8 @@ import type { Cluster } from '../ha';
 import type { HealthMonitor } from '../health/health-monitor';
 import type { Logger } from '../log';
 import type { LiveOutlet } from './live-outlet';
-import { createLiveServer } from './live-server';
+import { createLazyLiveServer, type LazyLiveServer } from './lazy-live-server';
+import type { LiveServer } from './live-server';
 
 export interface LiveDeps {
   httpServer: Server;
@@ -19,16 +20,24 @@ export interface LiveDeps {
   outlet: LiveOutlet;
 }
 
-/** socket.io on the worker's port: the dashboards' live feed (fanned out to every replica's clients through PostgreSQL). */
+/**
+ * socket.io on the worker's port: the dashboards' live feed (fanned out to every replica's clients
+ * through PostgreSQL). The socket server is created by the first dashboard that connects; until
+ * then the outlet drops what capabilities announce.
+ */
 export function startLive({ httpServer, env, log, database, monitor, cluster, outlet }: LiveDeps) {
-  const live = createLiveServer({
-    httpServer,
-    secret: env.secret,
-    log,
-    currentHealth: () => monitor.current(),
-    fanOutPool: cluster?.pool,
-    bindingsInForce: (bindings) => liveBindingsInForce(database.prisma, bindings),
-  });
-  outlet.attach(live);
-  return { live, close: () => live.close() };
+  const server = createLazyLiveServer(
+    {
+      httpServer,
+      secret: env.secret,
+      log,
+      currentHealth: () => monitor.current(),
+      fanOutPool: cluster?.pool,
+      bindingsInForce: (bindings) => liveBindingsInForce(database.prisma, bindings),
+    },
+    (created) => outlet.attach(created),
+  );
+  // Announcing through the outlet reaches the socket server once it exists.
+  const live: LiveServer & LazyLiveServer = { ...outlet, ...server };
+  return { live, close: () => server.close() };
 }
