@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import { AuditSpool } from './spool';
 import { toPendingEvent, unchainableReason } from './pending-event';
 import { dbErrorMessage, isDatabaseUnavailable } from '../db/db-error';
+import { DatabaseHealth } from './database-health';
 import { appendDeadLetters } from './dead-letter';
 import { commitIsolatingPoison, type IsolatedCommit, type Poisoned } from './poison-isolation';
 
@@ -47,15 +48,8 @@ export class AuditWriter {
   private flushing: Promise<void> | null = null;
   private readonly spool: AuditSpool;
   readonly deadLetterFile: string;
-  private dbOk = true;
-  /** A retry is due: try the database again, but report it healthy only once a commit succeeds. */
-  private retryDue = false;
-  private lastError: string | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private retryDelay: number;
+  private readonly dbHealth: DatabaseHealth;
   private closed = false;
-  /** Logged once when it starts and once when it ends, not at every retry. */
-  private outage = false;
   /** The last head this writer committed; a stale one only costs a retry in appendAuditBatch. */
   private head: ChainHead | undefined;
   /** Survives a failed commit, so spooled events record where the chain stood. */
@@ -64,7 +58,13 @@ export class AuditWriter {
   constructor(private readonly options: AuditWriterOptions) {
     this.spool = new AuditSpool(options.spoolFile);
     this.deadLetterFile = options.deadLetterFile ?? path.join(path.dirname(options.spoolFile), 'audit-dead-letter.ndjson');
-    this.retryDelay = options.retryBaseMs ?? 250;
+    this.dbHealth = new DatabaseHealth({
+      log: options.log,
+      spooled: () => this.spool.size,
+      onRetryDue: () => this.schedule(),
+      retryBaseMs: options.retryBaseMs,
+      retryMaxMs: options.retryMaxMs,
+    });
   }
 
   /** Loads what a previous run left in the spool and tries to commit it. */
@@ -103,26 +103,22 @@ export class AuditWriter {
   }
 
   status(): DatabaseStatus {
-    return { ok: this.dbOk, pendingEvents: this.queue.length + this.spool.size, lastError: this.lastError };
+    return { ok: this.dbHealth.ok, pendingEvents: this.queue.length + this.spool.size, lastError: this.dbHealth.lastError };
   }
 
   /** Resolves when everything queued so far has been committed or spooled. */
   async flush(): Promise<void> {
-    while (this.flushing || this.queue.length > 0 || (this.mayTry && this.spool.size > 0)) {
+    while (this.flushing || this.queue.length > 0 || (this.dbHealth.mayTry && this.spool.size > 0)) {
       if (!this.flushing) this.flushing = this.runFlush();
       await this.flushing;
-      if (!this.mayTry) break;
+      if (!this.dbHealth.mayTry) break;
     }
   }
 
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-  }
-
-  private get mayTry(): boolean {
-    return this.dbOk || this.retryDue;
+    this.dbHealth.close();
   }
 
   /** Starts a flush unless one is running; the running one picks up whatever is queued. */
@@ -137,9 +133,9 @@ export class AuditWriter {
     try {
       do {
         // Older, spooled events go first, also when the database returns under steady load.
-        if (this.mayTry && this.spool.size > 0) await this.drainSpool();
+        if (this.dbHealth.mayTry && this.spool.size > 0) await this.drainSpool();
         if (this.queue.length > 0) await this.commitOrSpool(this.queue.splice(0, max));
-      } while (this.queue.length > 0 || (this.mayTry && this.spool.size > 0));
+      } while (this.queue.length > 0 || (this.dbHealth.mayTry && this.spool.size > 0));
     } finally {
       this.flushing = null;
       if (this.queue.length > 0) this.schedule();
@@ -148,7 +144,7 @@ export class AuditWriter {
 
   private async commitOrSpool(batch: Waiting[]): Promise<void> {
     let waiting = batch;
-    if (this.mayTry) {
+    if (this.dbHealth.mayTry) {
       try {
         const outcome = await this.commitIsolating(batch.map((w) => w.event));
         const byId = new Map(batch.map((w) => [w.event.eventId, w]));
@@ -203,10 +199,10 @@ export class AuditWriter {
         }
       }
       await this.spool.clear();
-      this.markHealthy();
+      this.dbHealth.markHealthy();
       this.options.log.info({ events: remaining.length, quarantined: invalid.length }, 'audit spool drained into the database');
     } catch (error) {
-      this.markFailed(error);
+      this.dbHealth.markFailed(error);
     }
   }
 
@@ -219,8 +215,8 @@ export class AuditWriter {
     });
     this.notify(outcome.committed);
     await this.quarantine(outcome.poisoned);
-    if (outcome.outage) this.markFailed(outcome.outage.error);
-    else this.markHealthy();
+    if (outcome.outage) this.dbHealth.markFailed(outcome.outage.error);
+    else this.dbHealth.markHealthy();
     return outcome;
   }
 
@@ -277,32 +273,5 @@ export class AuditWriter {
     } catch (error) {
       this.options.log.error({ err: error }, 'audit commit listener failed');
     }
-  }
-
-  private markHealthy(): void {
-    if (this.outage) this.options.log.info({ pending: this.spool.size }, 'database is reachable again');
-    this.outage = false;
-    this.dbOk = true;
-    this.retryDue = false;
-    this.lastError = null;
-    this.retryDelay = this.options.retryBaseMs ?? 250;
-  }
-
-  private markFailed(error: unknown): void {
-    const message = dbErrorMessage(error);
-    if (!this.outage) this.options.log.error({ err: message }, 'database rejected an audit append; spooling until it returns');
-    this.outage = true;
-    this.dbOk = false;
-    this.retryDue = false;
-    this.lastError = message;
-    if (this.retryTimer || this.closed) return;
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryMaxMs ?? 10_000);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.retryDue = true;
-      this.schedule();
-    }, delay);
-    this.retryTimer.unref();
   }
 }

@@ -4,7 +4,6 @@ import type { SecuritySignal, SignalSink } from '@/lib/defense/signals';
 import type { AuditWriter } from '../audit';
 import type { Database } from '../db/client';
 import type { Logger } from '../log';
-import { deleteAllowEntry, listAllowEntries, upsertAllowEntry } from '../queries/defense';
 import { Allowlist } from './allowlist';
 import { Blocklist } from './blocklist';
 import { DecisionStream } from './decision-stream';
@@ -12,6 +11,7 @@ import { IpListState } from './ip-lists/ip-list-state';
 import { DefenseModeController } from './defense-mode';
 import { Detectors } from './detectors';
 import { Isolations } from './isolations';
+import { OperatorAllowlist } from './operator-allowlist';
 import { respondToOverflow, type ThreatResponseDeps } from './threat-response';
 import { IsolationPolicy } from './isolation-policy';
 import { SourceResolver } from './source-resolver';
@@ -60,6 +60,7 @@ export class DefenseService {
   readonly resolver: SourceResolver;
   private readonly detectors: Detectors;
   private readonly threatResponse: ThreatResponseDeps;
+  private readonly operatorAllowlist: OperatorAllowlist;
   private timer: NodeJS.Timeout | null = null;
   /** Set on a standby: its signals go to the leader's detectors instead of its own. */
   private relay: SignalSink | null = null;
@@ -99,6 +100,12 @@ export class DefenseService {
     this.detectors = new Detectors(defense().scenarios, () => (this.modes.current === 'NORMAL' ? 1 : defense().elevated.capacityFactor), options.host);
     this.resolver = new SourceResolver(options.config().trustedProxies);
     this.allowlist.setConfigEntries(options.config().allowlist);
+    this.operatorAllowlist = new OperatorAllowlist({
+      database: options.database,
+      audit: options.audit,
+      allowlist: this.allowlist,
+      onChange: () => options.onAllowlist?.(),
+    });
   }
 
   get mode(): DefenseMode {
@@ -131,11 +138,8 @@ export class DefenseService {
   }
 
   /** Operators' allowlist entries from the database: at start, and after a restore of Vigil's state. */
-  async reloadAllowlist(): Promise<void> {
-    const rows = await listAllowEntries(this.options.database.prisma);
-    this.allowlist.replaceUiEntries(
-      rows.map((row) => ({ source: row.source, origin: 'ui' as const, reason: row.reason, createdBy: row.createdBy, createdAt: row.createdAt.toISOString() })),
-    );
+  reloadAllowlist(): Promise<void> {
+    return this.operatorAllowlist.reload();
   }
 
   /**
@@ -241,38 +245,12 @@ export class DefenseService {
   /** The SignalSink handed to producers in other folders (log tailer, ingest). */
   readonly sink: SignalSink = (signal) => this.signal(signal);
 
-  async allow(input: { source: string; reason: string; actor: string }): Promise<void> {
-    await upsertAllowEntry(this.options.database.prisma, { source: input.source, reason: input.reason, createdBy: input.actor });
-    this.allowlist.setUiEntry({ source: input.source, origin: 'ui', reason: input.reason, createdBy: input.actor, createdAt: new Date().toISOString() });
-    this.options.onAllowlist?.();
-    await this.options.audit.append({
-      type: 'defense.allowlisted',
-      severity: 'notice',
-      actor: input.actor,
-      action: `allowlist ${input.source}`,
-      module: 'defense',
-      resource: input.source,
-      reason: input.reason,
-      method: 'operator',
-    });
+  allow(input: { source: string; reason: string; actor: string }): Promise<void> {
+    return this.operatorAllowlist.allow(input);
   }
 
-  async disallow(input: { source: string; reason: string; actor: string }): Promise<boolean> {
-    const removed = await deleteAllowEntry(this.options.database.prisma, input.source);
-    this.allowlist.removeUiEntry(input.source);
-    this.options.onAllowlist?.();
-    if (removed)
-      await this.options.audit.append({
-        type: 'defense.allowlist_removed',
-        severity: 'notice',
-        actor: input.actor,
-        action: `remove ${input.source} from the allowlist`,
-        module: 'defense',
-        resource: input.source,
-        reason: input.reason,
-        method: 'operator',
-      });
-    return removed;
+  disallow(input: { source: string; reason: string; actor: string }): Promise<boolean> {
+    return this.operatorAllowlist.disallow(input);
   }
 
   overview(now = Date.now()): DefenseOverview {

@@ -1,6 +1,5 @@
 import type { IncidentNotification, IncidentSummary } from '@/lib/healing/incident';
 import type { ModuleDefinition, ModuleState } from '@/lib/healing/module-schema';
-import type { Finding } from '@/lib/healing/diagnosis';
 import { backoffMs } from '@/lib/healing/recovery-plan';
 import type { EscalationPolicy } from '@/lib/healing/escalation';
 import { inMaintenance } from '@/lib/healing/maintenance';
@@ -8,7 +7,6 @@ import type { AuditEventInput } from '@/lib/audit/types';
 import type { Database } from '../db/client';
 import type { Logger } from '../log';
 import { readRecentRestarts } from '../queries/module-restarts';
-import { exitFinding } from './detectors';
 import { escalateOpenIncidents } from './escalation-tick';
 import { HealingError } from './healing-error';
 import { IncidentManager } from './incident-manager';
@@ -18,12 +16,11 @@ import { ModuleStats } from './module-stats';
 import { IncidentIntake } from './incident-intake';
 import { probeModule } from './probe-module';
 import { ProbePacer } from './probe-pacer';
-import type { ProbeResult } from './probes/probe-result';
-import { classifyProbe } from './probe-classification';
+import { ProbeOutcomes } from './probe-outcomes';
 import { stateChangedEvent } from './module-state-event';
 import { RecoveryRunner } from './recovery-runner';
-import { autoRestartAllowed, LONGEST_RESET_MS } from './restart-budget';
-import { SupervisedProcess, STOP_GRACE_MS, type ProcessExit } from './supervisor';
+import { LONGEST_RESET_MS } from './restart-budget';
+import { SupervisedProcess, STOP_GRACE_MS } from './supervisor';
 import { orphanFinding, stopOrphans, type StoppedOrphan } from './orphans';
 import type { ProcessRecords } from './process-records';
 import { ThrottledEmit } from './throttled-emit';
@@ -62,6 +59,7 @@ export class HealingEngine {
   private readonly recovery: RecoveryRunner;
   readonly pacer: ProbePacer;
   private readonly intake: IncidentIntake;
+  private readonly outcomes: ProbeOutcomes;
   private closed = false;
   private started = false;
   /** Restarts before this worker started, per module, from the audit trail; read once by the first reconcile. */
@@ -95,6 +93,15 @@ export class HealingEngine {
       reprobe: (runtime, delayMs) => this.schedule(runtime, delayMs),
       changed: () => this.modulesEmit?.request(),
     });
+    this.outcomes = new ProbeOutcomes({
+      stats: this.stats,
+      intake: this.intake,
+      recovery: this.recovery,
+      runtime: (name) => this.runtimes.get(name),
+      setState: (runtime, state, reason, at) => this.setState(runtime, state, reason, at),
+      onProbe: (module, latencyMs) => options.onProbe?.(module, latencyMs),
+      closed: () => this.closed,
+    });
     this.modulesEmit = options.onModules ? new ThrottledEmit(MODULES_EMIT_MS, () => options.onModules?.(this.list())) : null;
   }
 
@@ -113,7 +120,7 @@ export class HealingEngine {
       incidents: this.incidents,
       runtime: (name: string) => this.runtimes.get(name),
       policy: this.options.escalation,
-      act: (runtime: ModuleRuntime, incident: IncidentSummary) => this.recovery.act(runtime, incident, this.dependenciesDown(runtime)),
+      act: (runtime: ModuleRuntime, incident: IncidentSummary) => this.recovery.act(runtime, incident, this.outcomes.dependenciesDown(runtime)),
     };
     this.escalationTimer = setInterval(() => void escalateOpenIncidents(escalation), ESCALATION_TICK_MS);
     this.escalationTimer.unref();
@@ -137,13 +144,13 @@ export class HealingEngine {
       if (definition.kind === 'process') {
         runtime.supervisor = new SupervisedProcess(definition, {
           searchPath: this.options.searchPath,
-          onExit: (exit) => void this.onProcessExit(runtime, exit),
+          onExit: (exit) => void this.outcomes.processExited(runtime, exit),
           records: this.options.processRecords,
         });
         await runtime.supervisor.start().catch((error: unknown) => runtime.supervisor?.logs.note(`could not start: ${(error as Error).message}`));
         const orphan = this.stoppedOrphans.get(name);
         this.stoppedOrphans.delete(name);
-        if (orphan) await this.onFailure(runtime, [orphanFinding(orphan)], orphan.at);
+        if (orphan) await this.outcomes.failed(runtime, [orphanFinding(orphan)], orphan.at);
       }
       this.schedule(runtime, this.pacer.firstDelayMs(definition));
     }
@@ -186,56 +193,7 @@ export class HealingEngine {
       runtime,
       retry ? Math.min(next, backoffMs({ attempt: runtime.consecutiveFailures, initialMs: 500, maxMs: definition.intervalSeconds * 1000 })) : next,
     );
-    await this.handleResult(runtime, result, Date.now());
-  }
-
-  private async handleResult(runtime: ModuleRuntime, result: ProbeResult, at: number): Promise<void> {
-    runtime.remember(result, at);
-    this.stats.record(runtime.name, result, at);
-    if (result.latencyMs !== null) this.options.onProbe?.(runtime.name, result.latencyMs);
-    const verdict = classifyProbe(runtime, result, at);
-    switch (verdict.kind) {
-      case 'recovered':
-        runtime.window.reset();
-        await this.setState(runtime, 'up', verdict.message, at);
-        return this.intake.recovered(runtime, at);
-      case 'up':
-        await this.setState(runtime, 'up', verdict.message, at);
-        runtime.lastHealthyAt = at;
-        return;
-      case 'degraded':
-        await this.setState(runtime, 'degraded', verdict.findings[0].message, at);
-        return this.onFailure(runtime, verdict.findings, at);
-      case 'down':
-        await this.setState(runtime, 'down', verdict.message, at);
-        return this.onFailure(runtime, verdict.findings, at);
-      default:
-        return;
-    }
-  }
-
-  /** A supervised process died: no need to wait for a probe or a threshold. */
-  private async onProcessExit(runtime: ModuleRuntime, exit: ProcessExit): Promise<void> {
-    if (this.closed || runtime.paused) return;
-    const definition = runtime.definition as Extract<ModuleDefinition, { kind: 'process' }>;
-    const finding = exitFinding(exit);
-    runtime.firstFailureAt ??= exit.at;
-    runtime.consecutiveFailures = Math.max(runtime.consecutiveFailures + 1, definition.failureThreshold);
-    runtime.remember({ ok: false, latencyMs: null, message: finding.message, finding }, exit.at);
-    await this.setState(runtime, 'down', finding.message, exit.at);
-    if (!autoRestartAllowed(runtime)) return;
-    await this.onFailure(runtime, [finding], exit.at);
-  }
-
-  private dependenciesDown(runtime: ModuleRuntime): string[] {
-    return runtime.definition.dependsOn.filter((name) => this.runtimes.get(name)?.state === 'down');
-  }
-
-  private async onFailure(runtime: ModuleRuntime, findings: Finding[], at: number): Promise<void> {
-    if (inMaintenance(runtime.definition.maintenance, new Date(at))) return this.setState(runtime, 'maintenance', 'in a maintenance window', at);
-    const down = this.dependenciesDown(runtime);
-    const incident = await this.intake.admit(runtime, findings, at, down);
-    if (incident) await this.recovery.act(runtime, incident, down);
+    await this.outcomes.probed(runtime, result, Date.now());
   }
 
   /** An operator's answer to a pending action: approved runs it now, rejected hands it to people. */

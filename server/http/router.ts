@@ -2,14 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodType } from 'zod';
 import type { AppError } from '@/lib/errors';
 import { describeIssues, HttpError } from '@/lib/http-error';
-import { isStorableText, parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
+import { parseJsonBody, refuseUnstorableQuery } from '@/lib/json-body';
 import type { Logger } from '../log';
 import type { HttpMethod, RouteContract } from '../contracts/route-contract';
 import { responseChecksByDefault } from '../env/response-checks';
 import { authenticateCaller, type CallerOf, type RouteAuth, type RouteAuthenticators } from './auth';
 import { answerError } from './error-answer';
+import { decodeParam, parseQuery, parseTarget, readBody, readBodyBytes } from './request-input';
 
-export { HttpError };
+export { HttpError, readBodyBytes };
 
 /** What the server knows of a request before it is routed: its id, and a logger that names it. */
 export class RequestScope {
@@ -102,8 +103,6 @@ function loggablePath(route: Route, match: RegExpExecArray): string {
   });
 }
 
-const MAX_BODY_BYTES = 1_048_576;
-
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
@@ -112,61 +111,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 export function sendError(res: ServerResponse, error: AppError): void {
   sendJson(res, error.status, error.toBody(), error.headers);
-}
-
-/** The whole body, up to the worker's limit (past it, a 413 that names the limit). */
-export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        // Stop buffering but keep reading, so the client is still there to get the 413.
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new HttpError(413, 'payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`, { connection: 'close' }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  return (await readBodyBytes(req)).toString('utf8');
-}
-
-/**
- * The request target as a URL, or a 400: `//host`-like targets and broken `%` escapes come
- * from anyone, before authentication, so they must be the client's error and never a 500.
- */
-function parseTarget(rawUrl: string | undefined): URL {
-  try {
-    // Prefixed, not resolved against a base: `//x` would otherwise be read as a host.
-    return new URL(`http://worker.local${rawUrl?.startsWith('/') ? rawUrl : `/${rawUrl ?? ''}`}`);
-  } catch {
-    throw new HttpError(400, 'invalid_path', 'the request path is not a valid URL path');
-  }
-}
-
-function parseQuery<Q>(url: URL, schema: ZodType<Q>): Q {
-  const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) throw new HttpError(422, 'invalid_query', describeIssues(parsed.error.issues));
-  return parsed.data;
-}
-
-function decodeParam(value: string): string {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(value);
-  } catch {
-    throw new HttpError(400, 'invalid_path', 'the request path has a malformed % escape');
-  }
-  if (!isStorableText(decoded)) throw new HttpError(400, 'invalid_path', 'the request path must not contain NUL characters or unpaired surrogates');
-  return decoded;
 }
 
 export type FastHandler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -7,6 +7,7 @@ import { walkTree } from '../recovery';
 import { loadBaseline, saveBaseline, type Baseline } from './baseline-store';
 import { evaluatePath } from './compare';
 import { observePath } from './file-state';
+import { reconcileScan } from './reconcile-scan';
 import { reportFindings, type AuditSink } from './finding-reporter';
 import { scanScopes, type ScanResult } from './scan';
 import { configuredScopes, ScopeSet } from './scopes';
@@ -90,7 +91,7 @@ export class FileIntegrity {
         if (this.scopes.scopes.length === 0 && !this.baseline) return this.lastScan;
         const result = await scanScopes(this.scopes);
         const baseline = this.baseline ?? (await this.createBaseline(result));
-        const findings = this.reconcile(baseline, result);
+        const findings = reconcileScan({ baseline, result, scopes: this.scopes });
         await this.commit(findings);
         this.watch(result);
         this.appliedSignature = this.signature(this.scopes);
@@ -189,29 +190,6 @@ export class FileIntegrity {
     const { entries } = await walkTree(abs).catch(() => ({ entries: [] }));
     for (const entry of entries) if (entry.type !== 'dir') into.add(entry.abs);
     this.watcher?.add(entries.filter((entry) => entry.type === 'dir' && this.scopes.reaches(entry.abs)).map((entry) => entry.abs));
-  }
-
-  private reconcile(baseline: Baseline, result: ScanResult): IntegrityFinding[] {
-    const known = new Set(baseline.scopes);
-    const fresh = new Set(this.scopes.scopes.filter((scope) => !known.has(scope.key)));
-    for (const [abs, state] of result.files) {
-      // A root added to the configuration is trusted as it is, not reported file by file.
-      if (!baseline.files.has(abs) && this.scopes.covering(abs).every((scope) => fresh.has(scope))) baseline.files.set(abs, state);
-    }
-    for (const abs of [...baseline.files.keys(), ...baseline.reported.keys()]) {
-      if (this.scopes.covering(abs).length > 0) continue;
-      baseline.files.delete(abs);
-      baseline.reported.delete(abs);
-    }
-    baseline.scopes = this.scopes.scopes.map((scope) => scope.key);
-    const at = new Date();
-    const findings: IntegrityFinding[] = [];
-    for (const abs of new Set([...baseline.files.keys(), ...baseline.reported.keys(), ...result.files.keys()])) {
-      if (result.unreadable.has(abs)) continue;
-      const finding = evaluatePath({ baseline, path: abs, current: result.files.get(abs) ?? null, critical: this.scopes.isCritical(abs), via: 'scan', at });
-      if (finding) findings.push(finding);
-    }
-    return findings;
   }
 
   /** Audit first, then the baseline file: after a crash in between, a finding is reported twice, never lost. */

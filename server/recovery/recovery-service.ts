@@ -9,6 +9,7 @@ import { RecoveryError } from './recovery-error';
 import { pruneSnapshots, type PruneResult } from './prune-snapshots';
 import { interruptedRestoreEvent, pendingRestoreIn, type PendingRestore } from './pending-restore';
 import { readJournal } from './restore-journal';
+import { restoreEvent } from './restore-event';
 import { restoreSnapshot, type RestoreResult } from './restore-snapshot';
 import { settleInterruptedRestore } from './restore-settle';
 import { openStore, type SnapshotStore } from './snapshot-store';
@@ -180,7 +181,7 @@ export class RecoveryService {
         progress,
         killAfterOps: this.options.killAfterOps,
       });
-      if (!input.dryRun) await this.auditRestore(result, input);
+      if (!input.dryRun) await this.audit(restoreEvent(result, input));
       return { result, message: result.outcome, ok: result.outcome !== 'rolled-back' };
     });
   }
@@ -195,7 +196,7 @@ export class RecoveryService {
         state: this.options.state ?? undefined,
         progress,
       });
-      await this.auditRestore(result, { ...input, targetDir: undefined, mirror: false });
+      await this.audit(restoreEvent(result, { ...input, targetDir: undefined, mirror: false }));
       return { result, message: result.outcome, ok: result.outcome !== 'rolled-back' || input.action === 'rollback' };
     });
   }
@@ -238,32 +239,6 @@ export class RecoveryService {
       hooks: { stop: config.hooks.stop, restart: config.hooks.restart, timeoutMs: config.hooks.timeoutSeconds * 1000, searchPath },
       gate: { checks: config.healthGate.checks, timeoutMs: config.healthGate.timeoutSeconds * 1000, searchPath },
     };
-  }
-
-  private async auditRestore(result: RestoreResult, input: { actor: string; reason: string; targetDir?: string; mirror: boolean }): Promise<void> {
-    const rolledBack = result.outcome === 'rolled-back';
-    await this.audit({
-      type: rolledBack ? 'snapshot.restore_rolled_back' : 'snapshot.restored',
-      severity: rolledBack ? 'high' : 'warning',
-      actor: input.actor,
-      action: `restore snapshot ${result.snapshot.name}`,
-      module: 'recovery',
-      resource: `snapshot:${result.snapshot.name}`,
-      reason: input.reason,
-      method: input.mirror ? 'restore --mirror' : 'restore',
-      details: {
-        id: result.snapshot.id,
-        manifestHash: result.snapshot.manifestHash,
-        outcome: result.outcome,
-        target: input.targetDir ?? 'original paths',
-        filesWritten: result.filesWritten,
-        bytesWritten: result.bytesWritten,
-        removed: result.removed,
-        durationMs: result.durationMs,
-        ...(result.rollbackReason ? { rollbackReason: result.rollbackReason } : {}),
-        ...(result.gate ? { gate: result.gate.checks.map((c) => ({ check: c.check, ok: c.ok, message: c.message })) } : {}),
-      },
-    });
   }
 
   private async audit(input: AuditEventInput): Promise<void> {
