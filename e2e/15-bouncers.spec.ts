@@ -50,6 +50,10 @@ test('a bouncer that pulls the decision stream shows in the Bouncers table with 
   await saveScreenshot(page, 'bouncers-1440');
   await page.setViewportSize({ width: 390, height: 844 });
   await row.scrollIntoViewIfNeeded();
+  // On a phone the table fits: where and what move under the name instead of off to the right.
+  await expect(row.getByText(/127\.0\.0\.1 · v0\.0\.25/)).toBeVisible();
+  const table = page.getByTestId('bouncer-table');
+  await expect.poll(() => table.evaluate((element) => element.parentElement!.scrollWidth - element.parentElement!.clientWidth)).toBeLessThanOrEqual(0);
   await saveScreenshot(page, 'bouncers-390');
   await machine.dispose();
 });

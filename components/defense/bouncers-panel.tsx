@@ -4,7 +4,8 @@ import type { BouncerStatus, BouncerView } from '@/lib/defense/bouncers';
 import { formatDuration, formatRelative } from '@/lib/format';
 import { useBouncersQuery } from '../queries/use-bouncers-query';
 import { Badge, type Tone } from '../ui/badge';
-import { DataTable, Td, Tr } from '../ui/data-table';
+import { cn } from '../ui/cn';
+import { DataTable, Td, Tr, WIDE_ONLY } from '../ui/data-table';
 import { Panel } from '../ui/panel';
 
 const STATUS_TONE: Record<BouncerStatus, Tone> = { ok: 'ok', pending: 'neutral', stale: 'warn', failing: 'bad' };
@@ -46,17 +47,30 @@ export function BouncersPanel({ now, className }: { now: number; className?: str
       className={className}
       testId="panel-bouncers"
     >
-      {/* Status and last pull first: on a phone the rest scrolls sideways. */}
+      {/* A phone shows name, status and last pull, with where and what under the name; no sideways scrolling. */}
       <DataTable
-        columns={['Name', 'Status', 'Last pull', { label: 'Delivered', align: 'right' }, 'Address', 'Version']}
-        className="min-w-[600px] text-sm"
+        columns={[
+          'Name',
+          'Status',
+          'Last pull',
+          { label: 'Delivered', align: 'right', wide: true },
+          { label: 'Address', wide: true },
+          { label: 'Version', wide: true },
+        ]}
+        className="text-sm sm:min-w-[600px]"
         testId="bouncer-table"
         empty={empty}
       >
         {bouncers.map((bouncer) => (
           <Tr key={bouncer.name}>
-            <Td className="whitespace-nowrap font-medium" data-testid="bouncer-name">
-              {bouncer.name}
+            <Td className="font-medium">
+              <span className="whitespace-nowrap" data-testid="bouncer-name">
+                {bouncer.name}
+              </span>
+              <span className="block text-xs font-normal text-faint sm:hidden">
+                {bouncer.address ?? 'no address yet'}
+                {bouncer.version ? ` · ${bouncer.version}` : ''} · {bouncer.delivered.toLocaleString('en')} delivered
+              </span>
             </Td>
             <Td className="whitespace-nowrap">
               <StatusBadge bouncer={bouncer} />
@@ -65,9 +79,9 @@ export function BouncersPanel({ now, className }: { now: number; className?: str
               {bouncer.lastPullAt ? formatRelative(bouncer.lastPullAt, now) : 'never'}
               {bouncer.intervalMs ? <span className="block text-faint">every {formatDuration(bouncer.intervalMs / 1000)}</span> : null}
             </Td>
-            <Td className="text-right tabular">{bouncer.delivered.toLocaleString('en')}</Td>
-            <Td className="font-mono text-xs">{bouncer.address ?? '—'}</Td>
-            <Td className="text-xs">{bouncer.version ?? '—'}</Td>
+            <Td className={cn('text-right tabular', WIDE_ONLY)}>{bouncer.delivered.toLocaleString('en')}</Td>
+            <Td className={cn('font-mono text-xs', WIDE_ONLY)}>{bouncer.address ?? '—'}</Td>
+            <Td className={cn('text-xs', WIDE_ONLY)}>{bouncer.version ?? '—'}</Td>
           </Tr>
         ))}
       </DataTable>

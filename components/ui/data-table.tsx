@@ -1,8 +1,14 @@
 import type { ReactNode, TdHTMLAttributes } from 'react';
 import { cn } from './cn';
 
-/** A header label, or one with its alignment. */
-export type Column = string | { label: string; align: 'right' };
+/**
+ * A header label, or one with its alignment; a `wide` column is shown from the `sm` breakpoint up,
+ * so a phone gets the columns that matter without scrolling sideways (its cells use `WIDE_ONLY`).
+ */
+export type Column = string | { label: string; align?: 'right'; wide?: boolean };
+
+/** For the cells of a `wide` column. */
+export const WIDE_ONLY = 'hidden sm:table-cell';
 
 // Outer columns line up with the panel's own padding (px-4); inner ones are tighter.
 const CELL = 'px-2 py-1.5 first:px-4 last:px-4';
@@ -33,8 +39,9 @@ export function DataTable({
             {columns.map((column, i) => {
               const label = typeof column === 'string' ? column : column.label;
               const right = typeof column !== 'string' && column.align === 'right';
+              const wide = typeof column !== 'string' && column.wide;
               return (
-                <th key={i} className={cn(CELL, 'font-medium', right && 'text-right')}>
+                <th key={i} className={cn(CELL, 'font-medium', right && 'text-right', wide && WIDE_ONLY)}>
                   {label}
                 </th>
               );
