@@ -15,7 +15,8 @@ import { workerArgs, workerEnv } from './lib/worker-runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // libuv's 4 threads would cap a restore at 4 fsyncs in flight; ext4 commits concurrent ones together.
-const env = { UV_THREADPOOL_SIZE: '16', ...process.env, NODE_ENV: 'production' };
+// Next.js reports usage to its makers unless told not to: a self-hosted console calls no one home.
+const env = { UV_THREADPOOL_SIZE: '16', NEXT_TELEMETRY_DISABLED: '1', ...process.env, NODE_ENV: 'production' };
 const webPort = Number(env.PORT ?? 3000);
 const workerPort = Number(env.WORKER_PORT ?? 3001);
 const say = (message) => process.stdout.write(`vigil: ${message}\n`);
