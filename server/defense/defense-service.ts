@@ -219,7 +219,8 @@ export class DefenseService {
 
   /** Whether a decision in force covers the source (`v4`: its parsed IPv4 form, or null). */
   private isolated(source: string, v4: number | null, now: number): boolean {
-    return (v4 !== null ? this.blocklist.matchIpv4(v4, now) : this.blocklist.match(source, now)) !== undefined || this.ipLists.match(source, now);
+    if (v4 !== null) return this.blocklist.matchIpv4(v4, now) !== undefined || this.ipLists.matchIpv4(v4, now);
+    return this.blocklist.match(source, now) !== undefined || this.ipLists.match(source, now);
   }
 
   /** The sink every signal producer feeds (guard, ingest, log tailer, Vigil's own sign-in). Never throws. */

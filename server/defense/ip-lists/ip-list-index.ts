@@ -24,11 +24,16 @@ export class IpListIndex {
     return this.v4Starts.length === 0 && this.v6Starts.length === 0;
   }
 
+  /** An IPv4 address the guard has already parsed (`parseIpv4`): no second parse per request. */
+  hasIpv4(v4: number): boolean {
+    return this.v4Starts.length > 0 && covered(this.v4Starts, this.v4Ends, v4);
+  }
+
   /** `address` as the guard has it (a socket's or a header's text). */
   has(address: string): boolean {
     if (this.empty) return false;
     const v4 = parseIpv4(address);
-    if (v4 !== null) return covered(this.v4Starts, this.v4Ends, v4);
+    if (v4 !== null) return this.hasIpv4(v4);
     const parsed = parseSource(address);
     if (!parsed || parsed.prefix !== (parsed.family === 4 ? 32 : 128)) return false;
     return parsed.family === 4 ? covered(this.v4Starts, this.v4Ends, parsed.network as number) : covered(this.v6Starts, this.v6Ends, parsed.network as bigint);

@@ -1,3 +1,4 @@
+import { parseIpv4 } from '@/lib/defense/ip-prefix';
 import { describe, expect, it } from 'vitest';
 import { parseIpList } from '@/lib/defense/ip-list-format';
 import { carveExclusions } from './ip-list-exclusions';
@@ -18,6 +19,10 @@ describe('IpListState', () => {
     expect(state.match('not an address', now)).toBe(false);
     expect(state.match('198.51.100.9', now + 2 * HOUR)).toBe(false);
     expect(state.match('203.0.113.9', now + 2 * HOUR)).toBe(true);
+    // The guard's path for an address it has already parsed agrees, expiry included.
+    expect(state.matchIpv4(parseIpv4('203.0.113.9')!, now + 2 * HOUR)).toBe(true);
+    expect(state.matchIpv4(parseIpv4('198.51.100.9')!, now + 2 * HOUR)).toBe(false);
+    expect(state.matchIpv4(parseIpv4('192.0.2.1')!, now)).toBe(false);
     const later = state.poll('bouncer', true, now + 2 * HOUR);
     expect(later.new.map((d) => d.value)).toEqual(['203.0.113.0/24', '2001:db8::/32']);
     expect(later.new[0].duration).toBe('1h0m0s');

@@ -57,6 +57,12 @@ export class IpListState {
     return this.index.has(address);
   }
 
+  /** The same for an IPv4 address already parsed by the guard. */
+  matchIpv4(v4: number, now: number): boolean {
+    if (now >= this.nextExpiryMs) this.reindex(now);
+    return this.index.hasIpv4(v4);
+  }
+
   /** Replaces a list's entries (after a refresh); returns how many CIDR ranges came and went. */
   replace(name: string, intervals: FamilyIntervals, expiresAtMs: number): { ranges: number; added: number; removed: number } {
     const previous = this.lists.get(name) ?? EMPTY;
