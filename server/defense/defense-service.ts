@@ -213,7 +213,11 @@ export class DefenseService {
       this.guardStats.denied++;
       return 'isolated';
     }
-    if (this.options.config().defense.countGuardRequests) this.signal({ kind: 'request', source, path, origin: 'guard', at: now });
+    if (this.options.config().defense.countGuardRequests) {
+      const request: SecuritySignal = { kind: 'request', source, path, origin: 'guard', at: now };
+      if (this.relay) this.relay(request);
+      else this.evaluate(request, v4);
+    }
     return 'pass';
   }
 
@@ -226,8 +230,13 @@ export class DefenseService {
   /** The sink every signal producer feeds (guard, ingest, log tailer, Vigil's own sign-in). Never throws. */
   signal(signal: SecuritySignal): void {
     if (this.relay) return this.relay(signal);
+    this.evaluate(signal, null);
+  }
+
+  /** `v4`: the source as an IPv4 number when the caller parsed it already. */
+  private evaluate(signal: SecuritySignal, v4: number | null): void {
     try {
-      const overflows = this.detectors.observe(signal);
+      const overflows = this.detectors.observe(signal, signal.at, v4);
       for (const overflow of overflows) void respondToOverflow(this.threatResponse, overflow);
     } catch (error) {
       this.options.log.warn({ err: (error as Error).message, origin: signal.origin }, 'signal could not be evaluated');

@@ -1,19 +1,7 @@
 import type { SecuritySignal, SignalKind } from '@/lib/defense/signals';
 import type { Scenario } from '@/lib/defense/defense-config';
 import { canonicalIp, formatIpv4, maskIpv4, parseIpv4 } from '@/lib/defense/ip-prefix';
-
-/**
- * A sliding-window counter: the current fixed window's count plus the previous one's,
- * weighted by how much of it still overlaps the sliding window. O(1) memory per key and
- * accurate to a few percent, so "100 requests/min" means 100 in any 60 s.
- */
-interface Bucket {
-  windowStart: number;
-  current: number;
-  previous: number;
-  quietUntil: number;
-  seen: Set<string> | null;
-}
+import { MAX_SLOTS, SlotIndex, type SlotKey, type WindowCounters } from './source-slots';
 
 export interface Overflow {
   scenario: Scenario;
@@ -23,9 +11,6 @@ export interface Overflow {
   count: number;
   signal: SecuritySignal;
 }
-
-/** Buckets per scenario are capped: past this, the emptiest are dropped rather than growing without bound. */
-const MAX_BUCKETS_PER_SCENARIO = 200_000;
 
 /**
  * A status says more than the kind: a request answered 404 is also a not_found, 5xx an error.
@@ -38,25 +23,14 @@ function extraKindOf(signal: SecuritySignal): SignalKind | null {
 }
 
 /**
- * A bucket's key. An IPv4 address or /24 is its 32-bit number: with tens of thousands of
- * sources per scenario, a lookup that compares numbers instead of text is most of the cost
- * of counting a guard request.
+ * The key a scenario counts a signal under. An IPv4 address or /24 is its signed 32-bit number:
+ * with tens of thousands of sources, a lookup that compares small integers instead of text is
+ * most of the cost of counting a guard request.
  */
-type BucketKey = string | number;
-
-/** What a signal is counted as: its canonical address, and that address as a number when IPv4. */
-interface Counted {
-  signal: SecuritySignal;
-  ip: string | null;
-  v4: number | null;
-  now: number;
-  factor: number;
-}
-
-function groupKey(groupBy: Scenario['groupBy'], { signal, ip, v4 }: Counted): BucketKey | null {
+function groupKey(groupBy: Scenario['groupBy'], signal: SecuritySignal, ip: string | null, v4: number | null): SlotKey | null {
   switch (groupBy) {
     case 'ip':
-      return v4 ?? ip;
+      return v4 === null ? ip : v4 | 0;
     case 'cidr24':
       return v4 === null ? null : v4 & CIDR24_MASK;
     case 'user':
@@ -69,15 +43,22 @@ function groupKey(groupBy: Scenario['groupBy'], { signal, ip, v4 }: Counted): Bu
 const CIDR24_MASK = maskIpv4(0xffffffff, 24);
 
 /** The key as threats and isolations name it: the address, or the range as `a.b.c.0/24`. */
-function keyText(scenario: Scenario, key: BucketKey, ip: string | null): string {
+function keyText(scenario: Scenario, key: SlotKey, ip: string | null): string {
   if (typeof key === 'string') return key;
   return scenario.groupBy === 'ip' ? ip! : `${formatIpv4(key >>> 0)}/24`;
 }
 
-class ScenarioBuckets {
-  readonly buckets = new Map<BucketKey, Bucket>();
+/** What `minShare` compares against: all signals matching the scenario, one sliding window. */
+interface Total {
+  windowStart: number;
+  current: number;
+  previous: number;
+}
+
+class ScenarioRunner {
+  readonly counters: WindowCounters;
   /** All matching signals together, for `minShare`. */
-  private readonly total: Bucket = { windowStart: 0, current: 0, previous: 0, quietUntil: 0, seen: null };
+  private readonly total: Total = { windowStart: 0, current: 0, previous: 0 };
   private readonly windowMs: number;
   /*
    * The settings read per signal, copied into fields every runner has: scenarios parsed from the
@@ -91,7 +72,10 @@ class ScenarioBuckets {
   private readonly minShare: number | null;
   private readonly blackholeMs: number;
 
-  constructor(readonly scenario: Scenario) {
+  constructor(
+    readonly scenario: Scenario,
+    readonly index: SlotIndex,
+  ) {
     this.windowMs = scenario.windowSeconds * 1000;
     this.groupBy = scenario.groupBy;
     this.capacity = scenario.capacity;
@@ -99,72 +83,37 @@ class ScenarioBuckets {
     this.distinct = scenario.distinct !== undefined;
     this.minShare = scenario.minShare ?? null;
     this.blackholeMs = scenario.blackholeSeconds * 1000;
+    this.counters = index.counter(this.windowMs, this.distinct);
   }
 
-  /** Rolls the fixed windows forward and returns the sliding count before this signal. */
-  private count(bucket: Bucket, now: number): number {
+  private totalCount(now: number): number {
+    const total = this.total;
     const windowStart = now - (now % this.windowMs);
-    if (windowStart !== bucket.windowStart) {
-      bucket.previous = windowStart - bucket.windowStart === this.windowMs ? bucket.current : 0;
-      bucket.current = 0;
-      bucket.windowStart = windowStart;
-      bucket.seen?.clear();
+    if (windowStart !== total.windowStart) {
+      total.previous = windowStart - total.windowStart === this.windowMs ? total.current : 0;
+      total.current = 0;
+      total.windowStart = windowStart;
     }
-    return bucket.previous * (1 - (now - windowStart) / this.windowMs) + bucket.current;
+    return total.previous * (1 - (now - windowStart) / this.windowMs) + total.current;
   }
 
-  pour(key: BucketKey, signal: SecuritySignal, now: number, capacity: number): number | null {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      if (this.buckets.size >= MAX_BUCKETS_PER_SCENARIO) {
-        this.cursor = null;
-        this.sweep(now);
-      }
-      bucket = { windowStart: now - (now % this.windowMs), current: 0, previous: 0, quietUntil: 0, seen: this.distinct ? new Set() : null };
-      this.buckets.set(key, bucket);
-    }
-    const before = this.count(bucket, now);
-    if (bucket.seen) {
-      const value = signal.path ?? '';
-      if (bucket.seen.has(value)) return null;
-      bucket.seen.add(value);
-    }
-    bucket.current += 1;
+  /** Counts the signal in its slot; the rounded level when that makes a threat, else null. */
+  pour(slot: number, path: string | undefined, now: number, capacity: number): number | null {
+    const counters = this.counters;
+    const before = counters.count(slot, now);
+    if (this.distinct && !counters.firstSeen(slot, path ?? '')) return null;
+    counters.add(slot);
     const level = before + 1;
     let share = 1;
     if (this.minShare !== null) {
-      share = level / (this.count(this.total, now) + 1);
+      share = level / (this.totalCount(now) + 1);
       this.total.current += 1;
     }
     // A hair of tolerance: the weighted previous window makes the count fractional.
-    if (level < capacity - 1e-9 || now < bucket.quietUntil) return null;
+    if (level < capacity - 1e-9 || now < counters.quietUntil(slot)) return null;
     if (this.minShare !== null && share < this.minShare) return null;
-    bucket.quietUntil = now + this.blackholeMs;
-    // Counting starts over after a threat, so the next one needs a full window's worth again.
-    bucket.current = 0;
-    bucket.previous = 0;
-    bucket.seen?.clear();
+    counters.restartQuiet(slot, now + this.blackholeMs);
     return Math.round(level);
-  }
-
-  private cursor: Iterator<[BucketKey, Bucket]> | null = null;
-
-  /**
-   * Drops buckets with nothing in the sliding window and out of their quiet time, visiting
-   * at most `budget` of them and carrying on from there next time: a full pass over a
-   * few hundred thousand buckets at once would stall the guard for milliseconds.
-   */
-  sweep(now: number, budget = Infinity): void {
-    this.cursor ??= this.buckets.entries();
-    for (let visited = 0; visited < budget; visited++) {
-      const next = this.cursor.next();
-      if (next.done) {
-        this.cursor = null;
-        return;
-      }
-      const [key, bucket] = next.value;
-      if (this.count(bucket, now) === 0 && bucket.quietUntil <= now) this.buckets.delete(key);
-    }
   }
 }
 
@@ -173,8 +122,10 @@ class ScenarioBuckets {
  * arithmetic per matching scenario, no allocation beyond a new bucket.
  */
 export class Detectors {
-  private runners: ScenarioBuckets[] = [];
-  private byKind = new Map<SignalKind, ScenarioBuckets[]>();
+  private runners: ScenarioRunner[] = [];
+  private byKind = new Map<SignalKind, ScenarioRunner[]>();
+  /** One index per grouping in use: a signal's key is looked up once for all its scenarios. */
+  private readonly indexes = new Map<Scenario['groupBy'], SlotIndex>();
 
   constructor(
     scenarios: Scenario[],
@@ -182,6 +133,8 @@ export class Detectors {
     private readonly capacityFactor: () => number,
     /** The host's pressure now, for scenarios that count only during a spike. */
     private readonly host: () => { cpuPercent: number; memoryPercent: number } = () => ({ cpuPercent: 0, memoryPercent: 0 }),
+    /** Keys counted per grouping at most (see SlotIndex). */
+    private readonly maxSlots = MAX_SLOTS,
   ) {
     this.configure(scenarios);
   }
@@ -189,40 +142,65 @@ export class Detectors {
   /** A reload keeps the buckets of scenarios whose definition did not change. */
   configure(scenarios: Scenario[]): void {
     const previous = new Map(this.runners.map((r) => [JSON.stringify(r.scenario), r]));
-    this.runners = scenarios.map((s) => previous.get(JSON.stringify(s)) ?? new ScenarioBuckets(s));
+    this.runners = scenarios.map((s) => previous.get(JSON.stringify(s)) ?? new ScenarioRunner(s, this.indexFor(s.groupBy)));
+    for (const [groupBy, index] of this.indexes) index.attach(this.runners.filter((r) => r.groupBy === groupBy).map((r) => r.counters));
     this.byKind = new Map();
     for (const runner of this.runners) {
       for (const kind of runner.scenario.kinds) this.byKind.set(kind, [...(this.byKind.get(kind) ?? []), runner]);
     }
   }
 
-  observe(signal: SecuritySignal, now = signal.at): Overflow[] {
-    const ip = signal.source ? canonicalIp(signal.source) : null;
-    const counted: Counted = { signal, ip, v4: ip === null ? null : parseIpv4(ip), now, factor: this.capacityFactor() };
-    let overflows = this.pourKind(signal.kind, counted, null);
+  private indexFor(groupBy: Scenario['groupBy']): SlotIndex {
+    let index = this.indexes.get(groupBy);
+    if (!index) this.indexes.set(groupBy, (index = new SlotIndex(this.maxSlots)));
+    return index;
+  }
+
+  /**
+   * `v4`: the source already parsed as an IPv4 number by the caller (the guard has), which then
+   * stands for its canonical text; without it the source is parsed here.
+   */
+  observe(signal: SecuritySignal, now = signal.at, v4: number | null = null): Overflow[] {
+    let ip: string | null;
+    if (v4 !== null) ip = signal.source ?? null;
+    else {
+      ip = signal.source ? canonicalIp(signal.source) : null;
+      v4 = ip === null ? null : parseIpv4(ip);
+    }
+    const factor = this.capacityFactor();
+    let overflows = this.pourKind(signal.kind, signal, ip, v4, now, factor, null);
     const extra = extraKindOf(signal);
-    if (extra !== null) overflows = this.pourKind(extra, counted, overflows);
+    if (extra !== null) overflows = this.pourKind(extra, signal, ip, v4, now, factor, overflows);
     return overflows ?? NO_OVERFLOWS;
   }
 
-  private pourKind(kind: SignalKind, counted: Counted, found: Overflow[] | null): Overflow[] | null {
+  private pourKind(
+    kind: SignalKind,
+    signal: SecuritySignal,
+    ip: string | null,
+    v4: number | null,
+    now: number,
+    factor: number,
+    found: Overflow[] | null,
+  ): Overflow[] | null {
     const runners = this.byKind.get(kind);
     if (!runners) return found;
     let overflows = found;
+    // Scenarios grouping the same way follow each other's key: one slot lookup serves them all.
+    let lastIndex: SlotIndex | null = null;
+    let key: SlotKey | null = null;
+    let slot = -1;
     for (const runner of runners) {
       if (runner.whenHost && !this.underPressure(runner.whenHost)) continue;
-      const key = groupKey(runner.groupBy, counted);
-      if (key === null) continue;
-      const capacity = Math.max(1, Math.ceil(runner.capacity * counted.factor));
-      const count = runner.pour(key, counted.signal, counted.now, capacity);
-      if (count !== null)
-        (overflows ??= []).push({
-          scenario: runner.scenario,
-          key: keyText(runner.scenario, key, counted.ip),
-          source: counted.ip,
-          count,
-          signal: counted.signal,
-        });
+      if (runner.index !== lastIndex) {
+        lastIndex = runner.index;
+        key = groupKey(runner.groupBy, signal, ip, v4);
+        slot = key === null ? -1 : runner.index.slot(key, now);
+      }
+      if (slot < 0) continue;
+      const capacity = Math.max(1, Math.ceil(runner.capacity * factor));
+      const count = runner.pour(slot, signal.path, now, capacity);
+      if (count !== null) (overflows ??= []).push({ scenario: runner.scenario, key: keyText(runner.scenario, key!, ip), source: ip, count, signal });
     }
     return overflows;
   }
@@ -235,13 +213,16 @@ export class Detectors {
     );
   }
 
-  /** `budget` buckets per scenario at most (see ScenarioBuckets.sweep). */
+  /** `budget` slots per grouping at most (see SlotIndex.sweep). */
   sweep(now = Date.now(), budget = Infinity): void {
-    for (const runner of this.runners) runner.sweep(now, budget);
+    for (const index of this.indexes.values()) index.sweep(now, budget);
   }
 
-  bucketCount(): number {
-    return this.runners.reduce((sum, r) => sum + r.buckets.size, 0);
+  /** Keys being counted, over every grouping (an address counted by three scenarios is one). */
+  keyCount(): number {
+    let sum = 0;
+    for (const index of this.indexes.values()) sum += index.size;
+    return sum;
   }
 }
 
