@@ -7,7 +7,8 @@
 //   - decision → delta pull: a decision is made, and a probe bouncer pulls back to back until
 //     a delta carries it; timed from the call that made it returning (and from its start)
 //
-//   node --import tsx bench/decision-stream.ts [--seconds 60] [--bouncers 50] [--entries 100000]
+//   node --import tsx bench/decision-stream.ts [--seconds 60] [--bouncers 50] [--entries 100000] [--no-anchor]
+//   BENCH_WORKER_PROFILE=<dir> also writes a CPU profile of the worker (node --cpu-prof) there
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { addBouncer } from '@/server/defense/bouncer-admin';
@@ -167,6 +168,7 @@ async function vigilStream(dir: ReturnType<typeof makeTempDir>): Promise<Stream>
     VIGIL_API_TOKEN: TEST_API_TOKEN,
     VIGIL_CONFIG: dir.join('none.yaml'),
     VIGIL_INTEGRITY_SELF: 'false',
+    ...(process.env.BENCH_WORKER_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_WORKER_PROFILE}` } : {}),
   });
   const base = `http://127.0.0.1:${worker.port}`;
   return {
@@ -198,7 +200,7 @@ async function main(): Promise<void> {
   await (vigil as Stream & { stop(): Promise<unknown> }).stop();
 
   let crowdsec: StreamResult | { skipped: string };
-  const missing = crowdsecMissing();
+  const missing = args.has('no-anchor') ? 'left out with --no-anchor' : crowdsecMissing();
   if (missing) {
     crowdsec = { skipped: missing };
     console.warn(`!!! CrowdSec anchor skipped: ${missing}`);

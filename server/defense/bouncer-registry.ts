@@ -10,7 +10,7 @@ import {
 } from '@/lib/defense/bouncers';
 import type { AuditWriter } from '../audit';
 import { sha256Hex } from '../auth/keys';
-import type { Db } from '../db/client';
+import type { Database } from '../db/client';
 import type { Logger } from '../log';
 import { listBouncers, saveBouncerPulls, type BouncerPullState, type BouncerRow } from '../queries/bouncers';
 
@@ -37,12 +37,12 @@ interface Tracked {
 }
 
 export interface BouncerRegistryOptions {
-  db: Db;
+  database: Database;
   audit: AuditWriter;
   log: Logger;
   /** How many decisions the stream's latest poll for this token handed over. */
   deliveredTo: (tokenId: string) => number;
-  /** Pull bookkeeping reaches the database this often, in one transaction. */
+  /** Pull bookkeeping reaches the database this often, in one statement. */
   flushMs?: number;
   /** Bouncers added or revoked by the CLI or the console are read this often. */
   reloadMs?: number;
@@ -186,7 +186,7 @@ export class BouncerRegistry {
   async reload(): Promise<void> {
     let rows: BouncerRow[];
     try {
-      rows = await listBouncers(this.options.db);
+      rows = await listBouncers(this.options.database.prisma);
     } catch (error) {
       this.options.log.warn({ err: error }, 'bouncers could not be read; keeping the ones known');
       return;
@@ -238,7 +238,7 @@ export class BouncerRegistry {
     }
     this.dirty.clear();
     try {
-      await saveBouncerPulls(this.options.db, batch);
+      await saveBouncerPulls(this.options.database, batch);
     } catch (error) {
       for (const name of batch.keys()) this.dirty.add(name);
       this.options.log.warn({ err: error, bouncers: batch.size }, 'bouncer pulls could not be saved; retrying with the next batch');

@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import { defenseContracts } from '../../contracts';
 import type { AuditWriter } from '../../audit';
-import type { Db } from '../../db/client';
+import type { Database } from '../../db/client';
 import { BouncerRegistry } from '../../defense';
 import type { Logger } from '../../log';
 import type { Router } from '../router';
 
 export interface BouncerRouteDeps {
-  db: Db;
+  database: Database;
   audit: AuditWriter;
   log: Logger;
   /** The decision stream's count of what it handed each token last. */
@@ -21,7 +21,7 @@ export interface BouncerRouteDeps {
  * costs a bouncer's "last pull" a few seconds, never a decision.
  */
 export async function registerBouncerRoutes(router: Router, deps: BouncerRouteDeps): Promise<BouncerRegistry> {
-  const registry = new BouncerRegistry({ db: deps.db, audit: deps.audit, log: deps.log, deliveredTo: deps.deliveredTo });
+  const registry = new BouncerRegistry({ database: deps.database, audit: deps.audit, log: deps.log, deliveredTo: deps.deliveredTo });
   await registry.start();
   deps.httpServer.on('request', registry.observe);
   deps.httpServer.once('close', () => void registry.close());
