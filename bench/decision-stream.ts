@@ -161,15 +161,18 @@ async function vigilStream(dir: ReturnType<typeof makeTempDir>): Promise<Stream>
   } finally {
     await database.close();
   }
-  const worker = await spawnWorker({
-    VIGIL_DATA_DIR: dir.join('data'),
-    DATABASE_URL: url,
-    VIGIL_SECRET: SECRET,
-    VIGIL_API_TOKEN: TEST_API_TOKEN,
-    VIGIL_CONFIG: dir.join('none.yaml'),
-    VIGIL_INTEGRITY_SELF: 'false',
-    ...(process.env.BENCH_WORKER_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_WORKER_PROFILE}` } : {}),
-  });
+  const profileDir = process.env.BENCH_WORKER_PROFILE;
+  const worker = await spawnWorker(
+    {
+      VIGIL_DATA_DIR: dir.join('data'),
+      DATABASE_URL: url,
+      VIGIL_SECRET: SECRET,
+      VIGIL_API_TOKEN: TEST_API_TOKEN,
+      VIGIL_CONFIG: dir.join('none.yaml'),
+      VIGIL_INTEGRITY_SELF: 'false',
+    },
+    { nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] },
+  );
   const base = `http://127.0.0.1:${worker.port}`;
   return {
     url: `${base}/api/v1/decisions/stream`,

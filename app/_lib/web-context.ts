@@ -29,7 +29,7 @@ export function getWebContext(): Promise<WebContext> {
       env,
       database,
       throttle: new LoginThrottle(),
-      tokens: new ApiTokenAuthenticator(database.prisma),
+      tokens: new ApiTokenAuthenticator(database),
       worker: new WorkerClient(env.workerUrl, env.secret),
       log: createLogger('web', env.logLevel),
       trustedProxies: parseCidrList(env.trustedProxies),

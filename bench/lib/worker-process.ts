@@ -71,13 +71,13 @@ export function track(child: ChildProcess, label: string): { output: () => strin
   return { output: () => tail };
 }
 
-/** Spawns `node --import tsx server/main.ts` (in `cwd`, a checkout) and resolves once /healthz answers 200. */
+/** Spawns `node [nodeArgs] --import tsx server/main.ts` (in `cwd`, a checkout) and resolves once /healthz answers 200. */
 export async function spawnWorker(
   extra: Record<string, string>,
-  { cwd = REPO_ROOT, timeoutMs = 45_000 } = {},
+  { cwd = REPO_ROOT, timeoutMs = 45_000, nodeArgs = [] as string[] } = {},
 ): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     cwd,
     env: cleanEnv({ WORKER_PORT: String(port), WORKER_HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...extra }),
     stdio: ['ignore', 'pipe', 'pipe'],

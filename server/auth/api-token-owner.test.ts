@@ -36,7 +36,7 @@ describe.each(PROVIDERS)("API tokens and their owner's account (%s)", (provider)
   beforeEach(async () => {
     db = await createMigratedDatabase(provider);
     // A minute of cache: whatever the owner's change, it must not wait for the entry to expire.
-    auth = new ApiTokenAuthenticator(db.database.prisma, 60_000, 100);
+    auth = new ApiTokenAuthenticator(db.database, 60_000, 100);
     // changeUser never leaves the console without an admin: keep a spare one.
     admins = [await user(db.database.prisma, 'admin'), await user(db.database.prisma, 'admin')];
   });
@@ -46,7 +46,7 @@ describe.each(PROVIDERS)("API tokens and their owner's account (%s)", (provider)
   });
   /** A lookup with no cache behind it, as a process that never saw the token would make. */
   const freshLookup = async (bearer: string) => {
-    const fresh = new ApiTokenAuthenticator(db.database.prisma);
+    const fresh = new ApiTokenAuthenticator(db.database);
     try {
       return await fresh.authenticate(bearer);
     } finally {

@@ -23,7 +23,7 @@ describe('API token authenticator over time', () => {
     prisma = db.database.prisma;
     clock = manualClock();
     // The owner recheck stays out of the way (an hour): these tests are about the cache lifetime.
-    auth = new ApiTokenAuthenticator(prisma, TTL_MS, 3_600_000, clock.now);
+    auth = new ApiTokenAuthenticator(db.database, TTL_MS, 3_600_000, clock.now);
   });
 
   afterEach(async () => {
@@ -92,8 +92,8 @@ describe('API token authenticator over time', () => {
     await provisionEnvToken(prisma, FIRST);
     expect(await revokeApiToken(prisma, 'env-provisioned')).toBe(true);
     await provisionEnvToken(prisma, FIRST);
-    expect(await new ApiTokenAuthenticator(prisma, TTL_MS).authenticate(`Bearer ${FIRST}`)).toBeNull();
+    expect(await new ApiTokenAuthenticator(db.database, TTL_MS).authenticate(`Bearer ${FIRST}`)).toBeNull();
     await provisionEnvToken(prisma, SECOND);
-    expect(await new ApiTokenAuthenticator(prisma, TTL_MS).authenticate(`Bearer ${SECOND}`)).toMatchObject({ role: 'admin', kind: 'token' });
+    expect(await new ApiTokenAuthenticator(db.database, TTL_MS).authenticate(`Bearer ${SECOND}`)).toMatchObject({ role: 'admin', kind: 'token' });
   });
 });

@@ -38,7 +38,7 @@ describe.each(PROVIDERS)('API token scopes on %s', (provider) => {
 
   async function open(): Promise<{ db: MigratedDatabase; auth: ApiTokenAuthenticator }> {
     db = await createMigratedDatabase(provider);
-    const auth = new ApiTokenAuthenticator(db.database.prisma, 0);
+    const auth = new ApiTokenAuthenticator(db.database, 0);
     authenticators.push(auth);
     return { db, auth };
   }
@@ -135,7 +135,7 @@ describe.each(PROVIDERS)(`migration ${SCOPES_MIGRATION} on %s`, (provider) => {
 
       expect((await applyMigrations(db.url)).applied).toContain(SCOPES_MIGRATION);
       const database = await openDatabase({ url: db.url });
-      const auth = new ApiTokenAuthenticator(database.prisma, 0);
+      const auth = new ApiTokenAuthenticator(database, 0);
       try {
         expect(await listApiTokens(database.prisma)).toEqual([expect.objectContaining({ id: 'old', role: 'operator', scopes: [] })]);
         expect(await auth.authenticate(`Bearer ${t.token}`)).toEqual({ id: 'old', name: 'old script', role: 'operator', kind: 'token' });

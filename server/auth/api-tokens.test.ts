@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, manualClock, type MigratedDatabase } from '../test-support';
+import { createMigratedDatabase, manualClock, waitFor, type MigratedDatabase } from '../test-support';
 import { createApiToken, listApiTokens, revokeApiToken } from '../queries/api-tokens';
 import { ApiTokenAuthenticator, generateApiToken, provisionEnvToken, TOKEN_PREFIX } from './api-tokens';
 import { sha256Hex } from './keys';
@@ -10,7 +10,7 @@ describe('API tokens', () => {
 
   function authenticator(ttlMs?: number, now?: () => number): ApiTokenAuthenticator {
     // With a test clock the owner recheck stays out of the way (an hour): the test is about the lifetime.
-    const a = new ApiTokenAuthenticator(db.database.prisma, ttlMs, now ? 3_600_000 : undefined, now);
+    const a = new ApiTokenAuthenticator(db.database, ttlMs, now ? 3_600_000 : undefined, now);
     authenticators.push(a);
     return a;
   }
@@ -80,6 +80,46 @@ describe('API tokens', () => {
     expect(await auth.authenticate(`Bearer ${t.token}`)).not.toBeNull(); // still cached, a millisecond short of its lifetime
     clock.advance(1);
     expect(await auth.authenticate(`Bearer ${t.token}`)).toBeNull();
+  });
+
+  it('keeps a token in steady use through its rechecks, cuts it off at the first recheck after revocation, and lets an idle one go', async () => {
+    const t = generateApiToken();
+    await createApiToken(db.database.prisma, { id: 't5', name: 'bouncer', prefix: t.prefix, tokenHash: t.tokenHash, role: 'viewer', createdById: null });
+    const idle = generateApiToken();
+    await createApiToken(db.database.prisma, { id: 't6', name: 'idle', prefix: idle.prefix, tokenHash: idle.tokenHash, role: 'viewer', createdById: null });
+    const clock = manualClock();
+    const auth = authenticator(5000, clock.now);
+    const use = () => auth.authenticate(`Bearer ${t.token}`);
+    expect(await use()).not.toBeNull();
+    expect(await auth.authenticate(`Bearer ${idle.token}`)).not.toBeNull();
+    for (let second = 1; second <= 12; second++) {
+      clock.advance(1000);
+      await auth.recheckCached();
+      expect(await use()).not.toBeNull();
+    }
+    // Twelve seconds on, still answered from the cache: revoked in the database behind its back,
+    // the token passes until the next recheck and not after it.
+    expect(await revokeApiToken(db.database.prisma, 't5')).toBe(true);
+    expect(await use()).not.toBeNull();
+    await auth.recheckCached();
+    expect(await use()).toBeNull();
+    // The idle token left the cache when its lifetime ran out: revoked now, it is refused on first use.
+    expect(await revokeApiToken(db.database.prisma, 't6')).toBe(true);
+    expect(await auth.authenticate(`Bearer ${idle.token}`)).toBeNull();
+  });
+
+  it('refuses a token revoked by another process within a recheck, though requests keep presenting it', async () => {
+    const t = generateApiToken();
+    await createApiToken(db.database.prisma, { id: 't7', name: 'puller', prefix: t.prefix, tokenHash: t.tokenHash, role: 'viewer', createdById: null });
+    // An hour of cache: only the recheck can notice.
+    const auth = new ApiTokenAuthenticator(db.database, 3_600_000, 100);
+    authenticators.push(auth);
+    expect(await auth.authenticate(`Bearer ${t.token}`)).not.toBeNull();
+    const other = await db.openAnother();
+    const revokedAt = performance.now();
+    expect(await revokeApiToken(other.prisma, 't7')).toBe(true);
+    await waitFor(async () => (await auth.authenticate(`Bearer ${t.token}`)) === null, { what: 'the revoked token refused', intervalMs: 10 });
+    expect(performance.now() - revokedAt).toBeLessThan(1000);
   });
 
   it('refuses a token whose stored role is not a known role', async () => {

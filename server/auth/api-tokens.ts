@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { lesserRole, roleSchema, type Principal } from '@/lib/auth/roles';
 import { databaseUnavailable } from '../db/db-error';
 import { decodeScopes } from '@/lib/auth/scopes';
-import type { Db } from '../db/client';
-import { findActiveTokenByHash, findActiveTokensByHashes, touchTokens, upsertProvisionedToken } from '../queries/api-tokens';
+import type { Database, Db } from '../db/client';
+import { findActiveTokensByHashes, touchTokens, upsertProvisionedToken, type ActiveTokenRow } from '../queries/api-tokens';
 import { sha256Hex } from './keys';
 
 export const TOKEN_PREFIX = 'vgl_';
@@ -37,19 +37,11 @@ export async function provisionEnvToken(db: Db, token: string): Promise<void> {
   });
 }
 
-interface TokenRow {
-  id: string;
-  name: string;
-  role: string;
-  scopes: string;
-  createdBy: { id: string; role: string; disabled: boolean } | null;
-}
-
 /**
  * A token acts for its owner: never beyond the owner's current role, and not at all for a
  * disabled owner. An unknown role or an unreadable scope list refuses it: it is never guessed wider.
  */
-function tokenPrincipal(row: TokenRow): Principal | null {
+function tokenPrincipal(row: ActiveTokenRow): Principal | null {
   const role = roleSchema.safeParse(row.role);
   const scopes = decodeScopes(row.scopes);
   if (!role.success || scopes === null) return null;
@@ -62,17 +54,23 @@ function tokenPrincipal(row: TokenRow): Principal | null {
 
 interface CacheEntry {
   principal: Principal | null;
-  until: number;
+  /** When the database last said what the token is: the answer holds for the cache's lifetime. */
+  checkedAt: number;
+  /** When a request last presented it: a token no one used for that long leaves the cache. */
+  usedAt: number;
 }
 
 /**
- * Resolves bearer tokens on the machine API, with their scopes. Lookups are cached for a
- * few seconds so a busy client does not cost a query per request; revocation takes effect
- * within that time. Last-used times are written in batches for the same reason.
+ * Resolves bearer tokens on the machine API, with their scopes. Answers are cached so a busy
+ * client does not cost a query per request. Last-used times are written in batches for the
+ * same reason.
  *
- * What an owner's account change does to a token (disabled, demoted) must not wait for the
- * cache: every `recheckMs` the tokens still cached are read again in one query, whichever
- * process or replica made the change, so a cached token follows its owner within that time.
+ * Revocation, and what an owner's account change does to a token (disabled, demoted), must
+ * not wait for the cache: they are made by the web app, the CLI or another replica as often as
+ * by this process, so every `recheckMs` the tokens in use are read again in one query, and one
+ * refused now is refused from the cache at once. That read also keeps them fresh: a token in
+ * steady use (a bouncer pulling every second) is never looked up on its own again. Only when
+ * the database cannot be read does an answer age out, `ttlMs` after its last successful read.
  */
 export class ApiTokenAuthenticator {
   private cache = new Map<string, CacheEntry>();
@@ -82,7 +80,7 @@ export class ApiTokenAuthenticator {
   private rechecking = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     private readonly ttlMs = 5000,
     recheckMs = 1000,
     private readonly now: () => number = Date.now,
@@ -93,7 +91,7 @@ export class ApiTokenAuthenticator {
     this.recheckTimer.unref();
   }
 
-  /** Reads the cached, accepted tokens again; one that is refused now is refused from the cache too. */
+  /** Reads the tokens in use again; one that is refused now is refused from the cache too. */
   async recheckCached(): Promise<void> {
     if (this.rechecking) return;
     this.rechecking = true;
@@ -101,18 +99,20 @@ export class ApiTokenAuthenticator {
       const now = this.now();
       const hashes: string[] = [];
       for (const [hash, entry] of this.cache) {
-        if (entry.until <= now) this.cache.delete(hash);
+        if (entry.usedAt + this.ttlMs <= now || entry.checkedAt + this.ttlMs <= now) this.cache.delete(hash);
         else if (entry.principal) hashes.push(hash);
       }
       if (hashes.length === 0) return;
-      const rows = new Map((await findActiveTokensByHashes(this.db, hashes)).map((row) => [row.tokenHash, row]));
+      const rows = new Map((await findActiveTokensByHashes(this.database, hashes)).map((row) => [row.tokenHash, row]));
       for (const hash of hashes) {
         const entry = this.cache.get(hash);
         const row = rows.get(hash);
-        if (entry) entry.principal = row ? tokenPrincipal(row) : null;
+        if (!entry) continue;
+        entry.principal = row ? tokenPrincipal(row) : null;
+        entry.checkedAt = now;
       }
     } catch {
-      // The database is away: entries still expire on their own, and the next tick tries again.
+      // The database is away: entries age out on their own, and the next tick tries again.
     } finally {
       this.rechecking = false;
     }
@@ -125,15 +125,16 @@ export class ApiTokenAuthenticator {
     const now = this.now();
     const cached = this.cache.get(tokenHash);
     let principal: Principal | null;
-    if (cached && cached.until > now) {
+    if (cached && cached.checkedAt + this.ttlMs > now) {
+      cached.usedAt = now;
       principal = cached.principal;
     } else {
-      const row = await findActiveTokenByHash(this.db, tokenHash).catch(() => {
+      const [row] = await findActiveTokensByHashes(this.database, [tokenHash]).catch(() => {
         throw databaseUnavailable('the database cannot be reached to check the API token');
       });
       principal = row ? tokenPrincipal(row) : null;
       if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(tokenHash, { principal, until: now + this.ttlMs });
+      this.cache.set(tokenHash, { principal, checkedAt: now, usedAt: now });
     }
     if (principal) this.used.add(principal.id);
     return principal;
@@ -142,7 +143,7 @@ export class ApiTokenAuthenticator {
   async flushLastUsed(): Promise<void> {
     const ids = [...this.used];
     this.used.clear();
-    await touchTokens(this.db, ids, new Date()).catch(() => undefined);
+    await touchTokens(this.database.prisma, ids, new Date()).catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,7 @@ describe('routes declare who may call them, and the router enforces it before th
     await issue('viewer', 'viewer');
     await issue('operator', 'operator');
     await issue('eventsOnly', 'operator', ['events:write']);
-    tokens = new ApiTokenAuthenticator(db.database.prisma);
+    tokens = new ApiTokenAuthenticator(db.database);
     const router = new Router()
       .authenticateWith({ tokens, secret: TEST_SECRET })
       .add({ ...testRoute('GET', '/open', 'public'), handler: (ctx) => sendJson(ctx.res, 200, ctx.principal) })
