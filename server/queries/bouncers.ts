@@ -51,7 +51,7 @@ export async function createBouncerWithToken(
   });
 }
 
-/** Forgets the bouncer and revokes its token (kept, as every revoked token is), which stops its pulls within the token cache's lifetime. */
+/** Forgets the bouncer and revokes its token (kept, as every revoked token is), which stops its pulls at the token cache's next recheck. */
 export async function deleteBouncer(db: Db, name: string, at: Date): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const row = await tx.bouncer.findUnique({ where: { name }, select: { tokenId: true } });
