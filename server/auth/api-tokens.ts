@@ -3,6 +3,7 @@ import { lesserRole, roleSchema, type Principal } from '@/lib/auth/roles';
 import { databaseUnavailable } from '../db/db-error';
 import { decodeScopes } from '@/lib/auth/scopes';
 import type { Db } from '../db/client';
+import { clientOf, type PrismaSource } from '../db/store';
 import { findActiveTokenByHash, findActiveTokensByHashes, touchTokens, upsertProvisionedToken } from '../queries/api-tokens';
 import { sha256Hex } from './keys';
 
@@ -82,7 +83,7 @@ export class ApiTokenAuthenticator {
   private rechecking = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly source: PrismaSource,
     private readonly ttlMs = 5000,
     recheckMs = 1000,
     private readonly now: () => number = Date.now,
@@ -105,7 +106,7 @@ export class ApiTokenAuthenticator {
         else if (entry.principal) hashes.push(hash);
       }
       if (hashes.length === 0) return;
-      const rows = new Map((await findActiveTokensByHashes(this.db, hashes)).map((row) => [row.tokenHash, row]));
+      const rows = new Map((await findActiveTokensByHashes(clientOf(this.source), hashes)).map((row) => [row.tokenHash, row]));
       for (const hash of hashes) {
         const entry = this.cache.get(hash);
         const row = rows.get(hash);
@@ -128,7 +129,7 @@ export class ApiTokenAuthenticator {
     if (cached && cached.until > now) {
       principal = cached.principal;
     } else {
-      const row = await findActiveTokenByHash(this.db, tokenHash).catch(() => {
+      const row = await findActiveTokenByHash(clientOf(this.source), tokenHash).catch(() => {
         throw databaseUnavailable('the database cannot be reached to check the API token');
       });
       principal = row ? tokenPrincipal(row) : null;
@@ -141,8 +142,10 @@ export class ApiTokenAuthenticator {
 
   async flushLastUsed(): Promise<void> {
     const ids = [...this.used];
+    // Nothing was used since the last flush: no query, and on an idle worker no database client either.
+    if (ids.length === 0) return;
     this.used.clear();
-    await touchTokens(this.db, ids, new Date()).catch(() => undefined);
+    await touchTokens(clientOf(this.source), ids, new Date()).catch(() => undefined);
   }
 
   async close(): Promise<void> {

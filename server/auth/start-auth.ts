@@ -5,7 +5,7 @@ import { ApiTokenAuthenticator, provisionEnvToken } from './api-tokens';
 
 /** Who calls the machine API: API tokens (and the one from the environment, stored once the database answers). */
 export function startAuth({ env, db, router }: { env: WorkerEnv; db: StartedDatabase; router: Router }) {
-  const tokens = new ApiTokenAuthenticator(db.database.prisma);
+  const tokens = new ApiTokenAuthenticator(db.database);
   router.authenticateWith({ tokens, secret: env.secret });
   if (env.apiToken) {
     const token = env.apiToken;

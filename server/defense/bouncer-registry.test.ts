@@ -86,7 +86,7 @@ describe('BouncerRegistry', () => {
     store = await createAuditedDatabase('sqlite');
     clock = Date.parse('2026-01-01T00:00:00Z');
     registry = new BouncerRegistry({
-      db: store.db.database.prisma,
+      db: store.db.database,
       audit: store.audit,
       log: silentLogger(),
       deliveredTo: () => 3,

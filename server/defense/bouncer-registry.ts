@@ -10,7 +10,7 @@ import {
 } from '@/lib/defense/bouncers';
 import type { AuditWriter } from '../audit';
 import { sha256Hex } from '../auth/keys';
-import type { Db } from '../db/client';
+import type { Database } from '../db/client';
 import type { Logger } from '../log';
 import { listBouncers, saveBouncerPulls, type BouncerPullState, type BouncerRow } from '../queries/bouncers';
 
@@ -37,7 +37,7 @@ interface Tracked {
 }
 
 export interface BouncerRegistryOptions {
-  db: Db;
+  db: Database;
   audit: AuditWriter;
   log: Logger;
   /** How many decisions the stream's latest poll for this token handed over. */
@@ -238,7 +238,7 @@ export class BouncerRegistry {
     }
     this.dirty.clear();
     try {
-      await saveBouncerPulls(this.options.db, batch);
+      await saveBouncerPulls(this.options.db.prisma, batch);
     } catch (error) {
       for (const name of batch.keys()) this.dirty.add(name);
       this.options.log.warn({ err: error, bouncers: batch.size }, 'bouncer pulls could not be saved; retrying with the next batch');

@@ -71,7 +71,7 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
   registerBlocklistRoutes(router, { ipLists });
   // The CrowdSec bouncers that pull the decision stream, as `cscli bouncers list` shows them.
   const bouncers = await registerBouncerRoutes(router, {
-    db: db.database.prisma,
+    db: db.database,
     audit,
     log,
     deliveredTo: (tokenId) => defense.stream.lastDelivered(tokenId),

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { fromSqliteDate, fromSqliteDateOrNull, prismaOf, sqliteOf, type Store } from '../db/store';
 import type { Role } from '@/lib/auth/roles';
 import { encodeScopes, type Scope } from '@/lib/auth/scopes';
 import { bouncerStatus, type BouncerView } from '@/lib/defense/bouncers';
@@ -28,11 +29,34 @@ const BOUNCER_ROW = {
   token: { select: { tokenHash: true, revokedAt: true } },
 } as const;
 
-export async function listBouncers(db: Db) {
+export type BouncerRow = Awaited<ReturnType<typeof listBouncersThroughPrisma>>[number];
+
+function listBouncersThroughPrisma(db: Db) {
   return db.bouncer.findMany({ orderBy: { name: 'asc' }, select: BOUNCER_ROW });
 }
 
-export type BouncerRow = Awaited<ReturnType<typeof listBouncers>>[number];
+type Stored<T> = { [K in keyof T]: T[K] extends Date ? string | number : T[K] extends Date | null ? string | number | null : T[K] };
+type SqliteBouncerRow = Stored<Omit<BouncerRow, 'token' | 'stale'>> & { stale: number; tokenHash: string; revokedAt: string | number | null };
+
+/** Re-read every few seconds by each worker: on SQLite through the driver, without Prisma. */
+export async function listBouncers(store: Store): Promise<BouncerRow[]> {
+  const sqlite = sqliteOf(store);
+  if (!sqlite) return listBouncersThroughPrisma(prismaOf(store) as Db);
+  const rows = sqlite
+    .prepare(
+      `SELECT b."name", b."createdAt", b."address", b."version", b."lastPullAt", b."lastStatus", b."delivered", b."intervalMs", b."stale", b."tokenId",
+              t."tokenHash", t."revokedAt"
+       FROM "Bouncer" b JOIN "ApiToken" t ON t."id" = b."tokenId" ORDER BY b."name" ASC`,
+    )
+    .all() as SqliteBouncerRow[];
+  return rows.map(({ tokenHash, revokedAt, ...row }) => ({
+    ...row,
+    createdAt: fromSqliteDate(row.createdAt),
+    lastPullAt: fromSqliteDateOrNull(row.lastPullAt),
+    stale: row.stale !== 0,
+    token: { tokenHash, revokedAt: fromSqliteDateOrNull(revokedAt) },
+  }));
+}
 
 export async function findBouncer(db: Db, name: string) {
   return db.bouncer.findUnique({ where: { name }, select: BOUNCER_ROW });

@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import { defenseContracts } from '../../contracts';
 import type { AuditWriter } from '../../audit';
-import type { Db } from '../../db/client';
+import type { Database } from '../../db/client';
 import { BouncerRegistry } from '../../defense';
 import type { Logger } from '../../log';
 import type { Router } from '../router';
 
 export interface BouncerRouteDeps {
-  db: Db;
+  db: Database;
   audit: AuditWriter;
   log: Logger;
   /** The decision stream's count of what it handed each token last. */
