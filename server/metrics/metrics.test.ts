@@ -8,15 +8,6 @@ const promClientLoaded = () => Object.keys(createRequire(import.meta.url).cache)
 describe('the worker metrics', () => {
   it('load prom-client on first use, not when created', async () => {
     const metrics = createWorkerMetrics();
-    metrics.readFrom({
-      healthScore: () => null,
-      degradation: () => 'NORMAL',
-      modules: () => [],
-      defenseMode: () => 'NORMAL',
-      isolations: () => 0,
-      newestVerifiedGolden: async () => null,
-      auditHeadSeq: () => 0,
-    });
     expect(promClientLoaded()).toBe(false);
     await metrics.render();
     expect(promClientLoaded()).toBe(true);
