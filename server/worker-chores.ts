@@ -11,7 +11,7 @@ const HOUSEKEEPING_EVERY_MS = 3_600_000;
 /** Hourly chores that belong to no capability: ended sessions are removed, old audit events pruned. */
 export function startHousekeeping(database: Database, log: Logger, integrity: AuditIntegrity): NodeJS.Timeout {
   const run = () => {
-    void deleteExpiredSessions(database.prisma, new Date())
+    void deleteExpiredSessions(database, new Date())
       .then((removed) => removed > 0 && log.info({ removed }, 'removed expired sessions'))
       .catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'session clean-up failed'));
     void integrity.prune().catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'audit retention failed'));

@@ -34,12 +34,12 @@ type Failure = { seq: number; problem: VerificationProblem };
 type Start = { seq: number; hash: string; failure?: Failure };
 
 async function startingPoint(database: Database, key: CheckpointVerifyKey | null, mode: 'full' | 'incremental'): Promise<Start> {
-  const anchor = await readSetting<SignedCheckpoint>(database.prisma, ANCHOR_SETTING);
+  const anchor = await readSetting<SignedCheckpoint>(database, ANCHOR_SETTING);
   if (anchor && (!key || !checkpointSignatureValid(key, anchor)))
     return { seq: anchor.seq, hash: anchor.hash, failure: { seq: anchor.seq, problem: 'anchor-signature' } };
   const base = anchor ? { seq: anchor.seq, hash: anchor.hash } : { seq: 0, hash: GENESIS_HASH };
   if (mode === 'full') return base;
-  const previous = await readSetting<VerificationResult>(database.prisma, VERIFICATION_SETTING);
+  const previous = await readSetting<VerificationResult>(database, VERIFICATION_SETTING);
   const resume = previous?.ok ? previous.lastCheckpoint : null;
   if (!resume || resume.seq <= base.seq) return base;
   // What was verified before must still be there: a cheap guard against a rewrite of the verified prefix's end.
@@ -133,8 +133,8 @@ export async function verifyAuditTrail({ database, key, mode, now = () => new Da
 /** Runs a verification and records it for the UI; incremental runs carry the verified range forward. */
 export async function verifyAndRecord(options: VerifyOptions): Promise<VerificationResult> {
   const result = await verifyAuditTrail(options);
-  const previous = options.mode === 'incremental' ? await readSetting<VerificationResult>(options.database.prisma, VERIFICATION_SETTING) : null;
+  const previous = options.mode === 'incremental' ? await readSetting<VerificationResult>(options.database, VERIFICATION_SETTING) : null;
   const recorded = result.ok && !result.verifiedThrough && previous?.ok ? { ...result, verifiedThrough: previous.verifiedThrough } : result;
-  await writeSetting(options.database.prisma, VERIFICATION_SETTING, recorded);
+  await writeSetting(options.database, VERIFICATION_SETTING, recorded);
   return recorded;
 }

@@ -70,7 +70,7 @@ export class AuditWriter {
   /** Loads what a previous run left in the spool and tries to commit it. */
   async start(): Promise<void> {
     try {
-      this.head = await readAuditHead(this.options.database.prisma);
+      this.head = await readAuditHead(this.options.database);
       this.lastKnownSeq = this.head.seq;
     } catch {
       // The database may be down at start: the first commit reads the head instead.

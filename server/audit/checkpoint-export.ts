@@ -10,7 +10,7 @@ import type { SignedCheckpoint } from './checkpoint-key';
  */
 export async function* checkpointExportLines(database: Database, key: { keyId: string; publicKeyPem: string }): AsyncGenerator<string> {
   yield `${JSON.stringify({ kind: 'vigil.audit.public-key', algorithm: 'ed25519', keyId: key.keyId, publicKeyPem: key.publicKeyPem })}\n`;
-  const anchor = await readSetting<SignedCheckpoint>(database.prisma, ANCHOR_SETTING);
+  const anchor = await readSetting<SignedCheckpoint>(database, ANCHOR_SETTING);
   if (anchor) yield `${JSON.stringify({ kind: 'vigil.audit.anchor', ...anchor })}\n`;
   let after = 0;
   for (;;) {

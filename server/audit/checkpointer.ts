@@ -72,8 +72,8 @@ export class Checkpointer {
   }
 
   private async load(): Promise<void> {
-    const last = await latestCheckpoint(this.options.database.prisma);
-    const head = await readAuditHead(this.options.database.prisma);
+    const last = await latestCheckpoint(this.options.database);
+    const head = await readAuditHead(this.options.database);
     this.lastSeq = Math.max(this.lastSeq, last?.seq ?? 0);
     if (head.seq > this.lastSeq && (!this.head || head.seq > this.head.seq)) this.head = head;
     this.loaded = true;

@@ -9,5 +9,5 @@ export const ANCHOR_SETTING = 'audit.anchor';
 export type { VerificationProblem, VerificationResult } from '@/lib/audit/verification';
 
 export function readVerification(database: Database): Promise<VerificationResult | null> {
-  return readSetting<VerificationResult>(database.prisma, VERIFICATION_SETTING);
+  return readSetting<VerificationResult>(database, VERIFICATION_SETTING);
 }

@@ -142,6 +142,8 @@ export class ApiTokenAuthenticator {
 
   async flushLastUsed(): Promise<void> {
     const ids = [...this.used];
+    // Nothing was used since the last flush: no query, and on an idle worker no database client either.
+    if (ids.length === 0) return;
     this.used.clear();
     await touchTokens(this.database.prisma, ids, new Date()).catch(() => undefined);
   }

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import type { PrismaClient as SqliteClient } from '@vigil/prisma-sqlite';
 import { providerOf, sqlitePathOf, type DatabaseProvider } from './database-url';
 
@@ -37,28 +38,27 @@ export interface OpenDatabaseOptions {
 export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: OpenDatabaseOptions): Promise<Database> {
   const provider = providerOf(url);
   if (provider === 'sqlite') {
-    const [{ default: BetterSqlite3 }, { PrismaBetterSQLite3 }, { PrismaClient: SqliteClient }] = await Promise.all([
-      import('better-sqlite3'),
-      import('@prisma/adapter-better-sqlite3'),
-      import('@vigil/prisma-sqlite'),
-    ]);
-    const adapter = new PrismaBetterSQLite3({ url: `file:${sqlitePathOf(url)}`, timeout: busyTimeoutMs });
-    const prisma = new SqliteClient({ adapter });
-    // Per-connection settings: WAL itself is persistent and set by the migrator.
-    // synchronous=FULL fsyncs the WAL at every commit, so an acknowledged event
-    // survives power loss; batching keeps that affordable.
-    await prisma.$executeRawUnsafe('PRAGMA synchronous = FULL');
-    await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+    const { default: BetterSqlite3 } = await import('better-sqlite3');
     const sqlite = new BetterSqlite3(sqlitePathOf(url), { timeout: busyTimeoutMs });
+    // synchronous=FULL fsyncs the WAL at every commit, so an acknowledged event survives power
+    // loss; batching keeps that affordable. WAL itself is persistent and set by the migrator.
     sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    // What an idle worker runs on SQLite (start-up reads, health samples) goes through this
+    // connection; Prisma's client and its WebAssembly query compiler (~10 MiB resident) load
+    // on the first query that needs them.
+    let prisma: SqliteClient | null = null;
     return {
-      prisma,
+      get prisma() {
+        prisma ??= openSqlitePrisma(url, busyTimeoutMs);
+        return prisma;
+      },
       provider,
       sqlite,
       url,
       async close() {
         sqlite.close();
-        await prisma.$disconnect();
+        await prisma?.$disconnect();
       },
     };
   }
@@ -66,4 +66,25 @@ export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: 
   const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   const prisma = new PostgresClient({ adapter }) as unknown as Db;
   return { prisma, provider, sqlite: null, url, close: () => prisma.$disconnect() };
+}
+
+const requireDependency = createRequire(import.meta.url);
+
+/** The Prisma client over its own connection, whose per-connection settings match the one above. */
+function openSqlitePrisma(url: string, busyTimeoutMs: number): SqliteClient {
+  // Both are CommonJS: required synchronously, so the lazy `prisma` stays a plain property.
+  const { PrismaBetterSQLite3 } = requireDependency('@prisma/adapter-better-sqlite3') as typeof import('@prisma/adapter-better-sqlite3');
+  const { PrismaClient } = requireDependency('@vigil/prisma-sqlite') as typeof import('@vigil/prisma-sqlite');
+  const factory = new PrismaBetterSQLite3({ url: `file:${sqlitePathOf(url)}`, timeout: busyTimeoutMs });
+  const adapter: Pick<typeof factory, 'provider' | 'adapterName' | 'connect' | 'connectToShadowDb'> = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect() {
+      const connection = await factory.connect();
+      await connection.executeScript('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+      return connection;
+    },
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
+  return new PrismaClient({ adapter });
 }

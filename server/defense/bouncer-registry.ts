@@ -186,7 +186,7 @@ export class BouncerRegistry {
   async reload(): Promise<void> {
     let rows: BouncerRow[];
     try {
-      rows = await listBouncers(this.options.database.prisma);
+      rows = await listBouncers(this.options.database);
     } catch (error) {
       this.options.log.warn({ err: error }, 'bouncers could not be read; keeping the ones known');
       return;

@@ -42,7 +42,7 @@ export class DefenseModeController {
   }
 
   async start(): Promise<void> {
-    const stored = await readSetting<LockdownState>(this.deps.database.prisma, LOCKDOWN_KEY);
+    const stored = await readSetting<LockdownState>(this.deps.database, LOCKDOWN_KEY);
     if (stored) this.setLockdown(stored);
     this.current = this.compute(Date.now());
     await this.tick(Date.now());
@@ -68,7 +68,7 @@ export class DefenseModeController {
 
   /** Re-reads the stored lockdown (a standby catching up); ELEVATED is only ever announced. */
   async reload(): Promise<void> {
-    const stored = await readSetting<LockdownState>(this.deps.database.prisma, LOCKDOWN_KEY);
+    const stored = await readSetting<LockdownState>(this.deps.database, LOCKDOWN_KEY);
     this.setLockdown(stored);
     this.current = this.compute(Date.now());
   }
@@ -119,7 +119,7 @@ export class DefenseModeController {
     const now = new Date();
     if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) throw new DefenseModeError('bad_expiry', 'the lockdown expiry must be in the future');
     const state: LockdownState = { actor: input.actor, reason: input.reason, since: now.toISOString(), expiresAt: input.expiresAt?.toISOString() ?? null };
-    await writeSetting(this.deps.database.prisma, LOCKDOWN_KEY, state);
+    await writeSetting(this.deps.database, LOCKDOWN_KEY, state);
     this.setLockdown(state);
     return this.transition(input.actor, input.reason, now.getTime(), true);
   }

@@ -21,7 +21,7 @@ export class OperatorAllowlist {
 
   /** Operators' allowlist entries from the database: at start, and after a restore of Vigil's state. */
   async reload(): Promise<void> {
-    const rows = await listAllowEntries(this.options.database.prisma);
+    const rows = await listAllowEntries(this.options.database);
     this.options.allowlist.replaceUiEntries(
       rows.map((row) => ({ source: row.source, origin: 'ui' as const, reason: row.reason, createdBy: row.createdBy, createdAt: row.createdAt.toISOString() })),
     );

@@ -48,7 +48,9 @@ export function workerForecastSources(deps: WorkerForecastDeps): { sources: Fore
     threats: () => deps.defense.overview().threats.map((t) => ({ id: t.id, at: t.at, scenario: t.scenario, key: t.key })),
     database: async () => {
       const started = performance.now();
-      await deps.database.prisma.$queryRawUnsafe('SELECT 1');
+      // On SQLite the driver's connection: a round trip that does not load Prisma.
+      if (deps.database.sqlite) deps.database.sqlite.prepare('SELECT 1').get();
+      else await deps.database.prisma.$queryRawUnsafe('SELECT 1');
       const latencyMs = performance.now() - started;
       if (deps.database.provider !== 'sqlite') return { latencyMs, sizeBytes: null, freeBytes: null };
       return { latencyMs, ...(await sqliteSize(sqlitePathOf(deps.databaseUrl))) };

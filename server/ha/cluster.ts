@@ -200,7 +200,7 @@ export class Cluster {
         const holder = await lockHolder(this.pool);
         if (holder === null) this.leader = null;
         else if (this.leader?.nodeId !== holder) {
-          const stored = await readSetting<LeaderRecord>(this.options.database.prisma, LEADER_SETTING);
+          const stored = await readSetting<LeaderRecord>(this.options.database, LEADER_SETTING);
           this.leader = stored?.nodeId === holder ? stored : null;
         }
       } catch {
@@ -214,7 +214,7 @@ export class Cluster {
   private async recordLeader(record: LeaderRecord): Promise<void> {
     for (let attempt = 0; !this.stopped && !this.steppedDown; attempt++) {
       try {
-        await writeSetting(this.options.database.prisma, LEADER_SETTING, record);
+        await writeSetting(this.options.database, LEADER_SETTING, record);
         return;
       } catch (error) {
         if (attempt === 0) this.options.log.warn({ err: (error as Error).message }, 'leader record not written; retrying');

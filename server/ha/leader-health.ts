@@ -1,5 +1,5 @@
 import { degradationLevelSchema, type DegradationLevel } from '@/lib/health/degradation';
-import type { Db } from '../db/client';
+import type { Database } from '../db/client';
 import { latestHealthVerdict } from '../queries/health';
 
 /**
@@ -12,13 +12,13 @@ export class LeaderHealth {
   private reading: Promise<void> | null = null;
 
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     private readonly maxAgeMs = 2000,
   ) {}
 
   async current(): Promise<{ score: number; degradation: DegradationLevel; at: string } | null> {
     if (Date.now() - this.readAt > this.maxAgeMs) {
-      this.reading ??= latestHealthVerdict(this.db)
+      this.reading ??= latestHealthVerdict(this.database.prisma)
         .then((row) => {
           const level = degradationLevelSchema.safeParse(row?.degradation);
           this.cached = row && level.success ? { score: row.score, degradation: level.data, at: row.at.toISOString() } : null;

@@ -69,7 +69,7 @@ export function startHa({ env, db, port, log, duties, onLeadershipLost }: HaDeps
 
   return {
     cluster,
-    leaderHealth: new LeaderHealth(database.prisma),
+    leaderHealth: new LeaderHealth(database),
     isLeader: () => cluster === null || cluster.role === 'leader',
     publish(message: ClusterMessageBody): void {
       void cluster?.publish(message);

@@ -92,7 +92,7 @@ export class HealingService {
 
   private async loadConsoleModules(): Promise<void> {
     const loaded = new Map<string, ModuleDefinition>();
-    for (const row of await listConsoleModules(this.options.database.prisma)) {
+    for (const row of await listConsoleModules(this.options.database)) {
       const parsed = moduleSchema.safeParse(JSON.parse(row.definition));
       if (parsed.success) loaded.set(row.name, parsed.data);
       else this.options.log.error({ module: row.name }, `stored module no longer validates: ${describeIssues(parsed.error.issues)}`);
@@ -109,7 +109,7 @@ export class HealingService {
     return {
       modules: this.engine.list(),
       openIncidents: [...this.engine.incidents.openIncidents(), ...this.engine.incidents.externalIncidents()],
-      recentIncidents: await listIncidents(this.options.database.prisma, { limit: 50 }),
+      recentIncidents: await listIncidents(this.options.database, { limit: 50 }),
       configStatus: this.options.configStatus?.() ?? null,
     };
   }

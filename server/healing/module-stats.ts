@@ -65,6 +65,8 @@ export class ModuleStats {
 
   async flush(): Promise<void> {
     const deltas = [...this.pending.values()];
+    // No module probed since the last flush: nothing to add, and no database client to load for it.
+    if (deltas.length === 0) return;
     this.pending = new Map();
     try {
       await addDailyStats(this.database.prisma, this.database.provider, deltas);

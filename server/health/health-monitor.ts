@@ -60,11 +60,11 @@ export class HealthMonitor {
   constructor(private readonly options: HealthMonitorOptions) {}
 
   async start(): Promise<void> {
-    const { prisma } = this.options.database;
+    const { database } = this.options;
     try {
-      const stored = degradationLevelSchema.safeParse(await readSetting<string>(prisma, LEVEL_KEY));
+      const stored = degradationLevelSchema.safeParse(await readSetting<string>(database, LEVEL_KEY));
       if (stored.success) this.level = stored.data;
-      this.pin = await readSetting<Pin>(prisma, PIN_KEY);
+      this.pin = await readSetting<Pin>(database, PIN_KEY);
     } catch (error) {
       this.options.log.warn({ err: dbErrorMessage(error) }, 'could not read the last degradation state; starting from NORMAL');
     }
@@ -74,7 +74,7 @@ export class HealthMonitor {
 
   /** After Vigil's state was restored from a snapshot: the pin may have changed under us. */
   async reloadPin(): Promise<void> {
-    this.pin = await readSetting<Pin>(this.options.database.prisma, PIN_KEY);
+    this.pin = await readSetting<Pin>(this.options.database, PIN_KEY);
     await this.tick();
   }
 
@@ -114,7 +114,7 @@ export class HealthMonitor {
   async setPin(level: DegradationLevel | null, actor: string, reason: string): Promise<HealthSnapshot | null> {
     const previous = this.pin;
     this.pin = level ? { level, actor, reason, at: new Date().toISOString() } : null;
-    await writeSetting(this.options.database.prisma, PIN_KEY, this.pin);
+    await writeSetting(this.options.database, PIN_KEY, this.pin);
     await this.options.audit.append({
       type: level ? 'health.degradation_pinned' : 'health.degradation_unpinned',
       severity: 'notice',
@@ -193,7 +193,7 @@ export class HealthMonitor {
 
   private async rememberLevel(level: DegradationLevel): Promise<void> {
     try {
-      await writeSetting(this.options.database.prisma, LEVEL_KEY, level);
+      await writeSetting(this.options.database, LEVEL_KEY, level);
     } catch {
       // The level is recomputed from the next samples anyway; the audit event is what matters.
     }
@@ -213,20 +213,20 @@ export class HealthMonitor {
 
   /** Writes what is buffered; on failure keeps it for the next cycle. */
   private async persist(): Promise<void> {
-    const { prisma } = this.options.database;
+    const { database } = this.options;
     try {
       if (this.pendingSamples.length > 0) {
-        await insertHealthSamples(prisma, this.pendingSamples);
+        await insertHealthSamples(database, this.pendingSamples);
         this.pendingSamples = [];
       }
       while (this.pendingRollups.length > 0) {
-        await upsertRollup(prisma, this.pendingRollups[0]);
+        await upsertRollup(database, this.pendingRollups[0]);
         this.pendingRollups.shift();
       }
       if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
         this.lastPrune = Date.now();
         const now = Date.now();
-        const pruned = await pruneHealthHistory(prisma, new Date(now - this.options.rawRetentionMs), new Date(now - this.options.rollupRetentionMs));
+        const pruned = await pruneHealthHistory(database, new Date(now - this.options.rawRetentionMs), new Date(now - this.options.rollupRetentionMs));
         if (pruned.samples + pruned.rollups > 0) this.options.log.info(pruned, 'pruned health history past retention');
       }
       if (!this.sampleStoreOk) this.options.log.info({}, 'health samples are being stored again');

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import { DEGRADATION_LEVELS, type DegradationLevel } from '@/lib/health/degradation';
 import { MODULE_STATES } from '@/lib/healing/module-schema';
 import type { ModuleView } from '@/lib/healing/module-view';
@@ -23,6 +24,7 @@ export interface MetricsSources {
 }
 
 export interface WorkerMetrics {
+  /** The registry, built on first use. */
   readonly registry: Registry;
   /** Called for every probe result, so the histogram sees each answer, not only the latest. */
   observeProbe(module: string, latencyMs: number): void;
@@ -47,8 +49,9 @@ const NOTHING_YET: MetricsSources = {
  * One registry per worker rather than prom-client's global one: tests (and the CLI) may start
  * several workers in one process, and a global registry would refuse the second registration.
  */
-export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): WorkerMetrics {
-  let sources = initial;
+function buildRegistry(read: () => MetricsSources): Built {
+  // CommonJS, required synchronously: the first probe result or scrape builds the registry in place.
+  const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = requireDependency('prom-client') as typeof import('prom-client');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -57,7 +60,7 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     help: 'Health score 0-100 from the latest sample.',
     registers: [registry],
     collect() {
-      const score = sources.healthScore();
+      const score = read().healthScore();
       if (score !== null) this.set(score);
     },
   });
@@ -66,7 +69,7 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     help: '1 on the replica that leads (probes, detects, heals), 0 on a standby; always 1 on SQLite.',
     registers: [registry],
     collect() {
-      this.set(sources.clusterRole?.() === 'standby' ? 0 : 1);
+      this.set(read().clusterRole?.() === 'standby' ? 0 : 1);
     },
   });
   new Gauge({
@@ -74,7 +77,7 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     help: 'Graceful-degradation level: 0 NORMAL, 1 LEVEL_1, 2 LEVEL_2, 3 LEVEL_3, 4 EMERGENCY.',
     registers: [registry],
     collect() {
-      this.set(DEGRADATION_LEVELS.indexOf(sources.degradation()));
+      this.set(DEGRADATION_LEVELS.indexOf(read().degradation()));
     },
   });
   new Gauge({
@@ -85,7 +88,7 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     collect() {
       // Reset first: a module removed from the config must disappear from the scrape.
       this.reset();
-      for (const m of sources.modules()) this.set({ module: m.name, kind: m.kind }, m.state === 'up' || m.state === 'degraded' ? 1 : 0);
+      for (const m of read().modules()) this.set({ module: m.name, kind: m.kind }, m.state === 'up' || m.state === 'degraded' ? 1 : 0);
     },
   });
   new Gauge({
@@ -95,7 +98,7 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     registers: [registry],
     collect() {
       this.reset();
-      for (const m of sources.modules()) for (const state of MODULE_STATES) this.set({ module: m.name, state }, m.state === state ? 1 : 0);
+      for (const m of read().modules()) for (const state of MODULE_STATES) this.set({ module: m.name, state }, m.state === state ? 1 : 0);
     },
   });
   new Gauge({
@@ -103,7 +106,7 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     help: 'Defense mode: 0 NORMAL, 1 ELEVATED, 2 LOCKDOWN.',
     registers: [registry],
     collect() {
-      this.set(DEFENSE_MODES.indexOf(sources.defenseMode()));
+      this.set(DEFENSE_MODES.indexOf(read().defenseMode()));
     },
   });
   new Gauge({
@@ -111,7 +114,7 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     help: 'Sources isolated right now.',
     registers: [registry],
     collect() {
-      this.set(sources.isolations());
+      this.set(read().isolations());
     },
   });
   new Gauge({
@@ -122,7 +125,9 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     labelNames: ['snapshot'],
     registers: [registry],
     async collect() {
-      const newest = await sources.newestVerifiedGolden().catch(() => null);
+      const newest = await read()
+        .newestVerifiedGolden()
+        .catch(() => null);
       this.reset();
       if (newest) this.set({ snapshot: newest.name }, Math.max(0, (Date.now() - newest.createdAt.getTime()) / 1000));
     },
@@ -132,7 +137,7 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     help: 'Sequence number of the last audit event this worker committed.',
     registers: [registry],
     collect() {
-      this.set(sources.auditHeadSeq());
+      this.set(read().auditHeadSeq());
     },
   });
 
@@ -141,7 +146,7 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     help: 'p99 of how late the last 4,096 probes started against their planned slot: the prober itself falling behind.',
     registers: [registry],
     collect() {
-      const delay = sources.probePacing?.().startDelayP99Ms;
+      const delay = read().probePacing?.().startDelayP99Ms;
       if (delay !== null && delay !== undefined) this.set(delay / 1000);
     },
   });
@@ -150,7 +155,7 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     help: 'Probe timeouts set aside because the worker itself was starved when they happened.',
     registers: [registry],
     collect() {
-      this.set(sources.probePacing?.().inconclusive ?? 0);
+      this.set(read().probePacing?.().inconclusive ?? 0);
     },
   });
 
@@ -168,18 +173,43 @@ export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): Work
     registers: [registry],
   });
 
+  return { registry, probeLatency, threats };
+}
+
+interface Built {
+  registry: Registry;
+  probeLatency: Histogram<'module'>;
+  threats: Counter<'level' | 'scenario'>;
+}
+
+const requireDependency = createRequire(import.meta.url);
+
+/**
+ * prom-client and the registry (~3-4 MiB with the tracing API it requires) load on first use:
+ * the first probe result, threat or scrape. A worker with no modules that nobody scrapes never
+ * needs them. Process metrics read what the process did since it started (CPU time, memory);
+ * the garbage-collection and event-loop histograms count from that first use.
+ */
+export function createWorkerMetrics(initial: MetricsSources = NOTHING_YET): WorkerMetrics {
+  let sources = initial;
+  let built: Built | null = null;
+  const build = () => (built ??= buildRegistry(() => sources));
   return {
-    registry,
-    contentType: registry.contentType,
+    get registry() {
+      return build().registry;
+    },
+    get contentType() {
+      return build().registry.contentType;
+    },
     observeProbe(module, latencyMs) {
-      if (Number.isFinite(latencyMs) && latencyMs >= 0) probeLatency.observe({ module }, latencyMs / 1000);
+      if (Number.isFinite(latencyMs) && latencyMs >= 0) build().probeLatency.observe({ module }, latencyMs / 1000);
     },
     countThreat(threat) {
-      threats.inc({ level: threat.level, scenario: threat.scenario });
+      build().threats.inc({ level: threat.level, scenario: threat.scenario });
     },
     readFrom(next) {
       sources = next;
     },
-    render: () => registry.metrics(),
+    render: () => build().registry.metrics(),
   };
 }

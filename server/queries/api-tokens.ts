@@ -45,8 +45,10 @@ const preparedLookups = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statem
  * every second: on SQLite a prepared statement on the driver, since going through Prisma cost
  * a few milliseconds of CPU per read with fifty bouncers' tokens cached.
  */
-export async function findActiveTokensByHashes({ prisma, sqlite }: Database, tokenHashes: string[]): Promise<ActiveTokenRow[]> {
-  if (!sqlite) return prisma.apiToken.findMany({ where: { tokenHash: { in: tokenHashes }, revokedAt: null }, select: TOKEN_WITH_OWNER });
+export async function findActiveTokensByHashes(database: Database, tokenHashes: string[]): Promise<ActiveTokenRow[]> {
+  // Not destructured: reading `prisma` opens Prisma's client, which the SQLite path never needs.
+  const { sqlite } = database;
+  if (!sqlite) return database.prisma.apiToken.findMany({ where: { tokenHash: { in: tokenHashes }, revokedAt: null }, select: TOKEN_WITH_OWNER });
   let statement = preparedLookups.get(sqlite);
   if (!statement) preparedLookups.set(sqlite, (statement = sqlite.prepare<[string], SqliteTokenRow>(SQLITE_ACTIVE_TOKENS)));
   return statement.all(JSON.stringify(tokenHashes)).map(({ ownerId, ownerRole, ownerDisabled, ...token }) => ({

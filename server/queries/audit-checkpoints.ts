@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { fromSqliteDate, prismaOf, sqliteOf, type Store } from '../db/store';
 import type { SignedCheckpoint } from '../audit/checkpoint-key';
 
 type CheckpointRow = Awaited<ReturnType<Db['auditCheckpoint']['findFirstOrThrow']>>;
@@ -15,8 +16,14 @@ export async function insertCheckpoint(db: Db, checkpoint: SignedCheckpoint): Pr
   return true;
 }
 
-export async function latestCheckpoint(db: Db): Promise<SignedCheckpoint | null> {
-  const row = await db.auditCheckpoint.findFirst({ orderBy: { seq: 'desc' } });
+export async function latestCheckpoint(store: Store): Promise<SignedCheckpoint | null> {
+  const sqlite = sqliteOf(store);
+  if (sqlite) {
+    const row = sqlite.prepare('SELECT "seq", "hash", "at", "keyId", "signature" FROM "AuditCheckpoint" ORDER BY "seq" DESC LIMIT 1').get() as
+      (Omit<SignedCheckpoint, 'at'> & { at: string | number }) | undefined;
+    return row ? { ...row, at: fromSqliteDate(row.at).toISOString() } : null;
+  }
+  const row = await prismaOf(store).auditCheckpoint.findFirst({ orderBy: { seq: 'desc' } });
   return row ? fromCheckpointRow(row) : null;
 }
 

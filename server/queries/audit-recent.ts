@@ -1,6 +1,7 @@
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import { AUDIT_SELECT_COLUMNS, rowToEvent, type RawAuditRow } from '../audit/stored-event-row';
 import type { Database } from '../db/client';
+import { toSqliteDate } from '../db/store';
 import { fromRow } from './audit';
 
 /**
@@ -21,8 +22,8 @@ export interface RecentAuditFilter {
 /** The newest events matching `filter`, oldest first: what state rebuilt at start replays. */
 export async function readRecentAuditEvents(database: Database, filter: RecentAuditFilter): Promise<ChainedAuditEvent[]> {
   // The driver's own statement maps a thousand rows several times faster than Prisma, and this
-  // runs before the guard answers. A time window stays with Prisma, which knows how it stored `at`.
-  if (database.sqlite && !filter.since) return readRecentOnSqlite(database.sqlite, filter);
+  // runs before the guard answers.
+  if (database.sqlite) return readRecentOnSqlite(database.sqlite, filter);
   const rows = await database.prisma.auditEvent.findMany({
     where: {
       ...(filter.types && { type: filter.types.length === 1 ? filter.types[0] : { in: [...filter.types] } }),
@@ -56,6 +57,11 @@ function readRecentOnSqlite(sqlite: NonNullable<Database['sqlite']>, filter: Rec
   if (filter.actor) {
     conditions.push('"actor" = ?');
     params.push(filter.actor);
+  }
+  if (filter.since) {
+    // Compared as the stored text, in the form the writer stores it: what Prisma's adapter does too.
+    conditions.push('"at" >= ?');
+    params.push(toSqliteDate(filter.since));
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   const rows = sqlite

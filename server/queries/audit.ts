@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { rowToEvent } from '../audit/stored-event-row';
 import type { Database, Db } from '../db/client';
+import { prismaOf, sqliteOf, type Store } from '../db/store';
 import { GENESIS_HASH, linkEvents, type UnhashedAuditEvent } from '@/lib/audit/hash-chain';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import { canonicalJson } from '@/lib/canonical-json';
@@ -72,7 +73,9 @@ function isSeqConflict(error: unknown): boolean {
  * database unpacks itself (json_each on SQLite, jsonb_to_recordset on PostgreSQL), so
  * Prisma's per-value work and per-statement round trips stay out of the hot path.
  */
-async function insertAuditRows({ prisma, provider, sqlite }: Database, events: ChainedAuditEvent[], receivedAt: Date): Promise<void> {
+async function insertAuditRows(database: Database, events: ChainedAuditEvent[], receivedAt: Date): Promise<void> {
+  // Not destructured: on SQLite `prisma` loads the client on first read, and this path needs none.
+  const { provider, sqlite } = database;
   const time = (iso: string) => (provider === 'sqlite' ? iso.replace('Z', '+00:00') : iso);
   const received = time(receivedAt.toISOString());
   // details in canonical form: the text that was hashed, so verification can hash it as stored.
@@ -81,7 +84,7 @@ async function insertAuditRows({ prisma, provider, sqlite }: Database, events: C
     sqliteInsert(sqlite).run(payload);
     return;
   }
-  await prisma.$executeRawUnsafe(provider === 'sqlite' ? SQLITE_INSERT : POSTGRES_INSERT, payload);
+  await database.prisma.$executeRawUnsafe(provider === 'sqlite' ? SQLITE_INSERT : POSTGRES_INSERT, payload);
 }
 
 const preparedInserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
@@ -110,7 +113,7 @@ export async function appendAuditBatch(
   receivedAt = new Date(),
 ): Promise<ChainedAuditEvent[]> {
   if (events.length === 0) return [];
-  let head = knownHead ?? (await readAuditHead(database.prisma));
+  let head = knownHead ?? (await readAuditHead(database));
   for (let attempt = 1; ; attempt++) {
     const linked = linkEvents(head, events);
     try {
@@ -118,13 +121,16 @@ export async function appendAuditBatch(
       return linked;
     } catch (error) {
       if (!isSeqConflict(error) || attempt >= 50) throw error;
-      head = await readAuditHead(database.prisma);
+      head = await readAuditHead(database);
     }
   }
 }
 
-export async function readAuditHead(db: Db): Promise<ChainHead> {
-  const last = await db.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+export async function readAuditHead(store: Store): Promise<ChainHead> {
+  const sqlite = sqliteOf(store);
+  const last = sqlite
+    ? (sqlite.prepare('SELECT "seq", "hash" FROM "AuditEvent" ORDER BY "seq" DESC LIMIT 1').get() as ChainHead | undefined)
+    : await prismaOf(store).auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
   return last ?? GENESIS_HEAD;
 }
 

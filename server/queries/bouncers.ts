@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database, Db } from '../db/client';
+import { fromSqliteDate, fromSqliteDateOrNull, prismaOf, sqliteOf, type Store } from '../db/store';
 import type { Role } from '@/lib/auth/roles';
 import { encodeScopes, type Scope } from '@/lib/auth/scopes';
 import { bouncerStatus, type BouncerView } from '@/lib/defense/bouncers';
@@ -29,11 +30,34 @@ const BOUNCER_ROW = {
   token: { select: { tokenHash: true, revokedAt: true } },
 } as const;
 
-export async function listBouncers(db: Db) {
+export type BouncerRow = Awaited<ReturnType<typeof listBouncersThroughPrisma>>[number];
+
+function listBouncersThroughPrisma(db: Db) {
   return db.bouncer.findMany({ orderBy: { name: 'asc' }, select: BOUNCER_ROW });
 }
 
-export type BouncerRow = Awaited<ReturnType<typeof listBouncers>>[number];
+type Stored<T> = { [K in keyof T]: T[K] extends Date ? string | number : T[K] extends Date | null ? string | number | null : T[K] };
+type SqliteBouncerRow = Stored<Omit<BouncerRow, 'token' | 'stale'>> & { stale: number; tokenHash: string; revokedAt: string | number | null };
+
+/** Re-read every few seconds by each worker: on SQLite through the driver, without Prisma. */
+export async function listBouncers(store: Store): Promise<BouncerRow[]> {
+  const sqlite = sqliteOf(store);
+  if (!sqlite) return listBouncersThroughPrisma(prismaOf(store) as Db);
+  const rows = sqlite
+    .prepare(
+      `SELECT b."name", b."createdAt", b."address", b."version", b."lastPullAt", b."lastStatus", b."delivered", b."intervalMs", b."stale", b."tokenId",
+              t."tokenHash", t."revokedAt"
+       FROM "Bouncer" b JOIN "ApiToken" t ON t."id" = b."tokenId" ORDER BY b."name" ASC`,
+    )
+    .all() as SqliteBouncerRow[];
+  return rows.map(({ tokenHash, revokedAt, ...row }) => ({
+    ...row,
+    createdAt: fromSqliteDate(row.createdAt),
+    lastPullAt: fromSqliteDateOrNull(row.lastPullAt),
+    stale: row.stale !== 0,
+    token: { tokenHash, revokedAt: fromSqliteDateOrNull(revokedAt) },
+  }));
+}
 
 export async function findBouncer(db: Db, name: string) {
   return db.bouncer.findUnique({ where: { name }, select: BOUNCER_ROW });
@@ -83,8 +107,10 @@ const preparedSaves = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statemen
  * the batch travels as one JSON parameter the database unpacks (as the audit chain's insert
  * does). One Prisma update per bouncer cost tens of milliseconds of CPU per flush at fifty.
  */
-export async function saveBouncerPulls({ prisma, provider, sqlite }: Database, pulls: Map<string, BouncerPullState>): Promise<void> {
+export async function saveBouncerPulls(database: Database, pulls: Map<string, BouncerPullState>): Promise<void> {
   if (pulls.size === 0) return;
+  // Not destructured: reading `prisma` opens Prisma's client, which the SQLite path never needs.
+  const { provider, sqlite } = database;
   const sqliteTime = provider === 'sqlite';
   const payload = JSON.stringify(
     [...pulls].map(([name, pull]) => ({
@@ -101,7 +127,7 @@ export async function saveBouncerPulls({ prisma, provider, sqlite }: Database, p
     statement.run(payload);
     return;
   }
-  await prisma.$executeRawUnsafe(provider === 'sqlite' ? SQLITE_SAVE_PULLS : POSTGRES_SAVE_PULLS, payload);
+  await database.prisma.$executeRawUnsafe(provider === 'sqlite' ? SQLITE_SAVE_PULLS : POSTGRES_SAVE_PULLS, payload);
 }
 
 export function toBouncerView(row: BouncerRow, now: number): BouncerView {

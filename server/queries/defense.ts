@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/client';
+import { fromSqliteDate, prismaOf, sqliteOf, type Store } from '../db/store';
 
 export interface DecisionRow {
   id: number;
@@ -82,8 +83,21 @@ export async function previousOffences(db: Queryable, source: string): Promise<n
   return last?.offence ?? 0;
 }
 
-export function listAllowEntries(db: Queryable) {
-  return db.defenseAllowEntry.findMany({ orderBy: { createdAt: 'asc' } });
+export interface AllowEntryRow {
+  source: string;
+  reason: string;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export async function listAllowEntries(store: Store): Promise<AllowEntryRow[]> {
+  const sqlite = sqliteOf(store);
+  if (!sqlite) return prismaOf(store).defenseAllowEntry.findMany({ orderBy: { createdAt: 'asc' } });
+  const rows = sqlite.prepare('SELECT "source", "reason", "createdBy", "createdAt" FROM "DefenseAllowEntry" ORDER BY "createdAt" ASC').all() as (Omit<
+    AllowEntryRow,
+    'createdAt'
+  > & { createdAt: string | number })[];
+  return rows.map((row) => ({ ...row, createdAt: fromSqliteDate(row.createdAt) }));
 }
 
 export async function upsertAllowEntry(db: Queryable, input: { source: string; reason: string; createdBy: string }): Promise<void> {

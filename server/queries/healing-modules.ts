@@ -1,7 +1,10 @@
 import type { Db } from '../db/client';
+import { prismaOf, sqliteOf, type Store } from '../db/store';
 
-export async function listConsoleModules(db: Db): Promise<{ name: string; definition: string }[]> {
-  return db.healingModule.findMany({ select: { name: true, definition: true }, orderBy: { name: 'asc' } });
+export async function listConsoleModules(store: Store): Promise<{ name: string; definition: string }[]> {
+  const sqlite = sqliteOf(store);
+  if (sqlite) return sqlite.prepare('SELECT "name", "definition" FROM "HealingModule" ORDER BY "name" ASC').all() as { name: string; definition: string }[];
+  return prismaOf(store).healingModule.findMany({ select: { name: true, definition: true }, orderBy: { name: 'asc' } });
 }
 
 export async function saveConsoleModule(db: Db, input: { name: string; definition: string; actor: string }): Promise<void> {

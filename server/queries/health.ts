@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { prismaOf, sqliteOf, toSqliteDate, type Store } from '../db/store';
 import type { DegradationLevel } from '@/lib/health/degradation';
 import type { SystemSample } from '@/lib/health/score';
 import type { HealthPoint } from '@/lib/health/history-range';
@@ -9,21 +10,30 @@ export interface StoredSample {
   degradation: DegradationLevel;
 }
 
-export async function insertHealthSamples(db: Db, samples: StoredSample[]): Promise<void> {
+export async function insertHealthSamples(store: Store, samples: StoredSample[]): Promise<void> {
   if (samples.length === 0) return;
-  await db.healthSample.createMany({
-    data: samples.map(({ sample, score, degradation }) => ({
-      at: new Date(sample.at),
-      cpu: sample.cpuPercent,
-      memory: sample.memoryPercent,
-      load1: sample.load1,
-      processes: sample.processes,
-      threads: sample.threads,
-      disks: JSON.stringify(sample.disks),
-      score,
-      degradation,
-    })),
-  });
+  const rows = samples.map(({ sample, score, degradation }) => ({
+    at: new Date(sample.at),
+    cpu: sample.cpuPercent,
+    memory: sample.memoryPercent,
+    load1: sample.load1,
+    processes: sample.processes,
+    threads: sample.threads,
+    disks: JSON.stringify(sample.disks),
+    score,
+    degradation,
+  }));
+  const sqlite = sqliteOf(store);
+  if (!sqlite) {
+    await prismaOf(store).healthSample.createMany({ data: rows });
+    return;
+  }
+  const insert = sqlite.prepare(
+    'INSERT INTO "HealthSample" ("at", "cpu", "memory", "load1", "processes", "threads", "disks", "score", "degradation") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  sqlite.transaction(() => {
+    for (const r of rows) insert.run(toSqliteDate(r.at), r.cpu, r.memory, r.load1, r.processes, r.threads, r.disks, r.score, r.degradation);
+  })();
 }
 
 function maxDisk(disksJson: string): number {
@@ -78,11 +88,31 @@ export interface MinuteRollup {
   degradation: DegradationLevel;
 }
 
-export async function upsertRollup(db: Db, rollup: MinuteRollup): Promise<void> {
-  await db.healthRollup.upsert({ where: { minute: rollup.minute }, create: rollup, update: rollup });
+const ROLLUP_COLUMNS = ['samples', 'cpuAvg', 'cpuMax', 'memoryAvg', 'memoryMax', 'diskMax', 'load1Avg', 'scoreAvg', 'scoreMin', 'degradation'] as const;
+
+export async function upsertRollup(store: Store, rollup: MinuteRollup): Promise<void> {
+  const sqlite = sqliteOf(store);
+  if (!sqlite) {
+    await prismaOf(store).healthRollup.upsert({ where: { minute: rollup.minute }, create: rollup, update: rollup });
+    return;
+  }
+  const columns = ROLLUP_COLUMNS.map((c) => `"${c}"`).join(', ');
+  const updates = ROLLUP_COLUMNS.map((c) => `"${c}" = excluded."${c}"`).join(', ');
+  sqlite
+    .prepare(
+      `INSERT INTO "HealthRollup" ("minute", ${columns}) VALUES (?${', ?'.repeat(ROLLUP_COLUMNS.length)}) ON CONFLICT ("minute") DO UPDATE SET ${updates}`,
+    )
+    .run(toSqliteDate(rollup.minute), ...ROLLUP_COLUMNS.map((c) => rollup[c]));
 }
 
-export async function pruneHealthHistory(db: Db, rawBefore: Date, rollupBefore: Date): Promise<{ samples: number; rollups: number }> {
+export async function pruneHealthHistory(store: Store, rawBefore: Date, rollupBefore: Date): Promise<{ samples: number; rollups: number }> {
+  const sqlite = sqliteOf(store);
+  if (sqlite) {
+    const samples = sqlite.prepare('DELETE FROM "HealthSample" WHERE "at" < ?').run(toSqliteDate(rawBefore)).changes;
+    const rollups = sqlite.prepare('DELETE FROM "HealthRollup" WHERE "minute" < ?').run(toSqliteDate(rollupBefore)).changes;
+    return { samples, rollups };
+  }
+  const db = prismaOf(store);
   const samples = await db.healthSample.deleteMany({ where: { at: { lt: rawBefore } } });
   const rollups = await db.healthRollup.deleteMany({ where: { minute: { lt: rollupBefore } } });
   return { samples: samples.count, rollups: rollups.count };

@@ -1,5 +1,6 @@
 import type { EscalationLevel, IncidentSummary } from '@/lib/healing/incident';
 import type { Db } from '../db/client';
+import { fromSqliteDate, fromSqliteDateOrNull, prismaOf, sqliteOf, type Store } from '../db/store';
 import type { DatabaseProvider } from '../db/database-url';
 
 export interface IncidentStepRow {
@@ -85,8 +86,30 @@ export async function insertIncidentStep(
   await db.incidentStep.create({ data: { incidentId, at: step.at, kind: step.kind, message: step.message, details: JSON.stringify(step.details ?? {}) } });
 }
 
-export async function listIncidents(db: Db, { state, module, limit = 50 }: { state?: 'open' | 'resolved'; module?: string; limit?: number }) {
-  const rows = await db.incident.findMany({
+type StoredIncidentRow = Omit<IncidentRow, 'firstFailureAt' | 'detectedAt' | 'resolvedAt'> & {
+  firstFailureAt: string | number;
+  detectedAt: string | number;
+  resolvedAt: string | number | null;
+};
+
+export async function listIncidents(store: Store, { state, module, limit = 50 }: { state?: 'open' | 'resolved'; module?: string; limit?: number }) {
+  const sqlite = sqliteOf(store);
+  if (sqlite) {
+    const conditions = [...(state ? ['"state" = @state'] : []), ...(module ? ['"module" = @module'] : [])];
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = sqlite
+      .prepare(`SELECT * FROM "Incident" ${where} ORDER BY "detectedAt" DESC LIMIT @limit`)
+      .all({ state, module, limit }) as StoredIncidentRow[];
+    return rows.map((row) =>
+      toSummary({
+        ...row,
+        firstFailureAt: fromSqliteDate(row.firstFailureAt),
+        detectedAt: fromSqliteDate(row.detectedAt),
+        resolvedAt: fromSqliteDateOrNull(row.resolvedAt),
+      }),
+    );
+  }
+  const rows = await prismaOf(store).incident.findMany({
     where: { ...(state ? { state } : {}), ...(module ? { module } : {}) },
     orderBy: { detectedAt: 'desc' },
     take: limit,

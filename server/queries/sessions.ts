@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/client';
+import { prismaOf, sqliteOf, toSqliteDate, type Store } from '../db/store';
 
 export async function insertSession(
   db: Queryable,
@@ -23,8 +24,10 @@ export async function deleteUserSessions(db: Queryable, userId: string): Promise
   await db.session.deleteMany({ where: { userId } });
 }
 
-export async function deleteExpiredSessions(db: Queryable, now: Date): Promise<number> {
-  return (await db.session.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+export async function deleteExpiredSessions(store: Store, now: Date): Promise<number> {
+  const sqlite = sqliteOf(store);
+  if (sqlite) return sqlite.prepare('DELETE FROM "Session" WHERE "expiresAt" < ?').run(toSqliteDate(now)).changes;
+  return (await prismaOf(store).session.deleteMany({ where: { expiresAt: { lt: now } } })).count;
 }
 
 /** Which of these sessions are still in force: not ended, not expired, their account not disabled. */

@@ -42,7 +42,7 @@ export function startRecovery({ env, database, config, audit, log, live, reloadA
   const recovery = new RecoveryService({
     dataDir: env.dataDir,
     config: () => config.loaded.config.snapshots,
-    state: vigilStateAccess(database.prisma, env.dataDir),
+    state: vigilStateAccess(database, env.dataDir),
     audit,
     onProgress: relayProgress,
     searchPath: env.searchPath,

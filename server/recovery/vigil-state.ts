@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Db } from '../db/client';
+import { clientOf, type PrismaSource } from '../db/store';
 
 export const VIGIL_STATE_SOURCE = 'vigil-state';
 
@@ -31,9 +31,10 @@ const parse = <T>(schema: z.ZodType<T>, raw: Buffer | undefined): T | null => (r
  * restoring an old ban list would lift bans in the middle of an attack, and a baseline is
  * re-taken by an admin on purpose, never rolled back by a side effect.
  */
-export function vigilStateAccess(db: Db, dataDir?: string): VigilStateAccess {
+export function vigilStateAccess(source: PrismaSource, dataDir?: string): VigilStateAccess {
   return {
     async exportFiles() {
+      const db = clientOf(source);
       const settings = (await db.setting.findMany({ orderBy: { key: 'asc' } })).filter((row) => isState(row.key));
       const modules = await db.healingModule.findMany({ orderBy: { name: 'asc' }, select: { name: true, definition: true, createdBy: true } });
       const allowlist = await db.defenseAllowEntry.findMany({ orderBy: { source: 'asc' }, select: { source: true, reason: true, createdBy: true } });
@@ -52,6 +53,7 @@ export function vigilStateAccess(db: Db, dataDir?: string): VigilStateAccess {
       return files;
     },
     async importFiles(files) {
+      const db = clientOf(source);
       const settings = parse(settingsFileSchema, files['settings.json']);
       const modules = parse(modulesFileSchema, files['modules.json']);
       const allowlist = parse(allowlistFileSchema, files['allowlist.json']);
