@@ -3,7 +3,7 @@
 // second time on the unchanged tree) and `npx vigil snapshot restore N --target DIR`, against
 // `restic backup P` (twice) and `restic restore latest --target DIR` followed by `sync`.
 //
-//   npx tsx bench/snapshot-vs-restic.ts [--runs 3] [--trees mixed,gib]
+//   npx tsx bench/snapshot-vs-restic.ts [--runs 3] [--trees mixed,gib] [--mixed-runs N] [--gib-runs N]
 //
 // Trees (distinct random bytes, so nothing deduplicates or compresses):
 //   mixed  5,000 × 40 KiB + 4 × 64 MiB = 452 MB, 5,004 files
@@ -131,7 +131,7 @@ function runTree(dir: string, spec: TreeSpec, env: NodeJS.ProcessEnv): TreeResul
   const { files, bytes } = writeTree(source, spec);
   console.log(`${spec.name}: ${fmtInt(files)} files, ${fmtInt(bytes / 1e6)} MB written; loadavg ${loadavg()}`);
   const runs: TreeResult['runs'] = [];
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < intArg(args, `${spec.name}-runs`, RUNS); run++) {
     const work = mkdtempSync(path.join(dir, `${spec.name}-run-`));
     const first = run % 2 === 0 ? 'restic' : 'vigil';
     const results =
@@ -170,7 +170,7 @@ runBenchmark({
     const trees = TREES.map((tree) => runTree(dir, TREE_SPECS[tree], env));
     const loadAfter = loadavg();
     for (const tree of trees) {
-      console.log(`\n${tree.label}, medians of ${RUNS} runs`);
+      console.log(`\n${tree.label}, medians of ${tree.runs.length} runs`);
       console.log(
         table(
           ['step', 'restic 0.14 s', 'vigil s', 'vigil / restic', 'target ≤ 1', ''],
