@@ -20,7 +20,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, round, table, verdict, writeResult } from './lib/common';
-import { addCleanup, runBenchmark } from './lib/run';
+import { addCleanup, runBenchmark, runCleanups } from './lib/run';
 import { cleanEnv } from './lib/worker-process';
 
 const args = parseArgs();
@@ -169,6 +169,7 @@ runBenchmark({
     const loadBefore = loadavg();
     const trees = TREES.map((tree) => runTree(dir, TREE_SPECS[tree], env));
     const loadAfter = loadavg();
+    await runCleanups();
     for (const tree of trees) {
       console.log(`\n${tree.label}, medians of ${tree.runs.length} runs`);
       console.log(
