@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { formatLogLine } from './lib/log-format.mjs';
 import { buildFingerprint } from './lib/build-fingerprint.mjs';
 import { bundleEntry, ensureBundle } from './lib/bundle.mjs';
+import { linkCli } from './lib/cli-link.mjs';
 import { keepNewFilesPrivate, makeDataPrivate } from './lib/private-files.mjs';
 import { workerArgs, workerEnv } from './lib/worker-runtime.mjs';
 
@@ -152,6 +153,8 @@ function writeState() {
 
 async function main() {
   ensurePrismaClients();
+  // `npx vigil` next to the console it manages, also in a checkout installed before the link existed.
+  linkCli(root);
   await ensureCompiled();
   // Before the data is touched: bootstrap, the worker and the web app inherit it, so every file they make is owner-only.
   keepNewFilesPrivate();

@@ -73,6 +73,10 @@ async function publishBlob(store: SnapshotStore, tmp: string, hash: string): Pro
   return linkIfAbsent(tmp, target);
 }
 
+/**
+ * Not fsynced: the snapshot syncs the store's filesystem once (syncFilesystem) before its
+ * manifest names the blob, and a crash before that leaves it to the sweep of abandoned blobs.
+ */
 export async function storeBufferAsBlob(store: SnapshotStore, content: Buffer): Promise<HashedContent & { isNew: boolean }> {
   const hash = createHash('sha256').update(content).digest('hex');
   if ((await store.blobSize(hash)) !== null) return { hash, size: content.length, isNew: false };
@@ -80,7 +84,6 @@ export async function storeBufferAsBlob(store: SnapshotStore, content: Buffer): 
   const handle = await open(tmp, 'wx', 0o640);
   try {
     await writeAll(handle, content);
-    await handle.sync();
   } finally {
     await handle.close();
   }
@@ -90,6 +93,7 @@ export async function storeBufferAsBlob(store: SnapshotStore, content: Buffer): 
 /**
  * Reads a file once, hashing it and writing it to the store as it goes. The content is
  * what was read, even if the file changes meanwhile: the hash always matches the blob.
+ * Not fsynced, as storeBufferAsBlob.
  */
 export async function storeFileAsBlob(store: SnapshotStore, file: string, sizeHint: number): Promise<HashedContent & { isNew: boolean }> {
   if (sizeHint < SMALL) return storeBufferAsBlob(store, await readFile(file));
@@ -99,7 +103,6 @@ export async function storeFileAsBlob(store: SnapshotStore, file: string, sizeHi
   try {
     const hash = createHash('sha256');
     const size = await pipeCopy(source, sink, sizeHint, (chunk) => void hash.update(chunk));
-    await sink.sync();
     await sink.close();
     const digest = hash.digest('hex');
     return { hash: digest, size, isNew: await publishBlob(store, tmp, digest) };
@@ -126,17 +129,26 @@ function corruptBlob(expected: HashedContent, size: number, actual: string): Rec
   );
 }
 
+/** Owner, mode (after open, since the umask may have narrowed it) and times, through the open handle. */
+async function applyMeta(handle: FileHandle, meta: StagedMeta): Promise<void> {
+  if (meta.owner) await handle.chown(meta.owner.uid, meta.owner.gid);
+  await handle.chmod(meta.mode);
+  if (meta.mtimeMs !== undefined) await handle.utimes(meta.mtimeMs / 1000, meta.mtimeMs / 1000);
+}
+
 /**
  * Copies a blob to `dest` (which must not exist), verifying every byte; on a mismatch the
  * copy is removed and nothing else is touched. Big blobs are copied by the kernel
  * (copy_file_range) and the copy itself is then hashed, so what gets renamed into place is
  * exactly what was verified, at page-cache speed instead of through user-space buffers.
+ * Not fsynced: the restore syncs the target's filesystem once (syncFilesystem) after staging
+ * every file, before the first one is renamed into place.
  */
 export async function copyBlobVerified(store: SnapshotStore, expected: HashedContent, dest: string, meta: StagedMeta): Promise<void> {
   const blob = store.blobPath(expected.hash);
   try {
-    if (expected.size >= SMALL) await copyFile(blob, dest, constants.COPYFILE_EXCL);
-    else await copySmall(blob, dest, expected, meta.mode);
+    if (expected.size >= SMALL) await copyLarge(blob, dest, expected, meta);
+    else await copySmall(blob, dest, expected, meta);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (error as NodeJS.ErrnoException).path === blob) {
       throw new RecoveryError('corrupt', `blob ${expected.hash.slice(0, 12)} is missing from the store`);
@@ -144,36 +156,31 @@ export async function copyBlobVerified(store: SnapshotStore, expected: HashedCon
     await rm(dest, { force: true });
     throw error;
   }
+}
+
+async function copyLarge(blob: string, dest: string, expected: HashedContent, meta: StagedMeta): Promise<void> {
+  await copyFile(blob, dest, constants.COPYFILE_EXCL);
   const sink = await open(dest, 'r+');
   try {
-    if (expected.size >= SMALL) {
-      const hash = createHash('sha256');
-      const size = await readChunks(sink, expected.size, (chunk) => void hash.update(chunk));
-      const actual = hash.digest('hex');
-      if (actual !== expected.hash || size !== expected.size) throw corruptBlob(expected, size, actual);
-    }
-    // Set before the fsync, so one flush covers content and metadata; chmod after open, since
-    // the umask may have narrowed the mode.
-    if (meta.owner) await sink.chown(meta.owner.uid, meta.owner.gid);
-    await sink.chmod(meta.mode);
-    if (meta.mtimeMs !== undefined) await sink.utimes(meta.mtimeMs / 1000, meta.mtimeMs / 1000);
-    await sink.sync();
-  } catch (error) {
-    await sink.close().catch(() => undefined);
-    await rm(dest, { force: true });
-    throw error;
+    const hash = createHash('sha256');
+    const size = await readChunks(sink, expected.size, (chunk) => void hash.update(chunk));
+    const actual = hash.digest('hex');
+    if (actual !== expected.hash || size !== expected.size) throw corruptBlob(expected, size, actual);
+    await applyMeta(sink, meta);
+  } finally {
+    await sink.close();
   }
-  await sink.close();
 }
 
 /** A small blob is read once, hashed in memory and written only if it is intact. */
-async function copySmall(blob: string, dest: string, expected: HashedContent, mode: number): Promise<void> {
+async function copySmall(blob: string, dest: string, expected: HashedContent, meta: StagedMeta): Promise<void> {
   const content = await readFile(blob);
   const actual = createHash('sha256').update(content).digest('hex');
   if (actual !== expected.hash || content.length !== expected.size) throw corruptBlob(expected, content.length, actual);
-  const handle = await open(dest, 'wx', mode);
+  const handle = await open(dest, 'wx', meta.mode);
   try {
     await writeAll(handle, content);
+    await applyMeta(handle, meta);
   } finally {
     await handle.close();
   }

@@ -5,6 +5,7 @@ import type { ProgressReporter } from './progress';
 import { settleSnapshot, sweepAbandonedSnapshot } from './abandoned-blobs';
 import { segmentProblem } from './manifest-rules';
 import { describeIoError, namingFullFilesystem, RecoveryError } from './recovery-error';
+import { syncFilesystem } from './fs-atomic';
 import { newSnapshotId, type SnapshotStore } from './snapshot-store';
 import { StatCache } from './stat-cache';
 import { walkTree, type WalkedEntry } from './tree-walk';
@@ -92,6 +93,8 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
   const cache = await StatCache.load(store);
   const entries: ManifestEntry[] = new Array<ManifestEntry>(walked.length);
   let newBytes = 0;
+  // Listed once, on the first cache hit: an unchanged file is then stat()ed once, by the walk.
+  let inStore: Promise<Set<string>> | undefined;
   progress.phase('hash', { files: files.length, bytes: totalBytes });
   await runPool(walked, CONCURRENCY, async ({ source, entry }, index) => {
     const entryPath = join(source.name, entry.rel);
@@ -102,7 +105,9 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
     else {
       let hash = cache.lookup(entry);
       let size = entry.size;
-      if (hash === null || (await store.blobSize(hash)) !== size) {
+      // A blob pruned or deleted since is stored again from the file.
+      if (hash !== null && !(await (inStore ??= store.blobHashes())).has(hash)) hash = null;
+      if (hash === null) {
         const stored = await storeFileAsBlob(store, entry.abs, entry.size);
         ({ hash, size } = stored);
         if (stored.isNew) {
@@ -136,6 +141,8 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
     ...options.sources.map((s) => ({ name: s.name, path: s.path, exclude: s.exclude })),
     ...(options.virtualSources ?? []).map((s) => ({ name: s.name, path: `vigil:${s.name}`, exclude: [] })),
   ];
+  // The new blobs reach the disk together, before the manifest that names them.
+  if (newBlobs.size > 0) await syncFilesystem(store.root);
   const manifestHash = await store.writeManifest({ version: 1, sources, entries });
   const fileEntries = entries.filter((e) => e.type === 'file');
   const header: SnapshotHeader = {

@@ -1,4 +1,6 @@
 import type { GateResult } from './health-gate';
+import { runPool } from './pool';
+import type { RestoreOp } from './restore-journal-schema';
 import { runHealthGate } from './health-gate';
 import { runHook } from './hooks';
 import { describeIoError, RecoveryError } from './recovery-error';
@@ -14,17 +16,35 @@ export interface FinishOptions extends Pick<RestoreOptions, 'store' | 'hooks' | 
 
 export const decodeState = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).map(([rel, b64]) => [rel, Buffer.from(b64, 'base64')]));
 
+const COMMIT_CONCURRENCY = 16;
+
+/**
+ * The ops in journal order, with each run of file writes as one batch: a write renames one
+ * staged file onto its own destination (whose directory the mkdirs before it made), so the
+ * writes do not depend on each other and run together. Everything else keeps its order.
+ */
+export function commitBatches(ops: readonly RestoreOp[]): RestoreOp[][] {
+  const batches: RestoreOp[][] = [];
+  for (const op of ops) {
+    const last = batches.at(-1);
+    if (op.kind === 'write' && last?.[0].kind === 'write') last.push(op);
+    else batches.push([op]);
+  }
+  return batches;
+}
+
 async function commit({ store, journal, state, progress, killAfterOps }: FinishOptions): Promise<void> {
   await writeJournal(store.root, { ...journal, phase: 'committing' });
   progress.phase('commit', { files: journal.ops.length });
   const anchors = journal.roots.map((root) => root.anchor);
   let done = 0;
-  for (const op of journal.ops) {
+  const apply = async (op: RestoreOp) => {
     await applyOp(op, anchors);
     done += 1;
     progress.advance(1, 0);
     if (killAfterOps !== undefined && done >= killAfterOps) process.kill(process.pid, 'SIGKILL');
-  }
+  };
+  for (const batch of commitBatches(journal.ops)) await runPool(batch, batch.length > 1 ? COMMIT_CONCURRENCY : 1, (op) => apply(op));
   if (state && journal.restoredState) await state.importFiles(decodeState(journal.restoredState));
   await syncParents(journal.ops);
   await writeJournal(store.root, { ...journal, phase: 'committed' });

@@ -3,7 +3,7 @@ import type { HealthCheckConfig } from '@/lib/config/config-schema';
 import type { FileEntry, Manifest, RestoreChange, SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { copyBlobVerified } from './blob-io';
 import { assertConfined, confinedMkdir } from './confined-fs';
-import { pathExists } from './fs-atomic';
+import { pathExists, syncFilesystem } from './fs-atomic';
 import type { GateResult } from './health-gate';
 import { resolveProgram, runHook } from './hooks';
 import { parseManifest, restorableManifestSchema } from './manifest-rules';
@@ -87,6 +87,8 @@ async function stage(store: SnapshotStore, journal: RestoreJournal, progress: Pr
       progress.advance(1, 0);
     }
   });
+  // Every staged file and link reaches the disk before the first one is renamed into place.
+  for (const staging of new Set(journal.roots.map((root) => root.staging))) await syncFilesystem(staging);
 }
 
 async function readVirtualState(store: SnapshotStore, manifest: Manifest): Promise<Record<string, string> | null> {

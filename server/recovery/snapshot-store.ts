@@ -61,6 +61,13 @@ export class SnapshotStore {
     }
   }
 
+  /** Every blob in the store by hash: one listing per prefix directory instead of a stat per blob. */
+  async blobHashes(): Promise<Set<string>> {
+    const prefixes = await readdir(this.blobsDir);
+    const lists = await Promise.all(prefixes.map((prefix) => readdir(path.join(this.blobsDir, prefix))));
+    return new Set(lists.flat());
+  }
+
   /** The manifest is stored as the exact bytes that were hashed; reading checks them again. */
   async writeManifest(manifest: Manifest): Promise<string> {
     const bytes = Buffer.from(JSON.stringify(manifest));

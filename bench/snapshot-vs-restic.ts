@@ -1,0 +1,187 @@
+// Vigil's local snapshot store against restic, side by side on the same generated trees in one
+// run, each run as a user types it: `npx vigil snapshot create --name N --path P` (twice, the
+// second time on the unchanged tree) and `npx vigil snapshot restore N --target DIR`, against
+// `restic backup P` (twice) and `restic restore latest --target DIR` followed by `sync`.
+//
+//   npx tsx bench/snapshot-vs-restic.ts [--runs 3] [--trees mixed,gib] [--mixed-runs N] [--gib-runs N]
+//
+// Trees (distinct random bytes, so nothing deduplicates or compresses):
+//   mixed  5,000 × 40 KiB + 4 × 64 MiB = 452 MB, 5,004 files
+//   gib    1 GiB in 10,000 files of 107,374 bytes
+// Equal durability: Vigil fsyncs every file and directory before it reports success; restic
+// does not, so its restore is timed with a `sync` after it. Both start from a fresh repository
+// or data directory in every run (restic's `init` and Vigil's first database migration are
+// left out of the timing); the page cache is warm for both alike (the tree was just written).
+// Runs alternate which tool goes first, so load drifts hit both; medians are reported.
+// Target: Vigil's time ≤ restic's for each step (ratio Vigil / restic ≤ 1).
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, distribution, fmtInt, intArg, machineInfo, monoMs, parseArgs, round, table, verdict, writeResult } from './lib/common';
+import { addCleanup, runBenchmark, runCleanups } from './lib/run';
+import { cleanEnv } from './lib/worker-process';
+
+const args = parseArgs();
+const RUNS = intArg(args, 'runs', 3);
+const TREES = (args.get('trees') ?? 'mixed,gib').split(',');
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+interface TreeSpec {
+  name: string;
+  label: string;
+  groups: { count: number; bytes: number }[];
+}
+
+const TREE_SPECS: Record<string, TreeSpec> = {
+  mixed: {
+    name: 'mixed',
+    label: '5,000 × 40 KiB + 4 × 64 MiB (452 MB)',
+    groups: [
+      { count: 5000, bytes: 40 * KiB },
+      { count: 4, bytes: 64 * MiB },
+    ],
+  },
+  gib: { name: 'gib', label: '1 GiB in 10,000 files', groups: [{ count: 10_000, bytes: Math.round(1024 ** 3 / 10_000) }] },
+};
+
+const STEPS = ['create', 'unchanged', 'restore'] as const;
+type Step = (typeof STEPS)[number];
+const STEP_LABEL: Record<Step, string> = { create: 'first snapshot', unchanged: 'second snapshot, tree unchanged', restore: 'restore into an empty directory' };
+
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim();
+
+/** Random bytes, different in every file: one random pool, each file a different slice with its index in front. */
+function writeTree(root: string, spec: TreeSpec): { files: number; bytes: number } {
+  const pool = randomBytes(96 * MiB);
+  let files = 0;
+  let bytes = 0;
+  for (const [g, group] of spec.groups.entries()) {
+    for (let i = 0; i < group.count; i++) {
+      const dir = path.join(root, `g${g}`, `d${i % 50}`);
+      mkdirSync(dir, { recursive: true });
+      const start = (files * 4099) % (pool.length - group.bytes);
+      const content = Buffer.from(pool.subarray(start, start + group.bytes));
+      content.write(`${g}:${i}:`, 0);
+      writeFileSync(path.join(dir, `f${i}.bin`), content);
+      files += 1;
+      bytes += group.bytes;
+    }
+  }
+  return { files, bytes };
+}
+
+function timed(command: string, argv: string[], env: NodeJS.ProcessEnv): number {
+  const started = monoMs();
+  const result = spawnSync(command, argv, { cwd: REPO_ROOT, env, encoding: 'utf8', maxBuffer: 64 * MiB });
+  const elapsed = monoMs() - started;
+  if (result.status !== 0) throw new Error(`${command} ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return elapsed;
+}
+
+function resticRun(work: string, source: string, env: NodeJS.ProcessEnv): Record<Step, number> {
+  const repo = path.join(work, 'restic-repo');
+  const target = path.join(work, 'restic-out');
+  const withRepo = { ...env, RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: 'bench', RESTIC_CACHE_DIR: path.join(work, 'restic-cache') };
+  timed('restic', ['init', '-q'], withRepo);
+  const create = timed('restic', ['backup', '-q', source], withRepo);
+  const unchanged = timed('restic', ['backup', '-q', source], withRepo);
+  const started = monoMs();
+  timed('restic', ['restore', '-q', 'latest', '--target', target], withRepo);
+  timed('sync', [], withRepo);
+  const restore = monoMs() - started;
+  rmSync(repo, { recursive: true, force: true });
+  rmSync(target, { recursive: true, force: true });
+  rmSync(path.join(work, 'restic-cache'), { recursive: true, force: true });
+  return { create, unchanged, restore };
+}
+
+function vigilRun(work: string, source: string, env: NodeJS.ProcessEnv): Record<Step, number> {
+  const dataDir = path.join(work, 'vigil-data');
+  const target = path.join(work, 'vigil-out');
+  const empty = path.join(work, 'vigil-empty');
+  mkdirSync(empty, { recursive: true });
+  const withData = { ...env, VIGIL_DATA_DIR: dataDir, VIGIL_CONFIG: path.join(dataDir, 'vigil.config.yaml') };
+  const vigil = (...argv: string[]) => timed('npx', ['vigil', ...argv], withData);
+  // A data directory in use: the database exists and is migrated, as restic's repository is initialised.
+  vigil('snapshot', 'create', '--name', 'setup', '--path', empty);
+  const create = vigil('snapshot', 'create', '--name', 'first', '--path', source);
+  const unchanged = vigil('snapshot', 'create', '--name', 'second', '--path', source);
+  const restore = vigil('snapshot', 'restore', 'first', '--target', target);
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(target, { recursive: true, force: true });
+  return { create, unchanged, restore };
+}
+
+interface TreeResult {
+  tree: string;
+  label: string;
+  files: number;
+  bytes: number;
+  runs: { first: 'restic' | 'vigil'; restic: Record<Step, number>; vigil: Record<Step, number> }[];
+  medians: { step: Step; resticMs: number; vigilMs: number; ratio: number; pass: boolean }[];
+}
+
+const median = (values: number[]) => distribution(values).p50;
+
+function runTree(dir: string, spec: TreeSpec, env: NodeJS.ProcessEnv): TreeResult {
+  const source = path.join(dir, `${spec.name}-src`);
+  const { files, bytes } = writeTree(source, spec);
+  console.log(`${spec.name}: ${fmtInt(files)} files, ${fmtInt(bytes / 1e6)} MB written; loadavg ${loadavg()}`);
+  const runs: TreeResult['runs'] = [];
+  for (let run = 0; run < intArg(args, `${spec.name}-runs`, RUNS); run++) {
+    const work = mkdtempSync(path.join(dir, `${spec.name}-run-`));
+    const first = run % 2 === 0 ? 'restic' : 'vigil';
+    const results =
+      first === 'restic'
+        ? { restic: resticRun(work, source, env), vigil: vigilRun(work, source, env) }
+        : { vigil: vigilRun(work, source, env), restic: resticRun(work, source, env) };
+    rmSync(work, { recursive: true, force: true });
+    runs.push({ first, restic: results.restic, vigil: results.vigil });
+    const show = (r: Record<Step, number>) => STEPS.map((s) => round(r[s] / 1000, 2)).join(' / ');
+    console.log(`  run ${run + 1} (${first} first): restic ${show(results.restic)} s, vigil ${show(results.vigil)} s; loadavg ${loadavg()}`);
+  }
+  rmSync(source, { recursive: true, force: true });
+  const medians = STEPS.map((step) => {
+    const resticMs = median(runs.map((r) => r.restic[step]));
+    const vigilMs = median(runs.map((r) => r.vigil[step]));
+    return { step, resticMs: round(resticMs, 0), vigilMs: round(vigilMs, 0), ratio: round(vigilMs / resticMs, 2), pass: vigilMs <= resticMs };
+  });
+  return { tree: spec.name, label: spec.label, files, bytes, runs, medians };
+}
+
+runBenchmark({
+  name: 'snapshot-vs-restic',
+  hardLimitMs: 3_600_000,
+  async main() {
+    const restic = spawnSync('restic', ['version'], { encoding: 'utf8' });
+    if (restic.status !== 0) throw new Error('restic is not installed (Debian package restic): nothing to compare against');
+    const unknown = TREES.filter((tree) => !TREE_SPECS[tree]);
+    if (unknown.length > 0) throw new Error(`--trees: unknown ${unknown.join(', ')} (known: ${Object.keys(TREE_SPECS).join(', ')})`);
+    console.log(`snapshot-vs-restic: ${RUNS} runs per tree, ${restic.stdout.trim()}; loadavg before ${loadavg()}`);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-vs-restic-'));
+    addCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const env = cleanEnv({ WORKER_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    // The compiled CLI is current before the first timed command (a rebuild is not start-up).
+    timed('npx', ['vigil', '--help'], env);
+    const loadBefore = loadavg();
+    const trees = TREES.map((tree) => runTree(dir, TREE_SPECS[tree], env));
+    const loadAfter = loadavg();
+    await runCleanups();
+    for (const tree of trees) {
+      console.log(`\n${tree.label}, medians of ${tree.runs.length} runs`);
+      console.log(
+        table(
+          ['step', 'restic 0.14 s', 'vigil s', 'vigil / restic', 'target ≤ 1'],
+          tree.medians.map((m) => [STEP_LABEL[m.step], round(m.resticMs / 1000, 2), round(m.vigilMs / 1000, 2), m.ratio, verdict(m.pass)]),
+        ),
+      );
+    }
+    console.log(`\nloadavg before ${loadBefore}, after ${loadAfter}`);
+    const file = writeResult('snapshot-vs-restic', { machineInfo: machineInfo(), resticVersion: restic.stdout.trim(), loadBefore, loadAfter, trees });
+    console.log(`results: ${file}`);
+    if (trees.some((tree) => tree.medians.some((m) => !m.pass))) process.exitCode = 1;
+  },
+});
