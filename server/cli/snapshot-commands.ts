@@ -16,7 +16,7 @@ const EXIT_FOR: Partial<Record<RecoveryError['code'], number>> = {
   interrupted_restore: 3,
 };
 
-async function withRecovery(io: CliIo, json: boolean, run: (context: RecoveryContext) => Promise<number>, { database = true } = {}): Promise<number> {
+export async function withRecovery(io: CliIo, json: boolean, run: (context: RecoveryContext) => Promise<number>, { database = true } = {}): Promise<number> {
   const isTty = !json && process.stderr.isTTY === true && io.env === undefined;
   const onProgress = json ? undefined : progressPrinter((text) => process.stderr.write(text), isTty);
   const context = await openRecoveryContext(io, { onProgress, database });
@@ -56,7 +56,7 @@ export function snapshotTable(snapshots: readonly SnapshotHeader[]): string {
     .join('\n');
 }
 
-function describeRestore(result: RestoreResult): string {
+export function describeRestore(result: RestoreResult): string {
   const lines = [];
   if (result.outcome === 'dry-run') {
     lines.push(`dry run: restoring ${result.snapshot.name} would change ${n(result.changes.length)} paths (${formatBytes(result.bytesWritten)} to write)`);

@@ -7,7 +7,7 @@ import type { ProgressReporter } from '../progress';
 import { RecoveryError } from '../recovery-error';
 import type { SnapshotStore } from '../snapshot-store';
 import { BUNDLE_PREFIX, buildBundle } from './offsite-bundle';
-import { repoState } from './offsite-state';
+import { repoState, sameResticId } from './offsite-state';
 import type { OffsiteFrame } from './offsite-frame';
 import { idTag, nameTag, parseBackupLine, VIGIL_TAG } from './restic-output';
 import { runRestic } from './restic-runner';
@@ -65,7 +65,7 @@ export async function copyLocked(
     verifyOk: null,
   };
   await frame.state.update((state) => {
-    state.copies = [...state.copies.filter((c) => !(c.repo === repo.name && c.resticId === resticId)), copy];
+    state.copies = [...state.copies.filter((c) => !(c.repo === repo.name && sameResticId(c.resticId, resticId))), copy];
     const repoNow = repoState(state, repo.name);
     repoNow.lastCopyAt = copy.copiedAt;
     repoNow.lastError = null;

@@ -76,11 +76,14 @@ export function repoState(state: OffsiteState, repo: string): OffsiteRepoState {
   return state.repositories[repo];
 }
 
+/** restic 0.14 reports a new snapshot by its short id, and lists snapshots by their full one. */
+export const sameResticId = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
+
 /** A repository's copies as restic lists them now; verification times carry over by restic id. */
 export function replaceCopies(state: OffsiteState, repo: string, listed: OffsiteCopyView[]): void {
-  const previous = new Map(state.copies.filter((c) => c.repo === repo).map((c) => [c.resticId, c]));
+  const previous = state.copies.filter((c) => c.repo === repo);
   const merged = listed.map((copy) => {
-    const known = previous.get(copy.resticId);
+    const known = previous.find((c) => sameResticId(c.resticId, copy.resticId));
     return known ? { ...copy, verifiedAt: known.verifiedAt, verifyOk: known.verifyOk } : copy;
   });
   state.copies = [...state.copies.filter((c) => c.repo !== repo), ...merged];

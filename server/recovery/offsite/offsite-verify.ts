@@ -4,7 +4,7 @@ import type { OffsiteCheckResultView, OffsiteForgetView } from '@/lib/recovery/o
 import { RecoveryError } from '../recovery-error';
 import type { OffsiteFrame } from './offsite-frame';
 import { fetchBundle, listRepository } from './offsite-restore';
-import { repoState } from './offsite-state';
+import { repoState, sameResticId } from './offsite-state';
 import { parseForget, VIGIL_TAG } from './restic-output';
 import { runRestic } from './restic-runner';
 
@@ -37,7 +37,7 @@ export async function checkRepository(frame: OffsiteFrame, input: { repo: string
       repoNow.lastCheck = { at, ok, message };
       if (ok) repoNow.lastError = null;
       else repoNow.lastError = { at, ok, message };
-      for (const copy of state.copies) if (copy.repo === repo.name && copy.resticId === newest?.resticId) Object.assign(copy, { verifiedAt: at, verifyOk: ok });
+      for (const copy of state.copies) if (copy.repo === repo.name && newest && sameResticId(copy.resticId, newest.resticId)) Object.assign(copy, { verifiedAt: at, verifyOk: ok });
     });
     await frame.audit({
       type: ok ? 'snapshot.offsite_checked' : 'snapshot.offsite_check_failed',
@@ -72,9 +72,8 @@ export async function forgetInRepository(frame: OffsiteFrame, input: { repo: str
     if (input.dryRun || planned.remove.length === 0) return { result: { repo: repo.name, dryRun: input.dryRun, ...planned }, message: `${planned.remove.length} would go` };
     await runRestic(frame.setup, { repo, action: `unlock of ${repo.name}`, args: ['unlock'] });
     const done = parseForget(repo.name, await runRestic(frame.setup, { repo, action: `retention of ${repo.name}`, args: [...base, '--prune'] }));
-    const removed = new Set(done.remove.map((c) => c.resticId));
     await frame.state.update((state) => {
-      state.copies = state.copies.filter((c) => !(c.repo === repo.name && removed.has(c.resticId)));
+      state.copies = state.copies.filter((c) => !(c.repo === repo.name && done.remove.some((r) => sameResticId(r.resticId, c.resticId))));
       repoState(state, repo.name).lastForgetAt = new Date().toISOString();
     });
     await frame.audit({
