@@ -11,6 +11,7 @@ import { registerRecoveryRoutes } from '../http/routes/recovery-routes';
 import type { Router } from '../http/router';
 import type { LiveEmitter } from '../live/live-outlet';
 import type { Logger } from '../log';
+import { OffsiteScheduler } from './offsite';
 import { RecoveryScheduler } from './recovery-scheduler';
 import { RecoveryService } from './recovery-service';
 import { vigilStateAccess } from './vigil-state';
@@ -50,5 +51,7 @@ export function startRecovery({ env, database, config, audit, log, live, reloadA
   const recoveryScheduler = new RecoveryScheduler(recovery, () => config.loaded.config.snapshots, log);
   registerRecoveryRoutes(router, { recovery, relayProgress });
   duties.add({ start: () => recoveryScheduler.start(), stop: () => recoveryScheduler.stop() });
-  return { recovery, recoveryScheduler, stop: () => recoveryScheduler.stop() };
+  const offsiteScheduler = new OffsiteScheduler(recovery.offsite, () => config.loaded.config.snapshots.offsite, log);
+  duties.add({ start: () => offsiteScheduler.start(), stop: () => offsiteScheduler.stop() });
+  return { recovery, recoveryScheduler, stop: async () => void (await Promise.all([recoveryScheduler.stop(), offsiteScheduler.stop()])) };
 }
