@@ -2,17 +2,16 @@ import { formatRelative } from '@/lib/format';
 import type { OffsiteCopyView, OffsiteForgetView, OffsiteOverviewView } from '@/lib/recovery/offsite-views';
 import { parseArgs, UsageError, type CliCommand, type CliIo } from './command-table';
 import { describeRestore, withRecovery } from './snapshot-commands';
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
-}
+import { alignColumns } from './text-table';
 
 const verified = (copy: OffsiteCopyView) => (copy.verifiedAt ? `${copy.verifyOk ? 'ok' : 'FAILED'} ${formatRelative(copy.verifiedAt)}` : 'never');
 
 export function copiesTable(copies: readonly OffsiteCopyView[], repo: string): string {
   if (copies.length === 0) return `no Vigil snapshots in ${repo} yet: vigil snapshot copy NAME --to ${repo}`;
-  return table([['NAME', 'ID', 'RESTIC', 'COPIED', 'VERIFIED'], ...copies.map((c) => [c.snapshotName, c.snapshotId, c.resticId.slice(0, 8), formatRelative(c.copiedAt), verified(c)])]);
+  return alignColumns([
+    ['NAME', 'ID', 'RESTIC', 'COPIED', 'VERIFIED'],
+    ...copies.map((c) => [c.snapshotName, c.snapshotId, c.resticId.slice(0, 8), formatRelative(c.copiedAt), verified(c)]),
+  ]);
 }
 
 function describeForget(result: OffsiteForgetView): string {
@@ -156,8 +155,7 @@ export function withOffsite(commands: CliCommand[]): CliCommand[] {
     ...commands.map((command) => {
       const path = command.path.join(' ');
       if (path === 'snapshot list') return reaching(command, 'offsite', 'vigil snapshot list [--offsite REPOSITORY] [--json]', listOffsite);
-      if (path === 'snapshot restore')
-        return reaching(command, 'from', `${command.usage} | NAME --from REPOSITORY [--target DIR]`, restoreOffsite);
+      if (path === 'snapshot restore') return reaching(command, 'from', `${command.usage} | NAME --from REPOSITORY [--target DIR]`, restoreOffsite);
       return command;
     }),
     copyCommand,

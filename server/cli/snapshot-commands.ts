@@ -3,6 +3,7 @@ import { formatBytes, formatRelative } from '@/lib/format';
 import { RecoveryError, type RestoreResult } from '../recovery';
 import { parseArgs, UsageError, type CliCommand, type CliIo } from './command-table';
 import { progressPrinter } from './progress-bar';
+import { alignColumns } from './text-table';
 import { openRecoveryContext, type RecoveryContext } from './recovery-context';
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -45,15 +46,7 @@ export function snapshotTable(snapshots: readonly SnapshotHeader[]): string {
       s.lastVerification ? `${s.lastVerification.ok ? 'ok' : 'DAMAGED'} ${formatRelative(s.lastVerification.at)}` : 'never',
     ]),
   ];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignColumns(rows);
 }
 
 export function describeRestore(result: RestoreResult): string {

@@ -7,7 +7,8 @@ import { readNamedSecret } from './named-secrets';
  * the cloud back ends' credentials, the ssh agent and the home directory that holds ~/.ssh.
  * Vigil's own secrets (database URL, session secret) never reach the child.
  */
-const PASSED_THROUGH = /^(AWS_|B2_|AZURE_|GOOGLE_|OS_|ST_|RCLONE_|RESTIC_(CACERT|TLS_CLIENT_CERT|COMPRESSION)$|SSH_AUTH_SOCK$|HOME$|USER$|LOGNAME$|TMPDIR$|TZ$)/;
+const PASSED_THROUGH =
+  /^(AWS_|B2_|AZURE_|GOOGLE_|OS_|ST_|RCLONE_|RESTIC_(CACERT|TLS_CLIENT_CERT|COMPRESSION)$|SSH_AUTH_SOCK$|HOME$|USER$|LOGNAME$|TMPDIR$|TZ$)/;
 
 /**
  * restic reads the password from RESTIC_PASSWORD_FILE or RESTIC_PASSWORD, never from its
@@ -20,7 +21,10 @@ export function resticChildEnv(repo: Pick<OffsiteRepositoryConfig, 'name' | 'pas
   else if (repo.passwordEnv) {
     const password = readNamedSecret(repo.passwordEnv);
     if (password === undefined)
-      throw new RecoveryError('offsite_password', `off-site repository ${repo.name}: the environment variable ${repo.passwordEnv} that should hold its password is not set`);
+      throw new RecoveryError(
+        'offsite_password',
+        `off-site repository ${repo.name}: the environment variable ${repo.passwordEnv} that should hold its password is not set`,
+      );
     env.RESTIC_PASSWORD = password;
   }
   return env as unknown as NodeJS.ProcessEnv;

@@ -61,7 +61,8 @@ describe('collecting the backups signal', () => {
     database: { latencyMs: null, sizeBytes: null, freeBytes: null },
     golden,
   });
-  const backups = (golden: ForecastInputs['golden']) => collectSignals(inputs(golden), new SeriesStore(30), new Map(), Date.now()).find((s) => s.id === 'backups')!;
+  const backups = (golden: ForecastInputs['golden']) =>
+    collectSignals(inputs(golden), new SeriesStore(30), new Map(), Date.now()).find((s) => s.id === 'backups')!;
 
   it('counts the off-site copy age against the golden policy, and a failing repository, only when repositories are configured', () => {
     expect(backups({ verifiedAgeHours: 1, maxAgeHours: 24 }).levels).toBeUndefined();

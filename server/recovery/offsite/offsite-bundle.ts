@@ -44,7 +44,10 @@ export async function buildBundle(store: SnapshotStore, header: SnapshotHeader, 
       await linkOrCopy(store.blobPath(hash), bundle.blobPath(hash));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new RecoveryError('corrupt', `snapshot ${header.name} is damaged locally (blob ${hash.slice(0, 12)} is missing); run vigil snapshot verify ${header.name}`);
+        throw new RecoveryError(
+          'corrupt',
+          `snapshot ${header.name} is damaged locally (blob ${hash.slice(0, 12)} is missing); run vigil snapshot verify ${header.name}`,
+        );
       throw error;
     }
     bytes += (await bundle.blobSize(hash)) ?? 0;

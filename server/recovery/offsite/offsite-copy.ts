@@ -78,7 +78,15 @@ export async function copyLocked(
     module: 'recovery',
     resource: `snapshot:${header.name}`,
     method: 'restic',
-    details: { id: header.id, manifestHash: header.manifestHash, repository: repo.name, resticId, blobs: totals.files, bytes: totals.bytes, durationMs: Math.round(performance.now() - started) },
+    details: {
+      id: header.id,
+      manifestHash: header.manifestHash,
+      repository: repo.name,
+      resticId,
+      blobs: totals.files,
+      bytes: totals.bytes,
+      durationMs: Math.round(performance.now() - started),
+    },
   });
   return copy;
 }
@@ -97,7 +105,10 @@ export async function copySnapshot(frame: OffsiteFrame, input: { ref: string; to
  * Every local snapshot this repository does not hold yet, oldest first; `only` narrows it (a new
  * golden snapshot). One failure stops this repository's round: the next one retries.
  */
-export async function copyMissing(frame: OffsiteFrame, input: { repo: OffsiteRepositoryConfig; actor: string; only?: (header: SnapshotHeader) => boolean }): Promise<OffsiteCopyView[]> {
+export async function copyMissing(
+  frame: OffsiteFrame,
+  input: { repo: OffsiteRepositoryConfig; actor: string; only?: (header: SnapshotHeader) => boolean },
+): Promise<OffsiteCopyView[]> {
   const { repo } = input;
   return frame.run('offsite-copy', `pending to ${repo.name}`, { actor: input.actor, repo }, async (store, progress) => {
     const held = new Set((await frame.state.read()).copies.filter((c) => c.repo === repo.name).map((c) => c.snapshotId));

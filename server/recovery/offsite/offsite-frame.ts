@@ -48,7 +48,9 @@ export class OffsiteFrame {
     const names = this.repositories().map((r) => r.name);
     throw new RecoveryError(
       'not_found',
-      names.length ? `no off-site repository named ${JSON.stringify(name)} (configured: ${names.join(', ')})` : 'no off-site repository is configured (snapshots.offsite)',
+      names.length
+        ? `no off-site repository named ${JSON.stringify(name)} (configured: ${names.join(', ')})`
+        : 'no off-site repository is configured (snapshots.offsite)',
     );
   }
 
@@ -78,7 +80,9 @@ export class OffsiteFrame {
     } catch (error) {
       const message = redactRepository((error as Error).message);
       progress.finish(false, message);
-      await this.state.update((state) => void (repoState(state, input.repo.name).lastError = { at: new Date().toISOString(), ok: false, message })).catch(() => undefined);
+      await this.state
+        .update((state) => void (repoState(state, input.repo.name).lastError = { at: new Date().toISOString(), ok: false, message }))
+        .catch(() => undefined);
       await this.audit({
         type: `snapshot.${operation.replace('-', '_')}_failed`,
         severity: 'high',

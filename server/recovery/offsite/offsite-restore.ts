@@ -47,7 +47,10 @@ export async function fetchBundle(
     });
     const fetched = await readBundle(dir, input.progress);
     if (fetched.header.id !== input.copy.snapshotId)
-      throw new RecoveryError('corrupt', `the off-site copy ${input.copy.resticId.slice(0, 8)} holds snapshot ${fetched.header.id}, not ${input.copy.snapshotId}`);
+      throw new RecoveryError(
+        'corrupt',
+        `the off-site copy ${input.copy.resticId.slice(0, 8)} holds snapshot ${fetched.header.id}, not ${input.copy.snapshotId}`,
+      );
     return { dir, fetched };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });

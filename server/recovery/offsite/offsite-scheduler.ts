@@ -21,7 +21,11 @@ export function offsiteDue(
   return repos.map((repo) => {
     const timing = timings.find((t) => t.repo === repo.name);
     const copyEvery = repo.schedule.copyEveryHours;
-    return { repo: repo.name, copy: copyEvery !== undefined && olderThan(timing?.lastCopyAt, copyEvery), check: olderThan(timing?.lastCheckAt, repo.schedule.checkEveryHours) };
+    return {
+      repo: repo.name,
+      copy: copyEvery !== undefined && olderThan(timing?.lastCopyAt, copyEvery),
+      check: olderThan(timing?.lastCheckAt, repo.schedule.checkEveryHours),
+    };
   });
 }
 

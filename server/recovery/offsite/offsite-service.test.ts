@@ -5,7 +5,7 @@ import { makeTempDir, rejectionOf, type TempDir } from '../../test-support';
 import { mountSmallFilesystem, unmountSmallFilesystem } from '../../test-support/small-filesystem';
 import { RecoveryError } from '../recovery-error';
 import { readTree, recoveryHarness, writeTree, type ServiceHarness } from '../recovery-test-kit';
-import { initRepository, repoConfig } from './offsite-test-kit';
+import { initRepository, repoConfig } from '../../test-support/restic';
 
 let tmp: TempDir;
 let app: string;
@@ -51,7 +51,15 @@ describe('off-site copies in a local-path restic repository', () => {
     await h.service.offsite.copy({ ref: 'base', to: 'local', actor: 'alice' });
     writeFileSync(tmp.join('app', 'data', 'b.txt'), 'changed\n');
     const target = tmp.join('elsewhere');
-    const result = await h.service.offsite.restore({ ref: 'base', from: 'local', targetDir: target, mirror: false, dryRun: false, actor: 'alice', reason: 't' });
+    const result = await h.service.offsite.restore({
+      ref: 'base',
+      from: 'local',
+      targetDir: target,
+      mirror: false,
+      dryRun: false,
+      actor: 'alice',
+      reason: 't',
+    });
     expect(result.outcome).toBe('restored');
     expect(readFileSync(tmp.join('elsewhere', 'app', 'data', 'b.txt'), 'utf8')).toBe('beta\n');
     expect(readFileSync(tmp.join('app', 'data', 'b.txt'), 'utf8')).toBe('changed\n');
@@ -73,7 +81,11 @@ describe('off-site copies in a local-path restic repository', () => {
     expect(overview.repositories[0].lastCheck?.ok).toBe(true);
 
     const plan = await h.service.offsite.forget({ repo: 'local', dryRun: true, actor: 'alice' });
-    expect(plan).toMatchObject({ dryRun: true, remove: [expect.objectContaining({ snapshotName: 'g1' })], keep: [expect.objectContaining({ snapshotName: 'g2' })] });
+    expect(plan).toMatchObject({
+      dryRun: true,
+      remove: [expect.objectContaining({ snapshotName: 'g1' })],
+      keep: [expect.objectContaining({ snapshotName: 'g2' })],
+    });
     expect((await h.service.offsite.list({ from: 'local' })).length).toBe(2);
     const applied = await h.service.offsite.forget({ repo: 'local', dryRun: false, actor: 'alice' });
     expect(applied.remove.map((c) => c.snapshotName)).toEqual(['g1']);
@@ -95,7 +107,11 @@ describe('off-site faults: a clear message, an audit event, and the restore targ
     const error = await failure(h.service.offsite.restore({ ref: 'base', from: 'local', mirror: false, dryRun: false, actor: 'alice', reason: 't' }));
     expect(error).toMatchObject({ code: 'offsite_password', message: expect.stringMatching(/off-site repository local: the password does not open it/) });
     expect(readFileSync(tmp.join('app', 'data', 'a.txt'), 'utf8')).toBe('live\n');
-    expect(h.audit.at(-1)).toMatchObject({ type: 'snapshot.offsite_fetch_failed', severity: 'high', details: expect.objectContaining({ code: 'offsite_password' }) });
+    expect(h.audit.at(-1)).toMatchObject({
+      type: 'snapshot.offsite_fetch_failed',
+      severity: 'high',
+      details: expect.objectContaining({ code: 'offsite_password' }),
+    });
     expect((await h.service.offsite.overview()).repositories[0].lastError?.message).toMatch(/password/);
   });
 
@@ -112,7 +128,10 @@ describe('off-site faults: a clear message, an audit event, and the restore targ
       code: 'offsite_password',
       message: expect.stringMatching(/VIGIL_TEST_UNSET_RESTIC_PASSWORD .* is not set/),
     });
-    expect(await failure(h.service.offsite.copy({ ref: 'base', to: 'nope', actor: 'alice' }))).toMatchObject({ code: 'not_found', message: expect.stringMatching(/configured: gone/) });
+    expect(await failure(h.service.offsite.copy({ ref: 'base', to: 'nope', actor: 'alice' }))).toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/configured: gone/),
+    });
   });
 
   it('restic missing disables only the off-site copies', async () => {

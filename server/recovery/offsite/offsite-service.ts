@@ -44,7 +44,11 @@ export class OffsiteService {
   }
 
   /** Copies to every repository what it does not hold yet (`only` narrows it); a failing repository does not stop the others. */
-  async copyMissing(input: { actor: string; repos?: string[]; only?: (header: SnapshotHeader) => boolean }): Promise<{ repo: string; copied: number; error?: string }[]> {
+  async copyMissing(input: {
+    actor: string;
+    repos?: string[];
+    only?: (header: SnapshotHeader) => boolean;
+  }): Promise<{ repo: string; copied: number; error?: string }[]> {
     const outcomes = [];
     for (const repo of this.frame.repositories().filter((r) => !input.repos || input.repos.includes(r.name))) {
       try {
@@ -67,10 +71,11 @@ export class OffsiteService {
     const repositories = this.frame.repositories();
     const state = await this.frame.state.read();
     let reason: string | null = repositories.length === 0 ? 'no off-site repository is configured (snapshots.offsite)' : null;
-    if (!reason) reason = await locateRestic(this.frame.setup).then(
-      () => null,
-      (error: Error) => error.message,
-    );
+    if (!reason)
+      reason = await locateRestic(this.frame.setup).then(
+        () => null,
+        (error: Error) => error.message,
+      );
     return {
       enabled: reason === null,
       reason,

@@ -25,7 +25,11 @@ export async function checkRepository(frame: OffsiteFrame, input: { repo: string
     if (newest) {
       const { dir, fetched } = await fetchBundle(frame, { store, repo, copy: newest, progress, purpose: 'check' });
       await rm(dir, { recursive: true, force: true });
-      restoreTest = { snapshotName: newest.snapshotName, files: fetched.manifest.entries.filter((e) => e.type === 'file').length, problems: fetched.problems.length };
+      restoreTest = {
+        snapshotName: newest.snapshotName,
+        files: fetched.manifest.entries.filter((e) => e.type === 'file').length,
+        problems: fetched.problems.length,
+      };
     }
     const ok = restoreTest === null || restoreTest.problems === 0;
     const at = new Date().toISOString();
@@ -37,7 +41,8 @@ export async function checkRepository(frame: OffsiteFrame, input: { repo: string
       repoNow.lastCheck = { at, ok, message };
       if (ok) repoNow.lastError = null;
       else repoNow.lastError = { at, ok, message };
-      for (const copy of state.copies) if (copy.repo === repo.name && newest && sameResticId(copy.resticId, newest.resticId)) Object.assign(copy, { verifiedAt: at, verifyOk: ok });
+      for (const copy of state.copies)
+        if (copy.repo === repo.name && newest && sameResticId(copy.resticId, newest.resticId)) Object.assign(copy, { verifiedAt: at, verifyOk: ok });
     });
     await frame.audit({
       type: ok ? 'snapshot.offsite_checked' : 'snapshot.offsite_check_failed',
@@ -69,7 +74,8 @@ export async function forgetInRepository(frame: OffsiteFrame, input: { repo: str
     // Grouped by host alone: every Vigil copy is one series, whatever directory it was bundled in.
     const base = ['forget', '--json', '--tag', VIGIL_TAG, '--group-by', 'host', ...keepArgs(keep)];
     const planned = parseForget(repo.name, await runRestic(frame.setup, { repo, action: `retention plan of ${repo.name}`, args: [...base, '--dry-run'] }));
-    if (input.dryRun || planned.remove.length === 0) return { result: { repo: repo.name, dryRun: input.dryRun, ...planned }, message: `${planned.remove.length} would go` };
+    if (input.dryRun || planned.remove.length === 0)
+      return { result: { repo: repo.name, dryRun: input.dryRun, ...planned }, message: `${planned.remove.length} would go` };
     await runRestic(frame.setup, { repo, action: `unlock of ${repo.name}`, args: ['unlock'] });
     const done = parseForget(repo.name, await runRestic(frame.setup, { repo, action: `retention of ${repo.name}`, args: [...base, '--prune'] }));
     await frame.state.update((state) => {

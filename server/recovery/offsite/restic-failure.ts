@@ -29,7 +29,8 @@ function lastLines(stderr: string, count = 3): string {
 export function resticFailure(input: { repoName: string; action: string; stderr: string; code: number | null; signal: NodeJS.Signals | null }): RecoveryError {
   const detail = redactRepository(lastLines(input.stderr)).slice(0, 600);
   const where = `off-site repository ${input.repoName}`;
-  if (input.signal) return new RecoveryError('offsite_failed', `${input.action} to ${where} was interrupted (restic killed by ${input.signal}); nothing was changed`);
+  if (input.signal)
+    return new RecoveryError('offsite_failed', `${input.action} to ${where} was interrupted (restic killed by ${input.signal}); nothing was changed`);
   for (const pattern of PATTERNS) {
     if (pattern.test.test(input.stderr)) return new RecoveryError(pattern.code, `${input.action}: ${where}: ${pattern.say} (${detail})`);
   }

@@ -2,12 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { OffsiteRepositoryConfig } from '@/lib/config/offsite-config';
 import { offsiteRepositorySchema } from '@/lib/config/offsite-config';
-import { requireProgram } from '../../test-support/system-program';
+import { requireProgram } from './system-program';
 
 export const resticPath = () => requireProgram({ paths: ['/usr/bin/restic'], aptPackage: 'restic' });
 
 /** A repository as the config file would give it, with its password in a file of its own. */
-export function repoConfig(input: { name: string; repository: string; passwordFile: string; options?: Record<string, string>; keep?: Record<string, number> }): OffsiteRepositoryConfig {
+export function repoConfig(input: {
+  name: string;
+  repository: string;
+  passwordFile: string;
+  options?: Record<string, string>;
+  keep?: Record<string, number>;
+}): OffsiteRepositoryConfig {
   return offsiteRepositorySchema.parse(input);
 }
 
@@ -16,7 +22,11 @@ export function initRepository(repo: OffsiteRepositoryConfig, password: string):
   writeFileSync(repo.passwordFile!, `${password}\n`, { mode: 0o600 });
   const options = Object.entries(repo.options).flatMap(([k, v]) => ['-o', `${k}=${v}`]);
   execFileSync(resticPath(), ['--repo', repo.repository, ...options, 'init'], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', RESTIC_PASSWORD_FILE: repo.passwordFile! } as unknown as NodeJS.ProcessEnv,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/root',
+      RESTIC_PASSWORD_FILE: repo.passwordFile!,
+    } as unknown as NodeJS.ProcessEnv,
     stdio: 'pipe',
   });
 }
