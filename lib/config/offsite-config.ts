@@ -13,6 +13,10 @@ export const offsiteKeepSchema = z
   .strict()
   .refine((keep) => Object.keys(keep).length > 0, 'name at least one of last, hourly, daily, weekly, monthly, yearly');
 
+export const readDataSubsetSchema = z
+  .string()
+  .regex(/^(100|[1-9]?\d(\.\d+)?)%$|^[1-9]\d*\/[1-9]\d*$/, 'must be a percentage such as "5%" or a fraction such as "1/10"');
+
 export const offsiteScheduleSchema = z
   .object({
     /** Every snapshot not yet in this repository is copied this often (golden ones are copied at once). */
@@ -28,12 +32,11 @@ export const offsiteScheduleSchema = z
       .max(24 * 30)
       .default(24),
     /** What `restic check --read-data-subset` reads each time: a percentage ("5%") or "n/t". */
-    readDataSubset: z
-      .string()
-      .regex(/^(100|[1-9]?\d(\.\d+)?)%$|^[1-9]\d*\/[1-9]\d*$/, 'must be a percentage such as "5%" or a fraction such as "1/10"')
-      .default('5%'),
+    readDataSubset: readDataSubsetSchema.default('5%'),
   })
   .strict();
+
+export const offsiteNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, - or _, starting with a letter or digit');
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
@@ -43,7 +46,7 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environ
  */
 export const offsiteRepositorySchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, - or _, starting with a letter or digit'),
+    name: offsiteNameSchema,
     repository: z
       .string()
       .min(1)

@@ -43,7 +43,7 @@ const overviewSchema = view<RecoveryOverviewView>({
   storePath: z.string(),
 });
 
-const restoreResultSchema = view<RestoreResultView>({
+export const restoreResultSchema = view<RestoreResultView>({
   snapshot: z.object({ id: z.string(), name: z.string(), manifestHash: z.string() }),
   outcome: z.enum(['restored', 'dry-run', 'rolled-back', 'up-to-date']),
   changes: z.array(jsonObject),
