@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { OffsiteRepositoryConfig } from '@/lib/config/offsite-config';
 import type { OffsiteCopyView } from '@/lib/recovery/offsite-views';
@@ -42,6 +42,8 @@ export async function copyLocked(
   const started = performance.now();
   // A stable directory name: restic then files every copy under one path.
   const dir = path.join(store.tmpDir, `${BUNDLE_PREFIX}copy`);
+  // Emptied first: one round copies several snapshots, and each bundle must hold only its own.
+  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const totals = await buildBundle(store, header, dir);
   const upload = uploadProgress(progress, totals);

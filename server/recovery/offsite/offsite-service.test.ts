@@ -6,6 +6,8 @@ import { mountSmallFilesystem, unmountSmallFilesystem } from '../../test-support
 import { RecoveryError } from '../recovery-error';
 import { readTree, recoveryHarness, writeTree, type ServiceHarness } from '../recovery-test-kit';
 import { initRepository, repoConfig } from '../../test-support/restic';
+import { createLogger } from '../../log';
+import { OffsiteScheduler } from './offsite-scheduler';
 
 let tmp: TempDir;
 let app: string;
@@ -96,6 +98,27 @@ describe('off-site copies in a local-path restic repository', () => {
     const outcomes = await h.service.offsite.copyMissing({ actor: 'scheduler' });
     expect(outcomes).toEqual([{ repo: 'local', copied: 2 }]);
   });
+});
+
+describe('the off-site schedule', () => {
+  it('copies what is missing, checks with a restore test, then applies the retention', async () => {
+    h.setConfig({ offsite: [{ ...h.config.offsite[0], keep: { last: 1 }, schedule: { copyEveryHours: 1, checkEveryHours: 24, readDataSubset: '10%' } }] });
+    await h.service.create({ name: 's1', tags: ['manual'], actor: 'alice' });
+    writeFileSync(tmp.join('app', 'data', 'a.txt'), 'alpha 2\n');
+    await h.service.create({ name: 's2', tags: ['manual'], actor: 'alice' });
+    const scheduler = new OffsiteScheduler(h.service.offsite, () => h.config.offsite, createLogger('offsite-test', 'silent'));
+    await scheduler.tick();
+    expect(types().filter((t) => t.startsWith('snapshot.offsite'))).toEqual([
+      'snapshot.offsite_copied',
+      'snapshot.offsite_copied',
+      'snapshot.offsite_checked',
+      'snapshot.offsite_forgotten',
+    ]);
+    expect((await h.service.offsite.list({ from: 'local' })).map((c) => c.snapshotName)).toEqual(['s2']);
+    // Nothing is due an instant later.
+    await scheduler.tick();
+    expect(types().filter((t) => t.startsWith('snapshot.offsite')).length).toBe(4);
+  }, 60_000);
 });
 
 describe('off-site faults: a clear message, an audit event, and the restore target untouched', () => {
