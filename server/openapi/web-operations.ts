@@ -21,9 +21,9 @@ import {
   restoreRequestSchema,
   settleRestoreRequestSchema,
 } from '@/lib/recovery/recovery-api';
-import { offsiteCheckRequestSchema, offsiteCopyRequestSchema, offsiteForgetRequestSchema, offsiteRestoreRequestSchema } from '@/lib/recovery/offsite-api';
 import { createShareLinkSchema } from '@/lib/share/share-view';
 import type { Auth, OperationSpec } from './operation-spec';
+import { OFFSITE_WEB_OPERATIONS } from './web-offsite-operations';
 
 /**
  * The operator API of the web app, described by hand: its routes declare who may call them as
@@ -110,46 +110,7 @@ export const WEB_OPERATIONS: OperationSpec[] = [
     role: 'operator',
     body: ['PruneRequest', pruneRequestSchema],
   }),
-  web({
-    method: 'get',
-    path: '/api/snapshots/offsite',
-    tag: 'Snapshots',
-    summary: 'Off-site repositories, their copies and when each was last verified',
-    role: 'viewer',
-  }),
-  web({
-    method: 'post',
-    path: '/api/snapshots/offsite',
-    tag: 'Snapshots',
-    summary: 'Copy a snapshot into an off-site restic repository',
-    role: 'operator',
-    body: ['OffsiteCopyRequest', offsiteCopyRequestSchema],
-  }),
-  web({ method: 'get', path: '/api/snapshots/offsite/{repo}', tag: 'Snapshots', summary: "Vigil's snapshots in one off-site repository", role: 'viewer' }),
-  web({
-    method: 'post',
-    path: '/api/snapshots/offsite/{repo}/restore',
-    tag: 'Snapshots',
-    summary: 'Restore a snapshot from an off-site repository through the golden restore',
-    role: 'admin',
-    body: ['OffsiteRestoreRequest', offsiteRestoreRequestSchema],
-  }),
-  web({
-    method: 'post',
-    path: '/api/snapshots/offsite/{repo}/check',
-    tag: 'Snapshots',
-    summary: 'restic check and a restore test of the newest copy',
-    role: 'operator',
-    body: ['OffsiteCheckRequest', offsiteCheckRequestSchema],
-  }),
-  web({
-    method: 'post',
-    path: '/api/snapshots/offsite/{repo}/forget',
-    tag: 'Snapshots',
-    summary: "Preview (or, for admins, apply) the repository's retention",
-    role: 'operator',
-    body: ['OffsiteForgetRequest', offsiteForgetRequestSchema],
-  }),
+  ...OFFSITE_WEB_OPERATIONS,
   web({ method: 'get', path: '/api/modules', tag: 'Modules', summary: 'Modules with state and restarts', role: 'viewer' }),
   web({ method: 'post', path: '/api/modules', tag: 'Modules', summary: 'Register a module', role: 'operator', body: ['ModuleDefinition', moduleSchema] }),
   web({ method: 'delete', path: '/api/modules/{name}', tag: 'Modules', summary: 'Remove a module registered in the UI', role: 'operator' }),
