@@ -86,6 +86,9 @@ const SYSTEM_PROGRAMS = [
   { paths: ['/usr/bin/crowdsec-firewall-bouncer'], aptPackage: 'crowdsec-firewall-bouncer' },
   { paths: ['/usr/bin/crowdsec-custom-bouncer'], aptPackage: 'crowdsec-custom-bouncer' },
   { paths: ['/usr/sbin/nft'], aptPackage: 'nftables' },
+  // Off-site snapshot copies: restic itself, and sshd serving an SFTP repository on loopback.
+  { paths: ['/usr/bin/restic'], aptPackage: 'restic' },
+  { paths: ['/usr/sbin/sshd'], aptPackage: 'openssh-server' },
 ];
 
 function requireSystemPrograms() {

@@ -21,6 +21,7 @@ import { RecentAudit } from './recent-audit';
 import { ResourceChart } from './resource-chart';
 import { ShareButton } from '../share/share-button';
 import { RecoveryBanners } from '../snapshots/recovery-banners';
+import { OffsitePanel } from '../snapshots/offsite-panel';
 import { RecoveryPanel } from '../snapshots/recovery-panel';
 import { RiskPanel } from '../risk/risk-panel';
 import { ApprovalsPanel } from '../modules/approvals-panel';
@@ -132,6 +133,7 @@ export function Dashboard({ principal }: { principal: Principal }) {
       <DrillsPanel principal={principal} now={now} />
 
       <RecoveryPanel principal={principal} now={now} />
+      <OffsitePanel principal={principal} now={now} />
 
       <DefenseSection principal={principal} now={now} />
       <IntegrityPanel principal={principal} now={now} />

@@ -18,6 +18,8 @@ export const queryKeys = {
   /** Whether the configuration file is in force; 'config:status' replaces it whole. */
   configStatus: () => ['config-status', {}] as const,
   recovery: () => ['recovery', {}] as const,
+  /** Under `recovery`: whatever refreshes the snapshots refreshes where their copies are. */
+  offsite: () => ['recovery', { offsite: true }] as const,
   /** The latest 'recovery:progress' report; written only by the live module. */
   recoveryProgress: () => ['recovery-progress', {}] as const,
   /** `against` null: the snapshot against the live files. */

@@ -9,7 +9,7 @@ import { queryKeys } from './query-keys';
 const snapshotUrl = (ref: string, action: string) => `/api/snapshots/${encodeURIComponent(ref)}/${action}`;
 
 /** Whatever the outcome, the list, the golden status and the audit trail may have moved. */
-function useRefreshAfter() {
+export function useRefreshAfter() {
   const client = useQueryClient();
   return () => {
     void client.invalidateQueries({ queryKey: queryKeys.recovery() });

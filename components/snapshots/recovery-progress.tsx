@@ -5,7 +5,16 @@ import { formatBytes, formatDuration } from '@/lib/format';
 import { cn } from '../ui/cn';
 import { PHASE_LABEL } from './snapshot-format';
 
-const OPERATION_LABEL: Record<RecoveryProgress['operation'], string> = { create: 'Snapshot', verify: 'Verify', restore: 'Restore', prune: 'Prune' };
+const OPERATION_LABEL: Record<RecoveryProgress['operation'], string> = {
+  create: 'Snapshot',
+  verify: 'Verify',
+  restore: 'Restore',
+  prune: 'Prune',
+  'offsite-copy': 'Off-site copy',
+  'offsite-fetch': 'Off-site fetch',
+  'offsite-check': 'Off-site check',
+  'offsite-forget': 'Off-site retention',
+};
 
 /** Bytes when the phase has any (big files dominate), else files; null while there is nothing to count. */
 function fractionDone(p: RecoveryProgress): number | null {

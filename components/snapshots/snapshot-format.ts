@@ -15,6 +15,10 @@ export const PHASE_LABEL: Record<RecoveryPhase, string> = {
   'health-gate': 'Waiting for the health gate',
   rollback: 'Rolling back',
   prune: 'Pruning',
+  upload: 'Uploading with restic',
+  download: 'Downloading with restic',
+  check: 'Running restic check',
+  forget: 'Applying retention',
   done: 'Done',
 };
 

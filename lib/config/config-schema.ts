@@ -6,6 +6,7 @@ import { DEFAULT_TRUSTED_PROXIES } from '../net/client-address';
 import { allowlistSchema, defenseConfigSchema, trustedProxiesSchema, type DefenseConfig } from '../defense/defense-config';
 
 import { argvSchema } from './argv';
+import { offsiteListSchema } from './offsite-config';
 import { moduleSchema, type ModuleDefinition } from '../healing/module-schema';
 import { drillsConfigSchema, type DrillsConfig } from '../drills/drill-schema';
 import { escalationPolicySchema, type EscalationPolicy } from '../healing/escalation';
@@ -71,6 +72,10 @@ export const snapshotsConfigSchema = z
       .object({ checks: z.array(healthCheckSchema).default([]), timeoutSeconds: z.number().positive().max(3600).default(30) })
       .strict()
       .default({ checks: [], timeoutSeconds: 30 }),
+    /** Encrypted copies in restic repositories, for when this host's disk is lost. */
+    offsite: offsiteListSchema,
+    /** The restic program; found on PATH unless a path is given. */
+    resticBinary: z.string().min(1).default('restic'),
   })
   .strict();
 export type SnapshotsConfig = z.infer<typeof snapshotsConfigSchema>;

@@ -80,10 +80,15 @@ export const RECOVERY_PHASES = [
   'health-gate',
   'rollback',
   'prune',
+  'upload',
+  'download',
+  'check',
+  'forget',
   'done',
 ] as const;
 export type RecoveryPhase = (typeof RECOVERY_PHASES)[number];
-export type RecoveryOperation = 'create' | 'verify' | 'restore' | 'prune';
+export const RECOVERY_OPERATIONS = ['create', 'verify', 'restore', 'prune', 'offsite-copy', 'offsite-fetch', 'offsite-check', 'offsite-forget'] as const;
+export type RecoveryOperation = (typeof RECOVERY_OPERATIONS)[number];
 
 /** A live progress report; the same shape goes to the dashboard and to the CLI's bar. */
 export interface RecoveryProgress {

@@ -7,7 +7,7 @@ import { findCommand, UsageError, usageText, type CliCommand, type CliIo } from 
  * the drills.
  */
 const COMMAND_GROUPS: Record<string, () => Promise<CliCommand[]>> = {
-  snapshot: async () => (await import('./snapshot-commands')).snapshotCommands,
+  snapshot: async () => (await import('./offsite-commands')).withOffsite((await import('./snapshot-commands')).snapshotCommands),
   audit: async () => (await import('./audit-commands')).auditCommands,
   drill: async () => (await import('./drill-commands')).drillCommands,
   config: async () => (await import('./config-commands')).configCommands,

@@ -3,6 +3,7 @@ import { formatBytes, formatRelative } from '@/lib/format';
 import { RecoveryError, type RestoreResult } from '../recovery';
 import { parseArgs, UsageError, type CliCommand, type CliIo } from './command-table';
 import { progressPrinter } from './progress-bar';
+import { alignColumns } from './text-table';
 import { openRecoveryContext, type RecoveryContext } from './recovery-context';
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -16,7 +17,7 @@ const EXIT_FOR: Partial<Record<RecoveryError['code'], number>> = {
   interrupted_restore: 3,
 };
 
-async function withRecovery(io: CliIo, json: boolean, run: (context: RecoveryContext) => Promise<number>, { database = true } = {}): Promise<number> {
+export async function withRecovery(io: CliIo, json: boolean, run: (context: RecoveryContext) => Promise<number>, { database = true } = {}): Promise<number> {
   const isTty = !json && process.stderr.isTTY === true && io.env === undefined;
   const onProgress = json ? undefined : progressPrinter((text) => process.stderr.write(text), isTty);
   const context = await openRecoveryContext(io, { onProgress, database });
@@ -45,18 +46,10 @@ export function snapshotTable(snapshots: readonly SnapshotHeader[]): string {
       s.lastVerification ? `${s.lastVerification.ok ? 'ok' : 'DAMAGED'} ${formatRelative(s.lastVerification.at)}` : 'never',
     ]),
   ];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignColumns(rows);
 }
 
-function describeRestore(result: RestoreResult): string {
+export function describeRestore(result: RestoreResult): string {
   const lines = [];
   if (result.outcome === 'dry-run') {
     lines.push(`dry run: restoring ${result.snapshot.name} would change ${n(result.changes.length)} paths (${formatBytes(result.bytesWritten)} to write)`);

@@ -4,10 +4,11 @@ import { healingContracts } from './healing-contracts';
 import { healthContracts } from './health-contracts';
 import { machineContracts } from './machine-contracts';
 import { operationsContracts } from './operations-contracts';
+import { offsiteContracts } from './offsite-contracts';
 import { recoveryContracts } from './recovery-contracts';
 import type { RouteContract } from './route-contract';
 
-export { defenseContracts, forecastContracts, healingContracts, healthContracts, machineContracts, operationsContracts, recoveryContracts };
+export { defenseContracts, forecastContracts, healingContracts, healthContracts, machineContracts, offsiteContracts, operationsContracts, recoveryContracts };
 export { defineRoute, type HttpMethod, type PathParams, type RouteContract } from './route-contract';
 
 /**
@@ -21,6 +22,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   defense: defenseContracts,
   healing: healingContracts,
   recovery: recoveryContracts,
+  offsite: offsiteContracts,
   forecast: forecastContracts,
   operations: operationsContracts,
 };

@@ -8,14 +8,14 @@ import {
   withActor,
 } from '@/lib/recovery/recovery-api';
 import type { DiffLineView, PruneResultView, RecoveryOverviewView, RestoreResultView } from '@/lib/recovery/recovery-views';
-import { RECOVERY_PHASES, snapshotHeaderSchema, verificationSummarySchema } from '@/lib/recovery/snapshot-schema';
+import { RECOVERY_OPERATIONS, RECOVERY_PHASES, snapshotHeaderSchema, verificationSummarySchema } from '@/lib/recovery/snapshot-schema';
 import { defineRoute } from './route-contract';
 import { isoTime, jsonObject, okSchema, view } from './wire';
 
 /** Progress relayed by a CLI run, validated like any other input before it reaches browsers. */
 export const relayedProgressSchema = z.object({
   operationId: z.string().max(64),
-  operation: z.enum(['create', 'verify', 'restore', 'prune']),
+  operation: z.enum(RECOVERY_OPERATIONS),
   snapshot: z.string().max(200),
   phase: z.enum(RECOVERY_PHASES),
   filesDone: z.number().nonnegative(),
@@ -43,7 +43,7 @@ const overviewSchema = view<RecoveryOverviewView>({
   storePath: z.string(),
 });
 
-const restoreResultSchema = view<RestoreResultView>({
+export const restoreResultSchema = view<RestoreResultView>({
   snapshot: z.object({ id: z.string(), name: z.string(), manifestHash: z.string() }),
   outcome: z.enum(['restored', 'dry-run', 'rolled-back', 'up-to-date']),
   changes: z.array(jsonObject),

@@ -50,3 +50,29 @@ describe('collecting module signals', () => {
     expect(signals.find((s) => s.id === 'module:batch')!.restarts!.budget).toBe(9);
   });
 });
+
+describe('collecting the backups signal', () => {
+  const inputs = (golden: ForecastInputs['golden']): ForecastInputs => ({
+    health: null,
+    modules: [],
+    moduleSettings: () => ({ maxAttempts: 5, latencyFactor: 2 }),
+    incidents: [],
+    threats: [],
+    database: { latencyMs: null, sizeBytes: null, freeBytes: null },
+    golden,
+  });
+  const backups = (golden: ForecastInputs['golden']) =>
+    collectSignals(inputs(golden), new SeriesStore(30), new Map(), Date.now()).find((s) => s.id === 'backups')!;
+
+  it('counts the off-site copy age against the golden policy, and a failing repository, only when repositories are configured', () => {
+    expect(backups({ verifiedAgeHours: 1, maxAgeHours: 24 }).levels).toBeUndefined();
+    expect(backups({ verifiedAgeHours: 1, maxAgeHours: 24, offsite: { newestCopyAgeHours: 30, checkFailed: false } }).levels).toEqual([
+      { label: 'off-site copy age', value: 30, warnAt: 24, failAt: 48, unit: 'h' },
+    ]);
+    const never = backups({ verifiedAgeHours: 1, maxAgeHours: 24, offsite: { newestCopyAgeHours: null, checkFailed: true } }).levels!;
+    expect(never.map((l) => [l.label, l.value])).toEqual([
+      ['off-site copy age', 48],
+      ['off-site copy or check failing', 1],
+    ]);
+  });
+});

@@ -13,7 +13,12 @@ export interface ForecastInputs {
   incidents: IncidentEvidence[];
   threats: ThreatEvidence[];
   database: { latencyMs: number | null; sizeBytes: number | null; freeBytes: number | null };
-  golden: { verifiedAgeHours: number | null; maxAgeHours: number } | null;
+  golden: {
+    verifiedAgeHours: number | null;
+    maxAgeHours: number;
+    /** Off-site copies, when repositories are configured: the newest copy's age, and whether a check failed last. */
+    offsite?: { newestCopyAgeHours: number | null; checkFailed: boolean } | null;
+  } | null;
 }
 
 const HOUR = 3_600_000;
@@ -34,6 +39,17 @@ export const slug = (value: string) => value.replace(/[^A-Za-z0-9_.-]+/g, '_');
 function errorPercent(module: ModuleView): number | null {
   if (module.sparkline.length === 0) return null;
   return (100 * module.sparkline.filter((v) => v === null).length) / module.sparkline.length;
+}
+
+/** An off-site copy older than the golden policy starts to count; twice that (or none at all) counts fully, as does a failed check. */
+function offsiteLevels(golden: NonNullable<ForecastInputs['golden']>): SubsystemSignals['levels'] {
+  const offsite = golden.offsite;
+  if (!offsite) return undefined;
+  const max = golden.maxAgeHours;
+  return [
+    { label: 'off-site copy age', value: offsite.newestCopyAgeHours ?? 2 * max, warnAt: max, failAt: 2 * max, unit: 'h' },
+    ...(offsite.checkFailed ? [{ label: 'off-site copy or check failing', value: 1, warnAt: 0, failAt: 1, unit: '' }] : []),
+  ];
 }
 
 /** Records this cycle's values into the stores and returns every subsystem's signals. */
@@ -144,6 +160,7 @@ export function collectSignals(
       name: 'Golden snapshot',
       kind: 'backups',
       age: { label: 'golden snapshot age', hours: inputs.golden.verifiedAgeHours, maxHours: inputs.golden.maxAgeHours },
+      levels: offsiteLevels(inputs.golden),
     });
   return out;
 }

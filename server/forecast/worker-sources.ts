@@ -23,6 +23,17 @@ async function sqliteSize(file: string): Promise<{ sizeBytes: number; freeBytes:
   return { sizeBytes, freeBytes: fs.bavail * fs.bsize };
 }
 
+/** The newest off-site copy's age in hours and whether any repository's last check failed; null with none configured. */
+async function offsiteFreshness(recovery: RecoveryService): Promise<{ newestCopyAgeHours: number | null; checkFailed: boolean } | null> {
+  if (!recovery.offsite.configured) return null;
+  const { copies, repositories } = await recovery.offsite.overview();
+  const newest = copies.reduce<string | null>((latest, copy) => (latest === null || copy.copiedAt > latest ? copy.copiedAt : latest), null);
+  return {
+    newestCopyAgeHours: newest ? (Date.now() - Date.parse(newest)) / 3_600_000 : null,
+    checkFailed: repositories.some((repo) => repo.lastCheck?.ok === false || (repo.lastError !== null && repo.lastError.at >= (repo.lastCheck?.at ?? ''))),
+  };
+}
+
 export interface WorkerForecastDeps {
   database: Database;
   databaseUrl: string;
@@ -59,7 +70,11 @@ export function workerForecastSources(deps: WorkerForecastDeps): { sources: Fore
       if (golden && Date.now() - golden.at < GOLDEN_CACHE_MS) return golden.value;
       const overview = await deps.recovery.overview();
       const newest = overview.golden.newest;
-      const value = { verifiedAgeHours: newest ? (Date.now() - Date.parse(newest.createdAt)) / 3_600_000 : null, maxAgeHours: overview.golden.maxAgeHours };
+      const value = {
+        verifiedAgeHours: newest ? (Date.now() - Date.parse(newest.createdAt)) / 3_600_000 : null,
+        maxAgeHours: overview.golden.maxAgeHours,
+        offsite: await offsiteFreshness(deps.recovery),
+      };
       golden = { at: Date.now(), value };
       return value;
     },

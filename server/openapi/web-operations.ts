@@ -23,6 +23,7 @@ import {
 } from '@/lib/recovery/recovery-api';
 import { createShareLinkSchema } from '@/lib/share/share-view';
 import type { Auth, OperationSpec } from './operation-spec';
+import { OFFSITE_WEB_OPERATIONS } from './web-offsite-operations';
 
 /**
  * The operator API of the web app, described by hand: its routes declare who may call them as
@@ -109,6 +110,7 @@ export const WEB_OPERATIONS: OperationSpec[] = [
     role: 'operator',
     body: ['PruneRequest', pruneRequestSchema],
   }),
+  ...OFFSITE_WEB_OPERATIONS,
   web({ method: 'get', path: '/api/modules', tag: 'Modules', summary: 'Modules with state and restarts', role: 'viewer' }),
   web({ method: 'post', path: '/api/modules', tag: 'Modules', summary: 'Register a module', role: 'operator', body: ['ModuleDefinition', moduleSchema] }),
   web({ method: 'delete', path: '/api/modules/{name}', tag: 'Modules', summary: 'Remove a module registered in the UI', role: 'operator' }),

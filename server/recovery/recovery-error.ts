@@ -12,7 +12,12 @@ export type RecoveryErrorCode =
   | 'health_gate_failed'
   | 'interrupted_restore'
   | 'no_space'
-  | 'io';
+  | 'io'
+  | 'offsite_unavailable'
+  | 'offsite_password'
+  | 'offsite_unreachable'
+  | 'offsite_full'
+  | 'offsite_failed';
 
 /** What each failure answers over HTTP: hooks and the health gate are the restored service's fault (502). */
 export const RECOVERY_ERROR_STATUS: Record<RecoveryErrorCode, number> = {
@@ -28,6 +33,12 @@ export const RECOVERY_ERROR_STATUS: Record<RecoveryErrorCode, number> = {
   health_gate_failed: 502,
   no_space: 507,
   io: 500,
+  // restic is missing, or the repository answered with a failure: neither is the caller's fault.
+  offsite_unavailable: 503,
+  offsite_password: 502,
+  offsite_unreachable: 502,
+  offsite_full: 507,
+  offsite_failed: 502,
 };
 
 /** An expected failure of a recovery operation: its message is safe to show an operator. */

@@ -3,6 +3,7 @@ import type { SnapshotsConfig } from '@/lib/config/config-schema';
 import type { AuditEventInput } from '@/lib/audit/types';
 import type { RecoveryOperation, RecoveryProgress, SnapshotHeader, SnapshotTag } from '@/lib/recovery/snapshot-schema';
 import { createSnapshot } from './create-snapshot';
+import { OffsiteService } from './offsite';
 import { diffManifests, liveEntries, type DiffLine } from './diff-snapshots';
 import { ProgressReporter } from './progress';
 import { RecoveryError } from './recovery-error';
@@ -66,8 +67,12 @@ export function goldenStatus(snapshots: readonly SnapshotHeader[], maxAgeHours: 
 /** One entry point for every snapshot operation, used alike by the worker and the CLI. */
 export class RecoveryService {
   private running: RecoveryProgress | null = null;
+  /** Copies in restic repositories; they restore through this service's restore. */
+  readonly offsite: OffsiteService;
 
-  constructor(private readonly options: RecoveryServiceOptions) {}
+  constructor(private readonly options: RecoveryServiceOptions) {
+    this.offsite = new OffsiteService({ ...options, local: this });
+  }
 
   get storePath(): string {
     return this.options.config().store ?? path.join(this.options.dataDir, 'snapshots');
@@ -108,7 +113,7 @@ export class RecoveryService {
     const sources = input.paths?.length
       ? input.paths.map((p) => ({ name: path.basename(path.resolve(p)).replace(/[^A-Za-z0-9._-]/g, '_') || 'root', path: path.resolve(p), exclude: [] }))
       : config.sources;
-    return this.run('create', name, input.actor, async (store, progress) => {
+    const created = await this.run('create', name, input.actor, async (store, progress) => {
       const pending = await readJournal(store.root);
       if (pending)
         throw new RecoveryError(
@@ -138,6 +143,8 @@ export class RecoveryService {
       });
       return { result: header, message: `snapshot ${name}: ${header.files} files` };
     });
+    await this.offsite.afterCreate(created, input.actor);
+    return created;
   }
 
   async verify(input: { ref: string; actor: string }): Promise<VerifyResult> {

@@ -7,10 +7,12 @@ import type { WorkerEnv } from '../env/worker-env';
 import type { LeaderDuties } from '../ha/leader-duties';
 import type { HealingService } from '../healing';
 import type { HealthMonitor } from '../health/health-monitor';
+import { registerOffsiteRoutes } from '../http/routes/offsite-routes';
 import { registerRecoveryRoutes } from '../http/routes/recovery-routes';
 import type { Router } from '../http/router';
 import type { LiveEmitter } from '../live/live-outlet';
 import type { Logger } from '../log';
+import { OffsiteScheduler } from './offsite';
 import { RecoveryScheduler } from './recovery-scheduler';
 import { RecoveryService } from './recovery-service';
 import { vigilStateAccess } from './vigil-state';
@@ -49,6 +51,9 @@ export function startRecovery({ env, database, config, audit, log, live, reloadA
   });
   const recoveryScheduler = new RecoveryScheduler(recovery, () => config.loaded.config.snapshots, log);
   registerRecoveryRoutes(router, { recovery, relayProgress });
+  registerOffsiteRoutes(router, { recovery });
   duties.add({ start: () => recoveryScheduler.start(), stop: () => recoveryScheduler.stop() });
-  return { recovery, recoveryScheduler, stop: () => recoveryScheduler.stop() };
+  const offsiteScheduler = new OffsiteScheduler(recovery.offsite, () => config.loaded.config.snapshots.offsite, log);
+  duties.add({ start: () => offsiteScheduler.start(), stop: () => offsiteScheduler.stop() });
+  return { recovery, recoveryScheduler, stop: async () => void (await Promise.all([recoveryScheduler.stop(), offsiteScheduler.stop()])) };
 }

@@ -13,10 +13,12 @@ import {
   forecastContracts,
   healingContracts,
   healthContracts,
+  offsiteContracts,
   operationsContracts,
   recoveryContracts,
   type RouteContract,
 } from '../contracts';
+import { OFFSITE_OPERATION_TIMEOUT_MS } from '../contracts/offsite-contracts';
 import { callWorker, type CallInput, type CallResult } from './worker-call';
 
 export { WorkerBadResponseError, WorkerRejectedError, WorkerUnavailableError } from './worker-call';
@@ -100,6 +102,18 @@ export class WorkerClient {
 
   pruneSnapshots(body: { dryRun: boolean; actor: string }) {
     return this.call(recoveryContracts.pruneSnapshots, { body }, RECOVERY_OPERATION_TIMEOUT_MS);
+  }
+
+  offsiteOverview() {
+    return this.call(offsiteContracts.offsiteOverview, {});
+  }
+
+  /** Copy, list, restore, check and retention run restic against a remote repository: as long as the transfer takes. */
+  offsite<K extends 'offsiteCopy' | 'offsiteList' | 'offsiteRestore' | 'offsiteCheck' | 'offsiteForget'>(
+    name: K,
+    input: CallInput<(typeof offsiteContracts)[K]>,
+  ): Promise<CallResult<(typeof offsiteContracts)[K]>> {
+    return this.call(offsiteContracts[name], input, OFFSITE_OPERATION_TIMEOUT_MS);
   }
 
   healingOverview() {

@@ -1,0 +1,2 @@
+export { OffsiteService, type OffsiteDeps } from './offsite-service';
+export { OffsiteScheduler } from './offsite-scheduler';
