@@ -89,4 +89,3 @@ export const moduleCommon = {
   /** Gatus-style conditions, all of which must hold, e.g. `[STATUS] == 200`, `[BODY].queue.depth < 5000`. */
   conditions: z.array(conditionSchema).max(20).default([]),
 };
-

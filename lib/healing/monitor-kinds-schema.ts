@@ -8,7 +8,10 @@ const host = z
   .regex(/^[A-Za-z0-9_[][A-Za-z0-9_.:%[\]-]*$/, 'a host name or address');
 const port = z.number().int().min(1).max(65535);
 /** Passwords are named by environment variable, never written in the config or the database. */
-const passwordEnv = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable').optional();
+const passwordEnv = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable')
+  .optional();
 const resolverAddress = z.union([z.ipv4(), z.ipv6(), z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/)], {
   error: 'an IP address, optionally with a port: 9.9.9.9, 127.0.0.1:5353, [::1]:53',
 });

@@ -16,7 +16,8 @@ export const POST = apiRoute({
   body: moduleSchema,
   handler: ({ web, principal, body }) => {
     if (runsCommands(body) && !canAdminister(principal)) throw new HttpError(403, 'forbidden', 'only admins may define modules that run commands');
-    if (readsSecrets(body) && !canAdminister(principal)) throw new HttpError(403, 'forbidden', 'only admins may define modules that read a password from the environment');
+    if (readsSecrets(body) && !canAdminister(principal))
+      throw new HttpError(403, 'forbidden', 'only admins may define modules that read a password from the environment');
     return web.worker.defineModule({ definition: body, actor: healingActorOf(principal) });
   },
 });

@@ -41,7 +41,15 @@ function bodyAt(body: string, path: (string | number)[]): Value {
 function valueOf(operand: Operand, facts: ProbeFacts): Value {
   if (operand.kind === 'literal') return operand.value;
   if (operand.kind === 'len') {
-    const of = valueOf(operand.of, facts);
+    let of = valueOf(operand.of, facts);
+    // len([BODY]) of a JSON array or object counts its items (rows of a query), otherwise its characters.
+    if (typeof of === 'string' && operand.of.kind === 'placeholder' && /^\s*[[{]/.test(of)) {
+      try {
+        of = JSON.parse(of) as Value;
+      } catch {
+        // Not JSON after all: count characters.
+      }
+    }
     if (typeof of === 'string' || Array.isArray(of)) return of.length;
     if (of !== null && typeof of === 'object') return Object.keys(of).length;
     return 0;

@@ -49,7 +49,10 @@ export async function probeDocker(module: DockerModule): Promise<ProbeResult> {
   const health = state.Health?.Status;
   const evidence = { state: state.Status ?? null, health: health ?? null };
   if (!state.Running || state.Restarting)
-    return { ...failed('process_exited', `container ${state.Status ?? 'not running'}${state.ExitCode ? ` (exit ${state.ExitCode})` : ''}`, latencyMs, evidence), facts };
+    return {
+      ...failed('process_exited', `container ${state.Status ?? 'not running'}${state.ExitCode ? ` (exit ${state.ExitCode})` : ''}`, latencyMs, evidence),
+      facts,
+    };
   if (health && health !== 'healthy' && health !== 'starting')
     return { ...failed('probe_failed', `container running but ${health}`, latencyMs, evidence), facts };
   return { ok: true, latencyMs, message: `running${health ? `, ${health}` : ''}`, facts };

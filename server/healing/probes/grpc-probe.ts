@@ -28,7 +28,7 @@ function varint(value: number): Buffer {
 export function servingStatusOf(frame: Buffer): number | null {
   if (frame.length < 5) return null;
   const message = frame.subarray(5, 5 + frame.readUInt32BE(1));
-  for (let at = 0; at + 1 < message.length; ) {
+  for (let at = 0; at + 1 < message.length;) {
     const tag = message[at];
     if (tag === 0x08) return message[at + 1] & 0x7f;
     // Any other field: skip a varint or a length-delimited value; stop at anything else.
@@ -70,13 +70,18 @@ export function probeGrpc(module: GrpcModule): Promise<ProbeResult> {
     });
     stream.on('trailers', (headers) => (trailers = headers));
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('error', (error) => done(networkFailure(error, started)));
+    // A refused connection cancels the stream first; its cause is the reason worth naming.
+    stream.on('error', (error: Error) => done(networkFailure((error.cause ?? error) as NodeJS.ErrnoException, started)));
     stream.on('end', () => {
       const latencyMs = elapsedMs(started);
       const grpcStatus = Number(trailers['grpc-status'] ?? -1);
       if (httpStatus !== 200) return done(failed('http_status', `HTTP ${httpStatus}`, latencyMs, { status: httpStatus }));
       if (grpcStatus !== 0)
-        return done(failed('probe_failed', `gRPC status ${grpcStatus}${trailers['grpc-message'] ? `: ${String(trailers['grpc-message'])}` : ''}`, latencyMs, { grpcStatus }));
+        return done(
+          failed('probe_failed', `gRPC status ${grpcStatus}${trailers['grpc-message'] ? `: ${String(trailers['grpc-message'])}` : ''}`, latencyMs, {
+            grpcStatus,
+          }),
+        );
       const serving = servingStatusOf(Buffer.concat(chunks));
       const name = serving === null ? 'unreadable' : (SERVING_STATUS[serving] ?? `status ${serving}`);
       const facts = { status: httpStatus, responseTimeMs: latencyMs, body: name };

@@ -1,6 +1,16 @@
 import type { MysqlModule } from '@/lib/healing/monitor-kinds-schema';
 import { readNamedSecret } from '../../env/named-secrets';
-import { errorMessage, handshakeResponse, isEof, lengthEncoded, lengthEncodedStrings, nativePassword, packet, packetLength, parseHandshake } from './mysql-wire';
+import {
+  errorMessage,
+  handshakeResponse,
+  isEof,
+  lengthEncoded,
+  lengthEncodedStrings,
+  nativePassword,
+  packet,
+  packetLength,
+  parseHandshake,
+} from './mysql-wire';
 import { elapsedMs, failed, networkFailure, type ProbeResult } from './probe-result';
 import { SocketConversation } from './socket-conversation';
 
@@ -21,7 +31,8 @@ async function authenticate(conversation: SocketConversation, module: MysqlModul
     // Auth switch: the server wants another plugin; only mysql_native_password is spoken here.
     const nameEnd = answer.payload.indexOf(0, 1);
     const plugin = answer.payload.subarray(1, nameEnd).toString();
-    if (plugin !== 'mysql_native_password') throw new MysqlRefused(`the server asks for ${plugin}, which this probe does not speak (use mysql_native_password)`);
+    if (plugin !== 'mysql_native_password')
+      throw new MysqlRefused(`the server asks for ${plugin}, which this probe does not speak (use mysql_native_password)`);
     const seed = answer.payload.subarray(nameEnd + 1, nameEnd + 21);
     conversation.write(packet(answer.sequence + 1, nativePassword(password, seed)));
     answer = await readPacket(conversation);
@@ -67,7 +78,12 @@ export async function probeMysql(module: MysqlModule): Promise<ProbeResult> {
     const rows = await query(conversation, module.query);
     const latencyMs = elapsedMs(started);
     conversation.write(packet(0, Buffer.from([0x01])));
-    return { ok: true, latencyMs, message: `${version}: ${rows.length} row(s) in ${latencyMs} ms`, facts: { connected: true, responseTimeMs: latencyMs, body: JSON.stringify(rows) } };
+    return {
+      ok: true,
+      latencyMs,
+      message: `${version}: ${rows.length} row(s) in ${latencyMs} ms`,
+      facts: { connected: true, responseTimeMs: latencyMs, body: JSON.stringify(rows) },
+    };
   } catch (error) {
     if (error instanceof MysqlRefused) return failed('probe_failed', `MySQL ${error.message}`, elapsedMs(started));
     return networkFailure(error as NodeJS.ErrnoException, started);

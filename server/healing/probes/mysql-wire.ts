@@ -15,7 +15,8 @@ export function packet(sequence: number, payload: Buffer): Buffer {
 }
 
 /** The length of the whole first packet in the buffer, once it has all arrived. */
-export const packetLength = (buffer: Buffer): number | null => (buffer.length >= 4 && buffer.length >= 4 + buffer.readUIntLE(0, 3) ? 4 + buffer.readUIntLE(0, 3) : null);
+export const packetLength = (buffer: Buffer): number | null =>
+  buffer.length >= 4 && buffer.length >= 4 + buffer.readUIntLE(0, 3) ? 4 + buffer.readUIntLE(0, 3) : null;
 
 const sha1 = (...parts: Buffer[]): Buffer => parts.reduce((hash, part) => hash.update(part), createHash('sha1')).digest();
 
@@ -51,7 +52,13 @@ export function parseHandshake(payload: Buffer): Handshake {
 }
 
 export function handshakeResponse(input: { user: string; password: string; database?: string; seed: Buffer }): Buffer {
-  const flags = CLIENT.LONG_PASSWORD | CLIENT.PROTOCOL_41 | CLIENT.TRANSACTIONS | CLIENT.SECURE_CONNECTION | CLIENT.PLUGIN_AUTH | (input.database ? CLIENT.CONNECT_WITH_DB : 0);
+  const flags =
+    CLIENT.LONG_PASSWORD |
+    CLIENT.PROTOCOL_41 |
+    CLIENT.TRANSACTIONS |
+    CLIENT.SECURE_CONNECTION |
+    CLIENT.PLUGIN_AUTH |
+    (input.database ? CLIENT.CONNECT_WITH_DB : 0);
   const fixed = Buffer.alloc(32);
   fixed.writeUInt32LE(flags, 0);
   fixed.writeUInt32LE(16 * 1024 * 1024, 4);
@@ -87,7 +94,7 @@ export function lengthEncoded(payload: Buffer, at: number): { value: number | nu
 /** The length-encoded strings of a text row (or a column definition); null for SQL NULL. */
 export function lengthEncodedStrings(payload: Buffer): (string | null)[] {
   const values: (string | null)[] = [];
-  for (let at = 0; at < payload.length; ) {
+  for (let at = 0; at < payload.length;) {
     const { value, next } = lengthEncoded(payload, at);
     if (value === null) {
       values.push(null);

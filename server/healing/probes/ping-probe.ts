@@ -33,7 +33,11 @@ export async function probePing(module: PingModule, searchPath: string): Promise
   const waitSeconds = Math.max(1, Math.ceil(module.timeoutSeconds / module.count));
   let result;
   try {
-    result = await runProgram(['ping', '-n', '-q', '-c', String(module.count), '-i', '0.2', '-W', String(waitSeconds), module.host], module.timeoutSeconds * 1000, searchPath);
+    result = await runProgram(
+      ['ping', '-n', '-q', '-c', String(module.count), '-i', '0.2', '-W', String(waitSeconds), module.host],
+      module.timeoutSeconds * 1000,
+      searchPath,
+    );
   } catch (error) {
     if (error instanceof ProgramNotFoundError) return failed('probe_failed', 'ping is not installed (Debian: apt-get install iputils-ping)');
     throw error;
@@ -47,6 +51,7 @@ export async function probePing(module: PingModule, searchPath: string): Promise
   const lossPercent = Math.round(((summary.sent - summary.received) / summary.sent) * 1000) / 10;
   const facts = { packetLossPercent: lossPercent, responseTimeMs: summary.averageMs ?? undefined, connected: summary.received > 0 };
   const message = `${summary.received}/${summary.sent} replies, ${lossPercent} % loss${summary.averageMs !== null ? `, avg ${summary.averageMs} ms` : ''}`;
-  if (lossPercent > module.maxLossPercent) return { ...failed(summary.received === 0 ? 'timeout' : 'probe_failed', message, summary.averageMs, { lossPercent }), facts };
+  if (lossPercent > module.maxLossPercent)
+    return { ...failed(summary.received === 0 ? 'timeout' : 'probe_failed', message, summary.averageMs, { lossPercent }), facts };
   return { ok: true, latencyMs: summary.averageMs, message, facts };
 }

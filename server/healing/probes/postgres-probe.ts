@@ -8,7 +8,13 @@ export async function probePostgres(module: PostgresModule): Promise<ProbeResult
   const password = module.passwordEnv ? readNamedSecret(module.passwordEnv) : undefined;
   if (module.passwordEnv && password === undefined) return failed('probe_failed', `${module.passwordEnv} is not set in the worker's environment`);
   const timeoutMs = module.timeoutSeconds * 1000;
-  const client = new pg.Client({ connectionString: module.url, password, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: 'vigil-probe' });
+  const client = new pg.Client({
+    connectionString: module.url,
+    password,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    application_name: 'vigil-probe',
+  });
   // An error after the answer (the server going away) must not become an unhandled 'error' event.
   client.on('error', () => {});
   const started = performance.now();

@@ -17,7 +17,8 @@ export async function probeSmtp(module: SmtpModule): Promise<ProbeResult> {
     const status = Number.parseInt(line.slice(0, 3), 10);
     const text = banner.map((l) => l.slice(4)).join(' ');
     const facts = { connected: true, responseTimeMs: latencyMs, status, body: text };
-    if (status !== 220) return { ...failed('probe_failed', `greeting ${line.slice(0, 200)}`, latencyMs, { status: Number.isNaN(status) ? null : status }), facts };
+    if (status !== 220)
+      return { ...failed('probe_failed', `greeting ${line.slice(0, 200)}`, latencyMs, { status: Number.isNaN(status) ? null : status }), facts };
     return { ok: true, latencyMs, message: `220 ${text.slice(0, 120)}`, facts };
   } catch (error) {
     return networkFailure(error as NodeJS.ErrnoException, started);

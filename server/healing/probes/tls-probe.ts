@@ -32,12 +32,16 @@ export function probeTls(module: TlsModule): Promise<ProbeResult> {
       const leftMs = Date.parse(cert.valid_to) - Date.now();
       const daysLeft = Math.floor(leftMs / DAY_MS);
       const facts = { connected: true, responseTimeMs: latencyMs, certificateExpirationMs: Math.max(0, leftMs) };
-      const evidence = { daysLeft, chain: chainLength(cert), subject: String(cert.subject?.CN ?? ""), issuer: String(cert.issuer?.CN ?? "") };
-      if (leftMs <= 0) return resolve({ ...failed('probe_failed', `certificate expired on ${new Date(cert.valid_to).toISOString().slice(0, 10)}`, latencyMs, evidence), facts });
-      if (!socket.authorized)
-        return resolve({ ...failed('probe_failed', `certificate chain not trusted: ${String(socket.authorizationError)}`, latencyMs, evidence), facts });
+      const evidence = { daysLeft, chain: chainLength(cert), subject: String(cert.subject?.CN ?? ''), issuer: String(cert.issuer?.CN ?? '') };
+      if (leftMs <= 0)
+        return resolve({
+          ...failed('probe_failed', `certificate expired on ${new Date(cert.valid_to).toISOString().slice(0, 10)}`, latencyMs, evidence),
+          facts,
+        });
       const mismatch = checkServerIdentity(serverName, cert);
       if (mismatch) return resolve({ ...failed('probe_failed', `certificate does not name ${serverName}: ${mismatch.message}`, latencyMs, evidence), facts });
+      if (!socket.authorized)
+        return resolve({ ...failed('probe_failed', `certificate chain not trusted: ${String(socket.authorizationError)}`, latencyMs, evidence), facts });
       if (daysLeft <= module.expiryDays) {
         const message = `certificate expires in ${daysLeft} days`;
         return resolve({ ok: true, latencyMs, message, facts, finding: { kind: 'tls_expiring', message: `TLS ${message}`, evidence } });
