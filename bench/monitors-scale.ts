@@ -34,6 +34,7 @@ interface Round {
   down: number;
   startDelayP99Ms: number | null;
   rssMiB: number;
+  readyMs: number;
 }
 
 async function getText(url: string): Promise<string> {
@@ -53,7 +54,10 @@ async function measure(modules: number, ports: number[]): Promise<Round> {
     timeoutSeconds: 10,
   }));
   writeFileSync(config, stringify({ modules: list }));
-  const { child, port } = await spawnWorker({ VIGIL_DATA_DIR: dir, VIGIL_CONFIG: config }, { timeoutMs: 120_000 });
+  const spawnedAt = performance.now();
+  const { child, port } = await spawnWorker({ VIGIL_DATA_DIR: dir, VIGIL_CONFIG: config }, { timeoutMs: 300_000 });
+  const readyMs = Math.round(performance.now() - spawnedAt);
+  console.log(`worker with ${modules} monitors answered /healthz after ${readyMs} ms`);
   addCleanup(() => stop(child));
   await sleep(WARMUP * 1000);
   const since = Date.now();
@@ -81,6 +85,7 @@ async function measure(modules: number, ports: number[]): Promise<Round> {
     down,
     startDelayP99Ms: p99 === undefined ? null : round(Number(p99) * 1000, 0),
     rssMiB: round(rss / 1024, 0),
+    readyMs,
   };
 }
 
@@ -118,6 +123,7 @@ async function main(): Promise<void> {
     ['requests in the window', `${full.requests} (≥ ${expectedRequests} expected)`, String(anchor.requests), '', ''],
     ['worker start-delay p99 (/metrics)', `${full.startDelayP99Ms} ms`, `${anchor.startDelayP99Ms} ms`, '', ''],
     ['worker RSS (peak)', `${full.rssMiB} MB`, `${anchor.rssMiB} MB`, '', ''],
+    ['spawn to /healthz 200', `${full.readyMs} ms`, `${anchor.readyMs} ms`, '', ''],
   ];
   console.log(table(['metric', `${MODULES} monitors`, `${anchor.modules} monitors (anchor)`, 'target', 'verdict'], rows));
   console.log(`load before ${before.loadAverage.join(' ')}, after ${after.loadAverage.join(' ')}`);

@@ -86,6 +86,9 @@ const SYSTEM_PROGRAMS = [
   { paths: ['/usr/bin/crowdsec-firewall-bouncer'], aptPackage: 'crowdsec-firewall-bouncer' },
   { paths: ['/usr/bin/crowdsec-custom-bouncer'], aptPackage: 'crowdsec-custom-bouncer' },
   { paths: ['/usr/sbin/nft'], aptPackage: 'nftables' },
+  // The DNS monitor's resolver on a loopback port, and ping for the ICMP monitor.
+  { paths: ['/usr/sbin/dnsmasq'], aptPackage: 'dnsmasq-base' },
+  { paths: ['/usr/bin/ping', '/bin/ping'], aptPackage: 'iputils-ping' },
 ];
 
 function requireSystemPrograms() {
