@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { argvSchema } from '../config/argv';
 import { moduleCommon as common } from './module-common';
 import { MONITOR_KIND_SCHEMAS } from './monitor-kinds-schema';
+import { resourceRuleSchema } from './resource-rules';
 
 export {
   moduleNameSchema,
@@ -55,6 +56,8 @@ export const processModuleSchema = z
     /** Optional readiness probe: the process counts as serving once this answers 2xx. */
     readyUrl: z.url().optional(),
     logLines: z.number().int().min(10).max(10_000).default(500),
+    /** Monit-style: "restart if memory > 500 MB for 3 cycles", "alert if cpu > 90 % for 2 minutes". */
+    resourceRules: z.array(resourceRuleSchema).max(10).default([]),
   })
   .strict();
 

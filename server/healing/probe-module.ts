@@ -44,6 +44,8 @@ async function probeSupervised(runtime: ModuleRuntime): Promise<ProbeResult> {
   }
   const usage = await runtime.usage.sample(supervisor.pid!, Date.now());
   if (usage) {
+    const ruled = runtime.resourceRules.check(definition.resourceRules, usage, supervisor.pid!, Date.now());
+    if (ruled) return ruled;
     const { detection } = definition;
     const overMs = runtime.usage.overFor(usage, detection, Date.now());
     if (overMs >= detection.sustainSeconds * 1000) {
