@@ -89,6 +89,9 @@ const SYSTEM_PROGRAMS = [
   // Off-site snapshot copies: restic itself, and sshd serving an SFTP repository on loopback.
   { paths: ['/usr/bin/restic'], aptPackage: 'restic' },
   { paths: ['/usr/sbin/sshd'], aptPackage: 'openssh-server' },
+  // The DNS monitor's resolver on a loopback port, and ping for the ICMP monitor.
+  { paths: ['/usr/sbin/dnsmasq'], aptPackage: 'dnsmasq-base' },
+  { paths: ['/usr/bin/ping', '/bin/ping'], aptPackage: 'iputils-ping' },
 ];
 
 function requireSystemPrograms() {

@@ -144,6 +144,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   if (input.consecutiveFailures < input.failureThreshold && !sustained) failureClass = 'transient';
   else if (best.rootCause === 'code_bug' || has(findings, 'process_exited', 'connection_refused', 'process_missing'))
     failureClass = best.rootCause === 'dependency_failure' ? 'transient' : 'service_failure';
+  // A Monit-style "restart if memory > … for 3 cycles" rule names its remedy: a restart.
+  if (findings.some((f) => f.kind === 'resource_exhaustion' && f.evidence.action === 'restart')) failureClass = 'service_failure';
   if (input.critical && input.recentRestarts >= 5) failureClass = 'critical';
 
   const severity: IncidentSeverity =

@@ -1,91 +1,18 @@
 import { z } from 'zod';
 import { argvSchema } from '../config/argv';
+import { moduleCommon as common } from './module-common';
+import { MONITOR_KIND_SCHEMAS } from './monitor-kinds-schema';
+import { resourceRuleSchema } from './resource-rules';
 
-export const moduleNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (up to 63), starting with a letter or digit');
-
-export const AUTONOMY_TIERS = ['auto', 'review', 'approval'] as const;
-/** auto: act; review: act and flag for an operator to review; approval: wait for an operator. */
-export const autonomySchema = z.enum(AUTONOMY_TIERS);
-export type Autonomy = z.infer<typeof autonomySchema>;
-
-/** The default detection thresholds; each module may override any of them. */
-export const detectionSchema = z
-  .object({
-    errorRate: z.number().min(0).max(1).default(0.05),
-    errorWindowSeconds: z.number().min(10).max(3600).default(60),
-    latencyFactor: z.number().min(1.1).max(100).default(2),
-    /** And at least this many milliseconds over the baseline: 2 ms → 5 ms on loopback is noise, not degradation. */
-    latencyFloorMs: z.number().min(0).max(60_000).default(25),
-    heartbeatSeconds: z.number().min(1).max(86_400).default(30),
-    /** For supervised processes: CPU of one core and share of host memory, sustained this long. */
-    cpuPercent: z.number().min(1).max(6400).default(90),
-    memoryPercent: z.number().min(1).max(100).default(95),
-    sustainSeconds: z.number().min(1).max(86_400).default(120),
-  })
-  .strict();
-
-/**
- * The restart budget is a rate: at most `maxAttempts` automatic restarts in any `windowSeconds`
- * (a kill every few seconds is a crash loop, a kill an hour after the last one is not). Between
- * restarts inside the window, CrashLoop-style back-off: 1 s doubling to 5 min (Kubernetes' numbers);
- * the first restart after a quiet window is immediate.
- */
-export const restartPolicySchema = z
-  .object({
-    initialBackoffSeconds: z.number().min(0).max(60).default(1),
-    maxBackoffSeconds: z.number().min(1).max(3600).default(300),
-    resetAfterSeconds: z
-      .number()
-      .min(1)
-      .max(86_400)
-      .default(600)
-      .describe('the window when windowSeconds is not given (its earlier name): restarts older than this are forgotten'),
-    maxAttempts: z
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .default(5)
-      .describe('automatic restarts allowed in any windowSeconds; one more and the incident goes to people'),
-    windowSeconds: z.number().min(1).max(86_400).optional().describe('the sliding window of the restart budget; default resetAfterSeconds (600)'),
-    /** A restart command or hook that has not finished by then has failed. */
-    timeoutSeconds: z.number().min(1).max(600).default(30),
-  })
-  .strict()
-  // Configurations written before the window had its own key keep their meaning.
-  .transform((policy) => ({ ...policy, windowSeconds: policy.windowSeconds ?? policy.resetAfterSeconds }));
-
-export const maintenanceWindowConfigSchema = z.union([
-  z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }).strict(),
-  z
-    .object({
-      days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
-      start: z.string().regex(/^\d{2}:\d{2}$/, 'HH:MM'),
-      end: z.string().regex(/^\d{2}:\d{2}$/, 'HH:MM'),
-      timezone: z.string().default('UTC'),
-    })
-    .strict(),
-]);
-
-const common = {
-  name: moduleNameSchema,
-  intervalSeconds: z.number().min(1).max(3600).default(30),
-  timeoutSeconds: z.number().min(0.1).max(300).default(10),
-  critical: z.boolean().default(false),
-  dependsOn: z.array(moduleNameSchema).max(20).default([]),
-  failureThreshold: z.number().int().min(1).max(100).default(3),
-  successThreshold: z.number().int().min(1).max(100).default(1),
-  maintenance: z.array(maintenanceWindowConfigSchema).max(20).default([]),
-  autonomy: autonomySchema.default('auto'),
-  /** Probe and report, never act. */
-  observeOnly: z.boolean().default(false),
-  detection: detectionSchema.default(detectionSchema.parse({})),
-  restartPolicy: restartPolicySchema.default(restartPolicySchema.parse({})),
-  /** How to restart what Vigil does not own: an argv command, or an HTTP hook it POSTs to. */
-  restart: z.union([z.object({ command: argvSchema }).strict(), z.object({ http: z.url() }).strict()]).optional(),
-  repair: z.object({ command: argvSchema }).strict().optional(),
-  configSync: z.object({ command: argvSchema }).strict().optional(),
-};
+export {
+  moduleNameSchema,
+  AUTONOMY_TIERS,
+  autonomySchema,
+  type Autonomy,
+  detectionSchema,
+  restartPolicySchema,
+  maintenanceWindowConfigSchema,
+} from './module-common';
 
 const statusSpec = z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/, 'a status like 200 or a class like 2xx')]);
 
@@ -109,6 +36,13 @@ export const httpModuleSchema = z
   })
   .strict();
 
+/** Uptime Kuma's keyword monitor: an HTTP check whose body must (or, inverted, must not) contain a word. */
+export const keywordModuleSchema = httpModuleSchema.extend({
+  kind: z.literal('keyword'),
+  keyword: z.string().min(1).max(1000),
+  invertKeyword: z.boolean().default(false),
+});
+
 export const tcpModuleSchema = z.object({ ...common, kind: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict();
 
 export const processModuleSchema = z
@@ -122,6 +56,8 @@ export const processModuleSchema = z
     /** Optional readiness probe: the process counts as serving once this answers 2xx. */
     readyUrl: z.url().optional(),
     logLines: z.number().int().min(10).max(10_000).default(500),
+    /** Monit-style: "restart if memory > 500 MB for 3 cycles", "alert if cpu > 90 % for 2 minutes". */
+    resourceRules: z.array(resourceRuleSchema).max(10).default([]),
   })
   .strict();
 
@@ -145,10 +81,13 @@ export const moduleSchema = z.discriminatedUnion('kind', [
   externalModuleSchema,
   pushModuleSchema,
   commandModuleSchema,
+  keywordModuleSchema,
+  ...MONITOR_KIND_SCHEMAS,
 ]);
 export type ModuleDefinition = z.infer<typeof moduleSchema>;
 export type ModuleKind = ModuleDefinition['kind'];
 export type HttpModule = z.infer<typeof httpModuleSchema>;
+export type KeywordModule = z.infer<typeof keywordModuleSchema>;
 export type ProcessModule = z.infer<typeof processModuleSchema>;
 
 /** Kinds that make the worker run a program: only admins may define them. */
@@ -158,6 +97,9 @@ export const runsCommands = (module: ModuleDefinition): boolean =>
   Boolean(module.restart && 'command' in module.restart) ||
   Boolean(module.repair) ||
   Boolean(module.configSync);
+
+/** Kinds that read a secret from the worker's environment: only admins may name one. */
+export const readsSecrets = (module: ModuleDefinition): boolean => 'passwordEnv' in module && module.passwordEnv !== undefined;
 
 export const MODULE_STATES = ['up', 'down', 'degraded', 'paused', 'pending', 'maintenance'] as const;
 export type ModuleState = (typeof MODULE_STATES)[number];

@@ -48,6 +48,8 @@ export interface HealingEngineOptions {
 const ESCALATION_TICK_MS = 5000;
 /** The module list goes out at most this often: 2,000 modules turning up at start must not send it 2,000 times. */
 const MODULES_EMIT_MS = 250;
+/** One collator for every sort: String#localeCompare builds its comparison state on each call. */
+const BY_NAME = new Intl.Collator().compare;
 
 /** Probe → detect → classify → recover → verify → escalate, for every module. */
 export class HealingEngine {
@@ -102,7 +104,10 @@ export class HealingEngine {
       onProbe: (module, latencyMs) => options.onProbe?.(module, latencyMs),
       closed: () => this.closed,
     });
-    this.modulesEmit = options.onModules ? new ThrottledEmit(MODULES_EMIT_MS, () => options.onModules?.(this.list())) : null;
+    // The table is rebuilt for each emit: with 10,000 modules that is milliseconds of work, so the
+    // window grows with the count (2 s at 10,000) to keep it a small share of a core.
+    const emitWindowMs = () => Math.max(MODULES_EMIT_MS, this.runtimes.size / 5);
+    this.modulesEmit = options.onModules ? new ThrottledEmit(emitWindowMs, () => options.onModules?.(this.list())) : null;
   }
 
   async start(): Promise<void> {
@@ -152,7 +157,7 @@ export class HealingEngine {
         this.stoppedOrphans.delete(name);
         if (orphan) await this.outcomes.failed(runtime, [orphanFinding(orphan)], orphan.at);
       }
-      this.schedule(runtime, this.pacer.firstDelayMs(definition));
+      this.schedule(runtime, this.pacer.firstDelayMs(definition, wanted.size));
     }
     this.modulesEmit?.request();
   }
@@ -255,7 +260,7 @@ export class HealingEngine {
   }
 
   list(now = Date.now()): ModuleView[] {
-    return [...this.runtimes.values()].map((runtime) => moduleView(runtime, now)).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.runtimes.values()].map((runtime) => moduleView(runtime, now)).sort((a, b) => BY_NAME(a.name, b.name));
   }
 
   runtime(name: string): ModuleRuntime | undefined {

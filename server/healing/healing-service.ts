@@ -1,7 +1,7 @@
 import type { VigilConfig } from '@/lib/config/config-schema';
 import type { ConfigStatus } from '@/lib/config/config-status';
 import type { IncidentNotification, IncidentSummary } from '@/lib/healing/incident';
-import { moduleSchema, runsCommands, type ModuleDefinition } from '@/lib/healing/module-schema';
+import { moduleSchema, readsSecrets, runsCommands, type ModuleDefinition } from '@/lib/healing/module-schema';
 import { describeIssues } from '@/lib/http-error';
 import type { Principal } from '@/lib/auth/roles';
 import type { AuditEventInput } from '@/lib/audit/types';
@@ -126,6 +126,8 @@ export class HealingService {
     if (!parsed.success) throw new HealingError('bad_input', describeIssues(parsed.error.issues));
     const definition = parsed.data;
     if (runsCommands(definition) && by.role !== 'admin') throw new HealingError('forbidden', 'only admins may define modules that run commands');
+    if (readsSecrets(definition) && by.role !== 'admin')
+      throw new HealingError('forbidden', 'only admins may define modules that read a password from the environment');
     if (this.options.config().modules.some((m) => m.name === definition.name))
       throw new HealingError('conflict', `${definition.name} is defined in the config file; change it there`);
     await saveConsoleModule(this.options.database.prisma, { name: definition.name, definition: JSON.stringify(definition), actor: by.name });

@@ -43,6 +43,8 @@ export class IncidentIntake {
     if (this.massFailure.has(runtime.name)) return null;
     if (!this.massFailure.admit(at)) {
       runtime.foldedInto = (await this.massFailure.join(runtime.name, findings[0], at)).id;
+      // Removed while it was joining (a reconcile ran during the write): it must not stay a member.
+      if (this.deps.runtime(runtime.name) !== runtime) await this.massFailure.leave(runtime.name, Date.now());
       return null;
     }
     const dependents = [...this.deps.runtimes()].filter((r) => r.definition.dependsOn.includes(runtime.name)).length;

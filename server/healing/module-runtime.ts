@@ -3,6 +3,7 @@ import type { ProbeResult } from './probes/probe-result';
 import { LatencyBaseline, ProbeWindow } from './probe-window';
 import type { SupervisedProcess } from './supervisor';
 import { UsageTracker } from './process-usage';
+import { ResourceRuleTracker } from './resource-rule-check';
 
 /** How long restart times are kept at least, for the module view and diagnosis. */
 const RESTART_MEMORY_MS = 3_600_000;
@@ -38,6 +39,7 @@ export class ModuleRuntime {
   lastHeartbeatAt: number | null = null;
   supervisor: SupervisedProcess | null = null;
   readonly usage = new UsageTracker();
+  readonly resourceRules = new ResourceRuleTracker();
   pendingApproval: 'restart' | 'repair' | 'config_sync' | null = null;
   /** An incident being opened: a probe result arriving meanwhile joins it instead of opening another. */
   opening: Promise<string> | null = null;

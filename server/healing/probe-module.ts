@@ -5,6 +5,16 @@ import { probeExternal } from './probes/external-probe';
 import { probeHttp } from './probes/http-probe';
 import { failed, type ProbeResult } from './probes/probe-result';
 import { probeTcp } from './probes/tcp-probe';
+import { probeDns } from './probes/dns-probe';
+import { probeDocker } from './probes/docker-probe';
+import { probeGrpc } from './probes/grpc-probe';
+import { probeMysql } from './probes/mysql-probe';
+import { probePing } from './probes/ping-probe';
+import { probePostgres } from './probes/postgres-probe';
+import { probeRedis } from './probes/redis-probe';
+import { probeSmtp } from './probes/smtp-probe';
+import { probeTls } from './probes/tls-probe';
+import { applyConditions } from './probe-conditions';
 
 async function probeCommand(module: Extract<ModuleDefinition, { kind: 'command' }>, searchPath: string): Promise<ProbeResult> {
   const started = performance.now();
@@ -34,6 +44,8 @@ async function probeSupervised(runtime: ModuleRuntime): Promise<ProbeResult> {
   }
   const usage = await runtime.usage.sample(supervisor.pid!, Date.now());
   if (usage) {
+    const ruled = runtime.resourceRules.check(definition.resourceRules, usage, supervisor.pid!, Date.now());
+    if (ruled) return ruled;
     const { detection } = definition;
     const overMs = runtime.usage.overFor(usage, detection, Date.now());
     if (overMs >= detection.sustainSeconds * 1000) {
@@ -89,7 +101,26 @@ export async function probeModule(runtime: ModuleRuntime, searchPath: string, no
   const run = (): Promise<ProbeResult> => {
     switch (definition.kind) {
       case 'http':
+      case 'keyword':
         return probeHttp(definition);
+      case 'dns':
+        return probeDns(definition);
+      case 'ping':
+        return probePing(definition, searchPath);
+      case 'tls':
+        return probeTls(definition);
+      case 'postgres':
+        return probePostgres(definition);
+      case 'mysql':
+        return probeMysql(definition);
+      case 'redis':
+        return probeRedis(definition);
+      case 'docker':
+        return probeDocker(definition);
+      case 'smtp':
+        return probeSmtp(definition);
+      case 'grpc':
+        return probeGrpc(definition);
       case 'tcp':
         return probeTcp(definition);
       case 'command':
@@ -110,7 +141,10 @@ export async function probeModule(runtime: ModuleRuntime, searchPath: string, no
     );
   });
   try {
-    return await Promise.race([run().catch((error: unknown) => failed('probe_failed', (error as Error).message)), limit]);
+    const answered = run()
+      .then((result) => applyConditions(result, definition.conditions))
+      .catch((error: unknown) => failed('probe_failed', (error as Error).message));
+    return await Promise.race([answered, limit]);
   } finally {
     clearTimeout(timer);
   }

@@ -8,13 +8,14 @@ export class ThrottledEmit {
   private stopped = false;
 
   constructor(
-    private readonly windowMs: number,
+    private readonly windowMs: number | (() => number),
     private readonly emit: () => void,
   ) {}
 
   request(): void {
     if (this.timer || this.stopped) return;
-    const wait = this.lastAt + this.windowMs - Date.now();
+    const windowMs = typeof this.windowMs === 'number' ? this.windowMs : this.windowMs();
+    const wait = this.lastAt + windowMs - Date.now();
     if (wait <= 0) return this.emitNow();
     this.timer = setTimeout(() => this.emitNow(), wait);
   }

@@ -1,6 +1,6 @@
 import { HttpError } from '@/lib/http-error';
 import { canAdminister, canOperate, canView } from '@/lib/auth/roles';
-import { moduleSchema, runsCommands } from '@/lib/healing/module-schema';
+import { moduleSchema, readsSecrets, runsCommands } from '@/lib/healing/module-schema';
 import { apiRoute } from '@/app/_lib/api-route';
 import { healingActorOf } from '@/app/_lib/actor';
 
@@ -16,6 +16,8 @@ export const POST = apiRoute({
   body: moduleSchema,
   handler: ({ web, principal, body }) => {
     if (runsCommands(body) && !canAdminister(principal)) throw new HttpError(403, 'forbidden', 'only admins may define modules that run commands');
+    if (readsSecrets(body) && !canAdminister(principal))
+      throw new HttpError(403, 'forbidden', 'only admins may define modules that read a password from the environment');
     return web.worker.defineModule({ definition: body, actor: healingActorOf(principal) });
   },
 });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import type { HttpModule } from '@/lib/healing/module-schema';
+import type { HttpModule, KeywordModule } from '@/lib/healing/module-schema';
 import { MAX_PROBES_IN_FLIGHT } from '../probe-timing';
 import { failed, networkFailure, type ProbeResult } from './probe-result';
 
@@ -22,14 +22,22 @@ function jsonAt(value: unknown, dotted: string): unknown {
     .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
 }
 
-function certificateDaysLeft(socket: TLSSocket | undefined): number | null {
+function certificateLeftMs(socket: TLSSocket | undefined): number | null {
   const cert = socket?.getPeerCertificate?.();
   if (!cert?.valid_to) return null;
-  return Math.floor((Date.parse(cert.valid_to) - Date.now()) / 86_400_000);
+  return Date.parse(cert.valid_to) - Date.now();
+}
+
+/** Uptime Kuma's keyword check: the word must be in the body, or with invertKeyword must not. */
+function keywordFailure(module: HttpModule | KeywordModule, body: string): string | null {
+  if (module.kind !== 'keyword') return null;
+  const found = body.includes(module.keyword);
+  if (found === !module.invertKeyword) return null;
+  return module.invertKeyword ? `body contains ${JSON.stringify(module.keyword)}` : `body lacks ${JSON.stringify(module.keyword)}`;
 }
 
 /** One request; status, body and JSON assertions; certificate expiry for https. */
-export function probeHttp(module: HttpModule): Promise<ProbeResult> {
+export function probeHttp(module: HttpModule | KeywordModule): Promise<ProbeResult> {
   const url = new URL(module.url);
   const started = performance.now();
   return new Promise((resolve) => {
@@ -44,10 +52,11 @@ export function probeHttp(module: HttpModule): Promise<ProbeResult> {
         timeout: module.timeoutSeconds * 1000,
       },
       (response) => {
-        const daysLeft = url.protocol === 'https:' ? certificateDaysLeft(response.socket as TLSSocket) : null;
+        const leftMs = url.protocol === 'https:' ? certificateLeftMs(response.socket as TLSSocket) : null;
+        const daysLeft = leftMs === null ? null : Math.floor(leftMs / 86_400_000);
         const chunks: Buffer[] = [];
         let size = 0;
-        const needBody = module.bodyContains !== undefined || module.json !== undefined;
+        const needBody = module.bodyContains !== undefined || module.json !== undefined || module.kind === 'keyword' || module.conditions.length > 0;
         response.on('data', (chunk: Buffer) => {
           if (needBody && size < BODY_LIMIT) chunks.push(chunk);
           size += chunk.length;
@@ -58,6 +67,9 @@ export function probeHttp(module: HttpModule): Promise<ProbeResult> {
           const status = response.statusCode ?? 0;
           if (!statusMatches(status, module.expectStatus)) return resolve(failed('http_status', `HTTP ${status}`, latencyMs, { status }));
           const body = Buffer.concat(chunks).toString('utf8');
+          const facts = { status, responseTimeMs: latencyMs, body, ...(leftMs === null ? {} : { certificateExpirationMs: Math.max(0, leftMs) }) };
+          const keyword = keywordFailure(module, body);
+          if (keyword) return resolve({ ...failed('assertion_failed', keyword, latencyMs, { status }), facts });
           if (module.bodyContains !== undefined && !body.includes(module.bodyContains))
             return resolve(failed('assertion_failed', `body lacks ${JSON.stringify(module.bodyContains)}`, latencyMs, { status }));
           if (module.json) {
@@ -80,9 +92,10 @@ export function probeHttp(module: HttpModule): Promise<ProbeResult> {
               latencyMs,
               message: `HTTP ${status}; certificate expires in ${daysLeft} days`,
               finding: { kind: 'tls_expiring', message: `TLS certificate expires in ${daysLeft} days`, evidence: { daysLeft } },
+              facts,
             });
           }
-          resolve({ ok: true, latencyMs, message: `HTTP ${status}` });
+          resolve({ ok: true, latencyMs, message: `HTTP ${status}`, facts });
         });
       },
     );

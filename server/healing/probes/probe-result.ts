@@ -1,4 +1,5 @@
 import type { Finding } from '@/lib/healing/diagnosis';
+import type { ProbeFacts } from '@/lib/healing/conditions/condition-evaluate';
 
 export interface ProbeResult {
   ok: boolean;
@@ -8,7 +9,11 @@ export interface ProbeResult {
   message: string;
   /** What went wrong (on failure), or a warning on success (e.g. a certificate expiring). */
   finding?: Finding;
+  /** What the probe saw, for the module's conditions ([STATUS], [BODY], …). */
+  facts?: ProbeFacts;
 }
+
+export const elapsedMs = (started: number): number => Math.round((performance.now() - started) * 10) / 10;
 
 export const failed = (kind: Finding['kind'], message: string, latencyMs: number | null = null, evidence: Finding['evidence'] = {}): ProbeResult => ({
   ok: false,

@@ -7,7 +7,7 @@ export function probeTcp({ host, port, timeoutSeconds }: { host: string; port: n
     const socket = connect({ host, port, timeout: timeoutSeconds * 1000 }, () => {
       const latencyMs = Math.round((performance.now() - started) * 10) / 10;
       socket.destroy();
-      resolve({ ok: true, latencyMs, message: `connected in ${latencyMs} ms` });
+      resolve({ ok: true, latencyMs, message: `connected in ${latencyMs} ms`, facts: { connected: true, responseTimeMs: latencyMs } });
     });
     socket.on('timeout', () => socket.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
     socket.on('error', (error) => resolve(networkFailure(error, started)));

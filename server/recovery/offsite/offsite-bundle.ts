@@ -2,7 +2,7 @@ import { copyFile, link, mkdir, readdir, readFile, rename, rm } from 'node:fs/pr
 import path from 'node:path';
 import type { FileEntry, Manifest, SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { checkBlob } from '../blob-io';
-import { writeFileAtomic } from '../fs-atomic';
+import { syncFilesystem, writeFileAtomic } from '../fs-atomic';
 import type { ProgressReporter } from '../progress';
 import { RecoveryError } from '../recovery-error';
 import { SnapshotStore } from '../snapshot-store';
@@ -87,6 +87,8 @@ export async function importBundle(store: SnapshotStore, dir: string, fetched: F
     await mkdir(path.dirname(store.blobPath(hash)), { recursive: true, mode: 0o750 });
     await rename(bundle.blobPath(hash), store.blobPath(hash));
   }
+  // The blobs restic wrote reach the disk before the manifest that names them, as a local snapshot's do.
+  await syncFilesystem(store.root);
   await writeFileAtomic(path.join(store.manifestsDir, `${fetched.header.manifestHash}.json`), fetched.manifestBytes);
   if (!(await store.list()).some((h) => h.id === fetched.header.id)) await store.writeHeader(fetched.header);
 }
