@@ -7,7 +7,7 @@ const STEP_STYLE: Record<IncidentStepKind, { glyph: string; className: string }>
   detected: { glyph: '!', className: 'bg-bad text-white dark:text-slate-950' },
   classified: { glyph: '?', className: 'bg-accent text-white dark:text-slate-950' },
   action: { glyph: '↻', className: 'bg-orange text-white dark:text-slate-950' },
-  escalated: { glyph: '↑', className: 'bg-crit text-white' },
+  escalated: { glyph: '↑', className: 'bg-crit text-white dark:text-slate-950' },
   notified: { glyph: '✉', className: 'bg-surface-2 text-muted ring-1 ring-border' },
   verified: { glyph: '✓', className: 'bg-ok/20 text-ok ring-1 ring-ok/50' },
   resolved: { glyph: '✓', className: 'bg-ok text-white dark:text-slate-950' },
