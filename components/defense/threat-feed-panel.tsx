@@ -9,13 +9,13 @@ import { formatClock, formatRelative } from '@/lib/format';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
-import { DataTable, Td, Tr } from '../ui/data-table';
+import { DataTable, Td, Tr, WIDE_ONLY } from '../ui/data-table';
 import { Panel } from '../ui/panel';
 import { ACTION_LABEL, LEVEL_TONE } from './defense-style';
 import { useThreatLevelUrl } from './use-threat-level-url';
 import { SourceActionDialog, type SourceAction } from './source-action-dialog';
 
-const COLUMNS = ['Time', 'Level', 'Scenario', 'Source', 'Action', { label: 'Do', align: 'right' }] as const;
+const COLUMNS = ['Time', 'Level', { label: 'Scenario', wide: true }, 'Source', { label: 'Action', wide: true }, { label: 'Do', align: 'right' }] as const;
 
 function LevelFilter() {
   const { level, select } = useThreatLevelUrl();
@@ -90,7 +90,7 @@ export function ThreatFeedPanel({ threats, now, principal, className }: { threat
       <div className="max-h-96 overflow-y-auto">
         <DataTable
           columns={COLUMNS}
-          className="min-w-[680px] text-sm"
+          className="text-sm sm:min-w-[680px]"
           testId="threat-feed"
           empty={
             shown.length === 0
@@ -110,14 +110,14 @@ export function ThreatFeedPanel({ threats, now, principal, className }: { threat
                   {threat.level}
                 </Badge>
               </Td>
-              <Td className="text-xs">
+              <Td className={cn('text-xs', WIDE_ONLY)}>
                 {threat.scenario}
                 <span className="block text-faint">
                   {threat.count} events · via {threat.origin}
                 </span>
               </Td>
               <SourceCell threat={threat} />
-              <Td className={cn('text-xs', threat.action === 'isolated' ? 'font-medium text-bad' : 'text-muted')}>{ACTION_LABEL[threat.action]}</Td>
+              <Td className={cn('text-xs', WIDE_ONLY, threat.action === 'isolated' ? 'font-medium text-bad' : 'text-muted')}>{ACTION_LABEL[threat.action]}</Td>
               <ThreatActions threat={threat} principal={principal} onAct={(source, action) => setActing({ source, action })} />
             </Tr>
           ))}
