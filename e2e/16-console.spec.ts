@@ -79,7 +79,8 @@ test.beforeAll(async ({ request }) => {
 for (const viewport of VIEWPORTS) {
   for (const theme of ['light', 'dark'] as const) {
     test(`every section at ${viewport.width}×${viewport.height} in ${theme}: fits, reachable, accessible, no errors`, async ({ browser }) => {
-      test.setTimeout(240_000);
+      // Ten sections, each with an axe run and a full-page screenshot, on a shared two-core machine.
+      test.setTimeout(600_000);
       mkdirSync(SHOTS, { recursive: true });
       const { page, seen } = await themedPage(browser, viewport, theme);
       for (const section of SECTIONS) {
