@@ -17,7 +17,7 @@ export function ConnectionBanner({ database }: { database: DatabaseStatus | null
         <span>
           <strong className="font-semibold">Worker unreachable.</strong> Live updates stopped; the values on screen are the last ones received.
         </span>
-        <span className="text-xs opacity-80">Reconnecting{live.attempts > 0 ? ` (attempt ${live.attempts})` : ''}…</span>
+        <span className="text-xs">Reconnecting{live.attempts > 0 ? ` (attempt ${live.attempts})` : ''}…</span>
       </div>
     );
   }
