@@ -35,9 +35,9 @@ interface Watch {
 function watch(page: Page): Watch {
   const seen: Watch = { problems: [] };
   page.on('console', (message) => {
-    if (message.type() === 'error') seen.problems.push(`console: ${message.text()}`);
+    if (message.type() === 'error') seen.problems.push(`console on ${page.url()}: ${message.text()}`);
   });
-  page.on('pageerror', (error) => seen.problems.push(`page error: ${error.message}`));
+  page.on('pageerror', (error) => seen.problems.push(`page error on ${page.url()}: ${error.message}`));
   page.on('requestfailed', (request) => {
     // A navigation cancels the previous page's fetches and socket polls: that is not a failure.
     if (request.failure()?.errorText !== 'net::ERR_ABORTED') seen.problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);

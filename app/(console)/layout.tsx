@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { AppProviders } from '@/components/shell/app-providers';
 import { TopBar } from '@/components/shell/top-bar';
 import { BottomNav } from '@/components/shell/section-nav';
+import { AfterHydration } from '@/components/shell/after-hydration';
 import { LockdownBanner } from '@/components/defense/lockdown-banner';
 import { ConfigBanner } from '@/components/config/config-banner';
 import { ConsoleConnectionBanner } from '@/components/dashboard/connection-banner';
@@ -21,7 +22,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <LockdownBanner principal={session.principal} />
           <ConsoleConnectionBanner />
           <ConfigBanner />
-          {children}
+          <AfterHydration fallback={<p className="text-sm text-faint">Loading…</p>}>{children}</AfterHydration>
         </main>
         <BottomNav principal={session.principal} />
       </AppProviders>
