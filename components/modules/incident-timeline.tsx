@@ -53,7 +53,9 @@ export function IncidentTimeline({ steps, start }: { steps: IncidentStepView[]; 
               {details ? (
                 <details className="mt-0.5">
                   <summary className="cursor-pointer text-[11px] text-faint hover:text-muted">details</summary>
-                  <pre className="mt-1 max-h-48 overflow-auto rounded bg-surface-2 p-2 font-mono text-[11px] whitespace-pre-wrap break-all">{details}</pre>
+                  <pre tabIndex={0} className="mt-1 max-h-48 overflow-auto rounded bg-surface-2 p-2 font-mono text-[11px] whitespace-pre-wrap break-all">
+                    {details}
+                  </pre>
                 </details>
               ) : null}
             </div>

@@ -76,7 +76,7 @@ export function ApiOperation({ op, bases }: { op: OperationSpec; bases: ApiBases
       <FieldTable caption={`Answers ${op.success?.status ?? '200'}`} rows={response} />
       <details className="text-xs">
         <summary className="cursor-pointer text-accent">Example</summary>
-        <pre className="mt-1 overflow-x-auto rounded-md bg-surface-2 p-2 font-mono text-[11px]" data-testid="api-example">
+        <pre tabIndex={0} className="mt-1 overflow-x-auto rounded-md bg-surface-2 p-2 font-mono text-[11px]" data-testid="api-example">
           {curlExample(op, bases)}
         </pre>
       </details>
