@@ -4,6 +4,7 @@ import { signIn } from './support/actions';
 
 test.beforeEach(async ({ page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto('/health');
 });
 
 test('the dashboard shows the health gauge, degradation and host, and values move without reload', async ({ page }) => {
@@ -56,6 +57,7 @@ test('the page is usable on a phone', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const phone = await context.newPage();
   await signIn(phone, ADMIN.username, ADMIN.password);
+  await phone.goto('/health');
   await expect(phone.getByTestId('health-score')).toBeVisible();
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);

@@ -19,6 +19,7 @@ test('an administrator adds a viewer, who can watch but gets 403 on an operator 
   const viewerContext = await browser.newContext();
   const viewer = await viewerContext.newPage();
   await signIn(viewer, VIEWER.username, VIEWER.password);
+  await viewer.goto('/health');
   await expect(viewer.getByTestId('health-score')).toHaveText(/^\d{1,3}$/);
   // The control is not offered…
   await expect(viewer.getByTestId('pin-open')).toHaveCount(0);

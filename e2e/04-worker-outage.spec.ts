@@ -4,6 +4,7 @@ import { signIn } from './support/actions';
 
 test('when the worker dies the page says so, and recovers by itself when the launcher restarts it', async ({ page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto('/health');
   await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
   const pid = workerPid();
   process.kill(pid, 'SIGKILL');

@@ -4,7 +4,7 @@ import { signIn } from './support/actions';
 
 test('an operator shares a read-only view; it works without an account, each use is audited, and revoking it ends it', async ({ page, browser }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
-  await page.goto('/?range=1h');
+  await page.goto('/health?range=1h');
   await page.getByTestId('share-open').click();
   await page.getByTestId('share-title').fill('e2e: host health for the on-call');
   await page.getByTestId('share-expiry').selectOption('1');

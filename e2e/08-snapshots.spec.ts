@@ -11,6 +11,7 @@ const snapshotRow = (page: Page) => page.getByTestId('snapshot-table').locator('
 
 test('an administrator takes a golden snapshot, verifies it and restores a defaced file from it', async ({ page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto('/recovery');
   const panel = page.getByTestId('panel-recovery');
   await expect(panel).toBeVisible();
   // Sources are configured but nothing golden exists yet: the dashboard says so.
@@ -75,6 +76,7 @@ test('an administrator takes a golden snapshot, verifies it and restores a defac
 test('a viewer sees the snapshots but is offered no restore, and the API refuses one', async ({ browser, page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   const { context, page: viewer } = await signInAsNewUser(browser, page, { ...VIEWER, role: 'viewer' });
+  await viewer.goto('/recovery');
   const row = snapshotRow(viewer);
   await expect(row.getByTestId('verification-state')).toContainText('verified');
   await expect(row.getByTestId('snapshot-diff')).toBeVisible();

@@ -23,6 +23,7 @@ async function moduleNamed(page: Page, name: string): Promise<ModuleRow> {
 
 test('an operator restarts a supervised process with a reason, and a crash opens and resolves an incident', async ({ page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto('/healing');
   const echo = moduleRow(page, E2E_MODULES.process);
   await expect(echo.getByTestId('module-state')).toHaveText('up');
   await expect(moduleRow(page, E2E_MODULES.tcp).getByTestId('module-state')).toHaveText('up');
@@ -81,6 +82,7 @@ test('an operator restarts a supervised process with a reason, and a crash opens
 
 test('the health gauge explains what took points away', async ({ page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto('/health');
   await page.getByTestId('health-gauge').click();
   const breakdown = page.getByTestId('health-breakdown');
   await expect(breakdown.locator('[data-factor="modules"]')).toContainText('Modules');
@@ -94,6 +96,7 @@ test('the health gauge explains what took points away', async ({ page }) => {
 test('a viewer sees modules and incidents but no action buttons, and the API refuses a restart', async ({ browser, page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   const { context, page: viewer } = await signInAsNewUser(browser, page, { ...VIEWER, role: 'viewer' });
+  await viewer.goto('/healing');
   const echo = moduleRow(viewer, E2E_MODULES.process);
   await expect(echo.getByTestId('module-state')).toHaveText('up');
   await expect(echo.getByTestId('module-logs')).toBeVisible();

@@ -16,6 +16,7 @@ test.describe.serial('risk heatmap', () => {
   test.beforeAll(async ({ browser }) => {
     page = await browser.newPage();
     await signIn(page, ADMIN.username, ADMIN.password);
+    await page.goto('/risk');
   });
   test.afterAll(async () => {
     await page.request.delete(`/api/modules/${DOOMED}`, { headers: await csrfHeaders(page) });
@@ -68,6 +69,7 @@ test.describe.serial('risk heatmap', () => {
 
   test('a viewer sees the plan but no button to apply it', async ({ browser }) => {
     const { context, page: viewer } = await signInAsNewUser(browser, page, { ...VIEWER, role: 'viewer' });
+    await viewer.goto('/risk');
     const row = riskRow(viewer, `module:${DOOMED}`);
     await row.click();
     const detail = viewer.getByTestId('risk-detail');

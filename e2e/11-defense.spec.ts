@@ -17,6 +17,7 @@ const isolationRow = (page: Page, source: string) => page.getByTestId('isolation
 test('an operator isolates a source with a reason, the guard refuses it, and restoring lets it through', async ({ browser, page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   const { context, page: operator } = await signInAsNewUser(browser, page, { ...OPERATOR, role: 'operator' });
+  await operator.goto('/defense');
   const panel = operator.getByTestId('panel-isolations');
   await expect(operator.getByTestId('defense-mode-indicator')).toHaveAttribute('data-mode', 'NORMAL');
 
@@ -58,6 +59,7 @@ test('an operator isolates a source with a reason, the guard refuses it, and res
 test('an administrator engages LOCKDOWN with a typed confirmation; operators become read-only until it is lifted', async ({ browser, page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   const { context, page: operator } = await signInAsNewUser(browser, page, { username: 'olga-operator', password: 'operator passphrase 12', role: 'operator' });
+  await page.goto('/defense');
 
   await page.getByTestId('lockdown-open').click();
   const dialog = page.getByTestId('lockdown-dialog');
@@ -76,7 +78,7 @@ test('an administrator engages LOCKDOWN with a typed confirmation; operators bec
   await operator.goto('/audit');
   await expect(operator.getByTestId('defense-mode-indicator')).toHaveAttribute('data-mode', 'LOCKDOWN');
   await expect(operator.getByTestId('lockdown-banner')).toContainText('You are read-only');
-  await operator.goto('/');
+  await operator.goto('/defense');
   const panel = operator.getByTestId('panel-isolations');
   await panel.getByTestId('isolate-source').fill('203.0.113.60');
   await panel.getByTestId('isolate-reason').fill('should be refused');
@@ -103,11 +105,13 @@ test('an administrator engages LOCKDOWN with a typed confirmation; operators bec
 test('a viewer sees the defense and integrity panels but no action buttons', async ({ browser, page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   const { context, page: viewer } = await signInAsNewUser(browser, page, { ...VIEWER, role: 'viewer' });
+  await viewer.goto('/defense');
   await expect(isolationRow(viewer, '203.0.113.60')).toBeVisible();
   await expect(viewer.getByTestId('defense-mode')).toHaveText('NORMAL');
   await expect(viewer.getByTestId('panel-threats')).toBeVisible();
   await expect(viewer.getByTestId('panel-integrity')).toBeVisible();
-  for (const id of ['restore-source', 'isolate-submit', 'lockdown-open', 'lift-open', 'rebaseline-open']) await expect(viewer.getByTestId(id)).toHaveCount(0);
+  for (const id of ['restore-source', 'isolate-submit', 'lockdown-open', 'lift-open', 'rebaseline-open', 'emergency-open'])
+    await expect(viewer.getByTestId(id)).toHaveCount(0);
   const refused = await viewer.request.post('/api/defense/isolations', {
     data: { source: '203.0.113.70', reason: 'not allowed', duration: '1h' },
     headers: await csrfHeaders(viewer),

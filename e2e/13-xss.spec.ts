@@ -91,7 +91,7 @@ test('hostile text in every rendered field stays text', async ({ page, browser }
     },
   ]);
 
-  await page.goto('/');
+  await page.goto('/defense');
   await expect(page.getByTestId('panel-threats')).toBeVisible();
   await expectNothingRan(page, seen, 'dashboard with hostile events');
 
@@ -116,7 +116,7 @@ test('hostile text in every rendered field stays text', async ({ page, browser }
     headers: await csrfHeaders(page),
   });
   expect(defined.status()).toBe(200);
-  await page.goto('/');
+  await page.goto('/healing');
   const moduleRow = page.getByTestId('module-table').locator('tr', { has: page.getByTestId('module-name').getByText(`${MARK}-logs`, { exact: true }) });
   await moduleRow.getByTestId('module-logs').click();
   const logs = page.getByTestId('module-logs-dialog');

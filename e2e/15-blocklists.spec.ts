@@ -30,6 +30,7 @@ test('imported lists show their counts, a refused refresh its reason, and refres
       `${good}\ndefense:\n  blocklists:\n    - { name: feed, url: "http://127.0.0.1:${LIST_PORT}/feed.txt", refreshMinutes: 30 }\n    - { name: local, path: ${JSON.stringify(listFile)}, refreshMinutes: 60 }\n`,
     );
     await signIn(page, ADMIN.username, ADMIN.password);
+    await page.goto('/defense');
     const panel = page.getByTestId('panel-blocklists');
     const row = (name: string) => panel.locator(`[data-testid="blocklist"][data-name="${name}"]`);
     await expect(row('feed').getByTestId('blocklist-entries')).toHaveText('4');

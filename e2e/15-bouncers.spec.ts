@@ -40,6 +40,7 @@ test('a bouncer that pulls the decision stream shows in the Bouncers table with 
   await pull(false);
 
   await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto('/defense');
   const row = page.getByTestId('bouncer-table').locator('tr', { has: page.getByText(name, { exact: true }) });
   // Written by the worker every 5 s, read by the table every 5 s.
   await expect(row).toContainText('v0.0.25 (crowdsec-firewall-bouncer)', { timeout: 20_000 });

@@ -1,15 +1,10 @@
 import type { Metadata } from 'next';
-import { Suspense } from 'react';
-import { Dashboard } from '@/components/dashboard/dashboard';
+import { Overview } from '@/components/overview/overview';
 import { requireSession } from '@/app/_lib/session';
 
-export const metadata: Metadata = { title: 'Defense & Healing' };
+export const metadata: Metadata = { title: 'Overview' };
 
-export default async function DashboardPage() {
+export default async function OverviewPage() {
   const session = await requireSession();
-  return (
-    <Suspense>
-      <Dashboard principal={session.principal} />
-    </Suspense>
-  );
+  return <Overview principal={session.principal} />;
 }

@@ -11,6 +11,7 @@ import { Button } from '../ui/button';
 import { DataTable, Td, Tr } from '../ui/data-table';
 import { Field, FormError, Select, TextInput } from '../ui/field';
 import { InlineForm } from '../ui/inline-form';
+import { RoleChangeDialog } from './role-change-dialog';
 import { Panel } from '../ui/panel';
 import { SelectOptions } from '../ui/select-options';
 
@@ -38,11 +39,14 @@ export function UsersPanel({ selfId }: { selfId: string }) {
     mutationFn: ({ id, body }: { id: string; body: { role?: Role; disabled?: boolean } }) => apiFetch(`/api/users/${id}`, { method: 'PATCH', body }),
     onSettled: () => void client.invalidateQueries({ queryKey: queryKeys.users() }),
   });
+  const [proposed, setProposed] = useState<{ user: UserRow; role: Role } | null>(null);
+  // An enable/disable refusal (the last administrator, say) belongs under the user it concerns.
+  const failedUserId = change.error && !proposed ? (change.variables?.id ?? null) : null;
 
   return (
     <Panel title="Users" subtitle="viewer: read · operator: act · admin: users, tokens, settings" testId="panel-users">
       <DataTable className="min-w-[560px] text-sm" columns={['User', 'Role', 'Last sign-in', { label: 'Access', align: 'right' }]}>
-        {(users.data?.users ?? []).map((u) => (
+        {(users.data?.users ?? []).map((u) => [
           <Tr key={u.id}>
             <Td className="font-medium">
               {u.username} {u.id === selfId ? <span className="text-xs text-faint">(you)</span> : null}
@@ -53,7 +57,11 @@ export function UsersPanel({ selfId }: { selfId: string }) {
                 value={u.role}
                 className="h-7 w-32 text-xs"
                 disabled={change.isPending}
-                onChange={(e) => change.mutate({ id: u.id, body: { role: e.target.value as Role } })}
+                onChange={(e) => {
+                  change.reset();
+                  setProposed({ user: u, role: e.target.value as Role });
+                }}
+                data-testid="user-role"
               >
                 <SelectOptions values={ROLES} />
               </Select>
@@ -66,14 +74,35 @@ export function UsersPanel({ selfId }: { selfId: string }) {
                 className="h-7 text-xs"
                 disabled={change.isPending}
                 onClick={() => change.mutate({ id: u.id, body: { disabled: !u.disabled } })}
+                data-testid="user-toggle"
               >
                 {u.disabled ? 'Enable' : 'Disable'}
               </Button>
             </Td>
-          </Tr>
-        ))}
+          </Tr>,
+          failedUserId === u.id ? (
+            <Tr key={`${u.id}-error`}>
+              <Td colSpan={4} className="pt-0">
+                <FormError message={change.error?.message ?? null} />
+              </Td>
+            </Tr>
+          ) : null,
+        ])}
       </DataTable>
-      <FormError message={change.error ? change.error.message : null} />
+      {proposed ? (
+        <RoleChangeDialog
+          username={proposed.user.username}
+          from={proposed.user.role}
+          to={proposed.role}
+          pending={change.isPending}
+          error={change.error ? change.error.message : null}
+          onCancel={() => {
+            change.reset();
+            setProposed(null);
+          }}
+          onConfirm={() => change.mutate({ id: proposed.user.id, body: { role: proposed.role } }, { onSuccess: () => setProposed(null) })}
+        />
+      ) : null}
       <InlineForm
         className="sm:grid-cols-[1fr_1fr_8rem_auto]"
         onSubmit={() => create.mutate()}

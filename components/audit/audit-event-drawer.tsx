@@ -71,7 +71,11 @@ export function AuditEventDrawer({ event, loading, onClose }: { event: ChainedAu
             </Row>
           </dl>
           <h3 className="mt-3 text-xs uppercase tracking-wide text-faint">Details</h3>
-          <pre data-testid="audit-details" className="mt-1 max-h-80 overflow-auto rounded bg-surface-2 p-2 font-mono text-xs whitespace-pre-wrap break-all">
+          <pre
+            tabIndex={0}
+            data-testid="audit-details"
+            className="mt-1 max-h-80 overflow-auto rounded bg-surface-2 p-2 font-mono text-xs whitespace-pre-wrap break-all"
+          >
             {JSON.stringify(event.details, null, 2)}
           </pre>
           <div className="mt-3">

@@ -2,15 +2,17 @@
 
 import { SEVERITIES } from '@/lib/audit/types';
 import { RELATIVE_RANGES } from '@/lib/audit/filters';
+import { KNOWN_AUDIT_TYPES } from '@/lib/audit/known-types';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
 import { useAuditUrl } from './use-audit-url';
 
+// Each box keeps a visible label above it: a placeholder alone vanished once the box was filled.
 const TEXT_FIELDS = [
-  { name: 'type', label: 'Type', placeholder: 'auth_failure,request' },
-  { name: 'module', label: 'Module', placeholder: 'any' },
-  { name: 'source', label: 'Source', placeholder: '203.0.113.9' },
-  { name: 'actor', label: 'Actor', placeholder: 'admin' },
+  { name: 'type', label: 'Type', placeholder: 'app.auth_failure', list: 'audit-known-types' },
+  { name: 'module', label: 'Module', placeholder: 'any', list: undefined },
+  { name: 'source', label: 'Source', placeholder: '203.0.113.9', list: undefined },
+  { name: 'actor', label: 'Actor', placeholder: 'user:admin', list: undefined },
 ] as const;
 
 const chip = (on: boolean) =>
@@ -44,7 +46,7 @@ export function AuditFilterBar() {
         url.update({ type: text('type'), module: text('module'), source: text('source'), actor: text('actor'), q: text('q'), event: null });
       }}
     >
-      <div className="flex flex-wrap items-center gap-2">
+      <div className="flex flex-wrap items-end gap-2">
         <input
           name="q"
           type="search"
@@ -54,15 +56,23 @@ export function AuditFilterBar() {
           className="h-8 min-w-0 flex-1 basis-64 rounded-md border border-border bg-surface-2 px-2 text-sm"
         />
         {TEXT_FIELDS.map((field) => (
-          <input
-            key={field.name}
-            name={field.name}
-            defaultValue={url.get(field.name)}
-            placeholder={`${field.label}: ${field.placeholder}`}
-            aria-label={field.label}
-            className="h-8 w-full rounded-md border border-border bg-surface-2 px-2 font-mono text-xs sm:w-40"
-          />
+          <label key={field.name} className="flex w-full flex-col gap-0.5 text-[11px] font-medium text-muted sm:w-44">
+            {field.label}
+            <input
+              name={field.name}
+              defaultValue={url.get(field.name)}
+              placeholder={field.placeholder}
+              list={field.list}
+              data-testid={`audit-filter-${field.name}`}
+              className="h-8 w-full rounded-md border border-border bg-surface-2 px-2 font-mono text-xs text-text"
+            />
+          </label>
         ))}
+        <datalist id="audit-known-types">
+          {KNOWN_AUDIT_TYPES.map((type) => (
+            <option key={type} value={type} />
+          ))}
+        </datalist>
         <Button type="submit" variant="primary">
           Apply
         </Button>

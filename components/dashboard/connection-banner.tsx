@@ -2,6 +2,7 @@
 
 import type { DatabaseStatus } from '@/lib/health/types';
 import { useLiveStatus } from '../live/live-status-store';
+import { useHealthQuery } from '../queries/use-health-query';
 
 /** Says plainly when the numbers on screen are not live, and why. */
 export function ConnectionBanner({ database }: { database: DatabaseStatus | null }) {
@@ -14,9 +15,9 @@ export function ConnectionBanner({ database }: { database: DatabaseStatus | null
         className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-bad/50 bg-bad/10 px-4 py-2.5 text-sm text-bad"
       >
         <span>
-          <strong className="font-semibold">Worker unreachable.</strong> Live updates stopped; the values below are the last ones received.
+          <strong className="font-semibold">Worker unreachable.</strong> Live updates stopped; the values on screen are the last ones received.
         </span>
-        <span className="text-xs opacity-80">Reconnecting{live.attempts > 0 ? ` (attempt ${live.attempts})` : ''}…</span>
+        <span className="text-xs">Reconnecting{live.attempts > 0 ? ` (attempt ${live.attempts})` : ''}…</span>
       </div>
     );
   }
@@ -29,4 +30,14 @@ export function ConnectionBanner({ database }: { database: DatabaseStatus | null
     );
   }
   return null;
+}
+
+/** Above every section: the worker or database being away matters wherever the operator is. */
+export function ConsoleConnectionBanner() {
+  const health = useHealthQuery();
+  return (
+    <div className="mb-4 empty:hidden">
+      <ConnectionBanner database={health.data?.database ?? null} />
+    </div>
+  );
 }

@@ -1,9 +1,26 @@
-import { DEGRADATION_LEVELS, FEATURES, disabledFeatures, type DegradationLevel } from '@/lib/health/degradation';
+import { DEGRADATION_LEVELS, FEATURES, bandForScore, disabledFeatures, levelRank, type DegradationLevel } from '@/lib/health/degradation';
 import { FEATURE_LABEL, LEVEL_STYLE } from '@/lib/health/level-style';
 import { Badge, TONE_FILL } from '../ui/badge';
 import { cn } from '../ui/cn';
 
-export function DegradationLadder({ level, pinned }: { level: DegradationLevel; pinned: DegradationLevel | null }) {
+/**
+ * Why the gauge and the ladder can disagree for a moment: the worker moves the ladder only after
+ * several samples in a row agree (and recovers only a few points past a band's floor), so one
+ * spike does not switch features off. Said in words, so a 50 next to "Level 1" is not a bug.
+ */
+function PendingBandNote({ level, score, pinned }: { level: DegradationLevel; score: number; pinned: DegradationLevel | null }) {
+  const band = bandForScore(score);
+  if (band === level || (pinned && levelRank(pinned) >= levelRank(band))) return null;
+  const worse = levelRank(band) > levelRank(level);
+  return (
+    <p className="text-xs text-muted" data-testid="degradation-pending">
+      Score {score} is in the {LEVEL_STYLE[band].label} band. The ladder {worse ? 'moves there' : 'recovers'} once{' '}
+      {worse ? 'consecutive samples confirm it' : 'the score stays clear of the band edge'}; one sample does not switch features.
+    </p>
+  );
+}
+
+export function DegradationLadder({ level, pinned, score = null }: { level: DegradationLevel; pinned: DegradationLevel | null; score?: number | null }) {
   const style = LEVEL_STYLE[level];
   const disabled = new Set(disabledFeatures(level));
   const current = DEGRADATION_LEVELS.indexOf(level);
@@ -37,6 +54,7 @@ export function DegradationLadder({ level, pinned }: { level: DegradationLevel; 
         ))}
       </div>
       <p className="text-sm text-muted">{style.summary}</p>
+      {score !== null ? <PendingBandNote level={level} score={score} pinned={pinned} /> : null}
       <ul className="flex flex-wrap gap-1.5" data-testid="feature-map">
         {FEATURES.map((f) => (
           <li key={f}>

@@ -11,6 +11,7 @@ export function LiveIndicator() {
       data-testid="live-indicator"
       data-state={state}
       title={label}
+      role="status"
       aria-label={`live updates: ${label}`}
       className="inline-flex items-center gap-1.5 text-xs font-medium text-muted"
     >

@@ -12,10 +12,11 @@ export function DefenseModeIndicator() {
   if (!data) return null;
   const locked = data.mode === 'LOCKDOWN';
   return (
-    <Link href="/#defense" title={`Defense mode: ${data.mode}`} data-testid="defense-mode-indicator" data-mode={data.mode}>
+    <Link href="/defense" title={`Defense mode: ${data.mode}`} data-testid="defense-mode-indicator" data-mode={data.mode}>
       <Badge
         tone={MODE_TONE[data.mode]}
-        className={cn('font-semibold tracking-wide', locked && 'motion-safe:animate-pulse bg-crit text-white dark:text-slate-950')}
+        // Solid and still: a pulsing pale badge was unreadable; the banner under the bar says the rest.
+        className={cn('font-semibold tracking-wide', locked && 'border-[#450a0a] bg-[#7f1d1d] text-white')}
       >
         <span className="hidden sm:inline">defense</span> {data.mode}
       </Badge>

@@ -4,6 +4,7 @@ import type { Principal } from '@/lib/auth/roles';
 import { useDefenseQuery } from '../queries/use-defense-query';
 import { EmptyState } from '../ui/empty-state';
 import { Panel } from '../ui/panel';
+import { AllowlistPanel } from './allowlist-panel';
 import { BlocklistsPanel } from './blocklists-panel';
 import { BouncersPanel } from './bouncers-panel';
 import { DefenseModePanel } from './defense-mode-panel';
@@ -29,10 +30,13 @@ export function DefenseSection({ principal, now }: { principal: Principal; now: 
         <ThreatStatsChart minutes={data.threatsPerMinute} now={now} className="lg:col-span-3" />
       </div>
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
-        <ThreatFeedPanel threats={data.threats} now={now} />
+        <ThreatFeedPanel threats={data.threats} now={now} principal={principal} />
         <IsolationsPanel isolations={data.isolations} total={data.isolationCount} principal={principal} now={now} />
       </div>
-      <BlocklistsPanel principal={principal} now={now} />
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
+        <AllowlistPanel entries={data.allowlist} principal={principal} now={now} />
+        <BlocklistsPanel principal={principal} now={now} />
+      </div>
       <BouncersPanel now={now} />
     </section>
   );

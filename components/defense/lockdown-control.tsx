@@ -115,7 +115,7 @@ function LiftDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
 }
 
 /** The administrator's lockdown switch: engage with a typed confirmation, lift with a reason. */
-export function LockdownControl({ overview }: { overview: DefenseOverview }) {
+export function LockdownControl({ overview, testIdPrefix = '' }: { overview: DefenseOverview; testIdPrefix?: string }) {
   // One state per dialog: the mode flips live while the engage dialog closes, and a shared
   // "open" would pop the lift dialog up right after engaging.
   const [dialog, setDialog] = useState<'engage' | 'lift' | null>(null);
@@ -123,11 +123,11 @@ export function LockdownControl({ overview }: { overview: DefenseOverview }) {
   return (
     <>
       {locked ? (
-        <Button variant="primary" onClick={() => setDialog('lift')} data-testid="lift-open">
+        <Button variant="primary" onClick={() => setDialog('lift')} data-testid={`${testIdPrefix}lift-open`}>
           Lift lockdown
         </Button>
       ) : (
-        <Button variant="danger" onClick={() => setDialog('engage')} data-testid="lockdown-open">
+        <Button variant="danger" onClick={() => setDialog('engage')} data-testid={`${testIdPrefix}lockdown-open`}>
           Lockdown…
         </Button>
       )}

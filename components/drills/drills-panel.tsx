@@ -9,6 +9,7 @@ import { DataTable, Td, Tr } from '../ui/data-table';
 import { EmptyState } from '../ui/empty-state';
 import { Panel } from '../ui/panel';
 import { DrillChart } from './drill-chart';
+import { DrillProgress } from './drill-progress';
 import { RunDrillButton } from './run-drill-dialog';
 
 const COLUMNS = ['Scenario', { label: 'MTTD', align: 'right' }, { label: 'MTTR', align: 'right' }, 'Result', 'Note'] as const;
@@ -52,6 +53,7 @@ export function DrillsPanel({ principal, now }: { principal: Principal; now: num
       actions={overview && canAdminister(principal) ? <RunDrillButton running={overview.running} /> : null}
       testId="panel-drills"
     >
+      {overview?.running && overview.progress.length > 0 ? <DrillProgress progress={overview.progress} /> : null}
       {query.isError ? (
         <p className="text-sm text-bad">Could not load drill results: {query.error.message}</p>
       ) : !overview ? (

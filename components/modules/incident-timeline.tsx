@@ -7,7 +7,7 @@ const STEP_STYLE: Record<IncidentStepKind, { glyph: string; className: string }>
   detected: { glyph: '!', className: 'bg-bad text-white dark:text-slate-950' },
   classified: { glyph: '?', className: 'bg-accent text-white dark:text-slate-950' },
   action: { glyph: '↻', className: 'bg-orange text-white dark:text-slate-950' },
-  escalated: { glyph: '↑', className: 'bg-crit text-white' },
+  escalated: { glyph: '↑', className: 'bg-crit text-white dark:text-slate-950' },
   notified: { glyph: '✉', className: 'bg-surface-2 text-muted ring-1 ring-border' },
   verified: { glyph: '✓', className: 'bg-ok/20 text-ok ring-1 ring-ok/50' },
   resolved: { glyph: '✓', className: 'bg-ok text-white dark:text-slate-950' },
@@ -53,7 +53,9 @@ export function IncidentTimeline({ steps, start }: { steps: IncidentStepView[]; 
               {details ? (
                 <details className="mt-0.5">
                   <summary className="cursor-pointer text-[11px] text-faint hover:text-muted">details</summary>
-                  <pre className="mt-1 max-h-48 overflow-auto rounded bg-surface-2 p-2 font-mono text-[11px] whitespace-pre-wrap break-all">{details}</pre>
+                  <pre tabIndex={0} className="mt-1 max-h-48 overflow-auto rounded bg-surface-2 p-2 font-mono text-[11px] whitespace-pre-wrap break-all">
+                    {details}
+                  </pre>
                 </details>
               ) : null}
             </div>

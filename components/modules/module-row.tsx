@@ -7,7 +7,7 @@ import { formatRelative } from '@/lib/format';
 import { Badge, TONE_TEXT } from '../ui/badge';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
-import { Td, Tr } from '../ui/data-table';
+import { Td, Tr, WIDE_ONLY } from '../ui/data-table';
 import { ApprovalButtons } from './approval-buttons';
 import { LatencySparkline } from './latency-sparkline';
 import { ModuleActionDialog } from './module-action-dialog';
@@ -20,7 +20,10 @@ function P95Cell({ module }: { module: ModuleView }) {
   // Latency P95 over 2x the learned baseline is a detection (the healing defaults).
   const over = p95Ms !== null && baselineMs !== null && baselineMs > 0 ? p95Ms / baselineMs : null;
   return (
-    <Td className="tabular text-right whitespace-nowrap" title={over !== null ? `p95 is ${over.toFixed(1)}× the baseline` : 'no baseline learned yet'}>
+    <Td
+      className={cn('tabular text-right whitespace-nowrap', WIDE_ONLY)}
+      title={over !== null ? `p95 is ${over.toFixed(1)}× the baseline` : 'no baseline learned yet'}
+    >
       <span className={cn(over !== null && over >= 2 ? 'text-bad' : over !== null && over >= 1.5 ? 'text-warn' : undefined)}>{formatMs(p95Ms)}</span>
       <span className="block text-[11px] text-faint">base {formatMs(baselineMs)}</span>
     </Td>
@@ -31,7 +34,11 @@ function UptimeCell({ sparkline }: { sparkline: ModuleView['sparkline'] }) {
   const uptime = recentUptime(sparkline);
   const tone = uptime === null ? 'neutral' : uptime >= 99.5 ? 'ok' : uptime >= 90 ? 'warn' : 'bad';
   return (
-    <Td className={cn('tabular text-right', TONE_TEXT[tone])} title={`share of the last ${sparkline.length} probes that passed`} data-testid="module-uptime">
+    <Td
+      className={cn('tabular text-right', TONE_TEXT[tone], WIDE_ONLY)}
+      title={`share of the last ${sparkline.length} probes that passed`}
+      data-testid="module-uptime"
+    >
       {uptime === null ? '—' : `${uptime.toFixed(uptime === 100 || uptime === 0 ? 0 : 1)} %`}
     </Td>
   );
@@ -79,19 +86,19 @@ export function ModuleRow({
           {module.dependsOn.length ? ` · needs ${module.dependsOn.join(', ')}` : ''}
         </div>
       </Td>
-      <Td>
+      <Td className={WIDE_ONLY}>
         <LatencySparkline points={module.sparkline} baselineMs={module.baselineMs} />
         <div className="tabular text-[11px] text-faint">now {formatMs(module.latencyMs)}</div>
       </Td>
       <P95Cell module={module} />
       <UptimeCell sparkline={module.sparkline} />
-      <Td className="tabular text-right" data-testid="module-restarts">
+      <Td className={cn('tabular text-right', WIDE_ONLY)} data-testid="module-restarts">
         {module.restarts}
       </Td>
-      <Td className="whitespace-nowrap text-muted" title={module.lastCheckAt ? new Date(module.lastCheckAt).toLocaleString() : undefined}>
+      <Td className={cn('whitespace-nowrap text-muted', WIDE_ONLY)} title={module.lastCheckAt ? new Date(module.lastCheckAt).toLocaleString() : undefined}>
         {module.lastCheckAt ? formatRelative(module.lastCheckAt, now) : '—'}
       </Td>
-      <Td className="max-w-[18rem] text-xs text-muted">
+      <Td className={cn('max-w-[18rem] text-xs text-muted', WIDE_ONLY)}>
         <span className="line-clamp-2 break-words" title={module.message ?? undefined} data-testid="module-message">
           {module.message ?? '—'}
         </span>

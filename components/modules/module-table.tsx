@@ -4,15 +4,16 @@ import type { ModuleView } from '@/lib/healing/module-view';
 import { DataTable } from '../ui/data-table';
 import { ModuleRow } from './module-row';
 
+// On a phone: state, name and the actions (Restart above all); the measurements from `sm` up.
 const COLUMNS = [
   'State',
   'Module',
-  'Latency',
-  { label: 'p95 / base', align: 'right' },
-  { label: 'Uptime', align: 'right' },
-  { label: 'Restarts', align: 'right' },
-  'Checked',
-  'Message',
+  { label: 'Latency', wide: true },
+  { label: 'p95 / base', align: 'right', wide: true },
+  { label: 'Uptime', align: 'right', wide: true },
+  { label: 'Restarts', align: 'right', wide: true },
+  { label: 'Checked', wide: true },
+  { label: 'Message', wide: true },
   { label: '', align: 'right' },
 ] as const;
 
@@ -32,7 +33,7 @@ export function ModuleTable({
   onError: (message: string | null) => void;
 }) {
   return (
-    <DataTable className="min-w-[980px] text-sm" testId="module-table" columns={COLUMNS}>
+    <DataTable className="text-sm sm:min-w-[980px]" testId="module-table" columns={COLUMNS}>
       {[...modules].sort(byUrgency).map((module) => (
         <ModuleRow key={module.name} module={module} now={now} canOperate={canOperate} onError={onError} />
       ))}

@@ -12,7 +12,7 @@ export function ModulesEmpty({ canDefine }: { canDefine: boolean }) {
         </p>
       </div>
       <div className="grid gap-3 md:grid-cols-2">
-        <pre className="overflow-x-auto rounded-md bg-surface-2 px-3 py-2 font-mono text-xs text-muted">
+        <pre className="rounded-md bg-surface-2 px-3 py-2 font-mono text-xs break-all whitespace-pre-wrap text-muted">
           {`modules:
   - name: api
     kind: http
@@ -26,7 +26,7 @@ export function ModulesEmpty({ canDefine }: { canDefine: boolean }) {
     host: 127.0.0.1
     port: 5432`}
         </pre>
-        <pre className="overflow-x-auto rounded-md bg-surface-2 px-3 py-2 font-mono text-xs text-muted">
+        <pre className="rounded-md bg-surface-2 px-3 py-2 font-mono text-xs break-all whitespace-pre-wrap text-muted">
           {`# machine API (Bearer token from Admin → API tokens)
 curl -H "Authorization: Bearer $TOKEN" \\
   http://vigil:3001/api/v1/modules

@@ -71,7 +71,8 @@ export function RiskHeatmap({
   const view = timeline(subsystems, history);
   return (
     <div className="overflow-x-auto" data-testid="risk-heatmap">
-      <div className="grid min-w-[34rem] grid-cols-[minmax(8rem,13rem)_minmax(0,1fr)_3.25rem] items-center gap-x-3 gap-y-1 text-xs">
+      {/* On a phone the cells shrink rather than push the "Now" column off-screen. */}
+      <div className="grid grid-cols-[minmax(5.5rem,13rem)_minmax(0,1fr)_3.25rem] items-center gap-x-2 gap-y-1 text-xs sm:min-w-[34rem] sm:gap-x-3">
         <span className="text-[11px] font-semibold uppercase tracking-wide text-muted">Subsystem</span>
         <span className="text-[11px] text-faint">
           last {Math.round((SLOTS * view.slotMinutes) / 6) / 10} h · {view.slotMinutes} min per cell
@@ -96,9 +97,9 @@ export function RiskHeatmap({
             >
               <span className="flex min-w-0 items-baseline gap-1.5" title={`${s.name} (${s.kind})`}>
                 <span className="truncate font-medium text-text">{s.name}</span>
-                <span className="shrink-0 text-[10px] uppercase tracking-wide text-faint">{s.kind}</span>
+                <span className="shrink-0 text-[10px] uppercase tracking-wide text-muted">{s.kind}</span>
               </span>
-              <span className="flex h-6 gap-[2px]">
+              <span className="flex h-6 min-w-0 gap-px sm:gap-[2px]">
                 {view.slots[row].map((v, i) => (
                   <span
                     key={i}
@@ -106,7 +107,7 @@ export function RiskHeatmap({
                     data-band={v === null ? 'none' : riskBand(v)}
                     title={slotTitle(v, i, view)}
                     className={cn(
-                      'min-w-[3px] flex-1 rounded-[2px]',
+                      'min-w-0 flex-1 rounded-[1px] sm:min-w-[3px] sm:rounded-[2px]',
                       v === null ? 'bg-surface-2 dark:bg-surface-2/70' : BAND_CELL[riskBand(v)],
                       i === SLOTS - 1 && 'ring-1 ring-text/50',
                     )}

@@ -12,7 +12,8 @@ export const BAND_CELL: Record<RiskBand, string> = {
   green: 'bg-emerald-500/45 dark:bg-emerald-500/40',
   yellow: 'bg-yellow-400 dark:bg-yellow-400/90',
   orange: 'bg-orange-500 dark:bg-orange-500/95',
-  red: 'bg-red-600 dark:bg-red-500',
+  // red-700 in the dark: white on red-500 was 3.8:1, under AA.
+  red: 'bg-red-600 dark:bg-red-700',
 };
 
 /** Legible text on each fill, for the current-risk number. */

@@ -9,10 +9,12 @@ import { Dialog } from '../ui/dialog';
 import { Field, FormError, Select } from '../ui/field';
 import { shortHash } from './snapshot-format';
 
+// Words, not +/−: the same file read "− app.conf" here and "+ app.conf" in the restore preview,
+// both right from their own side. "gone since" says which side the operator is looking from.
 const CHANGE: Record<DiffLineView['change'], { tone: Tone; mark: string }> = {
-  added: { tone: 'ok', mark: '+' },
-  removed: { tone: 'bad', mark: '−' },
-  changed: { tone: 'warn', mark: '~' },
+  added: { tone: 'ok', mark: 'new since' },
+  removed: { tone: 'bad', mark: 'gone since' },
+  changed: { tone: 'warn', mark: 'changed' },
 };
 
 const LIVE = '';
@@ -44,7 +46,7 @@ function DiffLines({ lines }: { lines: DiffLineView[] }) {
       <table className="w-full text-xs" data-testid="diff-lines">
         <thead className="sticky top-0 bg-surface-2 text-[11px] uppercase tracking-wide text-faint">
           <tr>
-            <th className="w-8 px-2 py-1.5" />
+            <th className="w-20 px-2 py-1.5 text-left font-medium">Change</th>
             <th className="px-2 py-1.5 text-left font-medium">Path</th>
             <th className="px-2 py-1.5 text-left font-medium">Before</th>
             <th className="px-2 py-1.5 text-left font-medium">After</th>
@@ -53,7 +55,7 @@ function DiffLines({ lines }: { lines: DiffLineView[] }) {
         <tbody>
           {lines.slice(0, SHOWN_LINES).map((line) => (
             <tr key={line.path} className="border-t border-border/60" data-change={line.change}>
-              <td className={`px-2 py-1 text-center font-mono font-bold ${TONE_TEXT[CHANGE[line.change].tone]}`}>{CHANGE[line.change].mark}</td>
+              <td className={`px-2 py-1 whitespace-nowrap font-semibold ${TONE_TEXT[CHANGE[line.change].tone]}`}>{CHANGE[line.change].mark}</td>
               <td className="max-w-[22rem] truncate px-2 py-1 font-mono" title={line.path}>
                 {line.path}
               </td>
@@ -101,7 +103,7 @@ export function DiffDialog({ snapshot, others, open, onClose }: { snapshot: stri
         <p className="text-xs text-faint">
           {against
             ? `From ${snapshot} (before) to ${against} (after).`
-            : `From ${snapshot} (before) to the files on disk now (after); every live file is hashed again.`}
+            : `From ${snapshot} (before) to the files on disk now (after); every live file is hashed again. A restore puts back what is gone and undoes what changed.`}
         </p>
         {diff.isFetching && !diff.data ? <p className="py-6 text-center text-sm text-muted">Comparing…</p> : null}
         <FormError message={diff.error ? diff.error.message : null} />

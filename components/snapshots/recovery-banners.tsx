@@ -31,7 +31,7 @@ function PendingRestoreBanner({ pending, principal }: { pending: PendingRestoreV
           </Button>
         </div>
       ) : (
-        <span className="text-xs opacity-80">An administrator must resume or roll it back.</span>
+        <span className="text-xs">An administrator must resume or roll it back.</span>
       )}
       <SettleDialog action={action} snapshotName={pending.snapshotName} onClose={() => setAction(null)} />
     </div>

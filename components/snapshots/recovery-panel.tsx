@@ -1,11 +1,13 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { canAdminister, canOperate, type Principal } from '@/lib/auth/roles';
 import type { GoldenStatusView } from '@/lib/recovery/recovery-views';
-import type { SnapshotHeader } from '@/lib/recovery/snapshot-schema';
+import type { RecoveryProgress, SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { formatRelative } from '@/lib/format';
 import { useVerifySnapshot } from '../queries/use-recovery-mutations';
+import { queryKeys } from '../queries/query-keys';
 import { useRecoveryProgress, useRecoveryQuery } from '../queries/use-recovery-query';
 import { Button } from '../ui/button';
 import { FormError } from '../ui/field';
@@ -41,6 +43,25 @@ function VerifyOutcome({ name, ok, problems }: { name: string; ok: boolean; prob
 
 const newestFirst = (a: SnapshotHeader, b: SnapshotHeader) => b.createdAt.localeCompare(a.createdAt);
 
+/**
+ * True from the moment a snapshot is reported finished until the list has it: the report comes
+ * over the socket before the list is fetched again, and "finished" above "No snapshots yet"
+ * read as a lost snapshot. Asks for the list again meanwhile.
+ */
+function useAwaitingNewSnapshot(progress: RecoveryProgress | null, snapshots: SnapshotHeader[] | undefined): boolean {
+  const client = useQueryClient();
+  const awaiting =
+    progress !== null &&
+    progress.finished &&
+    progress.ok !== false &&
+    progress.operation === 'create' &&
+    !(snapshots ?? []).some((s) => s.name === progress.snapshot);
+  useEffect(() => {
+    if (awaiting) void client.invalidateQueries({ queryKey: queryKeys.recovery() });
+  }, [awaiting, client]);
+  return awaiting;
+}
+
 /** Golden recovery on the dashboard: snapshots, their verification, restore and live progress. */
 export function RecoveryPanel({ principal, now }: { principal: Principal; now: number }) {
   const overview = useRecoveryQuery();
@@ -50,6 +71,7 @@ export function RecoveryPanel({ principal, now }: { principal: Principal; now: n
   const [restoring, setRestoring] = useState<SnapshotHeader | null>(null);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const running = progress !== null && !progress.finished;
+  const awaitingNew = useAwaitingNewSnapshot(progress, data?.snapshots);
   const operator = canOperate(principal);
 
   const actions = (
@@ -79,6 +101,8 @@ export function RecoveryPanel({ principal, now }: { principal: Principal; now: n
         <p className="text-sm text-bad">Could not load snapshots: {overview.error.message}</p>
       ) : !data ? (
         <p className="text-sm text-faint">Loading…</p>
+      ) : awaitingNew && data.snapshots.length === 0 ? (
+        <p className="text-sm text-faint">Loading the new snapshot…</p>
       ) : data.snapshots.length === 0 ? (
         <SnapshotsEmpty hasSources={data.sources.length > 0} storePath={data.storePath} />
       ) : (

@@ -46,7 +46,9 @@ export function RecoveryProgressBar({ progress, className }: { progress: Recover
             {progress.finished ? (failed ? 'failed' : 'finished') : `${PHASE_LABEL[progress.phase]}…`}
           </span>
         </span>
-        <span className="tabular text-xs text-muted">
+        {/* Counters belong to the phase running now; once finished they would be the last phase's
+            ("0 / 1 files" after a restore that wrote 2), so the outcome's message speaks instead. */}
+        <span className="tabular text-xs text-muted" hidden={progress.finished}>
           {progress.filesTotal > 0 ? `${progress.filesDone.toLocaleString()} / ${progress.filesTotal.toLocaleString()} files` : null}
           {progress.bytesTotal > 0 ? ` · ${formatBytes(progress.bytesDone)} / ${formatBytes(progress.bytesTotal)}` : null}
           {!progress.finished && progress.etaMs !== null ? ` · ${formatDuration(progress.etaMs / 1000)} left` : null}

@@ -11,7 +11,8 @@ const OUTCOME: Record<RestoreResultView['outcome'], { tone: Tone; title: string 
   'up-to-date': { tone: 'ok', title: 'Already up to date: nothing to write' },
 };
 
-const CHANGE_MARK = { add: '+', modify: '~', remove: '−', mode: 'm' } as const;
+// What the restore does to the live files, in words (the diff dialog words it from the snapshot's side).
+const CHANGE_MARK = { add: 'put back', modify: 'overwrite', remove: 'delete', mode: 'mode' } as const;
 const SHOWN_CHANGES = 200;
 
 /** The changes a restore made, or would make in a dry run. */
@@ -21,7 +22,7 @@ export function RestoreChanges({ changes }: { changes: RestoreResultView['change
     <ul className="max-h-56 overflow-y-auto rounded-md border border-border font-mono text-xs" data-testid="restore-changes">
       {changes.slice(0, SHOWN_CHANGES).map((c) => (
         <li key={`${c.change}:${c.path}`} className="flex gap-2 border-b border-border/60 px-2 py-1 last:border-0">
-          <span className={cn('w-3 shrink-0 text-center font-bold', c.change === 'add' ? 'text-ok' : c.change === 'remove' ? 'text-bad' : 'text-warn')}>
+          <span className={cn('w-16 shrink-0 font-sans font-semibold', c.change === 'add' ? 'text-ok' : c.change === 'remove' ? 'text-bad' : 'text-warn')}>
             {CHANGE_MARK[c.change]}
           </span>
           <span className="truncate" title={c.path}>

@@ -12,7 +12,7 @@ export function SnapshotsEmpty({ hasSources, storePath }: { hasSources: boolean;
       </div>
       <div className={hasSources ? 'max-w-xl' : 'grid gap-3 md:grid-cols-2'}>
         {!hasSources ? (
-          <pre className="overflow-x-auto rounded-md bg-surface-2 px-3 py-2 font-mono text-xs text-muted">
+          <pre className="rounded-md bg-surface-2 px-3 py-2 font-mono text-xs break-all whitespace-pre-wrap text-muted">
             {`snapshots:
   sources:
     - name: app-config
@@ -21,7 +21,7 @@ export function SnapshotsEmpty({ hasSources, storePath }: { hasSources: boolean;
   goldenMaxAgeHours: 168`}
           </pre>
         ) : null}
-        <pre className="overflow-x-auto rounded-md bg-surface-2 px-3 py-2 font-mono text-xs text-muted">
+        <pre className="rounded-md bg-surface-2 px-3 py-2 font-mono text-xs break-all whitespace-pre-wrap text-muted">
           {`# the same from a shell, even with the worker down
 vigil snapshot create --tag golden
 vigil snapshot verify <name>

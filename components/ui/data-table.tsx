@@ -23,16 +23,20 @@ export function DataTable({
   className,
   testId,
   empty,
+  label = 'table',
   children,
 }: {
   columns: readonly Column[];
+  /** Names the scrolling region for screen readers. */
+  label?: string;
   className?: string;
   testId?: string;
   empty?: ReactNode;
   children: ReactNode;
 }) {
   return (
-    <div className="-mx-4 overflow-x-auto">
+    // Focusable so a keyboard can scroll a table wider than a phone (WCAG scrollable-region-focusable).
+    <div className="-mx-4 overflow-x-auto" tabIndex={0} role="region" aria-label={label}>
       <table className={cn('w-full text-left', className)} data-testid={testId}>
         <thead className="text-[11px] uppercase tracking-wide text-faint">
           <tr className="border-b border-border">

@@ -51,7 +51,16 @@ export const startDrillSchema = z.object({
 });
 export type StartDrillInput = z.input<typeof startDrillSchema>;
 
+/** Where one scenario of the running drill is: the panel shows each instead of "Drill running…" for a minute. */
+export interface DrillScenarioProgress {
+  scenario: ScenarioName;
+  state: 'waiting' | 'injected' | 'passed' | 'failed';
+  note: string | null;
+}
+
 export interface DrillOverview {
   running: boolean;
+  /** The running drill's scenarios; empty when none runs. */
+  progress: DrillScenarioProgress[];
   runs: DrillRun[];
 }

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatSpan, recentUptime } from './module-format';
+import { formatMs, formatSpan, recentUptime, SPARKLINE_PROBES } from './module-format';
 
 describe('module formatting', () => {
   it('counts failed probes (null) against the recent uptime', () => {
     expect(recentUptime([])).toBeNull();
     expect(recentUptime([12, null, 15, 9])).toBe(75);
     expect(recentUptime([null, null])).toBe(0);
+  });
+
+  it('does not count the start-up probes of a new module as downtime, but does once the window is full', () => {
+    expect(recentUptime([null, 4, 5, 6, 7])).toBe(100);
+    expect(recentUptime([null, 4, null, 6])).toBeCloseTo(66.7, 1);
+    const full = [null, ...Array.from({ length: SPARKLINE_PROBES - 1 }, () => 5)];
+    expect(recentUptime(full)).toBeCloseTo(96.7, 1);
   });
 
   it('prints latencies and repair times at a readable scale', () => {

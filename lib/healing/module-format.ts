@@ -17,11 +17,19 @@ export function formatSpan(ms: number | null): string {
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
+/** How many probes the module view carries (the newest last). */
+export const SPARKLINE_PROBES = 30;
+
 /**
  * Share of the recent probes that passed. The module view carries the last 30 probes only,
  * so this is "uptime over the last 30 checks", labelled as such; null before any probe.
+ * While the window is not yet full the module is new, and the probes before it first answered
+ * are its start-up, not downtime: counting them showed a healthy new module at "80 %" in red.
  */
 export function recentUptime(sparkline: readonly (number | null)[]): number | null {
   if (sparkline.length === 0) return null;
-  return (100 * sparkline.filter((v) => v !== null).length) / sparkline.length;
+  const firstPass = sparkline.findIndex((v) => v !== null);
+  const starting = sparkline.length < SPARKLINE_PROBES && firstPass > 0;
+  const counted = starting ? sparkline.slice(firstPass) : sparkline;
+  return (100 * counted.filter((v) => v !== null).length) / counted.length;
 }

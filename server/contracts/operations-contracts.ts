@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { startDrillSchema, type DrillOverview } from '@/lib/drills/drill-schema';
+import { SCENARIO_NAMES, startDrillSchema, type DrillOverview } from '@/lib/drills/drill-schema';
 import { integrityFindingSchema, rebaselineRequestSchema, type IntegrityStatus } from '@/lib/integrity/integrity-status';
 import { defineRoute } from './route-contract';
 import { isoTime, jsonObject, view } from './wire';
@@ -21,6 +21,7 @@ const integrityStatusSchema = view<IntegrityStatus>({
 
 const drillOverviewSchema = view<DrillOverview>({
   running: z.boolean(),
+  progress: z.array(z.object({ scenario: z.enum(SCENARIO_NAMES), state: z.enum(['waiting', 'injected', 'passed', 'failed']), note: z.string().nullable() })),
   runs: z.array(
     z.looseObject({
       id: z.string(),

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEventInput } from '@/lib/audit/types';
 import type { DrillRun } from '@/lib/drills/drill-schema';
 import { makeTempDir, silentLogger, type TempDir } from '../test-support';
+import type { DrillScenarioProgress } from '@/lib/drills/drill-schema';
 import { drillTable, passingStreaks, readDrillHistory, recordDrillRun, runDrill } from '.';
 import { scratchMountSource } from './scratch-disk';
 
@@ -35,8 +36,19 @@ afterEach(() => dir?.remove());
 describe('chaos drills', () => {
   it('kills, breaks and slows real services, and measures detection and recovery', async () => {
     const mountsBefore = drillMounts().length;
-    const run = await runDrill({ scenarios: ['kill', 'http-500', 'latency', 'disk-full'], actor: 'test', searchPath, log: silentLogger() });
+    const updates: DrillScenarioProgress[] = [];
+    const run = await runDrill({
+      scenarios: ['kill', 'http-500', 'latency', 'disk-full'],
+      actor: 'test',
+      searchPath,
+      log: silentLogger(),
+      onScenario: (update) => updates.push(update),
+    });
     expect(run.results.map((r) => r.scenario)).toEqual(['kill', 'http-500', 'latency', 'disk-full']);
+    // Each scenario that ran is reported injected, then with its outcome, as it happens.
+    for (const result of run.results.filter((r) => !r.skipped)) {
+      expect(updates.filter((u) => u.scenario === result.scenario).map((u) => u.state)).toEqual(['injected', result.passed ? 'passed' : 'failed']);
+    }
     for (const result of run.results.filter((r) => !r.skipped)) {
       expect(result, drillTable(run)).toMatchObject({ passed: true, concurrentFaults: 1 });
       expect(result.mttdMs! + result.mttrMs!).toBeLessThanOrEqual(result.limitMs);

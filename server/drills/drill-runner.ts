@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defaultEscalationPolicy } from '@/lib/healing/escalation';
 import type { IncidentSummary } from '@/lib/healing/incident';
-import type { DrillResult, DrillRun, ScenarioName } from '@/lib/drills/drill-schema';
+import type { DrillResult, DrillRun, DrillScenarioProgress, ScenarioName } from '@/lib/drills/drill-schema';
 import { openDatabase, type Database } from '../db/client';
 import { applyMigrations } from '../db/migrate';
 import { HealingEngine } from '../healing/healing-engine';
@@ -22,6 +22,8 @@ export interface DrillOptions {
   searchPath: string;
   /** Progress lines for a terminal. */
   onProgress?: (line: string) => void;
+  /** The same progress per scenario, for the console. */
+  onScenario?: (update: DrillScenarioProgress) => void;
   intervalSeconds?: number;
   /** Aborting ends the drill early; everything it started is still undone. */
   signal?: AbortSignal;
@@ -157,8 +159,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
     for (const group of groups) {
       await until(() => group.every((s) => s.ready(running)), 60_000, options.signal);
       progress(`injecting ${group.map((s) => s.name).join(' + ')}…`);
+      for (const s of group) options.onScenario?.({ scenario: s.name, state: 'injected', note: null });
       const outcomes = await Promise.all(group.map((s) => drillOne(s, running, watch, group.length, options.signal)));
-      for (const outcome of outcomes) progress(`  ${outcome.scenario}: ${outcome.passed ? 'passed' : 'FAILED'} (${outcome.note})`);
+      for (const outcome of outcomes) {
+        progress(`  ${outcome.scenario}: ${outcome.passed ? 'passed' : 'FAILED'} (${outcome.note})`);
+        options.onScenario?.({ scenario: outcome.scenario, state: outcome.passed ? 'passed' : 'failed', note: outcome.note });
+      }
       results.push(...outcomes);
       // Let the engine settle (window reset, restart budget) before the next fault.
       await sleep(1000);

@@ -1,6 +1,6 @@
 import { AppError } from '@/lib/errors';
 import type { AuditEventInput } from '@/lib/audit/types';
-import { SCENARIO_NAMES, type DrillOverview, type DrillRun, type DrillsConfig, type ScenarioName } from '@/lib/drills/drill-schema';
+import { SCENARIO_NAMES, type DrillOverview, type DrillRun, type DrillScenarioProgress, type DrillsConfig, type ScenarioName } from '@/lib/drills/drill-schema';
 import type { Logger } from '../log';
 import { passingStreaks, readDrillHistory, recordDrillRun } from './drill-history';
 import { runDrill } from './drill-runner';
@@ -27,13 +27,15 @@ const SCHEDULE_CHECK_MS = 60_000;
 /** Drills started from the dashboard or by the schedule, one at a time, kept and audited. */
 export class DrillService {
   private running: Promise<void> | null = null;
+  private progress: DrillScenarioProgress[] = [];
   private readonly stop = new AbortController();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: DrillServiceOptions) {}
 
   overview(limit = 50): DrillOverview {
-    return { running: this.running !== null, runs: readDrillHistory(this.options.dataDir).slice(0, limit) };
+    const running = this.running !== null;
+    return { running, progress: running ? this.progress.map((p) => ({ ...p })) : [], runs: readDrillHistory(this.options.dataDir).slice(0, limit) };
   }
 
   /** Starts a drill in the background; its result lands in the history (and the audit trail). */
@@ -41,7 +43,19 @@ export class DrillService {
     if (this.running) throw new DrillBusyError();
     const scenarios = input.scenarios ?? [...SCENARIO_NAMES];
     const together = input.harder ? passingStreaks(readDrillHistory(this.options.dataDir), scenarios) : [];
-    this.running = runDrill({ scenarios, together, actor: input.actor, searchPath: this.options.searchPath, log: this.options.log, signal: this.stop.signal })
+    this.progress = scenarios.map((scenario) => ({ scenario, state: 'waiting', note: null }));
+    const onScenario = (update: DrillScenarioProgress) => {
+      this.progress = this.progress.map((p) => (p.scenario === update.scenario ? update : p));
+    };
+    this.running = runDrill({
+      scenarios,
+      together,
+      actor: input.actor,
+      searchPath: this.options.searchPath,
+      log: this.options.log,
+      signal: this.stop.signal,
+      onScenario,
+    })
       .then(async (run) => {
         await recordDrillRun({ dataDir: this.options.dataDir, run, audit: this.options.audit });
         this.options.onRun?.(run);

@@ -89,6 +89,10 @@ describe('the healing engine', () => {
     expect(engine!.list()[0]).toMatchObject({ state: 'up', restarts: 1 });
     expect(audit.filter((e) => e.type === 'module.state_changed').map((e) => e.action)).toEqual(['api: up → down', 'api: down → up']);
     expect(audit.find((e) => e.type === 'healing.detected')).toMatchObject({ module: 'api', severity: 'critical' });
+    // One critical event per incident, however many steps narrate it.
+    const ofIncident = audit.filter((e) => e.type.startsWith('healing.') && e.resource === `incident:${resolved.id}`);
+    expect(ofIncident.length).toBeGreaterThanOrEqual(6);
+    expect(ofIncident.filter((e) => e.severity === 'critical').map((e) => e.type)).toEqual(['healing.detected']);
   });
 
   // How fast is measured by bench/healing-crash-restart.ts; here, that the exit itself is noticed:

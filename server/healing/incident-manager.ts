@@ -38,6 +38,16 @@ function newIncident(
 const SEVERITY_FOR_AUDIT = { warning: 'warning', high: 'high', critical: 'critical' } as const;
 
 /**
+ * Only the step that opens an incident carries its severity: a restart that healed a critical
+ * module in 410 ms wrote five critical events (detected, classified, action, escalated,
+ * verified), and an audit trail filtered on "critical" should list the incident once.
+ */
+function stepSeverity(kind: string, severity: IncidentSeverity): 'info' | 'notice' | (typeof SEVERITY_FOR_AUDIT)[IncidentSeverity] {
+  if (kind === 'detected') return SEVERITY_FOR_AUDIT[severity];
+  return kind === 'resolved' || kind === 'verified' ? 'info' : 'notice';
+}
+
+/**
  * Opens, narrates and closes incidents. Every step is a row of the incident's timeline and an
  * audit event; a database hiccup is logged, never allowed to stop the healing itself.
  */
@@ -138,7 +148,7 @@ export class IncidentManager {
     await this.sinks.audit
       .append({
         type: `healing.${kind}`,
-        severity: kind === 'resolved' || kind === 'verified' ? 'info' : SEVERITY_FOR_AUDIT[incident.severity],
+        severity: stepSeverity(kind, incident.severity),
         actor: typeof details.actor === 'string' ? details.actor : 'healing',
         action: message.slice(0, 200),
         module: incident.module,

@@ -1,3 +1,4 @@
+import { SPARKLINE_PROBES } from '@/lib/healing/module-format';
 import type { ModuleDefinition, ModuleState } from '@/lib/healing/module-schema';
 import type { ProbeResult } from './probes/probe-result';
 import { LatencyBaseline, ProbeWindow } from './probe-window';
@@ -61,7 +62,7 @@ export class ModuleRuntime {
     this.window.add({ at, ok: result.ok, latencyMs: result.latencyMs });
     // A passed probe with no latency (a supervised process) is drawn at 0, not as a gap.
     this.recentLatency.push(result.ok ? (result.latencyMs ?? 0) : null);
-    if (this.recentLatency.length > 30) this.recentLatency.shift();
+    if (this.recentLatency.length > SPARKLINE_PROBES) this.recentLatency.shift();
   }
 
   /** Restarts made before the worker itself restarted: the budget goes on from where it was, not from zero. */

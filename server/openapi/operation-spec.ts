@@ -65,3 +65,14 @@ export function requestFields(op: OperationSpec): RequestField[] {
   }
   return fields;
 }
+
+/** The top-level fields of an operation's success body, for the API page; empty where none is declared. */
+export function responseFields(op: OperationSpec): Omit<RequestField, 'in'>[] {
+  if (!op.response) return [];
+  return objectProperties(toJsonSchema(op.response[1])).map((prop) => ({
+    name: prop.name,
+    required: prop.required,
+    type: describeType(prop.schema),
+    description: typeof prop.schema.description === 'string' ? prop.schema.description : undefined,
+  }));
+}

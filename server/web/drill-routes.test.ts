@@ -22,7 +22,7 @@ describe('drill web routes', () => {
   it('shows viewers the results, keeps starting a drill for admins, and rejects unknown scenarios', async () => {
     const { GET, POST } = await import('@/app/api/drills/route');
     const overview = async (): Promise<DrillOverview> => (await GET(routeRequest('/api/drills', { token: tokens.viewer }), routeParams())).json();
-    expect(await overview()).toEqual({ running: false, runs: [] });
+    expect(await overview()).toEqual({ running: false, progress: [], runs: [] });
 
     expect((await POST(routeRequest('/api/drills', { token: tokens.viewer, json: {} }), routeParams())).status).toBe(403);
     expect((await POST(routeRequest('/api/drills', { token: tokens.operator, json: { scenarios: ['kill'] } }), routeParams())).status).toBe(403);

@@ -1,7 +1,11 @@
 import type { Metadata } from 'next';
-import { Badge } from '@/components/ui/badge';
-import { SCOPE_DEFINITIONS } from '@/lib/auth/scopes';
-import { AUTH_LABEL, OPERATIONS, requestFields, type OperationSpec } from '@/server/openapi/openapi';
+import { headers } from 'next/headers';
+import { ApiOperation } from './api-operation';
+import { OPERATIONS, type OperationSpec } from '@/server/openapi/openapi';
+import type { ApiBases } from '@/server/openapi/api-example';
+import { hostnameOf } from '@/lib/security/content-security-policy';
+import { webEnv } from '@/app/_lib/web-env';
+import { requireSession } from '@/app/_lib/session';
 
 export const metadata: Metadata = { title: 'API reference' };
 
@@ -11,27 +15,29 @@ function groupByTag(operations: OperationSpec[]): Array<[string, OperationSpec[]
   return [...groups.entries()];
 }
 
-/** Descriptions are written for OpenAPI (Markdown); on this page only their `code` spans matter. */
-function Prose({ text }: { text: string }) {
-  return text.split('`').map((part, i) =>
-    i % 2 ? (
-      <code key={i} className="font-mono">
-        {part}
-      </code>
-    ) : (
-      part
-    ),
-  );
+const anchorOf = (tag: string) => `tag-${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+
+/** This installation's own addresses: the examples work as copied, whatever the ports are. */
+async function apiBases(): Promise<ApiBases> {
+  const env = webEnv();
+  const requestHeaders = await headers();
+  const host = requestHeaders.get('host') ?? `localhost:${env.port}`;
+  const scheme = requestHeaders.get('x-forwarded-proto') === 'https' ? 'https' : 'http';
+  const worker = env.workerPublicUrl ?? `http://${hostnameOf(host) ?? 'localhost'}:${env.workerPort}`;
+  return { web: `${scheme}://${host}`, worker: worker.replace(/\/$/, '') };
 }
 
-export default function ApiDocsPage() {
+export default async function ApiDocsPage() {
+  await requireSession();
+  const bases = await apiBases();
+  const groups = groupByTag(OPERATIONS);
   return (
-    <div className="space-y-6">
+    <div className="space-y-6" data-testid="api-docs">
       <header className="space-y-1">
         <h1 className="text-xl font-semibold">API reference</h1>
         <p className="text-sm text-muted">
-          The operator API is served by the web app (port 3000), the machine API by the worker (port 3001). Errors are always{' '}
-          <code>{'{"error":{"code","message"}}'}</code>. Machine-readable:{' '}
+          The operator API is served by the web app at <code className="font-mono break-all">{bases.web}</code>, the machine API by the worker at{' '}
+          <code className="font-mono break-all">{bases.worker}</code>. Errors are always <code>{'{"error":{"code","message"}}'}</code>. Machine-readable:{' '}
           <a className="underline" href="/api/openapi.json">
             /api/openapi.json
           </a>{' '}
@@ -39,60 +45,26 @@ export default function ApiDocsPage() {
           scopes has the full access of its role.
         </p>
       </header>
-      {groupByTag(OPERATIONS).map(([tag, operations]) => (
-        <section key={tag} aria-labelledby={`tag-${tag}`} className="space-y-2">
-          <h2 id={`tag-${tag}`} className="text-base font-semibold">
+      <nav aria-label="API sections" data-testid="api-toc">
+        <ul className="flex flex-wrap gap-x-3 gap-y-1 text-sm">
+          {groups.map(([tag, operations]) => (
+            <li key={tag}>
+              <a href={`#${anchorOf(tag)}`} className="text-accent underline-offset-2 hover:underline">
+                {tag} <span className="text-faint">({operations.length})</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {groups.map(([tag, operations]) => (
+        <section key={tag} id={anchorOf(tag)} aria-labelledby={`${anchorOf(tag)}-title`} className="scroll-mt-28 space-y-2">
+          <h2 id={`${anchorOf(tag)}-title`} className="text-base font-semibold">
             {tag}
           </h2>
           <ul className="divide-y divide-border rounded-md border border-border bg-surface">
-            {operations.map((op) => {
-              const fields = requestFields(op);
-              return (
-                <li key={`${op.method} ${op.path}`} className="space-y-1 px-3 py-2 text-sm" data-testid="api-operation">
-                  <div className="flex flex-wrap items-baseline gap-2">
-                    <span className="w-14 font-mono text-xs font-semibold uppercase">{op.method}</span>
-                    <code className="font-mono">{op.path}</code>
-                    <span className="text-muted">{op.summary}</span>
-                  </div>
-                  <div className="flex flex-wrap items-center gap-x-1 text-xs text-faint">
-                    <span>
-                      {op.server === 'web' ? 'web app' : 'worker'} · auth: {AUTH_LABEL[op.auth]}
-                      {op.role ? ` · role ≥ ${op.role}` : ''}
-                    </span>
-                    {op.scope ? (
-                      <>
-                        <span>· scope</span>
-                        <Badge tone="accent" className="font-mono" testId="api-operation-scope">
-                          <span title={SCOPE_DEFINITIONS[op.scope].grants}>{op.scope}</span>
-                        </Badge>
-                      </>
-                    ) : null}
-                  </div>
-                  {op.description ? (
-                    <p className="max-w-3xl text-xs text-muted">
-                      <Prose text={op.description} />
-                    </p>
-                  ) : null}
-                  {fields.length ? (
-                    <table className="mt-1 text-xs">
-                      <tbody>
-                        {fields.map((field) => (
-                          <tr key={`${field.in}:${field.name}`}>
-                            <td className="pr-3 text-faint">{field.in}</td>
-                            <td className="pr-3 font-mono">
-                              {field.name}
-                              {field.required ? '*' : ''}
-                            </td>
-                            <td className="pr-3 font-mono text-muted">{field.type}</td>
-                            <td className="text-muted">{field.description ?? ''}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  ) : null}
-                </li>
-              );
-            })}
+            {operations.map((op) => (
+              <ApiOperation key={`${op.method} ${op.path}`} op={op} bases={bases} />
+            ))}
           </ul>
         </section>
       ))}

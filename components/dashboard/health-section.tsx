@@ -1,7 +1,6 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { canOperate, type Principal } from '@/lib/auth/roles';
 import { HISTORY_RANGES, historyRangeSchema } from '@/lib/health/history-range';
@@ -11,7 +10,6 @@ import { useHealthHistoryQuery } from '../queries/use-health-history-query';
 import { useLiveStatus } from '../live/live-status-store';
 import { Panel } from '../ui/panel';
 import { EmptyState } from '../ui/empty-state';
-import { ConnectionBanner } from './connection-banner';
 import { DegradationLadder } from './degradation-ladder';
 import { HealthGauge } from './health-gauge';
 import { HostFacts } from './host-facts';
@@ -20,27 +18,11 @@ import { RangePicker } from './range-picker';
 import { RecentAudit } from './recent-audit';
 import { ResourceChart } from './resource-chart';
 import { ShareButton } from '../share/share-button';
-import { RecoveryBanners } from '../snapshots/recovery-banners';
-import { OffsitePanel } from '../snapshots/offsite-panel';
-import { RecoveryPanel } from '../snapshots/recovery-panel';
-import { RiskPanel } from '../risk/risk-panel';
-import { ApprovalsPanel } from '../modules/approvals-panel';
-import { IncidentsPanel } from '../modules/incidents-panel';
-import { ModulesPanel } from '../modules/modules-panel';
-import { DefenseSection } from '../defense/defense-section';
-import { IntegrityPanel } from '../integrity/integrity-panel';
-import { DrillsPanel } from '../drills/drills-panel';
+import { SectionPage } from '../shell/section-page';
+import { useNow } from '../ui/use-now';
 
-function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
-
-export function Dashboard({ principal }: { principal: Principal }) {
+/** Health: the score and what lowers it, the degradation ladder, the host and its resources over time. */
+export function HealthSection({ principal }: { principal: Principal }) {
   const params = useSearchParams();
   const range = historyRangeSchema.catch('15m').parse(params.get('range') ?? undefined);
   const health = useHealthQuery();
@@ -52,10 +34,7 @@ export function Dashboard({ principal }: { principal: Principal }) {
   const stale = live.state !== 'live';
 
   return (
-    <div className="flex flex-col gap-4">
-      <ConnectionBanner database={snapshot?.database ?? null} />
-      <RecoveryBanners principal={principal} />
-
+    <SectionPage title="Health" summary="The health score and what lowers it, degradation, the host and its resources." testId="section-health">
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-12">
         <Panel
           title="Health"
@@ -75,7 +54,7 @@ export function Dashboard({ principal }: { principal: Principal }) {
           actions={snapshot && canOperate(principal) ? <PinDegradationControl pinned={snapshot.pinnedDegradation} /> : null}
         >
           {snapshot ? (
-            <DegradationLadder level={snapshot.degradation} pinned={snapshot.pinnedDegradation} />
+            <DegradationLadder level={snapshot.degradation} pinned={snapshot.pinnedDegradation} score={snapshot.score} />
           ) : (
             <EmptyState title={health.isError ? 'Worker unreachable' : 'Waiting for the worker…'} />
           )}
@@ -123,23 +102,6 @@ export function Dashboard({ principal }: { principal: Principal }) {
         )}
       </Panel>
 
-      <ModulesPanel principal={principal} now={now} />
-
-      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
-        <IncidentsPanel now={now} className="lg:col-span-2" />
-        <ApprovalsPanel principal={principal} />
-      </div>
-
-      <DrillsPanel principal={principal} now={now} />
-
-      <RecoveryPanel principal={principal} now={now} />
-      <OffsitePanel principal={principal} now={now} />
-
-      <DefenseSection principal={principal} now={now} />
-      <IntegrityPanel principal={principal} now={now} />
-
-      <RiskPanel principal={principal} now={now} />
-
       <Panel
         title="Audit trail"
         subtitle="newest first"
@@ -152,6 +114,6 @@ export function Dashboard({ principal }: { principal: Principal }) {
       >
         <RecentAudit />
       </Panel>
-    </div>
+    </SectionPage>
   );
 }

@@ -1,0 +1,15 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { HealthSection } from '@/components/dashboard/health-section';
+import { requireSession } from '@/app/_lib/session';
+
+export const metadata: Metadata = { title: 'Health' };
+
+export default async function HealthPage() {
+  const session = await requireSession();
+  return (
+    <Suspense>
+      <HealthSection principal={session.principal} />
+    </Suspense>
+  );
+}

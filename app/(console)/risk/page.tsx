@@ -1,0 +1,15 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { RiskSection } from '@/components/risk/risk-section';
+import { requireSession } from '@/app/_lib/session';
+
+export const metadata: Metadata = { title: 'Risk' };
+
+export default async function RiskPage() {
+  const session = await requireSession();
+  return (
+    <Suspense>
+      <RiskSection principal={session.principal} />
+    </Suspense>
+  );
+}
