@@ -5,9 +5,19 @@ import { healthContracts } from './health-contracts';
 import { machineContracts } from './machine-contracts';
 import { operationsContracts } from './operations-contracts';
 import { recoveryContracts } from './recovery-contracts';
+import { statusPageContracts } from './status-page-contracts';
 import type { RouteContract } from './route-contract';
 
-export { defenseContracts, forecastContracts, healingContracts, healthContracts, machineContracts, operationsContracts, recoveryContracts };
+export {
+  defenseContracts,
+  forecastContracts,
+  healingContracts,
+  healthContracts,
+  machineContracts,
+  operationsContracts,
+  recoveryContracts,
+  statusPageContracts,
+};
 export { defineRoute, type HttpMethod, type PathParams, type RouteContract } from './route-contract';
 
 /**
@@ -23,6 +33,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   recovery: recoveryContracts,
   forecast: forecastContracts,
   operations: operationsContracts,
+  statusPages: statusPageContracts,
 };
 
 export const WORKER_CONTRACTS: readonly RouteContract[] = Object.values(GROUPS).flatMap((group) => Object.values(group));
