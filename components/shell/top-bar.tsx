@@ -24,6 +24,9 @@ export function TopBar({ principal }: { principal: Principal }) {
           <Link href="/audit" className="rounded-md px-2 py-1 text-muted hover:bg-surface-2 hover:text-text">
             Audit
           </Link>
+          <Link href="/status-pages" className="rounded-md px-2 py-1 text-muted hover:bg-surface-2 hover:text-text">
+            Status pages
+          </Link>
           <Link href="/api-docs" className="rounded-md px-2 py-1 text-muted hover:bg-surface-2 hover:text-text">
             API
           </Link>
