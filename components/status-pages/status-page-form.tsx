@@ -77,9 +77,9 @@ export function StatusPageForm({ initial, onDone }: { initial?: StatusPageDefini
           type="file"
           accept="image/png,image/jpeg,image/webp,image/gif"
           className="text-sm"
-          onChange={async (e) => {
+          onChange={(e) => {
             const file = e.target.files?.[0];
-            if (file) setLogo(await readAsDataUrl(file));
+            if (file) readAsDataUrl(file).then(setLogo, (failure: Error) => setError(failure.message));
           }}
         />
       </Field>
