@@ -27,7 +27,8 @@ dl.uptime{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:8px;mar
 dl.uptime div{min-width:0}dl.uptime dt{font-size:.8rem;color:var(--muted)}dl.uptime dd{margin:0;font-variant-numeric:tabular-nums;font-weight:600}
 svg.chart{display:block;width:100%;height:64px;fill:var(--bar)}
 ol.updates{list-style:none;margin:8px 0 0;padding:0}
-ol.updates li{border-left:3px solid var(--border);padding:2px 0 6px 10px;margin-bottom:6px;overflow-wrap:anywhere;white-space:pre-line}
+ol.updates li{border-left:3px solid var(--border);padding:2px 0 6px 10px;margin-bottom:6px;overflow-wrap:anywhere}
+.message{margin:2px 0 0;white-space:pre-line}
 .tag{display:inline-block;font-size:.75rem;font-weight:600;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
 footer{color:var(--muted);font-size:.85rem;padding:24px 0}
 `;
