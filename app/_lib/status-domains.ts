@@ -9,8 +9,8 @@ const LOOKUP_TIMEOUT_MS = 2000;
 const holder = globalThis as unknown as { vigilStatusDomains?: { domains: Record<string, string>; at: number }; vigilStatusDomainsRefresh?: Promise<void> };
 
 async function refresh(): Promise<void> {
-  const env = webEnv();
   try {
+    const env = webEnv();
     const { domains } = await new WorkerClient(env.workerUrl, env.secret, LOOKUP_TIMEOUT_MS).call(statusPageContracts.domains, {});
     holder.vigilStatusDomains = { domains, at: Date.now() };
   } catch {

@@ -4,7 +4,6 @@ import { statusSlugSchema } from '@/lib/status-pages/status-page-schema';
 import { renderStatusPage } from '@/lib/status-pages/html/render-status-page';
 import { STATUS_PAGE_CSS } from '@/lib/status-pages/html/status-page-css';
 import { statusPageContracts } from '@/server/contracts';
-import { WorkerRejectedError } from '@/server/web/worker-client';
 import { getWebContext } from './web-context';
 
 /** Short enough that an incident post shows within seconds; revalidated in the background after. */
@@ -50,7 +49,8 @@ export async function statusPageResponse(request: NextRequest, slug: string): Pr
   try {
     html = renderStatusPage(await web.worker.call(statusPageContracts.publicView, { params: { slug } }));
   } catch (error) {
-    if (error instanceof WorkerRejectedError && error.status === 404) return plainPage(404, 'No such status page', 'public, max-age=60');
+    // By its status, not its class: the bundler may hand this module its own copy of the error classes.
+    if ((error as { status?: unknown }).status === 404) return plainPage(404, 'No such status page', 'public, max-age=60');
     web.log.warn({ err: (error as Error).message, slug }, 'status page unavailable');
     return plainPage(503, 'Status temporarily unavailable', 'no-store');
   }
