@@ -46,9 +46,9 @@ describe('the public status page', () => {
   it('renders states, the four uptime windows and an accessible chart, with no script', () => {
     const html = renderStatusPage(view());
     expect(html).toContain('All systems operational');
-    expect(html).toContain('100.00 %');
-    expect(html).toContain('99.99 %');
-    expect(html).toContain('50.00 %');
+    expect(html).toContain('100.00\u00a0%');
+    expect(html).toContain('99.99\u00a0%');
+    expect(html).toContain('50.00\u00a0%');
     expect(html).toContain('<dd>—</dd>');
     expect(html).toMatch(/<svg\s[^>]*role="img"\s+aria-labelledby="rt-0-title rt-0-desc"/);
     expect(html).toContain('latest 42 ms on 2026-12-06');
@@ -80,7 +80,7 @@ describe('the public status page', () => {
   });
 
   it('never rounds up to a perfect record', () => {
-    expect(formatUptime(0.999999)).toBe('99.99 %');
+    expect(formatUptime(0.999999)).toBe('99.99\u00a0%');
     expect(formatUptime(null)).toBe('—');
   });
 });

@@ -39,7 +39,8 @@ const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 /** Two decimals, never rounded up to a perfect 100 %: 99.996 % reads as 99.99 %. */
 export function formatUptime(fraction: number | null): string {
   if (fraction === null) return '—';
-  return `${(Math.floor(fraction * 10_000) / 100).toFixed(2)} %`;
+  // A no-break space: the figure and its sign stay on one line in a phone's narrow column.
+  return `${(Math.floor(fraction * 10_000) / 100).toFixed(2)}\u00a0%`;
 }
 
 function timeTag(iso: string): SafeHtml {
