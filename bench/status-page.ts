@@ -6,7 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { internalToken } from '@/server/auth/keys';
 import { StatusPageService } from '@/server/status-pages';
 import { createLogger } from '@/server/log';
-import { makeTempDir, startTestWorker, TEST_SECRET } from '@/server/test-support';
+import { makeTempDir } from '@/server/test-support/temp-dir';
+import { startTestWorker } from '@/server/test-support/test-worker';
+import { TEST_SECRET } from '@/server/test-support/worker-env';
 import { distribution, monoMs } from './lib/common';
 
 const MODULES = 50;
@@ -16,7 +18,10 @@ const PER_ROUND = 200;
 const dir = makeTempDir('vigil-bench-status-');
 const names = Array.from({ length: MODULES }, (_, i) => `svc-${i}`);
 const configPath = dir.join('vigil.config.yaml');
-writeFileSync(configPath, `statusPages:\n  - slug: bench\n    title: Bench\n    modules: [${names.map((n) => `{ module: ${n}, label: "Service ${n}" }`).join(', ')}]\n`);
+writeFileSync(
+  configPath,
+  `statusPages:\n  - slug: bench\n    title: Bench\n    modules: [${names.map((n) => `{ module: ${n}, label: "Service ${n}" }`).join(', ')}]\n`,
+);
 const t = await startTestWorker({ vars: { VIGIL_CONFIG: configPath } });
 const prisma = t.worker.database.prisma;
 const now = Date.now();
@@ -35,7 +40,13 @@ await prisma.moduleDailyStat.createMany({
 });
 await prisma.moduleStateChange.createMany({
   data: names.flatMap((module) =>
-    Array.from({ length: 48 }, (_, k) => ({ module, at: new Date(now - k * 1_800_000 - 1000), from: k % 2 ? 'up' : 'down', to: k % 2 ? 'down' : 'up', reason: 'bench' })),
+    Array.from({ length: 48 }, (_, k) => ({
+      module,
+      at: new Date(now - k * 1_800_000 - 1000),
+      from: k % 2 ? 'up' : 'down',
+      to: k % 2 ? 'down' : 'up',
+      reason: 'bench',
+    })),
   ),
 });
 

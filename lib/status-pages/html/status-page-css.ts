@@ -24,6 +24,7 @@ ul.modules{list-style:none;margin:0;padding:0}
 .row{display:flex;justify-content:space-between;align-items:baseline;gap:8px;flex-wrap:wrap}
 .state{font-weight:600}.state.operational{color:var(--ok)}.state.degraded,.state.maintenance{color:var(--warn)}.state.outage{color:var(--bad)}.state.unknown{color:var(--muted)}
 dl.uptime{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:8px;margin:10px 0}
+@media (max-width:420px){dl.uptime{grid-template-columns:repeat(2,minmax(0,1fr))}}
 dl.uptime div{min-width:0}dl.uptime dt{font-size:.8rem;color:var(--muted)}dl.uptime dd{margin:0;font-variant-numeric:tabular-nums;font-weight:600;white-space:nowrap}
 svg.chart{display:block;width:100%;height:64px;fill:var(--bar)}
 ol.updates{list-style:none;margin:8px 0 0;padding:0}
