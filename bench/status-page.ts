@@ -52,11 +52,17 @@ await prisma.moduleStateChange.createMany({
 
 const token = internalToken(TEST_SECRET);
 const base = `http://127.0.0.1:${t.port}`;
-async function timed(path: string, auth: boolean): Promise<number> {
+async function timed(path: string, auth: boolean, retried = false): Promise<number> {
   const started = monoMs();
-  const response = await fetch(base + path, { headers: auth ? { authorization: `Bearer ${token}` } : {} });
-  await response.arrayBuffer();
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  try {
+    const response = await fetch(base + path, { headers: auth ? { authorization: `Bearer ${token}` } : {} });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  } catch (error) {
+    // A kept-alive connection the server closed as it was reused: the request never reached it.
+    if (!retried && (error as { cause?: { code?: string } }).cause?.code === 'ECONNRESET') return timed(path, auth, true);
+    throw error;
+  }
   return monoMs() - started;
 }
 
