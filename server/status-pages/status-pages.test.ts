@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NextRequest } from 'next/server';
 import type { PublicStatusPage } from '@/lib/status-pages/status-view';
 import { GET as statusPageRoute } from '@/app/status/[slug]/route';
+import { statusSlugForHost } from '@/app/_lib/status-domains';
+import { proxy } from '@/proxy';
 import { internalToken } from '../auth/keys';
 import { api, makeTempDir, startTestWorker, TEST_SECRET, waitFor, type TempDir, type TestWorker } from '../test-support';
 import { startStubHttpServer, type StubHttpServer } from '../test-support/stub-http-server';
@@ -95,6 +97,19 @@ describe('a status page from the config file', () => {
   it('names the custom domain', async () => {
     const res = await api<{ domains: Record<string, string> }>(t.port, '/internal/v1/status-domains', { token: internal() });
     expect(res.body.domains).toEqual({ 'status.example.com': 'public' });
+  });
+
+  it('rewrites the root of a custom domain to its page, and leaves other hosts and paths alone', async () => {
+    // The first lookup starts the map's load without waiting for it.
+    await waitFor(() => statusSlugForHost('status.example.com'), { what: 'the domain map' });
+    expect(statusSlugForHost('STATUS.example.com')).toBe('public');
+    expect(statusSlugForHost('localhost')).toBeUndefined();
+    const rewritten = proxy(new NextRequest('http://status.example.com/', { headers: { host: 'status.example.com' } }));
+    expect(rewritten.headers.get('x-middleware-rewrite')).toBe('http://status.example.com/status/public');
+    const consoleRoot = proxy(new NextRequest('http://localhost/', { headers: { host: 'localhost' } }));
+    expect(consoleRoot.headers.get('x-middleware-rewrite')).toBeNull();
+    const other = proxy(new NextRequest('http://status.example.com/login', { headers: { host: 'status.example.com' } }));
+    expect(other.headers.get('x-middleware-rewrite')).toBeNull();
   });
 
   it('serves HTML with caching headers, a validator and no cookie', async () => {
