@@ -22,8 +22,8 @@ import {
   settleRestoreRequestSchema,
 } from '@/lib/recovery/recovery-api';
 import { createShareLinkSchema } from '@/lib/share/share-view';
-import { createStatusPostSchema, statusPageSchema, statusPostUpdateSchema } from '@/lib/status-pages/status-page-schema';
 import type { Auth, OperationSpec } from './operation-spec';
+import { STATUS_PAGE_OPERATIONS } from './status-page-operations';
 
 /**
  * The operator API of the web app, described by hand: its routes declare who may call them as
@@ -251,35 +251,7 @@ export const WEB_OPERATIONS: OperationSpec[] = [
     body: ['CreateShareLinkRequest', createShareLinkSchema],
   }),
   web({ method: 'delete', path: '/api/share-links/{id}', tag: 'Share links', summary: 'Revoke a share link', role: 'operator' }),
-  web({ method: 'get', path: '/api/status-pages', tag: 'Status pages', summary: 'Status pages from the config file and the console', role: 'operator' }),
-  web({
-    method: 'post',
-    path: '/api/status-pages',
-    tag: 'Status pages',
-    summary: 'Create or replace a console status page',
-    role: 'admin',
-    body: ['StatusPageRequest', statusPageSchema],
-  }),
-  web({ method: 'delete', path: '/api/status-pages/{slug}', tag: 'Status pages', summary: 'Remove a console status page', role: 'admin' }),
-  web({ method: 'get', path: '/api/status-pages/{slug}/posts', tag: 'Status pages', summary: 'Incident and maintenance posts of a page', role: 'operator' }),
-  web({
-    method: 'post',
-    path: '/api/status-pages/{slug}/posts',
-    tag: 'Status pages',
-    summary: 'Post an incident or schedule a maintenance',
-    role: 'operator',
-    body: ['StatusPostRequest', createStatusPostSchema],
-    success: { status: '201', description: 'The post created' },
-  }),
-  web({ method: 'delete', path: '/api/status-pages/{slug}/posts/{id}', tag: 'Status pages', summary: 'Remove a post', role: 'operator' }),
-  web({
-    method: 'post',
-    path: '/api/status-pages/{slug}/posts/{id}/updates',
-    tag: 'Status pages',
-    summary: 'Add an update to a post',
-    role: 'operator',
-    body: ['StatusPostUpdateRequest', statusPostUpdateSchema],
-  }),
+  ...STATUS_PAGE_OPERATIONS,
   web({ method: 'get', path: '/api/tokens', tag: 'API tokens', summary: 'API tokens (prefix, role, scopes, last used; never the secret)', role: 'admin' }),
   web({
     method: 'post',
