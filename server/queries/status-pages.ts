@@ -13,8 +13,10 @@ export async function saveStatusPage(db: Db, input: { slug: string; definition: 
   });
 }
 
+/** The page and its posts (their updates follow by cascade): a later page with the slug starts clean. */
 export async function deleteStatusPage(db: Db, slug: string): Promise<boolean> {
-  return (await db.statusPage.deleteMany({ where: { slug } })).count > 0;
+  const [deleted] = await db.$transaction([db.statusPage.deleteMany({ where: { slug } }), db.statusPost.deleteMany({ where: { page: slug } })]);
+  return deleted.count > 0;
 }
 
 export interface StatusPostInsert {

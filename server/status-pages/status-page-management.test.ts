@@ -95,6 +95,7 @@ describe('console status pages', () => {
     expect((await call('/status-pages/console-page/remove', { actor: 'user:ada' })).status).toBe(200);
     expect((await call('/status-pages/console-page/remove', { actor: 'user:ada' })).status).toBe(404);
     expect((await call('/status-pages/console-page/public')).status).toBe(404);
+    expect(await t.worker.database.prisma.statusPost.count({ where: { page: 'console-page' } })).toBe(0);
     const types = await auditTypes();
     expect(types).toEqual(
       expect.arrayContaining([
