@@ -3,12 +3,14 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '@/lib/request-id';
 import { REQUESTED_PAGE_HEADER } from '@/lib/auth/return-path';
 import { contentSecurityPolicy, hostnameOf, newNonce, NONCE_HEADER, workerConnectSources } from '@/lib/security/content-security-policy';
 import { webEnv } from '@/app/_lib/web-env';
+import { statusSlugForHost } from '@/app/_lib/status-domains';
 
 const CSP_HEADER = 'content-security-policy';
 
 /** The policy of a page, with a nonce of its own; API answers are JSON and never rendered. */
 function pagePolicy(request: NextRequest): { nonce: string; policy: string } | null {
-  if (request.nextUrl.pathname.startsWith('/api/')) return null;
+  // API answers are JSON; status pages carry their own, stricter policy (no script at all).
+  if (request.nextUrl.pathname.startsWith('/api/') || request.nextUrl.pathname.startsWith('/status/')) return null;
   const env = webEnv();
   const nonce = newNonce();
   // The Host header, as the browser sent it: behind a custom server nextUrl names the listening address.
@@ -31,6 +33,11 @@ function pagePolicy(request: NextRequest): { nonce: string; policy: string } | n
  * copy of the header and stamps it on the scripts it renders.
  */
 export function proxy(request: NextRequest): NextResponse {
+  // A custom domain of a status page shows that page at its root.
+  if (request.nextUrl.pathname === '/') {
+    const slug = statusSlugForHost(hostnameOf(request.headers.get('host')));
+    if (slug) return NextResponse.rewrite(new URL(`/status/${slug}`, request.url));
+  }
   const requestId = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
   const headers = new Headers(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);

@@ -23,6 +23,7 @@ import { createLogger, type Logger } from './log';
 import { createWorkerMetrics } from './metrics';
 import { startNotify } from './notify/start-notify';
 import { startRecovery } from './recovery/start-recovery';
+import { startStatusPages } from './status-pages/start-status-pages';
 import type { StartWorkerOptions, Worker } from './worker-types';
 
 export type { StartWorkerOptions, Worker } from './worker-types';
@@ -101,6 +102,7 @@ async function startServices({
     }),
   );
   lifecycle.add(startDrills({ env, audit, log, config, duties, router }));
+  await startStatusPages({ database, config, audit, log, healing, router });
   const { live: liveServer } = lifecycle.add(startLive({ httpServer, env, log, database, monitor, cluster: ha.cluster, outlet: live }));
   startHttp({ router, database, config, audit, integrity, monitor, defense, healing, recovery, cluster: ha.cluster, leaderHealth: ha.leaderHealth, metrics });
 

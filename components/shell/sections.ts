@@ -1,4 +1,4 @@
-import { canAdminister, type Principal } from '@/lib/auth/roles';
+import { canAdminister, canOperate, type Principal } from '@/lib/auth/roles';
 
 export interface ConsoleSection {
   href: string;
@@ -18,6 +18,7 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
   { href: '/risk', label: 'Risk', primary: false },
   { href: '/drills', label: 'Drills', primary: false },
   { href: '/audit', label: 'Audit', primary: false },
+  { href: '/status-pages', label: 'Status pages', primary: false, visible: canOperate },
   { href: '/admin', label: 'Admin', primary: false, visible: canAdminister },
   { href: '/api-docs', label: 'API', primary: false },
 ];

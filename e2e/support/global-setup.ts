@@ -36,6 +36,8 @@ async function moduleConfig(dataDir: string): Promise<string> {
     `    readyUrl: http://127.0.0.1:${port}/health`,
     '    intervalSeconds: 1',
     `  - { name: ${E2E_MODULES.tcp}, kind: tcp, host: 127.0.0.1, port: ${port}, intervalSeconds: 2, dependsOn: [${E2E_MODULES.process}] }`,
+    // A public status page that publishes both modules under labels only.
+    `statusPages: [{ slug: e2e, title: "E2E services", modules: [{ module: ${E2E_MODULES.process}, label: "Web service" }, { module: ${E2E_MODULES.tcp}, label: "Port check" }] }]`,
     '',
   ].join('\n');
 }

@@ -11,6 +11,7 @@ import { moduleSchema, type ModuleDefinition } from '../healing/module-schema';
 import { drillsConfigSchema, type DrillsConfig } from '../drills/drill-schema';
 import { escalationPolicySchema, type EscalationPolicy } from '../healing/escalation';
 import { notificationsConfigSchema, type NotificationsConfig } from './notifications-config';
+import { statusPageSchema, type StatusPageDefinition } from '../status-pages/status-page-schema';
 import { forecastConfigSchema, type ForecastConfig } from '../forecast/forecast-config';
 
 export { argvSchema };
@@ -103,6 +104,8 @@ export const configSections = {
  */
 export const configLists = {
   modules: moduleSchema,
+  /** Public status pages; the console can add more (a slug here is the file's, never the console's). */
+  statusPages: statusPageSchema,
 } as const;
 
 export interface VigilConfig {
@@ -120,6 +123,7 @@ export interface VigilConfig {
   /** Scheduled chaos drills (off unless everyHours is set). */
   drills: DrillsConfig;
   forecast: ForecastConfig;
+  statusPages: StatusPageDefinition[];
 }
 
 export const defaultConfig = (): VigilConfig => ({
@@ -134,4 +138,5 @@ export const defaultConfig = (): VigilConfig => ({
   notifications: notificationsConfigSchema.parse({}),
   drills: drillsConfigSchema.parse({}),
   forecast: forecastConfigSchema.parse({}),
+  statusPages: [],
 });

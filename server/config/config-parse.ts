@@ -83,6 +83,8 @@ export function parseConfigText(
         })),
       );
   }
+  // Modules are known by name, status pages by slug.
+  const identityOf = (item: unknown) => String((item as { name?: string; slug?: string }).name ?? (item as { slug?: string }).slug);
   for (const [section, schema] of Object.entries(configLists) as [string, z.ZodType][]) {
     const items = document[section];
     if (items === undefined || items === null) continue;
@@ -93,7 +95,8 @@ export function parseConfigText(
     const valid: unknown[] = [];
     const names = new Set<string>();
     items.forEach((item, index) => {
-      const label = isRecord(item) && typeof item.name === 'string' ? `${section}.${item.name}` : `${section}.${index}`;
+      const key = isRecord(item) ? (item.name ?? item.slug) : undefined;
+      const label = typeof key === 'string' ? `${section}.${key}` : `${section}.${index}`;
       const result = schema.safeParse(item);
       if (!result.success)
         problems.push(
@@ -103,10 +106,10 @@ export function parseConfigText(
             message: issue.message,
           })),
         );
-      else if (names.has((result.data as { name: string }).name))
+      else if (names.has(identityOf(result.data)))
         problems.push({ field: label, ...lineAt([section, index]), message: 'a second entry with this name; the first one is kept' });
       else {
-        names.add((result.data as { name: string }).name);
+        names.add(identityOf(result.data));
         valid.push(result.data);
       }
     });

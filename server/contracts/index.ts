@@ -6,9 +6,20 @@ import { machineContracts } from './machine-contracts';
 import { operationsContracts } from './operations-contracts';
 import { offsiteContracts } from './offsite-contracts';
 import { recoveryContracts } from './recovery-contracts';
+import { statusPageContracts } from './status-page-contracts';
 import type { RouteContract } from './route-contract';
 
-export { defenseContracts, forecastContracts, healingContracts, healthContracts, machineContracts, offsiteContracts, operationsContracts, recoveryContracts };
+export {
+  defenseContracts,
+  forecastContracts,
+  healingContracts,
+  healthContracts,
+  machineContracts,
+  offsiteContracts,
+  operationsContracts,
+  recoveryContracts,
+  statusPageContracts,
+};
 export { defineRoute, type HttpMethod, type PathParams, type RouteContract } from './route-contract';
 
 /**
@@ -25,6 +36,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   offsite: offsiteContracts,
   forecast: forecastContracts,
   operations: operationsContracts,
+  statusPages: statusPageContracts,
 };
 
 export const WORKER_CONTRACTS: readonly RouteContract[] = Object.values(GROUPS).flatMap((group) => Object.values(group));

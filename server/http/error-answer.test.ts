@@ -12,6 +12,7 @@ import { BlocklistNotFoundError } from '../defense/ip-lists';
 import { DrillBusyError } from '../drills/drill-service';
 import { GOVERNOR_ERROR_STATUS, GovernorError } from '../forecast/governor';
 import { HealingError } from '../healing';
+import { StatusPageError } from '../status-pages';
 import { RECOVERY_ERROR_STATUS, RecoveryError } from '../recovery/recovery-error';
 import { InvalidShareLinkError } from '../share/share-links';
 import { capturingLogger } from '../test-support';
@@ -40,6 +41,8 @@ const EVERY_ERROR: Array<readonly [name: string, error: unknown, status: number]
     (code) => ['HealingError', new HealingError(code, 'm'), { not_found: 404, conflict: 409, forbidden: 403, bad_input: 422 }[code]] as const,
   ),
   ['BlocklistNotFoundError', new BlocklistNotFoundError('not_found', 'm'), 404],
+  ['StatusPageError', new StatusPageError('not_found', 'm'), 404],
+  ['StatusPageError', new StatusPageError('conflict', 'm'), 409],
   ['DrillBusyError', new DrillBusyError(), 409],
   ['InvalidShareLinkError', new InvalidShareLinkError(), 401],
   ['HttpError', new HttpError(418, 'teapot', 'short and stout'), 418],

@@ -24,6 +24,7 @@ import {
 import { createShareLinkSchema } from '@/lib/share/share-view';
 import type { Auth, OperationSpec } from './operation-spec';
 import { OFFSITE_WEB_OPERATIONS } from './web-offsite-operations';
+import { STATUS_PAGE_OPERATIONS } from './status-page-operations';
 
 /**
  * The operator API of the web app, described by hand: its routes declare who may call them as
@@ -252,6 +253,7 @@ export const WEB_OPERATIONS: OperationSpec[] = [
     body: ['CreateShareLinkRequest', createShareLinkSchema],
   }),
   web({ method: 'delete', path: '/api/share-links/{id}', tag: 'Share links', summary: 'Revoke a share link', role: 'operator' }),
+  ...STATUS_PAGE_OPERATIONS,
   web({ method: 'get', path: '/api/tokens', tag: 'API tokens', summary: 'API tokens (prefix, role, scopes, last used; never the secret)', role: 'admin' }),
   web({
     method: 'post',
