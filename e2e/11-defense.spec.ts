@@ -61,8 +61,10 @@ test('an administrator engages LOCKDOWN with a typed confirmation; operators bec
   const { context, page: operator } = await signInAsNewUser(browser, page, { username: 'olga-operator', password: 'operator passphrase 12', role: 'operator' });
   await page.goto('/defense');
 
-  await page.getByTestId('lockdown-open').click();
-  const dialog = page.getByTestId('lockdown-dialog');
+  // The lockdown banner carries the same controls once it shows: this test drives the panel's.
+  const modePanel = page.getByTestId('panel-defense-mode');
+  await modePanel.getByTestId('lockdown-open').click();
+  const dialog = modePanel.getByTestId('lockdown-dialog');
   await dialog.getByTestId('lockdown-reason').fill('credential stuffing, e2e');
   await dialog.getByTestId('lockdown-confirm').fill('lockdown');
   await expect(dialog.getByTestId('lockdown-submit')).toBeDisabled();
@@ -86,8 +88,8 @@ test('an administrator engages LOCKDOWN with a typed confirmation; operators bec
   await expect(panel.getByTestId('form-error')).toContainText('only administrators can make changes');
   expect(await guardStatus(operator.request, '203.0.113.61')).toBe(403);
 
-  await page.getByTestId('lift-open').click();
-  const lift = page.getByTestId('lift-dialog');
+  await modePanel.getByTestId('lift-open').click();
+  const lift = modePanel.getByTestId('lift-dialog');
   await lift.getByTestId('lift-reason').fill('attack blocked upstream');
   await lift.getByTestId('lift-submit').click();
   await expect(page.getByTestId('defense-mode')).toHaveText('NORMAL');
