@@ -9,6 +9,7 @@ import { argvSchema } from './argv';
 import { moduleSchema, type ModuleDefinition } from '../healing/module-schema';
 import { drillsConfigSchema, type DrillsConfig } from '../drills/drill-schema';
 import { escalationPolicySchema, type EscalationPolicy } from '../healing/escalation';
+import { alertsConfigSchema, type AlertsConfig } from '../alerts/alert-rules';
 import { notificationsConfigSchema, type NotificationsConfig } from './notifications-config';
 import { forecastConfigSchema, type ForecastConfig } from '../forecast/forecast-config';
 
@@ -88,6 +89,7 @@ export const configSections = {
   allowlist: allowlistSchema,
   escalation: escalationPolicySchema,
   notifications: notificationsConfigSchema,
+  alerts: alertsConfigSchema,
   drills: drillsConfigSchema,
   forecast: forecastConfigSchema,
 } as const;
@@ -112,6 +114,8 @@ export interface VigilConfig {
   allowlist: string[];
   escalation: EscalationPolicy;
   notifications: NotificationsConfig;
+  /** Alert rules over audit events; the shipped ones apply unless `defaults: false`. */
+  alerts: AlertsConfig;
   /** Scheduled chaos drills (off unless everyHours is set). */
   drills: DrillsConfig;
   forecast: ForecastConfig;
@@ -127,6 +131,7 @@ export const defaultConfig = (): VigilConfig => ({
   allowlist: [],
   escalation: escalationPolicySchema.parse({}),
   notifications: notificationsConfigSchema.parse({}),
+  alerts: alertsConfigSchema.parse({}),
   drills: drillsConfigSchema.parse({}),
   forecast: forecastConfigSchema.parse({}),
 });
