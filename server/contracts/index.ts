@@ -1,3 +1,4 @@
+import { alertsContracts } from './alerts-contracts';
 import { defenseContracts } from './defense-contracts';
 import { forecastContracts } from './forecast-contracts';
 import { healingContracts } from './healing-contracts';
@@ -7,7 +8,7 @@ import { operationsContracts } from './operations-contracts';
 import { recoveryContracts } from './recovery-contracts';
 import type { RouteContract } from './route-contract';
 
-export { defenseContracts, forecastContracts, healingContracts, healthContracts, machineContracts, operationsContracts, recoveryContracts };
+export { alertsContracts, defenseContracts, forecastContracts, healingContracts, healthContracts, machineContracts, operationsContracts, recoveryContracts };
 export { defineRoute, type HttpMethod, type PathParams, type RouteContract } from './route-contract';
 
 /**
@@ -23,6 +24,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   recovery: recoveryContracts,
   forecast: forecastContracts,
   operations: operationsContracts,
+  alerts: alertsContracts,
 };
 
 export const WORKER_CONTRACTS: readonly RouteContract[] = Object.values(GROUPS).flatMap((group) => Object.values(group));
