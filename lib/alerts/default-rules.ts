@@ -7,9 +7,13 @@ export const GOLDEN_SNAPSHOT_STALE = 'snapshot.golden_stale';
 /** Emitted at start when the previous run ended without its `worker.stopped`. */
 export const WORKER_RESTARTED_UNEXPECTEDLY = 'worker.restarted_unexpectedly';
 
+// Half a second gathers the burst one incident writes (a tampered file, then the LOCKDOWN it causes)
+// and still pages within a second or so; Alertmanager's 30 s default suits metrics, not a break-in.
+const PAGE_FAST = { groupWaitSeconds: 0.5 } as const;
+
 const SHIPPED: AlertRuleInput[] = [
-  { name: 'lockdown engaged', events: ['defense.lockdown'], groupBy: ['type'] },
-  { name: 'critical threat', events: ['defense.threat'], minSeverity: 'critical', groupBy: ['type'] },
+  { name: 'lockdown engaged', events: ['defense.lockdown'], groupBy: ['type'], ...PAGE_FAST },
+  { name: 'critical threat', events: ['defense.threat'], minSeverity: 'critical', groupBy: ['type'], ...PAGE_FAST },
   {
     name: 'critical file changed',
     events: ['integrity.file_*', 'integrity.findings_summarized'],
@@ -17,10 +21,10 @@ const SHIPPED: AlertRuleInput[] = [
     labels: { critical: 'true' },
     groupBy: ['type'],
   },
-  { name: 'snapshot verification failed', events: ['snapshot.corrupt', 'snapshot.verify_failed'], groupBy: ['type', 'resource'] },
-  { name: 'audit chain broken', events: [AUDIT_CHAIN_BROKEN], groupBy: ['type'] },
-  { name: 'golden snapshot too old', events: [GOLDEN_SNAPSHOT_STALE], groupBy: ['type'], repeatIntervalSeconds: 24 * 3600 },
-  { name: 'worker restarted unexpectedly', events: [WORKER_RESTARTED_UNEXPECTEDLY], groupBy: ['type', 'host'] },
+  { name: 'snapshot verification failed', events: ['snapshot.corrupt', 'snapshot.verify_failed'], groupBy: ['type', 'resource'], ...PAGE_FAST },
+  { name: 'audit chain broken', events: [AUDIT_CHAIN_BROKEN], groupBy: ['type'], ...PAGE_FAST },
+  { name: 'golden snapshot too old', events: [GOLDEN_SNAPSHOT_STALE], groupBy: ['type'], repeatIntervalSeconds: 24 * 3600, ...PAGE_FAST },
+  { name: 'worker restarted unexpectedly', events: [WORKER_RESTARTED_UNEXPECTEDLY], groupBy: ['type', 'host'], ...PAGE_FAST },
 ];
 
 /** The shipped rules: every one routes to every configured channel until the operator says otherwise. */
