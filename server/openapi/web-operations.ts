@@ -1,3 +1,5 @@
+import { acknowledgeInputSchema, silenceInputSchema } from '@/lib/alerts/alert-rules';
+import { removeRuleRequestSchema, saveRuleRequestSchema } from '@/lib/alerts/alerts-api';
 import { bouncerListSchema } from '@/lib/defense/bouncers';
 import { blocklistRefreshRequestSchema, blocklistsResponseSchema, blocklistStatusSchema } from '@/lib/defense/blocklist-api';
 import { z } from 'zod';
@@ -38,6 +40,40 @@ const recentQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1
 const web = (spec: Omit<OperationSpec, 'server' | 'auth'> & { auth?: Auth }): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });
 
 export const WEB_OPERATIONS: OperationSpec[] = [
+  web({ method: 'get', path: '/api/alerts', tag: 'Alerts', summary: 'Open and recent alerts, silences and the rules in force', role: 'viewer' }),
+  web({
+    method: 'post',
+    path: '/api/alerts/{id}/acknowledge',
+    tag: 'Alerts',
+    summary: 'Acknowledge an alert',
+    role: 'operator',
+    body: ['AcknowledgeAlert', acknowledgeInputSchema],
+  }),
+  web({
+    method: 'post',
+    path: '/api/alerts/silences',
+    tag: 'Alerts',
+    summary: 'Silence matching alerts until it expires',
+    role: 'operator',
+    body: ['SilenceInput', silenceInputSchema],
+  }),
+  web({ method: 'post', path: '/api/alerts/silences/{id}/expire', tag: 'Alerts', summary: 'End a silence now', role: 'operator' }),
+  web({
+    method: 'put',
+    path: '/api/alerts/rules',
+    tag: 'Alerts',
+    summary: 'Create or replace an alert rule',
+    role: 'admin',
+    body: ['AlertRule', saveRuleRequestSchema],
+  }),
+  web({
+    method: 'post',
+    path: '/api/alerts/rules/remove',
+    tag: 'Alerts',
+    summary: "Remove the console's alert rule of that name",
+    role: 'admin',
+    body: ['RemoveAlertRule', removeRuleRequestSchema],
+  }),
   web({
     method: 'get',
     path: '/api/audit',
