@@ -1,5 +1,3 @@
-import { acknowledgeInputSchema, silenceInputSchema } from '@/lib/alerts/alert-rules';
-import { removeRuleRequestSchema, saveRuleRequestSchema } from '@/lib/alerts/alerts-api';
 import { bouncerListSchema } from '@/lib/defense/bouncers';
 import { blocklistRefreshRequestSchema, blocklistsResponseSchema, blocklistStatusSchema } from '@/lib/defense/blocklist-api';
 import { z } from 'zod';
@@ -25,6 +23,7 @@ import {
 } from '@/lib/recovery/recovery-api';
 import { createShareLinkSchema } from '@/lib/share/share-view';
 import type { Auth, OperationSpec } from './operation-spec';
+import { ALERT_WEB_OPERATIONS } from './web-operations-alerts';
 
 /**
  * The operator API of the web app, described by hand: its routes declare who may call them as
@@ -40,40 +39,7 @@ const recentQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1
 const web = (spec: Omit<OperationSpec, 'server' | 'auth'> & { auth?: Auth }): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });
 
 export const WEB_OPERATIONS: OperationSpec[] = [
-  web({ method: 'get', path: '/api/alerts', tag: 'Alerts', summary: 'Open and recent alerts, silences and the rules in force', role: 'viewer' }),
-  web({
-    method: 'post',
-    path: '/api/alerts/{id}/acknowledge',
-    tag: 'Alerts',
-    summary: 'Acknowledge an alert',
-    role: 'operator',
-    body: ['AcknowledgeAlert', acknowledgeInputSchema],
-  }),
-  web({
-    method: 'post',
-    path: '/api/alerts/silences',
-    tag: 'Alerts',
-    summary: 'Silence matching alerts until it expires',
-    role: 'operator',
-    body: ['SilenceInput', silenceInputSchema],
-  }),
-  web({ method: 'post', path: '/api/alerts/silences/{id}/expire', tag: 'Alerts', summary: 'End a silence now', role: 'operator' }),
-  web({
-    method: 'put',
-    path: '/api/alerts/rules',
-    tag: 'Alerts',
-    summary: 'Create or replace an alert rule',
-    role: 'admin',
-    body: ['AlertRule', saveRuleRequestSchema],
-  }),
-  web({
-    method: 'post',
-    path: '/api/alerts/rules/remove',
-    tag: 'Alerts',
-    summary: "Remove the console's alert rule of that name",
-    role: 'admin',
-    body: ['RemoveAlertRule', removeRuleRequestSchema],
-  }),
+  ...ALERT_WEB_OPERATIONS,
   web({
     method: 'get',
     path: '/api/audit',
