@@ -38,15 +38,31 @@ test('a tampered critical file → LOCKDOWN → one grouped message on the webho
   writeFileSync(path.join(watched, 'sshd_config'), 'PermitRootLogin no\n');
   try {
     // One webhook channel and no alert rules of our own: the shipped rules must reach it.
+    const reloadedAfter = Date.now() - 1000;
     writeFileSync(
       configFile,
       `${original}\nnotifications:\n  channels:\n    - { name: e2e-hook, kind: webhook, url: "${receiver.url}" }\nintegrity:\n  paths:\n    - { path: ${JSON.stringify(watched)}, critical: true }\n  debounceMs: 50\n`,
     );
     await signIn(page, ADMIN.username, ADMIN.password);
-    // The reloaded config is in force once the watched file has a baseline.
+    // The reloaded config is in force once the new root was scanned (a new root is trusted as it is) and is watched.
+    const integrity = async () =>
+      (await (await page.request.get('/api/integrity')).json()) as {
+        roots: Array<{ path: string; critical: boolean }>;
+        scanning: boolean;
+        lastScan: { at: string } | null;
+      };
     await expect
-      .poll(async () => ((await (await page.request.get('/api/integrity')).json()) as { filesWatched: number }).filesWatched, { timeout: 30_000 })
-      .toBeGreaterThan(0);
+      .poll(
+        async () => {
+          const status = await integrity();
+          return (
+            status.roots.some((root) => root.path === watched && root.critical) && !status.scanning && Date.parse(status.lastScan?.at ?? '0') >= reloadedAfter
+          );
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    expect(receiver.received).toHaveLength(0);
 
     const tamperedAt = Date.now();
     writeFileSync(path.join(watched, 'sshd_config'), 'PermitRootLogin yes\n');
