@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -33,8 +34,8 @@ test('a tampered critical file → LOCKDOWN → one grouped message on the webho
   const { dataDir } = consoleState();
   const configFile = path.join(dataDir, 'vigil.config.yaml');
   const original = readFileSync(configFile, 'utf8');
-  const watched = path.join(dataDir, 'alerts-critical');
-  mkdirSync(watched, { recursive: true });
+  // Outside the data directory, which file integrity never watches (the database changes there all the time).
+  const watched = mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-critical-'));
   writeFileSync(path.join(watched, 'sshd_config'), 'PermitRootLogin no\n');
   try {
     await signIn(page, ADMIN.username, ADMIN.password);
@@ -81,5 +82,6 @@ test('a tampered critical file → LOCKDOWN → one grouped message on the webho
     writeFileSync(configFile, original);
     await page.request.post('/api/defense/lockdown/lift', { data: { reason: 'alerts e2e done' }, headers: await csrfHeaders(page) }).catch(() => undefined);
     receiver.server.close();
+    rmSync(watched, { recursive: true, force: true });
   }
 });
