@@ -72,9 +72,9 @@ test('a tampered critical file → LOCKDOWN → one grouped message on the webho
     if (SCREENSHOT_DIR) await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alerts-firing.png'), fullPage: true });
     await lockdown.getByTestId('alert-acknowledge').click();
     await expect(lockdown).toHaveAttribute('data-state', 'acknowledged');
-    await expect(lockdown).toContainText(`acknowledged by ${ADMIN.username}`);
+    await expect(lockdown).toContainText(`acknowledged by user:${ADMIN.username}`);
     const audit = (await (await page.request.get('/api/audit?type=alert.acknowledged')).json()) as { events: Array<{ actor: string }> };
-    expect(audit.events.map((event) => event.actor)).toContain(ADMIN.username);
+    expect(audit.events.map((event) => event.actor)).toContain(`user:${ADMIN.username}`);
     await page.setViewportSize({ width: 390, height: 844 });
     if (SCREENSHOT_DIR) await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alerts-phone.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
