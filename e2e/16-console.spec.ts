@@ -14,7 +14,9 @@ const SECTIONS = [
   { path: '/recovery', ready: 'section-recovery' },
   { path: '/risk', ready: 'section-risk' },
   { path: '/drills', ready: 'section-drills' },
+  { path: '/alerts', ready: 'alerts-console' },
   { path: '/audit', ready: 'panel-audit-filters' },
+  { path: '/status-pages', ready: 'panel-status-pages' },
   { path: '/admin', ready: 'panel-users' },
   { path: '/api-docs', ready: 'api-operation' },
 ] as const;

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { startAlerts } from './alerts/start-alerts';
 import { startAudit } from './audit/start-audit';
 import { startAuth } from './auth/start-auth';
 import { ConfigWatcher } from './config/config-file';
@@ -70,11 +71,12 @@ async function startServices({
   lifecycle.add({ close: () => closeHttpServer(httpServer) });
   const ha = lifecycle.add(startHa({ env, db, port, log, duties, onLeadershipLost }));
   clusterRef.current = ha.cluster;
-  const { audit, integrity, recordStop } = lifecycle.add(await startAudit({ env, database, log, live, isLeader: ha.isLeader, duties }));
+  const { audit, integrity, recordStop, onCommitted } = lifecycle.add(await startAudit({ env, database, log, live, isLeader: ha.isLeader, duties }));
   lifecycle.add(startAuth({ env, db, router }));
   lifecycle.add(startConfig({ config, log, audit, live, isLeader: ha.isLeader }));
   // Before healing, which notifies.
   const { notifier } = lifecycle.add(startNotify({ config, audit, log }));
+  const { alerts } = lifecycle.add(await startAlerts({ database, audit, onCommitted, config, log, duties, router }));
   const health = lifecycle.add(startHealth({ env, sampler, database, audit, log, startedAt, live, duties }));
   const { monitor, hostPressure } = health;
   const { healing } = lifecycle.add(startHealing({ env, db, audit, log, config, hostPressure, notifier, metrics, live, duties, router }));
@@ -128,6 +130,7 @@ async function startServices({
     defense,
     healing,
     notifier,
+    alerts,
     forecaster,
     ha,
     watchers,

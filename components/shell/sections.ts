@@ -17,6 +17,7 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
   { href: '/recovery', label: 'Recovery', primary: true },
   { href: '/risk', label: 'Risk', primary: false },
   { href: '/drills', label: 'Drills', primary: false },
+  { href: '/alerts', label: 'Alerts', primary: false },
   { href: '/audit', label: 'Audit', primary: false },
   { href: '/status-pages', label: 'Status pages', primary: false, visible: canOperate },
   { href: '/admin', label: 'Admin', primary: false, visible: canAdminister },

@@ -10,6 +10,7 @@ import { offsiteListSchema } from './offsite-config';
 import { moduleSchema, type ModuleDefinition } from '../healing/module-schema';
 import { drillsConfigSchema, type DrillsConfig } from '../drills/drill-schema';
 import { escalationPolicySchema, type EscalationPolicy } from '../healing/escalation';
+import { alertsConfigSchema, type AlertsConfig } from '../alerts/alert-rules';
 import { notificationsConfigSchema, type NotificationsConfig } from './notifications-config';
 import { statusPageSchema, type StatusPageDefinition } from '../status-pages/status-page-schema';
 import { forecastConfigSchema, type ForecastConfig } from '../forecast/forecast-config';
@@ -94,6 +95,7 @@ export const configSections = {
   allowlist: allowlistSchema,
   escalation: escalationPolicySchema,
   notifications: notificationsConfigSchema,
+  alerts: alertsConfigSchema,
   drills: drillsConfigSchema,
   forecast: forecastConfigSchema,
 } as const;
@@ -120,6 +122,8 @@ export interface VigilConfig {
   allowlist: string[];
   escalation: EscalationPolicy;
   notifications: NotificationsConfig;
+  /** Alert rules over audit events; the shipped ones apply unless `defaults: false`. */
+  alerts: AlertsConfig;
   /** Scheduled chaos drills (off unless everyHours is set). */
   drills: DrillsConfig;
   forecast: ForecastConfig;
@@ -136,6 +140,7 @@ export const defaultConfig = (): VigilConfig => ({
   allowlist: [],
   escalation: escalationPolicySchema.parse({}),
   notifications: notificationsConfigSchema.parse({}),
+  alerts: alertsConfigSchema.parse({}),
   drills: drillsConfigSchema.parse({}),
   forecast: forecastConfigSchema.parse({}),
   statusPages: [],

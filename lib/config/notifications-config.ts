@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { LABEL_NAME } from '../alerts/alert-labels';
 import { NOTIFICATION_KINDS } from '../healing/incident';
+import {
+  discordChannelSchema,
+  ntfyChannelSchema,
+  opsgenieChannelSchema,
+  pagerdutyChannelSchema,
+  pushoverChannelSchema,
+  teamsChannelSchema,
+  telegramChannelSchema,
+} from './alert-channels-config';
+import { messageTemplateSchema } from '../alerts/message-template';
 
 export const channelNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (up to 63), starting with a letter or digit');
 
@@ -28,6 +38,8 @@ export const webhookChannelSchema = z
     /** Signs each body: `X-Vigil-Signature: sha256=<HMAC-SHA256(secret, body) in hex>`. */
     secret: z.string().min(16, 'at least 16 characters').max(512).optional(),
     headers: z.record(z.string(), z.string()).default({}),
+    /** A body of your own for alert messages, e.g. `{"text": "{{summary}}"}`: placeholders only, see the README. */
+    bodyTemplate: messageTemplateSchema.optional(),
   })
   .strict();
 
@@ -100,6 +112,13 @@ export const notificationChannelSchema = z.discriminatedUnion('kind', [
   slackChannelSchema,
   emailChannelSchema,
   alertmanagerChannelSchema,
+  telegramChannelSchema.extend(common),
+  ntfyChannelSchema.extend(common),
+  teamsChannelSchema.extend(common),
+  discordChannelSchema.extend(common),
+  pushoverChannelSchema.extend(common),
+  pagerdutyChannelSchema.extend(common),
+  opsgenieChannelSchema.extend(common),
 ]);
 export type NotificationChannel = z.infer<typeof notificationChannelSchema>;
 export type WebhookChannel = z.infer<typeof webhookChannelSchema>;
@@ -115,7 +134,7 @@ export const notificationsConfigSchema = z
       .default([])
       .refine((channels) => new Set(channels.map((c) => c.name)).size === channels.length, 'channel names must be unique')
       .describe(
-        'each of kind `webhook`, `slack`, `email` or `alertmanager` (Alertmanager v2 API: `urls`, `auth.bearerTokenEnv` or `auth.username` + `auth.passwordEnv`, `labels`, `instance`, `expireAfterMinutes`); see the README',
+        'each of kind `webhook` (optional `bodyTemplate`), `slack`, `email`, `telegram`, `ntfy`, `teams`, `discord`, `pushover`, `pagerduty`, `opsgenie` (credentials as `{ env }` or `{ file }`) or `alertmanager` (Alertmanager v2 API: `urls`, `auth.bearerTokenEnv` or `auth.username` + `auth.passwordEnv`, `labels`, `instance`, `expireAfterMinutes`); see the README',
       ),
   })
   .strict();
@@ -131,8 +150,12 @@ export function channelSecrets(channel: NotificationChannel): string[] {
       return [channel.url, new URL(channel.url).pathname].filter((s) => s.length > 1);
     case 'email':
       return channel.auth ? [channel.auth.password] : [];
-    case 'alertmanager':
-      // Its credentials live in the environment; the worker adds their values when scrubbing.
+    case 'teams':
+    case 'discord':
+      // The URL of a Teams workflow or a Discord webhook carries its credential.
+      return [channel.url, new URL(channel.url).pathname, new URL(channel.url).search].filter((s) => s.length > 1);
+    default:
+      // Credentials live in the environment or files; the worker adds their values when scrubbing.
       return [];
   }
 }

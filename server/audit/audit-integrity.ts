@@ -3,6 +3,7 @@ import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { Database } from '../db/client';
 import type { AuditEnv } from '../env/audit-env';
 import type { Logger } from '../log';
+import { AUDIT_CHAIN_BROKEN } from '@/lib/alerts/default-rules';
 import { dbErrorMessage } from '../db/db-error';
 import type { AuditWriter } from './audit-writer';
 import { verifyAndRecord, type VerificationResult } from './audit-verifier';
@@ -25,6 +26,7 @@ export class AuditIntegrity {
   readonly checkpointer: Checkpointer;
   private verifying: Promise<VerificationResult> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private broken = false;
 
   constructor(private readonly options: AuditIntegrityOptions) {
     // Throws a CheckpointKeyError (naming VIGIL_AUDIT_KEY_PATH) on a key with loose permissions.
@@ -54,6 +56,7 @@ export class AuditIntegrity {
       .then((result) => {
         if (!result.ok)
           this.options.log.error({ firstBadSeq: result.firstBadSeq, problem: result.problem }, `audit chain verification failed: ${result.message}`);
+        void this.reportBreak(result);
         return result;
       })
       .catch((error: unknown) => {
@@ -80,6 +83,27 @@ export class AuditIntegrity {
     });
     if (outcome.pruned > 0) this.options.log.info({ pruned: outcome.pruned }, 'pruned audit events past the retention');
     return outcome;
+  }
+
+  /** Once per break (and again after it was repaired and broke anew), so alerting hears of it without a flood. */
+  private async reportBreak(result: VerificationResult): Promise<void> {
+    const wasBroken = this.broken;
+    this.broken = !result.ok;
+    if (result.ok || wasBroken) return;
+    await this.options
+      .audit()
+      .append({
+        type: AUDIT_CHAIN_BROKEN,
+        severity: 'critical',
+        actor: 'system',
+        action: 'audit chain verification failed',
+        module: 'audit',
+        resource: result.firstBadSeq === undefined ? null : `seq:${result.firstBadSeq}`,
+        reason: result.message.slice(0, 2000),
+        method: 'verify',
+        details: { firstBadSeq: result.firstBadSeq ?? null, problem: result.problem ?? null },
+      })
+      .catch((error: unknown) => this.options.log.error({ err: dbErrorMessage(error) }, 'could not audit a broken audit chain'));
   }
 
   async stop(): Promise<void> {

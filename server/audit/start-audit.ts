@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { Database } from '../db/client';
 import type { WorkerEnv } from '../env/worker-env';
 import type { LeaderDuties } from '../ha/leader-duties';
@@ -7,6 +8,7 @@ import type { Logger } from '../log';
 import { startHousekeeping } from '../worker-chores';
 import { AuditIntegrity } from './audit-integrity';
 import { AuditWriter } from './audit-writer';
+import { uncleanStopEvent } from './unclean-stop';
 
 export interface AuditDeps {
   env: WorkerEnv;
@@ -21,6 +23,8 @@ export interface AuditDeps {
 /** The audit chain (the worker is its only writer) and, on the leader, its checkpoints, verification and retention. */
 export async function startAudit({ env, database, log, live, isLeader, duties }: AuditDeps) {
   // The two need each other: the writer hands commits to the checkpointer, which appends its own events.
+  // Others that act on committed events (alerting) subscribe here; they never see an event before its commit.
+  const committedListeners = new Set<(events: ChainedAuditEvent[]) => void>();
   const integrity: AuditIntegrity = new AuditIntegrity({ database, env, log, audit: () => audit });
   const audit = new AuditWriter({
     database,
@@ -29,9 +33,13 @@ export async function startAudit({ env, database, log, live, isLeader, duties }:
     onCommitted: (events) => {
       live.emitAudit(events);
       if (isLeader()) integrity.observe(events);
+      for (const listener of committedListeners) listener(events);
     },
   });
   await audit.start();
+  // Before this run's worker.started: the newest start without a stop is the previous run's.
+  const unclean = await uncleanStopEvent(database, { node: env.ha ? env.nodeId : null });
+  if (unclean) await audit.append(unclean);
 
   let checkpointing = false;
   let housekeeping: NodeJS.Timeout | undefined;
@@ -46,6 +54,10 @@ export async function startAudit({ env, database, log, live, isLeader, duties }:
   return {
     audit,
     integrity,
+    onCommitted: (listener: (events: ChainedAuditEvent[]) => void) => {
+      committedListeners.add(listener);
+      return () => committedListeners.delete(listener);
+    },
     stop: () => clearInterval(housekeeping),
     /** The last event of a run: after everything else stopped acting, before anything lets go. */
     recordStop: (reason: string) =>

@@ -1,3 +1,4 @@
+import { alertsContracts } from './alerts-contracts';
 import { defenseContracts } from './defense-contracts';
 import { forecastContracts } from './forecast-contracts';
 import { healingContracts } from './healing-contracts';
@@ -10,6 +11,7 @@ import { statusPageContracts } from './status-page-contracts';
 import type { RouteContract } from './route-contract';
 
 export {
+  alertsContracts,
   defenseContracts,
   forecastContracts,
   healingContracts,
@@ -37,6 +39,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   forecast: forecastContracts,
   operations: operationsContracts,
   statusPages: statusPageContracts,
+  alerts: alertsContracts,
 };
 
 export const WORKER_CONTRACTS: readonly RouteContract[] = Object.values(GROUPS).flatMap((group) => Object.values(group));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError, isAppError, SNAKE_CASE } from '@/lib/errors';
 import { HttpError } from '@/lib/http-error';
+import { ALERTS_ERROR_STATUS, AlertsError } from '../alerts/alert-service';
 import { SETUP_ERROR_STATUS, SetupError } from '../auth/first-admin';
 import { USER_ADMIN_ERROR_STATUS, UserAdminError } from '../auth/user-admin';
 import { databaseUnavailable } from '../db/db-error';
@@ -39,6 +40,9 @@ const EVERY_ERROR: Array<readonly [name: string, error: unknown, status: number]
   ...Object.entries(SETUP_ERROR_STATUS).map(([code, status]) => ['SetupError', new SetupError(code as keyof typeof SETUP_ERROR_STATUS, 'm'), status] as const),
   ...(['not_found', 'conflict', 'forbidden', 'bad_input'] as const).map(
     (code) => ['HealingError', new HealingError(code, 'm'), { not_found: 404, conflict: 409, forbidden: 403, bad_input: 422 }[code]] as const,
+  ),
+  ...Object.entries(ALERTS_ERROR_STATUS).map(
+    ([code, status]) => ['AlertsError', new AlertsError(code as keyof typeof ALERTS_ERROR_STATUS, 'm'), status] as const,
   ),
   ['BlocklistNotFoundError', new BlocklistNotFoundError('not_found', 'm'), 404],
   ['StatusPageError', new StatusPageError('not_found', 'm'), 404],

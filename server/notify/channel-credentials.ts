@@ -1,5 +1,6 @@
 import type { AlertmanagerChannel, NotificationChannel } from '@/lib/config/notifications-config';
 import { readNamedSecret } from '../env/named-secrets';
+import { readSecretRefOrNull, secretRefsOf } from './channels/secret-refs';
 
 // Looked up at each delivery, like the rest of the notifications config: a channel whose
 // variable is missing fails its own deliveries (audited) instead of stopping the worker.
@@ -18,7 +19,10 @@ export function alertmanagerAuthorization(channel: AlertmanagerChannel): string 
 
 /** The secret values behind a channel's environment variables, for scrubbing error text. */
 export function environmentSecrets(channel: NotificationChannel): string[] {
-  if (channel.kind !== 'alertmanager' || !channel.auth) return [];
+  const named = secretRefsOf(channel)
+    .map((ref) => readSecretRefOrNull(ref))
+    .filter((value): value is string => value !== null);
+  if (channel.kind !== 'alertmanager' || !channel.auth) return named;
   const name = 'bearerTokenEnv' in channel.auth ? channel.auth.bearerTokenEnv : channel.auth.passwordEnv;
   const value = readNamedSecret(name);
   return value ? [value] : [];

@@ -5,3 +5,6 @@
  */
 export { Notifier, channelTakes, type NotifierOptions, type TestResult, type ChannelSummary } from './notifier';
 export { signBody } from './senders';
+export { DeliveryError } from './delivery-error';
+export { sendAlert } from './channels/send-alert';
+export { scrubSecrets as scrubChannelSecrets } from './notification-events';

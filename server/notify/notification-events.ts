@@ -7,7 +7,7 @@ import { environmentSecrets } from './channel-credentials';
 export function channelTarget(channel: NotificationChannel): string {
   if (channel.kind === 'email') return `${channel.host}:${channel.port}`;
   if (channel.kind === 'alertmanager') return channel.urls.map((url) => new URL(url).host).join(', ');
-  return new URL(channel.url).host;
+  return new URL('url' in channel ? channel.url : channel.apiUrl).host;
 }
 
 /** Error text may echo what was sent or where; no configured secret leaves through it. */

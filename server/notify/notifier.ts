@@ -162,7 +162,10 @@ export class Notifier {
       } catch (caught) {
         const error = caught instanceof DeliveryError ? caught : new DeliveryError((caught as Error)?.message ?? String(caught), false);
         if (!error.retryable || attempt > retries || signal.aborted) return { attempts: attempt, error: error.message };
-        const delay = backoffMs({ attempt: attempt - 1, initialMs: this.options.retryBaseMs ?? 1000, maxMs: RETRY_MAX_MS, random: this.options.random });
+        // A receiver that said when to come back (a 429's retry_after) is believed over our own back-off.
+        const delay =
+          error.retryAfterMs ??
+          backoffMs({ attempt: attempt - 1, initialMs: this.options.retryBaseMs ?? 1000, maxMs: RETRY_MAX_MS, random: this.options.random });
         await sleep(delay, undefined, { signal }).catch(() => undefined);
       }
     }

@@ -2,20 +2,14 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AlertmanagerChannel, EmailChannel, NotificationChannel, SlackChannel, WebhookChannel } from '@/lib/config/notifications-config';
 import type { IncidentNotification } from '@/lib/healing/incident';
+export { DeliveryError } from './delivery-error';
 import { alertmanagerAlert } from './alertmanager-alerts';
 import { alertmanagerAuthorization, MissingCredentialError } from './channel-credentials';
+import { DeliveryError } from './delivery-error';
+import { alertMessageOfIncident } from './channels/incident-message';
+import { sendAlert } from './channels/send-alert';
+import { postForText } from './channels/http-post';
 import { emailHtml, emailText, slackPayload, viewOf } from './message-format';
-
-/** A failed attempt; `retryable` says whether trying the same thing again can help. */
-export class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = 'DeliveryError';
-  }
-}
 
 /** One attempt at one channel. `deliveryId` stays the same across retries so receivers can de-duplicate. */
 export interface SendInput {
@@ -39,6 +33,9 @@ export function send(channel: NotificationChannel, input: SendInput): Promise<vo
       return sendEmail(channel, input);
     case 'alertmanager':
       return sendAlertmanager(channel, input);
+    default:
+      // The chat, push and paging services take the same message an alert rule sends.
+      return sendAlert(channel, alertMessageOfIncident(input.notification, input.deliveryId), input.signal);
   }
 }
 
@@ -82,36 +79,27 @@ async function sendAlertmanager(channel: AlertmanagerChannel, { notification, si
 }
 
 async function postJson(input: { url: string; body: string; headers: Record<string, string>; timeoutMs: number; signal: AbortSignal }): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetch(input.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Vigil', ...input.headers },
-      body: input.body,
-      // A redirect would carry a signed body to a host nobody configured.
-      redirect: 'manual',
-      signal: AbortSignal.any([input.signal, AbortSignal.timeout(input.timeoutMs)]),
-    });
-  } catch (error) {
-    throw new DeliveryError(describeFetchError(error, input.timeoutMs), true);
-  }
-  // The answer's body is of no use and must not pile up in memory.
-  await response.body?.cancel().catch(() => undefined);
-  if (response.ok) return;
-  // 408 and 429 are "later", like a server error; any other 4xx will answer the same again.
-  const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-  throw new DeliveryError(`the receiver answered HTTP ${response.status}`, retryable);
+  await postForText(input);
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  const name = (error as Error)?.name;
-  if (name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
-  if (name === 'AbortError') return 'cancelled: the notifier is closing';
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return `could not reach the receiver: ${cause?.code ?? cause?.message ?? (error as Error)?.message ?? 'unknown error'}`;
+function sendEmail(channel: EmailChannel, { notification, signal }: SendInput): Promise<void> {
+  const mail = {
+    subject: viewOf(notification).subject,
+    text: emailText(notification),
+    html: emailHtml(notification),
+    headers: { 'X-Vigil-Incident': notification.incident.id, 'X-Vigil-Event': notification.kind },
+  };
+  return sendMail(channel, mail, signal);
 }
 
-async function sendEmail(channel: EmailChannel, { notification, signal }: SendInput): Promise<void> {
+export interface Mail {
+  subject: string;
+  text: string;
+  html?: string;
+  headers: Record<string, string>;
+}
+
+export async function sendMail(channel: EmailChannel, mail: Mail, signal: AbortSignal): Promise<void> {
   const timeoutMs = channel.timeoutSeconds * 1000;
   // Loaded on the first email: most installations have no email channel, and it weighs ~12 MiB resident.
   const { default: nodemailer } = await import('nodemailer');
@@ -132,10 +120,7 @@ async function sendEmail(channel: EmailChannel, { notification, signal }: SendIn
     await transport.sendMail({
       from: channel.from,
       to: channel.to,
-      subject: viewOf(notification).subject,
-      text: emailText(notification),
-      html: emailHtml(notification),
-      headers: { 'X-Vigil-Incident': notification.incident.id, 'X-Vigil-Event': notification.kind },
+      ...mail,
       // The message is built from our own strings: nothing may read files or URLs into it.
       disableFileAccess: true,
       disableUrlAccess: true,

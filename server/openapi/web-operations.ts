@@ -25,6 +25,7 @@ import { createShareLinkSchema } from '@/lib/share/share-view';
 import type { Auth, OperationSpec } from './operation-spec';
 import { OFFSITE_WEB_OPERATIONS } from './web-offsite-operations';
 import { STATUS_PAGE_OPERATIONS } from './status-page-operations';
+import { ALERT_WEB_OPERATIONS } from './web-operations-alerts';
 
 /**
  * The operator API of the web app, described by hand: its routes declare who may call them as
@@ -40,6 +41,7 @@ const recentQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1
 const web = (spec: Omit<OperationSpec, 'server' | 'auth'> & { auth?: Auth }): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });
 
 export const WEB_OPERATIONS: OperationSpec[] = [
+  ...ALERT_WEB_OPERATIONS,
   web({
     method: 'get',
     path: '/api/audit',

@@ -1,3 +1,4 @@
+import type { AuditEventInput } from '@/lib/audit/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { snapshotsConfigSchema } from '@/lib/config/config-schema';
 import type { SnapshotHeader } from '@/lib/recovery/snapshot-schema';
@@ -64,6 +65,24 @@ describe('RecoveryScheduler', () => {
     expect(golden.stale).toBe(false);
     await scheduler.tick();
     expect((await h.service.overview()).snapshots).toHaveLength(1);
+    await scheduler.stop();
+  });
+
+  it('records once that the newest verified golden snapshot passed its age limit', async () => {
+    writeTree(tmp.join('src'), { a: '1' });
+    const h = recoveryHarness(tmp.join('data'), {
+      sources: [{ name: 'src', path: tmp.join('src'), exclude: [] }],
+      schedule: { everyMinutes: 60, tag: 'golden' },
+    });
+    const recorded: AuditEventInput[] = [];
+    const scheduler = new RecoveryScheduler(h.service, () => h.config, silentLogger(), { append: async (event) => void recorded.push(event) });
+    await scheduler.tick();
+    expect(recorded).toEqual([]);
+    // A limit the snapshot just taken is already past (a few milliseconds).
+    h.setConfig({ goldenMaxAgeHours: 1e-9 });
+    await scheduler.tick();
+    await scheduler.tick();
+    expect(recorded.map((event) => [event.type, event.severity, event.module])).toEqual([['snapshot.golden_stale', 'high', 'recovery']]);
     await scheduler.stop();
   });
 });

@@ -1,5 +1,7 @@
 import type { SnapshotsConfig } from '@/lib/config/config-schema';
 import type { SnapshotHeader } from '@/lib/recovery/snapshot-schema';
+import { GOLDEN_SNAPSHOT_STALE } from '@/lib/alerts/default-rules';
+import type { AuditEventInput } from '@/lib/audit/types';
 import type { Logger } from '../log';
 import type { RecoveryService } from './recovery-service';
 
@@ -26,7 +28,10 @@ export class RecoveryScheduler {
     private readonly service: RecoveryService,
     private readonly config: () => SnapshotsConfig,
     private readonly log: Logger,
+    private readonly audit?: { append(input: AuditEventInput): Promise<unknown> },
   ) {}
+
+  private goldenStale = false;
 
   start(): void {
     this.running = this.service
@@ -61,9 +66,33 @@ export class RecoveryScheduler {
       // Recomputed, so a snapshot taken just now is verified in the same tick.
       const current = (await this.service.overview()).snapshots;
       for (const name of dueWork(config, current, now).verify) await this.service.verify({ ref: name, actor: 'scheduler' });
+      await this.reportGoldenAge();
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, 'scheduled snapshot work failed');
     }
+  }
+
+  /**
+   * Once when the newest verified golden snapshot passes its age limit (again after a fresh one
+   * came and aged). An installation that never made a golden snapshot is not told every tick.
+   */
+  private async reportGoldenAge(): Promise<void> {
+    const { golden } = await this.service.overview();
+    const stale = golden.newest !== null && golden.stale;
+    const became = stale && !this.goldenStale;
+    this.goldenStale = stale;
+    if (!became || !golden.newest) return;
+    await this.audit?.append({
+      type: GOLDEN_SNAPSHOT_STALE,
+      severity: 'high',
+      actor: 'system',
+      action: `golden snapshot older than ${golden.maxAgeHours} h`,
+      module: 'recovery',
+      resource: `snapshot:${golden.newest.name}`,
+      reason: `the newest verified golden snapshot was taken at ${golden.newest.createdAt}`,
+      method: 'schedule',
+      details: { createdAt: golden.newest.createdAt, maxAgeHours: golden.maxAgeHours },
+    });
   }
 
   async stop(): Promise<void> {

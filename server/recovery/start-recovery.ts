@@ -49,7 +49,7 @@ export function startRecovery({ env, database, config, audit, log, live, reloadA
     onProgress: relayProgress,
     searchPath: env.searchPath,
   });
-  const recoveryScheduler = new RecoveryScheduler(recovery, () => config.loaded.config.snapshots, log);
+  const recoveryScheduler = new RecoveryScheduler(recovery, () => config.loaded.config.snapshots, log, audit);
   registerRecoveryRoutes(router, { recovery, relayProgress });
   registerOffsiteRoutes(router, { recovery });
   duties.add({ start: () => recoveryScheduler.start(), stop: () => recoveryScheduler.stop() });

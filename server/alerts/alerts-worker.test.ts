@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AlertView } from '@/lib/alerts/alert-views';
+import { startDefenseWorker, internalCall } from '../test-support/defense-worker';
+import { waitFor, type TestWorker } from '../test-support';
+import { sendJsonResponse, startStubHttpServer, type StubHttpServer } from '../test-support/stub-http-server';
+
+let t: TestWorker | null = null;
+let hook: StubHttpServer | null = null;
+afterEach(async () => {
+  await t?.destroy();
+  await hook?.close();
+  t = null;
+  hook = null;
+});
+
+const rulesOf = (server: StubHttpServer) => server.requests.map((request) => (JSON.parse(request.body) as { alert: { rule: string } }).alert.rule);
+
+describe('alerting in the worker, with nothing configured but one webhook channel', () => {
+  it('pages a critical threat and a broken audit chain through the shipped rules; the console acknowledges', async () => {
+    hook = await startStubHttpServer((_request, res) => sendJsonResponse(res, 200, {}));
+    t = await startDefenseWorker({ yaml: `notifications:\n  channels:\n    - { name: hook, kind: webhook, url: "${hook.url}/in" }\n` });
+    const worker = t.worker;
+    await worker.audit.append({ type: 'defense.threat', severity: 'critical', actor: 'system', action: 'credential stuffing detected', module: 'defense' });
+    await waitFor(() => rulesOf(hook!).includes('critical threat'), { timeoutMs: 10_000 });
+
+    // Someone edits a stored event: the next verification breaks the chain, once.
+    const victim = await worker.database.prisma.auditEvent.findFirstOrThrow({ where: { type: 'defense.threat' } });
+    await worker.database.prisma.auditEvent.update({ where: { seq: victim.seq }, data: { action: 'nothing happened' } });
+    expect((await worker.integrity.verify('full')).ok).toBe(false);
+    expect((await worker.integrity.verify('full')).ok).toBe(false);
+    await waitFor(() => rulesOf(hook!).includes('audit chain broken'), { timeoutMs: 10_000 });
+    const broken = await worker.database.prisma.auditEvent.findMany({ where: { type: 'audit.verify_failed' } });
+    expect(broken).toHaveLength(1);
+
+    const overview = await internalCall<{ alerts: AlertView[] }>(t.port, '/internal/v1/alerts');
+    const threat = overview.body.alerts.find((alert) => alert.rule === 'critical threat')!;
+    expect(threat).toMatchObject({ state: 'firing', count: 1 });
+    const acked = await internalCall<AlertView>(t.port, `/internal/v1/alerts/${threat.id}/acknowledge`, { actor: 'alice', comment: 'looking' });
+    expect(acked.status).toBe(200);
+    expect(acked.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'alice' });
+    const bad = await internalCall(t.port, '/internal/v1/alerts/silences', { matchers: [], durationMinutes: 5, comment: 'x', actor: 'alice' });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toContain('matchers');
+  });
+});

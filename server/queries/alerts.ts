@@ -1,0 +1,123 @@
+import type { AlertEventSample, AlertMessage } from '@/lib/alerts/alert-message';
+import type { AlertView, SilenceView } from '@/lib/alerts/alert-views';
+import type { SilenceMatcher } from '@/lib/alerts/alert-rules';
+import type { ChainedAuditEvent } from '@/lib/audit/types';
+import type { Db, DbTx, Queryable } from '../db/client';
+import { fromRow } from './audit';
+
+type AlertRow = Awaited<ReturnType<Db['alert']['findFirstOrThrow']>>;
+type SilenceRow = Awaited<ReturnType<Db['alertSilence']['findFirstOrThrow']>>;
+export type DeliveryRow = Awaited<ReturnType<Db['alertDelivery']['findFirstOrThrow']>>;
+export type { AlertRow };
+
+const CURSOR_KEY = 'alerts.cursor';
+
+/** The last audit seq the alert engine has folded into alerts; null before its first run. */
+export async function readAlertCursor(db: Queryable): Promise<number | null> {
+  const row = await db.setting.findUnique({ where: { key: CURSOR_KEY } });
+  return row ? Number(JSON.parse(row.value)) : null;
+}
+
+export async function writeAlertCursor(db: Queryable, seq: number): Promise<void> {
+  const value = JSON.stringify(seq);
+  await db.setting.upsert({ where: { key: CURSOR_KEY }, create: { key: CURSOR_KEY, value }, update: { value } });
+}
+
+export async function newestAuditSeq(db: Queryable): Promise<number> {
+  return (await db.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } }))?.seq ?? 0;
+}
+
+export async function auditEventsAfter(db: Queryable, seq: number, take: number): Promise<ChainedAuditEvent[]> {
+  return (await db.auditEvent.findMany({ where: { seq: { gt: seq } }, orderBy: { seq: 'asc' }, take })).map(fromRow);
+}
+
+export const openAlertByGroup = (tx: DbTx, groupKey: string) => tx.alert.findFirst({ where: { groupKey, state: { not: 'resolved' } } });
+
+export function alertView(row: AlertRow): AlertView {
+  return {
+    id: row.id,
+    rule: row.rule,
+    severity: row.severity as AlertView['severity'],
+    state: row.state as AlertView['state'],
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    count: row.count,
+    firstAt: row.firstAt.toISOString(),
+    lastAt: row.lastAt.toISOString(),
+    notifiedAt: row.notifiedAt?.toISOString() ?? null,
+    acknowledgedBy: row.acknowledgedBy,
+    acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,
+    ackComment: row.ackComment,
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    samples: JSON.parse(row.samples) as AlertEventSample[],
+  };
+}
+
+/** Open alerts first (newest first), then the most recently resolved. */
+export async function listAlerts(db: Db, input: { resolvedTake?: number } = {}): Promise<AlertView[]> {
+  const [open, resolved] = await Promise.all([
+    db.alert.findMany({ where: { state: { not: 'resolved' } }, orderBy: { lastAt: 'desc' }, take: 200 }),
+    db.alert.findMany({ where: { state: 'resolved' }, orderBy: { resolvedAt: 'desc' }, take: input.resolvedTake ?? 20 }),
+  ]);
+  return [...open, ...resolved].map(alertView);
+}
+
+export const findAlert = (db: Queryable, id: string) => db.alert.findUnique({ where: { id } });
+
+export function silenceView(row: SilenceRow, now = new Date()): SilenceView {
+  return {
+    id: row.id,
+    matchers: JSON.parse(row.matchers) as SilenceMatcher[],
+    startsAt: row.startsAt.toISOString(),
+    endsAt: row.endsAt.toISOString(),
+    author: row.author,
+    comment: row.comment,
+    active: row.startsAt <= now && row.endsAt > now,
+  };
+}
+
+export async function activeSilences(db: Queryable, now: Date): Promise<SilenceView[]> {
+  return (await db.alertSilence.findMany({ where: { startsAt: { lte: now }, endsAt: { gt: now } } })).map((row) => silenceView(row, now));
+}
+
+/** Active silences and those that ended within the last day. */
+export async function listSilences(db: Db, now = new Date()): Promise<SilenceView[]> {
+  const rows = await db.alertSilence.findMany({ where: { endsAt: { gt: new Date(now.getTime() - 86_400_000) } }, orderBy: { endsAt: 'desc' }, take: 200 });
+  return rows.map((row) => silenceView(row, now));
+}
+
+export async function createDeliveries(tx: DbTx, messages: Array<{ channel: string; message: AlertMessage }>, now: Date): Promise<void> {
+  if (messages.length === 0) return;
+  await tx.alertDelivery.createMany({
+    data: messages.map(({ channel, message }) => ({
+      id: message.deliveryId,
+      alertId: message.alertId,
+      channel,
+      message: JSON.stringify(message),
+      state: 'pending',
+      nextAttemptAt: now,
+      createdAt: now,
+    })),
+  });
+}
+
+export const dueDeliveries = (db: Db, now: Date) =>
+  db.alertDelivery.findMany({ where: { state: 'pending', nextAttemptAt: { lte: now } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 200 });
+
+/** The soonest moment anything the engine schedules is due, or null when nothing is scheduled. */
+export async function nextDueAt(db: Db): Promise<Date | null> {
+  const [delivery, flush, repeat] = await Promise.all([
+    db.alertDelivery.findFirst({ where: { state: 'pending' }, orderBy: { nextAttemptAt: 'asc' }, select: { nextAttemptAt: true } }),
+    db.alert.findFirst({ where: { state: 'firing', flushAt: { not: null } }, orderBy: { flushAt: 'asc' }, select: { flushAt: true } }),
+    db.alert.findFirst({ where: { state: 'firing', repeatAt: { not: null } }, orderBy: { repeatAt: 'asc' }, select: { repeatAt: true } }),
+  ]);
+  const times = [delivery?.nextAttemptAt, flush?.flushAt, repeat?.repeatAt].filter((time): time is Date => time instanceof Date);
+  return times.length === 0 ? null : new Date(Math.min(...times.map((time) => time.getTime())));
+}
+
+export async function deliveriesOf(db: Db, alertId: string) {
+  return db.alertDelivery.findMany({
+    where: { alertId },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, channel: true, state: true, attempts: true, sentAt: true, error: true },
+  });
+}
