@@ -33,10 +33,9 @@ export function DefenseSection({ principal, now }: { principal: Principal; now: 
         <ThreatFeedPanel threats={data.threats} now={now} principal={principal} />
         <IsolationsPanel isolations={data.isolations} total={data.isolationCount} principal={principal} now={now} />
       </div>
-      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
-        <AllowlistPanel entries={data.allowlist} principal={principal} now={now} />
-        <BlocklistsPanel principal={principal} now={now} />
-      </div>
+      <AllowlistPanel entries={data.allowlist} principal={principal} now={now} />
+      {/* Full width, as the bouncers: eight columns and a refresh error do not fit half a screen. */}
+      <BlocklistsPanel principal={principal} now={now} />
       <BouncersPanel now={now} />
     </section>
   );

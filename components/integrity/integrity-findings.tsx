@@ -42,7 +42,8 @@ export function IntegrityFindings({ findings }: { findings: IntegrityFinding[] }
             <Hash state={finding.before} /> → <Hash state={finding.after} />
           </Td>
           <Td className="text-xs text-muted">
-            {finding.changed.join(', ') || '—'} <span className="text-faint">· {finding.via}</span>
+            {/* Muted, not faint: faint grey on a critical row's red tint falls below AA contrast. */}
+            {finding.changed.join(', ') || '—'} <span>· {finding.via}</span>
           </Td>
         </Tr>
       ))}

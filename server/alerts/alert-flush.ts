@@ -39,7 +39,12 @@ export async function flushDueAlerts(input: FlushInput): Promise<AuditEventInput
     await db.$transaction(async (tx) => {
       await tx.alert.update({
         where: { id: row.id },
-        data: { pending: 0, flushAt: null, notifiedAt: now, repeatAt: new Date(now.getTime() + rule.repeatIntervalSeconds * 1000) },
+        // A message that reached no channel was heard by nobody: once a channel exists, the group's
+        // next events go out after its group wait, not a group interval counted from that silence.
+        data:
+          channels.length > 0
+            ? { pending: 0, flushAt: null, notifiedAt: now, repeatAt: new Date(now.getTime() + rule.repeatIntervalSeconds * 1000) }
+            : { pending: 0, flushAt: null, notifiedAt: null, repeatAt: null },
       });
       await createDeliveries(tx, messages, now);
     });
