@@ -38,15 +38,23 @@ export class AlertEngine {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+  private cursorPlaced = false;
   private readonly aborter = new AbortController();
 
   constructor(private readonly options: AlertEngineOptions) {}
 
   async start(): Promise<void> {
-    // A first run starts from now: alerting on the whole history of an existing installation would page for the past.
-    if ((await readAlertCursor(this.options.db)) === null) await writeAlertCursor(this.options.db, await newestAuditSeq(this.options.db));
+    // A database that cannot be read now delays alerting (each pass tries again), never the worker's start.
+    await this.placeCursor().catch((error: unknown) => this.options.log.warn({ err: error }, 'alerting waits for the database'));
     this.stopped = false;
     this.wake();
+  }
+
+  private async placeCursor(): Promise<void> {
+    if (this.cursorPlaced) return;
+    // A first run starts from now: alerting on the whole history of an existing installation would page for the past.
+    if ((await readAlertCursor(this.options.db)) === null) await writeAlertCursor(this.options.db, await newestAuditSeq(this.options.db));
+    this.cursorPlaced = true;
   }
 
   /** After a commit: fold the new events and send what is due. */
@@ -82,6 +90,7 @@ export class AlertEngine {
   }
 
   private async pass(): Promise<void> {
+    await this.placeCursor();
     await this.foldNewEvents();
     const now = new Date();
     const link = this.options.link ?? (() => null);

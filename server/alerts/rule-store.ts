@@ -14,8 +14,13 @@ export class AlertRuleStore {
 
   constructor(private readonly deps: { db: Db; config: () => AlertsConfig; log: Logger }) {}
 
-  async load(): Promise<void> {
-    const rows = await this.deps.db.alertRule.findMany({ orderBy: { name: 'asc' } });
+  /** False when the database could not be read: the shipped and configured rules still apply. */
+  async load(): Promise<boolean> {
+    const rows = await this.deps.db.alertRule.findMany({ orderBy: { name: 'asc' } }).catch((error: unknown) => {
+      this.deps.log.warn({ err: error }, "the console's alert rules cannot be read now; the shipped and configured rules apply until they can");
+      return null;
+    });
+    if (rows === null) return false;
     const rules: AlertRule[] = [];
     for (const row of rows) {
       // One schema for every path in: a row that no longer parses (a newer version wrote it) is skipped, not fatal.
@@ -24,6 +29,7 @@ export class AlertRuleStore {
       else this.deps.log.warn({ rule: row.name, problem: parsed.error.issues[0]?.message }, 'stored alert rule does not validate; ignored');
     }
     this.stored = rules;
+    return true;
   }
 
   rules(): AlertRule[] {

@@ -38,7 +38,12 @@ export async function startAudit({ env, database, log, live, isLeader, duties }:
   });
   await audit.start();
   // Before this run's worker.started: the newest start without a stop is the previous run's.
-  const unclean = await uncleanStopEvent(database, { node: env.ha ? env.nodeId : null });
+  // A database that cannot be read now must not stop the worker from starting degraded: the
+  // check is skipped (and said so), the events themselves still reach the spool.
+  const unclean = await uncleanStopEvent(database, { node: env.ha ? env.nodeId : null }).catch((error: unknown) => {
+    log.warn({ err: error }, 'could not tell whether the previous run stopped cleanly: the database cannot be read');
+    return null;
+  });
   if (unclean) await audit.append(unclean);
 
   let checkpointing = false;

@@ -68,6 +68,8 @@ const NOT_ANSWERS = [
   'CanaryRolledBack', // rolls a probe transaction back, caught at once
   'CanonicalJsonError', // the audit writer refuses such an event before any route sees it
   'CheckpointKeyError', // start-up
+  'ConditionSyntaxError', // a monitor condition that does not parse: a config issue pointing at the column
+  'ConditionUnavailable', // a condition naming what this probe cannot measure: the probe's failure message
   'ConfigFileError', // start-up and reload, reported on the config status
   'DeliveryError', // notification delivery, retried by the notifier
   'EnvError', // start-up
@@ -76,6 +78,7 @@ const NOT_ANSWERS = [
   'IpListSourceError', // the same, for a source that cannot be fetched or opened
   'MigrationError', // start-up
   'MissingCredentialError', // notification delivery
+  'MysqlRefused', // the MySQL monitor's probe failure, shown as the module's message
   'NeedsSlowPath', // internal control flow of canonical JSON
   'PortInUseError', // start-up
   'ProgramNotFoundError', // turned into a RecoveryError or a module message where it happens

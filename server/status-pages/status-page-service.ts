@@ -63,15 +63,22 @@ export class StatusPageService {
     this.now = options.now ?? (() => new Date());
   }
 
-  async load(): Promise<void> {
+  /** False when the database could not be read: the config file's pages are served meanwhile. */
+  async load(): Promise<boolean> {
+    const rows = await listStoredStatusPages(this.options.database.prisma).catch((error: unknown) => {
+      this.options.log.warn({ err: error }, "the console's status pages cannot be read now; the config file's pages are served until they can");
+      return null;
+    });
+    if (rows === null) return false;
     const loaded = new Map<string, StatusPageDefinition>();
-    for (const row of await listStoredStatusPages(this.options.database.prisma)) {
+    for (const row of rows) {
       const parsed = statusPageSchema.safeParse(JSON.parse(row.definition));
       if (parsed.success) loaded.set(row.slug, parsed.data);
       else this.options.log.error({ page: row.slug }, `stored status page no longer validates: ${describeIssues(parsed.error.issues)}`);
     }
     this.stored = loaded;
     this.cache.clear();
+    return true;
   }
 
   /** After a change: the next visitor sees it, not a view built before it. */
