@@ -5,6 +5,9 @@ export const APP_EVENT_TYPES = ['auth_failure', 'auth_success', 'request', 'erro
 
 /** Types written with a fixed name; a test keeps this list in step with the code that writes them. */
 const FIXED_TYPES = [
+  'alert.rule_removed',
+  'alert.silence_created',
+  'alert.silence_expired',
   'audit.canary',
   'audit.event_quarantined',
   'audit.pruned',
@@ -42,8 +45,14 @@ const FIXED_TYPES = [
   'share.revoked',
   'share.viewed',
   'snapshot.created',
+  'snapshot.offsite_copied',
+  'snapshot.offsite_fetched',
+  'snapshot.offsite_forgotten',
   'snapshot.pruned',
   'snapshot.restore_interrupted',
+  'status_page.post_removed',
+  'status_page.post_updated',
+  'status_page.removed',
   'test.append',
   'test.cli',
   'token.created',

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { PrismaClient as SqliteClient } from '@vigil/prisma-sqlite';
 import { providerOf, sqlitePathOf, type DatabaseProvider } from './database-url';
+import { serializeSqliteWrite } from './store';
 
 /**
  * Both generated clients expose the same model API (they come from one schema),
@@ -50,7 +51,7 @@ export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: 
     let prisma: SqliteClient | null = null;
     return {
       get prisma() {
-        prisma ??= openSqlitePrisma(url, busyTimeoutMs);
+        prisma ??= takingTurns(openSqlitePrisma(url, busyTimeoutMs), sqlite);
         return prisma;
       },
       provider,
@@ -87,4 +88,11 @@ function openSqlitePrisma(url: string, busyTimeoutMs: number): SqliteClient {
     connectToShadowDb: () => factory.connectToShadowDb(),
   };
   return new PrismaClient({ adapter });
+}
+
+/** Prisma's transactions on SQLite take their turn with the driver's writes (store.ts says why). */
+function takingTurns(client: SqliteClient, sqlite: BetterSqlite3.Database): SqliteClient {
+  const transaction = client.$transaction.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  (client as { $transaction: unknown }).$transaction = (...args: unknown[]) => serializeSqliteWrite(sqlite, () => transaction(...args));
+  return client;
 }

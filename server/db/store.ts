@@ -32,3 +32,21 @@ export const fromSqliteDateOrNull = (value: string | number | null): Date | null
 export type PrismaSource = Db | { readonly prisma: Db };
 
 export const clientOf = (source: PrismaSource): Db => ('prisma' in source && !('$transaction' in source) ? source.prisma : (source as Db));
+
+const writeQueues = new WeakMap<SqliteConnection, Promise<unknown>>();
+
+/**
+ * Runs `write` after every earlier write of this process on this SQLite database. Prisma's
+ * transactions hold SQLite's write lock across awaits; a synchronous write on the driver's
+ * connection meanwhile would busy-wait on the one thread that could release the lock, and fail
+ * as "database is locked". So both take turns here: Prisma's transactions (see client.ts) and
+ * the driver's writes.
+ */
+export function serializeSqliteWrite<T>(sqlite: SqliteConnection, write: () => T | Promise<T>): Promise<T> {
+  const run = (writeQueues.get(sqlite) ?? Promise.resolve()).then(write);
+  writeQueues.set(
+    sqlite,
+    run.catch(() => undefined),
+  );
+  return run;
+}

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { rowToEvent } from '../audit/stored-event-row';
 import type { Database, Db } from '../db/client';
-import { prismaOf, sqliteOf, type Store } from '../db/store';
+import { prismaOf, sqliteOf, type Store, serializeSqliteWrite } from '../db/store';
 import { GENESIS_HASH, linkEvents, type UnhashedAuditEvent } from '@/lib/audit/hash-chain';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import { canonicalJson } from '@/lib/canonical-json';
@@ -81,7 +81,7 @@ async function insertAuditRows(database: Database, events: ChainedAuditEvent[], 
   // details in canonical form: the text that was hashed, so verification can hash it as stored.
   const payload = JSON.stringify(events.map((event) => ({ ...event, at: time(event.at), details: canonicalJson(event.details), receivedAt: received })));
   if (sqlite) {
-    sqliteInsert(sqlite).run(payload);
+    await serializeSqliteWrite(sqlite, () => sqliteInsert(sqlite).run(payload));
     return;
   }
   await database.prisma.$executeRawUnsafe(provider === 'sqlite' ? SQLITE_INSERT : POSTGRES_INSERT, payload);
@@ -179,10 +179,13 @@ export async function auditInsertsWork(database: Database): Promise<boolean> {
   try {
     if (database.sqlite) {
       const connection = database.sqlite;
-      connection.transaction(() => {
-        sqliteInsert(connection).run(JSON.stringify([{ ...canary, at: at.replace('Z', '+00:00'), details: '{}', receivedAt: at.replace('Z', '+00:00') }]));
-        throw new CanaryRolledBack();
-      })();
+      await serializeSqliteWrite(
+        connection,
+        connection.transaction(() => {
+          sqliteInsert(connection).run(JSON.stringify([{ ...canary, at: at.replace('Z', '+00:00'), details: '{}', receivedAt: at.replace('Z', '+00:00') }]));
+          throw new CanaryRolledBack();
+        }),
+      );
     } else {
       await database.prisma.$transaction(async (tx) => {
         await insertAuditRows({ ...database, prisma: tx as Db }, [canary], new Date());

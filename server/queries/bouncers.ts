@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database, Db } from '../db/client';
-import { fromSqliteDate, fromSqliteDateOrNull, prismaOf, sqliteOf, type Store } from '../db/store';
+import { fromSqliteDate, fromSqliteDateOrNull, prismaOf, serializeSqliteWrite, sqliteOf, type Store } from '../db/store';
 import type { Role } from '@/lib/auth/roles';
 import { encodeScopes, type Scope } from '@/lib/auth/scopes';
 import { bouncerStatus, type BouncerView } from '@/lib/defense/bouncers';
@@ -124,7 +124,8 @@ export async function saveBouncerPulls(database: Database, pulls: Map<string, Bo
   if (sqlite) {
     let statement = preparedSaves.get(sqlite);
     if (!statement) preparedSaves.set(sqlite, (statement = sqlite.prepare(SQLITE_SAVE_PULLS)));
-    statement.run(payload);
+    const save = statement;
+    await serializeSqliteWrite(sqlite, () => save.run(payload));
     return;
   }
   await database.prisma.$executeRawUnsafe(provider === 'sqlite' ? SQLITE_SAVE_PULLS : POSTGRES_SAVE_PULLS, payload);

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { prismaOf, sqliteOf, toSqliteDate, type Store } from '../db/store';
+import { prismaOf, sqliteOf, toSqliteDate, type Store, serializeSqliteWrite } from '../db/store';
 import type { DegradationLevel } from '@/lib/health/degradation';
 import type { SystemSample } from '@/lib/health/score';
 import type { HealthPoint } from '@/lib/health/history-range';
@@ -31,9 +31,12 @@ export async function insertHealthSamples(store: Store, samples: StoredSample[])
   const insert = sqlite.prepare(
     'INSERT INTO "HealthSample" ("at", "cpu", "memory", "load1", "processes", "threads", "disks", "score", "degradation") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  sqlite.transaction(() => {
-    for (const r of rows) insert.run(toSqliteDate(r.at), r.cpu, r.memory, r.load1, r.processes, r.threads, r.disks, r.score, r.degradation);
-  })();
+  await serializeSqliteWrite(
+    sqlite,
+    sqlite.transaction(() => {
+      for (const r of rows) insert.run(toSqliteDate(r.at), r.cpu, r.memory, r.load1, r.processes, r.threads, r.disks, r.score, r.degradation);
+    }),
+  );
 }
 
 function maxDisk(disksJson: string): number {
@@ -98,19 +101,19 @@ export async function upsertRollup(store: Store, rollup: MinuteRollup): Promise<
   }
   const columns = ROLLUP_COLUMNS.map((c) => `"${c}"`).join(', ');
   const updates = ROLLUP_COLUMNS.map((c) => `"${c}" = excluded."${c}"`).join(', ');
-  sqlite
-    .prepare(
-      `INSERT INTO "HealthRollup" ("minute", ${columns}) VALUES (?${', ?'.repeat(ROLLUP_COLUMNS.length)}) ON CONFLICT ("minute") DO UPDATE SET ${updates}`,
-    )
-    .run(toSqliteDate(rollup.minute), ...ROLLUP_COLUMNS.map((c) => rollup[c]));
+  const upsert = sqlite.prepare(
+    `INSERT INTO "HealthRollup" ("minute", ${columns}) VALUES (?${', ?'.repeat(ROLLUP_COLUMNS.length)}) ON CONFLICT ("minute") DO UPDATE SET ${updates}`,
+  );
+  await serializeSqliteWrite(sqlite, () => upsert.run(toSqliteDate(rollup.minute), ...ROLLUP_COLUMNS.map((c) => rollup[c])));
 }
 
 export async function pruneHealthHistory(store: Store, rawBefore: Date, rollupBefore: Date): Promise<{ samples: number; rollups: number }> {
   const sqlite = sqliteOf(store);
   if (sqlite) {
-    const samples = sqlite.prepare('DELETE FROM "HealthSample" WHERE "at" < ?').run(toSqliteDate(rawBefore)).changes;
-    const rollups = sqlite.prepare('DELETE FROM "HealthRollup" WHERE "minute" < ?').run(toSqliteDate(rollupBefore)).changes;
-    return { samples, rollups };
+    return serializeSqliteWrite(sqlite, () => ({
+      samples: sqlite.prepare('DELETE FROM "HealthSample" WHERE "at" < ?').run(toSqliteDate(rawBefore)).changes,
+      rollups: sqlite.prepare('DELETE FROM "HealthRollup" WHERE "minute" < ?').run(toSqliteDate(rollupBefore)).changes,
+    }));
   }
   const db = prismaOf(store);
   const samples = await db.healthSample.deleteMany({ where: { at: { lt: rawBefore } } });

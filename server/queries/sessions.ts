@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/client';
-import { prismaOf, sqliteOf, toSqliteDate, type Store } from '../db/store';
+import { prismaOf, sqliteOf, toSqliteDate, type Store, serializeSqliteWrite } from '../db/store';
 
 export async function insertSession(
   db: Queryable,
@@ -26,7 +26,7 @@ export async function deleteUserSessions(db: Queryable, userId: string): Promise
 
 export async function deleteExpiredSessions(store: Store, now: Date): Promise<number> {
   const sqlite = sqliteOf(store);
-  if (sqlite) return sqlite.prepare('DELETE FROM "Session" WHERE "expiresAt" < ?').run(toSqliteDate(now)).changes;
+  if (sqlite) return serializeSqliteWrite(sqlite, () => sqlite.prepare('DELETE FROM "Session" WHERE "expiresAt" < ?').run(toSqliteDate(now)).changes);
   return (await prismaOf(store).session.deleteMany({ where: { expiresAt: { lt: now } } })).count;
 }
 

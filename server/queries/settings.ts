@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { prismaOf, sqliteOf, toSqliteDate, type Store } from '../db/store';
+import { prismaOf, serializeSqliteWrite, sqliteOf, toSqliteDate, type Store } from '../db/store';
 
 export async function readSetting<T>(store: Store, key: string): Promise<T | null> {
   const sqlite = sqliteOf(store);
@@ -13,11 +13,13 @@ export async function writeSetting(store: Store, key: string, value: unknown): P
   const json = JSON.stringify(value);
   const sqlite = sqliteOf(store);
   if (sqlite) {
-    sqlite
-      .prepare(
-        'INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES (?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"',
-      )
-      .run(key, json, toSqliteDate(new Date()));
+    await serializeSqliteWrite(sqlite, () =>
+      sqlite
+        .prepare(
+          'INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES (?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"',
+        )
+        .run(key, json, toSqliteDate(new Date())),
+    );
     return;
   }
   await prismaOf(store).setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
