@@ -49,7 +49,7 @@ describe('vigil config check', () => {
     expect(code).toBe(1);
     expect(err.split('\n')).toEqual([
       `${file}: 3 problems; the worker would refuse it and keep the configuration it has`,
-      `  ${file}:6: snapshot: unknown section; known: snapshots, logs, integrity, defense, trustedProxies, allowlist, escalation, notifications, drills, forecast, modules`,
+      `  ${file}:6: snapshot: unknown section; known: snapshots, logs, integrity, defense, trustedProxies, allowlist, escalation, notifications, alerts, drills, forecast, modules, statusPages`,
       `  ${file}:4: modules.api.url: must be an http(s) URL`,
       `  ${file}:5: modules.db.port: Too big: expected number to be <=65535`,
     ]);

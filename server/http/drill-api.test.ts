@@ -13,7 +13,7 @@ afterAll(() => t.destroy());
 
 describe('chaos drills through the worker', () => {
   it('lets admins only start a drill, one at a time, and keeps and audits the result', async () => {
-    expect(await client.drills()).toEqual({ running: false, runs: [] });
+    expect(await client.drills()).toEqual({ running: false, progress: [], runs: [] });
     await expect(client.startDrill({ actor: { name: 'olga', role: 'operator' }, scenarios: ['kill'] })).rejects.toMatchObject({ status: 403 });
     expect(await client.startDrill({ actor: { name: 'ada', role: 'admin' }, scenarios: ['kill'] })).toEqual({ started: true });
     const busy = await client.startDrill({ actor: { name: 'ada', role: 'admin' } }).catch((error: unknown) => error);
