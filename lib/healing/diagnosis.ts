@@ -108,7 +108,10 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   if (has(findings, 'process_exited')) {
     const exit = findings.find((f) => f.kind === 'process_exited')!;
     const signal = typeof exit.evidence.signal === 'string' ? exit.evidence.signal : null;
-    if (signal === 'SIGKILL' && host.memoryPercent >= 90) add('resource_exhaustion', 3, 'killed by SIGKILL while memory was high (OOM killer)');
+    const limit = typeof exit.evidence.memoryLimitBytes === 'number' ? exit.evidence.memoryLimitBytes : null;
+    // The kernel said so: its control group reached the limit the module sets.
+    if (limit !== null) add('resource_exhaustion', 6, `killed when it reached its memory limit of ${Math.round(limit / 1024 ** 2)} MiB`);
+    else if (signal === 'SIGKILL' && host.memoryPercent >= 90) add('resource_exhaustion', 3, 'killed by SIGKILL while memory was high (OOM killer)');
     else if (signal && CRASH_SIGNALS.has(signal)) add('code_bug', 2, `crashed with ${signal}`);
     // Outweighs the crash-loop rule below: a process killed every few seconds is being killed, not crashing.
     else if (signal)

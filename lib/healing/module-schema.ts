@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { argvSchema } from '../config/argv';
 import { moduleCommon as common } from './module-common';
 import { MONITOR_KIND_SCHEMAS } from './monitor-kinds-schema';
+import { processLimitsSchema } from './process-limits';
 import { resourceRuleSchema } from './resource-rules';
 
 export {
@@ -58,6 +59,8 @@ export const processModuleSchema = z
     logLines: z.number().int().min(10).max(10_000).default(500),
     /** Monit-style: "restart if memory > 500 MB for 3 cycles", "alert if cpu > 90 % for 2 minutes". */
     resourceRules: z.array(resourceRuleSchema).max(10).default([]),
+    /** Kernel-enforced limits through a control group (v2, or v1 where that is what the host has). */
+    limits: processLimitsSchema.optional(),
   })
   .strict();
 

@@ -45,6 +45,13 @@ export function overBaseline(module: ModuleDefinition, baseline: LatencyBaseline
 
 /** A supervised process ended: a signal is named as a kill (whose cause diagnosis weighs), a code as an exit. */
 export function exitFinding(exit: ProcessExit): Finding {
-  const how = exit.signal ? `killed by signal ${exit.signal}` : `process exited with code ${exit.code}`;
-  return { kind: 'process_exited', message: `${how} after ${Math.round(exit.uptimeMs / 1000)} s`, evidence: { code: exit.code, signal: exit.signal } };
+  const limit = exit.memoryLimitKill?.limitBytes;
+  const how =
+    limit !== undefined
+      ? `killed by signal ${exit.signal} at its memory limit of ${Math.round(limit / 1024 ** 2)} MiB`
+      : exit.signal
+        ? `killed by signal ${exit.signal}`
+        : `process exited with code ${exit.code}`;
+  const evidence = { code: exit.code, signal: exit.signal, ...(limit !== undefined ? { memoryLimitBytes: limit } : {}) };
+  return { kind: 'process_exited', message: `${how} after ${Math.round(exit.uptimeMs / 1000)} s`, evidence };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ProcessModule } from '@/lib/healing/module-schema';
 import { childEnv, resolveProgram } from '../exec/run-program';
+import { CgroupUnavailableError, detectCgroupLayout, launchInGroup, ModuleControlGroup, type CgroupLayout } from './control-group';
 import { LogRing } from './log-ring';
 import { liveGroupMembers, readProcStat, terminateGroup } from './process-group';
 import { thisWorker, type ProcessRecords } from './process-records';
@@ -11,7 +12,12 @@ export interface ProcessExit {
   at: number;
   /** Milliseconds it ran. */
   uptimeMs: number;
+  /** Ended by the kernel because its group reached the memory limit the module sets. */
+  memoryLimitKill?: { limitBytes: number };
 }
+
+let hostLayout: CgroupLayout | null = null;
+const cgroupLayout = (): CgroupLayout => (hostLayout ??= detectCgroupLayout());
 
 export const STOP_GRACE_MS = 5000;
 
@@ -32,10 +38,20 @@ export class SupervisedProcess {
   /** For good: a restart still under way when the engine closes must not spawn a process nobody owns. */
   private closed = false;
   lastExit: ProcessExit | null = null;
+  private group: ModuleControlGroup | null = null;
+  /** The limits the group was set up with: a changed definition sets it up again. */
+  private groupLimits = '';
 
   constructor(
     private definition: ProcessModule,
-    private readonly options: { searchPath: string; onExit: (exit: ProcessExit) => void; records?: ProcessRecords },
+    private readonly options: {
+      searchPath: string;
+      onExit: (exit: ProcessExit) => void;
+      records?: ProcessRecords;
+      /** Tells this worker's control groups apart from another worker's on the same host (its data directory). */
+      cgroupScope?: string;
+      cgroupLayout?: CgroupLayout;
+    },
   ) {
     this.logs = new LogRing(definition.logLines);
   }
@@ -63,8 +79,11 @@ export class SupervisedProcess {
     // What the last one started may still hold its port: the respawn would die with EADDRINUSE.
     await this.stopLeftovers();
     this.stopping = false;
+    const group = this.controlGroup();
+    const oomKillsBefore = group?.oomKills() ?? 0;
+    const launch = group ? launchInGroup(group.procsFiles, program, this.definition.command.slice(1)) : { program, args: this.definition.command.slice(1) };
     this.startedAt = Date.now();
-    const child = spawn(program, this.definition.command.slice(1), {
+    const child = spawn(launch.program, launch.args, {
       cwd: this.definition.cwd,
       env: childEnv(this.options.searchPath, this.definition.env),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,11 +102,40 @@ export class SupervisedProcess {
     this.record(child);
     child.once('exit', (code, signal) => {
       const exit: ProcessExit = { code, signal, at: Date.now(), uptimeMs: Date.now() - this.startedAt };
+      const limit = this.definition.limits?.memory;
+      if (group && limit !== undefined && signal === 'SIGKILL' && group.oomKills() > oomKillsBefore) exit.memoryLimitKill = { limitBytes: limit };
       this.lastExit = exit;
-      this.logs.note(signal ? `killed by ${signal}` : `exited with code ${code}`);
+      this.logs.note(exit.memoryLimitKill ? `killed by ${signal}: it reached its memory limit` : signal ? `killed by ${signal}` : `exited with code ${code}`);
       if (this.child === child) this.child = null;
       if (!this.stopping) this.options.onExit(exit);
     });
+  }
+
+  /**
+   * The module's control group, set up on the first start and again when its limits change.
+   * Where the host offers none, the process still runs (keeping the service up comes first)
+   * and its log says its limits are not enforced.
+   */
+  private controlGroup(): ModuleControlGroup | null {
+    const limits = this.definition.limits;
+    const wanted = limits ? JSON.stringify(limits) : '';
+    if (wanted === this.groupLimits) return this.group;
+    this.group?.remove();
+    this.group = null;
+    this.groupLimits = wanted;
+    if (!limits) return null;
+    try {
+      this.group = ModuleControlGroup.open(
+        this.options.cgroupLayout ?? cgroupLayout(),
+        this.options.cgroupScope ?? this.options.records?.dir ?? process.cwd(),
+        this.definition.name,
+        limits,
+      );
+    } catch (error) {
+      if (!(error instanceof CgroupUnavailableError)) throw error;
+      this.logs.note(`limits not enforced: ${error.message}`);
+    }
+    return this.group;
   }
 
   private record(child: ChildProcess): void {
@@ -134,6 +182,7 @@ export class SupervisedProcess {
   async close(): Promise<void> {
     this.closed = true;
     await this.stop();
+    this.group?.remove();
     this.options.records?.remove(this.definition.name);
   }
 }
