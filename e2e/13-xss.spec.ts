@@ -1,68 +1,9 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { ADMIN, WORKER_PORT } from './support/console';
+import { expect, test } from '@playwright/test';
+import { ADMIN } from './support/console';
 import { csrfHeaders, ensureFirstAdmin, signIn } from './support/actions';
+import { ALL_PAYLOADS as ALL, expectNothingRan, freshPage, ingest, PAYLOADS, watch } from './support/xss';
 
 const MARK = `xss-${Date.now()}`;
-
-/**
- * Markup that runs script if any view renders it as HTML rather than text: each sets a flag
- * of its own on window (or opens a dialog), which must stay unset.
- */
-const PAYLOADS = {
-  img: '<img src=x onerror="window.__xss=1;alert(1)">',
-  breakout: '"><script>window.__xss=2</script>',
-  title: '</title><script>window.__xss=3</script>',
-  svg: "<svg onload='window.__xss=4'>",
-  href: 'javascript:window.__xss=5',
-  style: '<style>@import "//x"</style><a href="javascript:window.__xss=6">x</a>',
-} as const;
-const ALL = Object.values(PAYLOADS);
-
-/**
- * Watches a page for anything a payload could do: a flag, a dialog, or a Content-Security-Policy
- * violation (a payload rendered as markup, or a script of the console's own that the policy blocks).
- */
-async function watch(page: Page): Promise<{ dialogs: string[]; consoleViolations: string[] }> {
-  const dialogs: string[] = [];
-  const consoleViolations: string[] = [];
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) consoleViolations.push(message.text());
-  });
-  await page.addInitScript(() => {
-    const w = window as unknown as { __violations: string[] };
-    w.__violations = [];
-    document.addEventListener('securitypolicyviolation', (event) => w.__violations.push(`${event.violatedDirective}: ${event.blockedURI}`));
-  });
-  return { dialogs, consoleViolations };
-}
-
-async function expectNothingRan(page: Page, seen: { dialogs: string[]; consoleViolations: string[] }, where: string): Promise<void> {
-  const state = await page.evaluate(() => {
-    const w = window as unknown as { __xss?: number; __violations?: string[] };
-    return { flag: w.__xss ?? null, violations: w.__violations ?? [] };
-  });
-  expect(state.flag, `${where}: a payload ran`).toBeNull();
-  expect(seen.dialogs, `${where}: a payload opened a dialog`).toEqual([]);
-  expect([...state.violations, ...seen.consoleViolations], `${where}: Content-Security-Policy violations`).toEqual([]);
-}
-
-async function ingest(page: Page, token: string, events: object[]): Promise<void> {
-  const response = await page.request.post(`http://127.0.0.1:${WORKER_PORT}/api/v1/events`, {
-    data: { events },
-    headers: { authorization: `Bearer ${token}` },
-  });
-  expect(response.status()).toBe(202);
-}
-
-async function freshPage(browser: Browser): Promise<{ page: Page; seen: Awaited<ReturnType<typeof watch>>; close: () => Promise<void> }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  return { page, seen: await watch(page), close: () => context.close() };
-}
 
 test.describe.configure({ mode: 'serial' });
 

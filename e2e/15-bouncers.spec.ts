@@ -1,21 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, consoleState, SCREENSHOT_DIR, WORKER_PORT } from './support/console';
-import { ensureFirstAdmin, signIn } from './support/actions';
-
-/** `vigil bouncer add` on the run's data directory, as an operator runs it on the worker's host. */
-function addBouncer(name: string): string {
-  const { dataDir } = consoleState();
-  const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_DATA_DIR: dataDir, WORKER_PORT: String(WORKER_PORT), LOG_LEVEL: 'silent' };
-  delete env.DATABASE_URL;
-  const out = execFileSync(process.execPath, ['scripts/vigil.mjs', 'bouncer', 'add', name, '--output', path.join(dataDir, `${name}.yaml`)], {
-    env,
-    encoding: 'utf8',
-  });
-  return /^\s+(vgl_\S+)$/m.exec(out)![1];
-}
+import { ADMIN, SCREENSHOT_DIR, WORKER_PORT } from './support/console';
+import { addBouncer, ensureFirstAdmin, signIn } from './support/actions';
 
 async function saveScreenshot(page: Page, name: string): Promise<void> {
   if (!SCREENSHOT_DIR) return;

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { ADMIN, consoleState } from './console';
+import { ADMIN, consoleState, WORKER_PORT } from './console';
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto('/login');
@@ -47,4 +49,16 @@ export async function ensureFirstAdmin(request: APIRequestContext): Promise<void
   const response = await request.post('/api/auth/setup', { data: { token, username: ADMIN.username, password: ADMIN.password } });
   if (response.status() === 409 && ((await response.json()) as { error: { code: string } }).error.code === 'already_set_up') return;
   expect(response.status()).toBe(200);
+}
+
+/** `vigil bouncer add` on the run's data directory, as an operator runs it on the worker's host; answers the bouncer's key. */
+export function addBouncer(name: string): string {
+  const { dataDir } = consoleState();
+  const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_DATA_DIR: dataDir, WORKER_PORT: String(WORKER_PORT), LOG_LEVEL: 'silent' };
+  delete env.DATABASE_URL;
+  const out = execFileSync(process.execPath, ['scripts/vigil.mjs', 'bouncer', 'add', name, '--output', path.join(dataDir, `${name}.yaml`)], {
+    env,
+    encoding: 'utf8',
+  });
+  return /^\s+(vgl_\S+)$/m.exec(out)![1];
 }

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditTrail } from '../audit/audit-verifier';
 import { internalToken } from '../auth/keys';
 import type { RouteDescription } from '../http/router';
 import { api, PROVIDERS, startTestWorker, TEST_API_TOKEN, TEST_SECRET, type TestWorker } from '../test-support';
 import { answersBelow500, hostileBody, hostileQuery, hostileString } from '../test-support/hostile-input';
+import { fieldNamesOf } from '../test-support/schema-fields';
 
 /** Enough to find what breaks on the first odd input, little enough for a few seconds per property. */
 const RUNS = 12;
@@ -43,7 +45,7 @@ describe.each(PROVIDERS)('worker routes under hostile bodies, queries and paths,
 
   async function fuzz(
     targets: RouteDescription[],
-    input: fc.Arbitrary<string>,
+    input: (route: RouteDescription) => fc.Arbitrary<string>,
     request: (route: RouteDescription, value: string) => Promise<{ status: number; text: string }>,
     accept: (value: string) => boolean = () => true,
   ): Promise<string[]> {
@@ -51,7 +53,7 @@ describe.each(PROVIDERS)('worker routes under hostile bodies, queries and paths,
     for (const route of targets) {
       await fc
         .assert(
-          fc.asyncProperty(input, async (value) => {
+          fc.asyncProperty(input(route), async (value) => {
             fc.pre(accept(value));
             return answersBelow500(failures, `${route.method} ${route.path} ${JSON.stringify(value.slice(0, 120))}`, () => request(route, value));
           }),
@@ -67,7 +69,8 @@ describe.each(PROVIDERS)('worker routes under hostile bodies, queries and paths,
     const targets = routes.filter((route) => route.method !== 'GET');
     const failures = await fuzz(
       targets,
-      hostileBody(),
+      // Without `actor`: bodies naming one are skipped above, and would crowd out the rest.
+      (route) => hostileBody(fieldNamesOf(route.body).filter((name) => name !== 'actor')),
       (route, raw) => api(t.port, sample(route.path), { method: route.method, token: credentialFor(route), raw }),
       (raw) => !raw.includes('"actor"'),
     );
@@ -76,15 +79,17 @@ describe.each(PROVIDERS)('worker routes under hostile bodies, queries and paths,
 
   it('answers every hostile query string with a 2xx or a 4xx, never a 5xx', async () => {
     const targets = routes.filter((route) => route.method === 'GET');
-    const failures = await fuzz(targets, hostileQuery(), (route, query) =>
-      api(t.port, `${sample(route.path)}?${query}`, { method: route.method, token: credentialFor(route) }),
+    const failures = await fuzz(
+      targets,
+      (route) => hostileQuery(fieldNamesOf(route.query)),
+      (route, query) => api(t.port, `${sample(route.path)}?${query}`, { method: route.method, token: credentialFor(route) }),
     );
     expect(failures).toEqual([]);
   });
 
   it('answers every hostile path parameter with a 2xx or a 4xx, never a 5xx', async () => {
     const targets = routes.filter((route) => route.path.includes(':'));
-    const failures = await fuzz(targets, hostileSegment(), (route, segment) =>
+    const failures = await fuzz(targets, hostileSegment, (route, segment) =>
       api(t.port, route.path.replace(/:([a-zA-Z]+)/g, segment), {
         method: route.method,
         token: credentialFor(route),
@@ -94,8 +99,10 @@ describe.each(PROVIDERS)('worker routes under hostile bodies, queries and paths,
     expect(failures).toEqual([]);
   });
 
-  it('is still serving afterwards', async () => {
-    expect((await api(t.port, '/healthz')).status).toBe(200);
+  it('is still serving afterwards, with an audit chain that verifies and nothing set aside', async () => {
+    expect((await api(t.port, '/healthz')).body).toMatchObject({ status: 'ok', database: { pendingEvents: 0 } });
+    expect(await t.worker.database.prisma.auditEvent.count({ where: { type: 'audit.event_quarantined' } })).toBe(0);
+    expect(await verifyAuditTrail({ database: t.worker.database, key: null, mode: 'full' })).toMatchObject({ ok: true });
     expect((await api(t.port, '/api/v1/health', { token: TEST_API_TOKEN })).status).toBe(200);
   });
 });

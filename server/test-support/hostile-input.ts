@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 
-/** Field names the APIs use, so objects reach past "unknown key" into each field's own checks. */
-const FIELD_NAMES = [
+/**
+ * Field names for a route whose schema names none (or cannot be read as one): the APIs' common
+ * ones. Routes with a schema use its own names (`fieldNamesOf`), so objects reach past "unknown
+ * key" into each field's own checks.
+ */
+const COMMON_FIELD_NAMES = [
   'source',
   'reason',
   'actor',
@@ -72,7 +76,10 @@ export const hostileString = (): fc.Arbitrary<string> =>
     fc.integer({ min: 10_000, max: 300_000 }).map((length) => 'x'.repeat(length)),
   );
 
-const hostileValue = (): fc.Arbitrary<unknown> =>
+/** The names to build objects with: the schema's own, else the common ones. */
+const namesOrCommon = (fields: readonly string[]): readonly string[] => (fields.length > 0 ? fields : COMMON_FIELD_NAMES);
+
+const hostileValue = (fields: readonly string[]): fc.Arbitrary<unknown> =>
   fc.letrec<{ value: unknown }>((tie) => ({
     value: fc.oneof(
       { depthSize: 'small' },
@@ -82,26 +89,31 @@ const hostileValue = (): fc.Arbitrary<unknown> =>
       fc.boolean(),
       fc.constant(null),
       fc.array(tie('value'), { maxLength: 4 }),
-      fc.dictionary(fc.constantFrom(...FIELD_NAMES), tie('value'), { maxKeys: 4 }),
+      fc.dictionary(fc.constantFrom(...fields), tie('value'), { maxKeys: 4 }),
     ),
   })).value;
 
-/** A request body as text: any JSON, JSON shaped like the APIs' with wrong types, bytes that are not JSON, and nesting far past any limit. */
-export const hostileBody = (): fc.Arbitrary<string> =>
-  fc.oneof(
+/**
+ * A request body as text: any JSON, JSON shaped like the route's (its `fields`) with wrong types,
+ * bytes that are not JSON, and nesting far past any limit.
+ */
+export const hostileBody = (fields: readonly string[] = []): fc.Arbitrary<string> => {
+  const names = namesOrCommon(fields);
+  return fc.oneof(
     fc.json({ maxDepth: 4 }),
-    fc.dictionary(fc.constantFrom(...FIELD_NAMES), hostileValue(), { minKeys: 1, maxKeys: 6 }).map((value) => JSON.stringify(value)),
+    fc.dictionary(fc.constantFrom(...names), hostileValue(names), { minKeys: 1, maxKeys: 6 }).map((value) => JSON.stringify(value)),
     fc.string({ unit: 'binary', maxLength: 200 }),
     fc.constantFrom('{"a":"\\u0000"}', '"\\ud800"', '{"source":"\\udfff"}', '{', '}', 'null', '[]', '1e999', '{"__proto__":{"admin":true}}'),
     fc.integer({ min: 65, max: 20_000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
     fc.integer({ min: 65, max: 5_000 }).map((depth) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
   );
+};
 
-/** A query string (without `?`): known and unknown names with hostile values, and raw `%` garbage appended. */
-export const hostileQuery = (): fc.Arbitrary<string> =>
+/** A query string (without `?`): the route's names (`fields`) and unknown ones with hostile values, and raw `%` garbage appended. */
+export const hostileQuery = (fields: readonly string[] = []): fc.Arbitrary<string> =>
   fc
     .tuple(
-      fc.dictionary(fc.oneof(fc.constantFrom(...FIELD_NAMES), fc.string({ maxLength: 8 })), hostileString(), { maxKeys: 5 }),
+      fc.dictionary(fc.oneof(fc.constantFrom(...namesOrCommon(fields)), fc.string({ maxLength: 8 })), hostileString(), { maxKeys: 5 }),
       fc.constantFrom('', '&%zz=1', '&q=%00', '&cursor=%E0%A4%A', '&limit=%', '&=&&=', '&q=%ED%A0%80'),
     )
     .map(([params, garbage]) => `${new URLSearchParams(params).toString()}${garbage}`);
