@@ -11,7 +11,7 @@ const passwordEnv: FieldSpec = {
   placeholder: 'DB_PASSWORD',
   hint: "The name of a variable in the worker's environment, never the password itself.",
 };
-const query: FieldSpec = { key: 'query', label: 'Query', type: 'text', optional: true, mono: true, placeholder: 'SELECT 1' };
+const query: FieldSpec = { key: 'query', label: 'Query', type: 'text', optional: true, mono: true, placeholder: 'default SELECT 1' };
 const host: FieldSpec = { key: 'host', label: 'Host', type: 'text', placeholder: '127.0.0.1', narrow: true };
 
 export const POSTGRES_KIND: KindSpec = {
@@ -25,8 +25,8 @@ export const MYSQL_KIND: KindSpec = {
   summary: 'Connects to MySQL or MariaDB and runs a query.',
   fields: [
     host,
-    { key: 'port', label: 'Port', type: 'number', optional: true, placeholder: '3306', narrow: true },
-    { key: 'user', label: 'User', type: 'text', optional: true, placeholder: 'root', narrow: true },
+    { key: 'port', label: 'Port', type: 'number', optional: true, placeholder: 'default 3306', narrow: true },
+    { key: 'user', label: 'User', type: 'text', optional: true, placeholder: 'default root', narrow: true },
     { key: 'database', label: 'Database', type: 'text', optional: true, narrow: true },
     passwordEnv,
     query,
@@ -36,5 +36,5 @@ export const MYSQL_KIND: KindSpec = {
 export const REDIS_KIND: KindSpec = {
   kind: 'redis',
   summary: 'Connects to Redis and expects PONG.',
-  fields: [host, { key: 'port', label: 'Port', type: 'number', optional: true, placeholder: '6379', narrow: true }, passwordEnv],
+  fields: [host, { key: 'port', label: 'Port', type: 'number', optional: true, placeholder: 'default 6379', narrow: true }, passwordEnv],
 };

@@ -20,7 +20,7 @@ export const DOCKER_KIND: KindSpec = {
   summary: 'Asks the Docker daemon whether a container runs (and is healthy, when it has a health check).',
   fields: [
     { key: 'container', label: 'Container', type: 'text', mono: true, placeholder: 'shop-web' },
-    { key: 'socket', label: 'Docker socket', type: 'text', optional: true, mono: true, placeholder: '/var/run/docker.sock' },
+    { key: 'socket', label: 'Docker socket', type: 'text', optional: true, mono: true, placeholder: 'default /var/run/docker.sock' },
   ],
 };
 
@@ -57,5 +57,5 @@ export const COMMAND_KIND: KindSpec = {
   kind: 'command',
   adminOnly: true,
   summary: 'Runs a program on every probe; up when it exits with the expected code.',
-  fields: [argv, { key: 'expectExit', label: 'Expected exit code', type: 'number', optional: true, placeholder: '0', narrow: true }],
+  fields: [argv, { key: 'expectExit', label: 'Expected exit code', type: 'number', optional: true, placeholder: 'default 0', narrow: true }],
 };

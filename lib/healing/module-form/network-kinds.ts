@@ -25,13 +25,13 @@ export const PING_KIND: KindSpec = {
   summary: 'Sends ICMP echoes; down when more are lost than allowed.',
   fields: [
     host,
-    { key: 'count', label: 'Echoes', type: 'number', optional: true, placeholder: '3', narrow: true },
-    { key: 'maxLossPercent', label: 'Max loss (%)', type: 'number', optional: true, placeholder: '50' },
+    { key: 'count', label: 'Echoes', type: 'number', optional: true, placeholder: 'default 3', narrow: true },
+    { key: 'maxLossPercent', label: 'Max loss (%)', type: 'number', optional: true, placeholder: 'default 50' },
   ],
 };
 
 export const SMTP_KIND: KindSpec = {
   kind: 'smtp',
   summary: 'Connects to a mail server and expects its 220 greeting.',
-  fields: [host, { key: 'port', label: 'Port', type: 'number', optional: true, placeholder: '25', narrow: true }],
+  fields: [host, { key: 'port', label: 'Port', type: 'number', optional: true, placeholder: 'default 25', narrow: true }],
 };

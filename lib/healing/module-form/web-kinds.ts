@@ -39,8 +39,8 @@ export const TLS_KIND: KindSpec = {
   summary: 'Opens a TLS connection and checks the certificate: name, chain and days to expiry.',
   fields: [
     { key: 'host', label: 'Host', type: 'text', placeholder: 'shop.example.org', narrow: true },
-    { key: 'port', label: 'Port', type: 'number', optional: true, placeholder: '443', narrow: true },
+    { key: 'port', label: 'Port', type: 'number', optional: true, placeholder: 'default 443', narrow: true },
     { key: 'serverName', label: 'Certificate name', type: 'text', optional: true, placeholder: 'the host when blank' },
-    { key: 'expiryDays', label: 'Warn days before expiry', type: 'number', optional: true, placeholder: '14' },
+    { key: 'expiryDays', label: 'Warn days before expiry', type: 'number', optional: true, placeholder: 'default 14' },
   ],
 };
