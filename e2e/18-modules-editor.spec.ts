@@ -109,6 +109,9 @@ test('an operator defines a TCP and a keyword module against loopback services, 
     // Delete, confirmed in a dialog: the row goes, and so does the definition.
     await moduleRow(page, TCP_MODULE).getByTestId('module-delete').click();
     const confirm = page.getByTestId('module-delete-dialog');
+    // Focus starts on Cancel (the safe answer); the keyboard reaches Delete with one Tab.
+    await expect(confirm.getByTestId('module-delete-cancel')).toBeFocused();
+    await page.keyboard.press('Tab');
     await expect(confirm.getByTestId('module-delete-submit')).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(confirm).toBeHidden();

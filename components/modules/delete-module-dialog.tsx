@@ -6,7 +6,7 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { FormError } from '../ui/field';
 
-/** Deleting stops the probes at once; the module's incidents and audit events stay. */
+/** Deleting stops the probes at once; the module's incidents and audit events stay. Focus starts on Cancel, the safe answer. */
 export function DeleteModuleDialog({ module, onClose }: { module: ModuleView; onClose: () => void }) {
   const remove = useRemoveModule();
   return (
@@ -18,12 +18,11 @@ export function DeleteModuleDialog({ module, onClose }: { module: ModuleView; on
         </p>
         <FormError message={remove.error ? remove.error.message : null} />
         <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={onClose} disabled={remove.isPending}>
+          <Button variant="ghost" onClick={onClose} disabled={remove.isPending} data-testid="module-delete-cancel">
             Cancel
           </Button>
           <Button
             variant="danger"
-            autoFocus
             disabled={remove.isPending}
             onClick={() => remove.mutate(module.name, { onSuccess: onClose })}
             data-testid="module-delete-submit"
