@@ -1,11 +1,12 @@
 /** What an operator sees before any repository is configured: what off-site copies are, and the lines that turn them on. */
+// Short lines: the example has to read on a phone without scrolling sideways.
 const EXAMPLE = `snapshots:
   offsite:
     - name: nas
-      repository: sftp:backup@nas.lan:/srv/restic/vigil
-      passwordFile: /etc/vigil/restic-password   # or passwordEnv: RESTIC_PASSWORD
-      schedule: { copyEveryHours: 24 }           # optional
-      keep: { daily: 7, weekly: 4 }              # optional`;
+      repository: sftp:nas:/srv/restic
+      passwordFile: /etc/vigil/restic
+      schedule: { copyEveryHours: 24 }
+      keep: { daily: 7, weekly: 4 }`;
 
 export function OffsiteEmpty() {
   return (
@@ -19,7 +20,8 @@ export function OffsiteEmpty() {
       </p>
       <p className="text-muted">
         No repository is configured. Create one with <code className="font-mono text-text">restic init</code>, then add it to{' '}
-        <code className="font-mono text-text">vigil.config.yaml</code>; the password stays in a file or an environment variable, never in the config:
+        <code className="font-mono text-text">vigil.config.yaml</code>; the password stays in a file (passwordFile) or an environment variable (passwordEnv),
+        never in the config; schedule and keep are optional:
       </p>
       <pre className="overflow-x-auto rounded-md border border-border bg-surface-2 px-3 py-2 font-mono text-xs" tabIndex={0} aria-label="Example configuration">
         {EXAMPLE}
