@@ -19,7 +19,9 @@ export function OffsiteListing({ repo, canRestore, now }: { repo: string; canRes
   if (listing.isError) return <FormError message={`Could not list ${repo}: ${listing.error.message}`} />;
   if (!listing.data) return <p className="mt-2 text-xs text-faint">Asking restic what {repo} holds…</p>;
   return (
-    <div className="mt-2">
+    <div className="mt-2 rounded-md border border-border px-4 pt-2">
+      {/* Beside the panel's own table of recorded copies: this one is restic's answer, asked just now. */}
+      <p className="text-xs font-medium text-muted">What restic holds in {repo} now</p>
       <DataTable
         className="min-w-[300px] text-xs"
         testId={`offsite-listing-${repo}`}

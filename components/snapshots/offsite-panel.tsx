@@ -30,7 +30,11 @@ export function OffsitePanel({ principal, now }: { principal: Principal; now: nu
   const bySnapshot = new Map<string, OffsiteCopyView[]>();
   for (const copy of data?.copies ?? []) bySnapshot.set(copy.snapshotName, [...(bySnapshot.get(copy.snapshotName) ?? []), copy]);
   return (
-    <Panel title="Off-site copies" subtitle={data?.enabled ? `${data.repositories.length} restic repositories` : undefined} testId="panel-offsite">
+    <Panel
+      title="Off-site copies"
+      subtitle={data?.enabled ? `${data.repositories.length} restic ${data.repositories.length === 1 ? 'repository' : 'repositories'}` : undefined}
+      testId="panel-offsite"
+    >
       {overview.isError ? (
         <p className="text-sm text-bad">Could not load off-site copies: {overview.error.message}</p>
       ) : !data ? (
