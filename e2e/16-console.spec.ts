@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { ADMIN } from './support/console';
+import { seriousAccessibilityViolations } from './support/accessibility';
 import { csrfHeaders, ensureFirstAdmin, signIn } from './support/actions';
 
 /** Every section of the console, with what proves it rendered. */
@@ -65,13 +65,6 @@ async function expectWithinScreen(page: Page, locator: Locator, label: string): 
   const width = page.viewportSize()!.width;
   expect(box.x, `${label} starts on screen`).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width, `${label} ends on screen`).toBeLessThanOrEqual(width);
-}
-
-async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }
 
 test.beforeAll(async ({ request }) => {

@@ -10,6 +10,8 @@ import { cn } from '../ui/cn';
 import { Td, Tr, WIDE_ONLY } from '../ui/data-table';
 import { ApprovalButtons } from './approval-buttons';
 import { LatencySparkline } from './latency-sparkline';
+import { DeleteModuleDialog } from './delete-module-dialog';
+import { EditModuleDialog } from './edit-module-dialog';
 import { ModuleActionDialog } from './module-action-dialog';
 import { STATE_TONE, words } from './module-format';
 import { formatMs, recentUptime } from '@/lib/healing/module-format';
@@ -49,15 +51,20 @@ export function ModuleRow({
   module,
   now,
   canOperate,
+  isAdmin,
   onError,
 }: {
   module: ModuleView;
   now: number;
   canOperate: boolean;
+  isAdmin: boolean;
   onError: (message: string | null) => void;
 }) {
   const [action, setAction] = useState<ModuleControlAction | null>(null);
   const [logsOpen, setLogsOpen] = useState(false);
+  const [editing, setEditing] = useState<'edit' | 'delete' | null>(null);
+  // Console modules are the console's to change; config-file ones change in the file. Program-running ones are for admins.
+  const editable = canOperate && module.source === 'console' && (isAdmin || (module.kind !== 'process' && module.kind !== 'command'));
   return (
     <Tr className="align-top hover:bg-surface-2">
       <Td className="whitespace-nowrap">
@@ -128,10 +135,34 @@ export function ModuleRow({
                   Pause
                 </Button>
               )}
+              {editable ? (
+                <>
+                  <Button
+                    variant="ghost"
+                    className="h-7 px-2 text-xs"
+                    onClick={() => setEditing('edit')}
+                    aria-label={`Edit ${module.name}`}
+                    data-testid="module-edit"
+                  >
+                    Edit
+                  </Button>
+                  <Button
+                    variant="ghost-danger"
+                    className="h-7 px-2 text-xs"
+                    onClick={() => setEditing('delete')}
+                    aria-label={`Delete ${module.name}`}
+                    data-testid="module-delete"
+                  >
+                    Delete
+                  </Button>
+                </>
+              ) : null}
             </>
           ) : null}
         </div>
         {action ? <ModuleActionDialog module={module} action={action} onClose={() => setAction(null)} /> : null}
+        {editing === 'edit' ? <EditModuleDialog name={module.name} isAdmin={isAdmin} onClose={() => setEditing(null)} /> : null}
+        {editing === 'delete' ? <DeleteModuleDialog module={module} onClose={() => setEditing(null)} /> : null}
         {logsOpen ? <ModuleLogsDialog name={module.name} onClose={() => setLogsOpen(false)} /> : null}
       </Td>
     </Tr>

@@ -25,17 +25,19 @@ export function ModuleTable({
   modules,
   now,
   canOperate,
+  isAdmin,
   onError,
 }: {
   modules: ModuleView[];
   now: number;
   canOperate: boolean;
+  isAdmin: boolean;
   onError: (message: string | null) => void;
 }) {
   return (
     <DataTable className="text-sm sm:min-w-[980px]" testId="module-table" columns={COLUMNS}>
       {[...modules].sort(byUrgency).map((module) => (
-        <ModuleRow key={module.name} module={module} now={now} canOperate={canOperate} onError={onError} />
+        <ModuleRow key={module.name} module={module} now={now} canOperate={canOperate} isAdmin={isAdmin} onError={onError} />
       ))}
     </DataTable>
   );

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { canOperate, type Principal } from '@/lib/auth/roles';
+import { canAdminister, canOperate, type Principal } from '@/lib/auth/roles';
 import type { ModuleView } from '@/lib/healing/module-view';
 import { useModulesQuery } from '../queries/use-modules-query';
 import { FormError } from '../ui/field';
@@ -28,12 +28,13 @@ export function ModulesPanel({ principal, now }: { principal: Principal; now: nu
   const modules = useModulesQuery();
   const [error, setError] = useState<string | null>(null);
   const operator = canOperate(principal);
+  const admin = canAdminister(principal);
   const data = modules.data;
   return (
     <Panel
       title="Modules"
       subtitle={data?.length ? <Summary modules={data} /> : undefined}
-      actions={operator ? <DefineModuleDialog /> : null}
+      actions={operator ? <DefineModuleDialog isAdmin={admin} /> : null}
       testId="panel-modules"
     >
       <div className="mb-3 empty:hidden">
@@ -46,7 +47,7 @@ export function ModulesPanel({ principal, now }: { principal: Principal; now: nu
       ) : data.length === 0 ? (
         <ModulesEmpty canDefine={operator} />
       ) : (
-        <ModuleTable modules={data} now={now} canOperate={operator} onError={setError} />
+        <ModuleTable modules={data} now={now} canOperate={operator} isAdmin={admin} onError={setError} />
       )}
     </Panel>
   );

@@ -20,6 +20,8 @@ export const queryKeys = {
   recovery: () => ['recovery', {}] as const,
   /** Under `recovery`: whatever refreshes the snapshots refreshes where their copies are. */
   offsite: () => ['recovery', { offsite: true }] as const,
+  /** Under `recovery` too: a copy or restore refreshes what a repository lists. */
+  offsiteListing: (repo: string) => ['recovery', { offsite: true, repo }] as const,
   /** The latest 'recovery:progress' report; written only by the live module. */
   recoveryProgress: () => ['recovery-progress', {}] as const,
   /** `against` null: the snapshot against the live files. */
@@ -30,6 +32,7 @@ export const queryKeys = {
   /** Every incident's timeline, for invalidating when any incident moves. */
   incidentAll: () => ['incident'] as const,
   incident: (id: string) => ['incident', { id }] as const,
+  moduleDefinition: (name: string) => ['module-definition', { name }] as const,
   moduleLogs: (name: string) => ['module-logs', { name }] as const,
   /** Risk, its history and predictions; 'forecast:updated' invalidates it every cycle. */
   forecast: () => ['forecast', {}] as const,

@@ -1,7 +1,8 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ModuleControlRequest } from '@/lib/healing/healing-api';
+import type { ModuleDefinition } from '@/lib/healing/module-schema';
 import type { ModuleView } from '@/lib/healing/module-view';
 import { apiFetch } from './api-fetch';
 import { queryKeys } from './query-keys';
@@ -44,5 +45,26 @@ export function useDefineModule() {
   return useMutation({
     mutationFn: (definition: Record<string, unknown>) => apiFetch<ModuleView>('/api/modules', { method: 'POST', body: definition }),
     ...useModuleSettled(),
+  });
+}
+
+/** A console module's stored definition, fetched when its editor opens (never cached past it: another operator may change it). */
+export function useModuleDefinition(name: string) {
+  return useQuery({
+    queryKey: queryKeys.moduleDefinition(name),
+    queryFn: () => apiFetch<ModuleDefinition>(`/api/modules/${encodeURIComponent(name)}`),
+    gcTime: 0,
+    staleTime: 0,
+    retry: false,
+  });
+}
+
+/** Deleting takes the row out of the table at once; the socket's 'modules:changed' agrees a moment later. */
+export function useRemoveModule() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => apiFetch<unknown>(`/api/modules/${encodeURIComponent(name)}`, { method: 'DELETE' }),
+    onSuccess: (_answer, name) => client.setQueryData<ModuleView[]>(queryKeys.modules(), (rows) => rows?.filter((m) => m.name !== name)),
+    onSettled: () => void client.invalidateQueries({ queryKey: queryKeys.auditRecentAll() }),
   });
 }

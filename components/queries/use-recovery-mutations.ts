@@ -33,11 +33,14 @@ export function useVerifySnapshot() {
   });
 }
 
-export function useRestoreSnapshot() {
+/** Golden restore of a local snapshot, or (`from` a repository) of one fetched from off-site first: the same restore after the fetch. */
+export function useRestoreSnapshot(from?: string) {
   const onSettled = useRefreshAfter();
   return useMutation({
     mutationFn: ({ ref, ...body }: { ref: string; reason: string; mirror: boolean; dryRun: boolean }) =>
-      apiFetch<RestoreResultView>(snapshotUrl(ref, 'restore'), { method: 'POST', body }),
+      from === undefined
+        ? apiFetch<RestoreResultView>(snapshotUrl(ref, 'restore'), { method: 'POST', body })
+        : apiFetch<RestoreResultView>(`/api/snapshots/offsite/${encodeURIComponent(from)}/restore`, { method: 'POST', body: { ref, ...body } }),
     onSettled,
   });
 }

@@ -57,6 +57,7 @@ export function RecoveryProgressBar({ progress, className }: { progress: Recover
       <div
         className="mt-2 h-1.5 overflow-hidden rounded-full bg-border"
         role="progressbar"
+        aria-label={`${OPERATION_LABEL[progress.operation]} of ${progress.snapshot}`}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}

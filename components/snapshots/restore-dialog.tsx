@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import type { OffsiteCopyView } from '@/lib/recovery/offsite-views';
 import type { RecoveryProgress, SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { formatBytes } from '@/lib/format';
 import { useRestoreSnapshot } from '../queries/use-recovery-mutations';
@@ -26,6 +27,21 @@ function SnapshotFacts({ snapshot }: { snapshot: SnapshotHeader }) {
   );
 }
 
+function OffsiteFacts({ copy }: { copy: OffsiteCopyView }) {
+  return (
+    <div className="rounded-md border border-border bg-surface-2 px-3 py-2 text-sm">
+      <div className="font-mono font-medium">{copy.snapshotName}</div>
+      <div className="text-xs text-muted">
+        in off-site repository <span className="font-mono">{copy.repo}</span> · copied {new Date(copy.copiedAt).toLocaleString()}
+      </div>
+      <p className="mt-1 text-xs text-muted">It is fetched from the repository and every blob checked against its manifest before the restore starts.</p>
+    </div>
+  );
+}
+
+/** A local snapshot, or an off-site copy (fetched first, then restored the same way). */
+type RestoreTarget = { snapshot: SnapshotHeader; from?: undefined } | { snapshot?: undefined; from: OffsiteCopyView };
+
 /**
  * Golden restore: the files of the configured sources go back to this snapshot. Typing the
  * name is the guard against restoring the wrong row; the worker stages everything and commits
@@ -33,25 +49,26 @@ function SnapshotFacts({ snapshot }: { snapshot: SnapshotHeader }) {
  */
 export function RestoreDialog({
   snapshot,
+  from,
   progress,
   open,
   onClose,
-}: {
-  snapshot: SnapshotHeader;
+}: RestoreTarget & {
   progress: RecoveryProgress | null;
   open: boolean;
   onClose: () => void;
 }) {
+  const name = from ? from.snapshotName : snapshot.name;
   const [reason, setReason] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [mirror, setMirror] = useState(false);
-  const preview = useRestoreSnapshot();
-  const restore = useRestoreSnapshot();
+  const preview = useRestoreSnapshot(from?.repo);
+  const restore = useRestoreSnapshot(from?.repo);
   const busy = preview.isPending || restore.isPending;
   const reasonOk = reason.trim().length >= 3;
-  const confirmed = confirmation === snapshot.name;
-  const running = busy && progress && !progress.finished && progress.operation === 'restore' ? progress : null;
-  const request = (dryRun: boolean) => ({ ref: snapshot.name, reason: reason.trim(), mirror, dryRun });
+  const confirmed = confirmation === name;
+  const running = busy && progress && !progress.finished && (progress.operation === 'restore' || progress.operation === 'offsite-fetch') ? progress : null;
+  const request = (dryRun: boolean) => ({ ref: name, reason: reason.trim(), mirror, dryRun });
 
   const close = () => {
     preview.reset();
@@ -62,7 +79,14 @@ export function RestoreDialog({
   };
 
   return (
-    <Dialog open={open} onClose={close} title="Golden restore" size="lg" dismissible={!restore.isPending} testId="restore-dialog">
+    <Dialog
+      open={open}
+      onClose={close}
+      title={from ? `Restore from ${from.repo}` : 'Golden restore'}
+      size="lg"
+      dismissible={!restore.isPending}
+      testId="restore-dialog"
+    >
       {restore.data ? (
         <RestoreFinished result={restore.data} onDone={close} />
       ) : (
@@ -77,7 +101,7 @@ export function RestoreDialog({
             Puts every file of the snapshot&apos;s sources back as it was. Everything is staged and checked before the first file is replaced; if a blob is
             damaged or the health gate fails afterwards, the previous files are put back. Nothing is left half-restored.
           </p>
-          <SnapshotFacts snapshot={snapshot} />
+          {from ? <OffsiteFacts copy={from} /> : <SnapshotFacts snapshot={snapshot} />}
           <label className="flex items-start gap-2 text-sm">
             <input
               type="checkbox"
@@ -104,7 +128,7 @@ export function RestoreDialog({
               data-testid="restore-reason"
             />
           </Field>
-          <Field label={`Type ${snapshot.name} to confirm`}>
+          <Field label={`Type ${name} to confirm`}>
             <TextInput
               value={confirmation}
               onChange={(e) => setConfirmation(e.target.value)}

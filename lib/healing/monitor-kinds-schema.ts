@@ -64,7 +64,8 @@ export const postgresModuleSchema = z
     kind: z.literal('postgres'),
     url: z
       .url({ protocol: /^postgres(ql)?$/, message: 'a postgres:// URL' })
-      .refine((url) => !new URL(url).password, 'no password in the URL: use passwordEnv'),
+      // zod runs a refinement even after the URL check failed: a text that is no URL must not throw here.
+      .refine((url) => !URL.canParse(url) || !new URL(url).password, 'no password in the URL: use passwordEnv'),
     passwordEnv,
     query: z.string().min(1).max(2000).default('SELECT 1'),
   })

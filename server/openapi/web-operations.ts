@@ -116,6 +116,7 @@ export const WEB_OPERATIONS: OperationSpec[] = [
   ...OFFSITE_WEB_OPERATIONS,
   web({ method: 'get', path: '/api/modules', tag: 'Modules', summary: 'Modules with state and restarts', role: 'viewer' }),
   web({ method: 'post', path: '/api/modules', tag: 'Modules', summary: 'Register a module', role: 'operator', body: ['ModuleDefinition', moduleSchema] }),
+  web({ method: 'get', path: '/api/modules/{name}', tag: 'Modules', summary: "A console module's definition, to edit it", role: 'operator' }),
   web({ method: 'delete', path: '/api/modules/{name}', tag: 'Modules', summary: 'Remove a module registered in the UI', role: 'operator' }),
   web({
     method: 'post',

@@ -18,3 +18,8 @@ export async function saveConsoleModule(db: Db, input: { name: string; definitio
 export async function deleteConsoleModule(db: Db, name: string): Promise<boolean> {
   return (await db.healingModule.deleteMany({ where: { name } })).count > 0;
 }
+
+/** One console module's stored definition (JSON), or null when the console defined none by that name. */
+export async function findConsoleModule(db: Db, name: string): Promise<string | null> {
+  return (await db.healingModule.findUnique({ where: { name }, select: { definition: true } }))?.definition ?? null;
+}
