@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BlocklistsResponse, BlocklistStatus } from '@/lib/defense/blocklist-api';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { createEmptyDatabase, findFreePort, spawnTs, waitFor, waitForHttp, workerEnvVars, type EmptyDatabase, type RunningProcess } from '../../test-support';
+import { createEmptyDatabase, waitFor, type EmptyDatabase } from '../../test-support';
+import { spawnWorkerProcess, type WorkerProcess } from '../../test-support/dashboard-state';
 import { internalCall } from '../../test-support/defense-worker';
 import { guardCheck } from '../../test-support/guard';
 import { startStubHttpServer, type StubHttpServer } from '../../test-support/stub-http-server';
@@ -18,22 +18,6 @@ const kept = ({ name, entries, intervals, ranges, excluded, lastRefreshAt, expir
   lastRefreshAt,
   expiresAt,
 });
-
-interface WorkerProcess {
-  port: number;
-  running: RunningProcess;
-}
-
-/** A worker process as production runs it, over the given data and configuration file. */
-async function spawnWorkerProcess({ dataDir, databaseUrl, config }: { dataDir: string; databaseUrl: string; config: string }): Promise<WorkerProcess> {
-  const port = await findFreePort();
-  const vars = workerEnvVars({ dataDir, databaseUrl, vars: { WORKER_PORT: String(port), LOG_LEVEL: 'warn' } });
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(vars.VIGIL_CONFIG!, config);
-  const running = spawnTs('server/main.ts', { env: vars });
-  await waitForHttp(port, { isAlive: () => running.child.exitCode === null && running.child.signalCode === null });
-  return { port, running };
-}
 
 describe('an imported blocklist across a worker restart while its source is down', () => {
   let db: EmptyDatabase | null = null;
@@ -66,7 +50,7 @@ defense:
     const dataDir = db.dir.join('data');
     const statuses = async (port: number) => (await internalCall<BlocklistsResponse>(port, '/internal/v1/defense/blocklists')).body.blocklists;
 
-    const first = await spawnWorkerProcess({ dataDir, databaseUrl: db.url, config });
+    const first = await spawnWorkerProcess({ dataDir, databaseUrl: db.url, config, integrityScan: false });
     workers.push(first);
     const [before] = await waitFor(async () => ((await statuses(first.port)).every((s) => s.lastRefreshAt !== null) ? statuses(first.port) : null), {
       what: 'the list read at start',
@@ -79,7 +63,7 @@ defense:
     await feed.close();
     feed = null;
 
-    const second = await spawnWorkerProcess({ dataDir, databaseUrl: db.url, config });
+    const second = await spawnWorkerProcess({ dataDir, databaseUrl: db.url, config, integrityScan: false });
     workers.push(second);
     // The new worker tried the source and failed: what it enforces now can only come from what it kept.
     const [after] = await waitFor(async () => ((await statuses(second.port)).every((s) => s.lastError !== null) ? statuses(second.port) : null), {
