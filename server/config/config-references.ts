@@ -1,3 +1,4 @@
+import { unknownChannels } from '@/lib/alerts/alert-rules';
 import type { VigilConfig } from '@/lib/config/config-schema';
 import type { ConfigProblem } from '@/lib/config/config-status';
 
@@ -8,18 +9,11 @@ import type { ConfigProblem } from '@/lib/config/config-status';
  */
 export function crossReferenceProblems(config: VigilConfig, lineAt: (at: readonly PropertyKey[]) => { line?: number }): ConfigProblem[] {
   const channels = config.notifications.channels.map((channel) => channel.name);
-  const known = channels.length > 0 ? `configured: ${channels.join(', ')}` : 'no notification channels are configured';
-  return config.alerts.rules.flatMap((rule, index) =>
-    rule.channels.flatMap((name, position) =>
-      name === '*' || channels.includes(name)
-        ? []
-        : [
-            {
-              field: `alerts.rules.${index}.channels.${position}`,
-              ...lineAt(['alerts', 'rules', index, 'channels', position]),
-              message: `no notification channel named "${name}"; ${known}`,
-            },
-          ],
-    ),
+  return config.alerts.rules.flatMap((rule, ruleIndex) =>
+    unknownChannels(rule, channels).map(({ index, message }) => ({
+      field: `alerts.rules.${ruleIndex}.channels.${index}`,
+      ...lineAt(['alerts', 'rules', ruleIndex, 'channels', index]),
+      message,
+    })),
   );
 }
