@@ -81,7 +81,7 @@ async function startServices({
   const { monitor, hostPressure } = health;
   const { healing } = lifecycle.add(startHealing({ env, db, audit, log, config, hostPressure, notifier, metrics, live, duties, router }));
   health.scoreModules(() => healing.engine.list());
-  const { defense } = lifecycle.add(await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer }));
+  const { defense } = lifecycle.add(await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir }));
   const { watchers } = lifecycle.add(startIntegrity({ env, config, audit, database, log, router, live, defense, duties }));
   const { recovery, recoveryScheduler } = lifecycle.add(
     startRecovery({ env, database, config, audit, log, live, reloadAfterRestore: { monitor, healing, defense }, duties, router }),

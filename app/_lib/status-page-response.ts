@@ -4,6 +4,7 @@ import { statusSlugSchema } from '@/lib/status-pages/status-page-schema';
 import { renderStatusPage } from '@/lib/status-pages/html/render-status-page';
 import { STATUS_PAGE_CSS } from '@/lib/status-pages/html/status-page-css';
 import { statusPageContracts } from '@/server/contracts';
+import { WORKER_RETRY_AFTER_SECONDS } from '@/server/web/worker-call';
 import { getWebContext } from './web-context';
 
 /** Short enough that an incident post shows within seconds; revalidated in the background after. */
@@ -27,9 +28,9 @@ const BASE_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
-function plainPage(status: number, title: string, cacheControl: string): Response {
+function plainPage(status: number, title: string, cacheControl: string, headers: Record<string, string> = {}): Response {
   const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body><h1>${title}</h1></body></html>`;
-  return new Response(body, { status, headers: { ...BASE_HEADERS, 'cache-control': cacheControl } });
+  return new Response(body, { status, headers: { ...BASE_HEADERS, 'cache-control': cacheControl, ...headers } });
 }
 
 /** Whether the client's validator names this version (a list, or a weak one, as browsers and proxies send it). */
@@ -52,7 +53,8 @@ export async function statusPageResponse(request: NextRequest, slug: string): Pr
     // By its status, not its class: the bundler may hand this module its own copy of the error classes.
     if ((error as { status?: unknown }).status === 404) return plainPage(404, 'No such status page', 'public, max-age=60');
     web.log.warn({ err: (error as Error).message, slug }, 'status page unavailable');
-    return plainPage(503, 'Status temporarily unavailable', 'no-store');
+    // Visitors, monitors and proxies may ask again soon: the worker is usually back within seconds.
+    return plainPage(503, 'Status temporarily unavailable', 'no-store', { 'retry-after': WORKER_RETRY_AFTER_SECONDS });
   }
   const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`;
   const headers = { ...BASE_HEADERS, 'cache-control': STATUS_CACHE_CONTROL, etag };

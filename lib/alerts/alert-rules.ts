@@ -99,3 +99,14 @@ export type SilenceMatcher = z.infer<typeof silenceMatcherSchema>;
 export const acknowledgeInputSchema = z.object({ comment: z.string().trim().max(500).default('') }).strict();
 
 export const severityRank = (severity: (typeof SEVERITIES)[number]): number => SEVERITIES.indexOf(severity);
+
+/**
+ * The rule's channel names that no configured channel has, with their place in `channels`: a
+ * rule routed only to those would page no one. The config file and the console both refuse them.
+ */
+export function unknownChannels(rule: Pick<AlertRule, 'channels'>, configured: readonly string[]): { index: number; message: string }[] {
+  const known = configured.length > 0 ? `configured: ${configured.join(', ')}` : 'no notification channels are configured';
+  return rule.channels.flatMap((name, index) =>
+    name === '*' || configured.includes(name) ? [] : [{ index, message: `no notification channel named "${name}"; ${known}` }],
+  );
+}

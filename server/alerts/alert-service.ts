@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertRule, SilenceInput } from '@/lib/alerts/alert-rules';
+import { unknownChannels, type AlertRule, type SilenceInput } from '@/lib/alerts/alert-rules';
 import type { AlertView, RuleView, SilenceView } from '@/lib/alerts/alert-views';
 import type { NotificationChannel } from '@/lib/config/notifications-config';
 import { codedError } from '@/lib/errors';
@@ -11,7 +11,7 @@ import { alertEvent } from './alert-flush';
 import { channelsOf, messagesFor, tracksAcknowledgement } from './alert-messages';
 import type { AlertRuleStore } from './rule-store';
 
-export const ALERTS_ERROR_STATUS = { alert_not_found: 404, alert_resolved: 409, silence_not_found: 404, rule_not_found: 404 } as const;
+export const ALERTS_ERROR_STATUS = { alert_not_found: 404, alert_resolved: 409, silence_not_found: 404, rule_not_found: 404, unknown_channel: 422 } as const;
 export class AlertsError extends codedError('AlertsError', ALERTS_ERROR_STATUS) {}
 
 export interface AlertServiceOptions {
@@ -116,6 +116,12 @@ export class AlertService {
   }
 
   async saveRule(input: { rule: AlertRule; actor: string }): Promise<RuleView> {
+    // The same check as the config file's: a rule routed to a channel nobody configured pages no one.
+    const unknown = unknownChannels(
+      input.rule,
+      this.options.channels().map((channel) => channel.name),
+    );
+    if (unknown.length > 0) throw new AlertsError('unknown_channel', unknown.map(({ index, message }) => `rule.channels.${index}: ${message}`).join('; '));
     const { replaced } = await this.options.rules.save(input.rule, input.actor);
     await this.options.audit.append({
       type: replaced ? 'alert.rule_changed' : 'alert.rule_created',

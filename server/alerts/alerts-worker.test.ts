@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertView } from '@/lib/alerts/alert-views';
 import { startDefenseWorker, internalCall } from '../test-support/defense-worker';
-import { waitFor, type TestWorker } from '../test-support';
+import { internalToken } from '../auth/keys';
+import { api, TEST_SECRET, waitFor, type TestWorker } from '../test-support';
 import { sendJsonResponse, startStubHttpServer, type StubHttpServer } from '../test-support/stub-http-server';
 
 let t: TestWorker | null = null;
@@ -41,5 +42,20 @@ describe('alerting in the worker, with nothing configured but one webhook channe
     const bad = await internalCall(t.port, '/internal/v1/alerts/silences', { matchers: [], durationMinutes: 5, comment: 'x', actor: 'alice' });
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body)).toContain('matchers');
+  });
+
+  it('refuses a console rule routed to a channel that is not configured, naming the field, and keeps the rules as they were', async () => {
+    hook = await startStubHttpServer((_request, res) => sendJsonResponse(res, 200, {}));
+    t = await startDefenseWorker({ yaml: `notifications:\n  channels:\n    - { name: hook, kind: webhook, url: "${hook.url}/in" }\n` });
+    const rule = { name: 'deploys', events: ['app.custom'] };
+    const saveRule = <T>(json: unknown) => api<T>(t!.port, '/internal/v1/alerts/rules', { method: 'PUT', json, token: internalToken(TEST_SECRET) });
+    const refused = await saveRule<{ error: { code: string; message: string } }>({ rule: { ...rule, channels: ['hook', 'hokk'] }, actor: 'alice' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'unknown_channel', message: expect.stringMatching(/rule\.channels\.1: .*"hokk".*configured: hook/) });
+    const rules = async () =>
+      (await internalCall<{ rules: { rule: { name: string } }[] }>(t!.port, '/internal/v1/alerts')).body.rules.map((view) => view.rule.name);
+    expect(await rules()).not.toContain('deploys');
+    expect((await saveRule({ rule: { ...rule, channels: ['hook'] }, actor: 'alice' })).status).toBe(200);
+    expect(await rules()).toContain('deploys');
   });
 });

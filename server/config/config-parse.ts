@@ -3,6 +3,7 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configLists, configSections, defaultConfig, type VigilConfig } from '@/lib/config/config-schema';
 import type { ConfigProblem } from '@/lib/config/config-status';
+import { crossReferenceProblems } from './config-references';
 
 export type { ConfigProblem };
 
@@ -115,5 +116,8 @@ export function parseConfigText(
     });
     sections[section] = valid;
   }
+  // Only between sections that validated: a broken section is reported once, by its own problem.
+  const brokenSections = new Set(problems.map((problem) => problem.field.split('.')[0]));
+  if (!brokenSections.has('alerts') && !brokenSections.has('notifications')) problems.push(...crossReferenceProblems(config, lineAt));
   return { config: resolvePaths(config, baseDir), problems };
 }

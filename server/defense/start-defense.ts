@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { AuditWriter } from '../audit';
 import type { ConfigWatcher } from '../config/config-file';
 import type { StartedDatabase } from '../db/start-database';
@@ -15,6 +16,7 @@ import type { Logger } from '../log';
 import type { WorkerMetrics } from '../metrics';
 import { DefenseService } from './defense-service';
 import { createGuardHandler } from './guard';
+import { IpListKeeper } from './ip-lists/ip-list-keeper';
 import { IpListService } from './ip-lists/ip-list-service';
 
 export interface DefenseDeps {
@@ -29,10 +31,12 @@ export interface DefenseDeps {
   router: Router;
   /** The bouncer registry watches every request for decision-stream pulls, refused ones included. */
   httpServer: Server;
+  /** Imported blocklists are kept under it across restarts. */
+  dataDir: string;
 }
 
 /** The guardian: every replica enforces; the leader detects and decides, and tells the others. */
-export async function startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer }: DefenseDeps) {
+export async function startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir }: DefenseDeps) {
   const defense = new DefenseService({
     database: db.database,
     audit,
@@ -65,7 +69,14 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
   registerDefenseRoutes(router, { defense });
   registerDefenseInternalRoutes(router, { defense });
   // Imported blocklists: their own decision origin, refreshed on a schedule.
-  const ipLists = new IpListService({ state: defense.ipLists, allowlist: defense.allowlist, audit, log, config: () => config.loaded.config });
+  const ipLists = new IpListService({
+    state: defense.ipLists,
+    allowlist: defense.allowlist,
+    audit,
+    log,
+    config: () => config.loaded.config,
+    keeper: new IpListKeeper(path.join(dataDir, 'blocklists')),
+  });
   ipLists.start();
   config.onChange(() => ipLists.reconfigure());
   registerBlocklistRoutes(router, { ipLists });

@@ -34,8 +34,21 @@ export interface WorkerProcess {
   running: RunningProcess;
 }
 
-/** The worker as production runs it (`node --import tsx server/main.ts`), sampling the real host. */
-export async function spawnWorkerProcess({ dataDir, databaseUrl, config }: { dataDir: string; databaseUrl: string; config: string }): Promise<WorkerProcess> {
+/**
+ * The worker as production runs it (`node --import tsx server/main.ts`), sampling the real host.
+ * `integrityScan: false` is for a configuration without integrity paths, which never scans.
+ */
+export async function spawnWorkerProcess({
+  dataDir,
+  databaseUrl,
+  config,
+  integrityScan = true,
+}: {
+  dataDir: string;
+  databaseUrl: string;
+  config: string;
+  integrityScan?: boolean;
+}): Promise<WorkerProcess> {
   const port = await findFreePort();
   const vars = workerEnvVars({ dataDir, databaseUrl, vars: { WORKER_PORT: String(port), LOG_LEVEL: 'warn' } });
   mkdirSync(dataDir, { recursive: true });
@@ -45,6 +58,7 @@ export async function spawnWorkerProcess({ dataDir, databaseUrl, config }: { dat
     running.kill('SIGKILL');
     throw new Error(`${error.message}; stderr: ${running.stderr()}`);
   });
+  if (!integrityScan) return { port, running };
   // The integrity monitor starts in the background; its first scan settles the status.
   await waitFor(async () => (await internalCall<IntegrityStatus>(port, '/internal/v1/integrity')).body?.lastScan, {
     timeoutMs: 20_000,

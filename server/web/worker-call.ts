@@ -6,7 +6,7 @@ import { internalToken } from '../auth/keys';
 import { currentRequestId } from './request-scope';
 
 /** Seconds a browser or script should wait before asking again while the worker is away. */
-const WORKER_RETRY_AFTER_SECONDS = '2';
+export const WORKER_RETRY_AFTER_SECONDS = '2';
 
 /** The worker is away: an expected failure the web API answers as 503 with Retry-After. */
 export class WorkerUnavailableError extends HttpError {

@@ -7,6 +7,7 @@ import type { Logger } from '../../log';
 import type { Allowlist } from '../allowlist';
 import { carveExclusions } from './ip-list-exclusions';
 import type { IpListState } from './ip-list-state';
+import type { IpListKeeper } from './ip-list-keeper';
 import { IpListSourceError, readIpList } from './ip-list-source';
 
 /** A list source has this long to answer in full; the largest public lists take a few seconds. */
@@ -19,6 +20,8 @@ export interface IpListServiceOptions {
   log: Logger;
   config: () => VigilConfig;
   fetchTimeoutMs?: number;
+  /** Where the last good read of each list is kept across restarts; none keeps nothing. */
+  keeper?: IpListKeeper;
 }
 
 const yieldToGuard = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -56,13 +59,17 @@ export class IpListService {
       if (sameSource(wanted.get(name), tracked.source)) continue;
       if (tracked.timer) clearTimeout(tracked.timer);
       this.tracked.delete(name);
+      if (!wanted.has(name))
+        void this.options.keeper
+          ?.forget(name)
+          .catch((error: Error) => this.options.log.warn({ err: error.message, list: name }, 'a removed blocklist could not be forgotten'));
     }
     for (const name of this.options.state.names()) if (!wanted.has(name)) this.options.state.remove(name);
     this.carveNewExclusions();
     for (const [name, source] of wanted) {
       if (this.tracked.has(name)) continue;
       this.tracked.set(name, { source, status: initialStatus(source), timer: null, running: null });
-      void this.refresh(name, { actor: 'system', method: 'schedule' });
+      void this.restoreThenRefresh(name);
     }
   }
 
@@ -106,6 +113,33 @@ export class IpListService {
     for (const tracked of this.tracked.values()) if (tracked.timer) clearTimeout(tracked.timer);
   }
 
+  /**
+   * A restart does not drop a list: the read kept before it is enforced again at once, until the
+   * expiry it had, and the source is read as usual; an unreachable source keeps the kept list.
+   */
+  private async restoreThenRefresh(name: string): Promise<void> {
+    const tracked = this.tracked.get(name)!;
+    const kept = await this.options.keeper
+      ?.load(tracked.source, { now: Date.now(), timeoutMs: this.options.fetchTimeoutMs ?? FETCH_TIMEOUT_MS })
+      .catch((error: Error) => {
+        this.options.log.warn({ err: error.message, list: name }, 'the kept copy of a blocklist could not be read; the source is read instead');
+        return null;
+      });
+    if (kept && this.tracked.get(name) === tracked && tracked.status.lastRefreshAt === null) {
+      const carved = carveExclusions({ ...kept.intervals, entries: kept.entries }, this.excludedSources());
+      const change = this.options.state.replace(name, carved.intervals, kept.expiresAtMs);
+      Object.assign(tracked.status, {
+        entries: kept.entries,
+        intervals: carved.intervals.v4.length + carved.intervals.v6.length,
+        ranges: change.ranges,
+        excluded: kept.excluded + carved.excluded,
+        lastRefreshAt: kept.readAt,
+        expiresAt: new Date(kept.expiresAtMs).toISOString(),
+      });
+    }
+    if (this.tracked.get(name) === tracked) await this.refresh(name, { actor: 'system', method: 'schedule' });
+  }
+
   private refresh(name: string, by: { actor: string; method: 'schedule' | 'operator'; reason?: string }): Promise<BlocklistStatus> {
     const tracked = this.tracked.get(name)!;
     tracked.running ??= this.runRefresh(tracked, by).finally(() => {
@@ -141,6 +175,9 @@ export class IpListService {
         expiresAt: new Date(expiresAtMs).toISOString(),
         lastError: null,
       });
+      await this.options.keeper
+        ?.save(source, { intervals: carved.intervals, entries: parsed.entries, excluded: carved.excluded, readAt: status.lastRefreshAt!, expiresAtMs })
+        .catch((error: Error) => this.options.log.warn({ err: error.message, list: source.name }, 'the blocklist could not be kept for the next start'));
       await this.audit({
         type: 'defense.blocklist_refreshed',
         severity: 'info',
