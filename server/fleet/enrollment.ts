@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { AuditEventInput } from '@/lib/audit/types';
 import type { AgentEnrolled, AgentEnrollment, HostLabels } from '@/lib/fleet/fleet-api';
 import type { AuditWriter } from '../audit';
 import type { Database } from '../db/client';
@@ -57,28 +58,16 @@ export async function enrollAgent(
     now: new Date(),
     host: { name: request.name, publicKey: request.publicKey },
   });
+  const record = (event: Pick<AuditEventInput, 'type' | 'severity' | 'resource' | 'reason' | 'details'>) =>
+    audit.append({ ...event, actor: `agent:${request.name}`, action: 'enroll agent', module: 'fleet', source, method: 'api' });
   if (!host) {
-    await audit.append({
-      type: 'fleet.enrollment_refused',
-      severity: 'warning',
-      actor: `agent:${request.name}`,
-      action: 'enroll agent',
-      module: 'fleet',
-      source,
-      method: 'api',
-      reason: 'unknown, expired or used-up enrollment token',
-    });
+    await record({ type: 'fleet.enrollment_refused', severity: 'warning', reason: 'unknown, expired or used-up enrollment token' });
     throw new FleetError('enrollment_refused', 'the enrollment token is unknown, expired or used up');
   }
-  await audit.append({
+  await record({
     type: 'fleet.host_enrolled',
     severity: 'notice',
-    actor: `agent:${request.name}`,
-    action: 'enroll agent',
-    module: 'fleet',
     resource: `host:${host.id}`,
-    source,
-    method: 'api',
     details: { hostId: host.id, name: request.name, labels: JSON.parse(host.labels) as HostLabels },
   });
   return { hostId: host.id, consolePublicKey: consolePublicKeyPem };
