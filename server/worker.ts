@@ -7,6 +7,7 @@ import { startConfig } from './config/start-config';
 import { startDatabase } from './db/start-database';
 import { startDefense } from './defense/start-defense';
 import { startDrills } from './drills/start-drills';
+import { startFleetAgent, startFleetConsole } from './fleet';
 import { startForecast } from './forecast/start-forecast';
 import { Cluster, ClusterRouter, forwardToLeader } from './ha';
 import { LeaderDuties } from './ha/leader-duties';
@@ -81,7 +82,14 @@ async function startServices({
   const { monitor, hostPressure } = health;
   const { healing } = lifecycle.add(startHealing({ env, db, audit, log, config, hostPressure, notifier, metrics, live, duties, router }));
   health.scoreModules(() => healing.engine.list());
-  const { defense } = lifecycle.add(await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir }));
+  const { fleet } = lifecycle.add(await startFleetConsole({ env, database, audit, log, router }));
+  const { defense } = lifecycle.add(
+    await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir, fleet }),
+  );
+  fleet.reportLocalStateWith(() => {
+    const current = monitor.current();
+    return { healthScore: current ? Math.round(current.score) : null, degradation: current?.degradation ?? null, defenseMode: defense.mode };
+  });
   const { watchers } = lifecycle.add(startIntegrity({ env, config, audit, database, log, router, live, defense, duties }));
   const { recovery, recoveryScheduler } = lifecycle.add(
     startRecovery({ env, database, config, audit, log, live, reloadAfterRestore: { monitor, healing, defense }, duties, router }),
@@ -105,8 +113,13 @@ async function startServices({
   );
   lifecycle.add(startDrills({ env, audit, log, config, duties, router }));
   await startStatusPages({ database, config, audit, log, healing, router });
-  const { live: liveServer } = lifecycle.add(startLive({ httpServer, env, log, database, monitor, cluster: ha.cluster, outlet: live }));
+  const { live: liveServer } = lifecycle.add(
+    startLive({ httpServer, env, log, database, monitor, cluster: ha.cluster, outlet: live, onCreated: (namespace) => fleet.attachNamespace(namespace) }),
+  );
   startHttp({ router, database, config, audit, integrity, monitor, defense, healing, recovery, cluster: ha.cluster, leaderHealth: ha.leaderHealth, metrics });
+
+  // Agent mode: after everything local runs, the connection out to the console.
+  lifecycle.add(startFleetAgent({ env, defense, monitor, audit, log }));
 
   await audit.append({
     type: 'worker.started',

@@ -29,7 +29,8 @@ describe('scope vocabulary', () => {
 
   it('offers a role only the scopes it can use', () => {
     expect(scopesWithin('viewer')).toEqual(SCOPES.filter((s) => s.endsWith(':read')));
-    expect(scopesWithin('operator')).toEqual([...SCOPES]);
+    // Enrolling and revoking hosts is an admin's.
+    expect(scopesWithin('operator')).toEqual(SCOPES.filter((s) => s !== 'fleet:write'));
     expect(scopesWithin('admin')).toEqual([...SCOPES]);
   });
 });

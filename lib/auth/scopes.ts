@@ -19,6 +19,8 @@ export const SCOPES = [
   'isolations:write',
   'audit:read',
   'forecast:read',
+  'fleet:read',
+  'fleet:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -40,6 +42,9 @@ export const SCOPE_DEFINITIONS: Record<Scope, ScopeDefinition> = {
   'isolations:write': { role: 'operator', group: 'Defense', grants: 'POST and DELETE /api/v1/isolations' },
   'audit:read': { role: 'viewer', group: 'Audit', grants: 'GET /api/v1/audit' },
   'forecast:read': { role: 'viewer', group: 'Forecast', grants: 'GET /api/v1/risk, /api/v1/predictions' },
+  'fleet:read': { role: 'viewer', group: 'Fleet', grants: 'GET /api/v1/hosts' },
+  // Enrolling a host hands it the fleet's commands; revoking one cuts it off: both are an admin's.
+  'fleet:write': { role: 'admin', group: 'Fleet', grants: 'POST /api/v1/fleet/enrollments, POST /api/v1/hosts/:id/revoke' },
 };
 
 /** Scopes by group, in the order of SCOPES, for pickers and documentation. */

@@ -43,7 +43,12 @@ const isolateFields = z
 const oneOfDurationOrIndefinite = (body: { indefinite: boolean; duration?: number }) => !(body.indefinite && body.duration !== undefined);
 const durationConflict = { message: 'give either a duration or indefinite, not both', path: ['duration'] };
 
-export const isolateRequestSchema = isolateFields.refine(oneOfDurationOrIndefinite, durationConflict);
+export const isolateRequestSchema = isolateFields
+  .extend({
+    /** `fleet`: every host of the fleet isolates it too, and hosts that connect later receive it. */
+    scope: z.enum(['host', 'fleet']).default('host'),
+  })
+  .refine(oneOfDurationOrIndefinite, durationConflict);
 /** The web app says whose role asks; a caller that does not gets the least role that isolates at all. */
 export const internalIsolateRequestSchema = withActor(isolateFields.extend({ role: roleSchema.default('operator') })).refine(
   oneOfDurationOrIndefinite,

@@ -12,6 +12,7 @@ const COMMAND_GROUPS: Record<string, () => Promise<CliCommand[]>> = {
   drill: async () => (await import('./drill-commands')).drillCommands,
   config: async () => (await import('./config-commands')).configCommands,
   bouncer: async () => (await import('./bouncer-commands')).bouncerCommands,
+  agent: async () => (await import('./agent-commands')).agentCommands,
 };
 
 const wantsHelp = (argv: string[]) => argv.includes('--help') || argv.includes('-h');

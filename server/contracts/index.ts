@@ -1,5 +1,6 @@
 import { alertsContracts } from './alerts-contracts';
 import { defenseContracts } from './defense-contracts';
+import { fleetContracts } from './fleet-contracts';
 import { forecastContracts } from './forecast-contracts';
 import { healingContracts } from './healing-contracts';
 import { healthContracts } from './health-contracts';
@@ -13,6 +14,7 @@ import type { RouteContract } from './route-contract';
 export {
   alertsContracts,
   defenseContracts,
+  fleetContracts,
   forecastContracts,
   healingContracts,
   healthContracts,
@@ -40,6 +42,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   operations: operationsContracts,
   statusPages: statusPageContracts,
   alerts: alertsContracts,
+  fleet: fleetContracts,
 };
 
 export const WORKER_CONTRACTS: readonly RouteContract[] = Object.values(GROUPS).flatMap((group) => Object.values(group));

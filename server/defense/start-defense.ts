@@ -12,6 +12,7 @@ import { registerBouncerRoutes } from '../http/routes/bouncer-routes';
 import type { Router } from '../http/router';
 import { defenseContracts } from '../contracts';
 import type { LiveEmitter } from '../live/live-outlet';
+import type { FleetConsole } from '../fleet';
 import type { Logger } from '../log';
 import type { WorkerMetrics } from '../metrics';
 import { DefenseService } from './defense-service';
@@ -29,6 +30,8 @@ export interface DefenseDeps {
   live: Pick<LiveEmitter, 'emitThreat' | 'emitDecision' | 'emitDefenseMode'>;
   ha: StartedHa;
   router: Router;
+  /** Where an isolation of the whole fleet goes after this host's own. */
+  fleet: FleetConsole;
   /** The bouncer registry watches every request for decision-stream pulls, refused ones included. */
   httpServer: Server;
   /** Imported blocklists are kept under it across restarts. */
@@ -36,7 +39,7 @@ export interface DefenseDeps {
 }
 
 /** The guardian: every replica enforces; the leader detects and decides, and tells the others. */
-export async function startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir }: DefenseDeps) {
+export async function startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir, fleet }: DefenseDeps) {
   const defense = new DefenseService({
     database: db.database,
     audit,
@@ -66,7 +69,7 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
     log.info({ isolations: blocklist.loaded, ms: blocklist.ms }, 'defense decisions loaded');
   });
   router.addFast(defenseContracts.guardCheck, createGuardHandler(defense, log));
-  registerDefenseRoutes(router, { defense });
+  registerDefenseRoutes(router, { defense, fleet });
   registerDefenseInternalRoutes(router, { defense });
   // Imported blocklists: their own decision origin, refreshed on a schedule.
   const ipLists = new IpListService({

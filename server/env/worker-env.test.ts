@@ -55,7 +55,16 @@ describe('loadWorkerEnv', () => {
       ha: false,
       nodeId: `${hostname().slice(0, 30)}-${process.pid}`,
       advertiseUrl: null,
+      fleet: null,
     });
+  });
+
+  it('runs as an agent when VIGIL_CONSOLE_URL names a console, and refuses a URL with a path or a bad host name', () => {
+    const base = { VIGIL_DATA_DIR: tmp.join('data') };
+    const env = loadWorkerEnv({ ...base, VIGIL_CONSOLE_URL: 'https://console.example:3001/', VIGIL_ENROLLMENT_TOKEN: 'vfe_x', VIGIL_AGENT_NAME: 'web-1' });
+    expect(env.fleet).toEqual({ consoleUrl: 'https://console.example:3001', enrollmentToken: 'vfe_x', agentName: 'web-1', heartbeatMs: 5000 });
+    expect(() => loadWorkerEnv({ ...base, VIGIL_CONSOLE_URL: 'https://console.example/api' })).toThrow(/VIGIL_CONSOLE_URL/);
+    expect(() => loadWorkerEnv({ ...base, VIGIL_CONSOLE_URL: 'https://console.example', VIGIL_AGENT_NAME: 'a b' })).toThrow(/VIGIL_AGENT_NAME/);
   });
 
   it('reads the audit variables and names a bad one', () => {

@@ -41,6 +41,19 @@ const workerShape = {
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .refine((url) => /^https?:\/\/[^/?#]+\/?$/.test(url), 'must be an origin only (scheme, host and port), without a path')
     .optional(),
+  /** Agent mode: the console worker this worker reports to (its origin, e.g. https://console.example:3001). */
+  VIGIL_CONSOLE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .refine((url) => /^https?:\/\/[^/?#]+\/?$/.test(url), 'must be an origin only (scheme, host and port), without a path')
+    .optional(),
+  /** Agent mode, first start only: the token an admin created on the console. */
+  VIGIL_ENROLLMENT_TOKEN: z.string().min(1).max(200).optional(),
+  /** Agent mode: the name the console lists this host by (default: the host name). */
+  VIGIL_AGENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,63}$/, 'must be 1-63 letters, digits, dots, dashes or underscores')
+    .optional(),
+  VIGIL_FLEET_HEARTBEAT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(200).max(300_000).default(5000),
 };
 
 export interface WorkerEnv extends CommonEnv, AuditEnv {
@@ -61,6 +74,8 @@ export interface WorkerEnv extends CommonEnv, AuditEnv {
   nodeId: string;
   /** Null: derived from the port once the worker listens (a port of 0 is chosen then). */
   advertiseUrl: string | null;
+  /** Agent mode when set: enroll with the console and connect out to it. */
+  fleet: { consoleUrl: string; enrollmentToken: string | null; agentName: string; heartbeatMs: number } | null;
 }
 
 export function loadWorkerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
@@ -89,5 +104,17 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     ha: raw.VIGIL_HA,
     nodeId: raw.VIGIL_NODE_ID ?? `${hostname().slice(0, 30)}-${process.pid}`,
     advertiseUrl: raw.VIGIL_ADVERTISE_URL?.replace(/\/+$/, '') ?? null,
+    fleet: raw.VIGIL_CONSOLE_URL
+      ? {
+          consoleUrl: raw.VIGIL_CONSOLE_URL.replace(/\/+$/, ''),
+          enrollmentToken: raw.VIGIL_ENROLLMENT_TOKEN ?? null,
+          agentName:
+            raw.VIGIL_AGENT_NAME ??
+            hostname()
+              .replace(/[^A-Za-z0-9_.-]/g, '-')
+              .slice(0, 63),
+          heartbeatMs: raw.VIGIL_FLEET_HEARTBEAT_MS,
+        }
+      : null,
   };
 }

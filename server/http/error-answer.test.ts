@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError, isAppError, SNAKE_CASE } from '@/lib/errors';
 import { HttpError } from '@/lib/http-error';
 import { ALERTS_ERROR_STATUS, AlertsError } from '../alerts/alert-service';
+import { FLEET_ERROR_STATUS, FleetError } from '../fleet/fleet-error';
 import { SETUP_ERROR_STATUS, SetupError } from '../auth/first-admin';
 import { USER_ADMIN_ERROR_STATUS, UserAdminError } from '../auth/user-admin';
 import { databaseUnavailable } from '../db/db-error';
@@ -44,6 +45,7 @@ const EVERY_ERROR: Array<readonly [name: string, error: unknown, status: number]
   ...Object.entries(ALERTS_ERROR_STATUS).map(
     ([code, status]) => ['AlertsError', new AlertsError(code as keyof typeof ALERTS_ERROR_STATUS, 'm'), status] as const,
   ),
+  ...Object.entries(FLEET_ERROR_STATUS).map(([code, status]) => ['FleetError', new FleetError(code as keyof typeof FLEET_ERROR_STATUS, 'm'), status] as const),
   ['BlocklistNotFoundError', new BlocklistNotFoundError('not_found', 'm'), 404],
   ['StatusPageError', new StatusPageError('not_found', 'm'), 404],
   ['StatusPageError', new StatusPageError('conflict', 'm'), 409],
@@ -72,6 +74,7 @@ const NOT_ANSWERS = [
   'ConditionUnavailable', // a condition naming what this probe cannot measure: the probe's failure message
   'ConfigFileError', // start-up and reload, reported on the config status
   'DeliveryError', // notification delivery, retried by the notifier
+  'EnrollmentRefusedError', // an agent's enrollment refused by its console: logged, the agent runs alone
   'EnvError', // start-up
   'InvalidCidrError', // environment and config parsing
   'IpListFormatError', // a blocklist that cannot be read: kept as the list's last error, the previous list stays

@@ -1,7 +1,7 @@
 // Scoped API tokens against a real worker: every machine-API endpoint asks for its scope, a
 // scope never widens a role, unscoped tokens keep their role's access, revocation still bites.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES, type Scope } from '@/lib/auth/scopes';
+import { SCOPE_DEFINITIONS, SCOPES, type Scope } from '@/lib/auth/scopes';
 import { revokeApiToken } from '../queries/api-tokens';
 import { api, createRoleToken, createScopedToken, startTestWorker, TEST_API_TOKEN, waitFor, type TestWorker } from '../test-support';
 
@@ -28,6 +28,9 @@ const ENDPOINTS: Array<[Scope, string, string, unknown?]> = [
   ['audit:read', 'GET', '/api/v1/audit'],
   ['forecast:read', 'GET', '/api/v1/risk'],
   ['forecast:read', 'GET', '/api/v1/predictions'],
+  ['fleet:read', 'GET', '/api/v1/hosts'],
+  ['fleet:write', 'POST', '/api/v1/fleet/enrollments', {}],
+  ['fleet:write', 'POST', '/api/v1/hosts/99/revoke'],
 ];
 
 describe('scoped API tokens on the machine API', () => {
@@ -46,7 +49,8 @@ describe('scoped API tokens on the machine API', () => {
   });
 
   it.each(ENDPOINTS)('lets %s through to %s %s and refuses it to a token with every other scope', async (scope, method, path, json) => {
-    const granted = await createScopedToken(t, { role: 'operator', scopes: [scope] });
+    // The least role the scope needs: an operator for most, an admin for the fleet's enrollment and revocation.
+    const granted = await createScopedToken(t, { role: SCOPE_DEFINITIONS[scope].role === 'admin' ? 'admin' : 'operator', scopes: [scope] });
     expect([401, 403]).not.toContain((await call(granted.token, method, path, json)).status);
 
     const others = await createScopedToken(t, { role: 'admin', scopes: SCOPES.filter((s) => s !== scope) });

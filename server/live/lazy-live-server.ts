@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createLiveServer, type LiveServer, type LiveServerOptions } from './live-server';
+import { createLiveServer, type LiveIo, type LiveServer, type LiveServerOptions } from './live-server';
 
 /** Where socket.io (engine.io) answers, its default path: the dashboards connect there. */
 const LIVE_PATH = '/socket.io/';
@@ -22,7 +22,7 @@ export interface LazyLiveServer {
  * first attempt connects. Nothing is lost by waiting: without a client no event had anyone to reach
  * (except in a cluster, below).
  */
-export function createLazyLiveServer(options: LiveServerOptions, onCreated: (live: LiveServer) => void): LazyLiveServer {
+export function createLazyLiveServer(options: LiveServerOptions, onCreated: (live: LiveServer & { io: LiveIo }) => void): LazyLiveServer {
   const { httpServer } = options;
   let live: ReturnType<typeof createLiveServer> | null = null;
   let closed = false;

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Namespace } from 'socket.io';
 import { liveBindingsInForce } from '../auth/live-binding';
 import type { Database } from '../db/client';
 import type { WorkerEnv } from '../env/worker-env';
@@ -18,6 +19,8 @@ export interface LiveDeps {
   cluster: Cluster | null;
   /** What the capabilities started before it announce; it reaches this server's clients from now on. */
   outlet: LiveOutlet;
+  /** Who else serves on the socket server once it exists: the fleet's agents, on a namespace of their own. */
+  onCreated?: (namespace: (name: string) => Namespace) => void;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface LiveDeps {
  * through PostgreSQL). The socket server is created by the first dashboard that connects; until
  * then the outlet drops what capabilities announce.
  */
-export function startLive({ httpServer, env, log, database, monitor, cluster, outlet }: LiveDeps) {
+export function startLive({ httpServer, env, log, database, monitor, cluster, outlet, onCreated }: LiveDeps) {
   const server = createLazyLiveServer(
     {
       httpServer,
@@ -35,7 +38,11 @@ export function startLive({ httpServer, env, log, database, monitor, cluster, ou
       fanOutPool: cluster?.pool,
       bindingsInForce: (bindings) => liveBindingsInForce(database.prisma, bindings),
     },
-    (created) => outlet.attach(created),
+    (created) => {
+      outlet.attach(created);
+      // The dashboards' event types do not apply there: the fleet validates its own messages on arrival.
+      onCreated?.((name) => created.io.of(name) as unknown as Namespace);
+    },
   );
   // Announcing through the outlet reaches the socket server once it exists.
   const live: LiveServer & LazyLiveServer = { ...outlet, ...server };

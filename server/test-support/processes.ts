@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+// From the module's URL, not __dirname: benchmarks load these helpers as ES modules too.
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface RunningProcess {
   child: ChildProcess;

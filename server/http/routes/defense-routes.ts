@@ -2,11 +2,12 @@ import { restoreRequestSchema } from '@/lib/defense/defense-api';
 import { actorOf } from '@/lib/auth/actor';
 import { defenseContracts } from '../../contracts';
 import type { DefenseService } from '../../defense';
+import type { FleetConsole } from '../../fleet';
 import { SerializedJson, type Router } from '../router';
 
 /** Machine API of the guardian: threats, isolations and a CrowdSec-style decision stream. */
-export function registerDefenseRoutes(router: Router, deps: { defense: DefenseService }): void {
-  const { defense } = deps;
+export function registerDefenseRoutes(router: Router, deps: { defense: DefenseService; fleet: FleetConsole }): void {
+  const { defense, fleet } = deps;
 
   router.add({ ...defenseContracts.threats, handler: ({ query }) => ({ mode: defense.mode, threats: defense.threats.recent(query.limit) }) });
 
@@ -20,15 +21,31 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
 
   router.add({
     ...defenseContracts.isolate,
-    handler: ({ principal, body }) =>
-      defense.isolations.isolate({
-        source: body.source,
-        reason: body.reason,
-        actor: actorOf(principal),
-        authority: principal.role,
-        origin: 'manual',
-        durationMs: body.indefinite ? null : body.duration,
-      }),
+    handler: async ({ principal, body }) => {
+      const actor = actorOf(principal);
+      const isolateHere = () =>
+        defense.isolations.isolate({
+          source: body.source,
+          reason: body.reason,
+          actor,
+          authority: principal.role,
+          origin: 'manual',
+          durationMs: body.indefinite ? null : body.duration,
+        });
+      if (body.scope === 'host') return isolateHere();
+      // This host's policy (loopback, allowlist, the caller's role) decides for the fleet too.
+      const refusal = defense.isolations.refusal(body.source, principal.role);
+      if (refusal) throw refusal;
+      const fleetWide = (durationMs: number | null) => fleet.hub.isolateEverywhere({ source: body.source, reason: body.reason, actor, durationMs });
+      // With a duration known up front, the agents need not wait for this host's own write.
+      if (body.indefinite || body.duration !== undefined) {
+        const [decision] = await Promise.all([isolateHere(), fleetWide(body.indefinite ? null : body.duration!)]);
+        return decision;
+      }
+      const decision = await isolateHere();
+      await fleetWide(decision.expiresAt === null ? null : Date.parse(decision.expiresAt) - Date.now());
+      return decision;
+    },
   });
 
   router.add({

@@ -1,0 +1,144 @@
+import { io, type Socket } from 'socket.io-client';
+import { FLEET_EVENTS, FLEET_NAMESPACE, fleetChallengeSchema, signedFleetCommandSchema, type FleetCommand, type FleetHeartbeat } from '@/lib/fleet/fleet-api';
+import type { AuditWriter } from '../audit';
+import type { CheckpointKey } from '../audit/checkpoint-key';
+import type { DefenseService } from '../defense';
+import type { Logger } from '../log';
+import type { AgentIdentity } from './agent-identity';
+import { challengeSignedBy, commandSignedBy, ReplayGuard, signHello } from './fleet-signing';
+
+/** A command stamped further ahead than this was not made by a clock we agree with. */
+const CLOCK_SKEW_MS = 30_000;
+
+export interface FleetAgentDeps {
+  identity: AgentIdentity;
+  key: CheckpointKey;
+  defense: DefenseService;
+  audit: AuditWriter;
+  log: Logger;
+  heartbeat: () => FleetHeartbeat;
+  heartbeatMs: number;
+}
+
+/** Why a command was refused, or null when it may be carried out. */
+export function commandRefusal(
+  { command, signature }: { command: FleetCommand; signature: string },
+  { consoleKey, hostId, replay, nowMs }: { consoleKey: string; hostId: number; replay: ReplayGuard; nowMs: number },
+): string | null {
+  if (!commandSignedBy(consoleKey, command, signature)) return 'not signed by the enrolled console';
+  if (command.hostId !== hostId) return `addressed to host ${command.hostId}`;
+  const expiresAtMs = Date.parse(command.expiresAt);
+  if (!(expiresAtMs > nowMs)) return 'expired';
+  if (!(Date.parse(command.issuedAt) <= nowMs + CLOCK_SKEW_MS)) return 'issued in the future';
+  // Last: a refused command must not use up its nonce.
+  if (!replay.accept(command.nonce, expiresAtMs, nowMs)) return 'replayed';
+  return null;
+}
+
+/**
+ * The agent's side of the fleet: one connection out to the console (no port opens on the agent),
+ * socket.io's reconnection with jitter and backoff, the console's identity checked on every
+ * connect against the key pinned at enrollment, heartbeats, and commands carried out only when
+ * signed by that key, addressed to this host, unexpired and never seen before.
+ */
+export class FleetAgentLink {
+  private socket: Socket | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private readonly replay = new ReplayGuard();
+
+  constructor(private readonly deps: FleetAgentDeps) {}
+
+  start(): void {
+    const { identity, log } = this.deps;
+    const socket = io(new URL(FLEET_NAMESPACE, identity.consoleUrl).href, {
+      // WebSocket only: a connection stays on the replica that accepted it, with no sticky sessions to configure.
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 15_000,
+      // ± 50 %: a console that comes back is not met by every agent in the same instant.
+      randomizationFactor: 0.5,
+    });
+    this.socket = socket;
+    socket.on(FLEET_EVENTS.challenge, (raw: unknown) => this.answerChallenge(socket, raw));
+    socket.on(FLEET_EVENTS.welcome, () => {
+      log.info({ hostId: identity.hostId, console: identity.consoleUrl }, 'connected to the fleet console');
+      this.beat();
+      this.stopHeartbeats();
+      this.heartbeatTimer = setInterval(() => this.beat(), this.deps.heartbeatMs);
+    });
+    socket.on(FLEET_EVENTS.command, (raw: unknown) => void this.carryOut(raw));
+    socket.on('disconnect', (reason) => {
+      this.stopHeartbeats();
+      log.warn({ reason }, 'disconnected from the fleet console; reconnecting');
+      // A disconnect by the console (a revocation, a refused hello) is not retried by socket.io itself.
+      if (reason === 'io server disconnect') setTimeout(() => this.socket?.connect(), 1000 + Math.random() * 4000).unref();
+    });
+  }
+
+  stop(): void {
+    this.stopHeartbeats();
+    this.socket?.close();
+    this.socket = null;
+  }
+
+  private stopHeartbeats(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  private beat(): void {
+    this.socket?.emit(FLEET_EVENTS.heartbeat, this.deps.heartbeat());
+  }
+
+  private answerChallenge(socket: Socket, raw: unknown): void {
+    const { identity, key, log } = this.deps;
+    const challenge = fleetChallengeSchema.safeParse(raw);
+    if (!challenge.success || !challengeSignedBy(identity.consolePublicKey, challenge.data.nonce, challenge.data.signature)) {
+      // Whoever answers on the console's address does not hold its key: say nothing about ourselves.
+      log.error({ console: identity.consoleUrl }, 'the fleet console did not prove its identity; not connecting');
+      socket.disconnect();
+      setTimeout(() => this.socket?.connect(), 5000 + Math.random() * 5000).unref();
+      return;
+    }
+    socket.emit(FLEET_EVENTS.hello, { hostId: identity.hostId, signature: signHello(key.privateKey, challenge.data.nonce, identity.hostId) });
+  }
+
+  private async carryOut(raw: unknown): Promise<void> {
+    const { identity, defense, audit, log } = this.deps;
+    const parsed = signedFleetCommandSchema.safeParse(raw);
+    const nonce = parsed.success ? parsed.data.command.nonce : null;
+    const refusal = parsed.success
+      ? commandRefusal(parsed.data, { consoleKey: identity.consolePublicKey, hostId: identity.hostId, replay: this.replay, nowMs: Date.now() })
+      : 'malformed';
+    if (refusal || !parsed.success) {
+      log.warn({ refusal }, 'refused a fleet command');
+      this.socket?.emit(FLEET_EVENTS.commandResult, { nonce, ok: false, error: refusal });
+      await audit.append({
+        type: 'fleet.command_refused',
+        severity: 'high',
+        actor: 'fleet:console',
+        action: 'refuse command',
+        module: 'fleet',
+        reason: refusal ?? 'malformed',
+        method: 'fleet',
+      });
+      return;
+    }
+    const { action } = parsed.data.command;
+    try {
+      const until = action.until === null ? null : Date.parse(action.until);
+      await defense.isolations.isolate({
+        source: action.source,
+        reason: action.reason,
+        actor: `fleet:${action.actor}`,
+        origin: 'manual',
+        // The console authorised its operator already; the local policy (loopback, allowlist) still holds.
+        authority: 'admin',
+        durationMs: until === null ? null : Math.max(1000, until - Date.now()),
+      });
+      this.socket?.emit(FLEET_EVENTS.commandResult, { nonce, ok: true });
+    } catch (error) {
+      this.socket?.emit(FLEET_EVENTS.commandResult, { nonce, ok: false, error: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import { codedError } from '@/lib/errors';
+
+export const FLEET_ERROR_STATUS = {
+  // One answer for a wrong, expired or used-up token: a caller learns nothing about which.
+  enrollment_refused: 401,
+  invalid_public_key: 400,
+  host_not_found: 404,
+  fleet_unavailable: 503,
+} as const;
+
+export class FleetError extends codedError('FleetError', FLEET_ERROR_STATUS) {}

@@ -1,0 +1,204 @@
+import type { KeyObject } from 'node:crypto';
+import type { Namespace, Socket } from 'socket.io';
+import { FLEET_EVENTS, fleetHeartbeatSchema, fleetHelloSchema, type FleetCommand, type HostView, type SignedFleetCommand } from '@/lib/fleet/fleet-api';
+import type { AuditWriter } from '../audit';
+import type { Database } from '../db/client';
+import type { Logger } from '../log';
+import {
+  activeFleetIsolations,
+  findHost,
+  insertFleetIsolation,
+  listHosts,
+  LOCAL_HOST_ID,
+  markRemoteHostsDisconnected,
+  recordHostConnection,
+  recordHostHeartbeat,
+  revokeHost,
+} from '../queries/hosts';
+import { FleetError } from './fleet-error';
+import { helloSignedBy, newNonce, signChallenge, signCommand } from './fleet-signing';
+
+/** An agent that has not proven who it is within this time is dropped. */
+const HELLO_TIMEOUT_MS = 10_000;
+/** How long a command may travel: long enough for a slow link, short enough that a captured one is soon useless. */
+const COMMAND_TTL_MS = 60_000;
+
+export interface LocalHostState {
+  healthScore: number | null;
+  degradation: string | null;
+  defenseMode: string;
+}
+
+export interface FleetHubDeps {
+  database: Database;
+  audit: AuditWriter;
+  log: Logger;
+  consoleKey: KeyObject;
+  /** Host 1 is this worker: its state is read live rather than from heartbeats. */
+  localState: () => LocalHostState;
+}
+
+export interface FleetIsolationRequest {
+  source: string;
+  reason: string;
+  actor: string;
+  /** null: until released. */
+  durationMs: number | null;
+}
+
+/**
+ * The console's side of the fleet: agents connect to the `/fleet` namespace, prove their identity
+ * by signing the console's nonce with their enrolled key, then report heartbeats and receive
+ * signed commands. One live socket per host; a second hello from the same host replaces the first.
+ */
+export class FleetHub {
+  private readonly sockets = new Map<number, Socket>();
+
+  constructor(private readonly deps: FleetHubDeps) {}
+
+  /** A worker starts with its database away (degraded): the stale flags are then cleared by the next hellos and goodbyes. */
+  async start(): Promise<void> {
+    await markRemoteHostsDisconnected(this.deps.database.prisma).catch((error: unknown) =>
+      this.deps.log.warn({ err: (error as Error).message }, 'could not mark the fleet hosts disconnected at start'),
+    );
+  }
+
+  attach(namespace: Namespace): void {
+    namespace.on('connection', (socket) => this.greet(socket));
+  }
+
+  connectedHostIds(): number[] {
+    return [...this.sockets.keys()];
+  }
+
+  async hosts(): Promise<HostView[]> {
+    const rows = await listHosts(this.deps.database.prisma);
+    const local = this.deps.localState();
+    return rows.map((row) => {
+      const isLocal = row.id === LOCAL_HOST_ID;
+      return {
+        id: row.id,
+        name: row.name,
+        labels: JSON.parse(row.labels) as Record<string, string>,
+        // From the database, so a standby replica answers the same as the one holding the socket.
+        connected: isLocal || (row.connected && row.revokedAt === null),
+        lastSeen: isLocal ? new Date().toISOString() : (row.lastSeen?.toISOString() ?? null),
+        healthScore: isLocal ? local.healthScore : row.healthScore,
+        degradation: isLocal ? local.degradation : row.degradation,
+        defenseMode: isLocal ? local.defenseMode : row.defenseMode,
+        revokedAt: row.revokedAt?.toISOString() ?? null,
+      };
+    });
+  }
+
+  async revoke(hostId: number, actor: string): Promise<void> {
+    const { database, audit } = this.deps;
+    if (!(await revokeHost(database.prisma, hostId, new Date())))
+      throw new FleetError('host_not_found', `no enrolled host ${hostId} to revoke (the local host cannot be revoked)`);
+    // Cut at once: the socket goes now, and the next hello is refused by revokedAt.
+    this.sockets.get(hostId)?.disconnect(true);
+    this.sockets.delete(hostId);
+    await audit.append({
+      type: 'fleet.host_revoked',
+      severity: 'warning',
+      actor,
+      action: 'revoke host',
+      module: 'fleet',
+      resource: `host:${hostId}`,
+      method: 'api',
+    });
+  }
+
+  /** Sends the isolation to every connected host and records it for hosts that connect later; resolves with how many it reached. */
+  async isolateEverywhere(request: FleetIsolationRequest): Promise<number> {
+    const { database, audit } = this.deps;
+    const expiresAt = request.durationMs === null ? null : new Date(Date.now() + request.durationMs);
+    // Sent before it is written: the record is for hosts that connect later, and a block should not wait on a disk.
+    const hostIds = this.connectedHostIds();
+    for (const hostId of hostIds) this.sendIsolation(hostId, { ...request, until: expiresAt });
+    await insertFleetIsolation(database.prisma, { source: request.source, reason: request.reason, actor: request.actor, expiresAt });
+    await audit.append({
+      type: 'fleet.isolation_sent',
+      severity: 'notice',
+      actor: request.actor,
+      action: 'isolate source fleet-wide',
+      module: 'fleet',
+      resource: request.source,
+      reason: request.reason,
+      method: 'api',
+      details: { hosts: hostIds, expiresAt: expiresAt?.toISOString() ?? null },
+    });
+    return hostIds.length;
+  }
+
+  close(): void {
+    for (const socket of this.sockets.values()) socket.disconnect(true);
+    this.sockets.clear();
+  }
+
+  private sendIsolation(hostId: number, isolation: { source: string; reason: string; actor: string; until: Date | null }): void {
+    const now = Date.now();
+    const command: FleetCommand = {
+      nonce: newNonce(),
+      hostId,
+      issuedAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + COMMAND_TTL_MS).toISOString(),
+      action: { kind: 'isolate', source: isolation.source, reason: isolation.reason, actor: isolation.actor, until: isolation.until?.toISOString() ?? null },
+    };
+    const signed: SignedFleetCommand = { command, signature: signCommand(this.deps.consoleKey, command) };
+    this.sockets.get(hostId)?.emit(FLEET_EVENTS.command, signed);
+  }
+
+  private greet(socket: Socket): void {
+    const nonce = newNonce();
+    const timer = setTimeout(() => socket.disconnect(true), HELLO_TIMEOUT_MS);
+    socket.once('disconnect', () => clearTimeout(timer));
+    socket.once(FLEET_EVENTS.hello, (raw: unknown) => {
+      clearTimeout(timer);
+      this.admit(socket, nonce, raw).catch((error: unknown) => {
+        this.deps.log.warn({ err: (error as Error).message }, 'a fleet agent could not be admitted');
+        socket.disconnect(true);
+      });
+    });
+    socket.emit(FLEET_EVENTS.challenge, { nonce, signature: signChallenge(this.deps.consoleKey, nonce) });
+  }
+
+  private async admit(socket: Socket, nonce: string, raw: unknown): Promise<void> {
+    const { database, log } = this.deps;
+    const hello = fleetHelloSchema.safeParse(raw);
+    const host = hello.success ? await findHost(database.prisma, hello.data.hostId) : null;
+    if (!hello.success || !host?.publicKey || host.revokedAt || !helloSignedBy(host.publicKey, nonce, host.id, hello.data.signature)) {
+      log.warn(
+        { hostId: hello.success ? hello.data.hostId : null, address: socket.handshake.address },
+        'refused a fleet agent: unknown, revoked or bad signature',
+      );
+      socket.disconnect(true);
+      return;
+    }
+    const hostId = host.id;
+    this.sockets.get(hostId)?.disconnect(true);
+    this.sockets.set(hostId, socket);
+    socket.on('disconnect', () => {
+      if (this.sockets.get(hostId) !== socket) return;
+      this.sockets.delete(hostId);
+      void recordHostConnection(database.prisma, hostId, { connected: false, at: new Date() }).catch(() => undefined);
+    });
+    socket.on(FLEET_EVENTS.heartbeat, (beat: unknown) => void this.recordHeartbeat(hostId, beat));
+    await recordHostConnection(database.prisma, hostId, { connected: true, at: new Date() });
+    socket.emit(FLEET_EVENTS.welcome, { hostId });
+    // Resume: what was decided for the whole fleet while this host was away reaches it now.
+    for (const isolation of await activeFleetIsolations(database.prisma, new Date())) {
+      this.sendIsolation(hostId, { source: isolation.source, reason: isolation.reason, actor: isolation.actor, until: isolation.expiresAt });
+    }
+  }
+
+  private async recordHeartbeat(hostId: number, raw: unknown): Promise<void> {
+    const beat = fleetHeartbeatSchema.safeParse(raw);
+    if (!beat.success) return void this.deps.log.warn({ hostId }, 'ignored a malformed fleet heartbeat');
+    try {
+      await recordHostHeartbeat(this.deps.database.prisma, hostId, { at: new Date(), ...beat.data });
+    } catch (error) {
+      this.deps.log.warn({ hostId, err: (error as Error).message }, 'could not record a fleet heartbeat');
+    }
+  }
+}

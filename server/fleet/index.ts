@@ -1,0 +1,2 @@
+export { startFleetAgent, startFleetConsole, type FleetConsole } from './start-fleet';
+export type { FleetIsolationRequest } from './fleet-hub';

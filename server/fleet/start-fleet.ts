@@ -1,0 +1,146 @@
+import path from 'node:path';
+import type { Namespace } from 'socket.io';
+import { FLEET_NAMESPACE, type AgentEnrollment, type HostLabels } from '@/lib/fleet/fleet-api';
+import type { AuditWriter } from '../audit';
+import { loadCheckpointKey } from '../audit/checkpoint-key';
+import type { Database } from '../db/client';
+import type { DefenseService } from '../defense';
+import type { WorkerEnv } from '../env/worker-env';
+import type { HealthMonitor } from '../health/health-monitor';
+import { registerFleetRoutes } from '../http/routes/fleet-routes';
+import type { Router } from '../http/router';
+import type { Logger } from '../log';
+import {
+  agentFilesIn,
+  EnrollmentRefusedError,
+  loadAgentKey,
+  readAgentIdentity,
+  requestEnrollment,
+  writeAgentIdentity,
+  type AgentIdentity,
+} from './agent-identity';
+import { createEnrollmentToken, enrollAgent } from './enrollment';
+import type { FleetAgentLink } from './fleet-agent';
+import { FleetHub, type LocalHostState } from './fleet-hub';
+
+export interface FleetConsole {
+  hub: FleetHub;
+  createEnrollmentToken(request: { labels: HostLabels; uses: number; expiresInMinutes: number; actor: string }): ReturnType<typeof createEnrollmentToken>;
+  enrollAgent(request: AgentEnrollment, source: string | null): ReturnType<typeof enrollAgent>;
+  /** The socket namespace agents connect to, once the live socket server exists. */
+  attachNamespace(namespace: (name: string) => Namespace): void;
+  /** Host 1's row in the hosts list reads this worker's own state. */
+  reportLocalStateWith(read: () => LocalHostState): void;
+}
+
+/**
+ * Every worker is a console for the hosts that enroll with it (a single install is a fleet of one):
+ * its signing key, the enrollment routes, the hub agents connect to.
+ */
+export async function startFleetConsole({
+  env,
+  database,
+  audit,
+  log,
+  router,
+}: {
+  env: WorkerEnv;
+  database: Database;
+  audit: AuditWriter;
+  log: Logger;
+  router: Router;
+}) {
+  // Mode 0600 like the audit checkpoint key; whoever holds it can command every agent.
+  const consoleKey = loadCheckpointKey(path.join(env.dataDir, 'fleet', 'console.key'), { create: true })!;
+  let readLocalState: () => LocalHostState = () => ({ healthScore: null, degradation: null, defenseMode: 'NORMAL' });
+  const hub = new FleetHub({ database, audit, log, consoleKey: consoleKey.privateKey, localState: () => readLocalState() });
+  await hub.start();
+  const enrollmentDeps = { database, audit, consolePublicKeyPem: consoleKey.publicKeyPem };
+  const fleet: FleetConsole = {
+    hub,
+    createEnrollmentToken: (request) => createEnrollmentToken(enrollmentDeps, request),
+    enrollAgent: (request, source) => enrollAgent(enrollmentDeps, request, source),
+    attachNamespace: (namespace) => hub.attach(namespace(FLEET_NAMESPACE)),
+    reportLocalStateWith: (read) => (readLocalState = read),
+  };
+  registerFleetRoutes(router, { fleet });
+  return { fleet, stop: () => hub.close() };
+}
+
+/** Enrolls on first start (with retries while the console is unreachable), then reuses the identity. */
+async function enrolledIdentity(env: NonNullable<WorkerEnv['fleet']>, dataDir: string, log: Logger, stopped: () => boolean): Promise<AgentIdentity | null> {
+  const files = agentFilesIn(dataDir);
+  const key = loadAgentKey(files);
+  const known = readAgentIdentity(files);
+  if (known) return { ...known, consoleUrl: env.consoleUrl };
+  if (!env.enrollmentToken) {
+    log.error('agent mode: not enrolled yet and no VIGIL_ENROLLMENT_TOKEN to enroll with; running on this host alone');
+    return null;
+  }
+  for (let attempt = 0; !stopped(); attempt++) {
+    try {
+      const enrolled = await requestEnrollment({ consoleUrl: env.consoleUrl, token: env.enrollmentToken, name: env.agentName, publicKeyPem: key.publicKeyPem });
+      log.info({ hostId: enrolled.hostId }, 'enrolled with the fleet console');
+      return writeAgentIdentity(files, enrolled, env.consoleUrl);
+    } catch (error) {
+      if (error instanceof EnrollmentRefusedError) {
+        log.error({ err: error.message }, 'agent mode: enrollment refused; running on this host alone');
+        return null;
+      }
+      const delayMs = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random());
+      log.warn({ err: (error as Error).message, retryInMs: Math.round(delayMs) }, 'agent mode: the console is unreachable; retrying the enrollment');
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+    }
+  }
+  return null;
+}
+
+/**
+ * Agent mode: everything the worker runs stays local; this adds the connection out to the console.
+ * The enrollment runs in the background, so a console that is down never holds up the worker's start.
+ */
+export function startFleetAgent({
+  env,
+  defense,
+  monitor,
+  audit,
+  log,
+}: {
+  env: WorkerEnv;
+  defense: DefenseService;
+  monitor: HealthMonitor;
+  audit: AuditWriter;
+  log: Logger;
+}) {
+  const settings = env.fleet;
+  if (!settings) return { stop: () => undefined };
+  let stopped = false;
+  let link: FleetAgentLink | null = null;
+  void enrolledIdentity(settings, env.dataDir, log, () => stopped)
+    .then(async (identity) => {
+      if (!identity || stopped) return;
+      // Loaded only in agent mode: a worker that reports to no console never loads the socket client.
+      const { FleetAgentLink } = await import('./fleet-agent');
+      if (stopped) return;
+      link = new FleetAgentLink({
+        identity,
+        key: loadAgentKey(agentFilesIn(env.dataDir)),
+        defense,
+        audit,
+        log,
+        heartbeatMs: settings.heartbeatMs,
+        heartbeat: () => {
+          const health = monitor.current();
+          return { healthScore: health ? Math.round(health.score) : null, degradation: health?.degradation ?? null, defenseMode: defense.mode };
+        },
+      });
+      link.start();
+    })
+    .catch((error: unknown) => log.error({ err: (error as Error).message }, 'agent mode could not start; running on this host alone'));
+  return {
+    stop: () => {
+      stopped = true;
+      link?.stop();
+    },
+  };
+}
