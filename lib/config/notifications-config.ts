@@ -82,7 +82,7 @@ export const alertmanagerChannelSchema = z
     kind: z.literal('alertmanager'),
     /** Base URLs, e.g. `http://127.0.0.1:9093`; every member of a cluster gets every alert, as Prometheus does it. */
     urls: z
-      .array(httpUrl.refine((url) => !new URL(url).username && !new URL(url).password, 'no credentials in the URL: use auth'))
+      .array(httpUrl.refine((url) => !URL.canParse(url) || (!new URL(url).username && !new URL(url).password), 'no credentials in the URL: use auth'))
       .min(1)
       .max(10),
     auth: z
