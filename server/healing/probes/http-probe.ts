@@ -19,7 +19,10 @@ function statusMatches(status: number, expected: readonly (number | string)[]): 
 function jsonAt(value: unknown, dotted: string): unknown {
   return dotted
     .split('.')
-    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }
 
 function certificateLeftMs(socket: TLSSocket | undefined): number | null {
