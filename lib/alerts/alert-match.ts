@@ -39,14 +39,20 @@ export function ruleMatches(rule: AlertRule, event: ChainedAuditEvent, labels: R
   if (severityRank(event.severity) < severityRank(rule.minSeverity)) return false;
   if (rule.modules && !rule.modules.some((pattern) => wildcardMatches(pattern, labels.module ?? ''))) return false;
   if (rule.hosts && !rule.hosts.some((pattern) => wildcardMatches(pattern, labels.host))) return false;
-  return Object.entries(rule.labels ?? {}).every(([name, value]) => labels[name] === value);
+  return Object.entries(rule.labels ?? {}).every(([name, value]) => Object.hasOwn(labels, name) && labels[name] === value);
 }
 
+/**
+ * A label's value, or '' when the event has none. Own labels only: a name such as `constructor`
+ * or `__proto__` would otherwise read what every object inherits, a function where text belongs.
+ */
+const labelValue = (labels: Record<string, string>, name: string): string => (Object.hasOwn(labels, name) ? labels[name] : '');
+
 export function silenceMatches(matchers: readonly SilenceMatcher[], labels: Record<string, string>): boolean {
-  return matchers.every((matcher) => wildcardMatches(matcher.value, labels[matcher.name] ?? ''));
+  return matchers.every((matcher) => wildcardMatches(matcher.value, labelValue(labels, matcher.name)));
 }
 
 /** The group an event joins under a rule: the rule's name and its groupBy values, in a stable text. */
 export function groupKeyOf(rule: AlertRule, labels: Record<string, string>): string {
-  return [rule.name, ...rule.groupBy.map((field) => `${field}=${labels[field] ?? ''}`)].join('|').slice(0, 500);
+  return [rule.name, ...rule.groupBy.map((field) => `${field}=${labelValue(labels, field)}`)].join('|').slice(0, 500);
 }

@@ -31,4 +31,10 @@ describe('webhook templates', () => {
     expect(messageTemplateSchema.safeParse('{"a": {{summary}}}').error?.issues[0].message).toMatch(/not JSON/);
     expect(messageTemplateSchema.safeParse('{"text": "{{title}}"}').success).toBe(true);
   });
+
+  it('keeps text fields inside JSON strings, so a label cannot add values of its own', () => {
+    expect(messageTemplateSchema.safeParse('{"a": [0{{host}}]}').error?.issues[0].message).toMatch(/not JSON/);
+    expect(messageTemplateSchema.safeParse('{"a": 1{{module}}}').error?.issues[0].message).toMatch(/not JSON/);
+    expect(messageTemplateSchema.safeParse('{"n": {{count}}, "e": {{ newEvents }}, "h": "{{host}}"}').success).toBe(true);
+  });
 });

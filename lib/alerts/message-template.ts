@@ -28,6 +28,9 @@ export const TEMPLATE_FIELDS = [
 ] as const;
 type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 
+/** The fields that are numbers, and so may stand outside a JSON string (`"n": {{count}}`). */
+const NUMBER_FIELDS: readonly string[] = ['count', 'newEvents'];
+
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
 function fieldValues(message: AlertMessage): Record<TemplateField, string> {
@@ -88,6 +91,8 @@ export const messageTemplateSchema = z
         ctx.addIssue({ code: 'custom', message: `unknown placeholder {{${name}}}; known: ${TEMPLATE_FIELDS.join(', ')}` });
     try {
       JSON.parse(renderTemplate(template, SAMPLE));
+      // A text field stands only inside a JSON string: outside one, a value such as `,1,true` would add JSON of its own.
+      JSON.parse(template.replace(PLACEHOLDER, (_, name: string) => (NUMBER_FIELDS.includes(name) ? '1' : '\\"')));
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: `the rendered body is not JSON: ${(error as Error).message}` });
     }

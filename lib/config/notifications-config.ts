@@ -37,7 +37,16 @@ export const webhookChannelSchema = z
     url: httpUrl,
     /** Signs each body: `X-Vigil-Signature: sha256=<HMAC-SHA256(secret, body) in hex>`. */
     secret: z.string().min(16, 'at least 16 characters').max(512).optional(),
-    headers: z.record(z.string(), z.string()).default({}),
+    /** Sent with every delivery; checked here because fetch refuses a bad one only when it sends, every time. */
+    headers: z
+      .record(
+        z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, "a header name: letters, digits and !#$%&'*+.^_`|~-"),
+        z
+          .string()
+          .max(4000)
+          .regex(/^[^\r\n\0]*$/, 'one line: no CR, LF or NUL'),
+      )
+      .default({}),
     /** A body of your own for alert messages, e.g. `{"text": "{{summary}}"}`: placeholders only, see the README. */
     bodyTemplate: messageTemplateSchema.optional(),
   })
@@ -82,7 +91,7 @@ export const alertmanagerChannelSchema = z
     kind: z.literal('alertmanager'),
     /** Base URLs, e.g. `http://127.0.0.1:9093`; every member of a cluster gets every alert, as Prometheus does it. */
     urls: z
-      .array(httpUrl.refine((url) => !new URL(url).username && !new URL(url).password, 'no credentials in the URL: use auth'))
+      .array(httpUrl.refine((url) => !URL.canParse(url) || (!new URL(url).username && !new URL(url).password), 'no credentials in the URL: use auth'))
       .min(1)
       .max(10),
     auth: z

@@ -58,14 +58,27 @@ export const tlsModuleSchema = z
   })
   .strict();
 
+/**
+ * The query parameters a probe's URL may carry. The driver also takes `password` there (past the
+ * userinfo check) and reads `sslcert`, `sslkey` and `sslrootcert` as files, synchronously, in the
+ * worker: a monitor naming /dev/zero would never finish reading.
+ */
+const POSTGRES_URL_PARAMETERS = ['sslmode', 'connect_timeout', 'application_name', 'options', 'keepalives', 'keepalives_idle', 'target_session_attrs'];
+
 export const postgresModuleSchema = z
   .object({
     ...common,
     kind: z.literal('postgres'),
     url: z
       .url({ protocol: /^postgres(ql)?$/, message: 'a postgres:// URL' })
-      // zod runs a refinement even after the URL check failed: a text that is no URL must not throw here.
-      .refine((url) => !URL.canParse(url) || !new URL(url).password, 'no password in the URL: use passwordEnv'),
+      // Zod runs these checks on a value the format check refused too: one that is no URL is left to it.
+      .refine((url) => !URL.canParse(url) || (!new URL(url).password && !new URL(url).searchParams.has('password')), 'no password in the URL: use passwordEnv')
+      .superRefine((url, ctx) => {
+        if (!URL.canParse(url)) return;
+        for (const name of new URL(url).searchParams.keys())
+          if (name !== 'password' && !POSTGRES_URL_PARAMETERS.includes(name))
+            ctx.addIssue({ code: 'custom', message: `the URL parameter ${name} is not allowed (allowed: ${POSTGRES_URL_PARAMETERS.join(', ')})` });
+      }),
     passwordEnv,
     query: z.string().min(1).max(2000).default('SELECT 1'),
   })

@@ -59,3 +59,22 @@ describe('alerting in the worker, with nothing configured but one webhook channe
     expect(await rules()).toContain('deploys');
   });
 });
+
+describe('a silence an operator makes on a name that is no label', () => {
+  // A missing label reads as '' (as in Alertmanager), which `x*` does not match; an inherited one used to read as a function and throw.
+  it('matches nothing: inherited names (constructor, __proto__, toString) neither break alerting nor mute it', async () => {
+    hook = await startStubHttpServer((_request, res) => sendJsonResponse(res, 200, {}));
+    t = await startDefenseWorker({ yaml: `notifications:\n  channels:\n    - { name: hook, kind: webhook, url: "${hook.url}/in" }\n` });
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const made = await internalCall(t.port, '/internal/v1/alerts/silences', {
+        matchers: [{ name, value: 'x*' }],
+        durationMinutes: 60,
+        comment: 'mine',
+        actor: 'mallory',
+      });
+      expect(made.status, name).toBe(201);
+    }
+    await t.worker.audit.append({ type: 'defense.threat', severity: 'critical', actor: 'system', action: 'credential stuffing detected', module: 'defense' });
+    await waitFor(() => rulesOf(hook!).includes('critical threat'), { timeoutMs: 10_000 });
+  });
+});

@@ -39,6 +39,18 @@ describe('the escalation and notifications config sections', () => {
     expect(config.escalation.reminderMinutes).toBe(15);
   });
 
+  it('refuses webhook headers fetch would refuse at every delivery: CR/LF in a value, a name that is no HTTP token', () => {
+    const { problems } = parse(
+      'notifications:',
+      '  channels:',
+      '    - name: ops',
+      '      kind: webhook',
+      '      url: "https://hooks.example/vigil"',
+      '      headers: { "x-team": "ops\\r\\nx-injected: 1", "bad name": "v", "x-ok": "fine" }',
+    );
+    expect(problems.map((problem) => problem.field).sort()).toEqual(['notifications.channels.0.headers.bad name', 'notifications.channels.0.headers.x-team']);
+  });
+
   it('rejects two channels with one name', () => {
     const { problems } = parse(
       'notifications:',

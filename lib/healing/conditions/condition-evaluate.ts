@@ -34,7 +34,8 @@ function bodyAt(body: string, path: (string | number)[]): Value {
   } catch {
     throw new ConditionUnavailable('the body is not JSON');
   }
-  for (const key of path) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  // Own fields only: `constructor` or `__proto__` would otherwise reach what every object inherits.
+  for (const key of path) node = node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
   return node as Value;
 }
 

@@ -82,3 +82,12 @@ describe('conditions in a module definition', () => {
     expect(bad.error?.issues[0]).toMatchObject({ path: ['conditions', 1], message: expect.stringMatching(/^column 10: unexpected "="/) });
   });
 });
+
+describe('a [BODY] path through names every object inherits', () => {
+  it('finds only the JSON document’s own fields: constructor and __proto__ are missing unless the body has them', () => {
+    expect(check('[BODY].constructor == null', { body })).toBe('[BODY].constructor == null failed: left side is missing');
+    expect(check('len([BODY].__proto__) == 0', { body })).toBeNull();
+    expect(check('[BODY].toString == "x"', { body })).toBe('[BODY].toString == "x" failed: left side is missing');
+    expect(check('[BODY].constructor == "own"', { body: '{"constructor":"own"}' })).toBeNull();
+  });
+});

@@ -19,7 +19,10 @@ function statusMatches(status: number, expected: readonly (number | string)[]): 
 function jsonAt(value: unknown, dotted: string): unknown {
   return dotted
     .split('.')
-    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }
 
 function certificateLeftMs(socket: TLSSocket | undefined): number | null {
@@ -57,16 +60,14 @@ export function probeHttp(module: HttpModule | KeywordModule): Promise<ProbeResu
         const chunks: Buffer[] = [];
         let size = 0;
         const needBody = module.bodyContains !== undefined || module.json !== undefined || module.kind === 'keyword' || module.conditions.length > 0;
-        response.on('data', (chunk: Buffer) => {
-          if (needBody && size < BODY_LIMIT) chunks.push(chunk);
-          size += chunk.length;
-        });
-        response.on('error', (error) => resolve(networkFailure(error, started)));
-        response.on('end', () => {
+        let judged = false;
+        const judge = () => {
+          if (judged) return;
+          judged = true;
           const latencyMs = Math.round((performance.now() - started) * 10) / 10;
           const status = response.statusCode ?? 0;
           if (!statusMatches(status, module.expectStatus)) return resolve(failed('http_status', `HTTP ${status}`, latencyMs, { status }));
-          const body = Buffer.concat(chunks).toString('utf8');
+          const body = Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString('utf8');
           const facts = { status, responseTimeMs: latencyMs, body, ...(leftMs === null ? {} : { certificateExpirationMs: Math.max(0, leftMs) }) };
           const keyword = keywordFailure(module, body);
           if (keyword) return resolve({ ...failed('assertion_failed', keyword, latencyMs, { status }), facts });
@@ -96,9 +97,23 @@ export function probeHttp(module: HttpModule | KeywordModule): Promise<ProbeResu
             });
           }
           resolve({ ok: true, latencyMs, message: `HTTP ${status}`, facts });
+        };
+        response.on('data', (chunk: Buffer) => {
+          if (needBody) chunks.push(chunk);
+          size += chunk.length;
+          // The assertions read the first BODY_LIMIT bytes; a body without end is judged on them, and not read further.
+          if (size >= BODY_LIMIT) {
+            judge();
+            request.destroy();
+          }
         });
+        response.on('error', (error) => resolve(networkFailure(error, started)));
+        response.on('end', judge);
       },
     );
+    // The socket's timeout counts only silence; a body that trickles a byte at a time ends here.
+    const deadline = setTimeout(() => request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), module.timeoutSeconds * 1000);
+    request.on('close', () => clearTimeout(deadline));
     request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
     request.on('error', (error) => resolve(networkFailure(error, started)));
     request.end();

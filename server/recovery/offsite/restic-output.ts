@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OffsiteCopyView } from '@/lib/recovery/offsite-views';
+import { RecoveryError } from '../recovery-error';
 
 /** restic's tags on a Vigil snapshot: which snapshot it is, by id and by name. */
 export const VIGIL_TAG = 'vigil';
@@ -45,9 +46,18 @@ function asCopy(repo: string, snapshot: ResticSnapshot): OffsiteCopyView | null 
   return { repo, snapshotId: id, snapshotName: name, resticId: snapshot.id, copiedAt, verifiedAt: null, verifyOk: null };
 }
 
+/** restic's JSON answer; anything else (a broken or foreign program in its place) is a failure naming the repository. */
+function resticJson(repo: string, what: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RecoveryError('offsite_failed', `restic's ${what} of off-site repository ${repo} is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+}
+
 /** `restic snapshots --json`: Vigil's copies, newest first; snapshots restic holds for others are left out. */
 export function parseSnapshotList(repo: string, stdout: string): OffsiteCopyView[] {
-  const parsed = z.array(resticSnapshotSchema).safeParse(JSON.parse(stdout || '[]'));
+  const parsed = z.array(resticSnapshotSchema).safeParse(resticJson(repo, 'listing', stdout || '[]'));
   if (!parsed.success) return [];
   return parsed.data
     .map((s) => asCopy(repo, s))
@@ -61,7 +71,7 @@ const forgetGroupSchema = z.looseObject({ keep: z.array(resticSnapshotSchema).nu
 export function parseForget(repo: string, stdout: string): { keep: OffsiteCopyView[]; remove: OffsiteCopyView[] } {
   // restic prints the JSON document on its own line; prune's report may follow on others.
   const line = stdout.split('\n').find((l) => l.trim().startsWith('['));
-  const parsed = z.array(forgetGroupSchema).safeParse(line ? JSON.parse(line) : []);
+  const parsed = z.array(forgetGroupSchema).safeParse(line ? resticJson(repo, 'retention plan', line) : []);
   const groups = parsed.success ? parsed.data : [];
   const pick = (list: ResticSnapshot[]) => list.map((s) => asCopy(repo, s)).filter((c): c is OffsiteCopyView => c !== null);
   return { keep: pick(groups.flatMap((g) => g.keep ?? [])), remove: pick(groups.flatMap((g) => g.remove ?? [])) };

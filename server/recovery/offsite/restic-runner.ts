@@ -37,6 +37,12 @@ export async function locateRestic(setup: ResticSetup): Promise<string> {
   }
 }
 
+/**
+ * More than restic prints for anything Vigil asks (a listing of thousands of snapshots is a few
+ * MiB); past it the program is stopped, since its output is kept in the worker's memory.
+ */
+export const RESTIC_OUTPUT_LIMIT_BYTES = 32 * 1024 * 1024;
+
 /** Runs restic against one repository and resolves with its stdout; a failure is a RecoveryError naming the repository. */
 export async function runRestic(setup: ResticSetup, run: ResticRun): Promise<string> {
   const program = await locateRestic(setup);
@@ -49,8 +55,21 @@ export async function runRestic(setup: ResticSetup, run: ResticRun): Promise<str
     let pending = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stdout.length + chunk.length > RESTIC_OUTPUT_LIMIT_BYTES) {
+        child.kill('SIGKILL');
+        child.stdout.destroy();
+        reject(
+          new RecoveryError(
+            'offsite_failed',
+            `${run.action} to off-site repository ${run.repo.name}: restic printed more than ${RESTIC_OUTPUT_LIMIT_BYTES / 1024 / 1024} MiB and was stopped`,
+          ),
+        );
+        return;
+      }
       stdout += chunk;
       pending += chunk;
+      // Split only when a line ended: splitting a long unfinished line on every chunk costs its length each time.
+      if (!chunk.includes('\n')) return;
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) if (line.trim()) run.onLine?.(line);
