@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client';
 import { createAuditedDatabase, makeSample, PROVIDERS, type AuditedDatabase } from '../test-support';
+import { storedTokenHash } from './api-tokens';
 import { auditEventsAfter, hasAlertWork, listStoredAlertRules, newestAuditSeq, readAlertCursor, writeAlertCursor } from './alerts';
 import { readAuditHead } from './audit';
 import { insertCheckpoint, latestCheckpoint } from './audit-checkpoints';
@@ -221,6 +222,14 @@ describe.each(PROVIDERS)('idle queries given the database (%s)', (provider) => {
       { slug: 'api', definition: '{"slug":"api"}' },
       { slug: 'shop', definition: '{"slug":"shop"}' },
     ]);
+  });
+
+  it('the stored hash of a token reads alike through both, null for an unknown id', async () => {
+    expect(await storedTokenHash(database, 'env-provisioned')).toBeNull();
+    await database.prisma.apiToken.create({ data: { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', prefix: 'vgl_abcd', tokenHash: 'hash-1', role: 'admin' } });
+    expect(await storedTokenHash(database, 'env-provisioned')).toBe('hash-1');
+    expect(await storedTokenHash(database.prisma, 'env-provisioned')).toBe('hash-1');
+    expect(await storedTokenHash(database, 'other')).toBeNull();
   });
 
   it('expired sessions are deleted, live ones kept', async () => {
