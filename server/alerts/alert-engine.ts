@@ -2,16 +2,17 @@ import { hostname } from 'node:os';
 import type { AuditEventInput } from '@/lib/audit/types';
 import type { NotificationChannel } from '@/lib/config/notifications-config';
 import type { AuditWriter } from '../audit';
-import type { Db } from '../db/client';
+import type { Database, Db } from '../db/client';
 import type { Logger } from '../log';
-import { activeSilences, auditEventsAfter, newestAuditSeq, nextDueAt, readAlertCursor, writeAlertCursor } from '../queries/alerts';
+import { activeSilences, auditEventsAfter, hasAlertWork, newestAuditSeq, nextDueAt, readAlertCursor, writeAlertCursor } from '../queries/alerts';
 import { deliverDue } from './alert-delivery';
 import { flushDueAlerts } from './alert-flush';
 import { foldGroups, groupEvents } from './alert-grouping';
 import type { AlertRuleStore } from './rule-store';
 
 export interface AlertEngineOptions {
-  db: Db;
+  /** Idle passes read it through the driver on SQLite; Prisma loads once there is something to fold or send. */
+  database: Database;
   audit: Pick<AuditWriter, 'append'>;
   log: Logger;
   rules: AlertRuleStore;
@@ -43,6 +44,10 @@ export class AlertEngine {
 
   constructor(private readonly options: AlertEngineOptions) {}
 
+  private get db(): Db {
+    return this.options.database.prisma;
+  }
+
   async start(): Promise<void> {
     // A database that cannot be read now delays alerting (each pass tries again), never the worker's start.
     await this.placeCursor().catch((error: unknown) => this.options.log.warn({ err: error }, 'alerting waits for the database'));
@@ -53,7 +58,8 @@ export class AlertEngine {
   private async placeCursor(): Promise<void> {
     if (this.cursorPlaced) return;
     // A first run starts from now: alerting on the whole history of an existing installation would page for the past.
-    if ((await readAlertCursor(this.options.db)) === null) await writeAlertCursor(this.options.db, await newestAuditSeq(this.options.db));
+    const { database } = this.options;
+    if ((await readAlertCursor(database)) === null) await writeAlertCursor(database, await newestAuditSeq(database));
     this.cursorPlaced = true;
   }
 
@@ -92,28 +98,36 @@ export class AlertEngine {
   private async pass(): Promise<void> {
     await this.placeCursor();
     await this.foldNewEvents();
+    if (!(await hasAlertWork(this.options.database))) return;
     const now = new Date();
     const link = this.options.link ?? (() => null);
     const channels = this.options.channels();
-    await this.record(await flushDueAlerts({ db: this.options.db, rules: this.options.rules.rulesByName(), channels, now, link }));
+    await this.record(await flushDueAlerts({ db: this.db, rules: this.options.rules.rulesByName(), channels, now, link }));
     await this.record(
-      await deliverDue({ db: this.options.db, channels, now: () => new Date(), signal: this.aborter.signal, retryBaseMs: this.options.retryBaseMs ?? 1000 }),
+      await deliverDue({ db: this.db, channels, now: () => new Date(), signal: this.aborter.signal, retryBaseMs: this.options.retryBaseMs ?? 1000 }),
     );
   }
 
   private async foldNewEvents(): Promise<void> {
-    const { db } = this.options;
+    const { database } = this.options;
     const localHost = this.options.localHost ?? hostname();
     for (;;) {
-      const cursor = (await readAlertCursor(db)) ?? 0;
-      const events = await auditEventsAfter(db, cursor, BATCH);
+      const cursor = (await readAlertCursor(database)) ?? 0;
+      const events = await auditEventsAfter(database, cursor, BATCH);
       if (events.length === 0) return;
       const now = new Date();
-      const groups = groupEvents({ events, rules: this.options.rules.rules(), silences: await activeSilences(db, now), localHost });
-      await db.$transaction(async (tx) => {
-        await foldGroups(tx, groups, now);
-        await writeAlertCursor(tx, events[events.length - 1].seq);
-      });
+      const rules = this.options.rules.rules();
+      const last = events[events.length - 1].seq;
+      // Silences only remove groups: when no rule matches without them, none does with them, and
+      // the batch moves the cursor alone (on SQLite through the driver, Prisma staying unloaded).
+      if (groupEvents({ events, rules, silences: [], localHost }).length === 0) await writeAlertCursor(database, last);
+      else {
+        const groups = groupEvents({ events, rules, silences: await activeSilences(this.db, now), localHost });
+        await this.db.$transaction(async (tx) => {
+          await foldGroups(tx, groups, now);
+          await writeAlertCursor(tx, last);
+        });
+      }
       if (events.length < BATCH) return;
     }
   }
@@ -126,11 +140,15 @@ export class AlertEngine {
   private async scheduleNext(): Promise<void> {
     if (this.stopped) return;
     const idleMs = this.options.idleMs ?? 15_000;
-    const due = await nextDueAt(this.options.db).catch(() => null);
+    const due = await this.nextDue().catch(() => null);
     const wait = Math.max(20, Math.min(idleMs, due ? due.getTime() - Date.now() : idleMs));
     if (this.stopped || this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(this.wake, wait);
     this.timer.unref();
+  }
+
+  private async nextDue(): Promise<Date | null> {
+    return (await hasAlertWork(this.options.database)) ? nextDueAt(this.db) : null;
   }
 }

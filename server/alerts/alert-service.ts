@@ -4,7 +4,7 @@ import type { AlertView, RuleView, SilenceView } from '@/lib/alerts/alert-views'
 import type { NotificationChannel } from '@/lib/config/notifications-config';
 import { codedError } from '@/lib/errors';
 import type { AuditWriter } from '../audit';
-import type { Db } from '../db/client';
+import type { Database, Db } from '../db/client';
 import { alertView, createDeliveries, findAlert, listAlerts, listSilences, silenceView } from '../queries/alerts';
 import type { AlertEngine } from './alert-engine';
 import { alertEvent } from './alert-flush';
@@ -15,7 +15,8 @@ export const ALERTS_ERROR_STATUS = { alert_not_found: 404, alert_resolved: 409, 
 export class AlertsError extends codedError('AlertsError', ALERTS_ERROR_STATUS) {}
 
 export interface AlertServiceOptions {
-  db: Db;
+  /** Prisma's client is taken from it at the first operator action, not at start. */
+  database: Database;
   audit: Pick<AuditWriter, 'append'>;
   rules: AlertRuleStore;
   engine: AlertEngine;
@@ -26,8 +27,12 @@ export interface AlertServiceOptions {
 export class AlertService {
   constructor(private readonly options: AlertServiceOptions) {}
 
+  private get db(): Db {
+    return this.options.database.prisma;
+  }
+
   overview(): Promise<{ alerts: AlertView[]; silences: SilenceView[]; rules: RuleView[]; channels: string[] }> {
-    return Promise.all([listAlerts(this.options.db), listSilences(this.options.db)]).then(([alerts, silences]) => ({
+    return Promise.all([listAlerts(this.db), listSilences(this.db)]).then(([alerts, silences]) => ({
       alerts,
       silences,
       rules: this.options.rules.views(),
@@ -37,7 +42,7 @@ export class AlertService {
 
   /** Stops repeats and news for the alert; services that track incidents (PagerDuty, Opsgenie) are told. */
   async acknowledge(input: { id: string; actor: string; comment: string }): Promise<AlertView> {
-    const { db } = this.options;
+    const { db } = this;
     const row = await findAlert(db, input.id);
     if (!row) throw new AlertsError('alert_not_found', `no alert ${input.id}`);
     if (row.state === 'resolved') throw new AlertsError('alert_resolved', 'the alert is already resolved');
@@ -71,7 +76,7 @@ export class AlertService {
 
   async createSilence(input: SilenceInput & { actor: string }): Promise<SilenceView> {
     const now = new Date();
-    const row = await this.options.db.alertSilence.create({
+    const row = await this.db.alertSilence.create({
       data: {
         id: randomUUID(),
         matchers: JSON.stringify(input.matchers),
@@ -97,7 +102,7 @@ export class AlertService {
   }
 
   async expireSilence(input: { id: string; actor: string }): Promise<SilenceView> {
-    const { db } = this.options;
+    const { db } = this;
     const row = await db.alertSilence.findUnique({ where: { id: input.id } });
     if (!row) throw new AlertsError('silence_not_found', `no silence ${input.id}`);
     const now = new Date();

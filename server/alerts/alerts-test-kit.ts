@@ -37,12 +37,13 @@ export async function alertsHarness(input: { channels: unknown[]; alerts?: unkno
   const { log, lines } = capturingLogger('debug');
   let channels: NotificationChannel[] = notificationsConfigSchema.parse({ channels: input.channels }).channels;
   const alertsConfig: AlertsConfig = alertsConfigSchema.parse(input.alerts ?? {});
-  const prisma = db.database.prisma;
-  const rules = new AlertRuleStore({ db: prisma, config: () => alertsConfig, log });
+  // The database itself, as the worker gives it: idle reads on the driver, the rest through Prisma.
+  const { database } = db;
+  const rules = new AlertRuleStore({ database, config: () => alertsConfig, log });
   await rules.load();
-  const build = () => new AlertEngine({ db: prisma, audit, log, rules, channels: () => channels, retryBaseMs: 20, idleMs: 200, localHost: 'test-host' });
+  const build = () => new AlertEngine({ database, audit, log, rules, channels: () => channels, retryBaseMs: 20, idleMs: 200, localHost: 'test-host' });
   let engine = build();
-  const service = () => new AlertService({ db: prisma, audit, rules, engine, channels: () => channels });
+  const service = () => new AlertService({ database, audit, rules, engine, channels: () => channels });
   let alertService = service();
   await engine.start();
   engineRef = engine;

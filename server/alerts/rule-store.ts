@@ -1,7 +1,8 @@
 import { alertRuleSchema, type AlertRule, type AlertsConfig } from '@/lib/alerts/alert-rules';
 import type { RuleView } from '@/lib/alerts/alert-views';
 import { DEFAULT_ALERT_RULES, effectiveRules } from '@/lib/alerts/default-rules';
-import type { Db } from '../db/client';
+import type { Database } from '../db/client';
+import { listStoredAlertRules } from '../queries/alerts';
 import type { Logger } from '../log';
 
 /**
@@ -12,11 +13,11 @@ import type { Logger } from '../log';
 export class AlertRuleStore {
   private stored: AlertRule[] = [];
 
-  constructor(private readonly deps: { db: Db; config: () => AlertsConfig; log: Logger }) {}
+  constructor(private readonly deps: { database: Database; config: () => AlertsConfig; log: Logger }) {}
 
   /** False when the database could not be read: the shipped and configured rules still apply. */
   async load(): Promise<boolean> {
-    const rows = await this.deps.db.alertRule.findMany({ orderBy: { name: 'asc' } }).catch((error: unknown) => {
+    const rows = await listStoredAlertRules(this.deps.database).catch((error: unknown) => {
       this.deps.log.warn({ err: error }, "the console's alert rules cannot be read now; the shipped and configured rules apply until they can");
       return null;
     });
@@ -52,7 +53,7 @@ export class AlertRuleStore {
   async save(rule: AlertRule, actor: string): Promise<{ replaced: boolean }> {
     const replaced = this.rules().some((existing) => existing.name === rule.name);
     const definition = JSON.stringify(rule);
-    await this.deps.db.alertRule.upsert({
+    await this.deps.database.prisma.alertRule.upsert({
       where: { name: rule.name },
       create: { name: rule.name, definition, updatedAt: new Date(), updatedBy: actor },
       update: { definition, updatedAt: new Date(), updatedBy: actor },
@@ -63,7 +64,7 @@ export class AlertRuleStore {
 
   /** Removes the console's version; a shipped or configured rule of the same name applies again. */
   async remove(name: string): Promise<boolean> {
-    const { count } = await this.deps.db.alertRule.deleteMany({ where: { name } });
+    const { count } = await this.deps.database.prisma.alertRule.deleteMany({ where: { name } });
     await this.load();
     return count > 0;
   }

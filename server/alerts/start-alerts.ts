@@ -22,12 +22,11 @@ export interface AlertsDeps {
 
 /** Alert rules over the committed audit chain; the leader folds events and delivers. */
 export async function startAlerts({ database, audit, onCommitted, config, log, duties, router }: AlertsDeps) {
-  const db = database.prisma;
   const channels = () => config.loaded.config.notifications.channels;
-  const rules = new AlertRuleStore({ db, config: () => config.loaded.config.alerts, log });
+  const rules = new AlertRuleStore({ database, config: () => config.loaded.config.alerts, log });
   await rules.load();
-  const engine = new AlertEngine({ db, audit, log, rules, channels });
-  const alerts = new AlertService({ db, audit, rules, engine, channels });
+  const engine = new AlertEngine({ database, audit, log, rules, channels });
+  const alerts = new AlertService({ database, audit, rules, engine, channels });
   registerAlertRoutes(router, { alerts });
   let unsubscribe: (() => void) | null = null;
   duties.add({

@@ -3,7 +3,8 @@ import { lesserRole, roleSchema, type Principal } from '@/lib/auth/roles';
 import { databaseUnavailable } from '../db/db-error';
 import { decodeScopes } from '@/lib/auth/scopes';
 import type { Database, Db } from '../db/client';
-import { findActiveTokensByHashes, touchTokens, upsertProvisionedToken, type ActiveTokenRow } from '../queries/api-tokens';
+import { clientOf } from '../db/store';
+import { findActiveTokensByHashes, storedTokenHash, touchTokens, upsertProvisionedToken, type ActiveTokenRow } from '../queries/api-tokens';
 import { sha256Hex } from './keys';
 
 export const TOKEN_PREFIX = 'vgl_';
@@ -27,12 +28,17 @@ export function generateApiToken(): { token: string; prefix: string; tokenHash: 
  * administrator revoked stays revoked across restarts until the variable changes. It has no
  * owner: whoever controls the environment controls it, so no account's role caps it.
  */
-export async function provisionEnvToken(db: Db, token: string): Promise<void> {
-  await upsertProvisionedToken(db, {
-    id: 'env-provisioned',
+export async function provisionEnvToken(store: Database | Db, token: string): Promise<void> {
+  const id = 'env-provisioned';
+  const tokenHash = sha256Hex(token);
+  // The same variable as at the last start (the usual restart) is read on the driver's
+  // connection on SQLite: Prisma loads only to store a new or changed token.
+  if ((await storedTokenHash(store, id)) === tokenHash) return;
+  await upsertProvisionedToken(clientOf(store), {
+    id,
     name: 'VIGIL_API_TOKEN',
     prefix: publicPrefixOf(token),
-    tokenHash: sha256Hex(token),
+    tokenHash,
     role: 'admin',
   });
 }

@@ -9,7 +9,7 @@ export function startAuth({ env, db, router }: { env: WorkerEnv; db: StartedData
   router.authenticateWith({ tokens, secret: env.secret });
   if (env.apiToken) {
     const token = env.apiToken;
-    db.schema.whenReady(() => provisionEnvToken(db.database.prisma, token));
+    db.schema.whenReady(() => provisionEnvToken(db.database, token));
   }
   return { tokens, close: () => tokens.close() };
 }

@@ -3,7 +3,6 @@ import type { AuditEventInput } from '@/lib/audit/types';
 import { SCENARIO_NAMES, type DrillOverview, type DrillRun, type DrillScenarioProgress, type DrillsConfig, type ScenarioName } from '@/lib/drills/drill-schema';
 import type { Logger } from '../log';
 import { passingStreaks, readDrillHistory, recordDrillRun } from './drill-history';
-import { runDrill } from './drill-runner';
 
 export interface DrillServiceOptions {
   dataDir: string;
@@ -47,15 +46,12 @@ export class DrillService {
     const onScenario = (update: DrillScenarioProgress) => {
       this.progress = this.progress.map((p) => (p.scenario === update.scenario ? update : p));
     };
-    this.running = runDrill({
-      scenarios,
-      together,
-      actor: input.actor,
-      searchPath: this.options.searchPath,
-      log: this.options.log,
-      signal: this.stop.signal,
-      onScenario,
-    })
+    // The runner and its scenarios (demo services, scratch disks, fault injection) load with the
+    // first drill: an idle worker does not carry them.
+    this.running = import('./drill-runner')
+      .then(({ runDrill }) =>
+        runDrill({ scenarios, together, actor: input.actor, searchPath: this.options.searchPath, log: this.options.log, signal: this.stop.signal, onScenario }),
+      )
       .then(async (run) => {
         await recordDrillRun({ dataDir: this.options.dataDir, run, audit: this.options.audit });
         this.options.onRun?.(run);

@@ -1,20 +1,13 @@
 import type { ModuleDefinition } from '@/lib/healing/module-schema';
 import { runProgram } from '../exec/run-program';
 import type { ModuleRuntime } from './module-runtime';
-import { probeExternal } from './probes/external-probe';
-import { probeHttp } from './probes/http-probe';
 import { failed, type ProbeResult } from './probes/probe-result';
-import { probeTcp } from './probes/tcp-probe';
-import { probeDns } from './probes/dns-probe';
-import { probeDocker } from './probes/docker-probe';
-import { probeGrpc } from './probes/grpc-probe';
-import { probeMysql } from './probes/mysql-probe';
-import { probePing } from './probes/ping-probe';
-import { probePostgres } from './probes/postgres-probe';
-import { probeRedis } from './probes/redis-probe';
-import { probeSmtp } from './probes/smtp-probe';
-import { probeTls } from './probes/tls-probe';
 import { applyConditions } from './probe-conditions';
+
+// Each probe kind loads with its first probe: a worker watching no database does not carry
+// pg, HTTP/2, TLS or DNS code (and node's own pages for them) while idle. An import resolves
+// once; later probes of the kind call the loaded module.
+const probeHttp: typeof import('./probes/http-probe').probeHttp = async (definition) => (await import('./probes/http-probe')).probeHttp(definition);
 
 async function probeCommand(module: Extract<ModuleDefinition, { kind: 'command' }>, searchPath: string): Promise<ProbeResult> {
   const started = performance.now();
@@ -104,29 +97,29 @@ export async function probeModule(runtime: ModuleRuntime, searchPath: string, no
       case 'keyword':
         return probeHttp(definition);
       case 'dns':
-        return probeDns(definition);
+        return import('./probes/dns-probe').then(({ probeDns }) => probeDns(definition));
       case 'ping':
-        return probePing(definition, searchPath);
+        return import('./probes/ping-probe').then(({ probePing }) => probePing(definition, searchPath));
       case 'tls':
-        return probeTls(definition);
+        return import('./probes/tls-probe').then(({ probeTls }) => probeTls(definition));
       case 'postgres':
-        return probePostgres(definition);
+        return import('./probes/postgres-probe').then(({ probePostgres }) => probePostgres(definition));
       case 'mysql':
-        return probeMysql(definition);
+        return import('./probes/mysql-probe').then(({ probeMysql }) => probeMysql(definition));
       case 'redis':
-        return probeRedis(definition);
+        return import('./probes/redis-probe').then(({ probeRedis }) => probeRedis(definition));
       case 'docker':
-        return probeDocker(definition);
+        return import('./probes/docker-probe').then(({ probeDocker }) => probeDocker(definition));
       case 'smtp':
-        return probeSmtp(definition);
+        return import('./probes/smtp-probe').then(({ probeSmtp }) => probeSmtp(definition));
       case 'grpc':
-        return probeGrpc(definition);
+        return import('./probes/grpc-probe').then(({ probeGrpc }) => probeGrpc(definition));
       case 'tcp':
-        return probeTcp(definition);
+        return import('./probes/tcp-probe').then(({ probeTcp }) => probeTcp(definition));
       case 'command':
         return probeCommand(definition, searchPath);
       case 'external':
-        return probeExternal(definition);
+        return import('./probes/external-probe').then(({ probeExternal }) => probeExternal(definition));
       case 'process':
         return probeSupervised(runtime);
       case 'push':

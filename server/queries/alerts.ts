@@ -2,33 +2,70 @@ import type { AlertEventSample, AlertMessage } from '@/lib/alerts/alert-message'
 import type { AlertView, SilenceView } from '@/lib/alerts/alert-views';
 import type { SilenceMatcher } from '@/lib/alerts/alert-rules';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
+import { AUDIT_SELECT_COLUMNS, rowToEvent, type RawAuditRow } from '../audit/stored-event-row';
 import type { Db, DbTx, Queryable } from '../db/client';
-import { fromRow } from './audit';
+import { prismaOf, sqliteOf, type Store } from '../db/store';
+import { fromRow, readAuditHead } from './audit';
+import { readSetting, writeSetting } from './settings';
 
 type AlertRow = Awaited<ReturnType<Db['alert']['findFirstOrThrow']>>;
 type SilenceRow = Awaited<ReturnType<Db['alertSilence']['findFirstOrThrow']>>;
 export type DeliveryRow = Awaited<ReturnType<Db['alertDelivery']['findFirstOrThrow']>>;
 export type { AlertRow };
 
+// The reads below run at start and on every idle pass of the alert engine: given the database
+// on SQLite they go through the driver's connection, so an idle worker never loads Prisma.
+
 const CURSOR_KEY = 'alerts.cursor';
 
 /** The last audit seq the alert engine has folded into alerts; null before its first run. */
-export async function readAlertCursor(db: Queryable): Promise<number | null> {
-  const row = await db.setting.findUnique({ where: { key: CURSOR_KEY } });
-  return row ? Number(JSON.parse(row.value)) : null;
+export async function readAlertCursor(store: Store): Promise<number | null> {
+  const value = await readSetting<number | string>(store, CURSOR_KEY);
+  return value === null ? null : Number(value);
 }
 
-export async function writeAlertCursor(db: Queryable, seq: number): Promise<void> {
-  const value = JSON.stringify(seq);
-  await db.setting.upsert({ where: { key: CURSOR_KEY }, create: { key: CURSOR_KEY, value }, update: { value } });
+export const writeAlertCursor = (store: Store, seq: number): Promise<void> => writeSetting(store, CURSOR_KEY, seq);
+
+export const newestAuditSeq = async (store: Store): Promise<number> => (await readAuditHead(store)).seq;
+
+export async function auditEventsAfter(store: Store, seq: number, take: number): Promise<ChainedAuditEvent[]> {
+  const sqlite = sqliteOf(store);
+  if (sqlite)
+    return (sqlite.prepare(`SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > ? ORDER BY "seq" LIMIT ?`).all(seq, take) as RawAuditRow[]).map(
+      rowToEvent,
+    );
+  return (await prismaOf(store).auditEvent.findMany({ where: { seq: { gt: seq } }, orderBy: { seq: 'asc' }, take })).map(fromRow);
 }
 
-export async function newestAuditSeq(db: Queryable): Promise<number> {
-  return (await db.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } }))?.seq ?? 0;
+/**
+ * Whether the engine has anything to flush, resolve or deliver: an alert not yet resolved or a
+ * delivery still pending. With neither, a pass has nothing to read from those tables.
+ */
+export async function hasAlertWork(store: Store): Promise<boolean> {
+  const sqlite = sqliteOf(store);
+  if (sqlite)
+    return (
+      (
+        sqlite
+          .prepare(
+            `SELECT EXISTS (SELECT 1 FROM "Alert" WHERE "state" <> 'resolved') OR EXISTS (SELECT 1 FROM "AlertDelivery" WHERE "state" = 'pending') AS "work"`,
+          )
+          .get() as { work: number }
+      ).work === 1
+    );
+  const db = prismaOf(store);
+  const [alert, delivery] = await Promise.all([
+    db.alert.findFirst({ where: { state: { not: 'resolved' } }, select: { id: true } }),
+    db.alertDelivery.findFirst({ where: { state: 'pending' }, select: { id: true } }),
+  ]);
+  return alert !== null || delivery !== null;
 }
 
-export async function auditEventsAfter(db: Queryable, seq: number, take: number): Promise<ChainedAuditEvent[]> {
-  return (await db.auditEvent.findMany({ where: { seq: { gt: seq } }, orderBy: { seq: 'asc' }, take })).map(fromRow);
+/** The console's alert rules, by name. */
+export async function listStoredAlertRules(store: Store): Promise<{ name: string; definition: string }[]> {
+  const sqlite = sqliteOf(store);
+  if (sqlite) return sqlite.prepare('SELECT "name", "definition" FROM "AlertRule" ORDER BY "name"').all() as { name: string; definition: string }[];
+  return prismaOf(store).alertRule.findMany({ select: { name: true, definition: true }, orderBy: { name: 'asc' } });
 }
 
 export const openAlertByGroup = (tx: DbTx, groupKey: string) => tx.alert.findFirst({ where: { groupKey, state: { not: 'resolved' } } });

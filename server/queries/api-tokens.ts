@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database, Db, Queryable } from '../db/client';
+import { prismaOf, sqliteOf, type Store } from '../db/store';
 import type { Role } from '@/lib/auth/roles';
 import { decodeScopes, encodeScopes, type Scope } from '@/lib/auth/scopes';
 
@@ -75,6 +76,15 @@ export async function createApiToken(
 ) {
   const created = await db.apiToken.create({ data: { ...token, scopes: encodeScopes(token.scopes ?? []) } });
   return { ...created, scopes: decodeScopes(created.scopes) };
+}
+
+/** The hash stored under a token id, or null: read at every start for VIGIL_API_TOKEN, on the driver on SQLite. */
+export async function storedTokenHash(store: Store, id: string): Promise<string | null> {
+  const sqlite = sqliteOf(store);
+  const row = sqlite
+    ? (sqlite.prepare('SELECT "tokenHash" FROM "ApiToken" WHERE "id" = ?').get(id) as { tokenHash: string } | undefined)
+    : await prismaOf(store).apiToken.findUnique({ where: { id }, select: { tokenHash: true } });
+  return row?.tokenHash ?? null;
 }
 
 export async function upsertProvisionedToken(db: Db, token: { id: string; name: string; prefix: string; tokenHash: string; role: Role }) {

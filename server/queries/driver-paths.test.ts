@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client';
 import { createAuditedDatabase, makeSample, PROVIDERS, type AuditedDatabase } from '../test-support';
+import { storedTokenHash } from './api-tokens';
+import { auditEventsAfter, hasAlertWork, listStoredAlertRules, newestAuditSeq, readAlertCursor, writeAlertCursor } from './alerts';
 import { readAuditHead } from './audit';
 import { insertCheckpoint, latestCheckpoint } from './audit-checkpoints';
 import { readRecentAuditEvents } from './audit-recent';
@@ -14,6 +16,7 @@ import { insertHealthSamples, pruneHealthHistory, readHealthHistory, upsertRollu
 import { insertIncident, listIncidents, updateIncident } from './incidents';
 import { deleteExpiredSessions, insertSession } from './sessions';
 import { readSetting, writeSetting } from './settings';
+import { listStoredStatusPages, saveStatusPage } from './status-pages';
 import { createUser } from './users';
 
 const MINUTE = 60_000;
@@ -155,6 +158,78 @@ describe.each(PROVIDERS)('idle queries given the database (%s)', (provider) => {
       expect(await listIncidents(database, filter)).toEqual(await listIncidents(database.prisma, filter));
     expect((await listIncidents(database, {})).map((i) => i.id)).toEqual(['i3', 'i2', 'i1']);
     expect((await listIncidents(database, { state: 'resolved' }))[0]).toMatchObject({ id: 'i1', mttdMs: 2000 });
+  });
+
+  it("alerting's cursor, the events after it and its stored rules read alike through both", async () => {
+    expect(await readAlertCursor(database)).toBeNull();
+    await writeAlertCursor(database, 0);
+    expect(await readAlertCursor(database.prisma)).toBe(0);
+    for (const type of ['config.reloaded', 'defense.threat', 'probe.failed'])
+      await store.audit.append({ type, severity: 'warning', actor: 'system', action: type, module: 'web', details: { n: type.length } });
+    const newest = await newestAuditSeq(database);
+    expect(newest).toBe(await newestAuditSeq(database.prisma));
+    expect(newest).toBe((await readAuditHead(database)).seq);
+    await writeAlertCursor(database.prisma, newest - 2);
+    expect(await readAlertCursor(database)).toBe(newest - 2);
+    const after = await auditEventsAfter(database, newest - 3, 2);
+    expect(after).toEqual(await auditEventsAfter(database.prisma, newest - 3, 2));
+    expect(after.map((e) => e.seq)).toEqual([newest - 2, newest - 1]);
+    expect(after[1]).toMatchObject({ type: 'defense.threat', details: { n: 14 } });
+    expect(await auditEventsAfter(database, newest, 10)).toEqual([]);
+
+    expect(await listStoredAlertRules(database)).toEqual([]);
+    for (const name of ['zeta', 'alpha'])
+      await database.prisma.alertRule.create({ data: { name, definition: `{"name":"${name}"}`, updatedAt: new Date(), updatedBy: 'admin' } });
+    expect(await listStoredAlertRules(database)).toEqual(await listStoredAlertRules(database.prisma));
+    expect((await listStoredAlertRules(database)).map((r) => r.name)).toEqual(['alpha', 'zeta']);
+  });
+
+  it('alerting has work while an alert is unresolved or a delivery pending, and not otherwise, through both', async () => {
+    const both = async () => [await hasAlertWork(database), await hasAlertWork(database.prisma)];
+    expect(await both()).toEqual([false, false]);
+    const now = new Date();
+    const alert = {
+      groupKey: 'g',
+      rule: 'r',
+      severity: 'critical',
+      labels: '{}',
+      count: 1,
+      pending: 0,
+      firstSeq: 1,
+      lastSeq: 1,
+      firstAt: now,
+      lastAt: now,
+      samples: '[]',
+    };
+    await database.prisma.alert.create({ data: { ...alert, id: 'a1', state: 'resolved', resolvedAt: now } });
+    expect(await both()).toEqual([false, false]);
+    await database.prisma.alert.create({ data: { ...alert, id: 'a2', state: 'acknowledged' } });
+    expect(await both()).toEqual([true, true]);
+    await database.prisma.alert.update({ where: { id: 'a2' }, data: { state: 'resolved' } });
+    const delivery = { alertId: 'a1', channel: 'hook', message: '{}', nextAttemptAt: now, createdAt: now };
+    await database.prisma.alertDelivery.create({ data: { ...delivery, id: 'd1', state: 'sent' } });
+    expect(await both()).toEqual([false, false]);
+    await database.prisma.alertDelivery.create({ data: { ...delivery, id: 'd2', state: 'pending' } });
+    expect(await both()).toEqual([true, true]);
+  });
+
+  it("the console's status pages list alike through both, by slug", async () => {
+    expect(await listStoredStatusPages(database)).toEqual([]);
+    await saveStatusPage(database.prisma, { slug: 'shop', definition: '{"slug":"shop"}', actor: 'admin' });
+    await saveStatusPage(database.prisma, { slug: 'api', definition: '{"slug":"api"}', actor: 'admin' });
+    expect(await listStoredStatusPages(database)).toEqual(await listStoredStatusPages(database.prisma));
+    expect(await listStoredStatusPages(database)).toEqual([
+      { slug: 'api', definition: '{"slug":"api"}' },
+      { slug: 'shop', definition: '{"slug":"shop"}' },
+    ]);
+  });
+
+  it('the stored hash of a token reads alike through both, null for an unknown id', async () => {
+    expect(await storedTokenHash(database, 'env-provisioned')).toBeNull();
+    await database.prisma.apiToken.create({ data: { id: 'env-provisioned', name: 'VIGIL_API_TOKEN', prefix: 'vgl_abcd', tokenHash: 'hash-1', role: 'admin' } });
+    expect(await storedTokenHash(database, 'env-provisioned')).toBe('hash-1');
+    expect(await storedTokenHash(database.prisma, 'env-provisioned')).toBe('hash-1');
+    expect(await storedTokenHash(database, 'other')).toBeNull();
   });
 
   it('expired sessions are deleted, live ones kept', async () => {

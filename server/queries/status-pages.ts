@@ -1,8 +1,11 @@
 import type { Db } from '../db/client';
+import { prismaOf, sqliteOf, type Store } from '../db/store';
 
-/** Console-defined status pages (the config file's live in the file). */
-export async function listStoredStatusPages(db: Db): Promise<{ slug: string; definition: string }[]> {
-  return db.statusPage.findMany({ select: { slug: true, definition: true }, orderBy: { slug: 'asc' } });
+/** Console-defined status pages (the config file's live in the file); read at start, on the driver on SQLite. */
+export async function listStoredStatusPages(store: Store): Promise<{ slug: string; definition: string }[]> {
+  const sqlite = sqliteOf(store);
+  if (sqlite) return sqlite.prepare('SELECT "slug", "definition" FROM "StatusPage" ORDER BY "slug"').all() as { slug: string; definition: string }[];
+  return prismaOf(store).statusPage.findMany({ select: { slug: true, definition: true }, orderBy: { slug: 'asc' } });
 }
 
 export async function saveStatusPage(db: Db, input: { slug: string; definition: string; actor: string }): Promise<void> {

@@ -65,7 +65,7 @@ export class StatusPageService {
 
   /** False when the database could not be read: the config file's pages are served meanwhile. */
   async load(): Promise<boolean> {
-    const rows = await listStoredStatusPages(this.options.database.prisma).catch((error: unknown) => {
+    const rows = await listStoredStatusPages(this.options.database).catch((error: unknown) => {
       this.options.log.warn({ err: error }, "the console's status pages cannot be read now; the config file's pages are served until they can");
       return null;
     });
