@@ -1,16 +1,8 @@
 import { fromSqliteDate, fromSqliteDateOrNull, prismaOf, sqliteOf, type Store } from '../db/store';
+import type { DecisionRow } from './defense';
 
 /** A stored isolation as Prisma returns it, so a snapshot's isolations.json reads the same from either path. */
-export interface IsolationRecord {
-  id: number;
-  source: string;
-  origin: string;
-  scenario: string | null;
-  reason: string;
-  actor: string;
-  offence: number;
-  createdAt: Date;
-  expiresAt: Date | null;
+export interface IsolationRecord extends DecisionRow {
   liftedAt: Date | null;
   liftedBy: string | null;
 }
