@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatClock, formatDuration, formatPercent, formatRelative } from './format';
+import { formatBytes, formatClock, formatCount, formatDuration, formatPercent, formatRelative } from './format';
 
 describe('formatBytes', () => {
   it('uses binary units with one decimal below 100', () => {
@@ -9,6 +9,14 @@ describe('formatBytes', () => {
     expect(formatBytes(150 * 1024 * 1024)).toBe('150 MiB');
     expect(formatBytes(23.5 * 1024 ** 3)).toBe('23.5 GiB');
     expect(formatBytes(3 * 1024 ** 5)).toBe('3.0 PiB');
+  });
+});
+
+describe('formatCount', () => {
+  it('groups whole numbers by thousands as en-US does', () => {
+    for (const value of [0, 7, 999, 1000, 5004, 12_345, 999_999, 1_000_000, 1_234_567_890, -1234, Number.MAX_SAFE_INTEGER]) {
+      expect(formatCount(value)).toBe(value.toLocaleString('en-US'));
+    }
   });
 });
 

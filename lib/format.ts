@@ -11,6 +11,16 @@ export function formatBytes(bytes: number): string {
   return `${value >= 100 || unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
+/**
+ * 12,345 with comma thousands, as `toLocaleString('en-US')` writes it for whole numbers but
+ * without loading ICU's locale data, which is a visible part of a CLI command's start.
+ */
+export function formatCount(value: number): string {
+  const [whole, fraction] = String(Math.abs(value)).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${value < 0 ? '-' : ''}${grouped}${fraction ? `.${fraction}` : ''}`;
+}
+
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const days = Math.floor(s / 86_400);

@@ -14,6 +14,7 @@ const OPERATION_LABEL: Record<RecoveryProgress['operation'], string> = {
   'offsite-fetch': 'Off-site fetch',
   'offsite-check': 'Off-site check',
   'offsite-forget': 'Off-site retention',
+  'offsite-init': 'Off-site set-up',
 };
 
 /** Bytes when the phase has any (big files dominate), else files; null while there is nothing to count. */

@@ -54,6 +54,7 @@ const FIXED_TYPES = [
   'snapshot.offsite_copied',
   'snapshot.offsite_fetched',
   'snapshot.offsite_forgotten',
+  'snapshot.offsite_initialized',
   'snapshot.pruned',
   'snapshot.restore_interrupted',
   'status_page.post_removed',

@@ -87,7 +87,17 @@ export const RECOVERY_PHASES = [
   'done',
 ] as const;
 export type RecoveryPhase = (typeof RECOVERY_PHASES)[number];
-export const RECOVERY_OPERATIONS = ['create', 'verify', 'restore', 'prune', 'offsite-copy', 'offsite-fetch', 'offsite-check', 'offsite-forget'] as const;
+export const RECOVERY_OPERATIONS = [
+  'create',
+  'verify',
+  'restore',
+  'prune',
+  'offsite-copy',
+  'offsite-fetch',
+  'offsite-check',
+  'offsite-forget',
+  'offsite-init',
+] as const;
 export type RecoveryOperation = (typeof RECOVERY_OPERATIONS)[number];
 
 /** A live progress report; the same shape goes to the dashboard and to the CLI's bar. */

@@ -15,6 +15,30 @@ const ENTRY_POINTS = {
   'verify-range-thread': 'server/audit/verify-range-thread.mjs',
 };
 
+/**
+ * Pure-JavaScript dependencies compiled into the bundle. Loaded from node_modules, zod is 95
+ * ES modules and yaml 72 CommonJS files, each resolved, read and compiled at every start;
+ * inside a chunk they cost a third of that (measured in BENCHMARKS.md). Everything else
+ * (native modules, the generated Prisma clients, pg …) loads from node_modules as it is.
+ */
+const COMPILED_IN = ['zod', 'yaml'];
+
+/** The package a bare import names (`zod/v4/core` → `zod`, `@prisma/client/x` → `@prisma/client`). */
+const packageOf = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
+
+/** Bare imports stay imports, except the packages compiled in; `@/…` is this repository (tsconfig paths). */
+function externalPackagesPlugin() {
+  return {
+    name: 'external-packages',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, ({ path }) => {
+        if (path.startsWith('@/') || path.startsWith('node:') || COMPILED_IN.includes(packageOf(path))) return undefined;
+        return { path, external: true };
+      });
+    },
+  };
+}
+
 /** Everything the bundle is made from: a change to any of these rebuilds it. */
 const BUNDLE_INPUTS = ['server', 'lib', 'scripts/bootstrap.ts', 'scripts/lib/bundle.mjs', 'tsconfig.json', 'package-lock.json'];
 const FINGERPRINT_FILE = 'fingerprint';
@@ -66,13 +90,13 @@ export async function buildBundle(root) {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      // Dependencies (native modules, the generated Prisma clients, pg …) load from node_modules as they are.
-      packages: 'external',
       tsconfig: join(root, 'tsconfig.json'),
       keepNames: true,
       sourcemap: 'linked',
       logLevel: 'silent',
-      plugins: [bundleThreadPlugin()],
+      // yaml is CommonJS and requires node's builtins; an ES module has no `require` of its own.
+      banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+      plugins: [externalPackagesPlugin(), bundleThreadPlugin()],
     });
     writeFileSync(join(staging, FINGERPRINT_FILE), fingerprint);
     rmSync(retired, { recursive: true, force: true });

@@ -7,9 +7,10 @@ import { loadCheckpointKey, type CheckpointKey } from '../audit/checkpoint-key';
 import { openDatabase, type Database } from '../db/client';
 import { loadCliEnv, type CliEnv } from '../env/cli-env';
 import { EnvError } from '../env/env-error';
+import { formatCount } from '@/lib/format';
 import { parseArgs, UsageError, type CliCommand, type CliIo } from './command-table';
 
-const n = (value: number) => value.toLocaleString('en-US');
+const n = formatCount;
 
 async function withDatabase<T>(env: CliEnv, run: (database: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase({ url: env.databaseUrl, busyTimeoutMs: Math.max(env.sqliteBusyTimeoutMs, 2000), poolSize: 2 });

@@ -106,6 +106,23 @@ const checkCommand: CliCommand = {
   },
 };
 
+const initCommand: CliCommand = {
+  path: ['snapshot', 'offsite', 'init'],
+  usage: 'vigil snapshot offsite init REPOSITORY [--json]',
+  summary: 'restic init of a configured repository (its password from the configured file or variable)',
+  async run(argv, io) {
+    const args = parseArgs(argv, { flags: ['json'] });
+    const [repo] = args.positionals;
+    if (!repo) throw new UsageError('which off-site repository? give its name');
+    const json = args.flags.has('json');
+    return withRecovery(io, json, async ({ service }) => {
+      const result = await service.offsite.init({ repo, actor: 'cli' });
+      io.out(json ? JSON.stringify(result) : `initialised ${result.repo} (${result.repository}), restic repository ${result.resticId}`);
+      return 0;
+    });
+  },
+};
+
 const forgetCommand: CliCommand = {
   path: ['snapshot', 'offsite', 'forget'],
   usage: 'vigil snapshot offsite forget REPOSITORY [--apply] [--json]',
@@ -159,6 +176,7 @@ export function withOffsite(commands: CliCommand[]): CliCommand[] {
       return command;
     }),
     copyCommand,
+    initCommand,
     checkCommand,
     forgetCommand,
     statusCommand,

@@ -1,5 +1,5 @@
 import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
-import { formatBytes } from '@/lib/format';
+import { formatBytes, formatCount } from '@/lib/format';
 
 const WIDTH = 24;
 
@@ -16,7 +16,7 @@ export function renderProgressLine(progress: RecoveryProgress): string {
   const clamped = Math.max(0, Math.min(1, fraction));
   const filled = Math.round(clamped * WIDTH);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}]`;
-  const files = progress.filesTotal > 0 ? ` ${progress.filesDone.toLocaleString('en-US')}/${progress.filesTotal.toLocaleString('en-US')} files` : '';
+  const files = progress.filesTotal > 0 ? ` ${formatCount(progress.filesDone)}/${formatCount(progress.filesTotal)} files` : '';
   const bytes = useBytes ? ` ${formatBytes(progress.bytesDone)}/${formatBytes(progress.bytesTotal)}` : '';
   return `${bar} ${String(Math.round(clamped * 100)).padStart(3)}% ${progress.phase}${files}${bytes}${eta(progress.etaMs)}`;
 }

@@ -1,12 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import type { AuditWriter } from '../audit';
-import { loadConfigFile } from '../config/config-file';
+import { lstat } from 'node:fs/promises';
 import type { Database } from '../db/client';
 import { dbErrorMessage } from '../db/db-error';
 import { internalToken } from '../auth/keys';
 import { loadCliEnv, type CliEnv } from '../env/cli-env';
 import { EnvError } from '../env/env-error';
 import { RecoveryService, vigilStateAccess } from '../recovery';
+import { snapshotsConfigSchema, type SnapshotsConfig } from '@/lib/config/snapshots-config';
 import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import type { CliIo } from './command-table';
 
@@ -70,13 +71,28 @@ export interface RecoveryContextOptions {
   database?: boolean;
 }
 
+/**
+ * The snapshots section, from a configuration file checked whole as the worker checks it (a
+ * file with errors anywhere is refused). Without a file, only the snapshots section's defaults:
+ * the other sections' schemas and the YAML parser are not loaded at all.
+ */
+async function loadSnapshotsConfig(configPath: string): Promise<SnapshotsConfig> {
+  const absent = await lstat(configPath).then(
+    () => false,
+    (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+  );
+  if (absent) return snapshotsConfigSchema.parse({});
+  const loaded = (await import('../config/config-file')).loadConfigFile(configPath);
+  if (loaded.problems.length > 0) {
+    throw new EnvError(`VIGIL_CONFIG: ${configPath} has errors:\n${loaded.problems.map((p) => `  ${p.field || '(file)'}: ${p.message}`).join('\n')}`);
+  }
+  return loaded.config.snapshots;
+}
+
 /** Config, database (for Vigil's state and the audit trail) and the service, as the worker has them. */
 export async function openRecoveryContext(io: CliIo, { onProgress, database: wantsDatabase = true }: RecoveryContextOptions = {}): Promise<RecoveryContext> {
   const env = loadCliEnv(io.env);
-  const loaded = loadConfigFile(env.configPath);
-  if (loaded.problems.length > 0) {
-    throw new EnvError(`VIGIL_CONFIG: ${env.configPath} has errors:\n${loaded.problems.map((p) => `  ${p.field || '(file)'}: ${p.message}`).join('\n')}`);
-  }
+  const snapshotsConfig = await loadSnapshotsConfig(env.configPath);
   let database: Database | null = null;
   let audit: AuditWriter | null = null;
   try {
@@ -91,8 +107,8 @@ export async function openRecoveryContext(io: CliIo, { onProgress, database: wan
   const relay = workerRelay(env);
   const service = new RecoveryService({
     dataDir: env.dataDir,
-    config: () => loaded.config.snapshots,
-    state: database ? vigilStateAccess(database.prisma, env.dataDir) : null,
+    config: () => snapshotsConfig,
+    state: database ? vigilStateAccess(database, env.dataDir) : null,
     audit,
     killAfterOps: env.restoreKillAfterOps,
     searchPath: env.searchPath,

@@ -1,12 +1,12 @@
 import { SNAPSHOT_TAGS, snapshotTagSchema, type SnapshotHeader, type SnapshotTag } from '@/lib/recovery/snapshot-schema';
-import { formatBytes, formatRelative } from '@/lib/format';
+import { formatBytes, formatCount, formatRelative } from '@/lib/format';
 import { RecoveryError, type RestoreResult } from '../recovery';
 import { parseArgs, UsageError, type CliCommand, type CliIo } from './command-table';
 import { progressPrinter } from './progress-bar';
 import { alignColumns } from './text-table';
 import { openRecoveryContext, type RecoveryContext } from './recovery-context';
 
-const n = (value: number) => value.toLocaleString('en-US');
+const n = formatCount;
 
 /** 1 = the operation found damage or undid itself (the target is as it was), 3 = try later. */
 const EXIT_FOR: Partial<Record<RecoveryError['code'], number>> = {

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { clientOf, type PrismaSource } from '../db/store';
+import type { Database, Db } from '../db/client';
+import { clientOf } from '../db/store';
+import { readVigilStateRows } from '../queries/vigil-state';
 
 export const VIGIL_STATE_SOURCE = 'vigil-state';
 
@@ -31,17 +33,11 @@ const parse = <T>(schema: z.ZodType<T>, raw: Buffer | undefined): T | null => (r
  * restoring an old ban list would lift bans in the middle of an attack, and a baseline is
  * re-taken by an admin on purpose, never rolled back by a side effect.
  */
-export function vigilStateAccess(source: PrismaSource, dataDir?: string): VigilStateAccess {
+export function vigilStateAccess(store: Database | Db, dataDir?: string): VigilStateAccess {
   return {
     async exportFiles() {
-      const db = clientOf(source);
-      const settings = (await db.setting.findMany({ orderBy: { key: 'asc' } })).filter((row) => isState(row.key));
-      const modules = await db.healingModule.findMany({ orderBy: { name: 'asc' }, select: { name: true, definition: true, createdBy: true } });
-      const allowlist = await db.defenseAllowEntry.findMany({ orderBy: { source: 'asc' }, select: { source: true, reason: true, createdBy: true } });
-      const isolations = await db.defenseDecision.findMany({
-        where: { liftedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-        orderBy: { id: 'asc' },
-      });
+      const { settings: allSettings, modules, allowlist, isolations } = await readVigilStateRows(store, new Date());
+      const settings = allSettings.filter((row) => isState(row.key));
       const files = [
         { rel: 'settings.json', content: json(Object.fromEntries(settings.map((row) => [row.key, row.value]))) },
         { rel: 'modules.json', content: json(modules) },
@@ -53,7 +49,7 @@ export function vigilStateAccess(source: PrismaSource, dataDir?: string): VigilS
       return files;
     },
     async importFiles(files) {
-      const db = clientOf(source);
+      const db = clientOf(store);
       const settings = parse(settingsFileSchema, files['settings.json']);
       const modules = parse(modulesFileSchema, files['modules.json']);
       const allowlist = parse(allowlistFileSchema, files['allowlist.json']);

@@ -5,6 +5,7 @@ import { copyMissing, copySnapshot } from './offsite-copy';
 import { OffsiteFrame, type OffsiteDeps } from './offsite-frame';
 import { emptyRepoState } from './offsite-state';
 import { listRepository, restoreFromOffsite, type OffsiteRestoreInput } from './offsite-restore';
+import { initRepository, type OffsiteInitView } from './offsite-init';
 import { checkRepository, forgetInRepository } from './offsite-verify';
 import { redactRepository } from './restic-failure';
 import { locateRestic } from './restic-runner';
@@ -33,6 +34,11 @@ export class OffsiteService {
 
   restore(input: OffsiteRestoreInput): Promise<RestoreResult> {
     return restoreFromOffsite(this.frame, input);
+  }
+
+  /** `restic init` of a configured repository, once, before its first copy. */
+  init(input: { repo: string; actor: string }): Promise<OffsiteInitView> {
+    return initRepository(this.frame, input);
   }
 
   check(input: { repo: string; actor: string; readDataSubset?: string }): Promise<OffsiteCheckResultView> {
