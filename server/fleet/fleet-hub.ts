@@ -58,7 +58,7 @@ export class FleetHub {
 
   /** A worker starts with its database away (degraded): the stale flags are then cleared by the next hellos and goodbyes. */
   async start(): Promise<void> {
-    await markRemoteHostsDisconnected(this.deps.database.prisma).catch((error: unknown) =>
+    await markRemoteHostsDisconnected(this.deps.database).catch((error: unknown) =>
       this.deps.log.warn({ err: (error as Error).message }, 'could not mark the fleet hosts disconnected at start'),
     );
   }

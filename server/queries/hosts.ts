@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { prismaOf, serializeSqliteWrite, sqliteOf, type Store } from '../db/store';
 
 /** The worker's own host: a single install is a fleet of one. */
 export const LOCAL_HOST_ID = 1;
@@ -57,8 +58,14 @@ export async function revokeHost(db: Db, id: number, at: Date): Promise<boolean>
 }
 
 /** Remote hosts left marked connected by a console that stopped: none is, until it says hello again. */
-export async function markRemoteHostsDisconnected(db: Db): Promise<void> {
-  await db.host.updateMany({ where: { id: { not: LOCAL_HOST_ID }, connected: true }, data: { connected: false } });
+export async function markRemoteHostsDisconnected(store: Store): Promise<void> {
+  // At every start, fleet or not: on SQLite a statement of the driver's, so an idle worker needs no Prisma.
+  const sqlite = sqliteOf(store);
+  if (sqlite) {
+    await serializeSqliteWrite(sqlite, () => sqlite.prepare('UPDATE "Host" SET "connected" = 0 WHERE "id" <> ? AND "connected" = 1').run(LOCAL_HOST_ID));
+    return;
+  }
+  await prismaOf(store).host.updateMany({ where: { id: { not: LOCAL_HOST_ID }, connected: true }, data: { connected: false } });
 }
 
 export async function insertFleetIsolation(db: Db, isolation: { source: string; reason: string; actor: string; expiresAt: Date | null }) {
