@@ -7,6 +7,7 @@ import { machineContracts } from './machine-contracts';
 import { operationsContracts } from './operations-contracts';
 import { offsiteContracts } from './offsite-contracts';
 import { recoveryContracts } from './recovery-contracts';
+import { settingsContracts } from './settings-contracts';
 import { statusPageContracts } from './status-page-contracts';
 import type { RouteContract } from './route-contract';
 
@@ -20,6 +21,7 @@ export {
   offsiteContracts,
   operationsContracts,
   recoveryContracts,
+  settingsContracts,
   statusPageContracts,
 };
 export { defineRoute, type HttpMethod, type PathParams, type RouteContract } from './route-contract';
@@ -40,6 +42,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   operations: operationsContracts,
   statusPages: statusPageContracts,
   alerts: alertsContracts,
+  settings: settingsContracts,
 };
 
 export const WORKER_CONTRACTS: readonly RouteContract[] = Object.values(GROUPS).flatMap((group) => Object.values(group));

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { configSections, type VigilConfig } from '../config/config-schema';
+
+/**
+ * The sections of `vigil.config.yaml` an admin may also set in the console. A section set in
+ * the console replaces the file's section whole (never field by field), so what is in force is
+ * always one of the two as written; "revert to file" removes the console's version.
+ */
+export const EDITABLE_SECTIONS = ['notifications', 'snapshots', 'integrity', 'logs', 'escalation', 'defense'] as const;
+export const editableSectionSchema = z.enum(EDITABLE_SECTIONS);
+export type EditableSection = (typeof EDITABLE_SECTIONS)[number];
+export type EditableSectionValues = Partial<{ [S in EditableSection]: VigilConfig[S] }>;
+
+/** The file's own schema for the section: the console validates with exactly what the file does. */
+export const schemaOfSection = (section: EditableSection): z.ZodType => configSections[section];
+
+export interface SectionProblem {
+  /** Dotted, from the section down: `notifications.channels.0.url`. */
+  field: string;
+  message: string;
+}
+
+export function validateSection(
+  section: EditableSection,
+  value: unknown,
+): { ok: true; value: EditableSectionValues[EditableSection] } | { ok: false; problems: SectionProblem[] } {
+  const result = schemaOfSection(section).safeParse(value);
+  if (result.success) return { ok: true, value: result.data as EditableSectionValues[EditableSection] };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => ({ field: [section, ...issue.path.map(String)].join('.'), message: issue.message })),
+  };
+}
+
+export const SECTION_ORIGINS = ['file', 'console'] as const;
+export type SectionOrigin = (typeof SECTION_ORIGINS)[number];
+
+/** One section as the console shows it: secrets masked (lib/settings/secret-mask.ts). */
+export interface SectionView {
+  section: EditableSection;
+  origin: SectionOrigin;
+  /** What is in force. */
+  value: unknown;
+  /** The file's section, for "revert to file"; the defaults when the file has none. */
+  fileValue: unknown;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
+export const sectionViewSchema = z.object({
+  section: editableSectionSchema,
+  origin: z.enum(SECTION_ORIGINS),
+  value: z.unknown(),
+  fileValue: z.unknown(),
+  updatedBy: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+
+export const saveSectionRequestSchema = z.object({ value: z.unknown().refine((value) => value !== undefined, 'required') });
