@@ -106,10 +106,12 @@ test('an integrity path saved in the console is watched at once, and reverting b
 
   type Integrity = { roots: { path: string }[]; scanning: boolean; realtime: { active: boolean }; recentFindings: { path: string }[] };
   const integrity = async () => (await (await page.request.get('/api/integrity')).json()) as Integrity;
-  await expect.poll(async () => {
-    const status = await integrity();
-    return status.roots.some((root) => root.path === watched) && !status.scanning && status.realtime.active;
-  }).toBe(true);
+  await expect
+    .poll(async () => {
+      const status = await integrity();
+      return status.roots.some((root) => root.path === watched) && !status.scanning && status.realtime.active;
+    })
+    .toBe(true);
   writeFileSync(path.join(watched, 'app.conf'), 'listen 8080\n');
   await expect.poll(async () => (await integrity()).recentFindings.some((finding) => finding.path.startsWith(watched))).toBe(true);
 

@@ -43,7 +43,13 @@ function KindFields({ channel, at, api }: { channel: Channel; at: number; api: E
     return (
       <>
         <SettingInput label="SMTP host" value={text('host')} problem={problem('host')} onValue={(v) => set(['host'], v)} />
-        <SettingInput label="Port" inputMode="numeric" value={channel.port as number} problem={problem('port')} onValue={(v) => set(['port'], numberOfText(v))} />
+        <SettingInput
+          label="Port"
+          inputMode="numeric"
+          value={channel.port as number}
+          problem={problem('port')}
+          onValue={(v) => set(['port'], numberOfText(v))}
+        />
         <SettingInput label="From" type="email" value={text('from')} problem={problem('from')} onValue={(v) => set(['from'], v)} />
         <SettingInput
           label="To"
@@ -52,7 +58,11 @@ function KindFields({ channel, at, api }: { channel: Channel; at: number; api: E
           problem={problem('to') ?? problem('to', '0')}
           onValue={(v) => set(['to'], listOfText(v))}
         />
-        <SettingInput label="SMTP user (optional)" value={auth?.user ?? ''} onValue={(v) => set(['auth'], v ? { user: v, password: auth?.password ?? '' } : undefined)} />
+        <SettingInput
+          label="SMTP user (optional)"
+          value={auth?.user ?? ''}
+          onValue={(v) => set(['auth'], v ? { user: v, password: auth?.password ?? '' } : undefined)}
+        />
         <SettingInput
           label="SMTP password"
           type="password"
@@ -65,7 +75,8 @@ function KindFields({ channel, at, api }: { channel: Channel; at: number; api: E
       </>
     );
   }
-  if (!KINDS.some((kind) => kind.value === channel.kind)) return <p className="text-sm text-muted">A {channel.kind} channel: kept as written; change it in the file.</p>;
+  if (!KINDS.some((kind) => kind.value === channel.kind))
+    return <p className="text-sm text-muted">A {channel.kind} channel: kept as written; change it in the file.</p>;
   return (
     <>
       <SettingInput

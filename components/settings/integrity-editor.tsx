@@ -38,7 +38,12 @@ export function IntegrityEditor({ view, canAdminister }: { view: SectionView; ca
                 />
                 {api.readOnly ? null : (
                   <div>
-                    <Button type="button" variant="ghost-danger" className="h-8 text-xs" onClick={() => api.update({ ...draft, paths: draft.paths.filter((_, i) => i !== at) })}>
+                    <Button
+                      type="button"
+                      variant="ghost-danger"
+                      className="h-8 text-xs"
+                      onClick={() => api.update({ ...draft, paths: draft.paths.filter((_, i) => i !== at) })}
+                    >
                       Remove path
                     </Button>
                   </div>
@@ -47,7 +52,11 @@ export function IntegrityEditor({ view, canAdminister }: { view: SectionView; ca
             ))}
             {api.readOnly ? null : (
               <div>
-                <Button type="button" className="h-8 text-xs" onClick={() => api.update({ ...draft, paths: [...draft.paths, { path: '', exclude: [], critical: false }] })}>
+                <Button
+                  type="button"
+                  className="h-8 text-xs"
+                  onClick={() => api.update({ ...draft, paths: [...draft.paths, { path: '', exclude: [], critical: false }] })}
+                >
                   Add path
                 </Button>
               </div>

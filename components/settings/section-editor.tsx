@@ -98,7 +98,12 @@ export function SectionEditor<T>({
               </Button>
             ) : null}
             {view.origin === 'console' ? (
-              <Button type="button" variant="ghost" disabled={revert.isPending} onClick={() => revert.mutate(undefined, { onSuccess: done('Reverted; the file’s section is in force.') })}>
+              <Button
+                type="button"
+                variant="ghost"
+                disabled={revert.isPending}
+                onClick={() => revert.mutate(undefined, { onSuccess: done('Reverted; the file’s section is in force.') })}
+              >
                 Revert to file
               </Button>
             ) : null}

@@ -16,7 +16,12 @@ const TAGS = [
 /** What a snapshot holds and when one is taken; hooks, health gate and off-site copies stay as the file has them. */
 export function SnapshotsEditor({ view, canAdminister }: { view: SectionView; canAdminister: boolean }) {
   return (
-    <SectionEditor<SnapshotsConfig> view={view} title="Snapshot sources and schedule" subtitle="what a snapshot holds, and how often one is taken" canAdminister={canAdminister}>
+    <SectionEditor<SnapshotsConfig>
+      view={view}
+      title="Snapshot sources and schedule"
+      subtitle="what a snapshot holds, and how often one is taken"
+      canAdminister={canAdminister}
+    >
       {(api) => {
         const { draft } = api;
         return (
