@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { configSections, type VigilConfig } from '../config/config-schema';
+import type { VigilConfig } from '../config/config-schema';
+import { integrityConfigSchema } from '../config/integrity-config';
+import { logsConfigSchema } from '../config/logs-config';
+import { notificationsConfigSchema } from '../config/notifications-config';
+import { snapshotsConfigSchema } from '../config/snapshots-config';
+import { scenarioSchema } from '../defense/scenario-schema';
+import { escalationPolicySchema } from '../healing/escalation';
 
 /**
  * The sections of `vigil.config.yaml` an admin may also set in the console. A section set in
@@ -11,8 +17,21 @@ export const editableSectionSchema = z.enum(EDITABLE_SECTIONS);
 export type EditableSection = (typeof EDITABLE_SECTIONS)[number];
 export type EditableSectionValues = Partial<{ [S in EditableSection]: VigilConfig[S] }>;
 
-/** The file's own schema for the section: the console validates with exactly what the file does. */
-export const schemaOfSection = (section: EditableSection): z.ZodType => configSections[section];
+export type SectionSchemas = Record<EditableSection, z.ZodType>;
+
+/**
+ * The file's own schemas, as far as the browser can load them: all but the defense section's
+ * address rules (node:net), of which the page edits none; there the scenarios are checked and the
+ * rest passes. The worker checks every section with the file's whole schema (`configSections`).
+ */
+export const BROWSER_SECTION_SCHEMAS: SectionSchemas = {
+  notifications: notificationsConfigSchema,
+  snapshots: snapshotsConfigSchema,
+  integrity: integrityConfigSchema,
+  logs: logsConfigSchema,
+  escalation: escalationPolicySchema,
+  defense: z.looseObject({ scenarios: z.array(scenarioSchema) }),
+};
 
 export interface SectionProblem {
   /** Dotted, from the section down: `notifications.channels.0.url`. */
@@ -23,8 +42,9 @@ export interface SectionProblem {
 export function validateSection(
   section: EditableSection,
   value: unknown,
+  schemas: SectionSchemas = BROWSER_SECTION_SCHEMAS,
 ): { ok: true; value: EditableSectionValues[EditableSection] } | { ok: false; problems: SectionProblem[] } {
-  const result = schemaOfSection(section).safeParse(value);
+  const result = schemas[section].safeParse(value);
   if (result.success) return { ok: true, value: result.data as EditableSectionValues[EditableSection] };
   return {
     ok: false,

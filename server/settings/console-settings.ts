@@ -1,4 +1,5 @@
 import type { AuditEventInput } from '@/lib/audit/types';
+import { configSections } from '@/lib/config/config-schema';
 import {
   EDITABLE_SECTIONS,
   editableSectionSchema,
@@ -61,7 +62,7 @@ export class ConsoleSettings {
     } catch {
       return 'cannot be opened with this secret (VIGIL_SECRET or secret.key changed?)';
     }
-    const valid = validateSection(section, opened.value);
+    const valid = validateSection(section, opened.value, configSections);
     if (!valid.ok) return `${valid.problems[0].field}: ${valid.problems[0].message}`;
     into.set(section, { ...opened, value: valid.value });
     return null;
@@ -110,7 +111,7 @@ export class ConsoleSettings {
   async save(section: EditableSection, incoming: unknown, actor: string): Promise<SectionView> {
     const before = this.deps.config.loaded.config[section];
     const restored = restoreSecrets(section, incoming, before);
-    const valid = restored.problems.length > 0 ? { ok: false as const, problems: restored.problems } : validateSection(section, restored.value);
+    const valid = restored.problems.length > 0 ? { ok: false as const, problems: restored.problems } : validateSection(section, restored.value, configSections);
     if (!valid.ok) throw new SettingsError('invalid_setting', valid.problems.map((p) => `${p.field}: ${p.message}`).join('; '));
     const entry: StoredSection = { value: valid.value, updatedBy: actor, updatedAt: new Date().toISOString() };
     await writeConsoleSetting(this.deps.db, section, this.deps.seal.seal(entry));
