@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN } from './support/console';
 import { ensureFirstAdmin, signIn } from './support/actions';
@@ -123,4 +124,69 @@ test('an integrity path saved in the console is watched at once, and reverting b
   await notifications.getByRole('button', { name: 'Revert to file' }).click();
   await expect(page.getByTestId('settings-notifications-origin')).toHaveText('from vigil.config.yaml');
   await expect(notifications.getByTestId('channel-row')).toHaveCount(0);
+});
+
+test('log sources, escalation and detector thresholds are checked as typed and put in force in the worker', async ({ page }) => {
+  const logFile = path.join(workDir, 'access.log');
+  writeFileSync(logFile, '');
+  await openSettings(page);
+  type Sections = { sections: { section: string; origin: string; value: Record<string, unknown> }[] };
+  const inForce = async (section: string) =>
+    ((await (await page.request.get('/api/settings')).json()) as Sections).sections.find((s) => s.section === section)!;
+
+  const logs = page.getByTestId('settings-logs');
+  await logs.getByRole('button', { name: 'Add log file' }).click();
+  await logs.getByLabel('Log file').fill(logFile);
+  await logs.getByLabel('Format').selectOption('nginx');
+  await logs.getByRole('button', { name: 'Save log sources' }).click();
+  await expect(page.getByTestId('settings-logs-origin')).toHaveText('set in the console');
+  expect((await inForce('logs')).value.files).toEqual([{ path: logFile, format: 'nginx', patterns: [], fromStart: false }]);
+
+  const escalation = page.getByTestId('settings-escalation');
+  await escalation.getByLabel('Notify after (minutes)').fill('0');
+  await escalation.getByLabel('Restart after (minutes)').fill('3');
+  await expect(escalation.getByTestId('field-problem')).toHaveText('levels must come in order: restart ≤ notify ≤ critical ≤ human');
+  await expect(escalation.getByRole('button', { name: 'Save escalation' })).toBeDisabled();
+  await escalation.getByLabel('Notify after (minutes)').fill('7');
+  await escalation.getByRole('button', { name: 'Save escalation' }).click();
+  await expect(page.getByTestId('settings-escalation-origin')).toHaveText('set in the console');
+  expect((await inForce('escalation')).value).toMatchObject({ restartAfterMinutes: 3, notifyAfterMinutes: 7 });
+
+  const detectors = page.getByTestId('settings-defense');
+  await detectors.getByLabel('brute-force: signals').fill('0');
+  await expect(detectors.getByTestId('field-problem')).toHaveText(/greater than or equal to 1|>=1/);
+  await detectors.getByLabel('brute-force: signals').fill('3');
+  await detectors.getByRole('button', { name: 'Save detector thresholds' }).click();
+  await expect(page.getByTestId('settings-defense-origin')).toHaveText('set in the console');
+  const scenarios = (await inForce('defense')).value.scenarios as { name: string; capacity: number }[];
+  expect(scenarios.find((s) => s.name === 'brute-force')?.capacity).toBe(3);
+
+  for (const section of ['logs', 'escalation', 'defense', 'snapshots']) {
+    await page.getByTestId(`settings-${section}`).getByRole('button', { name: 'Revert to file' }).click();
+    await expect(page.getByTestId(`settings-${section}-origin`)).toHaveText('from vigil.config.yaml');
+  }
+});
+
+test('the settings page fits a phone and a desktop, light and dark, with no serious accessibility violation', async ({ browser }) => {
+  for (const viewport of [
+    { name: 'desktop', width: 1440, height: 900 },
+    { name: 'phone', width: 390, height: 844 },
+  ]) {
+    for (const theme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ viewport, colorScheme: theme });
+      await context.addInitScript((stored) => localStorage.setItem('vigil-theme', stored), theme);
+      const page = await context.newPage();
+      await openSettings(page);
+      await expect(page.getByTestId('settings-defense')).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${viewport.name} ${theme}: horizontal overflow`).toBeLessThanOrEqual(0);
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const serious = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(serious, `${viewport.name} ${theme}`).toEqual([]);
+      await page.screenshot({ path: test.info().outputPath(`settings-${viewport.name}-${theme}.png`), fullPage: true });
+      await context.close();
+    }
+  }
 });

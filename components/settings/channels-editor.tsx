@@ -6,7 +6,7 @@ import type { SectionView } from '@/lib/settings/editable-sections';
 import { Button } from '../ui/button';
 import { listOfText, numberOfText, setIn } from './draft';
 import { SectionEditor, type EditorApi } from './section-editor';
-import { SettingInput, SettingSelect } from './setting-field';
+import { ListButton, SettingInput, SettingSelect } from './setting-field';
 import { useChannelTest, type ChannelTestResult } from './settings-queries';
 
 type Channel = Record<string, unknown> & { name: string; kind: string };
@@ -169,19 +169,13 @@ export function ChannelsEditor({ view, canAdminister, canOperate }: { view: Sect
                 </div>
               </div>
             ))}
-            {api.readOnly ? null : (
-              <div>
-                <Button
-                  type="button"
-                  className="h-8 text-xs"
-                  onClick={() =>
-                    api.update({ ...api.draft, channels: [...api.draft.channels, blankChannel('webhook', `channel-${channels.length + 1}`) as never] })
-                  }
-                >
-                  Add channel
-                </Button>
-              </div>
-            )}
+            <ListButton
+              label="Add channel"
+              readOnly={api.readOnly}
+              onClick={() =>
+                api.update({ ...api.draft, channels: [...api.draft.channels, blankChannel('webhook', `channel-${channels.length + 1}`) as never] })
+              }
+            />
             {api.dirty && !api.readOnly ? <p className="text-xs text-muted">Save to put changes in force; a test goes through the saved channel.</p> : null}
           </>
         );

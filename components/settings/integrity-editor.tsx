@@ -2,10 +2,9 @@
 
 import type { IntegrityConfig } from '@/lib/config/integrity-config';
 import type { SectionView } from '@/lib/settings/editable-sections';
-import { Button } from '../ui/button';
 import { listOfText, setIn } from './draft';
 import { SectionEditor } from './section-editor';
-import { SettingCheckbox, SettingInput } from './setting-field';
+import { ListButton, SettingCheckbox, SettingInput } from './setting-field';
 
 /** Files and directories whose every change is a finding; critical ones may lock the host down. */
 export function IntegrityEditor({ view, canAdminister }: { view: SectionView; canAdminister: boolean }) {
@@ -36,31 +35,19 @@ export function IntegrityEditor({ view, canAdminister }: { view: SectionView; ca
                   checked={entry.critical}
                   onValue={(on) => api.update(setIn(draft, ['paths', at, 'critical'], on))}
                 />
-                {api.readOnly ? null : (
-                  <div>
-                    <Button
-                      type="button"
-                      variant="ghost-danger"
-                      className="h-8 text-xs"
-                      onClick={() => api.update({ ...draft, paths: draft.paths.filter((_, i) => i !== at) })}
-                    >
-                      Remove path
-                    </Button>
-                  </div>
-                )}
+                <ListButton
+                  remove
+                  label="Remove path"
+                  readOnly={api.readOnly}
+                  onClick={() => api.update({ ...draft, paths: draft.paths.filter((_, i) => i !== at) })}
+                />
               </div>
             ))}
-            {api.readOnly ? null : (
-              <div>
-                <Button
-                  type="button"
-                  className="h-8 text-xs"
-                  onClick={() => api.update({ ...draft, paths: [...draft.paths, { path: '', exclude: [], critical: false }] })}
-                >
-                  Add path
-                </Button>
-              </div>
-            )}
+            <ListButton
+              label="Add path"
+              readOnly={api.readOnly}
+              onClick={() => api.update({ ...draft, paths: [...draft.paths, { path: '', exclude: [], critical: false }] })}
+            />
           </>
         );
       }}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { Button } from '../ui/button';
 import { Field, Select, TextInput } from '../ui/field';
 
 /** A labelled box whose schema message shows under it, tied to it for screen readers. */
@@ -64,5 +65,17 @@ export function SettingCheckbox({ label, checked, onValue }: { label: string; ch
       <input type="checkbox" className="h-4 w-4 accent-[var(--accent)]" checked={checked} onChange={(event) => onValue(event.target.checked)} />
       {label}
     </label>
+  );
+}
+
+/** "Add …" under a list, or "Remove …" on an entry; absent for someone who may only read. */
+export function ListButton({ label, onClick, readOnly, remove = false }: { label: string; onClick: () => void; readOnly: boolean; remove?: boolean }) {
+  if (readOnly) return null;
+  return (
+    <div>
+      <Button type="button" variant={remove ? 'ghost-danger' : 'secondary'} className="h-8 text-xs" onClick={onClick}>
+        {label}
+      </Button>
+    </div>
   );
 }

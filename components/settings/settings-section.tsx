@@ -4,7 +4,10 @@ import type { EditableSection, SectionView } from '@/lib/settings/editable-secti
 import { SectionPage } from '../shell/section-page';
 import { FormError } from '../ui/field';
 import { ChannelsEditor } from './channels-editor';
+import { DetectorsEditor } from './detectors-editor';
+import { EscalationEditor } from './escalation-editor';
 import { IntegrityEditor } from './integrity-editor';
+import { LogsEditor } from './logs-editor';
 import { useSettingsQuery } from './settings-queries';
 import { SnapshotsEditor } from './snapshots-editor';
 
@@ -18,6 +21,9 @@ export function SettingsSection({ canAdminister, canOperate }: { canAdminister: 
   const notifications = view('notifications');
   const snapshots = view('snapshots');
   const integrity = view('integrity');
+  const logs = view('logs');
+  const escalation = view('escalation');
+  const defense = view('defense');
   return (
     <SectionPage
       title="Settings"
@@ -29,6 +35,9 @@ export function SettingsSection({ canAdminister, canOperate }: { canAdminister: 
       {notifications ? <ChannelsEditor view={notifications} canAdminister={canAdminister} canOperate={canOperate} /> : null}
       {snapshots ? <SnapshotsEditor view={snapshots} canAdminister={canAdminister} /> : null}
       {integrity ? <IntegrityEditor view={integrity} canAdminister={canAdminister} /> : null}
+      {logs ? <LogsEditor view={logs} canAdminister={canAdminister} /> : null}
+      {escalation ? <EscalationEditor view={escalation} canAdminister={canAdminister} /> : null}
+      {defense ? <DetectorsEditor view={defense} canAdminister={canAdminister} /> : null}
     </SectionPage>
   );
 }

@@ -2,10 +2,9 @@
 
 import type { SnapshotsConfig } from '@/lib/config/config-schema';
 import type { SectionView } from '@/lib/settings/editable-sections';
-import { Button } from '../ui/button';
 import { listOfText, numberOfText, setIn } from './draft';
 import { SectionEditor } from './section-editor';
-import { SettingCheckbox, SettingInput, SettingSelect } from './setting-field';
+import { ListButton, SettingCheckbox, SettingInput, SettingSelect } from './setting-field';
 
 const TAGS = [
   { value: 'scheduled', label: 'scheduled' },
@@ -49,31 +48,19 @@ export function SnapshotsEditor({ view, canAdminister }: { view: SectionView; ca
                   problem={api.problemAt('sources', at, 'exclude')}
                   onValue={(v) => api.update(setIn(draft, ['sources', at, 'exclude'], listOfText(v)))}
                 />
-                {api.readOnly ? null : (
-                  <div className="sm:col-span-3">
-                    <Button
-                      type="button"
-                      variant="ghost-danger"
-                      className="h-8 text-xs"
-                      onClick={() => api.update({ ...draft, sources: draft.sources.filter((_, i) => i !== at) })}
-                    >
-                      Remove source {source.name}
-                    </Button>
-                  </div>
-                )}
+                <ListButton
+                  remove
+                  label={`Remove source ${source.name}`}
+                  readOnly={api.readOnly}
+                  onClick={() => api.update({ ...draft, sources: draft.sources.filter((_, i) => i !== at) })}
+                />
               </div>
             ))}
-            {api.readOnly ? null : (
-              <div>
-                <Button
-                  type="button"
-                  className="h-8 text-xs"
-                  onClick={() => api.update({ ...draft, sources: [...draft.sources, { name: `source-${draft.sources.length + 1}`, path: '', exclude: [] }] })}
-                >
-                  Add source
-                </Button>
-              </div>
-            )}
+            <ListButton
+              label="Add source"
+              readOnly={api.readOnly}
+              onClick={() => api.update({ ...draft, sources: [...draft.sources, { name: `source-${draft.sources.length + 1}`, path: '', exclude: [] }] })}
+            />
             <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
               <SettingCheckbox
                 label="Take snapshots on a schedule"
