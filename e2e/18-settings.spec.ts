@@ -46,15 +46,15 @@ test('an admin adds a webhook channel, sees the schema’s message as they type,
   await expect(page.getByTestId('settings-notifications-origin')).toHaveText('from vigil.config.yaml');
   await panel.getByRole('button', { name: 'Add channel' }).click();
   await panel.getByLabel('Name').fill('ops-hook');
-  await panel.getByLabel('URL', { exact: true }).fill('ftp://not-a-webhook');
+  await panel.getByLabel(/^URL/).fill('ftp://not-a-webhook');
   await expect(panel.getByTestId('field-problem')).toHaveText('must be an http(s) URL');
   await expect(panel.getByRole('button', { name: 'Save notification channels' })).toBeDisabled();
 
-  await panel.getByLabel('URL', { exact: true }).fill(`${receiverUrl}/hook/${HOOK_TOKEN}`);
+  await panel.getByLabel(/^URL/).fill(`${receiverUrl}/hook/${HOOK_TOKEN}`);
   await expect(panel.getByTestId('field-problem')).toHaveCount(0);
   await panel.getByRole('button', { name: 'Save notification channels' }).click();
   await expect(page.getByTestId('settings-notifications-origin')).toHaveText('set in the console');
-  await expect(panel.getByLabel('URL', { exact: true })).not.toHaveValue(new RegExp(HOOK_TOKEN));
+  await expect(panel.getByLabel(/^URL/)).not.toHaveValue(new RegExp(HOOK_TOKEN));
 
   await panel.getByRole('button', { name: 'Send test' }).click();
   await expect(panel.getByTestId('channel-test-result')).toHaveText('Delivered (1 attempt)');
