@@ -51,16 +51,7 @@ export function SectionEditor<T>({
     setSaved(message);
   };
   return (
-    <Panel
-      title={title}
-      subtitle={subtitle}
-      testId={`settings-${section}`}
-      actions={
-        <Badge tone={view.origin === 'console' ? 'accent' : 'neutral'} testId={`settings-${section}-origin`}>
-          {view.origin === 'console' ? 'set in the console' : 'from vigil.config.yaml'}
-        </Badge>
-      }
-    >
+    <Panel title={title} subtitle={subtitle} testId={`settings-${section}`}>
       <form
         className="flex flex-col gap-4"
         onSubmit={(event) => {
@@ -69,6 +60,13 @@ export function SectionEditor<T>({
           save.mutate(draft, { onSuccess: done('Saved; in force now.') });
         }}
       >
+        {/* In the body, not the header: on a phone a badge beside the title would cut the title short. */}
+        <p className="text-xs text-muted">
+          In force:{' '}
+          <Badge tone={view.origin === 'console' ? 'accent' : 'neutral'} testId={`settings-${section}-origin`}>
+            {view.origin === 'console' ? 'set in the console' : 'from vigil.config.yaml'}
+          </Badge>
+        </p>
         <fieldset disabled={!canAdminister} className="flex min-w-0 flex-col gap-4">
           <legend className="sr-only">{title}</legend>
           {children({ draft, update: (next) => (setSaved(null), setDraft(next)), problemAt, readOnly: !canAdminister, dirty })}
