@@ -17,6 +17,7 @@ const SECTIONS = [
   { path: '/alerts', ready: 'alerts-console' },
   { path: '/audit', ready: 'panel-audit-filters' },
   { path: '/status-pages', ready: 'panel-status-pages' },
+  { path: '/settings', ready: 'settings-notifications' },
   { path: '/admin', ready: 'panel-users' },
   { path: '/api-docs', ready: 'api-operation' },
 ] as const;

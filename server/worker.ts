@@ -25,6 +25,7 @@ import { createLogger, type Logger } from './log';
 import { createWorkerMetrics } from './metrics';
 import { startNotify } from './notify/start-notify';
 import { startRecovery } from './recovery/start-recovery';
+import { startSettings } from './settings/start-settings';
 import { startStatusPages } from './status-pages/start-status-pages';
 import type { StartWorkerOptions, Worker } from './worker-types';
 
@@ -75,8 +76,11 @@ async function startServices({
   const { audit, integrity, recordStop, onCommitted } = lifecycle.add(await startAudit({ env, database, log, live, isLeader: ha.isLeader, duties }));
   lifecycle.add(startAuth({ env, db, router }));
   lifecycle.add(startConfig({ config, log, audit, live, isLeader: ha.isLeader }));
+  // Before every capability that reads the sections an admin may set in the console.
+  const consoleSettings = await startSettings({ database, secret: env.secret, config, audit, log, router });
   // Before healing, which notifies.
   const { notifier } = lifecycle.add(startNotify({ config, audit, log }));
+  consoleSettings.registerRoutes(notifier);
   const { alerts } = lifecycle.add(await startAlerts({ database, audit, onCommitted, config, log, duties, router }));
   const health = lifecycle.add(startHealth({ env, sampler, database, audit, log, startedAt, live, duties }));
   const { monitor, hostPressure } = health;

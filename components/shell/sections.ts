@@ -20,6 +20,7 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
   { href: '/alerts', label: 'Alerts', primary: false },
   { href: '/audit', label: 'Audit', primary: false },
   { href: '/status-pages', label: 'Status pages', primary: false, visible: canOperate },
+  { href: '/settings', label: 'Settings', primary: false },
   { href: '/admin', label: 'Admin', primary: false, visible: canAdminister },
   { href: '/api-docs', label: 'API', primary: false },
 ];

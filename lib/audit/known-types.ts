@@ -21,6 +21,7 @@ const FIXED_TYPES = [
   'cluster.leader_elected',
   'cluster.signing_key_mismatch',
   'config.reload_rejected',
+  'config.section_changed',
   'defense.allowlist_removed',
   'defense.allowlisted',
   'defense.blocklist_refresh_failed',

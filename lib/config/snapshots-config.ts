@@ -3,6 +3,8 @@ import { snapshotNameSchema } from '../recovery/snapshot-schema';
 import { argvSchema } from './argv';
 import { offsiteListSchema } from './offsite-config';
 
+// Kept apart from config-schema.ts, which reaches node:net through the defense's address parsing,
+// so the console's settings page can check a snapshots section in the browser.
 export const healthCheckSchema = z.union([
   z.object({ http: z.url(), expectStatus: z.number().int().min(100).max(599).optional() }).strict(),
   z.object({ tcp: z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-f:]+\]:\d{1,5}$/i, 'must be host:port') }).strict(),

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { defaultConfig, type VigilConfig } from '@/lib/config/config-schema';
 import { describeConfigProblem, type ConfigProblem, type ConfigStatus } from '@/lib/config/config-status';
 import { EnvError } from '../env/env-error';
-import { parseConfigText } from './config-parse';
+import type { EditableSectionValues } from '@/lib/settings/editable-sections';
+import { parseConfigText, resolvePaths } from './config-parse';
 
 export { parseConfigText, type ConfigProblem };
 
@@ -80,7 +81,11 @@ const readBytes = (file: string): string | null => {
  * caught half written is not what gets applied.
  */
 export class ConfigWatcher {
+  /** The file as last accepted. */
   private current: LoadedConfig;
+  /** Sections an admin set in the console; each replaces the file's section whole. */
+  private consoleSections: EditableSectionValues = {};
+  private merged: LoadedConfig;
   private state: ConfigStatus;
   private readonly listeners = new Set<(config: LoadedConfig) => void>();
   private readonly rejectionListeners = new Set<(status: ConfigStatus) => void>();
@@ -96,13 +101,37 @@ export class ConfigWatcher {
   ) {
     this.current = loadConfigFile(file);
     if (this.current.problems.length > 0) throw new ConfigFileError(file, this.current.problems);
+    this.merged = this.current;
     const now = new Date().toISOString();
     this.state = { ok: true, file, at: now, appliedAt: now, error: null, problems: [] };
     this.okSince = now;
   }
 
+  /** What is in force: the file, with the console's sections in place of the file's. */
   get loaded(): LoadedConfig {
+    return this.merged;
+  }
+
+  /** The file alone, as last accepted: what "revert to file" goes back to. */
+  get fromFile(): LoadedConfig {
     return this.current;
+  }
+
+  /**
+   * Puts the console's sections in force (each already validated by the file's own schema) and
+   * tells every listener, as a reloaded file does: the capabilities reconfigure without a restart.
+   */
+  setConsoleSections(sections: EditableSectionValues): LoadedConfig {
+    this.consoleSections = { ...sections };
+    this.merge();
+    for (const listener of this.listeners) listener(this.merged);
+    return this.merged;
+  }
+
+  private merge(): void {
+    // Console paths resolve as the file's do (relative to the file), so both read the same way.
+    const config = resolvePaths({ ...this.current.config, ...this.consoleSections } as VigilConfig, path.dirname(this.file));
+    this.merged = { ...this.current, config };
   }
 
   /** Whether the file on disk is what is in force, and why not. */
@@ -168,13 +197,14 @@ export class ConfigWatcher {
         problems,
       };
       for (const listener of this.rejectionListeners) listener(this.state);
-      return this.current;
+      return this.merged;
     }
     this.current = next;
+    this.merge();
     if (!this.state.ok) this.okSince = at;
     this.state = { ok: true, file: this.file, at, appliedAt: at, error: null, problems: [] };
-    for (const listener of this.listeners) listener(this.current);
-    return this.current;
+    for (const listener of this.listeners) listener(this.merged);
+    return this.merged;
   }
 
   stop(): void {

@@ -10,7 +10,7 @@ export type { ConfigProblem };
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Paths in the file are relative to the file, not to wherever the process was started. */
-function resolvePaths(config: VigilConfig, baseDir: string): VigilConfig {
+export function resolvePaths(config: VigilConfig, baseDir: string): VigilConfig {
   const snapshots = config.snapshots;
   return {
     ...config,

@@ -8,6 +8,7 @@ import { machineContracts } from './machine-contracts';
 import { operationsContracts } from './operations-contracts';
 import { offsiteContracts } from './offsite-contracts';
 import { recoveryContracts } from './recovery-contracts';
+import { settingsContracts } from './settings-contracts';
 import { statusPageContracts } from './status-page-contracts';
 import type { RouteContract } from './route-contract';
 
@@ -22,6 +23,7 @@ export {
   offsiteContracts,
   operationsContracts,
   recoveryContracts,
+  settingsContracts,
   statusPageContracts,
 };
 export { defineRoute, type HttpMethod, type PathParams, type RouteContract } from './route-contract';
@@ -43,6 +45,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   statusPages: statusPageContracts,
   alerts: alertsContracts,
   fleet: fleetContracts,
+  settings: settingsContracts,
 };
 
 export const WORKER_CONTRACTS: readonly RouteContract[] = Object.values(GROUPS).flatMap((group) => Object.values(group));

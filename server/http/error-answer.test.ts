@@ -15,6 +15,7 @@ import { DrillBusyError } from '../drills/drill-service';
 import { GOVERNOR_ERROR_STATUS, GovernorError } from '../forecast/governor';
 import { HealingError } from '../healing';
 import { StatusPageError } from '../status-pages';
+import { SettingsError } from '../settings';
 import { RECOVERY_ERROR_STATUS, RecoveryError } from '../recovery/recovery-error';
 import { InvalidShareLinkError } from '../share/share-links';
 import { capturingLogger } from '../test-support';
@@ -49,6 +50,8 @@ const EVERY_ERROR: Array<readonly [name: string, error: unknown, status: number]
   ['BlocklistNotFoundError', new BlocklistNotFoundError('not_found', 'm'), 404],
   ['StatusPageError', new StatusPageError('not_found', 'm'), 404],
   ['StatusPageError', new StatusPageError('conflict', 'm'), 409],
+  ['SettingsError', new SettingsError('invalid_setting', 'm'), 400],
+  ['SettingsError', new SettingsError('not_found', 'm'), 404],
   ['DrillBusyError', new DrillBusyError(), 409],
   ['InvalidShareLinkError', new InvalidShareLinkError(), 401],
   ['HttpError', new HttpError(418, 'teapot', 'short and stout'), 418],

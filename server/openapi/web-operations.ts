@@ -25,6 +25,7 @@ import { createShareLinkSchema } from '@/lib/share/share-view';
 import type { Auth, OperationSpec } from './operation-spec';
 import { OFFSITE_WEB_OPERATIONS } from './web-offsite-operations';
 import { STATUS_PAGE_OPERATIONS } from './status-page-operations';
+import { SETTINGS_WEB_OPERATIONS } from './web-settings-operations';
 import { ALERT_WEB_OPERATIONS } from './web-operations-alerts';
 
 /**
@@ -257,6 +258,7 @@ export const WEB_OPERATIONS: OperationSpec[] = [
   }),
   web({ method: 'delete', path: '/api/share-links/{id}', tag: 'Share links', summary: 'Revoke a share link', role: 'operator' }),
   ...STATUS_PAGE_OPERATIONS,
+  ...SETTINGS_WEB_OPERATIONS,
   web({ method: 'get', path: '/api/tokens', tag: 'API tokens', summary: 'API tokens (prefix, role, scopes, last used; never the secret)', role: 'admin' }),
   web({
     method: 'post',

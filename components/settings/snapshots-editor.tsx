@@ -1,0 +1,96 @@
+'use client';
+
+import type { SnapshotsConfig } from '@/lib/config/config-schema';
+import type { SectionView } from '@/lib/settings/editable-sections';
+import { listOfText, numberOfText, setIn } from './draft';
+import { SectionEditor } from './section-editor';
+import { ListButton, SettingCheckbox, SettingInput, SettingSelect } from './setting-field';
+
+const TAGS = [
+  { value: 'scheduled', label: 'scheduled' },
+  { value: 'safe', label: 'safe' },
+  { value: 'golden', label: 'golden' },
+];
+
+/** What a snapshot holds and when one is taken; hooks, health gate and off-site copies stay as the file has them. */
+export function SnapshotsEditor({ view, canAdminister }: { view: SectionView; canAdminister: boolean }) {
+  return (
+    <SectionEditor<SnapshotsConfig>
+      view={view}
+      title="Snapshot sources and schedule"
+      subtitle="what a snapshot holds, and how often one is taken"
+      canAdminister={canAdminister}
+    >
+      {(api) => {
+        const { draft } = api;
+        return (
+          <>
+            {draft.sources.length === 0 ? <p className="text-sm text-muted">No sources: a snapshot holds only Vigil&apos;s own state.</p> : null}
+            {draft.sources.map((source, at) => (
+              <div key={at} className="grid grid-cols-1 gap-3 rounded-md border border-border p-3 sm:grid-cols-3" data-testid="snapshot-source-row">
+                <SettingInput
+                  label="Source name"
+                  value={source.name}
+                  problem={api.problemAt('sources', at, 'name')}
+                  onValue={(v) => api.update(setIn(draft, ['sources', at, 'name'], v.trim()))}
+                />
+                <SettingInput
+                  label="Path"
+                  hint="an absolute path on this host"
+                  value={source.path}
+                  problem={api.problemAt('sources', at, 'path')}
+                  onValue={(v) => api.update(setIn(draft, ['sources', at, 'path'], v.trim()))}
+                />
+                <SettingInput
+                  label="Exclude (optional)"
+                  hint="patterns, separated by commas"
+                  value={source.exclude.join(', ')}
+                  problem={api.problemAt('sources', at, 'exclude')}
+                  onValue={(v) => api.update(setIn(draft, ['sources', at, 'exclude'], listOfText(v)))}
+                />
+                <ListButton
+                  remove
+                  label={`Remove source ${source.name}`}
+                  readOnly={api.readOnly}
+                  onClick={() => api.update({ ...draft, sources: draft.sources.filter((_, i) => i !== at) })}
+                />
+              </div>
+            ))}
+            <ListButton
+              label="Add source"
+              readOnly={api.readOnly}
+              onClick={() => api.update({ ...draft, sources: [...draft.sources, { name: `source-${draft.sources.length + 1}`, path: '', exclude: [] }] })}
+            />
+            <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
+              <SettingCheckbox
+                label="Take snapshots on a schedule"
+                checked={draft.schedule !== null}
+                onValue={(on) => api.update({ ...draft, schedule: on ? { everyMinutes: 1440, tag: 'scheduled' } : null })}
+              />
+              {draft.schedule ? (
+                <>
+                  <SettingInput
+                    label="Every (minutes)"
+                    inputMode="numeric"
+                    hint="5 minutes to 7 days"
+                    value={draft.schedule.everyMinutes}
+                    problem={api.problemAt('schedule', 'everyMinutes')}
+                    onValue={(v) => api.update(setIn(draft, ['schedule', 'everyMinutes'], numberOfText(v)))}
+                  />
+                  <SettingSelect label="Tag" value={draft.schedule.tag} options={TAGS} onValue={(v) => api.update(setIn(draft, ['schedule', 'tag'], v))} />
+                </>
+              ) : null}
+              <SettingInput
+                label="Keep the last"
+                inputMode="numeric"
+                value={draft.retention.keepLast}
+                problem={api.problemAt('retention', 'keepLast')}
+                onValue={(v) => api.update(setIn(draft, ['retention', 'keepLast'], numberOfText(v)))}
+              />
+            </div>
+          </>
+        );
+      }}
+    </SectionEditor>
+  );
+}

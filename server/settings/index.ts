@@ -1,0 +1,3 @@
+export { ConsoleSettings } from './console-settings';
+export { SettingsError } from './settings-error';
+export { SettingsSeal } from './settings-seal';

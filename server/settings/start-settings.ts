@@ -1,0 +1,40 @@
+import type { AuditEventInput } from '@/lib/audit/types';
+import type { ConfigWatcher } from '../config/config-file';
+import type { Database } from '../db/client';
+import { registerSettingsRoutes } from '../http/routes/settings-routes';
+import type { Router } from '../http/router';
+import type { Logger } from '../log';
+import type { Notifier } from '../notify';
+import { ConsoleSettings } from './console-settings';
+import { SettingsSeal } from './settings-seal';
+
+/**
+ * Config sections set in the console, put in force before the capabilities that read them start
+ * (right after the database and audit), so a worker starts with what the admin last saved.
+ */
+export async function startSettings({
+  database,
+  secret,
+  config,
+  audit,
+  log,
+  router,
+}: {
+  database: Database;
+  secret: string;
+  config: ConfigWatcher;
+  audit: { append(input: AuditEventInput): Promise<unknown> };
+  log: Logger;
+  router: Router;
+}) {
+  const settings = new ConsoleSettings({ db: database.prisma, config, seal: new SettingsSeal(secret), audit, log });
+  await settings.load().catch((error: unknown) => {
+    // The file's sections apply meanwhile: a database that cannot be read now must not stop the start.
+    log.error({ err: error }, "the console's config sections cannot be read; the file's apply");
+  });
+  return {
+    settings,
+    /** The channel test needs the notifier, which starts after the sections are in force. */
+    registerRoutes: (notifier: Pick<Notifier, 'test'>) => registerSettingsRoutes(router, { settings, notifier }),
+  };
+}
