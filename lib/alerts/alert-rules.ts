@@ -94,6 +94,17 @@ export const silenceInputSchema = z
   })
   .strict();
 export type SilenceInput = z.infer<typeof silenceInputSchema>;
+
+/** Labels that name one thing (one module, one file, one address): the scope of an operator's silence. */
+const PINNING_LABELS = new Set(['module', 'resource', 'source']);
+
+/**
+ * A silence that pins no exact module, resource or source can mute whole classes of pages
+ * (every lockdown, every critical threat; `host` names every event on a single install).
+ * That is as much as editing the rules, which is an admin's call, so it is an admin's too.
+ */
+export const silenceNeedsAdmin = (matchers: readonly SilenceMatcher[]): boolean =>
+  !matchers.some((matcher) => PINNING_LABELS.has(matcher.name) && matcher.value !== '' && !matcher.value.includes('*'));
 export type SilenceMatcher = z.infer<typeof silenceMatcherSchema>;
 
 export const acknowledgeInputSchema = z.object({ comment: z.string().trim().max(500).default('') }).strict();
