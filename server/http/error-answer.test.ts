@@ -72,6 +72,7 @@ const NOT_ANSWERS = [
   'BouncerExistsError', // `vigil bouncer add`: the CLI says so and exits
   'CanaryRolledBack', // rolls a probe transaction back, caught at once
   'CanonicalJsonError', // the audit writer refuses such an event before any route sees it
+  'CgroupUnavailableError', // a supervised process runs without its limits, and its log says why
   'CheckpointKeyError', // start-up
   'ConditionSyntaxError', // a monitor condition that does not parse: a config issue pointing at the column
   'ConditionUnavailable', // a condition naming what this probe cannot measure: the probe's failure message
