@@ -1,4 +1,4 @@
-import type { Db } from '../db/client';
+import { prismaOf, sqliteOf, type Store } from '../db/store';
 
 /** Console settings are Setting rows under this prefix, so a snapshot's Vigil state carries them. */
 export const CONSOLE_SETTING_PREFIX = 'config.console.';
@@ -9,18 +9,24 @@ export interface ConsoleSettingRow {
   sealed: string;
 }
 
-export async function readConsoleSettings(db: Db): Promise<ConsoleSettingRow[]> {
-  const rows = await db.setting.findMany({ where: { key: { startsWith: CONSOLE_SETTING_PREFIX } }, orderBy: { key: 'asc' } });
+/** Read at every start: on SQLite a statement of the driver's, so an idle worker needs no Prisma. */
+export async function readConsoleSettings(store: Store): Promise<ConsoleSettingRow[]> {
+  const sqlite = sqliteOf(store);
+  const rows = sqlite
+    ? (sqlite
+        .prepare('SELECT "key", "value" FROM "Setting" WHERE substr("key", 1, ?) = ? ORDER BY "key"')
+        .all(CONSOLE_SETTING_PREFIX.length, CONSOLE_SETTING_PREFIX) as { key: string; value: string }[])
+    : await prismaOf(store).setting.findMany({ where: { key: { startsWith: CONSOLE_SETTING_PREFIX } }, orderBy: { key: 'asc' } });
   return rows.map((row) => ({ section: row.key.slice(CONSOLE_SETTING_PREFIX.length), sealed: row.value }));
 }
 
-export async function writeConsoleSetting(db: Db, section: string, sealed: string): Promise<void> {
+export async function writeConsoleSetting(store: Store, section: string, sealed: string): Promise<void> {
   const key = CONSOLE_SETTING_PREFIX + section;
-  await db.setting.upsert({ where: { key }, create: { key, value: sealed }, update: { value: sealed } });
+  await prismaOf(store).setting.upsert({ where: { key }, create: { key, value: sealed }, update: { value: sealed } });
 }
 
 /** Whether there was a console version to remove. */
-export async function deleteConsoleSetting(db: Db, section: string): Promise<boolean> {
-  const { count } = await db.setting.deleteMany({ where: { key: CONSOLE_SETTING_PREFIX + section } });
+export async function deleteConsoleSetting(store: Store, section: string): Promise<boolean> {
+  const { count } = await prismaOf(store).setting.deleteMany({ where: { key: CONSOLE_SETTING_PREFIX + section } });
   return count > 0;
 }

@@ -11,8 +11,8 @@ import {
 import { maskSecrets, restoreSecrets } from '@/lib/settings/secret-mask';
 import { diffSection } from '@/lib/settings/section-diff';
 import type { ConfigWatcher } from '../config/config-file';
-import type { Db } from '../db/client';
 import type { Logger } from '../log';
+import type { Store } from '../db/store';
 import { deleteConsoleSetting, readConsoleSettings, writeConsoleSetting } from '../queries/console-settings';
 import { SettingsError } from './settings-error';
 import type { SettingsSeal } from './settings-seal';
@@ -24,7 +24,8 @@ interface StoredSection {
 }
 
 export interface ConsoleSettingsDeps {
-  db: Db;
+  /** The worker's database: its driver answers the start-up read on SQLite, Prisma the operator's changes. */
+  store: Store;
   config: Pick<ConfigWatcher, 'loaded' | 'fromFile' | 'setConsoleSections'>;
   seal: SettingsSeal;
   audit: { append(input: AuditEventInput): Promise<unknown> };
@@ -43,7 +44,7 @@ export class ConsoleSettings {
 
   /** Reads the stored sections and puts them in force; one that no longer opens or validates is left out and reported. */
   async load(): Promise<void> {
-    const rows = await readConsoleSettings(this.deps.db);
+    const rows = await readConsoleSettings(this.deps.store);
     const stored = new Map<EditableSection, StoredSection>();
     for (const row of rows) {
       const section = editableSectionSchema.safeParse(row.section);
@@ -114,7 +115,7 @@ export class ConsoleSettings {
     const valid = restored.problems.length > 0 ? { ok: false as const, problems: restored.problems } : validateSection(section, restored.value, configSections);
     if (!valid.ok) throw new SettingsError('invalid_setting', valid.problems.map((p) => `${p.field}: ${p.message}`).join('; '));
     const entry: StoredSection = { value: valid.value, updatedBy: actor, updatedAt: new Date().toISOString() };
-    await writeConsoleSetting(this.deps.db, section, this.deps.seal.seal(entry));
+    await writeConsoleSetting(this.deps.store, section, this.deps.seal.seal(entry));
     this.stored.set(section, entry);
     this.apply();
     await this.audit(section, actor, before, 'set');
@@ -124,7 +125,7 @@ export class ConsoleSettings {
   /** Removes the console's version: the file's section is in force again. */
   async revert(section: EditableSection, actor: string): Promise<SectionView> {
     const before = this.deps.config.loaded.config[section];
-    if (!(await deleteConsoleSetting(this.deps.db, section)) && !this.stored.has(section))
+    if (!(await deleteConsoleSetting(this.deps.store, section)) && !this.stored.has(section))
       throw new SettingsError('not_found', `${section} is not set in the console; the file's section is in force already`);
     this.stored.delete(section);
     this.apply();

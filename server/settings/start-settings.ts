@@ -27,7 +27,7 @@ export async function startSettings({
   log: Logger;
   router: Router;
 }) {
-  const settings = new ConsoleSettings({ db: database.prisma, config, seal: new SettingsSeal(secret), audit, log });
+  const settings = new ConsoleSettings({ store: database, config, seal: new SettingsSeal(secret), audit, log });
   await settings.load().catch((error: unknown) => {
     // The file's sections apply meanwhile: a database that cannot be read now must not stop the start.
     log.error({ err: error }, "the console's config sections cannot be read; the file's apply");
