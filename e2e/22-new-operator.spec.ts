@@ -15,6 +15,8 @@ const CHANNEL = 'onboard-hook';
 const SOURCE = 'onboard-docs';
 const SNAPSHOT = 'onboard-golden';
 const SHARE_TITLE = 'onboard: first hour of the new operator';
+/** What each step leaves in the audit trail, under the operator's name. */
+const STEPS = ['module.defined', 'config.section_changed', 'notification.sent', 'snapshot.created', 'snapshot.verified'];
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
@@ -52,6 +54,13 @@ async function shoot(page: Page, name: string, onPhone?: Locator): Promise<void>
   await expectNoOverflow(page, `${name} at 390px`);
   await onPhone.screenshot({ path: shotPath(`new-operator-${name}-390.png`) });
   await page.setViewportSize(DESKTOP);
+}
+
+async function expectOnScreen(target: Locator, viewport: typeof PHONE): Promise<void> {
+  await expect(target).toBeVisible();
+  const box = (await target.boundingBox())!;
+  expect(box.x, 'left edge').toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width, 'right edge').toBeLessThanOrEqual(viewport.width);
 }
 
 async function openSection(page: Page, label: string, url: RegExp): Promise<void> {
@@ -121,7 +130,7 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   await page.keyboard.type(MODULE);
   await define.getByRole('combobox', { name: 'Kind' }).selectOption('http');
   await define.getByRole('textbox', { name: /^URL/ }).fill(`${serviceUrl}/health`);
-  await define.getByRole('textbox', { name: /^Every/ }).fill('1');
+  await define.getByRole('textbox', { name: 'Check every (seconds)' }).fill('1');
   await shoot(page, 'module-form', define);
   await define.getByRole('button', { name: 'Define' }).click();
   await expect(define).toBeHidden();
@@ -170,6 +179,14 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   await expect(snapshotRow.getByTestId('verification-state')).toContainText('verified');
   await expect(page.getByTestId('verify-outcome')).toContainText('every blob matches');
   await shoot(page, 'snapshot-verified', page.getByTestId('panel-recovery'));
+  // On a phone the row's own actions are on screen, not behind a sideways scroll of the table.
+  await page.setViewportSize(PHONE);
+  for (const action of ['Verify', 'Golden restore']) await expectOnScreen(snapshotRow.getByRole('button', { name: action }), PHONE);
+  await expect(snapshotRow).toContainText('golden');
+  // The panel's title is read whole, not cut to "GOLDEN R…" by the buttons beside it.
+  const title = page.getByTestId('panel-recovery').getByRole('heading', { name: 'Golden recovery' });
+  expect(await title.evaluate((heading) => heading.scrollWidth - heading.clientWidth)).toBeLessThanOrEqual(0);
+  await page.setViewportSize(DESKTOP);
   // Read back for the assertion: the golden snapshot holds the new source's files.
   const listed = (await (await page.request.get('/api/snapshots')).json()) as { snapshots: { name: string; tags: string[]; files: number }[] };
   const golden = listed.snapshots.find((s) => s.name === SNAPSHOT);
@@ -182,7 +199,7 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '15m' }).click();
   await expect(page).toHaveURL(/actor=user%3Aadmin|actor=user:admin/);
   await expect(page).toHaveURL(/range=15m/);
-  for (const type of ['module.defined', 'config.section_changed', 'snapshot.created', 'snapshot.verified']) {
+  for (const type of STEPS) {
     await expect(page.getByTestId('audit-row').filter({ hasText: type }).first()).toBeVisible();
   }
   await shoot(page, 'audit-filtered');
@@ -201,7 +218,7 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   await expect(view.getByTestId('current-user')).toHaveCount(0);
   await expect(view.getByRole('heading', { name: SHARE_TITLE })).toBeVisible();
   const shared = view.getByTestId('shared-audit');
-  for (const type of ['module.defined', 'config.section_changed', 'snapshot.created', 'snapshot.verified']) await expect(shared).toContainText(type);
+  for (const type of STEPS) await expect(shared).toContainText(type);
   await expect(shared).not.toContainText('share.viewed');
   await shoot(view, 'shared-view', shared);
   await stranger.close();
