@@ -118,13 +118,13 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   await page.goto('/login');
   await page.getByLabel('User name').fill(ADMIN.username);
   await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByTestId('current-user')).toContainText(ADMIN.username);
 
   // 1. A monitored module: an HTTP check of the loopback service, defined in the Healing section.
   await openSection(page, 'Healing', /\/healing$/);
-  await page.getByRole('button', { name: 'Define module' }).click();
+  await page.getByRole('button', { name: 'Define module', exact: true }).click();
   const define = page.getByRole('dialog');
   await expect(define.getByRole('textbox', { name: 'Name' })).toBeFocused();
   await page.keyboard.type(MODULE);
@@ -132,7 +132,7 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   await define.getByRole('textbox', { name: /^URL/ }).fill(`${serviceUrl}/health`);
   await define.getByRole('textbox', { name: 'Check every (seconds)' }).fill('1');
   await shoot(page, 'module-form', define);
-  await define.getByRole('button', { name: 'Define' }).click();
+  await define.getByRole('button', { name: 'Define', exact: true }).click();
   await expect(define).toBeHidden();
   const moduleRow = page.getByTestId('module-table').locator('tr', { has: page.getByText(MODULE, { exact: true }) });
   await expect(moduleRow.getByTestId('module-state')).toHaveText('up');
@@ -141,31 +141,31 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   // 2. A webhook channel to the loopback receiver, saved in Settings, then a test through it.
   await openSection(page, 'Settings', /\/settings$/);
   const channels = page.getByTestId('settings-notifications');
-  await channels.getByRole('button', { name: 'Add channel' }).click();
+  await channels.getByRole('button', { name: 'Add channel', exact: true }).click();
   const channelRow = channels.getByTestId('channel-row').last();
   await channelRow.getByLabel('Name').fill(CHANNEL);
   await channelRow.getByLabel(/^URL/).fill(`${receiverUrl}/hooks/onboard`);
-  await channels.getByRole('button', { name: 'Save notification channels' }).click();
+  await channels.getByRole('button', { name: 'Save notification channels', exact: true }).click();
   await expect(page.getByTestId('settings-notifications-origin')).toHaveText('set in the console');
-  await channels.getByRole('button', { name: 'Send test' }).click();
-  await expect(channels.getByRole('status').filter({ hasText: /Delivered|Failed/ })).toHaveText('Delivered (1 attempt)');
+  await channelRow.getByRole('button', { name: 'Send test', exact: true }).click();
+  await expect(channelRow.getByTestId('channel-test-result')).toHaveText('Delivered (1 attempt)');
   expect(deliveries.map((d) => d.url)).toEqual(['/hooks/onboard']);
   expect(deliveries[0].body.toLowerCase()).toContain('test');
   await shoot(page, 'channel-delivered', channels);
 
   // 3. A snapshot source: the operator's docs folder, added beside the sources already protected.
   const snapshotsPanel = page.getByTestId('settings-snapshots');
-  await snapshotsPanel.getByRole('button', { name: 'Add source' }).click();
+  await snapshotsPanel.getByRole('button', { name: 'Add source', exact: true }).click();
   const sourceRow = snapshotsPanel.getByTestId('snapshot-source-row').last();
   await sourceRow.getByLabel('Source name').fill(SOURCE);
   await sourceRow.getByLabel('Path').fill(docs);
-  await snapshotsPanel.getByRole('button', { name: 'Save snapshot sources and schedule' }).click();
+  await snapshotsPanel.getByRole('button', { name: 'Save snapshot sources and schedule', exact: true }).click();
   await expect(page.getByTestId('settings-snapshots-origin')).toHaveText('set in the console');
   await shoot(page, 'snapshot-source', snapshotsPanel);
 
   // 4. A golden snapshot taken in Recovery, then verified there.
   await openSection(page, 'Recovery', /\/recovery$/);
-  await page.getByRole('button', { name: 'Create snapshot' }).click();
+  await page.getByRole('button', { name: 'Create snapshot', exact: true }).click();
   const create = page.getByRole('dialog', { name: 'Create a snapshot' });
   // The dialog names what it will hash: the new source is among them, in force without a restart.
   await expect(create).toContainText(SOURCE);
@@ -175,13 +175,13 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   await expect(create).toBeHidden();
   const snapshotRow = page.getByTestId('snapshot-table').locator('tr', { has: page.getByText(SNAPSHOT, { exact: true }) });
   await expect(snapshotRow).toContainText('golden');
-  await snapshotRow.getByRole('button', { name: 'Verify' }).click();
+  await snapshotRow.getByRole('button', { name: 'Verify', exact: true }).click();
   await expect(snapshotRow.getByTestId('verification-state')).toContainText('verified');
   await expect(page.getByTestId('verify-outcome')).toContainText('every blob matches');
   await shoot(page, 'snapshot-verified', page.getByTestId('panel-recovery'));
   // On a phone the row's own actions are on screen, not behind a sideways scroll of the table.
   await page.setViewportSize(PHONE);
-  for (const action of ['Verify', 'Golden restore']) await expectOnScreen(snapshotRow.getByRole('button', { name: action }), PHONE);
+  for (const action of ['Verify', 'Golden restore']) await expectOnScreen(snapshotRow.getByRole('button', { name: action, exact: true }), PHONE);
   await expect(snapshotRow).toContainText('golden');
   // The panel's title is read whole, not cut to "GOLDEN R…" by the buttons beside it.
   const title = page.getByTestId('panel-recovery').getByRole('heading', { name: 'Golden recovery' });
@@ -195,22 +195,22 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   // 5. The audit timeline narrowed to the operator's own last minutes, shared read-only.
   await openSection(page, 'Audit', /\/audit/);
   await page.getByLabel('Actor').fill(`user:${ADMIN.username}`);
-  await page.getByRole('button', { name: 'Apply' }).click();
-  await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '15m' }).click();
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '15m', exact: true }).click();
   await expect(page).toHaveURL(/actor=user%3Aadmin|actor=user:admin/);
   await expect(page).toHaveURL(/range=15m/);
   for (const type of STEPS) {
     await expect(page.getByTestId('audit-row').filter({ hasText: type }).first()).toBeVisible();
   }
   await shoot(page, 'audit-filtered');
-  await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
   const share = page.getByRole('dialog', { name: 'Share a read-only link to this view' });
   await share.getByLabel(/^Title/).fill(SHARE_TITLE);
-  await share.getByRole('button', { name: 'Create link' }).click();
+  await share.getByRole('button', { name: 'Create link', exact: true }).click();
   const shareUrl = (await share.getByTestId('share-url').textContent())!;
   expect(shareUrl).toMatch(/\/share\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
   await shoot(page, 'share-link');
-  await share.getByRole('button', { name: 'Done' }).click();
+  await share.getByRole('button', { name: 'Done', exact: true }).click();
 
   const stranger = await browser.newContext({ viewport: DESKTOP });
   const view = await stranger.newPage();
@@ -218,6 +218,9 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   await expect(view.getByTestId('current-user')).toHaveCount(0);
   await expect(view.getByRole('heading', { name: SHARE_TITLE })).toBeVisible();
   const shared = view.getByTestId('shared-audit');
+  // The link keeps the window the operator saw: opened later, "last 15 minutes" would be other minutes.
+  await expect(shared).toContainText(/from: \d{4}-\d\d-\d\dT/);
+  await expect(shared).not.toContainText('range: 15m');
   for (const type of STEPS) await expect(shared).toContainText(type);
   await expect(shared).not.toContainText('share.viewed');
   await shoot(view, 'shared-view', shared);
@@ -229,12 +232,12 @@ test('a new operator goes from sign-in to a monitored module, a tested channel, 
   // Leave the console as the other specs expect it: the file's channels and sources, no extra module.
   await openSection(page, 'Settings', /\/settings$/);
   for (const section of ['notifications', 'snapshots']) {
-    await page.getByTestId(`settings-${section}`).getByRole('button', { name: 'Revert to file' }).click();
+    await page.getByTestId(`settings-${section}`).getByRole('button', { name: 'Revert to file', exact: true }).click();
     await expect(page.getByTestId(`settings-${section}-origin`)).toHaveText('from vigil.config.yaml');
   }
   await openSection(page, 'Healing', /\/healing$/);
   await moduleRow.getByRole('button', { name: /Delete/ }).click();
-  await page.getByTestId('module-delete-dialog').getByRole('button', { name: 'Delete' }).click();
+  await page.getByTestId('module-delete-dialog').getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(moduleRow).toHaveCount(0);
   await context.close();
 });
