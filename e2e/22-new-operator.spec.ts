@@ -103,7 +103,6 @@ test.afterAll(async () => {
 test('a new operator goes from sign-in to a monitored module, a tested channel, a verified golden snapshot and a shared audit view, all in the browser', async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
   const configFile = path.join(consoleState().dataDir, 'vigil.config.yaml');
   const configBefore = fingerprint(configFile);
   const docs = path.join(workDir, 'docs');
