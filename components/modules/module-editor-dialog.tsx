@@ -117,7 +117,7 @@ export function ModuleEditorDialog({ stored, isAdmin, onClose }: { stored?: Modu
         <ModuleKindFields draft={draft} issues={shown} isAdmin={isAdmin} onChange={setValue} />
         <ConditionField value={draft.conditions} onChange={(value) => setCommon('conditions', value)} issues={conditionIssues} />
         <div className="grid grid-cols-[7rem_1fr] items-end gap-3">
-          <Field label="Every (s)" hint={<FieldIssue text={shown.intervalSeconds} />}>
+          <Field label="Check every (seconds)" hint={<FieldIssue text={shown.intervalSeconds} />}>
             <TextInput
               inputMode="numeric"
               value={draft.intervalSeconds}

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { freezeSharedView } from '@/lib/share/freeze-view';
 import type { ShareView } from '@/lib/share/share-view';
 import { apiFetch } from '../queries/api-fetch';
 import { queryKeys } from '../queries/query-keys';
@@ -36,7 +37,7 @@ export function ShareButton({
     mutationFn: () =>
       apiFetch<{ link: { path: string; expiresAt: string } }>('/api/share-links', {
         method: 'POST',
-        body: { title, view, expiresInHours: hours, redactSources: redact },
+        body: { title, view: freezeSharedView(view, Date.now()), expiresInHours: hours, redactSources: redact },
       }),
     onSuccess: () => void client.invalidateQueries({ queryKey: queryKeys.shareLinks() }),
   });

@@ -5,7 +5,8 @@ import type { SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { formatBytes, formatRelative } from '@/lib/format';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
-import { DataTable, Td, Tr } from '../ui/data-table';
+import { cn } from '../ui/cn';
+import { DataTable, Td, Tr, WIDE_ONLY } from '../ui/data-table';
 import { DiffDialog } from './diff-dialog';
 import { shortHash, TAG_TONE } from './snapshot-format';
 import { VerificationCell } from './verification-cell';
@@ -21,6 +22,18 @@ export interface SnapshotRowActions {
   onRestore: (snapshot: SnapshotHeader) => void;
 }
 
+function TagBadges({ tags }: { tags: SnapshotHeader['tags'] }) {
+  return (
+    <div className="flex flex-wrap gap-1">
+      {tags.map((tag) => (
+        <Badge key={tag} tone={TAG_TONE[tag]}>
+          {tag}
+        </Badge>
+      ))}
+    </div>
+  );
+}
+
 function SnapshotRow({ snapshot, others, now, actions }: { snapshot: SnapshotHeader; others: string[]; now: number; actions: SnapshotRowActions }) {
   const [diffOpen, setDiffOpen] = useState(false);
   return (
@@ -32,28 +45,26 @@ function SnapshotRow({ snapshot, others, now, actions }: { snapshot: SnapshotHea
         <div className="font-mono text-[11px] text-faint" title={`manifest ${snapshot.manifestHash}`}>
           {shortHash(snapshot.manifestHash)} · {snapshot.createdBy}
         </div>
-      </Td>
-      <Td>
-        <div className="flex flex-wrap gap-1">
-          {snapshot.tags.map((tag) => (
-            <Badge key={tag} tone={TAG_TONE[tag]}>
-              {tag}
-            </Badge>
-          ))}
+        {/* On a phone the tags ride under the name, so which snapshot is golden stays in sight with its actions. */}
+        <div className="mt-1 sm:hidden">
+          <TagBadges tags={snapshot.tags} />
         </div>
       </Td>
-      <Td className="whitespace-nowrap text-muted" title={new Date(snapshot.createdAt).toLocaleString()}>
+      <Td className={WIDE_ONLY}>
+        <TagBadges tags={snapshot.tags} />
+      </Td>
+      <Td className={cn(WIDE_ONLY, 'whitespace-nowrap text-muted')} title={new Date(snapshot.createdAt).toLocaleString()}>
         {formatRelative(snapshot.createdAt, now)}
       </Td>
-      <Td className="tabular text-right" title={`${formatBytes(snapshot.newBytes)} new in the store, the rest shared with other snapshots`}>
+      <Td className={cn(WIDE_ONLY, 'tabular text-right')} title={`${formatBytes(snapshot.newBytes)} new in the store, the rest shared with other snapshots`}>
         {formatBytes(snapshot.bytes)}
       </Td>
-      <Td className="tabular text-right text-muted">{snapshot.files.toLocaleString()}</Td>
+      <Td className={cn(WIDE_ONLY, 'tabular text-right text-muted')}>{snapshot.files.toLocaleString()}</Td>
       <Td>
         <VerificationCell snapshot={snapshot.name} verification={snapshot.lastVerification} now={now} />
       </Td>
       <Td className="text-right">
-        <div className="flex justify-end gap-1">
+        <div className="flex flex-wrap justify-end gap-1">
           <Button variant="ghost" className="h-7 px-2 text-xs" onClick={() => setDiffOpen(true)} data-testid="snapshot-diff">
             Diff
           </Button>
@@ -91,9 +102,17 @@ export function SnapshotTable({ snapshots, now, actions }: { snapshots: Snapshot
   const names = snapshots.map((s) => s.name);
   return (
     <DataTable
-      className="min-w-[760px] text-sm"
+      className="text-sm sm:min-w-[760px]"
       testId="snapshot-table"
-      columns={['Snapshot', 'Tags', 'Age', { label: 'Size', align: 'right' }, { label: 'Files', align: 'right' }, 'Verified', { label: '', align: 'right' }]}
+      columns={[
+        'Snapshot',
+        { label: 'Tags', wide: true },
+        { label: 'Age', wide: true },
+        { label: 'Size', align: 'right', wide: true },
+        { label: 'Files', align: 'right', wide: true },
+        'Verified',
+        { label: '', align: 'right' },
+      ]}
     >
       {snapshots.map((snapshot) => (
         <SnapshotRow key={snapshot.id} snapshot={snapshot} others={names.filter((n) => n !== snapshot.name)} now={now} actions={actions} />

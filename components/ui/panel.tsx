@@ -18,7 +18,8 @@ export function Panel({
 }) {
   return (
     <section className={cn('flex min-w-0 flex-col rounded-lg border border-border bg-surface', className)} data-testid={testId} aria-label={title}>
-      <header className="flex items-center justify-between gap-3 border-b border-border px-4 py-2.5">
+      {/* Wraps rather than truncates: on a phone the actions move under the title, which stays whole. */}
+      <header className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2 border-b border-border px-4 py-2.5">
         <div className="min-w-0">
           <h2 className="truncate text-[13px] font-semibold uppercase tracking-wide text-muted">{title}</h2>
           {subtitle ? <div className="truncate text-xs text-faint">{subtitle}</div> : null}
