@@ -80,8 +80,19 @@ test('a tampered critical file → LOCKDOWN → one grouped message on the webho
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   } finally {
     writeFileSync(configFile, original);
+    // The critical file goes only once the worker stopped watching it: removed while still
+    // watched, it would engage LOCKDOWN again for the specs that follow.
+    await expect
+      .poll(
+        async () => ((await (await page.request.get('/api/integrity')).json()) as { roots?: { path: string }[] }).roots?.some((root) => root.path === watched),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(false)
+      .catch(() => undefined);
+    rmSync(watched, { recursive: true, force: true });
     await page.request.post('/api/defense/lockdown/lift', { data: { reason: 'alerts e2e done' }, headers: await csrfHeaders(page) }).catch(() => undefined);
     receiver.server.close();
-    rmSync(watched, { recursive: true, force: true });
   }
 });

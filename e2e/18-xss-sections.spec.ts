@@ -38,19 +38,27 @@ test('hostile text in alert rules, silences and alerts stays text', async ({ pag
     {
       name: `${STAMP} quiet`,
       events: ['xss.never'],
-      channels: [PAYLOADS.svg],
+      // Channel names are refused unless configured (422 unknown_channel): no hostile text gets stored there.
       hosts: [PAYLOADS.href],
       labels: { note: PAYLOADS.breakout },
     },
     'PUT',
   );
-  await send(page, '/api/alerts/silences', { matchers: [{ name: 'module', value: PAYLOADS.title }], durationMinutes: 60, comment: PAYLOADS.style });
+  await send(page, '/api/alerts/silences', {
+    matchers: [
+      { name: 'module', value: PAYLOADS.title },
+      { name: 'resource', value: PAYLOADS.svg },
+    ],
+    durationMinutes: 60,
+    comment: PAYLOADS.style,
+  });
   await ingest(page, created.token.secret, [{ type: 'custom', name: STAMP, module: PAYLOADS.img, details: { resource: PAYLOADS.breakout } }]);
 
   await page.goto('/alerts');
   const alert = page.getByTestId('alert-row').filter({ hasText: `${STAMP} fires` });
   await expect(alert).toContainText(PAYLOADS.img);
-  await expect(page.getByTestId('rule-row').filter({ hasText: `${STAMP} quiet` })).toContainText(PAYLOADS.svg);
+  await expect(page.getByTestId('rule-row').filter({ hasText: `${STAMP} quiet` })).toBeVisible();
+  await expect(page.getByTestId('silence-list')).toContainText(PAYLOADS.svg);
   await expect(page.getByTestId('silence-list')).toContainText(PAYLOADS.style);
   await expect(page.getByTestId('silence-list')).toContainText(PAYLOADS.title);
   await expectNothingRan(page, seen, 'alerts');
