@@ -2,7 +2,6 @@ import { bouncerListSchema } from '@/lib/defense/bouncers';
 import { blocklistRefreshRequestSchema, blocklistsResponseSchema, blocklistStatusSchema } from '@/lib/defense/blocklist-api';
 import { z } from 'zod';
 import { auditExportQuerySchema, auditSearchQuerySchema } from '@/lib/audit/filters';
-import { createApiTokenSchema } from '@/lib/auth/scopes';
 import {
   allowlistRequestSchema,
   isolateRequestSchema,
@@ -27,6 +26,7 @@ import { OFFSITE_WEB_OPERATIONS } from './web-offsite-operations';
 import { STATUS_PAGE_OPERATIONS } from './status-page-operations';
 import { SETTINGS_WEB_OPERATIONS } from './web-settings-operations';
 import { ALERT_WEB_OPERATIONS } from './web-operations-alerts';
+import { SESSION_WEB_OPERATIONS } from './web-session-operations';
 
 /**
  * The operator API of the web app, described by hand: its routes declare who may call them as
@@ -259,33 +259,7 @@ export const WEB_OPERATIONS: OperationSpec[] = [
   web({ method: 'delete', path: '/api/share-links/{id}', tag: 'Share links', summary: 'Revoke a share link', role: 'operator' }),
   ...STATUS_PAGE_OPERATIONS,
   ...SETTINGS_WEB_OPERATIONS,
-  web({ method: 'get', path: '/api/tokens', tag: 'API tokens', summary: 'API tokens (prefix, role, scopes, last used; never the secret)', role: 'admin' }),
-  web({
-    method: 'post',
-    path: '/api/tokens',
-    tag: 'API tokens',
-    summary: 'Create an API token; the secret is returned once',
-    role: 'admin',
-    body: ['CreateTokenRequest', createApiTokenSchema],
-    success: { status: '201', description: 'The token, with its secret shown this one time' },
-  }),
-  web({ method: 'delete', path: '/api/tokens/{id}', tag: 'API tokens', summary: 'Revoke an API token', role: 'admin' }),
-  web({ method: 'get', path: '/api/openapi.json', tag: 'Meta', summary: 'This document', auth: 'public' }),
-  // Sign-in and set-up are forms (application/x-www-form-urlencoded or JSON); they answer with a session cookie.
-  web({
-    method: 'post',
-    path: '/api/auth/login',
-    tag: 'Session',
-    summary: 'Sign in with user name and password (throttled per account and address)',
-    auth: 'public',
-  }),
-  web({ method: 'post', path: '/api/auth/setup', tag: 'Session', summary: 'Create the first administrator with the one-time set-up token', auth: 'public' }),
-  web({ method: 'post', path: '/api/auth/logout', tag: 'Session', summary: 'Sign out and end the session', role: 'viewer' }),
-  web({ method: 'get', path: '/api/session', tag: 'Session', summary: 'Who is signed in, with role and CSRF token', role: 'viewer' }),
-  web({ method: 'get', path: '/api/live-token', tag: 'Session', summary: 'A short-lived token for the live socket, bound to this session', role: 'viewer' }),
-  web({ method: 'get', path: '/api/users', tag: 'Admin', summary: 'Users and their roles', role: 'admin' }),
-  web({ method: 'post', path: '/api/users', tag: 'Admin', summary: 'Add a user with a role', role: 'admin' }),
-  web({ method: 'patch', path: '/api/users/{id}', tag: 'Admin', summary: "Change a user's role, password or disable them", role: 'admin' }),
+  ...SESSION_WEB_OPERATIONS,
   web({
     method: 'post',
     path: '/api/degradation/pin',
