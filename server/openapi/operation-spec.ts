@@ -76,3 +76,6 @@ export function responseFields(op: OperationSpec): Omit<RequestField, 'in'>[] {
     description: typeof prop.schema.description === 'string' ? prop.schema.description : undefined,
   }));
 }
+
+/** A web app route (app/api/**): signed in with a session unless it says otherwise. */
+export const webOperation = (spec: Omit<OperationSpec, 'server' | 'auth'> & { auth?: Auth }): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });

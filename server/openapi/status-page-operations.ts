@@ -1,7 +1,7 @@
 import { createStatusPostSchema, statusPageSchema, statusPostUpdateSchema } from '@/lib/status-pages/status-page-schema';
-import type { OperationSpec } from './operation-spec';
+import { type OperationSpec, webOperation } from './operation-spec';
 
-const web = (spec: Omit<OperationSpec, 'server' | 'auth'>): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });
+const web = webOperation;
 
 /** The console's management of status pages (the public pages themselves are HTML, not API). */
 export const STATUS_PAGE_OPERATIONS: OperationSpec[] = [

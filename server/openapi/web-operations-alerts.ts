@@ -1,8 +1,8 @@
 import { acknowledgeInputSchema, silenceInputSchema } from '@/lib/alerts/alert-rules';
 import { removeRuleRequestSchema, saveRuleRequestSchema } from '@/lib/alerts/alerts-api';
-import type { OperationSpec } from './operation-spec';
+import { type OperationSpec, webOperation } from './operation-spec';
 
-const web = (spec: Omit<OperationSpec, 'server' | 'auth'>): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });
+const web = webOperation;
 
 /** The console's alerting routes (app/api/alerts/**), described as web-operations.ts describes the rest. */
 export const ALERT_WEB_OPERATIONS: OperationSpec[] = [

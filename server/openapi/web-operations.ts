@@ -21,7 +21,7 @@ import {
   settleRestoreRequestSchema,
 } from '@/lib/recovery/recovery-api';
 import { createShareLinkSchema } from '@/lib/share/share-view';
-import type { Auth, OperationSpec } from './operation-spec';
+import { type OperationSpec, webOperation } from './operation-spec';
 import { OFFSITE_WEB_OPERATIONS } from './web-offsite-operations';
 import { STATUS_PAGE_OPERATIONS } from './status-page-operations';
 import { SETTINGS_WEB_OPERATIONS } from './web-settings-operations';
@@ -39,7 +39,7 @@ import { SESSION_WEB_OPERATIONS } from './web-session-operations';
 const restoreSourceSchema = releaseRequestSchema.extend({ source: z.string().min(1).describe('IP address or CIDR range') });
 const recentQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(12) });
 
-const web = (spec: Omit<OperationSpec, 'server' | 'auth'> & { auth?: Auth }): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });
+const web = webOperation;
 
 export const WEB_OPERATIONS: OperationSpec[] = [
   ...ALERT_WEB_OPERATIONS,

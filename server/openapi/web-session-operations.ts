@@ -1,7 +1,7 @@
 import { createApiTokenSchema } from '@/lib/auth/scopes';
-import type { Auth, OperationSpec } from './operation-spec';
+import { type OperationSpec, webOperation } from './operation-spec';
 
-const web = (spec: Omit<OperationSpec, 'server' | 'auth'> & { auth?: Auth }): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });
+const web = webOperation;
 
 /** Signing in and out, the live socket's token, users and API tokens: who may use the console. */
 export const SESSION_WEB_OPERATIONS: OperationSpec[] = [

@@ -1,7 +1,7 @@
 import { saveSectionRequestSchema } from '@/lib/settings/editable-sections';
-import type { OperationSpec } from './operation-spec';
+import { type OperationSpec, webOperation } from './operation-spec';
 
-const web = (spec: Omit<OperationSpec, 'server' | 'auth'>): OperationSpec => ({ auth: 'session', ...spec, server: 'web' });
+const web = webOperation;
 
 /** The console's settings: config sections set in the browser in place of the file's, and the channel test. */
 export const SETTINGS_WEB_OPERATIONS: OperationSpec[] = [
