@@ -1,6 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { ADMIN } from './support/console';
-import { signIn } from './support/actions';
+import { ensureFirstAdmin, signIn, signInAsNewUser } from './support/actions';
+
+// The administrator exists whichever specs ran before this one.
+test.beforeEach(async ({ request }) => {
+  await ensureFirstAdmin(request);
+});
 
 test('an operator shares a read-only view; it works without an account, each use is audited, and revoking it ends it', async ({ page, browser }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
@@ -44,8 +49,10 @@ test('an operator shares a read-only view; it works without an account, each use
   await stranger.close();
 });
 
-test('a viewer cannot create share links', async ({ page }) => {
-  await signIn(page, 'vera-viewer', 'viewer passphrase 1');
+test('a viewer cannot create share links', async ({ page: admin, browser }) => {
+  // Its own viewer, so the test holds whichever specs ran before it.
+  await signIn(admin, ADMIN.username, ADMIN.password);
+  const { context, page } = await signInAsNewUser(browser, admin, { username: 'shirin-share-viewer', password: 'share viewer passphrase 1', role: 'viewer' });
   await expect(page.getByTestId('share-open')).toHaveCount(0);
   const token = await page.locator('meta[name="vigil-csrf"]').getAttribute('content');
   const response = await page.request.post('/api/share-links', {
@@ -53,9 +60,18 @@ test('a viewer cannot create share links', async ({ page }) => {
     headers: { 'x-csrf-token': token!, origin: new URL(page.url()).origin },
   });
   expect(response.status()).toBe(403);
+  await context.close();
 });
 
-test('a shared audit view keeps its filters and can hide source addresses', async ({ page, browser }) => {
+test('a shared audit view keeps its filters and can hide source addresses', async ({ page, browser, playwright, baseURL }) => {
+  // A failed sign-in of its own, so the view has a source address to hide whichever specs ran before.
+  const stranger = await playwright.request.newContext({ baseURL });
+  const refused = await stranger.post('/api/auth/login', {
+    data: { username: 'nobody-shared', password: 'wrong password here' },
+    headers: { origin: baseURL! },
+  });
+  expect(refused.status()).toBe(401);
+  await stranger.dispose();
   await signIn(page, ADMIN.username, ADMIN.password);
   await page.goto('/audit?type=auth.login_failed');
   await page.getByTestId('share-open').click();
@@ -64,8 +80,8 @@ test('a shared audit view keeps its filters and can hide source addresses', asyn
   await page.getByTestId('share-create').click();
   const url = (await page.getByTestId('share-url').textContent())!;
 
-  const stranger = await browser.newContext();
-  const view = await stranger.newPage();
+  const visitor = await browser.newContext();
+  const view = await visitor.newPage();
   await view.goto(url);
   const shared = view.getByTestId('shared-audit');
   await expect(shared).toContainText('auth.login_failed');
@@ -77,5 +93,5 @@ test('a shared audit view keeps its filters and can hide source addresses', asyn
   await expect(view.getByTestId('shared-audit-refused')).toContainText('The cursor in this address is not valid');
   await view.getByRole('link', { name: 'Open the newest events' }).click();
   await expect(view.getByTestId('shared-audit')).toContainText('auth.login_failed');
-  await stranger.close();
+  await visitor.close();
 });
