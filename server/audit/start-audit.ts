@@ -54,7 +54,7 @@ export async function startAudit({ env, database, log, live, isLeader, duties }:
       await integrity.start();
     },
   });
-  duties.add({ start: () => void (housekeeping = startHousekeeping(database, log, integrity)), stop: () => clearInterval(housekeeping) });
+  duties.add({ start: () => void (housekeeping = startHousekeeping(database, log, integrity, env)), stop: () => clearInterval(housekeeping) });
 
   return {
     audit,

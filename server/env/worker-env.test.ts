@@ -41,6 +41,8 @@ describe('loadWorkerEnv', () => {
       sampleIntervalMs: 5000,
       rawRetentionMs: 24 * 3_600_000,
       rollupRetentionMs: 30 * 86_400_000,
+      alertRetentionMs: 90 * 86_400_000,
+      statusPostRetentionMs: 365 * 86_400_000,
       hysteresis: 3,
       confirmSamples: 2,
       diskMounts: null,

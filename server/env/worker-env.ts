@@ -23,6 +23,10 @@ const workerShape = {
     .max(24 * 365)
     .default(24),
   VIGIL_ROLLUP_RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().max(3650).default(30),
+  /** Resolved alerts and their sent messages; 0 keeps them forever. */
+  VIGIL_ALERT_RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days (0 keeps forever)' }).min(0).max(36_500).default(90),
+  /** Ended status-page incidents and maintenance windows: a year by default, as a public history. */
+  VIGIL_STATUS_POST_RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days (0 keeps forever)' }).min(0).max(36_500).default(365),
   VIGIL_DEGRADATION_HYSTERESIS: z.coerce.number({ message: 'must be a number of points' }).min(0).max(20).default(3),
   VIGIL_DEGRADATION_CONFIRM_SAMPLES: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(60).default(2),
   VIGIL_DISK_MOUNTS: z.string().optional(),
@@ -62,6 +66,10 @@ export interface WorkerEnv extends CommonEnv, AuditEnv {
   sampleIntervalMs: number;
   rawRetentionMs: number;
   rollupRetentionMs: number;
+  /** 0: kept forever. */
+  alertRetentionMs: number;
+  /** 0: kept forever. */
+  statusPostRetentionMs: number;
   hysteresis: number;
   confirmSamples: number;
   diskMounts: string[] | null;
@@ -91,6 +99,8 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     sampleIntervalMs: raw.VIGIL_SAMPLE_INTERVAL_MS,
     rawRetentionMs: raw.VIGIL_RAW_RETENTION_HOURS * 3_600_000,
     rollupRetentionMs: raw.VIGIL_ROLLUP_RETENTION_DAYS * 86_400_000,
+    alertRetentionMs: raw.VIGIL_ALERT_RETENTION_DAYS * 86_400_000,
+    statusPostRetentionMs: raw.VIGIL_STATUS_POST_RETENTION_DAYS * 86_400_000,
     hysteresis: raw.VIGIL_DEGRADATION_HYSTERESIS,
     confirmSamples: raw.VIGIL_DEGRADATION_CONFIRM_SAMPLES,
     diskMounts: raw.VIGIL_DISK_MOUNTS
