@@ -118,11 +118,26 @@ export function verifyChain(events: Iterable<ChainedAuditEvent>, anchor?: { seq:
 
 /** Links a batch of events onto a head; pure, so the writer and the tests share it. */
 export function linkEvents(head: { seq: number; hash: string }, events: Array<Omit<UnhashedAuditEvent, 'seq' | 'prevHash'>>): ChainedAuditEvent[] {
-  let { seq, hash } = head;
-  return events.map((event) => {
+  return linkEventsWithText(head, events).events;
+}
+
+/**
+ * linkEvents, also answering each event's details in the canonical text that was hashed: the
+ * text the store keeps, so an append serialises the details once rather than twice.
+ */
+export function linkEventsWithText(
+  head: { seq: number; hash: string },
+  events: Array<Omit<UnhashedAuditEvent, 'seq' | 'prevHash'>>,
+): { events: ChainedAuditEvent[]; detailsText: string[] } {
+  let { seq, hash: prevHash } = head;
+  const detailsText = new Array<string>(events.length);
+  const linked = events.map((event, i) => {
     seq += 1;
-    const unhashed: UnhashedAuditEvent = { ...event, seq, prevHash: hash };
-    hash = hashAuditEvent(unhashed);
-    return { ...unhashed, hash };
+    const unhashed: UnhashedAuditEvent = { ...event, seq, prevHash };
+    const text = canonicalJson(unhashed.details);
+    detailsText[i] = text;
+    prevHash = hash('sha256', canonicalEnvelope(unhashed, text), 'hex');
+    return { ...unhashed, hash: prevHash };
   });
+  return { events: linked, detailsText };
 }
