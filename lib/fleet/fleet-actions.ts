@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operatorReasonSchema } from '../audit/audit-payload';
+import { auditText, operatorReasonSchema } from '../audit/audit-payload';
 import { canonicalSourceSchema } from '../defense/defense-api';
 import { moduleNameSchema } from '../healing/module-common';
 import { snapshotNameSchema } from '../recovery/snapshot-schema';
@@ -83,7 +83,8 @@ export const fleetCommandResultSchema = z.object({
   nonce: z.string().max(100).nullable(),
   commandId: z.string().uuid(),
   status: z.enum(FLEET_RESULT_STATUSES),
-  message: z.string().max(2000),
+  // Recorded in the audit chain as the answer's reason: the chain's text rules apply.
+  message: auditText().max(2000),
   progress: fleetCommandProgressSchema.optional(),
 });
 export type FleetCommandResult = z.infer<typeof fleetCommandResultSchema>;

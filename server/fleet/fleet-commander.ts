@@ -127,12 +127,17 @@ export class FleetCommander {
 
   /** A host (re)connected: what expired while it was away fails, what may still reach it goes now. */
   async hostConnected(hostId: number): Promise<void> {
-    const now = new Date();
-    await this.expireOverdue({ hostId });
-    for (const row of await deliverableFleetCommands(this.deps.database.prisma, { hostId, now, durableKinds: [...DURABLE_FLEET_KINDS] })) {
-      const wire = JSON.parse(row.command.action) as FleetCommand['action'];
-      if (row.status === 'pending') await this.record(row.commandId, hostId, { status: 'sent', message: 'delivered when the host reconnected' });
-      this.deliver(hostId, wire, row.command.expiresAt);
+    try {
+      const now = new Date();
+      await this.expireOverdue({ hostId });
+      for (const row of await deliverableFleetCommands(this.deps.database.prisma, { hostId, now, durableKinds: [...DURABLE_FLEET_KINDS] })) {
+        const wire = JSON.parse(row.command.action) as FleetCommand['action'];
+        if (row.status === 'pending') await this.record(row.commandId, hostId, { status: 'sent', message: 'delivered when the host reconnected' });
+        this.deliver(hostId, wire, row.command.expiresAt);
+      }
+    } catch (error) {
+      // The host stays connected; what it missed goes at its next hello.
+      this.deps.log.warn({ hostId, err: (error as Error).message }, 'could not deliver the fleet commands a reconnected host missed');
     }
   }
 
