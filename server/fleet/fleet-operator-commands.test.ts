@@ -1,8 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { io as connectLive } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, makeTempDir, TEST_API_TOKEN, waitFor, type TempDir } from '../test-support';
+import type { FleetCommandUpdate } from '@/lib/fleet/fleet-command-api';
+import { openDatabase } from '../db/client';
+import { api, makeTempDir, openLiveSession, TEST_API_TOKEN, TEST_SECRET, waitFor, type TempDir } from '../test-support';
 import { createEnrollment, listHosts, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
 import { fleetCommandView, insertRoleToken, sendFleetCommand, settledFleetCommand } from '../test-support/fleet-commands';
 import { guardCheck } from '../test-support/guard';
@@ -22,6 +25,20 @@ async function auditOf(consolePort: number, type: string): Promise<Array<{ actor
   );
   expect(answer.status).toBe(200);
   return answer.body.events;
+}
+
+/** A browser's live socket on the console, signed in as a viewer, collecting the fleet command updates. */
+async function watchFleetCommands(consoleWorker: FleetProcess) {
+  const database = await openDatabase({ url: `file:${path.join(consoleWorker.dataDir, 'vigil.db')}` });
+  const { token } = await openLiveSession({ secret: TEST_SECRET, database, role: 'viewer' }).finally(() => database.close());
+  const socket = connectLive(`http://127.0.0.1:${consoleWorker.port}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const updates: FleetCommandUpdate[] = [];
+  socket.on('fleet:command-update', (update: FleetCommandUpdate) => updates.push(update));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return { updates, close: () => void socket.close() };
 }
 
 describe('fleet commands: an operator acts on chosen hosts, each host answers, the console records it', () => {
@@ -140,6 +157,7 @@ describe('fleet commands: an operator acts on chosen hosts, each host answers, t
   });
 
   it('takes a golden snapshot on ams1 and restores it there, reporting progress, while an operator may not restore', { timeout: 120_000 }, async () => {
+    const browser = await watchFleetCommands(consoleProcess);
     const created = await sendFleetCommand(
       consoleProcess.port,
       { target: { hostId: hostIds.ams1 }, action: { kind: 'snapshot-create', name: 'ams1-golden', golden: true } },
@@ -150,6 +168,19 @@ describe('fleet commands: an operator acts on chosen hosts, each host answers, t
     expect(taken).toMatchObject({ status: 'succeeded', message: expect.stringMatching(/^golden snapshot ams1-golden: \d+ files, verified$/) });
     // The last progress the agent reported stays with its row.
     expect(taken.progress).toMatchObject({ phase: expect.any(String), filesTotal: expect.any(Number) });
+    // Streamed to browsers as it arrived: accepted, the snapshot's phases, then the answer.
+    const streamed = await waitFor(
+      () => {
+        const ofCommand = browser.updates.filter((update) => update.commandId === created.body.id);
+        return ofCommand.some((update) => update.status === 'succeeded') ? ofCommand : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the snapshot command on the live channel' },
+    );
+    expect(streamed[0]).toMatchObject({ hostId: hostIds.ams1, kind: 'snapshot-create', status: 'accepted' });
+    expect(streamed.filter((update) => update.status === 'progress').every((update) => update.progress !== null)).toBe(true);
+    expect(streamed.some((update) => update.status === 'progress')).toBe(true);
+    expect(streamed.at(-1)!.status).toBe('succeeded');
+    browser.close();
 
     writeFileSync(path.join(siteDir, 'index.html'), 'defaced\n');
     const restore = { target: { hostId: hostIds.ams1 }, action: { kind: 'snapshot-restore', snapshot: 'ams1-golden', reason: 'the page was defaced' } };
