@@ -86,7 +86,7 @@ async function startServices({
   const { monitor, hostPressure } = health;
   const { healing } = lifecycle.add(startHealing({ env, db, audit, log, config, hostPressure, notifier, metrics, live, duties, router }));
   health.scoreModules(() => healing.engine.list());
-  const { fleet } = lifecycle.add(await startFleetConsole({ env, database, audit, log, router }));
+  const { fleet } = lifecycle.add(await startFleetConsole({ env, database, audit, log, live, router }));
   const { defense } = lifecycle.add(
     await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir, fleet }),
   );
@@ -95,9 +95,12 @@ async function startServices({
     return { healthScore: current ? Math.round(current.score) : null, degradation: current?.degradation ?? null, defenseMode: defense.mode };
   });
   const { watchers } = lifecycle.add(startIntegrity({ env, config, audit, database, log, router, live, defense, duties }));
-  const { recovery, recoveryScheduler } = lifecycle.add(
+  const { recovery, recoveryScheduler, watchRecovery } = lifecycle.add(
     startRecovery({ env, database, config, audit, log, live, reloadAfterRestore: { monitor, healing, defense }, duties, router }),
   );
+  // What fleet commands run with, on the console's own host and, in agent mode, for the console.
+  const fleetCommandServices = { defense, healing, recovery, watchRecovery };
+  fleet.commandLocallyWith(fleetCommandServices);
   const { forecaster } = lifecycle.add(
     startForecast({
       database,
@@ -123,7 +126,7 @@ async function startServices({
   startHttp({ router, database, config, audit, integrity, monitor, defense, healing, recovery, cluster: ha.cluster, leaderHealth: ha.leaderHealth, metrics });
 
   // Agent mode: after everything local runs, the connection out to the console.
-  lifecycle.add(startFleetAgent({ env, defense, monitor, audit, log }));
+  lifecycle.add(startFleetAgent({ env, services: fleetCommandServices, monitor, audit, log }));
 
   await audit.append({
     type: 'worker.started',

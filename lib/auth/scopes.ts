@@ -21,6 +21,7 @@ export const SCOPES = [
   'forecast:read',
   'fleet:read',
   'fleet:write',
+  'commands:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -42,9 +43,11 @@ export const SCOPE_DEFINITIONS: Record<Scope, ScopeDefinition> = {
   'isolations:write': { role: 'operator', group: 'Defense', grants: 'POST and DELETE /api/v1/isolations' },
   'audit:read': { role: 'viewer', group: 'Audit', grants: 'GET /api/v1/audit' },
   'forecast:read': { role: 'viewer', group: 'Forecast', grants: 'GET /api/v1/risk, /api/v1/predictions' },
-  'fleet:read': { role: 'viewer', group: 'Fleet', grants: 'GET /api/v1/hosts' },
+  'fleet:read': { role: 'viewer', group: 'Fleet', grants: 'GET /api/v1/hosts, /api/v1/fleet/commands/:id' },
   // Enrolling a host hands it the fleet's commands; revoking one cuts it off: both are an admin's.
   'fleet:write': { role: 'admin', group: 'Fleet', grants: 'POST /api/v1/fleet/enrollments, POST /api/v1/hosts/:id/revoke' },
+  // An operator acts on hosts as on its own; a restore among the commands still needs an admin (checked per command).
+  'commands:write': { role: 'operator', group: 'Fleet', grants: 'POST /api/v1/fleet/commands' },
 };
 
 /** Scopes by group, in the order of SCOPES, for pickers and documentation. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalSourceSchema } from '../defense/defense-api';
 import { degradationLevelSchema } from '../health/degradation';
+import { fleetOperatorWireActionSchema } from './fleet-actions';
 
 /** `role=web`, `site=fra`: short names and values, so labels can be filters and URL parameters. */
 export const hostLabelsSchema = z
@@ -85,6 +86,8 @@ export const fleetIsolateCommandSchema = z.object({
   actor: z.string().max(200),
   /** ISO time the isolation ends; null: until released. */
   until: z.string().nullable(),
+  /** Set when an operator's fleet command sent it: the agent then answers with a result for that command. */
+  commandId: z.string().uuid().optional(),
 });
 
 /** What the console signs: a command for one host, with a nonce and an expiry so it cannot be replayed. */
@@ -93,7 +96,7 @@ export const fleetCommandSchema = z.object({
   hostId: z.number().int().positive(),
   issuedAt: z.string(),
   expiresAt: z.string(),
-  action: fleetIsolateCommandSchema,
+  action: z.union([fleetIsolateCommandSchema, fleetOperatorWireActionSchema]),
 });
 export type FleetCommand = z.infer<typeof fleetCommandSchema>;
 

@@ -1,5 +1,6 @@
 import { alertsContracts } from './alerts-contracts';
 import { defenseContracts } from './defense-contracts';
+import { fleetCommandContracts } from './fleet-command-contracts';
 import { fleetContracts } from './fleet-contracts';
 import { forecastContracts } from './forecast-contracts';
 import { healingContracts } from './healing-contracts';
@@ -15,6 +16,7 @@ import type { RouteContract } from './route-contract';
 export {
   alertsContracts,
   defenseContracts,
+  fleetCommandContracts,
   fleetContracts,
   forecastContracts,
   healingContracts,
@@ -45,6 +47,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   statusPages: statusPageContracts,
   alerts: alertsContracts,
   fleet: fleetContracts,
+  fleetCommands: fleetCommandContracts,
   settings: settingsContracts,
 };
 

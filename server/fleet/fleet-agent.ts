@@ -2,9 +2,9 @@ import { io, type Socket } from 'socket.io-client';
 import { FLEET_EVENTS, FLEET_NAMESPACE, fleetChallengeSchema, signedFleetCommandSchema, type FleetCommand, type FleetHeartbeat } from '@/lib/fleet/fleet-api';
 import type { AuditWriter } from '../audit';
 import type { CheckpointKey } from '../audit/checkpoint-key';
-import type { DefenseService } from '../defense';
 import type { Logger } from '../log';
 import type { AgentIdentity } from './agent-identity';
+import { runFleetAction, type FleetCommandServices, type FleetCommandStep } from './fleet-command-runner';
 import { challengeSignedBy, commandSignedBy, ReplayGuard, signHello } from './fleet-signing';
 
 /** A command stamped further ahead than this was not made by a clock we agree with. */
@@ -13,7 +13,8 @@ const CLOCK_SKEW_MS = 30_000;
 export interface FleetAgentDeps {
   identity: AgentIdentity;
   key: CheckpointKey;
-  defense: DefenseService;
+  /** What commands are carried out with: the host's own defense, healing and recovery. */
+  services: FleetCommandServices;
   audit: AuditWriter;
   log: Logger;
   heartbeat: () => FleetHeartbeat;
@@ -104,15 +105,17 @@ export class FleetAgentLink {
   }
 
   private async carryOut(raw: unknown): Promise<void> {
-    const { identity, defense, audit, log } = this.deps;
+    const { identity, audit, log } = this.deps;
     const parsed = signedFleetCommandSchema.safeParse(raw);
     const nonce = parsed.success ? parsed.data.command.nonce : null;
+    const commandId = parsed.success ? parsed.data.command.action.commandId : undefined;
     const refusal = parsed.success
       ? commandRefusal(parsed.data, { consoleKey: identity.consolePublicKey, hostId: identity.hostId, replay: this.replay, nowMs: Date.now() })
       : 'malformed';
     if (refusal || !parsed.success) {
       log.warn({ refusal }, 'refused a fleet command');
-      this.socket?.emit(FLEET_EVENTS.commandResult, { nonce, ok: false, error: refusal });
+      const answer = { nonce, ok: false, error: refusal };
+      this.socket?.emit(FLEET_EVENTS.commandResult, commandId ? { ...answer, commandId, status: 'refused', message: refusal } : answer);
       await audit.append({
         type: 'fleet.command_refused',
         severity: 'high',
@@ -121,24 +124,24 @@ export class FleetAgentLink {
         module: 'fleet',
         reason: refusal ?? 'malformed',
         method: 'fleet',
+        ...(commandId && { details: { commandId } }),
       });
       return;
     }
     const { action } = parsed.data.command;
-    try {
-      const until = action.until === null ? null : Date.parse(action.until);
-      await defense.isolations.isolate({
-        source: action.source,
-        reason: action.reason,
-        actor: `fleet:${action.actor}`,
-        origin: 'manual',
-        // The console authorised its operator already; the local policy (loopback, allowlist) still holds.
-        authority: 'admin',
-        durationMs: until === null ? null : Math.max(1000, until - Date.now()),
-      });
-      this.socket?.emit(FLEET_EVENTS.commandResult, { nonce, ok: true });
-    } catch (error) {
-      this.socket?.emit(FLEET_EVENTS.commandResult, { nonce, ok: false, error: (error as Error).message });
-    }
+    if (commandId === undefined) return this.isolateForTheFleet(nonce, action);
+    // An operator's command: every step goes back as a result the console records and streams.
+    await runFleetAction(this.deps.services, action, (step: FleetCommandStep) =>
+      this.socket?.emit(FLEET_EVENTS.commandResult, { nonce, ok: step.status !== 'failed', commandId, ...step }),
+    );
+  }
+
+  /** A fleet-wide isolation the console sent by itself (no operator command): answered ok or not. */
+  private async isolateForTheFleet(nonce: string | null, action: FleetCommand['action']): Promise<void> {
+    let error: string | undefined;
+    await runFleetAction(this.deps.services, action, (step) => {
+      if (step.status === 'failed') error = step.message;
+    });
+    this.socket?.emit(FLEET_EVENTS.commandResult, error === undefined ? { nonce, ok: true } : { nonce, ok: false, error });
   }
 }

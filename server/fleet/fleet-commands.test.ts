@@ -1,62 +1,13 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
 import path from 'node:path';
-import { Server, type Socket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLEET_EVENTS, FLEET_NAMESPACE, type FleetCommand } from '@/lib/fleet/fleet-api';
+import { FLEET_EVENTS, type FleetCommand } from '@/lib/fleet/fleet-api';
 import { loadCheckpointKey } from '../audit/checkpoint-key';
 import { makeTempDir, waitFor, type TempDir } from '../test-support';
 import { createEnrollment, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
+import { ImpostorConsole } from '../test-support/fleet-impostor';
 import { guardCheck } from '../test-support/guard';
-import { newNonce, signChallenge, signCommand } from './fleet-signing';
-
-interface CommandResult {
-  nonce: string | null;
-  ok: boolean;
-  error?: string;
-}
-
-/** Whoever answers on the console's address after the console is gone: a socket.io server speaking the fleet protocol. */
-class ImpostorConsole {
-  readonly hellos: unknown[] = [];
-  readonly results: CommandResult[] = [];
-  agent: Socket | null = null;
-  agentLeft = false;
-  private readonly http: HttpServer;
-  private readonly io: Server;
-
-  private constructor(challengeKey: KeyObject) {
-    this.http = createServer();
-    this.io = new Server(this.http);
-    this.io.of(FLEET_NAMESPACE).on('connection', (socket) => {
-      const nonce = newNonce();
-      socket.on(FLEET_EVENTS.hello, (hello: unknown) => {
-        this.hellos.push(hello);
-        this.agent = socket;
-      });
-      socket.on(FLEET_EVENTS.commandResult, (result: CommandResult) => this.results.push(result));
-      socket.on('disconnect', () => (this.agentLeft = true));
-      socket.emit(FLEET_EVENTS.challenge, { nonce, signature: signChallenge(challengeKey, nonce) });
-    });
-  }
-
-  static async listen(port: number, challengeKey: KeyObject): Promise<ImpostorConsole> {
-    const impostor = new ImpostorConsole(challengeKey);
-    await new Promise<void>((resolve, reject) => {
-      impostor.http.once('error', reject);
-      impostor.http.listen(port, '127.0.0.1', () => resolve());
-    });
-    return impostor;
-  }
-
-  async resultFor(nonce: string): Promise<CommandResult> {
-    return waitFor(() => this.results.find((result) => result.nonce === nonce), { timeoutMs: 10_000, what: `the agent's answer to ${nonce}` });
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => void this.io.close(() => resolve()));
-  }
-}
+import { newNonce, signCommand } from './fleet-signing';
 
 const isolateCommand = (hostId: number, source: string, { expiresInMs = 60_000 } = {}): FleetCommand => ({
   nonce: newNonce(),

@@ -5,6 +5,9 @@ export const FLEET_ERROR_STATUS = {
   enrollment_refused: 401,
   invalid_public_key: 400,
   host_not_found: 404,
+  command_not_found: 404,
+  // A label filter that names no host: the operator meant some hosts, and none would act.
+  no_matching_hosts: 422,
   fleet_unavailable: 503,
 } as const;
 

@@ -38,6 +38,11 @@ export interface FleetHubDeps {
   localState: () => LocalHostState;
 }
 
+export interface FleetAgentListener {
+  connected(hostId: number): Promise<void>;
+  result(hostId: number, raw: unknown): Promise<void>;
+}
+
 export interface FleetIsolationRequest {
   source: string;
   reason: string;
@@ -53,6 +58,7 @@ export interface FleetIsolationRequest {
  */
 export class FleetHub {
   private readonly sockets = new Map<number, Socket>();
+  private agentListener: FleetAgentListener | null = null;
 
   constructor(private readonly deps: FleetHubDeps) {}
 
@@ -131,22 +137,30 @@ export class FleetHub {
     return hostIds.length;
   }
 
+  /** Signs `action` for one host and sends it; false when the host is not connected. The signature lapses by `notAfter` at the latest. */
+  sendAction(hostId: number, action: FleetCommand['action'], notAfter?: Date): boolean {
+    const socket = this.sockets.get(hostId);
+    if (!socket) return false;
+    const now = Date.now();
+    const expiresAtMs = Math.min(now + COMMAND_TTL_MS, notAfter?.getTime() ?? Infinity);
+    const command: FleetCommand = { nonce: newNonce(), hostId, issuedAt: new Date(now).toISOString(), expiresAt: new Date(expiresAtMs).toISOString(), action };
+    socket.emit(FLEET_EVENTS.command, { command, signature: signCommand(this.deps.consoleKey, command) } satisfies SignedFleetCommand);
+    return true;
+  }
+
+  /** Who hears of agents connecting and answering commands (the console's commander). */
+  onAgents(listener: FleetAgentListener): void {
+    this.agentListener = listener;
+  }
+
   close(): void {
     for (const socket of this.sockets.values()) socket.disconnect(true);
     this.sockets.clear();
   }
 
   private sendIsolation(hostId: number, isolation: { source: string; reason: string; actor: string; until: Date | null }): void {
-    const now = Date.now();
-    const command: FleetCommand = {
-      nonce: newNonce(),
-      hostId,
-      issuedAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + COMMAND_TTL_MS).toISOString(),
-      action: { kind: 'isolate', source: isolation.source, reason: isolation.reason, actor: isolation.actor, until: isolation.until?.toISOString() ?? null },
-    };
-    const signed: SignedFleetCommand = { command, signature: signCommand(this.deps.consoleKey, command) };
-    this.sockets.get(hostId)?.emit(FLEET_EVENTS.command, signed);
+    const { source, reason, actor, until } = isolation;
+    this.sendAction(hostId, { kind: 'isolate', source, reason, actor, until: until?.toISOString() ?? null });
   }
 
   private greet(socket: Socket): void {
@@ -184,12 +198,14 @@ export class FleetHub {
       void recordHostConnection(database.prisma, hostId, { connected: false, at: new Date() }).catch(() => undefined);
     });
     socket.on(FLEET_EVENTS.heartbeat, (beat: unknown) => void this.recordHeartbeat(hostId, beat));
+    socket.on(FLEET_EVENTS.commandResult, (result: unknown) => void this.agentListener?.result(hostId, result));
     await recordHostConnection(database.prisma, hostId, { connected: true, at: new Date() });
     socket.emit(FLEET_EVENTS.welcome, { hostId });
     // Resume: what was decided for the whole fleet while this host was away reaches it now.
     for (const isolation of await activeFleetIsolations(database.prisma, new Date())) {
       this.sendIsolation(hostId, { source: isolation.source, reason: isolation.reason, actor: isolation.actor, until: isolation.expiresAt });
     }
+    await this.agentListener?.connected(hostId);
   }
 
   private async recordHeartbeat(hostId: number, raw: unknown): Promise<void> {

@@ -4,11 +4,12 @@ import { FLEET_NAMESPACE, type AgentEnrollment, type HostLabels } from '@/lib/fl
 import type { AuditWriter } from '../audit';
 import { loadCheckpointKey } from '../audit/checkpoint-key';
 import type { Database } from '../db/client';
-import type { DefenseService } from '../defense';
 import type { WorkerEnv } from '../env/worker-env';
 import type { HealthMonitor } from '../health/health-monitor';
+import { registerFleetCommandRoutes } from '../http/routes/fleet-command-routes';
 import { registerFleetRoutes } from '../http/routes/fleet-routes';
 import type { Router } from '../http/router';
+import type { LiveEmitter } from '../live/live-outlet';
 import type { Logger } from '../log';
 import {
   agentFilesIn,
@@ -21,6 +22,8 @@ import {
 } from './agent-identity';
 import { createEnrollmentToken, enrollAgent } from './enrollment';
 import type { FleetAgentLink } from './fleet-agent';
+import type { FleetCommandServices } from './fleet-command-runner';
+import { FleetCommander } from './fleet-commander';
 import { FleetHub, type LocalHostState } from './fleet-hub';
 
 export interface FleetConsole {
@@ -31,6 +34,8 @@ export interface FleetConsole {
   attachNamespace(namespace: (name: string) => Namespace): void;
   /** Host 1's row in the hosts list reads this worker's own state. */
   reportLocalStateWith(read: () => LocalHostState): void;
+  /** Commands for host 1 run with these, once they exist (they start after the fleet's console side). */
+  commandLocallyWith(services: FleetCommandServices): void;
 }
 
 /**
@@ -42,12 +47,14 @@ export async function startFleetConsole({
   database,
   audit,
   log,
+  live,
   router,
 }: {
   env: WorkerEnv;
   database: Database;
   audit: AuditWriter;
   log: Logger;
+  live: Pick<LiveEmitter, 'emitFleetCommand'>;
   router: Router;
 }) {
   // Mode 0600 like the audit checkpoint key; whoever holds it can command every agent.
@@ -55,6 +62,9 @@ export async function startFleetConsole({
   let readLocalState: () => LocalHostState = () => ({ healthScore: null, degradation: null, defenseMode: 'NORMAL' });
   const hub = new FleetHub({ database, audit, log, consoleKey: consoleKey.privateKey, localState: () => readLocalState() });
   await hub.start();
+  let localServices: FleetCommandServices | null = null;
+  const commander = new FleetCommander({ database, audit, log, live, hub, localServices: () => localServices });
+  hub.onAgents({ connected: (hostId) => commander.hostConnected(hostId), result: (hostId, raw) => commander.recordResult(hostId, raw) });
   const enrollmentDeps = { database, audit, consolePublicKeyPem: consoleKey.publicKeyPem };
   const fleet: FleetConsole = {
     hub,
@@ -62,8 +72,10 @@ export async function startFleetConsole({
     enrollAgent: (request, source) => enrollAgent(enrollmentDeps, request, source),
     attachNamespace: (namespace) => hub.attach(namespace(FLEET_NAMESPACE)),
     reportLocalStateWith: (read) => (readLocalState = read),
+    commandLocallyWith: (services) => (localServices = services),
   };
   registerFleetRoutes(router, { fleet });
+  registerFleetCommandRoutes(router, { commander });
   return { fleet, stop: () => hub.close() };
 }
 
@@ -101,13 +113,13 @@ async function enrolledIdentity(env: NonNullable<WorkerEnv['fleet']>, dataDir: s
  */
 export function startFleetAgent({
   env,
-  defense,
+  services,
   monitor,
   audit,
   log,
 }: {
   env: WorkerEnv;
-  defense: DefenseService;
+  services: FleetCommandServices;
   monitor: HealthMonitor;
   audit: AuditWriter;
   log: Logger;
@@ -125,13 +137,13 @@ export function startFleetAgent({
       link = new FleetAgentLink({
         identity,
         key: loadAgentKey(agentFilesIn(env.dataDir)),
-        defense,
+        services,
         audit,
         log,
         heartbeatMs: settings.heartbeatMs,
         heartbeat: () => {
           const health = monitor.current();
-          return { healthScore: health ? Math.round(health.score) : null, degradation: health?.degradation ?? null, defenseMode: defense.mode };
+          return { healthScore: health ? Math.round(health.score) : null, degradation: health?.degradation ?? null, defenseMode: services.defense.mode };
         },
       });
       link.start();

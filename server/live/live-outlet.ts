@@ -29,5 +29,6 @@ export function createLiveOutlet(): LiveOutlet {
     emitIncident: (incident) => server?.emitIncident(incident),
     emitForecast: (update) => server?.emitForecast(update),
     emitConfigStatus: (status) => server?.emitConfigStatus(status),
+    emitFleetCommand: (update) => server?.emitFleetCommand(update),
   };
 }

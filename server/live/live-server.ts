@@ -5,6 +5,7 @@ import type { ModuleView } from '@/lib/healing/module-view';
 import type { IncidentSummary } from '@/lib/healing/incident';
 import type { IntegrityFinding } from '@/lib/integrity/integrity-status';
 import type { ConfigStatus } from '@/lib/config/config-status';
+import type { FleetCommandUpdate } from '@/lib/fleet/fleet-command-api';
 import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '@/lib/defense/defense-types';
 import type { Server } from 'socket.io';
 import type { createAdapter as CreatePostgresAdapter } from '@socket.io/postgres-adapter';
@@ -64,6 +65,7 @@ export interface LiveServer {
   emitIncident(incident: IncidentSummary): void;
   emitForecast(update: { at: string; highest: number }): void;
   emitConfigStatus(status: ConfigStatus): void;
+  emitFleetCommand(update: FleetCommandUpdate): void;
   connectedClients(): number;
   close(): Promise<void>;
 }
@@ -161,6 +163,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer & { io:
     emitIncident: (incident) => io.to(DASHBOARD_ROOM).emit('incident:changed', incident),
     emitForecast: (update) => io.to(DASHBOARD_ROOM).emit('forecast:updated', update),
     emitConfigStatus: (status) => io.to(DASHBOARD_ROOM).emit('config:status', status),
+    emitFleetCommand: (update) => io.to(DASHBOARD_ROOM).emit('fleet:command-update', update),
     connectedClients: () => io.of('/').sockets.size,
     close: () => {
       clearInterval(bindingTimer);

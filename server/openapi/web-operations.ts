@@ -26,6 +26,7 @@ import { OFFSITE_WEB_OPERATIONS } from './web-offsite-operations';
 import { STATUS_PAGE_OPERATIONS } from './status-page-operations';
 import { SETTINGS_WEB_OPERATIONS } from './web-settings-operations';
 import { ALERT_WEB_OPERATIONS } from './web-operations-alerts';
+import { FLEET_WEB_OPERATIONS } from './web-fleet-operations';
 import { SESSION_WEB_OPERATIONS } from './web-session-operations';
 
 /**
@@ -43,6 +44,7 @@ const web = webOperation;
 
 export const WEB_OPERATIONS: OperationSpec[] = [
   ...ALERT_WEB_OPERATIONS,
+  ...FLEET_WEB_OPERATIONS,
   web({
     method: 'get',
     path: '/api/audit',

@@ -32,8 +32,11 @@ export interface RecoveryDeps {
 
 /** Snapshots and restores; the leader runs the schedule. */
 export function startRecovery({ env, database, config, audit, log, live, reloadAfterRestore: { monitor, healing, defense }, duties, router }: RecoveryDeps) {
+  // Whoever else follows an operation as it runs (a fleet command reporting to its console).
+  const progressWatchers = new Set<(progress: RecoveryProgress) => void>();
   const relayProgress = (progress: RecoveryProgress) => {
     live.emitRecoveryProgress(progress);
+    for (const watcher of progressWatchers) watcher(progress);
     // A finished restore may have brought back older settings.
     if (progress.finished && progress.operation === 'restore') {
       void monitor.reloadPin().catch(() => undefined);
@@ -55,5 +58,9 @@ export function startRecovery({ env, database, config, audit, log, live, reloadA
   duties.add({ start: () => recoveryScheduler.start(), stop: () => recoveryScheduler.stop() });
   const offsiteScheduler = new OffsiteScheduler(recovery.offsite, () => config.loaded.config.snapshots.offsite, log);
   duties.add({ start: () => offsiteScheduler.start(), stop: () => offsiteScheduler.stop() });
-  return { recovery, recoveryScheduler, stop: async () => void (await Promise.all([recoveryScheduler.stop(), offsiteScheduler.stop()])) };
+  const watchRecovery = (watcher: (progress: RecoveryProgress) => void) => {
+    progressWatchers.add(watcher);
+    return () => void progressWatchers.delete(watcher);
+  };
+  return { recovery, recoveryScheduler, watchRecovery, stop: async () => void (await Promise.all([recoveryScheduler.stop(), offsiteScheduler.stop()])) };
 }

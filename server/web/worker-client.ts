@@ -8,8 +8,10 @@ import type { ModuleControlAction } from '@/lib/healing/healing-api';
 import type { Role } from '@/lib/auth/roles';
 import type { MitigationActionId } from '@/lib/forecast/risk';
 import type { BlocklistRefreshRequest } from '@/lib/defense/blocklist-api';
+import type { FleetCommandRequest } from '@/lib/fleet/fleet-command-api';
 import {
   defenseContracts,
+  fleetCommandContracts,
   forecastContracts,
   healingContracts,
   healthContracts,
@@ -227,5 +229,14 @@ export class WorkerClient {
   /** Reads a list again now; answers once the read ended (the status says whether it was refused). */
   refreshBlocklist(body: BlocklistRefreshRequest & { actor: string }) {
     return this.call(defenseContracts.refreshBlocklist, { body }, Math.max(this.timeoutMs, 35_000));
+  }
+
+  /** Sends a command to hosts of the fleet; answers at once with the command id (follow it with `fleetCommand`). */
+  sendFleetCommand(body: FleetCommandRequest & { actor: string; role: Role }) {
+    return this.call(fleetCommandContracts.internalSendCommand, { body });
+  }
+
+  fleetCommand(id: string) {
+    return this.call(fleetCommandContracts.internalCommand, { params: { id } });
   }
 }

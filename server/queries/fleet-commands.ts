@@ -1,0 +1,73 @@
+import type { Db } from '../db/client';
+
+/** Statuses after which nothing changes a command's row on a host. */
+const FINAL = ['succeeded', 'failed', 'refused'];
+
+export interface NewFleetCommand {
+  id: string;
+  kind: string;
+  action: string;
+  target: string;
+  actor: string;
+  createdAt: Date;
+  expiresAt: Date;
+  hosts: Array<{ hostId: number; status: 'pending' | 'sent' }>;
+}
+
+export async function insertFleetCommand(db: Db, command: NewFleetCommand): Promise<void> {
+  const { hosts, ...row } = command;
+  await db.fleetCommand.create({
+    data: { ...row, hosts: { create: hosts.map((host) => ({ ...host, updatedAt: command.createdAt })) } },
+  });
+}
+
+export async function findFleetCommand(db: Db, id: string) {
+  return db.fleetCommand.findUnique({ where: { id }, include: { hosts: { orderBy: { hostId: 'asc' } } } });
+}
+
+/** One step of a command on a host; false when the row is unknown or already final (a late or repeated answer). */
+export async function recordFleetCommandStep(
+  db: Db,
+  step: { commandId: string; hostId: number; status: string; message: string | null; progress: string | null; at: Date },
+): Promise<boolean> {
+  const { count } = await db.fleetCommandHost.updateMany({
+    where: { commandId: step.commandId, hostId: step.hostId, status: { notIn: FINAL } },
+    data: { status: step.status, message: step.message, ...(step.progress !== null && { progress: step.progress }), updatedAt: step.at },
+  });
+  return count === 1;
+}
+
+/**
+ * What a host that just connected should receive: commands never delivered to it, and the
+ * idempotent (`durable`) ones delivered without an answer, all still within their expiry.
+ */
+export async function deliverableFleetCommands(db: Db, { hostId, now, durableKinds }: { hostId: number; now: Date; durableKinds: string[] }) {
+  return db.fleetCommandHost.findMany({
+    where: {
+      hostId,
+      command: { expiresAt: { gt: now } },
+      OR: [{ status: 'pending' }, { status: 'sent', command: { kind: { in: durableKinds } } }],
+    },
+    include: { command: true },
+    orderBy: { command: { createdAt: 'asc' } },
+  });
+}
+
+/** Rows never answered (pending or sent) whose command expired, for one command or one host. */
+export async function overdueFleetCommandHosts(db: Db, { now, commandId, hostId }: { now: Date; commandId?: string; hostId?: number }) {
+  return db.fleetCommandHost.findMany({
+    where: { commandId, hostId, status: { in: ['pending', 'sent'] }, command: { expiresAt: { lte: now } } },
+    include: { command: { select: { kind: true, actor: true } } },
+  });
+}
+
+/** A fleet-wide release: the source's fleet isolations end now, so no host receives them again. */
+export async function endFleetIsolations(db: Db, { source, at }: { source: string; at: Date }): Promise<number> {
+  const { count } = await db.fleetIsolation.updateMany({ where: { source, OR: [{ expiresAt: null }, { expiresAt: { gt: at } }] }, data: { expiresAt: at } });
+  return count;
+}
+
+/** Hosts a command can go to: enrolled and not revoked. */
+export async function commandableHosts(db: Db) {
+  return db.host.findMany({ where: { revokedAt: null }, select: { id: true, name: true, labels: true }, orderBy: { id: 'asc' } });
+}

@@ -1,0 +1,57 @@
+import type { KeyObject } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { FLEET_EVENTS, FLEET_NAMESPACE } from '@/lib/fleet/fleet-api';
+import { newNonce, signChallenge } from '../fleet/fleet-signing';
+import { waitFor } from './wait';
+
+export interface CommandResult {
+  nonce: string | null;
+  ok: boolean;
+  error?: string;
+  commandId?: string;
+  status?: string;
+  message?: string;
+}
+
+/** Whoever answers on the console's address after the console is gone: a socket.io server speaking the fleet protocol. */
+export class ImpostorConsole {
+  readonly hellos: unknown[] = [];
+  readonly results: CommandResult[] = [];
+  agent: Socket | null = null;
+  agentLeft = false;
+  private readonly http: HttpServer;
+  private readonly io: Server;
+
+  private constructor(challengeKey: KeyObject) {
+    this.http = createServer();
+    this.io = new Server(this.http);
+    this.io.of(FLEET_NAMESPACE).on('connection', (socket) => {
+      const nonce = newNonce();
+      socket.on(FLEET_EVENTS.hello, (hello: unknown) => {
+        this.hellos.push(hello);
+        this.agent = socket;
+      });
+      socket.on(FLEET_EVENTS.commandResult, (result: CommandResult) => this.results.push(result));
+      socket.on('disconnect', () => (this.agentLeft = true));
+      socket.emit(FLEET_EVENTS.challenge, { nonce, signature: signChallenge(challengeKey, nonce) });
+    });
+  }
+
+  static async listen(port: number, challengeKey: KeyObject): Promise<ImpostorConsole> {
+    const impostor = new ImpostorConsole(challengeKey);
+    await new Promise<void>((resolve, reject) => {
+      impostor.http.once('error', reject);
+      impostor.http.listen(port, '127.0.0.1', () => resolve());
+    });
+    return impostor;
+  }
+
+  async resultFor(nonce: string): Promise<CommandResult> {
+    return waitFor(() => this.results.find((result) => result.nonce === nonce), { timeoutMs: 10_000, what: `the agent's answer to ${nonce}` });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => void this.io.close(() => resolve()));
+  }
+}
