@@ -13,7 +13,7 @@ export const fleetCommandContracts = {
     tag: 'Fleet',
     summary: 'Send a command to one host, the hosts with some labels, or the whole fleet',
     description:
-      'Kinds: isolate, release, restart-module, lockdown, lift-lockdown, snapshot-create, snapshot-restore (admin only: golden snapshots). ' +
+      'Kinds: isolate, release, restart-module, lockdown and lift-lockdown (admin only), snapshot-create, snapshot-restore (admin only: golden snapshots). ' +
       'Each host answers accepted, progress, then succeeded or failed (or refused); follow them with GET /api/v1/fleet/commands/{id} or the live feed. ' +
       'A host that is disconnected receives isolate, release, lockdown and lift-lockdown when it reconnects within a day; the others expire after a minute.',
     body: fleetCommandRequestSchema,

@@ -102,12 +102,18 @@ describe('fleet commands: an operator acts on chosen hosts, each host answers, t
     for (const answer of answers) expect(answer).toMatchObject({ actor: 'token:operator for the test', resource: `host:${hostIds.fra2}` });
   });
 
-  it('locks down the hosts labelled site=fra and no other, and lifts it the same way', { timeout: 60_000 }, async () => {
-    const sent = await sendFleetCommand(
+  it('locks down the hosts labelled site=fra and no other, and lifts it the same way, as an administrator only', { timeout: 60_000 }, async () => {
+    // LOCKDOWN makes every non-admin read-only, so, as on the console's own page, only an administrator sets it.
+    const refused = await sendFleetCommand(
       consoleProcess.port,
-      { target: { labels: { site: 'fra' } }, action: { kind: 'lockdown', reason: 'credential stuffing against fra' } },
+      { target: { labels: { site: 'fra' } }, action: { kind: 'lockdown', reason: 'an operator tries' } },
       operatorToken,
     );
+    expect(refused.status).toBe(403);
+    const sent = await sendFleetCommand(consoleProcess.port, {
+      target: { labels: { site: 'fra' } },
+      action: { kind: 'lockdown', reason: 'credential stuffing against fra' },
+    });
     expect(sent.status).toBe(202);
     expect(sent.body.hosts.map((host) => host.name).sort()).toEqual(['fra1', 'fra2']);
     const view = await settledFleetCommand(consoleProcess.port, sent.body.id);
@@ -115,11 +121,10 @@ describe('fleet commands: an operator acts on chosen hosts, each host answers, t
     for (const name of ['fra1', 'fra2'] as const) await waitForHost(consoleProcess.port, name, (h) => h.defenseMode === 'LOCKDOWN', 'reporting LOCKDOWN');
     expect((await listHosts(consoleProcess.port)).find((host) => host.name === 'ams1')!.defenseMode).toBe('NORMAL');
 
-    const lifted = await sendFleetCommand(
-      consoleProcess.port,
-      { target: { labels: { site: 'fra' } }, action: { kind: 'lift-lockdown', reason: 'attack over' } },
-      operatorToken,
-    );
+    const lifted = await sendFleetCommand(consoleProcess.port, {
+      target: { labels: { site: 'fra' } },
+      action: { kind: 'lift-lockdown', reason: 'attack over' },
+    });
     expect((await settledFleetCommand(consoleProcess.port, lifted.body.id)).hosts.map((host) => host.status)).toEqual(['succeeded', 'succeeded']);
     for (const name of ['fra1', 'fra2'] as const) await waitForHost(consoleProcess.port, name, (h) => h.defenseMode === 'NORMAL', 'back to NORMAL');
   });
@@ -215,11 +220,7 @@ describe('fleet commands: an operator acts on chosen hosts, each host answers, t
     await stopProcess(agents.fra1);
     agents.fra1 = null;
     await waitForHost(port, 'fra1', (h) => !h.connected, 'disconnected');
-    const lockdown = await sendFleetCommand(
-      port,
-      { target: { hostId: hostIds.fra1 }, action: { kind: 'lockdown', reason: 'while fra1 was away' } },
-      operatorToken,
-    );
+    const lockdown = await sendFleetCommand(port, { target: { hostId: hostIds.fra1 }, action: { kind: 'lockdown', reason: 'while fra1 was away' } });
     const restart = await sendFleetCommand(
       port,
       { target: { hostId: hostIds.fra1 }, action: { kind: 'restart-module', module: 'web', reason: 'while fra1 was away' } },
@@ -240,7 +241,7 @@ describe('fleet commands: an operator acts on chosen hosts, each host answers, t
     expect((await fleetCommandView(port, restart.body.id)).hosts[0]).toMatchObject({ status: 'failed', message: 'expired before the host reconnected' });
     expect(services.requests.filter((request) => request.path === '/restart/fra1')).toEqual([]);
     // Out of LOCKDOWN (which refuses everyone), the isolation released fleet-wide earlier was not sent again on reconnecting.
-    const lifted = await sendFleetCommand(port, { target: { hostId: hostIds.fra1 }, action: { kind: 'lift-lockdown', reason: 'fra1 is back' } }, operatorToken);
+    const lifted = await sendFleetCommand(port, { target: { hostId: hostIds.fra1 }, action: { kind: 'lift-lockdown', reason: 'fra1 is back' } });
     expect((await settledFleetCommand(port, lifted.body.id)).hosts[0].status).toBe('succeeded');
     expect(await guardFor(agents.fra1, RELEASED_SOURCE)).toBe(204);
   });
