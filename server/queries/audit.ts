@@ -55,7 +55,7 @@ const POSTGRES_TYPES: Record<(typeof AUDIT_COLUMNS)[number], string> = {
   hostId: 'integer',
 };
 const SQLITE_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${AUDIT_COLUMNS.map((c) => `value ->> '$.${c}'`).join(', ')} FROM json_each(?)`;
-const POSTGRES_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM jsonb_to_recordset($1::jsonb) AS x(${AUDIT_COLUMNS.map((c) => `"${c}" ${POSTGRES_TYPES[c]}`).join(', ')})`;
+export const POSTGRES_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM jsonb_to_recordset($1::jsonb) AS x(${AUDIT_COLUMNS.map((c) => `"${c}" ${POSTGRES_TYPES[c]}`).join(', ')})`;
 
 export interface ChainHead {
   seq: number;
@@ -65,7 +65,7 @@ export interface ChainHead {
 export const GENESIS_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
 
 /** Another appender took the seq this batch was linked to; the caller re-reads the head and relinks. */
-function isSeqConflict(error: unknown): boolean {
+export function isSeqConflict(error: unknown): boolean {
   const text = `${(error as Error)?.message ?? ''} ${JSON.stringify((error as { meta?: unknown })?.meta ?? {})}`;
   return /UNIQUE constraint failed: AuditEvent\.seq|AuditEvent_pkey|SQLITE_CONSTRAINT_PRIMARYKEY|23505/.test(text);
 }
@@ -78,10 +78,20 @@ function isSeqConflict(error: unknown): boolean {
 async function insertAuditRows(database: Database, events: ChainedAuditEvent[], receivedAt: Date): Promise<void> {
   // Not destructured: on SQLite `prisma` loads the client on first read, and this path needs none.
   const { provider, sqlite } = database;
+  const payload = auditRowsPayload(provider, events, receivedAt);
+  if (sqlite) {
+    await serializeSqliteWrite(sqlite, () => sqliteInsert(sqlite).run(payload));
+    return;
+  }
+  await database.prisma.$executeRawUnsafe(provider === 'sqlite' ? SQLITE_INSERT : POSTGRES_INSERT, payload);
+}
+
+/** The one JSON parameter of an insert: every row of the batch, each column as the database stores it. */
+export function auditRowsPayload(provider: Database['provider'], events: ChainedAuditEvent[], receivedAt: Date): string {
   const time = (iso: string) => (provider === 'sqlite' ? iso.replace('Z', '+00:00') : iso);
   const received = time(receivedAt.toISOString());
   // details in canonical form: the text that was hashed, so verification can hash it as stored.
-  const payload = JSON.stringify(
+  return JSON.stringify(
     events.map((event) => ({
       ...event,
       at: time(event.at),
@@ -90,16 +100,11 @@ async function insertAuditRows(database: Database, events: ChainedAuditEvent[], 
       hostId: event.hostId ?? LOCAL_HOST_ID,
     })),
   );
-  if (sqlite) {
-    await serializeSqliteWrite(sqlite, () => sqliteInsert(sqlite).run(payload));
-    return;
-  }
-  await database.prisma.$executeRawUnsafe(provider === 'sqlite' ? SQLITE_INSERT : POSTGRES_INSERT, payload);
 }
 
 const preparedInserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
 
-function sqliteInsert(connection: BetterSqlite3.Database): BetterSqlite3.Statement {
+export function sqliteInsert(connection: BetterSqlite3.Database): BetterSqlite3.Statement {
   let statement = preparedInserts.get(connection);
   if (!statement) {
     statement = connection.prepare(SQLITE_INSERT);
