@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '@/lib/audit/hash-chain';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import { AUDIT_SELECT_COLUMNS, rowToEvent, type RawAuditRow } from '../audit/stored-event-row';
-import { api, makeTempDir, TEST_API_TOKEN, waitFor, type TempDir } from '../test-support';
+import { api, makeTempDir, PROVIDERS, TEST_API_TOKEN, waitFor, type TempDir } from '../test-support';
+import { createTestDatabase, queryPostgres, type TestDatabase } from '../test-support/postgres';
 import { createEnrollment, listHosts, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
 
 /** A worker's whole chain, read from its SQLite file beside it (read-only, while it runs). */
@@ -30,21 +31,24 @@ async function killHard(process: FleetProcess): Promise<void> {
   await process.running.exited;
 }
 
-describe('an agent’s events reach the console exactly once, in order, attributed to it', () => {
+/** Times as UTC text: node-postgres would read a timestamp without time zone as local time. */
+const POSTGRES_CHAIN = `SELECT ${AUDIT_SELECT_COLUMNS.replace('"at"', `to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "at"`)} FROM "AuditEvent" ORDER BY "seq"`;
+
+describe.each(PROVIDERS)('an agent’s events reach a console on %s exactly once, in order, attributed to it', (provider) => {
   let tmp: TempDir;
+  let database: TestDatabase | null = null;
   let consoleProcess: FleetProcess;
+  const consoleChain = async (): Promise<ChainedAuditEvent[]> =>
+    database ? (await queryPostgres<RawAuditRow>(database.url, POSTGRES_CHAIN)).map(rowToEvent) : chainOf(consoleProcess);
   let agent: FleetProcess | null = null;
   let hostId: number;
 
   /** The agent's chain, every event of it, and the console's copy of its events: equal, in the same order, once each. */
   async function expectDelivered(what: string): Promise<ChainedAuditEvent[]> {
     const ours = () => chainOf(agent!).map((e) => e.eventId);
-    const theirs = () =>
-      chainOf(consoleProcess)
-        .filter((e) => e.hostId === hostId)
-        .map((e) => e.eventId);
-    await waitFor(() => theirs().length >= ours().length || undefined, { timeoutMs: 60_000, intervalMs: 100, what });
-    const console = chainOf(consoleProcess);
+    const theirs = async () => (await consoleChain()).filter((e) => e.hostId === hostId).map((e) => e.eventId);
+    await waitFor(async () => (await theirs()).length >= ours().length || undefined, { timeoutMs: 60_000, intervalMs: 200, what });
+    const console = await consoleChain();
     const fromAgent = console.filter((e) => e.hostId === hostId);
     expect(fromAgent.map((e) => e.eventId)).toEqual(ours());
     expect(verifyChain(console).ok).toBe(true);
@@ -53,7 +57,8 @@ describe('an agent’s events reach the console exactly once, in order, attribut
 
   beforeAll(async () => {
     tmp = makeTempDir('vigil-fleet-events-');
-    consoleProcess = await startConsoleProcess({ dataDir: tmp.join('console') });
+    database = provider === 'postgresql' ? await createTestDatabase() : null;
+    consoleProcess = await startConsoleProcess({ dataDir: tmp.join('console'), databaseUrl: database?.url });
     const token = await createEnrollment(consoleProcess.port, { labels: { role: 'web' }, uses: 1, expiresInMinutes: 10 });
     agent = await startAgentProcess({ dataDir: tmp.join('web1'), consolePort: consoleProcess.port, token, name: 'web1' });
     hostId = (await waitForHost(consoleProcess.port, 'web1', (h) => h.connected, 'connected')).id;
@@ -61,6 +66,7 @@ describe('an agent’s events reach the console exactly once, in order, attribut
 
   afterAll(async () => {
     await Promise.all([consoleProcess, agent].map((process) => stopProcess(process)));
+    await database?.drop();
     tmp.remove();
   });
 
@@ -68,7 +74,7 @@ describe('an agent’s events reach the console exactly once, in order, attribut
     await report(agent!, names('first', 50));
     const delivered = await expectDelivered('the first events on the console');
     expect(delivered.filter((e) => e.action.startsWith('first-')).map((e) => e.action)).toEqual(names('first', 50));
-    const connected = chainOf(consoleProcess).filter((e) => e.type === 'fleet.agent_connected');
+    const connected = (await consoleChain()).filter((e) => e.type === 'fleet.agent_connected');
     expect(connected.map((e) => [e.hostId, e.resource])).toEqual([[1, `host:${hostId}`]]);
     const host = (await listHosts(consoleProcess.port)).find((h) => h.id === hostId)!;
     expect(host).toMatchObject({ connected: true, disconnectedSince: null });
@@ -84,7 +90,7 @@ describe('an agent’s events reach the console exactly once, in order, attribut
     await killHard(consoleProcess);
     await report(agent!, names('while-down', 100));
     const { port, dataDir } = consoleProcess;
-    consoleProcess = await startConsoleProcess({ dataDir, port });
+    consoleProcess = await startConsoleProcess({ dataDir, port, databaseUrl: database?.url });
     await waitForHost(port, 'web1', (h) => h.connected, 'reconnected to the restarted console', 60_000);
     await report(agent!, names('after', 10));
     const delivered = (await expectDelivered('the events of the gap on the console')).map((e) => e.action);
@@ -98,7 +104,7 @@ describe('an agent’s events reach the console exactly once, in order, attribut
     const { dataDir } = agent!;
     const gone = await waitForHost(consoleProcess.port, 'web1', (h) => !h.connected, 'disconnected');
     expect(gone.disconnectedSince).not.toBeNull();
-    expect(chainOf(consoleProcess).some((e) => e.type === 'fleet.agent_disconnected' && e.resource === `host:${hostId}`)).toBe(true);
+    expect((await consoleChain()).some((e) => e.type === 'fleet.agent_disconnected' && e.resource === `host:${hostId}`)).toBe(true);
 
     agent = await startAgentProcess({ dataDir, consolePort: consoleProcess.port, name: 'web1' });
     const back = await waitForHost(consoleProcess.port, 'web1', (h) => h.connected, 'reconnected');
@@ -110,7 +116,7 @@ describe('an agent’s events reach the console exactly once, in order, attribut
 
   it('takes nothing from a revoked agent: its events never land, and the refusal is recorded once', { timeout: 120_000 }, async () => {
     await stopProcess(agent);
-    const before = chainOf(consoleProcess).filter((e) => e.hostId === hostId).length;
+    const before = (await consoleChain()).filter((e) => e.hostId === hostId).length;
     const revoked = await api(consoleProcess.port, `/api/v1/hosts/${hostId}/revoke`, { method: 'POST', token: TEST_API_TOKEN });
     expect(revoked.status).toBe(200);
     agent = await startAgentProcess({ dataDir: agent!.dataDir, consolePort: consoleProcess.port, name: 'web1' });
@@ -121,7 +127,7 @@ describe('an agent’s events reach the console exactly once, in order, attribut
       intervalMs: 100,
       what: 'the revoked agent to be refused twice',
     });
-    const chain = chainOf(consoleProcess);
+    const chain = await consoleChain();
     expect(chain.filter((e) => e.hostId === hostId)).toHaveLength(before);
     expect(chain.filter((e) => e.type === 'fleet.agent_refused' && e.resource === `host:${hostId}`)).toHaveLength(1);
     expect(chainOf(agent).some((e) => e.action === 'after-revocation-0')).toBe(true);
