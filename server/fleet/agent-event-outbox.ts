@@ -18,6 +18,8 @@ const MAX_SEQ = 2_147_483_647;
 
 /** The part of a socket.io client socket the outbox uses. */
 export interface EventLink {
+  /** socket.io queues what is emitted while disconnected and sends it on reconnecting, before the hello: never wanted here. */
+  readonly connected: boolean;
   timeout(ms: number): { emit(event: string, payload: unknown, ack: (error: Error | null, answer: unknown) => void): void };
 }
 
@@ -140,6 +142,7 @@ export class AgentEventOutbox {
   }
 
   private send(link: EventLink, batch: { afterSeq: number; events: FleetEvent[] }): Promise<FleetEventAck> {
+    if (!link.connected) return Promise.resolve({ ok: false, error: 'unavailable', retryInMs: 1000 });
     return new Promise((resolve) => {
       link.timeout(ACK_TIMEOUT_MS).emit(FLEET_EVENTS_MESSAGE, batch, (error, raw) => {
         if (error) return resolve({ ok: false, error: 'unavailable', retryInMs: 1000 });
