@@ -14,6 +14,7 @@ import type { HealingService } from './healing';
 import type { Forecaster } from './forecast';
 import type { Notifier } from './notify';
 import type { Cluster } from './ha';
+import type { FleetConsole } from './fleet';
 import type { Logger } from './log';
 import type { RouteDescription } from './http/router';
 
@@ -39,6 +40,8 @@ export interface Worker {
   notifier: Notifier;
   /** PostgreSQL only: leader election and the bus between replicas; null on SQLite. */
   cluster: Cluster | null;
+  /** The hosts that enrolled with this worker as their console, and their events on the way in. */
+  fleet: FleetConsole;
   /** Resolves once this replica leads and its duties run (never, on a standby that stays one). */
   leading: Promise<void>;
   live: LiveServer;

@@ -73,7 +73,7 @@ async function startServices({
   lifecycle.add({ close: () => closeHttpServer(httpServer) });
   const ha = lifecycle.add(startHa({ env, db, port, log, duties, onLeadershipLost }));
   clusterRef.current = ha.cluster;
-  const { audit, integrity, recordStop, onCommitted } = lifecycle.add(await startAudit({ env, database, log, live, isLeader: ha.isLeader, duties }));
+  const { audit, integrity, recordStop, onCommitted, announce } = lifecycle.add(await startAudit({ env, database, log, live, isLeader: ha.isLeader, duties }));
   lifecycle.add(startAuth({ env, db, router }));
   lifecycle.add(startConfig({ config, log, audit, live, isLeader: ha.isLeader }));
   // Before every capability that reads the sections an admin may set in the console.
@@ -86,10 +86,11 @@ async function startServices({
   const { monitor, hostPressure } = health;
   const { healing } = lifecycle.add(startHealing({ env, db, audit, log, config, hostPressure, notifier, metrics, live, duties, router }));
   health.scoreModules(() => healing.engine.list());
-  const { fleet } = lifecycle.add(await startFleetConsole({ env, database, audit, log, live, router }));
+  const { fleet } = lifecycle.add(await startFleetConsole({ env, database, audit, announce, log, live, router }));
   const { defense } = lifecycle.add(
     await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir, fleet }),
   );
+  fleet.resolveSourcesWith(defense.resolver);
   fleet.reportLocalStateWith(() => {
     const current = monitor.current();
     return { healthScore: current ? Math.round(current.score) : null, degradation: current?.degradation ?? null, defenseMode: defense.mode };
@@ -126,7 +127,7 @@ async function startServices({
   startHttp({ router, database, config, audit, integrity, monitor, defense, healing, recovery, cluster: ha.cluster, leaderHealth: ha.leaderHealth, metrics });
 
   // Agent mode: after everything local runs, the connection out to the console.
-  lifecycle.add(startFleetAgent({ env, services: fleetCommandServices, monitor, audit, log }));
+  lifecycle.add(startFleetAgent({ env, services: fleetCommandServices, monitor, audit, database, onCommitted, log }));
 
   await audit.append({
     type: 'worker.started',
@@ -155,6 +156,7 @@ async function startServices({
     ha,
     watchers,
     live: liveServer,
+    fleet,
   };
 }
 

@@ -53,6 +53,8 @@ export const hostViewSchema = z.object({
   labels: z.record(z.string(), z.string()),
   connected: z.boolean(),
   lastSeen: z.string().nullable(),
+  /** When a remote host's connection dropped; null while connected, and for the console's own host. */
+  disconnectedSince: z.string().nullable(),
   healthScore: z.number().nullable(),
   degradation: z.string().nullable(),
   defenseMode: z.string().nullable(),

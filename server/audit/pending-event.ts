@@ -12,9 +12,14 @@ export function toPendingEvent(input: AuditEventInput): PendingAuditEvent {
   const result = auditEventInputSchema.safeParse(input);
   if (!result.success) throw new HttpError(422, 'invalid_event', describeIssues(result.error.issues));
   const parsed = result.data;
+  return pendingEventOf(parsed, randomUUID(), (parsed.at ?? new Date()).toISOString());
+}
+
+/** The chain's form of a validated event: absent optional fields become null, the details an object. */
+export function pendingEventOf(parsed: Omit<AuditEventInput, 'at'>, eventId: string, at: string): PendingAuditEvent {
   return {
-    eventId: randomUUID(),
-    at: (parsed.at ?? new Date()).toISOString(),
+    eventId,
+    at,
     type: parsed.type,
     severity: parsed.severity,
     actor: parsed.actor,

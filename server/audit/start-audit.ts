@@ -26,16 +26,12 @@ export async function startAudit({ env, database, log, live, isLeader, duties }:
   // Others that act on committed events (alerting) subscribe here; they never see an event before its commit.
   const committedListeners = new Set<(events: ChainedAuditEvent[]) => void>();
   const integrity: AuditIntegrity = new AuditIntegrity({ database, env, log, audit: () => audit });
-  const audit = new AuditWriter({
-    database,
-    spoolFile: path.join(env.dataDir, 'audit-spool.ndjson'),
-    log,
-    onCommitted: (events) => {
-      live.emitAudit(events);
-      if (isLeader()) integrity.observe(events);
-      for (const listener of committedListeners) listener(events);
-    },
-  });
+  const announce = (events: ChainedAuditEvent[]) => {
+    live.emitAudit(events);
+    if (isLeader()) integrity.observe(events);
+    for (const listener of committedListeners) listener(events);
+  };
+  const audit = new AuditWriter({ database, spoolFile: path.join(env.dataDir, 'audit-spool.ndjson'), log, onCommitted: announce });
   await audit.start();
   // Before this run's worker.started: the newest start without a stop is the previous run's.
   // A database that cannot be read now must not stop the worker from starting degraded: the
@@ -59,6 +55,8 @@ export async function startAudit({ env, database, log, live, isLeader, duties }:
   return {
     audit,
     integrity,
+    /** For events committed beside the writer (agents' events, in their own transactions): announced as its own are. */
+    announce,
     onCommitted: (listener: (events: ChainedAuditEvent[]) => void) => {
       committedListeners.add(listener);
       return () => committedListeners.delete(listener);

@@ -58,6 +58,7 @@ describe('loadWorkerEnv', () => {
       nodeId: `${hostname().slice(0, 30)}-${process.pid}`,
       advertiseUrl: null,
       fleet: null,
+      enrollmentsPerMinute: 30,
     });
   });
 

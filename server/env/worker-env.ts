@@ -58,6 +58,8 @@ const workerShape = {
     .regex(/^[A-Za-z0-9_.-]{1,63}$/, 'must be 1-63 letters, digits, dots, dashes or underscores')
     .optional(),
   VIGIL_FLEET_HEARTBEAT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(200).max(300_000).default(5000),
+  /** Console: enrollment attempts one source address may make per minute (POST /api/v1/fleet/agents); more get a 429. */
+  VIGIL_FLEET_ENROLLMENTS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(100_000).default(30),
 };
 
 export interface WorkerEnv extends CommonEnv, AuditEnv {
@@ -84,6 +86,8 @@ export interface WorkerEnv extends CommonEnv, AuditEnv {
   advertiseUrl: string | null;
   /** Agent mode when set: enroll with the console and connect out to it. */
   fleet: { consoleUrl: string; enrollmentToken: string | null; agentName: string; heartbeatMs: number } | null;
+  /** Console: enrollment attempts per source address and minute. */
+  enrollmentsPerMinute: number;
 }
 
 export function loadWorkerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
@@ -114,6 +118,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     ha: raw.VIGIL_HA,
     nodeId: raw.VIGIL_NODE_ID ?? `${hostname().slice(0, 30)}-${process.pid}`,
     advertiseUrl: raw.VIGIL_ADVERTISE_URL?.replace(/\/+$/, '') ?? null,
+    enrollmentsPerMinute: raw.VIGIL_FLEET_ENROLLMENTS_PER_MINUTE,
     fleet: raw.VIGIL_CONSOLE_URL
       ? {
           consoleUrl: raw.VIGIL_CONSOLE_URL.replace(/\/+$/, ''),

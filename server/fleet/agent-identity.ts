@@ -52,7 +52,7 @@ export class EnrollmentRefusedError extends Error {
   }
 }
 
-/** Trades the enrollment token for a host id; a refusal (4xx) is final, anything else may be retried. */
+/** Trades the enrollment token for a host id; a refusal (4xx but 429) is final, anything else may be retried. */
 export async function requestEnrollment({
   consoleUrl,
   token,
@@ -71,6 +71,8 @@ export async function requestEnrollment({
     signal: AbortSignal.timeout(15_000),
   });
   const body: unknown = await response.json().catch(() => null);
+  // Throttled: not a refusal; the caller's back-off tries again.
+  if (response.status === 429) throw new Error(`the console asked to retry the enrollment in ${response.headers.get('retry-after') ?? '?'} s`);
   if (response.status >= 400 && response.status < 500) {
     const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `status ${response.status}`;
     throw new EnrollmentRefusedError(`the console refused the enrollment: ${message}`);

@@ -3,8 +3,10 @@ import { FLEET_EVENTS, FLEET_NAMESPACE, fleetChallengeSchema, signedFleetCommand
 import type { AuditWriter } from '../audit';
 import type { CheckpointKey } from '../audit/checkpoint-key';
 import type { Logger } from '../log';
+import { fleetWelcomeSchema } from '@/lib/fleet/fleet-events-api';
 import type { AgentIdentity } from './agent-identity';
 import { runFleetAction, type FleetCommandServices, type FleetCommandStep } from './fleet-command-runner';
+import type { AgentEventOutbox } from './agent-event-outbox';
 import { challengeSignedBy, commandSignedBy, ReplayGuard, signHello } from './fleet-signing';
 
 /** A command stamped further ahead than this was not made by a clock we agree with. */
@@ -19,6 +21,8 @@ export interface FleetAgentDeps {
   log: Logger;
   heartbeat: () => FleetHeartbeat;
   heartbeatMs: number;
+  /** Delivers this host's audit events to the console once it welcomed us. */
+  outbox?: AgentEventOutbox;
 }
 
 /** Why a command was refused, or null when it may be carried out. */
@@ -61,8 +65,10 @@ export class FleetAgentLink {
     });
     this.socket = socket;
     socket.on(FLEET_EVENTS.challenge, (raw: unknown) => this.answerChallenge(socket, raw));
-    socket.on(FLEET_EVENTS.welcome, () => {
+    socket.on(FLEET_EVENTS.welcome, (raw: unknown) => {
       log.info({ hostId: identity.hostId, console: identity.consoleUrl }, 'connected to the fleet console');
+      const welcome = fleetWelcomeSchema.safeParse(raw);
+      if (welcome.success) this.deps.outbox?.connected(socket, welcome.data.eventSeq);
       this.beat();
       this.stopHeartbeats();
       this.heartbeatTimer = setInterval(() => this.beat(), this.deps.heartbeatMs);
@@ -70,6 +76,7 @@ export class FleetAgentLink {
     socket.on(FLEET_EVENTS.command, (raw: unknown) => void this.carryOut(raw));
     socket.on('disconnect', (reason) => {
       this.stopHeartbeats();
+      this.deps.outbox?.disconnected();
       log.warn({ reason }, 'disconnected from the fleet console; reconnecting');
       // A disconnect by the console (a revocation, a refused hello) is not retried by socket.io itself.
       if (reason === 'io server disconnect') setTimeout(() => this.socket?.connect(), 1000 + Math.random() * 4000).unref();
@@ -78,6 +85,7 @@ export class FleetAgentLink {
 
   stop(): void {
     this.stopHeartbeats();
+    this.deps.outbox?.disconnected();
     this.socket?.close();
     this.socket = null;
   }

@@ -15,7 +15,11 @@ import {
   recordHostHeartbeat,
   revokeHost,
 } from '../queries/hosts';
+import { FLEET_EVENTS_MESSAGE } from '@/lib/fleet/fleet-events-api';
+import type { ChainedAuditEvent } from '@/lib/audit/types';
+import { FleetConnectionAudit } from './fleet-connection-audit';
 import { FleetError } from './fleet-error';
+import { FleetEventIngest } from './fleet-event-ingest';
 import { helloSignedBy, newNonce, signChallenge, signCommand } from './fleet-signing';
 
 /** An agent that has not proven who it is within this time is dropped. */
@@ -36,6 +40,8 @@ export interface FleetHubDeps {
   consoleKey: KeyObject;
   /** Host 1 is this worker: its state is read live rather than from heartbeats. */
   localState: () => LocalHostState;
+  /** Where agents' committed events are announced, as the writer announces its own. */
+  announce?: (events: ChainedAuditEvent[]) => void;
 }
 
 export interface FleetAgentListener {
@@ -59,8 +65,23 @@ export interface FleetIsolationRequest {
 export class FleetHub {
   private readonly sockets = new Map<number, Socket>();
   private agentListener: FleetAgentListener | null = null;
+  private readonly connections: FleetConnectionAudit;
+  /** Agents' events on their way into the chain. */
+  readonly events: FleetEventIngest;
 
-  constructor(private readonly deps: FleetHubDeps) {}
+  constructor(private readonly deps: FleetHubDeps) {
+    this.connections = new FleetConnectionAudit(deps);
+    this.events = new FleetEventIngest({
+      database: deps.database,
+      log: deps.log,
+      announce: (events) => deps.announce?.(events),
+      onRefused: (hostId) => {
+        // Revoked while its batch was on the way: cut now, as revoke() does.
+        this.connections.refused(hostId, 'events', this.sockets.get(hostId)?.handshake.address ?? null);
+        this.sockets.get(hostId)?.disconnect(true);
+      },
+    });
+  }
 
   /** A worker starts with its database away (degraded): the stale flags are then cleared by the next hellos and goodbyes. */
   async start(): Promise<void> {
@@ -89,6 +110,7 @@ export class FleetHub {
         // From the database, so a standby replica answers the same as the one holding the socket.
         connected: isLocal || (row.connected && row.revokedAt === null),
         lastSeen: isLocal ? new Date().toISOString() : (row.lastSeen?.toISOString() ?? null),
+        disconnectedSince: isLocal || row.connected ? null : (row.disconnectedSince?.toISOString() ?? null),
         healthScore: isLocal ? local.healthScore : row.healthScore,
         degradation: isLocal ? local.degradation : row.degradation,
         defenseMode: isLocal ? local.defenseMode : row.defenseMode,
@@ -181,26 +203,33 @@ export class FleetHub {
     const { database, log } = this.deps;
     const hello = fleetHelloSchema.safeParse(raw);
     const host = hello.success ? await findHost(database.prisma, hello.data.hostId) : null;
-    if (!hello.success || !host?.publicKey || host.revokedAt || !helloSignedBy(host.publicKey, nonce, host.id, hello.data.signature)) {
+    const proven = hello.success && !!host?.publicKey && helloSignedBy(host.publicKey, nonce, host.id, hello.data.signature);
+    if (!proven || !host || host.revokedAt) {
       log.warn(
         { hostId: hello.success ? hello.data.hostId : null, address: socket.handshake.address },
         'refused a fleet agent: unknown, revoked or bad signature',
       );
+      // Only a proven identity is recorded: anyone could claim to be a revoked host.
+      if (proven && host) this.connections.refused(host.id, 'hello', socket.handshake.address);
       socket.disconnect(true);
       return;
     }
     const hostId = host.id;
     this.sockets.get(hostId)?.disconnect(true);
     this.sockets.set(hostId, socket);
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
+      this.connections.disconnected(hostId, reason);
       if (this.sockets.get(hostId) !== socket) return;
       this.sockets.delete(hostId);
       void recordHostConnection(database.prisma, hostId, { connected: false, at: new Date() }).catch(() => undefined);
     });
     socket.on(FLEET_EVENTS.heartbeat, (beat: unknown) => void this.recordHeartbeat(hostId, beat));
     socket.on(FLEET_EVENTS.commandResult, (result: unknown) => void this.agentListener?.result(hostId, result));
+    socket.on(FLEET_EVENTS_MESSAGE, (raw: unknown, ack: unknown) => this.events.receive(hostId, raw, ack));
     await recordHostConnection(database.prisma, hostId, { connected: true, at: new Date() });
-    socket.emit(FLEET_EVENTS.welcome, { hostId });
+    this.connections.connected(hostId, socket.handshake.address);
+    // Where our copy of its events ends: the agent resumes right after.
+    socket.emit(FLEET_EVENTS.welcome, { hostId, eventSeq: host.eventSeq });
     // Resume: what was decided for the whole fleet while this host was away reaches it now.
     for (const isolation of await activeFleetIsolations(database.prisma, new Date())) {
       this.sendIsolation(hostId, { source: isolation.source, reason: isolation.reason, actor: isolation.actor, until: isolation.expiresAt });

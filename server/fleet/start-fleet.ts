@@ -1,9 +1,13 @@
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { Namespace } from 'socket.io';
 import { FLEET_NAMESPACE, type AgentEnrollment, type HostLabels } from '@/lib/fleet/fleet-api';
+import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { AuditWriter } from '../audit';
 import { loadCheckpointKey } from '../audit/checkpoint-key';
 import type { Database } from '../db/client';
+import type { DefenseService } from '../defense';
+import type { SourceResolver } from '../defense/source-resolver';
 import type { WorkerEnv } from '../env/worker-env';
 import type { HealthMonitor } from '../health/health-monitor';
 import { registerFleetCommandRoutes } from '../http/routes/fleet-command-routes';
@@ -21,6 +25,7 @@ import {
   type AgentIdentity,
 } from './agent-identity';
 import { createEnrollmentToken, enrollAgent } from './enrollment';
+import { EnrollmentRateLimit } from './enrollment-rate-limit';
 import type { FleetAgentLink } from './fleet-agent';
 import type { FleetCommandServices } from './fleet-command-runner';
 import { FleetCommander } from './fleet-commander';
@@ -36,6 +41,9 @@ export interface FleetConsole {
   reportLocalStateWith(read: () => LocalHostState): void;
   /** Commands for host 1 run with these, once they exist (they start after the fleet's console side). */
   commandLocallyWith(services: FleetCommandServices): void;
+  /** The client address of a request, through the trusted proxies once the defense that knows them runs. */
+  sourceOf(req: IncomingMessage): string | null;
+  resolveSourcesWith(resolver: SourceResolver): void;
 }
 
 /**
@@ -46,6 +54,7 @@ export async function startFleetConsole({
   env,
   database,
   audit,
+  announce,
   log,
   live,
   router,
@@ -53,6 +62,7 @@ export async function startFleetConsole({
   env: WorkerEnv;
   database: Database;
   audit: AuditWriter;
+  announce?: (events: ChainedAuditEvent[]) => void;
   log: Logger;
   live: Pick<LiveEmitter, 'emitFleetCommand'>;
   router: Router;
@@ -60,19 +70,29 @@ export async function startFleetConsole({
   // Mode 0600 like the audit checkpoint key; whoever holds it can command every agent.
   const consoleKey = loadCheckpointKey(path.join(env.dataDir, 'fleet', 'console.key'), { create: true })!;
   let readLocalState: () => LocalHostState = () => ({ healthScore: null, degradation: null, defenseMode: 'NORMAL' });
-  const hub = new FleetHub({ database, audit, log, consoleKey: consoleKey.privateKey, localState: () => readLocalState() });
+  const hub = new FleetHub({ database, audit, log, consoleKey: consoleKey.privateKey, localState: () => readLocalState(), announce });
   await hub.start();
   let localServices: FleetCommandServices | null = null;
   const commander = new FleetCommander({ database, audit, log, live, hub, localServices: () => localServices });
   hub.onAgents({ connected: (hostId) => commander.hostConnected(hostId), result: (hostId, raw) => commander.recordResult(hostId, raw) });
   const enrollmentDeps = { database, audit, consolePublicKeyPem: consoleKey.publicKeyPem };
+  const enrollmentLimit = new EnrollmentRateLimit(env.enrollmentsPerMinute);
+  let resolveSource = (req: IncomingMessage): string | null => req.socket.remoteAddress ?? null;
   const fleet: FleetConsole = {
     hub,
     createEnrollmentToken: (request) => createEnrollmentToken(enrollmentDeps, request),
-    enrollAgent: (request, source) => enrollAgent(enrollmentDeps, request, source),
+    enrollAgent: async (request, source) => {
+      await enrollmentLimit.take(source ?? 'unknown');
+      return enrollAgent(enrollmentDeps, request, source);
+    },
     attachNamespace: (namespace) => hub.attach(namespace(FLEET_NAMESPACE)),
     reportLocalStateWith: (read) => (readLocalState = read),
     commandLocallyWith: (services) => (localServices = services),
+    sourceOf: (req) => resolveSource(req),
+    resolveSourcesWith: (resolver) => {
+      const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
+      resolveSource = (req) => resolver.resolve(req.socket.remoteAddress ?? '', header(req.headers['x-forwarded-for']), header(req.headers['x-real-ip']));
+    },
   };
   registerFleetRoutes(router, { fleet });
   registerFleetCommandRoutes(router, { commander });
@@ -116,25 +136,34 @@ export function startFleetAgent({
   services,
   monitor,
   audit,
+  database,
+  onCommitted,
   log,
 }: {
   env: WorkerEnv;
   services: FleetCommandServices;
   monitor: HealthMonitor;
   audit: AuditWriter;
+  database: Database;
+  /** Subscribes to this worker's own commits: each one wakes the delivery of events to the console. */
+  onCommitted: (listener: (events: ChainedAuditEvent[]) => void) => () => void;
   log: Logger;
 }) {
   const settings = env.fleet;
   if (!settings) return { stop: () => undefined };
   let stopped = false;
   let link: FleetAgentLink | null = null;
+  let unsubscribe = () => undefined as unknown;
   void enrolledIdentity(settings, env.dataDir, log, () => stopped)
     .then(async (identity) => {
       if (!identity || stopped) return;
       // Loaded only in agent mode: a worker that reports to no console never loads the socket client.
-      const { FleetAgentLink } = await import('./fleet-agent');
+      const [{ FleetAgentLink }, { AgentEventOutbox }] = await Promise.all([import('./fleet-agent'), import('./agent-event-outbox')]);
       if (stopped) return;
+      const outbox = new AgentEventOutbox({ database, log });
+      unsubscribe = onCommitted(() => outbox.wake());
       link = new FleetAgentLink({
+        outbox,
         identity,
         key: loadAgentKey(agentFilesIn(env.dataDir)),
         services,
@@ -152,6 +181,7 @@ export function startFleetAgent({
   return {
     stop: () => {
       stopped = true;
+      unsubscribe();
       link?.stop();
     },
   };

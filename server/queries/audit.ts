@@ -3,7 +3,7 @@ import { rowToEvent } from '../audit/stored-event-row';
 import type { Database, Db } from '../db/client';
 import { prismaOf, sqliteOf, type Store, serializeSqliteWrite, toSqliteDate } from '../db/store';
 import { GENESIS_HASH, linkEventsWithText, type UnhashedAuditEvent } from '@/lib/audit/hash-chain';
-import type { ChainedAuditEvent } from '@/lib/audit/types';
+import { LOCAL_HOST_ID, type ChainedAuditEvent } from '@/lib/audit/types';
 
 type AuditRow = Awaited<ReturnType<Db['auditEvent']['findFirstOrThrow']>>;
 
@@ -31,6 +31,7 @@ const AUDIT_COLUMNS = [
   'prevHash',
   'hash',
   'receivedAt',
+  'hostId',
 ] as const;
 const COLUMN_LIST = AUDIT_COLUMNS.map((c) => `"${c}"`).join(', ');
 const POSTGRES_TYPES: Record<(typeof AUDIT_COLUMNS)[number], string> = {
@@ -50,9 +51,10 @@ const POSTGRES_TYPES: Record<(typeof AUDIT_COLUMNS)[number], string> = {
   prevHash: 'text',
   hash: 'text',
   receivedAt: 'timestamp(3)',
+  hostId: 'integer',
 };
 const SQLITE_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`;
-const POSTGRES_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM jsonb_to_recordset($1::jsonb) AS x(${AUDIT_COLUMNS.map((c) => `"${c}" ${POSTGRES_TYPES[c]}`).join(', ')})`;
+export const POSTGRES_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM jsonb_to_recordset($1::jsonb) AS x(${AUDIT_COLUMNS.map((c) => `"${c}" ${POSTGRES_TYPES[c]}`).join(', ')})`;
 
 export interface ChainHead {
   seq: number;
@@ -62,7 +64,7 @@ export interface ChainHead {
 export const GENESIS_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
 
 /** Another appender took the seq this batch was linked to; the caller re-reads the head and relinks. */
-function isSeqConflict(error: unknown): boolean {
+export function isSeqConflict(error: unknown): boolean {
   const text = `${(error as Error)?.message ?? ''} ${JSON.stringify((error as { meta?: unknown })?.meta ?? {})}`;
   return /UNIQUE constraint failed: AuditEvent\.seq|AuditEvent_pkey|SQLITE_CONSTRAINT_PRIMARYKEY|23505/.test(text);
 }
@@ -82,15 +84,19 @@ async function insertAuditRows(database: Database, events: ChainedAuditEvent[], 
     await serializeSqliteWrite(sqlite, () => sqliteInsertBatch(sqlite)(events, detailsText, toSqliteDate(receivedAt)));
     return;
   }
+  await database.prisma.$executeRawUnsafe(POSTGRES_INSERT, postgresAuditRows(events, detailsText, receivedAt));
+}
+
+/** The one JSON parameter of a PostgreSQL insert: every row of the batch, as the database stores it. */
+export function postgresAuditRows(events: ChainedAuditEvent[], detailsText: string[], receivedAt: Date): string {
   const received = receivedAt.toISOString();
-  const payload = JSON.stringify(events.map((event, i) => ({ ...event, details: detailsText[i], receivedAt: received })));
-  await database.prisma.$executeRawUnsafe(POSTGRES_INSERT, payload);
+  return JSON.stringify(events.map((event, i) => ({ ...event, details: detailsText[i], receivedAt: received, hostId: event.hostId ?? LOCAL_HOST_ID })));
 }
 
 type SqliteBatchInsert = (events: ChainedAuditEvent[], detailsText: string[], receivedAt: string) => void;
 const preparedInserts = new WeakMap<BetterSqlite3.Database, SqliteBatchInsert>();
 
-function sqliteInsertBatch(connection: BetterSqlite3.Database): SqliteBatchInsert {
+export function sqliteInsertBatch(connection: BetterSqlite3.Database): SqliteBatchInsert {
   let insert = preparedInserts.get(connection);
   if (!insert) {
     const statement = connection.prepare(SQLITE_INSERT);
@@ -98,7 +104,7 @@ function sqliteInsertBatch(connection: BetterSqlite3.Database): SqliteBatchInser
       for (let i = 0; i < events.length; i++) {
         const e = events[i];
         // prettier-ignore
-        statement.run(e.seq, e.eventId, toSqliteTime(e.at), e.type, e.severity, e.actor, e.action, e.module, e.resource, e.reason, e.method, e.source, detailsText[i], e.prevHash, e.hash, receivedAt);
+        statement.run(e.seq, e.eventId, toSqliteTime(e.at), e.type, e.severity, e.actor, e.action, e.module, e.resource, e.reason, e.method, e.source, detailsText[i], e.prevHash, e.hash, receivedAt, e.hostId ?? LOCAL_HOST_ID);
       }
     }) as SqliteBatchInsert;
     preparedInserts.set(connection, insert);

@@ -37,7 +37,7 @@ export async function insertEnrollmentToken(
 }
 
 export async function recordHostConnection(db: Db, id: number, { connected, at }: { connected: boolean; at: Date }): Promise<void> {
-  await db.host.updateMany({ where: { id }, data: { connected, lastSeen: at } });
+  await db.host.updateMany({ where: { id }, data: { connected, lastSeen: at, disconnectedSince: connected ? null : at } });
 }
 
 export async function recordHostHeartbeat(
@@ -62,10 +62,20 @@ export async function markRemoteHostsDisconnected(store: Store): Promise<void> {
   // At every start, fleet or not: on SQLite a statement of the driver's, so an idle worker needs no Prisma.
   const sqlite = sqliteOf(store);
   if (sqlite) {
-    await serializeSqliteWrite(sqlite, () => sqlite.prepare('UPDATE "Host" SET "connected" = 0 WHERE "id" <> ? AND "connected" = 1').run(LOCAL_HOST_ID));
+    // Gone since they were last seen, at the latest: the console stopped without seeing them go.
+    await serializeSqliteWrite(sqlite, () =>
+      sqlite
+        .prepare(
+          `UPDATE "Host" SET "connected" = 0, "disconnectedSince" = COALESCE("lastSeen", strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')) WHERE "id" <> ? AND "connected" = 1`,
+        )
+        .run(LOCAL_HOST_ID),
+    );
     return;
   }
-  await prismaOf(store).host.updateMany({ where: { id: { not: LOCAL_HOST_ID }, connected: true }, data: { connected: false } });
+  await prismaOf(store).$executeRawUnsafe(
+    `UPDATE "Host" SET "connected" = false, "disconnectedSince" = COALESCE("lastSeen", now() AT TIME ZONE 'UTC') WHERE "id" <> $1 AND "connected" = true`,
+    LOCAL_HOST_ID,
+  );
 }
 
 export async function insertFleetIsolation(db: Db, isolation: { source: string; reason: string; actor: string; expiresAt: Date | null }) {

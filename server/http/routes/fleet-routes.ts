@@ -14,7 +14,7 @@ export function registerFleetRoutes(router: Router, { fleet }: { fleet: FleetCon
 
   router.add({
     ...fleetContracts.enrollAgent,
-    handler: ({ body, req }) => fleet.enrollAgent(body, req.socket.remoteAddress ?? null),
+    handler: ({ body, req }) => fleet.enrollAgent(body, fleet.sourceOf(req)),
   });
 
   router.add({ ...fleetContracts.hosts, handler: () => fleet.hub.hosts() });
