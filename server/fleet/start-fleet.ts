@@ -6,7 +6,6 @@ import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { AuditWriter } from '../audit';
 import { loadCheckpointKey } from '../audit/checkpoint-key';
 import type { Database } from '../db/client';
-import type { DefenseService } from '../defense';
 import type { SourceResolver } from '../defense/source-resolver';
 import type { WorkerEnv } from '../env/worker-env';
 import type { HealthMonitor } from '../health/health-monitor';
