@@ -104,7 +104,10 @@ describe.each(PROVIDERS)('an agent’s events reach a console on %s exactly once
     const { dataDir } = agent!;
     const gone = await waitForHost(consoleProcess.port, 'web1', (h) => !h.connected, 'disconnected');
     expect(gone.disconnectedSince).not.toBeNull();
-    expect((await consoleChain()).some((e) => e.type === 'fleet.agent_disconnected' && e.resource === `host:${hostId}`)).toBe(true);
+    // The row is written first; the audit event commits with the next batch of the chain.
+    await waitFor(async () => (await consoleChain()).some((e) => e.type === 'fleet.agent_disconnected' && e.resource === `host:${hostId}`), {
+      what: 'fleet.agent_disconnected in the chain',
+    });
 
     agent = await startAgentProcess({ dataDir, consolePort: consoleProcess.port, name: 'web1' });
     const back = await waitForHost(consoleProcess.port, 'web1', (h) => h.connected, 'reconnected');
