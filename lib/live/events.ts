@@ -9,6 +9,7 @@ import type { IncidentSummary } from '../healing/incident';
 import type { IntegrityFinding } from '../integrity/integrity-status';
 import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '../defense/defense-types';
 import type { ConfigStatus } from '../config/config-status';
+import type { FleetHostsChanged } from '../fleet/host-status';
 
 export interface ServerToClientEvents {
   'health:sample': (payload: HealthSnapshot) => void;
@@ -32,6 +33,8 @@ export interface ServerToClientEvents {
   'forecast:updated': (payload: { at: string; highest: number }) => void;
   /** The configuration file was read again: refused (the last good one kept) or applied. */
   'config:status': (payload: ConfigStatus) => void;
+  /** Hosts of the fleet reported, connected, went away or were revoked (at most one event a second). */
+  'fleet:host_changed': (payload: FleetHostsChanged) => void;
 }
 
 export interface ClientToServerEvents {

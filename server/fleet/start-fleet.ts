@@ -1,14 +1,15 @@
 import path from 'node:path';
 import type { Namespace } from 'socket.io';
-import { FLEET_NAMESPACE, type AgentEnrollment, type HostLabels } from '@/lib/fleet/fleet-api';
+import { FLEET_NAMESPACE, type AgentEnrollment, type FleetHeartbeat, type HostLabels } from '@/lib/fleet/fleet-api';
 import type { AuditWriter } from '../audit';
 import { loadCheckpointKey } from '../audit/checkpoint-key';
 import type { Database } from '../db/client';
 import type { DefenseService } from '../defense';
 import type { WorkerEnv } from '../env/worker-env';
-import type { HealthMonitor } from '../health/health-monitor';
+import { registerFleetPageRoutes } from '../http/routes/fleet-page-routes';
 import { registerFleetRoutes } from '../http/routes/fleet-routes';
 import type { Router } from '../http/router';
+import type { LiveEmitter } from '../live/live-outlet';
 import type { Logger } from '../log';
 import {
   agentFilesIn,
@@ -22,6 +23,7 @@ import {
 import { createEnrollmentToken, enrollAgent } from './enrollment';
 import type { FleetAgentLink } from './fleet-agent';
 import { FleetHub, type LocalHostState } from './fleet-hub';
+import { HostChangeFeed } from './host-change-feed';
 
 export interface FleetConsole {
   hub: FleetHub;
@@ -43,17 +45,27 @@ export async function startFleetConsole({
   audit,
   log,
   router,
+  live,
 }: {
   env: WorkerEnv;
   database: Database;
   audit: AuditWriter;
   log: Logger;
   router: Router;
+  live: Pick<LiveEmitter, 'emitFleetHosts'>;
 }) {
   // Mode 0600 like the audit checkpoint key; whoever holds it can command every agent.
   const consoleKey = loadCheckpointKey(path.join(env.dataDir, 'fleet', 'console.key'), { create: true })!;
-  let readLocalState: () => LocalHostState = () => ({ healthScore: null, degradation: null, defenseMode: 'NORMAL' });
-  const hub = new FleetHub({ database, audit, log, consoleKey: consoleKey.privateKey, localState: () => readLocalState() });
+  let readLocalState: () => LocalHostState = () => ({ healthScore: null, degradation: null, defenseMode: 'NORMAL', status: null });
+  const changes = new HostChangeFeed((change) => live.emitFleetHosts(change));
+  const hub = new FleetHub({
+    database,
+    audit,
+    log,
+    consoleKey: consoleKey.privateKey,
+    localState: () => readLocalState(),
+    onHostChanged: (hostId) => changes.changed(hostId),
+  });
   await hub.start();
   const enrollmentDeps = { database, audit, consolePublicKeyPem: consoleKey.publicKeyPem };
   const fleet: FleetConsole = {
@@ -64,7 +76,14 @@ export async function startFleetConsole({
     reportLocalStateWith: (read) => (readLocalState = read),
   };
   registerFleetRoutes(router, { fleet });
-  return { fleet, stop: () => hub.close() };
+  registerFleetPageRoutes(router, { fleet });
+  return {
+    fleet,
+    stop: () => {
+      changes.stop();
+      hub.close();
+    },
+  };
 }
 
 /** Enrolls on first start (with retries while the console is unreachable), then reuses the identity. */
@@ -102,13 +121,14 @@ async function enrolledIdentity(env: NonNullable<WorkerEnv['fleet']>, dataDir: s
 export function startFleetAgent({
   env,
   defense,
-  monitor,
+  heartbeat,
   audit,
   log,
 }: {
   env: WorkerEnv;
   defense: DefenseService;
-  monitor: HealthMonitor;
+  /** What this host reports on every beat (`localHeartbeat`). */
+  heartbeat: () => FleetHeartbeat;
   audit: AuditWriter;
   log: Logger;
 }) {
@@ -129,10 +149,7 @@ export function startFleetAgent({
         audit,
         log,
         heartbeatMs: settings.heartbeatMs,
-        heartbeat: () => {
-          const health = monitor.current();
-          return { healthScore: health ? Math.round(health.score) : null, degradation: health?.degradation ?? null, defenseMode: defense.mode };
-        },
+        heartbeat,
       });
       link.start();
     })

@@ -29,5 +29,6 @@ export function createLiveOutlet(): LiveOutlet {
     emitIncident: (incident) => server?.emitIncident(incident),
     emitForecast: (update) => server?.emitForecast(update),
     emitConfigStatus: (status) => server?.emitConfigStatus(status),
+    emitFleetHosts: (change) => server?.emitFleetHosts(change),
   };
 }

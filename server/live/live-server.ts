@@ -4,6 +4,7 @@ import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import type { ModuleView } from '@/lib/healing/module-view';
 import type { IncidentSummary } from '@/lib/healing/incident';
 import type { IntegrityFinding } from '@/lib/integrity/integrity-status';
+import type { FleetHostsChanged } from '@/lib/fleet/host-status';
 import type { ConfigStatus } from '@/lib/config/config-status';
 import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '@/lib/defense/defense-types';
 import type { Server } from 'socket.io';
@@ -64,6 +65,7 @@ export interface LiveServer {
   emitIncident(incident: IncidentSummary): void;
   emitForecast(update: { at: string; highest: number }): void;
   emitConfigStatus(status: ConfigStatus): void;
+  emitFleetHosts(change: FleetHostsChanged): void;
   connectedClients(): number;
   close(): Promise<void>;
 }
@@ -161,6 +163,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer & { io:
     emitIncident: (incident) => io.to(DASHBOARD_ROOM).emit('incident:changed', incident),
     emitForecast: (update) => io.to(DASHBOARD_ROOM).emit('forecast:updated', update),
     emitConfigStatus: (status) => io.to(DASHBOARD_ROOM).emit('config:status', status),
+    emitFleetHosts: (change) => io.to(DASHBOARD_ROOM).emit('fleet:host_changed', change),
     connectedClients: () => io.of('/').sockets.size,
     close: () => {
       clearInterval(bindingTimer);
