@@ -1,6 +1,7 @@
 import { alertsContracts } from './alerts-contracts';
 import { defenseContracts } from './defense-contracts';
 import { fleetContracts } from './fleet-contracts';
+import { fleetPageContracts } from './fleet-page-contracts';
 import { forecastContracts } from './forecast-contracts';
 import { healingContracts } from './healing-contracts';
 import { healthContracts } from './health-contracts';
@@ -16,6 +17,7 @@ export {
   alertsContracts,
   defenseContracts,
   fleetContracts,
+  fleetPageContracts,
   forecastContracts,
   healingContracts,
   healthContracts,
@@ -45,6 +47,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   statusPages: statusPageContracts,
   alerts: alertsContracts,
   fleet: fleetContracts,
+  fleetPage: fleetPageContracts,
   settings: settingsContracts,
 };
 
