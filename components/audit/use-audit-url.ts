@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { useUrlParams } from '../url/use-url-params';
 
 /** The filter parameters, in a fixed order so equal views share one cache entry. */
-export const FILTER_PARAMS = ['type', 'severity', 'module', 'source', 'actor', 'range', 'from', 'to', 'q'] as const;
+export const FILTER_PARAMS = ['type', 'severity', 'module', 'source', 'actor', 'host', 'range', 'from', 'to', 'q'] as const;
 export type FilterParam = (typeof FILTER_PARAMS)[number];
 
 /** Every filter and the selection live in the URL: a copied address shows the same view, back/forward work. */

@@ -42,6 +42,13 @@ describe('audit export formats', () => {
     expect(row.endsWith('\r\n')).toBe(true);
   });
 
+  it('names the reporting host in the last column, the local one when the event has none', () => {
+    expect(csvHeader().endsWith(',hash,hostId\r\n')).toBe(true);
+    expect(csvRow(event).endsWith(',a,b,1\r\n')).toBe(true);
+    expect(csvRow({ ...event, hostId: 4 }).endsWith(',a,b,4\r\n')).toBe(true);
+    expect(JSON.parse(ndjsonLine({ ...event, hostId: 4 }))).toMatchObject({ hostId: 4 });
+  });
+
   it('writes NDJSON that parses back to the event', () => {
     const line = ndjsonLine(event);
     expect(line.endsWith('\n')).toBe(true);

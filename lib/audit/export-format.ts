@@ -1,4 +1,4 @@
-import type { ChainedAuditEvent } from './types';
+import { LOCAL_HOST_ID, type ChainedAuditEvent } from './types';
 
 export const CSV_COLUMNS = [
   'seq',
@@ -16,6 +16,7 @@ export const CSV_COLUMNS = [
   'eventId',
   'prevHash',
   'hash',
+  'hostId',
 ] as const;
 
 /**
@@ -34,7 +35,7 @@ export function csvHeader(): string {
 }
 
 export function csvRow(event: ChainedAuditEvent): string {
-  return `${CSV_COLUMNS.map((column) => csvCell(column === 'details' ? JSON.stringify(event.details) : event[column])).join(',')}\r\n`;
+  return `${CSV_COLUMNS.map((column) => csvCell(column === 'details' ? JSON.stringify(event.details) : column === 'hostId' ? (event.hostId ?? LOCAL_HOST_ID) : event[column])).join(',')}\r\n`;
 }
 
 export function ndjsonLine(event: ChainedAuditEvent): string {

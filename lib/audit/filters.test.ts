@@ -26,6 +26,12 @@ describe('audit filters from the URL', () => {
     expect(parsed).toMatchObject({ cursor: 42, limit: 200 });
   });
 
+  it('takes a reporting host and hands it to the query', () => {
+    const parsed = auditFilterQuerySchema.parse({ host: '3' });
+    expect(resolveAuditFilters(parsed).hostId).toBe(3);
+    expect(resolveAuditFilters(auditFilterQuerySchema.parse({})).hostId).toBeUndefined();
+  });
+
   it('treats blank text fields as absent', () => {
     expect(auditFilterQuerySchema.parse({ actor: '  ', q: '' })).toMatchObject({ actor: undefined, q: undefined });
   });
@@ -38,6 +44,8 @@ describe('audit filters from the URL', () => {
     [{ limit: '0' }, 'limit'],
     [{ limit: '201' }, 'limit'],
     [{ cursor: '-3' }, 'cursor'],
+    [{ host: '0' }, 'host'],
+    [{ host: 'web-1' }, 'host'],
     [{ cursor: 'abc' }, 'cursor'],
     [{ range: '1h', from: '2026-01-01T00:00:00Z' }, 'range'],
     [{ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'from'],

@@ -45,6 +45,8 @@ export const auditFilterQuerySchema = z
     module: text,
     source: text,
     actor: text,
+    // The reporting host (1 is the console's own worker): `?host=3` shows what agent 3 sent.
+    host: z.coerce.number<string>().int().positive().max(2_147_483_647).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
     range: z.enum(Object.keys(RELATIVE_RANGES) as [RelativeRange, ...RelativeRange[]]).optional(),
@@ -76,6 +78,7 @@ export interface AuditSearchFilters {
   module?: string;
   source?: string;
   actor?: string;
+  hostId?: number;
   from?: Date;
   to?: Date;
   q?: string;
@@ -90,6 +93,7 @@ export function resolveAuditFilters(filters: AuditFilters, now = new Date()): Au
     module: filters.module,
     source: filters.source,
     actor: filters.actor,
+    hostId: filters.host,
     from,
     to: filters.range ? now : filters.to,
     q: filters.q,

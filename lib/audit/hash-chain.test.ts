@@ -441,24 +441,25 @@ describe('storedEventHashMatches', () => {
   });
 });
 
-describe('canonicalAuditEvent', () => {
-  const base = {
-    seq: 42,
-    eventId: 'e-1',
-    at: '2026-01-01T00:00:00.000Z',
-    type: 'x.y',
-    severity: 'info' as const,
-    actor: 'system',
-    action: 'do "it" \u2028 now',
-    module: null,
-    resource: 'r',
-    reason: null,
-    method: 'm',
-    source: '203.0.113.9',
-    details: { z: [1, { b: 2, a: 1 }], a: 'é', '10': true, '9': null },
-    prevHash: 'f'.repeat(64),
-  };
+// One event with every kind of field, shared by the checks of its canonical form.
+const base = {
+  seq: 42,
+  eventId: 'e-1',
+  at: '2026-01-01T00:00:00.000Z',
+  type: 'x.y',
+  severity: 'info' as const,
+  actor: 'system',
+  action: 'do "it" \u2028 now',
+  module: null,
+  resource: 'r',
+  reason: null,
+  method: 'm',
+  source: '203.0.113.9',
+  details: { z: [1, { b: 2, a: 1 }], a: 'é', '10': true, '9': null },
+  prevHash: 'f'.repeat(64),
+};
 
+describe('canonicalAuditEvent', () => {
   it('spells out exactly what the generic canonical form gives', () => {
     for (const event of [base, { ...base, module: 'host', reason: 'why', details: {} }, { ...base, seq: 1, source: null, resource: null }]) {
       expect(canonicalAuditEvent(event)).toBe(canonicalJson(event));
@@ -467,5 +468,35 @@ describe('canonicalAuditEvent', () => {
 
   it('refuses a seq that is not an integer', () => {
     expect(() => canonicalAuditEvent({ ...base, seq: 1.5 })).toThrow(/seq must be an integer/);
+  });
+});
+
+describe('host attribution in the hash', () => {
+  const event = base;
+  // What this event hashed to before events carried a host: a chain written then must verify unchanged.
+  const HASH_BEFORE_HOSTS = '20a5536eddc94d9b9881fb98a90690e706c001f1e4926f8e8322d3871fec5d5e';
+
+  it('hashes an event of the local host exactly as before, with or without hostId', () => {
+    expect(hashAuditEvent(event)).toBe(HASH_BEFORE_HOSTS);
+    expect(hashAuditEvent({ ...event, hostId: 1 })).toBe(HASH_BEFORE_HOSTS);
+  });
+
+  it('covers any other host, in its sorted key position', () => {
+    expect(canonicalAuditEvent({ ...event, hostId: 3 })).toBe(canonicalJson({ ...event, hostId: 3 }));
+    expect(hashAuditEvent({ ...event, hostId: 3 })).not.toBe(HASH_BEFORE_HOSTS);
+    expect(() => canonicalAuditEvent({ ...event, hostId: 2.5 })).toThrow(/hostId must be an integer/);
+  });
+
+  it('catches an event moved from one host to another', () => {
+    const chain = linkEvents({ seq: 0, hash: GENESIS_HASH }, [event, { ...event, hostId: 3 }, { ...event, hostId: 1 }]);
+    expect(verifyChain(chain).ok).toBe(true);
+    for (const [index, hostId] of [
+      [1, 1],
+      [1, 4],
+      [2, 3],
+    ] as const) {
+      const edited = chain.map((e, i) => (i === index ? { ...e, hostId } : e));
+      expect(verifyChain(edited)).toMatchObject({ ok: false, firstBadSeq: index + 1, problem: 'hash-mismatch' });
+    }
   });
 });

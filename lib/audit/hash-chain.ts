@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { canonicalJson, type JsonObject } from '../canonical-json';
-import type { ChainedAuditEvent } from './types';
+import { LOCAL_HOST_ID, type ChainedAuditEvent } from './types';
 
 /** prevHash of the first event: 64 zeros, the conventional genesis anchor. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -20,12 +20,23 @@ export function canonicalAuditEvent(event: UnhashedAuditEvent): string {
   return canonicalEnvelope(event, canonicalJson(event.details));
 }
 
+/**
+ * `hostId` enters only when it is not 1 (the console's own worker): every chain written
+ * before the fleet existed is all host 1 and hashes exactly as it did, while an event an
+ * agent reported cannot be moved to another host without breaking the chain.
+ */
+function hostIdField(hostId: number | undefined): string {
+  if (hostId === undefined || hostId === LOCAL_HOST_ID) return '';
+  if (!Number.isSafeInteger(hostId)) throw new TypeError(`hostId must be an integer, got ${hostId}`);
+  return `"hostId":${hostId},`;
+}
+
 function canonicalEnvelope(event: Omit<UnhashedAuditEvent, 'details'>, detailsJson: string): string {
   const { seq, eventId, at, type, severity, actor, action, module, resource, reason, method, source, prevHash } = event;
   if (!Number.isSafeInteger(seq)) throw new TypeError(`seq must be an integer, got ${seq}`);
   const j = JSON.stringify;
   return (
-    `{"action":${j(action)},"actor":${j(actor)},"at":${j(at)},"details":${detailsJson},"eventId":${j(eventId)},` +
+    `{"action":${j(action)},"actor":${j(actor)},"at":${j(at)},"details":${detailsJson},"eventId":${j(eventId)},${hostIdField(event.hostId)}` +
     `"method":${j(method)},"module":${j(module)},"prevHash":${j(prevHash)},"reason":${j(reason)},"resource":${j(resource)},` +
     `"seq":${seq},"severity":${j(severity)},"source":${j(source)},"type":${j(type)}}`
   );

@@ -27,9 +27,14 @@ export interface AuditEventInput {
   at?: Date;
 }
 
+/** The host id of the console's own worker, and of every event recorded before the fleet. */
+export const LOCAL_HOST_ID = 1;
+
 /** An event as it sits in the chain; every field here is covered by `hash`. */
 export interface ChainedAuditEvent {
   seq: number;
+  /** The host that reported it; absent means the console's own (LOCAL_HOST_ID). Read back, it is always set. */
+  hostId?: number;
   eventId: string;
   at: string;
   type: string;

@@ -61,6 +61,18 @@ describe.each(PROVIDERS)('parallel verification on %s', (provider) => {
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 11, problem: 'seq-gap' });
   });
 
+  it('verifies events attributed to other hosts and names one moved to another host', async () => {
+    const fromAgents = [3, 1, 7, 3].map((hostId, i) => ({ ...toPendingEvent({ type: 't', severity: 'info', actor: 'agent', action: `y${i}` }), hostId }));
+    await appendAuditBatch(db.database, fromAgents);
+    expect(await verify()).toMatchObject({ ok: true, events: 34 });
+    const rows = await db.database.prisma.auditEvent.findMany({ where: { seq: { gt: 30 } }, orderBy: { seq: 'asc' }, select: { hostId: true } });
+    expect(rows.map((r) => r.hostId)).toEqual([3, 1, 7, 3]);
+    await exec(`UPDATE "AuditEvent" SET "hostId" = 1 WHERE "seq" = 33`);
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 33, problem: 'hash-mismatch' });
+    await exec(`UPDATE "AuditEvent" SET "hostId" = 2 WHERE "seq" = 12`);
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 12, problem: 'hash-mismatch' });
+  });
+
   // Everything on this copy works in place; only a verification thread would open the broken source.
   const withBrokenThreadSource = () => {
     const { sqlite } = db.database;

@@ -4,12 +4,17 @@ import type { ChainedAuditEvent, Severity } from '../../lib/audit/types';
 import type { JsonObject } from '../../lib/canonical-json';
 
 export const AUDIT_SELECT_COLUMNS =
-  '"seq", "eventId", "at", "type", "severity", "actor", "action", "module", "resource", "reason", "method", "source", "details", "prevHash", "hash"';
+  '"seq", "eventId", "at", "type", "severity", "actor", "action", "module", "resource", "reason", "method", "source", "details", "prevHash", "hash", "hostId"';
 export const SQLITE_RANGE = `SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq"`;
 export const SQLITE_RANGE_PAGE = `SELECT ${AUDIT_SELECT_COLUMNS} FROM "AuditEvent" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq" LIMIT ?`;
 
 /** A row as a driver returns it: `at` in whatever form it was stored, details still JSON text. */
-export type RawAuditRow = Omit<ChainedAuditEvent, 'at' | 'severity' | 'details'> & { at: string | number | Date; severity: string; details: string };
+export type RawAuditRow = Omit<ChainedAuditEvent, 'at' | 'severity' | 'details' | 'hostId'> & {
+  at: string | number | Date;
+  severity: string;
+  details: string;
+  hostId: number | bigint;
+};
 
 /**
  * SQLite keeps `at` as text ("…+00:00") or epoch milliseconds depending on who wrote it;
@@ -44,6 +49,7 @@ export function rowToStoredEvent(row: RawAuditRow): StoredAuditEvent {
     details: row.details,
     prevHash: row.prevHash,
     hash: row.hash,
+    hostId: Number(row.hostId),
   };
 }
 
@@ -69,5 +75,6 @@ export function arrayToStoredEvent(row: unknown[]): StoredAuditEvent {
     details: row[12] as string,
     prevHash: row[13] as string,
     hash: row[14] as string,
+    hostId: Number(row[15]),
   };
 }

@@ -75,7 +75,13 @@ describe('stored rows', () => {
     details: '{}',
     prevHash: 'p',
     hash: 'h',
+    hostId: 1,
   };
+  it('reads the reporting host, whichever integer type the driver gives', () => {
+    expect(rowToEvent({ ...row, hostId: 3 }).hostId).toBe(3);
+    expect(rowToEvent({ ...row, hostId: 3n }).hostId).toBe(3);
+    expect(arrayToStoredEvent(Object.values({ ...row, hostId: 5 })).hostId).toBe(5);
+  });
   it('reads every way a time can be stored', () => {
     const iso = new Date(1_700_000_000_000).toISOString();
     expect(rowToEvent(row).at).toBe(iso);

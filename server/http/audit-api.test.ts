@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toPendingEvent } from '../audit/pending-event';
+import { appendAuditBatch } from '../queries/audit';
 import { api, startTestWorker, TEST_API_TOKEN, type TestWorker } from '../test-support';
 
 interface Page {
@@ -69,6 +71,28 @@ describe('GET /api/v1/audit', () => {
     const actions = page.body.events.map((e) => e.action);
     expect(actions).toContain('now');
     expect(actions).not.toContain('ahead');
+  });
+
+  it('filters by the reporting host, and carries the host on every event', async () => {
+    const reported = ['on three', 'on four', 'on three again'].map((action, i) => ({
+      ...toPendingEvent({ type: 'custom', severity: 'info', actor: 'agent', action }),
+      hostId: i === 1 ? 4 : 3,
+    }));
+    await appendAuditBatch(worker.worker.database, reported);
+    const three = await api<{ events: Array<{ action: string; hostId: number }> }>(worker.port, '/api/v1/audit?host=3', { token: TEST_API_TOKEN });
+    expect(three.status).toBe(200);
+    expect(three.body.events.map((e) => [e.action, e.hostId])).toEqual([
+      ['on three again', 3],
+      ['on three', 3],
+    ]);
+    const local = await api<{ events: Array<{ hostId: number }> }>(worker.port, '/api/v1/audit?host=1&limit=200', { token: TEST_API_TOKEN });
+    expect(local.body.events.length).toBeGreaterThan(0);
+    expect(local.body.events.every((e) => e.hostId === 1)).toBe(true);
+    for (const bad of ['0', '-2', 'x', '1.5']) {
+      const answer = await api<{ error: { message: string } }>(worker.port, `/api/v1/audit?host=${bad}`, { token: TEST_API_TOKEN });
+      expect(answer.status).toBe(422);
+      expect(answer.body.error.message).toContain('host');
+    }
   });
 
   it('answers 422 naming a bad parameter', async () => {

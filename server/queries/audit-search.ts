@@ -12,7 +12,7 @@ export interface AuditSearchPage {
 type AuditWhere = NonNullable<NonNullable<Parameters<Db['auditEvent']['findMany']>[0]>['where']>;
 
 /**
- * Exact matches on type/severity/module use their (column, seq) indexes; source and
+ * Exact matches on type/severity/module/host use their (column, seq) indexes; source and
  * actor have no index on purpose (they are rarely the only filter), so they ride on
  * whichever index the planner picks for the rest, or on the seq scan.
  */
@@ -25,6 +25,7 @@ export function auditWhere(provider: Database['provider'], filters: AuditSearchF
   if (filters.module) and.push({ module: filters.module });
   if (filters.source) and.push({ source: filters.source });
   if (filters.actor) and.push({ actor: filters.actor });
+  if (filters.hostId !== undefined) and.push({ hostId: filters.hostId });
   if (filters.from) and.push({ at: { gte: filters.from } });
   if (filters.to) and.push({ at: { lte: filters.to } });
   if (filters.q) {

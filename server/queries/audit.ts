@@ -3,7 +3,7 @@ import { rowToEvent } from '../audit/stored-event-row';
 import type { Database, Db } from '../db/client';
 import { prismaOf, sqliteOf, type Store, serializeSqliteWrite } from '../db/store';
 import { GENESIS_HASH, linkEvents, type UnhashedAuditEvent } from '@/lib/audit/hash-chain';
-import type { ChainedAuditEvent } from '@/lib/audit/types';
+import { LOCAL_HOST_ID, type ChainedAuditEvent } from '@/lib/audit/types';
 import { canonicalJson } from '@/lib/canonical-json';
 
 type AuditRow = Awaited<ReturnType<Db['auditEvent']['findFirstOrThrow']>>;
@@ -32,6 +32,7 @@ const AUDIT_COLUMNS = [
   'prevHash',
   'hash',
   'receivedAt',
+  'hostId',
 ] as const;
 const COLUMN_LIST = AUDIT_COLUMNS.map((c) => `"${c}"`).join(', ');
 const POSTGRES_TYPES: Record<(typeof AUDIT_COLUMNS)[number], string> = {
@@ -51,6 +52,7 @@ const POSTGRES_TYPES: Record<(typeof AUDIT_COLUMNS)[number], string> = {
   prevHash: 'text',
   hash: 'text',
   receivedAt: 'timestamp(3)',
+  hostId: 'integer',
 };
 const SQLITE_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${AUDIT_COLUMNS.map((c) => `value ->> '$.${c}'`).join(', ')} FROM json_each(?)`;
 const POSTGRES_INSERT = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM jsonb_to_recordset($1::jsonb) AS x(${AUDIT_COLUMNS.map((c) => `"${c}" ${POSTGRES_TYPES[c]}`).join(', ')})`;
@@ -79,7 +81,15 @@ async function insertAuditRows(database: Database, events: ChainedAuditEvent[], 
   const time = (iso: string) => (provider === 'sqlite' ? iso.replace('Z', '+00:00') : iso);
   const received = time(receivedAt.toISOString());
   // details in canonical form: the text that was hashed, so verification can hash it as stored.
-  const payload = JSON.stringify(events.map((event) => ({ ...event, at: time(event.at), details: canonicalJson(event.details), receivedAt: received })));
+  const payload = JSON.stringify(
+    events.map((event) => ({
+      ...event,
+      at: time(event.at),
+      details: canonicalJson(event.details),
+      receivedAt: received,
+      hostId: event.hostId ?? LOCAL_HOST_ID,
+    })),
+  );
   if (sqlite) {
     await serializeSqliteWrite(sqlite, () => sqliteInsert(sqlite).run(payload));
     return;
@@ -182,7 +192,9 @@ export async function auditInsertsWork(database: Database): Promise<boolean> {
       await serializeSqliteWrite(
         connection,
         connection.transaction(() => {
-          sqliteInsert(connection).run(JSON.stringify([{ ...canary, at: at.replace('Z', '+00:00'), details: '{}', receivedAt: at.replace('Z', '+00:00') }]));
+          sqliteInsert(connection).run(
+            JSON.stringify([{ ...canary, at: at.replace('Z', '+00:00'), details: '{}', receivedAt: at.replace('Z', '+00:00'), hostId: LOCAL_HOST_ID }]),
+          );
           throw new CanaryRolledBack();
         }),
       );
