@@ -8,7 +8,10 @@ import { RiskLegend } from '../risk/risk-legend';
 import { BAND_CELL, BAND_TEXT } from '../risk/risk-style';
 import { cn } from '../ui/cn';
 
-const KIND_LABEL: Record<SubsystemKind, string> = { host: 'Host', disk: 'Disk', module: 'Modules', defense: 'Defense', data: 'Data', backups: 'Backups' };
+// "System" rather than the kind's own name, "host": the first column already names the host.
+const KIND_LABEL: Record<SubsystemKind, string> = { host: 'System', disk: 'Disk', module: 'Modules', defense: 'Defense', data: 'Data', backups: 'Backups' };
+/** On a phone six full words do not fit over six cells. */
+const KIND_SHORT: Record<SubsystemKind, string> = { host: 'Sys', disk: 'Disk', module: 'Mod', defense: 'Def', data: 'Data', backups: 'Bkp' };
 
 function RiskCell({ host, kind }: { host: HostView; kind: SubsystemKind }) {
   const risk = host.status?.risk[kind] ?? null;
@@ -28,7 +31,7 @@ function RiskCell({ host, kind }: { host: HostView; kind: SubsystemKind }) {
   const band = riskBand(risk);
   return (
     <span
-      className={cn('flex h-8 items-center justify-center rounded font-mono text-sm font-bold tabular-nums', BAND_CELL[band], BAND_TEXT[band])}
+      className={cn('flex h-8 items-center justify-center rounded font-mono text-xs font-bold tabular-nums sm:text-sm', BAND_CELL[band], BAND_TEXT[band])}
       title={title}
       aria-label={title}
       data-testid="fleet-risk-cell"
@@ -47,7 +50,7 @@ export function FleetHeatmap({ hosts }: { hosts: HostView[] }) {
   return (
     <div data-testid="fleet-heatmap">
       <div
-        className="grid grid-cols-[minmax(4.5rem,12rem)_repeat(6,minmax(0,1fr))] items-center gap-1 text-xs sm:gap-1.5"
+        className="grid grid-cols-[4.5rem_repeat(6,minmax(0,1fr))] items-center gap-1 text-xs sm:grid-cols-[minmax(6rem,12rem)_repeat(6,minmax(0,1fr))] sm:gap-1.5"
         role="table"
         aria-label="Risk by host and subsystem"
       >
@@ -56,8 +59,16 @@ export function FleetHeatmap({ hosts }: { hosts: HostView[] }) {
             Host
           </span>
           {SUBSYSTEM_KINDS.map((kind) => (
-            <span key={kind} role="columnheader" className="truncate text-center text-[10px] font-semibold tracking-wide text-muted uppercase sm:text-[11px]">
-              {KIND_LABEL[kind]}
+            <span
+              key={kind}
+              role="columnheader"
+              title={KIND_LABEL[kind]}
+              className="truncate text-center text-[10px] font-semibold tracking-wide text-muted uppercase sm:text-[11px]"
+            >
+              <span className="sm:hidden" aria-hidden>
+                {KIND_SHORT[kind]}
+              </span>
+              <span className="sr-only sm:not-sr-only">{KIND_LABEL[kind]}</span>
             </span>
           ))}
         </div>

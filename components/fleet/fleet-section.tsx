@@ -19,7 +19,7 @@ function LabelFilter({ labels, value, onChange }: { labels: string[]; value: str
     <label className="flex items-center gap-2 text-xs">
       <span className="font-medium text-muted">Label</span>
       <Select value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} data-testid="fleet-label-filter" className="h-8 w-auto min-w-36">
-        <option value="">All hosts</option>
+        <option value="">Any label</option>
         {choices.map((label) => (
           <option key={label} value={label}>
             {label}

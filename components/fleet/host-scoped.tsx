@@ -27,13 +27,13 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function RemoteHostSummary({ host, section }: { host: HostView; section: string }) {
+function RemoteHostSummary({ host, section, details }: { host: HostView; section: string; details: string }) {
   const now = useNow();
   const away = disconnectedSince(host);
   return (
     <SectionPage
       title={`${section} · ${host.name}`}
-      summary={`The details of ${section.toLowerCase()} on ${host.name} live on its agent; the console keeps what its heartbeat reports.`}
+      summary={`${host.name}'s ${details} live on its agent; the console keeps what its heartbeat reports.`}
       testId="host-scope-summary"
     >
       <Panel title={`${host.name}, as last reported`} subtitle={host.status ? `agent version ${host.status.version}` : 'no status reported yet'}>
@@ -80,12 +80,12 @@ function RemoteHostSummary({ host, section }: { host: HostView; section: string 
  * A section that shows this console's own details: with `?host=` naming another host it shows
  * that host's heartbeat summary instead, since the details are on the agent, not here.
  */
-export function HostScoped({ section, children }: { section: string; children: ReactNode }) {
+export function HostScoped({ section, details, children }: { section: string; details: string; children: ReactNode }) {
   const scope = useHostScope();
   const { data, isError } = useFleetHostsQuery();
   if (scope === null || scope === LOCAL_HOST_ID) return children;
   const host = data?.find((candidate) => candidate.id === scope);
-  if (host) return <RemoteHostSummary host={host} section={section} />;
+  if (host) return <RemoteHostSummary host={host} section={section} details={details} />;
   return (
     <SectionPage title={section} summary="Scoped to a host of the fleet." testId="host-scope-summary">
       {data || isError ? (

@@ -85,7 +85,7 @@ function HostRow({ host, now, canRevoke, onRevoke }: { host: HostView; now: numb
         </div>
       </td>
       <td className={CELL}>
-        <HealthDial score={host.healthScore} stale={!host.connected} caption={false} className="h-10 w-12" testId="fleet-host-health" />
+        <HealthDial score={host.healthScore} stale={!host.connected} caption={false} className="h-12 w-14" testId="fleet-host-health" />
       </td>
       <td className={cn(CELL, WIDE_ONLY)}>
         <LevelBadge level={host.degradation} />

@@ -10,7 +10,7 @@ export default async function HealingPage() {
   const session = await requireSession();
   return (
     <Suspense>
-      <HostScoped section="Healing">
+      <HostScoped section="Healing" details="modules and incidents">
         <HealingSection principal={session.principal} />
       </HostScoped>
     </Suspense>

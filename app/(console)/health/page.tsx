@@ -10,7 +10,7 @@ export default async function HealthPage() {
   const session = await requireSession();
   return (
     <Suspense>
-      <HostScoped section="Health">
+      <HostScoped section="Health" details="samples and charts">
         <HealthSection principal={session.principal} />
       </HostScoped>
     </Suspense>

@@ -10,7 +10,7 @@ export default async function RiskPage() {
   const session = await requireSession();
   return (
     <Suspense>
-      <HostScoped section="Risk">
+      <HostScoped section="Risk" details="risk history, predictions and mitigations">
         <RiskSection principal={session.principal} />
       </HostScoped>
     </Suspense>
