@@ -142,6 +142,9 @@ test('an administrator revokes a host after typing its name; it is shown revoked
   const revoked = (await hosts(page)).find((host) => host.name === DB)!;
   expect(revoked.revokedAt).not.toBeNull();
   expect(revoked.connected).toBe(false);
+  // Audited in the administrator's name, not the web app's.
+  const audit = (await (await page.request.get('/api/audit?type=fleet.host_revoked')).json()) as { events: { actor: string; resource: string | null }[] };
+  expect(audit.events).toContainEqual(expect.objectContaining({ actor: `user:${ADMIN.username}`, resource: `host:${revoked.id}` }));
   // The local host cannot be revoked, so it offers no button.
   await expect(page.locator('[data-testid="fleet-host-row"][data-host-name="local"]').getByTestId('fleet-host-revoke')).toHaveCount(0);
 });
