@@ -12,6 +12,7 @@ const SECTIONS = [
   { path: '/healing', ready: 'section-healing' },
   { path: '/defense', ready: 'section-defense' },
   { path: '/recovery', ready: 'section-recovery' },
+  { path: '/fleet', ready: 'section-fleet' },
   { path: '/risk', ready: 'section-risk' },
   { path: '/drills', ready: 'section-drills' },
   { path: '/alerts', ready: 'alerts-console' },

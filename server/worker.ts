@@ -7,7 +7,8 @@ import { startConfig } from './config/start-config';
 import { startDatabase } from './db/start-database';
 import { startDefense } from './defense/start-defense';
 import { startDrills } from './drills/start-drills';
-import { startFleetAgent, startFleetConsole } from './fleet';
+import { statusOfHeartbeat } from '@/lib/fleet/host-status';
+import { localHeartbeat, startFleetAgent, startFleetConsole } from './fleet';
 import { startForecast } from './forecast/start-forecast';
 import { Cluster, ClusterRouter, forwardToLeader } from './ha';
 import { LeaderDuties } from './ha/leader-duties';
@@ -91,10 +92,6 @@ async function startServices({
     await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir, fleet }),
   );
   fleet.resolveSourcesWith(defense.resolver);
-  fleet.reportLocalStateWith(() => {
-    const current = monitor.current();
-    return { healthScore: current ? Math.round(current.score) : null, degradation: current?.degradation ?? null, defenseMode: defense.mode };
-  });
   const { watchers } = lifecycle.add(startIntegrity({ env, config, audit, database, log, router, live, defense, duties }));
   const { recovery, recoveryScheduler, watchRecovery } = lifecycle.add(
     startRecovery({ env, database, config, audit, log, live, reloadAfterRestore: { monitor, healing, defense }, duties, router }),
@@ -119,6 +116,12 @@ async function startServices({
       router,
     }),
   );
+  // Host 1's row and an agent's heartbeat are the same reading of this host.
+  const heartbeat = localHeartbeat({ monitor, defense, healing, forecaster });
+  fleet.reportLocalStateWith(() => {
+    const { healthScore, degradation, defenseMode, ...status } = heartbeat();
+    return { healthScore, degradation, defenseMode, status: statusOfHeartbeat(status) };
+  });
   lifecycle.add(startDrills({ env, audit, log, config, duties, router }));
   await startStatusPages({ database, config, audit, log, healing, router });
   const { live: liveServer } = lifecycle.add(
@@ -127,7 +130,7 @@ async function startServices({
   startHttp({ router, database, config, audit, integrity, monitor, defense, healing, recovery, cluster: ha.cluster, leaderHealth: ha.leaderHealth, metrics });
 
   // Agent mode: after everything local runs, the connection out to the console.
-  lifecycle.add(startFleetAgent({ env, services: fleetCommandServices, monitor, audit, database, onCommitted, log }));
+  lifecycle.add(startFleetAgent({ env, services: fleetCommandServices, heartbeat, audit, database, onCommitted, log }));
 
   await audit.append({
     type: 'worker.started',

@@ -10,6 +10,7 @@ import { AuditTimeline } from './audit-timeline';
 import { useAuditUrl } from './use-audit-url';
 import { ShareButton } from '../share/share-button';
 import { ChainStatus } from './chain-status';
+import { AuditHostScope } from '../fleet/audit-host-scope';
 
 export function AuditView({ canShare }: { canShare: boolean }) {
   const url = useAuditUrl();
@@ -29,6 +30,7 @@ export function AuditView({ canShare }: { canShare: boolean }) {
           <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
             {url.live ? 'newest first · live' : 'newest first · fixed window'}
             <ChainStatus canVerify={canShare} />
+            <AuditHostScope />
           </span>
         }
         actions={

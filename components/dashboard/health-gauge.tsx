@@ -33,9 +33,59 @@ const BANDS = [
   { from: 80, to: 100, color: 'var(--ok)' },
 ];
 
-export function HealthGauge({ score, deductions, stale }: { score: number | null; deductions: Deduction[]; stale: boolean }) {
+/** The dial alone: the dashboard's gauge, and each host's row on the fleet page, so hosts are read the same way everywhere. */
+export function HealthDial({
+  score,
+  stale,
+  className,
+  testId = 'health-score',
+  caption = true,
+}: {
+  score: number | null;
+  stale: boolean;
+  className?: string;
+  testId?: string;
+  /** The line under the number: too small to read on a dial the size of a table row. */
+  caption?: boolean;
+}) {
   const tone = score === null ? 'neutral' : toneForScore(score);
   const angle = START + (SWEEP * (score ?? 0)) / 100;
+  return (
+    <svg viewBox="0 0 200 170" role="img" aria-label={score === null ? 'health score unknown' : `health score ${score} of 100`} className={className}>
+      {BANDS.map((band) => (
+        <path
+          key={band.from}
+          d={arc(START + (SWEEP * band.from) / 100 + 0.8, START + (SWEEP * band.to) / 100 - 0.8, RADIUS + 12)}
+          stroke={band.color}
+          strokeWidth={3}
+          fill="none"
+          opacity={0.55}
+        />
+      ))}
+      <path d={arc(START, START + SWEEP)} stroke="var(--surface-2)" strokeWidth={14} fill="none" strokeLinecap="round" />
+      {score !== null && score > 0 ? (
+        <path
+          d={arc(START, angle)}
+          stroke={`var(--${tone === 'neutral' ? 'faint' : tone})`}
+          strokeWidth={14}
+          fill="none"
+          strokeLinecap="round"
+          style={{ transition: 'd 400ms ease' }}
+        />
+      ) : null}
+      <text x={CENTER} y={104} textAnchor="middle" className={cn('tabular fill-current', TONE_TEXT[tone])} fontSize={46} fontWeight={700} data-testid={testId}>
+        {score ?? '—'}
+      </text>
+      {caption ? (
+        <text x={CENTER} y={126} textAnchor="middle" className="fill-current text-faint" fontSize={11} letterSpacing={1}>
+          {stale ? 'LAST KNOWN' : 'HEALTH / 100'}
+        </text>
+      ) : null}
+    </svg>
+  );
+}
+
+export function HealthGauge({ score, deductions, stale }: { score: number | null; deductions: Deduction[]; stale: boolean }) {
   const [explaining, setExplaining] = useState(false);
   return (
     <div className="flex flex-col items-center gap-3">
@@ -46,43 +96,7 @@ export function HealthGauge({ score, deductions, stale }: { score: number | null
         title="What took points away?"
         data-testid="health-gauge"
       >
-        <svg viewBox="0 0 200 170" role="img" aria-label={score === null ? 'health score unknown' : `health score ${score} of 100`} className="w-full">
-          {BANDS.map((band) => (
-            <path
-              key={band.from}
-              d={arc(START + (SWEEP * band.from) / 100 + 0.8, START + (SWEEP * band.to) / 100 - 0.8, RADIUS + 12)}
-              stroke={band.color}
-              strokeWidth={3}
-              fill="none"
-              opacity={0.55}
-            />
-          ))}
-          <path d={arc(START, START + SWEEP)} stroke="var(--surface-2)" strokeWidth={14} fill="none" strokeLinecap="round" />
-          {score !== null && score > 0 ? (
-            <path
-              d={arc(START, angle)}
-              stroke={`var(--${tone === 'neutral' ? 'faint' : tone})`}
-              strokeWidth={14}
-              fill="none"
-              strokeLinecap="round"
-              style={{ transition: 'd 400ms ease' }}
-            />
-          ) : null}
-          <text
-            x={CENTER}
-            y={104}
-            textAnchor="middle"
-            className={cn('tabular fill-current', TONE_TEXT[tone])}
-            fontSize={46}
-            fontWeight={700}
-            data-testid="health-score"
-          >
-            {score ?? '—'}
-          </text>
-          <text x={CENTER} y={126} textAnchor="middle" className="fill-current text-faint" fontSize={11} letterSpacing={1}>
-            {stale ? 'LAST KNOWN' : 'HEALTH / 100'}
-          </text>
-        </svg>
+        <HealthDial score={score} stale={stale} className="w-full" />
       </button>
       <div className="w-full" data-testid="health-deductions">
         {deductions.length === 0 ? (

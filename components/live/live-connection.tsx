@@ -115,6 +115,7 @@ export function LiveConnection() {
         void client.invalidateQueries({ queryKey: queryKeys.integrity() });
         // A save while the socket was away is only announced once.
         void client.invalidateQueries({ queryKey: queryKeys.configStatus() });
+        void client.invalidateQueries({ queryKey: queryKeys.fleetHosts() });
         refreshAuditSoon();
       });
       socket.on('disconnect', () => setLiveStatus({ state: 'offline' }));
@@ -143,6 +144,8 @@ export function LiveConnection() {
       socket.on('defense:mode', (change) => updateDefense((o) => withMode(o, change)));
       // A rebaseline or a burst of changed files sends many findings: one refetch covers them.
       socket.on('integrity:finding', refreshIntegritySoon);
+      // Already coalesced by the worker (one event a second at most): refetch the list as it is.
+      socket.on('fleet:host_changed', () => void client.invalidateQueries({ queryKey: queryKeys.fleetHosts() }));
       socket.on('incident:changed', () => {
         void client.invalidateQueries({ queryKey: queryKeys.incidents() });
         // An open timeline drawer gains the step that moved the incident.

@@ -45,4 +45,6 @@ export const queryKeys = {
   integrity: () => ['integrity', {}] as const,
   /** Chaos drill runs; polled while one is running. */
   drills: () => ['drills', {}] as const,
+  /** Every host of the fleet; 'fleet:host_changed' invalidates it. */
+  fleetHosts: () => ['fleet-hosts', {}] as const,
 };

@@ -1,9 +1,10 @@
 'use client';
 
-import { RISK_BANDS, riskBand, type SubsystemDetail } from '@/lib/forecast/risk';
+import { riskBand, type SubsystemDetail } from '@/lib/forecast/risk';
 import type { RiskHistoryView } from '@/lib/forecast/forecast-views';
 import { cn } from '../ui/cn';
-import { BAND_CELL, BAND_LABEL, BAND_TEXT } from './risk-style';
+import { RiskLegend } from './risk-legend';
+import { BAND_CELL, BAND_TEXT } from './risk-style';
 
 /**
  * Always this many slots, newest on the right: hours of minutes are grouped into slots (the
@@ -129,18 +130,7 @@ export function RiskHeatmap({
         <TimeAxis view={view} />
         <span className="text-right font-mono text-[10px] text-faint">now</span>
       </div>
-      <div className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-1 text-[11px] text-muted" data-testid="risk-legend">
-        {RISK_BANDS.map((band) => (
-          <span key={band} className="flex items-center gap-1.5">
-            <span className={cn('inline-block h-3 w-4 rounded-[2px]', BAND_CELL[band])} />
-            {BAND_LABEL[band]}
-          </span>
-        ))}
-        <span className="flex items-center gap-1.5">
-          <span className="inline-block h-3 w-4 rounded-[2px] bg-surface-2" />
-          no data yet
-        </span>
-      </div>
+      <RiskLegend />
     </div>
   );
 }

@@ -4,6 +4,9 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
 import type { Principal } from '@/lib/auth/roles';
+import { withHostScope } from '@/lib/fleet/host-scope';
+import { HostScopeSelect } from '../fleet/host-scope-select';
+import { useHostScope } from '../fleet/use-host-scope';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { cn } from '../ui/cn';
@@ -23,9 +26,11 @@ function SectionLink({
   onNavigate?: () => void;
 }) {
   const current = isCurrentSection(section.href, pathname);
+  // The host scope travels with the navigation: moving to another section keeps looking at the same host.
+  const hostId = useHostScope();
   return (
     <Link
-      href={section.href}
+      href={withHostScope(section.href, hostId)}
       aria-current={current ? 'page' : undefined}
       onClick={onNavigate}
       className={cn(className, current ? 'bg-accent/10 font-semibold text-accent' : 'text-muted hover:bg-surface-2 hover:text-text')}
@@ -83,6 +88,8 @@ export function BottomNav({ principal }: { principal: Principal }) {
         </li>
       </ul>
       <Dialog open={more} onClose={() => setMore(false)} title="Sections" testId="nav-more-dialog">
+        {/* The top bar has no room for the host scope on a phone: it is here, above the sections. */}
+        <HostScopeSelect className="mb-3 flex" testId="host-scope-phone" />
         <ul className="grid grid-cols-2 gap-2">
           {sections.map((section) => (
             <li key={section.href}>

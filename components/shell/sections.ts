@@ -15,6 +15,7 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
   { href: '/healing', label: 'Healing', primary: true },
   { href: '/defense', label: 'Defense', primary: true },
   { href: '/recovery', label: 'Recovery', primary: true },
+  { href: '/fleet', label: 'Fleet', primary: false },
   { href: '/risk', label: 'Risk', primary: false },
   { href: '/drills', label: 'Drills', primary: false },
   { href: '/alerts', label: 'Alerts', primary: false },

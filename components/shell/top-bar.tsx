@@ -4,6 +4,7 @@ import { LiveIndicator } from '../dashboard/live-indicator';
 import { DefenseModeIndicator } from '../defense/defense-mode-indicator';
 import { ThemeToggle } from '../theme/theme-toggle';
 import { Badge } from '../ui/badge';
+import { HostScopeSelect } from '../fleet/host-scope-select';
 import { EmergencyControls } from './emergency-controls';
 import { SectionNav } from './section-nav';
 import { SignOutButton } from './sign-out-button';
@@ -19,6 +20,7 @@ export function TopBar({ principal }: { principal: Principal }) {
           <span className="hidden text-xs font-normal text-faint lg:inline">Defense &amp; Healing</span>
         </Link>
         <div className="ml-auto flex shrink-0 items-center gap-1.5 sm:gap-3">
+          <HostScopeSelect className="hidden md:flex" />
           <EmergencyControls principal={principal} />
           <DefenseModeIndicator />
           <LiveIndicator />

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalSourceSchema } from '../defense/defense-api';
 import { degradationLevelSchema } from '../health/degradation';
 import { fleetOperatorWireActionSchema } from './fleet-actions';
+import { hostStatusSchema } from './host-status';
 
 /** `role=web`, `site=fra`: short names and values, so labels can be filters and URL parameters. */
 export const hostLabelsSchema = z
@@ -59,6 +60,8 @@ export const hostViewSchema = z.object({
   degradation: z.string().nullable(),
   defenseMode: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  /** The rest of the last heartbeat (risk per subsystem, open incidents, version); null before the first. */
+  status: hostStatusSchema.nullable(),
 });
 export type HostView = z.infer<typeof hostViewSchema>;
 
@@ -78,6 +81,8 @@ export const fleetHeartbeatSchema = z
     degradation: degradationLevelSchema.nullable(),
     defenseMode: z.enum(defenseModeNames),
   })
+  // Optional: an agent of an earlier version, without them, still reports its health.
+  .extend(hostStatusSchema.partial().shape)
   .strict();
 export type FleetHeartbeat = z.infer<typeof fleetHeartbeatSchema>;
 

@@ -10,6 +10,7 @@ import type { IntegrityFinding } from '../integrity/integrity-status';
 import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '../defense/defense-types';
 import type { ConfigStatus } from '../config/config-status';
 import type { FleetCommandUpdate } from '../fleet/fleet-command-api';
+import type { FleetHostsChanged } from '../fleet/host-status';
 
 export interface ServerToClientEvents {
   'health:sample': (payload: HealthSnapshot) => void;
@@ -35,6 +36,8 @@ export interface ServerToClientEvents {
   'config:status': (payload: ConfigStatus) => void;
   /** A fleet command's step on one host (sent, accepted, progress, succeeded, failed, refused), once recorded. */
   'fleet:command-update': (payload: FleetCommandUpdate) => void;
+  /** Hosts of the fleet reported, connected, went away or were revoked (at most one event a second). */
+  'fleet:host_changed': (payload: FleetHostsChanged) => void;
 }
 
 export interface ClientToServerEvents {

@@ -2,6 +2,7 @@ import { alertsContracts } from './alerts-contracts';
 import { defenseContracts } from './defense-contracts';
 import { fleetCommandContracts } from './fleet-command-contracts';
 import { fleetContracts } from './fleet-contracts';
+import { fleetPageContracts } from './fleet-page-contracts';
 import { forecastContracts } from './forecast-contracts';
 import { healingContracts } from './healing-contracts';
 import { healthContracts } from './health-contracts';
@@ -18,6 +19,7 @@ export {
   defenseContracts,
   fleetCommandContracts,
   fleetContracts,
+  fleetPageContracts,
   forecastContracts,
   healingContracts,
   healthContracts,
@@ -48,6 +50,7 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   alerts: alertsContracts,
   fleet: fleetContracts,
   fleetCommands: fleetCommandContracts,
+  fleetPage: fleetPageContracts,
   settings: settingsContracts,
 };
 

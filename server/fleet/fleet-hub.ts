@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
 import { FLEET_EVENTS, fleetHeartbeatSchema, fleetHelloSchema, type FleetCommand, type HostView, type SignedFleetCommand } from '@/lib/fleet/fleet-api';
+import { parseHostStatus, statusOfHeartbeat, type HostStatus } from '@/lib/fleet/host-status';
 import type { AuditWriter } from '../audit';
 import type { Database } from '../db/client';
 import type { Logger } from '../log';
@@ -31,6 +32,7 @@ export interface LocalHostState {
   healthScore: number | null;
   degradation: string | null;
   defenseMode: string;
+  status: HostStatus | null;
 }
 
 export interface FleetHubDeps {
@@ -42,6 +44,8 @@ export interface FleetHubDeps {
   localState: () => LocalHostState;
   /** Where agents' committed events are announced, as the writer announces its own. */
   announce?: (events: ChainedAuditEvent[]) => void;
+  /** After a host's row changed (heartbeat, connection, revocation): the fleet page's live feed. */
+  onHostChanged?: (hostId: number) => void;
 }
 
 export interface FleetAgentListener {
@@ -115,6 +119,7 @@ export class FleetHub {
         degradation: isLocal ? local.degradation : row.degradation,
         defenseMode: isLocal ? local.defenseMode : row.defenseMode,
         revokedAt: row.revokedAt?.toISOString() ?? null,
+        status: isLocal ? local.status : parseHostStatus(row.status),
       };
     });
   }
@@ -126,6 +131,7 @@ export class FleetHub {
     // Cut at once: the socket goes now, and the next hello is refused by revokedAt.
     this.sockets.get(hostId)?.disconnect(true);
     this.sockets.delete(hostId);
+    this.deps.onHostChanged?.(hostId);
     await audit.append({
       type: 'fleet.host_revoked',
       severity: 'warning',
@@ -221,13 +227,16 @@ export class FleetHub {
       this.connections.disconnected(hostId, reason);
       if (this.sockets.get(hostId) !== socket) return;
       this.sockets.delete(hostId);
-      void recordHostConnection(database.prisma, hostId, { connected: false, at: new Date() }).catch(() => undefined);
+      void recordHostConnection(database.prisma, hostId, { connected: false, at: new Date() })
+        .then(() => this.deps.onHostChanged?.(hostId))
+        .catch(() => undefined);
     });
     socket.on(FLEET_EVENTS.heartbeat, (beat: unknown) => void this.recordHeartbeat(hostId, beat));
     socket.on(FLEET_EVENTS.commandResult, (result: unknown) => void this.agentListener?.result(hostId, result));
     socket.on(FLEET_EVENTS_MESSAGE, (raw: unknown, ack: unknown) => this.events.receive(hostId, raw, ack));
     await recordHostConnection(database.prisma, hostId, { connected: true, at: new Date() });
     this.connections.connected(hostId, socket.handshake.address);
+    this.deps.onHostChanged?.(hostId);
     // Where our copy of its events ends: the agent resumes right after.
     socket.emit(FLEET_EVENTS.welcome, { hostId, eventSeq: host.eventSeq });
     // Resume: what was decided for the whole fleet while this host was away reaches it now.
@@ -241,7 +250,15 @@ export class FleetHub {
     const beat = fleetHeartbeatSchema.safeParse(raw);
     if (!beat.success) return void this.deps.log.warn({ hostId }, 'ignored a malformed fleet heartbeat');
     try {
-      await recordHostHeartbeat(this.deps.database.prisma, hostId, { at: new Date(), ...beat.data });
+      const { healthScore, degradation, defenseMode } = beat.data;
+      await recordHostHeartbeat(this.deps.database.prisma, hostId, {
+        at: new Date(),
+        healthScore,
+        degradation,
+        defenseMode,
+        status: statusOfHeartbeat(beat.data),
+      });
+      this.deps.onHostChanged?.(hostId);
     } catch (error) {
       this.deps.log.warn({ hostId, err: (error as Error).message }, 'could not record a fleet heartbeat');
     }

@@ -7,6 +7,7 @@ import { api, makeTempDir, TEST_API_TOKEN, waitFor, type TempDir } from '../test
 import { guardCheck } from '../test-support/guard';
 import { createEnrollment, listHosts, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
 
+const PACKAGE_VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const publicKeyPem = () => generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const enroll = (consolePort: number, token: string, name = 'probe') =>
   api(consolePort, '/api/v1/fleet/agents', { json: { token, publicKey: publicKeyPem(), name } });
@@ -75,7 +76,10 @@ describe('a fleet: a console worker and three agent workers on loopback', () => 
       expect((await enroll(port, webToken)).status).toBe(401);
 
       for (const name of ['web1', 'web2', 'db1'] as const) {
-        const host = await waitForHost(port, name, (h) => h.connected && h.healthScore !== null, 'connected with a heartbeat');
+        const host = await waitForHost(port, name, (h) => h.connected && h.healthScore !== null && h.status !== null, 'connected with a heartbeat');
+        // What the fleet page shows: the agent's version, its open incidents, its risk by subsystem kind.
+        expect(host.status).toMatchObject({ version: PACKAGE_VERSION, openIncidents: 0 });
+        for (const risk of Object.values(host.status!.risk)) expect(risk === null || (risk! >= 0 && risk! <= 100)).toBe(true);
         expect(host.healthScore).toBeGreaterThanOrEqual(0);
         expect(host.healthScore).toBeLessThanOrEqual(100);
         expect(host.degradation).toMatch(/^(NORMAL|LEVEL_[123]|EMERGENCY)$/);
@@ -86,7 +90,7 @@ describe('a fleet: a console worker and three agent workers on loopback', () => 
       }
       const hosts = await listHosts(port);
       expect(hosts.map((host) => host.id)).toEqual([1, 2, 3, 4]);
-      expect(hosts[0]).toMatchObject({ id: 1, name: 'local', connected: true });
+      expect(hosts[0]).toMatchObject({ id: 1, name: 'local', connected: true, status: { version: PACKAGE_VERSION } });
     },
   );
 

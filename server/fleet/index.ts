@@ -1,2 +1,3 @@
 export { startFleetAgent, startFleetConsole, type FleetConsole } from './start-fleet';
 export type { FleetIsolationRequest } from './fleet-hub';
+export { localHeartbeat } from './local-heartbeat';

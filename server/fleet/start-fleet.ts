@@ -1,15 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { Namespace } from 'socket.io';
-import { FLEET_NAMESPACE, type AgentEnrollment, type HostLabels } from '@/lib/fleet/fleet-api';
+import { FLEET_NAMESPACE, type AgentEnrollment, type FleetHeartbeat, type HostLabels } from '@/lib/fleet/fleet-api';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { AuditWriter } from '../audit';
 import { loadCheckpointKey } from '../audit/checkpoint-key';
 import type { Database } from '../db/client';
 import type { SourceResolver } from '../defense/source-resolver';
 import type { WorkerEnv } from '../env/worker-env';
-import type { HealthMonitor } from '../health/health-monitor';
 import { registerFleetCommandRoutes } from '../http/routes/fleet-command-routes';
+import { registerFleetPageRoutes } from '../http/routes/fleet-page-routes';
 import { registerFleetRoutes } from '../http/routes/fleet-routes';
 import type { Router } from '../http/router';
 import type { LiveEmitter } from '../live/live-outlet';
@@ -29,6 +29,7 @@ import type { FleetAgentLink } from './fleet-agent';
 import type { FleetCommandServices } from './fleet-command-runner';
 import { FleetCommander } from './fleet-commander';
 import { FleetHub, type LocalHostState } from './fleet-hub';
+import { HostChangeFeed } from './host-change-feed';
 
 export interface FleetConsole {
   hub: FleetHub;
@@ -63,13 +64,22 @@ export async function startFleetConsole({
   audit: AuditWriter;
   announce?: (events: ChainedAuditEvent[]) => void;
   log: Logger;
-  live: Pick<LiveEmitter, 'emitFleetCommand'>;
+  live: Pick<LiveEmitter, 'emitFleetCommand' | 'emitFleetHosts'>;
   router: Router;
 }) {
   // Mode 0600 like the audit checkpoint key; whoever holds it can command every agent.
   const consoleKey = loadCheckpointKey(path.join(env.dataDir, 'fleet', 'console.key'), { create: true })!;
-  let readLocalState: () => LocalHostState = () => ({ healthScore: null, degradation: null, defenseMode: 'NORMAL' });
-  const hub = new FleetHub({ database, audit, log, consoleKey: consoleKey.privateKey, localState: () => readLocalState(), announce });
+  let readLocalState: () => LocalHostState = () => ({ healthScore: null, degradation: null, defenseMode: 'NORMAL', status: null });
+  const changes = new HostChangeFeed((change) => live.emitFleetHosts(change));
+  const hub = new FleetHub({
+    database,
+    audit,
+    log,
+    consoleKey: consoleKey.privateKey,
+    localState: () => readLocalState(),
+    onHostChanged: (hostId) => changes.changed(hostId),
+    announce,
+  });
   await hub.start();
   let localServices: FleetCommandServices | null = null;
   const commander = new FleetCommander({ database, audit, log, live, hub, localServices: () => localServices });
@@ -95,7 +105,14 @@ export async function startFleetConsole({
   };
   registerFleetRoutes(router, { fleet });
   registerFleetCommandRoutes(router, { commander });
-  return { fleet, stop: () => hub.close() };
+  registerFleetPageRoutes(router, { fleet });
+  return {
+    fleet,
+    stop: () => {
+      changes.stop();
+      hub.close();
+    },
+  };
 }
 
 /** Enrolls on first start (with retries while the console is unreachable), then reuses the identity. */
@@ -133,7 +150,7 @@ async function enrolledIdentity(env: NonNullable<WorkerEnv['fleet']>, dataDir: s
 export function startFleetAgent({
   env,
   services,
-  monitor,
+  heartbeat,
   audit,
   database,
   onCommitted,
@@ -141,7 +158,8 @@ export function startFleetAgent({
 }: {
   env: WorkerEnv;
   services: FleetCommandServices;
-  monitor: HealthMonitor;
+  /** What this host reports on every beat (`localHeartbeat`). */
+  heartbeat: () => FleetHeartbeat;
   audit: AuditWriter;
   database: Database;
   /** Subscribes to this worker's own commits: each one wakes the delivery of events to the console. */
@@ -169,10 +187,7 @@ export function startFleetAgent({
         audit,
         log,
         heartbeatMs: settings.heartbeatMs,
-        heartbeat: () => {
-          const health = monitor.current();
-          return { healthScore: health ? Math.round(health.score) : null, degradation: health?.degradation ?? null, defenseMode: services.defense.mode };
-        },
+        heartbeat,
       });
       link.start();
     })

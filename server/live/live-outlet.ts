@@ -30,5 +30,6 @@ export function createLiveOutlet(): LiveOutlet {
     emitForecast: (update) => server?.emitForecast(update),
     emitConfigStatus: (status) => server?.emitConfigStatus(status),
     emitFleetCommand: (update) => server?.emitFleetCommand(update),
+    emitFleetHosts: (change) => server?.emitFleetHosts(change),
   };
 }

@@ -4,6 +4,7 @@ import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import type { ModuleView } from '@/lib/healing/module-view';
 import type { IncidentSummary } from '@/lib/healing/incident';
 import type { IntegrityFinding } from '@/lib/integrity/integrity-status';
+import type { FleetHostsChanged } from '@/lib/fleet/host-status';
 import type { ConfigStatus } from '@/lib/config/config-status';
 import type { FleetCommandUpdate } from '@/lib/fleet/fleet-command-api';
 import type { DefenseDecisionChange, DefenseModeChange, DefenseThreat } from '@/lib/defense/defense-types';
@@ -66,6 +67,7 @@ export interface LiveServer {
   emitForecast(update: { at: string; highest: number }): void;
   emitConfigStatus(status: ConfigStatus): void;
   emitFleetCommand(update: FleetCommandUpdate): void;
+  emitFleetHosts(change: FleetHostsChanged): void;
   connectedClients(): number;
   close(): Promise<void>;
 }
@@ -164,6 +166,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer & { io:
     emitForecast: (update) => io.to(DASHBOARD_ROOM).emit('forecast:updated', update),
     emitConfigStatus: (status) => io.to(DASHBOARD_ROOM).emit('config:status', status),
     emitFleetCommand: (update) => io.to(DASHBOARD_ROOM).emit('fleet:command-update', update),
+    emitFleetHosts: (change) => io.to(DASHBOARD_ROOM).emit('fleet:host_changed', change),
     connectedClients: () => io.of('/').sockets.size,
     close: () => {
       clearInterval(bindingTimer);

@@ -275,4 +275,12 @@ export const WEB_OPERATIONS: OperationSpec[] = [
   web({ method: 'post', path: '/api/drills', tag: 'Drills', summary: 'Start a drill (spawns programs and may mount a disk)', role: 'admin' }),
   web({ method: 'get', path: '/api/governor', tag: 'Risk', summary: 'The governor: its suggestions and policy', role: 'viewer' }),
   web({ method: 'get', path: '/api/governor/export', tag: 'Risk', summary: "The governor's suggestions as a file", role: 'viewer' }),
+  web({ method: 'get', path: '/api/fleet/hosts', tag: 'Fleet', summary: 'Every host of the fleet with its last heartbeat', role: 'viewer' }),
+  web({
+    method: 'post',
+    path: '/api/fleet/hosts/{id}/revoke',
+    tag: 'Fleet',
+    summary: 'Revoke a host: disconnect it now and refuse it afterwards',
+    role: 'admin',
+  }),
 ];

@@ -1,3 +1,4 @@
+import type { HostStatus } from '@/lib/fleet/host-status';
 import type { Db } from '../db/client';
 import { prismaOf, serializeSqliteWrite, sqliteOf, type Store } from '../db/store';
 
@@ -43,11 +44,18 @@ export async function recordHostConnection(db: Db, id: number, { connected, at }
 export async function recordHostHeartbeat(
   db: Db,
   id: number,
-  beat: { at: Date; healthScore: number | null; degradation: string | null; defenseMode: string },
+  beat: { at: Date; healthScore: number | null; degradation: string | null; defenseMode: string; status: HostStatus | null },
 ): Promise<void> {
   await db.host.updateMany({
     where: { id, revokedAt: null },
-    data: { lastSeen: beat.at, connected: true, healthScore: beat.healthScore, degradation: beat.degradation, defenseMode: beat.defenseMode },
+    data: {
+      lastSeen: beat.at,
+      connected: true,
+      healthScore: beat.healthScore,
+      degradation: beat.degradation,
+      defenseMode: beat.defenseMode,
+      status: beat.status && JSON.stringify(beat.status),
+    },
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { HealingSection } from '@/components/modules/healing-section';
+import { HostScoped } from '@/components/fleet/host-scoped';
 import { requireSession } from '@/app/_lib/session';
 
 export const metadata: Metadata = { title: 'Healing' };
@@ -9,7 +10,9 @@ export default async function HealingPage() {
   const session = await requireSession();
   return (
     <Suspense>
-      <HealingSection principal={session.principal} />
+      <HostScoped section="Healing" details="modules and incidents">
+        <HealingSection principal={session.principal} />
+      </HostScoped>
     </Suspense>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { RecoverySection } from '@/components/snapshots/recovery-section';
+import { HostScoped } from '@/components/fleet/host-scoped';
 import { requireSession } from '@/app/_lib/session';
 
 export const metadata: Metadata = { title: 'Recovery' };
@@ -9,7 +10,9 @@ export default async function RecoveryPage() {
   const session = await requireSession();
   return (
     <Suspense>
-      <RecoverySection principal={session.principal} />
+      <HostScoped section="Recovery" details="snapshots and restores">
+        <RecoverySection principal={session.principal} />
+      </HostScoped>
     </Suspense>
   );
 }
