@@ -90,6 +90,7 @@ async function startServices({
   const { defense } = lifecycle.add(
     await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir, fleet }),
   );
+  fleet.detectAcrossWith(defense);
   fleet.reportLocalStateWith(() => {
     const current = monitor.current();
     return { healthScore: current ? Math.round(current.score) : null, degradation: current?.degradation ?? null, defenseMode: defense.mode };
@@ -123,7 +124,7 @@ async function startServices({
   startHttp({ router, database, config, audit, integrity, monitor, defense, healing, recovery, cluster: ha.cluster, leaderHealth: ha.leaderHealth, metrics });
 
   // Agent mode: after everything local runs, the connection out to the console.
-  lifecycle.add(startFleetAgent({ env, defense, monitor, audit, log }));
+  lifecycle.add(startFleetAgent({ env, defense, monitor, audit, log, database }));
 
   await audit.append({
     type: 'worker.started',

@@ -109,4 +109,6 @@ export const FLEET_EVENTS = {
   heartbeat: 'fleet:heartbeat',
   command: 'fleet:command',
   commandResult: 'fleet:command-result',
+  /** Per-source signal counts for fleet-wide detection (see fleet-counts.ts). */
+  counts: 'fleet:counts',
 } as const;

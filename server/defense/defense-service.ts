@@ -59,6 +59,7 @@ export class DefenseService {
   readonly isolations: Isolations;
   readonly resolver: SourceResolver;
   private readonly detectors: Detectors;
+  private tap: SignalSink | null = null;
   private readonly threatResponse: ThreatResponseDeps;
   private readonly operatorAllowlist: OperatorAllowlist;
   private timer: NodeJS.Timeout | null = null;
@@ -233,9 +234,20 @@ export class DefenseService {
     this.evaluate(signal, null);
   }
 
+  /** The defense section of the configuration now (scenarios, isolation schedule). */
+  settings(): VigilConfig['defense'] {
+    return this.options.config().defense;
+  }
+
+  /** Also hands every evaluated signal to `tap` (an agent counting for fleet-wide detection). */
+  tapSignals(tap: SignalSink): void {
+    this.tap = tap;
+  }
+
   /** `v4`: the source as an IPv4 number when the caller parsed it already. */
   private evaluate(signal: SecuritySignal, v4: number | null): void {
     try {
+      if (this.tap !== null) this.tap(signal);
       const overflows = this.detectors.observe(signal, signal.at, v4);
       for (const overflow of overflows) void respondToOverflow(this.threatResponse, overflow);
     } catch (error) {

@@ -5,6 +5,7 @@ import type { CheckpointKey } from '../audit/checkpoint-key';
 import type { DefenseService } from '../defense';
 import type { Logger } from '../log';
 import type { AgentIdentity } from './agent-identity';
+import type { FleetTally } from './fleet-tally';
 import { challengeSignedBy, commandSignedBy, ReplayGuard, signHello } from './fleet-signing';
 
 /** A command stamped further ahead than this was not made by a clock we agree with. */
@@ -18,6 +19,9 @@ export interface FleetAgentDeps {
   log: Logger;
   heartbeat: () => FleetHeartbeat;
   heartbeatMs: number;
+  /** Signal counts for fleet-wide detection, sent every `countsMs` while connected. */
+  tally: FleetTally;
+  countsMs: number;
 }
 
 /** Why a command was refused, or null when it may be carried out. */
@@ -44,6 +48,7 @@ export function commandRefusal(
 export class FleetAgentLink {
   private socket: Socket | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private countsTimer: NodeJS.Timeout | null = null;
   private readonly replay = new ReplayGuard();
 
   constructor(private readonly deps: FleetAgentDeps) {}
@@ -65,6 +70,8 @@ export class FleetAgentLink {
       this.beat();
       this.stopHeartbeats();
       this.heartbeatTimer = setInterval(() => this.beat(), this.deps.heartbeatMs);
+      this.deps.tally.restart();
+      this.countsTimer = setInterval(() => this.sendCounts(), this.deps.countsMs);
     });
     socket.on(FLEET_EVENTS.command, (raw: unknown) => void this.carryOut(raw));
     socket.on('disconnect', (reason) => {
@@ -83,7 +90,15 @@ export class FleetAgentLink {
 
   private stopHeartbeats(): void {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.countsTimer) clearInterval(this.countsTimer);
     this.heartbeatTimer = null;
+    this.countsTimer = null;
+  }
+
+  /** Only while connected: what is counted meanwhile waits, bounded, in the tally. */
+  private sendCounts(): void {
+    const report = this.deps.tally.take();
+    if (report) this.socket?.emit(FLEET_EVENTS.counts, report);
   }
 
   private beat(): void {

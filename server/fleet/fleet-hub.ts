@@ -15,6 +15,7 @@ import {
   recordHostHeartbeat,
   revokeHost,
 } from '../queries/hosts';
+import type { FleetDetection } from './fleet-detection';
 import { FleetError } from './fleet-error';
 import { helloSignedBy, newNonce, signChallenge, signCommand } from './fleet-signing';
 
@@ -53,6 +54,7 @@ export interface FleetIsolationRequest {
  */
 export class FleetHub {
   private readonly sockets = new Map<number, Socket>();
+  private detection: FleetDetection | null = null;
 
   constructor(private readonly deps: FleetHubDeps) {}
 
@@ -65,6 +67,11 @@ export class FleetHub {
 
   attach(namespace: Namespace): void {
     namespace.on('connection', (socket) => this.greet(socket));
+  }
+
+  /** Agents' signal counts go to `detection` from now on. */
+  countWith(detection: FleetDetection): void {
+    this.detection = detection;
   }
 
   connectedHostIds(): number[] {
@@ -184,6 +191,7 @@ export class FleetHub {
       void recordHostConnection(database.prisma, hostId, { connected: false, at: new Date() }).catch(() => undefined);
     });
     socket.on(FLEET_EVENTS.heartbeat, (beat: unknown) => void this.recordHeartbeat(hostId, beat));
+    socket.on(FLEET_EVENTS.counts, (counts: unknown) => this.detection?.report(hostId, counts));
     await recordHostConnection(database.prisma, hostId, { connected: true, at: new Date() });
     socket.emit(FLEET_EVENTS.welcome, { hostId });
     // Resume: what was decided for the whole fleet while this host was away reaches it now.

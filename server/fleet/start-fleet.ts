@@ -21,7 +21,12 @@ import {
 } from './agent-identity';
 import { createEnrollmentToken, enrollAgent } from './enrollment';
 import type { FleetAgentLink } from './fleet-agent';
+import { FleetDetection } from './fleet-detection';
 import { FleetHub, type LocalHostState } from './fleet-hub';
+import { FleetTally } from './fleet-tally';
+
+/** How often an agent reports its signal counts: a fleet-wide detection waits at most this long for them. */
+const FLEET_COUNTS_MS = 100;
 
 export interface FleetConsole {
   hub: FleetHub;
@@ -31,6 +36,8 @@ export interface FleetConsole {
   attachNamespace(namespace: (name: string) => Namespace): void;
   /** Host 1's row in the hosts list reads this worker's own state. */
   reportLocalStateWith(read: () => LocalHostState): void;
+  /** Agents' signal counts are summed per source against this worker's scenarios and isolated fleet-wide. */
+  detectAcrossWith(defense: DefenseService): void;
 }
 
 /**
@@ -62,6 +69,7 @@ export async function startFleetConsole({
     enrollAgent: (request, source) => enrollAgent(enrollmentDeps, request, source),
     attachNamespace: (namespace) => hub.attach(namespace(FLEET_NAMESPACE)),
     reportLocalStateWith: (read) => (readLocalState = read),
+    detectAcrossWith: (defense) => hub.countWith(new FleetDetection({ defense, hub, audit, log })),
   };
   registerFleetRoutes(router, { fleet });
   return { fleet, stop: () => hub.close() };
@@ -105,12 +113,14 @@ export function startFleetAgent({
   monitor,
   audit,
   log,
+  database,
 }: {
   env: WorkerEnv;
   defense: DefenseService;
   monitor: HealthMonitor;
   audit: AuditWriter;
   log: Logger;
+  database: Database;
 }) {
   const settings = env.fleet;
   if (!settings) return { stop: () => undefined };
@@ -122,7 +132,11 @@ export function startFleetAgent({
       // Loaded only in agent mode: a worker that reports to no console never loads the socket client.
       const { FleetAgentLink } = await import('./fleet-agent');
       if (stopped) return;
+      const tally = new FleetTally();
+      defense.tapSignals((signal) => tally.count(signal));
       link = new FleetAgentLink({
+        tally,
+        countsMs: FLEET_COUNTS_MS,
         identity,
         key: loadAgentKey(agentFilesIn(env.dataDir)),
         defense,
@@ -135,6 +149,9 @@ export function startFleetAgent({
         },
       });
       link.start();
+      // The first isolation the console sends would otherwise load the database client on the way
+      // and hold the guard's event loop for as long (over a second on a busy machine); loaded now.
+      setImmediate(() => void database.prisma);
     })
     .catch((error: unknown) => log.error({ err: (error as Error).message }, 'agent mode could not start; running on this host alone'));
   return {
