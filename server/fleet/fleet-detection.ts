@@ -9,6 +9,8 @@ import type { FleetHub } from './fleet-hub';
 
 /** Addresses whose per-host contributions are remembered at most; the least recently counted go first. */
 const MAX_REMEMBERED_SOURCES = 50_000;
+/** Reports per host and second at most (an agent sends ten): a host flooding them costs the console nothing more. */
+const MAX_REPORTS_PER_SECOND = 20;
 
 /**
  * Scenarios that mean the same summed over hosts: grouped by address, counting every signal.
@@ -34,6 +36,7 @@ export class FleetDetection {
   /** Per address, per host: what each host reported within the longest window. */
   private readonly contributions = new Map<string, Map<number, Contribution>>();
   private readonly deciding = new Set<string>();
+  private readonly reportsThisSecond = new Map<number, { second: number; reports: number }>();
 
   constructor(private readonly deps: { defense: DefenseService; hub: FleetHub; audit: AuditWriter; log: Logger }) {
     this.detectors = new Detectors([], () => (deps.defense.mode === 'NORMAL' ? 1 : deps.defense.settings().elevated.capacityFactor));
@@ -41,6 +44,7 @@ export class FleetDetection {
 
   /** One agent's report, already attributed to `hostId` by its authenticated socket. */
   report(hostId: number, raw: unknown, now = Date.now()): void {
+    if (!this.withinRate(hostId, now)) return;
     const parsed = fleetCountsSchema.safeParse(raw);
     if (!parsed.success) return void this.deps.log.warn({ hostId }, 'ignored malformed fleet signal counts');
     const scenarios = this.refreshScenarios();
@@ -57,6 +61,18 @@ export class FleetDetection {
         for (const overflow of this.detectors.observe(signal, now)) void this.respond(overflow, now, windowMs);
       }
     }
+  }
+
+  private withinRate(hostId: number, now: number): boolean {
+    const second = Math.floor(now / 1000);
+    const seen = this.reportsThisSecond.get(hostId);
+    if (!seen || seen.second !== second) {
+      this.reportsThisSecond.set(hostId, { second, reports: 1 });
+      return true;
+    }
+    if (++seen.reports <= MAX_REPORTS_PER_SECOND) return true;
+    if (seen.reports === MAX_REPORTS_PER_SECOND + 1) this.deps.log.warn({ hostId }, 'fleet signal counts arrive too fast; ignoring the rest of this second');
+    return false;
   }
 
   private refreshScenarios(): Scenario[] {
