@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { request } from 'node:http';
+import { request, type Agent } from 'node:http';
 import { createEnrollment, waitForHost, type FleetProcess } from './fleet';
 import { findFreePort, waitForHttp } from './http';
 import { createBridgedNetwork, type BridgedHost, type BridgedNetwork } from './netns-bridge';
@@ -89,7 +89,8 @@ export async function startNetnsFleet({
   clients?: number;
   /** vigil.config.yaml of the console and, unless `agentConfig` says otherwise, of the agents. */
   config?: string;
-  agentConfig?: string;
+  /** Or made from this machine's address on the bridge (to trust it as a proxy, say). */
+  agentConfig?: string | ((bridgeAddress: string) => string);
   databaseUrl?: string;
 }): Promise<NetnsFleet> {
   const network = await createBridgedNetwork(names.length + clients);
@@ -123,7 +124,18 @@ export async function startNetnsFleet({
     stops.push(fleet.console);
     const token = await createEnrollment(consolePort, { labels: { net: 'netns' }, uses: names.length, expiresInMinutes: 10 });
     const consoleUrl = `http://${network.address}:${consolePort}`;
-    fleet.agents = await Promise.all(names.map((name, i) => startAgent(network.hosts[i], name, path.join(dataDir, name), consoleUrl, token, agentConfig)));
+    fleet.agents = await Promise.all(
+      names.map((name, i) =>
+        startAgent(
+          network.hosts[i],
+          name,
+          path.join(dataDir, name),
+          consoleUrl,
+          token,
+          typeof agentConfig === 'function' ? agentConfig(network.address) : agentConfig,
+        ),
+      ),
+    );
     stops.push(...fleet.agents.map((agent) => agent.process));
     for (const name of names) await waitForHost(consolePort, name, (host) => host.connected, 'connected', 60_000);
     return fleet;
@@ -133,10 +145,13 @@ export async function startNetnsFleet({
   }
 }
 
-/** One GET of an agent's guard from this machine, as a proxy on the bridge would ask it. */
-export function guardStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+/**
+ * One GET of an agent's guard from this machine, as a proxy on the bridge would ask it; with a
+ * keep-alive `agent`, over the connection it keeps open, as nginx does with an upstream keepalive.
+ */
+export function guardStatus(url: string, headers: Record<string, string> = {}, agent: Agent | false = false): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers, agent: false }, (res) => {
+    const req = request(url, { headers, agent }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });

@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatIpv4, parseSource, rangesOverlap, type ParsedSource } from '../../lib/defense/ip-prefix';
 import { requireProgram } from './system-program';
 import { waitFor } from './wait';
@@ -26,7 +27,8 @@ export interface NetnsHost {
 }
 
 /** Sends GETs from wherever it runs and prints their statuses as JSON (see its header). */
-const NETNS_CLIENT_SCRIPT = path.join(__dirname, 'netns-client.mjs');
+// From the module's URL, not __dirname: benchmarks load these helpers as ES modules too.
+const NETNS_CLIENT_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'netns-client.mjs');
 
 /**
  * A namespace older than this was left by a run that was killed before its cleanup: no test file
