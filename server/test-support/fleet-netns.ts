@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { request, type Agent } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { createEnrollment, waitForHost, type FleetProcess } from './fleet';
 import { findFreePort, waitForHttp } from './http';
 import { createBridgedNetwork, type BridgedHost, type BridgedNetwork } from './netns-bridge';
 import { spawnTs, type RunningProcess } from './processes';
+import { waitFor } from './wait';
 import { workerEnvVars } from './worker-env';
 
 /** Each agent has a namespace, so a port of its own: the same number everywhere. */
@@ -158,4 +161,31 @@ export function guardStatus(url: string, headers: Record<string, string> = {}, a
     req.on('error', reject);
     req.end();
   });
+}
+
+const POLLER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'netns-poller.mjs');
+
+/**
+ * A poller started inside `client`'s namespace, ready before it is told to go: `go()` resolves
+ * with the status and the time (epoch ms) of the first refusal of `url`.
+ */
+export async function pollerIn(client: BridgedHost, url: string): Promise<{ go(): Promise<{ status: number; at: number }>; stop(): void }> {
+  const [program, ...args] = [...client.wrapper, process.execPath, POLLER_SCRIPT, url];
+  const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await waitFor(() => out.startsWith('ready\n') || child.exitCode !== null, { timeoutMs: 60_000, what: `the poller in ${client.name} to start` });
+  if (!out.startsWith('ready\n')) throw new Error(`the poller in ${client.name} ended: ${err}`);
+  return {
+    async go() {
+      child.stdin.write('go\n');
+      const code = await exited;
+      if (code !== 0) throw new Error(`the poller in ${client.name} ended with ${code}: ${err}`);
+      return JSON.parse(out.slice('ready\n'.length)) as { status: number; at: number };
+    },
+    stop: () => child.kill('SIGKILL'),
+  };
 }
