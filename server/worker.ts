@@ -90,7 +90,7 @@ async function startServices({
   const { defense } = lifecycle.add(
     await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir, fleet }),
   );
-  fleet.detectAcrossWith(defense);
+  fleet.detectAcrossWith(defense, () => config.loaded.config.defense);
   fleet.reportLocalStateWith(() => {
     const current = monitor.current();
     return { healthScore: current ? Math.round(current.score) : null, degradation: current?.degradation ?? null, defenseMode: defense.mode };

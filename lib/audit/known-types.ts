@@ -31,6 +31,7 @@ const FIXED_TYPES = [
   'defense.bouncer_stale',
   'drill.completed',
   'fleet.command_refused',
+  'fleet.decision_shared',
   'fleet.detection',
   'fleet.enrollment_created',
   'fleet.enrollment_refused',

@@ -111,4 +111,6 @@ export const FLEET_EVENTS = {
   commandResult: 'fleet:command-result',
   /** Per-source signal counts for fleet-wide detection (see fleet-counts.ts). */
   counts: 'fleet:counts',
+  /** An agent's own automatic isolation, shared with the fleet. */
+  localDecision: 'fleet:local-decision',
 } as const;

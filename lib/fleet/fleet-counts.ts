@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalSourceSchema } from '../defense/defense-api';
 import { SIGNAL_KINDS } from '../defense/signals';
 
 /** Distinct (kind, source) pairs in one report at most: what an agent holds between two flushes is bounded too. */
@@ -31,3 +32,15 @@ export const fleetCountsSchema = z
   })
   .strict();
 export type FleetCounts = z.infer<typeof fleetCountsSchema>;
+
+/** Agent → console: a source this host's own detectors isolated, for the console to isolate everywhere. */
+export const fleetLocalDecisionSchema = z
+  .object({
+    source: canonicalSourceSchema,
+    scenario: z.string().max(64).nullable(),
+    reason: z.string().max(500),
+    /** ISO time the agent's isolation ends; null: until released. */
+    expiresAt: z.string().datetime().nullable(),
+  })
+  .strict();
+export type FleetLocalDecision = z.infer<typeof fleetLocalDecisionSchema>;

@@ -59,7 +59,8 @@ export class DefenseService {
   readonly isolations: Isolations;
   readonly resolver: SourceResolver;
   private readonly detectors: Detectors;
-  private tap: SignalSink | null = null;
+  /** An agent reporting to its fleet: also handed every evaluated signal and every decision change. */
+  fleetTap: { signal: SignalSink; decision: (change: DefenseDecisionChange) => void } | null = null;
   private readonly threatResponse: ThreatResponseDeps;
   private readonly operatorAllowlist: OperatorAllowlist;
   private timer: NodeJS.Timeout | null = null;
@@ -234,20 +235,10 @@ export class DefenseService {
     this.evaluate(signal, null);
   }
 
-  /** The defense section of the configuration now (scenarios, isolation schedule). */
-  settings(): VigilConfig['defense'] {
-    return this.options.config().defense;
-  }
-
-  /** Also hands every evaluated signal to `tap` (an agent counting for fleet-wide detection). */
-  tapSignals(tap: SignalSink): void {
-    this.tap = tap;
-  }
-
   /** `v4`: the source as an IPv4 number when the caller parsed it already. */
   private evaluate(signal: SecuritySignal, v4: number | null): void {
     try {
-      if (this.tap !== null) this.tap(signal);
+      this.fleetTap?.signal(signal);
       const overflows = this.detectors.observe(signal, signal.at, v4);
       for (const overflow of overflows) void respondToOverflow(this.threatResponse, overflow);
     } catch (error) {

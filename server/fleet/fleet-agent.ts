@@ -5,6 +5,7 @@ import type { CheckpointKey } from '../audit/checkpoint-key';
 import type { DefenseService } from '../defense';
 import type { Logger } from '../log';
 import type { AgentIdentity } from './agent-identity';
+import type { FleetLocalDecision } from '@/lib/fleet/fleet-counts';
 import type { FleetTally } from './fleet-tally';
 import { challengeSignedBy, commandSignedBy, ReplayGuard, signHello } from './fleet-signing';
 
@@ -93,6 +94,11 @@ export class FleetAgentLink {
     if (this.countsTimer) clearInterval(this.countsTimer);
     this.heartbeatTimer = null;
     this.countsTimer = null;
+  }
+
+  /** Only while connected (not buffered): a decision made while away reaches the console through the counts. */
+  shareDecision(decision: FleetLocalDecision): void {
+    if (this.socket?.connected) this.socket.emit(FLEET_EVENTS.localDecision, decision);
   }
 
   /** Only while connected: what is counted meanwhile waits, bounded, in the tally. */

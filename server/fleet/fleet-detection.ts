@@ -1,8 +1,10 @@
 import type { Scenario } from '@/lib/defense/defense-config';
 import { canonicalIp } from '@/lib/defense/ip-prefix';
 import type { SecuritySignal } from '@/lib/defense/signals';
-import { fleetCountsSchema } from '@/lib/fleet/fleet-counts';
+import { fleetCountsSchema, fleetLocalDecisionSchema } from '@/lib/fleet/fleet-counts';
 import type { AuditWriter } from '../audit';
+import type { AuditEventInput } from '@/lib/audit/types';
+import type { VigilConfig } from '@/lib/config/config-schema';
 import { Detectors, isolationDurationMs, isolationTargetOf, type DefenseService, type Overflow } from '../defense';
 import type { Logger } from '../log';
 import type { FleetHub } from './fleet-hub';
@@ -38,8 +40,17 @@ export class FleetDetection {
   private readonly deciding = new Set<string>();
   private readonly reportsThisSecond = new Map<number, { second: number; reports: number }>();
 
-  constructor(private readonly deps: { defense: DefenseService; hub: FleetHub; audit: AuditWriter; log: Logger }) {
-    this.detectors = new Detectors([], () => (deps.defense.mode === 'NORMAL' ? 1 : deps.defense.settings().elevated.capacityFactor));
+  constructor(
+    private readonly deps: {
+      defense: DefenseService;
+      /** The console's defense settings now: scenarios, ELEVATED's factor, the isolation schedule. */
+      settings: () => VigilConfig['defense'];
+      hub: FleetHub;
+      audit: AuditWriter;
+      log: Logger;
+    },
+  ) {
+    this.detectors = new Detectors([], () => (deps.defense.mode === 'NORMAL' ? 1 : deps.settings().elevated.capacityFactor));
   }
 
   /** One agent's report, already attributed to `hostId` by its authenticated socket. */
@@ -76,7 +87,7 @@ export class FleetDetection {
   }
 
   private refreshScenarios(): Scenario[] {
-    const scenarios = acrossHosts(this.deps.defense.settings().scenarios);
+    const scenarios = acrossHosts(this.deps.settings().scenarios);
     const json = JSON.stringify(scenarios);
     if (json !== this.scenariosJson) {
       this.detectors.configure(scenarios);
@@ -105,34 +116,77 @@ export class FleetDetection {
   }
 
   private async respond(overflow: Overflow, now: number, windowMs: number): Promise<void> {
+    const target = isolationTargetOf(overflow, this.deps.defense.mode);
+    if (target === null) return;
+    const { scenario } = overflow;
+    const hosts = this.contributors(overflow.source ?? target, now, windowMs);
+    await this.isolateAcross(target, {
+      scenario: scenario.name,
+      reason: `${scenario.name} across the fleet: ${overflow.count} events from ${overflow.key} on ${hosts.length} hosts`,
+      durationMs: isolationDurationMs(1, this.deps.settings().isolation),
+      audit: {
+        type: 'fleet.detection',
+        severity: scenario.level === 'critical' ? 'critical' : 'high',
+        action: `${scenario.name} detected across the fleet`,
+        source: overflow.source,
+        reason: `${overflow.count} events within ${scenario.windowSeconds} s (capacity ${scenario.capacity}) summed over ${hosts.length} hosts`,
+        details: { scenario: scenario.name, count: overflow.count, hosts },
+      },
+    });
+  }
+
+  /** A source one host's own detectors isolated: every other host isolates it too. */
+  adopt(hostId: number, raw: unknown, now = Date.now()): void {
+    if (!this.withinRate(hostId, now)) return;
+    const parsed = fleetLocalDecisionSchema.safeParse(raw);
+    if (!parsed.success) return void this.deps.log.warn({ hostId }, 'ignored a malformed decision shared by a fleet host');
+    const { source, scenario, reason, expiresAt } = parsed.data;
+    void this.isolateAcross(source, {
+      scenario,
+      reason: `${reason} (decided on host ${hostId})`,
+      durationMs: expiresAt === null ? null : Math.max(1000, Date.parse(expiresAt) - now),
+      exceptHostId: hostId,
+      audit: {
+        type: 'fleet.decision_shared',
+        severity: 'high',
+        action: `isolate fleet-wide what host ${hostId} decided`,
+        source,
+        reason,
+        details: { hostId, scenario },
+      },
+    });
+  }
+
+  private async isolateAcross(
+    target: string,
+    request: {
+      scenario: string | null;
+      reason: string;
+      durationMs: number | null;
+      exceptHostId?: number;
+      audit: Pick<AuditEventInput, 'type' | 'severity' | 'action' | 'source' | 'reason'> & { details: Record<string, unknown> };
+    },
+  ): Promise<void> {
     const { defense, hub, audit, log } = this.deps;
-    const target = isolationTargetOf(overflow, defense.mode);
-    if (target === null || this.deciding.has(target) || defense.blocklist.get(target)) return;
+    if (this.deciding.has(target) || defense.blocklist.get(target)) return;
     // Loopback, the trusted proxies and the allowlist of the console are protected for the whole fleet.
     const refusal = defense.isolations.refusal(target, 'system');
     if (refusal) return void log.info({ source: target, reason: refusal.message }, 'fleet-wide isolation skipped');
-    const { scenario } = overflow;
-    const hosts = this.contributors(overflow.source ?? target, now, windowMs);
-    const reason = `${scenario.name} across the fleet: ${overflow.count} events from ${overflow.key} on ${hosts.length} hosts`;
-    const durationMs = isolationDurationMs(1, defense.settings().isolation);
+    const { scenario, reason, durationMs, exceptHostId } = request;
     this.deciding.add(target);
     try {
       // Sent to the agents first: the console's own write must not delay the block on the edges.
-      const reached = await hub.isolateEverywhere({ source: target, reason, actor: 'fleet:detector', durationMs });
+      const reached = await hub.isolateEverywhere({ source: target, reason, actor: 'fleet:detector', durationMs, exceptHostId });
       await defense.isolations
-        .isolate({ source: target, reason, actor: 'fleet:detector', origin: 'auto', scenario: scenario.name, durationMs })
+        .isolate({ source: target, reason, actor: 'fleet:detector', origin: 'auto', scenario, durationMs })
         .catch((error: unknown) => log.warn({ err: (error as Error).message, source: target }, 'fleet-wide isolation not enforced on the console'));
       await audit.append({
-        type: 'fleet.detection',
-        severity: scenario.level === 'critical' ? 'critical' : 'high',
+        ...request.audit,
         actor: 'fleet:detector',
-        action: `${scenario.name} detected across the fleet`,
         module: 'fleet',
         resource: target,
-        source: overflow.source,
-        reason: `${overflow.count} events within ${scenario.windowSeconds} s (capacity ${scenario.capacity}) summed over ${hosts.length} hosts`,
         method: 'automatic',
-        details: { scenario: scenario.name, count: overflow.count, hosts, hostsReached: reached, durationMs },
+        details: { ...request.audit.details, hostsReached: reached, durationMs },
       });
     } catch (error) {
       log.warn({ err: (error as Error).message, source: target }, 'fleet-wide detection could not isolate');

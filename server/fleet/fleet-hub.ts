@@ -45,6 +45,8 @@ export interface FleetIsolationRequest {
   actor: string;
   /** null: until released. */
   durationMs: number | null;
+  /** A host that decided it itself and needs no command. */
+  exceptHostId?: number;
 }
 
 /**
@@ -121,7 +123,7 @@ export class FleetHub {
     const { database, audit } = this.deps;
     const expiresAt = request.durationMs === null ? null : new Date(Date.now() + request.durationMs);
     // Sent before it is written: the record is for hosts that connect later, and a block should not wait on a disk.
-    const hostIds = this.connectedHostIds();
+    const hostIds = this.connectedHostIds().filter((hostId) => hostId !== request.exceptHostId);
     for (const hostId of hostIds) this.sendIsolation(hostId, { ...request, until: expiresAt });
     await insertFleetIsolation(database.prisma, { source: request.source, reason: request.reason, actor: request.actor, expiresAt });
     await audit.append({
@@ -192,6 +194,7 @@ export class FleetHub {
     });
     socket.on(FLEET_EVENTS.heartbeat, (beat: unknown) => void this.recordHeartbeat(hostId, beat));
     socket.on(FLEET_EVENTS.counts, (counts: unknown) => this.detection?.report(hostId, counts));
+    socket.on(FLEET_EVENTS.localDecision, (decision: unknown) => this.detection?.adopt(hostId, decision));
     await recordHostConnection(database.prisma, hostId, { connected: true, at: new Date() });
     socket.emit(FLEET_EVENTS.welcome, { hostId });
     // Resume: what was decided for the whole fleet while this host was away reaches it now.

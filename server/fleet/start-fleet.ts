@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { VigilConfig } from '@/lib/config/config-schema';
 import type { Namespace } from 'socket.io';
 import { FLEET_NAMESPACE, type AgentEnrollment, type HostLabels } from '@/lib/fleet/fleet-api';
 import type { AuditWriter } from '../audit';
@@ -37,7 +38,7 @@ export interface FleetConsole {
   /** Host 1's row in the hosts list reads this worker's own state. */
   reportLocalStateWith(read: () => LocalHostState): void;
   /** Agents' signal counts are summed per source against this worker's scenarios and isolated fleet-wide. */
-  detectAcrossWith(defense: DefenseService): void;
+  detectAcrossWith(defense: DefenseService, settings: () => VigilConfig['defense']): void;
 }
 
 /**
@@ -69,7 +70,7 @@ export async function startFleetConsole({
     enrollAgent: (request, source) => enrollAgent(enrollmentDeps, request, source),
     attachNamespace: (namespace) => hub.attach(namespace(FLEET_NAMESPACE)),
     reportLocalStateWith: (read) => (readLocalState = read),
-    detectAcrossWith: (defense) => hub.countWith(new FleetDetection({ defense, hub, audit, log })),
+    detectAcrossWith: (defense, settings) => hub.countWith(new FleetDetection({ defense, settings, hub, audit, log })),
   };
   registerFleetRoutes(router, { fleet });
   return { fleet, stop: () => hub.close() };
@@ -133,7 +134,14 @@ export function startFleetAgent({
       const { FleetAgentLink } = await import('./fleet-agent');
       if (stopped) return;
       const tally = new FleetTally();
-      defense.tapSignals((signal) => tally.count(signal));
+      defense.fleetTap = {
+        signal: (signal) => tally.count(signal),
+        // This host's own automatic isolations go to the fleet; what the console sent does not go back.
+        decision: ({ change, decision, actor }) => {
+          if (change !== 'isolated' || decision.origin !== 'auto' || actor.startsWith('fleet:')) return;
+          link?.shareDecision({ source: decision.source, scenario: decision.scenario, reason: decision.reason, expiresAt: decision.expiresAt });
+        },
+      };
       link = new FleetAgentLink({
         tally,
         countsMs: FLEET_COUNTS_MS,
