@@ -1,12 +1,17 @@
-// Fleet-wide isolation latency: a console worker and three agent workers on loopback, each its
-// own process (`vigil agent`). Each round isolates a new source with "scope": "fleet" on the
+// Fleet-wide isolation latency: a console worker and three agent workers, each its own process
+// (`vigil agent`), on loopback or, with --netns, each agent in its own network namespace with its
+// own address on a bridge (as root). Each round isolates a new source with "scope": "fleet" on the
 // console and measures, per agent, the time from sending the request to the first 403 of that
-// agent's own /guard/check for the source (polled back to back, one request in flight per agent).
+// agent's own /guard/check for the source (polled back to back from the moment the request is
+// sent, one request in flight per agent; with --netns from this machine's bridge address, which
+// the agents trust as a proxy).
 //
-//   node --import tsx bench/fleet-isolation.ts [--rounds 30] [--postgres]
+//   node --import tsx bench/fleet-isolation.ts [--rounds 30] [--postgres] [--netns]
+import { Agent } from 'node:http';
 import { api } from '@/server/test-support/http';
 import { guardCheck } from '@/server/test-support/guard';
-import { createEnrollment, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '@/server/test-support/fleet';
+import { createEnrollment, startAgentProcess, startConsoleProcess, stopProcess, waitForHost } from '@/server/test-support/fleet';
+import { guardStatus, startNetnsFleet } from '@/server/test-support/fleet-netns';
 import { createTestDatabase } from '@/server/test-support/postgres';
 import { makeTempDir } from '@/server/test-support/temp-dir';
 import { TEST_API_TOKEN } from '@/server/test-support/worker-env';
@@ -16,15 +21,52 @@ import { addCleanup, runBenchmark, runCleanups } from './lib/run';
 const args = parseArgs();
 const ROUNDS = intArg(args, 'rounds', 30);
 const POSTGRES = args.has('postgres');
+const NETNS = args.has('netns');
 const AGENTS = ['edge1', 'edge2', 'edge3'];
 
-async function firstRefusal(agent: FleetProcess, source: string, startedAt: number): Promise<number> {
+/** An agent's guard answer for `source`, as its proxy would ask. */
+type GuardOf = (source: string) => Promise<number>;
+
+async function firstRefusal(guard: GuardOf, source: string, startedAt: number): Promise<number> {
   const deadline = startedAt + 10_000;
   for (;;) {
-    const { status } = await guardCheck(agent.port, { headers: { 'x-real-ip': source } });
-    if (status === 403) return monoMs() - startedAt;
-    if (monoMs() > deadline) throw new Error(`agent on ${agent.port} did not refuse ${source} within 10 s`);
+    if ((await guard(source)) === 403) return monoMs() - startedAt;
+    if (monoMs() > deadline) throw new Error(`an agent did not refuse ${source} within 10 s`);
   }
+}
+
+async function onLoopback(dataDir: (name: string) => string, databaseUrl: string | undefined): Promise<{ consolePort: number; guards: GuardOf[] }> {
+  const consoleProcess = await startConsoleProcess({ dataDir: dataDir('console'), databaseUrl });
+  addCleanup(() => stopProcess(consoleProcess));
+  const token = await createEnrollment(consoleProcess.port, { labels: { bench: 'fleet' }, uses: AGENTS.length, expiresInMinutes: 10 });
+  const agents = await Promise.all(AGENTS.map((name) => startAgentProcess({ dataDir: dataDir(name), consolePort: consoleProcess.port, token, name })));
+  for (const agent of agents) addCleanup(() => stopProcess(agent));
+  for (const name of AGENTS) await waitForHost(consoleProcess.port, name, (host) => host.connected, 'connected');
+  return {
+    consolePort: consoleProcess.port,
+    guards: agents.map((agent) => async (source) => (await guardCheck(agent.port, { headers: { 'x-real-ip': source } })).status),
+  };
+}
+
+async function inNamespaces(dataDir: string, databaseUrl: string | undefined): Promise<{ consolePort: number; guards: GuardOf[] }> {
+  const fleet = await startNetnsFleet({
+    dataDir,
+    agents: AGENTS,
+    clients: 0,
+    databaseUrl,
+    agentConfig: (bridgeAddress) => `trustedProxies: ["127.0.0.0/8", "${bridgeAddress}/32"]\n`,
+  });
+  addCleanup(() => fleet.destroy());
+  return {
+    consolePort: fleet.console.port,
+    guards: fleet.agents.map((agent) => {
+      // One kept-alive connection per agent, as a proxy keeps to its auth upstream: the poll then
+      // costs a request, not a TCP handshake, on a machine this busy.
+      const connection = new Agent({ keepAlive: true, maxSockets: 1 });
+      addCleanup(() => connection.destroy());
+      return (source) => guardStatus(agent.guardUrl, { 'x-real-ip': source }, connection);
+    }),
+  };
 }
 
 async function main(): Promise<void> {
@@ -32,12 +74,7 @@ async function main(): Promise<void> {
   addCleanup(() => tmp.remove());
   const database = POSTGRES ? await createTestDatabase() : null;
   if (database) addCleanup(() => database.drop());
-  const consoleProcess = await startConsoleProcess({ dataDir: tmp.join('console'), databaseUrl: database?.url });
-  addCleanup(() => stopProcess(consoleProcess));
-  const token = await createEnrollment(consoleProcess.port, { labels: { bench: 'fleet' }, uses: AGENTS.length, expiresInMinutes: 10 });
-  const agents = await Promise.all(AGENTS.map((name) => startAgentProcess({ dataDir: tmp.join(name), consolePort: consoleProcess.port, token, name })));
-  for (const agent of agents) addCleanup(() => stopProcess(agent));
-  for (const name of AGENTS) await waitForHost(consoleProcess.port, name, (host) => host.connected, 'connected');
+  const { consolePort, guards } = NETNS ? await inNamespaces(tmp.path, database?.url) : await onLoopback((name) => tmp.join(name), database?.url);
 
   const answered: number[] = [];
   const enforced: number[] = [];
@@ -45,13 +82,16 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     const source = `198.18.${Math.floor(round / 250)}.${(round % 250) + 1}`;
     const startedAt = monoMs();
-    const answer = await api(consoleProcess.port, '/api/v1/isolations', {
+    // Polled from the moment the request is sent, like proxies that keep asking: the agents enforce
+    // before the console has stored its own copy and answered, and that is what is measured.
+    const refusals = Promise.all(guards.map((guard) => firstRefusal(guard, source, startedAt)));
+    const answer = await api(consolePort, '/api/v1/isolations', {
       token: TEST_API_TOKEN,
       json: { source, reason: 'fleet isolation benchmark', scope: 'fleet', duration: '1h' },
     });
     if (answer.status !== 201) throw new Error(`POST /api/v1/isolations answered ${answer.status}: ${answer.text}`);
     answered.push(monoMs() - startedAt);
-    const latencies = await Promise.all(agents.map((agent) => firstRefusal(agent, source, startedAt)));
+    const latencies = await refusals;
     enforced.push(...latencies);
     slowestPerRound.push(Math.max(...latencies));
   }
@@ -61,13 +101,14 @@ async function main(): Promise<void> {
     rounds: ROUNDS,
     agents: AGENTS.length,
     store: POSTGRES ? 'postgresql' : 'sqlite',
+    network: NETNS ? 'namespaces' : 'loopback',
     consoleAnsweredMs: roundDist(distribution(answered)),
     enforcedPerAgentMs: roundDist(distribution(enforced)),
     slowestAgentPerRoundMs: roundDist(distribution(slowestPerRound)),
     load: m.loadAverage,
   };
   console.log(
-    `\n${m.cpus} CPU ${m.cpuModel}, node ${m.node}, load ${m.loadAverage.join(' ')}, console on ${result.store}, ${ROUNDS} rounds × ${AGENTS.length} agents`,
+    `\n${m.cpus} CPU ${m.cpuModel}, node ${m.node}, load ${m.loadAverage.join(' ')}, console on ${result.store}, agents on ${result.network}, ${ROUNDS} rounds × ${AGENTS.length} agents`,
   );
   console.log(
     table(

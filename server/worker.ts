@@ -92,6 +92,7 @@ async function startServices({
     await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir, fleet }),
   );
   fleet.resolveSourcesWith(defense.resolver);
+  fleet.detectAcrossWith(defense, () => config.loaded.config.defense);
   const { watchers } = lifecycle.add(startIntegrity({ env, config, audit, database, log, router, live, defense, duties }));
   const { recovery, recoveryScheduler, watchRecovery } = lifecycle.add(
     startRecovery({ env, database, config, audit, log, live, reloadAfterRestore: { monitor, healing, defense }, duties, router }),

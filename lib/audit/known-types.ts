@@ -36,6 +36,8 @@ const FIXED_TYPES = [
   'fleet.agent_refused',
   'fleet.command_refused',
   'fleet.command_result',
+  'fleet.decision_shared',
+  'fleet.detection',
   'fleet.enrollment_created',
   'fleet.enrollment_refused',
   'fleet.host_enrolled',

@@ -119,4 +119,8 @@ export const FLEET_EVENTS = {
   heartbeat: 'fleet:heartbeat',
   command: 'fleet:command',
   commandResult: 'fleet:command-result',
+  /** Per-source signal counts for fleet-wide detection (see fleet-counts.ts). */
+  counts: 'fleet:counts',
+  /** An agent's own automatic isolation, shared with the fleet. */
+  localDecision: 'fleet:local-decision',
 } as const;

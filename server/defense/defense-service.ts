@@ -59,6 +59,8 @@ export class DefenseService {
   readonly isolations: Isolations;
   readonly resolver: SourceResolver;
   private readonly detectors: Detectors;
+  /** An agent reporting to its fleet: also handed every evaluated signal and every decision change. */
+  fleetTap: { signal: SignalSink; decision: (change: DefenseDecisionChange) => void } | null = null;
   private readonly threatResponse: ThreatResponseDeps;
   private readonly operatorAllowlist: OperatorAllowlist;
   private timer: NodeJS.Timeout | null = null;
@@ -236,6 +238,7 @@ export class DefenseService {
   /** `v4`: the source as an IPv4 number when the caller parsed it already. */
   private evaluate(signal: SecuritySignal, v4: number | null): void {
     try {
+      this.fleetTap?.signal(signal);
       const overflows = this.detectors.observe(signal, signal.at, v4);
       for (const overflow of overflows) void respondToOverflow(this.threatResponse, overflow);
     } catch (error) {

@@ -9,3 +9,5 @@ export type { BouncerDecision } from './decision-stream';
 export { IpListService, BlocklistNotFoundError } from './ip-lists';
 export { BouncerRegistry } from './bouncer-registry';
 export { addBouncer, removeBouncer, BouncerExistsError, DEFAULT_BOUNCER_SCOPES } from './bouncer-admin';
+export { Detectors, type Overflow } from './detectors';
+export { isolationTargetOf } from './threat-response';

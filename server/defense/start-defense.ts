@@ -53,6 +53,7 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
     onDecision: (change) => {
       live.emitDecision(change);
       ha.publish({ kind: 'decision', change: change.change, decision: change.decision });
+      defense.fleetTap?.decision(change);
     },
     onMode: (change) => {
       live.emitDefenseMode(change);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DefenseThreat, ThreatAction } from '@/lib/defense/defense-types';
+import type { DefenseMode, DefenseThreat, ThreatAction } from '@/lib/defense/defense-types';
 import type { AuditWriter } from '../audit';
 import type { Logger } from '../log';
 import type { Allowlist } from './allowlist';
@@ -25,13 +25,20 @@ export interface ThreatResponseDeps {
  * What a detector's overflow becomes: a threat in the feed and the audit trail, and, when the
  * mode and level call for it and the isolation policy allows it, an automatic isolation.
  */
+/** The address or range an overflow calls for isolating in `mode`, or null when it only records a threat. */
+export function isolationTargetOf({ scenario, source, key }: Overflow, mode: DefenseMode): string | null {
+  const byAddress = scenario.groupBy === 'ip' || scenario.groupBy === 'cidr24';
+  const target = scenario.groupBy === 'cidr24' ? key : source;
+  // ELEVATED isolates on the first high threat, not only on critical ones.
+  const wanted = scenario.level === 'critical' || (mode !== 'NORMAL' && scenario.level === 'high');
+  return byAddress && wanted ? target : null;
+}
+
 export async function respondToOverflow(deps: ThreatResponseDeps, overflow: Overflow): Promise<void> {
   const { scenario, source } = overflow;
   const mode = deps.modes.current;
-  const byAddress = scenario.groupBy === 'ip' || scenario.groupBy === 'cidr24';
-  const target = scenario.groupBy === 'cidr24' ? overflow.key : source;
-  // ELEVATED isolates on the first high threat, not only on critical ones.
-  const wantsIsolation = byAddress && target !== null && (scenario.level === 'critical' || (mode !== 'NORMAL' && scenario.level === 'high'));
+  const target = isolationTargetOf(overflow, mode);
+  const wantsIsolation = target !== null;
   let action: ThreatAction = 'recorded';
   // Loopback, the trusted proxies and the allowlist are never isolated, by a detector least of all.
   const refusal = wantsIsolation ? deps.isolations.refusal(target, 'system') : null;

@@ -7,6 +7,8 @@ import { fleetWelcomeSchema } from '@/lib/fleet/fleet-events-api';
 import type { AgentIdentity } from './agent-identity';
 import { runFleetAction, type FleetCommandServices, type FleetCommandStep } from './fleet-command-runner';
 import type { AgentEventOutbox } from './agent-event-outbox';
+import type { FleetLocalDecision } from '@/lib/fleet/fleet-counts';
+import type { FleetTally } from './fleet-tally';
 import { challengeSignedBy, commandSignedBy, ReplayGuard, signHello } from './fleet-signing';
 
 /** A command stamped further ahead than this was not made by a clock we agree with. */
@@ -23,6 +25,9 @@ export interface FleetAgentDeps {
   heartbeatMs: number;
   /** Delivers this host's audit events to the console once it welcomed us. */
   outbox?: AgentEventOutbox;
+  /** Signal counts for fleet-wide detection, sent every `countsMs` while connected. */
+  tally: FleetTally;
+  countsMs: number;
 }
 
 /** Why a command was refused, or null when it may be carried out. */
@@ -49,6 +54,7 @@ export function commandRefusal(
 export class FleetAgentLink {
   private socket: Socket | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private countsTimer: NodeJS.Timeout | null = null;
   private readonly replay = new ReplayGuard();
 
   constructor(private readonly deps: FleetAgentDeps) {}
@@ -72,6 +78,8 @@ export class FleetAgentLink {
       this.beat();
       this.stopHeartbeats();
       this.heartbeatTimer = setInterval(() => this.beat(), this.deps.heartbeatMs);
+      this.deps.tally.restart();
+      this.countsTimer = setInterval(() => this.sendCounts(), this.deps.countsMs);
     });
     socket.on(FLEET_EVENTS.command, (raw: unknown) => void this.carryOut(raw));
     socket.on('disconnect', (reason) => {
@@ -92,7 +100,20 @@ export class FleetAgentLink {
 
   private stopHeartbeats(): void {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.countsTimer) clearInterval(this.countsTimer);
     this.heartbeatTimer = null;
+    this.countsTimer = null;
+  }
+
+  /** Only while connected (not buffered): a decision made while away reaches the console through the counts. */
+  shareDecision(decision: FleetLocalDecision): void {
+    if (this.socket?.connected) this.socket.emit(FLEET_EVENTS.localDecision, decision);
+  }
+
+  /** Only while connected: what is counted meanwhile waits, bounded, in the tally. */
+  private sendCounts(): void {
+    const report = this.deps.tally.take();
+    if (report) this.socket?.emit(FLEET_EVENTS.counts, report);
   }
 
   private beat(): void {

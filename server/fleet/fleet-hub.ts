@@ -19,6 +19,7 @@ import {
 import { FLEET_EVENTS_MESSAGE } from '@/lib/fleet/fleet-events-api';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import { FleetConnectionAudit } from './fleet-connection-audit';
+import type { FleetDetection } from './fleet-detection';
 import { FleetError } from './fleet-error';
 import { FleetEventIngest } from './fleet-event-ingest';
 import { helloSignedBy, newNonce, signChallenge, signCommand } from './fleet-signing';
@@ -59,6 +60,8 @@ export interface FleetIsolationRequest {
   actor: string;
   /** null: until released. */
   durationMs: number | null;
+  /** A host that decided it itself and needs no command. */
+  exceptHostId?: number;
 }
 
 /**
@@ -72,6 +75,7 @@ export class FleetHub {
   private readonly connections: FleetConnectionAudit;
   /** Agents' events on their way into the chain. */
   readonly events: FleetEventIngest;
+  private detection: FleetDetection | null = null;
 
   constructor(private readonly deps: FleetHubDeps) {
     this.connections = new FleetConnectionAudit(deps);
@@ -96,6 +100,11 @@ export class FleetHub {
 
   attach(namespace: Namespace): void {
     namespace.on('connection', (socket) => this.greet(socket));
+  }
+
+  /** Agents' signal counts go to `detection` from now on. */
+  countWith(detection: FleetDetection): void {
+    this.detection = detection;
   }
 
   connectedHostIds(): number[] {
@@ -148,7 +157,7 @@ export class FleetHub {
     const { database, audit } = this.deps;
     const expiresAt = request.durationMs === null ? null : new Date(Date.now() + request.durationMs);
     // Sent before it is written: the record is for hosts that connect later, and a block should not wait on a disk.
-    const hostIds = this.connectedHostIds();
+    const hostIds = this.connectedHostIds().filter((hostId) => hostId !== request.exceptHostId);
     for (const hostId of hostIds) this.sendIsolation(hostId, { ...request, until: expiresAt });
     await insertFleetIsolation(database.prisma, { source: request.source, reason: request.reason, actor: request.actor, expiresAt });
     await audit.append({
@@ -234,6 +243,8 @@ export class FleetHub {
     socket.on(FLEET_EVENTS.heartbeat, (beat: unknown) => void this.recordHeartbeat(hostId, beat));
     socket.on(FLEET_EVENTS.commandResult, (result: unknown) => void this.agentListener?.result(hostId, result));
     socket.on(FLEET_EVENTS_MESSAGE, (raw: unknown, ack: unknown) => this.events.receive(hostId, raw, ack));
+    socket.on(FLEET_EVENTS.counts, (counts: unknown) => this.detection?.report(hostId, counts));
+    socket.on(FLEET_EVENTS.localDecision, (decision: unknown) => this.detection?.adopt(hostId, decision));
     await recordHostConnection(database.prisma, hostId, { connected: true, at: new Date() });
     this.connections.connected(hostId, socket.handshake.address);
     this.deps.onHostChanged?.(hostId);

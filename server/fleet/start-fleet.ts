@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
+import type { VigilConfig } from '@/lib/config/config-schema';
 import type { Namespace } from 'socket.io';
 import { FLEET_NAMESPACE, type AgentEnrollment, type FleetHeartbeat, type HostLabels } from '@/lib/fleet/fleet-api';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
 import type { AuditWriter } from '../audit';
 import { loadCheckpointKey } from '../audit/checkpoint-key';
 import type { Database } from '../db/client';
+import type { DefenseService } from '../defense';
 import type { SourceResolver } from '../defense/source-resolver';
 import type { WorkerEnv } from '../env/worker-env';
 import { registerFleetCommandRoutes } from '../http/routes/fleet-command-routes';
@@ -28,8 +30,13 @@ import { EnrollmentRateLimit } from './enrollment-rate-limit';
 import type { FleetAgentLink } from './fleet-agent';
 import type { FleetCommandServices } from './fleet-command-runner';
 import { FleetCommander } from './fleet-commander';
+import { FleetDetection } from './fleet-detection';
 import { FleetHub, type LocalHostState } from './fleet-hub';
+import { FleetTally } from './fleet-tally';
 import { HostChangeFeed } from './host-change-feed';
+
+/** How often an agent reports its signal counts: a fleet-wide detection waits at most this long for them. */
+const FLEET_COUNTS_MS = 100;
 
 export interface FleetConsole {
   hub: FleetHub;
@@ -44,6 +51,8 @@ export interface FleetConsole {
   /** The client address of a request, through the trusted proxies once the defense that knows them runs. */
   sourceOf(req: IncomingMessage): string | null;
   resolveSourcesWith(resolver: SourceResolver): void;
+  /** Agents' signal counts are summed per source against this worker's scenarios and isolated fleet-wide. */
+  detectAcrossWith(defense: DefenseService, settings: () => VigilConfig['defense']): void;
 }
 
 /**
@@ -102,6 +111,7 @@ export async function startFleetConsole({
       const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
       resolveSource = (req) => resolver.resolve(req.socket.remoteAddress ?? '', header(req.headers['x-forwarded-for']), header(req.headers['x-real-ip']));
     },
+    detectAcrossWith: (defense, settings) => hub.countWith(new FleetDetection({ defense, settings, hub, audit, log })),
   };
   registerFleetRoutes(router, { fleet });
   registerFleetCommandRoutes(router, { commander });
@@ -179,8 +189,19 @@ export function startFleetAgent({
       if (stopped) return;
       const outbox = new AgentEventOutbox({ database, log });
       unsubscribe = onCommitted(() => outbox.wake());
+      const tally = new FleetTally();
+      services.defense.fleetTap = {
+        signal: (signal) => tally.count(signal),
+        // This host's own automatic isolations go to the fleet; what the console sent does not go back.
+        decision: ({ change, decision, actor }) => {
+          if (change !== 'isolated' || decision.origin !== 'auto' || actor.startsWith('fleet:')) return;
+          link?.shareDecision({ source: decision.source, scenario: decision.scenario, reason: decision.reason, expiresAt: decision.expiresAt });
+        },
+      };
       link = new FleetAgentLink({
         outbox,
+        tally,
+        countsMs: FLEET_COUNTS_MS,
         identity,
         key: loadAgentKey(agentFilesIn(env.dataDir)),
         services,
@@ -190,6 +211,9 @@ export function startFleetAgent({
         heartbeat,
       });
       link.start();
+      // The first isolation the console sends would otherwise load the database client on the way
+      // and hold the guard's event loop for as long (over a second on a busy machine); loaded now.
+      setImmediate(() => void database.prisma);
     })
     .catch((error: unknown) => log.error({ err: (error as Error).message }, 'agent mode could not start; running on this host alone'));
   return {

@@ -54,11 +54,16 @@ export async function findFreePort(): Promise<number> {
 /** Polls GET `path` until it answers 200 (a process that is still starting refuses or 404s). */
 export async function waitForHttp(
   port: number,
-  { path = '/healthz', timeoutMs = 30_000, isAlive = () => true }: { path?: string; timeoutMs?: number; isAlive?: () => boolean } = {},
+  {
+    path = '/healthz',
+    timeoutMs = 30_000,
+    isAlive = () => true,
+    host = '127.0.0.1',
+  }: { path?: string; timeoutMs?: number; isAlive?: () => boolean; host?: string } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await fetch(`http://127.0.0.1:${port}${path}`).then(
+    const status = await fetch(`http://${host}:${port}${path}`).then(
       (r) => r.status,
       () => 0,
     );

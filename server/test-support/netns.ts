@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatIpv4, parseSource, rangesOverlap, type ParsedSource } from '../../lib/defense/ip-prefix';
 import { requireProgram } from './system-program';
 import { waitFor } from './wait';
@@ -26,7 +27,8 @@ export interface NetnsHost {
 }
 
 /** Sends GETs from wherever it runs and prints their statuses as JSON (see its header). */
-const NETNS_CLIENT_SCRIPT = path.join(__dirname, 'netns-client.mjs');
+// From the module's URL, not __dirname: benchmarks load these helpers as ES modules too.
+const NETNS_CLIENT_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'netns-client.mjs');
 
 /**
  * A namespace older than this was left by a run that was killed before its cleanup: no test file
@@ -34,15 +36,15 @@ const NETNS_CLIENT_SCRIPT = path.join(__dirname, 'netns-client.mjs');
  */
 export const NETNS_STALE_AFTER_MS = 15 * 60_000;
 
-const NAME_PREFIX = 'vigil-';
+export const NAME_PREFIX = 'vigil-';
 const NAME_PATTERN = new RegExp(`^${NAME_PREFIX}([0-9a-z]{1,10})-([0-9a-f]{6})$`);
 /** Interface names stop at 15 characters, so the host end carries the namespace's random part only. */
-const hostInterfaceFor = (id: string): string => `vigil${id}`;
+export const hostInterfaceFor = (id: string): string => `vigil${id}`;
 /** Private addresses only ever assigned inside namespaces made here; never a default route. */
 const PRIVATE_RANGE = parseSource('10.0.0.0/8')!;
 
 /** Root and iproute2, or an error naming which is missing: these tests never skip. */
-function requireNetnsSupport(): string {
+export function requireNetnsSupport(): string {
   const ip = requireProgram({ paths: ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'], aptPackage: 'iproute2' });
   if (process.getuid?.() !== 0) {
     throw new Error('test hosts in network namespaces need root (ip netns add and veth links need CAP_SYS_ADMIN and CAP_NET_ADMIN): run the tests as root');
@@ -50,7 +52,7 @@ function requireNetnsSupport(): string {
   return ip;
 }
 
-function run(ip: string, args: string[]): Promise<string> {
+export function run(ip: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(ip, args, { encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) reject(new Error(`ip ${args.join(' ')} failed: ${stderr.trim() || error.message}`));
@@ -60,7 +62,7 @@ function run(ip: string, args: string[]): Promise<string> {
 }
 
 /** Every IPv4 destination this machine routes somewhere, in any table, except the default route. */
-async function routedRanges(ip: string): Promise<ParsedSource[]> {
+export async function routedRanges(ip: string): Promise<ParsedSource[]> {
   const lines = (await run(ip, ['-4', '-o', 'route', 'show', 'table', 'all'])).split('\n');
   const types = new Set(['unicast', 'local', 'broadcast', 'multicast', 'anycast', 'unreachable', 'blackhole', 'prohibit', 'throw', 'nat']);
   return lines.flatMap((line) => {
@@ -99,14 +101,14 @@ async function killProcessesIn(ip: string, name: string): Promise<void> {
 }
 
 /** Deleting either veth end takes the pair and its route; the namespace goes once nothing runs in it. */
-async function removeNamespace(ip: string, name: string, hostInterface: string): Promise<void> {
+export async function removeNamespace(ip: string, name: string, hostInterface: string): Promise<void> {
   await killProcessesIn(ip, name);
   if (existsSync(`/sys/class/net/${hostInterface}`)) await run(ip, ['link', 'del', hostInterface]).catch(() => undefined);
   await run(ip, ['netns', 'del', name]).catch(() => undefined);
 }
 
 /** Namespaces of ours (by name) whose creation time says a killed run left them behind. */
-async function removeStaleNamespaces(ip: string, now: number): Promise<void> {
+export async function removeStaleNamespaces(ip: string, now: number): Promise<void> {
   const names = (await run(ip, ['netns', 'list'])).split('\n').map((line) => line.split(' ')[0]);
   for (const name of names) {
     const match = NAME_PATTERN.exec(name ?? '');
@@ -114,11 +116,11 @@ async function removeStaleNamespaces(ip: string, now: number): Promise<void> {
   }
 }
 
-function linkIsUp(ip: string, args: string[]): Promise<boolean> {
+export function linkIsUp(ip: string, args: string[]): Promise<boolean> {
   return run(ip, args).then((out) => /\bLOWER_UP\b/.test(out) && /state UP/.test(out));
 }
 
-function execIn(ip: string, name: string, children: Set<ChildProcess>, command: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+export function execIn(ip: string, name: string, children: Set<ChildProcess>, command: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(ip, ['netns', 'exec', name, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
@@ -193,7 +195,7 @@ export async function createNetnsHosts(count: number): Promise<NetnsHost[]> {
  * With `whileStatus`, it stops at the first answer with another status.
  */
 export async function httpStatusesFrom(
-  host: NetnsHost,
+  host: Pick<NetnsHost, 'exec'>,
   url: string,
   { count = 1, headers = {}, whileStatus }: { count?: number; headers?: Record<string, string>; whileStatus?: number } = {},
 ): Promise<number[]> {

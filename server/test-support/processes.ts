@@ -21,6 +21,8 @@ export interface SpawnOptions {
   env?: Record<string, string | undefined>;
   /** The working directory; the repository by default. */
   cwd?: string;
+  /** A program node runs under, with its arguments: `['ip', 'netns', 'exec', name]` runs it in a network namespace. */
+  wrapper?: string[];
 }
 
 /** Runs a TypeScript entry point of this repo from its source: `node --import tsx <file>`. */
@@ -29,8 +31,9 @@ export function spawnTs(file: string, { args = [], ...options }: SpawnOptions = 
 }
 
 /** Runs node with `nodeArgs` (e.g. a compiled entry point and its arguments). */
-export function spawnNode(nodeArgs: string[], { env = {}, cwd = REPO_ROOT }: Omit<SpawnOptions, 'args'> = {}): RunningProcess {
-  const child = spawn(process.execPath, nodeArgs, {
+export function spawnNode(nodeArgs: string[], { env = {}, cwd = REPO_ROOT, wrapper = [] }: Omit<SpawnOptions, 'args'> = {}): RunningProcess {
+  const [program, ...args] = [...wrapper, process.execPath, ...nodeArgs];
+  const child = spawn(program, args, {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

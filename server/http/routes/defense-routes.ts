@@ -37,9 +37,10 @@ export function registerDefenseRoutes(router: Router, deps: { defense: DefenseSe
       const refusal = defense.isolations.refusal(body.source, principal.role);
       if (refusal) throw refusal;
       const fleetWide = (durationMs: number | null) => fleet.hub.isolateEverywhere({ source: body.source, reason: body.reason, actor, durationMs });
-      // With a duration known up front, the agents need not wait for this host's own write.
+      // With a duration known up front, the agents need not wait for this host's own write; sent
+      // first, because starting this host's write can load the database client synchronously.
       if (body.indefinite || body.duration !== undefined) {
-        const [decision] = await Promise.all([isolateHere(), fleetWide(body.indefinite ? null : body.duration!)]);
+        const [, decision] = await Promise.all([fleetWide(body.indefinite ? null : body.duration!), isolateHere()]);
         return decision;
       }
       const decision = await isolateHere();
