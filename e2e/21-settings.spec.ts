@@ -156,7 +156,7 @@ test('log sources, escalation and detector thresholds are checked as typed and p
   await detectors.getByLabel('brute-force: signals').fill('0');
   await expect(detectors.getByTestId('field-problem')).toHaveText(/greater than or equal to 1|>=1/);
   await detectors.getByLabel('brute-force: signals').fill('3');
-  await detectors.getByRole('button', { name: 'Save detector thresholds' }).click();
+  await detectors.getByRole('button', { name: 'Save defense' }).click();
   await expect(page.getByTestId('settings-defense-origin')).toHaveText('set in the console');
   const scenarios = (await inForce('defense')).value.scenarios as { name: string; capacity: number }[];
   expect(scenarios.find((s) => s.name === 'brute-force')?.capacity).toBe(3);

@@ -87,9 +87,10 @@ async function startServices({
   const { healing } = lifecycle.add(startHealing({ env, db, audit, log, config, hostPressure, notifier, metrics, live, duties, router }));
   health.scoreModules(() => healing.engine.list());
   const { fleet } = lifecycle.add(await startFleetConsole({ env, database, audit, log, router }));
-  const { defense } = lifecycle.add(
+  const { defense, checkBlocklists } = lifecycle.add(
     await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir, fleet }),
   );
+  consoleSettings.settings.checkBeforeSave('defense', checkBlocklists);
   fleet.reportLocalStateWith(() => {
     const current = monitor.current();
     return { healthScore: current ? Math.round(current.score) : null, degradation: current?.degradation ?? null, defenseMode: defense.mode };
