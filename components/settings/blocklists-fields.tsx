@@ -22,7 +22,6 @@ export function BlocklistsFields({ api }: { api: EditorApi<DefenseConfig> }) {
   const set = (at: number, key: string, value: unknown) => api.update(setIn(draft, ['blocklists', at, key], value));
   return (
     <ListEditor<BlocklistSource>
-      label="Blocklists"
       items={draft.blocklists}
       onChange={(blocklists) => api.update({ ...draft, blocklists })}
       readOnly={api.readOnly}

@@ -101,7 +101,6 @@ function WebhookExtras({ channel, set, problem, readOnly }: { channel: Channel; 
       <div className="flex min-w-0 flex-col gap-3 sm:col-span-2">
         <p className="text-sm font-medium text-muted">Headers</p>
         <ListEditor
-          label={`Headers of ${channel.name}`}
           items={headers}
           onChange={(next) => set(['headers'], Object.fromEntries(next))}
           readOnly={readOnly}

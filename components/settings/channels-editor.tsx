@@ -49,7 +49,6 @@ export function ChannelsEditor({ view, canAdminister, canOperate }: { view: Sect
         return (
           <>
             <ListEditor
-              label="Notification channels"
               items={channels}
               onChange={(next) => api.update({ ...api.draft, channels: next as never })}
               readOnly={api.readOnly}
@@ -59,6 +58,7 @@ export function ChannelsEditor({ view, canAdminister, canOperate }: { view: Sect
               empty="No channels yet: nobody hears about incidents."
               rowTestId="channel-row"
               columns={2}
+              actions={(channel) => (canOperate ? <TestButton name={channel.name} disabled={api.dirty || !inForce.has(channel.name)} /> : null)}
             >
               {(channel, at) => (
                 <>
@@ -83,11 +83,6 @@ export function ChannelsEditor({ view, canAdminister, canOperate }: { view: Sect
                     options={LEVELS}
                     onValue={(v) => api.update(setIn(api.draft, ['channels', at, 'minLevel'], Number(v)))}
                   />
-                  {canOperate ? (
-                    <div className="flex items-end sm:col-span-2">
-                      <TestButton name={channel.name} disabled={api.dirty || !inForce.has(channel.name)} />
-                    </div>
-                  ) : null}
                 </>
               )}
             </ListEditor>

@@ -15,7 +15,6 @@ export function IntegrityEditor({ view, canAdminister }: { view: SectionView; ca
         const { draft } = api;
         return (
           <ListEditor
-            label="Watched paths"
             items={draft.paths}
             onChange={(paths) => api.update({ ...draft, paths })}
             readOnly={api.readOnly}

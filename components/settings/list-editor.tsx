@@ -20,7 +20,6 @@ const moved = <T,>(items: readonly T[], at: number, to: number): T[] => {
  * row it acts on; after a move the focus follows the row, so the keys can move it again.
  */
 export function ListEditor<T>({
-  label,
   items,
   onChange,
   readOnly,
@@ -31,10 +30,9 @@ export function ListEditor<T>({
   rowTestId,
   columns = 3,
   reorder = true,
+  actions,
   children,
 }: {
-  /** Names the list for assistive technology ("Snapshot sources"). */
-  label: string;
   items: readonly T[];
   onChange: (next: T[]) => void;
   readOnly: boolean;
@@ -47,6 +45,8 @@ export function ListEditor<T>({
   columns?: 1 | 2 | 3;
   /** Off where order means nothing (a webhook's headers). */
   reorder?: boolean;
+  /** Buttons of the row's own, first in its button bar (a channel's "Send test"). */
+  actions?: (item: T, at: number) => ReactNode;
   children: (item: T, at: number) => ReactNode;
 }) {
   const listRef = useRef<HTMLUListElement>(null);
@@ -71,7 +71,7 @@ export function ListEditor<T>({
   return (
     <>
       {items.length === 0 ? <p className="text-sm text-muted">{empty}</p> : null}
-      <ul ref={listRef} aria-label={label} className="flex flex-col gap-3">
+      <ul ref={listRef} className="flex flex-col gap-3">
         {items.map((item, at) => {
           const name = rowLabel(item, at);
           return (
@@ -85,9 +85,10 @@ export function ListEditor<T>({
               )}
             >
               {children(item, at)}
-              {readOnly ? null : (
-                <div className={cn('flex flex-wrap items-end gap-2', columns === 2 ? 'sm:col-span-2' : columns === 3 ? 'sm:col-span-3' : '')}>
-                  {reorder ? (
+              {readOnly && !actions ? null : (
+                <div className={cn('flex flex-wrap items-center gap-2', columns === 2 ? 'sm:col-span-2' : columns === 3 ? 'sm:col-span-3' : '')}>
+                  {actions?.(item, at)}
+                  {reorder && !readOnly ? (
                     <>
                       <ListButton label="Move up" rowName={name} disabled={at === 0} move="up" onClick={() => move(at, 'up')} readOnly={false} />
                       <ListButton
@@ -100,7 +101,7 @@ export function ListEditor<T>({
                       />
                     </>
                   ) : null}
-                  <ListButton remove label={`Remove ${name}`} readOnly={false} onClick={() => onChange(items.filter((_, i) => i !== at))} />
+                  <ListButton remove label={`Remove ${name}`} readOnly={readOnly} onClick={() => onChange(items.filter((_, i) => i !== at))} />
                 </div>
               )}
             </li>

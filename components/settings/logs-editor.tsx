@@ -18,7 +18,6 @@ export function LogsEditor({ view, canAdminister }: { view: SectionView; canAdmi
         return (
           <>
             <ListEditor
-              label="Log files"
               items={draft.files}
               onChange={(files) => api.update({ ...draft, files })}
               readOnly={api.readOnly}

@@ -27,7 +27,6 @@ export function SnapshotsEditor({ view, canAdminister }: { view: SectionView; ca
         return (
           <>
             <ListEditor
-              label="Snapshot sources"
               items={draft.sources}
               onChange={(sources) => api.update({ ...draft, sources })}
               readOnly={api.readOnly}
