@@ -43,7 +43,7 @@ export function ListEditor<T>({
   empty: ReactNode;
   rowTestId: string;
   columns?: 1 | 2 | 3;
-  /** Off where order means nothing (a webhook's headers). */
+  /** Off where order means nothing (a webhook's headers); a single row has nothing to move past, so it shows none. */
   reorder?: boolean;
   /** Buttons of the row's own, first in its button bar (a channel's "Send test"). */
   actions?: (item: T, at: number) => ReactNode;
@@ -88,7 +88,7 @@ export function ListEditor<T>({
               {readOnly && !actions ? null : (
                 <div className={cn('flex flex-wrap items-center gap-2', columns === 2 ? 'sm:col-span-2' : columns === 3 ? 'sm:col-span-3' : '')}>
                   {actions?.(item, at)}
-                  {reorder && !readOnly ? (
+                  {reorder && !readOnly && items.length > 1 ? (
                     <>
                       <ListButton label="Move up" rowName={name} disabled={at === 0} move="up" onClick={() => move(at, 'up')} readOnly={false} />
                       <ListButton
