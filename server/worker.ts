@@ -88,9 +88,10 @@ async function startServices({
   const { healing } = lifecycle.add(startHealing({ env, db, audit, log, config, hostPressure, notifier, metrics, live, duties, router }));
   health.scoreModules(() => healing.engine.list());
   const { fleet } = lifecycle.add(await startFleetConsole({ env, database, audit, announce, log, live, router }));
-  const { defense } = lifecycle.add(
+  const { defense, checkBlocklists } = lifecycle.add(
     await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir, fleet }),
   );
+  consoleSettings.settings.checkBeforeSave('defense', checkBlocklists);
   fleet.resolveSourcesWith(defense.resolver);
   fleet.detectAcrossWith(defense, () => config.loaded.config.defense);
   const { watchers } = lifecycle.add(startIntegrity({ env, config, audit, database, log, router, live, defense, duties }));

@@ -3,8 +3,9 @@
 import type { IntegrityConfig } from '@/lib/config/integrity-config';
 import type { SectionView } from '@/lib/settings/editable-sections';
 import { listOfText, setIn } from './draft';
+import { ListEditor } from './list-editor';
 import { SectionEditor } from './section-editor';
-import { ListButton, SettingCheckbox, SettingInput } from './setting-field';
+import { SettingCheckbox, SettingInput } from './setting-field';
 
 /** Files and directories whose every change is a finding; critical ones may lock the host down. */
 export function IntegrityEditor({ view, canAdminister }: { view: SectionView; canAdminister: boolean }) {
@@ -13,10 +14,19 @@ export function IntegrityEditor({ view, canAdminister }: { view: SectionView; ca
       {(api) => {
         const { draft } = api;
         return (
-          <>
-            {draft.paths.length === 0 ? <p className="text-sm text-muted">No paths watched besides Vigil itself.</p> : null}
-            {draft.paths.map((entry, at) => (
-              <div key={at} className="grid grid-cols-1 gap-3 rounded-md border border-border p-3 sm:grid-cols-2" data-testid="integrity-path-row">
+          <ListEditor
+            items={draft.paths}
+            onChange={(paths) => api.update({ ...draft, paths })}
+            readOnly={api.readOnly}
+            rowLabel={(entry, at) => `path ${entry.path || at + 1}`}
+            addLabel="Add path"
+            newItem={() => ({ path: '', exclude: [], critical: false })}
+            empty="No paths watched besides Vigil itself."
+            rowTestId="integrity-path-row"
+            columns={2}
+          >
+            {(entry, at) => (
+              <>
                 <SettingInput
                   label="Path"
                   hint="a file or directory; may end in a glob"
@@ -35,20 +45,9 @@ export function IntegrityEditor({ view, canAdminister }: { view: SectionView; ca
                   checked={entry.critical}
                   onValue={(on) => api.update(setIn(draft, ['paths', at, 'critical'], on))}
                 />
-                <ListButton
-                  remove
-                  label="Remove path"
-                  readOnly={api.readOnly}
-                  onClick={() => api.update({ ...draft, paths: draft.paths.filter((_, i) => i !== at) })}
-                />
-              </div>
-            ))}
-            <ListButton
-              label="Add path"
-              readOnly={api.readOnly}
-              onClick={() => api.update({ ...draft, paths: [...draft.paths, { path: '', exclude: [], critical: false }] })}
-            />
-          </>
+              </>
+            )}
+          </ListEditor>
         );
       }}
     </SectionEditor>

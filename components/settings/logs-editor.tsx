@@ -3,8 +3,9 @@
 import { LOG_FORMATS, type LogsConfig } from '@/lib/config/logs-config';
 import type { SectionView } from '@/lib/settings/editable-sections';
 import { setIn } from './draft';
+import { ListEditor } from './list-editor';
 import { SectionEditor } from './section-editor';
-import { ListButton, SettingCheckbox, SettingInput, SettingSelect } from './setting-field';
+import { SettingCheckbox, SettingInput, SettingSelect } from './setting-field';
 
 const FORMATS = LOG_FORMATS.map((format) => ({ value: format, label: format }));
 
@@ -16,36 +17,35 @@ export function LogsEditor({ view, canAdminister }: { view: SectionView; canAdmi
         const { draft } = api;
         return (
           <>
-            {draft.files.length === 0 ? <p className="text-sm text-muted">No log files read.</p> : null}
-            {draft.files.map((file, at) => (
-              <div key={at} className="grid grid-cols-1 gap-3 rounded-md border border-border p-3 sm:grid-cols-3" data-testid="log-file-row">
-                <SettingInput
-                  label="Log file"
-                  hint="an absolute path"
-                  value={file.path}
-                  problem={api.problemAt('files', at, 'path')}
-                  onValue={(v) => api.update(setIn(draft, ['files', at, 'path'], v.trim()))}
-                />
-                <SettingSelect label="Format" value={file.format} options={FORMATS} onValue={(v) => api.update(setIn(draft, ['files', at, 'format'], v))} />
-                <SettingCheckbox
-                  label="Read what it already holds"
-                  checked={file.fromStart}
-                  onValue={(on) => api.update(setIn(draft, ['files', at, 'fromStart'], on))}
-                />
-                {api.problemAt('files', at, 'patterns') ? <p className="text-xs text-bad sm:col-span-3">{api.problemAt('files', at, 'patterns')}</p> : null}
-                <ListButton
-                  remove
-                  label="Remove log file"
-                  readOnly={api.readOnly}
-                  onClick={() => api.update({ ...draft, files: draft.files.filter((_, i) => i !== at) })}
-                />
-              </div>
-            ))}
-            <ListButton
-              label="Add log file"
+            <ListEditor
+              items={draft.files}
+              onChange={(files) => api.update({ ...draft, files })}
               readOnly={api.readOnly}
-              onClick={() => api.update({ ...draft, files: [...draft.files, { path: '', format: 'combined', patterns: [], fromStart: false }] })}
-            />
+              rowLabel={(file, at) => `log file ${file.path || at + 1}`}
+              addLabel="Add log file"
+              newItem={() => ({ path: '', format: 'combined' as const, patterns: [], fromStart: false })}
+              empty="No log files read."
+              rowTestId="log-file-row"
+            >
+              {(file, at) => (
+                <>
+                  <SettingInput
+                    label="Log file"
+                    hint="an absolute path"
+                    value={file.path}
+                    problem={api.problemAt('files', at, 'path')}
+                    onValue={(v) => api.update(setIn(draft, ['files', at, 'path'], v.trim()))}
+                  />
+                  <SettingSelect label="Format" value={file.format} options={FORMATS} onValue={(v) => api.update(setIn(draft, ['files', at, 'format'], v))} />
+                  <SettingCheckbox
+                    label="Read what it already holds"
+                    checked={file.fromStart}
+                    onValue={(on) => api.update(setIn(draft, ['files', at, 'fromStart'], on))}
+                  />
+                  {api.problemAt('files', at, 'patterns') ? <p className="text-xs text-bad sm:col-span-3">{api.problemAt('files', at, 'patterns')}</p> : null}
+                </>
+              )}
+            </ListEditor>
           </>
         );
       }}

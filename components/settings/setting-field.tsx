@@ -4,7 +4,31 @@ import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 import { Button } from '../ui/button';
 import { Field, Select, TextInput } from '../ui/field';
 
-/** A labelled box whose schema message shows under it, tied to it for screen readers. */
+/** A labelled control whose schema message shows under it (in place of the hint), tied to it for screen readers. */
+function ProblemField({
+  label,
+  hint,
+  problem,
+  control,
+}: {
+  label: string;
+  hint?: ReactNode;
+  problem?: string;
+  control: (described: { 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode;
+}) {
+  const id = useId();
+  return (
+    <Field label={label} hint={problem ? undefined : hint}>
+      {control(problem ? { 'aria-invalid': true, 'aria-describedby': id } : {})}
+      {problem ? (
+        <span id={id} className="text-xs text-bad" data-testid="field-problem">
+          {problem}
+        </span>
+      ) : null}
+    </Field>
+  );
+}
+
 export function SettingInput({
   label,
   hint,
@@ -16,22 +40,20 @@ export function SettingInput({
   InputHTMLAttributes<HTMLInputElement>,
   'value' | 'onChange'
 >) {
-  const id = useId();
   return (
-    <Field label={label} hint={problem ? undefined : hint}>
-      <TextInput
-        {...props}
-        value={value === undefined || Number.isNaN(value) ? '' : value}
-        onChange={(event) => onValue(event.target.value)}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? id : undefined}
-      />
-      {problem ? (
-        <span id={id} className="text-xs text-bad" data-testid="field-problem">
-          {problem}
-        </span>
-      ) : null}
-    </Field>
+    <ProblemField
+      label={label}
+      hint={hint}
+      problem={problem}
+      control={(described) => (
+        <TextInput
+          {...props}
+          {...described}
+          value={value === undefined || Number.isNaN(value) ? '' : value}
+          onChange={(event) => onValue(event.target.value)}
+        />
+      )}
+    />
   );
 }
 
@@ -68,14 +90,66 @@ export function SettingCheckbox({ label, checked, onValue }: { label: string; ch
   );
 }
 
-/** "Add …" under a list, or "Remove …" on an entry; absent for someone who may only read. */
-export function ListButton({ label, onClick, readOnly, remove = false }: { label: string; onClick: () => void; readOnly: boolean; remove?: boolean }) {
+/** "Add …" under a list, or "Remove …" / "Move …" on an entry; absent for someone who may only read. */
+export function ListButton({
+  label,
+  rowName,
+  onClick,
+  readOnly,
+  remove = false,
+  disabled = false,
+  move,
+}: {
+  label: string;
+  /** The row's name, for screen readers, where the visible label alone ("Move up") does not say which row. */
+  rowName?: string;
+  onClick: () => void;
+  readOnly: boolean;
+  remove?: boolean;
+  disabled?: boolean;
+  move?: 'up' | 'down';
+}) {
   if (readOnly) return null;
   return (
     <div>
-      <Button type="button" variant={remove ? 'ghost-danger' : 'secondary'} className="h-8 text-xs" onClick={onClick}>
+      <Button type="button" variant={remove ? 'ghost-danger' : 'secondary'} className="h-8 text-xs" disabled={disabled} data-move={move} onClick={onClick}>
         {label}
+        {/* Heard after the visible words, so the name still starts with what the eye reads. */}
+        {rowName ? <span className="sr-only"> ({rowName})</span> : null}
       </Button>
     </div>
+  );
+}
+
+/** A multi-line box (a webhook's body template) whose schema message shows under it as the operator types. */
+export function SettingTextArea({
+  label,
+  hint,
+  problem,
+  value,
+  onValue,
+}: {
+  label: string;
+  hint?: ReactNode;
+  problem?: string;
+  value: string;
+  onValue: (text: string) => void;
+}) {
+  return (
+    <ProblemField
+      label={label}
+      hint={hint}
+      problem={problem}
+      control={(described) => (
+        <textarea
+          {...described}
+          rows={4}
+          spellCheck={false}
+          className="w-full rounded-md border border-border bg-surface px-3 py-2 font-mono text-xs text-text focus:border-accent focus:outline-none"
+          value={value}
+          onChange={(event) => onValue(event.target.value)}
+        />
+      )}
+    />
   );
 }

@@ -4,7 +4,7 @@ import type { EditableSection, SectionView } from '@/lib/settings/editable-secti
 import { SectionPage } from '../shell/section-page';
 import { FormError } from '../ui/field';
 import { ChannelsEditor } from './channels-editor';
-import { DetectorsEditor } from './detectors-editor';
+import { DefenseEditor } from './defense-editor';
 import { EscalationEditor } from './escalation-editor';
 import { IntegrityEditor } from './integrity-editor';
 import { LogsEditor } from './logs-editor';
@@ -37,7 +37,7 @@ export function SettingsSection({ canAdminister, canOperate }: { canAdminister: 
       {integrity ? <IntegrityEditor view={integrity} canAdminister={canAdminister} /> : null}
       {logs ? <LogsEditor view={logs} canAdminister={canAdminister} /> : null}
       {escalation ? <EscalationEditor view={escalation} canAdminister={canAdminister} /> : null}
-      {defense ? <DetectorsEditor view={defense} canAdminister={canAdminister} /> : null}
+      {defense ? <DefenseEditor view={defense} canAdminister={canAdminister} /> : null}
     </SectionPage>
   );
 }

@@ -3,8 +3,9 @@
 import type { SnapshotsConfig } from '@/lib/config/config-schema';
 import type { SectionView } from '@/lib/settings/editable-sections';
 import { listOfText, numberOfText, setIn } from './draft';
+import { ListEditor } from './list-editor';
 import { SectionEditor } from './section-editor';
-import { ListButton, SettingCheckbox, SettingInput, SettingSelect } from './setting-field';
+import { SettingCheckbox, SettingInput, SettingSelect } from './setting-field';
 
 const TAGS = [
   { value: 'scheduled', label: 'scheduled' },
@@ -25,42 +26,41 @@ export function SnapshotsEditor({ view, canAdminister }: { view: SectionView; ca
         const { draft } = api;
         return (
           <>
-            {draft.sources.length === 0 ? <p className="text-sm text-muted">No sources: a snapshot holds only Vigil&apos;s own state.</p> : null}
-            {draft.sources.map((source, at) => (
-              <div key={at} className="grid grid-cols-1 gap-3 rounded-md border border-border p-3 sm:grid-cols-3" data-testid="snapshot-source-row">
-                <SettingInput
-                  label="Source name"
-                  value={source.name}
-                  problem={api.problemAt('sources', at, 'name')}
-                  onValue={(v) => api.update(setIn(draft, ['sources', at, 'name'], v.trim()))}
-                />
-                <SettingInput
-                  label="Path"
-                  hint="an absolute path on this host"
-                  value={source.path}
-                  problem={api.problemAt('sources', at, 'path')}
-                  onValue={(v) => api.update(setIn(draft, ['sources', at, 'path'], v.trim()))}
-                />
-                <SettingInput
-                  label="Exclude (optional)"
-                  hint="patterns, separated by commas"
-                  value={source.exclude.join(', ')}
-                  problem={api.problemAt('sources', at, 'exclude')}
-                  onValue={(v) => api.update(setIn(draft, ['sources', at, 'exclude'], listOfText(v)))}
-                />
-                <ListButton
-                  remove
-                  label={`Remove source ${source.name}`}
-                  readOnly={api.readOnly}
-                  onClick={() => api.update({ ...draft, sources: draft.sources.filter((_, i) => i !== at) })}
-                />
-              </div>
-            ))}
-            <ListButton
-              label="Add source"
+            <ListEditor
+              items={draft.sources}
+              onChange={(sources) => api.update({ ...draft, sources })}
               readOnly={api.readOnly}
-              onClick={() => api.update({ ...draft, sources: [...draft.sources, { name: `source-${draft.sources.length + 1}`, path: '', exclude: [] }] })}
-            />
+              rowLabel={(source, at) => `source ${source.name || at + 1}`}
+              addLabel="Add source"
+              newItem={(count) => ({ name: `source-${count + 1}`, path: '', exclude: [] })}
+              empty={"No sources: a snapshot holds only Vigil's own state."}
+              rowTestId="snapshot-source-row"
+            >
+              {(source, at) => (
+                <>
+                  <SettingInput
+                    label="Source name"
+                    value={source.name}
+                    problem={api.problemAt('sources', at, 'name')}
+                    onValue={(v) => api.update(setIn(draft, ['sources', at, 'name'], v.trim()))}
+                  />
+                  <SettingInput
+                    label="Path"
+                    hint="an absolute path on this host"
+                    value={source.path}
+                    problem={api.problemAt('sources', at, 'path')}
+                    onValue={(v) => api.update(setIn(draft, ['sources', at, 'path'], v.trim()))}
+                  />
+                  <SettingInput
+                    label="Exclude (optional)"
+                    hint="patterns, separated by commas"
+                    value={source.exclude.join(', ')}
+                    problem={api.problemAt('sources', at, 'exclude')}
+                    onValue={(v) => api.update(setIn(draft, ['sources', at, 'exclude'], listOfText(v)))}
+                  />
+                </>
+              )}
+            </ListEditor>
             <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
               <SettingCheckbox
                 label="Take snapshots on a schedule"

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { scenarioSchema, type Scenario } from './scenario-schema';
 import { parseSource } from './ip-prefix';
 import { blocklistsSchema } from './blocklist-config';
+import { elevatedConfigSchema, isolationConfigSchema } from './defense-mode-config';
 
 /** An address or CIDR range; a bad one is reported with its value. */
 export const ipOrCidrSchema = z
@@ -33,50 +34,8 @@ export const DEFAULT_SCENARIOS: Scenario[] = [
 export const defenseConfigSchema = z
   .object({
     scenarios: z.array(scenarioSchema).default(DEFAULT_SCENARIOS),
-    isolation: z
-      .object({
-        /** First automatic isolation; each repeat doubles it up to maxHours. */
-        baseHours: z
-          .number()
-          .positive()
-          .max(24 * 365)
-          .default(4),
-        factor: z.number().min(1).max(10).default(2),
-        maxHours: z
-          .number()
-          .positive()
-          .max(24 * 3650)
-          .default(7 * 24),
-        widestOperatorPrefix: z
-          .object({ ipv4: z.number().int().min(0).max(32).default(16), ipv6: z.number().int().min(0).max(128).default(48) })
-          .strict()
-          .default({ ipv4: 16, ipv6: 48 })
-          .describe(
-            'the widest range an operator may isolate; a shorter prefix (a broader range) needs an admin, since isolating most of the internet is a lockdown by another name',
-          ),
-      })
-      .strict()
-      .default({ baseHours: 4, factor: 2, maxHours: 168, widestOperatorPrefix: { ipv4: 16, ipv6: 48 } }),
-    elevated: z
-      .object({
-        /** High or critical threats within windowMinutes that raise the mode to ELEVATED. */
-        threats: z.number().int().min(1).max(10_000).default(5),
-        windowMinutes: z
-          .number()
-          .positive()
-          .max(24 * 60)
-          .default(10),
-        /** Bucket capacities are multiplied by this while ELEVATED (tighter thresholds). */
-        capacityFactor: z.number().positive().max(1).default(0.5),
-        /** Back to NORMAL after this long without a high or critical threat. */
-        calmMinutes: z
-          .number()
-          .positive()
-          .max(24 * 60)
-          .default(30),
-      })
-      .strict()
-      .default({ threats: 5, windowMinutes: 10, capacityFactor: 0.5, calmMinutes: 30 }),
+    isolation: isolationConfigSchema,
+    elevated: elevatedConfigSchema,
     /** Each guard check counts as a request of its source. */
     countGuardRequests: z.boolean().default(true),
     blocklists: blocklistsSchema,

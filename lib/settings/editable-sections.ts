@@ -4,6 +4,8 @@ import { integrityConfigSchema } from '../config/integrity-config';
 import { logsConfigSchema } from '../config/logs-config';
 import { notificationsConfigSchema } from '../config/notifications-config';
 import { snapshotsConfigSchema } from '../config/snapshots-config';
+import { blocklistsSchema } from '../defense/blocklist-config';
+import { elevatedConfigSchema, isolationConfigSchema } from '../defense/defense-mode-config';
 import { scenarioSchema } from '../defense/scenario-schema';
 import { escalationPolicySchema } from '../healing/escalation';
 
@@ -21,8 +23,9 @@ export type SectionSchemas = Record<EditableSection, z.ZodType>;
 
 /**
  * The file's own schemas, as far as the browser can load them: all but the defense section's
- * address rules (node:net), of which the page edits none; there the scenarios are checked and the
- * rest passes. The worker checks every section with the file's whole schema (`configSections`).
+ * address rules (node:net), of which the page edits none; there the scenarios, isolation, elevated
+ * mode and blocklists are checked and the rest passes. The worker checks every section with the
+ * file's whole schema (`configSections`), and what a blocklist holds when it is saved.
  */
 export const BROWSER_SECTION_SCHEMAS: SectionSchemas = {
   notifications: notificationsConfigSchema,
@@ -30,7 +33,12 @@ export const BROWSER_SECTION_SCHEMAS: SectionSchemas = {
   integrity: integrityConfigSchema,
   logs: logsConfigSchema,
   escalation: escalationPolicySchema,
-  defense: z.looseObject({ scenarios: z.array(scenarioSchema) }),
+  defense: z.looseObject({
+    scenarios: z.array(scenarioSchema),
+    isolation: isolationConfigSchema,
+    elevated: elevatedConfigSchema,
+    blocklists: blocklistsSchema,
+  }),
 };
 
 export interface SectionProblem {

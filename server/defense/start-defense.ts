@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { DefenseConfig } from '@/lib/defense/defense-config';
 import path from 'node:path';
 import type { AuditWriter } from '../audit';
 import type { ConfigWatcher } from '../config/config-file';
@@ -19,6 +20,10 @@ import { DefenseService } from './defense-service';
 import { createGuardHandler } from './guard';
 import { IpListKeeper } from './ip-lists/ip-list-keeper';
 import { IpListService } from './ip-lists/ip-list-service';
+import { checkBlocklistsBeforeSave } from './ip-lists/blocklist-preflight';
+
+/** A list typed in the console is read while the admin waits: as long as a scheduled read may take. */
+const PREFLIGHT_TIMEOUT_MS = 30_000;
 
 export interface DefenseDeps {
   db: StartedDatabase;
@@ -96,6 +101,15 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
     defense,
     ipLists,
     bouncers,
+    /** For the console's settings: a blocklist typed in is read once before it is saved (the value passed the section's schema). */
+    checkBlocklists: (value: unknown) =>
+      checkBlocklistsBeforeSave({
+        lists: (value as DefenseConfig).blocklists,
+        inForce: config.loaded.config.defense.blocklists,
+        allowlist: defense.allowlist.entries().map((entry) => entry.source),
+        trustedProxies: config.loaded.config.trustedProxies,
+        timeoutMs: PREFLIGHT_TIMEOUT_MS,
+      }),
     stop: () => {
       ipLists.close();
       defense.stop();

@@ -6,6 +6,7 @@ import {
   validateSection,
   type EditableSection,
   type EditableSectionValues,
+  type SectionProblem,
   type SectionView,
 } from '@/lib/settings/editable-sections';
 import { maskSecrets, restoreSecrets } from '@/lib/settings/secret-mask';
@@ -16,6 +17,9 @@ import type { Store } from '../db/store';
 import { deleteConsoleSetting, readConsoleSettings, writeConsoleSetting } from '../queries/console-settings';
 import { SettingsError } from './settings-error';
 import type { SettingsSeal } from './settings-seal';
+
+/** What a capability checks beyond the schema before a section is saved (a blocklist is read). */
+export type SaveCheck = (value: unknown) => Promise<SectionProblem[]>;
 
 interface StoredSection {
   value: unknown;
@@ -39,6 +43,7 @@ export interface ConsoleSettingsDeps {
  */
 export class ConsoleSettings {
   private stored = new Map<EditableSection, StoredSection>();
+  private readonly checks = new Map<EditableSection, SaveCheck>();
 
   constructor(private readonly deps: ConsoleSettingsDeps) {}
 
@@ -108,12 +113,19 @@ export class ConsoleSettings {
     };
   }
 
+  /** Added by the capability that owns the check once it has started; settings start before every capability. */
+  checkBeforeSave(section: EditableSection, check: SaveCheck): void {
+    this.checks.set(section, check);
+  }
+
   /** Validates, seals, stores and applies; answers 400 naming the field for a value the file would refuse. */
   async save(section: EditableSection, incoming: unknown, actor: string): Promise<SectionView> {
     const before = this.deps.config.loaded.config[section];
     const restored = restoreSecrets(section, incoming, before);
     const valid = restored.problems.length > 0 ? { ok: false as const, problems: restored.problems } : validateSection(section, restored.value, configSections);
-    if (!valid.ok) throw new SettingsError('invalid_setting', valid.problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+    if (!valid.ok) throw refused(valid.problems);
+    const problems = (await this.checks.get(section)?.(valid.value)) ?? [];
+    if (problems.length > 0) throw refused(problems);
     const entry: StoredSection = { value: valid.value, updatedBy: actor, updatedAt: new Date().toISOString() };
     await writeConsoleSetting(this.deps.store, section, this.deps.seal.seal(entry));
     this.stored.set(section, entry);
@@ -147,3 +159,5 @@ export class ConsoleSettings {
     });
   }
 }
+
+const refused = (problems: SectionProblem[]) => new SettingsError('invalid_setting', problems.map((p) => `${p.field}: ${p.message}`).join('; '));

@@ -3,13 +3,18 @@ import type { ParsedIpList } from '@/lib/defense/ip-list-format';
 import { parseSource } from '@/lib/defense/ip-prefix';
 
 /** Never enforced from a list, whatever it says: this host's own loopback (v4, v6 and v4-mapped). */
-const ALWAYS_EXCLUDED = ['127.0.0.0/8', '::1/128', '::ffff:127.0.0.0/104'];
+export const ALWAYS_EXCLUDED = ['127.0.0.0/8', '::1/128', '::ffff:127.0.0.0/104'];
 
 /** The addresses no list may block: the allowlist, loopback and the trusted proxies, merged. */
 export function exclusionIntervals(sources: readonly string[]): FamilyIntervals {
+  return intervalsOfSources([...ALWAYS_EXCLUDED, ...sources]);
+}
+
+/** Addresses and ranges as merged intervals per family; text that is neither is skipped. */
+export function intervalsOfSources(sources: readonly string[]): FamilyIntervals {
   const v4: Interval<number>[] = [];
   const v6: Interval<bigint>[] = [];
-  for (const text of [...ALWAYS_EXCLUDED, ...sources]) {
+  for (const text of sources) {
     const source = parseSource(text);
     if (!source) continue;
     if (source.family === 4) v4.push(intervalOfSource(source) as Interval<number>);

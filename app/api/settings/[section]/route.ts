@@ -9,7 +9,8 @@ export const PUT = apiRoute({
   authorize: canAdminister,
   body: saveSectionRequestSchema,
   handler: ({ web, principal, params, body }) =>
-    web.worker.call(settingsContracts.save, { params: { section: params.section }, body: { actor: actorOf(principal), value: body.value } }),
+    // A blocklist saved here is read once before it is kept, which may take as long as its source does.
+    web.worker.call(settingsContracts.save, { params: { section: params.section }, body: { actor: actorOf(principal), value: body.value } }, 45_000),
 });
 
 /** Reverts the section to the config file's. */
