@@ -14,19 +14,23 @@ function located(text: string, base: string): string {
 }
 
 /**
- * Rules only the console applies. A snapshot source that is, holds or lies inside the data
- * directory would copy the live database and the snapshot store into itself. The check needs the
- * worker's data directory, which the file's schema does not know, and configs already written
- * with such a source keep loading as before; the console refuses it from now on.
+ * Rules only the console applies. A snapshot source that is or holds the data directory, or lies
+ * inside the snapshot store, would copy the live database and the store into themselves (a site
+ * kept elsewhere under the data directory is fine). The check needs the worker's data directory,
+ * which the file's schema does not know, and configs already written with such a source keep
+ * loading as before; the console refuses it from now on.
  */
 export function consoleOnlyProblems(section: EditableSection, value: unknown, { dataDir, configDir }: { dataDir: string; configDir: string }): string[] {
   if (section !== 'snapshots') return [];
   const data = located(dataDir, configDir);
-  const sources = (value as { sources: { path: string }[] }).sources;
+  const { sources, store } = value as { sources: { path: string }[]; store?: string };
+  const snapshotStore = located(store ?? path.join(dataDir, 'snapshots'), configDir);
   return sources.flatMap((source, at) => {
     const where = located(source.path, configDir);
-    return isWithin(where, data) || isWithin(data, where)
-      ? [`snapshots.sources.${at}.path: must not be, hold or lie inside Vigil's data directory (${dataDir}): snapshots keep Vigil's own state already`]
+    return isWithin(data, where) || isWithin(where, snapshotStore)
+      ? [
+          `snapshots.sources.${at}.path: must not be or hold Vigil's data directory (${dataDir}), nor lie inside the snapshot store: snapshots keep Vigil's own state already`,
+        ]
       : [];
   });
 }
