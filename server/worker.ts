@@ -78,7 +78,16 @@ async function startServices({
   lifecycle.add(startAuth({ env, db, router }));
   lifecycle.add(startConfig({ config, log, audit, live, isLeader: ha.isLeader }));
   // Before every capability that reads the sections an admin may set in the console.
-  const consoleSettings = await startSettings({ database, secret: env.secret, config, audit, log, router });
+  const consoleSettings = await startSettings({
+    database,
+    secret: env.secret,
+    config,
+    audit,
+    log,
+    router,
+    paths: { dataDir: env.dataDir, configFile: env.configPath },
+    ha,
+  });
   // Before healing, which notifies.
   const { notifier } = lifecycle.add(startNotify({ config, audit, log }));
   consoleSettings.registerRoutes(notifier);

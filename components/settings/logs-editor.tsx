@@ -3,13 +3,14 @@
 import { LOG_FORMATS, type LogsConfig } from '@/lib/config/logs-config';
 import type { SectionView } from '@/lib/settings/editable-sections';
 import { setIn } from './draft';
+import { LogPatternFields } from './log-pattern-fields';
 import { ListEditor } from './list-editor';
 import { SectionEditor } from './section-editor';
 import { SettingCheckbox, SettingInput, SettingSelect } from './setting-field';
 
 const FORMATS = LOG_FORMATS.map((format) => ({ value: format, label: format }));
 
-/** Log files the defense reads for failed logins, scans and errors; custom patterns stay as the file has them. */
+/** Log files the defense reads for failed logins, scans and errors, with their own patterns where the presets fall short. */
 export function LogsEditor({ view, canAdminister }: { view: SectionView; canAdminister: boolean }) {
   return (
     <SectionEditor<LogsConfig> view={view} title="Log sources" subtitle="files the defense reads for attacks" canAdminister={canAdminister}>
@@ -42,7 +43,7 @@ export function LogsEditor({ view, canAdminister }: { view: SectionView; canAdmi
                     checked={file.fromStart}
                     onValue={(on) => api.update(setIn(draft, ['files', at, 'fromStart'], on))}
                   />
-                  {api.problemAt('files', at, 'patterns') ? <p className="text-xs text-bad sm:col-span-3">{api.problemAt('files', at, 'patterns')}</p> : null}
+                  <LogPatternFields api={api} at={at} />
                 </>
               )}
             </ListEditor>

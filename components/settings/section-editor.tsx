@@ -5,6 +5,7 @@ import { validateSection, type EditableSection, type SectionProblem, type Sectio
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { FormError } from '../ui/field';
+import { LocalTime } from '../ui/local-time';
 import { Panel } from '../ui/panel';
 import { useSectionMutation } from './settings-queries';
 
@@ -51,7 +52,7 @@ export function SectionEditor<T>({
     setSaved(message);
   };
   return (
-    <Panel title={title} subtitle={subtitle} testId={`settings-${section}`}>
+    <Panel title={title} subtitle={subtitle} testId={`settings-${section}`} id={`settings-${section}`}>
       <form
         className="flex flex-col gap-4"
         onSubmit={(event) => {
@@ -82,7 +83,9 @@ export function SectionEditor<T>({
         ) : null}
         {view.updatedBy ? (
           <p className="text-xs text-muted">
-            Last set by {view.updatedBy} at {view.updatedAt}
+            Last set by {view.updatedBy}
+            {view.updatedAt ? ' on ' : null}
+            {view.updatedAt ? <LocalTime iso={view.updatedAt} testId={`settings-${section}-updated-at`} /> : null}
           </p>
         ) : null}
         {canAdminister ? (

@@ -4,6 +4,8 @@ import type { SnapshotsConfig } from '@/lib/config/config-schema';
 import type { SectionView } from '@/lib/settings/editable-sections';
 import { listOfText, numberOfText, setIn } from './draft';
 import { ListEditor } from './list-editor';
+import { OffsiteFields } from './offsite-fields';
+import { RestoreSafetyFields } from './restore-safety-fields';
 import { SectionEditor } from './section-editor';
 import { SettingCheckbox, SettingInput, SettingSelect } from './setting-field';
 
@@ -13,13 +15,13 @@ const TAGS = [
   { value: 'golden', label: 'golden' },
 ];
 
-/** What a snapshot holds and when one is taken; hooks, health gate and off-site copies stay as the file has them. */
+/** What a snapshot holds, when one is taken, what runs around a restore, and where encrypted copies go. */
 export function SnapshotsEditor({ view, canAdminister }: { view: SectionView; canAdminister: boolean }) {
   return (
     <SectionEditor<SnapshotsConfig>
       view={view}
       title="Snapshot sources and schedule"
-      subtitle="what a snapshot holds, and how often one is taken"
+      subtitle="what a snapshot holds, how often one is taken, how a restore is checked, where copies go"
       canAdminister={canAdminister}
     >
       {(api) => {
@@ -88,6 +90,8 @@ export function SnapshotsEditor({ view, canAdminister }: { view: SectionView; ca
                 onValue={(v) => api.update(setIn(draft, ['retention', 'keepLast'], numberOfText(v)))}
               />
             </div>
+            <RestoreSafetyFields api={api} />
+            <OffsiteFields api={api} />
           </>
         );
       }}

@@ -1,3 +1,5 @@
+import Link from 'next/link';
+
 /** What an operator sees before any repository is configured: what off-site copies are, and the lines that turn them on. */
 // Short lines: the example has to read on a phone without scrolling sideways.
 const EXAMPLE = `snapshots:
@@ -19,9 +21,12 @@ export function OffsiteEmpty() {
         repositories elsewhere (another disk, SFTP, S3), encrypted, verified on a schedule, and restorable from here.
       </p>
       <p className="text-muted">
-        No repository is configured. Create one with <code className="font-mono text-text">restic init</code>, then add it to{' '}
-        <code className="font-mono text-text">vigil.config.yaml</code>; the password stays in a file (passwordFile) or an environment variable (passwordEnv),
-        never in the config; schedule and keep are optional:
+        No repository is configured. Create one with <code className="font-mono text-text">restic init</code>, then add it in{' '}
+        <Link className="text-accent underline" href="/settings#settings-snapshots" data-testid="offsite-empty-settings">
+          Settings, under off-site copies
+        </Link>{' '}
+        or in <code className="font-mono text-text">vigil.config.yaml</code>; the password stays in a file (passwordFile) or an environment variable
+        (passwordEnv), never in the console or the config; schedule and keep are optional:
       </p>
       <pre className="overflow-x-auto rounded-md border border-border bg-surface-2 px-3 py-2 font-mono text-xs" tabIndex={0} aria-label="Example configuration">
         {EXAMPLE}

@@ -8,6 +8,7 @@ export function Panel({
   children,
   className,
   testId,
+  id,
 }: {
   title: string;
   subtitle?: ReactNode;
@@ -15,9 +16,11 @@ export function Panel({
   children: ReactNode;
   className?: string;
   testId?: string;
+  /** A fragment other pages link to (`/settings#settings-snapshots`). */
+  id?: string;
 }) {
   return (
-    <section className={cn('flex min-w-0 flex-col rounded-lg border border-border bg-surface', className)} data-testid={testId} aria-label={title}>
+    <section className={cn('flex min-w-0 flex-col rounded-lg border border-border bg-surface', className)} data-testid={testId} aria-label={title} id={id}>
       {/* Wraps rather than truncates: on a phone the actions move under the title, which stays whole. */}
       <header className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2 border-b border-border px-4 py-2.5">
         <div className="min-w-0">

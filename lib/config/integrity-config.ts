@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { refusePath, treeRootProblem } from './path-rules';
 
 export const integrityPathSchema = z
   .object({
     /** A file or directory; may end in a glob (`/etc/nginx/**\/*.conf`). */
-    path: z.string().min(1),
+    path: z.string().min(1).superRefine(refusePath(treeRootProblem)),
     exclude: z.array(z.string().min(1)).default([]),
     /** Tampering here is critical: the defense module may go to LOCKDOWN. */
     critical: z.boolean().default(false),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { signalKindSchema } from '../defense/signals';
+import { logFileProblem, refusePath } from './path-rules';
+import { hasNestedUnboundedRepeat } from './regex-safety';
 
 /** The groups a custom pattern may capture; `source` (an IP address) is the one it must. */
 export const LOG_PATTERN_GROUPS = ['source', 'user', 'path', 'status'] as const;
@@ -21,6 +23,10 @@ export const logPatternSchema = z
       .min(1)
       .max(2000)
       .refine(compiles, 'is not a valid regular expression')
+      .refine(
+        (source) => !hasNestedUnboundedRepeat(source),
+        'repeats a group that itself repeats without bound, as in (a+)+: one crafted line could stall the reader',
+      )
       .refine((source) => source.includes('(?<source>'), 'must capture the client address as (?<source>…)'),
   })
   .strict();
@@ -31,7 +37,7 @@ export const LOG_FORMATS = ['combined', 'nginx', 'apache', 'sshd', 'custom'] as 
 
 export const logFileSchema = z
   .object({
-    path: z.string().min(1),
+    path: z.string().min(1).superRefine(refusePath(logFileProblem)),
     format: z.enum(LOG_FORMATS),
     /** Required for `custom`; added to the preset's own patterns otherwise. */
     patterns: z.array(logPatternSchema).max(50).default([]),

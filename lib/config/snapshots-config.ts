@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { snapshotNameSchema } from '../recovery/snapshot-schema';
 import { argvSchema } from './argv';
 import { offsiteListSchema } from './offsite-config';
+import { refusePath, treeRootProblem } from './path-rules';
 
 // Kept apart from config-schema.ts, which reaches node:net through the defense's address parsing,
 // so the console's settings page can check a snapshots section in the browser.
@@ -15,7 +16,7 @@ export type HealthCheckConfig = z.infer<typeof healthCheckSchema>;
 export const snapshotSourceSchema = z
   .object({
     name: snapshotNameSchema,
-    path: z.string().min(1),
+    path: z.string().min(1).superRefine(refusePath(treeRootProblem)),
     exclude: z.array(z.string().min(1)).default([]),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { signalKindSchema, type SecuritySignal } from '../defense/signals';
+import { editableSectionSchema } from '../settings/editable-sections';
 
 /**
  * What replicas tell each other over PostgreSQL NOTIFY. A notification carries at most
@@ -50,6 +51,8 @@ export const clusterMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('resync'), from }),
   z.object({ kind: z.literal('signals'), from, signals: z.array(relayedSignalSchema).max(500) }),
   z.object({ kind: z.literal('leader'), from, url: z.string().url(), since: z.string() }),
+  /** A config section saved or reverted in the console: the others read the stored sections again. */
+  z.object({ kind: z.literal('settings'), from, section: editableSectionSchema }),
 ]);
 export type ClusterMessage = z.infer<typeof clusterMessageSchema>;
 /** A message before the bus stamps its sender. */

@@ -35,6 +35,9 @@ export function startHa({ env, db, port, log, duties, onLeadershipLost }: HaDeps
   let relay: SignalRelay | null = null;
   let announce: () => Promise<void> = async () => undefined;
   let leading: Promise<void> | null = null;
+  let reloadSettings: () => Promise<void> = async () => undefined;
+  const settingsChanged = () =>
+    void reloadSettings().catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, "the console's config sections not reloaded"));
 
   const lead = () =>
     (leading ??= (async () => {
@@ -62,8 +65,12 @@ export function startHa({ env, db, port, log, duties, onLeadershipLost }: HaDeps
           defense?.demote();
           void duties.abandon().finally(() => onLeadershipLost?.(reason));
         },
-        onMessage: (message) => replay?.apply(message),
-        onResync: () => void replay?.resync().catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'defense state not reloaded')),
+        onMessage: (message) => (message.kind === 'settings' ? settingsChanged() : replay?.apply(message)),
+        onResync: () => {
+          // A replica that missed messages may have missed a saved section too.
+          settingsChanged();
+          void replay?.resync().catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, 'defense state not reloaded'));
+        },
       })
     : null;
 
@@ -73,6 +80,10 @@ export function startHa({ env, db, port, log, duties, onLeadershipLost }: HaDeps
     isLeader: () => cluster === null || cluster.role === 'leader',
     publish(message: ClusterMessageBody): void {
       void cluster?.publish(message);
+    },
+    /** How this replica reads the console's config sections again when another one changed them. */
+    followSettings(reload: () => Promise<void>): void {
+      reloadSettings = reload;
     },
     /**
      * The defense every replica enforces with. A standby relays what it sees to the leader's

@@ -1,4 +1,4 @@
-import { watch, type FSWatcher, type Stats } from 'node:fs';
+import { constants, watch, type FSWatcher, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { LineSplitter } from './line-splitter';
@@ -144,7 +144,9 @@ export class FileFollower {
   private async openFile(): Promise<void> {
     let handle: FileHandle;
     try {
-      handle = await open(this.options.path, 'r');
+      // Non-blocking: opening a FIFO for reading would otherwise wait for a writer and hold one of
+      // libuv's few threads for good; a FIFO or a device is then refused below as not a regular file.
+      handle = await open(this.options.path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
       if (isMissing(error)) return;
       throw error;

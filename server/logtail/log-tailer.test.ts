@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -141,5 +142,18 @@ describe('LogTailer', () => {
     await throwing.configure(logsConfigSchema.parse({ files: [] }));
     expect(throwing.status()).toEqual([]);
     await throwing.stop();
+  });
+
+  it('refuses FIFOs without waiting for a writer, and goes on reading the real log beside them', async () => {
+    // More FIFOs than libuv has threads: a blocking open of each would starve every file read.
+    const fifos = [1, 2, 3, 4, 5].map((n) => dir.join(`pipe-${n}`));
+    execFileSync('mkfifo', fifos);
+    const file = dir.join('auth.log');
+    writeFileSync(file, '');
+    await tailer.configure(logsConfigSchema.parse({ files: [...fifos, file].map((path) => ({ path, format: 'sshd' })), pollIntervalMs: 50 }));
+    appendFileSync(file, failed('192.0.2.9'));
+    await waitForCount(1);
+    await waitFor(() => tailer.status().filter((s) => s.lastError === 'not a regular file').length === fifos.length, { what: 'each FIFO refused' });
+    expect(tailer.status().find((s) => s.path === file)).toMatchObject({ state: 'following', lines: 1 });
   });
 });

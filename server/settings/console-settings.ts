@@ -15,6 +15,7 @@ import type { ConfigWatcher } from '../config/config-file';
 import type { Logger } from '../log';
 import type { Store } from '../db/store';
 import { deleteConsoleSetting, readConsoleSettings, writeConsoleSetting } from '../queries/console-settings';
+import { consoleOnlyProblems } from './console-rules';
 import { SettingsError } from './settings-error';
 import type { SettingsSeal } from './settings-seal';
 
@@ -34,6 +35,10 @@ export interface ConsoleSettingsDeps {
   seal: SettingsSeal;
   audit: { append(input: AuditEventInput): Promise<unknown> };
   log: Logger;
+  /** For the console's own rules: sources inside the data directory, paths relative to the file. */
+  paths: { dataDir: string; configDir: string };
+  /** Tells the other workers (HA on PostgreSQL) that a section changed, once it is stored. */
+  announce?: (section: EditableSection) => void;
 }
 
 /**
@@ -49,16 +54,29 @@ export class ConsoleSettings {
 
   /** Reads the stored sections and puts them in force; one that no longer opens or validates is left out and reported. */
   async load(): Promise<void> {
+    this.stored = await this.readStored((section, problem) => this.reportRefused(section, problem));
+    this.apply();
+  }
+
+  /**
+   * Another worker changed a section: read them all again and put them in force. A refused row
+   * was audited by the worker that loaded it first; here it is only logged.
+   */
+  async reload(): Promise<void> {
+    this.stored = await this.readStored(async (section, problem) => this.deps.log.warn({ section, problem }, "the console's section is not applied"));
+    this.apply();
+  }
+
+  private async readStored(refused: (section: EditableSection, problem: string) => Promise<void>): Promise<Map<EditableSection, StoredSection>> {
     const rows = await readConsoleSettings(this.deps.store);
     const stored = new Map<EditableSection, StoredSection>();
     for (const row of rows) {
       const section = editableSectionSchema.safeParse(row.section);
       if (!section.success) continue;
       const problem = this.openRow(section.data, row.sealed, stored);
-      if (problem) await this.reportRefused(section.data, problem);
+      if (problem) await refused(section.data, problem);
     }
-    this.stored = stored;
-    this.apply();
+    return stored;
   }
 
   private openRow(section: EditableSection, sealed: string, into: Map<EditableSection, StoredSection>): string | null {
@@ -124,12 +142,15 @@ export class ConsoleSettings {
     const restored = restoreSecrets(section, incoming, before);
     const valid = restored.problems.length > 0 ? { ok: false as const, problems: restored.problems } : validateSection(section, restored.value, configSections);
     if (!valid.ok) throw refused(valid.problems);
+    const consoleOnly = consoleOnlyProblems(section, valid.value, this.deps.paths);
+    if (consoleOnly.length > 0) throw new SettingsError('invalid_setting', consoleOnly.join('; '));
     const problems = (await this.checks.get(section)?.(valid.value)) ?? [];
     if (problems.length > 0) throw refused(problems);
     const entry: StoredSection = { value: valid.value, updatedBy: actor, updatedAt: new Date().toISOString() };
     await writeConsoleSetting(this.deps.store, section, this.deps.seal.seal(entry));
     this.stored.set(section, entry);
     this.apply();
+    this.deps.announce?.(section);
     await this.audit(section, actor, before, 'set');
     return this.view(section);
   }
@@ -141,6 +162,7 @@ export class ConsoleSettings {
       throw new SettingsError('not_found', `${section} is not set in the console; the file's section is in force already`);
     this.stored.delete(section);
     this.apply();
+    this.deps.announce?.(section);
     await this.audit(section, actor, before, 'revert');
     return this.view(section);
   }
