@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { rawHeader } from '@/lib/net/raw-headers';
 import { acceptRequestId, REQUEST_ID_HEADER } from '@/lib/request-id';
 import type { Logger } from '../log';
 import type { FastAnswer } from './router';
@@ -33,7 +34,8 @@ export const pathOf = (url: string | undefined): string => {
  * the guard's headers to its client only when configured to.
  */
 export function serveFast(handler: FastAnswer, req: IncomingMessage, res: ServerResponse, log: Logger): boolean {
-  const incoming = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
+  // From rawHeaders: reading req.headers would build the whole header object for one value.
+  const incoming = acceptRequestId(rawHeader(req.rawHeaders, REQUEST_ID_HEADER));
   if (!log.isLevelEnabled('debug')) {
     if (incoming) res.setHeader(REQUEST_ID_HEADER, incoming);
     return handler(req, res) !== false;
