@@ -19,9 +19,11 @@ const toMs = (text: string): number => {
 
 /**
  * A Lua script that sends each request from another address, cycling over `sources`.
- * With `delayMs`, each connection pauses that long between requests: wrk (unlike wrk2,
+ * With `delayMs`, each connection pauses about that long between requests: wrk (unlike wrk2,
  * which Debian does not package) has no fixed-rate mode, so connections × 1000 / delayMs
- * caps the rate instead.
+ * caps the rate instead. The pause is drawn from delayMs/2 … 3·delayMs/2 (same mean): with a
+ * fixed pause, connections that started together stay in step and arrive at the server in bursts
+ * of all of them at once, so the tail measured the queue the generator built, not the server.
  */
 export function writeWrkScript(
   file: string,
@@ -31,15 +33,23 @@ export function writeWrkScript(
   const format = crowdsecKey
     ? `wrk.format("GET", "/v1/decisions?ip=" .. ip, { ["X-Api-Key"] = "${crowdsecKey}" })`
     : 'wrk.format("GET", nil, { ["X-Forwarded-For"] = ip, ["X-Forwarded-Uri"] = "/item/" .. (i % 100) })';
+  // Every request is formatted once, in init: wrk's one thread then spends less CPU per request,
+  // CPU the servers measured would otherwise share with it on this 2-core machine.
   writeFileSync(
     file,
-    `${delayMs ? `delay = function() return ${delayMs} end\n` : ''}local i = 0
+    `${delayMs ? `delay = function() return math.random(${Math.ceil(delayMs / 2)}, ${Math.floor((3 * delayMs) / 2)}) end\n` : ''}local requests = {}
+local n = 0
+init = function(args)
+  for i = 0, ${sources - 1} do
+    local ip
+    if i % ${isolatedEvery} == 0 then ip = "10." .. (math.floor(i / 65536) % 2) .. "." .. (math.floor(i / 256) % 256) .. "." .. (i % 256)
+    else ip = "198." .. (18 + math.floor(i / 65536) % 2) .. "." .. (math.floor(i / 256) % 256) .. "." .. (i % 256) end
+    requests[i + 1] = ${format}
+  end
+end
 request = function()
-  i = (i + 1) % ${sources}
-  local ip
-  if i % ${isolatedEvery} == 0 then ip = "10." .. (math.floor(i / 65536) % 2) .. "." .. (math.floor(i / 256) % 256) .. "." .. (i % 256)
-  else ip = "198." .. (18 + math.floor(i / 65536) % 2) .. "." .. (math.floor(i / 256) % 256) .. "." .. (i % 256) end
-  return ${format}
+  n = n % ${sources} + 1
+  return requests[n]
 end
 `,
   );

@@ -99,6 +99,9 @@ export function encodeScopes(scopes: readonly Scope[]): string {
   return JSON.stringify(normalizeScopes(scopes));
 }
 
+// Built once: the tokens in use are decoded again every second, and building a schema costs more than parsing with it.
+const storedScopesSchema = z.array(scopeSchema);
+
 /** null when the stored text is not a list of known scopes: such a token is refused, never widened to its role. */
 export function decodeScopes(stored: string): Scope[] | null {
   let raw: unknown;
@@ -107,6 +110,6 @@ export function decodeScopes(stored: string): Scope[] | null {
   } catch {
     return null;
   }
-  const parsed = z.array(scopeSchema).safeParse(raw);
+  const parsed = storedScopesSchema.safeParse(raw);
   return parsed.success ? normalizeScopes(parsed.data) : null;
 }

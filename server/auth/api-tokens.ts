@@ -58,6 +58,9 @@ function tokenPrincipal(row: ActiveTokenRow): Principal | null {
   return { ...principal, role: lesserRole(principal.role, ownerRole.data), ownerId: row.createdBy.id };
 }
 
+/** Answers kept at most: keyed by the token's SHA-256, never the token itself. */
+const MAX_CACHED_TOKENS = 10_000;
+
 interface CacheEntry {
   principal: Principal | null;
   /** When the database last said what the token is: the answer holds for the cache's lifetime. */
@@ -128,22 +131,32 @@ export class ApiTokenAuthenticator {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) return null;
     const tokenHash = sha256Hex(match[1]);
+    const cached = this.cachedPrincipal(tokenHash);
+    if (cached !== undefined) return cached;
+    const [row] = await findActiveTokensByHashes(this.database, [tokenHash]).catch(() => {
+      throw databaseUnavailable('the database cannot be reached to check the API token');
+    });
+    const principal = row ? tokenPrincipal(row) : null;
+    if (this.cache.size > MAX_CACHED_TOKENS) this.cache.clear();
     const now = this.now();
-    const cached = this.cache.get(tokenHash);
-    let principal: Principal | null;
-    if (cached && cached.checkedAt + this.ttlMs > now) {
-      cached.usedAt = now;
-      principal = cached.principal;
-    } else {
-      const [row] = await findActiveTokensByHashes(this.database, [tokenHash]).catch(() => {
-        throw databaseUnavailable('the database cannot be reached to check the API token');
-      });
-      principal = row ? tokenPrincipal(row) : null;
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(tokenHash, { principal, checkedAt: now, usedAt: now });
-    }
+    this.cache.set(tokenHash, { principal, checkedAt: now, usedAt: now });
     if (principal) this.used.add(principal.id);
     return principal;
+  }
+
+  /**
+   * The answer the cache holds for a token already hashed (SHA-256), without waiting: null when
+   * it is refused, undefined when the cache has no fresh answer and `authenticate` must read it.
+   * A caller that needs the hash for something else (the bouncer registry) hashes the token once.
+   */
+  cachedPrincipal(tokenHash: string): Principal | null | undefined {
+    const cached = this.cache.get(tokenHash);
+    if (cached === undefined) return undefined;
+    const now = this.now();
+    if (cached.checkedAt + this.ttlMs <= now) return undefined;
+    cached.usedAt = now;
+    if (cached.principal) this.used.add(cached.principal.id);
+    return cached.principal;
   }
 
   async flushLastUsed(): Promise<void> {

@@ -74,6 +74,8 @@ export class BouncerRegistry {
   private readonly tracked = new Map<string, Tracked>();
   private readonly byHash = new Map<string, Tracked>();
   private readonly dirty = new Set<string>();
+  /** Answers the fast lane gave and recorded (it runs before this listener does). */
+  private readonly servedByLane = new WeakSet<ServerResponse>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly now: () => number;
   private readonly startedAt: number;
@@ -97,10 +99,22 @@ export class BouncerRegistry {
     every(this.options.checkMs ?? 1000, () => this.checkStale());
   }
 
+  /**
+   * A pull the stream's fast lane answered (200) for the token with this SHA-256: recorded here,
+   * with the hash the lane already computed, and passed over by `observe`.
+   */
+  recordServed(tokenHash: string, req: IncomingMessage, res: ServerResponse): void {
+    this.servedByLane.add(res);
+    const bouncer = this.byHash.get(tokenHash);
+    if (bouncer) this.recordPull(bouncer, { status: res.statusCode, address: req.socket.remoteAddress ?? null, userAgent: req.headers['user-agent'] });
+    else this.reloadSoon();
+  }
+
   /** A request listener on the worker's HTTP server; it only looks at decision-stream pulls. */
   readonly observe = (req: IncomingMessage, res: ServerResponse): void => {
     // Every request passes here, the guard's too: a prefix test first, no allocation.
     if (!req.url?.startsWith(DECISION_STREAM_PATH) || req.method !== 'GET' || pathOf(req.url) !== DECISION_STREAM_PATH) return;
+    if (this.servedByLane.has(res)) return;
     const key = streamKeyOf(req);
     if (key === null) return;
     const bouncer = this.byHash.get(sha256Hex(key));

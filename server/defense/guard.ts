@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readForwardedHeaders, type ForwardedHeaders } from '@/lib/net/raw-headers';
 import { BASE_RESPONSE_HEADERS } from '@/lib/response-headers';
 import type { Logger } from '../log';
 import type { DefenseService } from './defense-service';
@@ -8,7 +9,8 @@ const PASS = { ...BASE_RESPONSE_HEADERS, 'cache-control': 'no-store' };
 const DENY_ISOLATED = { ...PASS, 'x-vigil-decision': 'isolated' };
 const DENY_LOCKDOWN = { ...PASS, 'x-vigil-decision': 'lockdown' };
 
-const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
+// One per process: a check runs synchronously from reading the headers to the answer.
+const forwarded: ForwardedHeaders = { forwardedFor: undefined, realIp: undefined, forwardedUri: undefined, originalUri: undefined };
 
 /**
  * `GET /guard/check` for nginx auth_request, Traefik forwardAuth and Caddy forward_auth
@@ -19,9 +21,10 @@ export function createGuardHandler(defense: DefenseService, log: Logger): (req: 
   let failures = 0;
   return (req, res) => {
     try {
-      const headers = req.headers;
-      const source = defense.resolver.resolve(req.socket.remoteAddress ?? '', header(headers['x-forwarded-for']), header(headers['x-real-ip']));
-      const uri = header(headers['x-forwarded-uri']) ?? header(headers['x-original-uri']);
+      // From rawHeaders: req.headers would build an object of every header for four of them.
+      const headers = readForwardedHeaders(req.rawHeaders, forwarded);
+      const source = defense.resolver.resolve(req.socket.remoteAddress ?? '', headers.forwardedFor, headers.realIp);
+      const uri = headers.forwardedUri ?? headers.originalUri;
       const query = uri?.indexOf('?') ?? -1;
       const path = uri === undefined ? undefined : (query >= 0 ? uri.slice(0, query) : uri).slice(0, 2000);
       const verdict = defense.check(source, path);

@@ -5,7 +5,7 @@ export { isolationDurationMs, type IsolateInput } from './isolations';
 export { IsolationError, type IsolationAuthority } from './isolation-policy';
 export { createGuardHandler } from './guard';
 export { signalsFromIngest } from './ingest-signals';
-export type { BouncerDecision } from './decision-stream';
+export type { BouncerDecision, DecisionStream } from './decision-stream';
 export { IpListService, BlocklistNotFoundError } from './ip-lists';
 export { BouncerRegistry } from './bouncer-registry';
 export { addBouncer, removeBouncer, BouncerExistsError, DEFAULT_BOUNCER_SCOPES } from './bouncer-admin';

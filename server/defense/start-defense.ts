@@ -94,7 +94,7 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
     database: db.database,
     audit,
     log,
-    deliveredTo: (tokenId) => defense.stream.lastDelivered(tokenId),
+    stream: defense.stream,
     httpServer,
   });
   return {

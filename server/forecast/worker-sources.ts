@@ -56,7 +56,8 @@ export function workerForecastSources(deps: WorkerForecastDeps): { sources: Fore
       return { maxAttempts: definition?.restartPolicy.maxAttempts ?? 5, latencyFactor: definition?.detection.latencyFactor ?? 2 };
     },
     incidents: async () => (await deps.healing.overview()).recentIncidents,
-    threats: () => deps.defense.overview().threats.map((t) => ({ id: t.id, at: t.at, scenario: t.scenario, key: t.key })),
+    // The feed alone: the overview would also copy every isolation in force (100,000 at scale) each cycle.
+    threats: () => deps.defense.threats.recent(100).map((t) => ({ id: t.id, at: t.at, scenario: t.scenario, key: t.key })),
     database: async () => {
       const started = performance.now();
       // On SQLite the driver's connection: a round trip that does not load Prisma.

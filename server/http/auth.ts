@@ -54,11 +54,25 @@ function bearerOf(req: IncomingMessage): string | undefined {
 async function requireToken(req: IncomingMessage, authenticator: ApiTokenAuthenticator, scope: Scope): Promise<Principal> {
   const principal = await authenticator.authenticate(bearerOf(req));
   if (!principal) throw new HttpError(401, 'unauthorized', 'a valid API token is required (Authorization: Bearer <token>)', { 'www-authenticate': 'Bearer' });
-  const { role } = SCOPE_DEFINITIONS[scope];
-  if (!roleAtLeast(principal.role, role)) throw new HttpError(403, 'forbidden', `this token's role (${principal.role}) cannot do this; ${role} is required`);
-  if (!scopeAllows(principal, scope))
-    throw new HttpError(403, 'forbidden', `this token lacks the scope ${scope}; it is limited to ${principal.scopes?.join(', ')}`);
+  const refusal = scopeRefusal(principal, scope);
+  if (refusal) throw refusal;
   return principal;
+}
+
+/** Why a token may not do what `scope` allows (its role or its scopes fall short), or null when it may. */
+export function scopeRefusal(principal: Principal, scope: Scope): HttpError | null {
+  const { role } = SCOPE_DEFINITIONS[scope];
+  if (!roleAtLeast(principal.role, role)) return new HttpError(403, 'forbidden', `this token's role (${principal.role}) cannot do this; ${role} is required`);
+  if (!scopeAllows(principal, scope))
+    return new HttpError(403, 'forbidden', `this token lacks the scope ${scope}; it is limited to ${principal.scopes?.join(', ')}`);
+  return null;
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/** The token a request presents, read as `requireToken` reads it (X-Api-Key counts only without Authorization). */
+export function presentedToken(req: IncomingMessage): string | undefined {
+  return BEARER.exec(bearerOf(req) ?? '')?.[1];
 }
 
 /** Calls from the web app carry a key derived from the shared secret. */

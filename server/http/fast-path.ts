@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { rawHeader } from '@/lib/net/raw-headers';
 import { acceptRequestId, REQUEST_ID_HEADER } from '@/lib/request-id';
 import type { Logger } from '../log';
-import type { FastHandler } from './router';
+import type { FastAnswer } from './router';
 
 /** The access line both paths write: never the query string, which may hold a token. */
 export function logAccess(
@@ -23,7 +24,8 @@ export const pathOf = (url: string | undefined): string => {
 };
 
 /**
- * A fast handler answers synchronously with one `writeHead` that includes BASE_RESPONSE_HEADERS.
+ * A fast handler answers synchronously with one `writeHead` that includes BASE_RESPONSE_HEADERS;
+ * a fast lane does the same or returns false, and the request goes on to the router.
  *
  * The guard answers every request a reverse proxy lets through, at tens of thousands a
  * second, so this allocates nothing it does not need: an id that came with the request is
@@ -31,17 +33,19 @@ export const pathOf = (url: string | undefined): string => {
  * when debug access lines are on. Without them no line would carry it, and a proxy passes
  * the guard's headers to its client only when configured to.
  */
-export function serveFast(handler: FastHandler, req: IncomingMessage, res: ServerResponse, log: Logger): void {
-  const incoming = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
+export function serveFast(handler: FastAnswer, req: IncomingMessage, res: ServerResponse, log: Logger): boolean {
+  // From rawHeaders: reading req.headers would build the whole header object for one value.
+  const incoming = acceptRequestId(rawHeader(req.rawHeaders, REQUEST_ID_HEADER));
   if (!log.isLevelEnabled('debug')) {
     if (incoming) res.setHeader(REQUEST_ID_HEADER, incoming);
-    handler(req, res);
-    return;
+    return handler(req, res) !== false;
   }
   const reqId = incoming ?? randomUUID();
   res.setHeader(REQUEST_ID_HEADER, reqId);
   const startedAt = performance.now();
-  // Fast handlers answer synchronously, so the status is known on return.
-  handler(req, res);
+  // Fast handlers answer synchronously, so the status is known on return; a lane that left the
+  // request to its route gets its line from the router.
+  if (handler(req, res) === false) return false;
   logAccess(log, 'debug', { reqId, req, res, path: pathOf(req.url), startedAt });
+  return true;
 }

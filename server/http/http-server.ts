@@ -46,7 +46,7 @@ export function createHttpServer(router: Router, log: Logger, isReady: () => boo
     const ready = isReady();
     // Before any header is set: a fast handler sends the base headers with its own, in one go.
     const fast = ready ? router.fastHandler(req.url) : undefined;
-    if (fast) return serveFast(fast, req, res, log);
+    if (fast && serveFast(fast, req, res, log)) return;
     for (const [name, value] of Object.entries(BASE_RESPONSE_HEADERS)) res.setHeader(name, value);
     const scope = openRequest(req, res, log);
     if (!ready) {

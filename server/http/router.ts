@@ -115,9 +115,20 @@ export function sendError(res: ServerResponse, error: AppError): void {
 
 export type FastHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/**
+ * A synchronous answer to the common case of a declared route, from memory: it returns false
+ * to leave the request to the route (a token not cached yet, a refusal, an unusual query), which
+ * then answers exactly as it would have. It must answer with one `writeHead` carrying
+ * BASE_RESPONSE_HEADERS, like a fast handler.
+ */
+export type FastLane = (req: IncomingMessage, res: ServerResponse, authenticators: RouteAuthenticators) => boolean;
+
+/** What the server runs before routing: true (or nothing, for a fast route) once it answered. */
+export type FastAnswer = (req: IncomingMessage, res: ServerResponse) => boolean | void;
+
 export class Router {
   private routes: Route[] = [];
-  private fastRoutes = new Map<string, FastHandler>();
+  private fastRoutes = new Map<string, FastAnswer>();
   private fastContracts: RouteContract[] = [];
   private authenticators: RouteAuthenticators | null = null;
   /** Kept apart: every request on a standby is checked against these before it is forwarded. */
@@ -139,7 +150,16 @@ export class Router {
     return this;
   }
 
-  fastHandler(rawUrl: string | undefined): FastHandler | undefined {
+  /**
+   * A fast lane for a route declared with `add` (the same path): tried first, and until the
+   * router has its authenticators it leaves every request to the route.
+   */
+  addFastLane(contract: RouteContract & { method: 'GET' }, lane: FastLane): this {
+    this.fastRoutes.set(contract.path, (req, res) => this.authenticators !== null && lane(req, res, this.authenticators));
+    return this;
+  }
+
+  fastHandler(rawUrl: string | undefined): FastAnswer | undefined {
     if (this.fastRoutes.size === 0 || rawUrl === undefined) return undefined;
     const query = rawUrl.indexOf('?');
     return this.fastRoutes.get(query < 0 ? rawUrl : rawUrl.slice(0, query));

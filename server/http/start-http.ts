@@ -41,7 +41,7 @@ export function startHttp({ router, database, config, audit, integrity, monitor,
     modules: () => healing.engine.list(),
     probePacing: () => ({ startDelayP99Ms: healing.engine.pacer.startDelayP99(), inconclusive: healing.engine.pacer.episodes.total }),
     defenseMode: () => defense.mode,
-    isolations: () => defense.blocklist.active().length,
+    isolations: () => defense.blocklist.size,
     newestVerifiedGolden: async () => {
       const newest = (await recovery.overview()).golden.newest;
       return newest ? { name: newest.name, createdAt: new Date(newest.createdAt) } : null;

@@ -2,16 +2,17 @@ import type { Server } from 'node:http';
 import { defenseContracts } from '../../contracts';
 import type { AuditWriter } from '../../audit';
 import type { Database } from '../../db/client';
-import { BouncerRegistry } from '../../defense';
+import { BouncerRegistry, type DecisionStream } from '../../defense';
 import type { Logger } from '../../log';
 import type { Router } from '../router';
+import { decisionStreamLane } from './decision-stream-lane';
 
 export interface BouncerRouteDeps {
   database: Database;
   audit: AuditWriter;
   log: Logger;
-  /** The decision stream's count of what it handed each token last. */
-  deliveredTo: (tokenId: string) => number;
+  /** What bouncers pull; its fast lane records each pull it answers here. */
+  stream: DecisionStream;
   httpServer: Server;
 }
 
@@ -21,12 +22,19 @@ export interface BouncerRouteDeps {
  * costs a bouncer's "last pull" a few seconds, never a decision.
  */
 export async function registerBouncerRoutes(router: Router, deps: BouncerRouteDeps): Promise<BouncerRegistry> {
-  const registry = new BouncerRegistry({ database: deps.database, audit: deps.audit, log: deps.log, deliveredTo: deps.deliveredTo });
+  const registry = new BouncerRegistry({
+    database: deps.database,
+    audit: deps.audit,
+    log: deps.log,
+    deliveredTo: (tokenId) => deps.stream.lastDelivered(tokenId),
+  });
   await registry.start();
   deps.httpServer.on('request', registry.observe);
   deps.httpServer.once('close', () => void registry.close());
 
   // threats:read, not the bouncers' own isolations:read: a bouncer has no business learning where the others run.
   router.add({ ...defenseContracts.bouncers, handler: () => ({ bouncers: registry.list() }) });
+  // The stream's route itself is declared with the other defense routes; this answers most pulls before it.
+  router.addFastLane(defenseContracts.decisionStream, decisionStreamLane(deps.stream, registry));
   return registry;
 }
