@@ -1,6 +1,6 @@
 import { snapshotNameSchema, type ManifestEntry, type SnapshotHeader, type SnapshotTag } from '@/lib/recovery/snapshot-schema';
 import { storeBufferAsBlob, storeFileAsBlob } from './blob-io';
-import { runPool } from './pool';
+import { runPool, timeSlicer } from './pool';
 import type { ProgressReporter } from './progress';
 import { settleSnapshot, sweepAbandonedSnapshot } from './abandoned-blobs';
 import { segmentProblem } from './manifest-rules';
@@ -33,6 +33,7 @@ export interface CreateSnapshotOptions {
 }
 
 const CONCURRENCY = 16;
+const SLICE_MS = 4;
 
 const join = (source: string, rel: string) => (rel ? `${source}/${rel}` : source);
 
@@ -96,7 +97,10 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
   // Listed once, on the first cache hit: an unchanged file is then stat()ed once, by the walk.
   let inStore: Promise<Set<string>> | undefined;
   progress.phase('hash', { files: files.length, bytes: totalBytes });
+  // Small files and cache hits are handled with synchronous calls: the event loop runs between slices.
+  const slice = timeSlicer(SLICE_MS);
   await runPool(walked, CONCURRENCY, async ({ source, entry }, index) => {
+    await slice();
     const entryPath = join(source.name, entry.rel);
     const owner = { uid: entry.uid, gid: entry.gid };
     if (entry.type === 'dir') entries[index] = { type: 'dir', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, ...owner };

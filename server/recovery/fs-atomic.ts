@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { link, lstat, open, rename, rm, writeFile } from 'node:fs/promises';
+import { linkSync, lstatSync, rmSync } from 'node:fs';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -39,30 +40,33 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode 
   await fsyncDir(path.dirname(file));
 }
 
-/** Does anything (a dangling symlink included) sit at this path? */
+/**
+ * Does anything (a dangling symlink included) sit at this path? A synchronous lstat: a restore's
+ * commit asks this several times per file, and a cached inode answers in microseconds.
+ */
 export async function pathExists(file: string): Promise<boolean> {
   try {
-    await lstat(file);
-    return true;
+    return lstatSync(file, { throwIfNoEntry: false }) !== undefined;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
     throw error;
   }
 }
 
 /**
  * Gives a finished temporary file its final name unless that name is taken (link() fails where
- * rename() would silently replace), and removes the temporary name either way.
+ * rename() would silently replace), and removes the temporary name either way. Synchronous
+ * calls: a snapshot publishes one blob per new small file, and two microsecond-long calls are
+ * cheaper than two round trips through the thread pool.
  */
 export async function linkIfAbsent(tmp: string, file: string): Promise<boolean> {
   try {
-    await link(tmp, file);
+    linkSync(tmp, file);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
   }
 }

@@ -1,5 +1,5 @@
 import type { GateResult } from './health-gate';
-import { runPool } from './pool';
+import { runPool, timeSlicer } from './pool';
 import type { RestoreOp } from './restore-journal-schema';
 import { runHealthGate } from './health-gate';
 import { runHook } from './hooks';
@@ -17,6 +17,8 @@ export interface FinishOptions extends Pick<RestoreOptions, 'store' | 'hooks' | 
 export const decodeState = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).map(([rel, b64]) => [rel, Buffer.from(b64, 'base64')]));
 
 const COMMIT_CONCURRENCY = 16;
+/** The commit's checks and renames are synchronous calls: the event loop runs between slices. */
+const COMMIT_SLICE_MS = 4;
 
 /**
  * The ops in journal order, with each run of file writes as one batch: a write renames one
@@ -38,7 +40,9 @@ async function commit({ store, journal, state, progress, killAfterOps }: FinishO
   progress.phase('commit', { files: journal.ops.length });
   const anchors = journal.roots.map((root) => root.anchor);
   let done = 0;
+  const slice = timeSlicer(COMMIT_SLICE_MS);
   const apply = async (op: RestoreOp) => {
+    await slice();
     await applyOp(op, anchors);
     done += 1;
     progress.advance(1, 0);

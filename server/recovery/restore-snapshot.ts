@@ -7,7 +7,7 @@ import { pathExists, syncFilesystem } from './fs-atomic';
 import type { GateResult } from './health-gate';
 import { resolveProgram, runHook } from './hooks';
 import { parseManifest, restorableManifestSchema } from './manifest-rules';
-import { runPool } from './pool';
+import { runPool, timeSlicer } from './pool';
 import type { ProgressReporter } from './progress';
 import { describeIoError, namingFullFilesystem, RecoveryError } from './recovery-error';
 import { deleteJournal, JOURNAL_VERSION, readJournal, removeWorkAreas, writeJournal, type RestoreJournal } from './restore-journal';
@@ -66,6 +66,8 @@ export interface RestoreResult {
 
 // Many fsyncs in flight let ext4 commit them together; the launchers size libuv's pool to match.
 const CONCURRENCY = 16;
+/** Small files are staged with synchronous calls (blob-io): the event loop runs between slices. */
+const STAGE_SLICE_MS = 4;
 
 const virtualFiles = (manifest: Manifest, sourceName: string): FileEntry[] =>
   manifest.entries.filter((e): e is FileEntry => e.type === 'file' && e.path.startsWith(`${sourceName}/`));
@@ -74,7 +76,9 @@ async function stage(store: SnapshotStore, journal: RestoreJournal, progress: Pr
   const writes = journal.ops.filter((op): op is Extract<RestoreOp, { kind: 'write' }> => op.kind === 'write');
   const anchors = journal.roots.map((root) => root.anchor);
   progress.phase('stage', { files: writes.length, bytes });
+  const slice = timeSlicer(STAGE_SLICE_MS);
   await runPool(writes, CONCURRENCY, async (op) => {
+    await slice();
     await assertConfined(op.staged, anchors);
     if (op.type === 'file') {
       await copyBlobVerified(store, op.entry, op.staged, { mode: op.entry.mode, mtimeMs: op.entry.mtimeMs, owner: ownerOf(op.entry, asRoot) ?? undefined });
