@@ -4,6 +4,7 @@ import type { NotificationsConfig } from '@/lib/config/notifications-config';
 import { TEMPLATE_FIELDS } from '@/lib/alerts/message-template';
 import { SMTP_SECURITY } from '@/lib/config/notifications-config';
 import { listOfText, numberOfText, setIn } from './draft';
+import { AlertmanagerAuthFields } from './channel-delivery-fields';
 import type { Channel } from './channel-kinds';
 import { ListEditor } from './list-editor';
 import type { EditorApi } from './section-editor';
@@ -146,7 +147,6 @@ function WebhookExtras({ channel, set, problem, readOnly }: { channel: Channel; 
 }
 
 function AlertmanagerFields({ channel, set, problem }: { channel: Channel; set: Set; problem: Problem }) {
-  const auth = channel.auth as { bearerTokenEnv?: string; username?: string; passwordEnv?: string } | undefined;
   return (
     <>
       <SettingInput
@@ -156,13 +156,7 @@ function AlertmanagerFields({ channel, set, problem }: { channel: Channel; set: 
         problem={problem('urls') ?? problem('urls', 0)}
         onValue={(v) => set(['urls'], listOfText(v))}
       />
-      <SettingInput
-        label="Bearer token variable (optional)"
-        hint="an environment variable of the worker"
-        value={auth?.bearerTokenEnv ?? ''}
-        problem={problem('auth', 'bearerTokenEnv')}
-        onValue={(v) => set(['auth'], v.trim() ? { bearerTokenEnv: v.trim() } : undefined)}
-      />
+      <AlertmanagerAuthFields channel={channel} set={set} problem={problem} />
       <SettingInput
         label="Instance label (optional)"
         value={typeof channel.instance === 'string' ? channel.instance : ''}

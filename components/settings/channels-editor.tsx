@@ -5,6 +5,7 @@ import type { NotificationsConfig } from '@/lib/config/notifications-config';
 import type { SectionView } from '@/lib/settings/editable-sections';
 import { Button } from '../ui/button';
 import { setIn } from './draft';
+import { ChannelDeliveryFields } from './channel-delivery-fields';
 import { ChannelKindFields } from './channel-kind-fields';
 import { blankChannel, CHANNEL_KINDS, type Channel } from './channel-kinds';
 import { ListEditor } from './list-editor';
@@ -82,6 +83,11 @@ export function ChannelsEditor({ view, canAdminister, canOperate }: { view: Sect
                     value={String(channel.minLevel ?? 3)}
                     options={LEVELS}
                     onValue={(v) => api.update(setIn(api.draft, ['channels', at, 'minLevel'], Number(v)))}
+                  />
+                  <ChannelDeliveryFields
+                    channel={channel}
+                    set={(key, value) => api.update(setIn(api.draft, ['channels', at, ...key], value))}
+                    problem={(...key) => api.problemAt('channels', at, ...key)}
                   />
                 </>
               )}
