@@ -93,6 +93,20 @@ test('every channel kind is set in the browser, and each delivers a test to its 
   await opsgenie.getByLabel('API URL').fill(receiver.url);
   const alertmanager = await addChannel(panel, 'alertmanager', 'am');
   await alertmanager.getByLabel('Alertmanager URLs').fill(receiver.url);
+  await alertmanager.getByLabel(/^Labels added to every alert/).fill('team=ops, oncall');
+  await expect(alertmanager.getByText('“oncall” is not name=value')).toBeVisible();
+  await alertmanager.getByLabel(/^Labels added to every alert/).fill('team=ops');
+  await alertmanager.getByLabel('Sign in with').selectOption('basic');
+  await alertmanager.getByRole('textbox', { name: /^User name/ }).fill('vigil');
+  await alertmanager.getByLabel('Password variable').fill('not a variable');
+  await expect(alertmanager.getByText('the name of an environment variable')).toBeVisible();
+  await alertmanager.getByLabel('Sign in with').selectOption('none');
+  // What every channel shares: the notifications it takes, retries and its time limit.
+  await hook.getByLabel('reminders').uncheck();
+  await hook.getByLabel('Retries after a failure').fill('11');
+  await expect(hook.getByTestId('field-problem')).toHaveText(/<=10/);
+  await hook.getByLabel('Retries after a failure').fill('0');
+  await hook.getByLabel('Time limit per attempt (seconds)').fill('5');
 
   await panel.getByRole('button', { name: 'Save notification channels' }).click();
   await expect(page.getByTestId('settings-notifications-origin')).toHaveText('set in the console');
@@ -113,6 +127,10 @@ test('every channel kind is set in the browser, and each delivers a test to its 
     expect(receiver.requests.slice(before).map((r) => r.path)).toEqual([expect.stringMatching(where)]);
   }
   expect(receiver.requests.find((r) => r.path === '/hook')?.headers.authorization).toBe(HEADER_SECRET);
+  expect(receiver.requests.find((r) => r.path === '/api/v2/alerts')?.body).toContain('"team":"ops"');
+  type Sections = { sections: { section: string; value: { channels: Record<string, unknown>[] } }[] };
+  const inForce = ((await (await page.request.get('/api/settings')).json()) as Sections).sections.find((s) => s.section === 'notifications')!;
+  expect(inForce.value.channels.find((c) => c.name === 'ops-hook')).toMatchObject({ kinds: ['alert', 'critical', 'recovery'], retries: 0, timeoutSeconds: 5 });
   const settings = await page.request.get('/api/settings');
   expect(await settings.text()).not.toContain(HEADER_SECRET);
   expect(await page.content()).not.toContain(HEADER_SECRET);
@@ -201,4 +219,35 @@ test('reverting puts the file’s channels and defense back in force', async ({ 
   await expect(page.getByTestId('channel-row')).toHaveCount(0);
   const guard = await page.request.get(`http://127.0.0.1:${WORKER_PORT}/guard/check`, { headers: { 'x-forwarded-for': '198.51.100.9' } });
   expect(guard.status()).toBe(204);
+});
+
+test('the drill schedule and the risk forecast are set in the browser, checked as typed', async ({ page }) => {
+  await openSettings(page);
+  const drills = page.getByTestId('settings-drills');
+  await expect(page.getByTestId('settings-drills-origin')).toHaveText('from vigil.config.yaml');
+  await drills.getByLabel('Run every (hours)').fill('12');
+  for (const scenario of ['kill', 'http-500', 'latency', 'hang', 'disk-full']) await drills.getByLabel(scenario, { exact: true }).uncheck();
+  await expect(page.getByTestId('settings-drills-problems')).toContainText('drills.scenarios');
+  await expect(drills.getByRole('button', { name: 'Save drill schedule' })).toBeDisabled();
+  await drills.getByLabel('latency', { exact: true }).check();
+  await drills.getByRole('button', { name: 'Save drill schedule' }).click();
+  await expect(page.getByTestId('settings-drills-origin')).toHaveText('set in the console');
+
+  const forecast = page.getByTestId('settings-forecast');
+  await forecast.getByLabel('Recompute every (seconds)').fill('2');
+  await expect(forecast.getByTestId('field-problem')).toHaveText(/>=5/);
+  await forecast.getByLabel('Recompute every (seconds)').fill('15');
+  await forecast.getByLabel('restart-budget').check();
+  await forecast.getByRole('button', { name: 'Save risk forecast' }).click();
+  await expect(page.getByTestId('settings-forecast-origin')).toHaveText('set in the console');
+
+  type Sections = { sections: { section: string; value: Record<string, unknown> }[] };
+  const sections = ((await (await page.request.get('/api/settings')).json()) as Sections).sections;
+  expect(sections.find((s) => s.section === 'drills')?.value).toEqual({ everyHours: 12, scenarios: ['latency'], harder: false });
+  expect(sections.find((s) => s.section === 'forecast')?.value).toMatchObject({ cycleSeconds: 15, autoApply: ['restart-budget'] });
+  // Back to the file, so the specs after this one see the forecast and drills they expect.
+  for (const name of ['drills', 'forecast']) {
+    await page.getByTestId(`settings-${name}`).getByRole('button', { name: 'Revert to file' }).click();
+    await expect(page.getByTestId(`settings-${name}-origin`)).toHaveText('from vigil.config.yaml');
+  }
 });

@@ -3,6 +3,7 @@
 import type { EditableSection, SectionView } from '@/lib/settings/editable-sections';
 import { SectionPage } from '../shell/section-page';
 import { FormError } from '../ui/field';
+import { DrillsEditor, ForecastEditor } from './automation-editors';
 import { ChannelsEditor } from './channels-editor';
 import { DefenseEditor } from './defense-editor';
 import { EscalationEditor } from './escalation-editor';
@@ -24,6 +25,8 @@ export function SettingsSection({ canAdminister, canOperate }: { canAdminister: 
   const logs = view('logs');
   const escalation = view('escalation');
   const defense = view('defense');
+  const drills = view('drills');
+  const forecast = view('forecast');
   return (
     <SectionPage
       title="Settings"
@@ -38,6 +41,8 @@ export function SettingsSection({ canAdminister, canOperate }: { canAdminister: 
       {logs ? <LogsEditor view={logs} canAdminister={canAdminister} /> : null}
       {escalation ? <EscalationEditor view={escalation} canAdminister={canAdminister} /> : null}
       {defense ? <DefenseEditor view={defense} canAdminister={canAdminister} /> : null}
+      {drills ? <DrillsEditor view={drills} canAdminister={canAdminister} /> : null}
+      {forecast ? <ForecastEditor view={forecast} canAdminister={canAdminister} /> : null}
     </SectionPage>
   );
 }

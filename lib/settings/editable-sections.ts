@@ -7,6 +7,8 @@ import { snapshotsConfigSchema } from '../config/snapshots-config';
 import { blocklistsSchema } from '../defense/blocklist-config';
 import { elevatedConfigSchema, isolationConfigSchema } from '../defense/defense-mode-config';
 import { scenarioSchema } from '../defense/scenario-schema';
+import { drillsConfigSchema } from '../drills/drill-schema';
+import { forecastConfigSchema } from '../forecast/forecast-config';
 import { escalationPolicySchema } from '../healing/escalation';
 
 /**
@@ -14,7 +16,7 @@ import { escalationPolicySchema } from '../healing/escalation';
  * the console replaces the file's section whole (never field by field), so what is in force is
  * always one of the two as written; "revert to file" removes the console's version.
  */
-export const EDITABLE_SECTIONS = ['notifications', 'snapshots', 'integrity', 'logs', 'escalation', 'defense'] as const;
+export const EDITABLE_SECTIONS = ['notifications', 'snapshots', 'integrity', 'logs', 'escalation', 'defense', 'drills', 'forecast'] as const;
 export const editableSectionSchema = z.enum(EDITABLE_SECTIONS);
 export type EditableSection = (typeof EDITABLE_SECTIONS)[number];
 export type EditableSectionValues = Partial<{ [S in EditableSection]: VigilConfig[S] }>;
@@ -39,6 +41,8 @@ export const BROWSER_SECTION_SCHEMAS: SectionSchemas = {
     elevated: elevatedConfigSchema,
     blocklists: blocklistsSchema,
   }),
+  drills: drillsConfigSchema,
+  forecast: forecastConfigSchema,
 };
 
 export interface SectionProblem {

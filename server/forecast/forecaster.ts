@@ -49,6 +49,7 @@ export class Forecaster {
   private store = new SeriesStore(TUNED.windowMinutes);
   private restartLog = new Map<string, { count: number; times: number[] }>();
   private history: RiskHistory;
+  private armedMs = 0;
   private latest: { at: string; subsystems: SubsystemDetail[]; predictions: Prediction[] } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -66,7 +67,19 @@ export class Forecaster {
   async start(): Promise<void> {
     await this.governor.load();
     await this.cycle();
-    this.timer = setInterval(() => void this.cycle(), this.options.config().cycleSeconds * 1000);
+    this.arm();
+  }
+
+  /** A changed interval applies at once, not after one more cycle at the old one; the rest is read each cycle. */
+  reconfigure(): void {
+    if (this.timer && this.options.config().cycleSeconds * 1000 !== this.armedMs) this.arm();
+  }
+
+  /** (Re)starts the cycle timer at the configured interval. */
+  private arm(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.armedMs = this.options.config().cycleSeconds * 1000;
+    this.timer = setInterval(() => void this.cycle(), this.armedMs);
     this.timer.unref();
   }
 

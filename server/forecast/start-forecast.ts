@@ -29,6 +29,7 @@ export function startForecast({ dataDir, config, audit, log, live, duties, route
     ...workerForecastSources({ ...capabilities, config: () => config.loaded.config }),
     onUpdate: (update) => live.emitForecast(update),
   });
+  config.onChange(() => forecaster.reconfigure());
   registerForecastRoutes(router, { forecaster });
   duties.add({ start: () => forecaster.start(), stop: () => forecaster.stop() });
   return { forecaster, stop: () => forecaster.stop() };
