@@ -21,7 +21,8 @@ function Prose({ text }: { text: string }) {
 function FieldTable({ caption, rows }: { caption: string; rows: { where?: string; name: string; required: boolean; type: string; description?: string }[] }) {
   if (rows.length === 0) return null;
   return (
-    <div className="overflow-x-auto">
+    // Focusable and named: on a phone a long type scrolls sideways, and a keyboard must reach it.
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={caption}>
       <table className="mt-1 text-xs">
         <caption className="text-left text-[11px] font-semibold tracking-wide text-faint uppercase">{caption}</caption>
         <tbody>
