@@ -49,7 +49,12 @@ function wireAction(action: FleetActionRequest, commandId: string, actor: string
  * and streamed to the browsers as it progresses. A host that is away receives the durable ones
  * when it reconnects; the others fail as expired.
  */
+type RecordedStep = { status: FleetHostStatus; message: string; progress?: FleetCommandStep['progress'] };
+
 export class FleetCommander {
+  /** The last step being recorded per command and host; the next one waits for it. */
+  private readonly recording = new Map<string, Promise<void>>();
+
   constructor(private readonly deps: FleetCommanderDeps) {}
 
   /** `actor` is how the audit names the caller (`user:alice`, `token:deploy`); `role` decides what they may send. */
@@ -170,11 +175,22 @@ export class FleetCommander {
     }
   }
 
-  private async record(
-    commandId: string,
-    hostId: number,
-    step: { status: FleetHostStatus; message: string; progress?: FleetCommandStep['progress'] },
-  ): Promise<void> {
+  /**
+   * One host's steps of one command are recorded in the order they came: an "accepted" waits for
+   * its audit append while a "progress" has none, and would otherwise reach browsers (and the row)
+   * after the progress it preceded.
+   */
+  private record(commandId: string, hostId: number, step: RecordedStep): Promise<void> {
+    const key = `${commandId}:${hostId}`;
+    const next = (this.recording.get(key) ?? Promise.resolve()).then(() => this.recordNow(commandId, hostId, step));
+    this.recording.set(key, next);
+    void next.then(() => {
+      if (this.recording.get(key) === next) this.recording.delete(key);
+    });
+    return next;
+  }
+
+  private async recordNow(commandId: string, hostId: number, step: RecordedStep): Promise<void> {
     const { database, audit, live, log } = this.deps;
     const at = new Date();
     try {
