@@ -1,7 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { GENESIS_HASH, linkEvents } from '@/lib/audit/hash-chain';
+import { GENESIS_HASH, linkEventsWithText } from '@/lib/audit/hash-chain';
 import type { ChainedAuditEvent } from '@/lib/audit/types';
-import { canonicalJson } from '@/lib/canonical-json';
 import type { Database, Db } from '../db/client';
 import { serializeSqliteWrite, toSqliteDate } from '../db/store';
 import { isSeqConflict, POSTGRES_INSERT, postgresAuditRows, sqliteInsertBatch, type ChainHead, type PendingAuditEvent } from './audit';
@@ -63,7 +62,9 @@ function plan(head: ChainHead, groups: HostEvents[], cursors: Map<number, HostCu
     moved.set(hostId, ackedSeq);
     outcomes.push({ hostId, status: 'committed', ackedSeq, committed: fresh.length, skipped: events.length - fresh.length });
   }
-  return { outcomes, chained: linkEvents(head, pending), moved };
+  // The details' canonical text that was hashed is the text stored: serialised once.
+  const { events: chained, detailsText } = linkEventsWithText(head, pending);
+  return { outcomes, chained, detailsText, moved };
 }
 
 const HEAD = 'SELECT "seq", "hash" FROM "AuditEvent" ORDER BY "seq" DESC LIMIT 1';
@@ -72,14 +73,9 @@ function commitOnSqlite(sqlite: BetterSqlite3.Database, groups: HostEvents[], no
   const cursorOf = sqlite.prepare<[number], HostCursor>('SELECT "eventSeq", "revokedAt" FROM "Host" WHERE "id" = ?');
   const cursors = new Map(groups.map(({ hostId }) => [hostId, cursorOf.get(hostId)]));
   const head = (sqlite.prepare(HEAD).get() as ChainHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
-  const { outcomes, chained, moved } = plan(head, groups, cursors);
+  const { outcomes, chained, detailsText, moved } = plan(head, groups, cursors);
   // Nested in this transaction, the batch insert becomes a savepoint that commits with it.
-  if (chained.length)
-    sqliteInsertBatch(sqlite)(
-      chained,
-      chained.map((e) => canonicalJson(e.details)),
-      toSqliteDate(now),
-    );
+  if (chained.length) sqliteInsertBatch(sqlite)(chained, detailsText, toSqliteDate(now));
   const seen = now.toISOString().replace('Z', '+00:00');
   const advance = sqlite.prepare('UPDATE "Host" SET "eventSeq" = ?, "lastSeen" = ? WHERE "id" = ?');
   for (const [hostId, eventSeq] of moved) advance.run(eventSeq, seen, hostId);
@@ -97,16 +93,8 @@ async function commitOnPostgres(db: Db, groups: HostEvents[], now: Date): Promis
       );
       const cursors = new Map(ids.map((id) => [id, rows.find((row) => row.id === id)]));
       const [head] = await tx.$queryRawUnsafe<ChainHead[]>(HEAD);
-      const { outcomes, chained, moved } = plan(head ?? { seq: 0, hash: GENESIS_HASH }, groups, cursors);
-      if (chained.length)
-        await tx.$executeRawUnsafe(
-          POSTGRES_INSERT,
-          postgresAuditRows(
-            chained,
-            chained.map((e) => canonicalJson(e.details)),
-            now,
-          ),
-        );
+      const { outcomes, chained, detailsText, moved } = plan(head ?? { seq: 0, hash: GENESIS_HASH }, groups, cursors);
+      if (chained.length) await tx.$executeRawUnsafe(POSTGRES_INSERT, postgresAuditRows(chained, detailsText, now));
       for (const [hostId, eventSeq] of moved) await tx.host.update({ where: { id: hostId }, data: { eventSeq, lastSeen: now } });
       return { outcomes, chained };
     },
