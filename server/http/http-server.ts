@@ -4,6 +4,7 @@ import { acceptRequestId, REQUEST_ID_HEADER } from '@/lib/request-id';
 import { BASE_RESPONSE_HEADERS } from '@/lib/response-headers';
 import type { Logger } from '../log';
 import { logAccess, pathOf, serveFast } from './fast-path';
+import { applyKeepAlive } from './keep-alive';
 import { HttpError, RequestScope, sendError, type Router } from './router';
 
 export class PortInUseError extends Error {
@@ -38,10 +39,13 @@ function openRequest(req: IncomingMessage, res: ServerResponse, log: Logger): Re
 /**
  * Socket.io attaches its own request listener for /socket.io/ to the same server.
  * Until `isReady()`, every request gets a 503 that says the worker is starting, so
- * nothing half-initialised answers (and /healthz never reports a score it lacks).
+ * nothing half-initialised answers (and /healthz never reports a score it lacks); once
+ * `isStopping()`, a 503 that says it is stopping, so a load balancer or a supervisor sends
+ * nothing more to a worker whose capabilities (the fleet's hub first) are going away.
+ * The fast paths (the guard's checks) keep answering until the port closes.
  */
-export function createHttpServer(router: Router, log: Logger, isReady: () => boolean = () => true): Server {
-  return createServer((req, res) => {
+export function createHttpServer(router: Router, log: Logger, isReady: () => boolean = () => true, isStopping: () => boolean = () => false): Server {
+  const server = createServer((req, res) => {
     if (req.url?.startsWith('/socket.io/')) return;
     const ready = isReady();
     // Before any header is set: a fast handler sends the base headers with its own, in one go.
@@ -53,10 +57,15 @@ export function createHttpServer(router: Router, log: Logger, isReady: () => boo
       sendError(res, new HttpError(503, 'starting', 'the worker is starting; retry in a moment', { 'retry-after': '1' }));
       return;
     }
+    if (isStopping()) {
+      sendError(res, new HttpError(503, 'stopping', 'the worker is stopping; retry in a moment', { 'retry-after': '1' }));
+      return;
+    }
     void router.handle(req, res, scope).then((matched) => {
       if (!matched) sendError(res, new HttpError(404, 'not_found', 'no such endpoint'));
     });
   });
+  return applyKeepAlive(server);
 }
 
 export function listen(server: Server, port: number, host: string, variable = 'WORKER_PORT'): Promise<number> {
