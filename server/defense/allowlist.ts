@@ -11,6 +11,8 @@ export class Allowlist {
   private readonly fromUi = new Map<string, AllowlistEntry>();
   private map = new PrefixMap<AllowlistEntry>();
   private parsed: { range: ParsedSource; entry: AllowlistEntry }[] = [];
+  /** Told of every rebuild, with every source now allowed. */
+  watcher: ((sources: string[]) => void) | null = null;
 
   setConfigEntries(sources: string[]): void {
     this.fromConfig = sources.flatMap((value) => {
@@ -63,5 +65,6 @@ export class Allowlist {
     // Swapped whole, so a guard check never sees a half-built list.
     this.map = map;
     this.parsed = parsed;
+    this.watcher?.(parsed.map(({ entry }) => entry.source));
   }
 }

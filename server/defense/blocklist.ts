@@ -12,6 +12,15 @@ interface Entry {
   logged: boolean;
 }
 
+/** What a copy of the list elsewhere (the dedicated guard process) needs to follow it. */
+export type BlocklistChange = { op: 'set'; source: string; expiresAtMs: number } | { op: 'delete'; source: string };
+
+/** A stored decision read at start, its source parsed already. */
+export interface LoadedDecision {
+  decision: DefenseDecision;
+  parsed: ParsedSource;
+}
+
 export interface DecisionLogEntry {
   seq: number;
   op: 'new' | 'deleted';
@@ -30,6 +39,8 @@ export class Blocklist {
   private readonly expiries = new ExpiryHeap<Entry>();
   private log: DecisionLogEntry[] = [];
   private seq = 0;
+  /** Told of every entry added or removed, whatever the kind. */
+  watcher: ((change: BlocklistChange) => void) | null = null;
 
   get size(): number {
     return this.bySource.size;
@@ -49,13 +60,17 @@ export class Blocklist {
     for (const decision of decisions) this.add(decision, 'loaded');
   }
 
+  /** `load` for decisions whose sources the loader parsed already (to check them). */
+  loadParsed(decisions: LoadedDecision[]): void {
+    for (const { decision, parsed } of decisions) this.add(decision, 'loaded', parsed);
+  }
+
   /**
    * Adds (or replaces) the decision for its source; returns the one it replaced. A 'loaded'
    * decision is in every bouncer's full list already; a 'provisional' one is enforced while
    * it is being stored and bouncers only ever hear of the stored one.
    */
-  add(decision: DefenseDecision, kind: 'change' | 'loaded' | 'provisional' = 'change'): DefenseDecision | undefined {
-    const parsed = parseSource(decision.source);
+  add(decision: DefenseDecision, kind: 'change' | 'loaded' | 'provisional' = 'change', parsed = parseSource(decision.source)): DefenseDecision | undefined {
     if (!parsed) throw new Error(`decision ${decision.id} names an invalid source`);
     const replaced = this.remove(decision.source);
     const entry: Entry = {
@@ -68,6 +83,7 @@ export class Blocklist {
     this.bySource.set(decision.source, entry);
     if (entry.expiresAtMs !== Infinity) this.expiries.push(entry.expiresAtMs, entry);
     if (kind === 'change') this.record('new', decision);
+    this.watcher?.({ op: 'set', source: decision.source, expiresAtMs: entry.expiresAtMs });
     return replaced;
   }
 
@@ -77,6 +93,7 @@ export class Blocklist {
     this.bySource.delete(source);
     this.map.delete(entry.parsed);
     if (entry.logged) this.record('deleted', entry.decision);
+    this.watcher?.({ op: 'delete', source });
     return entry.decision;
   }
 
@@ -118,6 +135,11 @@ export class Blocklist {
 
   active(): DefenseDecision[] {
     return Array.from(this.bySource.values(), (e) => e.decision);
+  }
+
+  /** Each decision's source and expiry (Infinity: none), without parsing its dates again. */
+  forEachSource(visit: (source: string, expiresAtMs: number) => void): void {
+    for (const [source, entry] of this.bySource) visit(source, entry.expiresAtMs);
   }
 
   /** Changes after `cursor`, oldest first; null when some were already dropped from the log. */

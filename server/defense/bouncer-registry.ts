@@ -11,6 +11,7 @@ import {
 import type { AuditWriter } from '../audit';
 import { sha256Hex } from '../auth/keys';
 import type { Database } from '../db/client';
+import { pathOf } from '../http/fast-path';
 import type { Logger } from '../log';
 import { listBouncers, saveBouncerPulls, type BouncerPullState, type BouncerRow } from '../queries/bouncers';
 
@@ -27,6 +28,8 @@ interface Tracked {
   revoked: boolean;
   address: string | null;
   version: string | null;
+  /** The User-Agent `version` was read from: a bouncer sends the same one with every pull. */
+  userAgent?: string;
   lastPullAt: number | null;
   lastStatus: number | null;
   delivered: number;
@@ -56,12 +59,6 @@ function streamKeyOf(req: IncomingMessage): string | null {
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   return bearer ? bearer[1] : null;
 }
-
-const pathOf = (url: string | undefined) => {
-  const raw = url ?? '/';
-  const query = raw.indexOf('?');
-  return query < 0 ? raw : raw.slice(0, query);
-};
 
 /**
  * Who pulls the decision stream, as `cscli bouncers list` shows it: address, version, last
@@ -101,12 +98,12 @@ export class BouncerRegistry {
 
   /**
    * A pull the stream's fast lane answered (200) for the token with this SHA-256: recorded here,
-   * with the hash the lane already computed, and passed over by `observe`.
+   * with the hash and the User-Agent the lane already read, and passed over by `observe`.
    */
-  recordServed(tokenHash: string, req: IncomingMessage, res: ServerResponse): void {
+  recordServed(tokenHash: string, req: IncomingMessage, res: ServerResponse, userAgent: string | undefined): void {
     this.servedByLane.add(res);
     const bouncer = this.byHash.get(tokenHash);
-    if (bouncer) this.recordPull(bouncer, { status: res.statusCode, address: req.socket.remoteAddress ?? null, userAgent: req.headers['user-agent'] });
+    if (bouncer) this.recordPull(bouncer, { status: res.statusCode, address: req.socket.remoteAddress ?? null, userAgent });
     else this.reloadSoon();
   }
 
@@ -143,7 +140,8 @@ export class BouncerRegistry {
     bouncer.seenHere = true;
     bouncer.lastStatus = pull.status;
     bouncer.address = pull.address;
-    bouncer.version = bouncerVersionOf(pull.userAgent);
+    if (pull.userAgent === undefined || pull.userAgent !== bouncer.userAgent) bouncer.version = bouncerVersionOf(pull.userAgent);
+    bouncer.userAgent = pull.userAgent;
     if (pull.status === 200) bouncer.delivered = Math.min(MAX_DELIVERED, bouncer.delivered + this.options.deliveredTo(bouncer.tokenId));
     if (bouncer.stale) {
       bouncer.stale = false;

@@ -101,9 +101,19 @@ export class DecisionStream {
 
   private pollIsolations(bouncer: string, startup: boolean, now: number): DecisionDelta {
     const cursor = this.cursors.get(bouncer);
+    // Nothing changed since this bouncer's previous poll, the usual case: the shared empty answer.
+    if (!startup && cursor?.seq === this.blocklist.headSeq) {
+      cursor.delivered = 0;
+      return NOTHING;
+    }
     const changes = startup || cursor === undefined ? null : this.blocklist.changesSince(cursor.seq);
     const answer = changes === null ? { new: this.fullList(now), deleted: [] } : collapse(changes, now);
-    this.cursors.set(bouncer, { seq: this.blocklist.headSeq, delivered: answer.new.length + answer.deleted.length });
+    const delivered = answer.new.length + answer.deleted.length;
+    // Updated in place: fifty bouncers pulling every second need no new object each time.
+    if (cursor) {
+      cursor.seq = this.blocklist.headSeq;
+      cursor.delivered = delivered;
+    } else this.cursors.set(bouncer, { seq: this.blocklist.headSeq, delivered });
     return answer;
   }
 

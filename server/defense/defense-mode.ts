@@ -33,9 +33,21 @@ export class DefenseModeController {
   private serious: number[] = [];
   private elevated = false;
   private lastSerious = 0;
-  current: DefenseMode = 'NORMAL';
+  private mode: DefenseMode = 'NORMAL';
+  /** Told of every change of `current`, however it came (a dedicated guard process follows it). */
+  watcher: ((mode: DefenseMode) => void) | null = null;
 
   constructor(private readonly deps: ModeDeps) {}
+
+  get current(): DefenseMode {
+    return this.mode;
+  }
+
+  private set current(mode: DefenseMode) {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.watcher?.(mode);
+  }
 
   get lockdownInfo(): LockdownState | null {
     return this.lockdownState;

@@ -272,7 +272,9 @@ export class DefenseService {
       mode: this.mode,
       lockdown: this.modes.lockdownInfo,
       threats: this.threats.recent(100),
-      isolations: active.slice(-500).reverse(),
+      // Newest first by id: isolations made at the same moment reach memory in either order, and
+      // a restart loads them in id order, so the list reads the same before and after one.
+      isolations: active.slice(-500).sort((a, b) => b.id - a.id),
       isolationCount: active.length,
       allowlist: this.allowlist.entries(),
       threatCounts: this.threats.countsLastHour(now),

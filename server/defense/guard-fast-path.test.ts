@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, TEST_API_TOKEN, waitFor, type TestWorker } from '../test-support';
-import { internalCall, startDefenseWorker } from '../test-support/defense-worker';
+import { GUARD_TEST_CONFIG, internalCall, startDefenseWorker } from '../test-support/defense-worker';
 import { guardCheck } from '../test-support/guard';
 
 /**
  * The guard's fast path (numeric trusted-proxy check, one parse per source, numeric detector
  * buckets, one writeHead) decides exactly what the slow path did. Only 127.0.0.1 is a proxy;
- * a flood scenario small enough to trip in a test counts every check.
+ * a flood scenario small enough to trip in a test counts every check (GUARD_TEST_CONFIG).
  */
-const CONFIG = `
-trustedProxies: ["127.0.0.1"]
-allowlist: ["192.0.2.0/24", "127.0.0.9"]
-defense:
-  scenarios:
-    - { name: flood, kinds: [request], capacity: 20, level: critical }
-    - { name: brute-force-critical, kinds: [auth_failure], capacity: 10, windowSeconds: 600, level: critical }
-`;
-
 const forwarded = (port: number, xff: string) => guardCheck(port, { headers: { 'x-forwarded-for': xff } });
 
 describe('the guard fast path (real worker, SQLite)', () => {
   let t: TestWorker;
   beforeAll(async () => {
-    t = await startDefenseWorker({ yaml: CONFIG });
+    t = await startDefenseWorker({ yaml: GUARD_TEST_CONFIG });
     const isolations = ['203.0.113.50', '2001:db8::/48', '198.51.100.128/25'].map((source) =>
       api(t.port, '/api/v1/isolations', { json: { source, duration: '1h', reason: 'fast path test' }, token: TEST_API_TOKEN }),
     );

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readForwardedHeaders, type ForwardedHeaders } from '@/lib/net/raw-headers';
 import { BASE_RESPONSE_HEADERS } from '@/lib/response-headers';
-import type { Logger } from '../log';
-import type { DefenseService } from './defense-service';
+import type { GuardVerdict } from './defense-service';
+import type { SourceResolver } from './source-resolver';
 
 // Whole and constant, for one writeHead per answer (see BASE_RESPONSE_HEADERS).
 const PASS = { ...BASE_RESPONSE_HEADERS, 'cache-control': 'no-store' };
@@ -12,12 +12,23 @@ const DENY_LOCKDOWN = { ...PASS, 'x-vigil-decision': 'lockdown' };
 // One per process: a check runs synchronously from reading the headers to the answer.
 const forwarded: ForwardedHeaders = { forwardedFor: undefined, realIp: undefined, forwardedUri: undefined, originalUri: undefined };
 
+/** What answers a check: the worker's DefenseService, or the dedicated guard process's copy of its state. */
+export interface GuardChecker {
+  readonly resolver: SourceResolver;
+  check(source: string, path: string | undefined): GuardVerdict;
+}
+
+/** Where a failed check is reported: the worker's logger, or the guard process's line on stderr. */
+export interface GuardLog {
+  error(fields: { err: string }, msg: string): void;
+}
+
 /**
  * `GET /guard/check` for nginx auth_request, Traefik forwardAuth and Caddy forward_auth
  * (any method: nginx sends the original one). It bypasses the router: no URL object, no
  * body, no promise, only memory lookups, because every proxied request waits on it.
  */
-export function createGuardHandler(defense: DefenseService, log: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+export function createGuardHandler(defense: GuardChecker, log: GuardLog): (req: IncomingMessage, res: ServerResponse) => void {
   let failures = 0;
   return (req, res) => {
     try {

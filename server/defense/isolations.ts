@@ -5,7 +5,7 @@ import type { AuditWriter } from '../audit';
 import type { Database } from '../db/client';
 import type { Logger } from '../log';
 import { insertDecision, liftDecisions, loadActiveDecisions, previousOffences, type DecisionRow, type StoredDecision } from '../queries/defense';
-import type { Blocklist } from './blocklist';
+import type { Blocklist, LoadedDecision } from './blocklist';
 import { IsolationError, type IsolationAuthority, type IsolationPolicy } from './isolation-policy';
 
 export { IsolationError };
@@ -32,10 +32,18 @@ interface IsolationDeps {
   onChange: (change: DefenseDecisionChange) => void;
 }
 
+// Written out field by field: a spread copies by walking the row's keys, 100,000 times at start.
 const fromStored = (row: StoredDecision): DefenseDecision => ({
-  ...row,
+  id: row.id,
+  source: row.source,
   scope: row.source.includes('/') ? 'range' : 'ip',
   origin: row.origin === 'auto' ? 'auto' : 'manual',
+  scenario: row.scenario,
+  reason: row.reason,
+  actor: row.actor,
+  offence: row.offence,
+  createdAt: row.createdAt,
+  expiresAt: row.expiresAt,
 });
 
 const toDecision = (row: DecisionRow): DefenseDecision => ({
@@ -66,14 +74,14 @@ export class Isolations {
 
   async load(): Promise<number> {
     const decisions = await this.enforceable();
-    this.deps.blocklist.load(decisions);
+    this.deps.blocklist.loadParsed(decisions);
     return decisions.length;
   }
 
   /** A standby catching up: the list becomes what the database holds now. */
   async reload(): Promise<number> {
     const decisions = await this.enforceable();
-    this.deps.blocklist.reset(decisions);
+    this.deps.blocklist.reset(decisions.map((d) => d.decision));
     return decisions.length;
   }
 
@@ -82,8 +90,7 @@ export class Isolations {
    * here: one stored before an address became protected, or under another replica's
    * configuration, must not lock out this replica's loopback, proxies or allowlist.
    */
-  mayEnforce(decision: DefenseDecision): boolean {
-    const parsed = parseSource(decision.source);
+  mayEnforce(decision: DefenseDecision, parsed = parseSource(decision.source)): boolean {
     const refusal = parsed
       ? this.deps.policy.refusal(parsed, 'system')
       : new IsolationError('invalid_source', `"${decision.source}" is not an IP address or CIDR range`);
@@ -91,9 +98,16 @@ export class Isolations {
     return refusal === null;
   }
 
-  private async enforceable(): Promise<DefenseDecision[]> {
+  /** With each source parsed once: the check and the list both need it, 100,000 times at start. */
+  private async enforceable(): Promise<LoadedDecision[]> {
     const rows = await loadActiveDecisions(this.deps.database, new Date());
-    return rows.map(fromStored).filter((decision) => this.mayEnforce(decision));
+    const enforceable: LoadedDecision[] = [];
+    for (const row of rows) {
+      const decision = fromStored(row);
+      const parsed = parseSource(decision.source);
+      if (this.mayEnforce(decision, parsed)) enforceable.push({ decision, parsed: parsed! });
+    }
+    return enforceable;
   }
 
   /** Why `source` may not be isolated by `authority`, or null; detectors ask before they try. */

@@ -21,6 +21,8 @@ import { createGuardHandler } from './guard';
 import { IpListKeeper } from './ip-lists/ip-list-keeper';
 import { IpListService } from './ip-lists/ip-list-service';
 import { checkBlocklistsBeforeSave } from './ip-lists/blocklist-preflight';
+import { GuardFeed } from './guard-process/guard-feed';
+import { GuardSupervisor } from './guard-process/guard-supervisor';
 
 /** A list typed in the console is read while the admin waits: as long as a scheduled read may take. */
 const PREFLIGHT_TIMEOUT_MS = 30_000;
@@ -41,10 +43,12 @@ export interface DefenseDeps {
   httpServer: Server;
   /** Imported blocklists are kept under it across restarts. */
   dataDir: string;
+  /** Where a dedicated guard process answers /guard/check besides the worker; null: none. */
+  guardListen: { host: string; port: number } | null;
 }
 
 /** The guardian: every replica enforces; the leader detects and decides, and tells the others. */
-export async function startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir, fleet }: DefenseDeps) {
+export async function startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir, fleet, guardListen }: DefenseDeps) {
   const defense = new DefenseService({
     database: db.database,
     audit,
@@ -69,10 +73,13 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
   const replay = ha.coordinate(defense);
   config.onChange(() => defense.reconfigure());
   await ha.listen();
+  const guard = guardListen && startGuardProcess(defense, { listen: guardListen, config, audit, log });
   await db.whenDatabase(async () => {
     const blocklist = await defense.start();
     replay.markLoaded();
     log.info({ isolations: blocklist.loaded, ms: blocklist.ms }, 'defense decisions loaded');
+    // Once the decisions are in memory: the process never answers from an empty list.
+    await guard?.start();
   });
   router.addFast(defenseContracts.guardCheck, createGuardHandler(defense, log));
   registerDefenseRoutes(router, { defense, fleet });
@@ -99,6 +106,7 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
   });
   return {
     defense,
+    guard,
     ipLists,
     bouncers,
     /** For the console's settings: a blocklist typed in is read once before it is saved (the value passed the section's schema). */
@@ -110,9 +118,21 @@ export async function startDefense({ db, audit, log, config, hostPressure, metri
         trustedProxies: config.loaded.config.trustedProxies,
         timeoutMs: PREFLIGHT_TIMEOUT_MS,
       }),
-    stop: () => {
+    stop: async () => {
       ipLists.close();
       defense.stop();
+      await guard?.stop();
     },
   };
+}
+
+/** The dedicated guard process, fed from `defense` and told of configuration reloads. */
+function startGuardProcess(
+  defense: DefenseService,
+  { listen, config, audit, log }: { listen: { host: string; port: number }; config: ConfigWatcher; audit: AuditWriter; log: Logger },
+): GuardSupervisor {
+  const settings = () => ({ trustedProxies: config.loaded.config.trustedProxies, countRequests: config.loaded.config.defense.countGuardRequests });
+  const feed = new GuardFeed(defense, settings);
+  config.onChange(() => feed.reconfigured());
+  return new GuardSupervisor({ listen, defense, feed, audit, log });
 }

@@ -63,5 +63,10 @@ function leadingCount(reason: string | null): number {
 /** The newest `take` threats from the audit trail, oldest first: the feed as it stood before a restart. */
 export async function readRecentThreats(database: Database, take: number): Promise<DefenseThreat[]> {
   const events = await readRecentAuditEvents(database, { types: [THREAT_EVENT], actor: 'system', take });
-  return events.map(threatFromAuditEvent).filter((threat): threat is DefenseThreat => threat !== null);
+  // In the order they were detected, as the live feed has them: two threats found together may
+  // be written to the trail in the other order.
+  return events
+    .map(threatFromAuditEvent)
+    .filter((threat): threat is DefenseThreat => threat !== null)
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }

@@ -1,6 +1,6 @@
 import { cidrBlocks, formatBlock, type CidrBlocks, type FamilyIntervals } from '@/lib/defense/ip-intervals';
 import { goDuration, type BouncerDecision } from '../decision-stream';
-import { IpListIndex } from './ip-list-index';
+import { ListedRanges } from './listed-ranges';
 
 /** Ids of listed ranges start here, far above any isolation's row id, so bouncers never see one id twice. */
 const FIRST_LIST_DECISION_ID = 1_000_000_000_000;
@@ -19,6 +19,12 @@ interface ListedBlock {
 interface ListedBlocks {
   blocks: CidrBlocks;
   ids: { v4: number[]; v6: number[] };
+}
+
+/** A list as the guard consults it. */
+export interface EnforcedIntervals {
+  intervals: FamilyIntervals;
+  expiresAtMs: number;
 }
 
 interface EnforcedList extends ListedBlocks {
@@ -43,24 +49,22 @@ const EMPTY: ListedBlocks = { blocks: { v4: { starts: [], prefixes: [] }, v6: { 
  */
 export class IpListState {
   private readonly lists = new Map<string, EnforcedList>();
-  private index = new IpListIndex();
-  /** When the earliest list lapses: the guard rebuilds the index then, without a timer. */
-  private nextExpiryMs = Infinity;
+  private readonly listed = new ListedRanges();
   private batches: ListBatch[] = [];
   private seq = 0;
   private nextId = FIRST_LIST_DECISION_ID;
   private readonly cursors = new Map<string, number>();
+  /** Told of every list replaced or removed, with every list now enforced (a lapsed one ends by its own expiry). */
+  watcher: ((lists: EnforcedIntervals[]) => void) | null = null;
 
   /** Whether `address` is in an enforced list at `now`. */
   match(address: string, now: number): boolean {
-    if (now >= this.nextExpiryMs) this.reindex(now);
-    return this.index.has(address);
+    return this.listed.matches(address, now);
   }
 
   /** The same for an IPv4 address already parsed by the guard. */
   matchIpv4(v4: number, now: number): boolean {
-    if (now >= this.nextExpiryMs) this.reindex(now);
-    return this.index.hasIpv4(v4);
+    return this.listed.matchesIpv4(v4, now);
   }
 
   /** Replaces a list's entries (after a refresh); returns how many CIDR ranges came and went. */
@@ -72,7 +76,7 @@ export class IpListState {
     const v6 = this.diff(previous.blocks.v6, previous.ids.v6, blocks.v6, deleted);
     this.lists.set(name, { intervals, blocks, ids: { v4: v4.ids, v6: v6.ids }, expiresAtMs });
     this.record(name, deleted);
-    this.reindex(Date.now());
+    this.reindexed();
     return { ranges: v4.ids.length + v6.ids.length, added: v4.added + v6.added, removed: deleted.length };
   }
 
@@ -82,7 +86,12 @@ export class IpListState {
     if (!list) return;
     this.lists.delete(name);
     this.record(name, [...blocksOf(list.blocks.v4, list.ids.v4), ...blocksOf(list.blocks.v6, list.ids.v6)]);
-    this.reindex(Date.now());
+    this.reindexed();
+  }
+
+  /** Every list with its intervals and expiry, for a copy of the state elsewhere. */
+  enforcedLists(): EnforcedIntervals[] {
+    return Array.from(this.lists.values(), ({ intervals, expiresAtMs }) => ({ intervals, expiresAtMs }));
   }
 
   /** A list's enforced intervals and expiry, to carve new exclusions out of them. */
@@ -162,10 +171,10 @@ export class IpListState {
     if (this.batches.length > MAX_BATCHES) this.batches = this.batches.slice(-MAX_BATCHES);
   }
 
-  private reindex(now: number): void {
-    const live = [...this.lists.values()].filter((list) => list.expiresAtMs > now);
-    this.index = new IpListIndex(live.map((list) => list.intervals));
-    this.nextExpiryMs = Math.min(Infinity, ...live.map((list) => list.expiresAtMs));
+  private reindexed(): void {
+    const lists = this.enforcedLists();
+    this.listed.replace(lists);
+    this.watcher?.(lists);
   }
 }
 

@@ -3,7 +3,7 @@ import type { BouncerView } from '@/lib/defense/bouncers';
 import { addBouncer } from '../../defense';
 import { revokeApiToken } from '../../queries/api-tokens';
 import { api, createScopedToken, startTestWorker, waitFor, type TestWorker } from '../../test-support';
-import { startupOf } from './decision-stream-lane';
+import { pullHeadersOf, startupOf } from './decision-stream-lane';
 
 describe('startupOf reads the query as the stream route does, or leaves it to the route', () => {
   it.each([
@@ -20,6 +20,23 @@ describe('startupOf reads the query as the stream route does, or leaves it to th
   it.each(['?startup=maybe', '?startup=', '?startup', '?startup=%74rue', '?scopes=ip+range', '?a=%00'])('leaves %s to the route', (query) =>
     expect(startupOf(`/api/v1/decisions/stream${query}`)).toBeNull(),
   );
+});
+
+describe('pullHeadersOf reads the token as the route does, from the raw headers', () => {
+  it.each([
+    [['X-Api-Key', 'k1', 'User-Agent', 'cs-bouncer/v1'], { token: 'k1', userAgent: 'cs-bouncer/v1' }],
+    [['authorization', 'Bearer t1', 'x-api-key', 'k1'], { token: 't1', userAgent: undefined }],
+    [['Authorization', '', 'X-API-KEY', 'k1'], { token: 'k1', userAgent: undefined }],
+    [['x-api-key', 'k1', 'user-agent', 'first/1', 'user-agent', 'second/2'], { token: 'k1', userAgent: 'first/1' }],
+  ])('%j → %j', (raw, expected) => expect(pullHeadersOf(raw)).toEqual(expected));
+
+  it.each([
+    [[]],
+    [['authorization', 'Basic dTpw']],
+    [['x-api-key', 'two words']],
+    [['x-api-key', 'k1', 'x-api-key', 'k2']],
+    [['authorization', 'Bearer a', 'Authorization', 'Bearer b']],
+  ])('leaves %j to the route', (raw) => expect(pullHeadersOf(raw)).toBeNull());
 });
 
 describe('the decision stream answered before the router', () => {
@@ -79,6 +96,20 @@ describe('the decision stream answered before the router', () => {
     // The tokens in use are read again every second.
     expect(performance.now() - revokedAt).toBeLessThan(2500);
     await waitFor(async () => (await edge()).lastStatus === 401, { what: 'the refusal recorded' });
+  });
+
+  it('serves a key sent as a bearer token too, and the bouncers list follows a new User-Agent', async () => {
+    const { secret } = await addBouncer({ db: t.worker.database.prisma, audit: t.worker.audit, name: 'edge', actor: 'test' });
+    const reader = await createScopedToken(t, { role: 'viewer', scopes: ['threats:read'] });
+    const edge = async () => (await api<{ bouncers: BouncerView[] }>(t.port, '/api/v1/bouncers', { token: reader.token })).body.bouncers[0];
+    const bearerPull = (userAgent: string) => api(t.port, '/api/v1/decisions/stream?startup=false', { token: secret, headers: { 'user-agent': userAgent } });
+    expect((await bearerPull('cs-firewall-bouncer/v0.0.28')).status).toBe(200);
+    const laned = await bearerPull('cs-firewall-bouncer/v0.0.28');
+    expect(laned.headers.get('x-request-id')).toBeNull();
+    await waitFor(async () => (await edge())?.version === 'v0.0.28 (cs-firewall-bouncer)', { what: 'the first version listed' });
+    // Upgraded in place: the next pull says so, and the list shows it.
+    expect((await bearerPull('cs-firewall-bouncer/v0.0.29')).status).toBe(200);
+    expect((await edge()).version).toBe('v0.0.29 (cs-firewall-bouncer)');
   });
 
   it('leaves a token without the stream’s scope to the route, which refuses it every time', async () => {

@@ -3,7 +3,7 @@ import { BASE_RESPONSE_HEADERS } from '@/lib/response-headers';
 import { sha256Hex } from '../../auth/keys';
 import { defenseContracts } from '../../contracts';
 import type { BouncerRegistry, DecisionStream } from '../../defense';
-import { presentedToken, scopeRefusal } from '../auth';
+import { scopeRefusal } from '../auth';
 import type { FastLane } from '../router';
 
 // Whole and constant, for one writeHead per answer (see BASE_RESPONSE_HEADERS).
@@ -35,6 +35,38 @@ export function startupOf(url: string): boolean | null {
   return startup;
 }
 
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/** What a pull presents, read from `rawHeaders` in one pass: `req.headers` would build an object of every header. */
+interface PullHeaders {
+  token: string;
+  userAgent: string | undefined;
+}
+
+/**
+ * The token as the route's token check reads it (Authorization, else X-Api-Key), and the
+ * first User-Agent; null when there is none, or when Authorization or X-Api-Key comes twice:
+ * how such a request is read is the route's to say.
+ */
+export function pullHeadersOf(raw: readonly string[]): PullHeaders | null {
+  let authorization: string | undefined;
+  let apiKey: string | undefined;
+  let userAgent: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === 13 && name.toLowerCase() === 'authorization') {
+      if (authorization !== undefined) return null;
+      authorization = raw[i + 1];
+    } else if (name.length === 9 && name.toLowerCase() === 'x-api-key') {
+      if (apiKey !== undefined) return null;
+      apiKey = raw[i + 1];
+    } else if (name.length === 10 && userAgent === undefined && name.toLowerCase() === 'user-agent') userAgent = raw[i + 1];
+  }
+  const bearer = authorization || (apiKey === undefined ? authorization : `Bearer ${apiKey}`);
+  const token = BEARER.exec(bearer ?? '')?.[1];
+  return token === undefined ? null : { token, userAgent };
+}
+
 /**
  * `GET /api/v1/decisions/stream` for a bouncer whose token the authenticator has a fresh answer
  * for: fifty bouncers pulling every second are mostly this, and each pull then costs one
@@ -50,15 +82,15 @@ export function decisionStreamLane(stream: DecisionStream, registry: BouncerRegi
     if (req.method !== 'GET') return false;
     const startup = startupOf(req.url ?? '');
     if (startup === null) return false;
-    const token = presentedToken(req);
-    if (token === undefined) return false;
-    const tokenHash = sha256Hex(token);
+    const presented = pullHeadersOf(req.rawHeaders);
+    if (presented === null) return false;
+    const tokenHash = sha256Hex(presented.token);
     const principal = tokens.cachedPrincipal(tokenHash);
     if (!principal || scopeRefusal(principal, scope) !== null) return false;
     const body = stream.pollJson(principal.id, startup);
     res.writeHead(200, ANSWER_HEADERS);
     res.end(body);
-    registry.recordServed(tokenHash, req, res);
+    registry.recordServed(tokenHash, req, res, presented.userAgent);
     return true;
   };
 }
