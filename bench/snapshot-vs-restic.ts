@@ -9,7 +9,10 @@
 //   mixed  5,000 × 40 KiB + 4 × 64 MiB = 452 MB, 5,004 files
 //   gib    1 GiB in 10,000 files of 107,374 bytes
 // Equal durability: Vigil fsyncs every file and directory before it reports success; restic
-// does not, so its restore is timed with a `sync` after it. Both start from a fresh repository
+// does not, so its restore is timed with a `sync` after it. An untimed `sync` precedes every
+// timed step, so no step pays for the writeback of the tree just generated or of the step or
+// tool before it. CPU time (user + system of the command and everything it started, from this
+// process's children's times) is reported beside the wall clock: steadier under load. Both start from a fresh repository
 // or data directory in every run (restic's `init` and Vigil's first database migration are
 // left out of the timing); the page cache is warm for both alike (the tree was just written).
 // Runs alternate which tool goes first, so load drifts hit both; medians are reported.
@@ -73,45 +76,54 @@ function writeTree(root: string, spec: TreeSpec): { files: number; bytes: number
   return { files, bytes };
 }
 
-function timed(command: string, argv: string[], env: NodeJS.ProcessEnv): number {
-  const started = monoMs();
-  const result = spawnSync(command, argv, { cwd: REPO_ROOT, env, encoding: 'utf8', maxBuffer: 64 * MiB });
-  const elapsed = monoMs() - started;
-  if (result.status !== 0) throw new Error(`${command} ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return elapsed;
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
 }
 
-function resticRun(work: string, source: string, env: NodeJS.ProcessEnv): Record<Step, number> {
+/** utime + stime of this process's waited-for children (fields 16 and 17 of /proc/self/stat), in 10 ms steps. */
+function childrenCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+function run(command: string, argv: string[], env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(command, argv, { cwd: REPO_ROOT, env, encoding: 'utf8', maxBuffer: 64 * MiB });
+  if (result.status !== 0) throw new Error(`${command} ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+}
+
+/** Runs the commands one after the other, after an untimed `sync`; wall clock and CPU of them all. */
+function timed(env: NodeJS.ProcessEnv, ...commands: [string, string[]][]): Timing {
+  run('sync', [], env);
+  const cpuBefore = childrenCpuMs();
+  const started = monoMs();
+  for (const [command, argv] of commands) run(command, argv, env);
+  return { wallMs: monoMs() - started, cpuMs: childrenCpuMs() - cpuBefore };
+}
+
+function resticRun(work: string, source: string, env: NodeJS.ProcessEnv): Record<Step, Timing> {
   const repo = path.join(work, 'restic-repo');
   const target = path.join(work, 'restic-out');
   const withRepo = { ...env, RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: 'bench', RESTIC_CACHE_DIR: path.join(work, 'restic-cache') };
-  timed('restic', ['init', '-q'], withRepo);
-  const create = timed('restic', ['backup', '-q', source], withRepo);
-  const unchanged = timed('restic', ['backup', '-q', source], withRepo);
-  const started = monoMs();
-  timed('restic', ['restore', '-q', 'latest', '--target', target], withRepo);
-  timed('sync', [], withRepo);
-  const restore = monoMs() - started;
-  rmSync(repo, { recursive: true, force: true });
-  rmSync(target, { recursive: true, force: true });
-  rmSync(path.join(work, 'restic-cache'), { recursive: true, force: true });
+  run('restic', ['init', '-q'], withRepo);
+  const create = timed(withRepo, ['restic', ['backup', '-q', source]]);
+  const unchanged = timed(withRepo, ['restic', ['backup', '-q', source]]);
+  const restore = timed(withRepo, ['restic', ['restore', '-q', 'latest', '--target', target]], ['sync', []]);
   return { create, unchanged, restore };
 }
 
-function vigilRun(work: string, source: string, env: NodeJS.ProcessEnv): Record<Step, number> {
+function vigilRun(work: string, source: string, env: NodeJS.ProcessEnv): Record<Step, Timing> {
   const dataDir = path.join(work, 'vigil-data');
   const target = path.join(work, 'vigil-out');
   const empty = path.join(work, 'vigil-empty');
   mkdirSync(empty, { recursive: true });
   const withData = { ...env, VIGIL_DATA_DIR: dataDir, VIGIL_CONFIG: path.join(dataDir, 'vigil.config.yaml') };
-  const vigil = (...argv: string[]) => timed('npx', ['vigil', ...argv], withData);
+  const vigil = (...argv: string[]) => timed(withData, ['npx', ['vigil', ...argv]]);
   // A data directory in use: the database exists and is migrated, as restic's repository is initialised.
-  vigil('snapshot', 'create', '--name', 'setup', '--path', empty);
+  run('npx', ['vigil', 'snapshot', 'create', '--name', 'setup', '--path', empty], withData);
   const create = vigil('snapshot', 'create', '--name', 'first', '--path', source);
   const unchanged = vigil('snapshot', 'create', '--name', 'second', '--path', source);
   const restore = vigil('snapshot', 'restore', 'first', '--target', target);
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(target, { recursive: true, force: true });
   return { create, unchanged, restore };
 }
 
@@ -120,8 +132,8 @@ interface TreeResult {
   label: string;
   files: number;
   bytes: number;
-  runs: { first: 'restic' | 'vigil'; restic: Record<Step, number>; vigil: Record<Step, number> }[];
-  medians: { step: Step; resticMs: number; vigilMs: number; ratio: number; pass: boolean }[];
+  runs: { first: 'restic' | 'vigil'; loadavg: string; restic: Record<Step, Timing>; vigil: Record<Step, Timing> }[];
+  medians: { step: Step; resticMs: number; vigilMs: number; ratio: number; pass: boolean; resticCpuMs: number; vigilCpuMs: number; cpuRatio: number }[];
 }
 
 const median = (values: number[]) => distribution(values).p50;
@@ -131,23 +143,40 @@ function runTree(dir: string, spec: TreeSpec, env: NodeJS.ProcessEnv): TreeResul
   const { files, bytes } = writeTree(source, spec);
   console.log(`${spec.name}: ${fmtInt(files)} files, ${fmtInt(bytes / 1e6)} MB written; loadavg ${loadavg()}`);
   const runs: TreeResult['runs'] = [];
+  // Every run's repositories and restored trees are removed only after the last run: on ext4
+  // without a journal (this machine's root filesystem) each new inode is searched past every
+  // inode freed in the last seconds, so removing one tool's 5,000–10,000 files right before the
+  // other's steps charged the other tool about half a millisecond of CPU per file it created.
+  const works: string[] = [];
   for (let run = 0; run < intArg(args, `${spec.name}-runs`, RUNS); run++) {
     const work = mkdtempSync(path.join(dir, `${spec.name}-run-`));
+    works.push(work);
     const first = run % 2 === 0 ? 'restic' : 'vigil';
     const results =
       first === 'restic'
         ? { restic: resticRun(work, source, env), vigil: vigilRun(work, source, env) }
         : { vigil: vigilRun(work, source, env), restic: resticRun(work, source, env) };
-    rmSync(work, { recursive: true, force: true });
-    runs.push({ first, restic: results.restic, vigil: results.vigil });
-    const show = (r: Record<Step, number>) => STEPS.map((s) => round(r[s] / 1000, 2)).join(' / ');
-    console.log(`  run ${run + 1} (${first} first): restic ${show(results.restic)} s, vigil ${show(results.vigil)} s; loadavg ${loadavg()}`);
+    runs.push({ first, loadavg: loadavg(), restic: results.restic, vigil: results.vigil });
+    const show = (r: Record<Step, Timing>) => STEPS.map((s) => `${round(r[s].wallMs / 1000, 2)} (${round(r[s].cpuMs / 1000, 2)})`).join(' / ');
+    console.log(`  run ${run + 1} (${first} first), wall (CPU) s: restic ${show(results.restic)}, vigil ${show(results.vigil)}; loadavg ${loadavg()}`);
   }
+  for (const work of works) rmSync(work, { recursive: true, force: true });
   rmSync(source, { recursive: true, force: true });
   const medians = STEPS.map((step) => {
-    const resticMs = median(runs.map((r) => r.restic[step]));
-    const vigilMs = median(runs.map((r) => r.vigil[step]));
-    return { step, resticMs: round(resticMs, 0), vigilMs: round(vigilMs, 0), ratio: round(vigilMs / resticMs, 2), pass: vigilMs <= resticMs };
+    const resticMs = median(runs.map((r) => r.restic[step].wallMs));
+    const vigilMs = median(runs.map((r) => r.vigil[step].wallMs));
+    const resticCpuMs = median(runs.map((r) => r.restic[step].cpuMs));
+    const vigilCpuMs = median(runs.map((r) => r.vigil[step].cpuMs));
+    return {
+      step,
+      resticMs: round(resticMs, 0),
+      vigilMs: round(vigilMs, 0),
+      ratio: round(vigilMs / resticMs, 2),
+      pass: vigilMs <= resticMs,
+      resticCpuMs,
+      vigilCpuMs,
+      cpuRatio: round(vigilCpuMs / resticCpuMs, 2),
+    };
   });
   return { tree: spec.name, label: spec.label, files, bytes, runs, medians };
 }
@@ -165,7 +194,7 @@ runBenchmark({
     addCleanup(() => rmSync(dir, { recursive: true, force: true }));
     const env = cleanEnv({ WORKER_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
     // The compiled CLI is current before the first timed command (a rebuild is not start-up).
-    timed('npx', ['vigil', '--help'], env);
+    run('npx', ['vigil', '--help'], env);
     const loadBefore = loadavg();
     const trees = TREES.map((tree) => runTree(dir, TREE_SPECS[tree], env));
     const loadAfter = loadavg();
@@ -174,8 +203,17 @@ runBenchmark({
       console.log(`\n${tree.label}, medians of ${tree.runs.length} runs`);
       console.log(
         table(
-          ['step', 'restic 0.14 s', 'vigil s', 'vigil / restic', 'target ≤ 1'],
-          tree.medians.map((m) => [STEP_LABEL[m.step], round(m.resticMs / 1000, 2), round(m.vigilMs / 1000, 2), m.ratio, verdict(m.pass)]),
+          ['step', 'restic 0.14 s', 'vigil s', 'vigil / restic', 'target ≤ 1', 'CPU restic s', 'CPU vigil s', 'CPU vigil / restic'],
+          tree.medians.map((m) => [
+            STEP_LABEL[m.step],
+            round(m.resticMs / 1000, 2),
+            round(m.vigilMs / 1000, 2),
+            m.ratio,
+            verdict(m.pass),
+            round(m.resticCpuMs / 1000, 2),
+            round(m.vigilCpuMs / 1000, 2),
+            m.cpuRatio,
+          ]),
         ),
       );
     }

@@ -12,6 +12,8 @@ import { shortHash, TAG_TONE } from './snapshot-format';
 import { VerificationCell } from './verification-cell';
 
 export interface SnapshotRowActions {
+  /** False where the snapshots are another host's: a diff reads this console's own store. */
+  canDiff?: boolean;
   canVerify: boolean;
   canRestore: boolean;
   /** The snapshot being verified from this page, if any. */
@@ -65,9 +67,11 @@ function SnapshotRow({ snapshot, others, now, actions }: { snapshot: SnapshotHea
       </Td>
       <Td className="text-right">
         <div className="flex flex-wrap justify-end gap-1">
-          <Button variant="ghost" className="h-7 px-2 text-xs" onClick={() => setDiffOpen(true)} data-testid="snapshot-diff">
-            Diff
-          </Button>
+          {actions.canDiff !== false ? (
+            <Button variant="ghost" className="h-7 px-2 text-xs" onClick={() => setDiffOpen(true)} data-testid="snapshot-diff">
+              Diff
+            </Button>
+          ) : null}
           {actions.canVerify ? (
             <Button
               variant="ghost"

@@ -13,6 +13,10 @@ const ENTRY_POINTS = {
   // Loaded by the audit verifier with `new URL('./verify-range-thread.mjs', import.meta.url)`,
   // which from dist/ finds this file next to the chunk that asks for it.
   'verify-range-thread': 'server/audit/verify-range-thread.mjs',
+  // Loaded the same way by the snapshot store's blob threads (server/recovery/blob-threads.ts).
+  'blob-thread': 'server/recovery/blob-thread.mjs',
+  // The dedicated guard process, forked by server/defense/guard-process/guard-supervisor.ts from the same folder.
+  'guard-process': 'server/defense/guard-process/guard-main.ts',
 };
 
 /**

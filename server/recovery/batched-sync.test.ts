@@ -1,7 +1,7 @@
 // What the speed-ups of snapshot and restore rest on: one filesystem sync instead of an fsync per
 // file, a listing of the store instead of a stat per unchanged file, and file renames committed
 // together while every other step keeps the journal's order.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RestoreOp } from './restore-journal-schema';
@@ -32,18 +32,34 @@ describe('syncFilesystem', () => {
   });
 });
 
+/** A first snapshot of the app, its store, and the manifest entry of one of its small files. */
+async function snapshotHolding(entryPath: string) {
+  const first = await h.service.create({ name: 'first', tags: [], actor: 'a' });
+  const store = await h.service.store();
+  const small = (await store.readManifest(first.manifestHash)).entries.find((e) => e.path === entryPath);
+  if (small?.type !== 'file') throw new Error(`${entryPath} is missing from the manifest`);
+  return { first, store, small };
+}
+
 describe('an unchanged tree', () => {
   it('keeps every hash from the stat cache, and stores again a blob deleted from the store since', async () => {
-    const first = await h.service.create({ name: 'first', tags: [], actor: 'a' });
-    const store = await h.service.store();
-    const manifest = await store.readManifest(first.manifestHash);
-    const small = manifest.entries.find((e) => e.path === 'app/d1/f1.txt');
-    if (small?.type !== 'file') throw new Error('app/d1/f1.txt is missing from the manifest');
+    const { first, store, small } = await snapshotHolding('app/d1/f1.txt');
     rmSync(store.blobPath(small.hash));
     const second = await h.service.create({ name: 'second', tags: [], actor: 'a' });
     expect(second.manifestHash).toBe(first.manifestHash);
     expect(second.newBytes).toBe('file 1'.length);
     expect(existsSync(store.blobPath(small.hash))).toBe(true);
+    expect((await h.service.verify({ ref: 'first', actor: 'a' })).summary.ok).toBe(true);
+  });
+
+  it('stores again blobs whose whole prefix directory was removed from the store since', async () => {
+    const { first, store, small } = await snapshotHolding('app/d2/f2.txt');
+    const prefixDir = path.dirname(store.blobPath(small.hash));
+    const gone = readdirSync(prefixDir);
+    rmSync(prefixDir, { recursive: true });
+    const second = await h.service.create({ name: 'second', tags: [], actor: 'a' });
+    expect(second.manifestHash).toBe(first.manifestHash);
+    expect(readdirSync(prefixDir).sort()).toEqual(gone.sort());
     expect((await h.service.verify({ ref: 'first', actor: 'a' })).summary.ok).toBe(true);
   });
 });

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fchownSync, futimesSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { copyFile, open, rm, type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
+import { closeSync, fchmodSync, fchownSync, futimesSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { threadError, type BlobThreads, type CopyOutcome, type SmallCopy } from './blob-threads';
 import { linkIfAbsent } from './fs-atomic';
 import { RecoveryError } from './recovery-error';
 import type { SnapshotStore } from './snapshot-store';
 
 const CHUNK = 4 << 20;
-/** Below this a file is read in one call: fewer round trips through the thread pool. */
+/** Below this a file is read in one call on the calling thread; from this size up, on a blob thread. */
 const SMALL = 1 << 20;
+
+/** Whether a file of this size is copied and hashed on a blob thread. */
+export const goesToBlobThread = (size: number) => size >= SMALL;
 
 export interface HashedContent {
   hash: string;
@@ -29,27 +32,6 @@ async function readChunks(handle: FileHandle, sizeHint: number, each: (chunk: Bu
   }
 }
 
-/**
- * Copies source to sink through `onChunk` (hashing), reading the next chunk while the
- * current one is written: a big file keeps the disk busy in both directions at once.
- */
-async function pipeCopy(source: FileHandle, sink: FileHandle, sizeHint: number, onChunk: (chunk: Buffer) => void): Promise<number> {
-  const length = Math.min(CHUNK, Math.max(sizeHint + 1, 4096));
-  const buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
-  let which = 0;
-  let size = 0;
-  let bytes = (await source.read(buffers[which], 0, length, null)).bytesRead;
-  while (bytes > 0) {
-    const chunk = buffers[which].subarray(0, bytes);
-    onChunk(chunk);
-    size += bytes;
-    which ^= 1;
-    const [, next] = await Promise.all([writeAll(sink, chunk), source.read(buffers[which], 0, length, null)]);
-    bytes = next.bytesRead;
-  }
-  return size;
-}
-
 export async function hashFile(file: string, sizeHint = CHUNK): Promise<HashedContent> {
   const handle = await open(file, 'r');
   try {
@@ -65,16 +47,9 @@ function writeAllSync(fd: number, content: Buffer): void {
   for (let offset = 0; offset < content.length;) offset += writeSync(fd, content, offset);
 }
 
-async function writeAll(handle: FileHandle, chunk: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < chunk.length) offset += (await handle.write(chunk, offset, chunk.length - offset)).bytesWritten;
-}
-
 /** Moves a finished temporary file to its blob path, unless an identical blob is already there. */
 async function publishBlob(store: SnapshotStore, tmp: string, hash: string): Promise<boolean> {
-  const target = store.blobPath(hash);
-  mkdirSync(path.dirname(target), { recursive: true });
-  return linkIfAbsent(tmp, target);
+  return linkIfAbsent(tmp, store.blobPath(hash), { makeParent: true });
 }
 
 /**
@@ -99,25 +74,17 @@ export async function storeBufferAsBlob(store: SnapshotStore, content: Buffer): 
 /**
  * Reads a file once, hashing it and writing it to the store as it goes. The content is
  * what was read, even if the file changes meanwhile: the hash always matches the blob.
- * Not fsynced, as storeBufferAsBlob.
+ * A big file is read, hashed and written on a blob thread. Not fsynced, as storeBufferAsBlob.
  */
-export async function storeFileAsBlob(store: SnapshotStore, file: string, sizeHint: number): Promise<HashedContent & { isNew: boolean }> {
-  if (sizeHint < SMALL) return storeBufferAsBlob(store, readFileSync(file));
-  const source = await open(file, 'r');
+export async function storeFileAsBlob(store: SnapshotStore, file: string, sizeHint: number, threads: BlobThreads): Promise<HashedContent & { isNew: boolean }> {
+  if (!goesToBlobThread(sizeHint)) return storeBufferAsBlob(store, readFileSync(file));
   const tmp = store.tempPath();
-  const sink = await open(tmp, 'wx', 0o640);
   try {
-    const hash = createHash('sha256');
-    const size = await pipeCopy(source, sink, sizeHint, (chunk) => void hash.update(chunk));
-    await sink.close();
-    const digest = hash.digest('hex');
-    return { hash: digest, size, isNew: await publishBlob(store, tmp, digest) };
+    const { hash, size } = await threads.store(file, tmp);
+    return { hash, size, isNew: await publishBlob(store, tmp, hash) };
   } catch (error) {
-    await sink.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw error;
-  } finally {
-    await source.close();
   }
 }
 
@@ -135,47 +102,54 @@ function corruptBlob(expected: HashedContent, size: number, actual: string): Rec
   );
 }
 
-/** Owner, mode (after open, since the umask may have narrowed it) and times, through the open handle. */
-async function applyMeta(handle: FileHandle, meta: StagedMeta): Promise<void> {
-  if (meta.owner) await handle.chown(meta.owner.uid, meta.owner.gid);
-  await handle.chmod(meta.mode);
-  if (meta.mtimeMs !== undefined) await handle.utimes(meta.mtimeMs / 1000, meta.mtimeMs / 1000);
-}
-
 /**
  * Copies a blob to `dest` (which must not exist), verifying every byte; on a mismatch the
  * copy is removed and nothing else is touched. Big blobs are copied by the kernel
- * (copy_file_range) and the copy itself is then hashed, so what gets renamed into place is
- * exactly what was verified, at page-cache speed instead of through user-space buffers.
+ * (copy_file_range) and the copy itself is then hashed, on a blob thread (blob-thread.mjs),
+ * so what gets renamed into place is exactly what was verified.
  * Not fsynced: the restore syncs the target's filesystem once (syncFilesystem) after staging
  * every file, before the first one is renamed into place.
  */
-export async function copyBlobVerified(store: SnapshotStore, expected: HashedContent, dest: string, meta: StagedMeta): Promise<void> {
+export async function copyBlobVerified(store: SnapshotStore, expected: HashedContent, dest: string, meta: StagedMeta, threads: BlobThreads): Promise<void> {
   const blob = store.blobPath(expected.hash);
   try {
-    if (expected.size >= SMALL) await copyLarge(blob, dest, expected, meta);
-    else await copySmall(blob, dest, expected, meta);
+    if (goesToBlobThread(expected.size)) {
+      const copied = await threads.copy(blob, dest, expected, meta);
+      if (copied.hash !== expected.hash || copied.size !== expected.size) throw corruptBlob(expected, copied.size, copied.hash);
+    } else copySmall(blob, dest, expected, meta);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (error as NodeJS.ErrnoException).path === blob) {
-      throw new RecoveryError('corrupt', `blob ${expected.hash.slice(0, 12)} is missing from the store`);
-    }
+    if (isMissingBlob(error, blob)) throw missingBlob(expected);
     await rm(dest, { force: true });
     throw error;
   }
 }
 
-async function copyLarge(blob: string, dest: string, expected: HashedContent, meta: StagedMeta): Promise<void> {
-  await copyFile(blob, dest, constants.COPYFILE_EXCL);
-  const sink = await open(dest, 'r+');
-  try {
-    const hash = createHash('sha256');
-    const size = await readChunks(sink, expected.size, (chunk) => void hash.update(chunk));
-    const actual = hash.digest('hex');
-    if (actual !== expected.hash || size !== expected.size) throw corruptBlob(expected, size, actual);
-    await applyMeta(sink, meta);
-  } finally {
-    await sink.close();
-  }
+const isMissingBlob = (error: unknown, blob: string) => (error as NodeJS.ErrnoException).code === 'ENOENT' && (error as NodeJS.ErrnoException).path === blob;
+const missingBlob = (expected: HashedContent) => new RecoveryError('corrupt', `blob ${expected.hash.slice(0, 12)} is missing from the store`);
+
+/** A small copy for a blob thread lent by BlobThreads.lendIdle: the same copy copySmall makes here. */
+export const smallCopy = (store: SnapshotStore, expected: HashedContent, dest: string, meta: StagedMeta): SmallCopy => ({
+  blob: store.blobPath(expected.hash),
+  dest,
+  expected: { hash: expected.hash, size: expected.size },
+  meta,
+});
+
+/**
+ * Throws what copyBlobVerified would have thrown for a small copy a blob thread made (a
+ * missing or corrupt blob, or node's own error), removing a copy that failed. A batch stops at
+ * its first failure, so its later jobs have no outcome; they are not checked here.
+ */
+export function checkLentCopies(batch: readonly SmallCopy[], outcomes: readonly CopyOutcome[]): void {
+  outcomes.forEach((outcome, index) => {
+    const job = batch[index];
+    if (outcome.ok && outcome.result.hash === job.expected.hash && outcome.result.size === job.expected.size) return;
+    const error = outcome.ok ? corruptBlob(job.expected, outcome.result.size, outcome.result.hash) : threadError(outcome);
+    if (isMissingBlob(error, job.blob)) throw missingBlob(job.expected);
+    rmSync(job.dest, { force: true });
+    throw error;
+  });
+  if (outcomes.length < batch.length) throw new Error(`a blob thread answered ${outcomes.length} of ${batch.length} copies`);
 }
 
 /**
@@ -183,7 +157,7 @@ async function copyLarge(blob: string, dest: string, expected: HashedContent, me
  * calls: for a file under 1 MiB in the page cache, each takes microseconds, and the eight round
  * trips through the thread pool they replace cost more than the copy itself.
  */
-async function copySmall(blob: string, dest: string, expected: HashedContent, meta: StagedMeta): Promise<void> {
+function copySmall(blob: string, dest: string, expected: HashedContent, meta: StagedMeta): void {
   const content = readFileSync(blob);
   const actual = createHash('sha256').update(content).digest('hex');
   if (actual !== expected.hash || content.length !== expected.size) throw corruptBlob(expected, content.length, actual);

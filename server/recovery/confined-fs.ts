@@ -89,9 +89,11 @@ export async function assertConfined(file: string, anchors: readonly string[], o
   assertConfinedNow(file, anchors, options);
 }
 
+/** Both ends are checked back to back, sharing the lstat of their common directories and the anchor's realpath. */
 export async function confinedRename(from: string, to: string, anchors: readonly string[]): Promise<void> {
-  assertConfinedNow(from, anchors);
-  assertConfinedNow(to, anchors);
+  const cache = newConfineCache();
+  assertConfinedNow(from, anchors, { cache });
+  assertConfinedNow(to, anchors, { cache });
   renameSync(from, to);
 }
 

@@ -1,6 +1,7 @@
 import { snapshotNameSchema, type ManifestEntry, type SnapshotHeader, type SnapshotTag } from '@/lib/recovery/snapshot-schema';
-import { storeBufferAsBlob, storeFileAsBlob } from './blob-io';
-import { runPool, timeSlicer } from './pool';
+import { goesToBlobThread, storeBufferAsBlob, storeFileAsBlob } from './blob-io';
+import { BlobThreads } from './blob-threads';
+import { bigFilesFirst, runPool, timeSlicer } from './pool';
 import type { ProgressReporter } from './progress';
 import { settleSnapshot, sweepAbandonedSnapshot } from './abandoned-blobs';
 import { segmentProblem } from './manifest-rules';
@@ -97,9 +98,12 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
   // Listed once, on the first cache hit: an unchanged file is then stat()ed once, by the walk.
   let inStore: Promise<Set<string>> | undefined;
   progress.phase('hash', { files: files.length, bytes: totalBytes });
-  // Small files and cache hits are handled with synchronous calls: the event loop runs between slices.
+  // Small files and cache hits are handled with synchronous calls: the event loop runs between
+  // slices. Big files go first, to blob threads, so they are hashed while the small ones are.
   const slice = timeSlicer(SLICE_MS);
-  await runPool(walked, CONCURRENCY, async ({ source, entry }, index) => {
+  const threads = new BlobThreads();
+  const storeEntry = async (index: number): Promise<void> => {
+    const { source, entry } = walked[index];
     await slice();
     const entryPath = join(source.name, entry.rel);
     const owner = { uid: entry.uid, gid: entry.gid };
@@ -112,7 +116,7 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
       // A blob pruned or deleted since is stored again from the file.
       if (hash !== null && !(await (inStore ??= store.blobHashes())).has(hash)) hash = null;
       if (hash === null) {
-        const stored = await storeFileAsBlob(store, entry.abs, entry.size);
+        const stored = await storeFileAsBlob(store, entry.abs, entry.size, threads);
         ({ hash, size } = stored);
         if (stored.isNew) {
           newBytes += stored.size;
@@ -123,7 +127,13 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
       entries[index] = { type: 'file', path: entryPath, mode: entry.mode, size, mtimeMs: entry.mtimeMs, hash, ...owner };
       progress.advance(1, size);
     }
-  });
+  };
+  const order = bigFilesFirst(walked, ({ entry }) => entry.type === 'file' && goesToBlobThread(entry.size));
+  try {
+    await runPool(order, CONCURRENCY, (index) => storeEntry(index));
+  } finally {
+    await threads.close();
+  }
 
   const now = Date.now();
   for (const source of options.virtualSources ?? []) {

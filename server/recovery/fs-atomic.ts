@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { linkSync, lstatSync, rmSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -57,15 +57,19 @@ export async function pathExists(file: string): Promise<boolean> {
  * Gives a finished temporary file its final name unless that name is taken (link() fails where
  * rename() would silently replace), and removes the temporary name either way. Synchronous
  * calls: a snapshot publishes one blob per new small file, and two microsecond-long calls are
- * cheaper than two round trips through the thread pool.
+ * cheaper than two round trips through the thread pool. With `makeParent`, a missing parent
+ * directory is made when the link finds it missing, not checked with a mkdir before each link.
  */
-export async function linkIfAbsent(tmp: string, file: string): Promise<boolean> {
+export async function linkIfAbsent(tmp: string, file: string, { makeParent = false } = {}): Promise<boolean> {
   try {
     linkSync(tmp, file);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'ENOENT' || !makeParent) throw error;
+    mkdirSync(path.dirname(file), { recursive: true });
+    return linkIfAbsent(tmp, file);
   } finally {
     rmSync(tmp, { force: true });
   }

@@ -119,8 +119,10 @@ function checkSymlinks(manifest: Manifest, ctx: z.RefinementCtx): void {
 /** What a restore accepts: additionally, no symlink that leads out of the restored tree. */
 export const restorableManifestSchema = storedManifestSchema.superRefine(checkSymlinks);
 
+export type ManifestSchema = typeof storedManifestSchema | typeof restorableManifestSchema;
+
 /** Parses with `schema`, or throws an error naming the first offending entry. */
-export function parseManifest(schema: typeof storedManifestSchema | typeof restorableManifestSchema, value: unknown, label: string): Manifest {
+export function parseManifest(schema: ManifestSchema, value: unknown, label: string): Manifest {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];

@@ -37,3 +37,11 @@ export function timeSlicer(sliceMs: number): () => Promise<void> | undefined {
     );
   };
 }
+
+/** Indices of `items`, those that `isBig` picks first, each group in its own order. */
+export function bigFilesFirst<T>(items: readonly T[], isBig: (item: T) => boolean): number[] {
+  const big: number[] = [];
+  const rest: number[] = [];
+  items.forEach((item, index) => (isBig(item) ? big : rest).push(index));
+  return [...big, ...rest];
+}

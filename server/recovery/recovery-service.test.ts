@@ -195,6 +195,33 @@ describe('restore', () => {
     expect(readdirSync(app).some((n) => n.startsWith('.vigil-restore-'))).toBe(false);
   });
 
+  it('a corrupt or missing blob among many small files, staged here and on lent threads, aborts before touching the target', async () => {
+    // Enough small files that blob threads take batches of them beside this thread.
+    const many = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`data/many/f${i}.txt`, `file ${i}`]));
+    writeTree(app, many);
+    await h.service.create({ name: 's', tags: [], actor: 'a' });
+    const store = await h.service.store();
+    const manifest = await store.readManifest((await store.find('s')).manifestHash);
+    const blobOf = (rel: string) => {
+      const entry = manifest.entries.find((e) => e.path === `app/${rel}`);
+      return store.blobPath(entry?.type === 'file' ? entry.hash : '');
+    };
+    rmSync(path.join(app, 'data/many'), { recursive: true });
+    const before = readTree(app);
+
+    writeFileSync(blobOf('data/many/f599.txt'), 'file 598');
+    const corrupt = await rejectionOf(restore('s'), RecoveryError);
+    expect(corrupt).toMatchObject({ code: 'corrupt', message: expect.stringMatching(/blob [0-9a-f]{12} is corrupt.*nothing was changed/) });
+    expect(readTree(app)).toEqual(before);
+    expect(readdirSync(app).some((n) => n.startsWith('.vigil-restore-'))).toBe(false);
+
+    rmSync(blobOf('data/many/f599.txt'));
+    const missing = await rejectionOf(restore('s'), RecoveryError);
+    expect(missing).toMatchObject({ code: 'corrupt', message: expect.stringMatching(/missing from the store.*nothing was changed/) });
+    expect(readTree(app)).toEqual(before);
+    expect(readdirSync(app).some((n) => n.startsWith('.vigil-restore-'))).toBe(false);
+  });
+
   it('rolls back to the state before the restore when the health gate fails', async () => {
     await h.service.create({ name: 's', tags: [], actor: 'a' });
     writeFileSync(path.join(app, 'config.yml'), 'port: 9999\n');

@@ -1,13 +1,14 @@
 import { lchown, lutimes, mkdir, readFile, symlink } from 'node:fs/promises';
 import type { HealthCheckConfig } from '@/lib/config/config-schema';
 import type { FileEntry, Manifest, RestoreChange, SnapshotHeader } from '@/lib/recovery/snapshot-schema';
-import { copyBlobVerified } from './blob-io';
-import { assertConfined, confinedMkdir } from './confined-fs';
+import { checkLentCopies, copyBlobVerified, goesToBlobThread, smallCopy } from './blob-io';
+import { BlobThreads, type CopyOutcome, type SmallCopy } from './blob-threads';
+import { assertConfined, assertConfinedNow, confinedMkdir } from './confined-fs';
 import { pathExists, syncFilesystem } from './fs-atomic';
 import type { GateResult } from './health-gate';
 import { resolveProgram, runHook } from './hooks';
-import { parseManifest, restorableManifestSchema } from './manifest-rules';
-import { runPool, timeSlicer } from './pool';
+import { restorableManifestSchema } from './manifest-rules';
+import { bigFilesFirst, runPool, timeSlicer } from './pool';
 import type { ProgressReporter } from './progress';
 import { describeIoError, namingFullFilesystem, RecoveryError } from './recovery-error';
 import { deleteJournal, JOURNAL_VERSION, readJournal, removeWorkAreas, writeJournal, type RestoreJournal } from './restore-journal';
@@ -68,6 +69,10 @@ export interface RestoreResult {
 const CONCURRENCY = 16;
 /** Small files are staged with synchronous calls (blob-io): the event loop runs between slices. */
 const STAGE_SLICE_MS = 4;
+/** Small files per message to a lent blob thread: ~10 ms of work for 40 KiB files, so this thread hears back often. */
+const LENT_BATCH = 32;
+/** Fewer small files than this are staged here alone: starting a thread would cost more than it saves. */
+const LEND_FROM = 256;
 
 const virtualFiles = (manifest: Manifest, sourceName: string): FileEntry[] =>
   manifest.entries.filter((e): e is FileEntry => e.type === 'file' && e.path.startsWith(`${sourceName}/`));
@@ -77,22 +82,97 @@ async function stage(store: SnapshotStore, journal: RestoreJournal, progress: Pr
   const anchors = journal.roots.map((root) => root.anchor);
   progress.phase('stage', { files: writes.length, bytes });
   const slice = timeSlicer(STAGE_SLICE_MS);
-  await runPool(writes, CONCURRENCY, async (op) => {
-    await slice();
-    await assertConfined(op.staged, anchors);
-    if (op.type === 'file') {
-      await copyBlobVerified(store, op.entry, op.staged, { mode: op.entry.mode, mtimeMs: op.entry.mtimeMs, owner: ownerOf(op.entry, asRoot) ?? undefined });
+  const metaOf = (entry: FileEntry) => ({ mode: entry.mode, mtimeMs: entry.mtimeMs, owner: ownerOf(entry, asRoot) ?? undefined });
+  type FileWrite = Extract<(typeof writes)[number], { type: 'file' }>;
+  const isSmallFile = (op: (typeof writes)[number]) => op.type === 'file' && !goesToBlobThread(op.entry.size);
+  const small = writes.filter((op): op is FileWrite => isSmallFile(op));
+  const rest = writes.filter((op) => !isSmallFile(op));
+  // Small files are taken in order, one at a time by this thread and a batch at a time by a
+  // blob thread with nothing else to do; each is checked right before it is handed over.
+  let next = 0;
+  let failed = false;
+  const takeSmall = () => {
+    if (failed || next >= small.length) return null;
+    const op = small[next++];
+    assertConfinedNow(op.staged, anchors);
+    return op;
+  };
+  const threads = new BlobThreads();
+  // A failure on a lent thread stops this thread's share too.
+  const stopping =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        return stop(error);
+      }
+    };
+  threads.lendIdle(
+    stopping(() => {
+      const batch: SmallCopy[] = [];
+      for (let op = takeSmall(); op; op = batch.length < LENT_BATCH ? takeSmall() : null) {
+        batch.push(smallCopy(store, op.entry, op.staged, metaOf(op.entry)));
+      }
+      return batch;
+    }),
+    stopping((batch: SmallCopy[], outcomes: CopyOutcome[]) => {
+      checkLentCopies(batch, outcomes);
+      progress.advance(
+        batch.length,
+        batch.reduce((sum, job) => sum + job.expected.size, 0),
+      );
+    }),
+    { startThreads: small.length >= LEND_FROM },
+  );
+  // Big blobs and links go first (big ones to blob threads), so they are copied while the small ones are.
+  const others = runPool(
+    bigFilesFirst(rest, (op) => op.type === 'file'),
+    CONCURRENCY,
+    async (index) => {
+      const op = rest[index];
+      await slice();
+      await assertConfined(op.staged, anchors);
+      if (op.type === 'file') {
+        await copyBlobVerified(store, op.entry, op.staged, metaOf(op.entry), threads);
+        progress.advance(1, op.entry.size);
+      } else {
+        await symlink(op.entry.target, op.staged);
+        const owner = ownerOf(op.entry, asRoot);
+        if (owner) await lchown(op.staged, owner.uid, owner.gid);
+        await lutimes(op.staged, op.entry.mtimeMs / 1000, op.entry.mtimeMs / 1000);
+        progress.advance(1, 0);
+      }
+    },
+  );
+  const ownShare = (async () => {
+    for (;;) {
+      await slice();
+      const op = takeSmall();
+      if (!op) return;
+      await copyBlobVerified(store, op.entry, op.staged, metaOf(op.entry), threads);
       progress.advance(1, op.entry.size);
-    } else {
-      await symlink(op.entry.target, op.staged);
-      const owner = ownerOf(op.entry, asRoot);
-      if (owner) await lchown(op.staged, owner.uid, owner.gid);
-      await lutimes(op.staged, op.entry.mtimeMs / 1000, op.entry.mtimeMs / 1000);
-      progress.advance(1, 0);
     }
-  });
+  })();
+  const lent = (async () => {
+    // Everything is taken once this thread's share ends; then the batches still out are awaited.
+    await ownShare.catch(() => undefined);
+    await threads.returnLent();
+  })();
+  try {
+    const outcomes = await Promise.allSettled([others.catch(stop), ownShare.catch(stop), lent.catch(stop)]);
+    const rejected = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (rejected) throw rejected.reason;
+  } finally {
+    await threads.close();
+  }
   // Every staged file and link reaches the disk before the first one is renamed into place.
   for (const staging of new Set(journal.roots.map((root) => root.staging))) await syncFilesystem(staging);
+
+  function stop(error: unknown): never {
+    failed = true;
+    throw error;
+  }
 }
 
 async function readVirtualState(store: SnapshotStore, manifest: Manifest): Promise<Record<string, string> | null> {
@@ -126,7 +206,7 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
   }
   const header = await store.find(options.ref);
   progress.rename(header.name);
-  const manifest = parseManifest(restorableManifestSchema, await store.readManifest(header.manifestHash), `snapshot ${header.name}`);
+  const manifest = await store.readManifest(header.manifestHash, restorableManifestSchema, `snapshot ${header.name}`);
   const roots = await restoreRoots(manifest, progress.operationId, options.targetDir);
   // A missing hook program is found now, not after the stop hook has run.
   for (const argv of [options.hooks.stop, options.hooks.restart]) if (argv && !options.dryRun) await resolveProgram(argv[0], options.hooks.searchPath);

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { snapshotHeaderSchema, type Manifest, type SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { writeFileAtomic } from './fs-atomic';
-import { parseManifest, storedManifestSchema } from './manifest-rules';
+import { parseManifest, storedManifestSchema, type ManifestSchema } from './manifest-rules';
 import { RecoveryError } from './recovery-error';
 
 const STORE_VERSION = 1;
@@ -76,7 +76,8 @@ export class SnapshotStore {
     return hash;
   }
 
-  async readManifest(hash: string): Promise<Manifest> {
+  /** Checked once, with `schema`: a restore passes its stricter one instead of checking twice. */
+  async readManifest(hash: string, schema: ManifestSchema = storedManifestSchema, label = `manifest ${hash.slice(0, 12)}`): Promise<Manifest> {
     let bytes: Buffer;
     try {
       bytes = await readFile(path.join(this.manifestsDir, `${hash}.json`));
@@ -92,7 +93,7 @@ export class SnapshotStore {
     } catch {
       throw new RecoveryError('corrupt', `manifest ${hash.slice(0, 12)} is not valid JSON`);
     }
-    return parseManifest(storedManifestSchema, value, `manifest ${hash.slice(0, 12)}`);
+    return parseManifest(schema, value, label);
   }
 
   async writeHeader(header: SnapshotHeader): Promise<void> {

@@ -1,0 +1,112 @@
+// A blob thread: copies big files into or out of the snapshot store and hashes them as it goes,
+// so SHA-256 and the file I/O of big files run on their own core while the main thread handles
+// small files. Plain JavaScript with only node's built-ins, so it runs unchanged under the
+// worker, the CLI (dist/) and the tests. Blocking calls are the point here: this thread does
+// nothing else.
+import { createHash } from 'node:crypto';
+import { closeSync, constants, copyFileSync, fchmodSync, fchownSync, futimesSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+
+const CHUNK = 4 << 20;
+const buffer = Buffer.allocUnsafe(CHUNK);
+
+function eachChunk(fd, onChunk) {
+  let size = 0;
+  for (;;) {
+    const bytesRead = readSync(fd, buffer, 0, CHUNK, null);
+    if (bytesRead === 0) return size;
+    size += bytesRead;
+    onChunk(buffer.subarray(0, bytesRead));
+  }
+}
+
+/** Reads `file` once, writing what was read to `tmp` (created here) and hashing it: the hash is the blob's. */
+function store({ file, tmp }) {
+  const source = openSync(file, 'r');
+  try {
+    const sink = openSync(tmp, 'wx', 0o640);
+    try {
+      const hash = createHash('sha256');
+      const size = eachChunk(source, (chunk) => {
+        hash.update(chunk);
+        for (let offset = 0; offset < chunk.length;) offset += writeSync(sink, chunk, offset);
+      });
+      return { hash: hash.digest('hex'), size };
+    } finally {
+      closeSync(sink);
+    }
+  } finally {
+    closeSync(source);
+  }
+}
+
+/**
+ * The kernel copies the blob to `dest` (copy_file_range, page cache to page cache); the copy
+ * itself is then hashed, so what gets renamed into place later is what was verified. Owner,
+ * mode and times are set through the same descriptor, and only on a copy that matches.
+ */
+function copy({ blob, dest, expected, meta }) {
+  copyFileSync(blob, dest, constants.COPYFILE_EXCL);
+  const fd = openSync(dest, 'r+');
+  try {
+    const hash = createHash('sha256');
+    const size = eachChunk(fd, (chunk) => void hash.update(chunk));
+    const digest = hash.digest('hex');
+    if (digest === expected.hash && size === expected.size) {
+      if (meta.owner) fchownSync(fd, meta.owner.uid, meta.owner.gid);
+      fchmodSync(fd, meta.mode);
+      if (meta.mtimeMs !== undefined) futimesSync(fd, meta.mtimeMs / 1000, meta.mtimeMs / 1000);
+    }
+    return { hash: digest, size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Small blobs, several to a message, exactly as the main thread copies one (copySmall in
+ * blob-io.ts): read once, hashed in memory, and written to `dest` only when intact. Lent to a
+ * thread that has no big file to copy, so both cores stage small files. Stops at the first
+ * failure or mismatch; what follows it in the batch is not attempted.
+ */
+function copySmallBatch({ jobs }) {
+  const outcomes = [];
+  for (const { blob, dest, expected, meta } of jobs) {
+    try {
+      const content = readFileSync(blob);
+      const hash = createHash('sha256').update(content).digest('hex');
+      const intact = hash === expected.hash && content.length === expected.size;
+      if (intact) writeStaged(dest, content, meta);
+      outcomes.push({ ok: true, result: { hash, size: content.length } });
+      if (!intact) break;
+    } catch (error) {
+      outcomes.push(failure(error));
+      break;
+    }
+  }
+  return outcomes;
+}
+
+function writeStaged(dest, content, meta) {
+  const fd = openSync(dest, 'wx', meta.mode);
+  try {
+    for (let offset = 0; offset < content.length;) offset += writeSync(fd, content, offset);
+    if (meta.owner) fchownSync(fd, meta.owner.uid, meta.owner.gid);
+    fchmodSync(fd, meta.mode);
+    if (meta.mtimeMs !== undefined) futimesSync(fd, meta.mtimeMs / 1000, meta.mtimeMs / 1000);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const failure = (error) => ({ ok: false, message: error.message, code: error.code, path: error.path });
+
+const JOBS = { store, copy, copySmallBatch };
+
+parentPort.on('message', ({ id, kind, job }) => {
+  try {
+    parentPort.postMessage({ id, ok: true, result: JOBS[kind](job) });
+  } catch (error) {
+    parentPort.postMessage({ id, ...failure(error) });
+  }
+});
