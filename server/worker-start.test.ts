@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { PortInUseError } from './http/http-server';
 import { MigrationError } from './db/migrate';
 import { startWorker } from './worker';
+import { createTestDatabase } from './test-support/postgres';
 import {
   api,
   findFreePort,
@@ -133,6 +134,22 @@ describe('starting the worker in-process', () => {
     conn.close();
     expect(rows.map((r) => r.type)).toEqual(['worker.started', 'worker.stopped']);
     expect(rows[1].reason).toBe('test over');
+  });
+
+  it('answers /healthz 503 `stopping` from the moment its close begins, so nothing more is routed to it', async () => {
+    // On PostgreSQL the close waits on the network (its last audit event, the pool), and requests are answered meanwhile.
+    const database = await createTestDatabase();
+    try {
+      const env = workerEnvFor({ dataDir: tmp.join('data'), databaseUrl: database.url });
+      const worker = await startWorker({ env, sampler: new FixedSampler(), log: silentLogger() });
+      expect((await api(worker.port, '/healthz')).status).toBe(200);
+      const closing = worker.close('test over');
+      const during = await api<{ error?: { code: string } }>(worker.port, '/healthz');
+      await closing;
+      expect({ status: during.status, code: during.body.error?.code }).toEqual({ status: 503, code: 'stopping' });
+    } finally {
+      await database.drop();
+    }
   });
 });
 

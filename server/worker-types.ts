@@ -8,6 +8,7 @@ import type { WorkerEnv } from './env/worker-env';
 import type { RecoveryScheduler, RecoveryService } from './recovery';
 import type { ConfigWatcher } from './config/config-file';
 import type { DefenseService } from './defense';
+import type { GuardSupervisor } from './defense/guard-process/guard-supervisor';
 import type { LogTailer } from './logtail';
 import type { FileIntegrity } from './integrity';
 import type { HealingService } from './healing';
@@ -29,6 +30,8 @@ export interface Worker {
   config: ConfigWatcher;
   /** The guardian; `defense.lockdown()` / `defense.sink` are what other capabilities call. */
   defense: DefenseService;
+  /** The dedicated guard process's supervisor, when VIGIL_GUARD_PORT is set. */
+  guard: GuardSupervisor | null;
   /** Tailed logs (sshd, access logs) feeding the defense's detectors. */
   logTailer: LogTailer;
   /** Hashes and watches registered files (and Vigil's own code); not to be confused with the audit chain's `integrity`. */

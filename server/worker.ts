@@ -8,7 +8,7 @@ import { startDatabase } from './db/start-database';
 import { startDefense } from './defense/start-defense';
 import { startDrills } from './drills/start-drills';
 import { statusOfHeartbeat } from '@/lib/fleet/host-status';
-import { localHeartbeat, startFleetAgent, startFleetConsole } from './fleet';
+import { localHeartbeat, restorePushedConfig, startFleetAgent, startFleetConsole } from './fleet';
 import { startForecast } from './forecast/start-forecast';
 import { Cluster, ClusterRouter, forwardToLeader } from './ha';
 import { LeaderDuties } from './ha/leader-duties';
@@ -16,6 +16,7 @@ import { startHa } from './ha/start-ha';
 import { startHealing } from './healing/start-healing';
 import { startHealth } from './health/start-health';
 import { createHttpServer, listen } from './http/http-server';
+import { destroyOpenConnections, trackOpenConnections } from './http/open-connections';
 import type { Router } from './http/router';
 import { startHttp } from './http/start-http';
 import { startIntegrity } from './integrity/start-integrity';
@@ -96,9 +97,23 @@ async function startServices({
   const { monitor, hostPressure } = health;
   const { healing } = lifecycle.add(startHealing({ env, db, audit, log, config, hostPressure, notifier, metrics, live, duties, router }));
   health.scoreModules(() => healing.engine.list());
-  const { fleet } = lifecycle.add(await startFleetConsole({ env, database, audit, announce, log, live, router }));
-  const { defense, checkBlocklists } = lifecycle.add(
-    await startDefense({ db, audit, log, config, hostPressure, metrics, live, ha, router, httpServer, dataDir: env.dataDir, fleet }),
+  const { fleet } = lifecycle.add(await startFleetConsole({ env, database, audit, announce, log, live, router, ha, duties }));
+  const { defense, guard, checkBlocklists } = lifecycle.add(
+    await startDefense({
+      db,
+      audit,
+      log,
+      config,
+      hostPressure,
+      metrics,
+      live,
+      ha,
+      router,
+      httpServer,
+      dataDir: env.dataDir,
+      fleet,
+      guardListen: env.guardListen,
+    }),
   );
   consoleSettings.settings.checkBeforeSave('defense', checkBlocklists);
   fleet.resolveSourcesWith(defense.resolver);
@@ -110,6 +125,7 @@ async function startServices({
   // What fleet commands run with, on the console's own host and, in agent mode, for the console.
   const fleetCommandServices = { defense, healing, recovery, watchRecovery };
   fleet.commandLocallyWith(fleetCommandServices);
+  fleet.decideVantageWith(healing.engine);
   const { forecaster } = lifecycle.add(
     startForecast({
       database,
@@ -128,7 +144,7 @@ async function startServices({
     }),
   );
   // Host 1's row and an agent's heartbeat are the same reading of this host.
-  const heartbeat = localHeartbeat({ monitor, defense, healing, forecaster });
+  const heartbeat = localHeartbeat({ monitor, defense, healing, forecaster, recovery });
   fleet.reportLocalStateWith(() => {
     const { healthScore, degradation, defenseMode, ...status } = heartbeat();
     return { healthScore, degradation, defenseMode, status: statusOfHeartbeat(status) };
@@ -141,7 +157,7 @@ async function startServices({
   startHttp({ router, database, config, audit, integrity, monitor, defense, healing, recovery, cluster: ha.cluster, leaderHealth: ha.leaderHealth, metrics });
 
   // Agent mode: after everything local runs, the connection out to the console.
-  lifecycle.add(startFleetAgent({ env, services: fleetCommandServices, heartbeat, audit, database, onCommitted, log }));
+  lifecycle.add(startFleetAgent({ env, services: fleetCommandServices, heartbeat, audit, database, onCommitted, config, retention: integrity, log }));
 
   await audit.append({
     type: 'worker.started',
@@ -163,6 +179,7 @@ async function startServices({
     recovery,
     recoveryScheduler,
     defense,
+    guard,
     healing,
     notifier,
     alerts,
@@ -176,6 +193,8 @@ async function startServices({
 
 function closeHttpServer(httpServer: Server): Promise<void> {
   httpServer.closeAllConnections();
+  // WebSockets the live server's own close left open (peers that did not answer it in time).
+  destroyOpenConnections(httpServer);
   return new Promise<void>((resolve) => httpServer.close(() => resolve()));
 }
 
@@ -206,8 +225,17 @@ export async function startWorker({
   });
   // Before anything listens or opens: a configuration file that does not validate stops the start.
   const config = new ConfigWatcher(env.configPath);
+  // An agent runs what the console last pushed to it, whether or not the console answers now.
+  if (env.fleet) restorePushedConfig(config, env.dataDir);
   let ready = false;
-  const httpServer = createHttpServer(router, log, () => ready);
+  let stopping = false;
+  const httpServer = createHttpServer(
+    router,
+    log,
+    () => ready,
+    () => stopping,
+  );
+  trackOpenConnections(httpServer);
   // Listen first: a port conflict should fail fast, before anything else starts.
   const port = await listen(httpServer, env.port, env.host);
   const lifecycle = new Lifecycle();
@@ -246,6 +274,8 @@ export async function startWorker({
     log,
     close(reason = 'shutdown') {
       closing ??= (async () => {
+        // Before anything stops: /healthz says so from now on, so nothing more is routed here.
+        stopping = true;
         await ha.settled();
         await lifecycle.stop();
         await recordStop(reason);

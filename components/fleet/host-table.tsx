@@ -17,7 +17,7 @@ const COLUMNS: { key: FleetSortKey; label: string; wide?: boolean }[] = [
   { key: 'name', label: 'Host' },
   { key: 'health', label: 'Health' },
   { key: 'level', label: 'Level', wide: true },
-  { key: 'mode', label: 'Defense' },
+  { key: 'mode', label: 'Defense', wide: true },
   { key: 'incidents', label: 'Incidents', wide: true },
   { key: 'seen', label: 'Last seen', wide: true },
 ];
@@ -54,8 +54,54 @@ function SeenCell({ host, now }: { host: HostView; now: number }) {
   return <span className="text-muted">{host.lastSeen && now ? formatRelative(host.lastSeen, now) : '—'}</span>;
 }
 
-function HostRow({ host, now, canRevoke, onRevoke }: { host: HostView; now: number; canRevoke: boolean; onRevoke: () => void }) {
+/** What an operator may do with the rows: tick them for a command to many, or command one. */
+export interface HostRowCommands {
+  selected: ReadonlySet<number>;
+  onToggle: (hostId: number) => void;
+  onCommand: (host: HostView) => void;
+}
+
+// A thumb's reach on a phone (40 px); the desktop's denser rows keep the button's own height.
+const TOUCH = 'min-h-10 sm:min-h-0';
+
+function HostActions({ host, canRevoke, onRevoke, commands }: { host: HostView; canRevoke: boolean; onRevoke: () => void; commands: HostRowCommands | null }) {
+  return (
+    // Stacked on a phone, where the row has no width to spare.
+    <div className="flex flex-col items-end gap-1 sm:flex-row sm:justify-end">
+      {commands && !host.revokedAt ? (
+        <Button
+          className={cn(TOUCH, 'sm:px-2 sm:text-xs')}
+          onClick={() => commands.onCommand(host)}
+          aria-label={`Command ${host.name}`}
+          data-testid="fleet-host-command"
+        >
+          Command
+        </Button>
+      ) : null}
+      {canRevoke && host.id !== 1 && !host.revokedAt ? (
+        <Button variant="ghost-danger" className={cn(TOUCH, 'sm:px-2 sm:text-xs')} onClick={onRevoke} data-testid="fleet-host-revoke">
+          Revoke
+        </Button>
+      ) : null}
+    </div>
+  );
+}
+
+function HostRow({
+  host,
+  now,
+  canRevoke,
+  onRevoke,
+  commands,
+}: {
+  host: HostView;
+  now: number;
+  canRevoke: boolean;
+  onRevoke: () => void;
+  commands: HostRowCommands | null;
+}) {
   const incidents = host.status?.openIncidents ?? null;
+  const commandable = !host.revokedAt;
   return (
     <tr
       className="border-b border-border align-middle last:border-0"
@@ -63,6 +109,23 @@ function HostRow({ host, now, canRevoke, onRevoke }: { host: HostView; now: numb
       data-host-name={host.name}
       data-state={host.revokedAt ? 'revoked' : host.connected ? 'connected' : 'disconnected'}
     >
+      {commands ? (
+        <td className="w-8 py-1.5 pr-0 pl-2 sm:pr-2 sm:pl-4">
+          {commandable ? (
+            // The label around the box is the target a thumb hits: 40 px square on a phone.
+            <label className="flex size-10 cursor-pointer items-center justify-center sm:size-auto">
+              <input
+                type="checkbox"
+                className="size-4 accent-[var(--color-accent)]"
+                checked={commands.selected.has(host.id)}
+                onChange={() => commands.onToggle(host.id)}
+                aria-label={`Select ${host.name}`}
+                data-testid="fleet-host-select"
+              />
+            </label>
+          ) : null}
+        </td>
+      ) : null}
       <td className={CELL}>
         <div className="flex min-w-0 flex-col gap-0.5">
           <Link
@@ -78,19 +141,22 @@ function HostRow({ host, now, canRevoke, onRevoke }: { host: HostView; now: numb
             {host.status ? <span className="font-mono">v{host.status.version}</span> : null}
           </span>
           {/* On a phone the wide columns are hidden: their gist goes under the name. */}
-          <span className="text-[11px] text-muted sm:hidden">
-            {incidents === null ? '' : `${incidents} open incident${incidents === 1 ? '' : 's'} · `}
-            <SeenCell host={host} now={now} />
+          <span className="flex flex-wrap items-center gap-x-1 text-[11px] text-muted sm:hidden">
+            <ModeBadge mode={host.defenseMode} />
+            <span>
+              {incidents === null ? '' : `${incidents} open incident${incidents === 1 ? '' : 's'} · `}
+              <SeenCell host={host} now={now} />
+            </span>
           </span>
         </div>
       </td>
       <td className={CELL}>
-        <HealthDial score={host.healthScore} stale={!host.connected} caption={false} className="h-12 w-14" testId="fleet-host-health" />
+        <HealthDial score={host.healthScore} stale={!host.connected} caption={false} className="h-9 w-11 sm:h-12 sm:w-14" testId="fleet-host-health" />
       </td>
       <td className={cn(CELL, WIDE_ONLY)}>
         <LevelBadge level={host.degradation} />
       </td>
-      <td className={CELL}>
+      <td className={cn(CELL, WIDE_ONLY)}>
         <ModeBadge mode={host.defenseMode} />
       </td>
       <td className={cn(CELL, WIDE_ONLY, 'tabular text-right sm:text-left')} data-testid="fleet-host-incidents">
@@ -106,32 +172,30 @@ function HostRow({ host, now, canRevoke, onRevoke }: { host: HostView; now: numb
       <td className={cn(CELL, 'hidden lg:table-cell')}>
         <LabelChips labels={host.labels} />
       </td>
-      {canRevoke ? (
-        <td className={cn(CELL, 'text-right')}>
-          {host.id !== 1 && !host.revokedAt ? (
-            <Button variant="ghost-danger" className="px-2 py-1 text-xs" onClick={onRevoke} data-testid="fleet-host-revoke">
-              Revoke
-            </Button>
-          ) : null}
+      {commands || canRevoke ? (
+        <td className={cn(CELL, 'pl-1 text-right sm:pl-2')}>
+          <HostActions host={host} canRevoke={canRevoke} onRevoke={onRevoke} commands={commands} />
         </td>
       ) : null}
     </tr>
   );
 }
 
-/** Every host, one row each, sortable by every column but the labels; revocation for administrators, behind a confirmation. */
+/** Every host, one row each, sortable by every column but the labels; commands for operators; revocation for administrators, behind a confirmation. */
 export function HostTable({
   hosts,
   sort,
   onSort,
   now,
   canRevoke,
+  commands,
 }: {
   hosts: HostView[];
   sort: FleetSort;
   onSort: (key: FleetSortKey) => void;
   now: number;
   canRevoke: boolean;
+  commands: HostRowCommands | null;
 }) {
   const [revoking, setRevoking] = useState<HostView | null>(null);
   return (
@@ -139,13 +203,18 @@ export function HostTable({
       <table className="w-full text-left text-sm" data-testid="fleet-hosts">
         <thead className="text-[11px] text-faint">
           <tr className="border-b border-border">
+            {commands ? (
+              <th scope="col" className={CELL}>
+                <span className="sr-only">Selected</span>
+              </th>
+            ) : null}
             {COLUMNS.map((column) => (
               <SortHeader key={column.key} column={column} sort={sort} onSort={onSort} />
             ))}
             <th scope="col" className={cn(CELL, 'hidden font-medium tracking-wide uppercase lg:table-cell')}>
               Labels
             </th>
-            {canRevoke ? (
+            {commands || canRevoke ? (
               <th scope="col" className={CELL}>
                 <span className="sr-only">Actions</span>
               </th>
@@ -154,11 +223,11 @@ export function HostTable({
         </thead>
         <tbody>
           {hosts.map((host) => (
-            <HostRow key={host.id} host={host} now={now} canRevoke={canRevoke} onRevoke={() => setRevoking(host)} />
+            <HostRow key={host.id} host={host} now={now} canRevoke={canRevoke} onRevoke={() => setRevoking(host)} commands={commands} />
           ))}
           {hosts.length === 0 ? (
             <tr>
-              <td colSpan={COLUMNS.length + 2} className="px-4 py-3 text-center text-xs text-faint">
+              <td colSpan={COLUMNS.length + 3} className="px-4 py-3 text-center text-xs text-faint">
                 No host carries this label.
               </td>
             </tr>

@@ -8,6 +8,8 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/live/even
 import type { HealthSnapshot } from '@/lib/health/types';
 import type { DefenseOverview } from '@/lib/defense/defense-types';
 import { withDecision, withMode, withThreat } from '@/lib/defense/overview-updates';
+import { withCommandUpdate } from '@/lib/fleet/fleet-command-choices';
+import type { FleetCommandView } from '@/lib/fleet/fleet-command-api';
 import { apiFetch } from '../queries/api-fetch';
 import { queryKeys } from '../queries/query-keys';
 import type { HealthHistory } from '../queries/use-health-history-query';
@@ -145,7 +147,17 @@ export function LiveConnection() {
       // A rebaseline or a burst of changed files sends many findings: one refetch covers them.
       socket.on('integrity:finding', refreshIntegritySoon);
       // Already coalesced by the worker (one event a second at most): refetch the list as it is.
-      socket.on('fleet:host_changed', () => void client.invalidateQueries({ queryKey: queryKeys.fleetHosts() }));
+      socket.on('fleet:host_changed', () => {
+        void client.invalidateQueries({ queryKey: queryKeys.fleetHosts() });
+        // A host's answer to a configuration push is announced as a change of that host.
+        void client.invalidateQueries({ queryKey: queryKeys.fleetConfig() });
+      });
+      socket.on('fleet:command-update', (update) => {
+        const commands = client.getQueryData<FleetCommandView[]>(queryKeys.fleetCommands());
+        const updated = commands ? withCommandUpdate(commands, update) : null;
+        if (updated) client.setQueryData(queryKeys.fleetCommands(), updated);
+        else void client.invalidateQueries({ queryKey: queryKeys.fleetCommands() });
+      });
       socket.on('incident:changed', () => {
         void client.invalidateQueries({ queryKey: queryKeys.incidents() });
         // An open timeline drawer gains the step that moved the incident.

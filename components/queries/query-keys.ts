@@ -47,4 +47,11 @@ export const queryKeys = {
   drills: () => ['drills', {}] as const,
   /** Every host of the fleet; 'fleet:host_changed' invalidates it. */
   fleetHosts: () => ['fleet-hosts', {}] as const,
+  /** The newest fleet commands; 'fleet:command-update' writes each host's step into it. */
+  fleetCommands: () => ['fleet-commands', {}] as const,
+  /** Configuration assigned from the console and where each host stands; 'fleet:host_changed' invalidates it too. */
+  fleetConfig: () => ['fleet-config', {}] as const,
+  fleetConfigVersions: (assignmentId: number) => ['fleet-config', { assignmentId }] as const,
+  /** One host's view asked of its agent; polled, since the agent's own live events stay on the agent. */
+  hostSection: (hostId: number, section: string) => ['host-section', { hostId, section }] as const,
 };

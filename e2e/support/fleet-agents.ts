@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,8 +44,10 @@ export async function createEnrollment(page: Page, apiToken: string, labels: Rec
 }
 
 /** `vigil agent` as an operator starts it on another host: its own data directory and port, reporting to the run's console. */
-export async function startAgent({ name, token }: { name: string; token: string }): Promise<RunningAgent> {
+export async function startAgent({ name, token, config }: { name: string; token: string; config?: string }): Promise<RunningAgent> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `vigil-e2e-agent-${name}-`));
+  // The agent's own config file, as its host keeps it; none by default.
+  if (config !== undefined) writeFileSync(path.join(dataDir, 'vigil.config.yaml'), config);
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -36,16 +36,24 @@ export const SCOPE_DEFINITIONS: Record<Scope, ScopeDefinition> = {
   'health:read': { role: 'viewer', group: 'Health', grants: 'GET /api/v1/health, /api/v1/features, /api/v1/cluster' },
   'events:write': { role: 'operator', group: 'Ingest', grants: 'POST /api/v1/events' },
   'alerts:write': { role: 'operator', group: 'Ingest', grants: 'POST /api/v1/alertmanager' },
-  'modules:read': { role: 'viewer', group: 'Modules', grants: 'GET /api/v1/modules, /api/v1/incidents' },
+  'modules:read': { role: 'viewer', group: 'Modules', grants: 'GET /api/v1/modules, /api/v1/incidents, /api/v1/hosts/:id/{healing,modules,incidents}' },
   'modules:write': { role: 'operator', group: 'Modules', grants: 'POST and DELETE /api/v1/modules' },
-  'threats:read': { role: 'viewer', group: 'Defense', grants: 'GET /api/v1/threats' },
+  'threats:read': { role: 'viewer', group: 'Defense', grants: 'GET /api/v1/threats, /api/v1/hosts/:id/threats' },
   'isolations:read': { role: 'viewer', group: 'Defense', grants: 'GET /api/v1/isolations, /api/v1/decisions/stream' },
   'isolations:write': { role: 'operator', group: 'Defense', grants: 'POST and DELETE /api/v1/isolations' },
   'audit:read': { role: 'viewer', group: 'Audit', grants: 'GET /api/v1/audit' },
   'forecast:read': { role: 'viewer', group: 'Forecast', grants: 'GET /api/v1/risk, /api/v1/predictions' },
-  'fleet:read': { role: 'viewer', group: 'Fleet', grants: 'GET /api/v1/hosts, /api/v1/fleet/commands/:id' },
+  'fleet:read': {
+    role: 'viewer',
+    group: 'Fleet',
+    grants: 'GET /api/v1/hosts, /api/v1/hosts/:id/snapshots, /api/v1/fleet/commands, /api/v1/fleet/commands/:id, /api/v1/fleet/config/**',
+  },
   // Enrolling a host hands it the fleet's commands; revoking one cuts it off: both are an admin's.
-  'fleet:write': { role: 'admin', group: 'Fleet', grants: 'POST /api/v1/fleet/enrollments, POST /api/v1/hosts/:id/revoke' },
+  'fleet:write': {
+    role: 'admin',
+    group: 'Fleet',
+    grants: 'POST /api/v1/fleet/enrollments, POST /api/v1/hosts/:id/revoke, POST /api/v1/fleet/config/assignments (and rollback)',
+  },
   // An operator acts on hosts as on its own; a restore among the commands still needs an admin (checked per command).
   'commands:write': { role: 'operator', group: 'Fleet', grants: 'POST /api/v1/fleet/commands' },
 };

@@ -38,7 +38,12 @@ export type FleetEvent = z.infer<typeof fleetEventSchema>;
  * it was lost) is refused with where the console stands, so nothing is ever skipped.
  */
 export const fleetEventBatchSchema = z
-  .object({ afterSeq: z.number().int().min(0).max(MAX_SEQ), events: z.array(fleetEventSchema).min(1).max(MAX_FLEET_EVENT_BATCH) })
+  .object({
+    afterSeq: z.number().int().min(0).max(MAX_SEQ),
+    events: z.array(fleetEventSchema).min(1).max(MAX_FLEET_EVENT_BATCH),
+    /** The agent's chain is not the one the console holds (its database was wiped or replaced): numbering starts again after afterSeq. */
+    reset: z.literal(true).optional(),
+  })
   .strict()
   .refine((batch) => batch.events.every((event, i) => event.hostSeq > (i === 0 ? batch.afterSeq : batch.events[i - 1].hostSeq)), {
     message: 'events must follow afterSeq in the order of their hostSeq',
@@ -64,6 +69,11 @@ export const fleetEventAckSchema = z.discriminatedUnion('ok', [
 export type FleetEventAck = z.infer<typeof fleetEventAckSchema>;
 
 /** Console → agent in the welcome: where its copy of this agent's events ends, so the agent resumes right after. */
-export const fleetWelcomeSchema = z.object({ hostId: z.number().int().positive(), eventSeq: z.number().int().min(0).default(0) });
+export const fleetWelcomeSchema = z.object({
+  hostId: z.number().int().positive(),
+  eventSeq: z.number().int().min(0).default(0),
+  /** The id of that last event, so an agent whose chain was replaced can tell it is not the one the console holds. */
+  lastEventId: z.string().max(100).nullable().optional(),
+});
 
 export const FLEET_EVENTS_MESSAGE = 'fleet:events';

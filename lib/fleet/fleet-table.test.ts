@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HostView } from './fleet-api';
+import { sampleHostView } from './host-view-sample';
 import { disconnectedSince, filterHostsByLabel, fleetLabels, parseFleetSort, sortHosts } from './fleet-table';
 
-const host = (id: number, over: Partial<HostView>): HostView => ({
-  id,
-  name: `h${id}`,
-  labels: {},
-  connected: true,
-  lastSeen: '2026-12-07T02:00:00.000Z',
-  disconnectedSince: null,
-  healthScore: 90,
-  degradation: 'NORMAL',
-  defenseMode: 'NORMAL',
-  revokedAt: null,
-  status: null,
-  ...over,
-});
+const host = sampleHostView;
 
 const hosts = [
   host(1, { name: 'local', healthScore: 95 }),

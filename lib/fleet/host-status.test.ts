@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fleetHeartbeatSchema } from './fleet-api';
-import { parseHostStatus, riskByKind, statusOfHeartbeat } from './host-status';
+import { HEARTBEAT_GOLDEN_SNAPSHOTS, HEARTBEAT_MODULES, parseHostStatus, riskByKind, statusOfHeartbeat } from './host-status';
 
 const beat = { healthScore: 91, degradation: 'NORMAL', defenseMode: 'NORMAL' } as const;
 
@@ -21,6 +21,18 @@ describe('the heartbeat status a host reports to the fleet', () => {
     expect(fleetHeartbeatSchema.parse(full)).toEqual(full);
     expect(statusOfHeartbeat(fleetHeartbeatSchema.parse(full))).toEqual({ risk: { host: 10, backups: null }, openIncidents: 2, version: '0.1.0' });
     expect(statusOfHeartbeat(fleetHeartbeatSchema.parse(beat))).toBeNull();
+  });
+
+  it('carries the modules and golden snapshots an operator may restart or restore, bounded and named as anywhere else', () => {
+    const withLists = { ...beat, risk: {}, openIncidents: 0, version: '0.1.0', modules: ['web', 'db'], goldenSnapshots: ['golden-1'] };
+    expect(statusOfHeartbeat(fleetHeartbeatSchema.parse(withLists))).toMatchObject({ modules: ['web', 'db'], goldenSnapshots: ['golden-1'] });
+    const refused = [
+      { ...withLists, modules: ['../etc'] },
+      { ...withLists, modules: Array.from({ length: HEARTBEAT_MODULES + 1 }, (_, i) => `m${i}`) },
+      { ...withLists, goldenSnapshots: Array.from({ length: HEARTBEAT_GOLDEN_SNAPSHOTS + 1 }, (_, i) => `g${i}`) },
+      { ...withLists, goldenSnapshots: [''] },
+    ];
+    for (const body of refused) expect(fleetHeartbeatSchema.safeParse(body).success).toBe(false);
   });
 
   it('refuses unknown subsystems, unbounded numbers, odd versions and extra fields', () => {

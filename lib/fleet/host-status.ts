@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { SUBSYSTEM_KINDS, type SubsystemKind } from '../forecast/risk';
+import { moduleNameSchema } from '../healing/module-common';
+import { snapshotNameSchema } from '../recovery/snapshot-schema';
+
+/** Bounds that keep a heartbeat small: a host with more modules lists its first ones; the newest golden snapshots are the ones restored. */
+export const HEARTBEAT_MODULES = 200;
+export const HEARTBEAT_GOLDEN_SNAPSHOTS = 20;
 
 const riskScoreSchema = z.number().int().min(0).max(100).nullable();
 
@@ -15,6 +21,9 @@ export const hostStatusSchema = z
     risk: hostRiskSchema,
     openIncidents: z.number().int().min(0).max(1_000_000),
     version: z.string().regex(/^[A-Za-z0-9_.+-]{1,40}$/, 'a version of 1-40 letters, digits, dots, dashes, pluses or underscores'),
+    /** What the console may ask this host to restart or restore; optional, so an agent of an earlier version is still heard. */
+    modules: z.array(moduleNameSchema).max(HEARTBEAT_MODULES).optional(),
+    goldenSnapshots: z.array(snapshotNameSchema).max(HEARTBEAT_GOLDEN_SNAPSHOTS).optional(),
   })
   .strict();
 export type HostStatus = z.infer<typeof hostStatusSchema>;
@@ -39,8 +48,9 @@ export function parseHostStatus(stored: string | null): HostStatus | null {
 
 /** The status part of a heartbeat, when the agent sent all of it (an earlier agent sends none). */
 export function statusOfHeartbeat(beat: Partial<HostStatus>): HostStatus | null {
-  const { risk, openIncidents, version } = beat;
-  return risk && openIncidents !== undefined && version ? { risk, openIncidents, version } : null;
+  const { risk, openIncidents, version, modules, goldenSnapshots } = beat;
+  if (!risk || openIncidents === undefined || !version) return null;
+  return { risk, openIncidents, version, ...(modules && { modules }), ...(goldenSnapshots && { goldenSnapshots }) };
 }
 
 /** Live: these hosts' rows changed (heartbeat, connection, revocation); the fleet page refetches the list. */

@@ -5,6 +5,7 @@ import type { HealingOverviewView, IncidentDetailView, IncidentRecordView, Modul
 import type { IncidentSummary } from '@/lib/healing/incident';
 import { MODULE_STATES } from '@/lib/healing/module-schema';
 import type { ModuleView } from '@/lib/healing/module-view';
+import { vantageSummarySchema } from '@/lib/healing/vantage-schema';
 import { defineRoute } from './route-contract';
 import { isoTime, jsonObject, record, view } from './wire';
 
@@ -30,6 +31,7 @@ const moduleViewSchema = view<ModuleView>({
   pid: z.number().nullable(),
   pendingApproval: z.string().nullable(),
   canRestart: z.boolean(),
+  vantage: vantageSummarySchema.optional(),
 });
 
 const incidentFields = {

@@ -1,11 +1,13 @@
 import { alertsContracts } from './alerts-contracts';
 import { defenseContracts } from './defense-contracts';
 import { fleetCommandContracts } from './fleet-command-contracts';
+import { fleetConfigContracts } from './fleet-config-contracts';
 import { fleetContracts } from './fleet-contracts';
 import { fleetPageContracts } from './fleet-page-contracts';
 import { forecastContracts } from './forecast-contracts';
 import { healingContracts } from './healing-contracts';
 import { healthContracts } from './health-contracts';
+import { hostSectionContracts } from './host-section-contracts';
 import { machineContracts } from './machine-contracts';
 import { operationsContracts } from './operations-contracts';
 import { offsiteContracts } from './offsite-contracts';
@@ -18,11 +20,13 @@ export {
   alertsContracts,
   defenseContracts,
   fleetCommandContracts,
+  fleetConfigContracts,
   fleetContracts,
   fleetPageContracts,
   forecastContracts,
   healingContracts,
   healthContracts,
+  hostSectionContracts,
   machineContracts,
   offsiteContracts,
   operationsContracts,
@@ -50,7 +54,9 @@ const GROUPS: Record<string, Record<string, RouteContract>> = {
   alerts: alertsContracts,
   fleet: fleetContracts,
   fleetCommands: fleetCommandContracts,
+  fleetConfig: fleetConfigContracts,
   fleetPage: fleetPageContracts,
+  hostSections: hostSectionContracts,
   settings: settingsContracts,
 };
 

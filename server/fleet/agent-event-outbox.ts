@@ -23,10 +23,35 @@ export interface EventLink {
   timeout(ms: number): { emit(event: string, payload: unknown, ack: (error: Error | null, answer: unknown) => void): void };
 }
 
+/** The events after `afterSeq`, in chain order, one page (at most `limit`) at a time. */
+export type ChainPages = (afterSeq: number, limit: number) => AsyncIterable<StoredAuditEvent[]>;
+
+/** The agent's own chain in its database (read with the driver on SQLite): the durable queue, in the agent's data directory. */
+export const chainPagesOf =
+  (database: Database): ChainPages =>
+  (afterSeq, limit) =>
+    storedEventPages(database, afterSeq, MAX_SEQ, limit);
+
 export interface AgentEventOutboxDeps {
-  /** The agent's own database: its chain is the durable queue, in the agent's data directory. */
-  database: Database;
+  chain: ChainPages;
   log: Logger;
+  /** The console holds our events up to this sequence number now (it acknowledged them as committed). */
+  onAcked?: (ackedSeq: number) => void;
+}
+
+/**
+ * True when the console's copy ends with an event our chain does not hold at that place: our
+ * database was wiped or replaced, and our numbering restarted below the console's cursor. An
+ * event pruned by retention here is no sign of that: only a chain shorter than the cursor, or
+ * another event at its place, is.
+ */
+async function chainReplaced(chain: ChainPages, eventSeq: number, lastEventId: string | null): Promise<boolean> {
+  if (eventSeq === 0 || !lastEventId) return false;
+  for await (const page of chain(eventSeq - 1, 1)) {
+    if (page.length > 0) return page[0].seq === eventSeq && page[0].eventId !== lastEventId;
+  }
+  // Nothing at or after the console's cursor: our chain is shorter than what it holds.
+  return true;
 }
 
 function toFleetEvent(event: StoredAuditEvent): FleetEvent {
@@ -49,16 +74,40 @@ export class AgentEventOutbox {
   private pumping = false;
   private again = false;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Our chain is not the one the console holds: the next batch says so, and numbering starts again. */
+  private resetting = false;
+  /** Comparing our chain with the console's after a welcome: nothing is sent until that is settled. */
+  private comparing = false;
   /** Events delivered since start, for the log and the tests. */
   delivered = 0;
 
   constructor(private readonly deps: AgentEventOutboxDeps) {}
 
-  /** The console welcomed us, holding our events up to `eventSeq`. */
-  connected(link: EventLink, eventSeq: number): void {
+  /** The last of our events the console holds, as far as we know (0 before its first welcome). */
+  deliveredThrough(): number {
+    return this.ackedSeq;
+  }
+
+  /** The console welcomed us, holding our events up to `eventSeq`, the last of them `lastEventId`. */
+  connected(link: EventLink, eventSeq: number, lastEventId: string | null = null): void {
     this.link = link;
     this.ackedSeq = eventSeq;
-    this.wake();
+    this.comparing = true;
+    void chainReplaced(this.deps.chain, eventSeq, lastEventId)
+      .catch((error: unknown) => {
+        this.deps.log.warn({ err: (error as Error).message }, 'could not compare our chain with the console; assuming it is the same');
+        return false;
+      })
+      .then((replaced) => {
+        this.comparing = false;
+        if (this.link !== link) return;
+        if (replaced) {
+          this.deps.log.warn({ consoleHolds: eventSeq }, 'our audit chain is not the one the console holds (the database was replaced); sending it all again');
+          this.resetting = true;
+          this.ackedSeq = 0;
+        }
+        this.wake();
+      });
   }
 
   disconnected(): void {
@@ -73,7 +122,7 @@ export class AgentEventOutbox {
       this.again = true;
       return;
     }
-    if (!this.link || this.retryTimer) return;
+    if (!this.link || this.retryTimer || this.comparing) return;
     this.pumping = true;
     void this.pump().finally(() => {
       this.pumping = false;
@@ -91,12 +140,14 @@ export class AgentEventOutbox {
       if (!link) return;
       const events = await this.nextBatch();
       if (events.length === 0) return;
-      const answer = await this.send(link, { afterSeq: this.ackedSeq, events });
+      const answer = await this.send(link, { afterSeq: this.ackedSeq, events, ...(this.resetting && { reset: true as const }) });
       if (this.link !== link) return;
       if (answer.ok) {
+        this.resetting = false;
         const before = this.ackedSeq;
         this.delivered += events.filter((e) => e.hostSeq > before && e.hostSeq <= answer.ackedSeq).length;
         this.ackedSeq = answer.ackedSeq;
+        this.deps.onAcked?.(answer.ackedSeq);
         continue;
       }
       if (answer.error === 'resend' && answer.ackedSeq !== undefined) {
@@ -118,12 +169,12 @@ export class AgentEventOutbox {
     this.retryTimer.unref();
   }
 
-  /** The events after ackedSeq, up to the batch limits; read with the driver on SQLite. */
+  /** The events after ackedSeq, up to the batch limits. */
   private async nextBatch(): Promise<FleetEvent[]> {
     const batch: FleetEvent[] = [];
     let bytes = 0;
     try {
-      for await (const page of storedEventPages(this.deps.database, this.ackedSeq, MAX_SEQ, MAX_FLEET_EVENT_BATCH)) {
+      for await (const page of this.deps.chain(this.ackedSeq, MAX_FLEET_EVENT_BATCH)) {
         for (const stored of page) {
           const event = toFleetEvent(stored);
           const size = JSON.stringify(event).length;
@@ -141,7 +192,7 @@ export class AgentEventOutbox {
     return batch;
   }
 
-  private send(link: EventLink, batch: { afterSeq: number; events: FleetEvent[] }): Promise<FleetEventAck> {
+  private send(link: EventLink, batch: { afterSeq: number; events: FleetEvent[]; reset?: true }): Promise<FleetEventAck> {
     if (!link.connected) return Promise.resolve({ ok: false, error: 'unavailable', retryInMs: 1000 });
     return new Promise((resolve) => {
       link.timeout(ACK_TIMEOUT_MS).emit(FLEET_EVENTS_MESSAGE, batch, (error, raw) => {

@@ -64,6 +64,8 @@ export async function enrollAgent(
     await record({ type: 'fleet.enrollment_refused', severity: 'warning', reason: 'unknown, expired or used-up enrollment token' });
     throw new FleetError('enrollment_refused', 'the enrollment token is unknown, expired or used up');
   }
+  // Recorded when it was first answered; a repeat only tells the agent again.
+  if (host.repeated) return { hostId: host.id, consolePublicKey: consolePublicKeyPem };
   await record({
     type: 'fleet.host_enrolled',
     severity: 'notice',

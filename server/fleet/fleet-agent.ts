@@ -1,21 +1,34 @@
 import { io, type Socket } from 'socket.io-client';
-import { FLEET_EVENTS, FLEET_NAMESPACE, fleetChallengeSchema, signedFleetCommandSchema, type FleetCommand, type FleetHeartbeat } from '@/lib/fleet/fleet-api';
+import { FLEET_EVENTS, fleetChallengeSchema, signedFleetCommandSchema, type FleetCommand, type FleetHeartbeat } from '@/lib/fleet/fleet-api';
 import type { AuditWriter } from '../audit';
 import type { CheckpointKey } from '../audit/checkpoint-key';
 import type { Logger } from '../log';
 import { fleetWelcomeSchema } from '@/lib/fleet/fleet-events-api';
+import { FLEET_QUERY_EVENT } from '@/lib/fleet/fleet-query-api';
+import { FleetQueryResponder } from './fleet-query-agent';
 import type { AgentIdentity } from './agent-identity';
 import { runFleetAction, type FleetCommandServices, type FleetCommandStep } from './fleet-command-runner';
 import type { AgentEventOutbox } from './agent-event-outbox';
 import type { FleetLocalDecision } from '@/lib/fleet/fleet-counts';
 import type { FleetTally } from './fleet-tally';
 import { challengeSignedBy, commandSignedBy, ReplayGuard, signHello } from './fleet-signing';
+import { fleetSocketUrl, rotateAmongConsoles } from './console-rotation';
 
 /** A command stamped further ahead than this was not made by a clock we agree with. */
 const CLOCK_SKEW_MS = 30_000;
+/** After a disconnect by the console socket.io does not retry by itself: 2 s doubling to 60 s, each ±50 %. */
+const RETRY_BASE_MS = 2000;
+const RETRY_MAX_MS = 60_000;
+
+/** The wait before the `attempt`-th retry (from 0): exponential, capped, jittered ±50 % so a fleet does not come back in step. */
+export function retryDelayMs(attempt: number, random = Math.random()): number {
+  return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempt, 16)) * (0.5 + random);
+}
 
 export interface FleetAgentDeps {
   identity: AgentIdentity;
+  /** Every replica of the console, tried in turn; the identity's URL alone when not given. */
+  consoleUrls?: string[];
   key: CheckpointKey;
   /** What commands are carried out with: the host's own defense, healing and recovery. */
   services: FleetCommandServices;
@@ -28,20 +41,30 @@ export interface FleetAgentDeps {
   /** Signal counts for fleet-wide detection, sent every `countsMs` while connected. */
   tally: FleetTally;
   countsMs: number;
+  /** Other parts of the protocol (the configuration push, vantage probes) listen on the link's socket. */
+  onSocket?: (socket: Socket) => void;
+  /** Nonces of accepted commands; kept across restarts when given one on disk. */
+  replay?: CommandReplayGuard;
+}
+
+/** What remembers the nonces of accepted commands until they expire. */
+export interface CommandReplayGuard {
+  accept(nonce: string, expiresAtMs: number, nowMs: number, issuedAtMs?: number): boolean;
 }
 
 /** Why a command was refused, or null when it may be carried out. */
 export function commandRefusal(
   { command, signature }: { command: FleetCommand; signature: string },
-  { consoleKey, hostId, replay, nowMs }: { consoleKey: string; hostId: number; replay: ReplayGuard; nowMs: number },
+  { consoleKey, hostId, replay, nowMs }: { consoleKey: string; hostId: number; replay: CommandReplayGuard; nowMs: number },
 ): string | null {
   if (!commandSignedBy(consoleKey, command, signature)) return 'not signed by the enrolled console';
   if (command.hostId !== hostId) return `addressed to host ${command.hostId}`;
   const expiresAtMs = Date.parse(command.expiresAt);
   if (!(expiresAtMs > nowMs)) return 'expired';
-  if (!(Date.parse(command.issuedAt) <= nowMs + CLOCK_SKEW_MS)) return 'issued in the future';
+  const issuedAtMs = Date.parse(command.issuedAt);
+  if (!(issuedAtMs <= nowMs + CLOCK_SKEW_MS)) return 'issued in the future';
   // Last: a refused command must not use up its nonce.
-  if (!replay.accept(command.nonce, expiresAtMs, nowMs)) return 'replayed';
+  if (!replay.accept(command.nonce, expiresAtMs, nowMs, issuedAtMs)) return 'replayed';
   return null;
 }
 
@@ -55,13 +78,23 @@ export class FleetAgentLink {
   private socket: Socket | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private countsTimer: NodeJS.Timeout | null = null;
-  private readonly replay = new ReplayGuard();
+  private readonly replay: CommandReplayGuard;
+  /** Retries since the last welcome that socket.io would not make by itself (a console that cut us off or failed its proof). */
+  private retries = 0;
+  private readonly queries: FleetQueryResponder;
+  /** The connection (socket.io's id for it) this agent last said hello on. */
+  private helloSentOn: string | undefined;
 
-  constructor(private readonly deps: FleetAgentDeps) {}
+  constructor(private readonly deps: FleetAgentDeps) {
+    this.replay = deps.replay ?? new ReplayGuard();
+    const { identity, services, log } = deps;
+    this.queries = new FleetQueryResponder({ consolePublicKey: identity.consolePublicKey, hostId: identity.hostId, services, log });
+  }
 
   start(): void {
     const { identity, log } = this.deps;
-    const socket = io(new URL(FLEET_NAMESPACE, identity.consoleUrl).href, {
+    const consoleUrls = this.deps.consoleUrls?.length ? this.deps.consoleUrls : [identity.consoleUrl];
+    const socket = io(fleetSocketUrl(consoleUrls[0]!), {
       // WebSocket only: a connection stays on the replica that accepted it, with no sticky sessions to configure.
       transports: ['websocket'],
       reconnectionDelay: 500,
@@ -70,11 +103,13 @@ export class FleetAgentLink {
       randomizationFactor: 0.5,
     });
     this.socket = socket;
+    const rotation = rotateAmongConsoles(socket, consoleUrls);
     socket.on(FLEET_EVENTS.challenge, (raw: unknown) => this.answerChallenge(socket, raw));
     socket.on(FLEET_EVENTS.welcome, (raw: unknown) => {
-      log.info({ hostId: identity.hostId, console: identity.consoleUrl }, 'connected to the fleet console');
+      log.info({ hostId: identity.hostId, console: rotation.current() }, 'connected to the fleet console');
+      this.retries = 0;
       const welcome = fleetWelcomeSchema.safeParse(raw);
-      if (welcome.success) this.deps.outbox?.connected(socket, welcome.data.eventSeq);
+      if (welcome.success) this.deps.outbox?.connected(socket, welcome.data.eventSeq, welcome.data.lastEventId ?? null);
       this.beat();
       this.stopHeartbeats();
       this.heartbeatTimer = setInterval(() => this.beat(), this.deps.heartbeatMs);
@@ -82,12 +117,14 @@ export class FleetAgentLink {
       this.countsTimer = setInterval(() => this.sendCounts(), this.deps.countsMs);
     });
     socket.on(FLEET_EVENTS.command, (raw: unknown) => void this.carryOut(raw));
+    socket.on(FLEET_QUERY_EVENT, (raw: unknown, ack: unknown) => void this.queries.answer(raw, ack));
+    this.deps.onSocket?.(socket);
     socket.on('disconnect', (reason) => {
       this.stopHeartbeats();
       this.deps.outbox?.disconnected();
       log.warn({ reason }, 'disconnected from the fleet console; reconnecting');
       // A disconnect by the console (a revocation, a refused hello) is not retried by socket.io itself.
-      if (reason === 'io server disconnect') setTimeout(() => this.socket?.connect(), 1000 + Math.random() * 4000).unref();
+      if (reason === 'io server disconnect') this.retryLater();
     });
   }
 
@@ -96,6 +133,10 @@ export class FleetAgentLink {
     this.deps.outbox?.disconnected();
     this.socket?.close();
     this.socket = null;
+  }
+
+  private retryLater(): void {
+    setTimeout(() => this.socket?.connect(), retryDelayMs(this.retries++)).unref();
   }
 
   private stopHeartbeats(): void {
@@ -127,9 +168,13 @@ export class FleetAgentLink {
       // Whoever answers on the console's address does not hold its key: say nothing about ourselves.
       log.error({ console: identity.consoleUrl }, 'the fleet console did not prove its identity; not connecting');
       socket.disconnect();
-      setTimeout(() => this.socket?.connect(), 5000 + Math.random() * 5000).unref();
+      this.retryLater();
       return;
     }
+    // One hello per connection: socket.io keeps what is emitted while disconnected and sends it on the
+    // next connection, where a hello over the old nonce would be refused and cut the new one.
+    if (!socket.connected || socket.id === undefined || this.helloSentOn === socket.id) return;
+    this.helloSentOn = socket.id;
     socket.emit(FLEET_EVENTS.hello, { hostId: identity.hostId, signature: signHello(key.privateKey, challenge.data.nonce, identity.hostId) });
   }
 

@@ -11,13 +11,15 @@ export class FleetConnectionAudit {
 
   constructor(private readonly deps: { audit: AuditWriter; log: Logger }) {}
 
-  connected(hostId: number, address: string | null): void {
+  /** `reason`: why a connection that never dropped is recorded again (its row was released while it lived). */
+  connected(hostId: number, address: string | null, reason?: string): void {
     this.record({
       type: 'fleet.agent_connected',
       severity: 'info',
       action: 'agent connected',
       resource: `host:${hostId}`,
       source: address,
+      ...(reason !== undefined && { reason: reason.slice(0, 200) }),
       details: { hostId },
     });
   }
@@ -48,6 +50,19 @@ export class FleetConnectionAudit {
     });
   }
 
+  /** An agent's chain was replaced (its database wiped or restored): its events are taken with their new numbering. */
+  reset({ hostId, heldSeq, afterSeq }: { hostId: number; heldSeq: number; afterSeq: number }): void {
+    this.deps.log.warn({ hostId, heldSeq, afterSeq }, "a fleet agent's chain was replaced; taking its events with their new numbering");
+    this.record({
+      type: 'fleet.agent_reset',
+      severity: 'warning',
+      action: 'take a replaced agent chain',
+      resource: `host:${hostId}`,
+      reason: `the agent's chain is not the one held up to its event ${heldSeq}; its events are taken again after ${afterSeq}`,
+      details: { hostId, heldSeq, afterSeq },
+    });
+  }
+
   private record(event: {
     type: string;
     severity: 'info' | 'notice' | 'warning';
@@ -55,7 +70,7 @@ export class FleetConnectionAudit {
     resource: string;
     reason?: string;
     source?: string | null;
-    details: { hostId: number; refused?: string };
+    details: { hostId: number; refused?: string; heldSeq?: number; afterSeq?: number };
   }): void {
     this.deps.audit
       .append({ ...event, actor: 'system', module: 'fleet', method: 'fleet' })

@@ -1,13 +1,17 @@
 import type { Scenario } from '@/lib/defense/defense-config';
 import { canonicalIp } from '@/lib/defense/ip-prefix';
 import type { SecuritySignal } from '@/lib/defense/signals';
-import { fleetCountsSchema, fleetLocalDecisionSchema } from '@/lib/fleet/fleet-counts';
+import { fleetCountsSchema, fleetLocalDecisionSchema, type FleetCounts } from '@/lib/fleet/fleet-counts';
 import type { AuditWriter } from '../audit';
 import type { AuditEventInput } from '@/lib/audit/types';
+import type { JsonObject } from '@/lib/canonical-json';
 import type { VigilConfig } from '@/lib/config/config-schema';
 import { Detectors, isolationDurationMs, isolationTargetOf, type DefenseService, type Overflow } from '../defense';
+import type { Database } from '../db/client';
 import type { Logger } from '../log';
+import { DecisionBudget, FLEET_DECISIONS_PER_MINUTE, grantShare, type PouredShares } from './fleet-host-share';
 import type { FleetHub } from './fleet-hub';
+import { fleetProtectionOf } from './fleet-protected-sources';
 
 /** Addresses whose per-host contributions are remembered at most; the least recently counted go first. */
 const MAX_REMEMBERED_SOURCES = 50_000;
@@ -24,6 +28,14 @@ const acrossHosts = (scenarios: Scenario[]): Scenario[] =>
 interface Contribution {
   count: number;
   lastAt: number;
+  /** Per scenario, what this host poured for this source within the scenario's window. */
+  poured: PouredShares;
+}
+
+/** One scenario's buckets, kept apart so each host's share can be bounded per scenario. */
+interface ScenarioDetectors {
+  scenario: Scenario;
+  detectors: Detectors;
 }
 
 /**
@@ -33,8 +45,9 @@ interface Contribution {
  * isolates the source on every host, and the audit names the hosts that saw it.
  */
 export class FleetDetection {
-  private readonly detectors: Detectors;
+  private runners: ScenarioDetectors[] = [];
   private scenariosJson = '';
+  private readonly budget = new DecisionBudget();
   /** Per address, per host: what each host reported within the longest window. */
   private readonly contributions = new Map<string, Map<number, Contribution>>();
   private readonly deciding = new Set<string>();
@@ -48,28 +61,50 @@ export class FleetDetection {
       hub: FleetHub;
       audit: AuditWriter;
       log: Logger;
+      /** Where the addresses operators are signed in from are read. */
+      database: Database;
     },
-  ) {
-    this.detectors = new Detectors([], () => (deps.defense.mode === 'NORMAL' ? 1 : deps.settings().elevated.capacityFactor));
+  ) {}
+
+  private capacityFactor(): number {
+    return this.deps.defense.mode === 'NORMAL' ? 1 : this.deps.settings().elevated.capacityFactor;
   }
 
   /** One agent's report, already attributed to `hostId` by its authenticated socket. */
   report(hostId: number, raw: unknown, now = Date.now()): void {
-    if (!this.withinRate(hostId, now)) return;
+    const counts = this.admitted(hostId, raw, now);
+    if (counts) this.pour(hostId, counts, now);
+  }
+
+  /** A report within the host's rate and well formed, or null (logged). */
+  admitted(hostId: number, raw: unknown, now = Date.now()): FleetCounts['counts'] | null {
+    if (!this.withinRate(hostId, now)) return null;
     const parsed = fleetCountsSchema.safeParse(raw);
-    if (!parsed.success) return void this.deps.log.warn({ hostId }, 'ignored malformed fleet signal counts');
-    const scenarios = this.refreshScenarios();
-    if (scenarios.length === 0) return;
-    // Past the largest capacity, more of the same signal cannot change what is detected.
-    const pourLimit = Math.max(...scenarios.map((s) => s.capacity)) + 1;
-    const windowMs = Math.max(...scenarios.map((s) => s.windowSeconds)) * 1000;
-    for (const [kind, text, count] of parsed.data.counts) {
+    if (!parsed.success) {
+      this.deps.log.warn({ hostId }, 'ignored malformed fleet signal counts');
+      return null;
+    }
+    return parsed.data.counts;
+  }
+
+  /** Counts admitted here or by the replica that holds the host's socket. */
+  pour(hostId: number, counts: FleetCounts['counts'], now = Date.now()): void {
+    const runners = this.refreshScenarios();
+    if (runners.length === 0) return;
+    const windowMs = Math.max(...runners.map((r) => r.scenario.windowSeconds)) * 1000;
+    const factor = this.capacityFactor();
+    for (const [kind, text, count] of counts) {
       const source = canonicalIp(text);
       if (source === null) continue;
-      this.remember(source, hostId, count, now, windowMs);
+      const contribution = this.remember(source, hostId, count, now, windowMs);
       const signal: SecuritySignal = { kind, source, origin: `fleet:host-${hostId}`, at: now };
-      for (let i = Math.min(count, pourLimit); i > 0; i--) {
-        for (const overflow of this.detectors.observe(signal, now)) void this.respond(overflow, now, windowMs);
+      for (const { scenario, detectors } of runners) {
+        if (!scenario.kinds.includes(kind)) continue;
+        // One host never fills a bucket alone, whatever it claims to have seen.
+        const capacity = Math.max(1, Math.ceil(scenario.capacity * factor));
+        for (let i = grantShare(contribution.poured, { scenario, capacity, count, now }); i > 0; i--) {
+          for (const overflow of detectors.observe(signal, now)) void this.respond(overflow, now, windowMs);
+        }
       }
     }
   }
@@ -86,27 +121,32 @@ export class FleetDetection {
     return false;
   }
 
-  private refreshScenarios(): Scenario[] {
+  private refreshScenarios(): ScenarioDetectors[] {
     const scenarios = acrossHosts(this.deps.settings().scenarios);
     const json = JSON.stringify(scenarios);
     if (json !== this.scenariosJson) {
-      this.detectors.configure(scenarios);
+      // A reload keeps the buckets of scenarios whose definition did not change.
+      const previous = new Map(this.runners.map((r) => [JSON.stringify(r.scenario), r]));
+      this.runners = scenarios.map(
+        (scenario) => previous.get(JSON.stringify(scenario)) ?? { scenario, detectors: new Detectors([scenario], () => this.capacityFactor()) },
+      );
       this.scenariosJson = json;
     }
-    return scenarios;
+    return this.runners;
   }
 
-  private remember(source: string, hostId: number, count: number, now: number, windowMs: number): void {
+  private remember(source: string, hostId: number, count: number, now: number, windowMs: number): Contribution {
     const hosts = this.contributions.get(source) ?? new Map<number, Contribution>();
     // Re-inserted so the Map's order is least recently counted first.
     this.contributions.delete(source);
     this.contributions.set(source, hosts);
-    const seen = hosts.get(hostId);
+    let seen = hosts.get(hostId);
     if (seen && now - seen.lastAt <= windowMs) {
       seen.count += count;
       seen.lastAt = now;
-    } else hosts.set(hostId, { count, lastAt: now });
+    } else hosts.set(hostId, (seen = { count, lastAt: now, poured: new Map() }));
     if (this.contributions.size > MAX_REMEMBERED_SOURCES) this.contributions.delete(this.contributions.keys().next().value!);
+    return seen;
   }
 
   /** Which hosts reported the source within the window, with their counts. */
@@ -141,6 +181,9 @@ export class FleetDetection {
     const parsed = fleetLocalDecisionSchema.safeParse(raw);
     if (!parsed.success) return void this.deps.log.warn({ hostId }, 'ignored a malformed decision shared by a fleet host');
     const { source, scenario, reason, expiresAt } = parsed.data;
+    const budget = this.budget.take(hostId, now);
+    if (budget === 'limited') void this.noteLimited(hostId);
+    if (budget !== 'adopt') return;
     void this.isolateAcross(source, {
       scenario,
       reason: `${reason} (decided on host ${hostId})`,
@@ -164,17 +207,19 @@ export class FleetDetection {
       reason: string;
       durationMs: number | null;
       exceptHostId?: number;
-      audit: Pick<AuditEventInput, 'type' | 'severity' | 'action' | 'source' | 'reason'> & { details: Record<string, unknown> };
+      audit: Pick<AuditEventInput, 'type' | 'severity' | 'action' | 'source' | 'reason'> & { details: JsonObject };
     },
   ): Promise<void> {
     const { defense, hub, audit, log } = this.deps;
     if (this.deciding.has(target) || defense.blocklist.get(target)) return;
     // Loopback, the trusted proxies and the allowlist of the console are protected for the whole fleet.
-    const refusal = defense.isolations.refusal(target, 'system');
-    if (refusal) return void log.info({ source: target, reason: refusal.message }, 'fleet-wide isolation skipped');
     const { scenario, reason, durationMs, exceptHostId } = request;
     this.deciding.add(target);
     try {
+      const refusal =
+        defense.isolations.refusal(target, 'system')?.message ??
+        (await fleetProtectionOf(target, { database: this.deps.database, hostAddresses: () => hub.connectedAddresses() }));
+      if (refusal) return await this.refuse(target, refusal, request.audit);
       // Sent to the agents first: the console's own write must not delay the block on the edges.
       const reached = await hub.isolateEverywhere({ source: target, reason, actor: 'fleet:detector', durationMs, exceptHostId });
       await defense.isolations
@@ -193,5 +238,38 @@ export class FleetDetection {
     } finally {
       this.deciding.delete(target);
     }
+  }
+
+  /** A decision the fleet will not carry out: recorded with who asked for it, since a host asking for it may be compromised. */
+  private async refuse(target: string, refusal: string, asked: { action: string; details: JsonObject }): Promise<void> {
+    this.deps.log.warn({ source: target, reason: refusal }, 'fleet-wide isolation refused');
+    await this.deps.audit.append({
+      type: 'fleet.isolation_refused',
+      severity: 'warning',
+      actor: 'fleet:detector',
+      action: `refuse to ${asked.action}`,
+      module: 'fleet',
+      resource: target,
+      reason: refusal,
+      method: 'automatic',
+      details: asked.details,
+    });
+  }
+
+  private async noteLimited(hostId: number): Promise<void> {
+    this.deps.log.warn({ hostId }, 'a fleet host shares more decisions than the fleet adopts; keeping the rest to that host');
+    await this.deps.audit
+      .append({
+        type: 'fleet.decisions_limited',
+        severity: 'high',
+        actor: `host:${hostId}`,
+        action: 'limit decisions shared by a host',
+        module: 'fleet',
+        resource: `host:${hostId}`,
+        reason: `more than ${FLEET_DECISIONS_PER_MINUTE} isolations shared within a minute; the rest stay on that host`,
+        method: 'automatic',
+        details: { hostId, perMinute: FLEET_DECISIONS_PER_MINUTE },
+      })
+      .catch((error: unknown) => this.deps.log.warn({ err: (error as Error).message }, 'could not record a limited fleet host'));
   }
 }

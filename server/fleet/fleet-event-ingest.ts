@@ -35,6 +35,8 @@ export interface FleetEventIngestDeps {
   announce: (events: ChainedAuditEvent[]) => void;
   /** A batch found its host revoked: the hub cuts the socket and records the refusal (once). */
   onRefused: (hostId: number) => void;
+  /** An agent's replaced chain was taken with its new numbering, from `afterSeq` where the console held up to `heldSeq`. */
+  onReset: (reset: { hostId: number; heldSeq: number; afterSeq: number }) => void;
 }
 
 /**
@@ -64,8 +66,8 @@ export class FleetEventIngest {
     }
     this.inFlight.set(hostId, waiting + 1);
     this.peakWaitingBatches = Math.max(this.peakWaitingBatches, waiting + 1);
-    const { afterSeq, events } = parsed.data;
-    this.queue.push({ group: { hostId, afterSeq, events: events.map(toHostEvent) }, ack: answer });
+    const { afterSeq, events, reset } = parsed.data;
+    this.queue.push({ group: { hostId, afterSeq, events: events.map(toHostEvent), reset }, ack: answer });
     this.flushing ??= this.flush();
   }
 
@@ -100,7 +102,10 @@ export class FleetEventIngest {
       );
       this.announce(chained);
       outcomes.forEach((outcome, i) => {
-        if (outcome.status === 'committed') return this.answer(batch[i], { ok: true, ackedSeq: outcome.ackedSeq });
+        if (outcome.status === 'committed') {
+          if (outcome.resetFrom !== undefined) this.deps.onReset({ hostId: outcome.hostId, heldSeq: outcome.resetFrom, afterSeq: batch[i].group.afterSeq });
+          return this.answer(batch[i], { ok: true, ackedSeq: outcome.ackedSeq });
+        }
         if (outcome.status === 'behind') return this.answer(batch[i], { ok: false, error: 'resend', ackedSeq: outcome.ackedSeq });
         this.answer(batch[i], { ok: false, error: 'revoked' });
         this.deps.onRefused(outcome.hostId);

@@ -43,14 +43,22 @@ describe.each(PROVIDERS)('an agent’s events reach a console on %s exactly once
   let agent: FleetProcess | null = null;
   let hostId: number;
 
-  /** The agent's chain, every event of it, and the console's copy of its events: equal, in the same order, once each. */
+  /**
+   * The agent's chain as it stands now, every event of it, and the console's copy of its events:
+   * the same events in the same order, once each. The agent keeps recording while this waits, so
+   * the console's copy is compared with the agent's chain read after it: it must be a prefix of
+   * that chain (nothing doubled, nothing reordered) and hold at least what the agent had at the start.
+   */
   async function expectDelivered(what: string): Promise<ChainedAuditEvent[]> {
     const ours = () => chainOf(agent!).map((e) => e.eventId);
+    const recorded = ours();
     const theirs = async () => (await consoleChain()).filter((e) => e.hostId === hostId).map((e) => e.eventId);
-    await waitFor(async () => (await theirs()).length >= ours().length || undefined, { timeoutMs: 60_000, intervalMs: 200, what });
+    await waitFor(async () => (await theirs()).length >= recorded.length || undefined, { timeoutMs: 60_000, intervalMs: 200, what });
     const console = await consoleChain();
     const fromAgent = console.filter((e) => e.hostId === hostId);
-    expect(fromAgent.map((e) => e.eventId)).toEqual(ours());
+    const delivered = fromAgent.map((e) => e.eventId);
+    expect(delivered.slice(0, recorded.length)).toEqual(recorded);
+    expect(delivered).toEqual(ours().slice(0, delivered.length));
     expect(verifyChain(console).ok).toBe(true);
     return fromAgent;
   }

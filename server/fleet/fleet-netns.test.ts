@@ -135,15 +135,22 @@ describe('a fleet in network namespaces: a console, three agents, and clients wi
     } finally {
       for (const poller of pollers) poller.stop();
     }
-    const answer = await api<{ events: Array<{ resource: string; details: { hostId: number } }> }>(
-      fleet.console.port,
-      '/api/v1/audit?type=fleet.decision_shared',
-      {
-        token: TEST_API_TOKEN,
+    // The guards refuse as soon as the decision is in force; its audit entry is committed just after.
+    const shared = await waitFor(
+      async () => {
+        const answer = await api<{ events: Array<{ resource: string; details: { hostId: number } }> }>(
+          fleet.console.port,
+          '/api/v1/audit?type=fleet.decision_shared',
+          {
+            token: TEST_API_TOKEN,
+          },
+        );
+        return answer.body.events.find((event) => event.resource === spreader.address);
       },
+      { what: 'the shared decision in the audit trail' },
     );
     const edge2Id = (await listHosts(fleet.console.port)).find((host) => host.name === 'edge2')!.id;
-    expect(answer.body.events.find((event) => event.resource === spreader.address)?.details.hostId).toBe(edge2Id);
+    expect(shared.details.hostId).toBe(edge2Id);
   });
 
   it('keeps enforcing and detecting on the edges while the console is killed, and agrees again once it is back', { timeout: 180_000 }, async () => {

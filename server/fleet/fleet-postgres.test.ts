@@ -1,31 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestDatabase, makeTempDir, TEST_API_TOKEN, waitFor, type TempDir, type TestDatabase } from '../test-support';
-import { createEnrollment, listHosts, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
+import { api, TEST_API_TOKEN, waitFor } from '../test-support';
+import { startPostgresConsole, type PostgresConsole } from '../test-support/fleet-postgres';
+import { createEnrollment, listHosts, startAgentProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
 import { guardCheck } from '../test-support/guard';
 
 describe('a fleet whose console keeps its store on PostgreSQL', () => {
-  let tmp: TempDir;
-  let database: TestDatabase;
+  let pg: PostgresConsole;
   let consoleProcess: FleetProcess | null = null;
   let agent: FleetProcess | null = null;
 
   beforeAll(async () => {
-    tmp = makeTempDir('vigil-fleet-pg-');
-    database = await createTestDatabase();
-    consoleProcess = await startConsoleProcess({ dataDir: tmp.join('console'), databaseUrl: database.url });
+    pg = await startPostgresConsole({ prefix: 'vigil-fleet-pg-' });
+    consoleProcess = pg.replicas[0]!;
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all([stopProcess(consoleProcess), stopProcess(agent)]);
-    await database.drop();
-    tmp.remove();
+    await stopProcess(agent);
+    await pg?.close();
   });
 
   it('lists the local host as host 1, enrolls an agent after it, and isolates fleet-wide on it', { timeout: 120_000 }, async () => {
     const port = consoleProcess!.port;
     expect(await listHosts(port)).toEqual([expect.objectContaining({ id: 1, name: 'local', connected: true })]);
     const token = await createEnrollment(port, { labels: { site: 'fra' }, uses: 1, expiresInMinutes: 5 });
-    agent = await startAgentProcess({ dataDir: tmp.join('agent'), consolePort: port, token, name: 'pg-edge' });
+    agent = await startAgentProcess({ dataDir: pg.tmp.join('agent'), consolePort: port, token, name: 'pg-edge' });
     // The migration placed host 1 by hand; the sequence must still give the next host id 2.
     const host = await waitForHost(port, 'pg-edge', (h) => h.connected && h.healthScore !== null, 'connected with a heartbeat');
     expect(host).toMatchObject({ id: 2, labels: { site: 'fra' }, defenseMode: 'NORMAL' });

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FleetHeartbeat } from '@/lib/fleet/fleet-api';
-import { riskByKind } from '@/lib/fleet/host-status';
+import { HEARTBEAT_MODULES, riskByKind } from '@/lib/fleet/host-status';
 import type { DefenseService } from '../defense';
 import type { Forecaster } from '../forecast';
 import type { HealingService } from '../healing';
 import type { HealthMonitor } from '../health/health-monitor';
 import { vigilRepoRoot } from '../integrity';
+import type { RecoveryService } from '../recovery';
+import { goldenSnapshotNames } from './golden-snapshot-names';
 
 /** The version this worker runs, from the package it was installed from; read once, at start. */
 function installedVersion(): string {
@@ -27,13 +29,16 @@ export function localHeartbeat({
   defense,
   healing,
   forecaster,
+  recovery,
 }: {
   monitor: HealthMonitor;
   defense: DefenseService;
   healing: HealingService;
   forecaster: Forecaster;
+  recovery: Pick<RecoveryService, 'store'>;
 }): () => FleetHeartbeat {
   const version = installedVersion();
+  const goldenSnapshots = goldenSnapshotNames(recovery);
   return () => {
     const health = monitor.current();
     const { incidents } = healing.engine;
@@ -44,6 +49,8 @@ export function localHeartbeat({
       risk: riskByKind(forecaster.risk().subsystems),
       openIncidents: incidents.openIncidents().length + incidents.externalIncidents().length,
       version,
+      modules: healing.moduleNames().slice(0, HEARTBEAT_MODULES),
+      goldenSnapshots: goldenSnapshots(),
     };
   };
 }

@@ -23,6 +23,9 @@ export interface LiveDeps {
   onCreated?: (namespace: (name: string) => Namespace) => void;
 }
 
+/** How long the live server's close waits for its clients to answer it. */
+const LIVE_CLOSE_GRACE_MS = 2000;
+
 /**
  * socket.io on the worker's port: the dashboards' live feed (fanned out to every replica's clients
  * through PostgreSQL). The socket server is created by the first dashboard that connects; until
@@ -46,5 +49,10 @@ export function startLive({ httpServer, env, log, database, monitor, cluster, ou
   );
   // Announcing through the outlet reaches the socket server once it exists.
   const live: LiveServer & LazyLiveServer = { ...outlet, ...server };
-  return { live, close: () => server.close() };
+  return {
+    live,
+    // The rest is cut by the HTTP server's close, which follows: a peer that does not answer its
+    // WebSocket's close (a hung agent) would otherwise hold the stop for the 30 s `ws` waits.
+    close: () => Promise.race([server.close(), new Promise<void>((resolve) => setTimeout(resolve, LIVE_CLOSE_GRACE_MS).unref())]),
+  };
 }

@@ -46,6 +46,10 @@ describe.each(PROVIDERS)('agents’ events committed exactly once on %s', (provi
     expect(new Set(chain.map((e) => e.eventId)).size).toBe(5);
     expect(verifyChain(chain).ok).toBe(true);
     expect(await cursorOf(web)).toBe(5);
+    // The cursor moves with the time of the commit, read back as the same instant on both databases.
+    const at = new Date('2026-12-07T06:30:00.123Z');
+    await commitHostEvents(db.database, [{ hostId: web, afterSeq: 5, events: hostEvents(6, 1, 'web') }], at);
+    expect((await db.database.prisma.host.findUniqueOrThrow({ where: { id: web } })).lastSeen).toEqual(at);
   });
 
   it('refuses a batch that starts beyond what the chain holds, so a lost batch is never skipped', async () => {

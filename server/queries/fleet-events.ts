@@ -14,11 +14,13 @@ export interface HostEvents {
   afterSeq: number;
   /** Oldest first, hostSeq strictly increasing. */
   events: HostEvent[];
+  /** The agent's chain was replaced: its numbering starts again after afterSeq, below the cursor. */
+  reset?: boolean;
 }
 
 export type HostOutcome =
   /** Everything up to ackedSeq is in the chain: this batch's new events, and any that an earlier commit took already. */
-  | { hostId: number; status: 'committed'; ackedSeq: number; committed: number; skipped: number }
+  | { hostId: number; status: 'committed'; ackedSeq: number; committed: number; skipped: number; resetFrom?: number }
   /** Revoked or unknown: nothing of it was taken. */
   | { hostId: number; status: 'refused' }
   /** The batch starts beyond what the chain holds of the host (an earlier batch was lost): nothing taken. */
@@ -44,14 +46,17 @@ function plan(head: ChainHead, groups: HostEvents[], cursors: Map<number, HostCu
   const outcomes: HostOutcome[] = [];
   const pending: PendingAuditEvent[] = [];
   const moved = new Map<number, number>();
-  for (const { hostId, afterSeq, events } of groups) {
+  for (const { hostId, afterSeq, events, reset } of groups) {
     const cursor = cursors.get(hostId);
     if (!cursor || cursor.revokedAt !== null) {
       outcomes.push({ hostId, status: 'refused' });
       continue;
     }
     // Several groups of one host in one transaction: the later one starts where the earlier one ended.
-    const from = moved.get(hostId) ?? cursor.eventSeq;
+    const held = moved.get(hostId) ?? cursor.eventSeq;
+    // A replaced chain numbers its events again from below what the console holds: taken from where it says.
+    const resetFrom = reset && afterSeq < held ? held : undefined;
+    const from = resetFrom === undefined ? held : afterSeq;
     if (afterSeq > from) {
       outcomes.push({ hostId, status: 'behind', ackedSeq: from });
       continue;
@@ -60,7 +65,14 @@ function plan(head: ChainHead, groups: HostEvents[], cursors: Map<number, HostCu
     for (const { hostSeq: _seq, ...event } of fresh) pending.push({ ...event, hostId });
     const ackedSeq = fresh.length ? fresh[fresh.length - 1].hostSeq : from;
     moved.set(hostId, ackedSeq);
-    outcomes.push({ hostId, status: 'committed', ackedSeq, committed: fresh.length, skipped: events.length - fresh.length });
+    outcomes.push({
+      hostId,
+      status: 'committed',
+      ackedSeq,
+      committed: fresh.length,
+      skipped: events.length - fresh.length,
+      ...(resetFrom !== undefined && { resetFrom }),
+    });
   }
   // The details' canonical text that was hashed is the text stored: serialised once.
   const { events: chained, detailsText } = linkEventsWithText(head, pending);
@@ -68,16 +80,42 @@ function plan(head: ChainHead, groups: HostEvents[], cursors: Map<number, HostCu
 }
 
 const HEAD = 'SELECT "seq", "hash" FROM "AuditEvent" ORDER BY "seq" DESC LIMIT 1';
+/** Every host's cursor in one statement: a commit may carry batches of hundreds of hosts, and a round trip each held the transaction (and every agent's acknowledgement) that much longer. */
+const POSTGRES_ADVANCE =
+  'UPDATE "Host" AS h SET "eventSeq" = m."eventSeq", "lastSeen" = $2::timestamp(3) FROM jsonb_to_recordset($1::jsonb) AS m("id" integer, "eventSeq" integer) WHERE h."id" = m."id"';
+
+interface SqliteFleetStatements {
+  cursorOf: BetterSqlite3.Statement<[number], HostCursor>;
+  head: BetterSqlite3.Statement<[], ChainHead>;
+  advance: BetterSqlite3.Statement<[number, string, number]>;
+  /** The whole commit as one immediate transaction. */
+  commit: BetterSqlite3.Transaction<(groups: HostEvents[], now: Date) => FleetCommit>;
+}
+
+/** Prepared once per connection: preparing costs more than running these for a small batch. */
+const preparedFleetStatements = new WeakMap<BetterSqlite3.Database, SqliteFleetStatements>();
+
+function fleetStatements(sqlite: BetterSqlite3.Database): SqliteFleetStatements {
+  let statements = preparedFleetStatements.get(sqlite);
+  if (!statements) {
+    statements = {
+      cursorOf: sqlite.prepare<[number], HostCursor>('SELECT "eventSeq", "revokedAt" FROM "Host" WHERE "id" = ?'),
+      head: sqlite.prepare<[], ChainHead>(HEAD),
+      advance: sqlite.prepare<[number, string, number]>('UPDATE "Host" SET "eventSeq" = ?, "lastSeen" = ? WHERE "id" = ?'),
+      commit: sqlite.transaction((groups: HostEvents[], now: Date) => commitOnSqlite(sqlite, groups, now)),
+    };
+    preparedFleetStatements.set(sqlite, statements);
+  }
+  return statements;
+}
 
 function commitOnSqlite(sqlite: BetterSqlite3.Database, groups: HostEvents[], now: Date): FleetCommit {
-  const cursorOf = sqlite.prepare<[number], HostCursor>('SELECT "eventSeq", "revokedAt" FROM "Host" WHERE "id" = ?');
+  const { cursorOf, head, advance } = fleetStatements(sqlite);
   const cursors = new Map(groups.map(({ hostId }) => [hostId, cursorOf.get(hostId)]));
-  const head = (sqlite.prepare(HEAD).get() as ChainHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
-  const { outcomes, chained, detailsText, moved } = plan(head, groups, cursors);
+  const { outcomes, chained, detailsText, moved } = plan(head.get() ?? { seq: 0, hash: GENESIS_HASH }, groups, cursors);
   // Nested in this transaction, the batch insert becomes a savepoint that commits with it.
   if (chained.length) sqliteInsertBatch(sqlite)(chained, detailsText, toSqliteDate(now));
   const seen = now.toISOString().replace('Z', '+00:00');
-  const advance = sqlite.prepare('UPDATE "Host" SET "eventSeq" = ?, "lastSeen" = ? WHERE "id" = ?');
   for (const [hostId, eventSeq] of moved) advance.run(eventSeq, seen, hostId);
   return { outcomes, chained };
 }
@@ -91,11 +129,13 @@ async function commitOnPostgres(db: Db, groups: HostEvents[], now: Date): Promis
         'SELECT "id", "eventSeq", "revokedAt" FROM "Host" WHERE "id" = ANY($1::int[]) ORDER BY "id" FOR UPDATE',
         ids,
       );
-      const cursors = new Map(ids.map((id) => [id, rows.find((row) => row.id === id)]));
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const cursors = new Map(ids.map((id) => [id, byId.get(id)]));
       const [head] = await tx.$queryRawUnsafe<ChainHead[]>(HEAD);
       const { outcomes, chained, detailsText, moved } = plan(head ?? { seq: 0, hash: GENESIS_HASH }, groups, cursors);
       if (chained.length) await tx.$executeRawUnsafe(POSTGRES_INSERT, postgresAuditRows(chained, detailsText, now));
-      for (const [hostId, eventSeq] of moved) await tx.host.update({ where: { id: hostId }, data: { eventSeq, lastSeen: now } });
+      const advanced = [...moved].map(([id, eventSeq]) => ({ id, eventSeq }));
+      if (advanced.length) await tx.$executeRawUnsafe(POSTGRES_ADVANCE, JSON.stringify(advanced), now.toISOString());
       return { outcomes, chained };
     },
     { maxWait: 10_000, timeout: 30_000 },
@@ -113,12 +153,18 @@ export async function commitHostEvents(database: Database, groups: HostEvents[],
     try {
       const { sqlite } = database;
       if (sqlite) {
-        const run = sqlite.transaction(() => commitOnSqlite(sqlite, groups, now));
-        return await serializeSqliteWrite(sqlite, () => run.immediate());
+        const { commit } = fleetStatements(sqlite);
+        return await serializeSqliteWrite(sqlite, () => commit.immediate(groups, now));
       }
       return await commitOnPostgres(database.prisma, groups, now);
     } catch (error) {
       if (!isSeqConflict(error) || attempt >= 50) throw error;
     }
   }
+}
+
+/** The id of the newest event the chain holds from `hostId`, or null. */
+export async function lastHostEventId(db: Db, hostId: number): Promise<string | null> {
+  const row = await db.auditEvent.findFirst({ where: { hostId }, orderBy: { seq: 'desc' }, select: { eventId: true } });
+  return row?.eventId ?? null;
 }

@@ -35,3 +35,13 @@ export async function findLiveSessionIds(db: Queryable, ids: string[], now: Date
   const rows = await db.session.findMany({ where: { id: { in: ids }, expiresAt: { gt: now }, user: { disabled: false } }, select: { id: true } });
   return rows.map((row) => row.id);
 }
+
+/** The addresses operators are signed in from now (distinct, known ones only). */
+export async function liveSessionAddresses(db: Queryable, now: Date): Promise<string[]> {
+  const rows = await db.session.findMany({
+    where: { expiresAt: { gt: now }, ip: { not: null }, user: { disabled: false } },
+    select: { ip: true },
+    distinct: ['ip'],
+  });
+  return rows.flatMap((row) => (row.ip === null ? [] : [row.ip]));
+}

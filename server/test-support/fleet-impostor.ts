@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { FLEET_EVENTS, FLEET_NAMESPACE } from '@/lib/fleet/fleet-api';
+import { FLEET_CONFIG_EVENTS } from '@/lib/fleet/fleet-config-api';
 import { newNonce, signChallenge } from '../fleet/fleet-signing';
 import { waitFor } from './wait';
 
@@ -18,7 +19,12 @@ export interface CommandResult {
 export class ImpostorConsole {
   readonly hellos: unknown[] = [];
   readonly results: CommandResult[] = [];
+  /** Answers to configuration pushes, from every connection the agent made. */
+  readonly configAcks: unknown[] = [];
+  /** The connection of the last agent to say hello, whichever host it is. */
   agent: Socket | null = null;
+  /** Each host's newest connection: with several agents about, the one a test means. */
+  readonly agents = new Map<number, Socket>();
   agentLeft = false;
   private readonly http: HttpServer;
   private readonly io: Server;
@@ -31,8 +37,11 @@ export class ImpostorConsole {
       socket.on(FLEET_EVENTS.hello, (hello: unknown) => {
         this.hellos.push(hello);
         this.agent = socket;
+        const hostId = (hello as { hostId?: unknown } | null)?.hostId;
+        if (typeof hostId === 'number') this.agents.set(hostId, socket);
       });
       socket.on(FLEET_EVENTS.commandResult, (result: CommandResult) => this.results.push(result));
+      socket.on(FLEET_CONFIG_EVENTS.ack, (ack: unknown) => this.configAcks.push(ack));
       socket.on('disconnect', () => (this.agentLeft = true));
       socket.emit(FLEET_EVENTS.challenge, { nonce, signature: signChallenge(challengeKey, nonce) });
     });

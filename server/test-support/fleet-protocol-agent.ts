@@ -16,25 +16,36 @@ export class ProtocolAgent {
     readonly socket: Socket,
     /** The console's cursor for this host when it welcomed us. */
     readonly welcomedAt: number,
+    /** What it signs with, as enrolled. */
+    readonly key: KeyObject,
+    /** Every command the console sent, from the first one after the welcome. */
+    readonly commands: unknown[],
   ) {}
 
-  static async enroll(consolePort: number, token: string, name: string): Promise<ProtocolAgent> {
+  static async enroll(consolePort: number, token: string, name: string, options: { reconnect?: boolean } = {}): Promise<ProtocolAgent> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const enrolled = await api<{ hostId: number }>(consolePort, '/api/v1/fleet/agents', {
-      json: { token, name, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
-    });
+    const request = { json: { token, name, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() } };
+    const enrolled = await api<{ hostId: number }>(consolePort, '/api/v1/fleet/agents', request);
     if (enrolled.status !== 201) throw new Error(`enrollment answered ${enrolled.status}: ${enrolled.text}`);
-    return ProtocolAgent.connect(consolePort, enrolled.body.hostId, privateKey);
+    return ProtocolAgent.connect(consolePort, enrolled.body.hostId, privateKey, options);
   }
 
-  static connect(consolePort: number, hostId: number, key: KeyObject): Promise<ProtocolAgent> {
-    const socket = io(`http://127.0.0.1:${consolePort}${FLEET_NAMESPACE}`, { transports: ['websocket'], reconnection: false });
+  /** `reconnect`: as a real agent, socket.io tries again (and the challenge is answered again) whenever the connection drops. */
+  static connect(consolePort: number, hostId: number, key: KeyObject, { reconnect = false }: { reconnect?: boolean } = {}): Promise<ProtocolAgent> {
+    const socket = io(`http://127.0.0.1:${consolePort}${FLEET_NAMESPACE}`, {
+      transports: ['websocket'],
+      reconnection: reconnect,
+      reconnectionDelay: 500,
+      randomizationFactor: 0.5,
+    });
+    const commands: unknown[] = [];
+    socket.on(FLEET_EVENTS.command, (command: unknown) => commands.push(command));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`host ${hostId} was not welcomed within 15 s`)), 15_000);
       socket.on(FLEET_EVENTS.challenge, ({ nonce }: FleetChallenge) => socket.emit(FLEET_EVENTS.hello, { hostId, signature: signHello(key, nonce, hostId) }));
       socket.on(FLEET_EVENTS.welcome, (welcome: { eventSeq?: number }) => {
         clearTimeout(timer);
-        resolve(new ProtocolAgent(hostId, socket, welcome.eventSeq ?? 0));
+        resolve(new ProtocolAgent(hostId, socket, welcome.eventSeq ?? 0, key, commands));
       });
       socket.on('connect_error', (error) => {
         clearTimeout(timer);
@@ -51,6 +62,11 @@ export class ProtocolAgent {
         resolve(fleetEventAckSchema.parse(raw));
       });
     });
+  }
+
+  /** Stops reading from the connection, as an agent that hangs would: what the console sends piles up on its side. */
+  stopReading(): void {
+    (this.socket.io.engine.transport as unknown as { ws: { pause(): void } }).ws.pause();
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { HostView } from '@/lib/fleet/fleet-api';
 import { api, findFreePort, waitForHttp } from './http';
 import { spawnTs, type RunningProcess } from './processes';
+import { makeTempDir, type TempDir } from './temp-dir';
 import { waitFor } from './wait';
 import { TEST_API_TOKEN, workerEnvVars } from './worker-env';
 
@@ -20,10 +21,22 @@ async function started(running: RunningProcess, port: number, dataDir: string): 
 }
 
 /** A console worker process (`node --import tsx server/main.ts`); `port` to come back on the same address after a restart. */
-export async function startConsoleProcess({ dataDir, databaseUrl, port }: { dataDir: string; databaseUrl?: string; port?: number }): Promise<FleetProcess> {
+export async function startConsoleProcess({
+  dataDir,
+  databaseUrl,
+  port,
+  vars = {},
+}: {
+  dataDir: string;
+  databaseUrl?: string;
+  port?: number;
+  vars?: Record<string, string>;
+}): Promise<FleetProcess> {
   mkdirSync(dataDir, { recursive: true });
   const chosen = port ?? (await findFreePort());
-  const running = spawnTs('server/main.ts', { env: workerEnvVars({ dataDir, databaseUrl, vars: { WORKER_PORT: String(chosen), LOG_LEVEL: 'warn' } }) });
+  const running = spawnTs('server/main.ts', {
+    env: workerEnvVars({ dataDir, databaseUrl, vars: { WORKER_PORT: String(chosen), LOG_LEVEL: 'warn', ...vars } }),
+  });
   return started(running, chosen, dataDir);
 }
 
@@ -31,11 +44,14 @@ export async function startConsoleProcess({ dataDir, databaseUrl, port }: { data
 export async function startAgentProcess({
   dataDir,
   consolePort,
+  consolePorts = [consolePort],
   token,
   name,
 }: {
   dataDir: string;
   consolePort: number;
+  /** Every console replica the agent may use, tried in this order. */
+  consolePorts?: number[];
   token?: string;
   name: string;
 }): Promise<FleetProcess> {
@@ -44,7 +60,7 @@ export async function startAgentProcess({
   const vars = {
     WORKER_PORT: String(port),
     LOG_LEVEL: 'warn',
-    VIGIL_CONSOLE_URL: `http://127.0.0.1:${consolePort}`,
+    VIGIL_CONSOLE_URL: consolePorts.map((each) => `http://127.0.0.1:${each}`).join(','),
     VIGIL_ENROLLMENT_TOKEN: token,
     VIGIL_AGENT_NAME: name,
     VIGIL_FLEET_HEARTBEAT_MS: '500',
@@ -78,4 +94,14 @@ export function waitForHost(consolePort: number, name: string, accept: (host: Ho
     intervalMs: 50,
     what: `${name} ${what}`,
   });
+}
+
+/** A console and one agent enrolled to it (`edge1`, no labels), each in its own directory under a fresh temporary one. */
+export async function startConsoleWithAgent(prefix: string): Promise<{ tmp: TempDir; consoleProcess: FleetProcess; agent: FleetProcess; hostId: number }> {
+  const tmp = makeTempDir(prefix);
+  const consoleProcess = await startConsoleProcess({ dataDir: tmp.join('console') });
+  const token = await createEnrollment(consoleProcess.port, { labels: {}, uses: 1, expiresInMinutes: 5 });
+  const agent = await startAgentProcess({ dataDir: tmp.join('agent'), consolePort: consoleProcess.port, token, name: 'edge1' });
+  const hostId = (await waitForHost(consoleProcess.port, 'edge1', (h) => h.connected, 'connected')).id;
+  return { tmp, consoleProcess, agent, hostId };
 }

@@ -236,6 +236,11 @@ export class WorkerClient {
     return this.call(fleetCommandContracts.internalSendCommand, { body });
   }
 
+  /** The newest fleet commands, for the fleet page's history. */
+  fleetCommands() {
+    return this.call(fleetCommandContracts.internalCommands, {});
+  }
+
   fleetCommand(id: string) {
     return this.call(fleetCommandContracts.internalCommand, { params: { id } });
   }
