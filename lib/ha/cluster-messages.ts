@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { signalKindSchema, type SecuritySignal } from '../defense/signals';
 import { editableSectionSchema } from '../settings/editable-sections';
+import { fleetCommandSchema, fleetIsolateCommandSchema } from '../fleet/fleet-api';
+import { fleetCountsSchema, fleetLocalDecisionSchema } from '../fleet/fleet-counts';
 
 /**
  * What replicas tell each other over PostgreSQL NOTIFY. A notification carries at most
@@ -43,6 +45,36 @@ export const relayedSignalSchema = z.object({
 export type RelayedSignal = z.infer<typeof relayedSignalSchema>;
 
 const from = z.string().min(1).max(200);
+const hostId = z.number().int().positive();
+/** Hosts named in one `fleet-send` at most; a longer list goes in several. */
+export const MAX_FLEET_SEND_HOSTS = 500;
+
+/** Between replicas of a fleet console: each delivers to the agents whose sockets it holds. */
+const fleetMessages = [
+  /** Sign and send `action` to each of these hosts whose socket is here. */
+  z.object({
+    kind: z.literal('fleet-send'),
+    from,
+    hostIds: z.array(hostId).min(1).max(MAX_FLEET_SEND_HOSTS),
+    action: fleetCommandSchema.shape.action,
+    notAfter: z.string().datetime(),
+  }),
+  /** A fleet-wide isolation: every agent connected here, but the one that decided it. */
+  z.object({
+    kind: z.literal('fleet-isolate'),
+    from,
+    isolation: fleetIsolateCommandSchema.omit({ kind: true, commandId: true }),
+    exceptHostId: hostId.optional(),
+  }),
+  /** A host was revoked: the replica holding its socket cuts it. */
+  z.object({ kind: z.literal('fleet-revoke'), from, hostId }),
+  /** An agent's signal counts, on their way to the leader's fleet-wide detectors. */
+  z.object({ kind: z.literal('fleet-counts'), from, hostId, counts: fleetCountsSchema.shape.counts }),
+  /** A configuration version was saved: the replica holding each agent it reaches pushes it. */
+  z.object({ kind: z.literal('fleet-config'), from, revision: z.number().int().positive() }),
+  /** A source an agent isolated by itself, on its way to the leader. */
+  z.object({ kind: z.literal('fleet-decision'), from, hostId, decision: fleetLocalDecisionSchema }),
+] as const;
 
 export const clusterMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('decision'), from, change: z.enum(['isolated', 'restored', 'expired']), decision: decisionSchema }),
@@ -53,8 +85,10 @@ export const clusterMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('leader'), from, url: z.string().url(), since: z.string() }),
   /** A config section saved or reverted in the console: the others read the stored sections again. */
   z.object({ kind: z.literal('settings'), from, section: editableSectionSchema }),
+  ...fleetMessages,
 ]);
 export type ClusterMessage = z.infer<typeof clusterMessageSchema>;
+export type FleetClusterMessage = Extract<ClusterMessage, { kind: `fleet-${string}` }>;
 /** A message before the bus stamps its sender. */
 export type ClusterMessageBody = ClusterMessage extends infer M ? (M extends { from: string } ? Omit<M, 'from'> : never) : never;
 

@@ -137,7 +137,7 @@ export class ClusterBus {
       this.stats.unsent++;
       this.options.log.warn({ err: (error as Error).message, kind }, 'cluster message not sent');
       // Folded signals are only counts; anything else was state the others now lack.
-      if (kind !== 'signals') this.owe();
+      if (kind !== 'signals' && kind !== 'fleet-counts') this.owe();
       return false;
     }
   }

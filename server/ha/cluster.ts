@@ -33,6 +33,11 @@ export interface ClusterOptions {
   onMessage: (message: ClusterMessage) => void;
   /** A standby's bus missed notifications while it was down: read the shared state again. */
   onResync: () => void;
+  /**
+   * This replica's bus listens again after it was lost (leader or standby): for as long as it was
+   * down the others saw this replica as absent from the cluster, and may have acted on that.
+   */
+  onRejoined?: () => void;
 }
 
 /**
@@ -49,14 +54,21 @@ export class Cluster {
   private leaderReadAt = 0;
   /** For the socket.io adapter; its own few connections, apart from Prisma's pool. */
   readonly pool: pg.Pool;
+  /** What the bus sends on (one connection: its sends go one after the other anyway). */
+  private readonly busPool: pg.Pool;
   readonly stats = { elections: 0 };
 
   constructor(private readonly options: ClusterOptions) {
     this.pool = new (pgDriver().Pool)({ connectionString: options.url, max: 4, application_name: `vigil-live ${options.nodeId}`.slice(0, 63) });
     this.pool.on('error', (error) => options.log.warn({ err: error.message }, 'live fan-out connection failed'));
+    // The bus sends on a connection of its own: on the fan-out's pool, a fleet-wide isolation or a
+    // command for another replica's agent queued behind every dashboard broadcast of the agents'
+    // events (one NOTIFY each), seconds under load.
+    this.busPool = new (pgDriver().Pool)({ connectionString: options.url, max: 1, application_name: `vigil-bus ${options.nodeId}`.slice(0, 63) });
+    this.busPool.on('error', (error) => options.log.warn({ err: error.message }, 'cluster bus connection failed'));
     this.bus = new ClusterBus({
       url: options.url,
-      pool: this.pool,
+      pool: this.busPool,
       nodeId: options.nodeId,
       log: options.log,
       onMessage: (message) => this.receive(message),
@@ -160,6 +172,7 @@ export class Cluster {
    */
   private listening(): void {
     if (!this.listenedOnce) return;
+    this.options.onRejoined?.();
     if (this.currentRole === 'leader') void this.bus.publish({ kind: 'resync' });
     else this.options.onResync();
   }
@@ -237,6 +250,7 @@ export class Cluster {
     if (this.tableTimer) clearTimeout(this.tableTimer);
     await this.election.stop();
     await this.bus.stop();
+    await this.busPool.end().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
 }

@@ -1,4 +1,4 @@
-import type { ClusterMessageBody } from '@/lib/ha/cluster-messages';
+import type { ClusterMessage, ClusterMessageBody, FleetClusterMessage } from '@/lib/ha/cluster-messages';
 import type { AuditWriter } from '../audit';
 import type { AuditIntegrity } from '../audit/audit-integrity';
 import type { StartedDatabase } from '../db/start-database';
@@ -36,6 +36,9 @@ export function startHa({ env, db, port, log, duties, onLeadershipLost }: HaDeps
   let announce: () => Promise<void> = async () => undefined;
   let leading: Promise<void> | null = null;
   let reloadSettings: () => Promise<void> = async () => undefined;
+  let fleetMessage: (message: FleetClusterMessage) => void = () => undefined;
+  let fleetRejoined: () => void = () => undefined;
+  const isFleetMessage = (message: ClusterMessage): message is FleetClusterMessage => message.kind.startsWith('fleet-');
   const settingsChanged = () =>
     void reloadSettings().catch((error: unknown) => log.warn({ err: dbErrorMessage(error) }, "the console's config sections not reloaded"));
 
@@ -65,7 +68,12 @@ export function startHa({ env, db, port, log, duties, onLeadershipLost }: HaDeps
           defense?.demote();
           void duties.abandon().finally(() => onLeadershipLost?.(reason));
         },
-        onMessage: (message) => (message.kind === 'settings' ? settingsChanged() : replay?.apply(message)),
+        onMessage: (message) => {
+          if (message.kind === 'settings') settingsChanged();
+          else if (isFleetMessage(message)) fleetMessage(message);
+          else replay?.apply(message);
+        },
+        onRejoined: () => fleetRejoined(),
         onResync: () => {
           // A replica that missed messages may have missed a saved section too.
           settingsChanged();
@@ -80,6 +88,14 @@ export function startHa({ env, db, port, log, duties, onLeadershipLost }: HaDeps
     isLeader: () => cluster === null || cluster.role === 'leader',
     publish(message: ClusterMessageBody): void {
       void cluster?.publish(message);
+    },
+    /** Who delivers what the other replicas say about the fleet's agents. */
+    followFleet(apply: (message: FleetClusterMessage) => void): void {
+      fleetMessage = apply;
+    },
+    /** Who re-announces this replica's agents once its bus is back (the sweep may have released them meanwhile). */
+    followRejoin(rejoined: () => void): void {
+      fleetRejoined = rejoined;
     },
     /** How this replica reads the console's config sections again when another one changed them. */
     followSettings(reload: () => Promise<void>): void {
