@@ -20,7 +20,7 @@ export function normalisePath(text: string): string {
 }
 
 /** The directory a glob starts walking from: the segments before the first one holding `*`, `?`, `[` or `{`. */
-function globBase(text: string): string {
+export function globBase(text: string): string {
   const segments = text.split('/');
   const first = segments.findIndex((segment) => /[*?[{]/.test(segment));
   return first === -1 ? text : segments.slice(0, first).join('/') || '/';

@@ -4,6 +4,8 @@ import { defaultConfig, type VigilConfig } from '@/lib/config/config-schema';
 import { describeConfigProblem, type ConfigProblem, type ConfigStatus } from '@/lib/config/config-status';
 import { EnvError } from '../env/env-error';
 import type { EditableSectionValues } from '@/lib/settings/editable-sections';
+import type { FleetConfigContent } from '@/lib/fleet/fleet-config-api';
+import { withAssignedParts } from '@/lib/fleet/fleet-config-merge';
 import { parseConfigText, resolvePaths } from './config-parse';
 
 export { parseConfigText, type ConfigProblem };
@@ -85,6 +87,8 @@ export class ConfigWatcher {
   private current: LoadedConfig;
   /** Sections an admin set in the console; each replaces the file's section whole. */
   private consoleSections: EditableSectionValues = {};
+  /** Parts the fleet's console assigned to this host (agent mode); each replaces the same part of what is above. */
+  private fleetParts: FleetConfigContent | null = null;
   private merged: LoadedConfig;
   private state: ConfigStatus;
   private readonly listeners = new Set<(config: LoadedConfig) => void>();
@@ -128,10 +132,18 @@ export class ConfigWatcher {
     return this.merged;
   }
 
+  /** As setConsoleSections, for the parts the fleet's console pushed (already validated, absolute paths); null removes them. */
+  setFleetParts(content: FleetConfigContent | null): LoadedConfig {
+    this.fleetParts = content;
+    this.merge();
+    for (const listener of this.listeners) listener(this.merged);
+    return this.merged;
+  }
+
   private merge(): void {
     // Console paths resolve as the file's do (relative to the file), so both read the same way.
     const config = resolvePaths({ ...this.current.config, ...this.consoleSections } as VigilConfig, path.dirname(this.file));
-    this.merged = { ...this.current, config };
+    this.merged = { ...this.current, config: this.fleetParts ? withAssignedParts(config, this.fleetParts) : config };
   }
 
   /** Whether the file on disk is what is in force, and why not. */
