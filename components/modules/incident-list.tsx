@@ -9,11 +9,13 @@ import { SEVERITY_TONE, words } from './module-format';
 import { formatSpan } from '@/lib/healing/module-format';
 
 /** An open incident, large: what broke, why Vigil thinks so, how far it has escalated, who else is hit. */
-export function OpenIncidentCard({ incident, now, onOpen }: { incident: IncidentSummary; now: number; onOpen: (id: string) => void }) {
+/** Without `onOpen` (another host's incident, whose timeline stays on its agent) the card only shows. */
+export function OpenIncidentCard({ incident, now, onOpen }: { incident: IncidentSummary; now: number; onOpen?: (id: string) => void }) {
   return (
     <button
       type="button"
-      onClick={() => onOpen(incident.id)}
+      onClick={() => onOpen?.(incident.id)}
+      disabled={!onOpen}
       data-testid="incident-open"
       data-module={incident.module}
       className="w-full rounded-md border border-bad/40 bg-bad/5 px-3 py-2 text-left transition hover:border-bad/70 hover:bg-bad/10"
@@ -37,12 +39,13 @@ export function OpenIncidentCard({ incident, now, onOpen }: { incident: Incident
 }
 
 /** A past incident on one line, with how long detection and repair took. */
-export function RecentIncidentRow({ incident, now, onOpen }: { incident: IncidentRecordView; now: number; onOpen: (id: string) => void }) {
+export function RecentIncidentRow({ incident, now, onOpen }: { incident: IncidentRecordView; now: number; onOpen?: (id: string) => void }) {
   return (
     <li>
       <button
         type="button"
-        onClick={() => onOpen(incident.id)}
+        onClick={() => onOpen?.(incident.id)}
+        disabled={!onOpen}
         data-testid="incident-recent"
         data-state={incident.state}
         className="flex w-full flex-wrap items-center gap-x-3 gap-y-0.5 rounded px-2 py-1.5 text-left text-sm hover:bg-surface-2"

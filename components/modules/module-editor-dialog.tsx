@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import type { ModuleDefinition, ModuleKind } from '@/lib/healing/module-schema';
 import { KIND_SPECS, kindSpec } from '@/lib/healing/module-form/kind-catalog';
 import { checkDraft, draftOf, emptyDraft, needsAdmin, withKind, type ModuleDraft } from '@/lib/healing/module-form/module-draft';
+import { takesVantage, type VantageDraft } from '@/lib/healing/module-form/vantage-draft';
 import { fieldIssues } from '@/lib/field-issues';
 import { ApiRequestError } from '../queries/api-fetch';
 import { useDefineModule } from '../queries/use-module-mutations';
@@ -12,6 +13,7 @@ import { Dialog } from '../ui/dialog';
 import { Field, FormError, Select, TextInput } from '../ui/field';
 import { ConditionField } from './condition-field';
 import { FieldIssue, ModuleKindFields } from './module-kind-fields';
+import { VantageFields } from './vantage-fields';
 
 type Touched = Set<string>;
 
@@ -48,6 +50,12 @@ export function ModuleEditorDialog({ stored, isAdmin, onClose }: { stored?: Modu
   const setValue = (key: string, value: string | boolean) => {
     touch(key);
     setDraft((d) => ({ ...d, values: { ...d.values, [key]: value } }));
+  };
+  const setVantage = <K extends keyof VantageDraft>(key: K, value: VantageDraft[K]) => {
+    touch(`vantage.${key}`);
+    // Which points there are decides whether the quorum can be met: its message follows them.
+    if (key !== 'enabled') touch('vantage.quorum');
+    setDraft((d) => ({ ...d, vantage: { ...d.vantage, [key]: value } }));
   };
   const submit = () => {
     setTried(true);
@@ -115,6 +123,7 @@ export function ModuleEditorDialog({ stored, isAdmin, onClose }: { stored?: Modu
           {kindSpec(draft.kind).summary}
         </p>
         <ModuleKindFields draft={draft} issues={shown} isAdmin={isAdmin} onChange={setValue} />
+        {takesVantage(draft.kind) ? <VantageFields draft={draft.vantage} issues={shown} onChange={setVantage} /> : null}
         <ConditionField value={draft.conditions} onChange={(value) => setCommon('conditions', value)} issues={conditionIssues} />
         <div className="grid grid-cols-[7rem_1fr] items-end gap-3">
           <Field label="Check every (seconds)" hint={<FieldIssue text={shown.intervalSeconds} />}>

@@ -16,6 +16,7 @@ import { ModuleActionDialog } from './module-action-dialog';
 import { STATE_TONE, words } from './module-format';
 import { formatMs, recentUptime } from '@/lib/healing/module-format';
 import { ModuleLogsDialog } from './module-logs-dialog';
+import { VantagePoints } from './vantage-points';
 
 function P95Cell({ module }: { module: ModuleView }) {
   const { p95Ms, baselineMs } = module;
@@ -92,6 +93,7 @@ export function ModuleRow({
           {module.observeOnly ? ' · observe only' : module.autonomy !== 'auto' ? ` · ${module.autonomy}` : ''}
           {module.dependsOn.length ? ` · needs ${module.dependsOn.join(', ')}` : ''}
         </div>
+        {module.vantage ? <VantagePoints module={module.name} vantage={module.vantage} /> : null}
       </Td>
       <Td className={WIDE_ONLY}>
         <LatencySparkline points={module.sparkline} baselineMs={module.baselineMs} />

@@ -67,6 +67,20 @@ describe('diagnose', () => {
     });
   });
 
+  it('a process that exited outranks a busy host: a crash under high CPU is a service failure, not overload', () => {
+    const busy = { cpuPercent: 99, memoryPercent: 30 };
+    const crashed = diagnose(input({ findings: [finding('process_exited', { signal: null, code: 1 })], host: busy }));
+    expect(crashed).toMatchObject({ rootCause: 'code_bug', failureClass: 'service_failure', severity: 'high' });
+    expect(crashed.reasons).toEqual(['the process exited (code 1)']);
+    // Slow answers before the kill are still circumstantial beside the kill itself.
+    const killed = diagnose(input({ findings: [finding('process_exited', { signal: 'SIGKILL', code: null }), finding('latency')], host: busy }));
+    expect(killed).toMatchObject({ rootCause: 'killed_by_signal', failureClass: 'service_failure' });
+    const segfault = diagnose(input({ findings: [finding('process_exited', { signal: 'SIGSEGV', code: null }), finding('timeout')], host: busy }));
+    expect(segfault).toMatchObject({ rootCause: 'code_bug', failureClass: 'service_failure' });
+    // Without an exit the same host load still reads as overload.
+    expect(diagnose(input({ findings: [finding('latency')], host: busy })).rootCause).toBe('overload');
+  });
+
   it('sees 4xx answers and failed assertions as configuration drift', () => {
     expect(diagnose(input({ findings: [finding('http_status', { status: 404 })] }))).toMatchObject({ rootCause: 'configuration', failureClass: 'drift' });
     expect(diagnose(input({ findings: [finding('assertion_failed')] }))).toMatchObject({ rootCause: 'configuration' });

@@ -61,6 +61,9 @@ const STOP_SIGNALS: Partial<Record<string, string>> = {
   SIGQUIT: 'stopped from outside',
 };
 
+/** Causes read from the host's numbers and the probes' timing rather than from what happened to the process. */
+const CIRCUMSTANTIAL: ReadonlySet<RootCause> = new Set(['overload', 'network']);
+
 const has = (findings: readonly Finding[], ...kinds: FindingKind[]) => findings.some((f) => kinds.includes(f.kind));
 
 interface Hypothesis {
@@ -135,9 +138,14 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   }
   if (has(findings, 'probe_failed') && hypotheses.every((h) => h.support.length === 0)) add('network', 1, 'the probe failed without more evidence');
 
-  const total = hypotheses.reduce((sum, h) => sum + h.support.reduce((s, e) => s + e.weight, 0), 0) || 1;
-  const best = [...hypotheses].sort((a, b) => b.support.reduce((s, e) => s + e.weight, 0) - a.support.reduce((s, e) => s + e.weight, 0))[0];
-  const bestWeight = best.support.reduce((s, e) => s + e.weight, 0);
+  const weightOf = (h: Hypothesis) => h.support.reduce((s, e) => s + e.weight, 0);
+  const total = hypotheses.reduce((sum, h) => sum + weightOf(h), 0) || 1;
+  // A process that exited is seen, not inferred: host load and slow answers around it are
+  // circumstantial, so they may only win when nothing the exit points at has any support.
+  const exited = has(findings, 'process_exited');
+  const candidates = exited ? hypotheses.filter((h) => !CIRCUMSTANTIAL.has(h.rootCause) && weightOf(h) > 0) : [];
+  const best = [...(candidates.length > 0 ? candidates : hypotheses)].sort((a, b) => weightOf(b) - weightOf(a))[0];
+  const bestWeight = weightOf(best);
   const confidence = Math.round((bestWeight / total) * 100) / 100;
 
   let failureClass = best.failureClass;

@@ -4,6 +4,7 @@ import { moduleCommon as common } from './module-common';
 import { MONITOR_KIND_SCHEMAS } from './monitor-kinds-schema';
 import { processLimitsSchema } from './process-limits';
 import { resourceRuleSchema } from './resource-rules';
+import { vantageSchema } from './vantage-schema';
 
 export {
   moduleNameSchema,
@@ -34,6 +35,8 @@ export const httpModuleSchema = z
     /** For internal services with self-signed certificates (Uptime Kuma's "ignore TLS errors"). */
     ignoreTlsErrors: z.boolean().default(false),
     headers: z.record(z.string(), z.string()).default({}),
+    /** Probed from other hosts of the fleet too, with a quorum. */
+    vantage: vantageSchema.optional(),
   })
   .strict();
 
@@ -44,7 +47,9 @@ export const keywordModuleSchema = httpModuleSchema.extend({
   invertKeyword: z.boolean().default(false),
 });
 
-export const tcpModuleSchema = z.object({ ...common, kind: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict();
+export const tcpModuleSchema = z
+  .object({ ...common, kind: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(1).max(65535), vantage: vantageSchema.optional() })
+  .strict();
 
 export const processModuleSchema = z
   .object({

@@ -1,4 +1,5 @@
 import type { ModuleKind, ModuleState } from './module-schema';
+import type { VantageSummary } from './vantage-schema';
 
 /** What the module table, the machine API and Prometheus see of a module. */
 export interface ModuleView {
@@ -25,4 +26,6 @@ export interface ModuleView {
   pendingApproval: string | null;
   /** Whether a restart (automatic or by an operator) has any way to happen. */
   canRestart: boolean;
+  /** Each vantage point's last answer, for a module probed from several hosts. */
+  vantage?: VantageSummary;
 }

@@ -108,11 +108,16 @@ describe('kernel-enforced limits on supervised processes', () => {
     const supervisor = supervise('forks', forks, { tasks: 16 }, (exit) => exits.push(exit));
     await supervisor.start();
     await waitFor(() => exits.length === 1, { timeoutMs: 15_000 });
-    const line = supervisor.logs
-      .tail(20)
-      .map((l) => l.text)
-      .find((text) => text.startsWith('{'));
-    const { refused } = JSON.parse(line!) as { made: number; refused: number };
+    // 'exit' can come before the last of its output has been read from the pipe.
+    const line = await waitFor(
+      () =>
+        supervisor.logs
+          .tail(20)
+          .map((l) => l.text)
+          .find((text) => text.startsWith('{')),
+      { what: 'the fork counts in its log' },
+    );
+    const { refused } = JSON.parse(line) as { made: number; refused: number };
     // node itself holds about ten threads of the sixteen: most spawns are refused by the kernel.
     expect(refused).toBeGreaterThan(0);
   });

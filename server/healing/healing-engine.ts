@@ -15,6 +15,7 @@ import { moduleView, type ModuleView } from './module-view';
 import { ModuleStats } from './module-stats';
 import { IncidentIntake } from './incident-intake';
 import { probeModule } from './probe-module';
+import type { ProbeResult } from './probes/probe-result';
 import { ProbePacer } from './probe-pacer';
 import { ProbeOutcomes } from './probe-outcomes';
 import { stateChangedEvent } from './module-state-event';
@@ -45,6 +46,11 @@ export interface HealingEngineOptions {
   processRecords?: ProcessRecords;
 }
 
+/** Decides a module probed from several hosts: its own probe (`probeHere`) is one vote at most. */
+export interface VantageDecider {
+  decide(definition: ModuleDefinition, probeHere: () => Promise<ProbeResult>, at: number): Promise<ProbeResult>;
+}
+
 const ESCALATION_TICK_MS = 5000;
 /** The module list goes out at most this often: 2,000 modules turning up at start must not send it 2,000 times. */
 const MODULES_EMIT_MS = 250;
@@ -70,6 +76,8 @@ export class HealingEngine {
   private readonly stoppedOrphans = new Map<string, StoppedOrphan>();
   /** Scheduling drift of each probe start (ms late), for the benchmark and /metrics. */
   readonly drift: number[] = [];
+  /** Set by the fleet's console side: modules with a `vantage` are decided by their vantage points. */
+  vantage: VantageDecider | null = null;
 
   constructor(private readonly options: HealingEngineOptions) {
     this.incidents = new IncidentManager({
@@ -183,7 +191,10 @@ export class HealingEngine {
     const { result, starvation, startedAt } = await this.pacer.run({
       module: runtime.name,
       plannedAt,
-      probe: (at) => probeModule(runtime, this.options.searchPath, at),
+      probe: (at) => {
+        const here = () => probeModule(runtime, this.options.searchPath, at);
+        return this.vantage && 'vantage' in definition && definition.vantage ? this.vantage.decide(definition, here, at) : here();
+      },
     });
     this.drift.push(startedAt - plannedAt);
     if (this.drift.length > 10_000) this.drift.splice(0, 5000);
@@ -261,6 +272,10 @@ export class HealingEngine {
 
   list(now = Date.now()): ModuleView[] {
     return [...this.runtimes.values()].map((runtime) => moduleView(runtime, now)).sort((a, b) => BY_NAME(a.name, b.name));
+  }
+
+  definitions(): ModuleDefinition[] {
+    return [...this.runtimes.values()].map((runtime) => runtime.definition);
   }
 
   runtime(name: string): ModuleRuntime | undefined {

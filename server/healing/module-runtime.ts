@@ -1,5 +1,6 @@
 import { SPARKLINE_PROBES } from '@/lib/healing/module-format';
 import type { ModuleDefinition, ModuleState } from '@/lib/healing/module-schema';
+import type { VantageSummary } from '@/lib/healing/vantage-schema';
 import type { ProbeResult } from './probes/probe-result';
 import { LatencyBaseline, ProbeWindow } from './probe-window';
 import type { SupervisedProcess } from './supervisor';
@@ -45,6 +46,8 @@ export class ModuleRuntime {
   /** An incident being opened: a probe result arriving meanwhile joins it instead of opening another. */
   opening: Promise<string> | null = null;
   approvalExpiresAt = 0;
+  /** The vantage points' last votes, for a module probed from several hosts. */
+  vantage: VantageSummary | null = null;
 
   constructor(
     public definition: ModuleDefinition,

@@ -28,5 +28,6 @@ export function moduleView(runtime: ModuleRuntime, now: number): ModuleView {
     pid: runtime.supervisor?.pid ?? null,
     pendingApproval: runtime.pendingApproval,
     canRestart: canRestart(d),
+    ...(runtime.vantage && { vantage: runtime.vantage }),
   };
 }

@@ -24,6 +24,12 @@ export interface ProbeOutcomesDeps {
 }
 
 /**
+ * Answering for the quorum, yet seen down from some vantage points: their problem, shown as
+ * degraded, with no incident and nothing to heal.
+ */
+const answeringState = (result: ProbeResult): ModuleState => (result.vantage?.verdict === 'partial' ? 'degraded' : 'up');
+
+/**
  * What a probe answer or a process exit means for a module: its state, and on a failure the
  * incident it goes into and the recovery acted on it (detect → classify → recover).
  */
@@ -32,6 +38,11 @@ export class ProbeOutcomes {
 
   async probed(runtime: ModuleRuntime, result: ProbeResult, at: number): Promise<void> {
     const { setState } = this.deps;
+    // A probe that was under way when an operator paused the module must not overwrite "paused".
+    if (runtime.paused) return;
+    if (result.vantage) runtime.vantage = result.vantage;
+    // No vantage point answered lately: nothing is known of the target, so its state stays as it was.
+    if (result.vantage?.verdict === 'unknown') return;
     runtime.remember(result, at);
     this.deps.stats.record(runtime.name, result, at);
     if (result.latencyMs !== null) this.deps.onProbe(runtime.name, result.latencyMs);
@@ -39,10 +50,10 @@ export class ProbeOutcomes {
     switch (verdict.kind) {
       case 'recovered':
         runtime.window.reset();
-        await setState(runtime, 'up', verdict.message, at);
+        await setState(runtime, answeringState(result), verdict.message, at);
         return this.deps.intake.recovered(runtime, at);
       case 'up':
-        await setState(runtime, 'up', verdict.message, at);
+        await setState(runtime, answeringState(result), verdict.message, at);
         runtime.lastHealthyAt = at;
         return;
       case 'degraded':

@@ -21,6 +21,10 @@ export interface PacedProbe {
  * When probes run and whether their failures count: each module on its own stable slot in the
  * interval, at most 64 in flight, and a timeout that happened while Vigil itself was starved
  * (its event loop stalled, or the probe started far past its slot) set aside and asked again.
+ *
+ * The starvation monitor ticks only while a probe is out: a stall matters to a probe only when
+ * it overlaps the probe, and the loop is running when a probe starts, so no earlier tick is ever
+ * asked about. A worker with nothing to probe then has no 20 ms timer waking it fifty times a second.
  */
 export class ProbePacer {
   readonly monitor = new StarvationMonitor();
@@ -29,16 +33,20 @@ export class ProbePacer {
   /** How late recent probes started against their slot (ms), newest last; a ring, for /metrics. */
   private readonly delays = new Float64Array(DELAY_KEEP);
   private delayCount = 0;
+  private inFlight = 0;
+  private enabled = false;
 
   constructor(sinks: { audit: { append(input: AuditEventInput): Promise<unknown> }; log: Logger }) {
     this.episodes = new InconclusiveEpisodes(sinks);
   }
 
   start(): void {
-    this.monitor.start();
+    this.enabled = true;
+    if (this.inFlight > 0) this.monitor.start();
   }
 
   stop(): void {
+    this.enabled = false;
     this.monitor.stop();
   }
 
@@ -60,8 +68,15 @@ export class ProbePacer {
     return this.gate.run(async () => {
       const startedAt = Date.now();
       this.delays[this.delayCount++ % DELAY_KEEP] = startedAt - input.plannedAt;
-      const measured = await input.probe(startedAt);
-      const lagMs = this.monitor.lagWithin(startedAt, Date.now());
+      if (this.inFlight++ === 0 && this.enabled) this.monitor.start();
+      let lagMs: number;
+      let measured: ProbeResult;
+      try {
+        measured = await input.probe(startedAt);
+        lagMs = this.monitor.lagWithin(startedAt, Date.now());
+      } finally {
+        if (--this.inFlight === 0) this.monitor.stop();
+      }
       const starvation = starvationOf({ result: measured, lagMs, lateMs: startedAt - input.plannedAt });
       if (starvation) this.episodes.note(input.module, starvation, Date.now());
       const result = withoutOwnLag(measured, lagMs);

@@ -35,6 +35,10 @@ export class StarvationMonitor {
     this.timer = null;
   }
 
+  running(): boolean {
+    return this.timer !== null;
+  }
+
   private tick(now = Date.now()): void {
     const at = this.ticks++ % KEEP_TICKS;
     this.tickAt[at] = now;

@@ -1,6 +1,7 @@
 import { moduleSchema, runsCommands, type ModuleDefinition, type ModuleKind } from '../module-schema';
 import type { FieldSpec } from './field-spec';
 import { kindSpec } from './kind-catalog';
+import { emptyVantageDraft, takesVantage, vantageDraftOf, vantageOf, type VantageDraft } from './vantage-draft';
 
 /** The module form as typed: every value is text (or a tick), turned into a definition only to be checked or sent. */
 export interface ModuleDraft {
@@ -11,16 +12,18 @@ export interface ModuleDraft {
   /** One Gatus-style condition per line. */
   conditions: string;
   values: Record<string, string | boolean>;
+  /** Which hosts probe it and the quorum, for the kinds several hosts can probe. */
+  vantage: VantageDraft;
 }
 
-/** What the schema said, by field: `conditions` by line index, the rest by top-level key. */
+/** What the schema said, by field: `conditions` by line index, `vantage.<key>` by the vantage's own key, the rest by top-level key. */
 export interface DraftIssues {
   fields: Record<string, string>;
   conditions: Record<number, string>;
 }
 
 export function emptyDraft(kind: ModuleKind = 'http'): ModuleDraft {
-  return { name: '', kind, intervalSeconds: '30', critical: false, conditions: '', values: defaultValues(kind) };
+  return { name: '', kind, intervalSeconds: '30', critical: false, conditions: '', values: defaultValues(kind), vantage: emptyVantageDraft() };
 }
 
 function defaultValues(kind: ModuleKind): Record<string, string | boolean> {
@@ -33,7 +36,7 @@ function defaultValues(kind: ModuleKind): Record<string, string | boolean> {
   return values;
 }
 
-/** The same draft with another kind: the name, interval and conditions stay, the kind's own fields start afresh. */
+/** The same draft with another kind: the name, interval, conditions and vantage stay, the kind's own fields start afresh. */
 export function withKind(draft: ModuleDraft, kind: ModuleKind): ModuleDraft {
   return { ...draft, kind, values: defaultValues(kind) };
 }
@@ -73,6 +76,8 @@ export function definitionOf(draft: ModuleDraft, base: Record<string, unknown> =
     if (value === undefined) delete definition[field.key];
     else definition[field.key] = value;
   }
+  if (takesVantage(draft.kind) && draft.vantage.enabled) definition.vantage = vantageOf(draft.vantage);
+  else delete definition.vantage;
   return definition;
 }
 
@@ -91,6 +96,7 @@ export function draftOf(definition: ModuleDefinition): ModuleDraft {
     critical: definition.critical,
     conditions: definition.conditions.join('\n'),
     values,
+    vantage: vantageDraftOf('vantage' in definition ? definition.vantage : undefined),
   };
 }
 
@@ -102,6 +108,8 @@ function conditionLineOf(draft: ModuleDraft, index: number): number {
   return index;
 }
 
+const numberMessage = (message: string) => message.replace(/^Invalid input: expected number, received string$/, 'must be a number');
+
 /** The schema's verdict on the draft, by field, with the same messages the server would answer. */
 export function checkDraft(draft: ModuleDraft, base?: Record<string, unknown>): { definition: Record<string, unknown>; issues: DraftIssues; ok: boolean } {
   const definition = definitionOf(draft, base);
@@ -111,7 +119,8 @@ export function checkDraft(draft: ModuleDraft, base?: Record<string, unknown>): 
   for (const issue of checked.error.issues) {
     const [key, index] = issue.path;
     if (key === 'conditions' && typeof index === 'number') issues.conditions[conditionLineOf(draft, index)] ??= issue.message;
-    else issues.fields[String(key ?? 'name')] ??= issue.message.replace(/^Invalid input: expected number, received string$/, 'must be a number');
+    else if (key === 'vantage') issues.fields[`vantage.${String(index ?? 'hosts')}`] ??= numberMessage(issue.message);
+    else issues.fields[String(key ?? 'name')] ??= numberMessage(issue.message);
   }
   return { definition, issues, ok: false };
 }

@@ -1,5 +1,6 @@
 import type { Finding } from '@/lib/healing/diagnosis';
 import type { ProbeFacts } from '@/lib/healing/conditions/condition-evaluate';
+import type { VantageSummary } from '@/lib/healing/vantage-schema';
 
 export interface ProbeResult {
   ok: boolean;
@@ -11,6 +12,8 @@ export interface ProbeResult {
   finding?: Finding;
   /** What the probe saw, for the module's conditions ([STATUS], [BODY], …). */
   facts?: ProbeFacts;
+  /** For a module probed from several hosts: the quorum's verdict and every vote. */
+  vantage?: VantageSummary;
 }
 
 export const elapsedMs = (started: number): number => Math.round((performance.now() - started) * 10) / 10;
