@@ -10,7 +10,7 @@ export default async function OverviewPage() {
   const session = await requireSession();
   return (
     <Suspense>
-      <HostScoped section="Overview" details="modules, incidents, threats and snapshots">
+      <HostScoped section="Overview" details="modules, incidents, threats and snapshots" remote="overview">
         <Overview principal={session.principal} />
       </HostScoped>
     </Suspense>

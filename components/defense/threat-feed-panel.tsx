@@ -15,7 +15,8 @@ import { ACTION_LABEL, LEVEL_TONE } from './defense-style';
 import { useThreatLevelUrl } from './use-threat-level-url';
 import { SourceActionDialog, type SourceAction } from './source-action-dialog';
 
-const COLUMNS = ['Time', 'Level', { label: 'Scenario', wide: true }, 'Source', { label: 'Action', wide: true }, { label: 'Do', align: 'right' }] as const;
+const READ_COLUMNS = ['Time', 'Level', { label: 'Scenario', wide: true }, 'Source', { label: 'Action', wide: true }] as const;
+const COLUMNS = [...READ_COLUMNS, { label: 'Do', align: 'right' }] as const;
 
 function LevelFilter() {
   const { level, select } = useThreatLevelUrl();
@@ -80,8 +81,12 @@ function ThreatActions({ threat, principal, onAct }: { threat: DefenseThreat; pr
   );
 }
 
-/** Every threat the detectors raised, newest first, live over 'defense:threat'. */
-export function ThreatFeedPanel({ threats, now, principal, className }: { threats: DefenseThreat[]; now: number; principal: Principal; className?: string }) {
+/**
+ * Every threat the detectors raised, newest first, live over 'defense:threat'. Without a
+ * principal (another host's feed, read through its agent) the rows offer nothing to do: acting
+ * here would act on this console's own guard.
+ */
+export function ThreatFeedPanel({ threats, now, principal, className }: { threats: DefenseThreat[]; now: number; principal?: Principal; className?: string }) {
   const { level } = useThreatLevelUrl();
   const [acting, setActing] = useState<{ source: string; action: SourceAction } | null>(null);
   const shown = level ? threats.filter((t) => t.level === level) : threats;
@@ -89,7 +94,7 @@ export function ThreatFeedPanel({ threats, now, principal, className }: { threat
     <Panel title="Threat feed" subtitle="newest first" actions={<LevelFilter />} className={className} testId="panel-threats">
       <div className="max-h-96 overflow-y-auto">
         <DataTable
-          columns={COLUMNS}
+          columns={principal ? COLUMNS : READ_COLUMNS}
           className="text-sm sm:min-w-[680px]"
           testId="threat-feed"
           empty={
@@ -118,7 +123,7 @@ export function ThreatFeedPanel({ threats, now, principal, className }: { threat
               </Td>
               <SourceCell threat={threat} />
               <Td className={cn('text-xs', WIDE_ONLY, threat.action === 'isolated' ? 'font-medium text-bad' : 'text-muted')}>{ACTION_LABEL[threat.action]}</Td>
-              <ThreatActions threat={threat} principal={principal} onAct={(source, action) => setActing({ source, action })} />
+              {principal ? <ThreatActions threat={threat} principal={principal} onAct={(source, action) => setActing({ source, action })} /> : null}
             </Tr>
           ))}
         </DataTable>

@@ -1,12 +1,20 @@
 'use client';
 
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { LOCAL_HOST_ID } from '@/lib/audit/types';
 import { canAdminister, canOperate, type Principal } from '@/lib/auth/roles';
+import type { HostView } from '@/lib/fleet/fleet-api';
+import { EMERGENCY_COMMAND_KINDS } from '@/lib/fleet/fleet-command-choices';
+import { withHostScope } from '@/lib/fleet/host-scope';
 import type { ModuleView } from '@/lib/healing/module-view';
 import { LockdownControl } from '../defense/lockdown-control';
+import { HostCommandDialog } from '../fleet/host-command-dialog';
+import { useHostScope } from '../fleet/use-host-scope';
 import { ModuleActionDialog } from '../modules/module-action-dialog';
 import { useDefenseQuery } from '../queries/use-defense-query';
+import { useFleetHostsQuery } from '../queries/use-fleet-query';
 import { useModulesQuery } from '../queries/use-modules-query';
 import { useRecoveryProgress, useRecoveryQuery } from '../queries/use-recovery-query';
 import { RestoreDialog } from '../snapshots/restore-dialog';
@@ -90,10 +98,45 @@ function RestartBlock() {
   );
 }
 
+/**
+ * Under another host's scope the same button commands that host: what an operator looking at a
+ * host's page expects it to act on. The command goes through the fleet like any other, signed and
+ * acknowledged; its progress is followed on the fleet page, where this leads once it is sent.
+ */
+function RemoteEmergency({ host, principal, onClose }: { host: HostView; principal: Principal; onClose: () => void }) {
+  const router = useRouter();
+  return (
+    <HostCommandDialog
+      host={host}
+      role={principal.role}
+      title={`Emergency controls · ${host.name}`}
+      // A host already locked down is most likely opened here to lift it.
+      kinds={
+        host.defenseMode === 'LOCKDOWN' ? ['lift-lockdown', ...EMERGENCY_COMMAND_KINDS.filter((kind) => kind !== 'lift-lockdown')] : EMERGENCY_COMMAND_KINDS
+      }
+      testId="emergency-dialog"
+      intro={
+        <p className="text-sm text-muted" data-testid="emergency-where">
+          These act on <strong className="text-text">{host.name}</strong>, sent to its agent as a fleet command. Its answer and progress show on the fleet page.
+        </p>
+      }
+      onClose={onClose}
+      onSent={() => router.push(withHostScope('/fleet', host.id))}
+    />
+  );
+}
+
 /** One button in the top bar, on every page: lockdown and lift, golden restore and restart are one click behind it. */
 export function EmergencyControls({ principal }: { principal: Principal }) {
   const [open, setOpen] = useState(false);
+  const scope = useHostScope();
+  const hosts = useFleetHostsQuery();
   if (!canOperate(principal)) return null;
+  const here = hosts.data?.find((host) => host.id === LOCAL_HOST_ID) ?? null;
+  const scoped = scope !== null && scope !== LOCAL_HOST_ID ? (hosts.data?.find((host) => host.id === scope) ?? null) : null;
+  // Said only where it could be mistaken: with other hosts enrolled, or under a host the console does not know.
+  const unknownScope = scope !== null && scope !== LOCAL_HOST_ID && hosts.data !== undefined && scoped === null;
+  const manyHosts = (hosts.data?.filter((host) => !host.revokedAt).length ?? 0) > 1;
   return (
     <>
       <Button
@@ -106,9 +149,21 @@ export function EmergencyControls({ principal }: { principal: Principal }) {
         Emergency
       </Button>
       {/* Mounted only while open, so its controls never double the ones on the section pages. */}
-      {open ? (
-        <Dialog open onClose={() => setOpen(false)} title="Emergency controls" testId="emergency-dialog">
+      {open && scoped ? <RemoteEmergency host={scoped} principal={principal} onClose={() => setOpen(false)} /> : null}
+      {open && !scoped ? (
+        <Dialog
+          open
+          onClose={() => setOpen(false)}
+          title={here && manyHosts ? `Emergency controls · ${here.name}` : 'Emergency controls'}
+          testId="emergency-dialog"
+        >
           <div className="flex flex-col gap-4">
+            {manyHosts || unknownScope ? (
+              <p className="text-sm text-muted" data-testid="emergency-where">
+                {unknownScope ? `Host ${scope} is not known to this console. ` : null}
+                These act on this console{here ? ` (${here.name})` : ''}. For another host, choose it in the host scope first.
+              </p>
+            ) : null}
             <Block title="Lockdown">
               <LockdownBlock principal={principal} />
             </Block>

@@ -49,8 +49,7 @@ export type FleetActionKind = FleetActionRequest['kind'];
 
 /** Kinds whose effect is a state (idempotent): a host that was away receives them when it is back. */
 export const DURABLE_FLEET_KINDS: ReadonlySet<FleetActionKind> = new Set(['isolate', 'release', 'lockdown', 'lift-lockdown']);
-/** Kinds only an admin may send: a restore replaces files on the host; LOCKDOWN makes every non-admin read-only (as on the console's own page). */
-export const ADMIN_FLEET_KINDS: ReadonlySet<FleetActionKind> = new Set(['snapshot-restore', 'lockdown', 'lift-lockdown']);
+export { ADMIN_FLEET_KINDS } from './fleet-kinds';
 
 const signedExtras = { commandId: z.string().uuid(), actor: z.string().min(1).max(200) };
 /** As signed into a command: the request plus the command's id and the operator who asked. */

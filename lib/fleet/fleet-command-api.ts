@@ -2,9 +2,18 @@ import { z } from 'zod';
 import { fleetActionRequestSchema, fleetCommandProgressSchema, FLEET_RESULT_STATUSES } from './fleet-actions';
 import { hostLabelsSchema } from './fleet-api';
 
-/** One host, every host carrying all these labels, or the whole fleet. */
+/** One host, chosen hosts, every host carrying all these labels, or the whole fleet. */
 export const fleetTargetSchema = z.union([
   z.object({ hostId: z.number().int().positive() }).strict(),
+  z
+    .object({
+      hostIds: z
+        .array(z.number().int().positive())
+        .min(1, 'choose at least one host')
+        .max(1000)
+        .refine((ids) => new Set(ids).size === ids.length, 'each host once'),
+    })
+    .strict(),
   z.object({ labels: hostLabelsSchema.refine((labels) => Object.keys(labels).length > 0, 'name at least one label') }).strict(),
   z.object({ fleet: z.literal(true) }).strict(),
 ]);
@@ -16,8 +25,7 @@ export type FleetCommandRequest = z.infer<typeof fleetCommandRequestSchema>;
 /** Where a command stands on one host: not delivered yet, delivered, then the agent's own answers. */
 export const FLEET_HOST_STATUSES = ['pending', 'sent', ...FLEET_RESULT_STATUSES] as const;
 export type FleetHostStatus = (typeof FLEET_HOST_STATUSES)[number];
-/** Nothing more will happen to the command on that host. */
-export const FINAL_FLEET_STATUSES: ReadonlySet<FleetHostStatus> = new Set(['succeeded', 'failed', 'refused']);
+export { FINAL_FLEET_STATUSES } from './fleet-kinds';
 
 export const fleetCommandIssuedSchema = z.object({
   id: z.string(),
@@ -47,6 +55,9 @@ export const fleetCommandViewSchema = z.object({
   hosts: z.array(fleetCommandHostViewSchema),
 });
 export type FleetCommandView = z.infer<typeof fleetCommandViewSchema>;
+
+/** How many commands the history lists: a night's worth for an operator, small enough to read at once. */
+export const RECENT_FLEET_COMMANDS = 50;
 
 export const fleetCommandIdParamSchema = z.string().uuid('a command id is a UUID');
 

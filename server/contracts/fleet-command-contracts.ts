@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import { roleSchema } from '@/lib/auth/roles';
-import { fleetCommandIssuedSchema, fleetCommandRequestSchema, fleetCommandViewSchema } from '@/lib/fleet/fleet-command-api';
+import { fleetCommandIssuedSchema, fleetCommandRequestSchema, fleetCommandViewSchema, RECENT_FLEET_COMMANDS } from '@/lib/fleet/fleet-command-api';
 import { withActor } from '@/lib/recovery/recovery-api';
 import { defineRoute } from './route-contract';
 
@@ -19,6 +20,14 @@ export const fleetCommandContracts = {
     body: fleetCommandRequestSchema,
     response: fleetCommandIssuedSchema,
   }),
+  commands: defineRoute({
+    method: 'GET',
+    path: '/api/v1/fleet/commands',
+    auth: 'fleet:read',
+    tag: 'Fleet',
+    summary: `The ${RECENT_FLEET_COMMANDS} newest fleet commands, each with its status and last result on every host it went to`,
+    response: z.array(fleetCommandViewSchema),
+  }),
   command: defineRoute({
     method: 'GET',
     path: '/api/v1/fleet/commands/:id',
@@ -37,6 +46,14 @@ export const fleetCommandContracts = {
     summary: 'Send a fleet command for a signed-in operator',
     body: withActor(fleetCommandRequestSchema.extend({ role: roleSchema })),
     response: fleetCommandIssuedSchema,
+  }),
+  internalCommands: defineRoute({
+    method: 'GET',
+    path: '/internal/v1/fleet/commands',
+    auth: 'internal',
+    tag: 'Internal',
+    summary: 'The newest fleet commands, for the fleet page',
+    response: z.array(fleetCommandViewSchema),
   }),
   internalCommand: defineRoute({
     method: 'GET',

@@ -26,6 +26,21 @@ type Outcome = { ok: boolean; message: string };
 
 const codeOf = (error: unknown) => (isAppError(error) ? error.code : null);
 
+/** The held expiry is computed from the agent's clock on arrival: a few milliseconds off the console's. */
+const SAME_EXPIRY_MS = 2000;
+
+/**
+ * Whether this host already enforces the very decision `action` carries (same source, sender,
+ * reason and end). The console sends every fleet-wide isolation again on each reconnect; taking
+ * it anew would lift and re-insert it, counting another offence and auditing twice.
+ */
+function holdsAlready(defense: DefenseService, action: Extract<FleetAction, { kind: 'isolate' }>, actor: string): boolean {
+  const held = defense.blocklist.get(action.source);
+  if (!held || held.actor !== actor || held.reason !== action.reason) return false;
+  if (held.expiresAt === null || action.until === null) return held.expiresAt === action.until;
+  return Math.abs(Date.parse(held.expiresAt) - Date.parse(action.until)) <= SAME_EXPIRY_MS;
+}
+
 /** Reports the recovery operation of that name while `work` runs, as `progress` steps. */
 async function withRecoveryProgress<T>(
   services: FleetCommandServices,
@@ -87,6 +102,7 @@ async function outcomeOf(services: FleetCommandServices, action: FleetAction, re
   const actor = `fleet:${action.actor}`;
   switch (action.kind) {
     case 'isolate': {
+      if (holdsAlready(defense, action, actor)) return { ok: true, message: `${action.source} already isolated` };
       const until = action.until === null ? null : Date.parse(action.until);
       await defense.isolations.isolate({
         source: action.source,

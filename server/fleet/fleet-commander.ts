@@ -17,7 +17,9 @@ import {
   recordFleetCommandStep,
 } from '../queries/fleet-commands';
 import { insertFleetIsolation, LOCAL_HOST_ID } from '../queries/hosts';
+import { fleetCommandView } from './fleet-command-views';
 import { runFleetAction, type FleetCommandServices, type FleetCommandStep } from './fleet-command-runner';
+import { FleetCommandRateLimit } from './fleet-command-rate-limit';
 import { FleetError } from './fleet-error';
 import type { FleetHub } from './fleet-hub';
 import { hostsOfTarget } from './fleet-targets';
@@ -54,6 +56,7 @@ type RecordedStep = { status: FleetHostStatus; message: string; progress?: Fleet
 export class FleetCommander {
   /** The last step being recorded per command and host; the next one waits for it. */
   private readonly recording = new Map<string, Promise<void>>();
+  private readonly rateLimit = new FleetCommandRateLimit();
 
   constructor(private readonly deps: FleetCommanderDeps) {}
 
@@ -62,12 +65,14 @@ export class FleetCommander {
     const { database, audit, hub } = this.deps;
     if (ADMIN_FLEET_KINDS.has(action.kind) && !roleAtLeast(role, 'admin'))
       throw new HttpError(403, 'forbidden', `${action.kind} needs the admin role; this caller is ${role}`);
+    await this.rateLimit.take(actor);
     const hosts = await hostsOfTarget(database.prisma, target);
     if (hosts.length === 0) throw new FleetError('no_matching_hosts', 'no enrolled host matches the target');
     const now = Date.now();
     const id = randomUUID();
     const expiresAt = new Date(now + (DURABLE_FLEET_KINDS.has(action.kind) ? DURABLE_TTL_MS : ONE_SHOT_TTL_MS));
-    const connected = new Set(hub.connectedHostIds());
+    // Connected here or to another replica: the row says which hosts are connected somewhere.
+    const connected = new Set([...hub.connectedHostIds(), ...hosts.filter((host) => host.connected).map((host) => host.id)]);
     const statusOf = (hostId: number): 'sent' | 'pending' => (hostId === LOCAL_HOST_ID || connected.has(hostId) ? 'sent' : 'pending');
     const wire = wireAction(action, id, actor, now);
     await insertFleetCommand(database.prisma, {
@@ -102,23 +107,7 @@ export class FleetCommander {
     const command = await findFleetCommand(this.deps.database.prisma, id);
     if (!command) throw new FleetError('command_not_found', `no fleet command ${id}`);
     const names = new Map((await this.deps.hub.hosts()).map((host) => [host.id, host.name]));
-    return {
-      id: command.id,
-      kind: command.kind,
-      action: JSON.parse(command.action) as Record<string, unknown>,
-      target: JSON.parse(command.target) as Record<string, unknown>,
-      actor: command.actor,
-      createdAt: command.createdAt.toISOString(),
-      expiresAt: command.expiresAt.toISOString(),
-      hosts: command.hosts.map((row) => ({
-        hostId: row.hostId,
-        name: names.get(row.hostId) ?? `host ${row.hostId}`,
-        status: row.status as FleetHostStatus,
-        message: row.message,
-        progress: row.progress === null ? null : (JSON.parse(row.progress) as FleetCommandView['hosts'][number]['progress']),
-        updatedAt: row.updatedAt.toISOString(),
-      })),
-    };
+    return fleetCommandView(command, names);
   }
 
   /** An agent's answer: recorded, audited (every step but progress, which is only streamed) and streamed. */
@@ -147,7 +136,7 @@ export class FleetCommander {
   }
 
   private deliver(hostId: number, wire: FleetCommand['action'], notAfter: Date): void {
-    if (hostId !== LOCAL_HOST_ID) return void this.deps.hub.sendAction(hostId, wire, notAfter);
+    if (hostId !== LOCAL_HOST_ID) return this.deps.hub.deliver(hostId, wire, notAfter);
     const services = this.deps.localServices();
     const commandId = wire.commandId!;
     if (!services) return void this.record(commandId, hostId, { status: 'failed', message: 'the console is still starting' });

@@ -1,30 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, makeTempDir, type TempDir, type TestDatabase } from '../test-support';
-import { createEnrollment, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
+import { startPostgresConsole, type PostgresConsole } from '../test-support/fleet-postgres';
+import { createEnrollment, startAgentProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
 import { fleetCommandView, sendFleetCommand, settledFleetCommand } from '../test-support/fleet-commands';
 
 describe('fleet commands on a console that keeps its store on PostgreSQL', () => {
-  let tmp: TempDir;
-  let database: TestDatabase;
+  let pg: PostgresConsole;
   let consoleProcess: FleetProcess | null = null;
   let agent: FleetProcess | null = null;
 
   beforeAll(async () => {
-    tmp = makeTempDir('vigil-fleet-commands-pg-');
-    database = await createTestDatabase();
-    consoleProcess = await startConsoleProcess({ dataDir: tmp.join('console'), databaseUrl: database.url });
+    pg = await startPostgresConsole({ prefix: 'vigil-fleet-commands-pg-' });
+    consoleProcess = pg.replicas[0]!;
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all([stopProcess(consoleProcess), stopProcess(agent)]);
-    await database.drop();
-    tmp.remove();
+    await stopProcess(agent);
+    await pg?.close();
   });
 
   it('locks down the whole fleet, the console included, records every answer, and lifts it', { timeout: 120_000 }, async () => {
     const port = consoleProcess!.port;
     const token = await createEnrollment(port, { labels: { site: 'fra' }, uses: 1, expiresInMinutes: 5 });
-    agent = await startAgentProcess({ dataDir: tmp.join('agent'), consolePort: port, token, name: 'pg-edge' });
+    agent = await startAgentProcess({ dataDir: pg.tmp.join('agent'), consolePort: port, token, name: 'pg-edge' });
     const host = await waitForHost(port, 'pg-edge', (h) => h.connected, 'connected');
 
     const sent = await sendFleetCommand(port, { target: { fleet: true }, action: { kind: 'lockdown', reason: 'fleet on PostgreSQL' } });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { io as connectLive } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetCommandUpdate } from '@/lib/fleet/fleet-command-api';
+import type { FleetCommandUpdate, FleetCommandView } from '@/lib/fleet/fleet-command-api';
 import { openDatabase } from '../db/client';
 import { api, makeTempDir, openLiveSession, TEST_API_TOKEN, TEST_SECRET, waitFor, type TempDir } from '../test-support';
 import { createEnrollment, listHosts, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
@@ -244,5 +244,24 @@ describe('fleet commands: an operator acts on chosen hosts, each host answers, t
     const lifted = await sendFleetCommand(port, { target: { hostId: hostIds.fra1 }, action: { kind: 'lift-lockdown', reason: 'fra1 is back' } });
     expect((await settledFleetCommand(port, lifted.body.id)).hosts[0].status).toBe('succeeded');
     expect(await guardFor(agents.fra1, RELEASED_SOURCE)).toBe(204);
+  });
+
+  it('sends to chosen hosts, and lists the newest commands first with every host each went to, to a viewer', async () => {
+    const port = consoleProcess.port;
+    const release = { kind: 'release', source: '203.0.113.92', reason: 'listed' } as const;
+    expect((await sendFleetCommand(port, { target: { hostIds: [hostIds.fra1, 999] }, action: release }, operatorToken)).status).toBe(404);
+    expect((await sendFleetCommand(port, { target: { hostIds: [] }, action: release }, operatorToken)).status).toBe(422);
+    const sent = await sendFleetCommand(port, { target: { hostIds: [hostIds.fra2, hostIds.ams1] }, action: release }, operatorToken);
+    await settledFleetCommand(port, sent.body.id);
+    const viewer = insertRoleToken(consoleProcess.dataDir, 'viewer');
+    const listed = await api<FleetCommandView[]>(port, '/api/v1/fleet/commands', { token: viewer });
+    expect(listed.status).toBe(200);
+    expect(listed.body[0]).toMatchObject({ id: sent.body.id, kind: 'release', actor: 'token:operator for the test' });
+    expect(listed.body[0].hosts.map((host) => host.name).sort()).toEqual(['ams1', 'fra2']);
+    expect(listed.body[0].hosts.every((host) => host.status === 'succeeded')).toBe(true);
+    const times = listed.body.map((command) => command.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(listed.body.length).toBeGreaterThan(1);
+    expect((await api(port, '/api/v1/fleet/commands')).status).toBe(401);
   });
 });

@@ -25,6 +25,11 @@ export async function findFleetCommand(db: Db, id: string) {
   return db.fleetCommand.findUnique({ where: { id }, include: { hosts: { orderBy: { hostId: 'asc' } } } });
 }
 
+/** The newest commands first, each with its hosts' rows. */
+export async function recentFleetCommands(db: Db, limit: number) {
+  return db.fleetCommand.findMany({ orderBy: { createdAt: 'desc' }, take: limit, include: { hosts: { orderBy: { hostId: 'asc' } } } });
+}
+
 /** One step of a command on a host; false when the row is unknown or already final (a late or repeated answer). */
 export async function recordFleetCommandStep(
   db: Db,
@@ -69,5 +74,5 @@ export async function endFleetIsolations(db: Db, { source, at }: { source: strin
 
 /** Hosts a command can go to: enrolled and not revoked. */
 export async function commandableHosts(db: Db) {
-  return db.host.findMany({ where: { revokedAt: null }, select: { id: true, name: true, labels: true }, orderBy: { id: 'asc' } });
+  return db.host.findMany({ where: { revokedAt: null }, select: { id: true, name: true, labels: true, connected: true }, orderBy: { id: 'asc' } });
 }

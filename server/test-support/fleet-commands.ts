@@ -19,14 +19,15 @@ export async function fleetCommandView(consolePort: number, id: string): Promise
 
 const FINAL: readonly FleetHostStatus[] = ['succeeded', 'failed', 'refused'];
 
-/** The command once every host it went to has a final answer. */
-export function settledFleetCommand(consolePort: number, id: string, timeoutMs = 60_000): Promise<FleetCommandView> {
+/** The command once every host it went to (or each of `hostIds`) has a final answer. */
+export function settledFleetCommand(consolePort: number, id: string, timeoutMs = 60_000, hostIds?: readonly number[]): Promise<FleetCommandView> {
   return waitFor(
     async () => {
       const view = await fleetCommandView(consolePort, id);
-      return view.hosts.every((host) => FINAL.includes(host.status)) ? view : undefined;
+      const awaited = hostIds ? view.hosts.filter((host) => hostIds.includes(host.hostId)) : view.hosts;
+      return awaited.length === (hostIds?.length ?? view.hosts.length) && awaited.every((host) => FINAL.includes(host.status)) ? view : undefined;
     },
-    { timeoutMs, intervalMs: 100, what: `fleet command ${id} to be answered by every host` },
+    { timeoutMs, intervalMs: 100, what: `fleet command ${id} to be answered by ${hostIds ? `hosts ${hostIds.join(', ')}` : 'every host'}` },
   );
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { DefensePage } from '@/components/defense/defense-page';
+import { HostScoped } from '@/components/fleet/host-scoped';
 import { requireSession } from '@/app/_lib/session';
 
 export const metadata: Metadata = { title: 'Defense' };
@@ -9,7 +10,9 @@ export default async function DefenseRoute() {
   const session = await requireSession();
   return (
     <Suspense>
-      <DefensePage principal={session.principal} />
+      <HostScoped section="Defense" details="threats, isolations, allowlist, bouncers and file integrity" remote="defense">
+        <DefensePage principal={session.principal} />
+      </HostScoped>
     </Suspense>
   );
 }

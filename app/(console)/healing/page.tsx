@@ -10,7 +10,7 @@ export default async function HealingPage() {
   const session = await requireSession();
   return (
     <Suspense>
-      <HostScoped section="Healing" details="modules and incidents">
+      <HostScoped section="Healing" details="modules and incidents" remote="healing">
         <HealingSection principal={session.principal} />
       </HostScoped>
     </Suspense>

@@ -10,7 +10,7 @@ export default async function RecoveryPage() {
   const session = await requireSession();
   return (
     <Suspense>
-      <HostScoped section="Recovery" details="snapshots and restores">
+      <HostScoped section="Recovery" details="snapshots and restores" remote="recovery">
         <RecoverySection principal={session.principal} />
       </HostScoped>
     </Suspense>

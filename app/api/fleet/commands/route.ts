@@ -1,5 +1,5 @@
 import { actorOf } from '@/lib/auth/actor';
-import { canOperate } from '@/lib/auth/roles';
+import { canOperate, canView } from '@/lib/auth/roles';
 import { fleetCommandRequestSchema } from '@/lib/fleet/fleet-command-api';
 import { apiRoute } from '@/app/_lib/api-route';
 
@@ -12,4 +12,10 @@ export const POST = apiRoute({
       status: 202,
       headers: { 'cache-control': 'no-store' },
     }),
+});
+
+/** The newest fleet commands and where each stands on every host, for the fleet page's history. */
+export const GET = apiRoute({
+  authorize: canView,
+  handler: ({ web }) => web.worker.fleetCommands(),
 });
