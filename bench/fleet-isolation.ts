@@ -4,14 +4,17 @@
 // console and measures, per agent, the time from sending the request to the first 403 of that
 // agent's own /guard/check for the source (polled back to back from the moment the request is
 // sent, one request in flight per agent; with --netns from this machine's bridge address, which
-// the agents trust as a proxy).
+// the agents trust as a proxy). With --replicas, the console is two replicas on PostgreSQL: the
+// first agent is connected to the leader, the others to the standby, and the request goes to the
+// standby (which forwards it to the leader, which reaches the standby's agents over the cluster bus).
 //
-//   node --import tsx bench/fleet-isolation.ts [--rounds 30] [--postgres] [--netns]
+//   node --import tsx bench/fleet-isolation.ts [--rounds 30] [--postgres] [--netns | --replicas]
 import { Agent } from 'node:http';
 import { api } from '@/server/test-support/http';
 import { guardCheck } from '@/server/test-support/guard';
-import { createEnrollment, startAgentProcess, startConsoleProcess, stopProcess, waitForHost } from '@/server/test-support/fleet';
+import { createEnrollment, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '@/server/test-support/fleet';
 import { guardStatus, startNetnsFleet } from '@/server/test-support/fleet-netns';
+import { startPostgresConsole } from '@/server/test-support/fleet-postgres';
 import { createTestDatabase } from '@/server/test-support/postgres';
 import { makeTempDir } from '@/server/test-support/temp-dir';
 import { TEST_API_TOKEN } from '@/server/test-support/worker-env';
@@ -22,6 +25,7 @@ const args = parseArgs();
 const ROUNDS = intArg(args, 'rounds', 30);
 const POSTGRES = args.has('postgres');
 const NETNS = args.has('netns');
+const REPLICAS = args.has('replicas');
 const AGENTS = ['edge1', 'edge2', 'edge3'];
 
 /** An agent's guard answer for `source`, as its proxy would ask. */
@@ -44,6 +48,22 @@ async function onLoopback(dataDir: (name: string) => string, databaseUrl: string
   for (const name of AGENTS) await waitForHost(consoleProcess.port, name, (host) => host.connected, 'connected');
   return {
     consolePort: consoleProcess.port,
+    guards: agents.map((agent) => async (source) => (await guardCheck(agent.port, { headers: { 'x-real-ip': source } })).status),
+  };
+}
+
+async function onReplicas(): Promise<{ consolePort: number; guards: GuardOf[] }> {
+  const pg = await startPostgresConsole({ prefix: 'vigil-bench-fleet-replicas-', replicas: 2 });
+  addCleanup(() => pg.close());
+  const [leader, standby] = pg.replicas as [FleetProcess, FleetProcess];
+  const token = await createEnrollment(leader.port, { labels: { bench: 'fleet' }, uses: AGENTS.length, expiresInMinutes: 10 });
+  const agents = await Promise.all(
+    AGENTS.map((name, i) => startAgentProcess({ dataDir: pg.tmp.join(name), consolePort: (i === 0 ? leader : standby).port, token, name })),
+  );
+  for (const agent of agents) addCleanup(() => stopProcess(agent));
+  for (const name of AGENTS) await waitForHost(leader.port, name, (host) => host.connected, 'connected');
+  return {
+    consolePort: standby.port,
     guards: agents.map((agent) => async (source) => (await guardCheck(agent.port, { headers: { 'x-real-ip': source } })).status),
   };
 }
@@ -72,9 +92,13 @@ async function inNamespaces(dataDir: string, databaseUrl: string | undefined): P
 async function main(): Promise<void> {
   const tmp = makeTempDir('vigil-bench-fleet-');
   addCleanup(() => tmp.remove());
-  const database = POSTGRES ? await createTestDatabase() : null;
+  const database = POSTGRES && !REPLICAS ? await createTestDatabase() : null;
   if (database) addCleanup(() => database.drop());
-  const { consolePort, guards } = NETNS ? await inNamespaces(tmp.path, database?.url) : await onLoopback((name) => tmp.join(name), database?.url);
+  const { consolePort, guards } = REPLICAS
+    ? await onReplicas()
+    : NETNS
+      ? await inNamespaces(tmp.path, database?.url)
+      : await onLoopback((name) => tmp.join(name), database?.url);
 
   const answered: number[] = [];
   const enforced: number[] = [];
@@ -100,15 +124,16 @@ async function main(): Promise<void> {
   const result = {
     rounds: ROUNDS,
     agents: AGENTS.length,
-    store: POSTGRES ? 'postgresql' : 'sqlite',
+    store: POSTGRES || REPLICAS ? 'postgresql' : 'sqlite',
     network: NETNS ? 'namespaces' : 'loopback',
+    consoleReplicas: REPLICAS ? 2 : 1,
     consoleAnsweredMs: roundDist(distribution(answered)),
     enforcedPerAgentMs: roundDist(distribution(enforced)),
     slowestAgentPerRoundMs: roundDist(distribution(slowestPerRound)),
     load: m.loadAverage,
   };
   console.log(
-    `\n${m.cpus} CPU ${m.cpuModel}, node ${m.node}, load ${m.loadAverage.join(' ')}, console on ${result.store}, agents on ${result.network}, ${ROUNDS} rounds × ${AGENTS.length} agents`,
+    `\n${m.cpus} CPU ${m.cpuModel}, node ${m.node}, load ${m.loadAverage.join(' ')}, console on ${result.store} (${result.consoleReplicas} replica(s)), agents on ${result.network}, ${ROUNDS} rounds × ${AGENTS.length} agents`,
   );
   console.log(
     table(
