@@ -38,13 +38,17 @@ interface Watch {
 /** Console errors (React's hydration error #418 among them), failed requests and 5xx answers, as they happen. */
 function watch(page: Page): Watch {
   const seen: Watch = { problems: [] };
+  // Chromium fails requests in flight with ERR_NETWORK_CHANGED whenever the machine's interfaces
+  // change: the fleet specs create network namespaces and veth pairs while this one runs beside them.
+  const machineChange = (text: string | undefined) => text?.includes('net::ERR_NETWORK_CHANGED') ?? false;
   page.on('console', (message) => {
-    if (message.type() === 'error') seen.problems.push(`console on ${page.url()}: ${message.text()}`);
+    if (message.type() === 'error' && !machineChange(message.text())) seen.problems.push(`console on ${page.url()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => seen.problems.push(`page error on ${page.url()}: ${error.message}`));
   page.on('requestfailed', (request) => {
     // A navigation cancels the previous page's fetches and socket polls: that is not a failure.
-    if (request.failure()?.errorText !== 'net::ERR_ABORTED') seen.problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
+    const error = request.failure()?.errorText;
+    if (error !== 'net::ERR_ABORTED' && !machineChange(error)) seen.problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
   });
   page.on('response', (response) => {
     if (response.status() >= 500) seen.problems.push(`HTTP ${response.status()}: ${response.url()}`);

@@ -31,14 +31,27 @@ function hostIdField(hostId: number | undefined): string {
   return `"hostId":${hostId},`;
 }
 
+/** What JSON.stringify would escape in a string (any surrogate, to stay on the safe side). */
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A string as JSON.stringify writes it. Most fields (ids, times, hashes, names) need no
+ * escaping, and quoting them directly costs a fraction of the native call made per field.
+ */
+function quoted(value: string | null): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'string' || NEEDS_ESCAPING.test(value)) return JSON.stringify(value);
+  return `"${value}"`;
+}
+
 function canonicalEnvelope(event: Omit<UnhashedAuditEvent, 'details'>, detailsJson: string): string {
   const { seq, eventId, at, type, severity, actor, action, module, resource, reason, method, source, prevHash } = event;
   if (!Number.isSafeInteger(seq)) throw new TypeError(`seq must be an integer, got ${seq}`);
-  const j = JSON.stringify;
+  const q = quoted;
   return (
-    `{"action":${j(action)},"actor":${j(actor)},"at":${j(at)},"details":${detailsJson},"eventId":${j(eventId)},${hostIdField(event.hostId)}` +
-    `"method":${j(method)},"module":${j(module)},"prevHash":${j(prevHash)},"reason":${j(reason)},"resource":${j(resource)},` +
-    `"seq":${seq},"severity":${j(severity)},"source":${j(source)},"type":${j(type)}}`
+    `{"action":${q(action)},"actor":${q(actor)},"at":${q(at)},"details":${detailsJson},"eventId":${q(eventId)},${hostIdField(event.hostId)}` +
+    `"method":${q(method)},"module":${q(module)},"prevHash":${q(prevHash)},"reason":${q(reason)},"resource":${q(resource)},` +
+    `"seq":${seq},"severity":${q(severity)},"source":${q(source)},"type":${q(type)}}`
   );
 }
 
@@ -144,11 +157,38 @@ export function linkEventsWithText(
   const detailsText = new Array<string>(events.length);
   const linked = events.map((event, i) => {
     seq += 1;
-    const unhashed: UnhashedAuditEvent = { ...event, seq, prevHash };
-    const text = canonicalJson(unhashed.details);
+    const chained = chainedEvent(event, seq, prevHash);
+    const text = canonicalJson(chained.details);
     detailsText[i] = text;
-    prevHash = hash('sha256', canonicalEnvelope(unhashed, text), 'hex');
-    return { ...unhashed, hash: prevHash };
+    prevHash = hash('sha256', canonicalEnvelope(chained, text), 'hex');
+    chained.hash = prevHash;
+    return chained;
   });
   return { events: linked, detailsText };
+}
+
+/**
+ * The linked form of a pending event, written out field by field: spreading the pending
+ * event cost some 4 µs an event, a hundred times this literal.
+ */
+function chainedEvent(event: Omit<UnhashedAuditEvent, 'seq' | 'prevHash'>, seq: number, prevHash: string): ChainedAuditEvent {
+  const chained: ChainedAuditEvent = {
+    eventId: event.eventId,
+    at: event.at,
+    type: event.type,
+    severity: event.severity,
+    actor: event.actor,
+    action: event.action,
+    module: event.module,
+    resource: event.resource,
+    reason: event.reason,
+    method: event.method,
+    source: event.source,
+    details: event.details,
+    seq,
+    prevHash,
+    hash: '',
+  };
+  if (event.hostId !== undefined) chained.hostId = event.hostId;
+  return chained;
 }

@@ -24,6 +24,8 @@ export interface AlertEngineOptions {
   retryBaseMs?: number;
   /** The longest the engine sleeps with nothing scheduled; events wake it sooner. */
   idleMs?: number;
+  /** What time it is for group waits, intervals and retries (Date.now unless a test holds the clock). */
+  now?: () => number;
 }
 
 const BATCH = 500;
@@ -42,7 +44,12 @@ export class AlertEngine {
   private cursorPlaced = false;
   private readonly aborter = new AbortController();
 
-  constructor(private readonly options: AlertEngineOptions) {}
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: AlertEngineOptions) {
+    const now = options.now ?? Date.now;
+    this.clock = () => new Date(now());
+  }
 
   private get db(): Db {
     return this.options.database.prisma;
@@ -99,13 +106,11 @@ export class AlertEngine {
     await this.placeCursor();
     await this.foldNewEvents();
     if (!(await hasAlertWork(this.options.database))) return;
-    const now = new Date();
+    const now = this.clock();
     const link = this.options.link ?? (() => null);
     const channels = this.options.channels();
     await this.record(await flushDueAlerts({ db: this.db, rules: this.options.rules.rulesByName(), channels, now, link }));
-    await this.record(
-      await deliverDue({ db: this.db, channels, now: () => new Date(), signal: this.aborter.signal, retryBaseMs: this.options.retryBaseMs ?? 1000 }),
-    );
+    await this.record(await deliverDue({ db: this.db, channels, now: this.clock, signal: this.aborter.signal, retryBaseMs: this.options.retryBaseMs ?? 1000 }));
   }
 
   private async foldNewEvents(): Promise<void> {
@@ -115,7 +120,7 @@ export class AlertEngine {
       const cursor = (await readAlertCursor(database)) ?? 0;
       const events = await auditEventsAfter(database, cursor, BATCH);
       if (events.length === 0) return;
-      const now = new Date();
+      const now = this.clock();
       const rules = this.options.rules.rules();
       const last = events[events.length - 1].seq;
       // Silences only remove groups: when no rule matches without them, none does with them, and
@@ -141,7 +146,7 @@ export class AlertEngine {
     if (this.stopped) return;
     const idleMs = this.options.idleMs ?? 15_000;
     const due = await this.nextDue().catch(() => null);
-    const wait = Math.max(20, Math.min(idleMs, due ? due.getTime() - Date.now() : idleMs));
+    const wait = Math.max(20, Math.min(idleMs, due ? due.getTime() - this.clock().getTime() : idleMs));
     if (this.stopped || this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(this.wake, wait);

@@ -24,7 +24,8 @@ export interface AlertsHarness {
   close(): Promise<void>;
 }
 
-export async function alertsHarness(input: { channels: unknown[]; alerts?: unknown; existing?: MigratedDatabase }): Promise<AlertsHarness> {
+/** `now`: the engine's clock; a test that holds it decides when a group wait or interval is over. */
+export async function alertsHarness(input: { channels: unknown[]; alerts?: unknown; existing?: MigratedDatabase; now?: () => number }): Promise<AlertsHarness> {
   const db = input.existing ?? (await createMigratedDatabase('sqlite'));
   let engineRef: AlertEngine | null = null;
   const audit = new AuditWriter({
@@ -41,7 +42,8 @@ export async function alertsHarness(input: { channels: unknown[]; alerts?: unkno
   const { database } = db;
   const rules = new AlertRuleStore({ database, config: () => alertsConfig, log });
   await rules.load();
-  const build = () => new AlertEngine({ database, audit, log, rules, channels: () => channels, retryBaseMs: 20, idleMs: 200, localHost: 'test-host' });
+  const build = () =>
+    new AlertEngine({ database, audit, log, rules, channels: () => channels, retryBaseMs: 20, idleMs: 200, localHost: 'test-host', now: input.now });
   let engine = build();
   const service = () => new AlertService({ database, audit, rules, engine, channels: () => channels });
   let alertService = service();

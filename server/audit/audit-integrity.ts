@@ -69,6 +69,13 @@ export class AuditIntegrity {
     return this.verifying;
   }
 
+  /** On a fleet agent: the last of its events the console holds; retention keeps everything after it. */
+  private deliveredThrough: (() => number) | null = null;
+
+  keepUndeliveredAfter(deliveredThrough: () => number): void {
+    this.deliveredThrough = deliveredThrough;
+  }
+
   /** Hourly, from the worker's housekeeping; only a chain that verifies is pruned. */
   async prune(now = new Date()): Promise<PruneOutcome | null> {
     if (this.options.env.auditRetentionMs <= 0) return null;
@@ -80,6 +87,7 @@ export class AuditIntegrity {
       retentionMs: this.options.env.auditRetentionMs,
       now,
       record: (event) => this.options.audit().append(event),
+      deliveredThrough: this.deliveredThrough?.() ?? undefined,
     });
     if (outcome.pruned > 0) this.options.log.info({ pruned: outcome.pruned }, 'pruned audit events past the retention');
     return outcome;

@@ -176,8 +176,9 @@ describe('AuditWriter when SQLite cannot take writes', () => {
     const receipts: AppendReceipt[] = [];
     lock = holdWriteLock(db.url);
     const releaseAt = Date.now() + 200;
-    const stopAt = releaseAt + 300;
-    while (Date.now() < stopAt) {
+    // Appends go on without a pause while the lock is held and after it is released, until one
+    // commits: how long that takes depends on the retry timers and the machine's load, not on a window.
+    while (!receipts.some((r) => r.status === 'committed')) {
       receipts.push(await writer.append(appendInput(receipts.length)));
       if (Date.now() > releaseAt) lock.release();
     }

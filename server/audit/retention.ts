@@ -12,6 +12,11 @@ export interface PruneOptions {
   retentionMs: number;
   now: Date;
   record: (event: AuditEventInput) => Promise<unknown>;
+  /**
+   * On a fleet agent, the last of its events the console acknowledged: its chain is the queue of
+   * what the console has yet to receive, so nothing above this is deleted, however old.
+   */
+  deliveredThrough?: number;
 }
 
 export type PruneOutcome = { pruned: number; anchor: SignedCheckpoint } | { pruned: 0; skipped: string };
@@ -50,11 +55,13 @@ async function newestReceivedBefore(db: Db, cutoff: Date): Promise<number | null
  * below the cutoff: that checkpoint becomes the anchor verification starts from, so the
  * pruned prefix is vouched for by a signature instead of by the deleted rows.
  */
-export async function pruneAuditTrail({ database, key, retentionMs, now, record }: PruneOptions): Promise<PruneOutcome> {
+export async function pruneAuditTrail({ database, key, retentionMs, now, record, deliveredThrough }: PruneOptions): Promise<PruneOutcome> {
   const db = database.prisma;
+  if (deliveredThrough === 0) return { pruned: 0, skipped: 'no event was delivered to the fleet console yet' };
   const cutoff = new Date(now.getTime() - retentionMs);
-  const newestOld = await newestReceivedBefore(db, cutoff);
-  if (newestOld === null) return { pruned: 0, skipped: 'no event is older than the retention' };
+  const received = await newestReceivedBefore(db, cutoff);
+  if (received === null) return { pruned: 0, skipped: 'no event is older than the retention' };
+  const newestOld = Math.min(received, deliveredThrough ?? Infinity);
   const checkpoint = await newestCheckpointAtOrBelow(db, newestOld);
   if (!checkpoint) return { pruned: 0, skipped: 'no signed checkpoint below the cutoff yet' };
   const current = await readSetting<SignedCheckpoint>(db, ANCHOR_SETTING);

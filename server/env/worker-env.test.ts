@@ -38,6 +38,7 @@ describe('loadWorkerEnv', () => {
       sqliteBusyTimeoutMs: 500,
       port: 3001,
       host: '0.0.0.0',
+      guardListen: null,
       sampleIntervalMs: 5000,
       rawRetentionMs: 24 * 3_600_000,
       rollupRetentionMs: 30 * 86_400_000,
@@ -59,14 +60,24 @@ describe('loadWorkerEnv', () => {
       advertiseUrl: null,
       fleet: null,
       enrollmentsPerMinute: 30,
+      fleetKeyPath: path.join(dataDir, 'fleet', 'console.key'),
     });
   });
 
   it('runs as an agent when VIGIL_CONSOLE_URL names a console, and refuses a URL with a path or a bad host name', () => {
     const base = { VIGIL_DATA_DIR: tmp.join('data') };
     const env = loadWorkerEnv({ ...base, VIGIL_CONSOLE_URL: 'https://console.example:3001/', VIGIL_ENROLLMENT_TOKEN: 'vfe_x', VIGIL_AGENT_NAME: 'web-1' });
-    expect(env.fleet).toEqual({ consoleUrl: 'https://console.example:3001', enrollmentToken: 'vfe_x', agentName: 'web-1', heartbeatMs: 5000 });
+    expect(env.fleet).toEqual({
+      consoleUrl: 'https://console.example:3001',
+      consoleUrls: ['https://console.example:3001'],
+      enrollmentToken: 'vfe_x',
+      agentName: 'web-1',
+      heartbeatMs: 5000,
+    });
     expect(() => loadWorkerEnv({ ...base, VIGIL_CONSOLE_URL: 'https://console.example/api' })).toThrow(/VIGIL_CONSOLE_URL/);
+    const replicas = loadWorkerEnv({ ...base, VIGIL_CONSOLE_URL: 'https://c1.example:3001, https://c2.example:3001/' });
+    expect(replicas.fleet).toMatchObject({ consoleUrl: 'https://c1.example:3001', consoleUrls: ['https://c1.example:3001', 'https://c2.example:3001'] });
+    expect(() => loadWorkerEnv({ ...base, VIGIL_CONSOLE_URL: 'https://c1.example,https://c2.example/api' })).toThrow(/VIGIL_CONSOLE_URL/);
     expect(() => loadWorkerEnv({ ...base, VIGIL_CONSOLE_URL: 'https://console.example', VIGIL_AGENT_NAME: 'a b' })).toThrow(/VIGIL_AGENT_NAME/);
   });
 
@@ -93,6 +104,8 @@ describe('loadWorkerEnv', () => {
       ...base(),
       WORKER_PORT: '4100',
       WORKER_HOST: '127.0.0.1',
+      VIGIL_GUARD_PORT: '4101',
+      VIGIL_GUARD_HOST: '::1',
       DATABASE_URL: 'postgresql://vigil:pw@db.internal:5432/vigil',
       VIGIL_SECRET: 's'.repeat(40),
       VIGIL_SAMPLE_INTERVAL_MS: '1000',
@@ -107,6 +120,7 @@ describe('loadWorkerEnv', () => {
     expect(env).toMatchObject({
       port: 4100,
       host: '127.0.0.1',
+      guardListen: { host: '::1', port: 4101 },
       databaseProvider: 'postgresql',
       secret: 's'.repeat(40),
       sampleIntervalMs: 1000,
@@ -146,6 +160,10 @@ describe('loadWorkerEnv', () => {
 
   it.each(['0', '70000', '80.5'])('rejects WORKER_PORT=%s', (value) => {
     expect(envError({ ...base(), WORKER_PORT: value }).message).toContain('WORKER_PORT');
+  });
+
+  it.each(['0', '70000', 'guard'])('rejects VIGIL_GUARD_PORT=%s', (value) => {
+    expect(envError({ ...base(), VIGIL_GUARD_PORT: value }).message).toContain('VIGIL_GUARD_PORT');
   });
 
   it('names DATABASE_URL for an unsupported database', () => {

@@ -29,6 +29,7 @@ const ENDPOINTS: Array<[Scope, string, string, unknown?]> = [
   ['forecast:read', 'GET', '/api/v1/risk'],
   ['forecast:read', 'GET', '/api/v1/predictions'],
   ['fleet:read', 'GET', '/api/v1/hosts'],
+  ['fleet:read', 'GET', '/api/v1/fleet/commands'],
   ['fleet:read', 'GET', '/api/v1/fleet/commands/5b1c8f0e-6a1e-4f7e-9d1b-2f0a3c4d5e6f'],
   ['fleet:write', 'POST', '/api/v1/fleet/enrollments', {}],
   ['fleet:write', 'POST', '/api/v1/hosts/99/revoke'],

@@ -67,6 +67,8 @@ describe.each(PROVIDERS)('live sockets end with their session (%s)', (provider) 
 
   async function expectCutOff(ended: Watched, control: Watched, endIt: () => Promise<unknown>): Promise<void> {
     await broadcastHeardBy(control);
+    // Each socket has a connection of its own: the control's copy arriving says nothing of this one's.
+    await waitFor(() => ended.received.length > 0, { what: 'the socket about to end to hear the broadcast too' });
     expect(ended.received).toHaveLength(1);
     await endIt();
     // The worker's once-a-second check is what cuts it off; nothing else would before the test's time runs out.

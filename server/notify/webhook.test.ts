@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findFreePort, waitFor } from '../test-support';
+import { findFreePort } from '../test-support';
 import { sendJsonResponse, startStubHttpServer, type StubHttpServer } from '../test-support/stub-http-server';
 import { notification, notifierHarness, type NotifierHarness } from './notify-test-kit';
 
@@ -104,12 +104,18 @@ describe('generic JSON webhook', () => {
     ]);
     harness.notifier.notify(notification('alert'));
     harness.notifier.notify(notification('reminder'));
-    await waitFor(() => fast.requests.length === 2, { what: 'the fast receiver' });
-    // The slow one still holds its first request (its second would follow the first's time-out):
-    // the fast one got both while the slow one was stuck.
-    expect(slow.requests).toHaveLength(1);
     const events = await harness.events();
+    // The fast one's two deliveries are on the chain before the slow one's first time-out: it got
+    // both while the slow one was stuck (whose second request followed its first's time-out).
+    expect(events.map((e) => [e.type, (e.details as { channel?: string }).channel])).toEqual([
+      ['notification.sent', 'fast'],
+      ['notification.sent', 'fast'],
+      ['notification.failed', 'slow'],
+      ['notification.failed', 'slow'],
+    ]);
     expect(events.filter((e) => e.type === 'notification.failed').map((e) => e.reason)).toEqual(['no answer within 3 s', 'no answer within 3 s']);
+    expect(fast.requests).toHaveLength(2);
+    expect(slow.requests).toHaveLength(2);
   });
 });
 

@@ -40,12 +40,18 @@ export function workerEnvVars({
 }
 
 /**
- * Goes through loadWorkerEnv like the real process does. WORKER_PORT=0 is below the
- * schema's minimum of 1, so the port is parsed as 1 and replaced by 0 afterwards.
+ * Goes through loadWorkerEnv like the real process does. WORKER_PORT=0 (and VIGIL_GUARD_PORT=0)
+ * is below the schema's minimum of 1, so the port is parsed as 1 and replaced by 0 afterwards.
  */
 export function workerEnvFor(options: WorkerEnvForOptions): WorkerEnv {
   const vars = workerEnvVars(options);
   const wantsEphemeral = vars.WORKER_PORT === '0';
-  const env = loadWorkerEnv({ ...vars, WORKER_PORT: wantsEphemeral ? '1' : vars.WORKER_PORT });
-  return wantsEphemeral ? { ...env, port: 0 } : env;
+  // The same for the dedicated guard process's port.
+  const guardEphemeral = vars.VIGIL_GUARD_PORT === '0';
+  const env = loadWorkerEnv({ ...vars, WORKER_PORT: wantsEphemeral ? '1' : vars.WORKER_PORT, VIGIL_GUARD_PORT: guardEphemeral ? '1' : vars.VIGIL_GUARD_PORT });
+  return {
+    ...env,
+    ...(wantsEphemeral && { port: 0 }),
+    ...(guardEphemeral && env.guardListen && { guardListen: { ...env.guardListen, port: 0 } }),
+  };
 }
