@@ -147,3 +147,6 @@ export function intArg(args: Map<string, string>, key: string, fallback: number)
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${key} must be a positive number (got ${v})`);
   return Math.floor(n);
 }
+
+/** Appended to a source in the fleet bench's isolation times: those at agents held by another console replica than the first. */
+export const ELSEWHERE = ' elsewhere';

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Pool as PgPool } from 'pg';
 import { createRequire } from 'node:module';
 import type { PrismaClient as SqliteClient } from '@vigil/prisma-sqlite';
 import { providerOf, sqlitePathOf, type DatabaseProvider } from './database-url';
@@ -22,6 +23,12 @@ export interface Database {
    * (the audit chain's batch insert: 34 µs an event through Prisma, 15 µs prepared).
    */
   sqlite: BetterSqlite3.Database | null;
+  /**
+   * PostgreSQL only: the pool Prisma's adapter draws its connections from, for the same one
+   * statement (Prisma's WebAssembly compiler copies a batch's parameter through itself first).
+   * Absent where a caller hands Prisma's transaction in place of the database.
+   */
+  postgres?: PgPool | null;
   /** The connection URL, for work that opens connections of its own (verification threads). */
   url?: string;
   close(): Promise<void>;
@@ -63,10 +70,29 @@ export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: 
       },
     };
   }
-  const [{ PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([import('@prisma/adapter-pg'), import('@vigil/prisma-postgres')]);
-  const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  const [{ PrismaPg }, { PrismaClient: PostgresClient }, { default: pg }] = await Promise.all([
+    import('@prisma/adapter-pg'),
+    import('@vigil/prisma-postgres'),
+    import('pg'),
+  ]);
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // An idle connection the server drops must not crash the process: the next query reconnects
+  // and reports the outage itself. Prisma's adapter adds its own listener only once it connects.
+  pool.on('error', () => undefined);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const prisma = new PostgresClient({ adapter }) as unknown as Db;
-  return { prisma, provider, sqlite: null, url, close: () => prisma.$disconnect() };
+  return {
+    prisma,
+    provider,
+    sqlite: null,
+    postgres: pool,
+    url,
+    async close() {
+      await prisma.$disconnect();
+      // $disconnect ends the pool only if Prisma ever connected.
+      if (!pool.ended) await pool.end();
+    },
+  };
 }
 
 const requireDependency = createRequire(import.meta.url);

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { auditEnvShape, resolveAuditEnv, type AuditEnv } from './audit-env';
 import { commonEnvShape, parseEnv, port, resolveCommonEnv, type CommonEnv } from './common';
@@ -11,6 +12,9 @@ const workerShape = {
   ...configEnvShape,
   WORKER_PORT: port.default(3001),
   WORKER_HOST: z.string().min(1).default('0.0.0.0'),
+  /** A dedicated guard process answers /guard/check on this port (unset: only the worker answers it). */
+  VIGIL_GUARD_PORT: port.optional(),
+  VIGIL_GUARD_HOST: z.string().min(1).default('127.0.0.1'),
   VIGIL_SAMPLE_INTERVAL_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })
     .int()
@@ -45,11 +49,26 @@ const workerShape = {
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .refine((url) => /^https?:\/\/[^/?#]+\/?$/.test(url), 'must be an origin only (scheme, host and port), without a path')
     .optional(),
-  /** Agent mode: the console worker this worker reports to (its origin, e.g. https://console.example:3001). */
+  /**
+   * Agent mode: the console worker this worker reports to (its origin, e.g. https://console.example:3001),
+   * or several replicas of it separated by commas: the agent moves to the next when one is unreachable.
+   */
   VIGIL_CONSOLE_URL: z
-    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-    .refine((url) => /^https?:\/\/[^/?#]+\/?$/.test(url), 'must be an origin only (scheme, host and port), without a path')
+    .string()
+    .transform((list) => list.split(',').map((url) => url.trim()))
+    .pipe(
+      z
+        .array(
+          z
+            .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+            .refine((url) => /^https?:\/\/[^/?#]+\/?$/.test(url), 'must be an origin only (scheme, host and port), without a path'),
+        )
+        .min(1)
+        .max(16, 'at most 16 console URLs'),
+    )
     .optional(),
+  /** Console: the fleet's Ed25519 key (default <data dir>/fleet/console.key); replicas of one console share it. */
+  VIGIL_FLEET_KEY_PATH: z.string().min(1).optional(),
   /** Agent mode, first start only: the token an admin created on the console. */
   VIGIL_ENROLLMENT_TOKEN: z.string().min(1).max(200).optional(),
   /** Agent mode: the name the console lists this host by (default: the host name). */
@@ -65,6 +84,8 @@ const workerShape = {
 export interface WorkerEnv extends CommonEnv, AuditEnv {
   port: number;
   host: string;
+  /** Where the dedicated guard process listens; null: no such process (0 in tests: any free port). */
+  guardListen: { host: string; port: number } | null;
   sampleIntervalMs: number;
   rawRetentionMs: number;
   rollupRetentionMs: number;
@@ -85,7 +106,9 @@ export interface WorkerEnv extends CommonEnv, AuditEnv {
   /** Null: derived from the port once the worker listens (a port of 0 is chosen then). */
   advertiseUrl: string | null;
   /** Agent mode when set: enroll with the console and connect out to it. */
-  fleet: { consoleUrl: string; enrollmentToken: string | null; agentName: string; heartbeatMs: number } | null;
+  fleet: { consoleUrl: string; consoleUrls: string[]; enrollmentToken: string | null; agentName: string; heartbeatMs: number } | null;
+  /** Console: the fleet's signing key, the same file for every replica. */
+  fleetKeyPath: string;
   /** Console: enrollment attempts per source address and minute. */
   enrollmentsPerMinute: number;
 }
@@ -100,6 +123,7 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     ...resolveAuditEnv(common.dataDir, raw),
     port: raw.WORKER_PORT,
     host: raw.WORKER_HOST,
+    guardListen: raw.VIGIL_GUARD_PORT === undefined ? null : { host: raw.VIGIL_GUARD_HOST, port: raw.VIGIL_GUARD_PORT },
     sampleIntervalMs: raw.VIGIL_SAMPLE_INTERVAL_MS,
     rawRetentionMs: raw.VIGIL_RAW_RETENTION_HOURS * 3_600_000,
     rollupRetentionMs: raw.VIGIL_ROLLUP_RETENTION_DAYS * 86_400_000,
@@ -119,9 +143,11 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     nodeId: raw.VIGIL_NODE_ID ?? `${hostname().slice(0, 30)}-${process.pid}`,
     advertiseUrl: raw.VIGIL_ADVERTISE_URL?.replace(/\/+$/, '') ?? null,
     enrollmentsPerMinute: raw.VIGIL_FLEET_ENROLLMENTS_PER_MINUTE,
+    fleetKeyPath: path.resolve(raw.VIGIL_FLEET_KEY_PATH ?? path.join(common.dataDir, 'fleet', 'console.key')),
     fleet: raw.VIGIL_CONSOLE_URL
       ? {
-          consoleUrl: raw.VIGIL_CONSOLE_URL.replace(/\/+$/, ''),
+          consoleUrl: raw.VIGIL_CONSOLE_URL[0]!.replace(/\/+$/, ''),
+          consoleUrls: raw.VIGIL_CONSOLE_URL.map((url) => url.replace(/\/+$/, '')),
           enrollmentToken: raw.VIGIL_ENROLLMENT_TOKEN ?? null,
           agentName:
             raw.VIGIL_AGENT_NAME ??

@@ -68,13 +68,6 @@ export function scopeRefusal(principal: Principal, scope: Scope): HttpError | nu
   return null;
 }
 
-const BEARER = /^Bearer\s+(\S+)$/i;
-
-/** The token a request presents, read as `requireToken` reads it (X-Api-Key counts only without Authorization). */
-export function presentedToken(req: IncomingMessage): string | undefined {
-  return BEARER.exec(bearerOf(req) ?? '')?.[1];
-}
-
 /** Calls from the web app carry a key derived from the shared secret. */
 function requireInternal(req: IncomingMessage, secret: string): void {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
