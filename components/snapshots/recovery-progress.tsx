@@ -68,6 +68,11 @@ export function RecoveryProgressBar({ progress, className }: { progress: Recover
           style={fraction === null ? undefined : { width: `${Math.max(2, fraction * 100)}%` }}
         />
       </div>
+      {progress.phase === 'queued' && !progress.finished && progress.message ? (
+        <p className="mt-1.5 text-xs text-muted" data-testid="recovery-progress-waiting">
+          {progress.message}
+        </p>
+      ) : null}
       {progress.finished && progress.message ? <p className={cn('mt-1.5 text-xs', failed ? 'text-bad' : 'text-muted')}>{progress.message}</p> : null}
     </div>
   );

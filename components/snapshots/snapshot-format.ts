@@ -4,6 +4,7 @@ import type { Tone } from '../ui/badge';
 export const TAG_TONE: Record<SnapshotTag, Tone> = { golden: 'warn', safe: 'ok', scheduled: 'neutral', manual: 'accent', 'pre-restore': 'orange' };
 
 export const PHASE_LABEL: Record<RecoveryPhase, string> = {
+  queued: 'Waiting its turn',
   scan: 'Scanning',
   hash: 'Hashing files',
   verify: 'Verifying blobs',

@@ -69,6 +69,7 @@ export const snapshotHeaderSchema = z.object({
 export type SnapshotHeader = z.infer<typeof snapshotHeaderSchema>;
 
 export const RECOVERY_PHASES = [
+  'queued',
   'scan',
   'hash',
   'verify',

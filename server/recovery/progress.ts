@@ -35,13 +35,33 @@ export class ProgressReporter {
     };
   }
 
+  /** Whether anything was reported yet: an operation refused before it began leaves no trace. */
+  get reported(): boolean {
+    return this.lastEmit > 0;
+  }
+
   rename(snapshot: string): void {
     this.state = { ...this.state, snapshot };
   }
 
+  /** Waiting for the store: `message` says for what, so a wait is never a silent stall. */
+  queued(message: string): void {
+    this.state = { ...this.state, phase: 'queued', message, etaMs: null };
+    this.emit(true);
+  }
+
   phase(phase: RecoveryPhase, totals: { files?: number; bytes?: number } = {}): void {
     this.phaseStarted = performance.now();
-    this.state = { ...this.state, phase, filesDone: 0, bytesDone: 0, filesTotal: totals.files ?? 0, bytesTotal: totals.bytes ?? 0, etaMs: null };
+    this.state = {
+      ...this.state,
+      phase,
+      message: undefined,
+      filesDone: 0,
+      bytesDone: 0,
+      filesTotal: totals.files ?? 0,
+      bytesTotal: totals.bytes ?? 0,
+      etaMs: null,
+    };
     this.emit(true);
   }
 

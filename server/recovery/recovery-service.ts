@@ -14,7 +14,7 @@ import { restoreEvent } from './restore-event';
 import { restoreSnapshot, type RestoreResult } from './restore-snapshot';
 import { settleInterruptedRestore } from './restore-settle';
 import { openStore, type SnapshotStore } from './snapshot-store';
-import { acquireStoreLock } from './store-lock';
+import { acquireStoreLock, describeHolder, STORE_WAIT_MS } from './store-lock';
 import { verifySnapshot, type VerifyResult } from './verify-snapshot';
 import { VIGIL_STATE_SOURCE, type VigilStateAccess } from './vigil-state';
 
@@ -264,7 +264,13 @@ export class RecoveryService {
       this.running = update.finished ? null : update;
       this.options.onProgress?.(update);
     });
-    const lock = await acquireStoreLock(store.root, `${operation} ${label}`);
+    const lock = await acquireStoreLock(store.root, `${operation} ${label}`, {
+      waitMs: STORE_WAIT_MS,
+      onWaiting: (holder) => progress.queued(describeHolder(holder)),
+    }).catch((error: Error) => {
+      if (progress.reported) progress.finish(false, error.message);
+      throw error;
+    });
     try {
       const { result, message, ok = true } = await work(store, progress);
       progress.finish(ok, message);

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, lstatSync, readlinkSync, writeFil
 import path from 'node:path';
 import { snapshotsConfigSchema, type SnapshotsConfig } from '@/lib/config/config-schema';
 import type { AuditEventInput } from '@/lib/audit/types';
+import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
 import { RecoveryService } from './recovery-service';
 
 /** A directory tree as a map: relative path → file content, `/` suffix for dirs, `-> x` for links. */
@@ -57,14 +58,18 @@ export function writeTree(root: string, files: Record<string, string>): void {
 export interface ServiceHarness {
   service: RecoveryService;
   audit: AuditEventInput[];
+  /** Every progress report, in order, as the console and the CLI receive them. */
+  progress: RecoveryProgress[];
   config: SnapshotsConfig;
   setConfig(patch: Partial<SnapshotsConfig>): void;
 }
 
 export function recoveryHarness(dataDir: string, config: Partial<SnapshotsConfig> = {}): ServiceHarness {
   const audit: AuditEventInput[] = [];
+  const progress: RecoveryProgress[] = [];
   const harness: ServiceHarness = {
     audit,
+    progress,
     config: snapshotsConfigSchema.parse({ includeVigilState: false, ...config }),
     setConfig(patch) {
       harness.config = { ...harness.config, ...patch };
@@ -75,6 +80,7 @@ export function recoveryHarness(dataDir: string, config: Partial<SnapshotsConfig
       state: null,
       audit: { append: async (event) => void audit.push(event) },
       searchPath: '/usr/local/bin:/usr/bin:/bin',
+      onProgress: (update) => void progress.push(update),
     }),
   };
   return harness;

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, rejectionOf, spawnTs, type TempDir } from '../test-support';
 import { RecoveryError } from './recovery-error';
-import { acquireStoreLock, processStartTime } from './store-lock';
+import { acquireStoreLock, processStartTime, YieldedError, type LockHolder } from './store-lock';
 
 let tmp: TempDir;
 beforeEach(() => {
@@ -62,5 +62,54 @@ describe('store lock', () => {
       expect(result.code).toBe(0);
     }
     expect(existsSync(path.join(tmp.path, 'holder-marker'))).toBe(false);
+  });
+
+  it('a taker that may wait gets the lock when it is released, after being told who held it', async () => {
+    const first = await acquireStoreLock(tmp.path, 'restore golden');
+    const told: LockHolder[] = [];
+    const second = acquireStoreLock(tmp.path, 'offsite-copy s1', { waitMs: 60_000, onWaiting: (holder) => told.push(holder) });
+    await vi.waitFor(() => expect(told.map((h) => h.operation)).toEqual(['restore golden']));
+    expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({ operation: 'restore golden' });
+    await first.release();
+    const lock = await second;
+    expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({ operation: 'offsite-copy s1' });
+    await lock.release();
+  });
+
+  it('a scheduled holder in this process gives way to a taker that waits; one that does not wait never makes it', async () => {
+    const scheduled = new AbortController();
+    const held = await acquireStoreLock(tmp.path, 'offsite-check repo', { yieldable: scheduled });
+    expect(await rejectionOf(acquireStoreLock(tmp.path, 'create scheduled'), RecoveryError)).toMatchObject({ code: 'busy' });
+    expect(scheduled.signal.aborted).toBe(false);
+    const operator = acquireStoreLock(tmp.path, 'restore golden', { waitMs: 60_000 });
+    await new Promise((resolve) => scheduled.signal.addEventListener('abort', resolve, { once: true }));
+    expect(scheduled.signal.reason).toBeInstanceOf(YieldedError);
+    expect((scheduled.signal.reason as YieldedError).to).toBe('restore golden');
+    await held.release();
+    await (await operator).release();
+  });
+
+  it('waits for a holder in another process, and refuses with its name once the wait is over', async () => {
+    const other = spawn('sleep', ['60']);
+    try {
+      await new Promise((resolve) => other.once('spawn', resolve));
+      writeFileSync(lockFile(), holderWith({ pid: other.pid, pidStart: processStartTime(other.pid!), operation: 'prune store' }));
+      const started = performance.now();
+      expect(await rejectionOf(acquireStoreLock(tmp.path, 'create', { waitMs: 300 }), RecoveryError)).toMatchObject({
+        code: 'busy',
+        message: expect.stringContaining(`prune store by pid ${other.pid}`),
+      });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+      const told: LockHolder[] = [];
+      const waiting = acquireStoreLock(tmp.path, 'create', { waitMs: 60_000, onWaiting: (holder) => told.push(holder) });
+      await vi.waitFor(() => expect(told).toHaveLength(1));
+      other.kill('SIGKILL');
+      // Its holder died: the lock is stale, and the waiting taker takes it over.
+      const lock = await waiting;
+      expect(lock.holder.operation).toBe('create');
+      await lock.release();
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 });

@@ -102,12 +102,68 @@ async function removeStaleLock(file: string, judged: LockHolder, self: LockHolde
   }
 }
 
+export interface StoreLockOptions {
+  /**
+   * How long to wait for the holder to finish before giving up with `busy`; 0 refuses at once.
+   * An operator's restore waits its turn instead of failing because a scheduled check runs.
+   */
+  waitMs?: number;
+  /** Told who holds the store each time the holder changes while this one waits. */
+  onWaiting?: (holder: LockHolder) => void;
+  /**
+   * A scheduled operation that gives way: an operation in this process that would wait for it
+   * aborts it instead, and the scheduler runs it again on a later tick.
+   */
+  yieldable?: AbortController;
+}
+
+/**
+ * How long an operation waits for the one before it: longer than any scheduled verify, check or
+ * retention runs on a store this machine can hold, short enough that a stuck holder is reported.
+ */
+export const STORE_WAIT_MS = 15 * 60_000;
+
+/** "offsite-check repo (pid 12, since 16:10:01 UTC)": what a waiting operation shows. */
+export function describeHolder(holder: LockHolder): string {
+  const since = holder.startedAt.slice(11, 19);
+  const where = holder.host === hostname() ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.host}`;
+  return `waiting for ${holder.operation} (${where}, since ${since} UTC) to finish`;
+}
+
+/** Why a scheduled operation stopped: an operator's operation needed the store. */
+export class YieldedError extends Error {
+  constructor(readonly to: string) {
+    super(`gave way to ${to}; it runs again on a later tick`);
+    this.name = 'YieldedError';
+  }
+}
+
+/** Held in this process, by lock file: who holds it and, for scheduled work, how to make it give way. */
+const heldHere = new Map<string, { holder: LockHolder; yieldable: AbortController | null }>();
+
+/** Between two looks at a lock held by another process; in-process holders wake waiters at once. */
+const LOCK_POLL_MS = 100;
+const releasedHere = new Set<() => void>();
+
+function untilReleasedOrPoll(): Promise<void> {
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      releasedHere.delete(wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, LOCK_POLL_MS);
+    releasedHere.add(wake);
+  });
+}
+
 /**
  * One create, verify, restore or prune at a time per store, whether the worker or the CLI
  * runs it. A lock left by a process that died (kill -9) is taken over, not obeyed forever;
- * a lock that cannot be read counts as held.
+ * a lock that cannot be read counts as held. With `waitMs` the caller waits its turn (a
+ * scheduled holder in this process is asked to give way first); without, it is refused.
  */
-export async function acquireStoreLock(storeRoot: string, operation: string): Promise<StoreLock> {
+export async function acquireStoreLock(storeRoot: string, operation: string, options: StoreLockOptions = {}): Promise<StoreLock> {
   const file = path.join(storeRoot, 'lock');
   const holder: LockHolder = {
     pid: process.pid,
@@ -117,17 +173,38 @@ export async function acquireStoreLock(storeRoot: string, operation: string): Pr
     startedAt: new Date().toISOString(),
     nonce: randomBytes(12).toString('hex'),
   };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    if (await linkExclusive(file, JSON.stringify(holder))) return { holder, release: () => releaseLock(file, holder) };
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  let takeovers = 0;
+  let lastSeen: string | null = null;
+  for (;;) {
+    if (await linkExclusive(file, JSON.stringify(holder))) {
+      heldHere.set(file, { holder, yieldable: options.yieldable ?? null });
+      return { holder, release: () => releaseLock(file, holder) };
+    }
     const current = await readLock(file);
-    if (current.kind === 'absent') continue;
-    if (current.kind === 'unreadable' || !(await isStale(current.holder))) throw busy(file, current);
-    await removeStaleLock(file, current.holder, holder);
+    if (current.kind === 'absent') {
+      if (++takeovers > 5 && Date.now() >= deadline) throw new RecoveryError('busy', 'the snapshot store lock keeps changing hands; try again');
+      continue;
+    }
+    if (current.kind === 'held' && (await isStale(current.holder))) {
+      if (++takeovers > 5) throw new RecoveryError('busy', 'the snapshot store lock keeps changing hands; try again');
+      await removeStaleLock(file, current.holder, holder);
+      continue;
+    }
+    if (Date.now() >= deadline) throw busy(file, current);
+    if (current.kind === 'held') {
+      const here = heldHere.get(file);
+      if (here?.holder.nonce === current.holder.nonce && here.yieldable && !here.yieldable.signal.aborted) here.yieldable.abort(new YieldedError(operation));
+      if (current.holder.nonce !== lastSeen) options.onWaiting?.(current.holder);
+      lastSeen = current.holder.nonce;
+    }
+    await untilReleasedOrPoll();
   }
-  throw new RecoveryError('busy', 'the snapshot store lock keeps changing hands; try again');
 }
 
 async function releaseLock(file: string, holder: LockHolder): Promise<void> {
   const current = await readLock(file);
   if (current.kind === 'held' && current.holder.nonce === holder.nonce) await rm(file, { force: true });
+  if (heldHere.get(file)?.holder.nonce === holder.nonce) heldHere.delete(file);
+  for (const wake of [...releasedHere]) wake();
 }

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { OffsiteRepositoryConfig } from '@/lib/config/offsite-config';
 import { offsiteRepositorySchema } from '@/lib/config/offsite-config';
 import { requireProgram } from './system-program';
@@ -46,4 +47,68 @@ export function resticChildren(): number[] {
     }
   }
   return pids;
+}
+
+function resticEnv(repo: OffsiteRepositoryConfig): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    RESTIC_PASSWORD_FILE: repo.passwordFile!,
+  } as unknown as NodeJS.ProcessEnv;
+}
+
+/** The locks restic holds in a local-path repository, as restic itself lists them. */
+export function resticLocks(repo: OffsiteRepositoryConfig): string[] {
+  const out = execFileSync(resticPath(), ['--repo', repo.repository, '--no-lock', 'list', 'locks'], { env: resticEnv(repo), encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+function lockMode(file: string): number {
+  try {
+    return statSync(file).mode;
+  } catch {
+    return 0o600;
+  }
+}
+
+/**
+ * Another restic holding a local-path repository's exclusive lock, as an operator's own
+ * `restic check` would: a check is started and frozen (SIGSTOP) once its lock file exists.
+ * A check that ends before it is caught is started again.
+ */
+export function holdResticLock(repo: OffsiteRepositoryConfig): { locked: Promise<void>; release(): Promise<void> } {
+  let child: ChildProcess | null = null;
+  let stopped = false;
+  const locks = path.join(repo.repository, 'locks');
+  const locked = (async () => {
+    for (let attempt = 0; attempt < 50 && !stopped; attempt++) {
+      const run = spawn(resticPath(), ['--repo', repo.repository, 'check', '--read-data'], { env: resticEnv(repo), stdio: 'ignore' });
+      child = run;
+      const exited = new Promise<void>((resolve) => run.once('exit', () => resolve()));
+      let ended = false;
+      void exited.then(() => void (ended = true));
+      while (!ended) {
+        // restic makes a lock file read-only once it is written: before that another restic cannot read it.
+        if (readdirSync(locks).some((name) => (lockMode(path.join(locks, name)) & 0o222) === 0)) {
+          run.kill('SIGSTOP');
+          stopped = true;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      if (stopped && !ended) return;
+      stopped = false;
+    }
+    throw new Error('restic check never held the lock long enough to be caught');
+  })();
+  return {
+    locked,
+    async release() {
+      const run = child as ChildProcess | null;
+      if (!run || run.exitCode !== null || run.signalCode !== null) return;
+      const exited = new Promise((resolve) => run.once('exit', resolve));
+      run.kill('SIGCONT');
+      await exited;
+    },
+  };
 }

@@ -10,7 +10,6 @@ import { BUNDLE_PREFIX, buildBundle } from './offsite-bundle';
 import { repoState, sameResticId } from './offsite-state';
 import type { OffsiteFrame } from './offsite-frame';
 import { idTag, nameTag, parseBackupLine, VIGIL_TAG } from './restic-output';
-import { runRestic } from './restic-runner';
 
 /** Turns restic's running totals into the reporter's increments. */
 function uploadProgress(progress: ProgressReporter, totals: { files: number; bytes: number }) {
@@ -48,7 +47,7 @@ export async function copyLocked(
   const totals = await buildBundle(store, header, dir);
   const upload = uploadProgress(progress, totals);
   const tags = [VIGIL_TAG, idTag(header.id), nameTag(header.name), ...header.tags];
-  await runRestic(frame.setup, {
+  await frame.restic({
     repo,
     action: `copy of ${header.name}`,
     cwd: dir,

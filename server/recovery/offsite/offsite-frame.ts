@@ -7,11 +7,14 @@ import { ProgressReporter } from '../progress';
 import { RecoveryError } from '../recovery-error';
 import type { RestoreResult } from '../restore-snapshot';
 import type { SnapshotStore } from '../snapshot-store';
-import { acquireStoreLock } from '../store-lock';
+import { acquireStoreLock, describeHolder, STORE_WAIT_MS, YieldedError } from '../store-lock';
 import { sweepBundles } from './offsite-bundle';
 import { OffsiteStateFile, repoState } from './offsite-state';
 import { redactRepository } from './restic-failure';
-import type { ResticSetup } from './restic-runner';
+import { runRestic, type ResticRun, type ResticSetup } from './restic-runner';
+
+/** The actor of scheduled work: it gives way to an operator's. */
+export const SCHEDULER_ACTOR = 'scheduler';
 
 export interface OffsiteDeps {
   /** The local side: the store the copies come from and the restore they go back through. */
@@ -29,6 +32,8 @@ export interface OffsiteDeps {
 /** What every off-site operation shares: the repository lookup, the lock, progress, the failure audit. */
 export class OffsiteFrame {
   readonly state: OffsiteStateFile;
+  /** Set while a scheduled operation holds the store: interrupts its restic when it gives way. */
+  private yieldSignal: AbortSignal | undefined;
 
   constructor(readonly deps: OffsiteDeps) {
     this.state = OffsiteStateFile.in(deps.dataDir);
@@ -36,6 +41,11 @@ export class OffsiteFrame {
 
   get setup(): ResticSetup {
     return { binary: this.deps.config().resticBinary, searchPath: this.deps.searchPath, cacheDir: path.join(this.deps.dataDir, 'restic-cache') };
+  }
+
+  /** restic for the operation holding the store: interrupted if that operation gives way. */
+  restic(run: ResticRun): Promise<string> {
+    return runRestic(this.setup, { signal: this.yieldSignal, ...run });
   }
 
   repositories(): OffsiteRepositoryConfig[] {
@@ -61,7 +71,9 @@ export class OffsiteFrame {
   /**
    * Holds the snapshot store's lock for the whole operation (a copy must not read blobs a prune
    * is deleting), sweeps bundles a killed run left, and on failure audits it at high severity
-   * and records it on the repository, so the console shows it.
+   * and records it on the repository, so the console shows it. An operator's operation waits
+   * its turn; the scheduler's is refused when the store is busy and gives way (its restic
+   * interrupted) when an operator's operation comes: it runs again on a later tick.
    */
   async run<T>(
     operation: RecoveryOperation,
@@ -71,13 +83,28 @@ export class OffsiteFrame {
   ): Promise<T> {
     const store = await this.deps.local.store();
     const progress = new ProgressReporter(operation, label, (update) => this.deps.onProgress?.(update));
-    const lock = await acquireStoreLock(store.root, `${operation} ${label}`);
+    const yieldable = input.actor === SCHEDULER_ACTOR ? new AbortController() : undefined;
+    const lock = await acquireStoreLock(store.root, `${operation} ${label}`, {
+      waitMs: yieldable ? 0 : STORE_WAIT_MS,
+      onWaiting: (holder) => progress.queued(describeHolder(holder)),
+      yieldable,
+    }).catch((error: Error) => {
+      if (progress.reported) progress.finish(false, error.message);
+      throw error;
+    });
+    this.yieldSignal = yieldable?.signal;
     try {
       await sweepBundles(store);
       const { result, message, ok = true } = await work(store, progress);
       progress.finish(ok, message);
       return result;
     } catch (error) {
+      const reason: unknown = yieldable?.signal.reason;
+      if (reason instanceof YieldedError) {
+        // Not a failure of the repository: nothing is recorded against it, and it is due again.
+        progress.finish(false, `${operation} ${label} ${reason.message}`);
+        throw new RecoveryError('busy', `${operation} ${label} ${reason.message}`);
+      }
       const message = redactRepository((error as Error).message);
       progress.finish(false, message);
       await this.state
@@ -95,6 +122,7 @@ export class OffsiteFrame {
       }).catch(() => undefined);
       throw error;
     } finally {
+      this.yieldSignal = undefined;
       await sweepBundles(store).catch(() => undefined);
       await lock.release();
     }

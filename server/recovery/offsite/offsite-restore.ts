@@ -13,9 +13,12 @@ import { replaceCopies } from './offsite-state';
 import { parseSnapshotList, VIGIL_TAG } from './restic-output';
 import { runRestic } from './restic-runner';
 
-/** Vigil's snapshots in one repository, newest first; the state file is brought in line with them. */
+/**
+ * Vigil's snapshots in one repository, newest first; the state file is brought in line with them.
+ * Read without restic's lock: a listing must answer while a check or retention holds it.
+ */
 export async function listRepository(frame: OffsiteFrame, repo: OffsiteRepositoryConfig): Promise<OffsiteCopyView[]> {
-  const stdout = await runRestic(frame.setup, { repo, action: `listing of ${repo.name}`, args: ['snapshots', '--json', '--tag', VIGIL_TAG] });
+  const stdout = await runRestic(frame.setup, { repo, action: `listing of ${repo.name}`, args: ['--no-lock', 'snapshots', '--json', '--tag', VIGIL_TAG] });
   const listed = parseSnapshotList(repo.name, stdout);
   await frame.state.update((state) => replaceCopies(state, repo.name, listed));
   const state = await frame.state.read();
@@ -40,7 +43,7 @@ export async function fetchBundle(
   await mkdir(dir, { recursive: true, mode: 0o700 });
   input.progress.phase('download');
   try {
-    await runRestic(frame.setup, {
+    await frame.restic({
       repo: input.repo,
       action: `${input.purpose} of ${input.copy.snapshotName}`,
       args: ['restore', input.copy.resticId, '--target', dir],

@@ -1,5 +1,7 @@
 import type { OffsiteRepositoryConfig } from '@/lib/config/offsite-config';
 import type { Logger } from '../../log';
+import { RecoveryError } from '../recovery-error';
+import { SCHEDULER_ACTOR } from './offsite-frame';
 import type { OffsiteService } from './offsite-service';
 
 const TICK_MS = 60_000;
@@ -61,12 +63,15 @@ export class OffsiteScheduler {
     for (const due of offsiteDue(repos, await this.service.timings(), now)) {
       // Each step is audited (and recorded on the repository) by the service when it fails.
       try {
-        if (due.copy) await this.service.copyMissing({ actor: 'scheduler', repos: [due.repo] });
+        if (due.copy) await this.service.copyMissing({ actor: SCHEDULER_ACTOR, repos: [due.repo] });
         if (!due.check) continue;
-        const checked = await this.service.check({ repo: due.repo, actor: 'scheduler' });
-        if (checked.ok && repos.find((r) => r.name === due.repo)?.keep) await this.service.forget({ repo: due.repo, dryRun: false, actor: 'scheduler' });
+        const checked = await this.service.check({ repo: due.repo, actor: SCHEDULER_ACTOR });
+        if (checked.ok && repos.find((r) => r.name === due.repo)?.keep) await this.service.forget({ repo: due.repo, dryRun: false, actor: SCHEDULER_ACTOR });
       } catch (error) {
-        this.log.warn({ err: (error as Error).message, repository: due.repo }, 'scheduled off-site work failed');
+        // A busy store (an operator's operation, or one this gave way to) only postpones the work.
+        if (error instanceof RecoveryError && error.code === 'busy')
+          this.log.info({ reason: error.message, repository: due.repo }, 'scheduled off-site work postponed');
+        else this.log.warn({ err: (error as Error).message, repository: due.repo }, 'scheduled off-site work failed');
       }
     }
   }

@@ -5,9 +5,12 @@ import { makeTempDir, rejectionOf, type TempDir } from '../../test-support';
 import { mountSmallFilesystem, unmountSmallFilesystem } from '../../test-support/small-filesystem';
 import { RecoveryError } from '../recovery-error';
 import { readTree, recoveryHarness, writeTree, type ServiceHarness } from '../recovery-test-kit';
-import { initRepository, repoConfig } from '../../test-support/restic';
+import { holdResticLock, initRepository, repoConfig, resticLocks } from '../../test-support/restic';
 import { createLogger } from '../../log';
 import { OffsiteScheduler } from './offsite-scheduler';
+import { RecoveryService } from '../recovery-service';
+import type { RecoveryProgress } from '@/lib/recovery/snapshot-schema';
+import type { OffsiteCopyView } from '@/lib/recovery/offsite-views';
 
 let tmp: TempDir;
 let app: string;
@@ -118,6 +121,64 @@ describe('the off-site schedule', () => {
     // Nothing is due an instant later.
     await scheduler.tick();
     expect(types().filter((t) => t.startsWith('snapshot.offsite')).length).toBe(4);
+  }, 60_000);
+});
+
+describe('scheduled off-site work and an operator at the same time', () => {
+  it("a scheduled copy gives way to an operator's copy: restic stops cleanly, nothing is held against the repository, the next tick goes on", async () => {
+    // Random bytes neither compress nor deduplicate: restic is still uploading when the operator comes.
+    writeFileSync(tmp.join('app', 'data', 'big.bin'), randomBytes(48 << 20));
+    const repo = { ...h.config.offsite[0], schedule: { copyEveryHours: 1, checkEveryHours: 24, readDataSubset: '5%' } };
+    const progress: RecoveryProgress[] = [];
+    let operator: Promise<OffsiteCopyView> | null = null;
+    const service = new RecoveryService({
+      dataDir: tmp.join('data'),
+      config: () => ({ ...h.config, offsite: [repo] }),
+      state: null,
+      audit: { append: async (event) => void h.audit.push(event) },
+      searchPath: '/usr/local/bin:/usr/bin:/bin',
+      onProgress: (update) => {
+        progress.push(update);
+        // restic reports bytes read: the scheduled copy is mid-upload, holding the store and restic's lock.
+        if (!operator && update.operation === 'offsite-copy' && update.phase === 'upload' && update.bytesDone > 0)
+          operator = service.offsite.copy({ ref: 'big', to: 'local', actor: 'alice' });
+      },
+    });
+    await service.create({ name: 'big', tags: ['manual'], actor: 'alice' });
+    const scheduler = new OffsiteScheduler(service.offsite, () => [repo], createLogger('offsite-test', 'silent'));
+    await scheduler.tick();
+    expect(operator, 'the scheduled copy was never seen uploading').not.toBeNull();
+    expect((await operator!).snapshotName).toBe('big');
+
+    const scheduled = progress.filter((p) => p.snapshot === 'pending to local');
+    expect(scheduled.at(-1)).toMatchObject({ finished: true, ok: false, message: expect.stringContaining('gave way to offsite-copy big') });
+    const mine = progress.filter((p) => p.snapshot === 'big' && p.operation === 'offsite-copy');
+    expect(mine.find((p) => p.phase === 'queued')?.message).toMatch(/^waiting for offsite-copy pending to local \(pid \d+, since [\d:]+ UTC\) to finish$/);
+    expect(mine.at(-1)).toMatchObject({ finished: true, ok: true });
+    // Giving way is no failure of the repository: no failure audited, none recorded, and restic left no lock.
+    expect(types().filter((t) => t.startsWith('snapshot.offsite'))).toEqual(['snapshot.offsite_copied']);
+    expect((await service.offsite.overview()).repositories[0]).toMatchObject({ lastError: null, lastCheck: null });
+    expect(resticLocks(repo)).toEqual([]);
+
+    // The next tick finds nothing missing and runs the check it did not reach.
+    await scheduler.tick();
+    expect(types().filter((t) => t.startsWith('snapshot.offsite'))).toEqual(['snapshot.offsite_copied', 'snapshot.offsite_checked']);
+  }, 120_000);
+
+  it("a listing answers while the repository is locked exclusively by another restic; a copy then says it is locked, in the operator's words", async () => {
+    await h.service.create({ name: 's1', tags: ['manual'], actor: 'alice' });
+    await h.service.offsite.copy({ ref: 's1', to: 'local', actor: 'alice' });
+    const holder = holdResticLock(h.config.offsite[0]);
+    try {
+      await holder.locked;
+      expect((await h.service.offsite.list({ from: 'local' })).map((c) => c.snapshotName)).toEqual(['s1']);
+      expect(await failure(h.service.offsite.copy({ ref: 's1', to: 'local', actor: 'alice' }))).toMatchObject({
+        code: 'busy',
+        message: expect.stringContaining('off-site repository local: another restic run holds its lock'),
+      });
+    } finally {
+      await holder.release();
+    }
   }, 60_000);
 });
 

@@ -6,7 +6,6 @@ import type { OffsiteFrame } from './offsite-frame';
 import { fetchBundle, listRepository } from './offsite-restore';
 import { repoState, sameResticId } from './offsite-state';
 import { parseForget, VIGIL_TAG } from './restic-output';
-import { runRestic } from './restic-runner';
 
 /**
  * `restic check` reading a subset of the data, then the newest copy restored into a scratch
@@ -18,8 +17,8 @@ export async function checkRepository(frame: OffsiteFrame, input: { repo: string
   return frame.run('offsite-check', repo.name, { actor: input.actor, repo }, async (store, progress) => {
     progress.phase('check');
     // Locks a killed copy left behind would stop check (it locks exclusively); unlock removes only stale ones.
-    await runRestic(frame.setup, { repo, action: `unlock of ${repo.name}`, args: ['unlock'] });
-    await runRestic(frame.setup, { repo, action: `check of ${repo.name}`, args: ['check', `--read-data-subset=${subset}`] });
+    await frame.restic({ repo, action: `unlock of ${repo.name}`, args: ['unlock'] });
+    await frame.restic({ repo, action: `check of ${repo.name}`, args: ['check', `--read-data-subset=${subset}`] });
     const [newest] = await listRepository(frame, repo);
     let restoreTest: OffsiteCheckResultView['restoreTest'] = null;
     if (newest) {
@@ -73,11 +72,11 @@ export async function forgetInRepository(frame: OffsiteFrame, input: { repo: str
     progress.phase('forget');
     // Grouped by host alone: every Vigil copy is one series, whatever directory it was bundled in.
     const base = ['forget', '--json', '--tag', VIGIL_TAG, '--group-by', 'host', ...keepArgs(keep)];
-    const planned = parseForget(repo.name, await runRestic(frame.setup, { repo, action: `retention plan of ${repo.name}`, args: [...base, '--dry-run'] }));
+    const planned = parseForget(repo.name, await frame.restic({ repo, action: `retention plan of ${repo.name}`, args: [...base, '--dry-run'] }));
     if (input.dryRun || planned.remove.length === 0)
       return { result: { repo: repo.name, dryRun: input.dryRun, ...planned }, message: `${planned.remove.length} would go` };
-    await runRestic(frame.setup, { repo, action: `unlock of ${repo.name}`, args: ['unlock'] });
-    const done = parseForget(repo.name, await runRestic(frame.setup, { repo, action: `retention of ${repo.name}`, args: [...base, '--prune'] }));
+    await frame.restic({ repo, action: `unlock of ${repo.name}`, args: ['unlock'] });
+    const done = parseForget(repo.name, await frame.restic({ repo, action: `retention of ${repo.name}`, args: [...base, '--prune'] }));
     await frame.state.update((state) => {
       state.copies = state.copies.filter((c) => !(c.repo === repo.name && done.remove.some((r) => sameResticId(r.resticId, c.resticId))));
       repoState(state, repo.name).lastForgetAt = new Date().toISOString();

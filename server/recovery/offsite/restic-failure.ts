@@ -8,6 +8,7 @@ export function redactRepository(text: string): string {
 const PATTERNS: { code: RecoveryErrorCode; test: RegExp; say: string }[] = [
   { code: 'offsite_password', test: /wrong password|no key found/i, say: 'the password does not open it' },
   { code: 'offsite_full', test: /no space left on device|disk quota exceeded|quota exceeded|insufficient storage|ENOSPC/i, say: 'it is full' },
+  { code: 'busy', test: /repository is already locked|unable to create lock/i, say: 'another restic run holds its lock; try again once it has finished' },
   {
     code: 'offsite_unreachable',
     test: /unable to open config file|is there a repository|connection refused|no route to host|could not resolve|no such host|connection reset|i\/o timeout|ssh: |subprocess ssh|unable to start the sftp session|host key verification failed|permission denied \(publickey/i,

@@ -50,7 +50,10 @@ export async function runRestic(setup: ResticSetup, run: ResticRun): Promise<str
   const argv = ['--repo', run.repo.repository, '--cache-dir', setup.cacheDir, ...options, ...run.args];
   const env = resticChildEnv(run.repo, setup.searchPath);
   return new Promise((resolve, reject) => {
-    const child = spawn(program, argv, { cwd: run.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: run.signal });
+    // SIGINT, the signal restic cleans up after (it removes its lock in the repository), and
+    // the promise settles only once it has exited, so the next restic run finds no lock of it.
+    const child = spawn(program, argv, { cwd: run.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: run.signal, killSignal: 'SIGINT' });
+    let cancelled = false;
     let stdout = '';
     let pending = '';
     let stderr = '';
@@ -77,12 +80,13 @@ export async function runRestic(setup: ResticSetup, run: ResticRun): Promise<str
     // Only the tail matters for the message; a long run must not grow this without bound.
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => void (stderr = (stderr + chunk).slice(-8000)));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.name === 'AbortError') reject(new RecoveryError('offsite_failed', `${run.action} to off-site repository ${run.repo.name} was cancelled`));
+      if (error.name === 'AbortError') cancelled = true;
       else reject(new RecoveryError('offsite_unavailable', `restic could not start (${error.code ?? error.message})`));
     });
     child.on('close', (code, signal) => {
       if (pending.trim()) run.onLine?.(pending);
-      if (code === 0) resolve(stdout);
+      if (cancelled) reject(new RecoveryError('offsite_failed', `${run.action} to off-site repository ${run.repo.name} was cancelled`));
+      else if (code === 0) resolve(stdout);
       else reject(resticFailure({ repoName: run.repo.name, action: run.action, stderr, code, signal }));
     });
   });
