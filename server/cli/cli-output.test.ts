@@ -58,4 +58,16 @@ describe('what the CLI prints', () => {
     inLog(progress({ finished: true }));
     expect(log).toEqual(['stage…\n', 'verify…\n']);
   });
+
+  it('while it waits for the store, says for what: on a terminal instead of the bar, in a log once per holder', () => {
+    const waiting = 'waiting for prune store (pid 41, since 03:12:09 UTC) to finish';
+    expect(renderProgressLine(progress({ phase: 'queued', message: waiting }))).toBe(`${waiting}…`);
+    const log: string[] = [];
+    const inLog = progressPrinter((text) => log.push(text), false);
+    inLog(progress({ phase: 'queued', message: waiting }));
+    inLog(progress({ phase: 'queued', message: waiting }));
+    inLog(progress({ phase: 'queued', message: waiting.replace('prune store', 'verify golden') }));
+    inLog(progress({ phase: 'stage', filesDone: 1, filesTotal: 3 }));
+    expect(log).toEqual([`${waiting}…\n`, `${waiting.replace('prune store', 'verify golden')}…\n`, 'stage…\n']);
+  });
 });

@@ -11,6 +11,8 @@ function eta(ms: number | null): string {
 
 /** `[#########---------------]  37% stage 3,700/10,000 files 370 MB/1.0 GB ETA 2s` */
 export function renderProgressLine(progress: RecoveryProgress): string {
+  // Nothing to count while it waits for the store: say for what instead of an empty bar.
+  if (progress.phase === 'queued' && progress.message) return `${progress.message}…`;
   const useBytes = progress.bytesTotal > 0;
   const fraction = useBytes ? progress.bytesDone / progress.bytesTotal : progress.filesTotal > 0 ? progress.filesDone / progress.filesTotal : 0;
   const clamped = Math.max(0, Math.min(1, fraction));
@@ -29,8 +31,10 @@ export function progressPrinter(write: (text: string) => void, isTty: boolean): 
       if (isTty) write('\r\x1b[2K');
       return;
     }
+    // A wait names its holder, which can change: each one gets its own line in a log.
+    const phase = progress.phase === 'queued' ? `queued ${progress.message ?? ''}` : progress.phase;
     if (isTty) write(`\r\x1b[2K${renderProgressLine(progress)}`);
-    else if (progress.phase !== lastPhase) write(`${progress.phase}…\n`);
-    lastPhase = progress.phase;
+    else if (phase !== lastPhase) write(progress.phase === 'queued' ? `${progress.message ?? 'waiting for the snapshot store'}…\n` : `${phase}…\n`);
+    lastPhase = phase;
   };
 }

@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, spawnTs, TEST_SECRET, waitFor, type TempDir } from '../test-support';
 import { readTree, writeTree } from '../recovery/recovery-test-kit';
 import { readWholeChainAt } from './cli-test-kit';
+import { processStartTime } from '../recovery/store-lock';
 
 let tmp: TempDir;
 let app: string;
@@ -64,6 +67,33 @@ describe('vigil snapshot (worker stopped)', () => {
     const verify = await vigil(['snapshot', 'verify', 's']);
     expect(verify.code).toBe(1);
     expect(verify.out).toMatch(/s: DAMAGED, \d+ problems\n {2}corrupt /);
+  });
+
+  it('waits its turn while another process holds the store, saying for what, then runs', async () => {
+    await vigil(['snapshot', 'create', '--name', 's']);
+    const holder = spawn('sleep', ['120']);
+    try {
+      await new Promise((resolve) => holder.once('spawn', resolve));
+      const held = {
+        pid: holder.pid,
+        pidStart: processStartTime(holder.pid!),
+        host: hostname(),
+        operation: 'prune store',
+        startedAt: new Date().toISOString(),
+        nonce: 'held',
+      };
+      writeFileSync(tmp.join('data', 'snapshots', 'lock'), JSON.stringify(held));
+      const run = spawnTs('server/cli/main.ts', { args: ['snapshot', 'verify', 's'], env });
+      await waitFor(() => run.stderr().includes(`waiting for prune store (pid ${holder.pid}`), { timeoutMs: 30_000, what: 'the CLI saying what it waits for' });
+      expect(run.stdout()).toBe('');
+      // The holder dies without releasing, as a killed prune would: the waiting CLI takes over.
+      holder.kill('SIGKILL');
+      const { code } = await run.exited;
+      expect(code, run.stderr()).toBe(0);
+      expect(run.stdout()).toMatch(/^s: verified/);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
   it('a restore journal it cannot act on: list says why, restore refuses and changes nothing', async () => {
