@@ -90,6 +90,7 @@ const NOT_ANSWERS = [
   'PortInUseError', // start-up
   'ProgramNotFoundError', // turned into a RecoveryError or a module message where it happens
   'UsageError', // the CLI
+  'YieldedError', // a scheduled off-site operation giving way: turned into a RecoveryError (busy) by the frame
 ];
 
 /** Every error class in the sources, by whether it extends AppError (directly, through HttpError or codedError). */
