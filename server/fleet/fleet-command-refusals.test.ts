@@ -1,12 +1,10 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetActionRequest } from '@/lib/fleet/fleet-actions';
 import { FLEET_EVENTS, type FleetCommand } from '@/lib/fleet/fleet-api';
-import { loadCheckpointKey } from '../audit/checkpoint-key';
-import { makeTempDir, waitFor, type TempDir } from '../test-support';
-import { createEnrollment, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
-import { ImpostorConsole, type CommandResult } from '../test-support/fleet-impostor';
+import { waitFor } from '../test-support';
+import type { FleetProcess } from '../test-support/fleet';
+import { agentBehindImpostor, type AgentBehindImpostor, type CommandResult } from '../test-support/fleet-impostor';
 import { guardCheck } from '../test-support/guard';
 import { newNonce, signCommand } from './fleet-signing';
 
@@ -31,41 +29,26 @@ const commandFor = (hostId: number, action: (typeof ACTIONS)[number], { expiresI
 const lockedDown = async (agent: FleetProcess) => (await guardCheck(agent.port, { headers: { 'x-real-ip': '198.51.100.200' } })).status === 403;
 
 describe('an agent refuses forged, replayed and expired commands of every kind', () => {
-  let tmp: TempDir;
-  let consoleProcess: FleetProcess | null = null;
-  let agent: FleetProcess | null = null;
-  let impostor: ImpostorConsole | null = null;
-  let hostId: number;
-  let consoleKey: KeyObject;
+  let setup: AgentBehindImpostor | null = null;
 
   beforeAll(async () => {
-    tmp = makeTempDir('vigil-fleet-refusals-');
-    consoleProcess = await startConsoleProcess({ dataDir: tmp.join('console') });
-    const token = await createEnrollment(consoleProcess.port, { labels: {}, uses: 1, expiresInMinutes: 5 });
-    agent = await startAgentProcess({ dataDir: tmp.join('agent'), consolePort: consoleProcess.port, token, name: 'edge1' });
-    hostId = (await waitForHost(consoleProcess.port, 'edge1', (h) => h.connected, 'connected')).id;
     // A man in the middle holding a stolen copy of the console's key for the genuine and replayed commands, and a key of his own for the forged ones.
-    consoleKey = loadCheckpointKey(path.join(consoleProcess.dataDir, 'fleet', 'console.key'), { create: false })!.privateKey;
-    const port = consoleProcess.port;
-    await stopProcess(consoleProcess);
-    consoleProcess = null;
-    impostor = await ImpostorConsole.listen(port, consoleKey);
+    setup = await agentBehindImpostor('vigil-fleet-refusals-');
   }, 120_000);
 
   afterAll(async () => {
-    await impostor?.close();
-    await Promise.all([stopProcess(consoleProcess), stopProcess(agent)]);
-    tmp?.remove();
+    await setup?.close();
   });
 
   it.each(ACTIONS.map((action) => [action.kind, action] as const))(
     'refuses a forged, an expired and a replayed %s',
     { timeout: 60_000 },
     async (_kind, action) => {
-      const link = await waitFor(() => impostor!.agent, { timeoutMs: 40_000, what: 'the agent to say hello' });
+      const { impostor, agent, hostId, consoleKey } = setup!;
+      const link = await waitFor(() => impostor.agent, { timeoutMs: 40_000, what: 'the agent to say hello' });
       const send = (command: FleetCommand, key: KeyObject = consoleKey) => link.emit(FLEET_EVENTS.command, { command, signature: signCommand(key, command) });
       const answer = (command: FleetCommand, accept: (result: CommandResult) => boolean = () => true) =>
-        waitFor(() => impostor!.results.find((result) => result.nonce === command.nonce && accept(result)), {
+        waitFor(() => impostor.results.find((result) => result.nonce === command.nonce && accept(result)), {
           timeoutMs: 20_000,
           what: `the answer to ${command.action.kind}`,
         });
@@ -85,16 +68,16 @@ describe('an agent refuses forged, replayed and expired commands of every kind',
       const expired = commandFor(hostId, action, { expiresInMs: -1000 });
       send(expired);
       expect(await answer(expired)).toEqual(refusal(expired, 'expired'));
-      if (action.kind === 'lockdown') expect(await lockedDown(agent!)).toBe(false);
+      if (action.kind === 'lockdown') expect(await lockedDown(agent)).toBe(false);
 
       // Genuine once: carried out (a restart of a module this host lacks fails, as an answer), then refused when played back.
       const genuine = commandFor(hostId, action);
       send(genuine);
       const final = await answer(genuine, (result) => result.status === 'succeeded' || result.status === 'failed');
       expect(final).toMatchObject({ commandId: genuine.action.commandId, message: expect.any(String) });
-      if (action.kind === 'lockdown') expect(await lockedDown(agent!)).toBe(true);
-      if (action.kind === 'lift-lockdown') expect(await lockedDown(agent!)).toBe(false);
-      impostor!.results.length = 0;
+      if (action.kind === 'lockdown') expect(await lockedDown(agent)).toBe(true);
+      if (action.kind === 'lift-lockdown') expect(await lockedDown(agent)).toBe(false);
+      impostor.results.length = 0;
       send(genuine);
       expect(await answer(genuine)).toEqual(refusal(genuine, 'replayed'));
     },

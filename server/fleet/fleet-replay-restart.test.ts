@@ -1,41 +1,25 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET_EVENTS, type FleetCommand } from '@/lib/fleet/fleet-api';
-import { loadCheckpointKey } from '../audit/checkpoint-key';
-import { makeTempDir, waitFor, type TempDir } from '../test-support';
-import { createEnrollment, startAgentProcess, startConsoleProcess, stopProcess, waitForHost, type FleetProcess } from '../test-support/fleet';
-import { ImpostorConsole } from '../test-support/fleet-impostor';
+import { waitFor } from '../test-support';
+import { startAgentProcess, stopProcess } from '../test-support/fleet';
+import { agentBehindImpostor, type AgentBehindImpostor } from '../test-support/fleet-impostor';
 import { newNonce, signCommand } from './fleet-signing';
 
 describe('a command captured on the wire and played back after the agent restarted', () => {
-  let tmp: TempDir;
-  let agent: FleetProcess | null = null;
-  let impostor: ImpostorConsole | null = null;
-  let hostId: number;
-  let consoleKey: KeyObject;
-  let consolePort: number;
+  let setup: AgentBehindImpostor | null = null;
 
   beforeAll(async () => {
-    tmp = makeTempDir('vigil-fleet-replay-restart-');
-    const consoleProcess = await startConsoleProcess({ dataDir: tmp.join('console') });
-    consolePort = consoleProcess.port;
-    const token = await createEnrollment(consolePort, { labels: {}, uses: 1, expiresInMinutes: 5 });
-    agent = await startAgentProcess({ dataDir: tmp.join('agent'), consolePort, token, name: 'edge1' });
-    hostId = (await waitForHost(consolePort, 'edge1', (h) => h.connected, 'connected')).id;
     // Whoever replays holds what was on the wire: the genuine command, signed by the console's key.
-    consoleKey = loadCheckpointKey(path.join(consoleProcess.dataDir, 'fleet', 'console.key'), { create: false })!.privateKey;
-    await stopProcess(consoleProcess);
-    impostor = await ImpostorConsole.listen(consolePort, consoleKey);
+    setup = await agentBehindImpostor('vigil-fleet-replay-restart-');
   }, 120_000);
 
   afterAll(async () => {
-    await impostor?.close();
-    await stopProcess(agent);
-    tmp?.remove();
+    await setup?.close();
   });
 
   it('is refused as replayed, within its lifetime, by the agent that carried it out before it restarted', { timeout: 120_000 }, async () => {
+    const { impostor, hostId, consoleKey, consolePort, tmp } = setup!;
     const command: FleetCommand = {
       nonce: newNonce(),
       hostId,
@@ -45,21 +29,21 @@ describe('a command captured on the wire and played back after the agent restart
     };
     const signed = { command, signature: signCommand(consoleKey, command) };
     const answered = (accept: (status: string | undefined) => boolean) =>
-      waitFor(() => impostor!.results.find((result) => result.nonce === command.nonce && accept(result.status)), {
+      waitFor(() => impostor.results.find((result) => result.nonce === command.nonce && accept(result.status)), {
         timeoutMs: 30_000,
         what: 'the agent to answer the command',
       });
 
-    const first = await waitFor(() => impostor!.agent, { timeoutMs: 40_000, what: 'the agent to say hello' });
+    const first = await waitFor(() => impostor.agent, { timeoutMs: 40_000, what: 'the agent to say hello' });
     first.emit(FLEET_EVENTS.command, signed);
     expect((await answered((status) => status === 'succeeded' || status === 'failed')).status).not.toBe('refused');
 
     // The agent restarts (an upgrade, a crash) while the command is still within its lifetime.
-    await stopProcess(agent);
-    impostor!.agent = null;
-    impostor!.results.length = 0;
-    agent = await startAgentProcess({ dataDir: tmp.join('agent'), consolePort, name: 'edge1' });
-    const second = await waitFor(() => impostor!.agent, { timeoutMs: 40_000, what: 'the restarted agent to say hello' });
+    await stopProcess(setup!.agent);
+    impostor.agent = null;
+    impostor.results.length = 0;
+    setup!.agent = await startAgentProcess({ dataDir: tmp.join('agent'), consolePort, name: 'edge1' });
+    const second = await waitFor(() => impostor.agent, { timeoutMs: 40_000, what: 'the restarted agent to say hello' });
     second.emit(FLEET_EVENTS.command, signed);
     expect(await answered(() => true)).toMatchObject({ commandId: command.action.commandId, status: 'refused', message: 'replayed' });
     expect(Date.now()).toBeLessThan(Date.parse(command.expiresAt));

@@ -1,9 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
+import path from 'node:path';
 import { Server, type Socket } from 'socket.io';
 import { FLEET_EVENTS, FLEET_NAMESPACE } from '@/lib/fleet/fleet-api';
 import { FLEET_CONFIG_EVENTS } from '@/lib/fleet/fleet-config-api';
+import { loadCheckpointKey } from '../audit/checkpoint-key';
 import { newNonce, signChallenge } from '../fleet/fleet-signing';
+import { startConsoleWithAgent, stopProcess, type FleetProcess } from './fleet';
+import type { TempDir } from './temp-dir';
 import { waitFor } from './wait';
 
 export interface CommandResult {
@@ -62,5 +66,46 @@ export class ImpostorConsole {
 
   close(): Promise<void> {
     return new Promise((resolve) => void this.io.close(() => resolve()));
+  }
+}
+
+/** An agent enrolled to a genuine console that is then gone, with an impostor holding a stolen copy of the console's key on its address. */
+export interface AgentBehindImpostor {
+  tmp: TempDir;
+  /** A test that restarts the agent puts the new process here, so that `close` stops that one. */
+  agent: FleetProcess;
+  hostId: number;
+  consolePort: number;
+  consoleKey: KeyObject;
+  impostor: ImpostorConsole;
+  /** Stops the impostor and the agent and removes the directory. */
+  close(): Promise<void>;
+}
+
+/** One agent (`edge1`) enrolled under a fresh temporary directory named from `prefix`, then left talking to an impostor console. */
+export async function agentBehindImpostor(prefix: string): Promise<AgentBehindImpostor> {
+  const { tmp, consoleProcess, agent, hostId } = await startConsoleWithAgent(prefix);
+  try {
+    const consoleKey = loadCheckpointKey(path.join(consoleProcess.dataDir, 'fleet', 'console.key'), { create: false })!.privateKey;
+    await stopProcess(consoleProcess);
+    const impostor = await ImpostorConsole.listen(consoleProcess.port, consoleKey);
+    const setup: AgentBehindImpostor = {
+      tmp,
+      agent,
+      hostId,
+      consolePort: consoleProcess.port,
+      consoleKey,
+      impostor,
+      close: async () => {
+        await impostor.close();
+        await stopProcess(setup.agent);
+        tmp.remove();
+      },
+    };
+    return setup;
+  } catch (error) {
+    await Promise.all([stopProcess(consoleProcess), stopProcess(agent)]);
+    tmp.remove();
+    throw error;
   }
 }
