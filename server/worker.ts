@@ -154,7 +154,8 @@ async function startServices({
   const { live: liveServer } = lifecycle.add(
     startLive({ httpServer, env, log, database, monitor, cluster: ha.cluster, outlet: live, onCreated: (namespace) => fleet.attachNamespace(namespace) }),
   );
-  startHttp({ router, database, config, audit, integrity, monitor, defense, healing, recovery, cluster: ha.cluster, leaderHealth: ha.leaderHealth, metrics });
+  const { cluster, leaderHealth } = ha;
+  startHttp({ router, database, config, audit, integrity, monitor, defense, guard, healing, recovery, cluster, leaderHealth, metrics });
 
   // Agent mode: after everything local runs, the connection out to the console.
   lifecycle.add(startFleetAgent({ env, services: fleetCommandServices, heartbeat, audit, database, onCommitted, config, retention: integrity, log }));

@@ -33,6 +33,9 @@ const clusterOverviewSchema = view<ClusterOverview>({
   members: z.array(z.object({ node: z.string(), address: z.string().nullable(), since: isoTime, leader: z.boolean() })),
 });
 
+/** The dedicated guard process's channel, as the worker sees it (`GuardChannelStatus`). */
+const guardChannelSchema = z.object({ unwrittenMessages: z.number(), behindSince: isoTime.nullable(), withheldMessages: z.number(), resyncs: z.number() });
+
 export const healthzResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   healthScore: z.number().nullable(),
@@ -41,6 +44,7 @@ export const healthzResponseSchema = z.object({
   database: z.object({ ok: z.boolean(), pendingEvents: z.number() }),
   config: z.object({ ok: z.boolean(), since: isoTime }),
   cluster: z.object({ node: z.string(), role: z.enum(['leader', 'standby']), since: isoTime, leader: z.string().nullable() }).optional(),
+  guardProcess: guardChannelSchema.optional(),
 });
 
 export const pinDegradationSchema = z.object({
@@ -77,7 +81,7 @@ export const healthContracts = {
     auth: 'public',
     standby: 'local',
     tag: 'Machine',
-    summary: "Liveness with health score, degradation, defense mode and, with several workers, this replica's role",
+    summary: "Liveness with health score, degradation, defense mode, the dedicated guard process's channel and, with several workers, this replica's role",
     response: healthzResponseSchema,
   }),
   features: defineRoute({

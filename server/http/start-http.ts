@@ -3,6 +3,7 @@ import type { AuditIntegrity } from '../audit/audit-integrity';
 import type { ConfigWatcher } from '../config/config-file';
 import type { Database } from '../db/client';
 import type { DefenseService } from '../defense';
+import type { GuardSupervisor } from '../defense/guard-process/guard-supervisor';
 import type { Cluster, LeaderHealth } from '../ha';
 import type { HealingService } from '../healing';
 import type { HealthMonitor } from '../health/health-monitor';
@@ -25,6 +26,7 @@ export interface HttpDeps {
   integrity: AuditIntegrity;
   monitor: HealthMonitor;
   defense: DefenseService;
+  guard: GuardSupervisor | null;
   healing: HealingService;
   recovery: RecoveryService;
   cluster: Cluster | null;
@@ -33,7 +35,21 @@ export interface HttpDeps {
 }
 
 /** The routes that read several capabilities at once (each capability's own routes come with its start), and the metrics' sources. */
-export function startHttp({ router, database, config, audit, integrity, monitor, defense, healing, recovery, cluster, leaderHealth, metrics }: HttpDeps): void {
+export function startHttp({
+  router,
+  database,
+  config,
+  audit,
+  integrity,
+  monitor,
+  defense,
+  guard,
+  healing,
+  recovery,
+  cluster,
+  leaderHealth,
+  metrics,
+}: HttpDeps): void {
   // Read at scrape time; each getter is cheap.
   metrics.readFrom({
     healthScore: () => monitor.current()?.score ?? null,
@@ -57,6 +73,7 @@ export function startHttp({ router, database, config, audit, integrity, monitor,
     defenseMode: () => defense.mode,
     cluster: () => cluster?.status() ?? null,
     leaderHealth: () => leaderHealth.current(),
+    guard,
   });
   registerIngestRoutes(router, { audit, signals: defense.sink });
   registerMetricsRoutes(router, { metrics });

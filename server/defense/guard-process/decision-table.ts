@@ -36,6 +36,11 @@ export class DecisionTable {
     this.map.delete(entry.parsed);
   }
 
+  clear(): void {
+    this.map.clear();
+    this.bySource.clear();
+  }
+
   matches(address: string, now: number): boolean {
     const entry = this.map.match(address);
     return entry !== undefined && entry.expiresAtMs > now;

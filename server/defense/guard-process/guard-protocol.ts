@@ -59,6 +59,8 @@ export const GUARD_LIMITS: GuardLimits = { headersTimeoutMs: 10_000, maxConnecti
 
 export type ToGuard =
   | { kind: 'start'; listen: { host: string; port: number }; limits: GuardLimits; state: GuardState }
+  /** The whole state again, replacing the copy: sent instead of the changes a stalled process fell behind on. */
+  | { kind: 'state'; state: GuardState }
   | { kind: 'decisions'; changes: BlocklistChange[] }
   | { kind: 'mode'; mode: DefenseMode }
   | { kind: 'allowlist'; sources: string[] }

@@ -6,6 +6,7 @@ import { childEnv } from '../../exec/run-program';
 import type { Logger } from '../../log';
 import type { DefenseService } from '../defense-service';
 import { parseFromGuard } from './from-guard-schema';
+import { GuardChannel, type GuardChannelStatus } from './guard-channel';
 import type { GuardFeed } from './guard-feed';
 import { GUARD_LIMITS, type CountedBatch, type ToGuard } from './guard-protocol';
 
@@ -51,6 +52,7 @@ export class GuardSupervisor {
   /** The port the guard process answers on, once it listens. */
   port: number | null = null;
   private child: ChildProcess | null = null;
+  private channel: GuardChannel | null = null;
   private stopping = false;
   private delayMs = FIRST_RESTART_MS;
   private timer: NodeJS.Timeout | null = null;
@@ -74,6 +76,11 @@ export class GuardSupervisor {
     return this.child?.pid ?? null;
   }
 
+  /** The running process's channel: how far behind it is, if at all. */
+  get channelStatus(): GuardChannelStatus | null {
+    return this.channel?.status ?? null;
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.options.feed.detach();
@@ -88,9 +95,8 @@ export class GuardSupervisor {
   }
 
   private send(message: ToGuard): void {
-    const child = this.child;
     // Between a process's end and its successor nothing is sent: the successor gets the whole state.
-    if (child?.connected) child.send(message);
+    this.channel?.send(message);
   }
 
   private spawn(): void {
@@ -100,6 +106,8 @@ export class GuardSupervisor {
     const env = childEnv('/usr/bin:/bin');
     const child = fork(file, [], { execArgv, env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
+    const channel = new GuardChannel(child, () => this.options.feed.state(), this.options.log);
+    this.channel = channel;
     let listening = false;
     let listenFailed = false;
     child.on('message', (raw) => {
@@ -119,10 +127,10 @@ export class GuardSupervisor {
       }
       this.settleFirstStart(listening);
     });
-    // An error here is a failed fork (or a message that could not be sent); the exit that follows restarts it.
+    // An error here is a failed fork (a message that could not be sent goes to its callback); the exit that follows restarts it.
     child.on('error', (error) => this.options.log.warn({ err: error.message }, 'guard process error'));
     child.once('exit', (code, signal) => this.exited(child, { code, signal, listening, listenFailed, ranMs: Date.now() - startedAt }));
-    child.send({ kind: 'start', listen: this.listen, limits: GUARD_LIMITS, state: this.options.feed.state() });
+    channel.start({ kind: 'start', listen: this.listen, limits: GUARD_LIMITS, state: this.options.feed.state() });
   }
 
   private settleFirstStart(listening: boolean): void {
@@ -134,7 +142,10 @@ export class GuardSupervisor {
     child: ChildProcess,
     end: { code: number | null; signal: NodeJS.Signals | null; listening: boolean; listenFailed: boolean; ranMs: number },
   ): void {
-    if (this.child === child) this.child = null;
+    if (this.child === child) {
+      this.child = null;
+      this.channel = null;
+    }
     this.port = null;
     if (this.stopping) return;
     this.settleFirstStart(false);

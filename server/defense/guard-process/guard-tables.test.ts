@@ -93,4 +93,19 @@ describe("the guard process's copy of the worker's tables", () => {
     expect(tables.check('203.0.113.60', '/', NOW)).toBe('pass');
     expect(taken(tally).requests).toEqual([]);
   });
+
+  it('replaces its whole copy with a fresh state: what was released meanwhile is enforced no more', () => {
+    const { tables } = tablesWith();
+    tables.apply({
+      kind: 'state',
+      state: state({ mode: 'ELEVATED', allowlist: [], decisions: decisionColumns([{ source: '203.0.113.9', expiresAtMs: NOW + HOUR }]), ipLists: [] }),
+    });
+    expect(tables.decisions.size).toBe(1);
+    expect(tables.mode).toBe('ELEVATED');
+    expect(tables.check('203.0.113.7', '/', NOW)).toBe('pass');
+    expect(tables.check('198.51.100.77', '/', NOW)).toBe('pass');
+    expect(tables.check('2001:db8::1', '/', NOW)).toBe('pass');
+    expect(tables.check('100.100.1.1', '/', NOW)).toBe('pass');
+    expect(tables.check('203.0.113.9', '/', NOW)).toBe('isolated');
+  });
 });

@@ -23,17 +23,20 @@ export class GuardTables {
 
   constructor(private readonly tally: RequestTally) {}
 
+  /** Replaces the whole copy: a decision released while the process was behind must not stay. */
   load(state: GuardState): void {
     this.apply({ kind: 'settings', settings: state });
     this.mode = state.mode;
     this.allowlist.setConfigEntries(state.allowlist);
     this.listed.replace(state.ipLists);
+    this.decisions.clear();
     forEachDecision(state.decisions, (source, expiresAtMs) => this.decisions.set(source, expiresAtMs));
   }
 
   apply(message: ToGuard): void {
     switch (message.kind) {
       case 'start':
+      case 'state':
         return this.load(message.state);
       case 'decisions':
         for (const change of message.changes) {

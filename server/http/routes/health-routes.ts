@@ -5,6 +5,7 @@ import { healthContracts } from '../../contracts';
 import type { HealthMonitor } from '../../health/health-monitor';
 import type { AuditWriter } from '../../audit';
 import type { ConfigSummary } from '../../config/config-file';
+import type { GuardSupervisor } from '../../defense/guard-process/guard-supervisor';
 import type { Router } from '../router';
 
 interface HealthRouteDeps {
@@ -16,7 +17,11 @@ interface HealthRouteDeps {
   cluster?: () => ClusterStatus | null;
   /** A standby samples nothing: it reports the leader's last stored verdict. */
   leaderHealth?: () => Promise<{ score: number; degradation: DegradationLevel } | null>;
+  /** Null without VIGIL_GUARD_PORT. */
+  guard?: GuardSupervisor | null;
 }
+
+const NO_CHANNEL = { unwrittenMessages: 0, behindSince: null, withheldMessages: 0, resyncs: 0 };
 
 export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): void {
   // Public by contract: load balancers and scripts poll it without credentials.
@@ -39,6 +44,7 @@ export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): voi
         database: { ok: database.ok, pendingEvents: database.pendingEvents },
         config: deps.config(),
         ...(cluster && { cluster: { node: cluster.nodeId, role: cluster.role, since: cluster.since, leader: cluster.leader?.nodeId ?? null } }),
+        ...(deps.guard && { guardProcess: deps.guard.channelStatus ?? NO_CHANNEL }),
       };
     },
   });
