@@ -89,6 +89,27 @@ describe('store lock', () => {
     await (await operator).release();
   });
 
+  it('at most 8 operations of this process wait for a store; the next is refused at once, and a freed place is taken again', async () => {
+    const held = await acquireStoreLock(tmp.path, 'restore golden');
+    const told: string[] = [];
+    let waiters = Array.from({ length: 8 }, (_, i) =>
+      acquireStoreLock(tmp.path, `create ${i}`, { waitMs: 60_000, onWaiting: () => told.push(`create ${i}`) }),
+    );
+    await vi.waitFor(() => expect(told).toHaveLength(8));
+    expect(await rejectionOf(acquireStoreLock(tmp.path, 'create 8', { waitMs: 60_000 }), RecoveryError)).toMatchObject({
+      code: 'busy',
+      message: 'the snapshot store is busy and 8 operations already wait for it; try again later',
+    });
+    await held.release();
+    // Each waiter takes its turn, one at a time, and leaves its place.
+    for (let served = 0; served < 8; served++) {
+      const next = await Promise.race(waiters.map((waiter, i) => waiter.then((lock) => ({ lock, i }))));
+      waiters = waiters.filter((_, i) => i !== next.i);
+      await next.lock.release();
+    }
+    await (await acquireStoreLock(tmp.path, 'create 9', { waitMs: 60_000 })).release();
+  });
+
   it('waits for a holder in another process, and refuses with its name once the wait is over', async () => {
     const other = spawn('sleep', ['60']);
     try {

@@ -141,6 +141,10 @@ export class YieldedError extends Error {
 /** Held in this process, by lock file: who holds it and, for scheduled work, how to make it give way. */
 const heldHere = new Map<string, { holder: LockHolder; yieldable: AbortController | null }>();
 
+/** Operations of this process waiting for each store; past `MAX_WAITERS` the next is refused at once. */
+const waitersHere = new Map<string, number>();
+const MAX_WAITERS = 8;
+
 /** Between two looks at a lock held by another process; in-process holders wake waiters at once. */
 const LOCK_POLL_MS = 100;
 const releasedHere = new Set<() => void>();
@@ -176,29 +180,41 @@ export async function acquireStoreLock(storeRoot: string, operation: string, opt
   const deadline = Date.now() + (options.waitMs ?? 0);
   let takeovers = 0;
   let lastSeen: string | null = null;
-  for (;;) {
-    if (await linkExclusive(file, JSON.stringify(holder))) {
-      heldHere.set(file, { holder, yieldable: options.yieldable ?? null });
-      return { holder, release: () => releaseLock(file, holder) };
+  let waiting = false;
+  try {
+    for (;;) {
+      if (await linkExclusive(file, JSON.stringify(holder))) {
+        heldHere.set(file, { holder, yieldable: options.yieldable ?? null });
+        return { holder, release: () => releaseLock(file, holder) };
+      }
+      const current = await readLock(file);
+      if (current.kind === 'absent') {
+        if (++takeovers > 5 && Date.now() >= deadline) throw new RecoveryError('busy', 'the snapshot store lock keeps changing hands; try again');
+        continue;
+      }
+      if (current.kind === 'held' && (await isStale(current.holder))) {
+        if (++takeovers > 5) throw new RecoveryError('busy', 'the snapshot store lock keeps changing hands; try again');
+        await removeStaleLock(file, current.holder, holder);
+        continue;
+      }
+      if (Date.now() >= deadline) throw busy(file, current);
+      if (!waiting) {
+        // Waiting is for an operator's few operations, not a queue anyone can grow without end.
+        const queued = waitersHere.get(file) ?? 0;
+        if (queued >= MAX_WAITERS) throw new RecoveryError('busy', `the snapshot store is busy and ${queued} operations already wait for it; try again later`);
+        waitersHere.set(file, queued + 1);
+        waiting = true;
+      }
+      if (current.kind === 'held') {
+        const here = heldHere.get(file);
+        if (here?.holder.nonce === current.holder.nonce && here.yieldable && !here.yieldable.signal.aborted) here.yieldable.abort(new YieldedError(operation));
+        if (current.holder.nonce !== lastSeen) options.onWaiting?.(current.holder);
+        lastSeen = current.holder.nonce;
+      }
+      await untilReleasedOrPoll();
     }
-    const current = await readLock(file);
-    if (current.kind === 'absent') {
-      if (++takeovers > 5 && Date.now() >= deadline) throw new RecoveryError('busy', 'the snapshot store lock keeps changing hands; try again');
-      continue;
-    }
-    if (current.kind === 'held' && (await isStale(current.holder))) {
-      if (++takeovers > 5) throw new RecoveryError('busy', 'the snapshot store lock keeps changing hands; try again');
-      await removeStaleLock(file, current.holder, holder);
-      continue;
-    }
-    if (Date.now() >= deadline) throw busy(file, current);
-    if (current.kind === 'held') {
-      const here = heldHere.get(file);
-      if (here?.holder.nonce === current.holder.nonce && here.yieldable && !here.yieldable.signal.aborted) here.yieldable.abort(new YieldedError(operation));
-      if (current.holder.nonce !== lastSeen) options.onWaiting?.(current.holder);
-      lastSeen = current.holder.nonce;
-    }
-    await untilReleasedOrPoll();
+  } finally {
+    if (waiting) waitersHere.set(file, (waitersHere.get(file) ?? 1) - 1);
   }
 }
 
