@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeTempDir, rejectionOf, type TempDir } from '../test-support';
+import { makeTempDir, rejectionOf, thrownBy, type TempDir } from '../test-support';
 import { checkLentCopies } from './blob-io';
 import { BlobThreads, type CopyOutcome, type SmallCopy } from './blob-threads';
 import { RecoveryError } from './recovery-error';
@@ -20,15 +20,6 @@ afterEach(async () => {
   await threads.close();
   tmp.remove();
 });
-
-function captured(run: () => void): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected it to throw');
-}
 
 const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
 
@@ -210,7 +201,7 @@ describe('BlobThreads', () => {
     expect(() => checkLentCopies([job('a')], [{ ok: true, result: expected }])).not.toThrow();
 
     writeFileSync(tmp.join('wrong'), 'y');
-    const wrong = captured(() =>
+    const wrong = thrownBy(() =>
       checkLentCopies(
         [job('a'), job('wrong')],
         [
@@ -223,18 +214,18 @@ describe('BlobThreads', () => {
     expect(wrong).toMatchObject({ code: 'corrupt', message: expect.stringContaining(`blob ${expected.hash.slice(0, 12)} is corrupt`) });
     expect(existsSync(tmp.join('wrong'))).toBe(false);
 
-    const gone = captured(() => checkLentCopies([job('gone')], [{ ok: false, message: 'ENOENT', code: 'ENOENT', path: tmp.join('blob-gone') }]));
+    const gone = thrownBy(() => checkLentCopies([job('gone')], [{ ok: false, message: 'ENOENT', code: 'ENOENT', path: tmp.join('blob-gone') }]));
     expect(gone).toMatchObject({ code: 'corrupt', message: `blob ${expected.hash.slice(0, 12)} is missing from the store` });
 
     writeFileSync(tmp.join('full'), '');
-    const full = captured(() =>
+    const full = thrownBy(() =>
       checkLentCopies([job('full')], [{ ok: false, message: 'ENOSPC: no space left on device', code: 'ENOSPC', path: tmp.join('full') }]),
     );
     expect(full).toMatchObject({ code: 'ENOSPC', path: tmp.join('full') });
     expect(existsSync(tmp.join('full'))).toBe(false);
 
     // A batch answered short (its thread stopped early) is never taken as done.
-    expect(captured(() => checkLentCopies([job('a'), job('b')], [{ ok: true, result: expected }]))).toBeInstanceOf(Error);
+    expect(thrownBy(() => checkLentCopies([job('a'), job('b')], [{ ok: true, result: expected }]))).toBeInstanceOf(Error);
   });
 
   it('refuses jobs once closed', async () => {

@@ -64,7 +64,12 @@ export interface ServiceHarness {
   setConfig(patch: Partial<SnapshotsConfig>): void;
 }
 
-export function recoveryHarness(dataDir: string, config: Partial<SnapshotsConfig> = {}): ServiceHarness {
+/** `onProgress` sees each report as it is made, in the middle of the operation that makes it. */
+export function recoveryHarness(
+  dataDir: string,
+  config: Partial<SnapshotsConfig> = {},
+  { onProgress }: { onProgress?: (update: RecoveryProgress) => void } = {},
+): ServiceHarness {
   const audit: AuditEventInput[] = [];
   const progress: RecoveryProgress[] = [];
   const harness: ServiceHarness = {
@@ -80,7 +85,10 @@ export function recoveryHarness(dataDir: string, config: Partial<SnapshotsConfig
       state: null,
       audit: { append: async (event) => void audit.push(event) },
       searchPath: '/usr/local/bin:/usr/bin:/bin',
-      onProgress: (update) => void progress.push(update),
+      onProgress: (update) => {
+        progress.push(update);
+        onProgress?.(update);
+      },
     }),
   };
   return harness;

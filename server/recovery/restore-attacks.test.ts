@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ManifestEntry } from '@/lib/recovery/snapshot-schema';
@@ -180,6 +180,41 @@ describe('a hostile file system at the target', () => {
     const error = await rejectionOf(restoreInto('s', { targetDir: path.join(nest, 'target') }), RecoveryError);
     expect(error).toMatchObject({ code: 'unsafe_path', message: expect.stringContaining('no longer resolves to itself') });
     expect(treeDigest(decoy)).toEqual(decoyBefore);
+  });
+
+  it.each([
+    [
+      'the staging directory',
+      (appTarget: string) =>
+        path.join(
+          appTarget,
+          readdirSync(appTarget).find((name) => name.startsWith('.vigil-restore-'))!,
+        ),
+    ],
+    ['the directory holding the staging directory', (appTarget: string) => appTarget],
+  ])('%s swapped for a symlink once the staging directory is made: nothing is staged through the symlink', async (_, swappedOf) => {
+    // Enough small files that blob threads stage batches of them too, beside a big one.
+    writeTree(app, Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`many/f${i}.txt`, `small ${i}`])));
+    await h.service.create({ name: 's', tags: [], actor: 'a' });
+    const appTarget = path.join(target, 'app');
+    let swapped = '';
+    const swapper = recoveryHarness(tmp.join('data'), h.config, {
+      onProgress: (update) => {
+        if (update.phase !== 'stage' || swapped) return;
+        swapped = swappedOf(appTarget);
+        renameSync(swapped, path.join(target, 'moved-aside'));
+        symlinkSync(outside, swapped);
+      },
+    });
+    const outsideBefore = treeDigest(world, [target]);
+    const error = await rejectionOf(
+      swapper.service.restore({ ref: 's', targetDir: target, mirror: false, dryRun: false, actor: 'alice', reason: 'attack' }),
+      RecoveryError,
+    );
+    expect(swapped).not.toBe('');
+    expect(error).toMatchObject({ code: 'unsafe_path', message: expect.stringContaining('nothing was changed') });
+    expect(treeDigest(world, [target])).toEqual(outsideBefore);
+    expect(existsSync(path.join(appTarget, 'config.yml'))).toBe(false);
   });
 
   it('a hard link to a file outside is replaced, never written or chmodded through', async () => {

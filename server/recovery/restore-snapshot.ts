@@ -1,9 +1,10 @@
 import { lchown, lutimes, mkdir, readFile, symlink } from 'node:fs/promises';
+import path from 'node:path';
 import type { HealthCheckConfig } from '@/lib/config/config-schema';
 import type { FileEntry, Manifest, RestoreChange, SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { checkLentCopies, copyBlobVerified, goesToBlobThread, smallCopy } from './blob-io';
 import { BlobThreads, type CopyOutcome, type SmallCopy } from './blob-threads';
-import { assertConfined, assertConfinedNow, confinedMkdir } from './confined-fs';
+import { assertConfined, confinedMkdir } from './confined-fs';
 import { pathExists, syncFilesystem } from './fs-atomic';
 import type { GateResult } from './health-gate';
 import { resolveProgram, runHook } from './hooks';
@@ -17,6 +18,7 @@ import { ownerOf, planRestore, type RestoreOp } from './restore-plan';
 import { assertRestoreConfined, sweepStaleStaging } from './restore-safety';
 import { finishRestore } from './restore-settle';
 import type { SnapshotStore } from './snapshot-store';
+import { holdStagingDir, type StagingDir } from './staging-dir';
 import { verifyBlobs } from './verify-snapshot';
 import type { VigilStateAccess } from './vigil-state';
 
@@ -78,24 +80,58 @@ const virtualFiles = (manifest: Manifest, sourceName: string): FileEntry[] =>
   manifest.entries.filter((e): e is FileEntry => e.type === 'file' && e.path.startsWith(`${sourceName}/`));
 
 async function stage(store: SnapshotStore, journal: RestoreJournal, progress: ProgressReporter, bytes: number, asRoot: boolean): Promise<void> {
-  const writes = journal.ops.filter((op): op is Extract<RestoreOp, { kind: 'write' }> => op.kind === 'write');
   const anchors = journal.roots.map((root) => root.anchor);
+  const held = new Map<string, StagingDir>();
+  try {
+    for (const root of journal.roots) if (!held.has(root.staging)) held.set(root.staging, holdStagingDir(root.staging, anchors));
+    await stageFiles(store, journal, progress, bytes, asRoot, held);
+    // What was staged is committed from these paths: they must still lead to what was staged.
+    for (const dir of held.values()) dir.assertInPlace();
+  } finally {
+    for (const dir of held.values()) dir.close();
+  }
+  // Every staged file and link reaches the disk before the first one is renamed into place.
+  for (const staging of held.keys()) await syncFilesystem(staging);
+}
+
+/**
+ * Who a new file in `dir` belongs to before any chown: whatever decides that (this process's
+ * ids, a set-group-ID directory, the file system's own rules) gave the directory, made by this
+ * restore, the same owner.
+ */
+const creatorOf = (dir: StagingDir) => ({ uid: dir.stats.uid, gid: dir.stats.gid });
+
+async function stageFiles(
+  store: SnapshotStore,
+  journal: RestoreJournal,
+  progress: ProgressReporter,
+  bytes: number,
+  asRoot: boolean,
+  held: ReadonlyMap<string, StagingDir>,
+): Promise<void> {
+  const writes = journal.ops.filter((op): op is Extract<RestoreOp, { kind: 'write' }> => op.kind === 'write');
   progress.phase('stage', { files: writes.length, bytes });
   const slice = timeSlicer(STAGE_SLICE_MS);
-  const metaOf = (entry: FileEntry) => ({ mode: entry.mode, mtimeMs: entry.mtimeMs, owner: ownerOf(entry, asRoot) ?? undefined });
+  const stagingOf = (staged: string) => held.get(path.dirname(staged))!;
+  const createPath = (staged: string) => stagingOf(staged).createPath(staged);
+  const metaOf = (entry: FileEntry, staged: string) => {
+    const owner = ownerOf(entry, asRoot);
+    const creator = creatorOf(stagingOf(staged));
+    // A chown to the owner the file was created with changes nothing.
+    const chown = owner && (owner.uid !== creator.uid || owner.gid !== creator.gid) ? owner : undefined;
+    return { mode: entry.mode, mtimeMs: entry.mtimeMs, owner: chown };
+  };
   type FileWrite = Extract<(typeof writes)[number], { type: 'file' }>;
   const isSmallFile = (op: (typeof writes)[number]) => op.type === 'file' && !goesToBlobThread(op.entry.size);
   const small = writes.filter((op): op is FileWrite => isSmallFile(op));
   const rest = writes.filter((op) => !isSmallFile(op));
   // Small files are taken in order, one at a time by this thread and a batch at a time by a
-  // blob thread with nothing else to do; each is checked right before it is handed over.
+  // blob thread with nothing else to do.
   let next = 0;
   let failed = false;
   const takeSmall = () => {
     if (failed || next >= small.length) return null;
-    const op = small[next++];
-    assertConfinedNow(op.staged, anchors);
-    return op;
+    return small[next++];
   };
   const threads = new BlobThreads();
   // A failure on a lent thread stops this thread's share too.
@@ -112,7 +148,7 @@ async function stage(store: SnapshotStore, journal: RestoreJournal, progress: Pr
     stopping(() => {
       const batch: SmallCopy[] = [];
       for (let op = takeSmall(); op; op = batch.length < LENT_BATCH ? takeSmall() : null) {
-        batch.push(smallCopy(store, op.entry, op.staged, metaOf(op.entry)));
+        batch.push(smallCopy(store, op.entry, createPath(op.staged), metaOf(op.entry, op.staged)));
       }
       return batch;
     }),
@@ -132,15 +168,15 @@ async function stage(store: SnapshotStore, journal: RestoreJournal, progress: Pr
     async (index) => {
       const op = rest[index];
       await slice();
-      await assertConfined(op.staged, anchors);
+      const staged = createPath(op.staged);
       if (op.type === 'file') {
-        await copyBlobVerified(store, op.entry, op.staged, metaOf(op.entry), threads);
+        await copyBlobVerified(store, op.entry, staged, metaOf(op.entry, op.staged), threads);
         progress.advance(1, op.entry.size);
       } else {
-        await symlink(op.entry.target, op.staged);
+        await symlink(op.entry.target, staged);
         const owner = ownerOf(op.entry, asRoot);
-        if (owner) await lchown(op.staged, owner.uid, owner.gid);
-        await lutimes(op.staged, op.entry.mtimeMs / 1000, op.entry.mtimeMs / 1000);
+        if (owner) await lchown(staged, owner.uid, owner.gid);
+        await lutimes(staged, op.entry.mtimeMs / 1000, op.entry.mtimeMs / 1000);
         progress.advance(1, 0);
       }
     },
@@ -150,7 +186,7 @@ async function stage(store: SnapshotStore, journal: RestoreJournal, progress: Pr
       await slice();
       const op = takeSmall();
       if (!op) return;
-      await copyBlobVerified(store, op.entry, op.staged, metaOf(op.entry), threads);
+      await copyBlobVerified(store, op.entry, createPath(op.staged), metaOf(op.entry, op.staged), threads);
       progress.advance(1, op.entry.size);
     }
   })();
@@ -166,8 +202,6 @@ async function stage(store: SnapshotStore, journal: RestoreJournal, progress: Pr
   } finally {
     await threads.close();
   }
-  // Every staged file and link reaches the disk before the first one is renamed into place.
-  for (const staging of new Set(journal.roots.map((root) => root.staging))) await syncFilesystem(staging);
 
   function stop(error: unknown): never {
     failed = true;

@@ -9,3 +9,13 @@ export async function rejectionOf<E extends Error>(promise: Promise<unknown>, ty
   expect(error).toBeInstanceOf(type);
   return error as E;
 }
+
+/** Runs a function that must throw, and returns what it threw for further checks. */
+export function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected it to throw');
+}
