@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fchmodSync, fchownSync, futimesSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { threadError, type BlobThreads, type CopyOutcome, type SmallCopy } from './blob-threads';
 import { linkIfAbsent } from './fs-atomic';
 import { RecoveryError } from './recovery-error';
+import { copySmallBlob } from './small-copy.mjs';
 import type { SnapshotStore } from './snapshot-store';
 
 const CHUNK = 4 << 20;
@@ -152,24 +153,13 @@ export function checkLentCopies(batch: readonly SmallCopy[], outcomes: readonly 
   if (outcomes.length < batch.length) throw new Error(`a blob thread answered ${outcomes.length} of ${batch.length} copies`);
 }
 
-/**
- * A small blob is read once, hashed in memory and written only if it is intact. Synchronous
- * calls: for a file under 1 MiB in the page cache, each takes microseconds, and the eight round
- * trips through the thread pool they replace cost more than the copy itself.
- */
+/** Reused by every small copy on this thread: each is hashed and written before the next is read. */
+const smallBuffer = Buffer.allocUnsafe(SMALL + 1);
+
+/** A small blob is read once, hashed in memory and written only if it is intact (small-copy.mjs). */
 function copySmall(blob: string, dest: string, expected: HashedContent, meta: StagedMeta): void {
-  const content = readFileSync(blob);
-  const actual = createHash('sha256').update(content).digest('hex');
-  if (actual !== expected.hash || content.length !== expected.size) throw corruptBlob(expected, content.length, actual);
-  const fd = openSync(dest, 'wx', meta.mode);
-  try {
-    writeAllSync(fd, content);
-    if (meta.owner) fchownSync(fd, meta.owner.uid, meta.owner.gid);
-    fchmodSync(fd, meta.mode);
-    if (meta.mtimeMs !== undefined) futimesSync(fd, meta.mtimeMs / 1000, meta.mtimeMs / 1000);
-  } finally {
-    closeSync(fd);
-  }
+  const actual = copySmallBlob({ blob, dest, expected, meta }, smallBuffer);
+  if (actual.hash !== expected.hash || actual.size !== expected.size) throw corruptBlob(expected, actual.size, actual.hash);
 }
 
 /** Re-hashes a stored blob; null when it is intact, else what is wrong with it. */

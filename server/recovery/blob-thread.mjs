@@ -4,8 +4,9 @@
 // worker, the CLI (dist/) and the tests. Blocking calls are the point here: this thread does
 // nothing else.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, copyFileSync, fchmodSync, fchownSync, futimesSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, fchmodSync, fchownSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { copySmallBlob } from './small-copy.mjs';
 
 const CHUNK = 4 << 20;
 const buffer = Buffer.allocUnsafe(CHUNK);
@@ -64,39 +65,23 @@ function copy({ blob, dest, expected, meta }) {
 }
 
 /**
- * Small blobs, several to a message, exactly as the main thread copies one (copySmall in
- * blob-io.ts): read once, hashed in memory, and written to `dest` only when intact. Lent to a
- * thread that has no big file to copy, so both cores stage small files. Stops at the first
+ * Small blobs, several to a message, exactly as the main thread copies one (small-copy.mjs). Lent
+ * to a thread that has no big file to copy, so both cores stage small files. Stops at the first
  * failure or mismatch; what follows it in the batch is not attempted.
  */
 function copySmallBatch({ jobs }) {
   const outcomes = [];
-  for (const { blob, dest, expected, meta } of jobs) {
+  for (const job of jobs) {
     try {
-      const content = readFileSync(blob);
-      const hash = createHash('sha256').update(content).digest('hex');
-      const intact = hash === expected.hash && content.length === expected.size;
-      if (intact) writeStaged(dest, content, meta);
-      outcomes.push({ ok: true, result: { hash, size: content.length } });
-      if (!intact) break;
+      const result = copySmallBlob(job, buffer);
+      outcomes.push({ ok: true, result });
+      if (result.hash !== job.expected.hash || result.size !== job.expected.size) break;
     } catch (error) {
       outcomes.push(failure(error));
       break;
     }
   }
   return outcomes;
-}
-
-function writeStaged(dest, content, meta) {
-  const fd = openSync(dest, 'wx', meta.mode);
-  try {
-    for (let offset = 0; offset < content.length;) offset += writeSync(fd, content, offset);
-    if (meta.owner) fchownSync(fd, meta.owner.uid, meta.owner.gid);
-    fchmodSync(fd, meta.mode);
-    if (meta.mtimeMs !== undefined) futimesSync(fd, meta.mtimeMs / 1000, meta.mtimeMs / 1000);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 const failure = (error) => ({ ok: false, message: error.message, code: error.code, path: error.path });
