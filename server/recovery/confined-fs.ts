@@ -16,8 +16,12 @@ import { RecoveryError } from './recovery-error';
 
 /** The anchor `file` lies beneath: the longest one that contains it. */
 export function anchorOf(file: string, anchors: readonly string[]): string | null {
-  const containing = anchors.filter((anchor) => file === anchor || file.startsWith(anchor.endsWith(path.sep) ? anchor : anchor + path.sep));
-  return containing.sort((a, b) => b.length - a.length)[0] ?? null;
+  let longest: string | null = null;
+  for (const anchor of anchors) {
+    const contains = file === anchor || file.startsWith(anchor.endsWith(path.sep) ? anchor : anchor + path.sep);
+    if (contains && (longest === null || anchor.length > longest.length)) longest = anchor;
+  }
+  return longest;
 }
 
 export interface ConfineOptions {
@@ -32,9 +36,20 @@ export interface ConfineOptions {
 export interface ConfineCache {
   lstat: Map<string, Stats | null>;
   realpath: Map<string, string | null>;
+  /**
+   * Directories whose walk from the anchor passed, with the `replaced` set it was given: the
+   * check of a path depends only on its directory, and a walk without exceptions is the stricter.
+   */
+  passed: Map<string, ReadonlySet<string> | undefined>;
 }
 
-export const newConfineCache = (): ConfineCache => ({ lstat: new Map(), realpath: new Map() });
+export const newConfineCache = (): ConfineCache => ({ lstat: new Map(), realpath: new Map(), passed: new Map() });
+
+function passedBefore(cache: ConfineCache | undefined, dir: string, replaced: ReadonlySet<string> | undefined): boolean {
+  if (!cache?.passed.has(dir)) return false;
+  const before = cache.passed.get(dir);
+  return before === undefined || before === replaced;
+}
 
 function cached<T>(map: Map<string, T> | undefined, key: string, load: (key: string) => T): T {
   if (map?.has(key)) return map.get(key) as T;
@@ -66,8 +81,15 @@ export function assertConfinedNow(file: string, anchors: readonly string[], opti
   const label = options.label ?? file;
   const anchor = anchorOf(file, anchors);
   if (anchor === null) throw new RecoveryError('unsafe_path', `${label}: ${file} lies outside the restore target`);
-  const below = path.relative(anchor, path.dirname(file));
-  const components = [anchor, ...(below === '' || file === anchor ? [] : below.split(path.sep))];
+  const dir = file === anchor ? anchor : path.dirname(file);
+  if (passedBefore(options.cache, dir, options.replaced)) return;
+  walkFromAnchor(anchor, dir, label, options);
+  options.cache?.passed.set(dir, options.replaced);
+}
+
+function walkFromAnchor(anchor: string, dir: string, label: string, options: ConfineOptions): void {
+  const below = path.relative(anchor, dir);
+  const components = [anchor, ...(below === '' ? [] : below.split(path.sep))];
   let current = '';
   for (const component of components) {
     current = current === '' ? component : path.join(current, component);
