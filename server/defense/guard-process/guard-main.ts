@@ -5,11 +5,12 @@
  * database, no engine, no Next. It listens only once the worker's full state has arrived, so it
  * never answers from an empty list.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BASE_RESPONSE_HEADERS } from '@/lib/response-headers';
-import { KEEP_ALIVE_TIMEOUT_MS } from '../../http/keep-alive';
-import { createGuardHandler } from '../guard';
-import type { FromGuard, GuardLimits, ToGuard } from './guard-protocol';
+import { createGuardCheck, GUARD_ANSWERS, type GuardAnswer } from '../guard';
+import type { GuardHttpRequest } from './guard-http-head';
+import { createGuardHttpServer } from './guard-http';
+import { FixedReply, replyBytes } from './guard-http-reply';
+import type { FromGuard, ToGuard } from './guard-protocol';
 import { GuardTables } from './guard-tables';
 import { RequestTally } from './request-tally';
 
@@ -46,7 +47,7 @@ let uncounted = 0;
 
 const tally = new RequestTally(() => flush());
 const tables = new GuardTables(tally);
-const check = createGuardHandler(tables, log);
+const check = createGuardCheck(tables, log);
 
 /** Counted requests to the worker; an orphan (no worker to count them) lets them go, so its memory stays bounded. */
 function flush(): void {
@@ -64,11 +65,16 @@ function flush(): void {
 const HEALTH_HEADERS = { ...BASE_RESPONSE_HEADERS, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' };
 const NOT_FOUND_HEADERS = { ...BASE_RESPONSE_HEADERS, 'content-type': 'application/json; charset=utf-8' };
 
-function route(req: IncomingMessage, res: ServerResponse): void {
-  const url = req.url ?? '';
+const CHECK_REPLIES = Object.fromEntries(
+  Object.entries(GUARD_ANSWERS).map(([answer, { status, headers }]) => [answer, new FixedReply(status, headers)]),
+) as Record<GuardAnswer, FixedReply>;
+const NOT_FOUND = new FixedReply(404, NOT_FOUND_HEADERS, '{"error":{"code":"not_found","message":"this port answers /guard/check and /healthz only"}}');
+
+function route(req: GuardHttpRequest, remoteAddress: string): Buffer {
+  const url = req.target;
   // The same path test as the worker's fast route: the query (if any) decides nothing.
-  if (url === '/guard/check' || url.startsWith('/guard/check?')) return check(req, res);
-  if (url === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+  if (url === '/guard/check' || url.startsWith('/guard/check?')) return CHECK_REPLIES[check(remoteAddress, req.forwarded)].bytes(req.framing, req.head);
+  if (url === '/healthz' && (req.method === 'GET' || req.head)) {
     const body = JSON.stringify({
       status: process.connected ? 'ok' : 'orphaned',
       role: 'guard',
@@ -76,49 +82,30 @@ function route(req: IncomingMessage, res: ServerResponse): void {
       decisions: tables.decisions.size,
       batches: { unwritten, uncountedRequests: uncounted },
     });
-    res.writeHead(process.connected ? 200 : 503, HEALTH_HEADERS).end(req.method === 'HEAD' ? undefined : body);
-    return;
+    return replyBytes(process.connected ? 200 : 503, HEALTH_HEADERS, body, req.framing, req.head);
   }
-  res.writeHead(404, NOT_FOUND_HEADERS).end('{"error":{"code":"not_found","message":"this port answers /guard/check and /healthz only"}}');
+  return NOT_FOUND.bytes(req.framing, req.head);
 }
 
-let server: Server | null = null;
-
-/**
- * Bounded against clients that hold connections: headers must arrive within the limit (checked
- * every second, not Node's 30 s, so a slow connection's slot frees soon after), a request whose
- * body dribbles is cut a little later, and past `maxConnections` new connections are closed.
- * Oversized headers are Node's own limit (16 KiB), answered 431.
- */
-function createGuardServer(limits: GuardLimits): Server {
-  const created = createServer(
-    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.headersTimeoutMs * 2, connectionsCheckingInterval: 1000 },
-    route,
-  );
-  created.maxConnections = limits.maxConnections;
-  // The worker's keep-alive (nginx keeps its connections to the guard open longer than Node's
-  // default), without its headers timeout: Node counts that one from a request's first byte, so the
-  // short bound above cuts slow senders and leaves idle kept-alive connections alone.
-  created.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  return created;
-}
+let guard: ReturnType<typeof createGuardHttpServer> | null = null;
 
 function stop(code: number): void {
-  server?.close();
-  server?.closeAllConnections();
+  guard?.server.close();
+  guard?.destroyConnections();
   process.exit(code);
 }
 
 process.on('message', (message: ToGuard) => {
   tables.apply(message);
-  if (message.kind !== 'start' || server !== null) return;
-  server = createGuardServer(message.limits);
+  if (message.kind !== 'start' || guard !== null) return;
+  guard = createGuardHttpServer(message.limits, route);
+  const { server } = guard;
   server.once('error', (error: NodeJS.ErrnoException) => {
     send({ kind: 'listen_failed', code: error.code ?? 'unknown', message: error.message });
     stop(1);
   });
   server.listen(message.listen.port, message.listen.host, () => {
-    const address = server!.address();
+    const address = server.address();
     send({ kind: 'listening', port: typeof address === 'object' && address ? address.port : message.listen.port });
   });
 });
