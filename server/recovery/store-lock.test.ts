@@ -92,9 +92,7 @@ describe('store lock', () => {
   it('at most 8 operations of this process wait for a store; the next is refused at once, and a freed place is taken again', async () => {
     const held = await acquireStoreLock(tmp.path, 'restore golden');
     const told: string[] = [];
-    let waiters = Array.from({ length: 8 }, (_, i) =>
-      acquireStoreLock(tmp.path, `create ${i}`, { waitMs: 60_000, onWaiting: () => told.push(`create ${i}`) }),
-    );
+    let waiters = Array.from({ length: 8 }, (_, i) => acquireStoreLock(tmp.path, `create ${i}`, { waitMs: 60_000, onWaiting: () => told.push(`create ${i}`) }));
     await vi.waitFor(() => expect(told).toHaveLength(8));
     expect(await rejectionOf(acquireStoreLock(tmp.path, 'create 8', { waitMs: 60_000 }), RecoveryError)).toMatchObject({
       code: 'busy',
