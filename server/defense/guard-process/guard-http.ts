@@ -75,6 +75,8 @@ class GuardConnection {
     let corked = false;
     let answered = 0;
     let completed = false;
+    /** Whether empty lines were read since the last complete request: they begin the next one. */
+    let blank = false;
     while (offset < bytes.length) {
       if (this.socket.writableNeedDrain) {
         // A client that sends requests and reads no answers: it gets no more (and nothing more is
@@ -90,6 +92,7 @@ class GuardConnection {
       const c = bytes[offset];
       if (c === 0x0d || c === 0x0a) {
         offset++;
+        blank = true;
         continue;
       }
       const end = bytes.indexOf(END_OF_HEAD, offset);
@@ -103,6 +106,7 @@ class GuardConnection {
       if (error !== null) return this.close(error);
       offset = end + 4;
       completed = true;
+      blank = false;
       const reply = this.route(request, this.remoteAddress);
       if (request.framing !== Framing.KeepAlive) {
         this.close(reply);
@@ -121,7 +125,9 @@ class GuardConnection {
       this.pending = Buffer.from(bytes.subarray(offset));
       // The next request's time counts from this chunk if it began here, else from its own first byte.
       if (completed) this.startedAt = this.lastSeenAt;
-    } else this.startedAt = 0;
+    } else if (!blank) this.startedAt = 0;
+    // As in Node, empty lines start the headers timeout: a client sending only CRLFs would otherwise hold its slot forever.
+    else if (completed) this.startedAt = this.lastSeenAt;
   }
 
   private resume(): void {
