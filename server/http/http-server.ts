@@ -65,6 +65,9 @@ export function createHttpServer(router: Router, log: Logger, isReady: () => boo
       if (!matched) sendError(res, new HttpError(404, 'not_found', 'no such endpoint'));
     });
   });
+  // Node drops the headers after its 2000th: a client could push its proxy's X-Forwarded-For out of
+  // sight with 2000 tiny ones and be taken for the proxy. The head's 16 KiB bound them anyway.
+  server.maxHeadersCount = 0;
   return applyKeepAlive(server);
 }
 

@@ -47,6 +47,8 @@ describe('the guard process and the worker’s route refusing what is smuggled p
 
   const forwarded = `X-Forwarded-For: ${ISOLATED}\r\n`;
   const cases: Array<[string, string | Buffer, string]> = [
+    // Node's http drops the headers after its 2000th from rawHeaders: the worker saw no X-Forwarded-For.
+    ['the isolated client behind 4000 empty headers under the head limit', check('a:\r\n'.repeat(4000) + forwarded), 'HTTP/1.1 403'],
     [
       'the isolated client last of two X-Forwarded-For lines in odd case',
       check(`x-forwarded-for: 198.51.100.20\r\nX-FORWARDED-FOR: ${ISOLATED}\r\n`),
