@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -7,7 +7,7 @@ import { httpStatusesFrom } from '@/server/test-support/netns';
 import { createBridgedNetwork, type BridgedHost, type BridgedNetwork } from '@/server/test-support/netns-bridge';
 import { spawnNode, type RunningProcess } from '@/server/test-support/processes';
 import { workerEnvVars } from '@/server/test-support/worker-env';
-import { ADMIN, WORKER_PORT, workerPid } from './support/console';
+import { ADMIN, consoleState, WORKER_PORT, workerPid } from './support/console';
 import { ensureFirstAdmin, signIn } from './support/actions';
 import { createEnrollment, createFleetToken } from './support/fleet-agents';
 import { checkEveryLayout } from './support/layouts';
@@ -55,7 +55,8 @@ async function startFlowAgent(name: FlowAgent['name'], host: BridgedHost, token:
   const vars = {
     WORKER_PORT: String(AGENT_PORT),
     WORKER_HOST: host.address,
-    LOG_LEVEL: 'warn',
+    // Connections, hellos and commands are logged at info: what a failure's report shows.
+    LOG_LEVEL: 'info',
     VIGIL_CONSOLE_URL: `http://${network.address}:${WORKER_PORT}`,
     VIGIL_ENROLLMENT_TOKEN: token,
     VIGIL_AGENT_NAME: name,
@@ -121,6 +122,14 @@ test.afterAll(async () => {
   await Promise.all(agents.map((agent) => agent.running.exited));
   await network?.destroy();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+// A failure here is about processes the report does not otherwise show: print what each agent
+// and the console logged, so the cause is in the CI output and not only on the machine.
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status === testInfo.expectedStatus) return;
+  for (const agent of agents) console.log(`--- agent ${agent.name} (stderr, last 4,000 characters)\n${agent.running.stderr().slice(-4000)}`);
+  console.log(`--- console (last 6,000 characters)\n${readFileSync(consoleState().logFile, 'utf8').slice(-6000)}`);
 });
 
 test('three agents in their own namespaces enroll and appear on the fleet page, each with its module', async ({ page }) => {
