@@ -41,7 +41,6 @@ function startBareServer(): Promise<{ port: number; child: ChildProcess }> {
   return new Promise((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve({ port: Number(chunk.toString().trim()), child })));
 }
 
-/** From the API call to the first 403 at `guardPort` (the worker's own, or its guard process's). */
 /**
  * From the API call to the first 403 at `guardPort` (the worker's own, or its guard process's); and
  * `hop`, from when the worker's blocklist held the decision to that 403 (the feed to a guard process).

@@ -1,16 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { FOREIGN_LOCK_NONCE, writeForeignStoreLock } from '@/server/test-support/foreign-store-lock';
 import { ADMIN, consoleState, SCREENSHOT_DIR } from './support/console';
 import { ensureFirstAdmin, signIn } from './support/actions';
-
-/** The kernel start time of a pid (field 22 of /proc/<pid>/stat), as the store's lock records it. */
-function startTime(pid: number): string {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-}
 
 test.beforeAll(async ({ request }) => {
   await ensureFirstAdmin(request);
@@ -22,17 +16,7 @@ test('a snapshot asked for while another process holds the store waits its turn,
   const lock = path.join(consoleState().dataDir, 'snapshots', 'lock');
   try {
     await new Promise((resolve) => holder.once('spawn', resolve));
-    writeFileSync(
-      lock,
-      JSON.stringify({
-        pid: holder.pid,
-        pidStart: startTime(holder.pid!),
-        host: hostname(),
-        operation: 'prune store',
-        startedAt: new Date().toISOString(),
-        nonce: 'e2e',
-      }),
-    );
+    writeForeignStoreLock(path.dirname(lock), holder.pid!, 'prune store');
     await page.setViewportSize({ width: 1440, height: 900 });
     await signIn(page, ADMIN.username, ADMIN.password);
     await page.goto('/recovery');
@@ -55,6 +39,6 @@ test('a snapshot asked for while another process holds the store waits its turn,
   } finally {
     holder.kill('SIGKILL');
     // Only the lock this test wrote: never one the worker holds.
-    if (existsSync(lock) && readFileSync(lock, 'utf8').includes('"nonce":"e2e"')) rmSync(lock, { force: true });
+    if (existsSync(lock) && readFileSync(lock, 'utf8').includes(FOREIGN_LOCK_NONCE)) rmSync(lock, { force: true });
   }
 });

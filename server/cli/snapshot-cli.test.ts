@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, spawnTs, TEST_SECRET, waitFor, type TempDir } from '../test-support';
 import { readTree, writeTree } from '../recovery/recovery-test-kit';
 import { readWholeChainAt } from './cli-test-kit';
-import { processStartTime } from '../recovery/store-lock';
+import { writeForeignStoreLock } from '../test-support/foreign-store-lock';
 
 let tmp: TempDir;
 let app: string;
@@ -74,15 +73,7 @@ describe('vigil snapshot (worker stopped)', () => {
     const holder = spawn('sleep', ['120']);
     try {
       await new Promise((resolve) => holder.once('spawn', resolve));
-      const held = {
-        pid: holder.pid,
-        pidStart: processStartTime(holder.pid!),
-        host: hostname(),
-        operation: 'prune store',
-        startedAt: new Date().toISOString(),
-        nonce: 'held',
-      };
-      writeFileSync(tmp.join('data', 'snapshots', 'lock'), JSON.stringify(held));
+      writeForeignStoreLock(tmp.join('data', 'snapshots'), holder.pid!, 'prune store');
       const run = spawnTs('server/cli/main.ts', { args: ['snapshot', 'verify', 's'], env });
       await waitFor(() => run.stderr().includes(`waiting for prune store (pid ${holder.pid}`), { timeoutMs: 30_000, what: 'the CLI saying what it waits for' });
       expect(run.stdout()).toBe('');
