@@ -40,7 +40,8 @@ export function RecoveryProgressBar({ progress, className }: { progress: Recover
       aria-live="polite"
     >
       <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 text-sm">
-        <span className="min-w-0 truncate">
+        {/* Wraps rather than truncates: on a phone the phase ("Waiting its turn…") is what matters. */}
+        <span className="min-w-0 break-words">
           <span className="font-medium">{OPERATION_LABEL[progress.operation]}</span>
           <span className="font-mono text-muted"> {progress.snapshot}</span>
           <span className={cn('ml-2', failed ? 'text-bad' : progress.finished ? 'text-ok' : 'text-muted')} data-testid="recovery-progress-phase">
