@@ -99,10 +99,17 @@ describe('a live replica taken for gone by the sweep', () => {
     const hostId = agent.hostId;
     await sweptAway(hostId);
     agent.socket.emit(FLEET_EVENTS.heartbeat, { healthScore: 91, degradation: 'NORMAL', defenseMode: 'NORMAL' });
-    const back = await waitFor(async () => ((await row(hostId)).connection ? await row(hostId) : undefined), {
-      timeoutMs: 15_000,
-      what: 'the heartbeat to take the row back',
-    });
+    // Taken back, then the beat written: two writes, so wait for the second, not only the first.
+    const back = await waitFor(
+      async () => {
+        const now = await row(hostId);
+        return now.connection && now.healthScore === 91 ? now : undefined;
+      },
+      {
+        timeoutMs: 15_000,
+        what: 'the heartbeat to take the row back',
+      },
+    );
     expect(back).toMatchObject({ connected: true, healthScore: 91, disconnectedSince: null });
     // Its connection holds the row again, so the agent leaving is seen.
     agent.close();
