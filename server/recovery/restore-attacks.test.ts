@@ -217,6 +217,29 @@ describe('a hostile file system at the target', () => {
     expect(existsSync(path.join(appTarget, 'config.yml'))).toBe(false);
   });
 
+  it('a destination directory swapped for a symlink as the commit begins: rolled back, nothing renamed through it', async () => {
+    writeTree(app, Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`many/f${i}.txt`, `small ${i}`])));
+    await h.service.create({ name: 's', tags: [], actor: 'a' });
+    await restoreInto('s');
+    for (let i = 0; i < 300; i += 7) writeFileSync(path.join(target, `app/many/f${i}.txt`), 'changed');
+    const many = path.join(target, 'app/many');
+    let swapped = false;
+    const swapper = recoveryHarness(tmp.join('data'), h.config, {
+      onProgress: (update) => {
+        if (update.phase !== 'commit' || swapped) return;
+        swapped = true;
+        renameSync(many, path.join(target, 'moved-aside'));
+        symlinkSync(outside, many);
+      },
+    });
+    const outsideBefore = treeDigest(world, [target]);
+    const result = await swapper.service.restore({ ref: 's', targetDir: target, mirror: false, dryRun: false, actor: 'alice', reason: 'attack' });
+    expect(swapped).toBe(true);
+    expect(result).toMatchObject({ outcome: 'rolled-back', rollbackReason: expect.stringMatching(/commit failed.*app\/many is a symlink/) });
+    expect(treeDigest(world, [target])).toEqual(outsideBefore);
+    expect(readFileSync(path.join(target, 'moved-aside/f0.txt'), 'utf8')).toBe('changed');
+  });
+
   it('a hard link to a file outside is replaced, never written or chmodded through', async () => {
     await h.service.create({ name: 's', tags: [], actor: 'a' });
     await restoreInto('s');

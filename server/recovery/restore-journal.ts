@@ -1,8 +1,10 @@
+import { renameSync } from 'node:fs';
 import { lstat, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { confinedMkdir, confinedRemove, confinedRename, confinedRmdir, confinedSetMeta } from './confined-fs';
 import { fsyncDir, pathExists, writeFileAtomic } from './fs-atomic';
 import { parseJournal, type RestoreJournal, type RestoreOp } from './restore-journal-schema';
+import type { HeldDirs } from './staging-dir';
 
 export { JOURNAL_VERSION, type JournalPhase, type RestoreJournal } from './restore-journal-schema';
 
@@ -25,8 +27,20 @@ export async function readJournal(storeRoot: string): Promise<RestoreJournal | n
   return parseJournal(text, file);
 }
 
+/**
+ * A journal is written at every phase of a restore, and its ops (the bulk of it: one per file)
+ * never change once planned: they are serialized once per list, the rest each time.
+ */
+const serializedOps = new WeakMap<readonly RestoreOp[], string>();
+
 export async function writeJournal(storeRoot: string, journal: RestoreJournal): Promise<void> {
-  await writeFileAtomic(journalPath(storeRoot), JSON.stringify(journal));
+  let ops = serializedOps.get(journal.ops);
+  if (ops === undefined) {
+    ops = JSON.stringify(journal.ops);
+    serializedOps.set(journal.ops, ops);
+  }
+  const { ops: _ops, ...rest } = journal;
+  await writeFileAtomic(journalPath(storeRoot), `${JSON.stringify(rest).slice(0, -1)},"ops":${ops}}`);
 }
 
 export async function deleteJournal(storeRoot: string): Promise<void> {
@@ -58,6 +72,30 @@ export async function applyOp(op: RestoreOp, anchors: readonly string[]): Promis
       await confinedSetMeta(op.dest, { mode: op.mode, mtimeMs: op.mtimeMs, owner: op.owner }, anchors);
       return;
   }
+}
+
+/**
+ * applyOp for a file write, with every path reached through its held directory (checked once
+ * for all the files in it, not once per path): the same steps, as idempotent. False, with
+ * nothing done, where /proc does not lead back to the descriptors; applyOp is then the way.
+ */
+export async function applyWriteThrough(op: Extract<RestoreOp, { kind: 'write' }>, dirs: HeldDirs): Promise<boolean> {
+  const staged = dirs.through(op.staged);
+  const dest = dirs.through(op.dest);
+  const backup = dirs.through(op.backup);
+  if (staged === null || dest === null || backup === null) return false;
+  if (op.hadOriginal) {
+    if (!(await pathExists(staged))) return true;
+    if (!(await pathExists(backup)) && (await pathExists(dest))) renameSync(dest, backup);
+  }
+  try {
+    renameSync(staged, dest);
+  } catch (error) {
+    // Renamed before a crash, and this is the replay: done already.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await pathExists(staged))) return true;
+    throw error;
+  }
+  return true;
 }
 
 /** Puts one op's original back, from any point between "not started" and "done". */

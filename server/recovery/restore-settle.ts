@@ -1,11 +1,22 @@
 import type { GateResult } from './health-gate';
-import { runPool, timeSlicer } from './pool';
+import { timeSlicer } from './pool';
 import type { RestoreOp } from './restore-journal-schema';
 import { runHealthGate } from './health-gate';
 import { runHook } from './hooks';
 import { describeIoError, RecoveryError } from './recovery-error';
-import { applyOp, deleteJournal, readJournal, removeWorkAreas, revertOps, syncParents, writeJournal, type RestoreJournal } from './restore-journal';
+import {
+  applyOp,
+  applyWriteThrough,
+  deleteJournal,
+  readJournal,
+  removeWorkAreas,
+  revertOps,
+  syncParents,
+  writeJournal,
+  type RestoreJournal,
+} from './restore-journal';
 import type { RestoreOptions, RestoreOutcome, RestoreResult } from './restore-snapshot';
+import { HeldDirs } from './staging-dir';
 
 type Summary = (outcome: RestoreOutcome, gate: GateResult | null, extra?: Partial<RestoreResult>) => RestoreResult;
 
@@ -16,7 +27,6 @@ export interface FinishOptions extends Pick<RestoreOptions, 'store' | 'hooks' | 
 
 export const decodeState = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).map(([rel, b64]) => [rel, Buffer.from(b64, 'base64')]));
 
-const COMMIT_CONCURRENCY = 16;
 /** The commit's checks and renames are synchronous calls: the event loop runs between slices. */
 const COMMIT_SLICE_MS = 4;
 
@@ -41,14 +51,24 @@ async function commit({ store, journal, state, progress, killAfterOps }: FinishO
   const anchors = journal.roots.map((root) => root.anchor);
   let done = 0;
   const slice = timeSlicer(COMMIT_SLICE_MS);
-  const apply = async (op: RestoreOp) => {
+  const apply = async (op: RestoreOp, dirs: HeldDirs) => {
     await slice();
-    await applyOp(op, anchors);
+    if (op.kind !== 'write' || !(await applyWriteThrough(op, dirs))) await applyOp(op, anchors);
     done += 1;
     progress.advance(1, 0);
     if (killAfterOps !== undefined && done >= killAfterOps) process.kill(process.pid, 'SIGKILL');
   };
-  for (const batch of commitBatches(journal.ops)) await runPool(batch, batch.length > 1 ? COMMIT_CONCURRENCY : 1, (op) => apply(op));
+  // A run of writes renames into few directories: each is checked when first held and when let
+  // go, and a directory swapped meanwhile fails the commit, which is then rolled back.
+  for (const batch of commitBatches(journal.ops)) {
+    const dirs = new HeldDirs(anchors);
+    try {
+      for (const op of batch) await apply(op, dirs);
+      dirs.release();
+    } finally {
+      dirs.close();
+    }
+  }
   if (state && journal.restoredState) await state.importFiles(decodeState(journal.restoredState));
   await syncParents(journal.ops);
   await writeJournal(store.root, { ...journal, phase: 'committed' });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, thrownBy, type TempDir } from '../test-support';
 import { RecoveryError } from './recovery-error';
-import { holdStagingDir, type StagingDir } from './staging-dir';
+import { HeldDirs, holdStagingDir, type StagingDir } from './staging-dir';
 
 let tmp: TempDir;
 let anchor: string;
@@ -61,12 +61,60 @@ describe('holdStagingDir', () => {
       message: expect.stringContaining('is a symlink'),
     });
     held = holdStagingDir(staging, [anchor]);
-    expect(() => held!.createPath(path.join(outside, 's0'))).toThrow(/not in the staging directory/);
+    expect(() => held!.createPath(path.join(outside, 's0'))).toThrow(/is not in the directory/);
     expect(existsSync(path.join(outside, 's0'))).toBe(false);
   });
 
   it.runIf(process.getuid?.() === 0)('refuses a directory that belongs to someone else', () => {
     chownSync(staging, 65534, 65534);
     expect(thrownBy(() => holdStagingDir(staging, [anchor]))).toBeInstanceOf(RecoveryError);
+  });
+});
+
+describe('HeldDirs', () => {
+  let dirs: HeldDirs;
+  beforeEach(() => {
+    dirs = new HeldDirs([anchor]);
+  });
+  afterEach(() => dirs.close());
+
+  it('renames into the directory it checked after that directory is swapped for a symlink, and reports the swap on release', () => {
+    const dest = path.join(anchor, 'app');
+    mkdirSync(dest);
+    writeFileSync(path.join(staging, 's0'), 'first');
+    writeFileSync(path.join(staging, 's1'), 'second');
+    renameSync(dirs.through(path.join(staging, 's0'))!, dirs.through(path.join(dest, 'a.txt'))!);
+    renameSync(dest, path.join(anchor, 'moved'));
+    symlinkSync(outside, dest);
+    renameSync(dirs.through(path.join(staging, 's1'))!, dirs.through(path.join(dest, 'b.txt'))!);
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(path.join(anchor, 'moved')).sort()).toEqual(['a.txt', 'b.txt']);
+    expect(thrownBy(() => dirs.release())).toMatchObject({ code: 'unsafe_path', message: expect.stringContaining('was replaced') });
+  });
+
+  it('refuses a directory that is already a symlink when it is first held', () => {
+    symlinkSync(outside, path.join(anchor, 'app'));
+    expect(thrownBy(() => dirs.through(path.join(anchor, 'app', 'a.txt')))).toMatchObject({
+      code: 'unsafe_path',
+      message: expect.stringContaining('is a symlink'),
+    });
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('checks a directory again when it lets it go to hold another, past the ones it keeps open', () => {
+    const many = Array.from({ length: 65 }, (_, i) => path.join(anchor, `d${i}`));
+    for (const dir of many) mkdirSync(dir);
+    dirs.through(path.join(many[0], 'x'));
+    renameSync(many[0], path.join(anchor, 'moved'));
+    mkdirSync(many[0]);
+    for (const dir of many.slice(1, 64)) dirs.through(path.join(dir, 'x'));
+    // The 65th directory makes it let go of the first, whose path now leads elsewhere.
+    expect(thrownBy(() => dirs.through(path.join(many[64], 'x')))).toMatchObject({ code: 'unsafe_path', message: expect.stringContaining(many[0]) });
+  });
+
+  it('lets every directory go in place when nothing moved', () => {
+    for (let i = 0; i < 70; i++) mkdirSync(path.join(anchor, `d${i}`));
+    for (let i = 0; i < 70; i++) expect(dirs.through(path.join(anchor, `d${i}`, 'x'))).toMatch(/^\/proc\/self\/fd\/\d+\/x$/);
+    expect(() => dirs.release()).not.toThrow();
   });
 });
