@@ -27,8 +27,8 @@ export function anchorOf(file: string, anchors: readonly string[]): string | nul
 export interface ConfineOptions {
   /** Directories the restore replaces itself before anything is written beneath them. */
   replaced?: ReadonlySet<string>;
-  /** Names the entry in the error; defaults to the path. */
-  label?: string;
+  /** Names the entry in the error; defaults to the path. Turned into a string only for an error. */
+  label?: string | { toString(): string };
   /** Shared by the checks of one pass over many paths, which mostly share their directories. */
   cache?: ConfineCache;
 }
@@ -87,7 +87,7 @@ export function assertConfinedNow(file: string, anchors: readonly string[], opti
   options.cache?.passed.set(dir, options.replaced);
 }
 
-function walkFromAnchor(anchor: string, dir: string, label: string, options: ConfineOptions): void {
+function walkFromAnchor(anchor: string, dir: string, label: NonNullable<ConfineOptions['label']>, options: ConfineOptions): void {
   const below = path.relative(anchor, dir);
   const components = [anchor, ...(below === '' ? [] : below.split(path.sep))];
   let current = '';

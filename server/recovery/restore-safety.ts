@@ -1,13 +1,31 @@
+import { lstatSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { assertConfined, confinedRemove, newConfineCache } from './confined-fs';
-import { runPool } from './pool';
+import { assertConfinedNow, confinedRemove, newConfineCache } from './confined-fs';
+import { timeSlicer } from './pool';
 import { RecoveryError } from './recovery-error';
 import { opPaths, type RestoreJournal, type RestoreOp } from './restore-journal-schema';
 import type { RestoreRoot } from './restore-paths';
 import { RESTORE_WORK_PREFIX } from './tree-walk';
 
-const labelOf = (op: RestoreOp): string => (op.kind === 'write' ? `manifest entry ${JSON.stringify(op.entry.path)}` : op.dest);
+const CHECK_SLICE_MS = 4;
+
+function lstatOrNull(file: string) {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** An op's name in an error, made only if one is thrown: the check runs for every path of every op. */
+class OpLabel {
+  constructor(private readonly op: RestoreOp) {}
+
+  toString(): string {
+    return this.op.kind === 'write' ? `manifest entry ${JSON.stringify(this.op.entry.path)}` : this.op.dest;
+  }
+}
 
 /**
  * Checked before the first change and again right after the stop hook: every path the restore
@@ -19,19 +37,24 @@ export async function assertRestoreConfined({ roots, ops }: Pick<RestoreJournal,
   const anchors = roots.map((root) => root.anchor);
   const replaced = new Set(ops.filter((op) => op.kind === 'mkdir').map((op) => op.dest));
   const cache = newConfineCache();
-  for (const root of roots) await assertConfined(root.staging, anchors, { label: `source ${root.source}`, cache });
-  await runPool(ops, 16, async (op) => {
-    for (const file of opPaths(op)) await assertConfined(file, anchors, { replaced, label: labelOf(op), cache });
+  for (const root of roots) assertConfinedNow(root.staging, anchors, { label: `source ${root.source}`, cache });
+  // Synchronous checks, mostly answered by the cache (paths share their directories), in slices
+  // the event loop runs between.
+  const slice = timeSlicer(CHECK_SLICE_MS);
+  for (const op of ops) {
+    await slice();
+    const label = new OpLabel(op);
+    for (const file of opPaths(op)) assertConfinedNow(file, anchors, { replaced, label, cache });
     // A directory whose mode and times are restored in place must still be that directory.
     if (op.kind === 'meta' && op.isDir && op.original && !replaced.has(op.dest)) {
-      const stats = await lstat(op.dest).catch(() => null);
+      const stats = lstatOrNull(op.dest);
       if (stats && !stats.isDirectory())
         throw new RecoveryError(
           'unsafe_path',
           `${op.dest}: was a directory when the restore was planned and is now ${stats.isSymbolicLink() ? 'a symlink' : 'something else'}`,
         );
     }
-  });
+  }
 }
 
 const STAGING_NAME = new RegExp(`^${RESTORE_WORK_PREFIX.replace(/[.]/g, '\\.')}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(-.+)?$`);
