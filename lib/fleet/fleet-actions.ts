@@ -49,6 +49,8 @@ export type FleetActionKind = FleetActionRequest['kind'];
 
 /** Kinds whose effect is a state (idempotent): a host that was away receives them when it is back. */
 export const DURABLE_FLEET_KINDS: ReadonlySet<FleetActionKind> = new Set(['isolate', 'release', 'lockdown', 'lift-lockdown']);
+/** A state (lockdown, isolation, release) may reach a host that was away for up to a day. */
+export const DURABLE_FLEET_COMMAND_TTL_MS = 24 * 3_600_000;
 export { ADMIN_FLEET_KINDS } from './fleet-kinds';
 
 const signedExtras = { commandId: z.string().uuid(), actor: z.string().min(1).max(200) };

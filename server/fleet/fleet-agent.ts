@@ -4,11 +4,13 @@ import type { AuditWriter } from '../audit';
 import type { CheckpointKey } from '../audit/checkpoint-key';
 import type { Logger } from '../log';
 import { fleetWelcomeSchema } from '@/lib/fleet/fleet-events-api';
+import { FINAL_FLEET_STATUSES } from '@/lib/fleet/fleet-kinds';
 import { FLEET_QUERY_EVENT } from '@/lib/fleet/fleet-query-api';
 import { FleetQueryResponder } from './fleet-query-agent';
 import type { AgentIdentity } from './agent-identity';
 import { runFleetAction, type FleetCommandServices, type FleetCommandStep } from './fleet-command-runner';
 import type { AgentEventOutbox } from './agent-event-outbox';
+import { AgentCommandOutcomes } from './agent-command-outcomes';
 import type { FleetLocalDecision } from '@/lib/fleet/fleet-counts';
 import type { FleetTally } from './fleet-tally';
 import { challengeSignedBy, commandSignedBy, ReplayGuard, signHello } from './fleet-signing';
@@ -84,6 +86,7 @@ export class FleetAgentLink {
   private readonly queries: FleetQueryResponder;
   /** The connection (socket.io's id for it) this agent last said hello on. */
   private helloSentOn: string | undefined;
+  private readonly outcomes = new AgentCommandOutcomes();
 
   constructor(private readonly deps: FleetAgentDeps) {
     this.replay = deps.replay ?? new ReplayGuard();
@@ -204,10 +207,23 @@ export class FleetAgentLink {
     }
     const { action } = parsed.data.command;
     if (commandId === undefined) return this.isolateForTheFleet(nonce, action);
+    const answer = (step: FleetCommandStep) => this.socket?.emit(FLEET_EVENTS.commandResult, { nonce, ok: step.status !== 'failed', commandId, ...step });
+    const earlier = this.outcomes.begin(commandId);
+    if (earlier) {
+      // Sent again because our answer did not reach the console: answered, never carried out twice.
+      // One still under way is answered when it ends.
+      log.info(
+        { commandId, outcome: earlier.final?.status ?? 'under way' },
+        'the console sent a fleet command this host already has; answering with its outcome',
+      );
+      if (earlier.final) answer(earlier.final);
+      return;
+    }
     // An operator's command: every step goes back as a result the console records and streams.
-    await runFleetAction(this.deps.services, action, (step: FleetCommandStep) =>
-      this.socket?.emit(FLEET_EVENTS.commandResult, { nonce, ok: step.status !== 'failed', commandId, ...step }),
-    );
+    await runFleetAction(this.deps.services, action, (step: FleetCommandStep) => {
+      if (FINAL_FLEET_STATUSES.has(step.status)) this.outcomes.settle(commandId, step);
+      answer(step);
+    });
   }
 
   /** A fleet-wide isolation the console sent by itself (no operator command): answered ok or not. */

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { roleAtLeast, type Role } from '@/lib/auth/roles';
-import { ADMIN_FLEET_KINDS, DURABLE_FLEET_KINDS, fleetCommandResultSchema, type FleetActionRequest } from '@/lib/fleet/fleet-actions';
+import {
+  ADMIN_FLEET_KINDS,
+  DURABLE_FLEET_COMMAND_TTL_MS,
+  DURABLE_FLEET_KINDS,
+  fleetCommandResultSchema,
+  type FleetActionRequest,
+} from '@/lib/fleet/fleet-actions';
 import type { FleetCommand } from '@/lib/fleet/fleet-api';
 import type { FleetCommandIssued, FleetCommandRequest, FleetCommandUpdate, FleetCommandView, FleetHostStatus } from '@/lib/fleet/fleet-command-api';
 import { HttpError } from '@/lib/http-error';
@@ -24,8 +30,6 @@ import { FleetError } from './fleet-error';
 import type { FleetHub } from './fleet-hub';
 import { hostsOfTarget } from './fleet-targets';
 
-/** A state (lockdown, isolation, release) may reach a host that was away for up to a day. */
-const DURABLE_TTL_MS = 24 * 3_600_000;
 /** A restart, a snapshot or a restore is for now: a host that comes back later must not run it by surprise. */
 const ONE_SHOT_TTL_MS = 60_000;
 
@@ -70,7 +74,7 @@ export class FleetCommander {
     if (hosts.length === 0) throw new FleetError('no_matching_hosts', 'no enrolled host matches the target');
     const now = Date.now();
     const id = randomUUID();
-    const expiresAt = new Date(now + (DURABLE_FLEET_KINDS.has(action.kind) ? DURABLE_TTL_MS : ONE_SHOT_TTL_MS));
+    const expiresAt = new Date(now + (DURABLE_FLEET_KINDS.has(action.kind) ? DURABLE_FLEET_COMMAND_TTL_MS : ONE_SHOT_TTL_MS));
     // Connected here or to another replica: the row says which hosts are connected somewhere.
     const connected = new Set([...hub.connectedHostIds(), ...hosts.filter((host) => host.connected).map((host) => host.id)]);
     const statusOf = (hostId: number): 'sent' | 'pending' => (hostId === LOCAL_HOST_ID || connected.has(hostId) ? 'sent' : 'pending');
