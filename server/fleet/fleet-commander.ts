@@ -21,12 +21,14 @@ import {
   insertFleetCommand,
   overdueFleetCommandHosts,
   recordFleetCommandStep,
+  scheduleFleetCommandResends,
 } from '../queries/fleet-commands';
 import { insertFleetIsolation, LOCAL_HOST_ID } from '../queries/hosts';
 import { fleetCommandView } from './fleet-command-views';
 import { runFleetAction, type FleetCommandServices, type FleetCommandStep } from './fleet-command-runner';
 import { FleetCommandRateLimit } from './fleet-command-rate-limit';
 import { FleetError } from './fleet-error';
+import { firstResendAt, RESEND_AFTER_MS } from './fleet-command-resend';
 import type { FleetHub } from './fleet-hub';
 import { hostsOfTarget } from './fleet-targets';
 
@@ -87,7 +89,7 @@ export class FleetCommander {
       actor,
       createdAt: new Date(now),
       expiresAt,
-      hosts: hosts.map((host) => ({ hostId: host.id, status: statusOf(host.id) })),
+      hosts: hosts.map((host) => ({ hostId: host.id, status: statusOf(host.id), resendAt: firstResendAt(action.kind, host.id, statusOf(host.id), now) })),
     });
     await this.recordFleetState(target, wire);
     await audit.append({
@@ -128,11 +130,16 @@ export class FleetCommander {
     try {
       const now = new Date();
       await this.expireOverdue({ hostId });
-      for (const row of await deliverableFleetCommands(this.deps.database.prisma, { hostId, now, durableKinds: [...DURABLE_FLEET_KINDS] })) {
+      const rows = await deliverableFleetCommands(this.deps.database.prisma, { hostId, now, durableKinds: [...DURABLE_FLEET_KINDS] });
+      for (const row of rows) {
         const wire = JSON.parse(row.command.action) as FleetCommand['action'];
         if (row.status === 'pending') await this.record(row.commandId, hostId, { status: 'sent', message: 'delivered when the host reconnected' });
         this.deliver(hostId, wire, row.command.expiresAt);
       }
+      // Sent just now: if this delivery is lost too, the resend finds them unanswered.
+      const durable = rows.filter((row) => DURABLE_FLEET_KINDS.has(row.command.kind as FleetActionRequest['kind']));
+      const resendAt = new Date(now.getTime() + RESEND_AFTER_MS);
+      await scheduleFleetCommandResends(this.deps.database.prisma, { hostId, commandIds: durable.map((row) => row.commandId), resendAt });
     } catch (error) {
       // The host stays connected; what it missed goes at its next hello.
       this.deps.log.warn({ hostId, err: (error as Error).message }, 'could not deliver the fleet commands a reconnected host missed');

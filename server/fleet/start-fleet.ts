@@ -25,6 +25,7 @@ import { createEnrollmentToken, enrollAgent } from './enrollment';
 import { EnrollmentRateLimit } from './enrollment-rate-limit';
 import type { FleetAgentLink } from './fleet-agent';
 import type { FleetCommandServices } from './fleet-command-runner';
+import { FleetCommandResender } from './fleet-command-resend';
 import { FleetCommander } from './fleet-commander';
 import { AgentConfigReceiver, type FleetPartsTarget } from './fleet-config-agent';
 import { FleetConfigConsole } from './fleet-config-console';
@@ -121,6 +122,8 @@ export async function startFleetConsole({
   let localServices: FleetCommandServices | null = null;
   const commander = new FleetCommander({ database, audit, log, live, hub, localServices: () => localServices });
   hub.onAgents({ connected: (hostId) => commander.hostConnected(hostId), result: (hostId, raw) => commander.recordResult(hostId, raw) });
+  const resender = new FleetCommandResender({ database, log, hub });
+  resender.start();
   const configs = new FleetConfigConsole({
     database,
     audit,
@@ -184,6 +187,7 @@ export async function startFleetConsole({
     stop: () => {
       changes.stop();
       vantage.stop();
+      void resender.stop();
       hub.close();
     },
   };

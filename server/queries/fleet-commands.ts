@@ -11,7 +11,8 @@ export interface NewFleetCommand {
   actor: string;
   createdAt: Date;
   expiresAt: Date;
-  hosts: Array<{ hostId: number; status: 'pending' | 'sent' }>;
+  /** `resendAt`: when an unanswered durable command is first sent again (none when absent). */
+  hosts: Array<{ hostId: number; status: 'pending' | 'sent'; resendAt?: Date | null }>;
 }
 
 export async function insertFleetCommand(db: Db, command: NewFleetCommand): Promise<void> {
@@ -37,7 +38,14 @@ export async function recordFleetCommandStep(
 ): Promise<boolean> {
   const { count } = await db.fleetCommandHost.updateMany({
     where: { commandId: step.commandId, hostId: step.hostId, status: { notIn: FINAL } },
-    data: { status: step.status, message: step.message, ...(step.progress !== null && { progress: step.progress }), updatedAt: step.at },
+    data: {
+      status: step.status,
+      message: step.message,
+      ...(step.progress !== null && { progress: step.progress }),
+      // Answered for good: never sent again, and out of the resend's index range.
+      ...(FINAL.includes(step.status) && { resendAt: null }),
+      updatedAt: step.at,
+    },
   });
   return count === 1;
 }
@@ -75,4 +83,42 @@ export async function endFleetIsolations(db: Db, { source, at }: { source: strin
 /** Hosts a command can go to: enrolled and not revoked. */
 export async function commandableHosts(db: Db) {
   return db.host.findMany({ where: { revokedAt: null }, select: { id: true, name: true, labels: true, connected: true }, orderBy: { id: 'asc' } });
+}
+
+/** Rows of a host just sent their commands again (at its hello): each is due for a resend at `resendAt` if still unanswered. */
+export async function scheduleFleetCommandResends(db: Db, { hostId, commandIds, resendAt }: { hostId: number; commandIds: string[]; resendAt: Date }) {
+  if (commandIds.length === 0) return;
+  await db.fleetCommandHost.updateMany({ where: { hostId, commandId: { in: commandIds }, status: { notIn: FINAL } }, data: { resendAt } });
+}
+
+/**
+ * Durable commands of the hosts in `hostIds` due to be sent again: still without a final answer,
+ * and nothing heard since `quietSince`. Found through the `resendAt` index, the oldest due first.
+ */
+export async function dueFleetCommandResends(
+  db: Db,
+  { hostIds, now, quietSince, durableKinds, take }: { hostIds: number[]; now: Date; quietSince: Date; durableKinds: string[]; take: number },
+) {
+  return db.fleetCommandHost.findMany({
+    where: {
+      resendAt: { lte: now },
+      hostId: { in: hostIds },
+      status: { notIn: FINAL },
+      updatedAt: { lte: quietSince },
+      command: { kind: { in: durableKinds } },
+    },
+    include: { command: { select: { kind: true, action: true, expiresAt: true } } },
+    orderBy: { resendAt: 'asc' },
+    take,
+  });
+}
+
+/** Rows about to be sent again: the next resend, if they stay unanswered, is at `resendAt`; null for those that expired. */
+export async function deferFleetCommandResends(db: Db, rows: Array<{ commandId: string; hostId: number }>, resendAt: Date | null): Promise<void> {
+  if (rows.length === 0) return;
+  await db.fleetCommandHost.updateMany({
+    // Only rows still unanswered: a final answer that came first keeps them out of the index.
+    where: { status: { notIn: FINAL }, OR: rows.map(({ commandId, hostId }) => ({ commandId, hostId })) },
+    data: { resendAt, ...(resendAt !== null && { resends: { increment: 1 } }) },
+  });
 }
