@@ -41,6 +41,15 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
+/**
+ * How long the server lets a session sit idle inside a transaction before it ends it. A process
+ * stopped between two statements of a transaction (frozen, paused, or stalled for any reason)
+ * otherwise holds that transaction's row locks until it wakes: another replica's writes to the
+ * same rows (a host's connection, its event cursor) would wait as long. Vigil's transactions wait
+ * for nothing but their own next statement, so this only ever ends a stalled one.
+ */
+export const IDLE_IN_TRANSACTION_MS = 5_000;
+
 // Each provider's client and driver are imported when a database of that kind is opened: a
 // process only ever uses one, and loading the other costs start-up time and memory for nothing.
 export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: OpenDatabaseOptions): Promise<Database> {
@@ -75,7 +84,12 @@ export async function openDatabase({ url, busyTimeoutMs = 500, poolSize = 10 }: 
     import('@vigil/prisma-postgres'),
     import('pg'),
   ]);
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+  });
   // An idle connection the server drops must not crash the process: the next query reconnects
   // and reports the outage itself. Prisma's adapter adds its own listener only once it connects.
   pool.on('error', () => undefined);
