@@ -282,6 +282,27 @@ describe('the guard HTTP server reading requests', () => {
     expect(answers[1]).toEqual([`HTTP/1.1 ${status}`, 'Connection: close']);
   });
 
+  it('refuses a bare LF or a head past its limit as soon as the byte arrives, when a long head comes one byte at a time', async () => {
+    const port = await start();
+    const pad = 'a'.repeat(3000);
+    for (const [raw, status, refusedAt] of [
+      [`GET /guard/check HTTP/1.1\r\nHost: g\r\nX-Pad: ${pad}\r\nX-Late: b\nX-Forwarded-For: 1.2.3.4\r\n\r\n`, '400 Bad Request', 'X-Late: b\n'],
+      [`GET /guard/check HTTP/1.1\r\nHost: g\r\nX-Pad: ${'a'.repeat(MAX_HEAD_BYTES)}`, '431 Request Header Fields Too Large', null],
+    ] as const) {
+      const client = await open(port);
+      const last = refusedAt === null ? MAX_HEAD_BYTES + 1 : raw.indexOf(refusedAt) + refusedAt.length;
+      // Every byte up to the offending one is read on its own, and none of them is refused.
+      for (let i = 0; i < last - 1; i++) {
+        client.socket.write(raw[i]);
+        await serverRead(i + 1);
+      }
+      expect(client.closed).toBe(false);
+      client.socket.write(raw[last - 1]);
+      const answers = await client.untilClosed();
+      expect(answers.map((answer) => answer[0])).toEqual([`HTTP/1.1 ${status}`]);
+    }
+  });
+
   it('answers HEAD with its headers and no body, and keeps the connection', async () => {
     const port = await start();
     const { status, closed, answers } = await ask(port, 'HEAD /guard/check HTTP/1.1\r\nHost: g\r\n\r\n');

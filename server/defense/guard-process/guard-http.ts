@@ -37,9 +37,23 @@ export type GuardRoute = (request: GuardHttpRequest, remoteAddress: string) => B
 
 const request = emptyRequest();
 
+/** What a connection's kept bytes start in: grown by doubling, so a head sent a byte at a time is copied once per doubling, not once per byte. */
+const KEPT_START_BYTES = 1024;
+
 class GuardConnection {
-  /** Bytes of a request not yet complete, or not yet read because the client reads no answers. */
-  private pending: Buffer | null = null;
+  /**
+   * Bytes of a request not yet complete, or not yet read because the client reads no answers: the
+   * first `keptLength` bytes of `kept`, whose spare room takes the next chunk without a copy of
+   * what came before.
+   */
+  private kept: Buffer | null = null;
+  private keptLength = 0;
+  /**
+   * How many of the kept bytes were already searched for the end of the head and for bare LFs
+   * (the kept bytes then begin with a request line): a head sent a byte at a time is searched
+   * once, not once per byte.
+   */
+  private searched = 0;
   /** When the first byte of the request being received arrived (0 between requests): the headers timeout counts from it. */
   startedAt: number;
   lastSeenAt: number;
@@ -64,13 +78,42 @@ class GuardConnection {
     const now = Date.now();
     this.lastSeenAt = now;
     if (this.startedAt === 0) this.startedAt = now;
-    const bytes = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
-    this.pending = null;
-    this.answer(bytes);
+    if (this.keptLength === 0) return this.answer(chunk, 0);
+    const searched = this.searched;
+    this.keep(chunk, 0, true);
+    this.answer(this.takeKept(), searched);
   }
 
-  /** Answers every complete request in `bytes`, keeps the rest for the next chunk. */
-  private answer(bytes: Buffer): void {
+  /**
+   * Keeps `bytes` from `offset` on: after what is kept already when `append`, else in its place.
+   * Copied: a slice would keep the whole chunk (up to 64 KiB) alive for a few bytes.
+   */
+  private keep(bytes: Buffer, offset: number, append: boolean): void {
+    const start = append ? this.keptLength : 0;
+    const length = start + bytes.length - offset;
+    if (this.kept === null || this.kept.length < length) {
+      const grown = Buffer.allocUnsafe(Math.max(KEPT_START_BYTES, 2 ** Math.ceil(Math.log2(length))));
+      if (start > 0) this.kept!.copy(grown, 0, 0, start);
+      this.kept = grown;
+    }
+    // copy() is memmove: `bytes` may be the kept buffer itself, its rest moved to the front.
+    bytes.copy(this.kept, start, offset);
+    this.keptLength = length;
+    this.searched = 0;
+  }
+
+  /** The kept bytes, handed over: answer() keeps again whatever of them it does not answer. */
+  private takeKept(): Buffer {
+    const bytes = this.kept!.subarray(0, this.keptLength);
+    this.keptLength = 0;
+    return bytes;
+  }
+
+  /**
+   * Answers every complete request in `bytes`, keeps the rest for the next chunk. The first
+   * `searched` bytes hold neither the end of a head nor a bare LF: the search resumes after them.
+   */
+  private answer(bytes: Buffer, searched: number): void {
     let offset = 0;
     let corked = false;
     let answered = 0;
@@ -81,7 +124,7 @@ class GuardConnection {
       if (this.socket.writableNeedDrain) {
         // A client that sends requests and reads no answers: it gets no more (and nothing more is
         // read from it) until it reads; the headers timeout ends it if it never does.
-        this.pending = Buffer.from(bytes.subarray(offset));
+        this.keep(bytes, offset, false);
         if (completed) this.startedAt = this.lastSeenAt;
         this.socket.pause();
         this.socket.once('drain', () => this.resume());
@@ -95,11 +138,13 @@ class GuardConnection {
         blank = true;
         continue;
       }
-      const end = bytes.indexOf(END_OF_HEAD, offset);
+      // Only the first head can be one searched before: the kept bytes begin with it.
+      const resumeAt = offset === 0 ? searched : 0;
+      const end = bytes.indexOf(END_OF_HEAD, Math.max(offset, resumeAt - 3));
       if (end < 0 || end + 4 - offset > MAX_HEAD_BYTES) {
         if (end >= 0 || bytes.length - offset > MAX_HEAD_BYTES) return this.close(ERROR_REPLIES.tooLarge);
         // A line ended by a bare LF would never complete a head: refused now rather than at the timeout.
-        if (hasBareLf(bytes, offset)) return this.close(ERROR_REPLIES.badRequest);
+        if (hasBareLf(bytes, offset, Math.max(offset, resumeAt))) return this.close(ERROR_REPLIES.badRequest);
         break;
       }
       const error = parseHead(bytes, offset, end, request);
@@ -121,8 +166,10 @@ class GuardConnection {
     }
     if (corked) this.socket.uncork();
     if (offset < bytes.length) {
-      // Copied: a slice would keep the whole chunk (up to 64 KiB) alive for a few bytes.
-      this.pending = Buffer.from(bytes.subarray(offset));
+      const startsHead = bytes[offset] !== 0x0d && bytes[offset] !== 0x0a;
+      this.keep(bytes, offset, false);
+      // Searched to its end for this head (the loop stops only at an incomplete one).
+      if (startsHead) this.searched = this.keptLength;
       // The next request's time counts from this chunk if it began here, else from its own first byte.
       if (completed) this.startedAt = this.lastSeenAt;
     } else if (!blank) this.startedAt = 0;
@@ -132,16 +179,15 @@ class GuardConnection {
 
   private resume(): void {
     if (this.closingAt !== 0) return;
-    const bytes = this.pending!;
-    this.pending = null;
     this.socket.resume();
-    this.answer(bytes);
+    this.answer(this.takeKept(), 0);
   }
 
   /** The last answer (after any still corked), then the end of the connection; what the client sends after it is not read. */
   close(reply: Buffer): void {
     this.closingAt = Date.now();
-    this.pending = null;
+    this.kept = null;
+    this.keptLength = 0;
     this.socket.end(reply);
   }
 
@@ -155,8 +201,9 @@ class GuardConnection {
   }
 }
 
-function hasBareLf(bytes: Buffer, from: number): boolean {
-  for (let i = bytes.indexOf(0x0a, from); i >= 0; i = bytes.indexOf(0x0a, i + 1)) if (i === from || bytes[i - 1] !== 0x0d) return true;
+/** A LF in the head that starts at `from` without its CR before it, looked for from `scanFrom` on. */
+function hasBareLf(bytes: Buffer, from: number, scanFrom: number): boolean {
+  for (let i = bytes.indexOf(0x0a, scanFrom); i >= 0; i = bytes.indexOf(0x0a, i + 1)) if (i === from || bytes[i - 1] !== 0x0d) return true;
   return false;
 }
 
