@@ -10,10 +10,12 @@ describe('bouncers', () => {
     expect(bouncerVersionOf(undefined)).toBeNull();
   });
 
-  it('moves the interval estimate a quarter of the way per gap', () => {
+  it('moves the interval estimate a quarter of the way per gap, never below a second', () => {
     expect(nextIntervalEstimate(null, 1000)).toBe(1000);
     expect(nextIntervalEstimate(1000, 5000)).toBe(2000);
-    expect(nextIntervalEstimate(1000, 0)).toBe(750);
+    expect(nextIntervalEstimate(2000, 0)).toBe(1750);
+    expect(nextIntervalEstimate(1000, 0)).toBe(1000);
+    expect(nextIntervalEstimate(null, 12)).toBe(1000);
   });
 
   it('is pending before a pull, failing when refused, stale after three intervals (10 s each until known)', () => {

@@ -43,12 +43,18 @@ export function bouncerVersionOf(userAgent: string | undefined): string | null {
 }
 
 /**
+ * The shortest interval a bouncer is taken to pull at: a burst of pulls (a retry, a client pulling
+ * twice) must not make one that then pulls at its own pace look stale within milliseconds.
+ */
+export const MIN_PULL_INTERVAL_MS = 1000;
+
+/**
  * The interval a bouncer pulls at, from the gap it just left: the first gap is taken as it is,
  * later ones move the estimate a quarter of the way, so one late pull does not redefine it.
  */
 export function nextIntervalEstimate(previous: number | null, gapMs: number): number {
-  const gap = Math.max(1, Math.round(gapMs));
-  return previous === null ? gap : Math.max(1, Math.round(previous + (gap - previous) / 4));
+  const gap = Math.max(MIN_PULL_INTERVAL_MS, Math.round(gapMs));
+  return previous === null ? gap : Math.max(MIN_PULL_INTERVAL_MS, Math.round(previous + (gap - previous) / 4));
 }
 
 export function isOverdue(bouncer: { lastPullAt: number | null; intervalMs: number | null }, now: number): boolean {

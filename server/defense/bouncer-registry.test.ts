@@ -114,6 +114,32 @@ describe('BouncerRegistry', () => {
   const events = async () =>
     (await readWholeChain(store.db.database)).filter((e) => e.type.startsWith('defense.bouncer_') && e.type !== 'defense.bouncer_added').map((e) => e.type);
 
+  it('does not take the gap after a start-up pull, nor a burst, for the interval: the bouncer stays ok at its own pace', async () => {
+    const { secret } = await addBouncer({ db: store.db.database.prisma, audit: null, name: 'fresh', actor: 'test' });
+    await registry.start();
+    // A bouncer starting: its start-up pull, then its first delta pull at once (what e2e/15 does).
+    await pull(secret, '/api/v1/decisions/stream?startup=true');
+    await waitFor(() => registry.list()[0]?.lastPullAt === new Date(clock).toISOString());
+    clock += 15;
+    await pull(secret);
+    await waitFor(() => registry.list()[0].lastPullAt === new Date(clock).toISOString());
+    expect(registry.list()[0]).toMatchObject({ intervalMs: null, status: 'ok' });
+    // Until it is known, three of CrowdSec's default 10 s intervals.
+    clock += 25_000;
+    registry.checkStale();
+    expect(registry.list()[0].status).toBe('ok');
+    // Two delta pulls a few milliseconds apart: taken as a second at most.
+    await pull(secret);
+    await waitFor(() => registry.list()[0].lastPullAt === new Date(clock).toISOString());
+    clock += 5;
+    await pull(secret);
+    await waitFor(() => registry.list()[0].lastPullAt === new Date(clock).toISOString());
+    expect(registry.list()[0].intervalMs).toBeGreaterThanOrEqual(1000);
+    clock += 2500;
+    registry.checkStale();
+    expect(registry.list()[0].status).toBe('ok');
+  });
+
   it('infers the interval from the pulls, flags a bouncer stale after three missed intervals once, and audits its recovery', async () => {
     const { secret } = await addBouncer({ db: store.db.database.prisma, audit: null, name: 'fw', actor: 'test' });
     await registry.start();

@@ -37,7 +37,12 @@ interface Tracked {
   stale: boolean;
   /** Its latest pull came to this worker, not from another replica's write. */
   seenHere: boolean;
+  /** Its latest pull was a start-up pull (`startup=true`): the gap after it says nothing of its interval. */
+  startedPulling?: boolean;
 }
+
+/** A pull with `startup=true`: a bouncer (re)starting, which then pulls deltas at its own pace. */
+const isStartupPull = (url: string | undefined) => /[?&]startup=true(&|$)/.test(url ?? '');
 
 export interface BouncerRegistryOptions {
   database: Database;
@@ -103,7 +108,7 @@ export class BouncerRegistry {
   recordServed(tokenHash: string, req: IncomingMessage, res: ServerResponse, userAgent: string | undefined): void {
     this.servedByLane.add(res);
     const bouncer = this.byHash.get(tokenHash);
-    if (bouncer) this.recordPull(bouncer, { status: res.statusCode, address: req.socket.remoteAddress ?? null, userAgent });
+    if (bouncer) this.recordPull(bouncer, { status: res.statusCode, address: req.socket.remoteAddress ?? null, userAgent, startup: isStartupPull(req.url) });
     else this.reloadSoon();
   }
 
@@ -117,7 +122,12 @@ export class BouncerRegistry {
     const bouncer = this.byHash.get(sha256Hex(key));
     if (!bouncer) return this.reloadSoon();
     res.once('finish', () =>
-      this.recordPull(bouncer, { status: res.statusCode, address: req.socket.remoteAddress ?? null, userAgent: req.headers['user-agent'] }),
+      this.recordPull(bouncer, {
+        status: res.statusCode,
+        address: req.socket.remoteAddress ?? null,
+        userAgent: req.headers['user-agent'],
+        startup: isStartupPull(req.url),
+      }),
     );
   };
 
@@ -129,14 +139,16 @@ export class BouncerRegistry {
     void this.reload();
   }
 
-  recordPull(bouncer: Tracked, pull: { status: number; address: string | null; userAgent: string | undefined }): void {
+  recordPull(bouncer: Tracked, pull: { status: number; address: string | null; userAgent: string | undefined; startup?: boolean }): void {
     const now = this.now();
-    if (bouncer.lastPullAt !== null) {
+    // The first delta pull may follow a start-up pull at once: that gap is not the bouncer's interval.
+    if (bouncer.lastPullAt !== null && !bouncer.startedPulling) {
       const gap = now - bouncer.lastPullAt;
       // A gap longer than stale is an outage, not the bouncer's interval.
       if (gap <= STALE_AFTER_INTERVALS * (bouncer.intervalMs ?? DEFAULT_PULL_INTERVAL_MS)) bouncer.intervalMs = nextIntervalEstimate(bouncer.intervalMs, gap);
     }
     bouncer.lastPullAt = now;
+    bouncer.startedPulling = pull.startup === true;
     bouncer.seenHere = true;
     bouncer.lastStatus = pull.status;
     bouncer.address = pull.address;
