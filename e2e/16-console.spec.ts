@@ -124,6 +124,24 @@ test('an unknown address gets a styled page that leads back', async ({ page }) =
   expect(seen.problems.filter((problem) => !problem.includes('404'))).toEqual([]);
 });
 
+test('a window narrowed to a phone is not widened by a chart still at its desktop width', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto('/defense');
+  // Recharts draws into a box it sizes in pixels from a ResizeObserver.
+  const chart = page.getByTestId('threat-chart').locator('.recharts-wrapper');
+  await expect(chart).toBeVisible();
+  const desktopWidth = (await chart.boundingBox())!.width;
+  expect(desktopWidth).toBeGreaterThan(600);
+  await page.setViewportSize({ width: 390, height: 844 });
+  // The observer answers on a later frame; until then the box keeps the width it had. Pin that moment.
+  const overflow = await chart.evaluate((box, width) => {
+    (box as HTMLElement).style.width = `${width}px`;
+    return document.documentElement.scrollWidth - document.documentElement.clientWidth;
+  }, desktopWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
 test('the sections are reached and the emergency controls opened by keyboard alone', async ({ page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');

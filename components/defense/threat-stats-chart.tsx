@@ -1,9 +1,10 @@
 'use client';
 
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { denseThreatMinutes, THREAT_LEVELS } from '@/lib/defense/threat-stats';
 import type { ThreatMinute } from '@/lib/defense/defense-types';
+import { ChartFrame } from '../ui/chart-frame';
 import { Panel } from '../ui/panel';
 import { LEVEL_COLOR } from './defense-style';
 
@@ -17,25 +18,23 @@ export function ThreatStatsChart({ minutes, now, className }: { minutes: ThreatM
   const total = series.reduce((sum, m) => sum + m.medium + m.high + m.critical, 0);
   return (
     <Panel title="Threats over time" subtitle={`${total} in the last hour, per minute`} className={className} testId="panel-threat-stats">
-      <div className="h-44 w-full" data-testid="threat-chart" data-total={total}>
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={series} margin={{ top: 4, right: 4, bottom: 0, left: -24 }}>
-            <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
-            <XAxis dataKey="minute" tickFormatter={clock} tick={{ fontSize: 10, fill: 'var(--faint)' }} tickLine={false} axisLine={false} minTickGap={40} />
-            <YAxis allowDecimals={false} tick={{ fontSize: 10, fill: 'var(--faint)' }} tickLine={false} axisLine={false} />
-            <Tooltip
-              cursor={{ fill: 'var(--chart-grid)', opacity: 0.5 }}
-              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12 }}
-              labelStyle={{ color: 'var(--muted)' }}
-              labelFormatter={(v) => clock(Number(v))}
-            />
-            <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
-            {THREAT_LEVELS.map((level) => (
-              <Bar key={level} dataKey={level} stackId="level" fill={LEVEL_COLOR[level]} isAnimationActive={false} />
-            ))}
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
+      <ChartFrame className="h-44" data-testid="threat-chart" data-total={total}>
+        <BarChart data={series} margin={{ top: 4, right: 4, bottom: 0, left: -24 }}>
+          <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
+          <XAxis dataKey="minute" tickFormatter={clock} tick={{ fontSize: 10, fill: 'var(--faint)' }} tickLine={false} axisLine={false} minTickGap={40} />
+          <YAxis allowDecimals={false} tick={{ fontSize: 10, fill: 'var(--faint)' }} tickLine={false} axisLine={false} />
+          <Tooltip
+            cursor={{ fill: 'var(--chart-grid)', opacity: 0.5 }}
+            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12 }}
+            labelStyle={{ color: 'var(--muted)' }}
+            labelFormatter={(v) => clock(Number(v))}
+          />
+          <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
+          {THREAT_LEVELS.map((level) => (
+            <Bar key={level} dataKey={level} stackId="level" fill={LEVEL_COLOR[level]} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </ChartFrame>
     </Panel>
   );
 }

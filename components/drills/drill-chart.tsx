@@ -1,8 +1,9 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DrillRun, ScenarioName } from '@/lib/drills/drill-schema';
+import { ChartFrame } from '../ui/chart-frame';
 import { Select } from '../ui/field';
 import { SelectOptions } from '../ui/select-options';
 
@@ -33,24 +34,22 @@ export function DrillChart({ runs }: { runs: DrillRun[] }) {
           <SelectOptions values={scenarios} />
         </Select>
       </div>
-      <div className="h-44 w-full" data-testid="drill-chart" data-points={series.length}>
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={series} margin={{ top: 4, right: 4, bottom: 0, left: -24 }}>
-            <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
-            <XAxis dataKey="at" tickFormatter={day} tick={{ fontSize: 10, fill: 'var(--faint)' }} tickLine={false} axisLine={false} minTickGap={40} />
-            <YAxis tick={{ fontSize: 10, fill: 'var(--faint)' }} tickLine={false} axisLine={false} />
-            <Tooltip
-              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12 }}
-              labelStyle={{ color: 'var(--muted)' }}
-              labelFormatter={(v) => day(Number(v))}
-              formatter={(v) => `${String(v)} s`}
-            />
-            <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
-            <Line dataKey="mttd" name="MTTD" stroke="var(--chart-cpu)" dot={{ r: 2 }} isAnimationActive={false} />
-            <Line dataKey="mttr" name="MTTR" stroke="var(--chart-memory)" dot={{ r: 2 }} isAnimationActive={false} />
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
+      <ChartFrame className="h-44" data-testid="drill-chart" data-points={series.length}>
+        <LineChart data={series} margin={{ top: 4, right: 4, bottom: 0, left: -24 }}>
+          <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
+          <XAxis dataKey="at" tickFormatter={day} tick={{ fontSize: 10, fill: 'var(--faint)' }} tickLine={false} axisLine={false} minTickGap={40} />
+          <YAxis tick={{ fontSize: 10, fill: 'var(--faint)' }} tickLine={false} axisLine={false} />
+          <Tooltip
+            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12 }}
+            labelStyle={{ color: 'var(--muted)' }}
+            labelFormatter={(v) => day(Number(v))}
+            formatter={(v) => `${String(v)} s`}
+          />
+          <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
+          <Line dataKey="mttd" name="MTTD" stroke="var(--chart-cpu)" dot={{ r: 2 }} isAnimationActive={false} />
+          <Line dataKey="mttr" name="MTTR" stroke="var(--chart-memory)" dot={{ r: 2 }} isAnimationActive={false} />
+        </LineChart>
+      </ChartFrame>
     </div>
   );
 }
