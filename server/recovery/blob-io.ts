@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { threadError, type BlobThreads, type CopyOutcome, type SmallCopy } from './blob-threads';
-import { linkIfAbsent } from './fs-atomic';
+import { linkIfAbsentSync } from './fs-atomic';
 import { RecoveryError } from './recovery-error';
 import { copySmallBlob } from './small-copy.mjs';
 import type { SnapshotStore } from './snapshot-store';
@@ -48,9 +48,9 @@ function writeAllSync(fd: number, content: Buffer): void {
   for (let offset = 0; offset < content.length;) offset += writeSync(fd, content, offset);
 }
 
-/** Moves a finished temporary file to its blob path, unless an identical blob is already there. */
-async function publishBlob(store: SnapshotStore, tmp: string, hash: string): Promise<boolean> {
-  return linkIfAbsent(tmp, store.blobPath(hash), { makeParent: true });
+/** Moves a finished temporary file to its blob path, unless an identical blob is already there; true when it was not. */
+export function publishBlob(store: SnapshotStore, tmp: string, hash: string): boolean {
+  return linkIfAbsentSync(tmp, store.blobPath(hash), { makeParent: true });
 }
 
 /**
@@ -69,7 +69,7 @@ export async function storeBufferAsBlob(store: SnapshotStore, content: Buffer): 
   } finally {
     closeSync(fd);
   }
-  return { hash, size: content.length, isNew: await publishBlob(store, tmp, hash) };
+  return { hash, size: content.length, isNew: publishBlob(store, tmp, hash) };
 }
 
 /**
@@ -82,7 +82,7 @@ export async function storeFileAsBlob(store: SnapshotStore, file: string, sizeHi
   const tmp = store.tempPath();
   try {
     const { hash, size } = await threads.store(file, tmp);
-    return { hash, size, isNew: await publishBlob(store, tmp, hash) };
+    return { hash, size, isNew: publishBlob(store, tmp, hash) };
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;

@@ -88,9 +88,27 @@ function copySmallBatch({ jobs }) {
   return outcomes;
 }
 
+/**
+ * Files to store for a snapshot, several to a message, each as `store` does: lent to a thread
+ * that has no big file to store, so both cores read, hash and write small files. Stops at the
+ * first failure; what follows it in the batch is not attempted.
+ */
+function storeBatch({ jobs }) {
+  const outcomes = [];
+  for (const job of jobs) {
+    try {
+      outcomes.push({ ok: true, result: store(job) });
+    } catch (error) {
+      outcomes.push(failure(error));
+      break;
+    }
+  }
+  return outcomes;
+}
+
 const failure = (error) => ({ ok: false, message: error.message, code: error.code, path: error.path });
 
-const JOBS = { store, copy, copySmallBatch };
+const JOBS = { store, copy, copySmallBatch, storeBatch };
 
 parentPort.on('message', ({ id, kind, job }) => {
   try {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, rejectionOf, thrownBy, type TempDir } from '../test-support';
 import { checkLentCopies } from './blob-io';
-import { BlobThreads, type CopyOutcome, type SmallCopy } from './blob-threads';
+import { BlobThreads, type CopyOutcome, type SmallCopy, type StoreJob } from './blob-threads';
 import { RecoveryError } from './recovery-error';
 
 let tmp: TempDir;
@@ -71,6 +71,7 @@ describe('BlobThreads', () => {
     let next = 0;
     const answered: { batch: SmallCopy[]; outcomes: CopyOutcome[] }[] = [];
     threads.lendIdle(
+      'copySmallBatch',
       () => jobs.slice(next, (next += 5)),
       (batch, outcomes) => void answered.push({ batch, outcomes }),
       { startThreads: true },
@@ -106,6 +107,7 @@ describe('BlobThreads', () => {
     let taken = 0;
     const answers: CopyOutcome[][] = [];
     threads.lendIdle(
+      'copySmallBatch',
       () => (taken++ === 0 ? batch : []),
       (_, outcomes) => void answers.push(outcomes),
       { startThreads: true },
@@ -116,6 +118,31 @@ describe('BlobThreads', () => {
     expect(existsSync(tmp.join('d1'))).toBe(false);
   });
 
+  it('lends a free thread batches of files to store: each copied byte for byte with its hash, stopping at the first failure', async () => {
+    const contents = Array.from({ length: 12 }, (_, i) => randomBytes(3000 + i));
+    contents.forEach((content, i) => writeFileSync(tmp.join(`s${i}`), content));
+    // The 5th has gone since the walk: it fails with node's code and path, and what follows it in its batch is not attempted.
+    const jobs: StoreJob[] = contents.map((_, i) => ({ file: tmp.join(i === 5 ? 'gone' : `s${i}`), tmp: tmp.join(`t${i}`) }));
+    const batches = [jobs.slice(0, 4), jobs.slice(4, 8), jobs.slice(8)];
+    const answered: { batch: StoreJob[]; outcomes: CopyOutcome[] }[] = [];
+    let taken = 0;
+    threads.lendIdle(
+      'storeBatch',
+      () => batches[taken++] ?? [],
+      (batch, outcomes) => void answered.push({ batch, outcomes }),
+      { startThreads: true },
+    );
+    await vi.waitFor(() => expect(answered).toHaveLength(3));
+    await threads.returnLent();
+    const byFirst = new Map(answered.map((answer) => [answer.batch[0].file, answer.outcomes]));
+    const ok = (i: number) => ({ ok: true, result: { hash: sha256(contents[i]), size: contents[i].length } });
+    expect(byFirst.get(tmp.join('s0'))).toEqual([ok(0), ok(1), ok(2), ok(3)]);
+    expect(byFirst.get(tmp.join('s4'))).toEqual([ok(4), { ok: false, message: expect.any(String), code: 'ENOENT', path: tmp.join('gone') }]);
+    expect(byFirst.get(tmp.join('s8'))).toEqual([ok(8), ok(9), ok(10), ok(11)]);
+    for (const i of [0, 1, 2, 3, 4, 8, 9, 10, 11]) expect(readFileSync(tmp.join(`t${i}`)).equals(contents[i])).toBe(true);
+    for (const i of [5, 6, 7]) expect(existsSync(tmp.join(`t${i}`))).toBe(false);
+  });
+
   it('takes small copies only once no big job waits or runs on the thread', async () => {
     const single = new BlobThreads(1);
     try {
@@ -124,6 +151,7 @@ describe('BlobThreads', () => {
       const stored = single.store(tmp.join('big'), tmp.join('big-copy'));
       const bigSizeAtTakes: number[] = [];
       single.lendIdle(
+        'copySmallBatch',
         () => {
           bigSizeAtTakes.push(statSync(tmp.join('big-copy'), { throwIfNoEntry: false })?.size ?? -1);
           return [];
@@ -151,6 +179,7 @@ describe('BlobThreads', () => {
     });
     let takes = 0;
     threads.lendIdle(
+      'copySmallBatch',
       () => {
         takes += 1;
         if (takes === 2) throw new Error('refused by the check');
@@ -168,6 +197,7 @@ describe('BlobThreads', () => {
     try {
       let taken = 0;
       single.lendIdle(
+        'copySmallBatch',
         () => [job(10 + taken++)],
         () => {
           throw new Error('refused on answer');
@@ -185,6 +215,7 @@ describe('BlobThreads', () => {
   it('returned before any thread ran, nothing was taken', async () => {
     let takes = 0;
     threads.lendIdle(
+      'copySmallBatch',
       () => {
         takes += 1;
         return [];

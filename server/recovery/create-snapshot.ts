@@ -1,7 +1,9 @@
 import { snapshotNameSchema, type ManifestEntry, type SnapshotHeader, type SnapshotTag } from '@/lib/recovery/snapshot-schema';
-import { goesToBlobThread, storeBufferAsBlob, storeFileAsBlob } from './blob-io';
-import { BlobThreads } from './blob-threads';
-import { bigFilesFirst, runPool, timeSlicer } from './pool';
+import { rmSync } from 'node:fs';
+import { goesToBlobThread, publishBlob, storeBufferAsBlob, storeFileAsBlob, type HashedContent } from './blob-io';
+import { BlobThreads, threadError, type StoreJob } from './blob-threads';
+import { shareWithIdleThreads } from './shared-work';
+import { runPool, timeSlicer } from './pool';
 import type { ProgressReporter } from './progress';
 import { settleSnapshot, sweepAbandonedSnapshot } from './abandoned-blobs';
 import { segmentProblem } from './manifest-rules';
@@ -75,6 +77,58 @@ export async function createSnapshot(options: CreateSnapshotOptions): Promise<Sn
   }
 }
 
+/**
+ * Reads, hashes and stores the files at `indices` of `walked`. Big files go first, each to a blob
+ * thread; small ones are taken in order, one at a time by this thread (synchronous calls, the
+ * event loop running between slices) and a batch at a time by a blob thread with nothing else to
+ * do, so both cores hash and write while the big files are still being stored and after.
+ */
+async function storeFiles(
+  store: SnapshotStore,
+  walked: readonly { entry: WalkedEntry }[],
+  indices: readonly number[],
+  slice: () => Promise<void> | undefined,
+  recordStored: (index: number, stored: HashedContent & { isNew: boolean }) => void,
+): Promise<void> {
+  const isBig = (index: number) => goesToBlobThread(walked[index].entry.size);
+  const big = indices.filter(isBig);
+  const small = indices.filter((index) => !isBig(index));
+  const threads = new BlobThreads();
+  const storeOne = async (index: number) => recordStored(index, await storeFileAsBlob(store, walked[index].entry.abs, walked[index].entry.size, threads));
+  try {
+    await shareWithIdleThreads(threads, 'storeBatch', small, {
+      slice,
+      here: storeOne,
+      job: (index): StoreJob & { index: number } => ({ index, file: walked[index].entry.abs, tmp: store.tempPath() }),
+      done: (batch, outcomes) => {
+        outcomes.forEach((outcome, i) => {
+          const job = batch[i];
+          if (!outcome.ok) {
+            rmSync(job.tmp, { force: true });
+            throw threadError(outcome);
+          }
+          recordStored(job.index, { ...outcome.result, isNew: publishBlob(store, job.tmp, outcome.result.hash) });
+        });
+        if (outcomes.length < batch.length) throw new Error(`a blob thread answered ${outcomes.length} of ${batch.length} files`);
+      },
+      alongside: () => runPool(big, CONCURRENCY, storeOne),
+    });
+  } finally {
+    await threads.close();
+  }
+}
+
+/** A file listed by the walk and gone when it was read, named as the operator knows it; null for any other error. */
+function vanishedSource(error: unknown, walked: readonly { source: SnapshotSource; entry: WalkedEntry }[]): RecoveryError | null {
+  const { code, path: file } = error as NodeJS.ErrnoException;
+  const gone = code === 'ENOENT' ? walked.find(({ entry }) => entry.abs === file) : undefined;
+  if (!gone) return null;
+  return new RecoveryError(
+    'source_missing',
+    `source ${gone.source.name}: ${gone.entry.rel} disappeared while the snapshot was being taken; nothing was kept, take the snapshot again`,
+  );
+}
+
 /** Walks, stores blobs (recording each new one in `newBlobs`), then the manifest and header. */
 async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<string>): Promise<SnapshotHeader> {
   const { store, progress } = options;
@@ -95,46 +149,51 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
   const cache = await StatCache.load(store);
   const entries: ManifestEntry[] = new Array<ManifestEntry>(walked.length);
   let newBytes = 0;
-  // Listed once, on the first cache hit: an unchanged file is then stat()ed once, by the walk.
-  let inStore: Promise<Set<string>> | undefined;
   progress.phase('hash', { files: files.length, bytes: totalBytes });
-  // Small files and cache hits are handled with synchronous calls: the event loop runs between
-  // slices. Big files go first, to blob threads, so they are hashed while the small ones are.
   const slice = timeSlicer(SLICE_MS);
-  const threads = new BlobThreads();
-  const storeEntry = async (index: number): Promise<void> => {
+  const recordFile = (index: number, hash: string, size: number) => {
     const { source, entry } = walked[index];
+    cache.remember(entry, hash);
+    entries[index] = { type: 'file', path: join(source.name, entry.rel), mode: entry.mode, size, mtimeMs: entry.mtimeMs, hash, uid: entry.uid, gid: entry.gid };
+    progress.advance(1, size);
+  };
+  const recordStored = (index: number, stored: HashedContent & { isNew: boolean }) => {
+    if (stored.isNew) {
+      newBytes += stored.size;
+      newBlobs.add(stored.hash);
+    }
+    recordFile(index, stored.hash, stored.size);
+  };
+
+  // Directories, links and unchanged files (by the stat cache) are recorded at once; the files
+  // left are read, hashed and stored.
+  const hits: { index: number; hash: string }[] = [];
+  const toStore: number[] = [];
+  for (const [index, { source, entry }] of walked.entries()) {
     await slice();
-    const entryPath = join(source.name, entry.rel);
     const owner = { uid: entry.uid, gid: entry.gid };
+    const entryPath = join(source.name, entry.rel);
     if (entry.type === 'dir') entries[index] = { type: 'dir', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, ...owner };
     else if (entry.type === 'symlink')
       entries[index] = { type: 'symlink', path: entryPath, mode: entry.mode, mtimeMs: entry.mtimeMs, target: entry.target ?? '', ...owner };
     else {
-      let hash = cache.lookup(entry);
-      let size = entry.size;
-      // A blob pruned or deleted since is stored again from the file.
-      if (hash !== null && !(await (inStore ??= store.blobHashes())).has(hash)) hash = null;
-      if (hash === null) {
-        const stored = await storeFileAsBlob(store, entry.abs, entry.size, threads);
-        ({ hash, size } = stored);
-        if (stored.isNew) {
-          newBytes += stored.size;
-          newBlobs.add(hash);
-        }
-      }
-      cache.remember(entry, hash);
-      entries[index] = { type: 'file', path: entryPath, mode: entry.mode, size, mtimeMs: entry.mtimeMs, hash, ...owner };
-      progress.advance(1, size);
+      const hash = cache.lookup(entry);
+      if (hash === null) toStore.push(index);
+      else hits.push({ index, hash });
     }
-  };
-  const order = bigFilesFirst(walked, ({ entry }) => entry.type === 'file' && goesToBlobThread(entry.size));
-  try {
-    await runPool(order, CONCURRENCY, (index) => storeEntry(index));
-  } finally {
-    await threads.close();
   }
-
+  if (hits.length > 0) {
+    // Listed once: an unchanged file is then stat()ed once, by the walk. A blob pruned or
+    // deleted since is stored again from the file.
+    const inStore = await store.blobHashes();
+    for (const { index, hash } of hits) {
+      if (inStore.has(hash)) recordFile(index, hash, walked[index].entry.size);
+      else toStore.push(index);
+    }
+  }
+  await storeFiles(store, walked, toStore, slice, recordStored).catch((error: unknown) => {
+    throw vanishedSource(error, walked) ?? error;
+  });
   const now = Date.now();
   for (const source of options.virtualSources ?? []) {
     for (const entry of virtualEntries(source, now)) {

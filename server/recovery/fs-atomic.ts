@@ -60,7 +60,7 @@ export async function pathExists(file: string): Promise<boolean> {
  * cheaper than two round trips through the thread pool. With `makeParent`, a missing parent
  * directory is made when the link finds it missing, not checked with a mkdir before each link.
  */
-export async function linkIfAbsent(tmp: string, file: string, { makeParent = false } = {}): Promise<boolean> {
+export function linkIfAbsentSync(tmp: string, file: string, { makeParent = false } = {}): boolean {
   try {
     linkSync(tmp, file);
     return true;
@@ -69,8 +69,11 @@ export async function linkIfAbsent(tmp: string, file: string, { makeParent = fal
     if (code === 'EEXIST') return false;
     if (code !== 'ENOENT' || !makeParent) throw error;
     mkdirSync(path.dirname(file), { recursive: true });
-    return linkIfAbsent(tmp, file);
+    return linkIfAbsentSync(tmp, file);
   } finally {
     rmSync(tmp, { force: true });
   }
 }
+
+/** linkIfAbsentSync, for callers that await. */
+export const linkIfAbsent = async (tmp: string, file: string, options: { makeParent?: boolean } = {}): Promise<boolean> => linkIfAbsentSync(tmp, file, options);

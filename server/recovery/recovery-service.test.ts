@@ -89,6 +89,47 @@ describe('snapshots', () => {
     expect(b.newBytes).toBe(11);
   });
 
+  it('many small files, stored here and on lent blob threads, each become the blob of their content, once', async () => {
+    // Enough small files that blob threads take batches of them beside this thread, and a big one for a thread of its own.
+    const many = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`data/many/d${i % 7}/f${i}.txt`, `file ${i} `.repeat(1 + (i % 50))]));
+    writeTree(app, { ...many, 'data/many/twin-a.txt': 'twice', 'data/many/twin-b.txt': 'twice' });
+    const header = await h.service.create({ name: 's', tags: [], actor: 'a' });
+    expect(header.files).toBe(5 + 602);
+    const store = await h.service.store();
+    const blobs = readdirSync(store.blobsDir).flatMap((d) => readdirSync(path.join(store.blobsDir, d)));
+    // The original tree's 4 distinct contents, 600 more and one for both twins.
+    expect(blobs).toHaveLength(4 + 600 + 1);
+    expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+    expect((await h.service.verify({ ref: 's', actor: 'a' })).summary.ok).toBe(true);
+    await restore('s', { targetDir: tmp.join('out') });
+    const { 'logs/app.log': _excluded, ...expected } = readTree(app);
+    expect(readTree(tmp.join('out', 'app'))).toEqual(expected);
+  });
+
+  it('a file gone between the walk and its read fails the snapshot, whichever thread reads it, and leaves nothing behind', async () => {
+    const many = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`data/many/f${i}.txt`, `file ${i}`]));
+    writeTree(app, many);
+    const store = await h.service.store();
+    // The second half, removed once the walk has listed it: the first of them is read here or on a lent thread.
+    const gone = Array.from({ length: 300 }, (_, i) => path.join(app, `data/many/f${300 + i}.txt`));
+    const late = recoveryHarness(tmp.join('data'), h.config, {
+      onProgress: (update) => {
+        if (update.phase === 'hash') for (const file of gone) rmSync(file, { force: true });
+      },
+    });
+    const failure = await rejectionOf(late.service.create({ name: 'late', tags: [], actor: 'a' }), RecoveryError);
+    expect(failure).toMatchObject({
+      code: 'source_missing',
+      message: expect.stringMatching(/^source app: data\/many\/f[3-5]\d\d\.txt disappeared while the snapshot was being taken/),
+    });
+    expect((await store.list()).map((s) => s.name)).toEqual([]);
+    expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+    expect(late.audit.at(-1)).toMatchObject({ type: 'snapshot.create_failed' });
+    // Nothing of the failed snapshot stays in the store: the next one stores every blob again.
+    const next = await late.service.create({ name: 'next', tags: [], actor: 'a' });
+    expect(next.files).toBe(5 + 300);
+  });
+
   it('verify reports each corrupt or missing file by path', async () => {
     await h.service.create({ name: 'snap', tags: [], actor: 'a' });
     expect((await h.service.verify({ ref: 'snap', actor: 'a' })).summary.ok).toBe(true);

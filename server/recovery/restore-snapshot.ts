@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { HealthCheckConfig } from '@/lib/config/config-schema';
 import type { FileEntry, Manifest, RestoreChange, SnapshotHeader } from '@/lib/recovery/snapshot-schema';
 import { checkLentCopies, copyBlobVerified, goesToBlobThread, smallCopy } from './blob-io';
-import { BlobThreads, type CopyOutcome, type SmallCopy } from './blob-threads';
+import { BlobThreads } from './blob-threads';
+import { shareWithIdleThreads } from './shared-work';
 import { assertConfined, confinedMkdir } from './confined-fs';
 import { pathExists, syncFilesystem } from './fs-atomic';
 import type { GateResult } from './health-gate';
@@ -71,10 +72,6 @@ export interface RestoreResult {
 const CONCURRENCY = 16;
 /** Small files are staged with synchronous calls (blob-io): the event loop runs between slices. */
 const STAGE_SLICE_MS = 4;
-/** Small files per message to a lent blob thread: ~10 ms of work for 40 KiB files, so this thread hears back often. */
-const LENT_BATCH = 32;
-/** Fewer small files than this are staged here alone: starting a thread would cost more than it saves. */
-const LEND_FROM = 256;
 
 const virtualFiles = (manifest: Manifest, sourceName: string): FileEntry[] =>
   manifest.entries.filter((e): e is FileEntry => e.type === 'file' && e.path.startsWith(`${sourceName}/`));
@@ -125,87 +122,46 @@ async function stageFiles(
   const isSmallFile = (op: (typeof writes)[number]) => op.type === 'file' && !goesToBlobThread(op.entry.size);
   const small = writes.filter((op): op is FileWrite => isSmallFile(op));
   const rest = writes.filter((op) => !isSmallFile(op));
-  // Small files are taken in order, one at a time by this thread and a batch at a time by a
-  // blob thread with nothing else to do.
-  let next = 0;
-  let failed = false;
-  const takeSmall = () => {
-    if (failed || next >= small.length) return null;
-    return small[next++];
-  };
   const threads = new BlobThreads();
-  // A failure on a lent thread stops this thread's share too.
-  const stopping =
-    <A extends unknown[], R>(fn: (...args: A) => R) =>
-    (...args: A): R => {
-      try {
-        return fn(...args);
-      } catch (error) {
-        return stop(error);
-      }
-    };
-  threads.lendIdle(
-    stopping(() => {
-      const batch: SmallCopy[] = [];
-      for (let op = takeSmall(); op; op = batch.length < LENT_BATCH ? takeSmall() : null) {
-        batch.push(smallCopy(store, op.entry, createPath(op.staged), metaOf(op.entry, op.staged)));
-      }
-      return batch;
-    }),
-    stopping((batch: SmallCopy[], outcomes: CopyOutcome[]) => {
-      checkLentCopies(batch, outcomes);
-      progress.advance(
-        batch.length,
-        batch.reduce((sum, job) => sum + job.expected.size, 0),
-      );
-    }),
-    { startThreads: small.length >= LEND_FROM },
-  );
-  // Big blobs and links go first (big ones to blob threads), so they are copied while the small ones are.
-  const others = runPool(
-    bigFilesFirst(rest, (op) => op.type === 'file'),
-    CONCURRENCY,
-    async (index) => {
-      const op = rest[index];
-      await slice();
-      const staged = createPath(op.staged);
-      if (op.type === 'file') {
-        await copyBlobVerified(store, op.entry, staged, metaOf(op.entry, op.staged), threads);
-        progress.advance(1, op.entry.size);
-      } else {
-        await symlink(op.entry.target, staged);
-        const owner = ownerOf(op.entry, asRoot);
-        if (owner) await lchown(staged, owner.uid, owner.gid);
-        await lutimes(staged, op.entry.mtimeMs / 1000, op.entry.mtimeMs / 1000);
-        progress.advance(1, 0);
-      }
-    },
-  );
-  const ownShare = (async () => {
-    for (;;) {
-      await slice();
-      const op = takeSmall();
-      if (!op) return;
-      await copyBlobVerified(store, op.entry, createPath(op.staged), metaOf(op.entry, op.staged), threads);
-      progress.advance(1, op.entry.size);
-    }
-  })();
-  const lent = (async () => {
-    // Everything is taken once this thread's share ends; then the batches still out are awaited.
-    await ownShare.catch(() => undefined);
-    await threads.returnLent();
-  })();
   try {
-    const outcomes = await Promise.allSettled([others.catch(stop), ownShare.catch(stop), lent.catch(stop)]);
-    const rejected = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (rejected) throw rejected.reason;
+    await shareWithIdleThreads(threads, 'copySmallBatch', small, {
+      slice,
+      here: async (op) => {
+        await copyBlobVerified(store, op.entry, createPath(op.staged), metaOf(op.entry, op.staged), threads);
+        progress.advance(1, op.entry.size);
+      },
+      job: (op) => smallCopy(store, op.entry, createPath(op.staged), metaOf(op.entry, op.staged)),
+      done: (batch, outcomes) => {
+        checkLentCopies(batch, outcomes);
+        progress.advance(
+          batch.length,
+          batch.reduce((sum, job) => sum + job.expected.size, 0),
+        );
+      },
+      // Big blobs and links go first (big ones to blob threads), so they are copied while the small ones are.
+      alongside: () =>
+        runPool(
+          bigFilesFirst(rest, (op) => op.type === 'file'),
+          CONCURRENCY,
+          async (index) => {
+            const op = rest[index];
+            await slice();
+            const staged = createPath(op.staged);
+            if (op.type === 'file') {
+              await copyBlobVerified(store, op.entry, staged, metaOf(op.entry, op.staged), threads);
+              progress.advance(1, op.entry.size);
+            } else {
+              await symlink(op.entry.target, staged);
+              const owner = ownerOf(op.entry, asRoot);
+              if (owner) await lchown(staged, owner.uid, owner.gid);
+              await lutimes(staged, op.entry.mtimeMs / 1000, op.entry.mtimeMs / 1000);
+              progress.advance(1, 0);
+            }
+          },
+        ),
+    });
   } finally {
     await threads.close();
-  }
-
-  function stop(error: unknown): never {
-    failed = true;
-    throw error;
   }
 }
 
