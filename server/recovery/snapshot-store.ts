@@ -69,10 +69,16 @@ export class SnapshotStore {
   }
 
   /** The manifest is stored as the exact bytes that were hashed; reading checks them again. */
+  /**
+   * Content-addressed: a tree snapshotted again unchanged gives the same manifest, and one whose
+   * file already holds exactly these bytes is not written and flushed again. A damaged one is.
+   */
   async writeManifest(manifest: Manifest): Promise<string> {
     const bytes = Buffer.from(JSON.stringify(manifest));
     const hash = createHash('sha256').update(bytes).digest('hex');
-    await writeFileAtomic(path.join(this.manifestsDir, `${hash}.json`), bytes);
+    const file = path.join(this.manifestsDir, `${hash}.json`);
+    const stored = await readFile(file).catch(() => null);
+    if (!stored?.equals(bytes)) await writeFileAtomic(file, bytes);
     return hash;
   }
 

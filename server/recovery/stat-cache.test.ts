@@ -1,6 +1,6 @@
 // The binary stat cache: a file keeps its hash only while size, mtime, ctime and inode all match,
 // and a damaged cache file costs a re-read, never a wrong hash.
-import { truncateSync, writeFileSync } from 'node:fs';
+import { statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../test-support';
@@ -63,6 +63,18 @@ describe('StatCache', () => {
     const cache = await saved([[entry('/srv/b'), HASH_B]]);
     expect(cache.lookup(entry('/srv/a'))).toBeNull();
     expect(cache.lookup(entry('/srv/b'))).toBe(HASH_B);
+  });
+
+  it('is written again only when what it remembers changed', async () => {
+    await saved([[entry('/srv/a'), HASH_A]]);
+    const file = path.join(store.cacheDir, 'stat-cache.bin');
+    const before = statSync(file);
+    await saved([[entry('/srv/a'), HASH_A]]);
+    // The same file, not a new one renamed over it.
+    expect(statSync(file).ino).toBe(before.ino);
+    const changed = await saved([[entry('/srv/a', { size: 1 }), HASH_B]]);
+    expect(statSync(file).ino).not.toBe(before.ino);
+    expect(changed.lookup(entry('/srv/a', { size: 1 }))).toBe(HASH_B);
   });
 
   it('treats a truncated or foreign cache file as empty', async () => {

@@ -77,7 +77,9 @@ export class StatCache {
     this.next.push(record);
   }
 
+  /** Written only when it changed: an unchanged tree's re-snapshot leaves it as it was loaded. */
   async save(): Promise<void> {
-    await writeFileAtomic(this.file, Buffer.concat([Buffer.from(MAGIC, 'latin1'), ...this.next]));
+    const bytes = Buffer.concat([Buffer.from(MAGIC, 'latin1'), ...this.next]);
+    if (!bytes.equals(this.data)) await writeFileAtomic(this.file, bytes);
   }
 }
