@@ -43,6 +43,28 @@ function externalPackagesPlugin() {
   };
 }
 
+/**
+ * zod re-exports every one of its ~40 message locales (`z.locales`), half of what it compiles into
+ * the bundle, parsed at every start of the CLI. Vigil speaks English, which zod imports on its
+ * own as its default, so the re-export is narrowed to that one.
+ */
+function englishOnlyZodPlugin() {
+  return {
+    name: 'zod-english-only',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) => {
+        if (!/[\\/]node_modules[\\/]zod[\\/]/.test(importer)) return undefined;
+        return { path: join(importer, '..', '..', 'locales', 'index.js'), namespace: 'zod-locales' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, ({ path }) => ({
+        contents: "export { default as en } from './en.js';",
+        loader: 'js',
+        resolveDir: join(path, '..'),
+      }));
+    },
+  };
+}
+
 /** Everything the bundle is made from: a change to any of these rebuilds it. */
 const BUNDLE_INPUTS = ['server', 'lib', 'scripts/bootstrap.ts', 'scripts/lib/bundle.mjs', 'tsconfig.json', 'package-lock.json'];
 const FINGERPRINT_FILE = 'fingerprint';
@@ -100,7 +122,7 @@ export async function buildBundle(root) {
       logLevel: 'silent',
       // yaml is CommonJS and requires node's builtins; an ES module has no `require` of its own.
       banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
-      plugins: [externalPackagesPlugin(), bundleThreadPlugin()],
+      plugins: [externalPackagesPlugin(), bundleThreadPlugin(), englishOnlyZodPlugin()],
     });
     writeFileSync(join(staging, FINGERPRINT_FILE), fingerprint);
     rmSync(retired, { recursive: true, force: true });
