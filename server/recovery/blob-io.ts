@@ -5,6 +5,7 @@ import { threadError, type BlobThreads, type CopyOutcome, type SmallCopy } from 
 import { linkIfAbsentSync } from './fs-atomic';
 import { RecoveryError } from './recovery-error';
 import { copySmallBlob } from './small-copy.mjs';
+import { openSourceFile } from './source-file.mjs';
 import type { SnapshotStore } from './snapshot-store';
 
 const CHUNK = 4 << 20;
@@ -78,7 +79,16 @@ export async function storeBufferAsBlob(store: SnapshotStore, content: Buffer): 
  * A big file is read, hashed and written on a blob thread. Not fsynced, as storeBufferAsBlob.
  */
 export async function storeFileAsBlob(store: SnapshotStore, file: string, sizeHint: number, threads: BlobThreads): Promise<HashedContent & { isNew: boolean }> {
-  if (!goesToBlobThread(sizeHint)) return storeBufferAsBlob(store, readFileSync(file));
+  if (!goesToBlobThread(sizeHint)) {
+    const fd = openSourceFile(file);
+    let content: Buffer;
+    try {
+      content = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return storeBufferAsBlob(store, content);
+  }
   const tmp = store.tempPath();
   try {
     const { hash, size } = await threads.store(file, tmp);

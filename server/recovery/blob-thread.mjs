@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, copyFileSync, fchmodSync, fchownSync, fdatasyncSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { copySmallBlob } from './small-copy.mjs';
+import { openSourceFile } from './source-file.mjs';
 
 const CHUNK = 4 << 20;
 const buffer = Buffer.allocUnsafe(CHUNK);
@@ -23,7 +24,7 @@ function eachChunk(fd, onChunk) {
 
 /** Reads `file` once, writing what was read to `tmp` (created here) and hashing it: the hash is the blob's. */
 function store({ file, tmp }) {
-  const source = openSync(file, 'r');
+  const source = openSourceFile(file);
   try {
     const sink = openSync(tmp, 'wx', 0o640);
     try {

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { goesToBlobThread, publishBlob, storeBufferAsBlob, storeFileAsBlob, type HashedContent } from './blob-io';
 import { BlobThreads, threadError, type StoreJob } from './blob-threads';
 import { shareWithIdleThreads } from './shared-work';
+import { NOT_REGULAR } from './source-file.mjs';
 import { runPool, timeSlicer } from './pool';
 import type { ProgressReporter } from './progress';
 import { settleSnapshot, sweepAbandonedSnapshot } from './abandoned-blobs';
@@ -118,14 +119,15 @@ async function storeFiles(
   }
 }
 
-/** A file listed by the walk and gone when it was read, named as the operator knows it; null for any other error. */
-function vanishedSource(error: unknown, walked: readonly { source: SnapshotSource; entry: WalkedEntry }[]): RecoveryError | null {
+/** A file the walk listed that was gone, or no longer a regular file, when it was read, named as the operator knows it; null for any other error. */
+function changedSource(error: unknown, walked: readonly { source: SnapshotSource; entry: WalkedEntry }[]): RecoveryError | null {
   const { code, path: file } = error as NodeJS.ErrnoException;
-  const gone = code === 'ENOENT' ? walked.find(({ entry }) => entry.abs === file) : undefined;
-  if (!gone) return null;
+  const what = code === 'ENOENT' ? 'disappeared' : code === NOT_REGULAR ? 'is no longer a regular file' : null;
+  const changed = what ? walked.find(({ entry }) => entry.abs === file) : undefined;
+  if (!changed) return null;
   return new RecoveryError(
     'source_missing',
-    `source ${gone.source.name}: ${gone.entry.rel} disappeared while the snapshot was being taken; nothing was kept, take the snapshot again`,
+    `source ${changed.source.name}: ${changed.entry.rel} ${what} since the snapshot listed it; nothing was kept, take the snapshot again`,
   );
 }
 
@@ -192,7 +194,7 @@ async function writeSnapshot(options: CreateSnapshotOptions, newBlobs: Set<strin
     }
   }
   await storeFiles(store, walked, toStore, slice, recordStored).catch((error: unknown) => {
-    throw vanishedSource(error, walked) ?? error;
+    throw changedSource(error, walked) ?? error;
   });
   const now = Date.now();
   for (const source of options.virtualSources ?? []) {

@@ -11,6 +11,7 @@ import {
   writeFileSync,
   appendFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, rejectionOf, type TempDir } from '../test-support';
@@ -120,7 +121,7 @@ describe('snapshots', () => {
     const failure = await rejectionOf(late.service.create({ name: 'late', tags: [], actor: 'a' }), RecoveryError);
     expect(failure).toMatchObject({
       code: 'source_missing',
-      message: expect.stringMatching(/^source app: data\/many\/f[3-5]\d\d\.txt disappeared while the snapshot was being taken/),
+      message: expect.stringMatching(/^source app: data\/many\/f[3-5]\d\d\.txt disappeared since the snapshot listed it/),
     });
     expect((await store.list()).map((s) => s.name)).toEqual([]);
     expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
@@ -128,6 +129,41 @@ describe('snapshots', () => {
     // Nothing of the failed snapshot stays in the store: the next one stores every blob again.
     const next = await late.service.create({ name: 'next', tags: [], actor: 'a' });
     expect(next.files).toBe(5 + 300);
+  });
+
+  it('a file swapped for a symlink or a FIFO after the walk is not read through: the snapshot fails naming it, and keeps nothing', async () => {
+    const secret = tmp.join('secret.txt');
+    writeFileSync(secret, 'root-only secret');
+    const many = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`data/many/f${i}.txt`, `file ${i}`]));
+    writeTree(app, many);
+    const store = await h.service.store();
+    for (const swap of ['symlink', 'fifo'] as const) {
+      // Every file from the 300th on, swapped once the walk has listed it as a regular file.
+      let swapped = false;
+      const late = recoveryHarness(tmp.join('data'), h.config, {
+        onProgress: (update) => {
+          if (update.phase !== 'hash' || swapped) return;
+          swapped = true;
+          for (let i = 300; i < 600; i++) {
+            const file = path.join(app, `data/many/f${i}.txt`);
+            rmSync(file);
+            if (swap === 'symlink') symlinkSync(secret, file);
+            else execFileSync('mkfifo', [file]);
+          }
+        },
+      });
+      const failure = await rejectionOf(late.service.create({ name: `late-${swap}`, tags: [], actor: 'a' }), RecoveryError);
+      expect(failure).toMatchObject({
+        code: 'source_missing',
+        message: expect.stringMatching(/^source app: data\/many\/f[3-5]\d\d\.txt is no longer a regular file since the snapshot listed it/),
+      });
+      expect((await store.list()).map((s) => s.name)).toEqual([]);
+      expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+      const blobs = readdirSync(store.blobsDir).flatMap((d) => readdirSync(path.join(store.blobsDir, d)).map((b) => path.join(store.blobsDir, d, b)));
+      expect(blobs.filter((blob) => readFileSync(blob, 'utf8') === 'root-only secret')).toEqual([]);
+      for (let i = 300; i < 600; i++) rmSync(path.join(app, `data/many/f${i}.txt`));
+      writeTree(app, many);
+    }
   });
 
   it('verify reports each corrupt or missing file by path', async () => {
