@@ -74,6 +74,3 @@ export function linkIfAbsentSync(tmp: string, file: string, { makeParent = false
     rmSync(tmp, { force: true });
   }
 }
-
-/** linkIfAbsentSync, for callers that await. */
-export const linkIfAbsent = async (tmp: string, file: string, options: { makeParent?: boolean } = {}): Promise<boolean> => linkIfAbsentSync(tmp, file, options);

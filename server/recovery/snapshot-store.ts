@@ -68,10 +68,10 @@ export class SnapshotStore {
     return new Set(lists.flat());
   }
 
-  /** The manifest is stored as the exact bytes that were hashed; reading checks them again. */
   /**
-   * Content-addressed: a tree snapshotted again unchanged gives the same manifest, and one whose
-   * file already holds exactly these bytes is not written and flushed again. A damaged one is.
+   * The manifest is stored as the exact bytes that were hashed; reading checks them again. A tree
+   * snapshotted again unchanged gives the same manifest: a file that already holds exactly these
+   * bytes is not written and flushed again. A damaged one is.
    */
   async writeManifest(manifest: Manifest): Promise<string> {
     const bytes = Buffer.from(JSON.stringify(manifest));

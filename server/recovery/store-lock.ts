@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { readProcStat } from '../exec/proc-stat';
-import { linkIfAbsent } from './fs-atomic';
+import { linkIfAbsentSync } from './fs-atomic';
 import { RecoveryError } from './recovery-error';
 
 const lockHolderSchema = z.object({
@@ -62,7 +62,7 @@ async function linkExclusive(file: string, content: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
-  return linkIfAbsent(tmp, file);
+  return linkIfAbsentSync(tmp, file);
 }
 
 const busy = (file: string, reading: Reading): RecoveryError =>
